@@ -1,0 +1,81 @@
+/**
+ * The contract between the nodes, the gate and the transport. The transport is the only code that talks HTTP.
+ */
+
+/** What the `whatsAppCloudApi` credential holds, as the nodes read it (`this.getCredentials('whatsAppCloudApi')`). */
+export interface WhatsAppCredentials {
+	accessToken: string;
+	/** e.g. `v26.0` */
+	apiVersion: string;
+	/** Graph base URL without version, e.g. `https://graph.facebook.com` or the simulator's `http://127.0.0.1:PORT`. */
+	baseUrl: string;
+	wabaId?: string;
+	appId?: string;
+	appSecret?: string;
+	// Limits (the gate reads these; one credential = one set of limits).
+	/** `standard` (80 mps), `high` (1,000 mps), `businessApp` (20 mps) or `custom` (customMessagesPerSecond). */
+	throughputTier?: 'standard' | 'high' | 'businessApp' | 'custom';
+	customMessagesPerSecond?: number;
+	/** 0 = read the count of registered numbers from the WABA. */
+	registeredNumbers?: number;
+	/** 0 = 1,800,000 × registered numbers. */
+	hourlyCallBudget?: number;
+	pairRateLimiting?: boolean;
+	maxAttempts?: number;
+	maxWaitSeconds?: number;
+	retryAmbiguous?: boolean;
+	/** Optional `redis://` URL; in n8n queue mode QUEUE_BULL_REDIS_* is used when empty. */
+	redisUrl?: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface GraphRequest {
+	method: HttpMethod;
+	/** Path after the version, starting with `/`: `/123/messages`. Ignored when `url` is set. */
+	path?: string;
+	/** An absolute URL (a media download URL Meta gave us); the bearer token is still sent. */
+	url?: string;
+	query?: Record<string, string | number | boolean | undefined>;
+	/** JSON body, or a FormData for multipart uploads. */
+	body?: unknown;
+	/** `arraybuffer` for media downloads. Default `json`. */
+	responseType?: 'json' | 'arraybuffer';
+	/** Default: bearer token. `app` = `{app-id}|{app-secret}` app access token (subscriptions). */
+	auth?: 'bearer' | 'app' | 'none';
+	timeoutMs?: number;
+}
+
+/** Parsed Meta usage headers (X-App-Usage, X-Business-Use-Case-Usage). */
+export interface GraphUsage {
+	appUsage?: { call_count?: number; total_cputime?: number; total_time?: number };
+	businessUseCaseUsage?: Record<
+		string,
+		Array<{
+			type?: string;
+			call_count?: number;
+			total_cputime?: number;
+			total_time?: number;
+			estimated_time_to_regain_access?: number;
+		}>
+	>;
+	/** Largest `estimated_time_to_regain_access` in the headers, in minutes. */
+	estimatedTimeToRegainAccessMinutes?: number;
+}
+
+export interface GraphResponse<T = unknown> {
+	status: number;
+	data: T;
+	/** Only for arraybuffer responses. */
+	contentType?: string;
+	usage: GraphUsage;
+}
+
+/**
+ * How the gate reacts to a failure:
+ * - throttled: 130429, 80007, 4, 131056, 131057 (the gate waits and retries)
+ * - transient: HTTP 5xx, codes 1, 2, 131000, 131016, network errors before the request was sent (retry with backoff)
+ * - ambiguous: timeout or reset after the request may have reached Meta (no retry unless the user opts in)
+ * - permanent: everything else
+ */
+export type GraphErrorClass = 'throttled' | 'transient' | 'ambiguous' | 'permanent';
