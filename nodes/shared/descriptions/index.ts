@@ -1,0 +1,12 @@
+export { phoneNumberIdLocator, getPhoneNumberId, PhoneNumberIdError } from './phoneNumber';
+export { templateLocator, templateLanguageField } from './template';
+export {
+	CREDENTIAL_NAME,
+	searchPhoneNumbers,
+	searchTemplates,
+	fetchTemplateVariants,
+	getTemplateLanguages,
+	getTemplateVariables,
+	templateVariables,
+} from './methods';
+export type * from './graphTypes';

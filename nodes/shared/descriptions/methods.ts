@@ -1,0 +1,184 @@
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { scheduleGraphCall } from '../limiter';
+import type { WhatsAppCredentials } from '../transport/types';
+import type { MessageTemplate, MessageTemplateList, WabaPhoneNumberList } from './graphTypes';
+
+export const CREDENTIAL_NAME = 'whatsAppCloudApi';
+
+/** The page size asked of Graph for list searches (Graph's own maximum for these edges is higher). */
+const PAGE_SIZE = 100;
+
+async function credentialsWithWaba(context: ILoadOptionsFunctions): Promise<WhatsAppCredentials & { wabaId: string }> {
+	const credentials = (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+	const wabaId = String(credentials.wabaId ?? '').trim();
+	if (!wabaId) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'The credential has no WhatsApp Business Account ID, so the list cannot be loaded',
+			{ description: 'Add the WhatsApp Business Account ID to the credential, or choose "By ID" and type the value.' },
+		);
+	}
+	return { ...credentials, wabaId };
+}
+
+function matches(filter: string | undefined, ...texts: Array<string | undefined>): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase().replace(/[\s\-().+]/g, '');
+	const rawNeedle = filter.toLowerCase().trim();
+	return texts.some((text) => {
+		if (!text) return false;
+		const hay = text.toLowerCase();
+		return hay.includes(rawNeedle) || (needle !== '' && hay.replace(/[\s\-().+]/g, '').includes(needle));
+	});
+}
+
+/** Resource-locator list of the WABA's phone numbers: "+1 555-0100 · Acme Support", value = phone number ID. */
+export async function searchPhoneNumbers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const credentials = await credentialsWithWaba(this);
+	const response = await scheduleGraphCall<WabaPhoneNumberList>({
+		credentials,
+		request: {
+			method: 'GET',
+			path: `/${credentials.wabaId}/phone_numbers`,
+			query: {
+				fields: 'id,display_phone_number,verified_name,quality_rating',
+				limit: PAGE_SIZE,
+				after: paginationToken || undefined,
+			},
+		},
+	});
+	const results: INodeListSearchItems[] = (response.data?.data ?? [])
+		.filter((number) => matches(filter, number.display_phone_number, number.verified_name, number.id))
+		.map((number) => ({
+			name: [number.display_phone_number ?? number.id, number.verified_name].filter(Boolean).join(' · '),
+			value: number.id,
+			description: number.quality_rating ? `Quality: ${number.quality_rating}` : undefined,
+		}));
+	const paging = response.data?.paging;
+	return { results, paginationToken: paging?.next ? paging.cursors?.after : undefined };
+}
+
+/** Resource-locator list of the WABA's templates, one entry per name (languages listed beside it). */
+export async function searchTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const credentials = await credentialsWithWaba(this);
+	const response = await scheduleGraphCall<MessageTemplateList>({
+		credentials,
+		request: {
+			method: 'GET',
+			path: `/${credentials.wabaId}/message_templates`,
+			query: {
+				fields: 'name,language,status,category',
+				limit: PAGE_SIZE,
+				after: paginationToken || undefined,
+				// Graph filters by name server-side ("contains"); we filter again below in case it does not.
+				name: filter?.trim() || undefined,
+			},
+		},
+	});
+	const byName = new Map<string, MessageTemplate[]>();
+	for (const template of response.data?.data ?? []) {
+		if (!matches(filter, template.name)) continue;
+		const list = byName.get(template.name) ?? [];
+		list.push(template);
+		byName.set(template.name, list);
+	}
+	const results: INodeListSearchItems[] = [...byName.entries()].map(([name, variants]) => ({
+		name,
+		value: name,
+		description: [
+			variants.map((variant) => `${variant.language}${variant.status && variant.status !== 'APPROVED' ? ` (${variant.status.toLowerCase()})` : ''}`).join(', '),
+			variants[0].category?.toLowerCase(),
+		]
+			.filter(Boolean)
+			.join(' · '),
+	}));
+	const paging = response.data?.paging;
+	return { results, paginationToken: paging?.next ? paging.cursors?.after : undefined };
+}
+
+/** Every language (and status) a template exists in; the template is read from the `template` locator. */
+export async function fetchTemplateVariants(
+	context: ILoadOptionsFunctions,
+	templateName: string,
+): Promise<MessageTemplate[]> {
+	const credentials = await credentialsWithWaba(context);
+	const variants: MessageTemplate[] = [];
+	let after: string | undefined;
+	// A name exists in a few languages at most; three pages is a safety stop, not a limit users meet.
+	for (let page = 0; page < 3; page++) {
+		const response = await scheduleGraphCall<MessageTemplateList>({
+			credentials,
+			request: {
+				method: 'GET',
+				path: `/${credentials.wabaId}/message_templates`,
+				query: {
+					fields: 'name,language,status,category,parameter_format,components',
+					name: templateName,
+					limit: PAGE_SIZE,
+					after,
+				},
+			},
+		});
+		variants.push(...(response.data?.data ?? []).filter((template) => template.name === templateName));
+		after = response.data?.paging?.next ? response.data.paging.cursors?.after : undefined;
+		if (!after) break;
+	}
+	return variants;
+}
+
+/** loadOptions: the languages of the picked template, approved ones first. */
+export async function getTemplateLanguages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
+	if (!templateName) return [];
+	const variants = await fetchTemplateVariants(this, templateName);
+	return variants
+		.sort((a, b) => Number(b.status === 'APPROVED') - Number(a.status === 'APPROVED'))
+		.map((variant) => ({
+			name: variant.status && variant.status !== 'APPROVED' ? `${variant.language} (${variant.status.toLowerCase()})` : variant.language,
+			value: variant.language,
+		}));
+}
+
+/** loadOptions: the variables of the picked template ({{1}} or {{name}}), so users see what to fill. */
+export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
+	if (!templateName) return [];
+	const variants = await fetchTemplateVariants(this, templateName);
+	const language = String(this.getNodeParameter('language', '') ?? '');
+	const template = variants.find((variant) => variant.language === language) ?? variants[0];
+	if (!template) return [];
+	const options: INodePropertyOptions[] = [];
+	for (const component of template.components ?? []) {
+		if (!component.text) continue;
+		for (const variable of templateVariables(component.text)) {
+			options.push({
+				name: `${component.type.toLowerCase()}: {{${variable}}}`,
+				value: variable,
+				description: component.text.slice(0, 200),
+			});
+		}
+	}
+	return options;
+}
+
+/** The variable names or positions in a template text, in order of first appearance. */
+export function templateVariables(text: string): string[] {
+	const seen = new Set<string>();
+	for (const match of text.matchAll(/\{\{\s*([a-z_][a-z0-9_]*|[0-9]+)\s*\}\}/g)) seen.add(match[1]);
+	return [...seen];
+}
