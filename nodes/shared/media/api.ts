@@ -1,0 +1,178 @@
+/**
+ * Media calls to Meta, each through the gate: upload (with the content-hash cache), info, download, delete.
+ */
+import { createHash } from 'crypto';
+
+import { scheduleGraphCall } from '../limiter';
+import type { WhatsAppCredentials } from '../transport/types';
+import { getMediaCache, mediaCacheKey } from './cache';
+import { checkMedia } from './mime';
+import type {
+	MediaDeleteResponse,
+	MediaInfoResponse,
+	MediaKind,
+	MediaUploadResponse,
+	UploadedMedia,
+} from './types';
+
+export interface UploadMediaArgs {
+	credentials: WhatsAppCredentials;
+	phoneNumberId: string;
+	data: Buffer;
+	mimeType: string;
+	fileName?: string;
+	/** Omit to derive from the MIME type. */
+	kind?: MediaKind;
+	/** Default true. False: always upload, and do not remember the ID. */
+	useCache?: boolean;
+}
+
+export function sha256Hex(data: Buffer): string {
+	return createHash('sha256').update(data).digest('hex');
+}
+
+/** Upload the bytes as `multipart/form-data` through the gate (paced on the phone number). */
+async function uploadOnce(
+	credentials: WhatsAppCredentials,
+	phoneNumberId: string,
+	data: Buffer,
+	mimeType: string,
+	fileName: string,
+): Promise<string> {
+	const form = new FormData();
+	form.append('messaging_product', 'whatsapp');
+	form.append('type', mimeType);
+	form.append('file', new Blob([data], { type: mimeType }), fileName);
+	const response = await scheduleGraphCall<MediaUploadResponse>({
+		credentials,
+		phoneNumberId,
+		request: { method: 'POST', path: `/${encodeURIComponent(phoneNumberId)}/media`, body: form },
+	});
+	if (!response.data?.id) throw new Error('Meta answered the media upload without a media ID');
+	return String(response.data.id);
+}
+
+/**
+ * Check the media against Meta's table, then upload it unless the same bytes were already uploaded for this number
+ * (and the ID is still valid). Throws `MediaValidationError` before any call when the file does not fit.
+ */
+export async function uploadMediaCached(args: UploadMediaArgs): Promise<UploadedMedia> {
+	const { credentials, phoneNumberId, data, fileName, useCache = true } = args;
+	if (!phoneNumberId) throw new Error('A phone number ID is needed to upload media');
+	const checked = checkMedia({ data, mimeType: args.mimeType, kind: args.kind, fileName });
+	const sha256 = sha256Hex(data);
+	const name = fileName || `${checked.kind}-${sha256.slice(0, 12)}`;
+	const describe = (mediaId: string) => ({
+		mediaId,
+		sha256,
+		fileSize: checked.fileSize,
+		mimeType: checked.mimeType,
+		kind: checked.kind,
+	});
+	if (!useCache) {
+		const mediaId = await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name);
+		return { ...describe(mediaId), fromCache: false };
+	}
+	const key = mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType });
+	const { entry, fromCache } = await getMediaCache().getOrUpload(key, async () =>
+		describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name)),
+	);
+	return {
+		mediaId: entry.mediaId,
+		sha256: entry.sha256,
+		fileSize: entry.fileSize,
+		mimeType: entry.mimeType,
+		kind: entry.kind,
+		fromCache,
+	};
+}
+
+export interface MediaInfo {
+	mediaId: string;
+	url: string;
+	mimeType: string;
+	sha256?: string;
+	fileSize?: number;
+}
+
+/** `GET /{media-id}`: a download URL (valid 5 minutes) and what Meta knows of the file. */
+export async function getMediaInfo(
+	credentials: WhatsAppCredentials,
+	mediaId: string,
+	phoneNumberId?: string,
+): Promise<MediaInfo> {
+	const response = await scheduleGraphCall<MediaInfoResponse>({
+		credentials,
+		request: {
+			method: 'GET',
+			path: `/${encodeURIComponent(mediaId)}`,
+			// Meta checks the media belongs to this number when given.
+			query: phoneNumberId ? { phone_number_id: phoneNumberId } : undefined,
+		},
+	});
+	const info = response.data;
+	const size = info.file_size === undefined ? undefined : Number(info.file_size);
+	return {
+		mediaId: String(info.id ?? mediaId),
+		url: info.url,
+		mimeType: info.mime_type,
+		sha256: info.sha256,
+		fileSize: size !== undefined && Number.isFinite(size) ? size : undefined,
+	};
+}
+
+export interface DownloadedMedia extends MediaInfo {
+	data: Buffer;
+}
+
+function isExpiredUrlError(error: unknown): boolean {
+	const status = (error as { httpStatus?: number }).httpStatus;
+	return status === 401 || status === 403 || status === 404 || status === 410;
+}
+
+/**
+ * Fetch a fresh URL, then the bytes with the bearer token. If the URL lapsed while the call waited in the gate,
+ * fetch a new URL once and try again.
+ */
+export async function downloadMedia(
+	credentials: WhatsAppCredentials,
+	mediaId: string,
+	phoneNumberId?: string,
+): Promise<DownloadedMedia> {
+	let info = await getMediaInfo(credentials, mediaId, phoneNumberId);
+	const fetchBytes = async (url: string) =>
+		scheduleGraphCall<ArrayBuffer | Buffer>({
+			credentials,
+			request: { method: 'GET', url, responseType: 'arraybuffer', auth: 'bearer' },
+		});
+	let response;
+	try {
+		response = await fetchBytes(info.url);
+	} catch (error) {
+		if (!isExpiredUrlError(error)) throw error;
+		info = await getMediaInfo(credentials, mediaId, phoneNumberId);
+		response = await fetchBytes(info.url);
+	}
+	const raw = response.data;
+	const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
+	const mimeType = info.mimeType || response.contentType?.split(';')[0].trim() || 'application/octet-stream';
+	return { ...info, mimeType, fileSize: info.fileSize ?? data.length, data };
+}
+
+/** `DELETE /{media-id}`; also drops the ID from the upload cache. */
+export async function deleteMedia(
+	credentials: WhatsAppCredentials,
+	mediaId: string,
+	phoneNumberId?: string,
+): Promise<boolean> {
+	const response = await scheduleGraphCall<MediaDeleteResponse>({
+		credentials,
+		request: {
+			method: 'DELETE',
+			path: `/${encodeURIComponent(mediaId)}`,
+			query: phoneNumberId ? { phone_number_id: phoneNumberId } : undefined,
+		},
+	});
+	getMediaCache().forgetMediaId(mediaId);
+	return response.data?.success === true;
+}

@@ -1,0 +1,128 @@
+/**
+ * The content-hash upload cache: the same bytes uploaded for the same phone number reuse the media ID while it is
+ * valid. One cache per process (shared by Upload Media and Send Message, across executions).
+ */
+import type { MediaKind } from './types';
+
+/** Uploaded IDs live 30 days at Meta; expire a day earlier so a cached ID is never one Meta just dropped. */
+export const MEDIA_ID_TTL_MS = 29 * 24 * 60 * 60 * 1000;
+export const MEDIA_CACHE_MAX_ENTRIES = 10_000;
+
+export interface CachedMedia {
+	mediaId: string;
+	sha256: string;
+	fileSize: number;
+	mimeType: string;
+	kind: MediaKind;
+	/** Epoch ms after which the entry is not used. */
+	expiresAt: number;
+}
+
+export interface MediaCacheKeyParts {
+	baseUrl: string;
+	phoneNumberId: string;
+	sha256: string;
+	mimeType: string;
+}
+
+export function mediaCacheKey({ baseUrl, phoneNumberId, sha256, mimeType }: MediaCacheKeyParts): string {
+	return [baseUrl.replace(/\/+$/, ''), phoneNumberId, sha256, mimeType].join('|');
+}
+
+/** A bounded LRU map with expiry, plus an in-flight map so concurrent uploads of one file share one upload. */
+export class MediaCache {
+	private readonly entries = new Map<string, CachedMedia>();
+	private readonly inFlight = new Map<string, Promise<CachedMedia>>();
+
+	constructor(
+		readonly maxEntries = MEDIA_CACHE_MAX_ENTRIES,
+		readonly ttlMs = MEDIA_ID_TTL_MS,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	get(key: string): CachedMedia | undefined {
+		const entry = this.entries.get(key);
+		if (!entry) return undefined;
+		if (entry.expiresAt <= this.now()) {
+			this.entries.delete(key);
+			return undefined;
+		}
+		// Re-insert to mark as most recently used (Map keeps insertion order).
+		this.entries.delete(key);
+		this.entries.set(key, entry);
+		return entry;
+	}
+
+	set(key: string, media: Omit<CachedMedia, 'expiresAt'>): CachedMedia {
+		const entry: CachedMedia = { ...media, expiresAt: this.now() + this.ttlMs };
+		this.entries.delete(key);
+		this.entries.set(key, entry);
+		while (this.entries.size > this.maxEntries) {
+			const oldest = this.entries.keys().next().value as string;
+			this.entries.delete(oldest);
+		}
+		return entry;
+	}
+
+	/**
+	 * The cached entry for `key`, or the result of `upload()`; callers asking for the same key while an upload runs
+	 * wait for that one upload. `fromCache` is true when this caller did not trigger an upload.
+	 */
+	async getOrUpload(
+		key: string,
+		upload: () => Promise<Omit<CachedMedia, 'expiresAt'>>,
+	): Promise<{ entry: CachedMedia; fromCache: boolean }> {
+		const cached = this.get(key);
+		if (cached) return { entry: cached, fromCache: true };
+		const pending = this.inFlight.get(key);
+		if (pending) return { entry: await pending, fromCache: true };
+		const started = (async () => this.set(key, await upload()))();
+		this.inFlight.set(key, started);
+		try {
+			return { entry: await started, fromCache: false };
+		} finally {
+			this.inFlight.delete(key);
+		}
+	}
+
+	/** Drop every entry with this media ID (e.g. Meta answered "media not found"); returns how many were dropped. */
+	forgetMediaId(mediaId: string): number {
+		let dropped = 0;
+		for (const [key, entry] of this.entries) {
+			if (entry.mediaId === mediaId) {
+				this.entries.delete(key);
+				dropped++;
+			}
+		}
+		return dropped;
+	}
+
+	clear(): void {
+		this.entries.clear();
+	}
+}
+
+// A Symbol.for key so two copies of this module (n8n loads community packages separately) share one cache.
+const CACHE_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.mediaCache');
+type GlobalWithCache = typeof globalThis & { [CACHE_KEY]?: MediaCache };
+
+/** The process-wide media cache. */
+export function getMediaCache(): MediaCache {
+	const holder = globalThis as GlobalWithCache;
+	if (!holder[CACHE_KEY]) holder[CACHE_KEY] = new MediaCache();
+	return holder[CACHE_KEY];
+}
+
+/** Forget a media ID everywhere in the process-wide cache (a send got "media not found" for it). */
+export function forgetMedia(mediaId: string): number {
+	return getMediaCache().forgetMediaId(mediaId);
+}
+
+/** Empty the process-wide cache (tests, or a user who wants fresh uploads). */
+export function clearMediaCache(): void {
+	getMediaCache().clear();
+}

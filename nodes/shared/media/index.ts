@@ -1,0 +1,26 @@
+/** Shared media: Meta's MIME/size table, the content-hash upload cache, and media calls through the gate. */
+export * from './types';
+export {
+	MEDIA_RULES,
+	MEDIA_KINDS,
+	MediaValidationError,
+	checkMedia,
+	extensionForMimeType,
+	formatBytes,
+	isAnimatedWebp,
+	kindFromMimeType,
+	normalizeMimeType,
+} from './mime';
+export type { CheckedMedia, MediaCheck } from './mime';
+export {
+	MEDIA_ID_TTL_MS,
+	MEDIA_CACHE_MAX_ENTRIES,
+	MediaCache,
+	clearMediaCache,
+	forgetMedia,
+	getMediaCache,
+	mediaCacheKey,
+} from './cache';
+export type { CachedMedia } from './cache';
+export { uploadMediaCached, getMediaInfo, downloadMedia, deleteMedia, sha256Hex } from './api';
+export type { UploadMediaArgs, MediaInfo, DownloadedMedia } from './api';
