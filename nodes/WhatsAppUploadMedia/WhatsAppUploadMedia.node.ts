@@ -1,0 +1,92 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_NAME, searchPhoneNumbers } from '../shared/descriptions';
+import * as deleteMedia from './actions/delete.operation';
+import * as download from './actions/download.operation';
+import * as getUrl from './actions/getUrl.operation';
+import * as upload from './actions/upload.operation';
+
+const operations = { upload, getUrl, download, delete: deleteMedia };
+
+export class WhatsAppUploadMedia implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Media',
+		name: 'whatsAppUploadMedia',
+		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Upload, download and delete WhatsApp media (Cloud API)',
+		defaults: { name: 'WhatsApp Media' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Media', value: 'media' }],
+				default: 'media',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['media'] } },
+				options: [
+					{
+						name: 'Delete',
+						value: 'delete',
+						description: 'Delete an uploaded media file',
+						action: 'Delete media',
+					},
+					{
+						name: 'Download',
+						value: 'download',
+						description: 'Download a media file (uploaded or received) into a binary field',
+						action: 'Download media',
+					},
+					{
+						name: 'Get URL',
+						value: 'getUrl',
+						description: 'Get the short-lived download URL, MIME type, SHA-256 and size of a media file',
+						action: 'Get media URL',
+					},
+					{
+						name: 'Upload',
+						value: 'upload',
+						description: 'Upload a file to send it by media ID',
+						action: 'Upload media',
+					},
+				],
+				default: 'upload',
+			},
+			...upload.description,
+			...getUrl.description,
+			...download.description,
+			...deleteMedia.description,
+		],
+	};
+
+	methods = { listSearch: { searchPhoneNumbers } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
+		const handler = operations[operation];
+		if (!handler) {
+			throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
+		}
+		return [await handler.execute.call(this, items)];
+	}
+}
