@@ -1,0 +1,316 @@
+/**
+ * The simulator's shared types: options, fixture, the request/response shapes every route module uses,
+ * and Meta's error. The simulator is Meta for our purposes: it imports nothing from `nodes/`.
+ */
+import type { IncomingHttpHeaders } from 'http';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixture: the Meta account the simulator pretends to be
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Throughput tier of a number: 80 mps (STANDARD), 1,000 mps (HIGH), 20 mps (shared with the Business app). */
+export type ThroughputLevel = 'STANDARD' | 'HIGH' | 'NOT_APPLICABLE';
+
+export interface FixturePhoneNumber {
+	id: string;
+	displayPhoneNumber: string;
+	verifiedName: string;
+	qualityRating: 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+	throughputLevel: ThroughputLevel;
+	/** Messages per second this number may start (80 / 1,000 / 20 by tier unless overridden by options.mps). */
+	mps: number;
+	/** `CLOUD_API` or, for numbers shared with the WhatsApp Business app, `SMB`-like coexistence. */
+	platformType: 'CLOUD_API' | 'NOT_APPLICABLE';
+	status: 'CONNECTED' | 'PENDING' | 'DISCONNECTED';
+	nameStatus: 'APPROVED' | 'PENDING_REVIEW' | 'DECLINED' | 'NONE';
+	codeVerificationStatus: 'VERIFIED' | 'NOT_VERIFIED' | 'EXPIRED';
+	/** Unique users per rolling 24 h: TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED. */
+	messagingLimitTier: 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
+	/** True for a number shared with the WhatsApp Business app (20 mps). */
+	sharedWithBusinessApp: boolean;
+}
+
+export type TemplateParameterFormat = 'POSITIONAL' | 'NAMED';
+
+/** A template component as Meta lists it (`GET /{waba}/message_templates`). */
+export interface FixtureTemplateComponent {
+	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
+	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION';
+	text?: string;
+	example?: Record<string, unknown>;
+	buttons?: Array<{
+		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP';
+		text: string;
+		url?: string;
+		phone_number?: string;
+		example?: string[];
+	}>;
+}
+
+export interface FixtureTemplate {
+	id: string;
+	name: string;
+	language: string;
+	status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
+	category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+	parameterFormat: TemplateParameterFormat;
+	components: FixtureTemplateComponent[];
+}
+
+export interface Fixture {
+	accessToken: string;
+	/** A token the simulator treats as expired (190, subcode 463), for credential tests. */
+	expiredAccessToken: string;
+	/** A valid token without access to the WABA (200 permission error on WABA/number objects). */
+	noAccessToken: string;
+	appId: string;
+	appSecret: string;
+	wabaId: string;
+	phoneNumbers: FixturePhoneNumber[];
+	templates: FixtureTemplate[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Quantiles of the response latency in milliseconds (piecewise log-linear between them). */
+export interface LatencyDistribution {
+	median: number;
+	p90?: number;
+	p99?: number;
+	/** Upper bound of any draw (default p99 × 1.5). */
+	max?: number;
+	/** Lower bound of any draw (default median / 4). */
+	min?: number;
+}
+
+/** What a scripted or random fault does to one request. */
+export type FaultAction =
+	| { kind: 'error'; code: number; httpStatus?: number; message?: string; subcode?: number }
+	/** Socket destroyed before anything is recorded. */
+	| { kind: 'reset' }
+	/** The message is recorded (and goes to the log), then the socket is destroyed with no response. */
+	| { kind: 'resetAfterRecord' }
+	/** No answer for `ms` (default options.stallMs), then the socket is destroyed; nothing recorded. */
+	| { kind: 'stall'; ms?: number }
+	/** The message is recorded at arrival, the answer is held for `ms`, then sent normally. */
+	| { kind: 'stallAfterRecord'; ms?: number };
+
+/** A deterministic fault: the next `count` calls matching `path`/`recipient`/`method` get `action`. */
+export interface ScriptedFault {
+	/** Substring or RegExp source matched against the path after the version, e.g. `/messages` (default: any). */
+	path?: string;
+	/** Matched against the message's `to` digits (default: any). */
+	recipient?: string;
+	method?: 'GET' | 'POST' | 'DELETE';
+	/** How many matching calls get the fault (default 1). */
+	count?: number;
+	action: FaultAction;
+}
+
+export interface SimulatorOptions {
+	port: number;
+	host: string;
+	/** Seed of the simulator's random draws (latency, faults) so a run can be repeated. */
+	seed: number;
+	/** Changes to the default fixture (token, ids, numbers, templates). */
+	fixture: Partial<Fixture>;
+
+	/** Per-number mps overrides: `{ '300000000000001': 5 }`. */
+	mps: Record<string, number>;
+	/** Length of the sliding throughput window (ms); the limit is mps × window / 1000 call starts. */
+	throughputWindowMs: number;
+	/** HTTP status of throttling errors (130429, 80007, 4, 131056): 400, 429, or alternate between them. */
+	throttleHttpStatus: 400 | 429 | 'alternate';
+	/** Calls per WABA in the rolling budget window (default 1,800,000 × registered numbers). */
+	hourlyBudget: number | undefined;
+	budgetWindowMs: number;
+	/** Pair rate per (number, recipient): a bucket of `pairBurst`, refilled one per `pairIntervalMs`. */
+	pairBurst: number;
+	pairIntervalMs: number;
+	/** Numbers in maintenance until the given epoch ms (131057). */
+	maintenance: Record<string, number>;
+	/** App call rate (code 4): at most `calls` Graph calls per `windowMs` (null = off). */
+	appRateLimit: { calls: number; windowMs: number } | null;
+	/** When true, non-template sends to recipients not in `inWindowRecipients` fail with 131047. */
+	enforceServiceWindow: boolean;
+	inWindowRecipients: string[];
+	/** Recipients (digits) whose messages fail with 131026. */
+	undeliverableRecipients: string[];
+
+	/** `meta` (median ~300 ms, p90 ~1 s, p99 ~2 s), `none`, or explicit quantiles. */
+	latency: 'meta' | 'none' | LatencyDistribution;
+
+	/** Ratio of calls answered with a random 500/503 (codes 1, 2, 131000, 131016). */
+	errorRatio5xx: number;
+	resetBeforeRecordRatio: number;
+	resetAfterRecordRatio: number;
+	stallRatio: number;
+	stallMs: number;
+	/** Random stalls record the message first (Meta got it, answers late) when true. */
+	stallRecords: boolean;
+
+	/** How many requests `requests()` keeps (oldest dropped first). */
+	requestLogLimit: number;
+	/** How many characters of each request body the request log keeps. */
+	requestLogBodyChars: number;
+	/** Largest request body accepted (bytes); Meta's document limit is 100 MB. */
+	maxBodyBytes: number;
+
+	/** Options of the webhook dispatcher (surfaces agent): callback URLs, status timing… */
+	webhooks: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests, responses, routes
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface MultipartFile {
+	filename: string;
+	contentType: string;
+	data: Buffer;
+}
+
+export interface SimRequest {
+	method: string;
+	/** Path as received, without the query. */
+	path: string;
+	/** Path parts after the version. */
+	segments: string[];
+	/** The version the call is served as, e.g. `v26.0`. */
+	version: string;
+	query: URLSearchParams;
+	headers: IncomingHttpHeaders;
+	rawBody: Buffer;
+	/** Parsed JSON body (form-urlencoded bodies become an object too); throws MetaError 100 on bad JSON. */
+	json(): unknown;
+	/** Parsed multipart/form-data body; throws MetaError 100 when it is not one. */
+	form(): Promise<{ fields: Record<string, string>; files: Record<string, MultipartFile> }>;
+	bearer?: string;
+}
+
+export interface SimResponse {
+	status: number;
+	/** JSON (serialised Meta-style) or raw bytes. */
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+export interface MetaErrorOptions {
+	httpStatus: number;
+	code: number;
+	message: string;
+	type?: string;
+	subcode?: number;
+	details?: string;
+	headers?: Record<string, string>;
+}
+
+/** Thrown by a handler; the server answers with Meta's error envelope. */
+export class MetaError extends Error {
+	readonly httpStatus: number;
+	readonly code: number;
+	readonly type: string;
+	readonly subcode?: number;
+	readonly details?: string;
+	readonly headers?: Record<string, string>;
+
+	constructor(opts: MetaErrorOptions) {
+		super(opts.message);
+		this.name = 'MetaError';
+		this.httpStatus = opts.httpStatus;
+		this.code = opts.code;
+		this.type = opts.type ?? 'OAuthException';
+		this.subcode = opts.subcode;
+		this.details = opts.details;
+		this.headers = opts.headers;
+	}
+}
+
+/** One accepted message, in the order the simulator accepted them. */
+export interface AcceptedMessage {
+	wamid: string;
+	phoneNumberId: string;
+	/** `to` as the client sent it. */
+	to: string;
+	/** Digits of `to`. */
+	waId: string;
+	type: string;
+	/** The whole request body. */
+	body: Record<string, unknown>;
+	/** Epoch ms (simulator clock). */
+	acceptedAt: number;
+	bizOpaqueCallbackData?: string;
+}
+
+/** One request as the simulator saw it (Authorization header left out). */
+export interface RequestLogEntry {
+	at: number;
+	method: string;
+	path: string;
+	query: string;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+	status?: number;
+}
+
+export interface SimCounters {
+	/** Graph calls (control endpoints excluded). */
+	calls: number;
+	accepted: number;
+	readReceipts: number;
+	rejectedByCode: Record<string, number>;
+	/** Largest number of `POST /{phone}/messages` call starts seen in any sliding second, per number. */
+	peakPerSecond: Record<string, number>;
+	/** Largest number of Graph calls seen in any rolling budget window, per WABA. */
+	peakBudgetWindow: Record<string, number>;
+	resets: number;
+	stalls: number;
+	errors5xx: number;
+	webhooksSent: number;
+}
+
+/** The surfaces agent's webhook dispatcher, as the core uses it. */
+export interface WebhookSink {
+	onAccepted(message: AcceptedMessage): void;
+	deliver(body: unknown, options?: Record<string, unknown>): Promise<unknown> | unknown;
+	reset?(): void;
+	stop?(): Promise<void> | void;
+	configure?(options: Record<string, unknown>): void;
+}
+
+/** Shared state the route modules read and write. */
+export interface SimStore {
+	messages: AcceptedMessage[];
+	/** Free-form per-module state (media, subscriptions…), keyed by module name; cleared by reset(). */
+	modules: Map<string, unknown>;
+}
+
+export interface SimContext {
+	readonly options: SimulatorOptions;
+	readonly fixture: Fixture;
+	readonly store: SimStore;
+	readonly webhooks: WebhookSink;
+	/** Base URL of the simulator (no version), e.g. `http://127.0.0.1:8090`. */
+	readonly url: string;
+	now(): number;
+	/** Random number in [0, 1) from the simulator's seeded generator. */
+	random(): number;
+	newId(prefix?: string): string;
+	/** Adds one to a counter (`rejectedByCode` is kept by the server). */
+	count(counter: 'webhooksSent' | 'readReceipts', by?: number): void;
+}
+
+export type RouteParams = Record<string, string>;
+
+export interface Route {
+	method: 'GET' | 'POST' | 'DELETE';
+	match: (segments: string[]) => RouteParams | null;
+	handler: (req: SimRequest, params: RouteParams, sim: SimContext) => SimResponse | Promise<SimResponse>;
+	/** Default `bearer`. */
+	auth?: 'bearer' | 'app' | 'none';
+	/** Default true. */
+	countsAgainstBudget?: boolean;
+}
+
