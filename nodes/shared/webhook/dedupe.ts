@@ -1,0 +1,144 @@
+/**
+ * Redelivery dedupe: Meta retries a webhook it did not see answered (for up to 7 days) and sometimes sends one twice.
+ * An event is let through the first time its key is claimed within the window. Memory is bounded (an LRU with a
+ * cap per trigger); with Redis the claim is shared by every n8n process (`SET key 1 NX PX window`), and when Redis
+ * is unreachable the local memory answers alone, so nothing is lost — at worst a duplicate slips through.
+ */
+import { createHash } from 'crypto';
+import type { WhatsAppEvent } from './types';
+
+export const DEFAULT_DEDUPE_WINDOW_MS = 60 * 60 * 1000;
+export const MAX_DEDUPE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_MAX_REMEMBERED = 100_000;
+
+/** The identity of an event across redeliveries: message ID, status ID + status, or a hash of the rest. */
+export function redeliveryKey(event: WhatsAppEvent): string {
+	const messageId = typeof event.messageId === 'string' && event.messageId !== '' ? event.messageId : undefined;
+	if (event.event === 'status' && messageId) return `s:${messageId}:${String(event.status)}`;
+	if (messageId && event.field === 'messages' && event.event === 'message') return `m:${messageId}`;
+	if (messageId) return `${event.field}:${event.event}:${messageId}`;
+	const { rawChange: _raw, ...rest } = event;
+	return 'h:' + createHash('sha1').update(JSON.stringify(rest)).digest('base64');
+}
+
+/** Remembers keys for a window; `claim` answers, for each key, whether this is its first sighting. */
+export interface RedeliveryStore {
+	claim(keys: string[], windowMs: number): Promise<boolean[]>;
+	/** Where the memory lives, for status output and tests. */
+	readonly kind: 'memory' | 'redis';
+}
+
+/** An LRU of keys with an expiry each; bounded by `maxEntries` (the oldest sighting is forgotten first). */
+export class MemoryRedeliveryStore implements RedeliveryStore {
+	readonly kind = 'memory' as const;
+	private readonly expiries = new Map<string, number>();
+
+	constructor(
+		private maxEntries: number = DEFAULT_MAX_REMEMBERED,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	get size(): number {
+		return this.expiries.size;
+	}
+
+	setMaxEntries(maxEntries: number): void {
+		this.maxEntries = Math.max(1, Math.floor(maxEntries));
+		this.evict(this.now());
+	}
+
+	claimSync(keys: string[], windowMs: number): boolean[] {
+		const now = this.now();
+		const firstSightings = keys.map((key) => {
+			const expiry = this.expiries.get(key);
+			if (expiry !== undefined && expiry > now) return false;
+			// Re-insert so the Map's order stays the order of sightings (oldest first).
+			if (expiry !== undefined) this.expiries.delete(key);
+			this.expiries.set(key, now + windowMs);
+			return true;
+		});
+		this.evict(now);
+		return firstSightings;
+	}
+
+	async claim(keys: string[], windowMs: number): Promise<boolean[]> {
+		return this.claimSync(keys, windowMs);
+	}
+
+	private evict(now: number): void {
+		for (const [key, expiry] of this.expiries) {
+			if (this.expiries.size <= this.maxEntries && expiry > now) break;
+			this.expiries.delete(key);
+		}
+	}
+}
+
+/** The subset of an ioredis client this store uses (so tests can pass a real client or a stand-in). */
+export interface RedisLike {
+	status?: string;
+	pipeline(): {
+		set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): unknown;
+		exec(): Promise<Array<[Error | null, unknown]> | null>;
+	};
+}
+
+export interface RedisStoreOptions {
+	/** Key prefix, e.g. `whatsapp:webhook:<workflow>:<node>:`. */
+	prefix: string;
+	/** Local memory used alongside Redis and alone when Redis fails. */
+	memory: MemoryRedeliveryStore;
+	/** Called once per outage with the reason; the store keeps answering from memory. */
+	onFallback?: (error: Error) => void;
+	/** Longest wait for Redis before answering from memory alone. */
+	timeoutMs?: number;
+}
+
+/** Claims in Redis and in local memory: first sighting only when both agree (a Redis restart loses nothing local). */
+export class RedisRedeliveryStore implements RedeliveryStore {
+	readonly kind = 'redis' as const;
+	private failing = false;
+
+	constructor(
+		private readonly redis: RedisLike,
+		private readonly options: RedisStoreOptions,
+	) {}
+
+	/** True while the last Redis call failed and memory answers alone. */
+	get fallingBack(): boolean {
+		return this.failing;
+	}
+
+	async claim(keys: string[], windowMs: number): Promise<boolean[]> {
+		const local = this.options.memory.claimSync(keys, windowMs);
+		if (keys.length === 0) return local;
+		try {
+			const shared = await this.claimInRedis(keys, windowMs);
+			this.failing = false;
+			return local.map((first, index) => first && shared[index]);
+		} catch (error) {
+			if (!this.failing) this.options.onFallback?.(error as Error);
+			this.failing = true;
+			return local;
+		}
+	}
+
+	private async claimInRedis(keys: string[], windowMs: number): Promise<boolean[]> {
+		const pipeline = this.redis.pipeline();
+		for (const key of keys) pipeline.set(this.options.prefix + key, '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
+		const timeoutMs = this.options.timeoutMs ?? 1000;
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<never>((_resolve, reject) => {
+			timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+		});
+		try {
+			const results = await Promise.race([pipeline.exec(), timeout]);
+			if (!results) throw new Error('Redis returned no result for the dedupe pipeline');
+			return results.map(([error, reply]) => {
+				if (error) throw error;
+				return reply === 'OK';
+			});
+		} finally {
+			if (timer) clearTimeout(timer);
+		}
+	}
+}

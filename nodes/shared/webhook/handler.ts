@@ -1,0 +1,124 @@
+/**
+ * One webhook delivery, start to end: size → signature over the raw bytes → JSON → `object` → events → the
+ * user's choices → redelivery dedupe. Pure of n8n, so the node, the tests and the benchmark run the same code.
+ */
+import { timingSafeEqual } from 'crypto';
+
+import { redeliveryKey, type RedeliveryStore } from './dedupe';
+import { splitIntoEvents } from './events';
+import { createEventFilter } from './select';
+import { verifyWebhookSignature } from './signature';
+import type { WebhookBody, WhatsAppEvent } from './types';
+
+/** Meta's largest webhook body. */
+export const MAX_WEBHOOK_BODY_BYTES = 3 * 1024 * 1024;
+export const WEBHOOK_OBJECT = 'whatsapp_business_account';
+
+export interface DeliveryOptions {
+	appSecret?: string;
+	/** Turning this off is an explicit user choice (the node warns). */
+	verifySignature: boolean;
+	maxBodyBytes?: number;
+	triggerOn: string[];
+	phoneNumberIds?: string[];
+	includeRawChange?: boolean;
+	dedupe?: { store: RedeliveryStore; windowMs: number };
+}
+
+export type DeliveryOutcome =
+	| {
+			accepted: true;
+			/** The events to output, in Meta's order, after the user's choices and dedupe. */
+			events: WhatsAppEvent[];
+			/** Events in the body before any filtering. */
+			totalEvents: number;
+			/** Events the user's choices left out. */
+			notSelected: number;
+			/** Events already seen within the window. */
+			duplicates: number;
+	  }
+	| { accepted: false; statusCode: 400 | 401 | 413 | 500; reason: string };
+
+/** Parses the raw bytes; the body must be a JSON object for `whatsapp_business_account`. */
+export function parseWebhookBody(rawBody: Buffer): WebhookBody | { error: string } {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(rawBody.toString('utf8'));
+	} catch (error) {
+		return { error: `The body is not valid JSON (${(error as Error).message})` };
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		return { error: 'The body is not a JSON object' };
+	}
+	const object = (parsed as { object?: unknown }).object;
+	if (object !== WEBHOOK_OBJECT) {
+		return { error: `The body's "object" is ${JSON.stringify(object)}, expected "${WEBHOOK_OBJECT}"` };
+	}
+	return parsed as WebhookBody;
+}
+
+export async function handleDelivery(
+	rawBody: Buffer,
+	signatureHeader: string | string[] | undefined,
+	options: DeliveryOptions,
+): Promise<DeliveryOutcome> {
+	const maxBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
+	if (rawBody.length > maxBytes) {
+		return { accepted: false, statusCode: 413, reason: `The body is ${rawBody.length} bytes, over the ${maxBytes}-byte limit` };
+	}
+	if (options.verifySignature) {
+		const check = verifyWebhookSignature(rawBody, signatureHeader, options.appSecret);
+		if (!check.valid) {
+			if (check.reason === 'noSecret') {
+				return {
+					accepted: false,
+					statusCode: 500,
+					reason: 'The credential has no App Secret, so the signature cannot be checked: add it to the credential',
+				};
+			}
+			const reasons = {
+				missing: 'The X-Hub-Signature-256 header is missing',
+				malformed: 'The X-Hub-Signature-256 header is not "sha256=" followed by 64 hex digits',
+				mismatch: 'The X-Hub-Signature-256 signature does not match the body and the App Secret',
+			};
+			return { accepted: false, statusCode: 401, reason: reasons[check.reason] };
+		}
+	}
+	const body = parseWebhookBody(rawBody);
+	if ('error' in body) return { accepted: false, statusCode: 400, reason: body.error };
+
+	const all = splitIntoEvents(body, { includeRawChange: options.includeRawChange });
+	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
+	let events = selected;
+	let duplicates = 0;
+	if (options.dedupe && selected.length > 0) {
+		const firstSightings = await options.dedupe.store.claim(selected.map(redeliveryKey), options.dedupe.windowMs);
+		events = selected.filter((_event, index) => firstSightings[index]);
+		duplicates = selected.length - events.length;
+	}
+	return { accepted: true, events, totalEvents: all.length, notSelected: all.length - selected.length, duplicates };
+}
+
+/** The `GET` handshake: the challenge when mode and token match, else a refusal. */
+export function answerHandshake(
+	query: Record<string, unknown>,
+	expectedVerifyToken: string,
+): { statusCode: 200 | 400 | 403; body: string } {
+	const mode = query['hub.mode'];
+	const token = query['hub.verify_token'];
+	const challenge = query['hub.challenge'];
+	if (mode !== 'subscribe' || typeof challenge !== 'string' || challenge === '') {
+		return { statusCode: 400, body: 'Expected hub.mode=subscribe with hub.challenge and hub.verify_token' };
+	}
+	if (typeof token !== 'string' || !tokensEqual(token, expectedVerifyToken)) {
+		return { statusCode: 403, body: 'The verify token does not match this trigger' };
+	}
+	return { statusCode: 200, body: challenge };
+}
+
+function tokensEqual(given: string, expected: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	// Compare in constant time; different lengths are a mismatch without comparing bytes.
+	return a.length === b.length && timingSafeEqual(a, b);
+}

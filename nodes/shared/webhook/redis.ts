@@ -1,0 +1,80 @@
+/**
+ * Which Redis the dedupe shares through: the credential's `redisUrl`, else n8n queue mode's `QUEUE_BULL_REDIS_*`
+ * (the Redis every worker already reaches), else none. One client per connection for the whole process.
+ */
+import Redis, { type RedisOptions } from 'ioredis';
+
+type Env = Record<string, string | undefined>;
+
+export interface RedisTarget {
+	/** Identifies the connection (no password in it), used as the registry key. */
+	id: string;
+	url?: string;
+	options: RedisOptions;
+}
+
+/** The Redis to share through, or undefined when the gate works locally (no URL, not in queue mode). */
+export function resolveRedisTarget(redisUrl: string | undefined, env: Env = process.env): RedisTarget | undefined {
+	const base: RedisOptions = {
+		// Fail fast when Redis is down so the webhook answers from memory instead of hanging Meta's request.
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 1,
+		connectTimeout: 2000,
+		retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+	};
+	const url = redisUrl?.trim();
+	if (url) {
+		const parsed = new URL(url);
+		return { id: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname}`, url, options: base };
+	}
+	if (env.EXECUTIONS_MODE !== 'queue' && env.N8N_EXECUTIONS_MODE !== 'queue') return undefined;
+	const host = env.QUEUE_BULL_REDIS_HOST || 'localhost';
+	const port = Number(env.QUEUE_BULL_REDIS_PORT || 6379);
+	const db = Number(env.QUEUE_BULL_REDIS_DB || 0);
+	const options: RedisOptions = {
+		...base,
+		host,
+		port,
+		db,
+		username: env.QUEUE_BULL_REDIS_USERNAME || undefined,
+		password: env.QUEUE_BULL_REDIS_PASSWORD || undefined,
+	};
+	if (env.QUEUE_BULL_REDIS_TLS === 'true') options.tls = {};
+	return { id: `redis://${host}:${port}/${db}`, options };
+}
+
+const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.webhook.redisClients');
+type Registry = Map<string, Redis>;
+
+function registry(): Registry {
+	const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+	holder[REGISTRY_KEY] ??= new Map();
+	return holder[REGISTRY_KEY];
+}
+
+/** The process-wide client for a target; connection errors are swallowed here (the store falls back to memory). */
+export function getRedisClient(target: RedisTarget): Redis {
+	const clients = registry();
+	let client = clients.get(target.id);
+	if (!client) {
+		client = target.url ? new Redis(target.url, target.options) : new Redis(target.options);
+		// Without a listener ioredis prints every reconnect failure; the store reports outages itself.
+		client.on('error', () => undefined);
+		clients.set(target.id, client);
+	}
+	return client;
+}
+
+/** Closes every client (tests, shutdown). */
+export async function closeRedisClients(): Promise<void> {
+	const clients = registry();
+	const closing = [...clients.values()].map(async (client) => {
+		try {
+			await client.quit();
+		} catch {
+			client.disconnect();
+		}
+	});
+	clients.clear();
+	await Promise.all(closing);
+}

@@ -1,0 +1,160 @@
+/**
+ * Meta's webhook payloads for `object: whatsapp_business_account`, as they arrive (CLOUD_API.md, Webhooks), and the
+ * flat events the trigger outputs. Every field Meta may leave out is optional: a payload is untrusted input.
+ */
+
+export interface WebhookBody {
+	object: string;
+	entry?: WebhookEntry[];
+}
+
+export interface WebhookEntry {
+	/** The WABA ID. */
+	id?: string;
+	/** Unix seconds, on some non-message fields. */
+	time?: number;
+	changes?: WebhookChange[];
+}
+
+export interface WebhookChange {
+	field?: string;
+	value?: unknown;
+}
+
+/** `value` of a `messages` change. */
+export interface MessagesValue {
+	messaging_product?: string;
+	metadata?: { display_phone_number?: string; phone_number_id?: string };
+	contacts?: Array<{ profile?: { name?: string }; wa_id?: string; user_id?: string }>;
+	messages?: InboundMessage[];
+	statuses?: MessageStatus[];
+	errors?: WebhookError[];
+}
+
+export interface WebhookError {
+	code?: number;
+	title?: string;
+	message?: string;
+	error_data?: { details?: string };
+	href?: string;
+}
+
+export interface InboundMedia {
+	id?: string;
+	mime_type?: string;
+	/** Base64 in webhooks. */
+	sha256?: string;
+	caption?: string;
+	filename?: string;
+	voice?: boolean;
+	animated?: boolean;
+	url?: string;
+}
+
+export interface InboundMessage {
+	from?: string;
+	id?: string;
+	timestamp?: string;
+	/** One of Meta's message types; a type Meta adds later is kept as is. */
+	type?: string;
+	context?: {
+		from?: string;
+		id?: string;
+		forwarded?: boolean;
+		frequently_forwarded?: boolean;
+		referred_product?: { catalog_id?: string; product_retailer_id?: string };
+	};
+	referral?: {
+		source_url?: string;
+		source_id?: string;
+		source_type?: string;
+		headline?: string;
+		body?: string;
+		media_type?: string;
+		image_url?: string;
+		video_url?: string;
+		thumbnail_url?: string;
+		ctwa_clid?: string;
+	};
+	text?: { body?: string };
+	image?: InboundMedia;
+	video?: InboundMedia;
+	document?: InboundMedia;
+	audio?: InboundMedia;
+	sticker?: InboundMedia;
+	location?: { latitude?: number; longitude?: number; name?: string; address?: string; url?: string };
+	contacts?: Array<{
+		name?: { formatted_name?: string; first_name?: string; last_name?: string };
+		phones?: Array<{ phone?: string; wa_id?: string; type?: string }>;
+		emails?: Array<{ email?: string; type?: string }>;
+		org?: { company?: string; title?: string };
+		birthday?: string;
+	}>;
+	interactive?: {
+		type?: string;
+		button_reply?: { id?: string; title?: string };
+		list_reply?: { id?: string; title?: string; description?: string };
+		nfm_reply?: { name?: string; body?: string; response_json?: string };
+	};
+	button?: { text?: string; payload?: string };
+	reaction?: { message_id?: string; emoji?: string };
+	order?: {
+		catalog_id?: string;
+		text?: string;
+		product_items?: Array<{ product_retailer_id?: string; quantity?: number; item_price?: number; currency?: string }>;
+	};
+	system?: { body?: string; type?: string; new_wa_id?: string; wa_id?: string; customer?: string };
+	errors?: WebhookError[];
+	unsupported?: { type?: string };
+	[otherType: string]: unknown;
+}
+
+export interface MessageStatus {
+	id?: string;
+	status?: string;
+	timestamp?: string;
+	recipient_id?: string;
+	recipient_type?: string;
+	biz_opaque_callback_data?: string;
+	conversation?: { id?: string; origin?: { type?: string }; expiration_timestamp?: string };
+	pricing?: { billable?: boolean; pricing_model?: string; category?: string; type?: string };
+	errors?: WebhookError[];
+}
+
+/** What kind of event an output item is, in the user's words. */
+export type EventKind =
+	| 'message'
+	| 'status'
+	| 'error'
+	| 'templateStatusUpdate'
+	| 'templateQualityUpdate'
+	| 'templateCategoryUpdate'
+	| 'phoneNumberQualityUpdate'
+	| 'phoneNumberNameUpdate'
+	| 'accountUpdate'
+	| 'accountReviewUpdate'
+	| 'accountAlert'
+	| 'businessCapabilityUpdate'
+	| 'security'
+	| 'userPreferences'
+	| 'history'
+	| 'messageEcho'
+	| 'call'
+	/** A field Meta adds later: `event` is then the field name itself. */
+	| string;
+
+/** One output item: flat, in the user's words, with the metadata beside it. */
+export interface WhatsAppEvent {
+	event: EventKind;
+	/** Meta's webhook field (`messages`, `message_template_status_update`…). */
+	field: string;
+	wabaId?: string;
+	phoneNumberId?: string;
+	displayPhoneNumber?: string;
+	/** ISO 8601 and Unix seconds of the event (Meta's timestamp, or the entry's time). */
+	timestamp?: string;
+	timestampUnix?: number;
+	/** The raw change this event came from, when "Include Raw Change" is on. */
+	rawChange?: WebhookChange;
+	[field: string]: unknown;
+}
