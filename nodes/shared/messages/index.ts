@@ -1,0 +1,24 @@
+/** Pure builders: typed parameters in, a Cloud API body out, or a `MessageValidationError` naming the field. */
+export { MessageValidationError } from './errors';
+export { normalizeRecipient, isBusinessScopedUserId } from './recipient';
+export { buildEnvelope, recipientOf, type EnvelopeParams } from './envelope';
+export { buildText, type TextParams } from './text';
+export { buildMedia, buildMediaReference, MEDIA_KINDS, type MediaParams } from './media';
+export { buildLocation, type LocationParams } from './location';
+export { buildContacts, type ContactsParams, type ContactParams } from './contacts';
+export { buildReaction, isSingleEmoji, type ReactionParams } from './reaction';
+export { buildInteractiveButtons, type InteractiveButtonsParams } from './interactiveButtons';
+export { buildInteractiveList, type InteractiveListParams } from './interactiveList';
+export { buildCtaUrl, type CtaUrlParams } from './ctaUrl';
+export { buildFlow, type FlowParams } from './flow';
+export { buildLocationRequest, type LocationRequestParams } from './locationRequest';
+export {
+	buildTemplate,
+	type TemplateParams,
+	type TemplateHeaderParams,
+	type TemplateBodyParameterParams,
+	type TemplateButtonParams,
+} from './template';
+export { buildMarkAsRead, type MarkAsReadParams } from './markAsRead';
+export type { InteractiveHeaderParams } from './interactive';
+export type * from './types';

@@ -1,0 +1,219 @@
+import { buildEnvelope, type EnvelopeParams } from './envelope';
+import { MessageValidationError } from './errors';
+import { buildLocationObject } from './location';
+import { buildMediaReference } from './media';
+import { isPlainObject, listOf, oneOf, optionalText, requiredId, requiredNumber, requiredText, requireUnique } from './rules';
+import type {
+	TemplateBodyParameter,
+	TemplateButtonParameter,
+	TemplateButtonSubType,
+	TemplateComponent,
+	TemplateHeaderParameter,
+	TemplateMessage,
+} from './types';
+
+export const NAMED_PARAMETER = /^[a-z_]{1,20}$/;
+export const MAX_TEMPLATE_HEADER_TEXT = 60;
+export const MAX_TEMPLATE_BODY_PARAMETER = 32768;
+export const MAX_COUPON_CODE = 15;
+export const MAX_QUICK_REPLY_PAYLOAD = 1000;
+
+/** The template's header parameter; which fields apply depends on `type`. */
+export interface TemplateHeaderParams {
+	type: 'none' | 'text' | 'image' | 'video' | 'document' | 'location';
+	text?: unknown;
+	parameterName?: unknown;
+	mediaId?: unknown;
+	link?: unknown;
+	filename?: unknown;
+	latitude?: unknown;
+	longitude?: unknown;
+	name?: unknown;
+	address?: unknown;
+}
+
+/** One body variable; which fields apply depends on `type`. */
+export interface TemplateBodyParameterParams {
+	type: 'text' | 'currency' | 'date_time';
+	text?: unknown;
+	fallbackValue?: unknown;
+	/** ISO 4217, e.g. USD. */
+	code?: unknown;
+	/** The amount × 1000, a whole number. */
+	amount1000?: unknown;
+	/** Named templates only: the variable name, e.g. first_name. */
+	parameterName?: unknown;
+}
+
+export interface TemplateButtonParams {
+	subType: TemplateButtonSubType;
+	/** The button's position in the template, 0 to 9. */
+	index: unknown;
+	/** quick_reply: the payload returned when tapped. */
+	payload?: unknown;
+	/** url: the text appended to the template's URL. */
+	text?: unknown;
+	/** copy_code: the code to copy. */
+	couponCode?: unknown;
+	/** flow: a token for this flow session and optional initial data (object or JSON). */
+	flowToken?: unknown;
+	flowActionData?: unknown;
+}
+
+export interface TemplateParams extends EnvelopeParams {
+	name: unknown;
+	/** e.g. en_US */
+	language: unknown;
+	header?: TemplateHeaderParams;
+	bodyParameters?: TemplateBodyParameterParams[];
+	buttons?: TemplateButtonParams[];
+}
+
+function parameterName(field: string, value: unknown): string | undefined {
+	const name = optionalText(field, value)?.trim();
+	if (name === undefined) return undefined;
+	if (!NAMED_PARAMETER.test(name)) {
+		throw new MessageValidationError(field, `"${name.slice(0, 30)}" is not a parameter name: use 1 to 20 lowercase letters and underscores, as in the template's {{first_name}}`);
+	}
+	return name;
+}
+
+function buildHeader(header: TemplateHeaderParams | undefined): TemplateHeaderParameter | undefined {
+	if (header === undefined || header === null) return undefined;
+	if (!isPlainObject(header)) throw new MessageValidationError('header', 'must be a header');
+	const type = oneOf('header.type', header.type ?? 'none', ['none', 'text', 'image', 'video', 'document', 'location'] as const);
+	switch (type) {
+		case 'none':
+			return undefined;
+		case 'text': {
+			const name = parameterName('header.parameterName', header.parameterName);
+			const text = requiredText('header.text', header.text, MAX_TEMPLATE_HEADER_TEXT);
+			return name === undefined ? { type: 'text', text } : { type: 'text', text, parameter_name: name };
+		}
+		case 'image':
+			return { type: 'image', image: buildMediaReference(header, 'header.') };
+		case 'video':
+			return { type: 'video', video: buildMediaReference(header, 'header.') };
+		case 'document': {
+			const filename = optionalText('header.filename', header.filename, 240);
+			return { type: 'document', document: { ...buildMediaReference(header, 'header.'), ...(filename !== undefined && { filename }) } };
+		}
+		case 'location':
+			return { type: 'location', location: buildLocationObject({ latitude: header.latitude, longitude: header.longitude, name: header.name, address: header.address }, 'header.') };
+	}
+}
+
+function buildBodyParameter(param: TemplateBodyParameterParams, index: number): TemplateBodyParameter {
+	const at = `bodyParameters[${index}]`;
+	if (!isPlainObject(param)) throw new MessageValidationError(at, 'must be a parameter');
+	const type = oneOf(`${at}.type`, param.type ?? 'text', ['text', 'currency', 'date_time'] as const);
+	const name = parameterName(`${at}.parameterName`, param.parameterName);
+	const named = <T extends TemplateBodyParameter>(built: T): T => (name === undefined ? built : { ...built, parameter_name: name });
+	switch (type) {
+		case 'text':
+			return named({ type: 'text', text: requiredText(`${at}.text`, param.text, MAX_TEMPLATE_BODY_PARAMETER) });
+		case 'currency': {
+			const code = requiredText(`${at}.code`, param.code).trim().toUpperCase();
+			if (!/^[A-Z]{3}$/.test(code)) {
+				throw new MessageValidationError(`${at}.code`, `"${code.slice(0, 20)}" is not a currency code (ISO 4217, three letters, e.g. USD)`);
+			}
+			const amount = requiredNumber(`${at}.amount1000`, param.amount1000);
+			if (!Number.isSafeInteger(amount)) {
+				throw new MessageValidationError(`${at}.amount1000`, `must be a whole number (the amount × 1000, e.g. 12990 for 12.99), got ${amount}`);
+			}
+			return named({
+				type: 'currency',
+				currency: { fallback_value: requiredText(`${at}.fallbackValue`, param.fallbackValue, 1000), code, amount_1000: amount },
+			});
+		}
+		case 'date_time':
+			return named({ type: 'date_time', date_time: { fallback_value: requiredText(`${at}.fallbackValue`, param.fallbackValue, 1000) } });
+	}
+}
+
+function buildButton(button: TemplateButtonParams, position: number): TemplateComponent {
+	const at = `buttons[${position}]`;
+	if (!isPlainObject(button)) throw new MessageValidationError(at, 'must be a button');
+	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow'] as const);
+	const rawIndex = typeof button.index === 'string' ? button.index.trim() : button.index;
+	const index = requiredNumber(`${at}.index`, rawIndex);
+	if (!Number.isInteger(index) || index < 0 || index > 9) {
+		throw new MessageValidationError(`${at}.index`, `must be the button's position in the template, a whole number from 0 to 9, got ${index}`);
+	}
+	let parameter: TemplateButtonParameter;
+	switch (subType) {
+		case 'quick_reply':
+			parameter = { type: 'payload', payload: requiredText(`${at}.payload`, button.payload, MAX_QUICK_REPLY_PAYLOAD) };
+			break;
+		case 'url':
+			parameter = { type: 'text', text: requiredText(`${at}.text`, button.text, 2000) };
+			break;
+		case 'copy_code':
+			parameter = { type: 'coupon_code', coupon_code: requiredId(`${at}.couponCode`, button.couponCode, MAX_COUPON_CODE) };
+			break;
+		case 'flow': {
+			const action: { flow_token?: string; flow_action_data?: Record<string, unknown> } = {};
+			const token = optionalText(`${at}.flowToken`, button.flowToken, 1000);
+			if (token !== undefined) action.flow_token = token;
+			const data = button.flowActionData;
+			if (data !== undefined && data !== null && data !== '') {
+				let parsed: unknown = data;
+				if (typeof data === 'string') {
+					try {
+						parsed = JSON.parse(data);
+					} catch {
+						throw new MessageValidationError(`${at}.flowActionData`, 'is not valid JSON');
+					}
+				}
+				if (!isPlainObject(parsed)) throw new MessageValidationError(`${at}.flowActionData`, 'must be a JSON object');
+				if (Object.keys(parsed).length) action.flow_action_data = parsed;
+			}
+			parameter = { type: 'action', action };
+			break;
+		}
+	}
+	return { type: 'button', sub_type: subType, index: String(index), parameters: [parameter] };
+}
+
+/** An approved message template with its header, body and button parameters. */
+export function buildTemplate(params: TemplateParams): TemplateMessage {
+	const envelope = buildEnvelope(params);
+	const name = requiredId('name', params.name, 512);
+	if (!/^[a-z0-9_]+$/.test(name)) {
+		throw new MessageValidationError('name', `"${name.slice(0, 40)}" is not a template name: lowercase letters, digits and underscores only`);
+	}
+	const language = requiredId('language', params.language, 15).trim();
+	if (!/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(language)) {
+		throw new MessageValidationError('language', `"${language}" is not a template language code, e.g. en, en_US or pt_BR`);
+	}
+	const components: TemplateComponent[] = [];
+	const header = buildHeader(params.header);
+	if (header) components.push({ type: 'header', parameters: [header] });
+
+	const bodyParameters = listOf<TemplateBodyParameterParams>('bodyParameters', params.bodyParameters).map(buildBodyParameter);
+	if (bodyParameters.length) {
+		const namedCount = bodyParameters.filter((p) => p.parameter_name !== undefined).length;
+		if (namedCount !== 0 && namedCount !== bodyParameters.length) {
+			const first = bodyParameters.findIndex((p) => (p.parameter_name === undefined) !== (bodyParameters[0].parameter_name === undefined));
+			throw new MessageValidationError(
+				`bodyParameters[${first}].parameterName`,
+				'mixes named and positional parameters: a template uses either names ({{first_name}}) for all of them or positions ({{1}}) for all',
+			);
+		}
+		if (namedCount) {
+			requireUnique((i) => `bodyParameters[${i}].parameterName`, bodyParameters.map((p) => p.parameter_name!), 'Parameter name');
+		}
+		components.push({ type: 'body', parameters: bodyParameters });
+	}
+
+	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map(buildButton);
+	if (buttons.length > 10) throw new MessageValidationError('buttons', `has ${buttons.length} buttons; a template has at most 10`);
+	requireUnique((i) => `buttons[${i}].index`, buttons.map((b) => (b.type === 'button' ? b.index : '')), 'Button index');
+	components.push(...buttons);
+
+	return {
+		...envelope,
+		type: 'template',
+		template: { name, language: { code: language }, ...(components.length && { components }) },
+	};
+}

@@ -1,0 +1,295 @@
+/**
+ * Cloud API message payloads (`POST /{phone-number-id}/messages`), as Meta documents them. Every builder returns one
+ * of these; nothing else crosses the boundary to Meta.
+ */
+
+/** Fields every message shares. Exactly one of `to` (phone number / WhatsApp ID) or `recipient` (BSUID) is set. */
+export interface MessageEnvelope {
+	messaging_product: 'whatsapp';
+	recipient_type: 'individual';
+	to?: string;
+	/** A business-scoped user ID (e.g. `US.13491208655302741918`) for users who hide their number behind a username. */
+	recipient?: string;
+	context?: { message_id: string };
+	biz_opaque_callback_data?: string;
+}
+
+export interface TextMessage extends MessageEnvelope {
+	type: 'text';
+	text: { body: string; preview_url?: boolean };
+}
+
+/** A media object: exactly one of `id` (uploaded media) or `link` (public HTTPS URL). */
+export interface MediaReference {
+	id?: string;
+	link?: string;
+}
+
+export interface ImageObject extends MediaReference {
+	caption?: string;
+}
+export interface VideoObject extends MediaReference {
+	caption?: string;
+}
+export interface DocumentObject extends MediaReference {
+	caption?: string;
+	filename?: string;
+}
+export interface AudioObject extends MediaReference {
+	/** true = send as a voice note (OGG/Opus). */
+	voice?: boolean;
+}
+export type StickerObject = MediaReference;
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+export interface ImageMessage extends MessageEnvelope {
+	type: 'image';
+	image: ImageObject;
+}
+export interface VideoMessage extends MessageEnvelope {
+	type: 'video';
+	video: VideoObject;
+}
+export interface AudioMessage extends MessageEnvelope {
+	type: 'audio';
+	audio: AudioObject;
+}
+export interface DocumentMessage extends MessageEnvelope {
+	type: 'document';
+	document: DocumentObject;
+}
+export interface StickerMessage extends MessageEnvelope {
+	type: 'sticker';
+	sticker: StickerObject;
+}
+export type MediaMessage = ImageMessage | VideoMessage | AudioMessage | DocumentMessage | StickerMessage;
+
+export interface LocationObject {
+	latitude: number;
+	longitude: number;
+	name?: string;
+	address?: string;
+}
+export interface LocationMessage extends MessageEnvelope {
+	type: 'location';
+	location: LocationObject;
+}
+
+export interface ContactName {
+	formatted_name: string;
+	first_name?: string;
+	last_name?: string;
+	middle_name?: string;
+	suffix?: string;
+	prefix?: string;
+}
+export interface ContactPhone {
+	phone?: string;
+	type?: string;
+	wa_id?: string;
+}
+export interface ContactEmail {
+	email?: string;
+	type?: string;
+}
+export interface ContactAddress {
+	street?: string;
+	city?: string;
+	state?: string;
+	zip?: string;
+	country?: string;
+	country_code?: string;
+	type?: string;
+}
+export interface ContactOrg {
+	company?: string;
+	department?: string;
+	title?: string;
+}
+export interface ContactUrl {
+	url?: string;
+	type?: string;
+}
+export interface ContactObject {
+	name: ContactName;
+	phones?: ContactPhone[];
+	emails?: ContactEmail[];
+	addresses?: ContactAddress[];
+	org?: ContactOrg;
+	urls?: ContactUrl[];
+	/** YYYY-MM-DD */
+	birthday?: string;
+}
+export interface ContactsMessage extends MessageEnvelope {
+	type: 'contacts';
+	contacts: ContactObject[];
+}
+
+export interface ReactionMessage extends MessageEnvelope {
+	type: 'reaction';
+	/** An empty emoji removes the reaction. */
+	reaction: { message_id: string; emoji: string };
+}
+
+export type InteractiveHeader =
+	| { type: 'text'; text: string }
+	| { type: 'image'; image: MediaReference }
+	| { type: 'video'; video: MediaReference }
+	| { type: 'document'; document: MediaReference & { filename?: string } };
+
+export interface InteractiveText {
+	text: string;
+}
+
+export interface ReplyButton {
+	type: 'reply';
+	reply: { id: string; title: string };
+}
+
+export interface InteractiveButtons {
+	type: 'button';
+	header?: InteractiveHeader;
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { buttons: ReplyButton[] };
+}
+
+export interface ListRow {
+	id: string;
+	title: string;
+	description?: string;
+}
+export interface ListSection {
+	title?: string;
+	rows: ListRow[];
+}
+export interface InteractiveList {
+	type: 'list';
+	header?: { type: 'text'; text: string };
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { button: string; sections: ListSection[] };
+}
+
+export interface InteractiveCtaUrl {
+	type: 'cta_url';
+	header?: InteractiveHeader;
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { name: 'cta_url'; parameters: { display_text: string; url: string } };
+}
+
+export interface FlowActionPayload {
+	screen: string;
+	data?: Record<string, unknown>;
+}
+export interface FlowParameters {
+	flow_message_version: '3';
+	flow_token?: string;
+	flow_id?: string;
+	flow_name?: string;
+	flow_cta: string;
+	mode?: 'published' | 'draft';
+	flow_action?: 'navigate' | 'data_exchange';
+	flow_action_payload?: FlowActionPayload;
+}
+export interface InteractiveFlow {
+	type: 'flow';
+	header?: { type: 'text'; text: string };
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { name: 'flow'; parameters: FlowParameters };
+}
+
+export interface InteractiveLocationRequest {
+	type: 'location_request_message';
+	body: InteractiveText;
+	action: { name: 'send_location' };
+}
+
+export type InteractiveObject =
+	| InteractiveButtons
+	| InteractiveList
+	| InteractiveCtaUrl
+	| InteractiveFlow
+	| InteractiveLocationRequest;
+
+export interface InteractiveMessage<T extends InteractiveObject = InteractiveObject> extends MessageEnvelope {
+	type: 'interactive';
+	interactive: T;
+}
+
+export type TemplateTextParameter = { type: 'text'; text: string; parameter_name?: string };
+export type TemplateCurrencyParameter = {
+	type: 'currency';
+	currency: { fallback_value: string; code: string; amount_1000: number };
+	parameter_name?: string;
+};
+export type TemplateDateTimeParameter = {
+	type: 'date_time';
+	date_time: { fallback_value: string };
+	parameter_name?: string;
+};
+export type TemplateBodyParameter = TemplateTextParameter | TemplateCurrencyParameter | TemplateDateTimeParameter;
+
+export type TemplateHeaderParameter =
+	| TemplateTextParameter
+	| { type: 'image'; image: MediaReference }
+	| { type: 'video'; video: MediaReference }
+	| { type: 'document'; document: MediaReference & { filename?: string } }
+	| { type: 'location'; location: LocationObject };
+
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow';
+
+export type TemplateButtonParameter =
+	| { type: 'payload'; payload: string }
+	| { type: 'text'; text: string }
+	| { type: 'coupon_code'; coupon_code: string }
+	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } };
+
+export type TemplateComponent =
+	| { type: 'header'; parameters: TemplateHeaderParameter[] }
+	| { type: 'body'; parameters: TemplateBodyParameter[] }
+	| { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
+
+export interface TemplateMessage extends MessageEnvelope {
+	type: 'template';
+	template: {
+		name: string;
+		language: { code: string; policy?: 'deterministic' };
+		components?: TemplateComponent[];
+	};
+}
+
+/** Mark an incoming message as read (blue ticks), optionally showing a typing indicator. */
+export interface MarkAsReadRequest {
+	messaging_product: 'whatsapp';
+	status: 'read';
+	message_id: string;
+	typing_indicator?: { type: 'text' };
+}
+
+export type SendMessageBody =
+	| TextMessage
+	| MediaMessage
+	| LocationMessage
+	| ContactsMessage
+	| ReactionMessage
+	| InteractiveMessage
+	| TemplateMessage;
+
+/** Everything the Send Message node can post to `/{phone-number-id}/messages`. */
+export type MessagesRequestBody = SendMessageBody | MarkAsReadRequest;
+
+/** Meta's answer to a send. */
+export interface SendMessageResponse {
+	messaging_product?: 'whatsapp';
+	contacts?: Array<{ input?: string; wa_id?: string }>;
+	messages?: Array<{ id: string; message_status?: 'accepted' | 'held_for_quality_assessment' | 'paused' | string }>;
+}
+
+/** Meta's answer to mark-as-read. */
+export interface MarkAsReadResponse {
+	success?: boolean;
+}
