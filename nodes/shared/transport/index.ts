@@ -365,3 +365,5 @@ export async function graphRequest<T = unknown>(
 		}
 	}
 }
+export { toNodeApiError, describeGraphError } from './n8nError';
+export type { GraphErrorText } from './n8nError';

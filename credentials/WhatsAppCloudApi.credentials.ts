@@ -1,0 +1,192 @@
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+/** Graph API versions Meta serves (late 2026), newest first. */
+export const GRAPH_API_VERSIONS = ['v26.0', 'v25.0', 'v24.0', 'v23.0', 'v22.0', 'v21.0'] as const;
+
+/**
+ * One credential for every WhatsApp node: who we are at Meta (token, account, app) and the limits the shared gate
+ * applies to every call made with it. The credential test is a node method (`testedBy: 'whatsAppCloudApiTest'`),
+ * because n8n ignores a node's test function when the credential declares its own `test`, and only the function
+ * can tell "expired" from "invalid" from "no access to this account".
+ */
+export class WhatsAppCloudApi implements ICredentialType {
+	name = 'whatsAppCloudApi';
+
+	displayName = 'WhatsApp Cloud API';
+
+	icon: Icon = { light: 'file:../icons/whatsapp.svg', dark: 'file:../icons/whatsapp.dark.svg' };
+
+	documentationUrl = 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A permanent token of a system user in Meta Business Settings, with the whatsapp_business_messaging and whatsapp_business_management permissions',
+		},
+		{
+			displayName: 'WhatsApp Business Account ID',
+			name: 'wabaId',
+			type: 'string',
+			default: '',
+			placeholder: '102290129340398',
+			description:
+				'Shown in WhatsApp Manager and on the API Setup page of your Meta app. Needed for templates, metrics, phone-number lists and the connection test.',
+		},
+		{
+			displayName: 'Graph API Version',
+			name: 'apiVersion',
+			type: 'options',
+			options: GRAPH_API_VERSIONS.map((version) => ({ name: version, value: version })),
+			default: 'v26.0',
+			description: 'The Graph API version to call. Keep the newest unless your Meta app is pinned to an older one.',
+		},
+		{
+			displayName: 'Meta App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			description: 'The ID of your Meta app. Needed by the WhatsApp Trigger to subscribe to webhooks.',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'For webhooks: the trigger checks every incoming event was signed by Meta with this secret (App settings → Basic)',
+		},
+		{
+			displayName: 'Graph Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://graph.facebook.com',
+			description:
+				'Leave as is to talk to Meta. Change it only to go through a proxy or to use the local Cloud API simulator (e.g. http://127.0.0.1:4100).',
+		},
+		{
+			displayName:
+				'Speed limits and retries: the defaults match a standard Meta account. Every workflow using this credential shares them.',
+			name: 'limitsNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Throughput Tier',
+			name: 'throughputTier',
+			type: 'options',
+			options: [
+				{
+					name: 'Standard (80 Messages per Second)',
+					value: 'standard',
+					description: 'The default for a number using the Cloud API',
+				},
+				{
+					name: 'High (1,000 Messages per Second)',
+					value: 'high',
+					description: 'After Meta upgraded the number (WhatsApp Manager shows the throughput)',
+				},
+				{
+					name: 'Shared with WhatsApp Business App (20 Messages per Second)',
+					value: 'businessApp',
+					description: 'A number also used in the WhatsApp Business app on a phone',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'Set your own messages per second, e.g. to leave room for another system sending from the same number',
+				},
+			],
+			default: 'standard',
+			description: 'How many messages per second each phone number may send; the nodes never go faster than this',
+		},
+		{
+			displayName: 'Messages per Second',
+			name: 'customMessagesPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: 80,
+			displayOptions: { show: { throughputTier: ['custom'] } },
+			description: 'Messages per second for each phone number (1 to 1,000)',
+		},
+		{
+			displayName: 'Registered Phone Numbers',
+			name: 'registeredNumbers',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'How many phone numbers are registered in this WhatsApp Business Account. 0 = find out from Meta automatically. Used for the hourly call budget.',
+		},
+		{
+			displayName: 'Hourly Call Budget',
+			name: 'hourlyCallBudget',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Most Graph calls allowed per rolling hour for this account (sends, media, metrics, templates). 0 = Meta’s default of 1,800,000 × registered numbers.',
+		},
+		{
+			displayName: 'Pace Messages to the Same Person',
+			name: 'pairRateLimiting',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to space out messages to one recipient (WhatsApp allows a short burst, then about one every 6 seconds) instead of letting Meta reject them',
+		},
+		{
+			displayName: 'Max Attempts',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 20 },
+			default: 5,
+			description:
+				'How many times one call is tried in total when Meta is busy or briefly unavailable (1 = never retry)',
+		},
+		{
+			displayName: 'Max Total Wait (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 300,
+			description:
+				'Longest time one call may wait in the queue and between retries before it fails with an error',
+		},
+		{
+			displayName: 'Retry Ambiguous Failures',
+			name: 'retryAmbiguous',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to retry a call whose connection broke after it was sent. Warning: Meta may already have sent that message, so turning this on can deliver the same message twice.',
+		},
+		{
+			displayName: 'Redis URL',
+			name: 'redisUrl',
+			type: 'string',
+			// A Redis URL usually carries the Redis password (redis://user:password@host).
+			// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'redis://user:password@redis-host:6379',
+			description:
+				'Optional. Lets several n8n processes share the limits above. In queue mode the n8n Redis is used when empty; without Redis each process keeps its own limits.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+}
