@@ -167,12 +167,12 @@ export class WhatsAppCloudApi implements ICredentialType {
 			description:
 				'Whether to retry a call whose connection broke after it was sent. Warning: Meta may already have sent that message, so turning this on can deliver the same message twice.',
 		},
+		// A Redis URL usually carries the Redis password (redis://user:password@host), so it is masked.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'Redis URL',
 			name: 'redisUrl',
 			type: 'string',
-			// A Redis URL usually carries the Redis password (redis://user:password@host).
-			// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 			typeOptions: { password: true },
 			default: '',
 			placeholder: 'redis://user:password@redis-host:6379',
