@@ -1,0 +1,112 @@
+/**
+ * Phone numbers and the `GET /{id}` object route: `GET /{waba}/phone_numbers` (cursor paging),
+ * `GET /{phone-id}?fields=…` with only the requested fields and the messaging-limit field of the request's version,
+ * `POST /{phone-id}` with a webhook override, and `GET /{waba}` (plain fields and analytics).
+ */
+import { wabaObject } from './analytics';
+import { getMediaObject } from './media';
+import { configureNumberWebhook, numberWebhookConfiguration } from './subscriptions';
+import type { FixturePhoneNumber, Route, SimContext, SimRequest, SimResponse } from './types';
+import { assertAccess, bodyParams, findPhoneNumber, invalidParameter, pageOf, requestedFields, requirePhoneNumber, requireWaba, unknownObjectError } from './surfaces';
+
+/** From v24.0 Meta replaced `messaging_limit_tier` with `whatsapp_business_manager_messaging_limit`. */
+export const MESSAGING_LIMIT_FIELD_SINCE = 24;
+
+export function versionNumber(version: string): number {
+	return Number(/^v(\d+)/.exec(version)?.[1] ?? 0);
+}
+
+const DEFAULT_FIELDS = ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput', 'id'];
+
+/** Every field of a number as Graph names it, for the request's version. */
+export function phoneNumberFields(number: FixturePhoneNumber, version: string, sim: SimContext): Record<string, unknown> {
+	const fields: Record<string, unknown> = {
+		id: number.id,
+		display_phone_number: number.displayPhoneNumber,
+		verified_name: number.verifiedName,
+		quality_rating: number.qualityRating,
+		throughput: { level: number.throughputLevel },
+		status: number.status,
+		name_status: number.nameStatus,
+		code_verification_status: number.codeVerificationStatus,
+		platform_type: number.platformType,
+		account_mode: 'LIVE',
+		is_official_business_account: false,
+		is_pin_enabled: true,
+		messaging_limit_tier: number.messagingLimitTier,
+		whatsapp_business_manager_messaging_limit: number.messagingLimitTier,
+		is_on_biz_app: number.sharedWithBusinessApp,
+		webhook_configuration: numberWebhookConfiguration(number.id, sim),
+	};
+	if (versionNumber(version) >= MESSAGING_LIMIT_FIELD_SINCE) delete fields.messaging_limit_tier;
+	else delete fields.whatsapp_business_manager_messaging_limit;
+	return fields;
+}
+
+/** Only the requested fields (and `id`, which Graph always returns); a field unknown in this version is an error. */
+function pickFields(all: Record<string, unknown>, requested: string[] | undefined, version: string): Record<string, unknown> {
+	const names = requested ?? DEFAULT_FIELDS;
+	const picked: Record<string, unknown> = {};
+	for (const name of names) {
+		if (!(name in all)) {
+			throw invalidParameter(
+				`Tried accessing nonexisting field (${name}) on node type (WhatsAppBusinessPhoneNumber) in ${version}`,
+				`(#100) Tried accessing nonexisting field (${name}) on node type (WhatsAppBusinessPhoneNumber)`,
+			);
+		}
+		picked[name] = all[name];
+	}
+	picked.id = all.id;
+	return picked;
+}
+
+function listPhoneNumbers(req: SimRequest, params: Record<string, string>, sim: SimContext): SimResponse {
+	requireWaba(req, params.wabaId, sim);
+	const fields = requestedFields(req);
+	const all = sim.fixture.phoneNumbers.map((number) => pickFields(phoneNumberFields(number, req.version, sim), fields, req.version));
+	const page = pageOf(req, sim, all, 25);
+	const body: Record<string, unknown> = { data: page.data };
+	if (page.paging) body.paging = page.paging;
+	return { status: 200, body };
+}
+
+/** `GET /{id}`: the WABA, a phone number or a media object. */
+function getObject(req: SimRequest, params: Record<string, string>, sim: SimContext): SimResponse {
+	const id = params.id;
+	if (id === sim.fixture.wabaId) {
+		assertAccess(req, sim);
+		return { status: 200, body: wabaObject(req, sim) };
+	}
+	const number = findPhoneNumber(sim, id);
+	if (number) {
+		assertAccess(req, sim);
+		return { status: 200, body: pickFields(phoneNumberFields(number, req.version, sim), requestedFields(req), req.version) };
+	}
+	const media = getMediaObject(req, id, sim);
+	if (media) return media;
+	throw unknownObjectError(id);
+}
+
+/** `POST /{phone-id}`: today only the per-number webhook override. */
+async function updatePhoneNumber(req: SimRequest, params: Record<string, string>, sim: SimContext): Promise<SimResponse> {
+	requirePhoneNumber(req, params.id, sim);
+	const input = bodyParams(req);
+	if (input.webhook_configuration === undefined) {
+		throw invalidParameter('Expected webhook_configuration: {override_callback_uri, verify_token}', '(#100) The parameter webhook_configuration is required');
+	}
+	await configureNumberWebhook(params.id, input.webhook_configuration, sim);
+	return { status: 200, body: { success: true } };
+}
+
+const objectMatch = (segments: string[]): Record<string, string> | null =>
+	segments.length === 1 && /^\d+$/.test(segments[0]) ? { id: segments[0] } : null;
+
+export const phoneNumberRoutes: Route[] = [
+	{
+		method: 'GET',
+		match: (segments) => (segments.length === 2 && segments[1] === 'phone_numbers' ? { wabaId: segments[0] } : null),
+		handler: listPhoneNumbers,
+	},
+	{ method: 'GET', match: objectMatch, handler: getObject },
+	{ method: 'POST', match: objectMatch, handler: updatePhoneNumber },
+];
