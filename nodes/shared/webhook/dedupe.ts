@@ -17,8 +17,9 @@ export function redeliveryKey(event: WhatsAppEvent): string {
 	if (event.event === 'status' && messageId) return `s:${messageId}:${String(event.status)}`;
 	if (messageId && event.field === 'messages' && event.event === 'message') return `m:${messageId}`;
 	if (messageId) return `${event.field}:${event.event}:${messageId}`;
-	const { rawChange: _raw, ...rest } = event;
-	return 'h:' + createHash('sha1').update(JSON.stringify(rest)).digest('base64');
+	// The raw change is left out: it is the same content, and present only when the user asked for it.
+	const content = JSON.stringify(event, (key, value: unknown) => (key === 'rawChange' ? undefined : value));
+	return 'h:' + createHash('sha1').update(content).digest('base64');
 }
 
 /** Remembers keys for a window; `claim` answers, for each key, whether this is its first sighting. */

@@ -195,8 +195,8 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 				setDefined(event, 'flowBody', interactive.nfm_reply.body);
 				setDefined(event, 'flowResponse', parseJsonOrKeep(interactive.nfm_reply.response_json));
 			} else {
-				const { type: _type, ...rest } = interactive;
-				event.interactive = rest;
+				// A reply kind Meta adds later: keep its object as is.
+				event.interactive = interactive;
 			}
 			break;
 		}

@@ -5,3 +5,4 @@ export * from './select';
 export * from './dedupe';
 export * from './handler';
 export * from './redis';
+export * from './stores';

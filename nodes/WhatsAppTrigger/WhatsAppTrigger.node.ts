@@ -1,0 +1,233 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_NAME, searchPhoneNumbers } from '../shared/descriptions';
+import type { WhatsAppCredentials } from '../shared/transport/types';
+import {
+	answerHandshake,
+	DEFAULT_DEDUPE_WINDOW_MS,
+	fieldsForSelection,
+	getRedeliveryStore,
+	handleDelivery,
+	MAX_DEDUPE_WINDOW_MS,
+	type DeliveryOptions,
+} from '../shared/webhook';
+import { triggerProperties } from './description';
+import {
+	ALL_SUBSCRIBABLE_FIELDS,
+	createSubscription,
+	defaultVerifyToken,
+	deleteSubscription,
+	SubscriptionError,
+	subscriptionExists,
+	webhookIdFromUrl,
+	type LifecycleInput,
+	type SubscriptionMode,
+	type SubscriptionRecord,
+} from './subscription';
+
+interface TriggerOptions {
+	phoneNumberIds?: string;
+	includeRawChange?: boolean;
+	ignoreRedeliveries?: boolean;
+	redeliveryWindowMinutes?: number;
+	maxRememberedEvents?: number;
+	verifyToken?: string;
+}
+
+type TriggerContext = IHookFunctions | IWebhookFunctions;
+
+async function readCredentials(context: TriggerContext): Promise<WhatsAppCredentials> {
+	return (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+}
+
+function readOptions(context: TriggerContext): TriggerOptions {
+	return context.getNodeParameter('options', {}) as TriggerOptions;
+}
+
+/** A secret to derive verify tokens from: the App Secret, else the access token (never shown anywhere). */
+function tokenSecret(credentials: WhatsAppCredentials): string {
+	return String(credentials.appSecret || credentials.accessToken || '');
+}
+
+/** The node's webhook ID, shared by its test and production URLs. */
+function webhookIdOf(context: TriggerContext): string {
+	const node = context.getNode();
+	return node.webhookId ?? node.id;
+}
+
+function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCredentials): string {
+	const custom = String(readOptions(context).verifyToken ?? '').trim();
+	return custom || defaultVerifyToken(webhookIdOf(context), tokenSecret(credentials));
+}
+
+async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
+	const credentials = await readCredentials(context);
+	const mode = context.getNodeParameter('subscription', 'app') as SubscriptionMode;
+	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
+	const callbackUrl = context.getNodeWebhookUrl('default') ?? '';
+	const phoneNumberId =
+		mode === 'phoneNumber'
+			? String(context.getNodeParameter('subscriptionPhoneNumberId', '', { extractValue: true }) ?? '').trim()
+			: undefined;
+	const secret = tokenSecret(credentials);
+	return {
+		credentials,
+		mode,
+		callbackUrl,
+		verifyToken: verifyTokenOf(context, credentials),
+		fields: fieldsForSelection(triggerOn, ALL_SUBSCRIBABLE_FIELDS),
+		phoneNumberId,
+		verifyTokenForUrl: (url) => {
+			const webhookId = webhookIdFromUrl(url);
+			return webhookId ? defaultVerifyToken(webhookId, secret) : undefined;
+		},
+		warn: (message) => context.logger.warn(`WhatsApp Trigger "${context.getNode().name}": ${message}`),
+	};
+}
+
+/** Runs a lifecycle step; a user-facing failure becomes a NodeOperationError with its advice. */
+async function lifecycleStep<T>(context: IHookFunctions, step: () => Promise<T>): Promise<T> {
+	try {
+		return await step();
+	} catch (error) {
+		if (error instanceof SubscriptionError) {
+			throw new NodeOperationError(context.getNode(), error.message, { description: error.description });
+		}
+		throw new NodeOperationError(context.getNode(), error as Error, {
+			message: `Meta refused the webhook subscription: ${(error as Error).message}`,
+		});
+	}
+}
+
+function splitIds(text: string | undefined): string[] {
+	return String(text ?? '')
+		.split(/[\s,;]+/)
+		.map((id) => id.trim())
+		.filter((id) => id !== '');
+}
+
+/** The delivery settings of this trigger, read once per request. */
+function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCredentials): DeliveryOptions {
+	const options = readOptions(context);
+	const windowMinutes = Number(options.redeliveryWindowMinutes ?? DEFAULT_DEDUPE_WINDOW_MS / 60_000);
+	const windowMs = Math.min(Math.max(1, windowMinutes) * 60_000, MAX_DEDUPE_WINDOW_MS);
+	const node = context.getNode();
+	const mode = context.getMode() === 'manual' ? 'test' : 'production';
+	const scope = `${context.getWorkflow().id ?? 'workflow'}:${node.id}:${mode}`;
+	return {
+		appSecret: credentials.appSecret,
+		verifySignature: context.getNodeParameter('verifySignature', true) as boolean,
+		triggerOn: context.getNodeParameter('triggerOn', []) as string[],
+		phoneNumberIds: splitIds(options.phoneNumberIds),
+		includeRawChange: options.includeRawChange === true,
+		dedupe:
+			options.ignoreRedeliveries === false
+				? undefined
+				: {
+						windowMs,
+						store: getRedeliveryStore({
+							scope,
+							redisUrl: credentials.redisUrl,
+							maxEntries: options.maxRememberedEvents,
+							onFallback: (error) =>
+								context.logger.warn(
+									`WhatsApp Trigger "${node.name}": Redis is unreachable (${error.message}); redeliveries are dropped by this process's memory only until it is back`,
+								),
+						}),
+					},
+	};
+}
+
+export class WhatsAppTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Cloud Trigger',
+		name: 'whatsAppTrigger',
+		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["subscription"] === "manual" ? "manual subscription" : "subscribed per " + $parameter["subscription"]}}',
+		description: 'Starts the workflow on WhatsApp messages, message statuses and account or template updates',
+		defaults: { name: 'WhatsApp Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		listSearch: { searchPhoneNumbers },
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const input = await lifecycleInput(this);
+				return await lifecycleStep(this, async () => await subscriptionExists(input));
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const input = await lifecycleInput(this);
+				const record = await lifecycleStep(this, async () => await createSubscription(input));
+				const staticData = this.getWorkflowStaticData('node');
+				if (record) staticData.subscription = record as unknown as IDataObject;
+				else delete staticData.subscription;
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const input = await lifecycleInput(this);
+				const staticData = this.getWorkflowStaticData('node');
+				const record = staticData.subscription as unknown as SubscriptionRecord | undefined;
+				try {
+					await deleteSubscription(input, record);
+				} catch (error) {
+					// Deactivation must not fail over Meta: say what is left behind and go on.
+					this.logger.warn(
+						`WhatsApp Trigger "${this.getNode().name}": could not remove the webhook subscription at Meta (${(error as Error).message}); remove it in the Meta App Dashboard if it is still there`,
+					);
+					return false;
+				}
+				delete staticData.subscription;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const res = this.getResponseObject();
+		const credentials = await readCredentials(this);
+
+		if (this.getWebhookName() === 'setup') {
+			const answer = answerHandshake(this.getQueryData() as Record<string, unknown>, verifyTokenOf(this, credentials));
+			res.status(answer.statusCode).type('text/plain').send(answer.body);
+			return { noWebhookResponse: true };
+		}
+
+		const req = this.getRequestObject();
+		if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+		const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
+		const outcome = await handleDelivery(rawBody, this.getHeaderData()['x-hub-signature-256'], deliveryOptions(this, credentials));
+
+		if (!outcome.accepted) {
+			// Answered here so the status code is ours; no workflowData means no execution.
+			res.status(outcome.statusCode).json({ error: outcome.reason });
+			if (outcome.statusCode === 500) this.logger.error(`WhatsApp Trigger "${this.getNode().name}": ${outcome.reason}`);
+			return { noWebhookResponse: true };
+		}
+		if (outcome.events.length === 0) {
+			// Verified and parsed, but nothing new to run on (duplicates, or events the user did not pick): 200, no run.
+			return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates } };
+		}
+		return { workflowData: [outcome.events.map((event) => ({ json: event as unknown as IDataObject }))] };
+	}
+}

@@ -1,0 +1,179 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { phoneNumberIdLocator } from '../shared/descriptions';
+
+/** "Trigger On" choices; values are matched by `createEventFilter` (nodes/shared/webhook/select.ts). */
+export const triggerOnOptions = [
+	{ name: 'All Events', value: 'all', description: 'Every message, status, error and account or template update' },
+	{ name: 'Any Incoming Message', value: 'messages', description: 'A customer sent a message of any type' },
+	{ name: 'Incoming Text Message', value: 'message:text' },
+	{ name: 'Incoming Image', value: 'message:image' },
+	{ name: 'Incoming Video', value: 'message:video' },
+	{ name: 'Incoming Audio or Voice Note', value: 'message:audio' },
+	{ name: 'Incoming Document', value: 'message:document' },
+	{ name: 'Incoming Sticker', value: 'message:sticker' },
+	{ name: 'Incoming Location', value: 'message:location' },
+	{ name: 'Incoming Contacts', value: 'message:contacts' },
+	{ name: 'Reply Button Pressed', value: 'message:button_reply', description: 'A customer tapped a reply button you sent' },
+	{ name: 'List Row Chosen', value: 'message:list_reply', description: 'A customer picked a row of a list you sent' },
+	{ name: 'Flow Completed', value: 'message:nfm_reply', description: 'A customer submitted a WhatsApp Flow' },
+	{ name: 'Template Quick Reply Pressed', value: 'message:button', description: 'A customer tapped a quick-reply button of a template' },
+	{ name: 'Reaction', value: 'message:reaction' },
+	{ name: 'Order', value: 'message:order' },
+	{ name: 'System Message', value: 'message:system', description: 'e.g. the customer changed their number' },
+	{ name: 'Welcome Request', value: 'message:request_welcome', description: 'A customer opened a chat for the first time' },
+	{ name: 'Unsupported Message', value: 'message:unsupported' },
+	{ name: 'Other Message Types', value: 'message:other', description: 'Message types Meta adds after this version' },
+	{ name: 'Any Message Status', value: 'statuses', description: 'Sent, delivered, read, played or failed' },
+	{ name: 'Status: Sent', value: 'status:sent' },
+	{ name: 'Status: Delivered', value: 'status:delivered' },
+	{ name: 'Status: Read', value: 'status:read' },
+	{ name: 'Status: Played', value: 'status:played', description: 'A voice message was played' },
+	{ name: 'Status: Failed', value: 'status:failed' },
+	{ name: 'Webhook Error', value: 'errors', description: 'An error Meta reports outside a message or status' },
+	{ name: 'Template Status Update', value: 'field:message_template_status_update' },
+	{ name: 'Template Quality Update', value: 'field:message_template_quality_update' },
+	{ name: 'Template Category Update', value: 'field:template_category_update' },
+	{ name: 'Phone Number Quality Update', value: 'field:phone_number_quality_update' },
+	{ name: 'Phone Number Name Update', value: 'field:phone_number_name_update' },
+	{ name: 'Account Update', value: 'field:account_update' },
+	{ name: 'Account Review Update', value: 'field:account_review_update' },
+	{ name: 'Account Alert', value: 'field:account_alerts' },
+	{ name: 'Business Capability Update', value: 'field:business_capability_update' },
+	{ name: 'Security Update', value: 'field:security' },
+	{ name: 'Other Updates', value: 'field:other', description: 'Webhook fields Meta adds after this version' },
+];
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Signature check is off: anyone who knows this URL can start the workflow with made-up messages. Turn "Verify Signature" back on unless a proxy in front of n8n checks it.',
+		name: 'signatureOffNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { verifySignature: [false] } },
+	},
+	{
+		displayName: 'Subscription',
+		name: 'subscription',
+		type: 'options',
+		noDataExpression: true,
+		default: 'app',
+		description: 'Where Meta is told to send webhooks when the workflow is activated (and undone when it is deactivated)',
+		options: [
+			{
+				name: 'Meta App',
+				value: 'app',
+				description:
+					"The app's own callback URL (needs App ID and App Secret in the credential). One per app: a second trigger on the same app takes it over until it stops.",
+			},
+			{
+				name: 'WhatsApp Business Account',
+				value: 'waba',
+				description:
+					"Only the credential's WhatsApp Business Account, so other accounts of the app keep their own trigger. The app must already be subscribed to the fields in the Meta App Dashboard.",
+			},
+			{
+				name: 'Phone Number',
+				value: 'phoneNumber',
+				description:
+					'Only one phone number: useful for testing beside a production trigger. The app must already be subscribed to the fields in the Meta App Dashboard.',
+			},
+			{
+				name: 'Manual',
+				value: 'manual',
+				description: 'Nothing is changed at Meta: you enter the callback URL and verify token in the Meta App Dashboard',
+			},
+		],
+	},
+	{
+		...phoneNumberIdLocator,
+		displayName: 'Phone Number',
+		name: 'subscriptionPhoneNumberId',
+		description: 'The phone number whose webhooks this trigger receives',
+		displayOptions: { show: { subscription: ['phoneNumber'] } },
+	},
+	{
+		displayName:
+			'Manual subscription: in the Meta App Dashboard (WhatsApp → Configuration), set the Callback URL to this trigger\'s production URL and the Verify Token to the one you set in Options → Verify Token.',
+		name: 'manualNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { subscription: ['manual'] } },
+	},
+	{
+		displayName: 'Trigger On',
+		name: 'triggerOn',
+		type: 'multiOptions',
+		required: true,
+		default: ['messages'],
+		description: 'The events that start the workflow; each event is one output item',
+		options: triggerOnOptions,
+	},
+	{
+		displayName: 'Verify Signature',
+		name: 'verifySignature',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to check that each webhook was signed by Meta with the credential's App Secret (X-Hub-Signature-256). Unsigned or wrongly signed requests are answered 401 and start nothing.",
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Only Phone Number IDs',
+				name: 'phoneNumberIds',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 106540352242922, 106540352242923',
+				description:
+					'Comma-separated phone number IDs: events of other numbers are ignored. Events that belong to no number (template and account updates) always pass.',
+			},
+			{
+				displayName: 'Include Raw Change',
+				name: 'includeRawChange',
+				type: 'boolean',
+				default: false,
+				description: "Whether to add Meta's original change (field and value) to each item as rawChange",
+			},
+			{
+				displayName: 'Ignore Redeliveries',
+				name: 'ignoreRedeliveries',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to drop events already received within the window (Meta retries webhooks for up to 7 days). Shared across n8n processes through Redis when the credential or queue mode has one.',
+			},
+			{
+				displayName: 'Redelivery Window (Minutes)',
+				name: 'redeliveryWindowMinutes',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1, maxValue: 10080 },
+				description: 'How long an event is remembered to drop its redeliveries (at most 7 days = 10080)',
+			},
+			{
+				displayName: 'Max Remembered Events',
+				name: 'maxRememberedEvents',
+				type: 'number',
+				default: 100000,
+				typeOptions: { minValue: 100 },
+				description: 'How many events each n8n process remembers in memory (the oldest are forgotten first); about 150 bytes each',
+			},
+			{
+				displayName: 'Verify Token',
+				name: 'verifyToken',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'The token Meta sends when it checks the callback URL. Leave empty when the trigger manages the subscription (it derives one per trigger); set it for a Manual subscription and enter the same value at Meta.',
+			},
+		],
+	},
+];

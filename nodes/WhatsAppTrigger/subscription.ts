@@ -1,0 +1,447 @@
+/**
+ * The trigger's lifecycle with Meta: where webhooks are sent for this trigger, set on activation and undone on
+ * deactivation. Three places, so several triggers can share one Meta app:
+ * - `app`: the app's own callback (`/{app-id}/subscriptions`, app token) — one per app;
+ * - `waba`: the WABA's `subscribed_apps` with `override_callback_uri` — one per WhatsApp Business Account;
+ * - `phoneNumber`: `POST /{phone-number-id}` with `webhook_configuration` — one per number (wins over the others).
+ * Deactivation undoes only what this trigger set, and only while Meta still points at this trigger.
+ */
+import { createHmac } from 'crypto';
+
+import { scheduleGraphCall } from '../shared/limiter';
+import type { GraphRequest, WhatsAppCredentials } from '../shared/transport/types';
+
+export type SubscriptionMode = 'app' | 'waba' | 'phoneNumber' | 'manual';
+
+export const WEBHOOK_OBJECT = 'whatsapp_business_account';
+
+/** Fields subscribed for "All Events": everything a WhatsApp Business Account sends that the pack names. */
+export const ALL_SUBSCRIBABLE_FIELDS = [
+	'messages',
+	'message_template_status_update',
+	'message_template_quality_update',
+	'template_category_update',
+	'phone_number_quality_update',
+	'phone_number_name_update',
+	'account_update',
+	'account_review_update',
+	'account_alerts',
+	'business_capability_update',
+	'security',
+] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Graph payloads
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface AppSubscriptionList {
+	data?: Array<{
+		object?: string;
+		callback_url?: string;
+		active?: boolean;
+		fields?: Array<{ name?: string; version?: string } | string>;
+	}>;
+}
+
+export interface SubscribedAppsList {
+	data?: Array<{
+		whatsapp_business_api_data?: { id?: string; name?: string; link?: string };
+		override_callback_uri?: string;
+	}>;
+}
+
+export interface PhoneNumberWebhookConfiguration {
+	id?: string;
+	webhook_configuration?: { phone_number?: string; whatsapp_business_account?: string; application?: string };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verify tokens
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The verify token of a trigger when the user sets none: derived from the trigger's webhook ID and a credential
+ * secret, so the test and production URLs of one trigger share it, every process computes the same one, and a
+ * trigger can hand a callback back to another trigger of this pack (by the webhook ID in its URL).
+ */
+export function defaultVerifyToken(webhookId: string, secret: string): string {
+	return 'wa_' + createHmac('sha256', secret).update(`whatsapp-trigger-verify-token:${webhookId}`).digest('base64url').slice(0, 32);
+}
+
+/** The webhook ID in an n8n webhook URL of this node (`…/webhook/<id>/webhook`, `…/webhook-test/<id>/webhook`). */
+export function webhookIdFromUrl(url: string): string | undefined {
+	try {
+		const segments = new URL(url).pathname.split('/').filter((segment) => segment !== '');
+		if (segments.length < 2 || segments[segments.length - 1] !== 'webhook') return undefined;
+		const id = segments[segments.length - 2];
+		return /^[0-9a-fA-F-]{8,}$/.test(id) ? id : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The callback URL must be one Meta can reach
+// ---------------------------------------------------------------------------------------------------------------
+
+function isPrivateHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
+	if (!host.includes('.') && !host.includes(':')) return true;
+	const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+	if (v4) {
+		const [a, b] = [Number(v4[1]), Number(v4[2])];
+		return (
+			a === 10 ||
+			a === 127 ||
+			a === 0 ||
+			(a === 169 && b === 254) ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 100 && b >= 64 && b <= 127)
+		);
+	}
+	if (host.includes(':')) return host === '::1' || host === '::' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80');
+	return false;
+}
+
+/** Whether Graph calls go to Meta itself (not the simulator or a proxy that forwards to a private n8n). */
+export function talksToMeta(credentials: WhatsAppCredentials): boolean {
+	try {
+		const host = new URL(credentials.baseUrl).hostname.toLowerCase();
+		return host === 'graph.facebook.com' || host.endsWith('.facebook.com');
+	} catch {
+		return true;
+	}
+}
+
+/** Why Meta cannot reach a callback URL, or undefined when it can (public HTTPS). */
+export function unreachableCallbackReason(callbackUrl: string | undefined): string | undefined {
+	if (!callbackUrl) return 'n8n did not give this trigger a webhook URL';
+	let url: URL;
+	try {
+		url = new URL(callbackUrl);
+	} catch {
+		return `"${callbackUrl}" is not a URL`;
+	}
+	if (url.protocol !== 'https:') return `${callbackUrl} is not HTTPS (Meta only calls https:// URLs with a valid certificate)`;
+	if (isPrivateHost(url.hostname)) return `${callbackUrl} points to a private or local address that Meta cannot reach`;
+	return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the trigger remembers (workflow static data)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What this trigger set at Meta, so deactivation undoes exactly that. */
+export interface SubscriptionRecord {
+	mode: Exclude<SubscriptionMode, 'manual'>;
+	/** App ID, WABA ID or phone-number ID. */
+	targetId: string;
+	callbackUrl: string;
+	/** The callback that was there before (to hand back on deactivation), if any. */
+	previousUrl?: string;
+	/** App mode: the fields of the previous subscription. */
+	previousFields?: string[];
+	/** WABA mode: whether the app was subscribed to the WABA before (without an override of ours). */
+	wasSubscribed?: boolean;
+}
+
+export interface LifecycleInput {
+	credentials: WhatsAppCredentials;
+	mode: SubscriptionMode;
+	callbackUrl: string;
+	verifyToken: string;
+	/** Webhook fields the user's choices need (app mode). */
+	fields: string[];
+	/** Phone-number mode: the number whose webhooks this trigger receives. */
+	phoneNumberId?: string;
+	/** The verify token another trigger of this pack expects at its URL, to hand a callback back to it. */
+	verifyTokenForUrl: (url: string) => string | undefined;
+	/** Logs a warning (deactivation never throws over what it could not undo). */
+	warn?: (message: string) => void;
+}
+
+/** A user-facing failure of the lifecycle (the node wraps it in a NodeOperationError). */
+export class SubscriptionError extends Error {
+	constructor(
+		message: string,
+		readonly description?: string,
+	) {
+		super(message);
+		this.name = 'SubscriptionError';
+	}
+}
+
+async function graph<T>(credentials: WhatsAppCredentials, request: GraphRequest, phoneNumberId?: string): Promise<T> {
+	const response = await scheduleGraphCall<T>({ credentials, phoneNumberId, request });
+	return response.data;
+}
+
+function requireValue(value: string | undefined, message: string, description: string): string {
+	const text = String(value ?? '').trim();
+	if (!text) throw new SubscriptionError(message, description);
+	return text;
+}
+
+function fieldNames(fields: Array<{ name?: string } | string> | undefined): string[] {
+	return (fields ?? []).map((field) => (typeof field === 'string' ? field : String(field.name ?? ''))).filter((name) => name !== '');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// App: /{app-id}/subscriptions
+// ---------------------------------------------------------------------------------------------------------------
+
+async function readAppSubscription(credentials: WhatsAppCredentials, appId: string) {
+	const list = await graph<AppSubscriptionList>(credentials, { method: 'GET', path: `/${appId}/subscriptions`, auth: 'app' });
+	return (list.data ?? []).find((subscription) => subscription.object === WEBHOOK_OBJECT && subscription.active !== false);
+}
+
+function appIdOf(credentials: WhatsAppCredentials): string {
+	return requireValue(
+		credentials.appId,
+		'The credential has no Meta App ID, which the "Meta App" subscription needs',
+		'Add the App ID and App Secret (Meta App Dashboard → App settings → Basic) to the credential, or choose another Subscription.',
+	);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// WABA: /{waba-id}/subscribed_apps
+// ---------------------------------------------------------------------------------------------------------------
+
+async function readWabaSubscription(credentials: WhatsAppCredentials, wabaId: string) {
+	const list = await graph<SubscribedAppsList>(credentials, { method: 'GET', path: `/${wabaId}/subscribed_apps` });
+	const entries = list.data ?? [];
+	const appId = String(credentials.appId ?? '').trim();
+	// Without an App ID in the credential, the token's own app is the one listed (a system-user token has one app).
+	return appId ? entries.find((entry) => entry.whatsapp_business_api_data?.id === appId) : entries[0];
+}
+
+function wabaIdOf(credentials: WhatsAppCredentials): string {
+	return requireValue(
+		credentials.wabaId,
+		'The credential has no WhatsApp Business Account ID, which the "WhatsApp Business Account" subscription needs',
+		'Add the WhatsApp Business Account ID to the credential, or choose another Subscription.',
+	);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phone number: POST /{phone-number-id} webhook_configuration
+// ---------------------------------------------------------------------------------------------------------------
+
+async function readNumberOverride(credentials: WhatsAppCredentials, phoneNumberId: string): Promise<string | undefined> {
+	const number = await graph<PhoneNumberWebhookConfiguration>(
+		credentials,
+		{ method: 'GET', path: `/${phoneNumberId}`, query: { fields: 'webhook_configuration' } },
+		phoneNumberId,
+	);
+	return number.webhook_configuration?.phone_number || undefined;
+}
+
+function phoneNumberIdOf(input: LifecycleInput): string {
+	const id = requireValue(
+		input.phoneNumberId,
+		'No phone number is set for the "Phone Number" subscription',
+		'Pick the phone number whose webhooks this trigger should receive.',
+	);
+	if (!/^[0-9]{5,20}$/.test(id)) {
+		throw new SubscriptionError(
+			`Phone Number "${id.slice(0, 40)}" is not a phone number ID`,
+			"Expected 5 to 20 digits, as shown in Meta's WhatsApp Manager (not the phone number itself).",
+		);
+	}
+	return id;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The three verbs n8n calls
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Whether Meta already sends this trigger's webhooks to its URL (n8n then skips `create`). */
+export async function subscriptionExists(input: LifecycleInput): Promise<boolean> {
+	const { credentials, callbackUrl } = input;
+	switch (input.mode) {
+		case 'manual':
+			return true;
+		case 'app': {
+			const current = await readAppSubscription(credentials, appIdOf(credentials));
+			if (!current || current.callback_url !== callbackUrl) return false;
+			const subscribed = new Set(fieldNames(current.fields));
+			return input.fields.every((field) => subscribed.has(field));
+		}
+		case 'waba': {
+			const current = await readWabaSubscription(credentials, wabaIdOf(credentials));
+			return current?.override_callback_uri === callbackUrl;
+		}
+		case 'phoneNumber':
+			return (await readNumberOverride(credentials, phoneNumberIdOf(input))) === callbackUrl;
+	}
+}
+
+function occupiedError(where: string, url: string): SubscriptionError {
+	return new SubscriptionError(
+		`${where} already sends its webhooks to ${url}, which is not a WhatsApp Trigger of this pack`,
+		'This trigger will not take it over. Choose another Subscription (a WhatsApp Business Account or a Phone Number) so both can work side by side, or remove that callback in the Meta App Dashboard first.',
+	);
+}
+
+/** Points Meta at this trigger; returns what it set, for `deleteSubscription`. */
+export async function createSubscription(input: LifecycleInput): Promise<SubscriptionRecord | undefined> {
+	const { credentials, callbackUrl, verifyToken } = input;
+	if (input.mode === 'manual') return undefined;
+	if (talksToMeta(credentials)) {
+		const reason = unreachableCallbackReason(callbackUrl);
+		if (reason) {
+			throw new SubscriptionError(
+				`Meta cannot reach this trigger: ${reason}`,
+				'Set WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or a tunnel) and restart n8n, or choose Subscription "Manual" and set the callback URL yourself.',
+			);
+		}
+	}
+	switch (input.mode) {
+		case 'app': {
+			const appId = appIdOf(credentials);
+			const current = await readAppSubscription(credentials, appId);
+			const record: SubscriptionRecord = { mode: 'app', targetId: appId, callbackUrl };
+			let fields = input.fields;
+			if (current?.callback_url && current.callback_url !== callbackUrl) {
+				if (!input.verifyTokenForUrl(current.callback_url)) throw occupiedError(`The Meta app ${appId}`, current.callback_url);
+				record.previousUrl = current.callback_url;
+				record.previousFields = fieldNames(current.fields);
+			} else if (current?.callback_url === callbackUrl) {
+				fields = [...new Set([...fieldNames(current.fields), ...input.fields])];
+			}
+			if (fields.length === 0) {
+				throw new SubscriptionError('Nothing to subscribe to: "Trigger On" is empty', 'Pick at least one event in "Trigger On".');
+			}
+			await graph(credentials, {
+				method: 'POST',
+				path: `/${appId}/subscriptions`,
+				auth: 'app',
+				body: {
+					object: WEBHOOK_OBJECT,
+					callback_url: callbackUrl,
+					verify_token: verifyToken,
+					fields: fields.join(','),
+					include_values: true,
+				},
+			});
+			return record;
+		}
+		case 'waba': {
+			const wabaId = wabaIdOf(credentials);
+			const current = await readWabaSubscription(credentials, wabaId);
+			const record: SubscriptionRecord = { mode: 'waba', targetId: wabaId, callbackUrl, wasSubscribed: current !== undefined };
+			const previous = current?.override_callback_uri;
+			if (previous && previous !== callbackUrl) {
+				if (!input.verifyTokenForUrl(previous)) throw occupiedError(`The WhatsApp Business Account ${wabaId}`, previous);
+				record.previousUrl = previous;
+			}
+			await graph(credentials, {
+				method: 'POST',
+				path: `/${wabaId}/subscribed_apps`,
+				body: { override_callback_uri: callbackUrl, verify_token: verifyToken },
+			});
+			return record;
+		}
+		case 'phoneNumber': {
+			const phoneNumberId = phoneNumberIdOf(input);
+			const previous = await readNumberOverride(credentials, phoneNumberId);
+			const record: SubscriptionRecord = { mode: 'phoneNumber', targetId: phoneNumberId, callbackUrl };
+			if (previous && previous !== callbackUrl) {
+				if (!input.verifyTokenForUrl(previous)) throw occupiedError(`The phone number ${phoneNumberId}`, previous);
+				record.previousUrl = previous;
+			}
+			await graph(
+				credentials,
+				{
+					method: 'POST',
+					path: `/${phoneNumberId}`,
+					body: { webhook_configuration: { override_callback_uri: callbackUrl, verify_token: verifyToken } },
+				},
+				phoneNumberId,
+			);
+			return record;
+		}
+	}
+}
+
+/**
+ * Undoes what `createSubscription` set, only while Meta still points at this trigger: hands the callback back to
+ * the trigger that had it before, or removes this one. Never throws over a hand-back that Meta refuses.
+ */
+export async function deleteSubscription(input: LifecycleInput, record: SubscriptionRecord | undefined): Promise<void> {
+	const { credentials, callbackUrl } = input;
+	const mode = record?.mode ?? input.mode;
+	if (mode === 'manual') return;
+	const restore = async (previousUrl: string | undefined, setPrevious: (url: string, token: string) => Promise<unknown>) => {
+		const token = previousUrl ? input.verifyTokenForUrl(previousUrl) : undefined;
+		if (!previousUrl || !token) return false;
+		try {
+			await setPrevious(previousUrl, token);
+			return true;
+		} catch (error) {
+			input.warn?.(`Could not hand the webhook back to ${previousUrl} (${(error as Error).message}); removing this trigger's instead`);
+			return false;
+		}
+	};
+	switch (mode) {
+		case 'app': {
+			const appId = record?.targetId ?? appIdOf(credentials);
+			const current = await readAppSubscription(credentials, appId);
+			if (current?.callback_url !== callbackUrl) return;
+			const restored = await restore(record?.previousUrl, async (url, token) =>
+				graph(credentials, {
+					method: 'POST',
+					path: `/${appId}/subscriptions`,
+					auth: 'app',
+					body: {
+						object: WEBHOOK_OBJECT,
+						callback_url: url,
+						verify_token: token,
+						fields: (record?.previousFields?.length ? record.previousFields : fieldNames(current.fields)).join(','),
+						include_values: true,
+					},
+				}),
+			);
+			if (!restored) {
+				await graph(credentials, { method: 'DELETE', path: `/${appId}/subscriptions`, auth: 'app', query: { object: WEBHOOK_OBJECT } });
+			}
+			return;
+		}
+		case 'waba': {
+			const wabaId = record?.targetId ?? wabaIdOf(credentials);
+			const current = await readWabaSubscription(credentials, wabaId);
+			if (current?.override_callback_uri !== callbackUrl) return;
+			const restored = await restore(record?.previousUrl, async (url, token) =>
+				graph(credentials, {
+					method: 'POST',
+					path: `/${wabaId}/subscribed_apps`,
+					body: { override_callback_uri: url, verify_token: token },
+				}),
+			);
+			if (restored) return;
+			if (record?.wasSubscribed === false) {
+				await graph(credentials, { method: 'DELETE', path: `/${wabaId}/subscribed_apps` });
+			} else {
+				// The app was subscribed before this trigger: keep it subscribed, without the override.
+				await graph(credentials, { method: 'POST', path: `/${wabaId}/subscribed_apps`, body: {} });
+			}
+			return;
+		}
+		case 'phoneNumber': {
+			const phoneNumberId = record?.targetId ?? phoneNumberIdOf(input);
+			const current = await readNumberOverride(credentials, phoneNumberId);
+			if (current !== callbackUrl) return;
+			const setOverride = async (url: string, token: string) =>
+				graph(
+					credentials,
+					{ method: 'POST', path: `/${phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: url, verify_token: token } } },
+					phoneNumberId,
+				);
+			const restored = await restore(record?.previousUrl, setOverride);
+			if (!restored) await setOverride('', '');
+			return;
+		}
+	}
+}

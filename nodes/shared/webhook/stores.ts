@@ -1,0 +1,62 @@
+/**
+ * The redelivery store of each trigger, kept for the life of the process (a module singleton on a `Symbol.for`
+ * key, so two copies of this module still share it): memory per trigger, plus Redis when the gate shares through it.
+ */
+import { DEFAULT_MAX_REMEMBERED, MemoryRedeliveryStore, RedisRedeliveryStore, type RedeliveryStore } from './dedupe';
+import { getRedisClient, resolveRedisTarget } from './redis';
+
+const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.webhook.redeliveryStores');
+
+interface Entry {
+	memory: MemoryRedeliveryStore;
+	redisId?: string;
+	store: RedeliveryStore;
+}
+
+function registry(): Map<string, Entry> {
+	const holder = globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>;
+	holder[REGISTRY_KEY] ??= new Map();
+	return holder[REGISTRY_KEY];
+}
+
+export interface StoreRequest {
+	/** One trigger: workflow ID, node ID and test/production. */
+	scope: string;
+	/** The credential's `redisUrl` (empty: queue mode's Redis, or memory only). */
+	redisUrl?: string;
+	maxEntries?: number;
+	env?: Record<string, string | undefined>;
+	/** Told once per Redis outage; the store answers from memory meanwhile. */
+	onFallback?: (error: Error) => void;
+}
+
+/** The trigger's store; the same object across executions while its settings stay the same. */
+export function getRedeliveryStore(request: StoreRequest): RedeliveryStore {
+	const entries = registry();
+	const target = resolveRedisTarget(request.redisUrl, request.env);
+	let entry = entries.get(request.scope);
+	const maxEntries = request.maxEntries ?? DEFAULT_MAX_REMEMBERED;
+	if (!entry) {
+		entry = { memory: new MemoryRedeliveryStore(maxEntries), store: undefined as unknown as RedeliveryStore };
+		entry.store = entry.memory;
+		entries.set(request.scope, entry);
+	} else {
+		entry.memory.setMaxEntries(maxEntries);
+	}
+	if (target?.id !== entry.redisId) {
+		entry.redisId = target?.id;
+		entry.store = target
+			? new RedisRedeliveryStore(getRedisClient(target), {
+					prefix: `whatsapp-cloud:webhook:${request.scope}:`,
+					memory: entry.memory,
+					onFallback: request.onFallback,
+				})
+			: entry.memory;
+	}
+	return entry.store;
+}
+
+/** Forgets every trigger's memory (tests). */
+export function clearRedeliveryStores(): void {
+	registry().clear();
+}
