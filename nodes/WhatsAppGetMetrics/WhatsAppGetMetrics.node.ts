@@ -1,0 +1,146 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_NAME, searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
+import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
+import { readCredentials } from './actions/common';
+import * as conversationAnalytics from './actions/conversationAnalytics';
+import * as limiterStatus from './actions/limiterStatus';
+import * as messageAnalytics from './actions/messageAnalytics';
+import * as phoneNumberHealth from './actions/phoneNumberHealth';
+import * as pricingAnalytics from './actions/pricingAnalytics';
+import * as templateAnalytics from './actions/templateAnalytics';
+
+const operations: Record<MetricsOperation, { run: (op: OperationContext) => Promise<MetricsRows> }> = {
+	messageAnalytics,
+	conversationAnalytics,
+	pricingAnalytics,
+	templateAnalytics,
+	phoneNumberHealth,
+	limiterStatus,
+};
+
+const FIELD_LABELS: Record<string, string> = { phoneNumberId: 'Phone Number' };
+
+/** A failure of one item as a NodeOperationError naming the item and, when known, the field. */
+function toNodeError(node: ReturnType<IExecuteFunctions['getNode']>, error: unknown, itemIndex: number): NodeOperationError {
+	const e = (error ?? {}) as {
+		message?: string;
+		field?: string;
+		description?: string;
+		userTitle?: string;
+		userHint?: string;
+		code?: number;
+		details?: string;
+		fbtraceId?: string;
+	};
+	const field = e.field ? ` (field "${FIELD_LABELS[e.field] ?? e.field}")` : '';
+	const base = e.message ?? String(error);
+	const message = e.userTitle && e.code !== undefined ? `${e.userTitle}: ${base}` : base;
+	const description =
+		[e.description, e.userHint, e.details && e.details !== base ? `Meta: ${e.details}` : undefined, e.fbtraceId ? `fbtrace_id ${e.fbtraceId}` : undefined]
+			.filter(Boolean)
+			.join(' ') || undefined;
+	return new NodeOperationError(node, `Item ${itemIndex + 1}${field}: ${message}`, { itemIndex, description });
+}
+
+export class WhatsAppGetMetrics implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Metrics',
+		name: 'whatsAppGetMetrics',
+		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'WhatsApp analytics, costs, phone number health and rate limiter status, one row per data point',
+		defaults: { name: 'WhatsApp Metrics' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'messageAnalytics',
+				options: [
+					{
+						name: 'Conversation Analytics',
+						value: 'conversationAnalytics',
+						description: 'Conversations and cost by category, type, country and phone number',
+						action: 'Get conversation analytics',
+					},
+					{
+						name: 'Limiter Status',
+						value: 'limiterStatus',
+						description: 'Queued, in flight, sent and budget left in this n8n process\'s rate limiter',
+						action: 'Get rate limiter status',
+					},
+					{
+						name: 'Message Analytics',
+						value: 'messageAnalytics',
+						description: 'Messages sent and delivered',
+						action: 'Get message analytics',
+					},
+					{
+						name: 'Phone Number Health',
+						value: 'phoneNumberHealth',
+						description: 'Quality rating, throughput, messaging limit and name status',
+						action: 'Get phone number health',
+					},
+					{
+						name: 'Pricing Analytics',
+						value: 'pricingAnalytics',
+						description: 'Message volume and cost by category, type, country, phone number and tier',
+						action: 'Get pricing analytics',
+					},
+					{
+						name: 'Template Analytics',
+						value: 'templateAnalytics',
+						description: 'Sent, delivered, read, clicked and cost per template and day',
+						action: 'Get template analytics',
+					},
+				],
+			},
+			...messageAnalytics.description,
+			...conversationAnalytics.description,
+			...pricingAnalytics.description,
+			...templateAnalytics.description,
+			...phoneNumberHealth.description,
+			...limiterStatus.description,
+		],
+	};
+
+	methods = { listSearch: { searchPhoneNumbers, searchTemplates } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const credentials = await readCredentials(this);
+		const nowSeconds = Math.floor(Date.now() / 1000);
+		const node = this.getNode();
+		const continueOnFail = this.continueOnFail();
+		// Items run side by side; the gate paces their calls against the account's budget.
+		const settled = await Promise.allSettled(
+			items.map(async (_item, itemIndex) => {
+				const operation = this.getNodeParameter('operation', itemIndex) as MetricsOperation;
+				const handler = operations[operation];
+				if (!handler) throw new Error(`The operation "${String(operation)}" is not supported`);
+				return handler.run({ context: this, itemIndex, credentials, nowSeconds });
+			}),
+		);
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < settled.length; itemIndex++) {
+			const result = settled[itemIndex];
+			if (result.status === 'fulfilled') {
+				for (const row of result.value) output.push({ json: row as IDataObject, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			const error = toNodeError(node, result.reason, itemIndex);
+			if (!continueOnFail) throw error;
+			output.push({ json: { error: error.message, description: error.description ?? undefined }, pairedItem: { item: itemIndex } });
+		}
+		return [output];
+	}
+}

@@ -1,0 +1,44 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { getGateStatus } from '../../shared/limiter';
+import type { GateStatus } from '../../shared/limiter';
+import type { MetricsRows, OperationContext } from './common';
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Shows the rate limiter of this n8n process for the selected credential: one row per phone number and per WhatsApp Business Account it has paced calls for. No call is made to Meta.',
+		name: 'limiterNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { operation: ['limiterStatus'] } },
+	},
+];
+
+export function flattenGateStatus(status: GateStatus, at: string): IDataObject {
+	return {
+		at,
+		scope: status.scope,
+		id: status.id,
+		messagesPerSecond: status.messagesPerSecond ?? null,
+		queued: status.queued,
+		inFlight: status.inFlight,
+		sentLastSecond: status.sentLastSecond,
+		sentLastHour: status.sentLastHour,
+		hourlyBudget: status.hourlyBudget ?? null,
+		budgetLeft: status.budgetLeft ?? null,
+		pausedUntil: status.pausedUntil ?? null,
+		slowDownFactor: status.slowDownFactor,
+		sharedThroughRedis: status.sharedThroughRedis,
+	};
+}
+
+export async function run(op: OperationContext): Promise<MetricsRows> {
+	const at = new Date(op.nowSeconds * 1000).toISOString();
+	const statuses = getGateStatus(op.credentials);
+	if (statuses.length === 0) {
+		// One row rather than none, so the workflow goes on and says why it is empty.
+		return [{ at, scope: 'none', id: null, message: 'No call has gone through the limiter for this credential in this n8n process yet' }];
+	}
+	return statuses.map((status) => flattenGateStatus(status, at));
+}

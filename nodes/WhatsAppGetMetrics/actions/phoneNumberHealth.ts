@@ -1,0 +1,132 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { getPhoneNumberId, phoneNumberIdLocator } from '../../shared/descriptions';
+import { scheduleGraphCall } from '../../shared/limiter';
+import type { WhatsAppCredentials } from '../../shared/transport/types';
+import { collectPages } from '../paging';
+import type { PhoneNumberHealth, PhoneNumberList } from '../types';
+import { requireWabaId } from './common';
+import type { MetricsRows, OperationContext } from './common';
+
+const show = { operation: ['phoneNumberHealth'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Phone Numbers',
+		name: 'healthScope',
+		type: 'options',
+		default: 'all',
+		displayOptions: { show },
+		options: [
+			{ name: 'All Numbers of the Account', value: 'all' },
+			{ name: 'One Number', value: 'one' },
+		],
+	},
+	{
+		...phoneNumberIdLocator,
+		displayName: 'Phone Number',
+		description: 'The WhatsApp Business phone number to check',
+		displayOptions: { show: { ...show, healthScope: ['one'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'healthOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Raw Response',
+				name: 'rawResponse',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output Meta\'s answer for each number as it came instead of the flat columns',
+			},
+		],
+	},
+];
+
+/** `v26.0` → 26; an unreadable version counts as the newest (Meta serves unknown versions as the latest). */
+export function apiMajorVersion(apiVersion: string | undefined): number {
+	const match = /^v?(\d+)/i.exec(String(apiVersion ?? '').trim());
+	return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
+}
+
+/** From v24 Meta replaced `messaging_limit_tier` by `whatsapp_business_manager_messaging_limit`. */
+export function messagingLimitField(apiVersion: string | undefined): 'whatsapp_business_manager_messaging_limit' | 'messaging_limit_tier' {
+	return apiMajorVersion(apiVersion) >= 24 ? 'whatsapp_business_manager_messaging_limit' : 'messaging_limit_tier';
+}
+
+export function healthFields(apiVersion: string | undefined): string {
+	return [
+		'id',
+		'display_phone_number',
+		'verified_name',
+		'quality_rating',
+		'throughput',
+		'status',
+		'name_status',
+		'code_verification_status',
+		'platform_type',
+		messagingLimitField(apiVersion),
+	].join(',');
+}
+
+function limitValue(value: PhoneNumberHealth['whatsapp_business_manager_messaging_limit']): string | null {
+	if (value === undefined || value === null) return null;
+	if (typeof value === 'string') return value;
+	return value.tier ?? value.current_limit ?? value.value ?? null;
+}
+
+/** One flat row per number. */
+export function flattenPhoneNumberHealth(number: PhoneNumberHealth): IDataObject {
+	return {
+		phoneNumberId: String(number.id),
+		displayPhoneNumber: number.display_phone_number ?? null,
+		verifiedName: number.verified_name ?? null,
+		qualityRating: number.quality_rating ?? null,
+		throughputLevel: number.throughput?.level ?? null,
+		messagingLimitTier: limitValue(number.whatsapp_business_manager_messaging_limit) ?? number.messaging_limit_tier ?? null,
+		nameStatus: number.name_status ?? null,
+		status: number.status ?? null,
+		codeVerificationStatus: number.code_verification_status ?? null,
+		platformType: number.platform_type ?? null,
+	};
+}
+
+async function getHealth(credentials: WhatsAppCredentials, phoneNumberId: string): Promise<PhoneNumberHealth> {
+	const response = await scheduleGraphCall<PhoneNumberHealth>({
+		credentials,
+		request: { method: 'GET', path: `/${phoneNumberId}`, query: { fields: healthFields(credentials.apiVersion) } },
+	});
+	return { ...response.data, id: String(response.data?.id ?? phoneNumberId) };
+}
+
+export async function run(op: OperationContext): Promise<MetricsRows> {
+	const { context, itemIndex, credentials } = op;
+	const scope = context.getNodeParameter('healthScope', itemIndex, 'all') as string;
+	const { rawResponse } = context.getNodeParameter('healthOptions', itemIndex, {}) as { rawResponse?: boolean };
+	let ids: string[];
+	if (scope === 'one') {
+		ids = [getPhoneNumberId(context, itemIndex)];
+	} else {
+		const wabaId = requireWabaId(credentials);
+		const request = (after?: string) => ({
+			method: 'GET' as const,
+			path: `/${wabaId}/phone_numbers`,
+			query: { fields: 'id,display_phone_number,verified_name,quality_rating', limit: 100, after },
+		});
+		const pages = await collectPages<PhoneNumberList>({
+			credentials,
+			request: request(),
+			pageOf: (body) => body as PhoneNumberList,
+			requestAfter: request,
+		});
+		ids = pages.flatMap((page) => page.data ?? []).map((number) => String(number.id));
+	}
+	// The list has no throughput or limit fields: ask each number (the gate paces these calls).
+	const numbers = await Promise.all(ids.map(async (id) => getHealth(credentials, id)));
+	if (rawResponse) return numbers as unknown as MetricsRows;
+	return numbers.map(flattenPhoneNumberHealth);
+}
