@@ -315,7 +315,7 @@ export class SimServer {
 			if (tooLarge) {
 				throw new MetaError({ httpStatus: 413, code: 100, message: '(#100) Request body too large', details: `The body exceeds ${state.options.maxBodyBytes} bytes` });
 			}
-			this.authenticate(route?.auth ?? 'bearer', simRequest.bearer, segments);
+			this.authenticate(route?.auth ?? 'bearer', simRequest.bearer);
 			if (!route) throw unsupported(method, segments);
 
 			if (route.countsAgainstBudget !== false) {
@@ -402,7 +402,7 @@ export class SimServer {
 		return this.state.faults.pick({ method, path: '/' + segments.join('/'), recipient }, this.state.options, this.state.random);
 	}
 
-	private authenticate(mode: 'bearer' | 'app' | 'none', token: string | undefined, segments: string[]): void {
+	private authenticate(mode: 'bearer' | 'app' | 'none', token: string | undefined): void {
 		if (mode === 'none') return;
 		const fixture = this.state.fixture;
 		if (!token) {
@@ -421,9 +421,8 @@ export class SimServer {
 				message: 'Error validating access token: Session has expired on Tuesday, 01-Sep-26 10:00:00 PDT.',
 			});
 		}
-		if (token === fixture.noAccessToken) {
-			throw unsupported('GET', segments);
-		}
+		// A valid token without access to the WABA: each route answers with Meta's permission error.
+		if (token === fixture.noAccessToken) return;
 		throw new MetaError({ httpStatus: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
 	}
 

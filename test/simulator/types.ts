@@ -278,6 +278,8 @@ export interface WebhookSink {
 	reset?(): void;
 	stop?(): Promise<void> | void;
 	configure?(options: Record<string, unknown>): void;
+	/** Builds and delivers an inbound customer message: `{phoneNumberId, from, name, type, …that type's fields}`. */
+	injectInbound?(input: Record<string, unknown>): Promise<unknown>;
 }
 
 /** Shared state the route modules read and write. */

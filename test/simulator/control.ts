@@ -1,0 +1,104 @@
+/**
+ * Control endpoints under `/_sim/` (no auth, not counted, not in the request log): the demo and end-to-end tests
+ * drive a simulator in another process through them.
+ */
+import type { ControlHandler } from './server';
+import type { ScriptedFault, SimResponse, SimulatorOptions } from './types';
+
+/** What the control endpoints need from the simulator. */
+export interface Controllable {
+	log(): unknown[];
+	counters(): unknown;
+	requests(): unknown[];
+	reset(): void;
+	configure(partial: Partial<SimulatorOptions>): void;
+	scriptFaults(faults: ScriptedFault[]): void;
+	injectInbound(input: Record<string, unknown>): Promise<unknown>;
+	readonly fixture: unknown;
+	readonly options: SimulatorOptions;
+	readonly url: string;
+}
+
+export const CONTROL_ENDPOINTS = [
+	'GET  /_sim/log            accepted messages in order (?since=N skips the first N)',
+	'GET  /_sim/counters       accepted, rejectedByCode, peakPerSecond, calls…',
+	'GET  /_sim/requests       recent requests as seen (no Authorization header)',
+	'GET  /_sim/fixture        token, app id/secret, WABA, phone numbers, templates',
+	'GET  /_sim/options        current options',
+	'POST /_sim/reset          forget messages, counters, requests, limit windows, faults',
+	'POST /_sim/config         JSON partial options: limits, latency, faults',
+	'POST /_sim/faults         JSON [{path?, recipient?, method?, count?, action:{kind,…}}]',
+	'POST /_sim/inbound        JSON {phoneNumberId, from, name, type, …that type\'s fields}',
+];
+
+function parseBody(body: Buffer): unknown {
+	const text = body.toString('utf8').trim();
+	if (text === '') return {};
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new Error('The control request body must be JSON');
+	}
+}
+
+function ok(body: unknown): SimResponse {
+	return { status: 200, body };
+}
+
+/** Options a control client may not change (the server is already listening). */
+const FIXED_OPTIONS = new Set(['port', 'host', 'fixture']);
+
+export function controlHandler(sim: Controllable): ControlHandler {
+	return async (method, segments, query, body) => {
+		const route = `${method} ${segments.join('/')}`;
+		switch (route) {
+			case 'GET ':
+				return ok({ url: sim.url, endpoints: CONTROL_ENDPOINTS });
+			case 'GET log': {
+				const since = Number(query.get('since') ?? 0);
+				const log = sim.log();
+				const messages = Number.isInteger(since) && since > 0 ? log.slice(since) : log;
+				return ok({ count: log.length, messages });
+			}
+			case 'GET counters':
+				return ok(sim.counters());
+			case 'GET requests':
+				return ok({ requests: sim.requests() });
+			case 'GET fixture':
+				return ok(sim.fixture);
+			case 'GET options':
+				return ok(sim.options);
+			case 'POST reset':
+				sim.reset();
+				return ok({ success: true });
+			case 'POST config': {
+				const partial = parseBody(body);
+				if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
+					throw new Error('POST /_sim/config needs a JSON object of options');
+				}
+				for (const key of Object.keys(partial)) {
+					if (FIXED_OPTIONS.has(key)) throw new Error(`Option ${key} cannot be changed at runtime`);
+					if (!(key in sim.options)) throw new Error(`Unknown option ${key}`);
+				}
+				sim.configure(partial as Partial<SimulatorOptions>);
+				return ok({ success: true, options: sim.options });
+			}
+			case 'POST faults': {
+				const parsed = parseBody(body) as unknown;
+				const faults = Array.isArray(parsed) ? parsed : (parsed as { faults?: unknown }).faults;
+				if (!Array.isArray(faults)) throw new Error('POST /_sim/faults needs a JSON array of faults (or {faults:[…]})');
+				sim.scriptFaults(faults as ScriptedFault[]);
+				return ok({ success: true });
+			}
+			case 'POST inbound': {
+				const input = parseBody(body);
+				if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+					throw new Error('POST /_sim/inbound needs a JSON object {phoneNumberId, from, name, type, …}');
+				}
+				return ok(await sim.injectInbound(input as Record<string, unknown>));
+			}
+			default:
+				return { status: 404, body: { error: { message: `Unknown control endpoint ${method} /_sim/${segments.join('/')}`, endpoints: CONTROL_ENDPOINTS } } };
+		}
+	};
+}

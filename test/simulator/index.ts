@@ -1,0 +1,116 @@
+/**
+ * The local WhatsApp Cloud API simulator: `const sim = await startSimulator({ latency: 'none' })`, then point a
+ * credential's base URL at `sim.url`. See types.ts for every option.
+ */
+import { analyticsRoutes } from './analytics';
+import { controlHandler } from './control';
+import { defaultOptions, mergeOptions } from './fixture';
+import { mediaRoutes } from './media';
+import { messageRoutes } from './messages';
+import { SimServer } from './server';
+import { SimState } from './state';
+import { subscriptionRoutes } from './subscriptions';
+import { templateRoutes } from './templates';
+import type {
+	AcceptedMessage,
+	Fixture,
+	RequestLogEntry,
+	Route,
+	ScriptedFault,
+	SimCounters,
+	SimulatorOptions,
+} from './types';
+
+export * from './types';
+export { metaJson, LIVE_VERSIONS, LATEST_VERSION } from './server';
+export { defaultFixture, defaultOptions } from './fixture';
+export { latencySampler, META_LATENCY } from './latency';
+export { CONTROL_ENDPOINTS } from './control';
+
+export class Simulator {
+	/** Base URL without version, e.g. `http://127.0.0.1:41234`. */
+	url = '';
+	private readonly server: SimServer;
+
+	constructor(private readonly state: SimState, extraRoutes: Route[] = []) {
+		const routes: Route[] = [
+			...messageRoutes(state),
+			...mediaRoutes,
+			...templateRoutes,
+			...analyticsRoutes,
+			...subscriptionRoutes,
+			...extraRoutes,
+		];
+		this.server = new SimServer(state, routes, controlHandler(this));
+	}
+
+	get fixture(): Fixture {
+		return this.state.fixture;
+	}
+
+	get options(): SimulatorOptions {
+		return this.state.options;
+	}
+
+	/** @internal */
+	async listen(): Promise<void> {
+		this.url = await this.server.listen(this.state.options.port, this.state.options.host);
+		this.state.url = this.url;
+	}
+
+	/** Every accepted message, in the order accepted. */
+	log(): AcceptedMessage[] {
+		return this.state.store.messages.slice();
+	}
+
+	/** Recent requests as seen (Authorization header left out), oldest first. */
+	requests(): RequestLogEntry[] {
+		return this.state.requests();
+	}
+
+	counters(): SimCounters {
+		const c = this.state.counters;
+		return {
+			...c,
+			rejectedByCode: { ...c.rejectedByCode },
+			peakPerSecond: { ...c.peakPerSecond },
+			peakBudgetWindow: { ...c.peakBudgetWindow },
+		};
+	}
+
+	/** Forgets messages, counters, requests, limit windows, media, subscriptions and scripted faults. */
+	reset(): void {
+		this.state.reset();
+	}
+
+	/** Changes options at runtime (limits, latency, faults…). */
+	configure(partial: Partial<SimulatorOptions>): void {
+		this.state.configure(partial);
+	}
+
+	/** The next calls matching each fault get its action (error code, reset, stall), in order. */
+	scriptFaults(faults: ScriptedFault[]): void {
+		this.state.faults.script(faults);
+	}
+
+	/** Injects an inbound customer message (sent to the subscribed callback as a signed webhook). */
+	async injectInbound(input: Record<string, unknown>): Promise<unknown> {
+		const webhooks = this.state.webhooks;
+		if (!webhooks.injectInbound) throw new Error('Inbound messages need the webhook dispatcher, which is not wired in');
+		return webhooks.injectInbound(input);
+	}
+
+	/** Closes the server and every socket, cancels every timer. */
+	async stop(): Promise<void> {
+		await this.state.webhooks.stop?.();
+		await this.server.close();
+	}
+}
+
+/** Starts a simulator (random port on 127.0.0.1 unless told otherwise). */
+export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+	const state = new SimState(mergeOptions(defaultOptions(), options));
+	const simulator = new Simulator(state);
+	await simulator.listen();
+	return simulator;
+}

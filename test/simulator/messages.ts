@@ -1,0 +1,875 @@
+/**
+ * `POST /{phone-number-id}/messages`: Meta's validation for every message kind and mark-as-read, then the
+ * throughput, maintenance, recipient and pair-rate rules; an accepted message goes to the log and the webhooks.
+ */
+import { baseMimeType, findMedia, MEDIA_TYPES } from './media';
+import { pathRoute } from './server';
+import { assertAccess } from './surfaces';
+import type { SimState } from './state';
+import { findTemplate, templateLanguages, templateParameterSpec, type TemplateParameterSpec } from './templates';
+import { MetaError, type AcceptedMessage, type FixtureTemplate, type Route, type SimRequest, type SimResponse } from './types';
+
+type Json = Record<string, unknown>;
+
+export const MESSAGE_TYPES = [
+	'text',
+	'image',
+	'video',
+	'audio',
+	'document',
+	'sticker',
+	'location',
+	'contacts',
+	'reaction',
+	'interactive',
+	'template',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** Recipient: digits with an optional leading `+` (E.164 has at most 15 digits). */
+const RECIPIENT = /^\+?\d{5,15}$/;
+const NAMED_PARAMETER = /^[a-z_]{1,20}$/;
+const HTTP_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Meta's validation errors
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `text['body']`, `interactive['action']['buttons'][0]`: the way Meta names a parameter in `details`. */
+export function paramPath(path: string, key: string | number): string {
+	if (typeof key === 'number') return `${path}[${key}]`;
+	return path === '' ? key : `${path}['${key}']`;
+}
+
+/** 100: the parameter has the wrong type or is not a parameter at all. */
+export function invalidParameter(details: string): MetaError {
+	return new MetaError({ httpStatus: 400, code: 100, message: '(#100) Invalid parameter', details });
+}
+
+/** 131008: a required parameter is missing. */
+export function missingParameter(path: string): MetaError {
+	return new MetaError({ httpStatus: 400, code: 131008, message: '(#131008) Required parameter is missing', details: `Param ${path} is required` });
+}
+
+/** 131009: the value breaks a length, count, uniqueness or format rule. */
+export function invalidValue(details: string): MetaError {
+	return new MetaError({ httpStatus: 400, code: 131009, message: '(#131009) Parameter value is not valid', details });
+}
+
+function templateParamsMismatch(details: string): MetaError {
+	return new MetaError({
+		httpStatus: 400,
+		code: 132000,
+		message: '(#132000) Number of parameters does not match the expected number of params',
+		details,
+	});
+}
+
+function isObject(value: unknown): value is Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeName(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A JSON object at `path` (required unless `optional`). */
+function object(parent: Json, key: string, path: string, optional = false): Json | undefined {
+	const value = parent[key];
+	const name = paramPath(path, key);
+	if (value === undefined || value === null) {
+		if (optional) return undefined;
+		throw missingParameter(name);
+	}
+	if (!isObject(value)) throw invalidParameter(`Param ${name} must be a JSON object, got ${typeName(value)}`);
+	return value;
+}
+
+/** Rejects keys Meta does not know, so a misplaced field is an error and not silently dropped. */
+function allowKeys(value: Json, path: string, allowed: readonly string[]): void {
+	for (const key of Object.keys(value)) {
+		if (!allowed.includes(key)) {
+			throw invalidParameter(`Param ${paramPath(path, key)} is not a valid parameter here; expected one of: ${allowed.join(', ')}`);
+		}
+	}
+}
+
+interface StringRule {
+	optional?: boolean;
+	max?: number;
+	/** Empty strings allowed (default: not for required strings). */
+	allowEmpty?: boolean;
+}
+
+/** Length in characters as Meta counts them (code points, so an emoji is one). */
+function charLength(text: string): number {
+	let count = 0;
+	for (const _ of text) count++;
+	return count;
+}
+
+function string(parent: Json, key: string, path: string, rule: StringRule = {}): string | undefined {
+	const value = parent[key];
+	const name = paramPath(path, key);
+	if (value === undefined || value === null) {
+		if (rule.optional) return undefined;
+		throw missingParameter(name);
+	}
+	if (typeof value !== 'string') throw invalidParameter(`Param ${name} must be a string, got ${typeName(value)}`);
+	if (!rule.allowEmpty && value.trim() === '') {
+		if (rule.optional) throw invalidValue(`Param ${name} must not be empty`);
+		throw missingParameter(name);
+	}
+	if (rule.max !== undefined && value.length > rule.max && charLength(value) > rule.max) {
+		throw invalidValue(`Param ${name} must be at most ${rule.max} characters`);
+	}
+	return value;
+}
+
+function boolean(parent: Json, key: string, path: string): boolean | undefined {
+	const value = parent[key];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'boolean') throw invalidParameter(`Param ${paramPath(path, key)} must be a boolean, got ${typeName(value)}`);
+	return value;
+}
+
+function number(parent: Json, key: string, path: string, min: number, max: number, optional = false): number | undefined {
+	const value = parent[key];
+	const name = paramPath(path, key);
+	if (value === undefined || value === null) {
+		if (optional) return undefined;
+		throw missingParameter(name);
+	}
+	// Graph accepts numbers and numeric strings alike for coordinates and amounts.
+	const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (!Number.isFinite(parsed)) throw invalidParameter(`Param ${name} must be a number, got ${typeName(value)}`);
+	if (parsed < min || parsed > max) throw invalidValue(`Param ${name} must be between ${min} and ${max}`);
+	return parsed;
+}
+
+function array(parent: Json, key: string, path: string, min: number, max: number, optional = false): unknown[] | undefined {
+	const value = parent[key];
+	const name = paramPath(path, key);
+	if (value === undefined || value === null) {
+		if (optional) return undefined;
+		throw missingParameter(name);
+	}
+	if (!Array.isArray(value)) throw invalidParameter(`Param ${name} must be an array, got ${typeName(value)}`);
+	if (value.length < min) {
+		if (value.length === 0) throw missingParameter(name);
+		throw invalidValue(`Param ${name} must have at least ${min} elements`);
+	}
+	if (value.length > max) throw invalidValue(`Param ${name} must have at most ${max} elements`);
+	return value;
+}
+
+function element(value: unknown, path: string): Json {
+	if (!isObject(value)) throw invalidParameter(`Param ${path} must be a JSON object, got ${typeName(value)}`);
+	return value;
+}
+
+function oneOf<T extends string>(parent: Json, key: string, path: string, allowed: readonly T[], optional = false): T | undefined {
+	const value = string(parent, key, path, { optional });
+	if (value === undefined) return undefined;
+	if (!allowed.includes(value as T)) {
+		throw invalidParameter(`Param ${paramPath(path, key)} must be one of {${allowed.join(', ')}} - got "${value}"`);
+	}
+	return value as T;
+}
+
+function url(parent: Json, key: string, path: string, optional = false): string | undefined {
+	const value = string(parent, key, path, { optional, max: 2000 });
+	if (value !== undefined && !HTTP_URL.test(value)) {
+		throw invalidValue(`Param ${paramPath(path, key)} must be a valid http or https URL`);
+	}
+	return value;
+}
+
+function unique(values: string[], path: string, what: string): void {
+	const seen = new Set<string>();
+	for (const value of values) {
+		if (seen.has(value)) throw invalidValue(`${path}: ${what} must be unique, "${value}" is repeated`);
+		seen.add(value);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Message kinds
+// ---------------------------------------------------------------------------------------------------------------
+
+function validateText(text: Json): void {
+	allowKeys(text, 'text', ['body', 'preview_url']);
+	string(text, 'body', 'text', { max: 4096 });
+	boolean(text, 'preview_url', 'text');
+}
+
+type MediaType = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+const MEDIA_KEYS: Record<MediaType, readonly string[]> = {
+	image: ['id', 'link', 'caption'],
+	video: ['id', 'link', 'caption'],
+	audio: ['id', 'link', 'voice'],
+	document: ['id', 'link', 'caption', 'filename'],
+	sticker: ['id', 'link'],
+};
+
+/** A media object `{id | link, …}` of `kind` (also used for interactive headers and template parameters). */
+function validateMediaObject(sim: SimState, media: Json, path: string, kind: MediaType, allowed: readonly string[]): void {
+	for (const key of Object.keys(media)) {
+		if (!allowed.includes(key)) {
+			if (key === 'caption') throw invalidParameter(`Param ${paramPath(path, key)} is not valid: ${kind} messages have no caption`);
+			throw invalidParameter(`Param ${paramPath(path, key)} is not a valid parameter here; expected one of: ${allowed.join(', ')}`);
+		}
+	}
+	const hasId = media.id !== undefined && media.id !== null;
+	const hasLink = media.link !== undefined && media.link !== null;
+	if (hasId && hasLink) throw invalidValue(`Param ${path} must have either id or link, not both`);
+	if (!hasId && !hasLink) throw missingParameter(`${paramPath(path, 'id')} or ${paramPath(path, 'link')}`);
+	if (hasId) {
+		const id = string(media, 'id', path) as string;
+		const stored = findMedia(sim, id);
+		if (!stored) throw invalidValue(`Param ${paramPath(path, 'id')} is not a valid media ID: "${id}" does not exist or has expired`);
+		const storedKind = MEDIA_TYPES[baseMimeType(stored.mimeType)]?.kind;
+		if (storedKind !== kind) {
+			throw new MetaError({
+				httpStatus: 400,
+				code: 131053,
+				message: '(#131053) Media upload error',
+				details: `Media ID ${id} is ${stored.mimeType}, which cannot be sent as ${kind}`,
+			});
+		}
+	} else {
+		url(media, 'link', path);
+	}
+	if (allowed.includes('caption')) string(media, 'caption', path, { optional: true, max: 1024, allowEmpty: true });
+	if (allowed.includes('filename')) string(media, 'filename', path, { optional: true, max: 240 });
+	if (allowed.includes('voice')) boolean(media, 'voice', path);
+}
+
+function validateLocation(location: Json, path: string, extraKeys: readonly string[] = []): void {
+	allowKeys(location, path, ['latitude', 'longitude', 'name', 'address', ...extraKeys]);
+	number(location, 'latitude', path, -90, 90);
+	number(location, 'longitude', path, -180, 180);
+	string(location, 'name', path, { optional: true, max: 1000, allowEmpty: true });
+	string(location, 'address', path, { optional: true, max: 1000, allowEmpty: true });
+}
+
+function validateBirthday(value: string, path: string): void {
+	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+	const valid =
+		match !== null &&
+		(() => {
+			const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+			return date.getUTCFullYear() === Number(match[1]) && date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+		})();
+	if (!valid) throw invalidValue(`Param ${path} must be a date in YYYY-MM-DD format - got "${value}"`);
+}
+
+function validateContacts(contacts: unknown[]): void {
+	contacts.forEach((raw, i) => {
+		const path = `contacts[${i}]`;
+		const contact = element(raw, path);
+		allowKeys(contact, path, ['name', 'phones', 'emails', 'addresses', 'org', 'urls', 'birthday']);
+		const name = object(contact, 'name', path) as Json;
+		const namePath = paramPath(path, 'name');
+		allowKeys(name, namePath, ['formatted_name', 'first_name', 'last_name', 'middle_name', 'suffix', 'prefix']);
+		string(name, 'formatted_name', namePath);
+		for (const key of ['first_name', 'last_name', 'middle_name', 'suffix', 'prefix']) string(name, key, namePath, { optional: true, allowEmpty: true });
+		const lists: Array<[string, readonly string[], string | null]> = [
+			['phones', ['phone', 'type', 'wa_id'], 'phone'],
+			['emails', ['email', 'type'], 'email'],
+			['addresses', ['street', 'city', 'state', 'zip', 'country', 'country_code', 'type'], null],
+			['urls', ['url', 'type'], 'url'],
+		];
+		for (const [key, keys, required] of lists) {
+			const items = array(contact, key, path, 0, 20, true);
+			items?.forEach((item, j) => {
+				const itemPath = paramPath(paramPath(path, key), j);
+				const entry = element(item, itemPath);
+				allowKeys(entry, itemPath, keys);
+				for (const field of keys) string(entry, field, itemPath, { optional: field !== required, allowEmpty: field !== required });
+			});
+		}
+		const org = object(contact, 'org', path, true);
+		if (org) {
+			allowKeys(org, paramPath(path, 'org'), ['company', 'department', 'title']);
+			for (const key of ['company', 'department', 'title']) string(org, key, paramPath(path, 'org'), { optional: true, allowEmpty: true });
+		}
+		const birthday = string(contact, 'birthday', path, { optional: true });
+		if (birthday !== undefined) validateBirthday(birthday, paramPath(path, 'birthday'));
+	});
+}
+
+function validateReaction(reaction: Json): void {
+	allowKeys(reaction, 'reaction', ['message_id', 'emoji']);
+	string(reaction, 'message_id', 'reaction');
+	const emoji = string(reaction, 'emoji', 'reaction', { allowEmpty: true });
+	// An empty emoji removes the reaction; otherwise it must be one emoji, not text.
+	if (emoji !== undefined && emoji !== '') {
+		if (charLength(emoji) > 10 || !/\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(emoji) || /[A-Za-z0-9]/.test(emoji)) {
+			throw invalidValue(`Param reaction['emoji'] must be a single emoji - got "${emoji}"`);
+		}
+	}
+}
+
+// --- interactive ----------------------------------------------------------------------------------------------
+
+const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'location_request_message'] as const;
+type InteractiveType = (typeof INTERACTIVE_TYPES)[number];
+
+/** Header kinds each interactive type accepts. */
+const HEADER_KINDS: Record<InteractiveType, readonly string[]> = {
+	button: ['text', 'image', 'video', 'document'],
+	list: ['text'],
+	cta_url: ['text', 'image', 'video', 'document'],
+	flow: ['text', 'image', 'video', 'document'],
+	location_request_message: [],
+};
+
+function validateInteractive(sim: SimState, interactive: Json): void {
+	const path = 'interactive';
+	allowKeys(interactive, path, ['type', 'header', 'body', 'footer', 'action']);
+	const type = oneOf(interactive, 'type', path, INTERACTIVE_TYPES) as InteractiveType;
+
+	const header = object(interactive, 'header', path, true);
+	if (header) {
+		const headerPath = paramPath(path, 'header');
+		const kinds = HEADER_KINDS[type];
+		if (kinds.length === 0) throw invalidParameter(`Param ${headerPath} is not valid for interactive type ${type}`);
+		const kind = oneOf(header, 'type', headerPath, kinds) as string;
+		allowKeys(header, headerPath, ['type', kind]);
+		if (kind === 'text') {
+			string(header, 'text', headerPath, { max: 60 });
+		} else {
+			const media = object(header, kind, headerPath) as Json;
+			const allowed = kind === 'document' ? ['id', 'link', 'filename'] : ['id', 'link'];
+			validateMediaObject(sim, media, paramPath(headerPath, kind), kind as MediaType, allowed);
+		}
+	}
+
+	const body = object(interactive, 'body', path) as Json;
+	allowKeys(body, paramPath(path, 'body'), ['text']);
+	string(body, 'text', paramPath(path, 'body'), { max: type === 'list' ? 4096 : 1024 });
+
+	const footer = object(interactive, 'footer', path, true);
+	if (footer) {
+		allowKeys(footer, paramPath(path, 'footer'), ['text']);
+		string(footer, 'text', paramPath(path, 'footer'), { max: 60 });
+	}
+
+	const action = object(interactive, 'action', path) as Json;
+	const actionPath = paramPath(path, 'action');
+	switch (type) {
+		case 'button':
+			validateReplyButtons(action, actionPath);
+			break;
+		case 'list':
+			validateList(action, actionPath);
+			break;
+		case 'cta_url': {
+			allowKeys(action, actionPath, ['name', 'parameters']);
+			oneOf(action, 'name', actionPath, ['cta_url']);
+			const parameters = object(action, 'parameters', actionPath) as Json;
+			const parametersPath = paramPath(actionPath, 'parameters');
+			allowKeys(parameters, parametersPath, ['display_text', 'url']);
+			string(parameters, 'display_text', parametersPath, { max: 20 });
+			url(parameters, 'url', parametersPath);
+			break;
+		}
+		case 'flow':
+			validateFlowAction(action, actionPath);
+			break;
+		case 'location_request_message':
+			allowKeys(action, actionPath, ['name']);
+			oneOf(action, 'name', actionPath, ['send_location']);
+			break;
+	}
+}
+
+function validateReplyButtons(action: Json, actionPath: string): void {
+	allowKeys(action, actionPath, ['buttons']);
+	const buttons = array(action, 'buttons', actionPath, 1, 3) as unknown[];
+	const buttonsPath = paramPath(actionPath, 'buttons');
+	const ids: string[] = [];
+	const titles: string[] = [];
+	buttons.forEach((raw, i) => {
+		const buttonPath = paramPath(buttonsPath, i);
+		const button = element(raw, buttonPath);
+		allowKeys(button, buttonPath, ['type', 'reply']);
+		oneOf(button, 'type', buttonPath, ['reply']);
+		const reply = object(button, 'reply', buttonPath) as Json;
+		const replyPath = paramPath(buttonPath, 'reply');
+		allowKeys(reply, replyPath, ['id', 'title']);
+		ids.push(string(reply, 'id', replyPath, { max: 256 }) as string);
+		titles.push(string(reply, 'title', replyPath, { max: 20 }) as string);
+	});
+	unique(ids, `Param ${buttonsPath}`, 'button ids');
+	unique(titles, `Param ${buttonsPath}`, 'button titles');
+}
+
+function validateList(action: Json, actionPath: string): void {
+	allowKeys(action, actionPath, ['button', 'sections']);
+	string(action, 'button', actionPath, { max: 20 });
+	const sections = array(action, 'sections', actionPath, 1, 10) as unknown[];
+	const sectionsPath = paramPath(actionPath, 'sections');
+	const rowIds: string[] = [];
+	let rowCount = 0;
+	sections.forEach((raw, i) => {
+		const sectionPath = paramPath(sectionsPath, i);
+		const section = element(raw, sectionPath);
+		allowKeys(section, sectionPath, ['title', 'rows']);
+		string(section, 'title', sectionPath, { optional: sections.length === 1, max: 24 });
+		const rows = array(section, 'rows', sectionPath, 1, 10) as unknown[];
+		rows.forEach((rawRow, j) => {
+			const rowPath = paramPath(paramPath(sectionPath, 'rows'), j);
+			const row = element(rawRow, rowPath);
+			allowKeys(row, rowPath, ['id', 'title', 'description']);
+			rowIds.push(string(row, 'id', rowPath, { max: 200 }) as string);
+			string(row, 'title', rowPath, { max: 24 });
+			string(row, 'description', rowPath, { optional: true, max: 72, allowEmpty: true });
+		});
+		rowCount += rows.length;
+	});
+	if (rowCount > 10) throw invalidValue(`Param ${sectionsPath} must have at most 10 rows in all sections together - got ${rowCount}`);
+	unique(rowIds, `Param ${sectionsPath}`, 'row ids');
+}
+
+function validateFlowAction(action: Json, actionPath: string): void {
+	allowKeys(action, actionPath, ['name', 'parameters']);
+	oneOf(action, 'name', actionPath, ['flow']);
+	const parameters = object(action, 'parameters', actionPath) as Json;
+	const path = paramPath(actionPath, 'parameters');
+	allowKeys(parameters, path, ['flow_message_version', 'flow_token', 'flow_id', 'flow_name', 'flow_cta', 'mode', 'flow_action', 'flow_action_payload']);
+	oneOf(parameters, 'flow_message_version', path, ['3']);
+	string(parameters, 'flow_token', path, { optional: true });
+	const hasId = parameters.flow_id !== undefined;
+	const hasName = parameters.flow_name !== undefined;
+	if (hasId && hasName) throw invalidValue(`Param ${path} must have either flow_id or flow_name, not both`);
+	if (!hasId && !hasName) throw missingParameter(`${paramPath(path, 'flow_id')} or ${paramPath(path, 'flow_name')}`);
+	if (hasId) string(parameters, 'flow_id', path);
+	if (hasName) string(parameters, 'flow_name', path);
+	string(parameters, 'flow_cta', path, { max: 20 });
+	oneOf(parameters, 'mode', path, ['published', 'draft'], true);
+	const flowAction = oneOf(parameters, 'flow_action', path, ['navigate', 'data_exchange'], true);
+	const payload = object(parameters, 'flow_action_payload', path, true);
+	if (payload) {
+		const payloadPath = paramPath(path, 'flow_action_payload');
+		allowKeys(payload, payloadPath, ['screen', 'data']);
+		string(payload, 'screen', payloadPath, { optional: flowAction !== 'navigate' });
+		object(payload, 'data', payloadPath, true);
+	} else if (flowAction === 'data_exchange') {
+		// data_exchange needs no payload; navigate without one opens the flow's first screen.
+	}
+}
+
+// --- template -------------------------------------------------------------------------------------------------
+
+const TEMPLATE_BUTTON_SUB_TYPES = ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm', 'voice_call'] as const;
+
+function templateError(code: number, message: string, details: string): MetaError {
+	return new MetaError({ httpStatus: 400, code, message, details });
+}
+
+/** Meta rejects template parameter text with new lines, tabs or more than 4 consecutive spaces (132018). */
+function checkParameterText(text: string, path: string): void {
+	if (/[\n\t]| {5,}/.test(text)) {
+		throw templateError(
+			132018,
+			"(#132018) There's an issue with the parameters in your template.",
+			`Param ${path} cannot have new-line/tab characters or more than 4 consecutive spaces`,
+		);
+	}
+}
+
+function validateTemplateParameter(
+	sim: SimState,
+	raw: unknown,
+	path: string,
+	allowedTypes: readonly string[],
+	format: string,
+): { name?: string } {
+	const parameter = element(raw, path);
+	const type = oneOf(parameter, 'type', path, allowedTypes) as string;
+	allowKeys(parameter, path, ['type', type, 'parameter_name']);
+	const name = string(parameter, 'parameter_name', path, { optional: true });
+	if (name !== undefined && !NAMED_PARAMETER.test(name)) {
+		throw invalidValue(`Param ${paramPath(path, 'parameter_name')} must be 1 to 20 lowercase letters or underscores - got "${name}"`);
+	}
+	switch (type) {
+		case 'text': {
+			const text = string(parameter, 'text', path, { max: format === 'header' ? 60 : 32768 }) as string;
+			checkParameterText(text, paramPath(path, 'text'));
+			break;
+		}
+		case 'currency': {
+			const currency = object(parameter, 'currency', path) as Json;
+			const currencyPath = paramPath(path, 'currency');
+			allowKeys(currency, currencyPath, ['fallback_value', 'code', 'amount_1000']);
+			string(currency, 'fallback_value', currencyPath);
+			const code = string(currency, 'code', currencyPath) as string;
+			if (!/^[A-Z]{3}$/.test(code)) throw invalidValue(`Param ${paramPath(currencyPath, 'code')} must be an ISO 4217 currency code - got "${code}"`);
+			number(currency, 'amount_1000', currencyPath, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+			break;
+		}
+		case 'date_time': {
+			const dateTime = object(parameter, 'date_time', path) as Json;
+			allowKeys(dateTime, paramPath(path, 'date_time'), ['fallback_value', 'day_of_week', 'year', 'month', 'day_of_month', 'hour', 'minute', 'calendar']);
+			string(dateTime, 'fallback_value', paramPath(path, 'date_time'));
+			break;
+		}
+		case 'image':
+		case 'video':
+		case 'document': {
+			const media = object(parameter, type, path) as Json;
+			validateMediaObject(sim, media, paramPath(path, type), type, type === 'document' ? ['id', 'link', 'filename'] : ['id', 'link']);
+			break;
+		}
+		case 'location':
+			validateLocation(object(parameter, 'location', path) as Json, paramPath(path, 'location'));
+			break;
+		case 'payload':
+			string(parameter, 'payload', path, { max: 1000 });
+			break;
+		case 'coupon_code':
+			string(parameter, 'coupon_code', path, { max: 15 });
+			break;
+		case 'action': {
+			const flowAction = object(parameter, 'action', path) as Json;
+			allowKeys(flowAction, paramPath(path, 'action'), ['flow_token', 'flow_action_data']);
+			string(flowAction, 'flow_token', paramPath(path, 'action'), { optional: true });
+			object(flowAction, 'flow_action_data', paramPath(path, 'action'), true);
+			break;
+		}
+	}
+	return { name };
+}
+
+/** Checks one component's parameters against the template's count and, for named templates, names. */
+function checkParameterSet(
+	given: Array<{ name?: string }>,
+	expected: { count: number; names: string[] },
+	named: boolean,
+	componentName: string,
+	path: string,
+): void {
+	if (given.length !== expected.count) {
+		throw templateParamsMismatch(
+			`${componentName}: number of localizable_params (${given.length}) does not match the expected number of params (${expected.count})`,
+		);
+	}
+	if (named) {
+		const names = given.map((p, i) => {
+			if (p.name === undefined) throw missingParameter(`${paramPath(paramPath(path, i), 'parameter_name')}`);
+			return p.name;
+		});
+		unique(names, `Param ${path}`, 'parameter names');
+		for (const name of names) {
+			if (!expected.names.includes(name)) {
+				throw templateParamsMismatch(`${componentName}: parameter name "${name}" is not in the template; expected ${expected.names.join(', ')}`);
+			}
+		}
+	} else {
+		given.forEach((p, i) => {
+			if (p.name !== undefined) {
+				throw invalidParameter(`Param ${paramPath(paramPath(path, i), 'parameter_name')} is only valid for templates with named parameters`);
+			}
+		});
+	}
+}
+
+function findTemplateOrFail(sim: SimState, name: string, language: string): FixtureTemplate {
+	const template = findTemplate(sim.fixture.templates, name, language);
+	if (!template || template.status === 'PENDING' || template.status === 'REJECTED') {
+		const languages = templateLanguages(sim.fixture.templates, name);
+		throw templateError(
+			132001,
+			'(#132001) Template name does not exist in the translation',
+			template
+				? `template name (${name}) is not approved (status ${template.status}) in ${language}`
+				: languages.length > 0
+					? `template name (${name}) does not exist in ${language}; it exists in ${languages.join(', ')}`
+					: `template name (${name}) does not exist in ${language}`,
+		);
+	}
+	if (template.status === 'PAUSED') {
+		throw templateError(132015, '(#132015) Template is paused', `Template ${name} is paused due to low quality so it cannot be sent in a template message`);
+	}
+	if (template.status === 'DISABLED') {
+		throw templateError(132016, '(#132016) Template has been disabled', `Template ${name} has been disabled due to low quality`);
+	}
+	return template;
+}
+
+function validateTemplate(sim: SimState, template: Json): void {
+	const path = 'template';
+	allowKeys(template, path, ['name', 'language', 'components', 'namespace']);
+	const name = string(template, 'name', path, { max: 512 }) as string;
+	const language = object(template, 'language', path) as Json;
+	const languagePath = paramPath(path, 'language');
+	allowKeys(language, languagePath, ['code', 'policy']);
+	const code = string(language, 'code', languagePath) as string;
+	oneOf(language, 'policy', languagePath, ['deterministic'], true);
+	const found = findTemplateOrFail(sim, name, code);
+	const spec: TemplateParameterSpec = templateParameterSpec(found);
+	const named = spec.parameterFormat === 'NAMED';
+
+	const components = array(template, 'components', path, 0, 20, true) ?? [];
+	const componentsPath = paramPath(path, 'components');
+	let header: Array<{ name?: string }> | undefined;
+	let body: Array<{ name?: string }> | undefined;
+	const buttonIndexes = new Set<number>();
+	components.forEach((raw, i) => {
+		const componentPath = paramPath(componentsPath, i);
+		const component = element(raw, componentPath);
+		const type = String(component.type ?? '').toLowerCase();
+		if (!['header', 'body', 'button'].includes(type)) {
+			if (component.type === undefined) throw missingParameter(paramPath(componentPath, 'type'));
+			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button} - got "${String(component.type)}"`);
+		}
+		const parametersPath = paramPath(componentPath, 'parameters');
+		if (type === 'header' || type === 'body') {
+			allowKeys(component, componentPath, ['type', 'parameters']);
+			if ((type === 'header' ? header : body) !== undefined) throw invalidValue(`Param ${componentsPath} has more than one ${type} component`);
+			const parameters = array(component, 'parameters', componentPath, 0, 100, true) ?? [];
+			let allowed: readonly string[] = ['text', 'currency', 'date_time'];
+			if (type === 'header') {
+				const format = spec.header?.format ?? 'TEXT';
+				allowed = format === 'TEXT' ? ['text'] : [format.toLowerCase()];
+			}
+			const given = parameters.map((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), allowed, type));
+			if (type === 'header') header = given;
+			else body = given;
+			return;
+		}
+		// button
+		allowKeys(component, componentPath, ['type', 'sub_type', 'index', 'parameters']);
+		const subType = oneOf(component, 'sub_type', componentPath, TEMPLATE_BUTTON_SUB_TYPES) as string;
+		const rawIndex = component.index;
+		const index = typeof rawIndex === 'number' ? rawIndex : typeof rawIndex === 'string' && /^\d+$/.test(rawIndex) ? Number(rawIndex) : NaN;
+		if (rawIndex === undefined) throw missingParameter(paramPath(componentPath, 'index'));
+		if (!Number.isInteger(index) || index < 0 || index > 9) {
+			throw invalidValue(`Param ${paramPath(componentPath, 'index')} must be a button index from 0 to 9 - got ${JSON.stringify(rawIndex)}`);
+		}
+		if (buttonIndexes.has(index)) throw invalidValue(`Param ${componentsPath} has more than one button component with index ${index}`);
+		buttonIndexes.add(index);
+		const button = spec.buttons.find((b) => b.index === index);
+		if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
+		// Authentication templates' OTP buttons are sent as url (copy code) buttons.
+		const expectedSubTypes = button.subType === 'otp' ? ['url', 'copy_code'] : [button.subType];
+		if (!expectedSubTypes.includes(subType)) {
+			throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
+		}
+		const parameterTypes: Record<string, readonly string[]> = {
+			quick_reply: ['payload'],
+			url: ['text'],
+			copy_code: ['coupon_code'],
+			flow: ['action'],
+			catalog: ['action'],
+			mpm: ['action'],
+			voice_call: ['text'],
+		};
+		const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
+		parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], 'button'));
+		const expected = button.subType === 'otp' ? 1 : button.count;
+		const optional = subType === 'quick_reply' || subType === 'flow';
+		if (!optional && parameters.length !== expected) {
+			throw templateParamsMismatch(`button ${index}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`);
+		}
+	});
+
+	// Every variable the template has must be supplied.
+	const headerExpected = spec.header ? { count: spec.header.count, names: spec.header.names } : { count: 0, names: [] };
+	checkParameterSet(header ?? [], headerExpected, named && (spec.header?.format ?? 'TEXT') === 'TEXT', 'header', `${componentsPath}[header]['parameters']`);
+	checkParameterSet(body ?? [], spec.body, named, 'body', `${componentsPath}[body]['parameters']`);
+	for (const button of spec.buttons) {
+		const required = button.subType === 'otp' ? 1 : button.count;
+		if (required > 0 && !buttonIndexes.has(button.index)) {
+			throw templateParamsMismatch(`button ${button.index}: number of localizable_params (0) does not match the expected number of params (${required})`);
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The send itself
+// ---------------------------------------------------------------------------------------------------------------
+
+const COMMON_KEYS = ['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data'] as const;
+
+export interface ValidatedMessage {
+	to: string;
+	waId: string;
+	type: MessageType;
+	bizOpaqueCallbackData?: string;
+}
+
+/** Validates a send body the way Meta does; throws MetaError 100 / 131008 / 131009 / 131051 / 132xxx. */
+export function validateMessage(sim: SimState, body: Json): ValidatedMessage {
+	const product = string(body, 'messaging_product', '');
+	if (product !== 'whatsapp') throw invalidParameter(`Param messaging_product must be "whatsapp" - got "${product}"`);
+	oneOf(body, 'recipient_type', '', ['individual'], true);
+	const toValue = body.to;
+	if (toValue === undefined || toValue === null || toValue === '') throw missingParameter('to');
+	if (typeof toValue !== 'string') throw invalidParameter(`Param to must be a string, got ${typeName(toValue)}`);
+	if (!RECIPIENT.test(toValue)) {
+		throw invalidValue(`Param to must be a phone number: digits with an optional leading '+' - got "${toValue}"`);
+	}
+	const rawType = body.type ?? 'text';
+	if (typeof rawType !== 'string') throw invalidParameter(`Param type must be a string, got ${typeName(rawType)}`);
+	if (!(MESSAGE_TYPES as readonly string[]).includes(rawType)) {
+		throw new MetaError({
+			httpStatus: 400,
+			code: 131051,
+			message: '(#131051) Unsupported message type',
+			details: `Message type "${rawType}" is not supported; expected one of ${MESSAGE_TYPES.join(', ')}`,
+		});
+	}
+	const type = rawType as MessageType;
+	allowKeys(body, '', [...COMMON_KEYS, type]);
+
+	const context = object(body, 'context', '', true);
+	if (context) {
+		allowKeys(context, 'context', ['message_id']);
+		string(context, 'message_id', 'context');
+	}
+	const bizOpaqueCallbackData = string(body, 'biz_opaque_callback_data', '', { optional: true, max: 512, allowEmpty: true });
+
+	switch (type) {
+		case 'text':
+			validateText(object(body, 'text', '') as Json);
+			break;
+		case 'image':
+		case 'video':
+		case 'audio':
+		case 'document':
+		case 'sticker':
+			validateMediaObject(sim, object(body, type, '') as Json, type, type, MEDIA_KEYS[type]);
+			break;
+		case 'location':
+			validateLocation(object(body, 'location', '') as Json, 'location');
+			break;
+		case 'contacts':
+			validateContacts(array(body, 'contacts', '', 1, 257) as unknown[]);
+			break;
+		case 'reaction':
+			validateReaction(object(body, 'reaction', '') as Json);
+			break;
+		case 'interactive':
+			validateInteractive(sim, object(body, 'interactive', '') as Json);
+			break;
+		case 'template':
+			validateTemplate(sim, object(body, 'template', '') as Json);
+			break;
+	}
+	return { to: toValue, waId: toValue.replace(/^\+/, ''), type, bizOpaqueCallbackData };
+}
+
+/** Validates a mark-as-read body: `{messaging_product, status:"read", message_id, typing_indicator?}`. */
+export function validateReadReceipt(body: Json): void {
+	allowKeys(body, '', ['messaging_product', 'status', 'message_id', 'typing_indicator']);
+	const product = string(body, 'messaging_product', '');
+	if (product !== 'whatsapp') throw invalidParameter(`Param messaging_product must be "whatsapp" - got "${product}"`);
+	oneOf(body, 'status', '', ['read']);
+	string(body, 'message_id', '');
+	const typing = object(body, 'typing_indicator', '', true);
+	if (typing) {
+		allowKeys(typing, 'typing_indicator', ['type']);
+		oneOf(typing, 'type', 'typing_indicator', ['text']);
+	}
+}
+
+function throttled(sim: SimState, code: number, message: string, details: string): MetaError {
+	return new MetaError({ httpStatus: sim.throttleStatus(), code, message, details });
+}
+
+function unknownPhoneNumber(phoneNumberId: string): MetaError {
+	return new MetaError({
+		httpStatus: 400,
+		code: 100,
+		subcode: 33,
+		type: 'GraphMethodException',
+		message: `Unsupported post request. Object with ID '${phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+	});
+}
+
+export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: string): SimResponse {
+	const now = sim.now();
+	const phone = sim.fixture.phoneNumbers.find((p) => p.id === phoneNumberId);
+	if (!phone) throw unknownPhoneNumber(phoneNumberId);
+	assertAccess(req, sim);
+
+	// Throughput counts every call start on the number, whatever its body.
+	if (!sim.tryThroughput(phoneNumberId, now)) {
+		throw throttled(
+			sim,
+			130429,
+			'(#130429) Rate limit hit',
+			`Message failed to send because there were too many messages sent from this phone number in a short period of time (limit ${sim.mpsOf(phoneNumberId)} per second)`,
+		);
+	}
+	if (sim.inMaintenance(phoneNumberId, now)) {
+		throw new MetaError({
+			httpStatus: 400,
+			code: 131057,
+			message: '(#131057) Account in maintenance mode',
+			details: 'Business Account is in maintenance mode: it may be undergoing a throughput upgrade',
+		});
+	}
+
+	const parsed = req.json();
+	if (!isObject(parsed)) throw invalidParameter(`The request body must be a JSON object, got ${typeName(parsed)}`);
+
+	if (parsed.status !== undefined) {
+		validateReadReceipt(parsed);
+		sim.count('readReceipts');
+		return { status: 200, body: { success: true } };
+	}
+
+	const message = validateMessage(sim, parsed);
+	if (sim.isUndeliverable(message.waId)) {
+		throw new MetaError({ httpStatus: 400, code: 131026, message: '(#131026) Message Undeliverable', details: `Message failed to send to ${message.to}: the recipient is not a WhatsApp user or cannot receive this message` });
+	}
+	if (message.type !== 'template' && !sim.isInServiceWindow(message.waId)) {
+		throw new MetaError({
+			httpStatus: 400,
+			code: 131047,
+			message: '(#131047) Re-engagement message',
+			details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number. Use a template.',
+		});
+	}
+	if (!sim.pairs.tryTake(phoneNumberId, message.waId, now)) {
+		throw throttled(sim, 131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit', `Too many messages sent from ${phoneNumberId} to ${message.to} in a short period of time`);
+	}
+
+	const wamid = sim.newId('wamid');
+	const accepted: AcceptedMessage = {
+		wamid,
+		phoneNumberId,
+		to: message.to,
+		waId: message.waId,
+		type: message.type,
+		body: parsed,
+		acceptedAt: now,
+	};
+	if (message.bizOpaqueCallbackData !== undefined) accepted.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
+	sim.recordAccepted(accepted);
+	return {
+		status: 200,
+		body: {
+			messaging_product: 'whatsapp',
+			contacts: [{ input: message.to, wa_id: message.waId }],
+			messages: [{ id: wamid, message_status: 'accepted' }],
+		},
+	};
+}
+
+export function messageRoutes(sim: SimState): Route[] {
+	return [
+		{
+			method: 'POST',
+			match: pathRoute(':phoneNumberId/messages'),
+			handler: (req, params) => sendMessage(sim, req, params.phoneNumberId),
+		},
+	];
+}
