@@ -1,0 +1,643 @@
+/**
+ * The webhook dispatcher: Meta's side of webhooks. Statuses (sent → delivered → read, or failed) for every accepted
+ * message, injected inbound messages and raw bodies, each signed with `X-Hub-Signature-256` over the exact bytes
+ * and serialised the way Meta does (`\/`, `\uXXXX`). Delivery never slows the send path: `onAccepted` only appends
+ * to a queue; a single timer and a few keep-alive sockets do the rest. Non-200 answers are retried (quickly, then
+ * backing off, a bounded number of times), and a message's next status waits for its previous one to be delivered,
+ * so a receiver sees sent before delivered before read.
+ */
+import { createHmac } from 'crypto';
+import http from 'http';
+import https from 'https';
+import { buildInboundMessage, isMediaInboundType, type InboundMessage, type InboundSpec } from './inbound';
+import { mediaOptions, storeMedia } from './media';
+import { metaJson } from './server';
+import { effectiveCallback } from './subscriptions';
+import { findTemplate } from './templates';
+import type { AcceptedMessage, SimContext, WebhookSink } from './types';
+
+export type StatusKind = 'sent' | 'delivered' | 'read';
+
+export interface WebhookOptions {
+	/** Where to deliver when nothing is subscribed (tests that skip the subscription handshake). */
+	callbackUrl?: string;
+	/** Which statuses each accepted message gets, in order (default sent, delivered, read). */
+	statuses: StatusKind[];
+	/** Delay of each status after the previous one was delivered (after acceptance for the first), ms. */
+	delaysMs: Record<StatusKind | 'failed', number>;
+	/** Changes (one status each) per body when several are waiting for the same callback; Meta batches up to 1,000. */
+	maxChangesPerBody: number;
+	/** Bodies in flight at once (all callbacks together). */
+	concurrency: number;
+	/** Waits before each redelivery of a non-200 answer; its length bounds the retries. */
+	retryDelaysMs: number[];
+	/** A delivery that has not answered after this long counts as failed (status 0). */
+	timeoutMs: number;
+	/** Payload version when the app subscription does not give one (pricing/conversation differ by version). */
+	version: string;
+	/** How many deliveries `deliveries()` keeps (oldest dropped first). */
+	deliveryLogLimit: number;
+	/** How many characters of each body the delivery log keeps (bodies are kept whole when 0). */
+	deliveryLogBodyChars: number;
+}
+
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+	statuses: ['sent', 'delivered', 'read'],
+	delaysMs: { sent: 0, delivered: 0, read: 0, failed: 0 },
+	maxChangesPerBody: 1,
+	concurrency: 4,
+	retryDelaysMs: [100, 500, 2000],
+	timeoutMs: 10_000,
+	version: 'v26.0',
+	deliveryLogLimit: 10_000,
+	deliveryLogBodyChars: 0,
+};
+
+export type SignatureMode = 'valid' | 'wrong' | 'none';
+
+/** One delivered body, as `deliveries()` shows it. */
+export interface DeliveryRecord {
+	url: string;
+	/** HTTP status of the last attempt (0: no answer: refused, reset or timed out); undefined while in flight. */
+	status?: number;
+	/** Status of every attempt in order. */
+	statuses: number[];
+	attempts: number;
+	body: string;
+	/** The `X-Hub-Signature-256` header sent (absent with signature `none`). */
+	signature?: string;
+	kind: 'statuses' | 'messages' | 'raw' | 'redelivery';
+	/** Epoch ms of the first attempt. */
+	firstAttemptAt?: number;
+	/** Epoch ms the last attempt finished. */
+	finishedAt?: number;
+}
+
+export interface DeliverOptions {
+	/** Default: the body's phone number's effective callback (number → WABA → app), else `callbackUrl`. */
+	url?: string;
+	signature?: SignatureMode;
+	/** Redeliver non-200 answers (default true; false for raw bodies). */
+	retry?: boolean;
+}
+
+/** What a test gives to inject a customer message: a spec (see inbound.ts) or a full message object. */
+export type InjectInboundInput = (InboundSpec | { message: InboundMessage; from?: string; type?: string }) & {
+	phoneNumberId?: string;
+	/** The customer's profile name. */
+	name?: string;
+};
+
+export interface InjectedInbound {
+	message: InboundMessage;
+	delivery: DeliveryRecord;
+}
+
+/** One pending status of an accepted message. */
+interface StatusItem {
+	message: AcceptedMessage;
+	/** Index into the configured statuses (or -1 for failed). */
+	stage: number;
+	dueAt: number;
+}
+
+interface Job {
+	url: string;
+	body: string;
+	signature?: string;
+	kind: DeliveryRecord['kind'];
+	retry: boolean;
+	record: DeliveryRecord;
+	/** Statuses this body carries: each advances to its next stage once the body is done. */
+	items?: StatusItem[];
+	done?: (record: DeliveryRecord) => void;
+}
+
+/** A FIFO with O(1) push and shift. */
+class Fifo<T> {
+	private items: T[] = [];
+	private head = 0;
+
+	get length(): number {
+		return this.items.length - this.head;
+	}
+
+	push(item: T): void {
+		this.items.push(item);
+	}
+
+	peek(): T | undefined {
+		return this.items[this.head];
+	}
+
+	shift(): T | undefined {
+		if (this.head >= this.items.length) return undefined;
+		const item = this.items[this.head];
+		this.items[this.head] = undefined as unknown as T;
+		this.head += 1;
+		if (this.head > 1024 && this.head * 2 > this.items.length) {
+			this.items = this.items.slice(this.head);
+			this.head = 0;
+		}
+		return item;
+	}
+
+	clear(): void {
+		this.items = [];
+		this.head = 0;
+	}
+}
+
+function digits(value: string): string {
+	return value.replace(/\D/g, '');
+}
+
+export function signBody(body: string | Buffer, appSecret: string): string {
+	return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+}
+
+export class WebhookDispatcher implements WebhookSink {
+	private options: WebhookOptions;
+	/** Statuses waiting for their delay, one FIFO per stage (delays are per stage, so each FIFO is in due order). */
+	private waiting: Array<Fifo<StatusItem>> = [];
+	private failedWaiting = new Fifo<StatusItem>();
+	/** Statuses due, waiting for a free connection, with their callback. */
+	private readyStatuses = new Fifo<{ url: string; item: StatusItem }>();
+	/** Prepared bodies (inbound, raw, redeliveries) waiting for a free connection. */
+	private readyBodies = new Fifo<Job>();
+	private inFlight = 0;
+	private retriesPending = 0;
+	private timer: NodeJS.Timeout | null = null;
+	private timerDueAt = Infinity;
+	private retryTimers = new Set<NodeJS.Timeout>();
+	private log: DeliveryRecord[] = [];
+	private logNext = 0;
+	private idleWaiters: Array<() => void> = [];
+	private stopped = false;
+	private generation = 0;
+	private readonly httpAgent: http.Agent;
+	private readonly httpsAgent: https.Agent;
+
+	constructor(
+		private readonly sim: SimContext,
+		options: Partial<WebhookOptions> = {},
+	) {
+		this.options = { ...DEFAULT_WEBHOOK_OPTIONS };
+		this.configure({ ...(sim.options.webhooks as Partial<WebhookOptions>), ...options });
+		this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+		this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+	}
+
+	/** Changes options (merged over the current ones). */
+	configure(partial: Record<string, unknown>): void {
+		const next = { ...this.options, ...(partial as Partial<WebhookOptions>) };
+		next.delaysMs = { ...this.options.delaysMs, ...((partial as Partial<WebhookOptions>).delaysMs ?? {}) };
+		next.maxChangesPerBody = Math.max(1, Math.min(1000, Math.floor(next.maxChangesPerBody)));
+		next.concurrency = Math.max(1, Math.floor(next.concurrency));
+		this.options = next;
+		while (this.waiting.length < next.statuses.length) this.waiting.push(new Fifo<StatusItem>());
+		this.pump();
+	}
+
+	get currentOptions(): WebhookOptions {
+		return { ...this.options, delaysMs: { ...this.options.delaysMs }, statuses: [...this.options.statuses] };
+	}
+
+	// -------------------------------------------------------------------------------------------------------------
+	// What the core calls
+	// -------------------------------------------------------------------------------------------------------------
+
+	/** An accepted message: queue its statuses (or its failure). O(1), no I/O here. */
+	onAccepted(message: AcceptedMessage): void {
+		if (this.stopped) return;
+		let delay: number;
+		if (this.sim.options.undeliverableRecipients.some((recipient) => digits(String(recipient)) === message.waId)) {
+			delay = this.options.delaysMs.failed;
+			this.failedWaiting.push({ message, stage: -1, dueAt: this.sim.now() + delay });
+		} else if (this.options.statuses.length > 0) {
+			delay = this.options.delaysMs[this.options.statuses[0]];
+			this.waiting[0].push({ message, stage: 0, dueAt: this.sim.now() + delay });
+		} else {
+			return;
+		}
+		this.schedule(delay);
+	}
+
+	/** Delivers a whole webhook body (an object is serialised Meta-style; a string or Buffer is sent as is). */
+	deliver(body: unknown, options: DeliverOptions = {}): Promise<DeliveryRecord> {
+		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : metaJson(body);
+		const url = options.url ?? this.callbackFor(this.phoneNumberIdOf(body), this.fieldOf(body))?.url;
+		return this.enqueueBody(url, text, options.signature ?? 'valid', options.retry ?? true, 'messages');
+	}
+
+	/** A body sent as given, with a valid, wrong or no signature, for tests of the receiving end. No retries by default. */
+	deliverRaw(body: unknown, options: DeliverOptions = {}): Promise<DeliveryRecord> {
+		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : metaJson(body);
+		const url = options.url ?? this.callbackFor(this.phoneNumberIdOf(body), 'messages')?.url;
+		return this.enqueueBody(url, text, options.signature ?? 'valid', options.retry ?? false, 'raw');
+	}
+
+	/** A customer message, from a spec or a full message object, delivered to the number's callback. */
+	async injectInbound(input: Record<string, unknown>): Promise<InjectedInbound> {
+		const spec = input as InjectInboundInput;
+		const phoneNumberId = spec.phoneNumberId ?? this.sim.fixture.phoneNumbers[0].id;
+		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId);
+		if (!number) throw new Error(`injectInbound: phoneNumberId "${phoneNumberId}" is not a phone number of the simulator's WABA`);
+		const nowSeconds = Math.floor(this.sim.now() / 1000);
+		let message: InboundMessage;
+		if ('message' in spec && spec.message) {
+			message = spec.message;
+		} else {
+			const inboundSpec = spec as InboundSpec;
+			if (!inboundSpec.from) throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) is required');
+			if (!inboundSpec.type) throw new Error('injectInbound: "type" is required (text, image, location, interactive…)');
+			message = buildInboundMessage(this.withInboundMedia(inboundSpec, phoneNumberId), nowSeconds);
+		}
+		const value = {
+			messaging_product: 'whatsapp',
+			metadata: { display_phone_number: digits(number.displayPhoneNumber), phone_number_id: number.id },
+			contacts: [{ profile: { name: spec.name ?? 'Sim Customer' }, wa_id: message.from }],
+			messages: [message],
+		};
+		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
+		const url = this.callbackFor(phoneNumberId, 'messages')?.url;
+		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
+		const delivery = await this.enqueueBody(url, body, 'valid', true, 'messages');
+		return { message, delivery };
+	}
+
+	/** Sends the last `count` delivered bodies again, byte for byte (Meta's duplicates). */
+	redeliver(count = 1): Promise<DeliveryRecord[]> {
+		const records = this.deliveries()
+			.filter((record) => record.kind !== 'redelivery' && record.status !== undefined)
+			.slice(-count);
+		return Promise.all(
+			records.map((record) => this.enqueueJob({ url: record.url, body: record.body, signature: record.signature, kind: 'redelivery', retry: false })),
+		);
+	}
+
+	/** Every delivery so far (bounded by deliveryLogLimit), oldest first. */
+	deliveries(): DeliveryRecord[] {
+		if (this.logNext === 0) return this.log.slice();
+		return [...this.log.slice(this.logNext), ...this.log.slice(0, this.logNext)];
+	}
+
+	/** Resolves when nothing is waiting, in flight or due for a retry. */
+	idle(): Promise<void> {
+		if (this.isIdle()) return Promise.resolve();
+		return new Promise((resolve) => this.idleWaiters.push(resolve));
+	}
+
+	/** Forgets the queues and the delivery log (pending retries are dropped). */
+	reset(): void {
+		this.generation += 1;
+		for (const queue of this.waiting) queue.clear();
+		this.failedWaiting.clear();
+		this.readyStatuses.clear();
+		this.readyBodies.clear();
+		for (const timer of this.retryTimers) clearTimeout(timer);
+		this.retryTimers.clear();
+		this.retriesPending = 0;
+		this.log = [];
+		this.logNext = 0;
+		this.notifyIdle();
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		this.reset();
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.httpAgent.destroy();
+		this.httpsAgent.destroy();
+		const waiters = this.idleWaiters;
+		this.idleWaiters = [];
+		for (const resolve of waiters) resolve();
+	}
+
+	// -------------------------------------------------------------------------------------------------------------
+	// Status payloads
+	// -------------------------------------------------------------------------------------------------------------
+
+	/** Meta's status object for one stage of an accepted message. */
+	statusObject(message: AcceptedMessage, status: StatusKind | 'failed', timestampSeconds: number, version: string): Record<string, unknown> {
+		const object: Record<string, unknown> = {
+			id: message.wamid,
+			status,
+			timestamp: String(timestampSeconds),
+			recipient_id: message.waId,
+		};
+		if (status === 'sent' || status === 'delivered') {
+			const category = this.categoryOf(message);
+			const billable = category !== 'service';
+			// From v24.0 status webhooks drop `conversation` (Meta keeps it only for free entry-point windows).
+			if (Number(/^v(\d+)/.exec(version)?.[1] ?? 26) < 24) {
+				const conversation: Record<string, unknown> = {
+					id: createHmac('sha256', 'conversation').update(`${message.phoneNumberId}:${message.waId}:${category}`).digest('hex').slice(0, 32),
+					origin: { type: category },
+				};
+				if (status === 'sent') conversation.expiration_timestamp = String(Math.floor(message.acceptedAt / 1000) + 86400);
+				object.conversation = conversation;
+			}
+			object.pricing = { billable, pricing_model: 'PMP', category, type: billable ? 'regular' : 'free_customer_service' };
+		}
+		if (status === 'failed') {
+			object.errors = [
+				{
+					code: 131026,
+					title: 'Message undeliverable',
+					message: 'Message undeliverable',
+					error_data: { details: 'Message Undeliverable.' },
+					href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+				},
+			];
+		}
+		if (message.bizOpaqueCallbackData !== undefined) object.biz_opaque_callback_data = message.bizOpaqueCallbackData;
+		return object;
+	}
+
+	private categoryOf(message: AcceptedMessage): string {
+		if (message.type !== 'template') return 'service';
+		const template = (message.body as { template?: { name?: string; language?: { code?: string } } }).template;
+		const found = template?.name && template.language?.code ? findTemplate(this.sim.fixture.templates, template.name, template.language.code) : undefined;
+		return (found?.category ?? 'UTILITY').toLowerCase();
+	}
+
+	// -------------------------------------------------------------------------------------------------------------
+	// Scheduling
+	// -------------------------------------------------------------------------------------------------------------
+
+	private callbackFor(phoneNumberId: string | undefined, field: string): { url: string; version: string } | undefined {
+		const callback = effectiveCallback(this.sim, phoneNumberId, field, this.options.callbackUrl);
+		return callback ? { url: callback.url, version: callback.version ?? this.options.version } : undefined;
+	}
+
+	private phoneNumberIdOf(body: unknown): string | undefined {
+		let value: unknown = body;
+		if (typeof body === 'string' || Buffer.isBuffer(body)) {
+			try {
+				value = JSON.parse(body.toString());
+			} catch {
+				return undefined;
+			}
+		}
+		const id = (value as { entry?: Array<{ changes?: Array<{ value?: { metadata?: { phone_number_id?: unknown } } }> }> })?.entry?.[0]?.changes?.[0]?.value?.metadata?.phone_number_id;
+		return typeof id === 'string' ? id : undefined;
+	}
+
+	private fieldOf(body: unknown): string {
+		if (typeof body !== 'object' || body === null || Buffer.isBuffer(body)) return 'messages';
+		const field = (body as { entry?: Array<{ changes?: Array<{ field?: unknown }> }> }).entry?.[0]?.changes?.[0]?.field;
+		return typeof field === 'string' ? field : 'messages';
+	}
+
+	/** Arms the single timer for the earliest due status (0 = as soon as possible). */
+	private schedule(inMs: number): void {
+		if (this.stopped) return;
+		const dueAt = Date.now() + Math.max(0, inMs);
+		if (this.timer && this.timerDueAt <= dueAt) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.timerDueAt = dueAt;
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			this.timerDueAt = Infinity;
+			this.release();
+		}, Math.max(0, inMs));
+	}
+
+	/** Moves due statuses to the ready queue with their callback; re-arms the timer for the next one. */
+	private release(): void {
+		const now = this.sim.now();
+		let nextDue = Infinity;
+		const queues: Array<Fifo<StatusItem>> = [...this.waiting, this.failedWaiting];
+		for (const queue of queues) {
+			for (let item = queue.peek(); item !== undefined; item = queue.peek()) {
+				if (item.dueAt > now) {
+					nextDue = Math.min(nextDue, item.dueAt);
+					break;
+				}
+				queue.shift();
+				const callback = this.callbackFor(item.message.phoneNumberId, 'messages');
+				if (callback) this.readyStatuses.push({ url: callback.url, item });
+			}
+		}
+		if (nextDue !== Infinity) this.schedule(nextDue - now);
+		this.pump();
+		this.notifyIdle();
+	}
+
+	/** Starts deliveries while connections are free: prepared bodies first, then batches of statuses. */
+	private pump(): void {
+		while (!this.stopped && this.inFlight < this.options.concurrency) {
+			const job = this.readyBodies.shift() ?? this.nextStatusBatch();
+			if (!job) return;
+			this.send(job);
+		}
+	}
+
+	private nextStatusBatch(): Job | undefined {
+		const first = this.readyStatuses.shift();
+		if (!first) return undefined;
+		const batch = [first];
+		while (batch.length < this.options.maxChangesPerBody && this.readyStatuses.peek()?.url === first.url) {
+			batch.push(this.readyStatuses.shift()!);
+		}
+		const version = this.callbackFor(first.item.message.phoneNumberId, 'messages')?.version ?? this.options.version;
+		const nowSeconds = Math.floor(this.sim.now() / 1000);
+		const changes = batch.map(({ item }) => {
+			const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === item.message.phoneNumberId);
+			const status = item.stage < 0 ? 'failed' : this.options.statuses[item.stage];
+			return {
+				value: {
+					messaging_product: 'whatsapp',
+					metadata: { display_phone_number: digits(number?.displayPhoneNumber ?? ''), phone_number_id: item.message.phoneNumberId },
+					statuses: [this.statusObject(item.message, status, nowSeconds, version)],
+				},
+				field: 'messages',
+			};
+		});
+		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes }] });
+		return this.makeJob({ url: first.url, body, signature: signBody(body, this.sim.fixture.appSecret), kind: 'statuses', retry: true }, batch.map(({ item }) => item));
+	}
+
+	private makeJob(input: { url: string; body: string; signature?: string; kind: DeliveryRecord['kind']; retry: boolean }, items?: StatusItem[]): Job {
+		const record: DeliveryRecord = { url: input.url, statuses: [], attempts: 0, body: input.body, kind: input.kind };
+		if (input.signature !== undefined) record.signature = input.signature;
+		this.appendLog(record);
+		return { ...input, record, items };
+	}
+
+	private enqueueBody(url: string | undefined, body: string, signature: SignatureMode, retry: boolean, kind: DeliveryRecord['kind']): Promise<DeliveryRecord> {
+		if (!url) {
+			return Promise.reject(new Error('No webhook callback: subscribe one (app subscription, WABA or number override) or set webhooks.callbackUrl'));
+		}
+		let header: string | undefined;
+		if (signature === 'valid') header = signBody(body, this.sim.fixture.appSecret);
+		else if (signature === 'wrong') header = signBody(body, `${this.sim.fixture.appSecret}-wrong`);
+		return this.enqueueJob({ url, body, signature: header, kind, retry });
+	}
+
+	private enqueueJob(input: { url: string; body: string; signature?: string; kind: DeliveryRecord['kind']; retry: boolean }): Promise<DeliveryRecord> {
+		if (this.stopped) return Promise.reject(new Error('The webhook dispatcher is stopped'));
+		return new Promise((resolve) => {
+			const job = this.makeJob(input);
+			job.done = resolve;
+			this.readyBodies.push(job);
+			this.pump();
+		});
+	}
+
+	private appendLog(record: DeliveryRecord): void {
+		const limit = Math.max(1, this.options.deliveryLogLimit);
+		if (this.log.length < limit) {
+			this.log.push(record);
+			return;
+		}
+		this.log[this.logNext] = record;
+		this.logNext = (this.logNext + 1) % limit;
+	}
+
+	// -------------------------------------------------------------------------------------------------------------
+	// HTTP
+	// -------------------------------------------------------------------------------------------------------------
+
+	private send(job: Job): void {
+		this.inFlight += 1;
+		const generation = this.generation;
+		const record = job.record;
+		record.attempts += 1;
+		record.firstAttemptAt ??= this.sim.now();
+		this.sim.count('webhooksSent');
+		this.post(job).then((status) => {
+			this.inFlight -= 1;
+			if (generation !== this.generation) {
+				job.done?.(record);
+				this.pump();
+				this.notifyIdle();
+				return;
+			}
+			record.statuses.push(status);
+			record.status = status;
+			record.finishedAt = this.sim.now();
+			const retryIndex = record.attempts - 1;
+			if (status !== 200 && job.retry && retryIndex < this.options.retryDelaysMs.length && !this.stopped) {
+				this.retriesPending += 1;
+				const timer = setTimeout(() => {
+					this.retryTimers.delete(timer);
+					this.retriesPending -= 1;
+					this.readyBodies.push(job);
+					this.pump();
+				}, this.options.retryDelaysMs[retryIndex]);
+				this.retryTimers.add(timer);
+			} else {
+				this.finish(job);
+			}
+			this.pump();
+			this.notifyIdle();
+		});
+	}
+
+	/** A body is done (delivered or out of retries): its statuses move on to their next stage. */
+	private finish(job: Job): void {
+		if (this.options.deliveryLogBodyChars > 0 && job.record.body.length > this.options.deliveryLogBodyChars) {
+			job.record.body = job.record.body.slice(0, this.options.deliveryLogBodyChars);
+		}
+		job.done?.(job.record);
+		if (!job.items) return;
+		const now = this.sim.now();
+		let soonest = Infinity;
+		for (const item of job.items) {
+			const stage = item.stage + 1;
+			if (item.stage < 0 || stage >= this.options.statuses.length) continue;
+			const delay = this.options.delaysMs[this.options.statuses[stage]];
+			this.waiting[stage].push({ message: item.message, stage, dueAt: now + delay });
+			soonest = Math.min(soonest, delay);
+		}
+		if (soonest !== Infinity) this.schedule(soonest);
+	}
+
+	/** POSTs one body; resolves with the HTTP status, 0 when there was no answer. Never rejects. */
+	private post(job: Job): Promise<number> {
+		return new Promise((resolve) => {
+			let url: URL;
+			try {
+				url = new URL(job.url);
+			} catch {
+				resolve(0);
+				return;
+			}
+			const secure = url.protocol === 'https:';
+			const payload = Buffer.from(job.body, 'utf8');
+			const headers: Record<string, string | number> = {
+				'Content-Type': 'application/json',
+				'Content-Length': payload.length,
+				'User-Agent': 'facebookexternalua',
+			};
+			if (job.signature !== undefined) headers['X-Hub-Signature-256'] = job.signature;
+			let settled = false;
+			const settle = (status: number): void => {
+				if (settled) return;
+				settled = true;
+				resolve(status);
+			};
+			const request = (secure ? https : http).request(
+				url,
+				{ method: 'POST', headers, agent: secure ? this.httpsAgent : this.httpAgent, timeout: this.options.timeoutMs },
+				(response) => {
+					response.on('data', () => undefined);
+					response.on('end', () => settle(response.statusCode ?? 0));
+					response.on('error', () => settle(response.statusCode ?? 0));
+				},
+			);
+			request.on('timeout', () => request.destroy(new Error('timeout')));
+			request.on('error', () => settle(0));
+			request.end(payload);
+		});
+	}
+
+	// -------------------------------------------------------------------------------------------------------------
+	// Idle tracking
+	// -------------------------------------------------------------------------------------------------------------
+
+	private isIdle(): boolean {
+		if (this.inFlight > 0 || this.retriesPending > 0 || this.readyBodies.length > 0 || this.readyStatuses.length > 0) return false;
+		if (this.failedWaiting.length > 0) return false;
+		return this.waiting.every((queue) => queue.length === 0);
+	}
+
+	private notifyIdle(): void {
+		if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+		const waiters = this.idleWaiters;
+		this.idleWaiters = [];
+		for (const resolve of waiters) resolve();
+	}
+
+	/** Media an injected inbound message refers to is stored, so the receiver can download it. */
+	private withInboundMedia(spec: InboundSpec, phoneNumberId: string): InboundSpec {
+		if (!isMediaInboundType(spec.type)) return spec;
+		const given = spec[spec.type] ?? {};
+		if (given.id !== undefined) return spec;
+		const mimeType = given.mime_type ?? defaultInboundMime(spec.type);
+		const data = Buffer.from(`simulated ${spec.type} from ${spec.from} at ${this.sim.now()}`);
+		const media = storeMedia(this.sim, { data, mimeType: mimeType.split(';')[0].trim(), phoneNumberId, filename: given.filename, ttlMs: mediaOptions(this.sim).inboundIdTtlMs });
+		return {
+			...spec,
+			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64') },
+		};
+	}
+}
+
+function defaultInboundMime(type: string): string {
+	switch (type) {
+		case 'image':
+			return 'image/jpeg';
+		case 'video':
+			return 'video/mp4';
+		case 'document':
+			return 'application/pdf';
+		case 'audio':
+			return 'audio/ogg; codecs=opus';
+		default:
+			return 'image/webp';
+	}
+}
