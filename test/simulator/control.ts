@@ -46,7 +46,7 @@ function ok(body: unknown): SimResponse {
 }
 
 /** Options a control client may not change (the server is already listening). */
-const FIXED_OPTIONS = new Set(['port', 'host', 'fixture']);
+const FIXED_OPTIONS = new Set(['port', 'host', 'fixture', 'clock']);
 
 export function controlHandler(sim: Controllable): ControlHandler {
 	return async (method, segments, query, body) => {

@@ -54,6 +54,7 @@ export function defaultOptions(): SimulatorOptions {
 		port: 0,
 		host: '127.0.0.1',
 		seed: 1,
+		clock: null,
 		fixture: {},
 		mps: {},
 		throughputWindowMs: 1000,

@@ -83,7 +83,7 @@ export class SimState implements SimContext {
 	}
 
 	now(): number {
-		return Date.now();
+		return this.options.clock ? this.options.clock() : Date.now();
 	}
 
 	newId(prefix?: string): string {

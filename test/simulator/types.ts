@@ -114,6 +114,8 @@ export interface SimulatorOptions {
 	host: string;
 	/** Seed of the simulator's random draws (latency, faults) so a run can be repeated. */
 	seed: number;
+	/** The simulator's clock in epoch ms (tests move time by hand; default Date.now). In-process only. */
+	clock: (() => number) | null;
 	/** Changes to the default fixture (token, ids, numbers, templates). */
 	fixture: Partial<Fixture>;
 
