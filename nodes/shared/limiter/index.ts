@@ -1,9 +1,15 @@
 /**
- * The gate: the one verb the nodes use to reach Meta. STUB — the limiter issue replaces the body of
- * `scheduleGraphCall` and `getGateStatus` with the real gate; the signatures are the contract.
+ * The gate: the one verb the nodes use to reach Meta. Every Graph call of the pack is scheduled here for its phone
+ * number (pacing, in-flight cap, pair rate) and its WABA (rolling-hour budget), retried here on throttling and
+ * transient failures, and shared across processes through Redis when configured.
  */
-import { graphRequest } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
+import { NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
+import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
+import { DEFAULT_TIMINGS, readGateSettings, type GateTimings } from './settings';
+
+export { DEFAULT_TIMINGS, readGateSettings, TIER_MESSAGES_PER_SECOND } from './settings';
+export type { GateSettings, GateTimings } from './settings';
 
 export interface GateCall {
 	credentials: WhatsAppCredentials;
@@ -12,11 +18,6 @@ export interface GateCall {
 	/** The recipient's WhatsApp ID for message sends: enables pair-rate limiting for that user. */
 	recipient?: string;
 	request: GraphRequest;
-}
-
-/** Schedule one Graph call on the gate; resolves with its response or rejects with a final `GraphApiError`. */
-export async function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphResponse<T>> {
-	return graphRequest<T>(call.credentials, call.request);
 }
 
 export interface GateStatus {
@@ -34,9 +35,261 @@ export interface GateStatus {
 	/** 1 = full speed; below 1 after 130429 / code 4 until it recovers. */
 	slowDownFactor: number;
 	sharedThroughRedis: boolean;
+	/** Recipients currently held back by the pair rate or a 131056. */
+	recipientsWaiting?: number;
+}
+
+interface Registry {
+	lanes: Map<string, NumberLane>;
+	wabas: Map<string, WabaBudget>;
+	stores: Map<string, RedisStore>;
+	env: GateEnvironment;
+	warned: Set<string>;
+	sweeper: NodeJS.Timeout | undefined;
+}
+
+// One registry per process, even if n8n loads two copies of this module (a Symbol.for key is global).
+const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.gate');
+
+function registry(): Registry {
+	const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+	let existing = holder[REGISTRY_KEY];
+	if (!existing) {
+		const warned = new Set<string>();
+		existing = {
+			lanes: new Map(),
+			wabas: new Map(),
+			stores: new Map(),
+			warned,
+			sweeper: undefined,
+			env: {
+				timings: { ...DEFAULT_TIMINGS },
+				random: Math.random,
+				warn: (topic, message) => {
+					if (warned.has(topic)) return;
+					warned.add(topic);
+					console.warn(`[whatsapp-cloud gate] ${message}`);
+				},
+			},
+		};
+		holder[REGISTRY_KEY] = existing;
+	}
+	return existing;
+}
+
+function baseUrlOf(credentials: WhatsAppCredentials): string {
+	return (credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
+}
+
+/** The WABA key: the WABA id when known, else a hash of the token (never the token itself). */
+function wabaKeyOf(credentials: WhatsAppCredentials): string {
+	const base = baseUrlOf(credentials);
+	return credentials.wabaId ? `${base}|waba:${credentials.wabaId}` : `${base}|token:${hashKey(credentials.accessToken ?? '')}`;
+}
+
+function storeFor(credentials: WhatsAppCredentials): RedisStore | undefined {
+	const reg = registry();
+	let options;
+	try {
+		options = redisTargetFor(credentials);
+	} catch {
+		reg.env.warn('redis-url', 'The Redis URL in the credential is not a valid redis:// URL; the gate uses local limits');
+		return undefined;
+	}
+	if (!options) return undefined;
+	const key = redisTargetKey(options);
+	let store = reg.stores.get(key);
+	if (!store) {
+		store = new RedisStore(key, options, reg.env);
+		reg.stores.set(key, store);
+	}
+	return store;
+}
+
+function ensureSweeper(reg: Registry): void {
+	if (reg.sweeper) return;
+	const every = Math.min(60_000, Math.max(50, reg.env.timings.idleReleaseMs / 2));
+	reg.sweeper = setInterval(() => sweep(reg), every);
+	reg.sweeper.unref();
+}
+
+/** Release idle numbers, and WABAs whose rolling hour no longer holds any call. */
+function sweep(reg: Registry): void {
+	const now = Date.now();
+	const idleFor = reg.env.timings.idleReleaseMs;
+	for (const [key, lane] of reg.lanes) {
+		lane.sweepRecipients(now);
+		if (lane.isIdle() && now - lane.lastActivityAt >= idleFor) {
+			lane.release();
+			for (const store of reg.stores.values()) store.forget(lane);
+			reg.lanes.delete(key);
+		}
+	}
+	for (const [key, waba] of reg.wabas) {
+		if (waba.lanes.size === 0 && waba.window.count(now) === 0 && waba.pausedUntil <= now && now - waba.lastActivityAt >= idleFor) {
+			reg.wabas.delete(key);
+		}
+	}
+	if (reg.lanes.size === 0 && reg.wabas.size === 0 && reg.sweeper) {
+		clearInterval(reg.sweeper);
+		reg.sweeper = undefined;
+	}
+}
+
+function laneFor(call: GateCall, internal: boolean): NumberLane {
+	const reg = registry();
+	const settings = readGateSettings(call.credentials);
+	const wabaKey = wabaKeyOf(call.credentials);
+	let waba = reg.wabas.get(wabaKey);
+	if (!waba) {
+		waba = new WabaBudget(wabaKey, call.credentials.wabaId, settings, reg.env);
+		reg.wabas.set(wabaKey, waba);
+	}
+	const laneKey = call.phoneNumberId
+		? `${baseUrlOf(call.credentials)}|number:${call.phoneNumberId}`
+		: `${wabaKey}|wabaCalls`;
+	let lane = reg.lanes.get(laneKey);
+	if (!lane || lane.released) {
+		lane = new NumberLane(laneKey, call.phoneNumberId, waba, settings, reg.env, storeFor(call.credentials));
+		reg.lanes.set(laneKey, lane);
+	} else {
+		// Settings are re-read on every call: a changed tier or budget applies without a restart.
+		lane.updateSettings(settings);
+	}
+	ensureSweeper(reg);
+	if (!internal) discoverRegisteredNumbers(call.credentials, waba);
+	return lane;
+}
+
+/** Budget default needs the count of registered numbers: read it once from the WABA, through the gate. */
+function discoverRegisteredNumbers(credentials: WhatsAppCredentials, waba: WabaBudget): void {
+	if (!credentials.wabaId || waba.settings.registeredNumbers > 0 || waba.settings.hourlyCallBudget > 0) return;
+	if (waba.lookupState !== 'none' || Date.now() < waba.lookupRetryAt) return;
+	waba.lookupState = 'pending';
+	schedule<{ data?: unknown[] }>(
+		{
+			credentials,
+			request: { method: 'GET', path: `/${credentials.wabaId}/phone_numbers`, query: { fields: 'id', limit: 1000 } },
+		},
+		true,
+	).then(
+		(response) => {
+			const count = Array.isArray(response.data?.data) ? response.data.data.length : 0;
+			waba.discoveredNumbers = count;
+			waba.lookupState = 'done';
+		},
+		() => {
+			// Keep the safe budget of one number and try again later.
+			waba.lookupState = 'none';
+			waba.lookupRetryAt = Date.now() + 10 * 60_000;
+		},
+	);
+}
+
+function schedule<T>(call: GateCall, internal: boolean): Promise<GraphResponse<T>> {
+	return new Promise<GraphResponse<T>>((resolve, reject) => {
+		const lane = laneFor(call, internal);
+		const pending: PendingCall = {
+			credentials: call.credentials,
+			request: call.request,
+			recipient: call.recipient,
+			settings: lane.settings,
+			resolve: resolve as (response: GraphResponse<unknown>) => void,
+			reject,
+			attempts: 0,
+			firstQueuedAt: Date.now(),
+			started: false,
+		};
+		lane.enqueue(pending);
+	});
+}
+
+/** Schedule one Graph call on the gate; resolves with its response or rejects with a final `GraphApiError`. */
+export async function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphResponse<T>> {
+	return schedule<T>(call, false);
 }
 
 /** Counters for every number and WABA of this credential the gate knows in this process. */
-export function getGateStatus(_credentials: WhatsAppCredentials): GateStatus[] {
-	return [];
+export function getGateStatus(credentials: WhatsAppCredentials): GateStatus[] {
+	const reg = registry();
+	const now = Date.now();
+	const wabaKey = wabaKeyOf(credentials);
+	const result: GateStatus[] = [];
+	const waba = reg.wabas.get(wabaKey);
+	for (const lane of reg.lanes.values()) {
+		if (lane.waba.key !== wabaKey || lane.phoneNumberId === undefined || lane.released) continue;
+		const paused = Math.max(lane.pausedUntil, lane.waba.pausedUntil);
+		let recipientsWaiting = 0;
+		for (const state of lane.recipients.values()) if (state.parked.length > 0) recipientsWaiting++;
+		result.push({
+			scope: 'phoneNumber',
+			id: lane.phoneNumberId,
+			messagesPerSecond: lane.messagesPerSecond,
+			queued: lane.queued,
+			inFlight: lane.inFlight,
+			sentLastSecond: Math.min(lane.window.count(now), lane.hourWindow.count(now)),
+			sentLastHour: lane.hourWindow.count(now),
+			pausedUntil: paused > now ? new Date(paused).toISOString() : undefined,
+			slowDownFactor: Math.round(lane.slowDown * 1000) / 1000,
+			sharedThroughRedis: lane.sharedThroughRedis,
+			recipientsWaiting,
+		});
+	}
+	if (waba) {
+		let queued = 0;
+		let inFlight = 0;
+		let shared = false;
+		for (const lane of waba.lanes) {
+			queued += lane.queued;
+			inFlight += lane.inFlight;
+			shared ||= lane.sharedThroughRedis;
+		}
+		const used = waba.window.count(now);
+		result.push({
+			scope: 'waba',
+			id: waba.wabaId ?? '(unknown WABA)',
+			queued,
+			inFlight,
+			sentLastSecond: sentInLast(waba, now),
+			sentLastHour: used,
+			hourlyBudget: waba.hourlyBudget,
+			budgetLeft: Math.max(0, waba.hourlyBudget - used),
+			pausedUntil: waba.pausedUntil > now ? new Date(waba.pausedUntil).toISOString() : undefined,
+			slowDownFactor: 1,
+			sharedThroughRedis: shared,
+		});
+	}
+	return result;
+}
+
+function sentInLast(waba: WabaBudget, now: number): number {
+	let sum = 0;
+	for (const lane of waba.lanes) sum += lane.window.count(now);
+	return sum;
+}
+
+/**
+ * Tests and benches only: scale the gate's internal timings (windows, backoffs) and its randomness. Applies to
+ * numbers and WABAs created afterwards; call `resetGateForTests()` first to start from a clean registry.
+ */
+export function configureGateForTests(options: { timings?: Partial<GateTimings>; random?: () => number } = {}): void {
+	const reg = registry();
+	reg.env.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+	if (options.random) reg.env.random = options.random;
+}
+
+/** Tests and benches only: drop every lane (rejecting what still waits), close Redis, restore default timings. */
+export async function resetGateForTests(): Promise<void> {
+	const reg = registry();
+	const reason = new Error('The gate was reset');
+	for (const lane of reg.lanes.values()) lane.release(reason);
+	reg.lanes.clear();
+	reg.wabas.clear();
+	await Promise.all([...reg.stores.values()].map((store) => store.close()));
+	reg.stores.clear();
+	reg.warned.clear();
+	if (reg.sweeper) clearInterval(reg.sweeper);
+	reg.sweeper = undefined;
+	reg.env.timings = { ...DEFAULT_TIMINGS };
+	reg.env.random = Math.random;
 }

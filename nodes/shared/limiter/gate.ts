@@ -1,0 +1,634 @@
+/**
+ * The gate's machinery: one lane per phone number (queue, sliding-second pacing, in-flight cap, pair rate,
+ * reactions) and one budget per WABA (rolling hour, pauses). Bottleneck runs each round of due calls as one job
+ * whose weight is the batch size, which keeps Bottleneck's job rate (~400/s per limiter) far below 1,000 mps.
+ */
+import Bottleneck from 'bottleneck';
+import { graphRequest, isGraphApiError, type GraphApiError } from '../transport';
+import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
+import { Deque, TimeHeap } from './queues';
+import { decideReaction, reactionDelay } from './reactions';
+import { CALLS_PER_HOUR_PER_NUMBER, type GateSettings, type GateTimings } from './settings';
+import { SlidingWindow } from './slidingWindow';
+
+/** One call waiting in (or passing through) the gate. */
+export interface PendingCall {
+	credentials: WhatsAppCredentials;
+	request: GraphRequest;
+	recipient?: string;
+	settings: GateSettings;
+	resolve: (response: GraphResponse<unknown>) => void;
+	reject: (error: unknown) => void;
+	attempts: number;
+	firstQueuedAt: number;
+	/** Set once the HTTP request of the current attempt was handed to the transport. */
+	started: boolean;
+	/** A retry or a call released by its recipient: keeps its place ahead of that recipient's later calls. */
+	resumed?: boolean;
+}
+
+/** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
+export interface SharedStore {
+	usable(): boolean;
+	/** Atomically grant up to `requested` call starts under the number's sliding second and the WABA's rolling hour. */
+	reserve(request: {
+		numberKey: string;
+		wabaKey: string;
+		requested: number;
+		numberCap: number;
+		numberWindowMs: number;
+		budgetCap: number;
+		budgetWindowMs: number;
+		budgetSlotMs: number;
+	}): Promise<{ granted: number; retryInMs: number }>;
+	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
+	limiterFor(lane: NumberLane): Bottleneck | undefined;
+}
+
+export interface GateEnvironment {
+	timings: GateTimings;
+	random: () => number;
+	/** Warn once per topic; never given a secret. */
+	warn: (topic: string, message: string) => void;
+}
+
+interface DelayedEntry {
+	at: number;
+	call?: PendingCall;
+	recipient?: RecipientState;
+}
+
+interface RecipientState {
+	id: string;
+	tokens: number;
+	updatedAt: number;
+	blockedUntil: number;
+	strikes: number;
+	parked: Deque<PendingCall>;
+	wakeAt: number;
+}
+
+/** The WABA's rolling-hour budget and pauses, shared by every number of the WABA in this process. */
+export class WabaBudget {
+	readonly window: SlidingWindow;
+	pausedUntil = 0;
+	budgetStrikes = 0;
+	/** Calls scheduled on Bottleneck but not yet started (already promised against the budget). */
+	reservedPending = 0;
+	/** Registered numbers read from the WABA (0 = not known). */
+	discoveredNumbers = 0;
+	lookupState: 'none' | 'pending' | 'done' = 'none';
+	lookupRetryAt = 0;
+	settings: GateSettings;
+	lastActivityAt = Date.now();
+	readonly lanes = new Set<NumberLane>();
+
+	constructor(
+		readonly key: string,
+		readonly wabaId: string | undefined,
+		settings: GateSettings,
+		readonly env: GateEnvironment,
+	) {
+		this.settings = settings;
+		const { hourMs, hourGuardMs, hourSlotMs } = env.timings;
+		this.window = new SlidingWindow(hourMs + hourGuardMs, hourSlotMs);
+	}
+
+	/** 1,800,000 × registered numbers (from the credential, else read from the WABA, else 1) unless overridden. */
+	get hourlyBudget(): number {
+		if (this.settings.hourlyCallBudget > 0) return this.settings.hourlyCallBudget;
+		const numbers = this.settings.registeredNumbers || this.discoveredNumbers || 1;
+		return CALLS_PER_HOUR_PER_NUMBER * numbers;
+	}
+
+	available(now: number): number {
+		return Math.max(0, this.window.available(now, this.hourlyBudget) - this.reservedPending);
+	}
+
+	pause(until: number): void {
+		if (until > this.pausedUntil) this.pausedUntil = until;
+		for (const lane of this.lanes) lane.kick();
+	}
+}
+
+/** Everything the gate knows about one phone number (or the WABA-level calls of one WABA). */
+export class NumberLane {
+	readonly queue = new Deque<PendingCall>();
+	/** Due retries and calls released by their recipient: they go before new calls. */
+	readonly retryQueue = new Deque<PendingCall>();
+	readonly delayed = new TimeHeap<DelayedEntry>();
+	readonly recipients = new Map<string, RecipientState>();
+	window: SlidingWindow;
+	readonly hourWindow: SlidingWindow;
+	settings: GateSettings;
+	/** Calls whose HTTP request is under way. */
+	inFlight = 0;
+	/** Batch weight Bottleneck holds (scheduled or running). */
+	heldWeight = 0;
+	/** Calls scheduled on Bottleneck whose job has not started yet. */
+	reservedPending = 0;
+	parkedCount = 0;
+	slowDown = 1;
+	private lastSlowDownAt = -Infinity;
+	private lastRecoveryAt = 0;
+	pausedUntil = 0;
+	private tokens: number;
+	private tokensAt = Date.now();
+	private timer: NodeJS.Timeout | undefined;
+	private timerAt = 0;
+	private lastPumpAt = 0;
+	private reserving = false;
+	lastActivityAt = Date.now();
+	readonly localLimiter: Bottleneck;
+	/** True while the last batch went through Redis. */
+	sharedThroughRedis = false;
+	released = false;
+
+	constructor(
+		readonly key: string,
+		readonly phoneNumberId: string | undefined,
+		readonly waba: WabaBudget,
+		settings: GateSettings,
+		readonly env: GateEnvironment,
+		readonly shared: SharedStore | undefined,
+	) {
+		this.settings = settings;
+		this.window = this.makeSecondWindow();
+		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
+		this.tokens = this.burst;
+		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
+		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
+		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describe(error)}`));
+		waba.lanes.add(this);
+	}
+
+	private makeSecondWindow(): SlidingWindow {
+		const { secondMs, secondGuardMs } = this.env.timings;
+		// 1 ms slots: exact enough at 1,000 mps, ~1,000 counters per number.
+		return new SlidingWindow(secondMs + secondGuardMs, 1);
+	}
+
+	get messagesPerSecond(): number {
+		return this.phoneNumberId === undefined ? 50 : this.settings.messagesPerSecond;
+	}
+
+	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
+	get cap(): number {
+		return Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown));
+	}
+
+	get inFlightCap(): number {
+		return Math.max(4, Math.ceil(this.messagesPerSecond * this.env.timings.inFlightSeconds));
+	}
+
+	/** Bottleneck's cap sits a little above ours: its weight is freed a few ticks after our count, never delay a job. */
+	get limiterConcurrency(): number {
+		return Math.ceil(this.inFlightCap * 1.25) + 8;
+	}
+
+	private get burst(): number {
+		return Math.max(1, Math.ceil(this.cap * this.env.timings.burstShare));
+	}
+
+	get queued(): number {
+		return this.queue.length + this.retryQueue.length + this.delayed.length + this.parkedCount;
+	}
+
+	updateSettings(settings: GateSettings): void {
+		const before = this.settings;
+		this.settings = settings;
+		this.waba.settings = settings;
+		if (before.messagesPerSecond !== settings.messagesPerSecond) {
+			this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
+			this.shared?.limiterFor(this)?.updateSettings({ maxConcurrent: this.limiterConcurrency });
+		}
+	}
+
+	enqueue(call: PendingCall): void {
+		this.lastActivityAt = Date.now();
+		this.queue.push(call);
+		this.kick();
+	}
+
+	/** Run a pump round soon (respecting the minimum interval between rounds). */
+	kick(): void {
+		if (this.released) return;
+		const earliest = Math.max(Date.now(), this.lastPumpAt + this.env.timings.pumpIntervalMs);
+		this.scheduleAt(earliest);
+	}
+
+	private scheduleAt(at: number): void {
+		if (this.timer !== undefined && this.timerAt <= at) return;
+		if (this.timer !== undefined) clearTimeout(this.timer);
+		this.timerAt = at;
+		this.timer = setTimeout(() => this.pump(), Math.max(0, at - Date.now()));
+		// Never keep a test process or n8n alive just for the gate.
+		this.timer.unref();
+	}
+
+	private clearTimer(): void {
+		if (this.timer !== undefined) clearTimeout(this.timer);
+		this.timer = undefined;
+	}
+
+	/** One round: release what is due and start as many calls as every limit allows, as one Bottleneck job. */
+	pump(): void {
+		this.timer = undefined;
+		if (this.released) return;
+		const now = Date.now();
+		this.lastPumpAt = now;
+		this.recover(now);
+		this.releaseDue(now);
+		if (this.queue.length === 0 && this.retryQueue.length === 0) {
+			this.scheduleNextDelayed();
+			return;
+		}
+		const pausedUntil = Math.max(this.pausedUntil, this.waba.pausedUntil);
+		if (pausedUntil > now) {
+			this.scheduleAt(pausedUntil);
+			return;
+		}
+		if (this.reserving) return;
+		const cap = this.cap;
+		const rate = cap / this.window.windowMs;
+		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
+		this.tokensAt = now;
+		const allowance = Math.min(
+			Math.floor(this.tokens),
+			this.window.available(now, cap) - this.reservedPending,
+			this.inFlightCap - this.heldWeight,
+			this.waba.available(now),
+		);
+		const batch = allowance > 0 ? this.pick(allowance, now) : [];
+		if (batch.length > 0) {
+			this.tokens -= batch.length;
+			this.submit(batch);
+		}
+		if (this.queue.length > 0 || this.retryQueue.length > 0) {
+			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
+			let next = now + this.env.timings.pumpIntervalMs;
+			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
+			if (this.window.available(now, cap) - this.reservedPending <= 0) {
+				next = Math.max(next, this.window.nextAvailableAt(now, cap, this.reservedPending + 1));
+			}
+			if (this.waba.available(now) <= 0) {
+				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
+			}
+			if (this.inFlightCap - this.heldWeight > 0 || this.heldWeight === 0) this.scheduleAt(next);
+			// else: a batch completion kicks the next round.
+		} else {
+			this.scheduleNextDelayed();
+		}
+	}
+
+	private scheduleNextDelayed(): void {
+		const next = this.delayed.peek();
+		if (next) this.scheduleAt(Math.max(next.at, Date.now()));
+	}
+
+	/** Additive recovery of the slow-down while no new 130429 comes in. */
+	private recover(now: number): void {
+		if (this.slowDown >= 1) return;
+		const { recoveryIntervalMs, recoveryStep } = this.env.timings;
+		const steps = Math.floor((now - this.lastRecoveryAt) / recoveryIntervalMs);
+		if (steps <= 0) return;
+		this.slowDown = Math.min(1, this.slowDown + steps * recoveryStep);
+		this.lastRecoveryAt += steps * recoveryIntervalMs;
+	}
+
+	private releaseDue(now: number): void {
+		for (let entry = this.delayed.peek(); entry && entry.at <= now; entry = this.delayed.peek()) {
+			this.delayed.pop();
+			if (entry.call) {
+				entry.call.resumed = true;
+				this.retryQueue.push(entry.call);
+			}
+			else if (entry.recipient) this.wakeRecipient(entry.recipient, now);
+		}
+	}
+
+	private recipientState(id: string, now: number): RecipientState {
+		let state = this.recipients.get(id);
+		if (!state) {
+			state = { id, tokens: this.env.timings.pairBurst, updatedAt: now, blockedUntil: 0, strikes: 0, parked: new Deque(), wakeAt: 0 };
+			this.recipients.set(id, state);
+		}
+		return state;
+	}
+
+	private refillRecipient(state: RecipientState, now: number): void {
+		const { pairBurst, pairIntervalMs } = this.env.timings;
+		state.tokens = Math.min(pairBurst, state.tokens + (now - state.updatedAt) / pairIntervalMs);
+		state.updatedAt = now;
+	}
+
+	/** When this recipient may receive the next message (now if it may). */
+	private recipientReadyAt(state: RecipientState, now: number): number {
+		this.refillRecipient(state, now);
+		const byTokens = state.tokens >= 1 ? now : now + Math.ceil((1 - state.tokens) * this.env.timings.pairIntervalMs);
+		return Math.max(byTokens, state.blockedUntil);
+	}
+
+	private park(state: RecipientState, call: PendingCall, now: number, front = false): void {
+		if (front) state.parked.unshift(call);
+		else state.parked.push(call);
+		this.parkedCount++;
+		const at = this.recipientReadyAt(state, now);
+		if (state.wakeAt === 0 || at < state.wakeAt) {
+			state.wakeAt = at;
+			this.delayed.push({ at, recipient: state });
+		}
+	}
+
+	/** A recipient's time has come: its next parked call goes before new calls, in its original order. */
+	private wakeRecipient(state: RecipientState, now: number): void {
+		if (state.wakeAt === 0) return;
+		const readyAt = this.recipientReadyAt(state, now);
+		if (readyAt > now) {
+			state.wakeAt = readyAt;
+			this.delayed.push({ at: readyAt, recipient: state });
+			return;
+		}
+		state.wakeAt = 0;
+		const call = state.parked.shift();
+		if (call) {
+			this.parkedCount--;
+			// pick() lets it through without parking it again behind its own siblings.
+			call.resumed = true;
+			this.retryQueue.push(call);
+		}
+	}
+
+	/** Take up to `allowance` calls in order, parking those whose recipient must wait (never blocking the others). */
+	private pick(allowance: number, now: number): PendingCall[] {
+		const batch: PendingCall[] = [];
+		const pairLimiting = this.settings.pairRateLimiting;
+		while (batch.length < allowance) {
+			const call = this.retryQueue.shift() ?? this.queue.shift();
+			if (!call) break;
+			if (pairLimiting && call.recipient !== undefined) {
+				const state = this.recipientState(call.recipient, now);
+				const unparked = call.resumed === true;
+				call.resumed = false;
+				// Keep each recipient's order: a new call waits behind that recipient's parked calls.
+				if (!unparked && state.parked.length > 0) {
+					this.park(state, call, now);
+					continue;
+				}
+				if (this.recipientReadyAt(state, now) > now) {
+					this.park(state, call, now, unparked);
+					continue;
+				}
+				state.tokens -= 1;
+				if (state.parked.length > 0 && state.wakeAt === 0) {
+					const at = this.recipientReadyAt(state, now);
+					state.wakeAt = at;
+					this.delayed.push({ at, recipient: state });
+				}
+			}
+			batch.push(call);
+		}
+		return batch;
+	}
+
+	/** Give calls a batch could not start back to the front of the line, in order, with their pair tokens. */
+	private unpick(calls: PendingCall[]): void {
+		const now = Date.now();
+		for (let index = calls.length - 1; index >= 0; index--) {
+			const call = calls[index];
+			if (this.settings.pairRateLimiting && call.recipient !== undefined) {
+				const state = this.recipientState(call.recipient, now);
+				state.tokens += 1;
+				call.resumed = true;
+			}
+			this.retryQueue.unshift(call);
+		}
+	}
+
+	private submit(batch: PendingCall[]): void {
+		const weight = batch.length;
+		this.reservedPending += weight;
+		this.waba.reservedPending += weight;
+		this.heldWeight += weight;
+		const redisLimiter = this.shared?.usable() ? this.shared.limiterFor(this) : undefined;
+		const limiter = redisLimiter ?? this.localLimiter;
+		let jobStarted = false;
+		// On Redis, a batch of a worker that dies is freed once its expiration passes (Bottleneck frees only those).
+		const options: Bottleneck.JobOptions = redisLimiter
+			? { weight, expiration: Math.max(...batch.map((call) => call.request.timeoutMs ?? 30_000)) + 10_000 }
+			: { weight };
+		const job = limiter.schedule(options, async () => {
+			jobStarted = true;
+			await this.runBatch(batch, redisLimiter !== undefined);
+		});
+		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
+		job.catch((error: unknown) => {
+			if (jobStarted) return;
+			// Bottleneck (or Redis under it) refused the job before it ran: nothing was sent, so requeue and go local.
+			this.reservedPending -= weight;
+			this.waba.reservedPending -= weight;
+			this.heldWeight -= weight;
+			this.env.warn('bottleneck-job', `A batch could not be scheduled (${describe(error)}); continuing with local limits`);
+			this.unpick(batch.filter((call) => !call.started));
+			this.kick();
+		});
+	}
+
+	/** Inside the Bottleneck job: take the final say on the window and budget, then fire the calls. */
+	private async runBatch(batch: PendingCall[], throughRedis: boolean): Promise<void> {
+		const requested = batch.length;
+		this.reservedPending -= requested;
+		this.waba.reservedPending -= requested;
+		let granted = 0;
+		let retryInMs = 0;
+		const now = Date.now();
+		const cap = this.cap;
+		const localAvailable = Math.min(this.window.available(now, cap), this.waba.window.available(now, this.waba.hourlyBudget));
+		if (throughRedis && this.shared?.usable()) {
+			this.reserving = true;
+			try {
+				const answer = await this.shared.reserve({
+					numberKey: this.key,
+					wabaKey: this.waba.key,
+					requested: Math.min(requested, localAvailable),
+					numberCap: cap,
+					numberWindowMs: this.window.windowMs,
+					budgetCap: this.waba.hourlyBudget,
+					budgetWindowMs: this.waba.window.windowMs,
+					budgetSlotMs: this.env.timings.hourSlotMs,
+				});
+				granted = answer.granted;
+				retryInMs = answer.retryInMs;
+				this.sharedThroughRedis = true;
+			} catch (error) {
+				this.sharedThroughRedis = false;
+				this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describe(error)}); using local limits`);
+				granted = Math.min(requested, Math.max(0, this.window.available(Date.now(), cap)), localAvailable);
+			} finally {
+				this.reserving = false;
+			}
+		} else {
+			this.sharedThroughRedis = false;
+			granted = Math.min(requested, localAvailable);
+		}
+		const startAt = Date.now();
+		if (granted < requested) {
+			this.heldWeight -= requested - granted;
+			this.unpick(batch.slice(granted));
+			if (retryInMs > 0) this.scheduleAt(startAt + retryInMs);
+		}
+		if (granted <= 0) {
+			this.kick();
+			return;
+		}
+		const fired = batch.slice(0, granted);
+		this.window.record(startAt, granted);
+		this.hourWindow.record(startAt, granted);
+		this.waba.window.record(startAt, granted);
+		this.waba.lastActivityAt = startAt;
+		this.lastActivityAt = startAt;
+		this.inFlight += granted;
+		const settled = Promise.all(fired.map((call) => this.attempt(call)));
+		// The next round need not wait for these answers (in-flight cap permitting).
+		this.kick();
+		await settled;
+		this.heldWeight -= granted;
+		this.lastActivityAt = Date.now();
+		this.kick();
+	}
+
+	/** One HTTP attempt; settles the caller's promise or requeues the call through the gate. */
+	private async attempt(call: PendingCall): Promise<void> {
+		call.started = true;
+		call.attempts += 1;
+		let response: GraphResponse<unknown> | undefined;
+		let failure: unknown;
+		try {
+			response = await graphRequest<unknown>(call.credentials, call.request);
+		} catch (error) {
+			failure = error;
+		} finally {
+			this.inFlight -= 1;
+		}
+		if (response !== undefined) {
+			const recipientState = call.recipient !== undefined ? this.recipients.get(call.recipient) : undefined;
+			if (recipientState) recipientState.strikes = 0;
+			this.waba.budgetStrikes = 0;
+			call.resolve(response);
+			return;
+		}
+		this.react(call, failure);
+	}
+
+	private react(call: PendingCall, failure: unknown): void {
+		const now = Date.now();
+		if (!isGraphApiError(failure)) {
+			this.fail(call, failure, now);
+			return;
+		}
+		const recipientState = call.recipient !== undefined ? this.recipientState(call.recipient, now) : undefined;
+		const isPairLimit = failure.code === 131056;
+		if (isPairLimit && recipientState) recipientState.strikes += 1;
+		if (failure.code === 80007 && !((failure.usage?.estimatedTimeToRegainAccessMinutes ?? 0) > 0)) this.waba.budgetStrikes += 1;
+		const reaction = decideReaction(failure, {
+			attempts: call.attempts,
+			recipientStrikes: recipientState?.strikes ?? 1,
+			budgetStrikes: Math.max(1, this.waba.budgetStrikes),
+			settings: call.settings,
+			timings: this.env.timings,
+			random: this.env.random,
+		});
+		// The reaction's effect on the number / WABA / recipient applies even when this call gives up.
+		switch (reaction.kind) {
+			case 'slowDown':
+				this.applySlowDown(now);
+				break;
+			case 'pauseWaba':
+				this.waba.pause(now + reaction.pauseMs);
+				break;
+			case 'pauseNumber':
+				if (now + reaction.pauseMs > this.pausedUntil) this.pausedUntil = now + reaction.pauseMs;
+				break;
+			case 'pauseRecipient':
+				if (recipientState) {
+					recipientState.blockedUntil = Math.max(recipientState.blockedUntil, now + reaction.pauseMs);
+					recipientState.tokens = Math.min(recipientState.tokens, 0);
+				}
+				break;
+			default:
+				break;
+		}
+		if (reaction.kind === 'fail') {
+			this.fail(call, failure, now);
+			return;
+		}
+		const delayMs = reactionDelay(reaction);
+		if (call.attempts >= call.settings.maxAttempts || now + delayMs - call.firstQueuedAt > call.settings.maxWaitMs) {
+			this.fail(call, failure, now);
+			return;
+		}
+		call.started = false;
+		if (reaction.kind === 'pauseRecipient' && recipientState && call.settings.pairRateLimiting) {
+			// Only this recipient waits; its call goes back to the front of its own line.
+			this.park(recipientState, call, now, true);
+		} else {
+			this.delayed.push({ at: now + delayMs, call });
+		}
+		this.kick();
+	}
+
+	/** AIMD: halve at most once per second of 130429s, recover additively in pump(). */
+	private applySlowDown(now: number): void {
+		if (now - this.lastSlowDownAt < this.env.timings.secondMs) return;
+		this.lastSlowDownAt = now;
+		this.lastRecoveryAt = now;
+		this.slowDown = Math.max(this.env.timings.minSlowDown, this.slowDown * this.env.timings.slowDownFactor);
+		this.tokens = Math.min(this.tokens, this.burst);
+	}
+
+	private fail(call: PendingCall, failure: unknown, now: number): void {
+		const waitedMs = now - call.firstQueuedAt;
+		if (isGraphApiError(failure)) {
+			const error = failure as GraphApiError;
+			error.attempts = call.attempts;
+			error.waitedMs = waitedMs;
+			if (call.attempts > 1 || waitedMs >= 1000) {
+				error.message = `${error.message} (gave up after ${call.attempts} attempt${call.attempts === 1 ? '' : 's'} and ${(waitedMs / 1000).toFixed(1)} s)`;
+			}
+		}
+		call.reject(failure);
+	}
+
+	/** Idle: nothing queued, nothing in flight, nothing parked or delayed. */
+	isIdle(): boolean {
+		return this.queued === 0 && this.inFlight === 0 && this.heldWeight === 0;
+	}
+
+	/** Recipients with a full bucket and nothing parked carry no state worth keeping. */
+	sweepRecipients(now: number): void {
+		for (const [id, state] of this.recipients) {
+			if (state.parked.length > 0 || state.blockedUntil > now || state.wakeAt !== 0) continue;
+			this.refillRecipient(state, now);
+			if (state.tokens >= this.env.timings.pairBurst) this.recipients.delete(id);
+		}
+	}
+
+	/** Drop the lane: reject what is still waiting (used only by tests' reset and when the process shuts the gate). */
+	release(reason?: Error): void {
+		this.released = true;
+		this.clearTimer();
+		this.waba.lanes.delete(this);
+		if (reason) {
+			const waiting = [...this.queue.drain(), ...this.retryQueue.drain()];
+			for (const entry of this.delayed.drain()) if (entry.call) waiting.push(entry.call);
+			for (const state of this.recipients.values()) waiting.push(...state.parked.drain());
+			for (const call of waiting) call.reject(reason);
+		}
+		void this.localLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+	}
+}
+
+function describe(error: unknown): string {
+	const text = error instanceof Error ? error.message : String(error);
+	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

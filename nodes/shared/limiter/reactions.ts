@@ -1,0 +1,89 @@
+/**
+ * How the gate reacts to one failed attempt: a pure decision from the error, the attempt count and the timings.
+ * The gate applies it (slow the number down, pause the WABA, delay one recipient) and requeues through itself.
+ */
+import type { GraphApiError } from '../transport';
+import type { GateSettings, GateTimings } from './settings';
+
+export type Reaction =
+	/** Give up: the error is final. */
+	| { kind: 'fail' }
+	/** Retry this call after `delayMs` (transient errors, opted-in ambiguous ones). */
+	| { kind: 'retry'; delayMs: number }
+	/** 130429 / 4: slow the number (or app) down, retry after `delayMs`. */
+	| { kind: 'slowDown'; delayMs: number }
+	/** 80007: pause every number of the WABA for `pauseMs`. */
+	| { kind: 'pauseWaba'; pauseMs: number; fromHeader: boolean }
+	/** 131057: pause this number for `pauseMs`. */
+	| { kind: 'pauseNumber'; pauseMs: number }
+	/** 131056: delay this recipient only for `pauseMs`. */
+	| { kind: 'pauseRecipient'; pauseMs: number };
+
+export interface ReactionContext {
+	/** Attempts made so far, including the failed one (1 after the first failure). */
+	attempts: number;
+	/** Consecutive 131056 for this recipient, including this one. */
+	recipientStrikes: number;
+	/** Consecutive 80007 for this WABA without a usage header, including this one. */
+	budgetStrikes: number;
+	settings: GateSettings;
+	timings: GateTimings;
+	/** 0..1, injectable for tests. */
+	random: () => number;
+}
+
+export function decideReaction(error: GraphApiError, context: ReactionContext): Reaction {
+	const { timings } = context;
+	switch (error.errorClass) {
+		case 'throttled':
+			switch (error.code) {
+				case 130429:
+				case 4:
+					return { kind: 'slowDown', delayMs: timings.throttleRetryMs };
+				case 80007: {
+					const minutes = error.usage?.estimatedTimeToRegainAccessMinutes;
+					if (typeof minutes === 'number' && minutes > 0) {
+						return { kind: 'pauseWaba', pauseMs: minutes * timings.minuteMs, fromHeader: true };
+					}
+					const pauseMs = timings.budgetPauseBaseMs * 2 ** Math.min(context.budgetStrikes - 1, 6);
+					return { kind: 'pauseWaba', pauseMs, fromHeader: false };
+				}
+				case 131057:
+					return { kind: 'pauseNumber', pauseMs: timings.maintenanceWaitMs };
+				case 131056:
+					return {
+						kind: 'pauseRecipient',
+						pauseMs: timings.pairBackoffBaseMs * 4 ** Math.min(context.recipientStrikes - 1, 5),
+					};
+				default:
+					return { kind: 'retry', delayMs: backoff(context) };
+			}
+		case 'transient':
+			return { kind: 'retry', delayMs: backoff(context) };
+		case 'ambiguous':
+			// The call may have reached Meta: a duplicate WhatsApp message is worse than an error.
+			return context.settings.retryAmbiguous ? { kind: 'retry', delayMs: backoff(context) } : { kind: 'fail' };
+		default:
+			return { kind: 'fail' };
+	}
+}
+
+/** Exponential backoff with ±50 % jitter so many failed calls do not come back at the same instant. */
+export function backoff(context: Pick<ReactionContext, 'attempts' | 'timings' | 'random'>): number {
+	const { timings } = context;
+	const base = Math.min(timings.transientBackoffMaxMs, timings.transientBackoffBaseMs * 2 ** (context.attempts - 1));
+	return Math.round(base * (0.5 + context.random()));
+}
+
+/** The delay a reaction imposes on the failed call itself. */
+export function reactionDelay(reaction: Reaction): number {
+	switch (reaction.kind) {
+		case 'fail':
+			return 0;
+		case 'retry':
+		case 'slowDown':
+			return reaction.delayMs;
+		default:
+			return reaction.pauseMs;
+	}
+}

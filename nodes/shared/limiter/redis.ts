@@ -1,0 +1,225 @@
+/**
+ * Cross-process limits for n8n queue mode: one ioredis connection per Redis target, Bottleneck's Redis datastore for
+ * the shared in-flight cap, and one Lua script that reserves call starts under the number's sliding second and the
+ * WABA's rolling hour atomically (Redis' own clock, so workers' clocks may disagree). Counts are per-slot hash fields
+ * with an expiry longer than their window: a worker that dies mid-hour leaves its calls counted until they age out.
+ */
+import { createHash } from 'crypto';
+import Bottleneck from 'bottleneck';
+import Redis, { type RedisOptions } from 'ioredis';
+import type { WhatsAppCredentials } from '../transport/types';
+import type { GateEnvironment, NumberLane, SharedStore } from './gate';
+
+/** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
+const NUMBER_SLOT_MS = 5;
+
+// KEYS: number hash, WABA hash. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap, budgetWindowMs,
+// budgetSlotMs. Returns { granted, retryInMs }. Each hash holds slot → count plus `total`, `oldest`, `newest`.
+const RESERVE_SCRIPT = `
+local function evict(key, now, windowMs, slotMs)
+	local firstLive = math.floor((now - windowMs) / slotMs)
+	local total = tonumber(redis.call('HGET', key, 'total') or '0')
+	local oldest = tonumber(redis.call('HGET', key, 'oldest') or tostring(firstLive))
+	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
+	if newest < firstLive then
+		redis.call('DEL', key)
+		return 0, firstLive
+	end
+	while oldest < firstLive do
+		local value = redis.call('HGET', key, tostring(oldest))
+		if value then
+			total = total - tonumber(value)
+			redis.call('HDEL', key, tostring(oldest))
+		end
+		oldest = oldest + 1
+	end
+	redis.call('HSET', key, 'total', total, 'oldest', oldest)
+	return total, oldest
+end
+local function retryIn(key, now, windowMs, slotMs, oldest, excess)
+	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
+	local slot = oldest
+	while slot <= newest do
+		local value = redis.call('HGET', key, tostring(slot))
+		if value then
+			excess = excess - tonumber(value)
+			if excess <= 0 then return (slot + 1) * slotMs + windowMs - now end
+		end
+		slot = slot + 1
+	end
+	return slotMs
+end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local requested = tonumber(ARGV[1])
+local numberCap, numberWindowMs, numberSlotMs = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local budgetCap, budgetWindowMs, budgetSlotMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local numberTotal, numberOldest = evict(KEYS[1], now, numberWindowMs, numberSlotMs)
+local budgetTotal, budgetOldest = evict(KEYS[2], now, budgetWindowMs, budgetSlotMs)
+local granted = math.max(0, math.min(requested, numberCap - numberTotal, budgetCap - budgetTotal))
+local wait = 0
+if granted > 0 then
+	local numberSlot = math.floor(now / numberSlotMs)
+	redis.call('HINCRBY', KEYS[1], tostring(numberSlot), granted)
+	redis.call('HSET', KEYS[1], 'total', numberTotal + granted, 'newest', numberSlot)
+	if redis.call('HEXISTS', KEYS[1], 'oldest') == 0 then redis.call('HSET', KEYS[1], 'oldest', numberSlot) end
+	local budgetSlot = math.floor(now / budgetSlotMs)
+	redis.call('HINCRBY', KEYS[2], tostring(budgetSlot), granted)
+	redis.call('HSET', KEYS[2], 'total', budgetTotal + granted, 'newest', budgetSlot)
+	if redis.call('HEXISTS', KEYS[2], 'oldest') == 0 then redis.call('HSET', KEYS[2], 'oldest', budgetSlot) end
+end
+if granted < requested then
+	if numberCap - numberTotal < requested then
+		wait = retryIn(KEYS[1], now, numberWindowMs, numberSlotMs, numberOldest, numberTotal + granted + 1 - numberCap)
+	else
+		wait = budgetSlotMs
+	end
+end
+redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
+redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
+return { granted, wait }
+`;
+
+/** Where Redis is, from the credential or (queue mode) from n8n's own QUEUE_BULL_REDIS_* variables. */
+export function redisTargetFor(credentials: WhatsAppCredentials, env = process.env): RedisOptions | undefined {
+	const common: RedisOptions = {
+		// Fail fast while disconnected so the gate falls back to local limits instead of waiting.
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 1,
+		retryStrategy: (times) => Math.min(times * 200, 2000),
+		connectTimeout: 2000,
+		lazyConnect: false,
+	};
+	const url = credentials.redisUrl?.trim();
+	if (url) {
+		const parsed = new URL(url);
+		return {
+			...common,
+			host: parsed.hostname,
+			port: parsed.port ? Number(parsed.port) : 6379,
+			username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+			password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+			db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+			tls: parsed.protocol === 'rediss:' ? {} : undefined,
+		};
+	}
+	if (env.EXECUTIONS_MODE === 'queue') {
+		return {
+			...common,
+			host: env.QUEUE_BULL_REDIS_HOST || 'localhost',
+			port: Number(env.QUEUE_BULL_REDIS_PORT || 6379),
+			username: env.QUEUE_BULL_REDIS_USERNAME || undefined,
+			password: env.QUEUE_BULL_REDIS_PASSWORD || undefined,
+			db: Number(env.QUEUE_BULL_REDIS_DB || 0),
+			tls: env.QUEUE_BULL_REDIS_TLS === 'true' ? {} : undefined,
+		};
+	}
+	return undefined;
+}
+
+/** A stable key for a Redis target that holds no password. */
+export function redisTargetKey(options: RedisOptions): string {
+	return `${options.tls ? 'rediss' : 'redis'}://${options.username ?? ''}@${options.host}:${options.port}/${options.db ?? 0}`;
+}
+
+export function hashKey(text: string): string {
+	return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+type ReservingRedis = Redis & {
+	waGateReserve(
+		numberKey: string,
+		wabaKey: string,
+		...args: Array<string | number>
+	): Promise<[number, number]>;
+};
+
+/** One Redis target: its client, Bottleneck connection and the Redis limiter of each lane. */
+export class RedisStore implements SharedStore {
+	readonly client: ReservingRedis;
+	private connection: Bottleneck.IORedisConnection | undefined;
+	private readonly limiters = new Map<NumberLane, Bottleneck>();
+	private wasReady = false;
+	private closed = false;
+
+	constructor(
+		readonly targetKey: string,
+		options: RedisOptions,
+		private readonly env: GateEnvironment,
+	) {
+		this.client = new Redis(options) as ReservingRedis;
+		this.client.defineCommand('waGateReserve', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
+		this.client.on('error', (error: Error) => {
+			// ioredis errors name host and port at most, never the password.
+			env.warn(`redis-error:${targetKey}`, `Redis ${targetKey} unreachable (${error.message}); the gate uses local limits until it is back`);
+		});
+		this.client.on('ready', () => {
+			if (this.wasReady) {
+				// After a Redis restart Bottleneck's keys are gone (and 2.19.5 cannot re-register on Redis 7): start afresh.
+				this.resetLimiters();
+				env.warn(`redis-back:${targetKey}`, `Redis ${targetKey} is back; the gate shares its limits through it again`);
+			}
+			this.wasReady = true;
+		});
+	}
+
+	usable(): boolean {
+		return !this.closed && this.client.status === 'ready';
+	}
+
+	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<{ granted: number; retryInMs: number }> {
+		const [granted, retryInMs] = await this.client.waGateReserve(
+			`wa-gate:n:${hashKey(request.numberKey)}`,
+			`wa-gate:w:${hashKey(request.wabaKey)}`,
+			request.requested,
+			request.numberCap,
+			request.numberWindowMs,
+			NUMBER_SLOT_MS,
+			request.budgetCap,
+			request.budgetWindowMs,
+			request.budgetSlotMs,
+		);
+		return { granted: Number(granted), retryInMs: Number(retryInMs) };
+	}
+
+	limiterFor(lane: NumberLane): Bottleneck | undefined {
+		if (!this.usable()) return undefined;
+		let limiter = this.limiters.get(lane);
+		if (!limiter) {
+			this.connection ??= new Bottleneck.IORedisConnection({ client: this.client });
+			this.connection.on('error', (error: unknown) =>
+				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck's Redis connection failed: ${String((error as Error)?.message ?? error)}`),
+			);
+			limiter = new Bottleneck({
+				id: `wa-gate-${hashKey(lane.key)}`,
+				datastore: 'ioredis',
+				connection: this.connection,
+				maxConcurrent: lane.limiterConcurrency,
+				clearDatastore: false,
+			});
+			limiter.on('error', (error: unknown) =>
+				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck (Redis) error: ${String((error as Error)?.message ?? error)}`),
+			);
+			this.limiters.set(lane, limiter);
+		}
+		return limiter;
+	}
+
+	forget(lane: NumberLane): void {
+		const limiter = this.limiters.get(lane);
+		this.limiters.delete(lane);
+		if (limiter) void limiter.disconnect(false).catch(() => undefined);
+	}
+
+	private resetLimiters(): void {
+		for (const limiter of this.limiters.values()) void limiter.disconnect(false).catch(() => undefined);
+		this.limiters.clear();
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		this.resetLimiters();
+		if (this.connection) await this.connection.disconnect(false).catch(() => undefined);
+		this.client.disconnect();
+	}
+}

@@ -1,0 +1,119 @@
+/**
+ * The gate's settings: read from the credential on every call (a change applies without a restart), plus internal
+ * timing knobs that tests scale down through `configureGateForTests` (never user-visible).
+ */
+import type { WhatsAppCredentials } from '../transport/types';
+
+export const TIER_MESSAGES_PER_SECOND = { standard: 80, high: 1000, businessApp: 20 } as const;
+/** Meta's seed budget per registered number per rolling hour. */
+export const CALLS_PER_HOUR_PER_NUMBER = 1_800_000;
+
+export interface GateTimings {
+	/** Length of the "second" in messages per second (1,000 ms; tests keep it). */
+	secondMs: number;
+	/** Extra span counted into the sliding second so arrival jitter at Meta cannot put mps + 1 calls in one second. */
+	secondGuardMs: number;
+	/** Length of the budget's rolling "hour". */
+	hourMs: number;
+	/** Slot size of the rolling-hour counter (coarser slots = fewer counters, slightly stricter). */
+	hourSlotMs: number;
+	/** Extra span counted into the rolling hour against arrival jitter. */
+	hourGuardMs: number;
+	/** Shortest pause between two pump rounds of one number: calls due within it go as one Bottleneck job. */
+	pumpIntervalMs: number;
+	/** Burst the pacer allows after an idle spell, as a share of mps (the sliding second still caps it). */
+	burstShare: number;
+	/** Calls in flight per number, as seconds of traffic at the configured mps (hides Meta's 1–2 s latency). */
+	inFlightSeconds: number;
+	/** Pair rate: messages to one recipient allowed in a burst, then one per `pairIntervalMs`. */
+	pairBurst: number;
+	pairIntervalMs: number;
+	/** 131056: the recipient waits pairBackoffBaseMs × 4^(n-1). */
+	pairBackoffBaseMs: number;
+	/** One minute as Meta means it in `estimated_time_to_regain_access`. */
+	minuteMs: number;
+	/** 80007 without the header: pause base, doubled per repeat. */
+	budgetPauseBaseMs: number;
+	/** 131057 (number in maintenance): wait this long. */
+	maintenanceWaitMs: number;
+	/** Transient errors: backoff base (doubled per attempt, with ±50 % jitter) and ceiling. */
+	transientBackoffBaseMs: number;
+	transientBackoffMaxMs: number;
+	/** 130429 / code 4: wait before the retry, and the AIMD slow-down. */
+	throttleRetryMs: number;
+	slowDownFactor: number;
+	minSlowDown: number;
+	/** Additive recovery of the slow-down factor per `recoveryIntervalMs`. */
+	recoveryStep: number;
+	recoveryIntervalMs: number;
+	/** An idle number or WABA entry is released after this long (and never while its hour holds calls). */
+	idleReleaseMs: number;
+}
+
+export const DEFAULT_TIMINGS: GateTimings = {
+	secondMs: 1000,
+	secondGuardMs: 5,
+	hourMs: 3_600_000,
+	hourSlotMs: 1000,
+	hourGuardMs: 1000,
+	pumpIntervalMs: 5,
+	burstShare: 0.05,
+	inFlightSeconds: 2,
+	pairBurst: 40,
+	pairIntervalMs: 6000,
+	pairBackoffBaseMs: 4000,
+	minuteMs: 60_000,
+	budgetPauseBaseMs: 60_000,
+	maintenanceWaitMs: 60_000,
+	transientBackoffBaseMs: 500,
+	transientBackoffMaxMs: 30_000,
+	throttleRetryMs: 1000,
+	slowDownFactor: 0.5,
+	minSlowDown: 0.05,
+	recoveryStep: 0.05,
+	recoveryIntervalMs: 1000,
+	idleReleaseMs: 10 * 60_000,
+};
+
+export interface GateSettings {
+	messagesPerSecond: number;
+	/** 0 = unknown yet (read from the WABA). */
+	registeredNumbers: number;
+	/** Explicit budget override, 0 = derived from registered numbers. */
+	hourlyCallBudget: number;
+	pairRateLimiting: boolean;
+	maxAttempts: number;
+	maxWaitMs: number;
+	retryAmbiguous: boolean;
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	const parsed = typeof value === 'string' ? Number(value) : value;
+	return typeof parsed === 'number' && Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+/** Reads the limits off the credential; bad values fall back to safe defaults with a clear error only where unusable. */
+export function readGateSettings(credentials: WhatsAppCredentials): GateSettings {
+	const tier = credentials.throughputTier ?? 'standard';
+	let messagesPerSecond: number;
+	if (tier === 'custom') {
+		const custom = Number(credentials.customMessagesPerSecond);
+		if (!Number.isFinite(custom) || custom <= 0) {
+			throw new Error(
+				`The credential's "Custom Messages per Second" must be a number above 0 when the throughput tier is "custom" (got ${String(credentials.customMessagesPerSecond)})`,
+			);
+		}
+		messagesPerSecond = custom;
+	} else {
+		messagesPerSecond = TIER_MESSAGES_PER_SECOND[tier] ?? TIER_MESSAGES_PER_SECOND.standard;
+	}
+	return {
+		messagesPerSecond,
+		registeredNumbers: Math.floor(positiveNumber(credentials.registeredNumbers, 0)),
+		hourlyCallBudget: Math.floor(positiveNumber(credentials.hourlyCallBudget, 0)),
+		pairRateLimiting: credentials.pairRateLimiting !== false,
+		maxAttempts: Math.floor(positiveNumber(credentials.maxAttempts, 5)),
+		maxWaitMs: positiveNumber(credentials.maxWaitSeconds, 300) * 1000,
+		retryAmbiguous: credentials.retryAmbiguous === true,
+	};
+}
