@@ -1,0 +1,418 @@
+import type { INode } from 'n8n-workflow';
+import { captureOutput, findSecretLeaks } from '../../../test/harness/secrets';
+import { closedPort, startHttpServer, startNetServer, type RawServer } from '../../../test/harness/rawServers';
+import {
+	destroyGraphClients,
+	GraphApiError,
+	graphRequest,
+	toNodeApiError,
+	type GraphRequest,
+	type WhatsAppCredentials,
+} from './index';
+
+const TOKEN = 'EAAGtest0accessTOKEN0123456789';
+const APP_SECRET = 'testAppSecret0123456789abcdef';
+const APP_ID = '900000000000009';
+const SECRETS = { accessToken: TOKEN, appSecret: APP_SECRET, appId: APP_ID };
+const NODE: INode = { id: 'n1', name: 'WhatsApp', type: 'test.whatsApp', typeVersion: 1, position: [0, 0], parameters: {} };
+
+function credentialsFor(baseUrl: string): WhatsAppCredentials {
+	return { accessToken: TOKEN, apiVersion: 'v26.0', baseUrl, appId: APP_ID, appSecret: APP_SECRET, wabaId: '200000000000001' };
+}
+
+/** Runs a call that must fail; returns the error after checking no secret leaked anywhere, logs included. */
+async function failingCall(credentials: WhatsAppCredentials, request: GraphRequest): Promise<GraphApiError> {
+	const output = captureOutput();
+	let caught: unknown;
+	try {
+		await graphRequest(credentials, request);
+	} catch (error) {
+		caught = error;
+	} finally {
+		output.restore();
+	}
+	expect(caught).toBeInstanceOf(GraphApiError);
+	const error = caught as GraphApiError;
+	expect(findSecretLeaks(error, SECRETS)).toEqual([]);
+	expect(findSecretLeaks(toNodeApiError(NODE, error, 0), SECRETS)).toEqual([]);
+	expect(output.text()).not.toContain(TOKEN);
+	expect(output.text()).not.toContain(APP_SECRET);
+	return error;
+}
+
+/** Meta's envelope, with the token and secret echoed in its text as a hostile or buggy upstream might do. */
+function metaError(code: number, extra: Record<string, unknown> = {}) {
+	return {
+		error: {
+			message: `(#${code}) Failure for token ${TOKEN} and app ${APP_ID}|${APP_SECRET}`,
+			type: 'OAuthException',
+			code,
+			error_data: { messaging_product: 'whatsapp', details: `See https://x.test/?access_token=${TOKEN}&secret=${APP_SECRET}` },
+			fbtrace_id: 'AbCdEfTrace',
+			...extra,
+		},
+	};
+}
+
+describe('graphRequest against Meta-style error envelopes', () => {
+	let server: RawServer;
+	const answers = new Map<string, { status: number; body: string; headers?: Record<string, string> }>();
+
+	beforeAll(async () => {
+		server = await startHttpServer((req, res) => {
+			const name = (req.url ?? '').split('?')[0].split('/').pop() ?? '';
+			const answer = answers.get(name) ?? { status: 200, body: '{"ok":true}' };
+			res.writeHead(answer.status, { 'Content-Type': 'application/json', ...(answer.headers ?? {}) });
+			res.end(answer.body);
+		});
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await server.close();
+	});
+
+	const cases: Array<[string, number, number, Record<string, unknown>, 'throttled' | 'transient' | 'permanent']> = [
+		['throttled-130429-400', 400, 130429, {}, 'throttled'],
+		['throttled-130429-429', 429, 130429, {}, 'throttled'],
+		['throttled-80007-400', 400, 80007, {}, 'throttled'],
+		['throttled-80007-429', 429, 80007, {}, 'throttled'],
+		['throttled-4-400', 400, 4, {}, 'throttled'],
+		['throttled-4-429', 429, 4, {}, 'throttled'],
+		['throttled-131056-400', 400, 131056, {}, 'throttled'],
+		['throttled-131056-429', 429, 131056, {}, 'throttled'],
+		['throttled-131057-400', 400, 131057, {}, 'throttled'],
+		['transient-1-500', 500, 1, {}, 'transient'],
+		['transient-2-503', 503, 2, {}, 'transient'],
+		['transient-131000-500', 500, 131000, {}, 'transient'],
+		['transient-131016-503', 503, 131016, {}, 'transient'],
+		['transient-100-500', 500, 100, {}, 'transient'],
+		['transient-1-400', 400, 1, {}, 'transient'],
+		['permanent-100-400', 400, 100, {}, 'permanent'],
+		['permanent-190-401', 401, 190, {}, 'permanent'],
+		['permanent-190-463-401', 401, 190, { error_subcode: 463 }, 'permanent'],
+		['permanent-131047-400', 400, 131047, {}, 'permanent'],
+	];
+	for (const [name, status, code, extra] of cases) {
+		answers.set(name, { status, body: JSON.stringify(metaError(code, extra)) });
+	}
+
+	test.each(cases)('case %s: HTTP %i with code %i is classified by its code', async (name, status, code, _extra, expectedClass) => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'POST', path: `/123/${name}`, body: { to: '1' } });
+		expect(error.errorClass).toBe(expectedClass);
+		expect(error.retryable).toBe(expectedClass !== 'permanent');
+		expect(error.httpStatus).toBe(status);
+		expect(error.code).toBe(code);
+		expect(error.type).toBe('OAuthException');
+		expect(error.fbtraceId).toBe('AbCdEfTrace');
+		expect(error.details).toContain('access_token=[redacted]');
+		expect(error.message).toContain(`(#${code})`);
+		expect(error.request).toBe(`POST /v26.0/123/${name}`);
+	});
+
+	test('an expired token (190/463) tells the user the token expired', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-190-463-401' });
+		expect(error.subcode).toBe(463);
+		expect(error.userTitle).toBe('Access token expired');
+	});
+
+	test('131047 tells the user to send a template', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-131047-400' });
+		expect(error.userTitle).toBe('More than 24 hours since the customer last replied: send a template');
+	});
+
+	test('a non-JSON 502 body from a proxy is transient and quoted', async () => {
+		answers.set('html-502', { status: 502, body: '<html><body>Bad Gateway</body></html>', headers: { 'Content-Type': 'text/html' } });
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/html-502' });
+		expect(error.errorClass).toBe('transient');
+		expect(error.httpStatus).toBe(502);
+		expect(error.code).toBeUndefined();
+		expect(error.message).toContain('HTTP 502');
+		expect(error.message).toContain('Bad Gateway');
+	});
+
+	test('a non-JSON 400 body is permanent and quoted without secrets', async () => {
+		answers.set('text-400', { status: 400, body: `bad request for access_token=${TOKEN}`, headers: { 'Content-Type': 'text/plain' } });
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/text-400' });
+		expect(error.errorClass).toBe('permanent');
+		expect(error.message).toContain('access_token=[redacted]');
+	});
+
+	test('usage headers are parsed on an error', async () => {
+		answers.set('usage-80007', {
+			status: 429,
+			body: JSON.stringify(metaError(80007)),
+			headers: {
+				'X-App-Usage': '{"call_count":12,"total_cputime":3,"total_time":4}',
+				'X-Business-Use-Case-Usage':
+					'{"200000000000001":[{"type":"whatsapp_business_management","call_count":100,"total_cputime":5,"total_time":6,"estimated_time_to_regain_access":7}]}',
+			},
+		});
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/usage-80007' });
+		expect(error.usage.appUsage).toEqual({ call_count: 12, total_cputime: 3, total_time: 4 });
+		expect(error.usage.businessUseCaseUsage?.['200000000000001'][0].call_count).toBe(100);
+		expect(error.usage.estimatedTimeToRegainAccessMinutes).toBe(7);
+	});
+
+	test('usage headers are parsed on a success', async () => {
+		answers.set('usage-ok', {
+			status: 200,
+			body: '{"id":"1"}',
+			headers: {
+				'X-App-Usage': '{"call_count":5,"total_cputime":1,"total_time":2}',
+				'X-Business-Use-Case-Usage': '{"2":[{"type":"x","call_count":9,"estimated_time_to_regain_access":0}]}',
+			},
+		});
+		const response = await graphRequest(credentialsFor(server.url), { method: 'GET', path: '/x/usage-ok' });
+		expect(response.data).toEqual({ id: '1' });
+		expect(response.usage.appUsage?.call_count).toBe(5);
+		expect(response.usage.businessUseCaseUsage?.['2'][0].call_count).toBe(9);
+		expect(response.usage.estimatedTimeToRegainAccessMinutes).toBe(0);
+	});
+
+	test('a malformed usage header does not fail a good response', async () => {
+		answers.set('usage-bad', { status: 200, body: '{}', headers: { 'X-App-Usage': '{not json' } });
+		const response = await graphRequest(credentialsFor(server.url), { method: 'GET', path: '/x/usage-bad' });
+		expect(response.status).toBe(200);
+		expect(response.usage).toEqual({});
+	});
+
+	test('toNodeApiError gives n8n the title, the code, the fbtrace id and the HTTP status', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-131047-400' });
+		const nodeError = toNodeApiError(NODE, error, 3);
+		expect(nodeError.message).toContain('send a template');
+		expect(nodeError.description).toContain('Meta error code 131047');
+		expect(nodeError.description).toContain('AbCdEfTrace');
+		expect((nodeError as { httpCode?: string | null }).httpCode).toBe('400');
+		expect(nodeError.context.itemIndex).toBe(3);
+	});
+});
+
+describe('graphRequest network failures', () => {
+	afterAll(() => destroyGraphClients());
+
+	test('a refused connection is transient and nothing was sent', async () => {
+		const port = await closedPort();
+		const error = await failingCall(credentialsFor(`http://127.0.0.1:${port}`), { method: 'POST', path: '/1/messages', body: {} });
+		expect(error.errorClass).toBe('transient');
+		expect(error.networkCode).toBe('ECONNREFUSED');
+		expect(error.sendStage).toBe('beforeSent');
+	});
+
+	test('an unknown host is transient and nothing was sent', async () => {
+		const error = await failingCall(credentialsFor('http://no-such-host.invalid'), { method: 'GET', path: '/1' });
+		expect(error.errorClass).toBe('transient');
+		expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(error.networkCode);
+		expect(error.sendStage).toBe('beforeSent');
+	});
+
+	test('a reset during the TLS handshake (before the request is written) is transient', async () => {
+		const server = await startNetServer((socket) => socket.destroy());
+		try {
+			const error = await failingCall(credentialsFor(`https://127.0.0.1:${server.port}`), { method: 'POST', path: '/1/messages', body: {} });
+			expect(error.errorClass).toBe('transient');
+			expect(error.sendStage).toBe('beforeSent');
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('a connect phase that never completes (TLS handshake stalls) times out as transient', async () => {
+		const server = await startNetServer(() => undefined);
+		try {
+			const error = await failingCall(credentialsFor(`https://127.0.0.1:${server.port}`), {
+				method: 'POST',
+				path: '/1/messages',
+				body: {},
+				timeoutMs: 300,
+			});
+			expect(error.errorClass).toBe('transient');
+			expect(error.networkCode).toBe('ETIMEDOUT');
+			expect(error.sendStage).toBe('beforeSent');
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('a reset after the request was written is ambiguous', async () => {
+		const server = await startNetServer((socket) => {
+			let seen = '';
+			socket.on('data', (chunk: Buffer) => {
+				seen += chunk.toString('latin1');
+				if (seen.includes('\r\n\r\n')) socket.resetAndDestroy();
+			});
+		});
+		try {
+			const error = await failingCall(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { to: '1' } });
+			expect(error.errorClass).toBe('ambiguous');
+			expect(error.retryable).toBe(false);
+			expect(error.networkCode).toBe('ECONNRESET');
+			expect(error.sendStage).toBe('mayHaveBeenSent');
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('a socket closed without an answer after the request was written is ambiguous', async () => {
+		const server = await startNetServer((socket) => {
+			socket.on('data', () => socket.end());
+		});
+		try {
+			const error = await failingCall(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { to: '1' } });
+			expect(error.errorClass).toBe('ambiguous');
+			expect(error.sendStage).toBe('mayHaveBeenSent');
+		} finally {
+			await server.close();
+		}
+	});
+
+	test('no answer within the timeout is ambiguous', async () => {
+		const server = await startHttpServer(() => undefined);
+		try {
+			const error = await failingCall(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: {}, timeoutMs: 300 });
+			expect(error.errorClass).toBe('ambiguous');
+			expect(error.networkCode).toBe('ETIMEDOUT');
+			expect(error.sendStage).toBe('mayHaveBeenSent');
+			expect(error.message).toContain('0.3 s');
+		} finally {
+			await server.close();
+		}
+	});
+});
+
+describe('graphRequest requests', () => {
+	let server: RawServer;
+	beforeAll(async () => {
+		server = await startHttpServer((req, res) => {
+			if ((req.url ?? '').includes('/media-file')) {
+				res.writeHead(200, { 'Content-Type': 'image/png' });
+				res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]));
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"ok":true}');
+		});
+	});
+	afterEach(() => {
+		server.requests.length = 0;
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await server.close();
+	});
+
+	test('the URL is base URL, version and path, with trailing slashes removed and the query encoded', async () => {
+		await graphRequest(credentialsFor(`${server.url}//`), {
+			method: 'GET',
+			path: '/200000000000001/message_templates',
+			query: { fields: 'name,status', after: 'a b&c=d', limit: 5, skip: undefined },
+		});
+		expect(server.requests[0].url).toBe('/v26.0/200000000000001/message_templates?fields=name%2Cstatus&after=a+b%26c%3Dd&limit=5');
+	});
+
+	test('the bearer token goes in the Authorization header and never in the URL', async () => {
+		await graphRequest(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { a: 1 } });
+		expect(server.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+		expect(server.requests[0].url).not.toContain(TOKEN);
+		expect(server.requests[0].headers['content-type']).toContain('application/json');
+		expect(JSON.parse(server.requests[0].body.toString('utf8'))).toEqual({ a: 1 });
+	});
+
+	test('an app token is sent as app-id|app-secret in the Authorization header, not in the URL', async () => {
+		await graphRequest(credentialsFor(server.url), { method: 'GET', path: `/${APP_ID}/subscriptions`, auth: 'app' });
+		expect(server.requests[0].headers.authorization).toBe(`Bearer ${APP_ID}|${APP_SECRET}`);
+		expect(server.requests[0].url).not.toContain(APP_SECRET);
+	});
+
+	test('auth none sends no Authorization header', async () => {
+		await graphRequest(credentialsFor(server.url), { method: 'GET', path: '/public', auth: 'none' });
+		expect(server.requests[0].headers.authorization).toBeUndefined();
+	});
+
+	test('a FormData body is sent as multipart with its file', async () => {
+		const form = new FormData();
+		form.append('messaging_product', 'whatsapp');
+		form.append('file', new Blob([Buffer.from('hello')], { type: 'text/plain' }), 'hello.txt');
+		await graphRequest(credentialsFor(server.url), { method: 'POST', path: '/1/media', body: form });
+		expect(server.requests[0].headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+		const body = server.requests[0].body.toString('utf8');
+		expect(body).toContain('name="messaging_product"');
+		expect(body).toContain('filename="hello.txt"');
+		expect(body).toContain('hello');
+	});
+
+	test('an arraybuffer response returns the bytes and content type from an absolute URL with the token', async () => {
+		const response = await graphRequest<Buffer>(credentialsFor('https://unused.example'), {
+			method: 'GET',
+			url: `${server.url}/media-file?mid=1`,
+			responseType: 'arraybuffer',
+		});
+		expect(Buffer.isBuffer(response.data)).toBe(true);
+		expect([...response.data]).toEqual([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+		expect(response.contentType).toBe('image/png');
+		expect(server.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+	});
+
+	test('a malformed API version is rejected before any call, naming the field', async () => {
+		const error = await failingCall({ ...credentialsFor(server.url), apiVersion: '26' }, { method: 'GET', path: '/1' });
+		expect(error.errorClass).toBe('permanent');
+		expect(error.message).toContain('Graph API Version');
+		expect(error.message).toContain('v26.0');
+		expect(server.requests).toHaveLength(0);
+	});
+
+	test('a base URL that is not http(s) is rejected before any call', async () => {
+		const error = await failingCall({ ...credentialsFor(server.url), baseUrl: 'ftp://graph.facebook.com' }, { method: 'GET', path: '/1' });
+		expect(error.errorClass).toBe('permanent');
+		expect(error.message).toContain('Graph Base URL');
+	});
+
+	test('a base URL that is not a URL is rejected with a clear error', async () => {
+		const error = await failingCall({ ...credentialsFor(server.url), baseUrl: 'graph.facebook.com' }, { method: 'GET', path: '/1' });
+		expect(error.message).toContain('is not a URL');
+	});
+
+	test('an empty access token is rejected before any call', async () => {
+		const error = await failingCall({ ...credentialsFor(server.url), accessToken: ' ' }, { method: 'GET', path: '/1' });
+		expect(error.message).toContain('Access Token');
+		expect(server.requests).toHaveLength(0);
+	});
+});
+
+describe('keep-alive', () => {
+	test('many sequential calls reuse one connection', async () => {
+		const server = await startHttpServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{}');
+		});
+		try {
+			for (let i = 0; i < 50; i++) await graphRequest(credentialsFor(server.url), { method: 'GET', path: `/n/${i}` });
+			expect(server.requests).toHaveLength(50);
+			expect(server.connections()).toBe(1);
+		} finally {
+			destroyGraphClients();
+			await server.close();
+		}
+	});
+
+	test('concurrent calls open at most one connection each and then reuse them', async () => {
+		const server = await startHttpServer((_req, res) => {
+			setTimeout(() => {
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.end('{}');
+			}, 20);
+		});
+		try {
+			const round = () =>
+				Promise.all(Array.from({ length: 20 }, (_, i) => graphRequest(credentialsFor(server.url), { method: 'GET', path: `/n/${i}` })));
+			await round();
+			const afterFirst = server.connections();
+			await round();
+			await round();
+			expect(afterFirst).toBeLessThanOrEqual(20);
+			expect(server.connections()).toBe(afterFirst);
+		} finally {
+			destroyGraphClients();
+			await server.close();
+		}
+	});
+});
