@@ -213,10 +213,10 @@ export class WebhookDispatcher implements WebhookSink {
 		let delay: number;
 		if (this.sim.options.undeliverableRecipients.some((recipient) => digits(String(recipient)) === message.waId)) {
 			delay = this.options.delaysMs.failed;
-			this.failedWaiting.push({ message, stage: -1, dueAt: this.sim.now() + delay });
+			this.failedWaiting.push({ message, stage: -1, dueAt: Date.now() + delay });
 		} else if (this.options.statuses.length > 0) {
 			delay = this.options.delaysMs[this.options.statuses[0]];
-			this.waiting[0].push({ message, stage: 0, dueAt: this.sim.now() + delay });
+			this.waiting[0].push({ message, stage: 0, dueAt: Date.now() + delay });
 		} else {
 			return;
 		}
@@ -407,7 +407,8 @@ export class WebhookDispatcher implements WebhookSink {
 
 	/** Moves due statuses to the ready queue with their callback; re-arms the timer for the next one. */
 	private release(): void {
-		const now = this.sim.now();
+		// Scheduling runs on the real clock; only payload timestamps use the simulator's clock.
+		const now = Date.now();
 		let nextDue = Infinity;
 		const queues: Array<Fifo<StatusItem>> = [...this.waiting, this.failedWaiting];
 		for (const queue of queues) {
@@ -544,7 +545,7 @@ export class WebhookDispatcher implements WebhookSink {
 		}
 		job.done?.(job.record);
 		if (!job.items) return;
-		const now = this.sim.now();
+		const now = Date.now();
 		let soonest = Infinity;
 		for (const item of job.items) {
 			const stage = item.stage + 1;
