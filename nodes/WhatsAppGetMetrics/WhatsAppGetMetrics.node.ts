@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
 import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
 import { readCredentials } from './actions/common';
+import { toNodeError } from './helpers';
 import * as conversationAnalytics from './actions/conversationAnalytics';
 import * as limiterStatus from './actions/limiterStatus';
 import * as messageAnalytics from './actions/messageAnalytics';
@@ -21,28 +22,6 @@ const operations: Record<MetricsOperation, { run: (op: OperationContext) => Prom
 };
 
 const FIELD_LABELS: Record<string, string> = { phoneNumberId: 'Phone Number' };
-
-/** A failure of one item as a NodeOperationError naming the item and, when known, the field. */
-function toNodeError(node: ReturnType<IExecuteFunctions['getNode']>, error: unknown, itemIndex: number): NodeOperationError {
-	const e = (error ?? {}) as {
-		message?: string;
-		field?: string;
-		description?: string;
-		userTitle?: string;
-		userHint?: string;
-		code?: number;
-		details?: string;
-		fbtraceId?: string;
-	};
-	const field = e.field ? ` (field "${FIELD_LABELS[e.field] ?? e.field}")` : '';
-	const base = e.message ?? String(error);
-	const message = e.userTitle && e.code !== undefined ? `${e.userTitle}: ${base}` : base;
-	const description =
-		[e.description, e.userHint, e.details && e.details !== base ? `Meta: ${e.details}` : undefined, e.fbtraceId ? `fbtrace_id ${e.fbtraceId}` : undefined]
-			.filter(Boolean)
-			.join(' ') || undefined;
-	return new NodeOperationError(node, `Item ${itemIndex + 1}${field}: ${message}`, { itemIndex, description });
-}
 
 export class WhatsAppGetMetrics implements INodeType {
 	description: INodeTypeDescription = {
@@ -137,7 +116,8 @@ export class WhatsAppGetMetrics implements INodeType {
 				for (const row of result.value) output.push({ json: row as IDataObject, pairedItem: { item: itemIndex } });
 				continue;
 			}
-			const error = toNodeError(node, result.reason, itemIndex);
+			const field = (result.reason as { field?: string })?.field;
+			const error = toNodeError(node, result.reason, itemIndex, field ? (FIELD_LABELS[field] ?? field) : undefined, credentials);
 			if (!continueOnFail) throw error;
 			output.push({ json: { error: error.message, description: error.description ?? undefined }, pairedItem: { item: itemIndex } });
 		}

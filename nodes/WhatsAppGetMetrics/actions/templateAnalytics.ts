@@ -222,7 +222,6 @@ export async function run(op: OperationContext): Promise<MetricsRows> {
 			granularity,
 			metric_types: JSON.stringify(metrics),
 			template_ids: `[${ids.join(',')}]`,
-			limit: 1000,
 		};
 		pages.push(
 			...(await collectPages<TemplateAnalyticsPage>({

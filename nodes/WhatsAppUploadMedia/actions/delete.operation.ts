@@ -17,10 +17,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const mediaId = getMediaId(this, itemIndex);
 			jobs.push({ itemIndex, run: async () => ({ mediaId, deleted: await deleteMedia(credentials, mediaId) }) });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID');
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}
 	}
-	return runPerItem(this, jobs, (result, itemIndex) => ({ json: result, pairedItem: { item: itemIndex } }));
+	return runPerItem(this, jobs, (result, itemIndex) => ({ json: result, pairedItem: { item: itemIndex } }), credentials);
 }

@@ -80,7 +80,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				},
 			});
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID');
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}
@@ -100,5 +100,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			},
 			pairedItem: { item: itemIndex },
 		};
-	});
+	}, credentials);
 }

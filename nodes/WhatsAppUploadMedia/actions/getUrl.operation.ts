@@ -21,7 +21,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const mediaId = getMediaId(this, itemIndex);
 			jobs.push({ itemIndex, run: async () => getMediaInfo(credentials, mediaId) });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID');
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}
@@ -36,5 +36,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			urlExpiresAt: new Date(Date.now() + 5 * 60 * 1000).toISOString(),
 		},
 		pairedItem: { item: itemIndex },
-	}));
+	}), credentials);
 }

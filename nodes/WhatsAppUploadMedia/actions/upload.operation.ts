@@ -128,7 +128,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				}),
 			});
 		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex, FIELD_LABELS[(error as { field?: string }).field ?? 'data']);
+			const nodeError = toNodeError(node, error, itemIndex, FIELD_LABELS[(error as { field?: string }).field ?? 'data'], credentials);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}
@@ -145,5 +145,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			...(result.fileName ? { fileName: result.fileName } : {}),
 		},
 		pairedItem: { item: itemIndex },
-	}));
+	}), credentials);
 }
