@@ -1,5 +1,5 @@
 import { startSimulator, type Simulator } from './index';
-import { call, PHONE_STANDARD, send, text } from './helpers';
+import { PHONE_STANDARD, send, text } from './helpers';
 
 describe('simulator server', () => {
 	let sim: Simulator;
