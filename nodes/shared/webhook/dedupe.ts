@@ -77,6 +77,8 @@ export class MemoryRedeliveryStore implements RedeliveryStore {
 /** The subset of an ioredis client this store uses (so tests can pass a real client or a stand-in). */
 export interface RedisLike {
 	status?: string;
+	once?(event: 'ready', listener: () => void): unknown;
+	removeListener?(event: 'ready', listener: () => void): unknown;
 	pipeline(): {
 		set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): unknown;
 		exec(): Promise<Array<[Error | null, unknown]> | null>;
@@ -123,7 +125,25 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		}
 	}
 
+	/** While the first connection is being made, wait for it (briefly) instead of answering from memory. */
+	private async untilConnected(timeoutMs: number): Promise<void> {
+		const redis = this.redis;
+		if (!redis.once || !['wait', 'connecting', 'connect'].includes(String(redis.status))) return;
+		await new Promise<void>((resolve) => {
+			const onReady = () => {
+				clearTimeout(timer);
+				resolve();
+			};
+			const timer = setTimeout(() => {
+				redis.removeListener?.('ready', onReady);
+				resolve();
+			}, timeoutMs);
+			redis.once?.('ready', onReady);
+		});
+	}
+
 	private async claimInRedis(keys: string[], windowMs: number): Promise<boolean[]> {
+		await this.untilConnected(this.options.timeoutMs ?? 1000);
 		const pipeline = this.redis.pipeline();
 		for (const key of keys) pipeline.set(this.options.prefix + key, '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
 		const timeoutMs = this.options.timeoutMs ?? 1000;

@@ -1,0 +1,274 @@
+/**
+ * The trigger's webhook over real HTTP: handshake, signed deliveries, bad input rejected without execution,
+ * redeliveries dropped (in memory and through a real Redis), unknown fields and types passed through.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+
+import { clearRedeliveryStores, closeRedisClients, signWebhookBody } from '../../shared/webhook';
+import {
+	batchBody,
+	body,
+	inboundTextChange,
+	messagesChange,
+	metaJson,
+	statusChange,
+	wamid,
+} from '../../shared/webhook/__tests__/fixtures';
+import type { WhatsAppCredentials } from '../../shared/transport/types';
+import { defaultVerifyToken } from '../subscription';
+import { post, startTriggerServer, WEBHOOK_ID, type TriggerServer } from './triggerServer';
+
+const APP_SECRET = 'simAppSecret0123456789abcdef';
+const credentials: WhatsAppCredentials = {
+	accessToken: 'EAAGsim0accessTOKEN0123456789',
+	apiVersion: 'v26.0',
+	baseUrl: 'http://127.0.0.1:9',
+	appId: '900000000000001',
+	appSecret: APP_SECRET,
+	wabaId: '200000000000001',
+};
+
+function signedPost(trigger: TriggerServer, value: unknown, url = trigger.webhookUrl) {
+	const raw = Buffer.from(metaJson(value));
+	return post(url, raw, { 'x-hub-signature-256': signWebhookBody(raw, APP_SECRET) });
+}
+
+let trigger: TriggerServer;
+
+beforeEach(async () => {
+	clearRedeliveryStores();
+	trigger = await startTriggerServer(credentials);
+});
+
+afterEach(async () => {
+	await trigger.close();
+});
+
+describe('handshake', () => {
+	it('answers Meta\'s challenge when the verify token is the trigger\'s own', async () => {
+		const token = defaultVerifyToken(WEBHOOK_ID, APP_SECRET);
+		const response = await fetch(`${trigger.webhookUrl}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${token}`);
+		expect(response.status).toBe(200);
+		expect(await response.text()).toBe('1158201444');
+	});
+
+	it('refuses a wrong verify token with 403', async () => {
+		const response = await fetch(`${trigger.webhookUrl}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=guess`);
+		expect(response.status).toBe(403);
+	});
+
+	it('uses the verify token set in the options', async () => {
+		trigger.parameters.options = { verifyToken: 'my-own-token' };
+		const response = await fetch(`${trigger.webhookUrl}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=my-own-token`);
+		expect(await response.text()).toBe('42');
+	});
+});
+
+describe('verified deliveries', () => {
+	it('starts one execution with one item per event, in Meta\'s order', async () => {
+		const ids = [wamid(), wamid(), wamid()];
+		const response = await signedPost(
+			trigger,
+			body([statusChange(ids[0], 'sent'), inboundTextChange('351911111111', 'Ana', 'Olá / tudo bem?', ids[1]), statusChange(ids[2], 'read')]),
+		);
+		expect(response.status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0].map((item) => [item.json.event, item.json.messageId])).toEqual([
+			['status', ids[0]],
+			['message', ids[1]],
+			['status', ids[2]],
+		]);
+		expect(trigger.executions[0][1].json).toMatchObject({ text: 'Olá / tudo bem?', contactName: 'Ana', from: '351911111111' });
+	});
+
+	it('splits a 1,000-update batch into 1,000 items in order', async () => {
+		const { body: batch, ids } = batchBody(1000);
+		await signedPost(trigger, batch);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0].map((item) => item.json.messageId)).toEqual(ids);
+	});
+
+	it('answers 200 without an execution when the body is a redelivery', async () => {
+		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá'), statusChange(wamid(), 'delivered')]);
+		await signedPost(trigger, value);
+		const again = await signedPost(trigger, value);
+		expect(again.status).toBe(200);
+		expect(JSON.parse(again.body)).toMatchObject({ started: 0, duplicates: 2 });
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('outputs only the new events of a body that repeats some', async () => {
+		const seen = wamid();
+		const fresh = wamid();
+		await signedPost(trigger, body([statusChange(seen, 'delivered')]));
+		await signedPost(trigger, body([statusChange(seen, 'delivered'), statusChange(fresh, 'delivered'), statusChange(seen, 'read')]));
+		expect(trigger.executions[1].map((item) => [item.json.messageId, item.json.status])).toEqual([
+			[fresh, 'delivered'],
+			[seen, 'read'],
+		]);
+	});
+
+	it('keeps redeliveries when "Ignore Redeliveries" is off', async () => {
+		trigger.parameters.options = { ignoreRedeliveries: false };
+		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá')]);
+		await signedPost(trigger, value);
+		await signedPost(trigger, value);
+		expect(trigger.executions).toHaveLength(2);
+	});
+
+	it('starts nothing for events the user did not pick', async () => {
+		trigger.parameters.triggerOn = ['message:text'];
+		const response = await signedPost(trigger, body([statusChange(wamid(), 'read')]));
+		expect(response.status).toBe(200);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('passes unknown fields and message types through as their own events', async () => {
+		await signedPost(
+			trigger,
+			body([
+				{ field: 'quantum_update', value: { level: 'HIGH' } },
+				messagesChange({ messages: [{ from: '1', id: wamid(), timestamp: '1767225600', type: 'hologram', hologram: { depth: 3 } }] }),
+			]),
+		);
+		expect(trigger.executions[0].map((item) => [item.json.event, item.json.messageType ?? item.json.level])).toEqual([
+			['quantum_update', 'HIGH'],
+			['message', 'hologram'],
+		]);
+	});
+});
+
+describe('bad input is rejected without an execution', () => {
+	const value = () => body([inboundTextChange('351911111111', 'Ana', 'Olá / oi')]);
+
+	it('rejects a missing signature with 401', async () => {
+		const response = await post(trigger.webhookUrl, metaJson(value()));
+		expect(response.status).toBe(401);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('rejects a wrong signature with 401', async () => {
+		const raw = metaJson(value());
+		const response = await post(trigger.webhookUrl, raw, { 'x-hub-signature-256': signWebhookBody(raw, 'not-the-secret') });
+		expect(response.status).toBe(401);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('rejects a signature computed over re-serialised JSON with 401', async () => {
+		const raw = metaJson(value());
+		const reserialised = JSON.stringify(JSON.parse(raw));
+		const response = await post(trigger.webhookUrl, raw, { 'x-hub-signature-256': signWebhookBody(reserialised, APP_SECRET) });
+		expect(response.status).toBe(401);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('rejects truncated JSON with 400', async () => {
+		const raw = metaJson(value()).slice(0, -7);
+		const response = await post(trigger.webhookUrl, raw, { 'x-hub-signature-256': signWebhookBody(raw, APP_SECRET) });
+		expect(response.status).toBe(400);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('rejects a body over 3 MB with 413', async () => {
+		const { body: big } = batchBody(10000);
+		const raw = metaJson(big);
+		expect(raw.length).toBeGreaterThan(3 * 1024 * 1024);
+		const response = await post(trigger.webhookUrl, raw, { 'x-hub-signature-256': signWebhookBody(raw, APP_SECRET) });
+		expect(response.status).toBe(413);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('rejects another object with 400', async () => {
+		const response = await signedPost(trigger, { object: 'instagram', entry: [] });
+		expect(response.status).toBe(400);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('answers 500 and names the fix when the credential has no App Secret', async () => {
+		trigger.credentials.appSecret = '';
+		const response = await signedPost(trigger, value());
+		trigger.credentials.appSecret = APP_SECRET;
+		expect(response.status).toBe(500);
+		expect(JSON.parse(response.body).error).toMatch(/no App Secret/);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
+	it('starts an unsigned body only when "Verify Signature" is explicitly off', async () => {
+		trigger.parameters.verifySignature = false;
+		const response = await post(trigger.webhookUrl, metaJson(value()));
+		expect(response.status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('never puts the App Secret or the access token in a response', async () => {
+		await post(trigger.webhookUrl, metaJson(value()), { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) });
+		await post(trigger.webhookUrl, '{"object":', { 'x-hub-signature-256': signWebhookBody('{"object":', APP_SECRET) });
+		const everything = JSON.stringify(trigger.responses) + trigger.logs.join('\n');
+		expect(everything).not.toContain(APP_SECRET);
+		expect(everything).not.toContain(credentials.accessToken);
+	});
+});
+
+describe('redeliveries shared through Redis', () => {
+	let redis: ChildProcess;
+	let port: number;
+
+	async function freePort(): Promise<number> {
+		const server = net.createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port: free } = server.address() as net.AddressInfo;
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		return free;
+	}
+
+	async function waitForPort(target: number): Promise<void> {
+		for (let attempt = 0; attempt < 100; attempt += 1) {
+			const open = await new Promise<boolean>((resolve) => {
+				const socket = net.connect(target, '127.0.0.1', () => {
+					socket.destroy();
+					resolve(true);
+				});
+				socket.on('error', () => resolve(false));
+			});
+			if (open) return;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		throw new Error(`redis-server did not listen on ${target}`);
+	}
+
+	beforeAll(async () => {
+		port = await freePort();
+		redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+		await waitForPort(port);
+	});
+
+	afterAll(async () => {
+		await closeRedisClients();
+		redis.kill();
+	});
+
+	it('drops a redelivery another process already handled', async () => {
+		trigger.credentials.redisUrl = `redis://127.0.0.1:${port}`;
+		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá')]);
+		await signedPost(trigger, value);
+		// A fresh memory is what a second n8n process has: only Redis knows the event.
+		clearRedeliveryStores();
+		const again = await signedPost(trigger, value);
+		trigger.credentials.redisUrl = undefined;
+		expect(JSON.parse(again.body)).toMatchObject({ duplicates: 1 });
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('falls back to memory and warns when Redis is unreachable', async () => {
+		trigger.credentials.redisUrl = `redis://127.0.0.1:${await freePort()}`;
+		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá')]);
+		const first = await signedPost(trigger, value);
+		const again = await signedPost(trigger, value);
+		trigger.credentials.redisUrl = undefined;
+		expect(first.status).toBe(200);
+		expect(again.status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.logs.some((line) => line.includes('Redis is unreachable'))).toBe(true);
+	});
+});
