@@ -9,4 +9,5 @@ export {
 	getTemplateVariables,
 	templateVariables,
 } from './methods';
+export type { CredentialContext } from './methods';
 export type * from './graphTypes';

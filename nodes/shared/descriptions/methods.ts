@@ -15,7 +15,10 @@ export const CREDENTIAL_NAME = 'whatsAppCloudApi';
 /** The page size asked of Graph for list searches (Graph's own maximum for these edges is higher). */
 const PAGE_SIZE = 100;
 
-async function credentialsWithWaba(context: ILoadOptionsFunctions): Promise<WhatsAppCredentials & { wabaId: string }> {
+/** What the list and template helpers need of n8n: works from loadOptions and from execute. */
+export type CredentialContext = Pick<ILoadOptionsFunctions, 'getCredentials' | 'getNode'>;
+
+async function credentialsWithWaba(context: CredentialContext): Promise<WhatsAppCredentials & { wabaId: string }> {
 	const credentials = (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (!wabaId) {
@@ -113,7 +116,7 @@ export async function searchTemplates(
 
 /** Every language (and status) a template exists in; the template is read from the `template` locator. */
 export async function fetchTemplateVariants(
-	context: ILoadOptionsFunctions,
+	context: CredentialContext,
 	templateName: string,
 ): Promise<MessageTemplate[]> {
 	const credentials = await credentialsWithWaba(context);
@@ -154,26 +157,20 @@ export async function getTemplateLanguages(this: ILoadOptionsFunctions): Promise
 		}));
 }
 
-/** loadOptions: the variables of the picked template ({{1}} or {{name}}), so users see what to fill. */
+/** loadOptions: the body variables of the picked template ({{1}} or {{first_name}}), so users see what to fill. */
 export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
 	if (!templateName) return [];
 	const variants = await fetchTemplateVariants(this, templateName);
 	const language = String(this.getNodeParameter('language', '') ?? '');
 	const template = variants.find((variant) => variant.language === language) ?? variants[0];
-	if (!template) return [];
-	const options: INodePropertyOptions[] = [];
-	for (const component of template.components ?? []) {
-		if (!component.text) continue;
-		for (const variable of templateVariables(component.text)) {
-			options.push({
-				name: `${component.type.toLowerCase()}: {{${variable}}}`,
-				value: variable,
-				description: component.text.slice(0, 200),
-			});
-		}
-	}
-	return options;
+	const body = template?.components?.find((component) => component.type === 'BODY');
+	if (!body?.text) return [];
+	return templateVariables(body.text).map((variable) => ({
+		name: `{{${variable}}}`,
+		value: variable,
+		description: body.text!.slice(0, 200),
+	}));
 }
 
 /** The variable names or positions in a template text, in order of first appearance. */

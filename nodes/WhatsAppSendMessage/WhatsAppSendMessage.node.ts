@@ -1,0 +1,95 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import {
+	CREDENTIAL_NAME,
+	getTemplateLanguages,
+	getTemplateVariables,
+	phoneNumberIdLocator,
+	searchPhoneNumbers,
+	searchTemplates,
+} from '../shared/descriptions';
+import { messageKinds, MESSAGE_TYPE_NAMES } from './actions';
+import { recipientField, sendOptionsField, show } from './actions/common';
+import type { MessageType } from './actions/types';
+import { executeSendMessage } from './execute';
+
+const MESSAGE_TYPE_DESCRIPTIONS: Record<MessageType, string> = {
+	text: 'A text message, with an optional link preview',
+	image: 'A JPEG or PNG picture with an optional caption',
+	video: 'An MP4 or 3GPP video with an optional caption',
+	audio: 'An audio file or voice note',
+	document: 'A file (PDF, Word, Excel…) with a file name and caption',
+	sticker: 'A WebP sticker',
+	location: 'A map pin with a name and address',
+	contacts: 'One or more contact cards',
+	reaction: 'An emoji reaction to a message (or remove one)',
+	buttons: 'A text with up to 3 reply buttons',
+	list: 'A menu of up to 10 choices behind a button',
+	ctaUrl: 'A text with one button that opens a web page',
+	flow: 'A WhatsApp Flow (a form in the chat)',
+	locationRequest: 'Ask the user to share their location',
+	template: 'An approved template: the only kind allowed outside the 24-hour window',
+	markAsRead: 'Mark a received message as read (blue ticks), optionally showing "typing…"',
+};
+
+const messageTypeField: INodeProperties = {
+	displayName: 'Message Type',
+	name: 'messageType',
+	type: 'options',
+	noDataExpression: true,
+	options: (Object.keys(MESSAGE_TYPE_NAMES) as MessageType[]).map((value) => ({
+		name: MESSAGE_TYPE_NAMES[value],
+		value,
+		description: MESSAGE_TYPE_DESCRIPTIONS[value],
+		action: value === 'markAsRead' ? 'Mark a message as read' : `Send a ${MESSAGE_TYPE_NAMES[value].toLowerCase()} message`,
+	})),
+	default: 'text',
+};
+
+/** Each kind's fields once (the five media kinds share one module). */
+const kindFields = [...new Set(Object.values(messageKinds))].flatMap((kind) => kind.description);
+
+const subtitle = `={{ ${JSON.stringify(MESSAGE_TYPE_NAMES)}[$parameter["messageType"]] }}`;
+
+export class WhatsAppSendMessage implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Send Message',
+		name: 'whatsAppSendMessage',
+		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle,
+		description:
+			'Send any WhatsApp message through the Cloud API (text, media, location, contacts, reactions, buttons, lists, links, flows, templates) or mark messages as read, at the speed Meta allows',
+		defaults: { name: 'WhatsApp Send Message' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		properties: [
+			messageTypeField,
+			phoneNumberIdLocator,
+			recipientField,
+			...kindFields,
+			sendOptionsField,
+			{
+				displayName:
+					'Free-form messages reach a user only within 24 hours of their last message to you; outside that window, send a Template',
+				name: 'windowNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: show('text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'ctaUrl', 'flow', 'locationRequest'),
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchPhoneNumbers, searchTemplates },
+		loadOptions: { getTemplateLanguages, getTemplateVariables },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeSendMessage.call(this);
+	}
+}

@@ -1,0 +1,67 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildInteractiveButtons } from '../../shared/messages';
+import { collectionList, param, readEnvelope, show } from './common';
+import { interactiveLabels, interactiveTextFields, readBodyAndFooter, readInteractiveHeader } from './interactiveCommon';
+import type { MessageKindModule, PreparedMessage } from './types';
+
+export const description: INodeProperties[] = [
+	...interactiveTextFields(['buttons'], true),
+	{
+		displayName: 'Buttons',
+		name: 'replyButtons',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true, maxAllowedFields: 3 },
+		placeholder: 'Add button',
+		default: { button: [{ id: '', title: '' }] },
+		required: true,
+		hint: 'Up to 3 buttons. The tapped button comes back to the WhatsApp Trigger as a button reply with its ID.',
+		displayOptions: show('buttons'),
+		options: [
+			{
+				displayName: 'Button',
+				name: 'button',
+				values: [
+					{
+						displayName: 'Title',
+						name: 'title',
+						type: 'string',
+						default: '',
+						required: true,
+						placeholder: 'e.g. Yes, confirm',
+						description: 'The button label, up to 20 characters; each button needs a different title',
+					},
+					{
+						displayName: 'ID',
+						name: 'id',
+						type: 'string',
+						default: '',
+						required: true,
+						placeholder: 'e.g. confirm',
+						description: 'Your identifier for this button (up to 256 characters), returned when it is tapped; each must be unique',
+					},
+				],
+			},
+		],
+	},
+];
+
+export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
+	const buttons = collectionList(param(context, 'replyButtons', itemIndex, {}), 'button').map((button) => ({
+		id: button.id,
+		title: button.title,
+	}));
+	return {
+		body: buildInteractiveButtons({
+			...readEnvelope(context, itemIndex),
+			header: readInteractiveHeader(context, itemIndex),
+			...readBodyAndFooter(context, itemIndex),
+			body: param(context, 'interactiveBody', itemIndex, ''),
+			buttons,
+		}),
+	};
+}
+
+export const labels = { ...interactiveLabels, buttons: 'Buttons', id: 'ID', title: 'Title' };
+
+export const module: MessageKindModule = { description, read, labels };

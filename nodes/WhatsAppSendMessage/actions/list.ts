@@ -1,0 +1,114 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { buildInteractiveList } from '../../shared/messages';
+import { collectionList, param, readEnvelope, show } from './common';
+import { interactiveLabels, interactiveTextFields, readBodyAndFooter } from './interactiveCommon';
+import type { MessageKindModule, PreparedMessage } from './types';
+
+export const description: INodeProperties[] = [
+	...interactiveTextFields(['list'], false),
+	{
+		displayName: 'Button Label',
+		name: 'listButtonText',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. See options',
+		description: 'The text on the button that opens the list, up to 20 characters',
+		displayOptions: show('list'),
+	},
+	{
+		displayName: 'Sections',
+		name: 'sections',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add section',
+		default: { section: [{ title: '', rows: { row: [{ id: '', title: '' }] } }] },
+		required: true,
+		hint: 'Up to 10 rows in all, in up to 10 sections. The picked row comes back to the WhatsApp Trigger as a list reply with its ID.',
+		displayOptions: show('list'),
+		options: [
+			{
+				displayName: 'Section',
+				name: 'section',
+				values: [
+					{
+						displayName: 'Section Title',
+						name: 'title',
+						type: 'string',
+						default: '',
+						description: 'Up to 24 characters; required when the list has more than one section',
+					},
+					{
+						displayName: 'Rows',
+						name: 'rows',
+						type: 'fixedCollection',
+						typeOptions: { multipleValues: true, sortable: true },
+						placeholder: 'Add row',
+						default: {},
+						options: [
+							{
+								displayName: 'Row',
+								name: 'row',
+								values: [
+									{
+										displayName: 'Title',
+										name: 'title',
+										type: 'string',
+										default: '',
+										required: true,
+										description: 'Up to 24 characters',
+									},
+									{
+										displayName: 'ID',
+										name: 'id',
+										type: 'string',
+										default: '',
+										required: true,
+										description: 'Your identifier for this row (up to 200 characters), returned when it is picked; unique in the list',
+									},
+									{
+										displayName: 'Description',
+										name: 'description',
+										type: 'string',
+										default: '',
+										description: 'Optional grey text under the title, up to 72 characters',
+									},
+								],
+							},
+						],
+					},
+				],
+			},
+		],
+	},
+];
+
+export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
+	const sections = collectionList(param(context, 'sections', itemIndex, {}), 'section').map((section) => ({
+		title: section.title,
+		rows: collectionList(section.rows, 'row').map((row) => ({ id: row.id, title: row.title, description: row.description })),
+	}));
+	return {
+		body: buildInteractiveList({
+			...readEnvelope(context, itemIndex),
+			headerText: param(context, 'headerText', itemIndex, ''),
+			...readBodyAndFooter(context, itemIndex),
+			body: param(context, 'interactiveBody', itemIndex, ''),
+			buttonText: param(context, 'listButtonText', itemIndex, ''),
+			sections,
+		}),
+	};
+}
+
+export const labels = {
+	...interactiveLabels,
+	buttonText: 'Button Label',
+	sections: 'Sections',
+	rows: 'Rows',
+	title: 'Title',
+	id: 'ID',
+	description: 'Description',
+};
+
+export const module: MessageKindModule = { description, read, labels };

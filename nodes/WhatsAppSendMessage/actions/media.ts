@@ -1,0 +1,137 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { checkMedia, type MediaKind } from '../../shared/media';
+import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
+import { param, readEnvelope, show } from './common';
+import type { MessageKindModule, PreparedMessage } from './types';
+
+const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
+
+/** Stands in for the media ID of a binary file until it is uploaded (digits, so the body validates). */
+export const PENDING_MEDIA_ID = '0';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Media Source',
+		name: 'mediaSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'A file from a previous node (uploaded once, then reused while its media ID is valid)',
+			},
+			{ name: 'Link', value: 'link', description: 'A public https:// URL Meta downloads the file from' },
+			{ name: 'Media ID', value: 'id', description: 'The ID of media already uploaded to WhatsApp' },
+		],
+		default: 'link',
+		displayOptions: show(...MEDIA),
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field holding the file',
+		description:
+			'Sizes: image (JPEG, PNG) 5 MB, video (MP4, 3GPP) 16 MB, audio (AAC, AMR, MP3, MP4, OGG) 16 MB, document 100 MB, sticker (WebP) 100 KB static / 500 KB animated',
+		displayOptions: { show: { messageType: MEDIA, mediaSource: ['binary'] } },
+	},
+	{
+		displayName: 'Link',
+		name: 'mediaLink',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/brochure.pdf',
+		description: 'A public URL of the file; Meta downloads it when sending',
+		displayOptions: { show: { messageType: MEDIA, mediaSource: ['link'] } },
+	},
+	{
+		displayName: 'Media ID',
+		name: 'mediaId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 1037543291543636',
+		description: 'The ID returned when the media was uploaded (valid 30 days)',
+		displayOptions: { show: { messageType: MEDIA, mediaSource: ['id'] } },
+	},
+	{
+		displayName: 'Caption',
+		name: 'caption',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description: 'Text shown under the media, up to 1,024 characters',
+		displayOptions: show('image', 'video', 'document'),
+	},
+	{
+		displayName: 'File Name',
+		name: 'filename',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. invoice-2026-11.pdf',
+		description: 'The file name the recipient sees. Empty: the binary file\'s own name (for a binary file).',
+		displayOptions: show('document'),
+	},
+	{
+		displayName: 'Send as Voice Note',
+		name: 'voice',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to send the audio as a voice note (needs an OGG file with the Opus codec)',
+		displayOptions: show('audio'),
+	},
+];
+
+function setMediaId(body: MessagesRequestBody, mediaId: string): void {
+	const media = (body as unknown as Record<string, { id?: string }>)[(body as { type: string }).type];
+	media.id = mediaId;
+}
+
+export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
+	const kind = param<MediaKind>(context, 'messageType', itemIndex);
+	const source = param<string>(context, 'mediaSource', itemIndex, 'link');
+	const common = {
+		...readEnvelope(context, itemIndex),
+		kind,
+		caption: kind === 'image' || kind === 'video' || kind === 'document' ? param(context, 'caption', itemIndex, '') : undefined,
+		filename: kind === 'document' ? param<string>(context, 'filename', itemIndex, '') : undefined,
+		voice: kind === 'audio' ? param(context, 'voice', itemIndex, false) : undefined,
+	};
+	if (source === 'binary') {
+		const propertyName = param<string>(context, 'binaryPropertyName', itemIndex, 'data').trim();
+		const binary = context.helpers.assertBinaryData(itemIndex, propertyName);
+		const data = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+		const checked = checkMedia({ data, mimeType: binary.mimeType, kind, fileName: binary.fileName });
+		if (kind === 'document' && !common.filename && binary.fileName) common.filename = binary.fileName;
+		return {
+			body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }),
+			upload: { data, mimeType: checked.mimeType, fileName: binary.fileName, kind, setMediaId },
+		};
+	}
+	return {
+		body: buildMedia({
+			...common,
+			mediaId: source === 'id' ? param(context, 'mediaId', itemIndex, '') : undefined,
+			link: source === 'link' ? param(context, 'mediaLink', itemIndex, '') : undefined,
+		}),
+	};
+}
+
+export const labels = {
+	mediaId: 'Media ID',
+	link: 'Link',
+	caption: 'Caption',
+	filename: 'File Name',
+	voice: 'Send as Voice Note',
+	kind: 'Message Type',
+	data: 'Input Binary Field',
+	mimeType: 'Input Binary Field (MIME type)',
+	fileSize: 'Input Binary Field (file size)',
+};
+
+export const module: MessageKindModule = { description, read, labels };

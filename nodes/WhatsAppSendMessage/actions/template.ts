@@ -1,0 +1,511 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
+import type { MessageTemplate } from '../../shared/descriptions';
+import {
+	buildTemplate,
+	MessageValidationError,
+	type TemplateBodyParameterParams,
+	type TemplateButtonParams,
+	type TemplateHeaderParams,
+	type TemplateMessage,
+} from '../../shared/messages';
+import { collectionList, param, readEnvelope, show } from './common';
+import type { MessageKindModule, PreparedMessage } from './types';
+
+/** Used in the body until the template's own default language is known. */
+const LANGUAGE_PENDING = 'en';
+
+const headerShown = (...types: string[]) => ({ show: { messageType: ['template' as const], templateHeader: types } });
+
+export const description: INodeProperties[] = [
+	{ ...templateLocator, displayOptions: show('template') },
+	{
+		...templateLanguageField,
+		required: false,
+		hint: 'Empty: the template\'s first approved language',
+		displayOptions: show('template'),
+	},
+	{
+		displayName: 'Header',
+		name: 'templateHeader',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none', description: 'The template has no header, or a header without variables' },
+			{ name: 'Text', value: 'text', description: 'A text header with a variable' },
+			{ name: 'Image', value: 'image' },
+			{ name: 'Video', value: 'video' },
+			{ name: 'Document', value: 'document' },
+			{ name: 'Location', value: 'location' },
+		],
+		default: 'none',
+		description: 'The header the template was approved with; media and location headers need their content at each send',
+		displayOptions: show('template'),
+	},
+	{
+		displayName: 'Header Text',
+		name: 'templateHeaderText',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The value of the header variable, up to 60 characters',
+		displayOptions: headerShown('text'),
+	},
+	{
+		displayName: 'Header Variable Name',
+		name: 'templateHeaderParameterName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. order_number',
+		description: 'Named templates only: the variable name in the header, e.g. order_number for {{order_number}}',
+		displayOptions: headerShown('text'),
+	},
+	{
+		displayName: 'Header Media Source',
+		name: 'templateHeaderMediaSource',
+		type: 'options',
+		options: [
+			{ name: 'Link', value: 'link' },
+			{ name: 'Media ID', value: 'id' },
+		],
+		default: 'link',
+		displayOptions: headerShown('image', 'video', 'document'),
+	},
+	{
+		displayName: 'Header Link',
+		name: 'templateHeaderLink',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/ticket.pdf',
+		displayOptions: {
+			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['link'] },
+		},
+	},
+	{
+		displayName: 'Header Media ID',
+		name: 'templateHeaderMediaId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: {
+			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['id'] },
+		},
+	},
+	{
+		displayName: 'Header File Name',
+		name: 'templateHeaderFilename',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. ticket.pdf',
+		displayOptions: headerShown('document'),
+	},
+	{
+		displayName: 'Header Latitude',
+		name: 'templateHeaderLatitude',
+		type: 'number',
+		typeOptions: { minValue: -90, maxValue: 90, numberPrecision: 7 },
+		default: 0,
+		displayOptions: headerShown('location'),
+	},
+	{
+		displayName: 'Header Longitude',
+		name: 'templateHeaderLongitude',
+		type: 'number',
+		typeOptions: { minValue: -180, maxValue: 180, numberPrecision: 7 },
+		default: 0,
+		displayOptions: headerShown('location'),
+	},
+	{
+		displayName: 'Header Location Name',
+		name: 'templateHeaderLocationName',
+		type: 'string',
+		default: '',
+		displayOptions: headerShown('location'),
+	},
+	{
+		displayName: 'Header Location Address',
+		name: 'templateHeaderLocationAddress',
+		type: 'string',
+		default: '',
+		displayOptions: headerShown('location'),
+	},
+	{
+		displayName: 'Body Variables',
+		name: 'templateBodyParameters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add variable',
+		default: {},
+		hint: 'One entry per variable of the template body, in order for {{1}}, {{2}}… or by name for {{first_name}}',
+		displayOptions: show('template'),
+		options: [
+			{
+				displayName: 'Variable',
+				name: 'parameter',
+				values: [
+					{
+						displayName: 'Variable Name or ID',
+						name: 'variable',
+						type: 'options',
+						typeOptions: { loadOptionsMethod: 'getTemplateVariables', loadOptionsDependsOn: ['template.value', 'language'] },
+						default: '',
+						description:
+							'Which variable this fills: {{1}} or {{first_name}}. Empty: the next position. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					{
+						displayName: 'Type',
+						name: 'type',
+						type: 'options',
+						options: [
+							{ name: 'Text', value: 'text' },
+							{ name: 'Currency', value: 'currency' },
+							{ name: 'Date and Time', value: 'date_time' },
+						],
+						default: 'text',
+					},
+					{
+						displayName: 'Text',
+						name: 'text',
+						type: 'string',
+						default: '',
+						displayOptions: { show: { type: ['text'] } },
+					},
+					{
+						displayName: 'Amount',
+						name: 'amount',
+						type: 'number',
+						typeOptions: { numberPrecision: 3 },
+						default: 0,
+						description: 'e.g. 12.99 (sent to Meta as 12990 thousandths)',
+						displayOptions: { show: { type: ['currency'] } },
+					},
+					{
+						displayName: 'Currency Code',
+						name: 'code',
+						type: 'string',
+						default: 'USD',
+						description: 'ISO 4217, three letters, e.g. USD or EUR',
+						displayOptions: { show: { type: ['currency'] } },
+					},
+					{
+						displayName: 'Shown As',
+						name: 'fallbackValue',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. $12.99 or November 25, 2026',
+						description: 'The text WhatsApp shows',
+						displayOptions: { show: { type: ['currency', 'date_time'] } },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Buttons',
+		name: 'templateButtons',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add button parameter',
+		default: {},
+		hint: 'Only for template buttons that take a value: a quick reply payload, the variable end of a URL, a coupon code, or a flow',
+		displayOptions: show('template'),
+		options: [
+			{
+				displayName: 'Button',
+				name: 'button',
+				values: [
+					{
+						displayName: 'Button Type',
+						name: 'subType',
+						type: 'options',
+						options: [
+							{ name: 'Copy Code', value: 'copy_code' },
+							{ name: 'Flow', value: 'flow' },
+							{ name: 'Quick Reply', value: 'quick_reply' },
+							{ name: 'URL', value: 'url' },
+						],
+						default: 'quick_reply',
+					},
+					{
+						displayName: 'Button Position',
+						name: 'index',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 9 },
+						default: 0,
+						description: 'The position of the button in the template, counting from 0',
+					},
+					{
+						displayName: 'Payload',
+						name: 'payload',
+						type: 'string',
+						default: '',
+						description: 'Returned to the WhatsApp Trigger when the button is tapped',
+						displayOptions: { show: { subType: ['quick_reply'] } },
+					},
+					{
+						displayName: 'URL Variable',
+						name: 'text',
+						type: 'string',
+						default: '',
+						description: 'The end of the URL that replaces {{1}} in the template\'s URL',
+						displayOptions: { show: { subType: ['url'] } },
+					},
+					{
+						displayName: 'Coupon Code',
+						name: 'couponCode',
+						type: 'string',
+						default: '',
+						description: 'Up to 15 characters',
+						displayOptions: { show: { subType: ['copy_code'] } },
+					},
+					{
+						displayName: 'Flow Token',
+						name: 'flowToken',
+						type: 'string',
+						default: '',
+						displayOptions: { show: { subType: ['flow'] } },
+					},
+					{
+						displayName: 'Flow Data (JSON)',
+						name: 'flowActionData',
+						type: 'json',
+						default: '',
+						displayOptions: { show: { subType: ['flow'] } },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Template Options',
+		name: 'templateOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: show('template'),
+		options: [
+			{
+				displayName: 'Check Against Template',
+				name: 'checkTemplate',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to read the template from Meta once per execution and check the header, variables and buttons before sending (so mistakes fail before any message goes out)',
+			},
+		],
+	},
+];
+
+/** Variables given as {{1}}, {{2}} go by position; named ones carry their name. */
+function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterParams[] {
+	const entries = raw.map((entry, position) => {
+		const variable = String(entry.variable ?? '').trim().replace(/^\{\{\s*|\s*\}\}$/g, '');
+		const built: TemplateBodyParameterParams = {
+			type: (entry.type as TemplateBodyParameterParams['type']) ?? 'text',
+			text: entry.text,
+			fallbackValue: entry.fallbackValue,
+			code: entry.code,
+			amount1000: entry.amount === undefined || entry.amount === '' ? undefined : Math.round(Number(entry.amount) * 1000),
+		};
+		const numeric = /^[0-9]+$/.test(variable);
+		if (variable && !numeric) built.parameterName = variable;
+		return { built, order: numeric ? Number(variable) : position + 1 };
+	});
+	const positional = entries.every((entry) => entry.built.parameterName === undefined);
+	if (positional) entries.sort((a, b) => a.order - b.order);
+	return entries.map((entry) => entry.built);
+}
+
+function readHeader(context: IExecuteFunctions, itemIndex: number): TemplateHeaderParams {
+	const type = param<TemplateHeaderParams['type']>(context, 'templateHeader', itemIndex, 'none');
+	switch (type) {
+		case 'text':
+			return {
+				type,
+				text: param(context, 'templateHeaderText', itemIndex, ''),
+				parameterName: param(context, 'templateHeaderParameterName', itemIndex, ''),
+			};
+		case 'image':
+		case 'video':
+		case 'document': {
+			const source = param<string>(context, 'templateHeaderMediaSource', itemIndex, 'link');
+			return {
+				type,
+				mediaId: source === 'id' ? param(context, 'templateHeaderMediaId', itemIndex, '') : undefined,
+				link: source === 'link' ? param(context, 'templateHeaderLink', itemIndex, '') : undefined,
+				filename: type === 'document' ? param(context, 'templateHeaderFilename', itemIndex, '') : undefined,
+			};
+		}
+		case 'location':
+			return {
+				type,
+				latitude: param(context, 'templateHeaderLatitude', itemIndex),
+				longitude: param(context, 'templateHeaderLongitude', itemIndex),
+				name: param(context, 'templateHeaderLocationName', itemIndex, ''),
+				address: param(context, 'templateHeaderLocationAddress', itemIndex, ''),
+			};
+		default:
+			return { type: 'none' };
+	}
+}
+
+export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
+	const templateName = String(context.getNodeParameter('template', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const language = String(param(context, 'language', itemIndex, '') ?? '').trim();
+	const options = param<IDataObject>(context, 'templateOptions', itemIndex, {});
+	const check = options.checkTemplate !== false;
+	if (!language && !check) {
+		throw new MessageValidationError('language', 'is required when "Check Against Template" is off (e.g. en_US)');
+	}
+	const buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+	const body = buildTemplate({
+		...readEnvelope(context, itemIndex),
+		name: templateName,
+		language: language || LANGUAGE_PENDING,
+		header: readHeader(context, itemIndex),
+		bodyParameters: readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter')),
+		buttons,
+	});
+	return { body, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
+}
+
+const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow' };
+
+/**
+ * Check a built template body against the template Meta holds (header format, body variables, buttons), and fill in
+ * the language when none was given. Throws `MessageValidationError` naming the field to fix.
+ */
+export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTemplate[], languageGiven: boolean): void {
+	const name = body.template.name;
+	if (variants.length === 0) {
+		throw new MessageValidationError('name', `no template named "${name}" exists in this WhatsApp Business Account`);
+	}
+	let template: MessageTemplate | undefined;
+	if (languageGiven) {
+		template = variants.find((variant) => variant.language === body.template.language.code);
+		if (!template) {
+			throw new MessageValidationError(
+				'language',
+				`template "${name}" has no language "${body.template.language.code}"; it exists in: ${variants.map((v) => v.language).join(', ')}`,
+			);
+		}
+	} else {
+		template = variants.find((variant) => variant.status === undefined || variant.status === 'APPROVED') ?? variants[0];
+		body.template.language.code = template.language;
+	}
+	if (template.status && template.status !== 'APPROVED') {
+		throw new MessageValidationError(
+			languageGiven ? 'language' : 'name',
+			`template "${name}" (${template.language}) is ${template.status.toLowerCase()}, not approved: WhatsApp only sends approved templates`,
+		);
+	}
+	const components = body.template.components ?? [];
+	const definitions = template.components ?? [];
+	const headerDefinition = definitions.find((component) => component.type === 'HEADER');
+	const headerGiven = components.find((component) => component.type === 'header');
+	const headerFormat = headerDefinition?.format?.toUpperCase();
+	const headerNeedsValue =
+		headerFormat !== undefined &&
+		(headerFormat !== 'TEXT' || templateVariables(headerDefinition?.text ?? '').length > 0);
+	if (headerGiven && !headerNeedsValue) {
+		throw new MessageValidationError(
+			'header.type',
+			headerFormat ? `template "${name}" has a fixed ${headerFormat.toLowerCase()} header that takes no value: choose None` : `template "${name}" has no header: choose None`,
+		);
+	}
+	if (headerGiven && headerNeedsValue) {
+		const givenType = headerGiven.parameters[0]?.type;
+		if (givenType?.toUpperCase() !== headerFormat) {
+			throw new MessageValidationError('header.type', `template "${name}" has a ${headerFormat!.toLowerCase()} header, not ${givenType}`);
+		}
+	}
+	if (!headerGiven && headerNeedsValue) {
+		throw new MessageValidationError('header.type', `template "${name}" has a ${headerFormat!.toLowerCase()} header: set Header to ${headerFormat!.charAt(0)}${headerFormat!.slice(1).toLowerCase()} and give its value`);
+	}
+
+	const bodyDefinition = definitions.find((component) => component.type === 'BODY');
+	const expected = templateVariables(bodyDefinition?.text ?? '');
+	const given = components.find((component) => component.type === 'body')?.parameters ?? [];
+	const named = expected.some((variable) => !/^[0-9]+$/.test(variable));
+	if (named) {
+		const givenNames = given.map((parameter) => parameter.parameter_name);
+		const unnamed = givenNames.findIndex((parameterName) => parameterName === undefined);
+		if (unnamed !== -1) {
+			throw new MessageValidationError(`bodyParameters[${unnamed}].parameterName`, `template "${name}" uses named variables (${expected.map((v) => `{{${v}}}`).join(', ')}): pick the variable each value fills`);
+		}
+		const unknown = givenNames.findIndex((parameterName) => !expected.includes(parameterName!));
+		if (unknown !== -1) {
+			throw new MessageValidationError(`bodyParameters[${unknown}].parameterName`, `template "${name}" has no variable {{${givenNames[unknown]}}}; its variables are ${expected.map((v) => `{{${v}}}`).join(', ')}`);
+		}
+		const missing = expected.filter((variable) => !givenNames.includes(variable));
+		if (missing.length) {
+			throw new MessageValidationError('bodyParameters', `template "${name}" needs a value for ${missing.map((v) => `{{${v}}}`).join(', ')}`);
+		}
+	} else {
+		const namedIndex = given.findIndex((parameter) => parameter.parameter_name !== undefined);
+		if (namedIndex !== -1) {
+			throw new MessageValidationError(`bodyParameters[${namedIndex}].parameterName`, `template "${name}" uses numbered variables ({{1}}, {{2}}…), not names`);
+		}
+		if (given.length !== expected.length) {
+			throw new MessageValidationError(
+				'bodyParameters',
+				`template "${name}" has ${expected.length} body variable${expected.length === 1 ? '' : 's'} (${expected.map((v) => `{{${v}}}`).join(', ') || 'none'}) but ${given.length} value${given.length === 1 ? ' was' : 's were'} given`,
+			);
+		}
+	}
+
+	const buttonDefinitions = definitions.find((component) => component.type === 'BUTTONS')?.buttons ?? [];
+	const buttonsGiven = components.filter((component) => component.type === 'button');
+	buttonsGiven.forEach((button, position) => {
+		if (button.type !== 'button') return;
+		const definition = buttonDefinitions[Number(button.index)];
+		if (!definition) {
+			throw new MessageValidationError(`buttons[${position}].index`, `template "${name}" has ${buttonDefinitions.length} button${buttonDefinitions.length === 1 ? '' : 's'}; there is no button at position ${button.index}`);
+		}
+		const expectedSubType = BUTTON_SUBTYPE[definition.type];
+		if (expectedSubType && expectedSubType !== button.sub_type) {
+			throw new MessageValidationError(`buttons[${position}].subType`, `button ${button.index} of template "${name}" is a ${definition.type.toLowerCase().replace('_', ' ')} button, not ${button.sub_type.replace('_', ' ')}`);
+		}
+	});
+	buttonDefinitions.forEach((definition, index) => {
+		const needsValue =
+			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) || definition.type === 'COPY_CODE';
+		if (needsValue && !buttonsGiven.some((button) => button.type === 'button' && Number(button.index) === index)) {
+			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
+		}
+	});
+}
+
+export const labels = {
+	name: 'Template',
+	language: 'Language',
+	header: 'Header',
+	'header.type': 'Header',
+	'header.text': 'Header Text',
+	'header.parameterName': 'Header Variable Name',
+	'header.mediaId': 'Header Media ID',
+	'header.link': 'Header Link',
+	'header.filename': 'Header File Name',
+	'header.latitude': 'Header Latitude',
+	'header.longitude': 'Header Longitude',
+	'header.name': 'Header Location Name',
+	'header.address': 'Header Location Address',
+	bodyParameters: 'Body Variables',
+	parameterName: 'Variable',
+	type: 'Type',
+	text: 'Text',
+	fallbackValue: 'Shown As',
+	code: 'Currency Code',
+	amount1000: 'Amount',
+	buttons: 'Buttons',
+	'buttons.text': 'URL Variable',
+	subType: 'Button Type',
+	index: 'Button Position',
+	payload: 'Payload',
+	couponCode: 'Coupon Code',
+	flowToken: 'Flow Token',
+	flowActionData: 'Flow Data (JSON)',
+};
+
+export const module: MessageKindModule = { description, read, labels };

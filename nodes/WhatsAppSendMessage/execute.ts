@@ -1,0 +1,211 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, PhoneNumberIdError } from '../shared/descriptions';
+import type { MessageTemplate } from '../shared/descriptions';
+import { scheduleGraphCall } from '../shared/limiter';
+import { MediaValidationError, uploadMediaCached } from '../shared/media';
+import {
+	MessageValidationError,
+	type MarkAsReadResponse,
+	type MessagesRequestBody,
+	type SendMessageResponse,
+	type TemplateMessage,
+} from '../shared/messages';
+import { isGraphApiError, toNodeApiError } from '../shared/transport';
+import type { WhatsAppCredentials } from '../shared/transport/types';
+import { checkAgainstTemplate } from './actions/template';
+import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
+import type { MessageType, PreparedMessage } from './actions/types';
+
+interface ReadyItem extends PreparedMessage {
+	itemIndex: number;
+	messageType: MessageType;
+	phoneNumberId: string;
+	includeRawResponse: boolean;
+}
+
+interface SentItem {
+	response: SendMessageResponse & MarkAsReadResponse;
+	media?: { mediaId: string; fromCache: boolean };
+}
+
+/** A read/validation failure as the error n8n shows: item and field named, with what was expected. */
+export function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number, messageType: MessageType): NodeOperationError {
+	const node = context.getNode();
+	const item = `Item ${itemIndex + 1}`;
+	if (error instanceof MessageValidationError) {
+		const field = fieldDisplayName(messageType, error.field);
+		return new NodeOperationError(node, `${item}: "${field}" ${error.message}`, {
+			itemIndex,
+			description: `Fix the field "${field}" of the ${MESSAGE_TYPE_NAMES[messageType]} message; nothing was sent to WhatsApp for this item.`,
+		});
+	}
+	if (error instanceof PhoneNumberIdError) return new NodeOperationError(node, `${item}: ${error.message}`, { itemIndex });
+	if (error instanceof MediaValidationError) {
+		const field = fieldDisplayName(messageType, error.field);
+		return new NodeOperationError(node, `${item}: "${field}" ${error.message}`, { itemIndex, description: error.description });
+	}
+	if (error instanceof NodeOperationError) {
+		if (!/^Item \d+/.test(error.message)) error.message = `${item}: ${error.message}`;
+		return error;
+	}
+	return new NodeOperationError(node, `${item}: ${error instanceof Error ? error.message : String(error)}`, { itemIndex });
+}
+
+/** An error item for "continue on fail": what went wrong and whether a retry could help. Never a secret. */
+function errorItem(error: unknown, itemIndex: number, phoneNumberId?: string): INodeExecutionData {
+	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
+	const description = (error as { description?: unknown })?.description;
+	if (typeof description === 'string' && description) json.description = description;
+	if (isGraphApiError(error)) {
+		if (error.code !== undefined) json.code = error.code;
+		if (error.subcode !== undefined) json.subcode = error.subcode;
+		if (error.details) json.details = error.details;
+		if (error.fbtraceId) json.fbtraceId = error.fbtraceId;
+		if (error.httpStatus !== undefined) json.httpStatus = error.httpStatus;
+		json.errorClass = error.errorClass;
+		json.retryable = error.retryable;
+		if (error.attempts !== undefined) json.attempts = error.attempts;
+		json.hint = error.userHint;
+	} else {
+		// Validation failures: nothing reached Meta, a retry of the same input fails the same way.
+		json.retryable = false;
+	}
+	if (phoneNumberId) json.phoneNumberId = phoneNumberId;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
+	const { response } = sent;
+	const json: IDataObject = { messageType: ready.messageType, phoneNumberId: ready.phoneNumberId };
+	if (ready.messageType === 'markAsRead') {
+		json.success = response.success === true;
+		json.messageId = (ready.body as { message_id: string }).message_id;
+	} else {
+		const body = ready.body as Exclude<MessagesRequestBody, { status: 'read' }>;
+		json.messageId = response.messages?.[0]?.id;
+		json.messageStatus = response.messages?.[0]?.message_status ?? 'accepted';
+		json.waId = response.contacts?.[0]?.wa_id;
+		json.recipient = body.to ?? body.recipient;
+		if (body.type === 'template') json.template = { name: body.template.name, language: body.template.language.code };
+	}
+	if (sent.media) {
+		json.mediaId = sent.media.mediaId;
+		json.mediaFromCache = sent.media.fromCache;
+	}
+	if (ready.includeRawResponse) json.rawResponse = response as IDataObject;
+	return { json, pairedItem: { item: ready.itemIndex } };
+}
+
+export async function executeSendMessage(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const credentials = (await this.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+	const continueOnFail = this.continueOnFail();
+	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const ready: ReadyItem[] = [];
+
+	// 1. Read and validate every item before any call: a bad field stops the node before anything is sent.
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const messageType = this.getNodeParameter('messageType', itemIndex) as MessageType;
+		try {
+			const kind = messageKinds[messageType];
+			if (!kind) throw new NodeOperationError(this.getNode(), `Unknown message type "${messageType}"`, { itemIndex });
+			const phoneNumberId = getPhoneNumberId(this, itemIndex);
+			const prepared = await kind.read(this, itemIndex);
+			const sendOptions = (this.getNodeParameter('sendOptions', itemIndex, {}) as IDataObject) ?? {};
+			ready.push({ ...prepared, itemIndex, messageType, phoneNumberId, includeRawResponse: sendOptions.includeRawResponse === true });
+		} catch (error) {
+			const failure = itemError(this, error, itemIndex, messageType);
+			if (!continueOnFail) throw failure;
+			results[itemIndex] = errorItem(failure, itemIndex);
+		}
+	}
+
+	// 2. Templates: read each distinct template once and check the items against it, still before any send.
+	const templateNames = [...new Set(ready.filter((item) => item.template).map((item) => item.template!.name))];
+	const templates = new Map<string, Promise<MessageTemplate[]>>();
+	for (const name of templateNames) templates.set(name, fetchTemplateVariants(this, name));
+	const checked: ReadyItem[] = [];
+	for (const item of ready) {
+		if (!item.template) {
+			checked.push(item);
+			continue;
+		}
+		try {
+			const variants = await templates.get(item.template.name)!;
+			checkAgainstTemplate(item.body as TemplateMessage, variants, item.template.languageGiven);
+			checked.push(item);
+		} catch (error) {
+			const failure = isGraphApiError(error)
+				? toNodeApiError(this.getNode(), error, item.itemIndex, credentials)
+				: itemError(this, error, item.itemIndex, item.messageType);
+			if (!continueOnFail) {
+				// Settle the other template reads first so no call is left running.
+				await Promise.allSettled(templates.values());
+				throw failure;
+			}
+			results[item.itemIndex] = isGraphApiError(error) ? errorItem(error, item.itemIndex, item.phoneNumberId) : errorItem(failure, item.itemIndex);
+		}
+	}
+
+	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
+	const settled = await Promise.allSettled(
+		checked.map(async (item): Promise<SentItem> => {
+			let media: SentItem['media'];
+			if (item.upload) {
+				const uploaded = await uploadMediaCached({
+					credentials,
+					phoneNumberId: item.phoneNumberId,
+					data: item.upload.data,
+					mimeType: item.upload.mimeType,
+					fileName: item.upload.fileName,
+					kind: item.upload.kind,
+				});
+				item.upload.setMediaId(item.body, uploaded.mediaId);
+				media = { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
+			}
+			const body = item.body as { to?: string; recipient?: string };
+			const response = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
+				credentials,
+				phoneNumberId: item.phoneNumberId,
+				recipient: body.to ?? body.recipient,
+				request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+			});
+			return { response: response.data ?? {}, media };
+		}),
+	);
+
+	// 4. Collect in input order.
+	let firstFailure: { error: unknown; item: ReadyItem } | undefined;
+	settled.forEach((result, position) => {
+		const item = checked[position];
+		if (result.status === 'fulfilled') {
+			results[item.itemIndex] = output(item, result.value);
+			return;
+		}
+		if (!continueOnFail) {
+			firstFailure ??= { error: result.reason, item };
+			return;
+		}
+		const reason = isGraphApiError(result.reason) ? result.reason : itemError(this, result.reason, item.itemIndex, item.messageType);
+		results[item.itemIndex] = errorItem(reason, item.itemIndex, item.phoneNumberId);
+	});
+	if (firstFailure) {
+		const { error, item } = firstFailure;
+		const failed = settled.filter((result) => result.status === 'rejected').length;
+		const failure = isGraphApiError(error)
+			? toNodeApiError(this.getNode(), error, item.itemIndex, credentials)
+			: itemError(this, error, item.itemIndex, item.messageType);
+		failure.message = `${/^Item \d+/.test(failure.message) ? '' : `Item ${item.itemIndex + 1}: `}${failure.message}`;
+		const sent = settled.length - failed;
+		failure.description = [
+			failure.description,
+			`${failed} of ${items.length} item${items.length === 1 ? '' : 's'} failed; ${sent} message${sent === 1 ? ' was' : 's were'} sent. Turn on "Continue On Fail" (Settings) to get one output item per message, failed ones included.`,
+		]
+			.filter(Boolean)
+			.join(' ');
+		throw failure;
+	}
+	return [results.filter((result): result is INodeExecutionData => result !== undefined)];
+}
