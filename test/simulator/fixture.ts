@@ -68,6 +68,7 @@ export function defaultOptions(): SimulatorOptions {
 		enforceServiceWindow: false,
 		inWindowRecipients: [],
 		undeliverableRecipients: [],
+		undeliverableVia: 'response',
 		latency: 'meta',
 		errorRatio5xx: 0,
 		resetBeforeRecordRatio: 0,

@@ -7,10 +7,12 @@ import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
 import { messageRoutes } from './messages';
+import { phoneNumberRoutes } from './phoneNumbers';
 import { SimServer } from './server';
 import { SimState } from './state';
 import { subscriptionRoutes } from './subscriptions';
 import { templateRoutes } from './templates';
+import { WebhookDispatcher } from './webhooks';
 import type {
 	AcceptedMessage,
 	Fixture,
@@ -26,6 +28,7 @@ export { metaJson, LIVE_VERSIONS, LATEST_VERSION } from './server';
 export { defaultFixture, defaultOptions } from './fixture';
 export { latencySampler, META_LATENCY } from './latency';
 export { CONTROL_ENDPOINTS } from './control';
+export { WebhookDispatcher, signBody } from './webhooks';
 
 export class Simulator {
 	/** Base URL without version, e.g. `http://127.0.0.1:41234`. */
@@ -39,6 +42,7 @@ export class Simulator {
 			...templateRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
+			...phoneNumberRoutes,
 			...extraRoutes,
 		];
 		this.server = new SimServer(state, routes, controlHandler(this));
@@ -50,6 +54,11 @@ export class Simulator {
 
 	get options(): SimulatorOptions {
 		return this.state.options;
+	}
+
+	/** The webhook dispatcher: `deliveries()`, `idle()`, `redeliver()`, `deliverRaw()`… */
+	get webhooks(): WebhookDispatcher {
+		return this.state.webhooks as WebhookDispatcher;
 	}
 
 	/** @internal */
@@ -110,6 +119,7 @@ export class Simulator {
 /** Starts a simulator (random port on 127.0.0.1 unless told otherwise). */
 export async function startSimulator(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
 	const state = new SimState(mergeOptions(defaultOptions(), options));
+	state.webhooks = new WebhookDispatcher(state);
 	const simulator = new Simulator(state);
 	await simulator.listen();
 	return simulator;

@@ -827,7 +827,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	}
 
 	const message = validateMessage(sim, parsed);
-	if (sim.isUndeliverable(message.waId)) {
+	if (sim.isUndeliverable(message.waId) && sim.options.undeliverableVia !== 'webhook') {
 		throw new MetaError({ httpStatus: 400, code: 131026, message: '(#131026) Message Undeliverable', details: `Message failed to send to ${message.to}: the recipient is not a WhatsApp user or cannot receive this message` });
 	}
 	if (message.type !== 'template' && !sim.isInServiceWindow(message.waId)) {

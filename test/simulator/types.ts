@@ -140,6 +140,8 @@ export interface SimulatorOptions {
 	inWindowRecipients: string[];
 	/** Recipients (digits) whose messages fail with 131026. */
 	undeliverableRecipients: string[];
+	/** 131026 as the send's error response (default), or accepted then a `failed` status webhook (Meta's usual way). */
+	undeliverableVia: 'response' | 'webhook';
 
 	/** `meta` (median ~300 ms, p90 ~1 s, p99 ~2 s), `none`, or explicit quantiles. */
 	latency: 'meta' | 'none' | LatencyDistribution;
