@@ -4,10 +4,11 @@
  * whose weight is the batch size, which keeps Bottleneck's job rate (~400/s per limiter) far below 1,000 mps.
  */
 import Bottleneck from 'bottleneck';
-import { graphRequest, isGraphApiError, type GraphApiError } from '../transport';
+import { isGraphApiError, type GraphApiError } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
+import { runWithProbe } from './sentProbe';
 import { CALLS_PER_HOUR_PER_NUMBER, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
 
@@ -47,6 +48,8 @@ export interface SharedStore {
 
 export interface GateEnvironment {
 	timings: GateTimings;
+	/** The transport (`graphRequest`); benches swap in a stub to measure the gate's own CPU. */
+	transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest) => Promise<GraphResponse<T>>;
 	random: () => number;
 	/** Warn once per topic; never given a secret. */
 	warn: (topic: string, message: string) => void;
@@ -128,6 +131,8 @@ export class NumberLane {
 	/** Calls scheduled on Bottleneck whose job has not started yet. */
 	reservedPending = 0;
 	parkedCount = 0;
+	/** Calls whose request left later than the guard allows (counted twice in the sliding second). */
+	lateStarts = 0;
 	slowDown = 1;
 	private lastSlowDownAt = -Infinity;
 	private lastRecoveryAt = 0;
@@ -488,7 +493,7 @@ export class NumberLane {
 		this.waba.lastActivityAt = startAt;
 		this.lastActivityAt = startAt;
 		this.inFlight += granted;
-		const settled = Promise.all(fired.map((call) => this.attempt(call)));
+		const settled = Promise.all(fired.map((call) => this.attempt(call, startAt)));
 		// The next round need not wait for these answers (in-flight cap permitting).
 		this.kick();
 		await settled;
@@ -498,13 +503,22 @@ export class NumberLane {
 	}
 
 	/** One HTTP attempt; settles the caller's promise or requeues the call through the gate. */
-	private async attempt(call: PendingCall): Promise<void> {
+	private async attempt(call: PendingCall, countedAt: number): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
 		let failure: unknown;
+		const probe = {
+			onSent: (at: number) => {
+				// Sent later than the guard covers: count it again when it left, so later starts keep their distance.
+				if (at - countedAt > this.env.timings.secondGuardMs) {
+					this.window.record(at, 1);
+					this.lateStarts += 1;
+				}
+			},
+		};
 		try {
-			response = await graphRequest<unknown>(call.credentials, call.request);
+			response = await runWithProbe(probe, () => this.env.transport<unknown>(call.credentials, call.request));
 		} catch (error) {
 			failure = error;
 		} finally {

@@ -3,6 +3,7 @@
  * number (pacing, in-flight cap, pair rate) and its WABA (rolling-hour budget), retried here on throttling and
  * transient failures, and shared across processes through Redis when configured.
  */
+import { graphRequest } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
 import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
@@ -64,6 +65,7 @@ function registry(): Registry {
 			sweeper: undefined,
 			env: {
 				timings: { ...DEFAULT_TIMINGS },
+				transport: graphRequest,
 				random: Math.random,
 				warn: (topic, message) => {
 					if (warned.has(topic)) return;
@@ -272,10 +274,13 @@ function sentInLast(waba: WabaBudget, now: number): number {
  * Tests and benches only: scale the gate's internal timings (windows, backoffs) and its randomness. Applies to
  * numbers and WABAs created afterwards; call `resetGateForTests()` first to start from a clean registry.
  */
-export function configureGateForTests(options: { timings?: Partial<GateTimings>; random?: () => number } = {}): void {
+export function configureGateForTests(
+	options: { timings?: Partial<GateTimings>; random?: () => number; transport?: GateEnvironment['transport'] } = {},
+): void {
 	const reg = registry();
 	reg.env.timings = { ...DEFAULT_TIMINGS, ...options.timings };
 	if (options.random) reg.env.random = options.random;
+	if (options.transport) reg.env.transport = options.transport;
 }
 
 /** Tests and benches only: drop every lane (rejecting what still waits), close Redis, restore default timings. */
@@ -292,4 +297,5 @@ export async function resetGateForTests(): Promise<void> {
 	reg.sweeper = undefined;
 	reg.env.timings = { ...DEFAULT_TIMINGS };
 	reg.env.random = Math.random;
+	reg.env.transport = graphRequest;
 }
