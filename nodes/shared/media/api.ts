@@ -149,6 +149,8 @@ export async function downloadMedia(
 	try {
 		response = await fetchBytes(info.url);
 	} catch (error) {
+		// Shared code hands Graph errors to the node, which turns them into NodeApiErrors naming the item.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		if (!isExpiredUrlError(error)) throw error;
 		info = await getMediaInfo(credentials, mediaId, phoneNumberId);
 		response = await fetchBytes(info.url);
