@@ -87,7 +87,7 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 		json.messageId = response.messages?.[0]?.id;
 		json.messageStatus = response.messages?.[0]?.message_status ?? 'accepted';
 		json.waId = response.contacts?.[0]?.wa_id;
-		json.recipient = body.to ?? body.recipient;
+		json.recipient = body.to;
 		if (body.type === 'template') json.template = { name: body.template.name, language: body.template.language.code };
 	}
 	if (sent.media) {
@@ -165,11 +165,10 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 				item.upload.setMediaId(item.body, uploaded.mediaId);
 				media = { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
 			}
-			const body = item.body as { to?: string; recipient?: string };
 			const response = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
 				credentials,
 				phoneNumberId: item.phoneNumberId,
-				recipient: body.to ?? body.recipient,
+				recipient: (item.body as { to?: string }).to,
 				request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
 			});
 			return { response: response.data ?? {}, media };

@@ -32,7 +32,7 @@ export const recipientField: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. +1 650 555 1234',
 	description:
-		'The phone number to send to, with country code. Spaces, dashes, brackets and a leading + or 00 are fine: "+1 (650) 555-1234" becomes 16505551234. A WhatsApp ID or business-scoped user ID (e.g. US.1349…) from a received message also works.',
+		'The phone number to send to, with country code. Spaces, dashes, dots, brackets and a leading + or 00 are fine: "+1 (650) 555-1234" becomes 16505551234. The WhatsApp ID (wa_id) of a received message works too.',
 	displayOptions: show(...ALL_SENDING_KINDS),
 };
 

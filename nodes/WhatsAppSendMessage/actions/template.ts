@@ -415,9 +415,19 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		);
 	}
 	if (headerGiven && headerNeedsValue) {
-		const givenType = headerGiven.parameters[0]?.type;
-		if (givenType?.toUpperCase() !== headerFormat) {
-			throw new MessageValidationError('header.type', `template "${name}" has a ${headerFormat!.toLowerCase()} header, not ${givenType}`);
+		const parameter = headerGiven.parameters[0];
+		if (parameter?.type.toUpperCase() !== headerFormat) {
+			throw new MessageValidationError('header.type', `template "${name}" has a ${headerFormat!.toLowerCase()} header, not ${parameter?.type}`);
+		}
+		// A text header has one variable: when it is named, fill in its name rather than asking for it.
+		const headerVariable = templateVariables(headerDefinition?.text ?? '')[0];
+		if (parameter.type === 'text' && headerVariable && !/^[0-9]+$/.test(headerVariable)) {
+			if (parameter.parameter_name !== undefined && parameter.parameter_name !== headerVariable) {
+				throw new MessageValidationError('header.parameterName', `the header variable of template "${name}" is {{${headerVariable}}}, not {{${parameter.parameter_name}}}`);
+			}
+			parameter.parameter_name = headerVariable;
+		} else if (parameter.type === 'text' && parameter.parameter_name !== undefined) {
+			throw new MessageValidationError('header.parameterName', `template "${name}" uses a numbered header variable ({{1}}): leave Header Variable Name empty`);
 		}
 	}
 	if (!headerGiven && headerNeedsValue) {
@@ -464,13 +474,17 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 			throw new MessageValidationError(`buttons[${position}].index`, `template "${name}" has ${buttonDefinitions.length} button${buttonDefinitions.length === 1 ? '' : 's'}; there is no button at position ${button.index}`);
 		}
 		const expectedSubType = BUTTON_SUBTYPE[definition.type];
-		if (expectedSubType && expectedSubType !== button.sub_type) {
+		// One-time-password buttons carry the code as a URL button parameter.
+		const accepted = definition.type === 'OTP' ? ['url', 'copy_code'] : expectedSubType ? [expectedSubType] : [];
+		if (accepted.length && !accepted.includes(button.sub_type)) {
 			throw new MessageValidationError(`buttons[${position}].subType`, `button ${button.index} of template "${name}" is a ${definition.type.toLowerCase().replace('_', ' ')} button, not ${button.sub_type.replace('_', ' ')}`);
 		}
 	});
 	buttonDefinitions.forEach((definition, index) => {
 		const needsValue =
-			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) || definition.type === 'COPY_CODE';
+			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) ||
+			definition.type === 'COPY_CODE' ||
+			definition.type === 'OTP';
 		if (needsValue && !buttonsGiven.some((button) => button.type === 'button' && Number(button.index) === index)) {
 			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
 		}

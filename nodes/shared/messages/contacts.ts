@@ -45,6 +45,14 @@ export interface ContactsParams extends EnvelopeParams {
 }
 
 export const MAX_CONTACTS = 257;
+/** Phones, emails, addresses or URLs per contact. */
+export const MAX_ENTRIES = 20;
+
+function entries<T>(field: string, value: unknown): T[] {
+	const list = listOf<T>(field, value);
+	if (list.length > MAX_ENTRIES) throw new MessageValidationError(field, `has ${list.length} entries; at most ${MAX_ENTRIES} per contact`);
+	return list;
+}
 
 function optionalType<T extends string>(field: string, value: unknown, allowed: readonly T[]): T | undefined {
 	const text = optionalText(field, value);
@@ -97,7 +105,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 	});
 	if (org) result.org = org;
 
-	const phones = listOf<Record<string, unknown>>(`${at}.phones`, contact.phones).map((phone, i): ContactPhone => {
+	const phones = entries<Record<string, unknown>>(`${at}.phones`, contact.phones).map((phone, i): ContactPhone => {
 		const field = `${at}.phones[${i}]`;
 		if (!isPlainObject(phone)) throw new MessageValidationError(field, 'must be a phone entry');
 		const entry = compact<ContactPhone>({
@@ -105,12 +113,12 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 			type: optionalType(`${field}.type`, phone.type, PHONE_TYPES),
 			wa_id: optionalText(`${field}.waId`, phone.waId, 64),
 		});
-		if (!entry?.phone && !entry?.wa_id) throw new MessageValidationError(`${field}.phone`, 'is required (or a WhatsApp ID)');
+		if (!entry?.phone) throw new MessageValidationError(`${field}.phone`, 'is required: the phone number shown on the card');
 		return entry;
 	});
 	if (phones.length) result.phones = phones;
 
-	const emails = listOf<Record<string, unknown>>(`${at}.emails`, contact.emails).map((email, i): ContactEmail => {
+	const emails = entries<Record<string, unknown>>(`${at}.emails`, contact.emails).map((email, i): ContactEmail => {
 		const field = `${at}.emails[${i}]`;
 		if (!isPlainObject(email)) throw new MessageValidationError(field, 'must be an email entry');
 		const address = optionalText(`${field}.email`, email.email, 320)?.trim();
@@ -122,7 +130,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 	});
 	if (emails.length) result.emails = emails;
 
-	const addresses = listOf<Record<string, unknown>>(`${at}.addresses`, contact.addresses).map((address, i): ContactAddress => {
+	const addresses = entries<Record<string, unknown>>(`${at}.addresses`, contact.addresses).map((address, i): ContactAddress => {
 		const field = `${at}.addresses[${i}]`;
 		if (!isPlainObject(address)) throw new MessageValidationError(field, 'must be an address entry');
 		const countryCode = optionalText(`${field}.countryCode`, address.countryCode)?.trim();
@@ -145,7 +153,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 	});
 	if (addresses.length) result.addresses = addresses;
 
-	const urls = listOf<Record<string, unknown>>(`${at}.urls`, contact.urls).map((url, i): ContactUrl => {
+	const urls = entries<Record<string, unknown>>(`${at}.urls`, contact.urls).map((url, i): ContactUrl => {
 		const field = `${at}.urls[${i}]`;
 		if (!isPlainObject(url)) throw new MessageValidationError(field, 'must be a URL entry');
 		const address = optionalText(`${field}.url`, url.url, 2000)?.trim();

@@ -1,5 +1,5 @@
 import { MessageValidationError } from './errors';
-import { isBusinessScopedUserId, normalizeRecipient } from './recipient';
+import { normalizeRecipient } from './recipient';
 import { optionalText, requiredId } from './rules';
 import type { MessageEnvelope } from './types';
 
@@ -17,10 +17,11 @@ export const MAX_CALLBACK_DATA = 512;
 
 export function buildEnvelope(params: EnvelopeParams): MessageEnvelope {
 	if (params === null || typeof params !== 'object') throw new MessageValidationError('to', 'is required');
-	const recipient = normalizeRecipient(params.to, 'to');
-	const envelope: MessageEnvelope = { messaging_product: 'whatsapp', recipient_type: 'individual' };
-	if (isBusinessScopedUserId(recipient)) envelope.recipient = recipient;
-	else envelope.to = recipient;
+	const envelope: MessageEnvelope = {
+		messaging_product: 'whatsapp',
+		recipient_type: 'individual',
+		to: normalizeRecipient(params.to, 'to'),
+	};
 	const replyTo = optionalText('replyToMessageId', params.replyToMessageId);
 	if (replyTo !== undefined) envelope.context = { message_id: requiredId('replyToMessageId', replyTo, 512) };
 	const callbackData = optionalText('bizOpaqueCallbackData', params.bizOpaqueCallbackData, MAX_CALLBACK_DATA);
@@ -28,7 +29,7 @@ export function buildEnvelope(params: EnvelopeParams): MessageEnvelope {
 	return envelope;
 }
 
-/** The normalised recipient of a built body (phone digits or BSUID). */
+/** The normalised recipient of a built body (phone digits). */
 export function recipientOf(body: MessageEnvelope): string {
-	return body.to ?? body.recipient ?? '';
+	return body.to;
 }

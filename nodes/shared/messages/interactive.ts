@@ -46,8 +46,10 @@ export function buildInteractiveHeader(
 	}
 }
 
-export function buildBody(value: unknown): InteractiveText {
-	return { text: requiredText('body', value, MAX_INTERACTIVE_BODY) };
+export const MAX_LIST_BODY = 4096;
+
+export function buildBody(value: unknown, maxChars = MAX_INTERACTIVE_BODY): InteractiveText {
+	return { text: requiredText('body', value, maxChars) };
 }
 
 export function buildFooter(value: unknown): InteractiveText | undefined {

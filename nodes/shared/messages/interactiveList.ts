@@ -1,6 +1,6 @@
 import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
-import { buildBody, buildFooter, MAX_HEADER_TEXT } from './interactive';
+import { buildBody, buildFooter, MAX_HEADER_TEXT, MAX_LIST_BODY } from './interactive';
 import { isPlainObject, listOf, optionalText, requiredId, requiredText, requireUnique } from './rules';
 import type { InteractiveList, InteractiveMessage, ListSection } from './types';
 
@@ -32,7 +32,7 @@ export interface InteractiveListParams extends EnvelopeParams {
 export function buildInteractiveList(params: InteractiveListParams): InteractiveMessage<InteractiveList> {
 	const envelope = buildEnvelope(params);
 	const headerText = optionalText('headerText', params.headerText, MAX_HEADER_TEXT);
-	const body = buildBody(params.body);
+	const body = buildBody(params.body, MAX_LIST_BODY);
 	const footer = buildFooter(params.footer);
 	const button = requiredText('buttonText', params.buttonText, MAX_LIST_BUTTON);
 	const given = listOf<Record<string, unknown>>('sections', params.sections);

@@ -1,6 +1,6 @@
 import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
-import { requiredId } from './rules';
+import { charCount, requiredId } from './rules';
 import type { ReactionMessage } from './types';
 
 export interface ReactionParams extends EnvelopeParams {
@@ -17,7 +17,12 @@ export function isSingleEmoji(text: string): boolean {
 	const graphemes = [...segmenter.segment(text)];
 	if (graphemes.length !== 1) return false;
 	const grapheme = graphemes[0].segment;
-	return /\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20e3/u.test(grapheme) && !/\p{White_Space}/u.test(grapheme);
+	// Meta refuses text look-alikes: no letters or digits (so no digit keycaps) and at most 10 code points.
+	return (
+		/\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20e3/u.test(grapheme) &&
+		!/[\p{White_Space}A-Za-z0-9]/u.test(grapheme) &&
+		charCount(grapheme) <= 10
+	);
 }
 
 export function buildReaction(params: ReactionParams): ReactionMessage {

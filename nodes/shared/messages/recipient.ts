@@ -3,13 +3,15 @@ import { MessageValidationError } from './errors';
 /** A business-scoped user ID: two-letter country code, a dot, then an opaque alphanumeric string. */
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
 
+/** True for a business-scoped user ID (`US.1349…`), which this version cannot send to (see normalizeRecipient). */
 export function isBusinessScopedUserId(value: string): boolean {
 	return BSUID.test(value);
 }
 
 /**
  * Turns what people paste ("+1 (650) 555-1234", "0044 20 7946 0958", "+44 (0)20 7946 0958") into the digits Meta
- * expects (E.164 without the plus). A business-scoped user ID (`US.1349…`) is returned unchanged.
+ * expects (E.164 without the plus); a WhatsApp ID (digits) passes unchanged. Business-scoped user IDs are refused
+ * with a clear message: the send endpoint documented in CLOUD_API.md takes phone numbers only.
  */
 export function normalizeRecipient(input: unknown, field = 'to'): string {
 	if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0) input = String(input);
@@ -20,7 +22,12 @@ export function normalizeRecipient(input: unknown, field = 'to'): string {
 	if (trimmed === '') {
 		throw new MessageValidationError(field, 'is empty: give the phone number in international format, e.g. +16505551234');
 	}
-	if (isBusinessScopedUserId(trimmed)) return trimmed;
+	if (isBusinessScopedUserId(trimmed)) {
+		throw new MessageValidationError(
+			field,
+			`"${trimmed.slice(0, 40)}" is a business-scoped user ID; this node sends to phone numbers (or WhatsApp IDs) only: use the user's phone number`,
+		);
+	}
 	const shown = JSON.stringify(trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed);
 	if (!/^\+?[0-9\s\-.()\u00a0]+$/.test(trimmed)) {
 		throw new MessageValidationError(

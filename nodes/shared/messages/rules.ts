@@ -83,7 +83,8 @@ export function requiredUrl(field: string, value: unknown, maxChars = 2000): str
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new MessageValidationError(field, `must start with https:// (or http://), got ${url.protocol}`);
 	}
-	if (!url.hostname || /\s/.test(text)) {
+	// The host must start with a letter or digit: "https://.example" or "https:///x" are not addresses.
+	if (!url.hostname || /\s/.test(text) || !/^https?:\/\/[^\s/$.?#]/i.test(text)) {
 		throw new MessageValidationError(field, `"${text.slice(0, 60)}" is not a valid web address`);
 	}
 	return text;

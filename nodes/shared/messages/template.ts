@@ -69,6 +69,15 @@ export interface TemplateParams extends EnvelopeParams {
 	buttons?: TemplateButtonParams[];
 }
 
+/** Meta refuses template values with new lines, tabs or more than 4 spaces in a row (error 132018). */
+function templateText(field: string, value: unknown, maxChars: number): string {
+	const text = requiredText(field, value, maxChars);
+	if (/[\n\r\t]| {5,}/.test(text)) {
+		throw new MessageValidationError(field, 'cannot contain line breaks, tabs or more than 4 spaces in a row (WhatsApp refuses them in template variables)');
+	}
+	return text;
+}
+
 function parameterName(field: string, value: unknown): string | undefined {
 	const name = optionalText(field, value)?.trim();
 	if (name === undefined) return undefined;
@@ -87,7 +96,7 @@ function buildHeader(header: TemplateHeaderParams | undefined): TemplateHeaderPa
 			return undefined;
 		case 'text': {
 			const name = parameterName('header.parameterName', header.parameterName);
-			const text = requiredText('header.text', header.text, MAX_TEMPLATE_HEADER_TEXT);
+			const text = templateText('header.text', header.text, MAX_TEMPLATE_HEADER_TEXT);
 			return name === undefined ? { type: 'text', text } : { type: 'text', text, parameter_name: name };
 		}
 		case 'image':
@@ -111,7 +120,7 @@ function buildBodyParameter(param: TemplateBodyParameterParams, index: number): 
 	const named = <T extends TemplateBodyParameter>(built: T): T => (name === undefined ? built : { ...built, parameter_name: name });
 	switch (type) {
 		case 'text':
-			return named({ type: 'text', text: requiredText(`${at}.text`, param.text, MAX_TEMPLATE_BODY_PARAMETER) });
+			return named({ type: 'text', text: templateText(`${at}.text`, param.text, MAX_TEMPLATE_BODY_PARAMETER) });
 		case 'currency': {
 			const code = requiredText(`${at}.code`, param.code).trim().toUpperCase();
 			if (!/^[A-Z]{3}$/.test(code)) {
@@ -146,7 +155,7 @@ function buildButton(button: TemplateButtonParams, position: number): TemplateCo
 			parameter = { type: 'payload', payload: requiredText(`${at}.payload`, button.payload, MAX_QUICK_REPLY_PAYLOAD) };
 			break;
 		case 'url':
-			parameter = { type: 'text', text: requiredText(`${at}.text`, button.text, 2000) };
+			parameter = { type: 'text', text: templateText(`${at}.text`, button.text, 2000) };
 			break;
 		case 'copy_code':
 			parameter = { type: 'coupon_code', coupon_code: requiredId(`${at}.couponCode`, button.couponCode, MAX_COUPON_CODE) };

@@ -3,13 +3,12 @@
  * of these; nothing else crosses the boundary to Meta.
  */
 
-/** Fields every message shares. Exactly one of `to` (phone number / WhatsApp ID) or `recipient` (BSUID) is set. */
+/** Fields every message shares. */
 export interface MessageEnvelope {
 	messaging_product: 'whatsapp';
 	recipient_type: 'individual';
-	to?: string;
-	/** A business-scoped user ID (e.g. `US.13491208655302741918`) for users who hide their number behind a username. */
-	recipient?: string;
+	/** The recipient's phone number or WhatsApp ID, digits only (E.164 without `+`). */
+	to: string;
 	context?: { message_id: string };
 	biz_opaque_callback_data?: string;
 }
