@@ -1,0 +1,133 @@
+import http from 'http';
+import { startSimulator, type Simulator } from './index';
+import { PHONE_STANDARD, send, text } from './helpers';
+
+async function control(sim: Simulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+	const response = await fetch(`${sim.url}/_sim/${path}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	return { status: response.status, body: await response.json() };
+}
+
+describe('control endpoints', () => {
+	let sim: Simulator;
+
+	beforeAll(async () => {
+		sim = await startSimulator({ latency: 'none' });
+	});
+	afterAll(async () => {
+		await sim.stop();
+	});
+	beforeEach(() => {
+		sim.configure({ mps: {} });
+		sim.reset();
+	});
+
+	test('GET /_sim/log lists accepted messages in order, and ?since skips the ones already read', async () => {
+		await send(sim, text('one', '+16505550001'));
+		await send(sim, text('two', '+16505550002'));
+		const all = await control(sim, 'GET', 'log');
+		expect(all.body.count).toBe(2);
+		expect(all.body.messages.map((m: { to: string }) => m.to)).toEqual(['+16505550001', '+16505550002']);
+		const since = await control(sim, 'GET', 'log?since=1');
+		expect(since.body.messages).toHaveLength(1);
+		expect(since.body.messages[0].body.text.body).toBe('two');
+	});
+
+	test('GET /_sim/counters reports accepted, rejected by code and peak per second', async () => {
+		await send(sim, text());
+		await send(sim, { to: 'not-a-number', type: 'text', text: { body: 'x' } });
+		const counters = (await control(sim, 'GET', 'counters')).body;
+		expect(counters).toMatchObject({ accepted: 1, calls: 2, rejectedByCode: { '131009': 1 } });
+		expect(counters.peakPerSecond[PHONE_STANDARD]).toBe(2);
+	});
+
+	test('GET /_sim/requests shows requests without the Authorization header', async () => {
+		await send(sim, text());
+		const { body } = await control(sim, 'GET', 'requests');
+		expect(body.requests).toHaveLength(1);
+		expect(body.requests[0].headers.authorization).toBeUndefined();
+		expect(JSON.stringify(body)).not.toContain(sim.fixture.accessToken);
+	});
+
+	test('POST /_sim/reset forgets messages and counters', async () => {
+		await send(sim, text());
+		expect((await control(sim, 'POST', 'reset')).body).toEqual({ success: true });
+		expect(sim.log()).toHaveLength(0);
+		expect(sim.counters().accepted).toBe(0);
+	});
+
+	test('POST /_sim/config changes limits at runtime', async () => {
+		const response = await control(sim, 'POST', 'config', { mps: { [PHONE_STANDARD]: 1 } });
+		expect(response.status).toBe(200);
+		expect(response.body.options.mps).toEqual({ [PHONE_STANDARD]: 1 });
+		expect((await send(sim, text('a', '+16505550001'))).status).toBe(200);
+		expect((await send(sim, text('b', '+16505550002'))).body.error.code).toBe(130429);
+	});
+
+	test('POST /_sim/config refuses unknown options and options fixed at start', async () => {
+		const unknown = await control(sim, 'POST', 'config', { mpz: 3 });
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.error.message).toBe('Unknown option mpz');
+		const fixed = await control(sim, 'POST', 'config', { port: 1 });
+		expect(fixed.body.error.message).toBe('Option port cannot be changed at runtime');
+	});
+
+	test('POST /_sim/faults scripts deterministic faults', async () => {
+		expect((await control(sim, 'POST', 'faults', [{ path: '/messages', action: { kind: 'error', code: 131016 } }])).status).toBe(200);
+		expect((await send(sim, text())).body.error.code).toBe(131016);
+		expect((await send(sim, text())).status).toBe(200);
+	});
+
+	test('POST /_sim/faults with a bad action answers 400 with the reason', async () => {
+		const response = await control(sim, 'POST', 'faults', { faults: [{ action: { kind: 'nope' } }] });
+		expect(response.status).toBe(400);
+		expect(response.body.error.message).toMatch(/fault action must be one of/);
+	});
+
+	test('GET /_sim/fixture gives the token, app, WABA, numbers and templates', async () => {
+		const { body } = await control(sim, 'GET', 'fixture');
+		expect(body).toMatchObject({ accessToken: 'EAAGsim0accessTOKEN0123456789', appId: '900000000000001', appSecret: 'simAppSecret0123456789abcdef', wabaId: '200000000000001' });
+		expect(body.phoneNumbers.map((p: { id: string; mps: number }) => [p.id, p.mps])).toEqual([
+			['300000000000001', 80],
+			['300000000000002', 1000],
+			['300000000000003', 20],
+		]);
+		expect(body.templates.length).toBeGreaterThan(25);
+	});
+
+	test('POST /_sim/inbound delivers a signed customer message to the callback', async () => {
+		const received: Array<{ body: string; signature: string | undefined }> = [];
+		const receiver = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				received.push({ body: Buffer.concat(chunks).toString(), signature: req.headers['x-hub-signature-256'] as string | undefined });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const address = receiver.address() as { port: number };
+		try {
+			sim.configure({ webhooks: { callbackUrl: `http://127.0.0.1:${address.port}/hook`, statuses: [] } });
+			const response = await control(sim, 'POST', 'inbound', { phoneNumberId: PHONE_STANDARD, from: '16505550123', name: 'Ana', type: 'text', body: 'hello there' });
+			expect(response.status).toBe(200);
+			await sim.webhooks.idle();
+			expect(received).toHaveLength(1);
+			expect(received[0].signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+			const payload = JSON.parse(received[0].body);
+			expect(payload.entry[0].changes[0].value.messages[0]).toMatchObject({ from: '16505550123', type: 'text', text: { body: 'hello there' } });
+		} finally {
+			sim.configure({ webhooks: { callbackUrl: undefined, statuses: ['sent', 'delivered', 'read'] } });
+			await new Promise<void>((resolve) => receiver.close(() => resolve()));
+		}
+	});
+
+	test('an unknown control endpoint answers 404 with the list of endpoints', async () => {
+		const response = await control(sim, 'GET', 'nothing');
+		expect(response.status).toBe(404);
+		expect(response.body.error.endpoints.length).toBeGreaterThan(5);
+	});
+});
