@@ -141,7 +141,7 @@ export function buckets(size: BucketSize, start: number, end: number): Array<[nu
 // Deterministic figures per half-hour slot
 // ---------------------------------------------------------------------------------------------------------------
 
-/** FNV-1a, 32 bit: the same key always gives the same figure. */
+/** FNV-1a, 32 bit: the same key always gives the same number. */
 export function hashOf(key: string): number {
 	let hash = 0x811c9dc5;
 	for (let i = 0; i < key.length; i++) {
@@ -149,6 +149,17 @@ export function hashOf(key: string): number {
 		hash = Math.imul(hash, 0x01000193) >>> 0;
 	}
 	return hash;
+}
+
+/** Murmur3's finaliser: a cheap, well-mixed integer hash (the generators run millions of times for a year). */
+function mix(value: number): number {
+	let h = value | 0;
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	h ^= h >>> 16;
+	return h >>> 0;
 }
 
 export const ANALYTICS_COUNTRIES = ['US', 'BR', 'IN', 'DE'] as const;
@@ -179,26 +190,39 @@ function slotsOf(from: number, to: number, nowSeconds: number): number[] {
 	return slots;
 }
 
-/** Synthetic messages sent / delivered in one half hour by one number to one country. */
-export function syntheticMessages(slot: number, phoneNumberId: string, country: string): { sent: number; delivered: number } {
-	const hash = hashOf(`messages:${slot}:${phoneNumberId}:${country}`);
-	const sent = hash % 4 === 0 ? 0 : (hash >>> 3) % 20;
-	const delivered = sent === 0 ? 0 : sent - ((hash >>> 9) % Math.min(3, sent + 1));
+const KIND_MESSAGES = 1;
+const KIND_CONVERSATIONS = 2;
+const KIND_PRICING = 3;
+
+function slotSeed(kind: number, slot: number): number {
+	return mix(Math.floor(slot / HALF_HOUR) ^ Math.imul(kind, 0x9e3779b1));
+}
+
+/** Seed of one combination of dimensions (indices into the lists above; the number by its id). */
+function comboSeed(phoneNumberId: string, country: number, category = 0, type = 0): number {
+	return mix(hashOf(phoneNumberId) ^ mix(1 + country * 64 + category * 8 + type));
+}
+
+function messagesFrom(value: number): { sent: number; delivered: number } {
+	const sent = value % 4 === 0 ? 0 : (value >>> 3) % 20;
+	const delivered = sent === 0 ? 0 : sent - ((value >>> 9) % Math.min(3, sent + 1));
 	return { sent, delivered };
 }
 
-/** Synthetic conversations opened in one half hour for one combination of dimensions. */
-export function syntheticConversations(slot: number, phoneNumberId: string, country: string, category: string, type: string): number {
-	const hash = hashOf(`conversations:${slot}:${phoneNumberId}:${country}:${category}:${type}`);
-	if (hash % 3 !== 0) return 0;
-	return type === 'REGULAR' ? 1 + ((hash >>> 4) % 6) : (hash >>> 4) % 2;
+function conversationsFrom(value: number, regular: boolean): number {
+	if (value % 3 !== 0) return 0;
+	return regular ? 1 + ((value >>> 4) % 6) : (value >>> 4) % 2;
 }
 
-/** Synthetic billed messages in one half hour for one combination of dimensions. */
-export function syntheticPricingVolume(slot: number, phoneNumberId: string, country: string, category: string, type: string): number {
-	const hash = hashOf(`pricing:${slot}:${phoneNumberId}:${country}:${category}:${type}`);
-	if (hash % 3 !== 0) return 0;
-	return type === 'REGULAR' ? 1 + ((hash >>> 4) % 9) : (hash >>> 4) % 3;
+function volumeFrom(value: number, regular: boolean): number {
+	if (value % 3 !== 0) return 0;
+	return regular ? 1 + ((value >>> 4) % 9) : (value >>> 4) % 3;
+}
+
+/** Synthetic messages sent / delivered in one half hour by one number to one country. */
+export function syntheticMessages(slot: number, phoneNumberId: string, country: string): { sent: number; delivered: number } {
+	const countryIndex = (ANALYTICS_COUNTRIES as readonly string[]).indexOf(country);
+	return messagesFrom(mix(slotSeed(KIND_MESSAGES, slot) ^ comboSeed(phoneNumberId, countryIndex)));
 }
 
 /** Country of a WhatsApp ID by calling code (the simulator's four countries; others count as US). */
@@ -269,16 +293,19 @@ function messageAnalytics(field: ExpandedField, sim: SimContext): Record<string,
 		const slot = Math.floor(at / HALF_HOUR) * HALF_HOUR;
 		accepted.set(slot, (accepted.get(slot) ?? 0) + 1);
 	}
+	const seeds: number[] = [];
+	for (const number of numbers) {
+		for (const country of countries) seeds.push(comboSeed(number.id, (ANALYTICS_COUNTRIES as readonly string[]).indexOf(country)));
+	}
 	const dataPoints = ranges.map(([from, to]) => {
 		let sent = 0;
 		let delivered = 0;
 		for (const slot of slotsOf(from, to, nowSeconds)) {
-			for (const number of numbers) {
-				for (const country of countries) {
-					const figures = syntheticMessages(slot, number.id, country);
-					sent += figures.sent;
-					delivered += figures.delivered;
-				}
+			const seed = slotSeed(KIND_MESSAGES, slot);
+			for (const combo of seeds) {
+				const figures = messagesFrom(mix(seed ^ combo));
+				sent += figures.sent;
+				delivered += figures.delivered;
 			}
 			const real = accepted.get(slot) ?? 0;
 			sent += real;
@@ -326,47 +353,58 @@ function dimensionedAnalytics(endpoint: Dimensioned, field: ExpandedField, sim: 
 	const categoryDimension = conversation ? 'CONVERSATION_CATEGORY' : 'PRICING_CATEGORY';
 	const typeDimension = conversation ? 'CONVERSATION_TYPE' : 'PRICING_TYPE';
 	const ranges = buckets(granularity.size, start, end);
-	checkSize(ranges.length * (dimensions.length === 0 ? 1 : 48));
+	// Every combination of dimensions, with its seed, rate and the group (data point) it adds to.
+	const groupIndex = new Map<string, number>();
+	const groupPoints: Array<Record<string, unknown>> = [];
+	const combos: Array<{ seed: number; regular: boolean; rate: number; group: number }> = [];
+	for (const number of numbers) {
+		for (const country of countries) {
+			const countryIndex = (ANALYTICS_COUNTRIES as readonly string[]).indexOf(country);
+			categories.forEach((category, categoryIndex) => {
+				types.forEach((type, typeIndex) => {
+					const point: Record<string, unknown> = {};
+					if (dimensions.includes('PHONE')) point.phone_number = number.display;
+					if (dimensions.includes('COUNTRY')) point.country = country;
+					if (dimensions.includes(typeDimension)) point[conversation ? 'conversation_type' : 'pricing_type'] = type;
+					if (dimensions.includes(categoryDimension)) point[conversation ? 'conversation_category' : 'pricing_category'] = category;
+					if (dimensions.includes('CONVERSATION_DIRECTION')) point.conversation_direction = 'BUSINESS_INITIATED';
+					if (dimensions.includes('TIER')) point.tier = tierOf(category);
+					const key = JSON.stringify(point);
+					let group = groupIndex.get(key);
+					if (group === undefined) {
+						group = groupPoints.length;
+						groupIndex.set(key, group);
+						groupPoints.push(point);
+					}
+					const regular = type === 'REGULAR';
+					combos.push({ seed: comboSeed(number.id, countryIndex, categoryIndex, typeIndex), regular, rate: regular ? (RATES[category]?.[country] ?? 0) : 0, group });
+				});
+			});
+		}
+	}
+	checkSize(ranges.length * groupPoints.length);
+	const kind = conversation ? KIND_CONVERSATIONS : KIND_PRICING;
 	const dataPoints: Array<Record<string, unknown>> = [];
 	for (const [from, to] of ranges) {
-		// Group the slot figures by the requested dimensions, in a stable order.
-		const groups = new Map<string, { point: Record<string, unknown>; count: number; cost: number }>();
+		const counts = new Array<number>(groupPoints.length).fill(0);
+		const costs = new Array<number>(groupPoints.length).fill(0);
 		for (const slot of slotsOf(from, to, nowSeconds)) {
-			for (const number of numbers) {
-				for (const country of countries) {
-					for (const category of categories) {
-						for (const type of types) {
-							const count = conversation
-								? syntheticConversations(slot, number.id, country, category, type)
-								: syntheticPricingVolume(slot, number.id, country, category, type);
-							if (count === 0) continue;
-							const point: Record<string, unknown> = { start: from, end: to };
-							if (dimensions.includes('PHONE')) point.phone_number = number.display;
-							if (dimensions.includes('COUNTRY')) point.country = country;
-							if (dimensions.includes(typeDimension)) point[conversation ? 'conversation_type' : 'pricing_type'] = type;
-							if (dimensions.includes(categoryDimension)) point[conversation ? 'conversation_category' : 'pricing_category'] = category;
-							if (dimensions.includes('CONVERSATION_DIRECTION')) point.conversation_direction = 'BUSINESS_INITIATED';
-							if (dimensions.includes('TIER')) point.tier = tierOf(category);
-							const key = JSON.stringify(point);
-							const free = type !== 'REGULAR';
-							const cost = free ? 0 : count * (RATES[category]?.[country] ?? 0);
-							const group = groups.get(key);
-							if (group) {
-								group.count += count;
-								group.cost += cost;
-							} else {
-								groups.set(key, { point, count, cost });
-							}
-						}
-					}
-				}
+			const seed = slotSeed(kind, slot);
+			for (const combo of combos) {
+				const value = mix(seed ^ combo.seed);
+				const count = conversation ? conversationsFrom(value, combo.regular) : volumeFrom(value, combo.regular);
+				if (count === 0) continue;
+				counts[combo.group] += count;
+				costs[combo.group] += count * combo.rate;
 			}
 		}
-		for (const { point, count, cost } of groups.values()) {
-			if (metrics.includes(conversation ? 'CONVERSATION' : 'VOLUME')) point[conversation ? 'conversation' : 'volume'] = count;
-			if (metrics.includes('COST')) point.cost = money(cost);
+		groupPoints.forEach((template, group) => {
+			if (counts[group] === 0) return;
+			const point: Record<string, unknown> = { start: from, end: to, ...template };
+			if (metrics.includes(conversation ? 'CONVERSATION' : 'VOLUME')) point[conversation ? 'conversation' : 'volume'] = counts[group];
+			if (metrics.includes('COST')) point.cost = money(costs[group]);
 			dataPoints.push(point);
-		}
+		});
 	}
 	checkSize(dataPoints.length);
 	return { data: [{ data_points: dataPoints }] };
@@ -415,7 +453,7 @@ const TEMPLATE_METRICS = ['SENT', 'DELIVERED', 'READ', 'CLICKED', 'COST'] as con
 
 /** Synthetic template figures for one template on one day (Unix seconds at 00:00 UTC). */
 export function syntheticTemplateDay(day: number, templateId: string): { sent: number; delivered: number; read: number; clicks: number } {
-	const hash = hashOf(`template:${day}:${templateId}`);
+	const hash = mix(hashOf(templateId) ^ Math.floor(day / DAY));
 	const sent = hash % 5 === 0 ? 0 : (hash >>> 3) % 120;
 	const delivered = sent - Math.min(sent, (hash >>> 10) % 4);
 	const read = delivered - Math.min(delivered, (hash >>> 13) % 10);
