@@ -1,0 +1,100 @@
+import type { Simulator } from './index';
+import { call, PHONE_BUSINESS_APP, PHONE_HIGH, PHONE_STANDARD } from './helpers';
+import { Receiver, startSurfaceSimulator } from './surfaces.helpers';
+
+describe('simulator phone numbers', () => {
+	let sim: Simulator;
+	let waba: string;
+	let receiver: Receiver;
+
+	beforeAll(async () => {
+		({ sim } = await startSurfaceSimulator());
+		waba = sim.fixture.wabaId;
+		receiver = await new Receiver().start();
+	});
+	afterAll(async () => {
+		await sim.stop();
+		await receiver.stop();
+	});
+	beforeEach(() => sim.reset());
+
+	test('the WABA lists its numbers with id, display number, verified name and quality rating', async () => {
+		const response = await call(sim, 'GET', `/v26.0/${waba}/phone_numbers`);
+		expect(response.status).toBe(200);
+		expect(response.body.data.map((n: { id: string }) => n.id)).toEqual([PHONE_STANDARD, PHONE_HIGH, PHONE_BUSINESS_APP]);
+		expect(response.body.data[0]).toMatchObject({
+			id: PHONE_STANDARD,
+			display_phone_number: '+1 555-010-0001',
+			verified_name: 'Sim Standard',
+			quality_rating: 'GREEN',
+			throughput: { level: 'STANDARD' },
+		});
+	});
+
+	test('the number list pages with cursors', async () => {
+		const first = await call(sim, 'GET', `/v26.0/${waba}/phone_numbers?limit=2`);
+		expect(first.body.data).toHaveLength(2);
+		const second = await fetch(first.body.paging.next, { headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+		const page = (await second.json()) as { data: Array<{ id: string }>; paging: { next?: string } };
+		expect(page.data.map((n) => n.id)).toEqual([PHONE_BUSINESS_APP]);
+		expect(page.paging.next).toBeUndefined();
+	});
+
+	test('a number answers only the requested fields, with its id', async () => {
+		const response = await call(sim, 'GET', `/v26.0/${PHONE_HIGH}?fields=throughput,quality_rating,status,name_status,code_verification_status,platform_type`);
+		expect(response.body).toEqual({
+			throughput: { level: 'HIGH' },
+			quality_rating: 'GREEN',
+			status: 'CONNECTED',
+			name_status: 'APPROVED',
+			code_verification_status: 'VERIFIED',
+			platform_type: 'CLOUD_API',
+			id: PHONE_HIGH,
+		});
+	});
+
+	test('from v24.0 the messaging limit is whatsapp_business_manager_messaging_limit and the old field is refused', async () => {
+		const v24 = await call(sim, 'GET', `/v24.0/${PHONE_STANDARD}?fields=whatsapp_business_manager_messaging_limit`);
+		expect(v24.body).toEqual({ whatsapp_business_manager_messaging_limit: 'TIER_10K', id: PHONE_STANDARD });
+		const old = await call(sim, 'GET', `/v24.0/${PHONE_STANDARD}?fields=messaging_limit_tier`);
+		expect(old.status).toBe(400);
+		expect(old.body.error.code).toBe(100);
+		expect(old.body.error.message).toContain('messaging_limit_tier');
+	});
+
+	test('before v24.0 the messaging limit is messaging_limit_tier and the new field is refused', async () => {
+		const v23 = await call(sim, 'GET', `/v23.0/${PHONE_STANDARD}?fields=messaging_limit_tier`);
+		expect(v23.body).toEqual({ messaging_limit_tier: 'TIER_10K', id: PHONE_STANDARD });
+		const expired = await call(sim, 'GET', `/v19.0/${PHONE_STANDARD}?fields=messaging_limit_tier`);
+		expect(expired.body.messaging_limit_tier).toBe('TIER_10K');
+		expect((await call(sim, 'GET', `/v23.0/${PHONE_STANDARD}?fields=whatsapp_business_manager_messaging_limit`)).body.error.code).toBe(100);
+	});
+
+	test('an unknown id is refused like Graph', async () => {
+		const response = await call(sim, 'GET', '/v26.0/388888888888888?fields=quality_rating');
+		expect(response.status).toBe(400);
+		expect(response.body.error).toMatchObject({ code: 100, error_subcode: 33 });
+	});
+
+	test('the WABA answers its id and name', async () => {
+		const response = await call(sim, 'GET', `/v26.0/${waba}?fields=id,name`);
+		expect(response.body).toEqual({ id: waba, name: 'Simulator WABA' });
+	});
+
+	test('a per-number webhook override is verified, stored and shown in webhook_configuration', async () => {
+		const url = `${receiver.url}?number=1`;
+		const set = await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: url, verify_token: receiver.verifyToken } });
+		expect(set.status).toBe(200);
+		expect(set.body).toEqual({ success: true });
+		expect(receiver.verifications.at(-1)?.get('hub.verify_token')).toBe(receiver.verifyToken);
+		const shown = await call(sim, 'GET', `/v26.0/${PHONE_HIGH}?fields=webhook_configuration`);
+		expect(shown.body.webhook_configuration).toEqual({ phone_number: url });
+	});
+
+	test('a per-number override whose endpoint does not answer the challenge is refused with 2200', async () => {
+		const response = await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: receiver.url, verify_token: 'not-the-token' } });
+		expect(response.status).toBe(400);
+		expect(response.body.error.code).toBe(2200);
+		expect(response.body.error.message).toContain('403');
+	});
+});
