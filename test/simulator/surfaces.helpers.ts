@@ -1,26 +1,22 @@
-/** Test helpers of the surface modules: a simulator with the webhook dispatcher and every surface route wired. */
+/** Test helpers of the surface modules: a simulator and a local webhook receiver. */
 import http from 'http';
 import type { AddressInfo } from 'net';
-import { defaultOptions, mergeOptions } from './fixture';
-import { Simulator } from './index';
-import { phoneNumberRoutes } from './phoneNumbers';
-import { SimState } from './state';
+import { startSimulator, type Simulator } from './index';
 import type { SimContext, SimulatorOptions } from './types';
-import { WebhookDispatcher } from './webhooks';
+import type { WebhookDispatcher } from './webhooks';
 
 export interface SurfaceSimulator {
 	sim: Simulator;
+	/** The simulator's shared state, for the modules' plain functions (effectiveCallback, mediaExists…). */
 	state: SimContext;
 	webhooks: WebhookDispatcher;
 }
 
-/** Starts a simulator on a random port; the dispatcher and the phone-number routes are wired even before the core does it. */
+/** Starts a simulator on a random port with zero latency. */
 export async function startSurfaceSimulator(options: Partial<SimulatorOptions> = {}): Promise<SurfaceSimulator> {
-	const state = new SimState(mergeOptions(defaultOptions(), { latency: 'none', ...options }));
-	if (!(state.webhooks instanceof WebhookDispatcher)) state.webhooks = new WebhookDispatcher(state);
-	const sim = new Simulator(state, phoneNumberRoutes);
-	await sim.listen();
-	return { sim, state, webhooks: state.webhooks as WebhookDispatcher };
+	const sim = await startSimulator({ latency: 'none', ...options });
+	const state = (sim as unknown as { state: SimContext }).state;
+	return { sim, state, webhooks: sim.webhooks };
 }
 
 export interface ReceivedPost {
