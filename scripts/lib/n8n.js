@@ -36,8 +36,11 @@ function n8nEnv({ userFolder, port, extensionsDir, extra = {} }) {
 	const env = { ...process.env };
 	// Values of an enclosing npm/jest run would leak into n8n's config parsing otherwise.
 	for (const key of Object.keys(env)) {
-		if (/^(npm_|N8N_|EXECUTIONS_|QUEUE_|DB_|WEBHOOK_URL$)/.test(key)) delete env[key];
+		if (/^(npm_|N8N_|EXECUTIONS_|QUEUE_|DB_|WEBHOOK_URL$|JEST_|TS_NODE_)/.test(key)) delete env[key];
 	}
+	// n8n refuses to load nodes when NODE_ENV=test (set by jest): it is not the process under test.
+	delete env.NODE_ENV;
+	delete env.NODE_OPTIONS;
 	Object.assign(env, {
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
@@ -170,7 +173,8 @@ async function waitForHealthy(url, child, timeoutMs) {
  */
 async function startN8n({ nodeBin, n8nBin, userFolder, port, extensionsDir, extraEnv = {}, command = 'start', args = [], logFile, echo, timeoutMs = 180000, name }) {
 	fs.mkdirSync(userFolder, { recursive: true });
-	const env = n8nEnv({ userFolder, port, extensionsDir, extra: extraEnv });
+	// Every n8n process runs its own task broker for the Code node's runner: each needs its own port.
+	const env = n8nEnv({ userFolder, port, extensionsDir, extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv } });
 	const child = spawnLogged(nodeBin, [n8nBin, command, ...args], { env, cwd: userFolder, logFile, echo, name: name || command });
 	const url = `http://127.0.0.1:${port}`;
 	const handle = { url, port, child, env, stop: () => stopProcess(child) };
@@ -199,8 +203,8 @@ async function waitForOutput(child, pattern, timeoutMs) {
 }
 
 /** Runs one n8n CLI command (import:workflow, execute, …) to completion; resolves { code, stdout, stderr }. */
-function runN8nCli({ nodeBin, n8nBin, userFolder, port = 5678, extensionsDir, extraEnv = {}, args, timeoutMs = 300000 }) {
-	const env = n8nEnv({ userFolder, port, extensionsDir, extra: extraEnv });
+async function runN8nCli({ nodeBin, n8nBin, userFolder, port = 5678, extensionsDir, extraEnv = {}, args, timeoutMs = 300000 }) {
+	const env = n8nEnv({ userFolder, port, extensionsDir, extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv } });
 	return new Promise((resolve, reject) => {
 		const child = spawn(nodeBin, [n8nBin, ...args], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		let stdout = '';
