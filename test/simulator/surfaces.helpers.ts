@@ -55,11 +55,19 @@ export class Receiver {
 			const post = { headers: req.headers, raw: Buffer.concat(chunks), at: Date.now() };
 			this.posts.push(post);
 			const status = this.answer(post, this.posts.length - 1);
-			res.writeHead(status).end();
+			// A negative status holds the answer until release() (a receiver that hangs).
+			if (status < 0) this.held.push(res);
+			else res.writeHead(status).end();
 			this.waiters = this.waiters.filter((waiter) => !waiter());
 		});
 	});
 	private waiters: Array<() => boolean> = [];
+	private held: http.ServerResponse[] = [];
+
+	/** Answers every held POST with `status`. */
+	release(status = 200): void {
+		for (const res of this.held.splice(0)) res.writeHead(status).end();
+	}
 
 	async start(path = '/webhook'): Promise<this> {
 		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,321 @@
+import { createHash, createHmac } from 'crypto';
+import type { Simulator } from './index';
+import { call, PHONE_HIGH, PHONE_STANDARD, send, text } from './helpers';
+import { INBOUND_TYPES, type InboundType } from './inbound';
+import { Receiver, startSurfaceSimulator, type ReceivedPost } from './surfaces.helpers';
+import type { AcceptedMessage } from './types';
+import { DEFAULT_WEBHOOK_OPTIONS, type WebhookDispatcher } from './webhooks';
+
+function verifies(post: ReceivedPost, secret: string, raw: Buffer = post.raw): boolean {
+	const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+	return post.headers['x-hub-signature-256'] === expected;
+}
+
+function statusesOf(receiver: Receiver): Array<{ id: string; status: string; [key: string]: unknown }> {
+	return receiver.posts.flatMap((_post, index) =>
+		receiver.json(index).entry.flatMap((entry: any) => entry.changes.flatMap((change: any) => change.value.statuses ?? [])),
+	);
+}
+
+function accepted(overrides: Partial<AcceptedMessage> = {}): AcceptedMessage {
+	const n = Math.floor(Math.random() * 1e9);
+	return { wamid: `wamid.test${n}`, phoneNumberId: PHONE_STANDARD, to: '+16505551234', waId: '16505551234', type: 'text', body: {}, acceptedAt: Date.now(), ...overrides };
+}
+
+describe('simulator webhooks', () => {
+	let sim: Simulator;
+	let webhooks: WebhookDispatcher;
+	let receiver: Receiver;
+	let secret: string;
+
+	beforeAll(async () => {
+		({ sim, webhooks } = await startSurfaceSimulator());
+		secret = sim.fixture.appSecret;
+	});
+	afterAll(async () => {
+		await sim.stop();
+	});
+	beforeEach(async () => {
+		sim.reset();
+		receiver = await new Receiver().start();
+		sim.configure({ webhooks: { ...DEFAULT_WEBHOOK_OPTIONS, callbackUrl: receiver.url, retryDelaysMs: [10, 20, 40] } });
+	});
+	afterEach(async () => {
+		await webhooks.idle();
+		await receiver.stop();
+	});
+
+	test('an accepted message gets sent, delivered and read statuses in that order', async () => {
+		const response = await send(sim, text('status please'));
+		const wamid = response.body.messages[0].id;
+		await receiver.waitForPosts(3);
+		const statuses = statusesOf(receiver);
+		expect(statuses.map((s) => [s.id, s.status])).toEqual([
+			[wamid, 'sent'],
+			[wamid, 'delivered'],
+			[wamid, 'read'],
+		]);
+		expect(statuses[0]).toMatchObject({ recipient_id: '16505551234', timestamp: expect.stringMatching(/^\d+$/) });
+	});
+
+	test('every status of many messages arrives after the previous status of the same message', async () => {
+		const wamids: string[] = [];
+		for (let i = 0; i < 30; i++) wamids.push((await send(sim, text(`n${i}`, `+1650555${String(1000 + i)}`))).body.messages[0].id);
+		await receiver.waitForPosts(90);
+		await webhooks.idle();
+		const order = statusesOf(receiver);
+		for (const wamid of wamids) {
+			expect(order.filter((s) => s.id === wamid).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+		}
+	});
+
+	test('every body is signed with the app secret over its raw bytes', async () => {
+		await send(sim, text('signed'));
+		await receiver.waitForPosts(3);
+		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
+		expect(verifies(receiver.posts[0], 'another secret')).toBe(false);
+	});
+
+	test('a body with "/" and non-ASCII is escaped like Meta, and the signature fails over re-serialised JSON', async () => {
+		await webhooks.injectInbound({ phoneNumberId: PHONE_STANDARD, from: '5511987654321', name: 'João', type: 'text', body: 'Olá / ação ✓' });
+		const [post] = await receiver.waitForPosts(1);
+		const raw = post.raw.toString('utf8');
+		expect(raw).toContain('Ol\\u00e1 \\/ a\\u00e7\\u00e3o \\u2713');
+		expect(raw).toContain('"name":"Jo\\u00e3o"');
+		expect(/[^\x00-\x7f]/.test(raw)).toBe(false);
+		expect(verifies(post, secret)).toBe(true);
+		const reserialised = Buffer.from(JSON.stringify(JSON.parse(raw)));
+		expect(verifies(post, secret, reserialised)).toBe(false);
+	});
+
+	test('biz_opaque_callback_data is echoed in the statuses', async () => {
+		await send(sim, { ...text('tracked'), biz_opaque_callback_data: 'order=42/ref' });
+		await receiver.waitForPosts(3);
+		for (const status of statusesOf(receiver)) expect(status.biz_opaque_callback_data).toBe('order=42/ref');
+	});
+
+	test('statuses carry pricing, and conversation only before v24.0', async () => {
+		webhooks.onAccepted(accepted());
+		await receiver.waitForPosts(3);
+		const [sent, delivered, read] = statusesOf(receiver);
+		expect(sent.pricing).toEqual({ billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' });
+		expect(sent.conversation).toBeUndefined();
+		expect(delivered.pricing).toBeDefined();
+		expect(read.pricing).toBeUndefined();
+
+		await webhooks.idle();
+		receiver.posts.length = 0;
+		sim.configure({ webhooks: { version: 'v23.0' } });
+		webhooks.onAccepted(accepted());
+		await receiver.waitForPosts(3);
+		const [oldSent] = statusesOf(receiver);
+		expect(oldSent.conversation).toEqual({ id: expect.any(String), origin: { type: 'service' }, expiration_timestamp: expect.stringMatching(/^\d+$/) });
+	});
+
+	test('a template message is billed in its template category', async () => {
+		webhooks.onAccepted(accepted({ type: 'template', body: { template: { name: 'welcome_named', language: { code: 'en_US' } } } }));
+		await receiver.waitForPosts(1);
+		expect(statusesOf(receiver)[0].pricing).toEqual({ billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' });
+	});
+
+	test('an undeliverable recipient gets one failed status with 131026', async () => {
+		sim.configure({ undeliverableRecipients: ['16505550000'], undeliverableVia: 'webhook' });
+		try {
+			const response = await send(sim, text('nobody', '+16505550000'));
+			expect(response.status).toBe(200);
+			await receiver.waitForPosts(1);
+			await webhooks.idle();
+			const statuses = statusesOf(receiver);
+			expect(statuses).toHaveLength(1);
+			expect(statuses[0]).toMatchObject({ status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] });
+		} finally {
+			sim.configure({ undeliverableRecipients: [], undeliverableVia: 'response' });
+		}
+	});
+
+	test('statuses waiting together are batched up to the configured number of changes per body', async () => {
+		sim.configure({ webhooks: { maxChangesPerBody: 8, statuses: ['sent'] } });
+		for (let i = 0; i < 20; i++) webhooks.onAccepted(accepted());
+		await webhooks.idle();
+		expect(receiver.posts.map((_post, index) => receiver.json(index).entry[0].changes.length)).toEqual([8, 8, 4]);
+		expect(statusesOf(receiver)).toHaveLength(20);
+	});
+
+	test('only the configured statuses are sent', async () => {
+		sim.configure({ webhooks: { statuses: ['sent', 'read'] } });
+		webhooks.onAccepted(accepted());
+		await receiver.waitForPosts(2);
+		await webhooks.idle();
+		expect(statusesOf(receiver).map((s) => s.status)).toEqual(['sent', 'read']);
+	});
+
+	test('a non-200 answer is redelivered with the same bytes until it succeeds', async () => {
+		receiver.answer = (_post, index) => (index < 2 ? 500 : 200);
+		sim.configure({ webhooks: { statuses: ['sent'] } });
+		webhooks.onAccepted(accepted());
+		await receiver.waitForPosts(3);
+		await webhooks.idle();
+		expect(receiver.posts).toHaveLength(3);
+		expect(receiver.posts[1].raw.equals(receiver.posts[0].raw)).toBe(true);
+		expect(receiver.posts[2].raw.equals(receiver.posts[0].raw)).toBe(true);
+		const [record] = webhooks.deliveries();
+		expect(record).toMatchObject({ url: receiver.url, status: 200, statuses: [500, 500, 200], attempts: 3, kind: 'statuses' });
+	});
+
+	test('redelivery stops after the configured number of retries', async () => {
+		receiver.answer = () => 503;
+		sim.configure({ webhooks: { statuses: ['sent'] } });
+		webhooks.onAccepted(accepted());
+		await webhooks.idle();
+		expect(receiver.posts).toHaveLength(4);
+		expect(webhooks.deliveries()[0]).toMatchObject({ status: 503, attempts: 4 });
+	});
+
+	test('redeliver(n) sends the last n bodies again byte for byte', async () => {
+		sim.configure({ webhooks: { statuses: ['sent'] } });
+		webhooks.onAccepted(accepted());
+		webhooks.onAccepted(accepted());
+		await webhooks.idle();
+		const again = await webhooks.redeliver(2);
+		expect(again.map((record) => record.status)).toEqual([200, 200]);
+		expect(receiver.posts).toHaveLength(4);
+		const bodies = receiver.posts.map((post) => post.raw.toString());
+		expect(bodies.slice(2).sort()).toEqual(bodies.slice(0, 2).sort());
+		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
+	});
+
+	test('deliverRaw sends a body with a valid, a wrong or no signature', async () => {
+		const body = '{"object":"whatsapp_business_account","entry":[]}';
+		await webhooks.deliverRaw(body, { signature: 'valid' });
+		await webhooks.deliverRaw(body, { signature: 'wrong' });
+		await webhooks.deliverRaw(body, { signature: 'none' });
+		expect(receiver.posts.map((post) => post.raw.toString())).toEqual([body, body, body]);
+		expect(verifies(receiver.posts[0], secret)).toBe(true);
+		expect(receiver.posts[1].headers['x-hub-signature-256']).toMatch(/^sha256=[0-9a-f]{64}$/);
+		expect(verifies(receiver.posts[1], secret)).toBe(false);
+		expect(receiver.posts[2].headers['x-hub-signature-256']).toBeUndefined();
+	});
+
+	test('deliveries() records url, status code, body and attempts', async () => {
+		const record = await webhooks.deliverRaw({ object: 'whatsapp_business_account', entry: [] });
+		expect(webhooks.deliveries()).toEqual([record]);
+		expect(record).toMatchObject({ url: receiver.url, status: 200, attempts: 1, kind: 'raw', body: '{"object":"whatsapp_business_account","entry":[]}' });
+	});
+
+	test('a receiver that hangs never slows the send path', async () => {
+		receiver.answer = () => -1;
+		const concurrency = DEFAULT_WEBHOOK_OPTIONS.concurrency;
+		const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => send(sim, text(`fast ${i}`, `+1650556${String(1000 + i)}`))));
+		expect(responses.every((response) => response.status === 200)).toBe(true);
+		await receiver.waitForPosts(concurrency);
+		expect(receiver.posts).toHaveLength(concurrency);
+		receiver.release(200);
+		receiver.answer = () => 200;
+		await webhooks.idle();
+		expect(statusesOf(receiver)).toHaveLength(120);
+	});
+
+	test('statuses go to the subscribed callback: the number override before the app subscription', async () => {
+		const app = await new Receiver().start('/app');
+		try {
+			sim.configure({ webhooks: { callbackUrl: undefined } });
+			const subscribed = await call(
+				sim,
+				'POST',
+				`/v26.0/${sim.fixture.appId}/subscriptions`,
+				{ object: 'whatsapp_business_account', callback_url: app.url, verify_token: app.verifyToken, fields: ['messages'] },
+				`${sim.fixture.appId}|${secret}`,
+			);
+			expect(subscribed.body).toEqual({ success: true });
+			await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: receiver.url, verify_token: receiver.verifyToken } });
+			await send(sim, text('to the app'), PHONE_STANDARD);
+			await send(sim, text('to the number override'), PHONE_HIGH);
+			await webhooks.idle();
+			expect(statusesOf(app)).toHaveLength(3);
+			expect(statusesOf(receiver)).toHaveLength(3);
+			expect(receiver.json(0).entry[0].changes[0].value.metadata.phone_number_id).toBe(PHONE_HIGH);
+		} finally {
+			await app.stop();
+		}
+	});
+
+	test('nothing is delivered when nothing is subscribed', async () => {
+		sim.configure({ webhooks: { callbackUrl: undefined } });
+		await send(sim, text('into the void'));
+		await webhooks.idle();
+		expect(receiver.posts).toHaveLength(0);
+		await expect(webhooks.injectInbound({ from: '16505551234', type: 'text' })).rejects.toThrow(/subscribe/);
+	});
+
+	describe('inbound messages', () => {
+		const fieldOf: Record<InboundType, string | null> = {
+			text: 'text',
+			image: 'image',
+			video: 'video',
+			document: 'document',
+			audio: 'audio',
+			sticker: 'sticker',
+			location: 'location',
+			contacts: 'contacts',
+			interactive: 'interactive',
+			button: 'button',
+			reaction: 'reaction',
+			order: 'order',
+			system: 'system',
+			request_welcome: null,
+			unsupported: 'errors',
+		};
+
+		test.each(INBOUND_TYPES.map((type) => [type]))('an injected %s message has Meta\'s envelope and shape', async (type) => {
+			const { message } = await webhooks.injectInbound({ phoneNumberId: PHONE_HIGH, from: '16505551234', name: 'Ana', type });
+			const [post] = await receiver.waitForPosts(1);
+			expect(verifies(post, secret)).toBe(true);
+			const body = receiver.json(0);
+			expect(body.object).toBe('whatsapp_business_account');
+			expect(body.entry[0].id).toBe(sim.fixture.wabaId);
+			expect(body.entry[0].changes[0].field).toBe('messages');
+			const value = body.entry[0].changes[0].value;
+			expect(value.messaging_product).toBe('whatsapp');
+			expect(value.metadata).toEqual({ display_phone_number: '15550100002', phone_number_id: PHONE_HIGH });
+			expect(value.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: '16505551234' }]);
+			const received = value.messages[0];
+			expect(received).toEqual(JSON.parse(JSON.stringify(message)));
+			expect(received).toMatchObject({ from: '16505551234', id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/), type });
+			const field = fieldOf[type];
+			if (field) expect(received[field]).toBeDefined();
+		});
+
+		test('interactive replies come as button, list and flow replies', async () => {
+			await webhooks.injectInbound({ from: '16505551234', type: 'interactive', interactive: { type: 'list_reply' } });
+			await webhooks.injectInbound({ from: '16505551234', type: 'interactive', interactive: { type: 'nfm_reply' } });
+			await receiver.waitForPosts(2);
+			expect(receiver.json(0).entry[0].changes[0].value.messages[0].interactive).toEqual({ type: 'list_reply', list_reply: { id: 'row-1', title: 'First row', description: 'The first row' } });
+			const flow = receiver.json(1).entry[0].changes[0].value.messages[0].interactive;
+			expect(flow.type).toBe('nfm_reply');
+			expect(JSON.parse(flow.nfm_reply.response_json)).toMatchObject({ flow_token: 'sim-flow-token' });
+		});
+
+		test('an injected media message refers to media the receiver can download', async () => {
+			const { message } = await webhooks.injectInbound({ from: '16505551234', type: 'image', image: { caption: 'look' } });
+			expect(message.image?.caption).toBe('look');
+			const info = await call(sim, 'GET', `/v26.0/${message.image!.id}`);
+			expect(info.status).toBe(200);
+			expect(info.body.sha256).toBe(Buffer.from(message.image!.sha256, 'base64').toString('hex'));
+			const download = await fetch(info.body.url, { headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+			const bytes = Buffer.from(await download.arrayBuffer());
+			expect(createHash('sha256').update(bytes).digest('base64')).toBe(message.image!.sha256);
+		});
+
+		test('a full message object is delivered as given', async () => {
+			const message = { from: '16505551234', id: 'wamid.custom', timestamp: '1700000000', type: 'text' as const, text: { body: 'exact' } };
+			await webhooks.injectInbound({ message, name: 'Ana' });
+			await receiver.waitForPosts(1);
+			expect(receiver.json(0).entry[0].changes[0].value.messages).toEqual([message]);
+		});
+
+		test('an unknown type is refused before anything is sent', async () => {
+			await expect(webhooks.injectInbound({ from: '16505551234', type: 'hologram' })).rejects.toThrow(/Unknown inbound message type "hologram"/);
+			expect(receiver.posts).toHaveLength(0);
+		});
+	});
+});
