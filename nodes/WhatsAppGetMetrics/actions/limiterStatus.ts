@@ -29,6 +29,7 @@ export function flattenGateStatus(status: GateStatus, at: string): IDataObject {
 		budgetLeft: status.budgetLeft ?? null,
 		pausedUntil: status.pausedUntil ?? null,
 		slowDownFactor: status.slowDownFactor,
+		recipientsWaiting: status.recipientsWaiting ?? null,
 		sharedThroughRedis: status.sharedThroughRedis,
 	};
 }
