@@ -2,8 +2,11 @@
  * The Graph transport: the only code in the pack that talks HTTP. Nodes never call it directly; they go through the
  * gate (`nodes/shared/limiter`), which calls `graphRequest` and reacts to `GraphApiError.errorClass`.
  */
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as http from 'node:http';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as https from 'node:https';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { getGraphClient } from './client';
 import { GraphApiError, type SendStage } from './errors';
@@ -298,6 +301,7 @@ export async function graphRequest<T = unknown>(
 		const tracker: SendTracker = { connected: false };
 		const controller = new AbortController();
 		let timedOut = false;
+		// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- a per-call deadline that is cleared as soon as the answer arrives
 		const timer = setTimeout(() => {
 			timedOut = true;
 			controller.abort();
@@ -316,6 +320,7 @@ export async function graphRequest<T = unknown>(
 		} catch (error) {
 			throw errorFromNetwork(error, timedOut ? timeoutMs : undefined, tracker, call, url.origin, credentials);
 		} finally {
+			// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- see the deadline above
 			clearTimeout(timer);
 		}
 
@@ -352,6 +357,7 @@ export async function graphRequest<T = unknown>(
 		try {
 			return { status, data: JSON.parse(text) as T, usage };
 		} catch {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the gate needs the typed error; nodes convert it with toNodeApiError
 			throw new GraphApiError(
 				{
 					message: `The Graph API answered HTTP ${status} with a body that is not JSON (${call}): ${text.slice(0, 120)}`,
