@@ -312,6 +312,11 @@ export class NumberLane {
 		}
 	}
 
+	/** A little slower than Meta's refill: our clock starts at the decision, Meta's at an arrival that may come later. */
+	private get pairIntervalMs(): number {
+		return this.env.timings.pairIntervalMs * 1.05 + 25;
+	}
+
 	private recipientState(id: string, now: number): RecipientState {
 		let state = this.recipients.get(id);
 		if (!state) {
@@ -322,15 +327,15 @@ export class NumberLane {
 	}
 
 	private refillRecipient(state: RecipientState, now: number): void {
-		const { pairBurst, pairIntervalMs } = this.env.timings;
-		state.tokens = Math.min(pairBurst, state.tokens + (now - state.updatedAt) / pairIntervalMs);
+		const { pairBurst } = this.env.timings;
+		state.tokens = Math.min(pairBurst, state.tokens + (now - state.updatedAt) / this.pairIntervalMs);
 		state.updatedAt = now;
 	}
 
 	/** When this recipient may receive the next message (now if it may). */
 	private recipientReadyAt(state: RecipientState, now: number): number {
 		this.refillRecipient(state, now);
-		const byTokens = state.tokens >= 1 ? now : now + Math.ceil((1 - state.tokens) * this.env.timings.pairIntervalMs);
+		const byTokens = state.tokens >= 1 ? now : now + Math.ceil((1 - state.tokens) * this.pairIntervalMs);
 		return Math.max(byTokens, state.blockedUntil);
 	}
 
@@ -510,9 +515,10 @@ export class NumberLane {
 		let failure: unknown;
 		const probe = {
 			onSent: (at: number) => {
-				// Sent later than the guard covers: count it again when it left, so later starts keep their distance.
+				// Sent later than the guard covers: count it when it really left, so later starts keep their distance.
 				if (at - countedAt > this.env.timings.secondGuardMs) {
-					this.window.record(at, 1);
+					this.window.move(countedAt, at, 1);
+					this.waba.window.move(countedAt, at, 1);
 					this.lateStarts += 1;
 				}
 			},
@@ -566,7 +572,6 @@ export class NumberLane {
 			case 'pauseRecipient':
 				if (recipientState) {
 					recipientState.blockedUntil = Math.max(recipientState.blockedUntil, now + reaction.pauseMs);
-					recipientState.tokens = Math.min(recipientState.tokens, 0);
 				}
 				break;
 			default:

@@ -42,6 +42,22 @@ export class SlidingWindow {
 		this.total += events;
 	}
 
+	/**
+	 * Move `events` counted at `from` to `to` (later): the call really happened then. Sound for a sliding cap because
+	 * every decision before `to` still saw the event (at `from`), and every decision after sees it at `to`.
+	 */
+	move(from: number, to: number, events = 1): void {
+		this.evict(to);
+		const slot = Math.floor(from / this.slotMs);
+		if (slot >= this.oldestSlot && slot <= this.newestSlot) {
+			const index = slot % this.slotCount;
+			const taken = Math.min(events, this.counts[index]);
+			this.counts[index] -= taken;
+			this.total -= taken;
+		}
+		this.record(to, events);
+	}
+
 	/** Earliest time at which `needed` events fit under `cap` (now if they already do). */
 	nextAvailableAt(now: number, cap: number, needed = 1): number {
 		this.evict(now);
