@@ -92,7 +92,9 @@ export function mergeOptions(base: SimulatorOptions, partial: Partial<SimulatorO
 	const merged: SimulatorOptions = { ...base };
 	for (const [key, value] of Object.entries(partial) as Array<[keyof SimulatorOptions, unknown]>) {
 		if (value === undefined && key !== 'hourlyBudget') continue;
-		(merged as unknown as Record<string, unknown>)[key] = value;
+		// Webhook options are merged so a partial change keeps the rest (the dispatcher merges the same way).
+		const next = key === 'webhooks' && value && typeof value === 'object' ? { ...base.webhooks, ...(value as Record<string, unknown>) } : value;
+		(merged as unknown as Record<string, unknown>)[key] = next;
 	}
 	return merged;
 }
