@@ -183,7 +183,7 @@ describe('buildReaction', () => {
 		expect(buildReaction({ to, messageId: 'wamid.A', emoji: '' }).reaction.emoji).toBe('');
 	});
 
-	it.each(['ok', '👍👍', 'a👍', '1️⃣'])('refuses %j', (emoji) => {
+	it.each(['ok', '👍👍', 'a👍', '1️⃣', '#️⃣'])('refuses %j', (emoji) => {
 		expect(fieldOf(() => buildReaction({ to, messageId: 'wamid.A', emoji }))).toBe('emoji');
 	});
 });

@@ -17,9 +17,9 @@ export function isSingleEmoji(text: string): boolean {
 	const graphemes = [...segmenter.segment(text)];
 	if (graphemes.length !== 1) return false;
 	const grapheme = graphemes[0].segment;
-	// Meta refuses text look-alikes: no letters or digits (so no digit keycaps) and at most 10 code points.
+	// Meta refuses text look-alikes: a pictograph or flag, no letters or digits (so no keycaps), at most 10 code points.
 	return (
-		/\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|\u20e3/u.test(grapheme) &&
+		/\p{Extended_Pictographic}|\p{Regional_Indicator}{2}/u.test(grapheme) &&
 		!/[\p{White_Space}A-Za-z0-9]/u.test(grapheme) &&
 		charCount(grapheme) <= 10
 	);
