@@ -1,0 +1,48 @@
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { runWorkflow, type WorkflowRunResult } from '../../../test/harness';
+import type { Simulator } from '../../../test/simulator';
+
+export const STANDARD_NUMBER = '300000000000001';
+export const HIGH_NUMBER = '300000000000002';
+
+export function credentialsFor(sim: Simulator, overrides: IDataObject = {}) {
+	return {
+		whatsAppCloudApi: {
+			accessToken: sim.fixture.accessToken,
+			apiVersion: 'v26.0',
+			baseUrl: sim.url,
+			wabaId: sim.fixture.wabaId,
+			appId: sim.fixture.appId,
+			appSecret: sim.fixture.appSecret,
+			...overrides,
+		},
+	};
+}
+
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** Runs one Send Message node over the items given. */
+export async function send(
+	sim: Simulator,
+	parameters: INodeParameters,
+	options: { inputItems?: Array<INodeExecutionData | IDataObject>; continueOnFail?: boolean; credentials?: IDataObject } = {},
+): Promise<WorkflowRunResult> {
+	return runWorkflow({
+		nodes: [
+			{
+				name: 'Send',
+				type: 'whatsAppSendMessage',
+				parameters: { phoneNumberId: byId(STANDARD_NUMBER), recipient: '+1 (650) 555-1234', ...parameters },
+				continueOnFail: options.continueOnFail,
+			},
+		],
+		credentials: credentialsFor(sim, options.credentials),
+		inputItems: options.inputItems,
+	});
+}
+
+/** Requests that reached the simulator's messages endpoint. */
+export function messageCalls(sim: Simulator): number {
+	return sim.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/messages')).length;
+}

@@ -1,0 +1,322 @@
+/**
+ * Every message kind, through n8n-core's WorkflowExecute, accepted by the simulator (which validates bodies as Meta
+ * does). One test per kind: the output item and the body the simulator logged.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { destroyGraphClients } from '../../shared/transport';
+import { startSimulator, type Simulator } from '../../../test/simulator';
+import { send, STANDARD_NUMBER } from './helpers';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ latency: 'none' });
+});
+afterEach(() => sim.reset());
+afterAll(async () => {
+	destroyGraphClients();
+	await sim.stop();
+});
+
+const template = (value: string) => ({ __rl: true, mode: 'name', value });
+
+const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
+	['text', { messageType: 'text', textBody: 'Hello *there*', previewUrl: true }, { type: 'text', text: { body: 'Hello *there*', preview_url: true } }],
+	[
+		'image',
+		{ messageType: 'image', mediaSource: 'link', mediaLink: 'https://example.com/a.jpg', caption: 'Look' },
+		{ type: 'image', image: { link: 'https://example.com/a.jpg', caption: 'Look' } },
+	],
+	['video', { messageType: 'video', mediaSource: 'link', mediaLink: 'https://example.com/a.mp4' }, { type: 'video', video: { link: 'https://example.com/a.mp4' } }],
+	[
+		'audio',
+		{ messageType: 'audio', mediaSource: 'link', mediaLink: 'https://example.com/a.ogg', voice: true },
+		{ type: 'audio', audio: { link: 'https://example.com/a.ogg', voice: true } },
+	],
+	[
+		'document',
+		{ messageType: 'document', mediaSource: 'link', mediaLink: 'https://example.com/a.pdf', filename: 'Invoice.pdf', caption: 'Your invoice' },
+		{ type: 'document', document: { link: 'https://example.com/a.pdf', filename: 'Invoice.pdf', caption: 'Your invoice' } },
+	],
+	['sticker', { messageType: 'sticker', mediaSource: 'link', mediaLink: 'https://example.com/a.webp' }, { type: 'sticker', sticker: { link: 'https://example.com/a.webp' } }],
+	[
+		'location',
+		{ messageType: 'location', latitude: 37.4847, longitude: -122.1483, locationDetails: { name: 'Philz', address: '101 Forest Ave' } },
+		{ type: 'location', location: { latitude: 37.4847, longitude: -122.1483, name: 'Philz', address: '101 Forest Ave' } },
+	],
+	[
+		'contacts',
+		{
+			messageType: 'contacts',
+			contacts: {
+				contact: [
+					{
+						formattedName: 'Jane Doe',
+						firstName: 'Jane',
+						birthday: '1990-07-31',
+						company: 'Acme',
+						phones: { phone: [{ phone: '+1 650 555 0000', type: 'WORK', waId: '16505550000' }] },
+						emails: { email: [{ email: 'jane@acme.com', type: 'WORK' }] },
+						addresses: { address: [{ city: 'Palo Alto', countryCode: 'US', type: 'WORK' }] },
+						urls: { url: [{ url: 'https://acme.com', type: 'WORK' }] },
+					},
+					{ formattedName: 'John Roe' },
+				],
+			},
+		},
+		{
+			type: 'contacts',
+			contacts: [
+				{
+					name: { formatted_name: 'Jane Doe', first_name: 'Jane' },
+					birthday: '1990-07-31',
+					org: { company: 'Acme' },
+					phones: [{ phone: '+1 650 555 0000', type: 'WORK', wa_id: '16505550000' }],
+					emails: [{ email: 'jane@acme.com', type: 'WORK' }],
+					addresses: [{ city: 'Palo Alto', country_code: 'US', type: 'WORK' }],
+					urls: [{ url: 'https://acme.com', type: 'WORK' }],
+				},
+				{ name: { formatted_name: 'John Roe' } },
+			],
+		},
+	],
+	['reaction', { messageType: 'reaction', reactionMessageId: 'wamid.ABC', emoji: '❤️' }, { type: 'reaction', reaction: { message_id: 'wamid.ABC', emoji: '❤️' } }],
+	['reaction removal', { messageType: 'reaction', reactionMessageId: 'wamid.ABC', emoji: '' }, { type: 'reaction', reaction: { message_id: 'wamid.ABC', emoji: '' } }],
+	[
+		'reply buttons',
+		{
+			messageType: 'buttons',
+			headerType: 'image',
+			headerMediaSource: 'link',
+			headerLink: 'https://example.com/banner.png',
+			interactiveBody: 'Confirm your order?',
+			footer: 'Acme',
+			replyButtons: { button: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] },
+		},
+		{
+			type: 'interactive',
+			interactive: {
+				type: 'button',
+				header: { type: 'image', image: { link: 'https://example.com/banner.png' } },
+				body: { text: 'Confirm your order?' },
+				footer: { text: 'Acme' },
+				action: { buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { type: 'reply', reply: { id: 'no', title: 'No' } }] },
+			},
+		},
+	],
+	[
+		'list',
+		{
+			messageType: 'list',
+			headerText: 'Menu',
+			interactiveBody: 'What would you like?',
+			listButtonText: 'See menu',
+			sections: {
+				section: [
+					{ title: 'Drinks', rows: { row: [{ id: 'tea', title: 'Tea', description: 'Green or black' }, { id: 'coffee', title: 'Coffee' }] } },
+					{ title: 'Food', rows: { row: [{ id: 'cake', title: 'Cake' }] } },
+				],
+			},
+		},
+		{
+			type: 'interactive',
+			interactive: {
+				type: 'list',
+				header: { type: 'text', text: 'Menu' },
+				body: { text: 'What would you like?' },
+				action: {
+					button: 'See menu',
+					sections: [
+						{ title: 'Drinks', rows: [{ id: 'tea', title: 'Tea', description: 'Green or black' }, { id: 'coffee', title: 'Coffee' }] },
+						{ title: 'Food', rows: [{ id: 'cake', title: 'Cake' }] },
+					],
+				},
+			},
+		},
+	],
+	[
+		'call-to-action URL',
+		{ messageType: 'ctaUrl', headerType: 'text', headerText: 'Tickets', interactiveBody: 'Dates are out', displayText: 'See dates', ctaUrl: 'https://example.com/dates' },
+		{
+			type: 'interactive',
+			interactive: {
+				type: 'cta_url',
+				header: { type: 'text', text: 'Tickets' },
+				body: { text: 'Dates are out' },
+				action: { name: 'cta_url', parameters: { display_text: 'See dates', url: 'https://example.com/dates' } },
+			},
+		},
+	],
+	[
+		'flow',
+		{
+			messageType: 'flow',
+			interactiveBody: 'Book a table',
+			flowIdentifier: 'id',
+			flowId: '1122334455',
+			flowCta: 'Book',
+			flowOptions: { flowToken: 'session-1', mode: 'draft', screen: 'START', data: '{"guests": 2}' },
+		},
+		{
+			type: 'interactive',
+			interactive: {
+				type: 'flow',
+				body: { text: 'Book a table' },
+				action: {
+					name: 'flow',
+					parameters: {
+						flow_message_version: '3',
+						flow_id: '1122334455',
+						flow_cta: 'Book',
+						flow_token: 'session-1',
+						mode: 'draft',
+						flow_action: 'navigate',
+						flow_action_payload: { screen: 'START', data: { guests: 2 } },
+					},
+				},
+			},
+		},
+	],
+	[
+		'location request',
+		{ messageType: 'locationRequest', locationRequestBody: 'Where should we deliver?' },
+		{ type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Where should we deliver?' }, action: { name: 'send_location' } } },
+	],
+	[
+		'positional template with header, currency, date and URL button',
+		{
+			messageType: 'template',
+			template: template('order_confirmation'),
+			language: 'en_US',
+			templateHeader: 'text',
+			templateHeaderText: '#4512',
+			templateBodyParameters: {
+				parameter: [
+					{ variable: '1', type: 'text', text: 'Ana' },
+					{ variable: '3', type: 'currency', amount: 25.9, code: 'USD', fallbackValue: '$25.90' },
+					{ variable: '2', type: 'text', text: '#4512' },
+					{ variable: '4', type: 'date_time', fallbackValue: 'Monday, May 4' },
+				],
+			},
+			templateButtons: { button: [{ subType: 'url', index: 0, text: '4512' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'order_confirmation',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'header', parameters: [{ type: 'text', text: '#4512' }] },
+					{
+						type: 'body',
+						parameters: [
+							{ type: 'text', text: 'Ana' },
+							{ type: 'text', text: '#4512' },
+							{ type: 'currency', currency: { fallback_value: '$25.90', code: 'USD', amount_1000: 25900 } },
+							{ type: 'date_time', date_time: { fallback_value: 'Monday, May 4' } },
+						],
+					},
+					{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '4512' }] },
+				],
+			},
+		},
+	],
+	[
+		'named template in its default language',
+		{
+			messageType: 'template',
+			template: template('greeting_header_named'),
+			templateHeader: 'text',
+			templateHeaderText: 'Ana',
+			templateBodyParameters: {
+				parameter: [
+					{ variable: 'first_name', type: 'text', text: 'Ana' },
+					{ variable: 'club_name', type: 'text', text: 'Book Club' },
+				],
+			},
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'greeting_header_named',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'header', parameters: [{ type: 'text', text: 'Ana', parameter_name: 'first_name' }] },
+					{
+						type: 'body',
+						parameters: [
+							{ type: 'text', text: 'Ana', parameter_name: 'first_name' },
+							{ type: 'text', text: 'Book Club', parameter_name: 'club_name' },
+						],
+					},
+				],
+			},
+		},
+	],
+	[
+		'template with an image header',
+		{
+			messageType: 'template',
+			template: template('shipping_image'),
+			language: 'en_US',
+			templateHeader: 'image',
+			templateHeaderMediaSource: 'link',
+			templateHeaderLink: 'https://example.com/parcel.jpg',
+			templateBodyParameters: { parameter: [{ type: 'text', text: 'PKG-881' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'shipping_image',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/parcel.jpg' } }] },
+					{ type: 'body', parameters: [{ type: 'text', text: 'PKG-881' }] },
+				],
+			},
+		},
+	],
+];
+
+describe('Send Message: every kind is accepted by the simulator', () => {
+	test.each(cases)('%s', async (_name, parameters, expectedBody) => {
+		const result = await send(sim, { ...parameters, sendOptions: { bizOpaqueCallbackData: 'case-1' } });
+		expect(result.error).toBeUndefined();
+		const [output] = result.outputs('Send');
+		expect(output).toMatchObject({
+			messageType: parameters.messageType,
+			phoneNumberId: STANDARD_NUMBER,
+			recipient: '16505551234',
+			waId: '16505551234',
+			messageStatus: 'accepted',
+		});
+		const log = sim.log();
+		expect(log).toHaveLength(1);
+		expect(output.messageId).toBe(log[0].wamid);
+		expect(log[0].body).toEqual({
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			to: '16505551234',
+			biz_opaque_callback_data: 'case-1',
+			...expectedBody,
+		});
+	});
+
+	test('mark as read with a typing indicator', async () => {
+		const result = await send(sim, { messageType: 'markAsRead', readMessageId: 'wamid.IN1', typingIndicator: true });
+		expect(result.error).toBeUndefined();
+		expect(result.outputs('Send')).toEqual([{ messageType: 'markAsRead', phoneNumberId: STANDARD_NUMBER, success: true, messageId: 'wamid.IN1' }]);
+		expect(sim.counters().readReceipts).toBe(1);
+	});
+
+	test('a reply carries the quoted message ID', async () => {
+		await send(sim, { messageType: 'text', textBody: 'Sure!', sendOptions: { replyToMessageId: 'wamid.IN2' } });
+		expect(sim.log()[0].body).toMatchObject({ context: { message_id: 'wamid.IN2' } });
+	});
+
+	test('the raw response is added only when asked', async () => {
+		const result = await send(sim, { messageType: 'text', textBody: 'Hi', sendOptions: { includeRawResponse: true } });
+		expect(result.outputs('Send')[0].rawResponse).toMatchObject({ messaging_product: 'whatsapp', messages: [{ id: sim.log()[0].wamid }] });
+	});
+});
