@@ -25,7 +25,10 @@ export interface WebhookOptions {
 	statuses: StatusKind[];
 	/** Delay of each status after the previous one was delivered (after acceptance for the first), ms. */
 	delaysMs: Record<StatusKind | 'failed', number>;
-	/** Changes (one status each) per body when several are waiting for the same callback; Meta batches up to 1,000. */
+	/**
+	 * Most changes (one status each) per body. Batches form only when statuses wait behind busy connections (under
+	 * light load every body holds one change); Meta batches up to 1,000.
+	 */
 	maxChangesPerBody: number;
 	/** Bodies in flight at once (all callbacks together). */
 	concurrency: number;
@@ -44,7 +47,7 @@ export interface WebhookOptions {
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
 	statuses: ['sent', 'delivered', 'read'],
 	delaysMs: { sent: 0, delivered: 0, read: 0, failed: 0 },
-	maxChangesPerBody: 1,
+	maxChangesPerBody: 100,
 	concurrency: 4,
 	retryDelaysMs: [100, 500, 2000],
 	timeoutMs: 10_000,
@@ -184,8 +187,9 @@ export class WebhookDispatcher implements WebhookSink {
 	) {
 		this.options = { ...DEFAULT_WEBHOOK_OPTIONS };
 		this.configure({ ...(sim.options.webhooks as Partial<WebhookOptions>), ...options });
-		this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-		this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
+		// noDelay: a webhook body is one small write; Nagle's algorithm would hold it back for an ACK.
+		this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
+		this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, noDelay: true, rejectUnauthorized: false });
 	}
 
 	/** Changes options (merged over the current ones). */
@@ -557,13 +561,27 @@ export class WebhookDispatcher implements WebhookSink {
 		if (soonest !== Infinity) this.schedule(soonest);
 	}
 
+	private lastUrl: { text: string; url: URL | undefined } = { text: '', url: undefined };
+
+	/** Parsed callback URL (the last one is cached: bodies mostly go to one callback). */
+	private parseUrl(text: string): URL | undefined {
+		if (this.lastUrl.text !== text) {
+			let url: URL | undefined;
+			try {
+				url = new URL(text);
+			} catch {
+				url = undefined;
+			}
+			this.lastUrl = { text, url };
+		}
+		return this.lastUrl.url;
+	}
+
 	/** POSTs one body; resolves with the HTTP status, 0 when there was no answer. Never rejects. */
 	private post(job: Job): Promise<number> {
 		return new Promise((resolve) => {
-			let url: URL;
-			try {
-				url = new URL(job.url);
-			} catch {
+			const url = this.parseUrl(job.url);
+			if (!url) {
 				resolve(0);
 				return;
 			}
