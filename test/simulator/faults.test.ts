@@ -32,6 +32,20 @@ describe('fault injection', () => {
 		expect([response.status, response.body.error.code, response.body.error.message]).toEqual([400, 130429, '(#130429) Rate limit hit']);
 	});
 
+	test('a scripted 80007 carries the usage header with the given wait, or none when asked', async () => {
+		sim.scriptFaults([
+			{ action: { kind: 'error', code: 80007, retryAfterMs: 1500 } },
+			{ action: { kind: 'error', code: 80007, usageHeader: false } },
+		]);
+		const withHeader = await send(sim, text());
+		expect(withHeader.body.error.code).toBe(80007);
+		const usage = JSON.parse(withHeader.headers.get('x-business-use-case-usage') as string)[sim.fixture.wabaId][0];
+		expect(usage).toMatchObject({ call_count: 100, estimated_time_to_regain_access: 0.025 });
+		const withoutHeader = await send(sim, text());
+		expect(withoutHeader.body.error.code).toBe(80007);
+		expect(withoutHeader.headers.get('x-business-use-case-usage')).toBeNull();
+	});
+
 	test('a scripted fault can target one recipient only', async () => {
 		sim.scriptFaults([{ recipient: '+16505550042', action: { kind: 'error', code: 131016 } }]);
 		expect((await send(sim, text('a', '+16505550041'))).status).toBe(200);

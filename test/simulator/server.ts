@@ -341,6 +341,12 @@ export class SimServer {
 			if (fault) {
 				if (fault.kind === 'error') {
 					const defaults = faultErrorDefaults(fault.code);
+					let faultHeaders = fault.headers ?? {};
+					if ((fault.code === 80007 || fault.code === 4) && fault.usageHeader !== false) {
+						faultHeaders = { ...this.exhaustedUsageHeaders(fault.code, fault.retryAfterMs ?? 1000), ...faultHeaders };
+					}
+					// "Without the usage header": the answer carries no usage headers at all.
+					if (fault.usageHeader === false) headers = {};
 					throw new MetaError({
 						httpStatus: fault.httpStatus ?? defaults.httpStatus,
 						code: fault.code,
@@ -348,6 +354,7 @@ export class SimServer {
 						message: fault.message ?? defaults.message,
 						type: defaults.type,
 						details: 'Injected by the simulator',
+						headers: faultHeaders,
 					});
 				}
 				if (fault.kind === 'reset') {
@@ -445,6 +452,20 @@ export class SimServer {
 						total_time: timePercent,
 						estimated_time_to_regain_access: regainAccessMinutes(waitMs, state.options.budgetWindowMs),
 					},
+				],
+			}),
+		};
+	}
+
+	/** Usage headers of a scripted 80007 (WABA budget spent) or 4 (app rate spent), with an exact fractional wait. */
+	private exhaustedUsageHeaders(code: number, waitMs: number): Record<string, string> {
+		const minutes = Math.round((waitMs / 60_000) * 1e6) / 1e6;
+		if (code === 4) return { 'X-App-Usage': '{"call_count":100,"total_cputime":50,"total_time":50}' };
+		return {
+			'X-App-Usage': '{"call_count":0,"total_cputime":0,"total_time":0}',
+			'X-Business-Use-Case-Usage': JSON.stringify({
+				[this.state.fixture.wabaId]: [
+					{ type: 'whatsapp_business_management', call_count: 100, total_cputime: 50, total_time: 50, estimated_time_to_regain_access: minutes },
 				],
 			}),
 		};

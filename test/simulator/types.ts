@@ -87,7 +87,18 @@ export interface LatencyDistribution {
 
 /** What a scripted or random fault does to one request. */
 export type FaultAction =
-	| { kind: 'error'; code: number; httpStatus?: number; message?: string; subcode?: number }
+	| {
+			kind: 'error';
+			code: number;
+			httpStatus?: number;
+			message?: string;
+			subcode?: number;
+			/** Extra response headers. */
+			headers?: Record<string, string>;
+			/** For 80007 / 4: send the usage header (default true), with this wait in ms (default 1000). */
+			usageHeader?: boolean;
+			retryAfterMs?: number;
+	  }
 	/** Socket destroyed before anything is recorded. */
 	| { kind: 'reset' }
 	/** The message is recorded (and goes to the log), then the socket is destroyed with no response. */
