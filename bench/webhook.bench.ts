@@ -6,13 +6,20 @@
  * The mix: 50% single updates, 25% bodies of 5, 15% of 25, 10% of 100 (Meta batches under load, up to 1,000);
  * 70% statuses (sent/delivered/read with pricing), 30% inbound texts with a contact and non-ASCII text; 5% of
  * bodies are redeliveries of an earlier one. Every body is handled once (no artificial repeats): `--bodies=N` sets
- * the size of the mix (default 6,000 bodies, about 93,000 events).
+ * the size of the mix (default 6,000 bodies, about 93,000 events). `--redis=redis://host:port` shares the dedupe
+ * through that Redis (`SET NX PX` per event, one pipeline per body) as n8n queue mode does; `--concurrency=N` bodies
+ * in flight (default 1, 16 with Redis).
  */
 import {
+	closeRedisClients,
+	getRedisClient,
 	handleDelivery,
 	MemoryRedeliveryStore,
+	RedisRedeliveryStore,
+	resolveRedisTarget,
 	signWebhookBody,
 	type DeliveryOptions,
+	type RedeliveryStore,
 } from '../nodes/shared/webhook';
 import { batchBody, metaJson } from '../nodes/shared/webhook/__tests__/fixtures';
 
@@ -60,27 +67,32 @@ interface Measured {
 	latenciesMs: number[];
 }
 
-/** Handles every body once, in order, timing each. */
-async function measure(bodies: SignedBody[], options: DeliveryOptions): Promise<Measured> {
+/**
+ * Handles every body once, timing each; `concurrency` bodies are in flight at once, as concurrent requests are in
+ * n8n (it only matters when the dedupe waits on Redis: the CPU work is still on one core).
+ */
+async function measure(bodies: SignedBody[], options: DeliveryOptions, concurrency = 1): Promise<Measured> {
 	const latenciesMs: number[] = [];
 	let events = 0;
 	let output = 0;
 	let duplicates = 0;
-	let index = 0;
+	let next = 0;
 	const started = process.hrtime.bigint();
-	let now = started;
-	for (const body of bodies) {
-		const before = process.hrtime.bigint();
-		const outcome = await handleDelivery(body.raw, body.signature, options);
-		now = process.hrtime.bigint();
-		latenciesMs.push(Number(now - before) / 1e6);
-		if (!outcome.accepted) throw new Error(`bench body rejected: ${outcome.reason}`);
-		events += outcome.totalEvents;
-		output += outcome.events.length;
-		duplicates += outcome.duplicates;
-		index += 1;
-	}
-	return { bodies: index, events, output, duplicates, seconds: Number(now - started) / 1e9, latenciesMs: latenciesMs.sort((a, b) => a - b) };
+	const worker = async () => {
+		while (next < bodies.length) {
+			const body = bodies[next++];
+			const before = process.hrtime.bigint();
+			const outcome = await handleDelivery(body.raw, body.signature, options);
+			latenciesMs.push(Number(process.hrtime.bigint() - before) / 1e6);
+			if (!outcome.accepted) throw new Error(`bench body rejected: ${outcome.reason}`);
+			events += outcome.totalEvents;
+			output += outcome.events.length;
+			duplicates += outcome.duplicates;
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	return { bodies: bodies.length, events, output, duplicates, seconds, latenciesMs: latenciesMs.sort((a, b) => a - b) };
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
@@ -96,19 +108,31 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const single = Array.from({ length: 20_000 }, () => signedBody(1));
 	const batch = Array.from({ length: 40 }, () => signedBody(1000));
 
+	const redisArg = args.find((arg) => arg.startsWith('--redis='));
+	const redisTarget = redisArg ? resolveRedisTarget(redisArg.slice('--redis='.length)) : undefined;
+	let run = 0;
+	const store = (): RedeliveryStore => {
+		const memory = new MemoryRedeliveryStore(100_000);
+		if (!redisTarget) return memory;
+		run += 1;
+		const prefix = `whatsapp-cloud:bench:${process.pid}:${Date.now()}:${run}:`;
+		return new RedisRedeliveryStore(getRedisClient(redisTarget), { prefix, memory, onFallback: (error) => console.warn(`Redis failed: ${error.message}`) });
+	};
 	const options = (): DeliveryOptions => ({
 		appSecret: APP_SECRET,
 		verifySignature: true,
 		triggerOn: ['all'],
-		dedupe: { store: new MemoryRedeliveryStore(100_000), windowMs: 60 * 60 * 1000 },
+		dedupe: { store: store(), windowMs: 60 * 60 * 1000 },
 	});
 
 	// Warm up the JIT on a separate store so the measured runs start cold on dedupe but warm on code.
 	await measure(mix.slice(0, 500), options());
 
-	const mixed = await measure(mix, options());
-	const singles = await measure(single, options());
-	const batches = await measure(batch, options());
+	const concurrencyArg = args.find((arg) => arg.startsWith('--concurrency='));
+	const concurrency = concurrencyArg ? Number(concurrencyArg.split('=')[1]) : redisTarget ? 16 : 1;
+	const mixed = await measure(mix, options(), concurrency);
+	const singles = await measure(single, options(), concurrency);
+	const batches = await measure(batch, options(), Math.min(concurrency, 4));
 
 	const row = (name: string, result: Measured) => ({
 		name,
@@ -121,7 +145,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	});
 	const rows = [row('realistic mix', mixed), row('single updates', singles), row('1,000-update batches', batches)];
 
-	console.log('\nWebhook handler (verify + parse + split + dedupe), one core');
+	if (redisTarget) await closeRedisClients();
+
+	console.log(`\nWebhook handler (verify + parse + split + dedupe in ${redisTarget ? 'Redis + memory' : 'memory'}), one core, ${concurrency} in flight`);
 	console.log('scenario               bodies/s   events/s  events/body  p50 ms  p99 ms  duplicates dropped');
 	for (const r of rows) {
 		console.log(
@@ -145,5 +171,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		batch_1000_events_per_s: Math.round(thousand.eventsPerSecond),
 		batch_1000_p99_ms: Number(thousand.p99.toFixed(3)),
 		goal_events_per_s: goal,
+		dedupe: redisTarget ? 'redis' : 'memory',
+		concurrency,
 	};
 }

@@ -163,7 +163,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 100000,
 				typeOptions: { minValue: 100 },
-				description: 'How many events each n8n process remembers in memory (the oldest are forgotten first); about 150 bytes each',
+				description: 'How many events each n8n process remembers in memory for this trigger (the oldest are forgotten first); about 170 bytes each, so 100,000 ≈ 17 MB',
 			},
 			{
 				displayName: 'Verify Token',
