@@ -77,7 +77,7 @@ export function defaultOptions(): SimulatorOptions {
 		stallMs: 30_000,
 		stallRecords: true,
 		requestLogLimit: 5000,
-		requestLogBodyChars: 65_536,
+		requestLogBodyChars: 32_768,
 		maxBodyBytes: 110 * 1024 * 1024,
 		webhooks: {},
 	};

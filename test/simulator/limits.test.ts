@@ -1,3 +1,4 @@
+import http from 'http';
 import { startSimulator, type Simulator } from './index';
 import { call, PHONE_HIGH, PHONE_STANDARD, send, text } from './helpers';
 import { PairRateBuckets, RollingBudget, SlidingWindowLimit, regainAccessMinutes, throughputLimit } from './limits';
@@ -228,6 +229,32 @@ describe('limits over HTTP', () => {
 		const response = await send(sim, text('hi', '+16505550999'));
 		expect(response.body.error.code).toBe(131026);
 		expect(sim.log()).toHaveLength(0);
+	});
+
+	test('with undeliverableVia webhook, the send is accepted and a failed status with 131026 follows', async () => {
+		const received: string[] = [];
+		const receiver = http.createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+			req.on('end', () => {
+				received.push(body);
+				res.end();
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (receiver.address() as { port: number }).port;
+			sim.configure({ undeliverableRecipients: ['16505550999'], undeliverableVia: 'webhook', webhooks: { callbackUrl: `http://127.0.0.1:${port}/hook` } });
+			const response = await send(sim, text('hi', '+16505550999'));
+			expect(response.status).toBe(200);
+			expect(sim.log()).toHaveLength(1);
+			await sim.webhooks.idle();
+			const statuses = received.flatMap((body) => JSON.parse(body).entry[0].changes[0].value.statuses ?? []);
+			expect(statuses).toEqual([expect.objectContaining({ id: response.body.messages[0].id, status: 'failed', errors: [expect.objectContaining({ code: 131026 })] })]);
+		} finally {
+			sim.configure({ undeliverableVia: 'response', webhooks: { callbackUrl: undefined } });
+			await new Promise<void>((resolve) => receiver.close(() => resolve()));
+		}
 	});
 
 	test('with the service window enforced, free-form messages outside it get 131047 but templates go through', async () => {
