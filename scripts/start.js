@@ -111,6 +111,7 @@ async function main() {
 		`    Echo bot (active)         ${n8n.url}/workflow/${DEMO_IDS.echoBot}`,
 		`    Broadcast 1,000 template  ${n8n.url}/workflow/${DEMO_IDS.broadcast}   (open it and click "Execute workflow")`,
 		`    Metrics report            ${n8n.url}/workflow/${DEMO_IDS.metrics}`,
+		`    Upload + send an image    ${n8n.url}/workflow/${DEMO_IDS.sendImage}`,
 		'',
 		'  Try it: send the bot a WhatsApp message (the simulator signs and delivers it to n8n):',
 		`    curl -s -X POST ${sim.url}/_sim/inbound -H 'content-type: application/json' \\`,
