@@ -25,6 +25,7 @@ function explain(error: GraphApiError, credentials: WhatsAppCredentials, target:
 	const suffix = facts ? ` (${facts})` : '';
 	const metaText = error.message;
 
+	if (error.invalidInput) return metaText;
 	if (error.code === 190 && error.subcode === 463) {
 		return `The access token has expired. Create a permanent system-user token in Meta Business Settings and paste it here.${suffix}`;
 	}

@@ -129,7 +129,9 @@ const HINTS_BY_CODE: Record<number, Hint> = {
 };
 
 function hintFor(init: GraphApiErrorInit, errorClass: GraphErrorClass): Hint {
-	if (init.invalidInput) return { title: 'Credential settings not valid', hint: 'Fix the WhatsApp Cloud API credential.' };
+	if (init.invalidInput) {
+		return { title: 'Settings not valid', hint: 'Nothing was sent to Meta: fix the setting the message names (usually in the WhatsApp Cloud API credential).' };
+	}
 	if (init.code === 190 && init.subcode === 463) {
 		return {
 			title: 'Access token expired',
@@ -175,6 +177,8 @@ export class GraphApiError extends Error {
 	readonly sendStage?: SendStage;
 	/** Method and path of the failed call, e.g. `POST /123/messages`. */
 	readonly request?: string;
+	/** True when the call was refused before sending because the settings or input are unusable. */
+	readonly invalidInput?: boolean;
 	/** Short text a user understands, e.g. "Access token expired". */
 	readonly userTitle: string;
 	/** What to do about it, in plain words. */
@@ -197,6 +201,7 @@ export class GraphApiError extends Error {
 		this.networkCode = init.networkCode;
 		this.sendStage = init.sendStage;
 		this.request = init.request === undefined ? undefined : redactSecrets(init.request, credentials);
+		this.invalidInput = init.invalidInput || undefined;
 		this.errorClass = classifyGraphError(init);
 		this.retryable = this.errorClass === 'throttled' || this.errorClass === 'transient';
 		const hint = hintFor(init, this.errorClass);
