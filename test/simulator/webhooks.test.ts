@@ -246,6 +246,35 @@ describe('simulator webhooks', () => {
 		await expect(webhooks.injectInbound({ from: '16505551234', type: 'text' })).rejects.toThrow(/subscribe/);
 	});
 
+	test("other webhook fields arrive in Meta's envelope with their defaults and the given values", async () => {
+		await webhooks.injectEvent({ field: 'message_template_status_update', value: { event: 'REJECTED', reason: 'INCORRECT_CATEGORY' } });
+		await webhooks.injectEvent({ field: 'phone_number_quality_update', phoneNumberId: PHONE_HIGH });
+		await receiver.waitForPosts(2);
+		const template = receiver.json(0).entry[0];
+		expect(template.time).toEqual(expect.any(Number));
+		expect(template.changes[0]).toEqual({
+			field: 'message_template_status_update',
+			value: {
+				event: 'REJECTED',
+				message_template_id: Number(sim.fixture.templates[0].id),
+				message_template_name: sim.fixture.templates[0].name,
+				message_template_language: sim.fixture.templates[0].language,
+				reason: 'INCORRECT_CATEGORY',
+			},
+		});
+		expect(receiver.json(1).entry[0].changes[0].value).toEqual({ display_phone_number: '15550100002', event: 'FLAGGED', current_limit: 'TIER_UNLIMITED' });
+		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
+	});
+
+	test('a body of 1,000 status updates is delivered in one signed POST', async () => {
+		const messages = Array.from({ length: 1000 }, () => accepted());
+		const record = await webhooks.deliver(webhooks.statusesBody(messages, 'delivered'));
+		expect(record.status).toBe(200);
+		expect(receiver.posts).toHaveLength(1);
+		expect(verifies(receiver.posts[0], secret)).toBe(true);
+		expect(statusesOf(receiver).map((s) => s.id)).toEqual(messages.map((m) => m.wamid));
+	});
+
 	describe('inbound messages', () => {
 		const fieldOf: Record<InboundType, string | null> = {
 			text: 'text',

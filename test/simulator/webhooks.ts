@@ -270,6 +270,93 @@ export class WebhookDispatcher implements WebhookSink {
 		return { message, delivery };
 	}
 
+	/**
+	 * An event of another webhook field (template status, quality, category updates, phone-number quality and name
+	 * updates, account updates and alerts, security, or system-level `errors` on `messages`): Meta's envelope with a
+	 * realistic default value, `value` merged over it. Goes to the field's effective callback.
+	 */
+	injectEvent(input: { field: string; value?: Record<string, unknown>; phoneNumberId?: string }): Promise<DeliveryRecord> {
+		const value = { ...this.defaultEventValue(input.field, input.phoneNumberId), ...(input.value ?? {}) };
+		const entry: Record<string, unknown> = { id: this.sim.fixture.wabaId, changes: [{ value, field: input.field }] };
+		if (input.field !== 'messages') entry.time = Math.floor(this.sim.now() / 1000);
+		const body = metaJson({ object: 'whatsapp_business_account', entry: [entry] });
+		const url = this.callbackFor(input.phoneNumberId, input.field)?.url;
+		return this.enqueueBody(url, body, 'valid', true, 'messages');
+	}
+
+	/** One body carrying a status change per message (e.g. a 1,000-update batch for `deliver`). */
+	statusesBody(messages: AcceptedMessage[], status: StatusKind | 'failed' = 'delivered', version = this.options.version): Record<string, unknown> {
+		const nowSeconds = Math.floor(this.sim.now() / 1000);
+		const changes = messages.map((message) => ({
+			value: {
+				messaging_product: 'whatsapp',
+				metadata: this.metadataOf(message.phoneNumberId),
+				statuses: [this.statusObject(message, status, nowSeconds, version)],
+			},
+			field: 'messages',
+		}));
+		return { object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes }] };
+	}
+
+	private metadataOf(phoneNumberId: string): { display_phone_number: string; phone_number_id: string } {
+		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId);
+		return { display_phone_number: digits(number?.displayPhoneNumber ?? ''), phone_number_id: phoneNumberId };
+	}
+
+	private defaultEventValue(field: string, phoneNumberId: string | undefined): Record<string, unknown> {
+		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId) ?? this.sim.fixture.phoneNumbers[0];
+		const display = digits(number.displayPhoneNumber);
+		const template = this.sim.fixture.templates[0];
+		const templateRef = { message_template_id: Number(template.id), message_template_name: template.name, message_template_language: template.language };
+		switch (field) {
+			case 'message_template_status_update':
+				return { event: 'APPROVED', ...templateRef, reason: 'NONE' };
+			case 'message_template_quality_update':
+				return { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', ...templateRef };
+			case 'message_template_components_update':
+				return { ...templateRef, message_template_element: template.components.find((c) => c.type === 'BODY')?.text ?? '' };
+			case 'template_category_update':
+				return { ...templateRef, previous_category: 'UTILITY', new_category: 'MARKETING' };
+			case 'phone_number_quality_update':
+				return { display_phone_number: display, event: 'FLAGGED', current_limit: number.messagingLimitTier };
+			case 'phone_number_name_update':
+				return { display_phone_number: display, decision: 'APPROVED', requested_verified_name: number.verifiedName, rejection_reason: null };
+			case 'account_update':
+				return { phone_number: display, event: 'VERIFIED_ACCOUNT' };
+			case 'account_review_update':
+				return { decision: 'APPROVED' };
+			case 'account_alerts':
+				return {
+					entity_type: 'WABA',
+					entity_id: this.sim.fixture.wabaId,
+					alert_severity: 'WARNING',
+					alert_status: 'ACTIVE',
+					alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY',
+					alert_description: 'Your business is eligible for a higher messaging limit.',
+				};
+			case 'business_capability_update':
+				return { max_daily_conversation_per_phone: 10000, max_phone_numbers_per_business: 25 };
+			case 'security':
+				return { display_phone_number: display, event: 'PIN_CHANGED', requester: '1234567890' };
+			case 'messages':
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					errors: [
+						{
+							code: 131000,
+							title: 'Something went wrong',
+							message: 'Something went wrong',
+							error_data: { details: 'Message failed to send due to an unknown error.' },
+							href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+						},
+					],
+				};
+			default:
+				return {};
+		}
+	}
+
 	/** Sends the last `count` delivered bodies again, byte for byte (Meta's duplicates). */
 	redeliver(count = 1): Promise<DeliveryRecord[]> {
 		const records = this.deliveries()
@@ -450,12 +537,11 @@ export class WebhookDispatcher implements WebhookSink {
 		const version = this.callbackFor(first.item.message.phoneNumberId, 'messages')?.version ?? this.options.version;
 		const nowSeconds = Math.floor(this.sim.now() / 1000);
 		const changes = batch.map(({ item }) => {
-			const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === item.message.phoneNumberId);
 			const status = item.stage < 0 ? 'failed' : this.options.statuses[item.stage];
 			return {
 				value: {
 					messaging_product: 'whatsapp',
-					metadata: { display_phone_number: digits(number?.displayPhoneNumber ?? ''), phone_number_id: item.message.phoneNumberId },
+					metadata: this.metadataOf(item.message.phoneNumberId),
 					statuses: [this.statusObject(item.message, status, nowSeconds, version)],
 				},
 				field: 'messages',
