@@ -36,6 +36,23 @@ describe('control endpoints', () => {
 		expect(since.body.messages[0].body.text.body).toBe('two');
 	});
 
+	test('GET /_sim/log filters by phone number and recipient', async () => {
+		await send(sim, text('one', '+16505550001'));
+		await send(sim, text('two', '+16505550002'));
+		const filtered = await control(sim, 'GET', 'log?to=%2B16505550002');
+		expect(filtered.body.messages.map((m: { body: { text: { body: string } } }) => m.body.text.body)).toEqual(['two']);
+		const other = await control(sim, 'GET', 'log?phoneNumberId=300000000000002');
+		expect(other.body.messages).toEqual([]);
+	});
+
+	test('the counters count a resend of the very same message as a duplicate', async () => {
+		await send(sim, text('same', '+16505550001'));
+		await send(sim, text('same', '+16505550002'));
+		expect(sim.counters().duplicateSends).toBe(0);
+		await send(sim, text('same', '+16505550001'));
+		expect(sim.counters().duplicateSends).toBe(1);
+	});
+
 	test('GET /_sim/counters reports accepted, rejected by code and peak per second', async () => {
 		await send(sim, text());
 		await send(sim, { to: 'not-a-number', type: 'text', text: { body: 'x' } });

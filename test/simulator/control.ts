@@ -20,8 +20,8 @@ export interface Controllable {
 }
 
 export const CONTROL_ENDPOINTS = [
-	'GET  /_sim/log            accepted messages in order (?since=N skips the first N)',
-	'GET  /_sim/counters       accepted, rejectedByCode, peakPerSecond, calls…',
+	'GET  /_sim/log            accepted messages in order (?since=N skips the first N; ?phoneNumberId= ?to= filter)',
+	'GET  /_sim/counters       accepted, rejectedByCode, peakPerSecond, duplicateSends, calls…',
 	'GET  /_sim/requests       recent requests as seen (no Authorization header)',
 	'GET  /_sim/fixture        token, app id/secret, WABA, phone numbers, templates',
 	'GET  /_sim/options        current options',
@@ -56,8 +56,12 @@ export function controlHandler(sim: Controllable): ControlHandler {
 				return ok({ url: sim.url, endpoints: CONTROL_ENDPOINTS });
 			case 'GET log': {
 				const since = Number(query.get('since') ?? 0);
-				const log = sim.log();
-				const messages = Number.isInteger(since) && since > 0 ? log.slice(since) : log;
+				const log = sim.log() as Array<{ phoneNumberId?: string; waId?: string }>;
+				let messages = Number.isInteger(since) && since > 0 ? log.slice(since) : log;
+				const phoneNumberId = query.get('phoneNumberId');
+				const to = query.get('to')?.replace(/\D/g, '');
+				if (phoneNumberId) messages = messages.filter((m) => m.phoneNumberId === phoneNumberId);
+				if (to) messages = messages.filter((m) => m.waId === to);
 				return ok({ count: log.length, messages });
 			}
 			case 'GET counters':

@@ -853,7 +853,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 		acceptedAt: now,
 	};
 	if (message.bizOpaqueCallbackData !== undefined) accepted.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
-	sim.recordAccepted(accepted);
+	sim.recordAccepted(accepted, req.rawBody);
 	return {
 		status: 200,
 		body: {

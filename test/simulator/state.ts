@@ -2,6 +2,8 @@
  * The simulator's mutable state: options, fixture, store, limiters, counters, request log, faults and clock.
  * One instance per simulator; route handlers see it as a `SimContext`.
  */
+import { createHash } from 'crypto';
+
 import { buildFixture, HOURLY_BUDGET_PER_NUMBER, mergeOptions } from './fixture';
 import { FaultPlan } from './faults';
 import { latencySampler, type LatencySampler } from './latency';
@@ -47,6 +49,7 @@ function emptyCounters(): SimCounters {
 		stalls: 0,
 		errors5xx: 0,
 		webhooksSent: 0,
+		duplicateSends: 0,
 	};
 }
 
@@ -72,6 +75,7 @@ export class SimState implements SimContext {
 	private idCounter = 0;
 	private throttleToggle = false;
 	private inWindow = new Set<string>();
+	private sentBodies = new Set<string>();
 	private undeliverable = new Set<string>();
 
 	constructor(options: SimulatorOptions) {
@@ -113,6 +117,7 @@ export class SimState implements SimContext {
 	/** Forgets every message, counter, request, limit window and scripted fault (options stay). */
 	reset(): void {
 		this.store.messages = [];
+		this.sentBodies.clear();
 		this.store.modules.clear();
 		this.counters = emptyCounters();
 		this.requestLog = [];
@@ -239,7 +244,13 @@ export class SimState implements SimContext {
 
 	// --- log, counters, request log ------------------------------------------------------------------------------
 
-	recordAccepted(message: AcceptedMessage): void {
+	/** Records an accepted message; `rawBody` (the bytes sent) detects resends of the very same message. */
+	recordAccepted(message: AcceptedMessage, rawBody?: Buffer): void {
+		if (rawBody) {
+			const key = createHash('sha1').update(message.phoneNumberId).update('\n').update(rawBody).digest('base64');
+			if (this.sentBodies.has(key)) this.counters.duplicateSends++;
+			else this.sentBodies.add(key);
+		}
 		this.store.messages.push(message);
 		this.counters.accepted++;
 		this.webhooks.onAccepted(message);

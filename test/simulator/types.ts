@@ -284,6 +284,8 @@ export interface SimCounters {
 	stalls: number;
 	errors5xx: number;
 	webhooksSent: number;
+	/** Accepted messages whose number and exact body were accepted before (a resend of the same message). */
+	duplicateSends: number;
 }
 
 /** The surfaces agent's webhook dispatcher, as the core uses it. */
