@@ -83,6 +83,7 @@ async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> 
 		mode,
 		callbackUrl,
 		verifyToken: verifyTokenOf(context, credentials),
+		customVerifyToken: String(readOptions(context).verifyToken ?? '').trim() !== '',
 		fields: fieldsForSelection(triggerOn, ALL_SUBSCRIBABLE_FIELDS),
 		phoneNumberId,
 		verifyTokenForUrl: (url) => {
@@ -91,6 +92,22 @@ async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> 
 		},
 		warn: (message) => context.logger.warn(`WhatsApp Trigger "${context.getNode().name}": ${message}`),
 	};
+}
+
+/** What to do about a Graph error of the subscription calls, by Meta's code. */
+function subscriptionAdvice(error: unknown): string | undefined {
+	const code = (error as { code?: unknown }).code;
+	if (code === 190) {
+		return 'The credential\'s access token (or, for the Meta App subscription, its App ID and App Secret) is not valid or has expired: renew it in the credential.';
+	}
+	if (code === 10 || code === 3 || (typeof code === 'number' && code >= 200 && code < 300)) {
+		return 'The token lacks a permission: it needs whatsapp_business_management on this WhatsApp Business Account, and the App ID and App Secret must belong to the app that receives the webhooks.';
+	}
+	if (code === 2200) {
+		return 'Meta could not verify the callback URL: n8n must be reachable from the internet at that URL, over HTTPS with a valid certificate, and the workflow must be saved.';
+	}
+	if (code === 100) return 'Meta rejected a parameter: check the IDs in the credential (App ID, WhatsApp Business Account ID) and the phone number.';
+	return undefined;
 }
 
 /** Runs a lifecycle step; a user-facing failure becomes a NodeOperationError with its advice. */
@@ -103,6 +120,7 @@ async function lifecycleStep<T>(context: IHookFunctions, step: () => Promise<T>)
 		}
 		throw new NodeOperationError(context.getNode(), error as Error, {
 			message: `Meta refused the webhook subscription: ${(error as Error).message}`,
+			description: subscriptionAdvice(error),
 		});
 	}
 }

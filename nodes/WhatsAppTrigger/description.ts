@@ -95,7 +95,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Manual subscription: in the Meta App Dashboard (WhatsApp → Configuration), set the Callback URL to this trigger\'s production URL and the Verify Token to the one you set in Options → Verify Token.',
+			'Manual subscription: set Options → Verify Token, then in the Meta App Dashboard (WhatsApp → Configuration) enter this trigger\'s production URL as the Callback URL and the same Verify Token.',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',

@@ -152,6 +152,8 @@ export interface LifecycleInput {
 	mode: SubscriptionMode;
 	callbackUrl: string;
 	verifyToken: string;
+	/** Whether the user set the verify token (Options → Verify Token) rather than the derived one. */
+	customVerifyToken?: boolean;
 	/** Webhook fields the user's choices need (app mode). */
 	fields: string[];
 	/** Phone-number mode: the number whose webhooks this trigger receives. */
@@ -262,6 +264,13 @@ export async function subscriptionExists(input: LifecycleInput): Promise<boolean
 	const { credentials, callbackUrl } = input;
 	switch (input.mode) {
 		case 'manual':
+			// The user types the token at Meta, so it must be one they chose and can see.
+			if (!input.customVerifyToken) {
+				throw new SubscriptionError(
+					'A Manual subscription needs a Verify Token',
+					'Set Options → Verify Token to a value of your choice and enter the same value, with this trigger\'s production URL, in the Meta App Dashboard (WhatsApp → Configuration).',
+				);
+			}
 			return true;
 		case 'app': {
 			const current = await readAppSubscription(credentials, appIdOf(credentials));

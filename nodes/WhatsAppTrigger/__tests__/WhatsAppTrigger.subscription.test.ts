@@ -2,6 +2,7 @@
  * The trigger's lifecycle against the simulator: create / checkExists / delete for the app, WABA and phone-number
  * subscriptions, Meta's handshake answered by the trigger over real HTTP, and hand-backs between triggers.
  */
+import { findSecretLeaks } from '../../../test/harness/secrets';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { clearRedeliveryStores } from '../../shared/webhook';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
@@ -205,8 +206,49 @@ describe('a callback URL Meta cannot reach', () => {
 
 	it('does nothing at Meta for a manual subscription', async () => {
 		trigger.parameters.subscription = 'manual';
+		trigger.parameters.options = { verifyToken: 'typed-at-meta' };
 		expect(await methods.checkExists.call(trigger.hooks())).toBe(true);
 		await methods.create.call(trigger.hooks());
 		expect(await appCallback()).toBeUndefined();
+	});
+
+	it('refuses to activate a manual subscription without a verify token the user can type at Meta', async () => {
+		trigger.parameters.subscription = 'manual';
+		await expect(methods.checkExists.call(trigger.hooks())).rejects.toThrow('A Manual subscription needs a Verify Token');
+	});
+});
+
+describe('errors never carry a secret', () => {
+	async function failure(run: () => Promise<unknown>): Promise<Error> {
+		try {
+			await run();
+		} catch (error) {
+			return error as Error;
+		}
+		throw new Error('expected the lifecycle step to fail');
+	}
+
+	it.each([
+		['an app secret Meta does not know (app subscription)', 'app', { appSecret: 'wrongAppSecret0123456789' }],
+		['an expired access token (WABA subscription)', 'waba', { accessToken: 'EXPIRED' }],
+		['an expired access token (phone number subscription)', 'phoneNumber', { accessToken: 'EXPIRED' }],
+	])('explains %s without the token or secret', async (_name, mode, change) => {
+		const credentials = { ...credentialsFor(sim), ...change };
+		if (credentials.accessToken === 'EXPIRED') credentials.accessToken = sim.fixture.expiredAccessToken;
+		const failing = await startTriggerServer(credentials, {
+			subscription: mode,
+			subscriptionPhoneNumberId: '300000000000001',
+			triggerOn: ['messages'],
+		});
+		try {
+			const error = await failure(() => methods.create.call(failing.hooks()));
+			expect(error.message).toMatch(/Meta refused the webhook subscription/);
+			expect((error as { description?: string }).description).toMatch(/renew it in the credential/);
+			const secrets = { accessToken: credentials.accessToken, appSecret: credentials.appSecret, appId: credentials.appId };
+			expect(findSecretLeaks(error, secrets)).toEqual([]);
+			expect(findSecretLeaks(failing.logs, secrets)).toEqual([]);
+		} finally {
+			await failing.close();
+		}
 	});
 });
