@@ -174,6 +174,8 @@ export class WhatsAppTrigger implements INodeType {
 		subtitle: '={{$parameter["subscription"] === "manual" ? "manual subscription" : "subscribed per " + $parameter["subscription"]}}',
 		description: 'Starts the workflow on WhatsApp messages, message statuses and account or template updates',
 		defaults: { name: 'WhatsApp Trigger' },
+		eventTriggerDescription: 'Waiting for a WhatsApp event: send a message to your business number',
+		activationMessage: 'WhatsApp events will now start this workflow.',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_NAME, required: true }],

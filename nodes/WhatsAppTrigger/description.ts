@@ -95,6 +95,14 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
+			"Meta sends only messages, statuses and errors to a WhatsApp Business Account or phone number callback; template and account updates always go to the app's own callback URL. The app must already be subscribed to the WhatsApp Business Account with the fields you need.",
+		name: 'overrideNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { subscription: ['waba', 'phoneNumber'] } },
+	},
+	{
+		displayName:
 			'Manual subscription: set Options → Verify Token, then in the Meta App Dashboard (WhatsApp → Configuration) enter this trigger\'s production URL as the Callback URL and the same Verify Token.',
 		name: 'manualNotice',
 		type: 'notice',
