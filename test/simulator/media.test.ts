@@ -83,6 +83,16 @@ describe('simulator media', () => {
 		expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
 	});
 
+	test("file_size can be answered as a string, as Meta's docs show it", async () => {
+		sim.configure({ webhooks: { media: { fileSizeAs: 'string' } } });
+		try {
+			const uploaded = await upload(sim, { type: 'image/png', data: png(321) });
+			expect((await call(sim, 'GET', `/v26.0/${uploaded.body.id}`)).body.file_size).toBe('321');
+		} finally {
+			sim.configure({ webhooks: { media: {} } });
+		}
+	});
+
 	test('the download URL needs the bearer token', async () => {
 		const uploaded = await upload(sim, { type: 'image/jpeg', data: Buffer.from('jpeg bytes') });
 		const info = await call(sim, 'GET', `/v26.0/${uploaded.body.id}`);

@@ -44,12 +44,15 @@ export interface MediaOptions {
 	idTtlMs: number;
 	/** How long a media ID received in a webhook lives (Meta: 7 days). */
 	inboundIdTtlMs: number;
+	/** `file_size` in `GET /{media-id}`: Meta's docs show a string, live answers a number; clients must take both. */
+	fileSizeAs: 'number' | 'string';
 }
 
 export const DEFAULT_MEDIA_OPTIONS: MediaOptions = {
 	urlTtlMs: 5 * 60 * 1000,
 	idTtlMs: 30 * 24 * 3600 * 1000,
 	inboundIdTtlMs: 7 * 24 * 3600 * 1000,
+	fileSizeAs: 'number',
 };
 
 /** Media options: `options.media` (when the core's options carry it), else `options.webhooks.media`, else defaults. */
@@ -224,7 +227,7 @@ function retrieve(req: SimRequest, mediaId: string, sim: SimContext): SimRespons
 			url: downloadUrl(sim, media),
 			mime_type: media.mimeType,
 			sha256: media.sha256Hex,
-			file_size: media.fileSize,
+			file_size: mediaOptions(sim).fileSizeAs === 'string' ? String(media.fileSize) : media.fileSize,
 			id: media.id,
 		},
 	};
