@@ -184,6 +184,16 @@ describe('bad deliveries start nothing', () => {
 		expect(trigger.executions).toHaveLength(0);
 	});
 
+	it('answers a signed body over 3 MB with 413', async () => {
+		const big = inbound();
+		const value = big.entry[0].changes[0].value as { messages: Array<Record<string, unknown>> };
+		value.messages = Array.from({ length: 12_000 }, (_entry, index) => ({ ...value.messages[0], id: `wamid.big${index}`, text: { body: 'x'.repeat(200) } }));
+		const record = await sim.webhooks.deliverRaw(big, { url: trigger.webhookUrl });
+		expect(record.body.length).toBeGreaterThan(3 * 1024 * 1024);
+		expect(record.status).toBe(413);
+		expect(trigger.executions).toHaveLength(0);
+	});
+
 	it('answers another object with 400', async () => {
 		const record = await sim.webhooks.deliverRaw({ object: 'page', entry: [] }, { url: trigger.webhookUrl });
 		expect(record.status).toBe(400);
