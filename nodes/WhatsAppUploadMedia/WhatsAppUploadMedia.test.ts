@@ -244,6 +244,25 @@ describe('WhatsApp Media node', () => {
 	});
 });
 
+describe('WhatsApp Media node with n8n\'s filesystem binary mode', () => {
+	// Last in the file: the harness switches the process to filesystem mode for good.
+	it('uploads from and downloads into binary data stored on disk', async () => {
+		const data = pngBytes(3000, 12);
+		const result = await runWorkflow({
+			nodes: [
+				{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } },
+				{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId: '={{ $json.mediaId }}', binaryPropertyName: 'file' } },
+			],
+			credentials: credentials(),
+			inputItems: [fileItem(data, 'image/png', 'disk.png')],
+			binaryMode: 'filesystem',
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items('Download')[0].binary?.file?.id).toBeDefined();
+		expect((await result.binary('Download', 0, 'file')).equals(data)).toBe(true);
+	});
+});
+
 describe('download file names', () => {
 	it('keeps a name with an extension, adds one from the MIME type otherwise, and falls back to the media ID', () => {
 		expect(downloadFileName('1', 'application/pdf', 'invoice.pdf')).toBe('invoice.pdf');

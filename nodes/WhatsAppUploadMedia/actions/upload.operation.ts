@@ -9,7 +9,12 @@ import type { ItemJob } from '../helpers';
 const show = { resource: ['media'], operation: ['upload'] };
 
 export const description: INodeProperties[] = [
-	{ ...phoneNumberIdLocator, displayOptions: { show } },
+	{
+		...phoneNumberIdLocator,
+		displayName: 'Phone Number',
+		description: 'The WhatsApp Business phone number that will send the media (a media ID works with the number it was uploaded for)',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',

@@ -1,0 +1,100 @@
+/**
+ * Paging of field expansions (analytics on the WABA object), against a small Graph stand-in that pages them the
+ * two ways Meta does: a `next` URL on Graph's host (carrying the token), or only a cursor.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { runWorkflow } from '../../test/harness';
+import { startHttpServer } from '../../test/harness/rawServers';
+import type { RawServer } from '../../test/harness/rawServers';
+import { destroyGraphClients } from '../shared/transport';
+
+const WABA = '200000000000009';
+const TOKEN = 'EAAGpagingTOKEN0123456789';
+const point = (start: number, country: string, conversation: number) => ({ start, end: start + 86400, country, conversation, cost: conversation / 100 });
+
+let server: RawServer;
+/** What the stand-in answers for the first call and for the call after cursor C1. */
+let nextStyle: 'sameHost' | 'otherHost' = 'sameHost';
+
+beforeAll(async () => {
+	server = await startHttpServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		const fields = url.searchParams.get('fields') ?? '';
+		let body: unknown;
+		if (url.pathname === `/v26.0/${WABA}/conversation_analytics` && url.searchParams.get('after') === 'C1') {
+			body = { data: [{ data_points: [point(1790086400, 'BR', 2)] }], paging: { cursors: { before: 'C1', after: 'C2' } } };
+		} else if (url.pathname === `/v26.0/${WABA}` && fields.includes('.after(C1)')) {
+			body = { conversation_analytics: { data: [{ data_points: [point(1790086400, 'BR', 2)] }], paging: { cursors: { after: 'C2' } } }, id: WABA };
+		} else if (url.pathname === `/v26.0/${WABA}` && fields.startsWith('conversation_analytics.')) {
+			const host = nextStyle === 'sameHost' ? server.url : 'https://graph.facebook.com';
+			body = {
+				conversation_analytics: {
+					data: [{ data_points: [point(1790000000, 'US', 5)] }],
+					paging: { cursors: { after: 'C1' }, next: `${host}/v26.0/${WABA}/conversation_analytics?after=C1&access_token=${TOKEN}` },
+				},
+				id: WABA,
+			};
+		} else {
+			res.writeHead(400, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ error: { message: `unexpected ${req.url}`, type: 'OAuthException', code: 100 } }));
+			return;
+		}
+		res.writeHead(200, { 'content-type': 'application/json' });
+		res.end(JSON.stringify(body));
+	});
+});
+
+afterAll(async () => {
+	destroyGraphClients();
+	await server.close();
+});
+
+beforeEach(() => {
+	server.requests.length = 0;
+});
+
+async function conversationRows(): Promise<IDataObject[]> {
+	const now = Math.floor(Date.now() / 1000);
+	const result = await runWorkflow({
+		nodes: [
+			{
+				name: 'Metrics',
+				type: 'whatsAppGetMetrics',
+				parameters: {
+					operation: 'conversationAnalytics',
+					start: new Date((now - 5 * 86400) * 1000).toISOString(),
+					conversationGranularity: 'DAILY',
+					conversationDimensions: ['COUNTRY'],
+				},
+			},
+		],
+		// registeredNumbers set: the gate does not ask the stand-in for the account's numbers.
+		credentials: { whatsAppCloudApi: { accessToken: TOKEN, apiVersion: 'v26.0', baseUrl: server.url, wabaId: WABA, registeredNumbers: 1 } },
+	});
+	expect(result.error).toBeUndefined();
+	return result.outputs('Metrics');
+}
+
+describe('paging of analytics field expansions', () => {
+	it('follows a next URL on Graph\'s host without the access token in it and flattens both pages', async () => {
+		nextStyle = 'sameHost';
+		const rows = await conversationRows();
+		expect(rows.map((row) => [row.country, row.conversations, row.cost])).toEqual([
+			['US', 5, 0.05],
+			['BR', 2, 0.02],
+		]);
+		expect(server.requests).toHaveLength(2);
+		expect(server.requests[1].url).toBe(`/v26.0/${WABA}/conversation_analytics?after=C1`);
+		expect(server.requests[1].headers.authorization).toBe(`Bearer ${TOKEN}`);
+	});
+
+	it('asks for the next page with the cursor in the field when the next URL points at another host', async () => {
+		nextStyle = 'otherHost';
+		const rows = await conversationRows();
+		expect(rows.map((row) => row.country)).toEqual(['US', 'BR']);
+		expect(server.requests).toHaveLength(2);
+		expect(decodeURIComponent(server.requests[1].url)).toContain('.after(C1)');
+		expect(server.requests.every((request) => request.url.startsWith('/v26.0/'))).toBe(true);
+	});
+});
