@@ -1,7 +1,7 @@
 import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
 import { buildBody, buildFooter, MAX_HEADER_TEXT } from './interactive';
-import { isPlainObject, oneOf, optionalText, requiredId, requiredText } from './rules';
+import { isPlainObject, oneOf, optionalText, parseJsonOrUndefined, requiredId, requiredText } from './rules';
 import type { FlowParameters, InteractiveFlow, InteractiveMessage } from './types';
 
 export const MAX_FLOW_CTA = 20;
@@ -79,9 +79,7 @@ export function buildFlow(params: FlowParams): InteractiveMessage<InteractiveFlo
 }
 
 function parseJson(field: string, text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw new MessageValidationError(field, 'is not valid JSON');
-	}
+	const parsed = parseJsonOrUndefined(text);
+	if (!parsed) throw new MessageValidationError(field, 'is not valid JSON');
+	return parsed.value;
 }

@@ -3,8 +3,24 @@ import { MessageValidationError } from './errors';
 /** Character count as WhatsApp counts it: Unicode code points, so an emoji outside the BMP counts once. */
 export function charCount(text: string): number {
 	let count = 0;
-	for (const _ of text) count++;
+	for (let i = 0; i < text.length; i++, count++) {
+		const unit = text.charCodeAt(i);
+		// A high surrogate followed by a low one is a single code point.
+		if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) i++;
+		}
+	}
 	return count;
+}
+
+/** JSON.parse without throwing: undefined when the text is not JSON. */
+export function parseJsonOrUndefined(text: string): { value: unknown } | undefined {
+	try {
+		return { value: JSON.parse(text) as unknown };
+	} catch {
+		return undefined;
+	}
 }
 
 function describe(value: unknown): string {
@@ -74,10 +90,8 @@ export function optionalBoolean(field: string, value: unknown): boolean | undefi
 /** An absolute http(s) URL, as Meta requires for media links and CTA buttons. */
 export function requiredUrl(field: string, value: unknown, maxChars = 2000): string {
 	const text = requiredText(field, value, maxChars).trim();
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	const url = URL.canParse(text) ? new URL(text) : undefined;
+	if (!url) {
 		throw new MessageValidationError(field, `"${text.slice(0, 60)}" is not a URL; expected e.g. https://example.com/file.pdf`);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {

@@ -2,7 +2,17 @@ import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
 import { buildLocationObject } from './location';
 import { buildMediaReference } from './media';
-import { isPlainObject, listOf, oneOf, optionalText, requiredId, requiredNumber, requiredText, requireUnique } from './rules';
+import {
+	isPlainObject,
+	listOf,
+	oneOf,
+	optionalText,
+	parseJsonOrUndefined,
+	requiredId,
+	requiredNumber,
+	requiredText,
+	requireUnique,
+} from './rules';
 import type {
 	TemplateBodyParameter,
 	TemplateButtonParameter,
@@ -168,11 +178,9 @@ function buildButton(button: TemplateButtonParams, position: number): TemplateCo
 			if (data !== undefined && data !== null && data !== '') {
 				let parsed: unknown = data;
 				if (typeof data === 'string') {
-					try {
-						parsed = JSON.parse(data);
-					} catch {
-						throw new MessageValidationError(`${at}.flowActionData`, 'is not valid JSON');
-					}
+					const json = parseJsonOrUndefined(data);
+					if (!json) throw new MessageValidationError(`${at}.flowActionData`, 'is not valid JSON');
+					parsed = json.value;
 				}
 				if (!isPlainObject(parsed)) throw new MessageValidationError(`${at}.flowActionData`, 'must be a JSON object');
 				if (Object.keys(parsed).length) action.flow_action_data = parsed;
