@@ -1,7 +1,7 @@
 /**
  * The WhatsApp Metrics node in real workflows (n8n-core WorkflowExecute) against the simulator over HTTP.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow } from '../../test/harness';
 import { startSimulator } from '../../test/simulator';
@@ -26,7 +26,7 @@ const credentials = (overrides: Record<string, unknown> = {}) => ({
 const today = () => Math.floor(Date.now() / 1000 / DAY) * DAY;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-async function metrics(parameters: IDataObject, overrides: Record<string, unknown> = {}, continueOnFail = false) {
+async function metrics(parameters: INodeParameters, overrides: Record<string, unknown> = {}, continueOnFail = false) {
 	return runWorkflow({
 		nodes: [{ name: 'Metrics', type: 'whatsAppGetMetrics', parameters, continueOnFail }],
 		credentials: credentials(overrides),
