@@ -1,0 +1,103 @@
+/**
+ * The shared list searches and template look-ups, called as n8n calls them, against the simulator over HTTP.
+ */
+import type { ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { destroyGraphClients } from '../transport';
+import { startSimulator, type Simulator } from '../../../test/simulator';
+import { defaultFixture } from '../../../test/simulator/fixture';
+import { getPhoneNumberId, PhoneNumberIdError } from './phoneNumber';
+import { getTemplateLanguages, getTemplateVariables, searchPhoneNumbers, searchTemplates } from './methods';
+
+let sim: Simulator;
+
+/** 130 numbers: more than one page of 100. */
+const manyNumbers = Array.from({ length: 130 }, (_, i) => ({
+	...defaultFixture().phoneNumbers[0],
+	id: String(310000000000000 + i),
+	displayPhoneNumber: `+1 555-01${String(i).padStart(2, '0')}`,
+	verifiedName: i === 42 ? 'Casa Verde Support' : `Shop ${i}`,
+}));
+
+function loadOptionsContext(parameters: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}): ILoadOptionsFunctions {
+	return {
+		getCredentials: async () => ({ accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId, ...credentials }),
+		getNode: () => ({ id: '1', name: 'Send', type: 'whatsAppSendMessage', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+	} as unknown as ILoadOptionsFunctions;
+}
+
+beforeAll(async () => {
+	sim = await startSimulator({ latency: 'none', fixture: { phoneNumbers: manyNumbers } });
+});
+afterAll(async () => {
+	destroyGraphClients();
+	await sim.stop();
+});
+
+describe('searchPhoneNumbers', () => {
+	it('lists display number and verified name, valued by phone number ID, and pages on', async () => {
+		const first = await searchPhoneNumbers.call(loadOptionsContext());
+		expect(first.results).toHaveLength(100);
+		expect(first.results[0]).toMatchObject({ name: '+1 555-0100 · Shop 0', value: '310000000000000' });
+		expect(first.paginationToken).toEqual(expect.any(String));
+		const second = await searchPhoneNumbers.call(loadOptionsContext(), undefined, first.paginationToken);
+		expect(second.results).toHaveLength(30);
+		expect(second.paginationToken).toBeUndefined();
+	});
+
+	it('filters by verified name', async () => {
+		const found = await searchPhoneNumbers.call(loadOptionsContext(), 'casa verde');
+		expect(found.results.map((r) => r.value)).toEqual(['310000000000042']);
+	});
+
+	it('filters by the number as people type it', async () => {
+		const found = await searchPhoneNumbers.call(loadOptionsContext(), '555 0142');
+		expect(found.results.map((r) => r.value)).toEqual(['310000000000042']);
+	});
+
+	it('explains a credential without a WhatsApp Business Account ID', async () => {
+		await expect(searchPhoneNumbers.call(loadOptionsContext({}, { wabaId: '' }))).rejects.toThrow(/no WhatsApp Business Account ID/);
+	});
+});
+
+describe('searchTemplates', () => {
+	it('lists each template once with its languages', async () => {
+		const found = await searchTemplates.call(loadOptionsContext(), 'order_conf');
+		expect(found.results).toEqual([{ name: 'order_confirmation', value: 'order_confirmation', description: 'en_US, pt_BR, es · utility' }]);
+	});
+
+	it('shows a template that is not approved with its status', async () => {
+		const found = await searchTemplates.call(loadOptionsContext(), 'old_newsletter');
+		expect(found.results[0].description).toMatch(/en_US \(paused\)/);
+	});
+});
+
+describe('template look-ups', () => {
+	it('lists the languages of the picked template', async () => {
+		const languages = await getTemplateLanguages.call(loadOptionsContext({ template: 'delivery_update' }));
+		expect(languages.map((l) => l.value)).toEqual(['en_US', 'fr']);
+	});
+
+	it('lists the body variables of a named template by name', async () => {
+		const variables = await getTemplateVariables.call(loadOptionsContext({ template: 'welcome_named', language: 'en_US' }));
+		expect(variables.map((v) => v.value)).toEqual(['first_name', 'shop_name']);
+	});
+
+	it('lists the body variables of a positional template by position', async () => {
+		const variables = await getTemplateVariables.call(loadOptionsContext({ template: 'order_confirmation', language: 'pt_BR' }));
+		expect(variables.map((v) => v.name)).toEqual(['{{1}}', '{{2}}', '{{3}}', '{{4}}']);
+	});
+});
+
+describe('getPhoneNumberId', () => {
+	const context = (value: unknown) => ({ getNodeParameter: () => value }) as never;
+
+	it('accepts digits with spaces around', () => {
+		expect(getPhoneNumberId(context(' 300000000000001 '), 0)).toBe('300000000000001');
+	});
+
+	it('refuses a phone number given instead of its ID', () => {
+		expect(() => getPhoneNumberId(context('+1 555 0100'), 0)).toThrow(PhoneNumberIdError);
+	});
+});
