@@ -148,6 +148,23 @@ describe('simulator webhooks', () => {
 		expect(statusesOf(receiver).map((s) => s.status)).toEqual(['sent', 'read']);
 	});
 
+	test('a voice message can also get a played status after read', async () => {
+		sim.configure({ webhooks: { statuses: ['sent', 'delivered', 'read', 'played'] } });
+		webhooks.onAccepted(accepted({ type: 'audio' }));
+		await receiver.waitForPosts(4);
+		expect(statusesOf(receiver).map((s) => s.status)).toEqual(['sent', 'delivered', 'read', 'played']);
+	});
+
+	test('a reset settles a delivery that was waiting for a retry', async () => {
+		receiver.answer = () => 500;
+		sim.configure({ webhooks: { retryDelaysMs: [60_000] } });
+		const pending = webhooks.injectInbound({ from: '16505551234', type: 'text' });
+		await receiver.waitForPosts(1);
+		sim.reset();
+		const { delivery } = await pending;
+		expect(delivery).toMatchObject({ status: 500, attempts: 1 });
+	});
+
 	test('a non-200 answer is redelivered with the same bytes until it succeeds', async () => {
 		receiver.answer = (_post, index) => (index < 2 ? 500 : 200);
 		sim.configure({ webhooks: { statuses: ['sent'] } });

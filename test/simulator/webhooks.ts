@@ -16,7 +16,8 @@ import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
 import type { AcceptedMessage, SimContext, WebhookSink } from './types';
 
-export type StatusKind = 'sent' | 'delivered' | 'read';
+/** `played` is Meta's status for a voice message the customer listened to. */
+export type StatusKind = 'sent' | 'delivered' | 'read' | 'played';
 
 export interface WebhookOptions {
 	/** Where to deliver when nothing is subscribed (tests that skip the subscription handshake). */
@@ -46,7 +47,7 @@ export interface WebhookOptions {
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
 	statuses: ['sent', 'delivered', 'read'],
-	delaysMs: { sent: 0, delivered: 0, read: 0, failed: 0 },
+	delaysMs: { sent: 0, delivered: 0, read: 0, played: 0, failed: 0 },
 	maxChangesPerBody: 100,
 	concurrency: 4,
 	retryDelaysMs: [100, 500, 2000],
@@ -145,9 +146,12 @@ class Fifo<T> {
 		return item;
 	}
 
-	clear(): void {
+	/** Removes and returns every item. */
+	drain(): T[] {
+		const items = this.items.slice(this.head);
 		this.items = [];
 		this.head = 0;
+		return items;
 	}
 }
 
@@ -172,7 +176,7 @@ export class WebhookDispatcher implements WebhookSink {
 	private retriesPending = 0;
 	private timer: NodeJS.Timeout | null = null;
 	private timerDueAt = Infinity;
-	private retryTimers = new Set<NodeJS.Timeout>();
+	private retryTimers = new Map<NodeJS.Timeout, Job>();
 	private log: DeliveryRecord[] = [];
 	private logNext = 0;
 	private idleWaiters: Array<() => void> = [];
@@ -382,12 +386,17 @@ export class WebhookDispatcher implements WebhookSink {
 	/** Forgets the queues and the delivery log (pending retries are dropped). */
 	reset(): void {
 		this.generation += 1;
-		for (const queue of this.waiting) queue.clear();
-		this.failedWaiting.clear();
-		this.readyStatuses.clear();
-		this.readyBodies.clear();
-		for (const timer of this.retryTimers) clearTimeout(timer);
+		for (const queue of this.waiting) queue.drain();
+		this.failedWaiting.drain();
+		this.readyStatuses.drain();
+		// Whoever awaits a dropped body (injectInbound, deliver) gets its record as it stands.
+		const dropped = this.readyBodies.drain();
+		for (const [timer, job] of this.retryTimers) {
+			clearTimeout(timer);
+			dropped.push(job);
+		}
 		this.retryTimers.clear();
+		for (const job of dropped) job.done?.(job.record);
 		this.retriesPending = 0;
 		this.log = [];
 		this.logNext = 0;
@@ -601,15 +610,16 @@ export class WebhookDispatcher implements WebhookSink {
 		this.sim.count('webhooksSent');
 		this.post(job).then((status) => {
 			this.inFlight -= 1;
+			record.statuses.push(status);
+			record.status = status;
+			record.finishedAt = this.sim.now();
 			if (generation !== this.generation) {
+				// Reset while in flight: settle the waiter, drop the retries and the next statuses.
 				job.done?.(record);
 				this.pump();
 				this.notifyIdle();
 				return;
 			}
-			record.statuses.push(status);
-			record.status = status;
-			record.finishedAt = this.sim.now();
 			const retryIndex = record.attempts - 1;
 			if (status !== 200 && job.retry && retryIndex < this.options.retryDelaysMs.length && !this.stopped) {
 				this.retriesPending += 1;
@@ -619,7 +629,7 @@ export class WebhookDispatcher implements WebhookSink {
 					this.readyBodies.push(job);
 					this.pump();
 				}, this.options.retryDelaysMs[retryIndex]);
-				this.retryTimers.add(timer);
+				this.retryTimers.set(timer, job);
 			} else {
 				this.finish(job);
 			}
