@@ -18,6 +18,7 @@ import {
 	handleDelivery,
 	MAX_DEDUPE_WINDOW_MS,
 	type DeliveryOptions,
+	type RedeliveryStore,
 } from '../shared/webhook';
 import { triggerProperties } from './description';
 import {
@@ -164,6 +165,21 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 	};
 }
 
+/**
+ * n8n answers 200 only once the execution exists. Any other answer, or a dropped connection, means it did not
+ * start: forget the claimed events so Meta's redelivery of this body runs instead of being dropped as a duplicate.
+ */
+function forgetIfNotStarted(res: ReturnType<IWebhookFunctions['getResponseObject']>, store: RedeliveryStore, keys: string[]): void {
+	let answered = false;
+	res.once('finish', () => {
+		answered = true;
+		if (res.statusCode !== 200) void store.release(keys);
+	});
+	res.once('close', () => {
+		if (!answered) void store.release(keys);
+	});
+}
+
 export class WhatsAppTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Cloud Trigger',
@@ -236,7 +252,8 @@ export class WhatsAppTrigger implements INodeType {
 		const req = this.getRequestObject();
 		if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
 		const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
-		const outcome = await handleDelivery(rawBody, this.getHeaderData()['x-hub-signature-256'], deliveryOptions(this, credentials));
+		const options = deliveryOptions(this, credentials);
+		const outcome = await handleDelivery(rawBody, this.getHeaderData()['x-hub-signature-256'], options);
 
 		if (!outcome.accepted) {
 			// Answered here so the status code is ours; no workflowData means no execution.
@@ -248,6 +265,7 @@ export class WhatsAppTrigger implements INodeType {
 			// Verified and parsed, but nothing new to run on (duplicates, or events the user did not pick): 200, no run.
 			return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates } };
 		}
+		if (options.dedupe && outcome.claimedKeys.length > 0) forgetIfNotStarted(res, options.dedupe.store, outcome.claimedKeys);
 		return { workflowData: [outcome.events.map((event) => ({ json: event as unknown as IDataObject }))] };
 	}
 }

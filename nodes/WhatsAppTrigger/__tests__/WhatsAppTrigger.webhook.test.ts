@@ -109,6 +109,17 @@ describe('verified deliveries', () => {
 		]);
 	});
 
+	it('runs Meta\'s redelivery when n8n could not start the execution the first time', async () => {
+		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá')]);
+		trigger.failNextExecutionStart = true;
+		const first = await signedPost(trigger, value);
+		const again = await signedPost(trigger, value);
+		expect(first.status).toBe(500);
+		expect(again.status).toBe(200);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0][0].json).toMatchObject({ text: 'Olá' });
+	});
+
 	it('keeps redeliveries when "Ignore Redeliveries" is off', async () => {
 		trigger.parameters.options = { ignoreRedeliveries: false };
 		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá')]);
@@ -257,6 +268,18 @@ describe('redeliveries shared through Redis', () => {
 		const again = await signedPost(trigger, value);
 		trigger.credentials.redisUrl = undefined;
 		expect(JSON.parse(again.body)).toMatchObject({ duplicates: 1 });
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('forgets the claim in Redis too when n8n could not start the execution', async () => {
+		trigger.credentials.redisUrl = `redis://127.0.0.1:${port}`;
+		const value = body([inboundTextChange('351911111111', 'Ana', 'Olá')]);
+		trigger.failNextExecutionStart = true;
+		await signedPost(trigger, value);
+		clearRedeliveryStores();
+		const again = await signedPost(trigger, value);
+		trigger.credentials.redisUrl = undefined;
+		expect(again.status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
 	});
 

@@ -33,6 +33,8 @@ export interface TriggerServer {
 	responses: Array<{ method: string; status: number; body: string }>;
 	logs: string[];
 	parameters: TriggerParameters;
+	/** When set, the next execution fails to start (as when n8n's database is down): n8n then answers 500. */
+	failNextExecutionStart: boolean;
 	staticData: IDataObject;
 	credentials: WhatsAppCredentials;
 	hooks: (mode?: 'production' | 'test', url?: string) => IHookFunctions;
@@ -85,6 +87,7 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 	const staticData: IDataObject = {};
 	const nodeInfo = { id: 'node-1', name: 'WhatsApp Trigger', webhookId: WEBHOOK_ID, type: 'whatsAppTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 	const getParameter = parameterGetter(parameters);
+	const handle = { failNextExecutionStart: false } as TriggerServer;
 	const logger = {
 		warn: (message: string) => logs.push(`warn: ${message}`),
 		error: (message: string) => logs.push(`error: ${message}`),
@@ -126,6 +129,11 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 				.then((result: IWebhookResponseData) => {
 					if (result.noWebhookResponse) return;
 					if (result.workflowData) {
+						if (handle.failNextExecutionStart) {
+							handle.failNextExecutionStart = false;
+							res.status(500).json({ message: 'Workflow could not be started!' });
+							return;
+						}
 						executions.push(result.workflowData[0]);
 						res.status(200).json({ message: 'Workflow was started' });
 						return;
@@ -161,7 +169,7 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 			logger,
 		}) as unknown as IHookFunctions;
 
-	return {
+	Object.assign(handle, {
 		url: base,
 		webhookUrl,
 		testUrl,
@@ -176,7 +184,8 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},
-	};
+	});
+	return handle;
 }
 
 /** POSTs raw bytes to a URL; answers status and body text. */

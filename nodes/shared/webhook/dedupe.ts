@@ -25,6 +25,8 @@ export function redeliveryKey(event: WhatsAppEvent): string {
 /** Remembers keys for a window; `claim` answers, for each key, whether this is its first sighting. */
 export interface RedeliveryStore {
 	claim(keys: string[], windowMs: number): Promise<boolean[]>;
+	/** Forgets keys this delivery claimed, so Meta's redelivery runs (n8n could not start the execution). */
+	release(keys: string[]): Promise<void>;
 	/** Where the memory lives, for status output and tests. */
 	readonly kind: 'memory' | 'redis';
 }
@@ -66,6 +68,10 @@ export class MemoryRedeliveryStore implements RedeliveryStore {
 		return this.claimSync(keys, windowMs);
 	}
 
+	async release(keys: string[]): Promise<void> {
+		for (const key of keys) this.expiries.delete(key);
+	}
+
 	private evict(now: number): void {
 		for (const [key, expiry] of this.expiries) {
 			if (this.expiries.size <= this.maxEntries && expiry > now) break;
@@ -83,6 +89,7 @@ export interface RedisLike {
 		set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): unknown;
 		exec(): Promise<Array<[Error | null, unknown]> | null>;
 	};
+	del?(...keys: string[]): Promise<unknown>;
 }
 
 export interface RedisStoreOptions {
@@ -122,6 +129,16 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 			if (!this.failing) this.options.onFallback?.(error as Error);
 			this.failing = true;
 			return local;
+		}
+	}
+
+	async release(keys: string[]): Promise<void> {
+		await this.options.memory.release(keys);
+		if (keys.length === 0 || !this.redis.del) return;
+		try {
+			await this.redis.del(...keys.map((key) => this.options.prefix + key));
+		} catch {
+			// Redis is down: its keys expire with the window; this process's memory is already cleared.
 		}
 	}
 

@@ -36,6 +36,8 @@ export type DeliveryOutcome =
 			notSelected: number;
 			/** Events already seen within the window. */
 			duplicates: number;
+			/** Dedupe keys this delivery claimed (release them if the execution cannot start). */
+			claimedKeys: string[];
 	  }
 	| { accepted: false; statusCode: 400 | 401 | 413 | 500; reason: string };
 
@@ -91,12 +93,15 @@ export async function handleDelivery(
 	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
 	let events = selected;
 	let duplicates = 0;
+	const claimedKeys: string[] = [];
 	if (options.dedupe && selected.length > 0) {
-		const firstSightings = await options.dedupe.store.claim(selected.map(redeliveryKey), options.dedupe.windowMs);
+		const keys = selected.map(redeliveryKey);
+		const firstSightings = await options.dedupe.store.claim(keys, options.dedupe.windowMs);
 		events = selected.filter((_event, index) => firstSightings[index]);
+		keys.forEach((key, index) => firstSightings[index] && claimedKeys.push(key));
 		duplicates = selected.length - events.length;
 	}
-	return { accepted: true, events, totalEvents: all.length, notSelected: all.length - selected.length, duplicates };
+	return { accepted: true, events, totalEvents: all.length, notSelected: all.length - selected.length, duplicates, claimedKeys };
 }
 
 /** The `GET` handshake: the challenge when mode and token match, else a refusal. */
