@@ -72,8 +72,8 @@ function verificationFailed(reason: string): MetaError {
 	return new MetaError({
 		httpStatus: 400,
 		code: 2200,
+		// Meta's exact wording, without error_data (as live answers show it).
 		message: `(#2200) Callback verification failed with the following errors: ${reason}`,
-		details: reason,
 	});
 }
 
