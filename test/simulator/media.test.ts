@@ -133,9 +133,22 @@ describe('simulator media', () => {
 		expect((await call(sim, 'DELETE', `/v26.0/${uploaded.body.id}`)).status).toBe(400);
 	});
 
-	test('an unsupported MIME type is refused with 131053 naming the type', async () => {
+	test('a file of an unsupported MIME type is refused with 100 naming the type received', async () => {
 		const result = await upload(sim, { type: 'image/gif', data: Buffer.from('GIF89a') });
 		expect(result.status).toBe(400);
+		expect(result.body.error.code).toBe(100);
+		expect(result.body.error.message).toContain("Received file of type 'image/gif'");
+		expect(result.body.error.message).toContain('image/jpeg, image/png');
+	});
+
+	test('a file part sent as application/octet-stream is refused even with a valid type parameter', async () => {
+		const result = await upload(sim, { type: 'image/png', fileType: 'application/octet-stream', data: png(100) });
+		expect(result.body.error.code).toBe(100);
+		expect(result.body.error.message).toContain("Received file of type 'application/octet-stream'");
+	});
+
+	test('a valid file with a type parameter outside the table is refused with 131053', async () => {
+		const result = await upload(sim, { type: 'image/gif', fileType: 'image/png', data: png(100) });
 		expect(result.body.error.code).toBe(131053);
 		expect(result.body.error.error_data.details).toContain('image/gif');
 	});

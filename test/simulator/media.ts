@@ -112,20 +112,29 @@ function formatBytes(bytes: number): string {
 	return bytes >= MB ? `${bytes / MB} MB` : `${bytes / KB} KB`;
 }
 
-/** Checks a file against Meta's table; returns the normalised MIME type or throws Meta's error. */
+/** Meta's answer for a file part whose MIME type is not in its table (live wording: code 100, no error_data). */
+function unsupportedFileType(received: string): MetaError {
+	return new MetaError({
+		httpStatus: 400,
+		code: 100,
+		message: `(#100) Param file must be a file with one of the following types: ${Object.keys(MEDIA_TYPES).join(', ')}. Received file of type '${received}'.`,
+	});
+}
+
+/**
+ * Checks a file against Meta's table; returns the normalised MIME type or throws Meta's error. Meta reads the
+ * file part's own Content-Type: a file sent as `application/octet-stream` is refused even with a valid `type`.
+ */
 export function validateMedia(typeParam: string, fileContentType: string | undefined, data: Buffer): string {
+	const fileType = baseMimeType(fileContentType || 'application/octet-stream');
+	if (!MEDIA_TYPES[fileType]) throw unsupportedFileType(fileType);
 	const mimeType = baseMimeType(typeParam);
 	const entry = MEDIA_TYPES[mimeType];
 	if (!entry) {
-		throw mediaError(
-			`Param type must be one of the supported media types (${Object.keys(MEDIA_TYPES).join(', ')}) - got "${typeParam}"`,
-		);
+		throw mediaError(`Param type must be one of the supported media types (${Object.keys(MEDIA_TYPES).join(', ')}) - got "${typeParam}"`);
 	}
-	if (fileContentType) {
-		const fileType = baseMimeType(fileContentType);
-		if (fileType !== mimeType && fileType !== 'application/octet-stream') {
-			throw mediaError(`The type parameter (${mimeType}) does not match the uploaded file's MIME type (${fileType})`);
-		}
+	if (fileType !== mimeType) {
+		throw mediaError(`The type parameter (${mimeType}) does not match the uploaded file's MIME type (${fileType})`);
 	}
 	if (data.length === 0) throw mediaError('The uploaded file is empty');
 	let maxBytes = entry.maxBytes;
