@@ -155,6 +155,16 @@ describe('WhatsApp Media node', () => {
 		expect(uploads()).toHaveLength(1);
 	});
 
+	it('uploads a file n8n could only call octet-stream by the MIME type of its extension', async () => {
+		const result = await runWorkflow({
+			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			credentials: credentials(),
+			inputItems: [fileItem(Buffer.from('%PDF-1.7 tiny'), 'application/octet-stream', 'report.pdf')],
+		});
+		expect(result.outputs('Upload')[0]).toMatchObject({ mediaType: 'document', mimeType: 'application/pdf' });
+		expect(uploads()).toHaveLength(1);
+	});
+
 	it('reuses the earlier upload of the same file in a later execution without a request', async () => {
 		const data = pngBytes(2048, 9);
 		const run = () =>

@@ -9,6 +9,7 @@ export {
 	formatBytes,
 	isAnimatedWebp,
 	kindFromMimeType,
+	mimeTypeFromFileName,
 	normalizeMimeType,
 } from './mime';
 export type { CheckedMedia, MediaCheck } from './mime';

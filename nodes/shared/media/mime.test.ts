@@ -87,6 +87,14 @@ describe('checkMedia', () => {
 		expect(error.description).toContain('video/mp4');
 	});
 
+	it('takes the MIME type from the file name when the binary data says only octet-stream', () => {
+		expect(checkMedia({ data: Buffer.from('%PDF-1.7'), mimeType: 'application/octet-stream', fileName: 'invoice.PDF' })).toMatchObject({
+			kind: 'document',
+			mimeType: 'application/pdf',
+		});
+		expect(catchError(() => checkMedia({ data: Buffer.from('x'), mimeType: 'application/octet-stream', fileName: 'a.exe' })).field).toBe('mimeType');
+	});
+
 	it('rejects an empty file', () => {
 		expect(catchError(() => checkMedia({ data: Buffer.alloc(0), mimeType: 'image/png' })).field).toBe('data');
 	});

@@ -61,6 +61,23 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
 	'video/3gpp': '3gp',
 };
 
+/** MIME types by file extension, for files whose MIME type is missing or generic. */
+const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
+	...Object.fromEntries(Object.entries(EXTENSIONS).map(([mimeType, extension]) => [extension, mimeType])),
+	jpeg: 'image/jpeg',
+	jpe: 'image/jpeg',
+	opus: 'audio/ogg',
+	oga: 'audio/ogg',
+	mp4: 'video/mp4',
+	'3gpp': 'video/3gpp',
+};
+
+/** `invoice.PDF` → `application/pdf`; undefined when the extension is not one WhatsApp takes. */
+export function mimeTypeFromFileName(fileName: string | undefined): string | undefined {
+	const extension = /\.([A-Za-z0-9]{1,5})$/.exec(fileName ?? '')?.[1]?.toLowerCase();
+	return extension ? MIME_BY_EXTENSION[extension] : undefined;
+}
+
 /** Common spellings that mean a MIME type Meta accepts. */
 const ALIASES: Readonly<Record<string, string>> = {
 	'image/jpg': 'image/jpeg',
@@ -139,7 +156,9 @@ export function checkMedia({ data, mimeType, kind, fileName }: MediaCheck): Chec
 	if (!data || data.length === 0) {
 		throw new MediaValidationError(`The file ${what} is empty`, 'data', 'WhatsApp needs at least one byte.');
 	}
-	const bare = normalizeMimeType(mimeType ?? '');
+	let bare = normalizeMimeType(mimeType ?? '');
+	// n8n marks files it cannot identify as octet-stream: their extension still says what they are.
+	if (!bare || bare === 'application/octet-stream') bare = mimeTypeFromFileName(fileName) ?? bare;
 	if (!bare) {
 		throw new MediaValidationError(
 			`The MIME type of ${what} is unknown`,
