@@ -69,7 +69,20 @@ function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCredentials
 	return custom || defaultVerifyToken(webhookIdOf(context), tokenSecret(credentials));
 }
 
+/** The phone-number filter must hold IDs, or it would silently drop every event: checked at activation. */
+function assertPhoneNumberFilter(context: IHookFunctions): void {
+	const invalid = splitIds(readOptions(context).phoneNumberIds).filter((id) => !/^[0-9]{5,20}$/.test(id));
+	if (invalid.length > 0) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Options → Only Phone Number IDs: "${invalid[0].slice(0, 40)}" is not a phone number ID`,
+			{ description: "Give phone number IDs (5 to 20 digits, as shown in Meta's WhatsApp Manager), separated by commas — not the phone numbers themselves." },
+		);
+	}
+}
+
 async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
+	assertPhoneNumberFilter(context);
 	const credentials = await readCredentials(context);
 	const mode = context.getNodeParameter('subscription', 'app') as SubscriptionMode;
 	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
@@ -128,7 +141,7 @@ async function lifecycleStep<T>(context: IHookFunctions, step: () => Promise<T>)
 
 function splitIds(text: string | undefined): string[] {
 	return String(text ?? '')
-		.split(/[\s,;]+/)
+		.split(/[,;\n]+/)
 		.map((id) => id.trim())
 		.filter((id) => id !== '');
 }
@@ -136,8 +149,9 @@ function splitIds(text: string | undefined): string[] {
 /** The delivery settings of this trigger, read once per request. */
 function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCredentials): DeliveryOptions {
 	const options = readOptions(context);
-	const windowMinutes = Number(options.redeliveryWindowMinutes ?? DEFAULT_DEDUPE_WINDOW_MS / 60_000);
-	const windowMs = Math.min(Math.max(1, windowMinutes) * 60_000, MAX_DEDUPE_WINDOW_MS);
+	const givenMinutes = Number(options.redeliveryWindowMinutes);
+	const windowMinutes = Number.isFinite(givenMinutes) && givenMinutes > 0 ? givenMinutes : DEFAULT_DEDUPE_WINDOW_MS / 60_000;
+	const windowMs = Math.min(windowMinutes * 60_000, MAX_DEDUPE_WINDOW_MS);
 	const node = context.getNode();
 	const mode = context.getMode() === 'manual' ? 'test' : 'production';
 	const scope = `${context.getWorkflow().id ?? 'workflow'}:${node.id}:${mode}`;

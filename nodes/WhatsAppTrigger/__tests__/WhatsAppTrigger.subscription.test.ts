@@ -177,6 +177,11 @@ describe('phone number subscription', () => {
 		expect(await numberOverride(phoneNumberId)).toBe(trigger.testUrl);
 	});
 
+	it('refuses to activate with a phone-number filter that holds a phone number instead of an ID', async () => {
+		trigger.parameters.options = { phoneNumberIds: '300000000000001, +1 555 0100' };
+		await expect(methods.checkExists.call(trigger.hooks())).rejects.toThrow('Options → Only Phone Number IDs: "+1 555 0100" is not a phone number ID');
+	});
+
 	it('names the field when the phone number is not an ID', async () => {
 		trigger.parameters.subscriptionPhoneNumberId = '+1 555 0100';
 		await expect(methods.create.call(trigger.hooks())).rejects.toThrow(/Phone Number "\+1 555 0100" is not a phone number ID/);
