@@ -11,7 +11,7 @@ import http from 'http';
 import https from 'https';
 import { buildInboundMessage, isMediaInboundType, type InboundMessage, type InboundSpec } from './inbound';
 import { mediaOptions, storeMedia } from './media';
-import { metaJson } from './server';
+import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
 import type { AcceptedMessage, SimContext, WebhookSink } from './types';
@@ -52,7 +52,7 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
 	concurrency: 4,
 	retryDelaysMs: [100, 500, 2000],
 	timeoutMs: 10_000,
-	version: 'v26.0',
+	version: LATEST_VERSION,
 	deliveryLogLimit: 10_000,
 	deliveryLogBodyChars: 0,
 };
