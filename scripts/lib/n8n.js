@@ -47,7 +47,7 @@ function n8nEnv({ userFolder, port, extensionsDir, extra = {} }) {
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		N8N_ENCRYPTION_KEY: DEFAULT_ENCRYPTION_KEY,
 		N8N_SECURE_COOKIE: 'false',
@@ -66,7 +66,8 @@ function n8nEnv({ userFolder, port, extensionsDir, extra = {} }) {
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_POOL_SIZE: '2',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
-		N8N_RUNNERS_ENABLED: 'true',
+		// Modules that only fetch from n8n's servers (unreachable offline) and log a stack trace each time.
+		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,workflow-builder',
 		NODES_EXCLUDE: '[]',
 		GENERIC_TIMEZONE: 'UTC',
 	});
