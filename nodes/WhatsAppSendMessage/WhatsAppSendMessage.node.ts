@@ -71,8 +71,6 @@ export class WhatsAppSendMessage implements INodeType {
 			messageTypeField,
 			phoneNumberIdLocator,
 			recipientField,
-			...kindFields,
-			sendOptionsField,
 			{
 				displayName:
 					'Free-form messages reach a user only within 24 hours of their last message to you; outside that window, send a Template',
@@ -81,6 +79,8 @@ export class WhatsAppSendMessage implements INodeType {
 				default: '',
 				displayOptions: show('text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'ctaUrl', 'flow', 'locationRequest'),
 			},
+			...kindFields,
+			sendOptionsField,
 		],
 	};
 

@@ -34,6 +34,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
+		description: 'The name of the published WhatsApp Flow',
 		displayOptions: { show: { messageType: ['flow'], flowIdentifier: ['name'] } },
 	},
 	{

@@ -50,6 +50,7 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 				default: '',
 				required: true,
 				placeholder: 'e.g. https://example.com/banner.jpg',
+				description: 'A public URL of the header image, video or document',
 				displayOptions: { show: { messageType: kinds, headerType: ['image', 'video', 'document'], headerMediaSource: ['link'] } },
 			},
 			{
@@ -58,6 +59,7 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 				type: 'string',
 				default: '',
 				required: true,
+				description: 'The ID of media already uploaded to WhatsApp (e.g. with the WhatsApp Media node)',
 				displayOptions: { show: { messageType: kinds, headerType: ['image', 'video', 'document'], headerMediaSource: ['id'] } },
 			},
 		);

@@ -78,6 +78,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. https://example.com/ticket.pdf',
+		description: 'A public URL of the header image, video or document',
 		displayOptions: {
 			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['link'] },
 		},
@@ -88,6 +89,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
+		description: 'The ID of media already uploaded to WhatsApp (e.g. with the WhatsApp Media node)',
 		displayOptions: {
 			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['id'] },
 		},
@@ -98,6 +100,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. ticket.pdf',
+		description: 'The file name the recipient sees',
 		displayOptions: headerShown('document'),
 	},
 	{
@@ -106,6 +109,7 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: -90, maxValue: 90, numberPrecision: 7 },
 		default: 0,
+		description: 'From -90 to 90',
 		displayOptions: headerShown('location'),
 	},
 	{
@@ -114,6 +118,7 @@ export const description: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: -180, maxValue: 180, numberPrecision: 7 },
 		default: 0,
+		description: 'From -180 to 180',
 		displayOptions: headerShown('location'),
 	},
 	{
@@ -121,6 +126,7 @@ export const description: INodeProperties[] = [
 		name: 'templateHeaderLocationName',
 		type: 'string',
 		default: '',
+		description: 'The name shown on the map pin',
 		displayOptions: headerShown('location'),
 	},
 	{
@@ -128,6 +134,7 @@ export const description: INodeProperties[] = [
 		name: 'templateHeaderLocationAddress',
 		type: 'string',
 		default: '',
+		description: 'The address shown under the name',
 		displayOptions: headerShown('location'),
 	},
 	{
