@@ -61,7 +61,7 @@ export class WhatsAppGetMetrics implements INodeType {
 					{
 						name: 'Get Conversation Analytics',
 						value: 'conversationAnalytics',
-						description: 'Conversations and cost by category, type, country and phone number',
+						description: 'Conversations and cost by category, type, country and phone number (conversation-based billing; for periods after July 2025 use Pricing Analytics)',
 						action: 'Get conversation analytics',
 					},
 					{
