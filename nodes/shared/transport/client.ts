@@ -1,9 +1,10 @@
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
-import axios, { type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as http from 'node:http';
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as https from 'node:https';
+import { proxyForUrl, TunnelingAgent } from './proxy';
 
 /**
  * Sockets per origin. At 1,000 calls/s with Meta's ~1-2 s latency about 2,000 calls are in flight; every one needs
@@ -33,6 +34,8 @@ export interface GraphClient {
 	axios: AxiosInstance;
 	httpAgent: http.Agent;
 	httpsAgent: https.Agent;
+	/** Keep-alive CONNECT tunnels for https targets, one agent per proxy URL. */
+	tunnelAgents: Map<string, TunnelingAgent>;
 }
 
 // Shared through a global symbol so two copies of this module (n8n loads each node's bundle) share one pool.
@@ -60,11 +63,12 @@ export function getGraphClient(origin: string): GraphClient {
 		client = {
 			httpAgent,
 			httpsAgent,
+			tunnelAgents: new Map(),
 			axios: axios.create({
 				httpAgent,
 				httpsAgent,
-				// `proxy` left unset: axios reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY itself. For an https target it tunnels
-				// (CONNECT) through its own agent built from these agents' options, so keep-alive still applies.
+				// Proxies are resolved per call by `connectionFor` (axios's own https tunnelling opens a tunnel per call).
+				proxy: false,
 				maxBodyLength: MAX_BODY_BYTES,
 				maxContentLength: MAX_BODY_BYTES,
 				// Every status is an answer we parse ourselves: Meta's error envelope is the information.
@@ -79,12 +83,50 @@ export function getGraphClient(origin: string): GraphClient {
 	return client;
 }
 
+export interface ConnectionSettings {
+	/** axios `proxy`: a forward proxy for http targets, otherwise false (direct, or tunnelled by `httpsAgent`). */
+	proxy: AxiosProxyConfig | false;
+	/** Set when an https target goes through a proxy: the keep-alive tunnelling agent. */
+	httpsAgent?: https.Agent;
+}
+
+/**
+ * How a call to `url` connects, honouring HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY: https targets through a
+ * proxy use a pooled CONNECT tunnel (end-to-end TLS, the proxy never sees the token); http targets use the proxy
+ * as a forward proxy over the keep-alive http agent.
+ */
+export function connectionFor(client: GraphClient, url: URL): ConnectionSettings {
+	const proxy = proxyForUrl(url);
+	if (!proxy) return { proxy: false };
+	if (url.protocol === 'https:') {
+		const key = proxy.href;
+		let agent = client.tunnelAgents.get(key);
+		if (!agent) {
+			// Same pool settings and TLS options (e.g. a custom CA) as the direct https agent.
+			agent = new TunnelingAgent(proxy, { ...client.httpsAgent.options, ...agentOptions() });
+			client.tunnelAgents.set(key, agent);
+		}
+		return { proxy: false, httpsAgent: agent };
+	}
+	const username = decodeURIComponent(proxy.username);
+	const password = decodeURIComponent(proxy.password);
+	return {
+		proxy: {
+			protocol: proxy.protocol.replace(':', ''),
+			host: proxy.hostname.replace(/^\[|\]$/g, ''),
+			port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+			...(username || password ? { auth: { username, password } } : {}),
+		},
+	};
+}
+
 /** Close every pooled socket (tests and shutdown). The next call opens new ones. */
 export function destroyGraphClients(): void {
 	const clients = registry();
 	for (const client of clients.values()) {
 		client.httpAgent.destroy();
 		client.httpsAgent.destroy();
+		for (const tunnel of client.tunnelAgents.values()) tunnel.destroy();
 	}
 	clients.clear();
 }

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { getGraphClient } from './client';
+import { connectionFor, getGraphClient } from './client';
 import { GraphApiError, type SendStage } from './errors';
 import { redactSecrets } from './redact';
 import type { GraphRequest, GraphResponse, GraphUsage, WhatsAppCredentials } from './types';
@@ -20,6 +20,7 @@ export type { GraphApiErrorInit, SendStage } from './errors';
 export { redactSecrets, redactDeep } from './redact';
 export { parseUsageHeaders } from './usage';
 export { destroyGraphClients, MAX_SOCKETS_PER_ORIGIN, MAX_BODY_BYTES } from './client';
+export { proxyForUrl } from './proxy';
 
 /** Default time for a whole call (connect + send + answer). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -217,6 +218,7 @@ const NETWORK_TEXT: Record<string, string> = {
 	EPIPE: 'the connection was closed while sending',
 	ETIMEDOUT: 'the connection timed out',
 	EHOSTUNREACH: 'the host is unreachable',
+	ERR_PROXY_CONNECT: 'the proxy refused the tunnel',
 	ENETUNREACH: 'the network is unreachable',
 };
 
@@ -308,7 +310,9 @@ export async function graphRequest<T = unknown>(
 		}, timeoutMs);
 		let response;
 		try {
-			response = await getGraphClient(url.origin).axios.request<ArrayBuffer>({
+			const client = getGraphClient(url.origin);
+			response = await client.axios.request<ArrayBuffer>({
+				...connectionFor(client, url),
 				method,
 				url: url.toString(),
 				headers,
