@@ -182,3 +182,21 @@ it('removes the subscription on deactivation', async () => {
 	).json()) as { data: unknown[] };
 	expect(list.data).toEqual([]);
 });
+
+it('reads the phone number from its resource locator and sets that number\'s override', async () => {
+	const original = node.parameters;
+	node.parameters = {
+		...original,
+		subscription: 'phoneNumber',
+		subscriptionPhoneNumberId: { __rl: true, mode: 'list', value: '300000000000002' },
+	};
+	try {
+		await trigger.webhookMethods.default.create.call(hooks());
+		const number = (await (
+			await fetch(`${sim.url}/v26.0/300000000000002?fields=webhook_configuration`, { headers: { authorization: `Bearer ${sim.fixture.accessToken}` } })
+		).json()) as { webhook_configuration?: { phone_number?: string } };
+		expect(number.webhook_configuration?.phone_number).toBe(`${baseUrl}/webhook/${node.webhookId}/webhook`);
+	} finally {
+		node.parameters = original;
+	}
+});
