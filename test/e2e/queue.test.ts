@@ -116,9 +116,6 @@ test('two workers send a 1,000-message broadcast within the number\'s rate, each
 	for (let i = 0; i < TOTAL; i++) expect(recipients.has(String(15550200000 + i))).toBe(true);
 
 	const counters = stack.sim.counters();
-	expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
-	expect(counters.peakPerSecond['300000000000001']).toBeLessThanOrEqual(MPS);
-
 	const times = log.map((message) => message.acceptedAt).sort((a, b) => a - b);
 	const seconds = (times[times.length - 1] - times[0]) / 1000;
 	const rate = (TOTAL - 1) / seconds;
@@ -132,6 +129,8 @@ test('two workers send a 1,000-message broadcast within the number\'s rate, each
 		path.join(ARTIFACTS_DIR, 'queue-mode-rate.json'),
 		JSON.stringify({ total: TOTAL, seconds, rate, peak: counters.peakPerSecond['300000000000001'], limit: MPS, rejectedByCode: counters.rejectedByCode }, null, 2),
 	);
+	expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+	expect(counters.peakPerSecond['300000000000001']).toBeLessThanOrEqual(MPS);
 	// Within the limit, and not far below it: a gate that serialises would take minutes.
 	expect(rate).toBeLessThanOrEqual(MPS * 1.05);
 	expect(rate).toBeGreaterThan(MPS * 0.5);
