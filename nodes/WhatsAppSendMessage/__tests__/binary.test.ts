@@ -72,6 +72,42 @@ describe('Send Message with a binary file', () => {
 		expect(sim.log()[0].body).toMatchObject({ type: 'document', document: { filename: 'invoice-42.pdf' } });
 	});
 
+	test('a reply-buttons image header can come from a binary file', async () => {
+		const result = await send(
+			sim,
+			{
+				messageType: 'buttons',
+				headerType: 'image',
+				headerMediaSource: 'binary',
+				interactiveBody: 'Like it?',
+				replyButtons: { button: [{ id: 'yes', title: 'Yes' }] },
+			},
+			{ inputItems: withFile(PNG, 'image/png', 'dot.png') },
+		);
+		expect(result.error).toBeUndefined();
+		expect(sim.log()[0].body).toMatchObject({ interactive: { header: { type: 'image', image: { id: result.outputs('Send')[0].mediaId } } } });
+	});
+
+	test('a template document header can come from a binary file, named after it', async () => {
+		const result = await send(
+			sim,
+			{
+				messageType: 'template',
+				template: { __rl: true, mode: 'name', value: 'invoice_document' },
+				language: 'en_US',
+				templateHeader: 'document',
+				templateHeaderMediaSource: 'binary',
+				templateBodyParameters: { parameter: [{ type: 'text', text: 'INV-42' }, { type: 'text', text: '$120.00' }] },
+			},
+			{ inputItems: withFile(PDF, 'application/pdf', 'INV-42.pdf') },
+		);
+		expect(result.error).toBeUndefined();
+		const mediaId = result.outputs('Send')[0].mediaId;
+		expect(sim.log()[0].body).toMatchObject({
+			template: { components: [{ type: 'header', parameters: [{ type: 'document', document: { id: mediaId, filename: 'INV-42.pdf' } }] }, { type: 'body' }] },
+		});
+	});
+
 	test('a file WhatsApp does not accept for the kind fails before any call, naming item and field', async () => {
 		const result = await send(sim, { messageType: 'image', mediaSource: 'binary' }, { inputItems: withFile(PDF, 'application/pdf', 'invoice.pdf') });
 		expect(result.error?.message).toMatch(/^Item 1: "Input Binary Field \(MIME type\)"/);

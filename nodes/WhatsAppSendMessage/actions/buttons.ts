@@ -51,10 +51,12 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		id: button.id,
 		title: button.title,
 	}));
+	const { header, upload } = await readInteractiveHeader(context, itemIndex);
 	return {
+		upload,
 		body: buildInteractiveButtons({
 			...readEnvelope(context, itemIndex),
-			header: readInteractiveHeader(context, itemIndex),
+			header,
 			...readBodyAndFooter(context, itemIndex),
 			body: param(context, 'interactiveBody', itemIndex, ''),
 			buttons,

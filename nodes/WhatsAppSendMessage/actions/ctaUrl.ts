@@ -30,10 +30,12 @@ export const description: INodeProperties[] = [
 ];
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
+	const { header, upload } = await readInteractiveHeader(context, itemIndex);
 	return {
+		upload,
 		body: buildCtaUrl({
 			...readEnvelope(context, itemIndex),
-			header: readInteractiveHeader(context, itemIndex),
+			header,
 			...readBodyAndFooter(context, itemIndex),
 			body: param(context, 'interactiveBody', itemIndex, ''),
 			displayText: param(context, 'displayText', itemIndex, ''),

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { InteractiveHeaderParams } from '../../shared/messages';
+import type { InteractiveHeaderParams, InteractiveMessage, MessagesRequestBody } from '../../shared/messages';
 import { param } from './common';
-import type { MessageType } from './types';
+import { PENDING_MEDIA_ID, readBinaryMedia } from './media';
+import type { MessageType, PendingUpload } from './types';
 
 /** Header, body and footer fields for the interactive kinds given. `mediaHeader`: image/video/document allowed. */
 export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean): INodeProperties[] {
@@ -37,11 +38,21 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 				name: 'headerMediaSource',
 				type: 'options',
 				options: [
+					{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded once and reused' },
 					{ name: 'Link', value: 'link' },
 					{ name: 'Media ID', value: 'id' },
 				],
 				default: 'link',
 				displayOptions: { show: { messageType: kinds, headerType: ['image', 'video', 'document'] } },
+			},
+			{
+				displayName: 'Header Input Binary Field',
+				name: 'headerBinaryPropertyName',
+				type: 'string',
+				default: 'data',
+				required: true,
+				hint: 'The name of the input binary field holding the header file',
+				displayOptions: { show: { messageType: kinds, headerType: ['image', 'video', 'document'], headerMediaSource: ['binary'] } },
 			},
 			{
 				displayName: 'Header Link',
@@ -96,15 +107,29 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 	return fields;
 }
 
-export function readInteractiveHeader(context: IExecuteFunctions, itemIndex: number): InteractiveHeaderParams {
+/** The header of one item; a binary header file comes back as an upload whose media ID fills the header. */
+export async function readInteractiveHeader(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ header: InteractiveHeaderParams; upload?: PendingUpload }> {
 	const type = param<InteractiveHeaderParams['type']>(context, 'headerType', itemIndex, 'none');
-	if (type === 'none') return { type };
-	if (type === 'text') return { type, text: param(context, 'headerText', itemIndex, '') };
+	if (type === 'none') return { header: { type } };
+	if (type === 'text') return { header: { type, text: param(context, 'headerText', itemIndex, '') } };
 	const source = param<string>(context, 'headerMediaSource', itemIndex, 'link');
+	if (source === 'binary') {
+		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'headerBinaryPropertyName', itemIndex, 'data'), type);
+		const setMediaId = (body: MessagesRequestBody, mediaId: string) => {
+			const header = (body as InteractiveMessage).interactive as { header?: Record<string, { id?: string }> };
+			header.header![type].id = mediaId;
+		};
+		return { header: { type, mediaId: PENDING_MEDIA_ID }, upload: { ...file, setMediaId } };
+	}
 	return {
-		type,
-		mediaId: source === 'id' ? param(context, 'headerMediaId', itemIndex, '') : undefined,
-		link: source === 'link' ? param(context, 'headerLink', itemIndex, '') : undefined,
+		header: {
+			type,
+			mediaId: source === 'id' ? param(context, 'headerMediaId', itemIndex, '') : undefined,
+			link: source === 'link' ? param(context, 'headerLink', itemIndex, '') : undefined,
+		},
 	};
 }
 
@@ -118,6 +143,9 @@ export const interactiveLabels = {
 	'header.text': 'Header Text',
 	'header.mediaId': 'Header Media ID',
 	'header.link': 'Header Link',
+	mimeType: 'Header Input Binary Field (MIME type)',
+	fileSize: 'Header Input Binary Field (file size)',
+	data: 'Header Input Binary Field',
 	headerText: 'Header Text',
 	body: 'Message Text',
 	footer: 'Footer',

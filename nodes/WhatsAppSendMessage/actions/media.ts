@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { checkMedia, type MediaKind } from '../../shared/media';
 import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
 import { param, readEnvelope, show } from './common';
-import type { MessageKindModule, PreparedMessage } from './types';
+import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
@@ -87,6 +87,19 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** Reads and checks a binary file of one item (size and MIME type for the kind) before any call. */
+export async function readBinaryMedia(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	kind: MediaKind,
+): Promise<Omit<PendingUpload, 'setMediaId'>> {
+	const binary = context.helpers.assertBinaryData(itemIndex, propertyName.trim());
+	const data = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName.trim());
+	const checked = checkMedia({ data, mimeType: binary.mimeType, kind, fileName: binary.fileName });
+	return { data, mimeType: checked.mimeType, fileName: binary.fileName, kind };
+}
+
 function setMediaId(body: MessagesRequestBody, mediaId: string): void {
 	const media = (body as unknown as Record<string, { id?: string }>)[(body as { type: string }).type];
 	media.id = mediaId;
@@ -103,15 +116,9 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		voice: kind === 'audio' ? param(context, 'voice', itemIndex, false) : undefined,
 	};
 	if (source === 'binary') {
-		const propertyName = param<string>(context, 'binaryPropertyName', itemIndex, 'data').trim();
-		const binary = context.helpers.assertBinaryData(itemIndex, propertyName);
-		const data = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-		const checked = checkMedia({ data, mimeType: binary.mimeType, kind, fileName: binary.fileName });
-		if (kind === 'document' && !common.filename && binary.fileName) common.filename = binary.fileName;
-		return {
-			body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }),
-			upload: { data, mimeType: checked.mimeType, fileName: binary.fileName, kind, setMediaId },
-		};
+		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'binaryPropertyName', itemIndex, 'data'), kind);
+		if (kind === 'document' && !common.filename && file.fileName) common.filename = file.fileName;
+		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), upload: { ...file, setMediaId } };
 	}
 	return {
 		body: buildMedia({

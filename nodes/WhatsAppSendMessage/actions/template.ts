@@ -8,10 +8,12 @@ import {
 	type TemplateBodyParameterParams,
 	type TemplateButtonParams,
 	type TemplateHeaderParams,
+	type MessagesRequestBody,
 	type TemplateMessage,
 } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
-import type { MessageKindModule, PreparedMessage } from './types';
+import { PENDING_MEDIA_ID, readBinaryMedia } from './media';
+import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
 const LANGUAGE_PENDING = 'en';
@@ -65,11 +67,23 @@ export const description: INodeProperties[] = [
 		name: 'templateHeaderMediaSource',
 		type: 'options',
 		options: [
+			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded once and reused' },
 			{ name: 'Link', value: 'link' },
 			{ name: 'Media ID', value: 'id' },
 		],
 		default: 'link',
 		displayOptions: headerShown('image', 'video', 'document'),
+	},
+	{
+		displayName: 'Header Input Binary Field',
+		name: 'templateHeaderBinaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field holding the header file (e.g. the PDF of an invoice)',
+		displayOptions: {
+			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['binary'] },
+		},
 	},
 	{
 		displayName: 'Header Link',
@@ -324,8 +338,22 @@ function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterParams[] {
 	return entries.map((entry) => entry.built);
 }
 
-function readHeader(context: IExecuteFunctions, itemIndex: number): TemplateHeaderParams {
+async function readHeader(context: IExecuteFunctions, itemIndex: number): Promise<{ header: TemplateHeaderParams; upload?: PendingUpload }> {
 	const type = param<TemplateHeaderParams['type']>(context, 'templateHeader', itemIndex, 'none');
+	if ((type === 'image' || type === 'video' || type === 'document') && param<string>(context, 'templateHeaderMediaSource', itemIndex, 'link') === 'binary') {
+		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'templateHeaderBinaryPropertyName', itemIndex, 'data'), type);
+		const filename = type === 'document' ? param<string>(context, 'templateHeaderFilename', itemIndex, '') || file.fileName : undefined;
+		const setMediaId = (body: MessagesRequestBody, mediaId: string) => {
+			const header = (body as TemplateMessage).template.components?.find((component) => component.type === 'header');
+			const parameter = header?.parameters[0] as Record<string, { id?: string }> | undefined;
+			parameter![type].id = mediaId;
+		};
+		return { header: { type, mediaId: PENDING_MEDIA_ID, filename }, upload: { ...file, setMediaId } };
+	}
+	return { header: readHeaderValues(context, itemIndex, type) };
+}
+
+function readHeaderValues(context: IExecuteFunctions, itemIndex: number, type: TemplateHeaderParams['type']): TemplateHeaderParams {
 	switch (type) {
 		case 'text':
 			return {
@@ -366,15 +394,16 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		throw new MessageValidationError('language', 'is required when "Check Against Template" is off (e.g. en_US)');
 	}
 	const buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+	const { header, upload } = await readHeader(context, itemIndex);
 	const body = buildTemplate({
 		...readEnvelope(context, itemIndex),
 		name: templateName,
 		language: language || LANGUAGE_PENDING,
-		header: readHeader(context, itemIndex),
+		header,
 		bodyParameters: readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter')),
 		buttons,
 	});
-	return { body, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
+	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
 const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow' };
@@ -508,6 +537,9 @@ export const labels = {
 	'header.mediaId': 'Header Media ID',
 	'header.link': 'Header Link',
 	'header.filename': 'Header File Name',
+	mimeType: 'Header Input Binary Field (MIME type)',
+	fileSize: 'Header Input Binary Field (file size)',
+	data: 'Header Input Binary Field',
 	'header.latitude': 'Header Latitude',
 	'header.longitude': 'Header Longitude',
 	'header.name': 'Header Location Name',
