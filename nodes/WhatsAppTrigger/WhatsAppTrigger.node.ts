@@ -17,6 +17,7 @@ import {
 	getRedeliveryStore,
 	handleDelivery,
 	MAX_DEDUPE_WINDOW_MS,
+	resolveRedisTarget,
 	type DeliveryOptions,
 	type RedeliveryStore,
 } from '../shared/webhook';
@@ -84,6 +85,13 @@ function assertPhoneNumberFilter(context: IHookFunctions): void {
 async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
 	assertPhoneNumberFilter(context);
 	const credentials = await readCredentials(context);
+	try {
+		resolveRedisTarget(credentials.redisUrl);
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), (error as Error).message, {
+			description: 'Fix the Redis URL in the credential, or leave it empty to drop redeliveries in memory (or through n8n queue mode\'s Redis).',
+		});
+	}
 	const mode = context.getNodeParameter('subscription', 'app') as SubscriptionMode;
 	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
 	const callbackUrl = context.getNodeWebhookUrl('default') ?? '';

@@ -24,7 +24,16 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 	};
 	const url = redisUrl?.trim();
 	if (url) {
-		const parsed = new URL(url);
+		let parsed: URL;
+		try {
+			parsed = new URL(url);
+		} catch {
+			// Never echo the URL: it may carry the Redis password.
+			throw new Error('The credential\'s Redis URL is not a URL: expected redis://[user:password@]host:port[/db]');
+		}
+		if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+			throw new Error(`The credential's Redis URL must start with redis:// or rediss://, not "${parsed.protocol}"`);
+		}
 		return { id: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname}`, url, options: base };
 	}
 	if (env.EXECUTIONS_MODE !== 'queue' && env.N8N_EXECUTIONS_MODE !== 'queue') return undefined;

@@ -33,7 +33,14 @@ export interface StoreRequest {
 /** The trigger's store; the same object across executions while its settings stay the same. */
 export function getRedeliveryStore(request: StoreRequest): RedeliveryStore {
 	const entries = registry();
-	const target = resolveRedisTarget(request.redisUrl, request.env);
+	let target: ReturnType<typeof resolveRedisTarget>;
+	try {
+		target = resolveRedisTarget(request.redisUrl, request.env);
+	} catch (error) {
+		// A bad URL must not fail Meta's deliveries: dedupe in memory and say why (activation reports it too).
+		request.onFallback?.(error as Error);
+		target = undefined;
+	}
 	let entry = entries.get(request.scope);
 	const maxEntries = request.maxEntries ?? DEFAULT_MAX_REMEMBERED;
 	if (!entry) {

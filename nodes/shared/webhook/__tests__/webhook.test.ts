@@ -6,6 +6,7 @@ import {
 	MemoryRedeliveryStore,
 	redeliveryKey,
 	RedisRedeliveryStore,
+	resolveRedisTarget,
 	signWebhookBody,
 	splitIntoEvents,
 	verifyWebhookSignature,
@@ -234,6 +235,29 @@ describe('redelivery dedupe', () => {
 		expect(await store.claim(['a'], 1000)).toEqual([false]);
 		expect(outages).toEqual(['connection refused']);
 		expect(store.fallingBack).toBe(true);
+	});
+});
+
+describe('which Redis the dedupe shares through', () => {
+	it('uses the credential\'s Redis URL, keeping the password out of its identity', () => {
+		const target = resolveRedisTarget('redis://:hunter2@redis.internal:6380/2', {});
+		expect(target?.url).toBe('redis://:hunter2@redis.internal:6380/2');
+		expect(target?.id).toBe('redis://redis.internal:6380/2');
+	});
+
+	it('uses n8n queue mode\'s Redis when the credential has none', () => {
+		const target = resolveRedisTarget('', { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: 'redis', QUEUE_BULL_REDIS_PORT: '6390', QUEUE_BULL_REDIS_PASSWORD: 'pw' });
+		expect(target?.options).toMatchObject({ host: 'redis', port: 6390, password: 'pw' });
+		expect(target?.id).toBe('redis://redis:6390/0');
+	});
+
+	it('refuses a Redis URL that is not one without echoing it', () => {
+		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow(/Redis URL is not a URL/);
+		expect(() => resolveRedisTarget('hunter2@@::', {})).not.toThrow(/hunter2/);
+	});
+
+	it('keeps the memory alone outside queue mode without a Redis URL', () => {
+		expect(resolveRedisTarget(undefined, { QUEUE_BULL_REDIS_HOST: 'redis' })).toBeUndefined();
 	});
 });
 
