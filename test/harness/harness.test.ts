@@ -1,7 +1,8 @@
 import { startSimulator, type Simulator } from '../simulator';
 import { destroyGraphClients } from '../../nodes/shared/transport';
 import { findSecretLeaks } from './secrets';
-import { runWorkflow } from './index';
+import packageJson from '../../package.json';
+import { loadPackageNodeTypes, nodeLoadFailures, runWorkflow } from './index';
 
 describe('runWorkflow through n8n-core WorkflowExecute', () => {
 	let sim: Simulator;
@@ -156,5 +157,17 @@ describe('the credential test through a workflow', () => {
 		const result = await probe({ baseUrl: 'http://127.0.0.1:1' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('Could not reach');
+	});
+});
+
+describe('node types from the package', () => {
+	test('every node listed in package.json loads from source under its full and short name', () => {
+		const types = loadPackageNodeTypes();
+		expect(nodeLoadFailures()).toEqual({});
+		const listed = packageJson.n8n.nodes;
+		const shortNames = Object.keys(types).filter((name) => !name.includes('.'));
+		// One class per listed node file, plus the test-only Graph Probe.
+		expect(shortNames.length).toBe(listed.length + 1);
+		for (const name of shortNames) expect(types[`n8n-nodes-whatsapp-cloud.${name}`]).toBe(types[name]);
 	});
 });

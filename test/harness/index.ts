@@ -74,7 +74,10 @@ export interface RunWorkflowOptions {
 	/** Node to start from (default: the first node without an incoming connection). */
 	startNode?: string;
 	mode?: WorkflowExecuteMode;
-	/** `memory` (default): binary data inline, as n8n's default mode; `filesystem`: files in a temp directory. */
+	/**
+	 * `memory` (default): binary data inline, as n8n's default mode; `filesystem`: files in a temp directory.
+	 * Filesystem mode is process-wide once chosen: later runs in the same test file keep it.
+	 */
 	binaryMode?: 'memory' | 'filesystem';
 }
 
@@ -160,6 +163,12 @@ export function loadPackageNodeTypes(): Record<string, AnyNodeType> {
 	add(new GraphProbe());
 	cachedNodeTypes = types;
 	return types;
+}
+
+/** Source files of package nodes that failed to load, with the reason (empty when all loaded). */
+export function nodeLoadFailures(): Record<string, string> {
+	loadPackageNodeTypes();
+	return Object.fromEntries(loadFailures);
 }
 
 export function loadPackageCredentialTypes(): Record<string, ICredentialType> {
