@@ -168,6 +168,8 @@ test.each(panels)('%s: the node panel of "%s › %s" shows its fields', async (s
 });
 
 test('08-credential: the credential dialog shows every field of the WhatsApp Cloud API credential', async () => {
+	// Tall enough to show the limits below the connection fields in one picture.
+	await page.setViewportSize({ width: 1600, height: 1800 });
 	await page.goto(`${stack.n8n.url}/home/credentials/${CREDENTIAL_ID}`);
 	const dialog = page.locator('[data-test-id="credential-edit-dialog"]').first();
 	await dialog.waitFor();
