@@ -7,7 +7,7 @@
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { cacheRoot, log, run, step, readJson, writeJson, ensureHostPackage, npmEnv, formatSeconds } = require('./lib/cache');
+const { cacheRoot, log, run, step, withLock, readJson, writeJson, ensureHostPackage, npmEnv, formatSeconds } = require('./lib/cache');
 const { ensureNode24 } = require('./ensure-node24');
 
 const N8N_VERSION = process.env.N8N_VERSION || '2.40.7';
@@ -34,6 +34,10 @@ function n8nVersion(nodeBin, n8nBin) {
 
 /** Returns { nodeBin, n8nBin, dir, version, installed, timings }. Idempotent: reuses a complete install. */
 function ensureN8n() {
+	return withLock('install', ensureN8nUnlocked);
+}
+
+function ensureN8nUnlocked() {
 	const timings = {};
 	let started = Date.now();
 	const node = ensureNode24();

@@ -82,4 +82,48 @@ function npmEnv(extra = {}) {
 	return { ...env, ...extra };
 }
 
-module.exports = { cacheRoot, log, run, step, formatSeconds, writeJson, readJson, ensureHostPackage, npmEnv };
+function sleepSync(ms) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs fn while holding an exclusive lock (a directory: mkdir is atomic), so parallel test files or two clones
+ * installing into the same cache wait for one another instead of writing the same folder at once.
+ * A lock older than staleMs (a killed install) is taken over.
+ */
+function withLock(name, fn, { staleMs = 30 * 60 * 1000, waitMs = 40 * 60 * 1000 } = {}) {
+	const lock = path.join(cacheRoot(), `${name}.lock`);
+	fs.mkdirSync(cacheRoot(), { recursive: true });
+	const deadline = Date.now() + waitMs;
+	let announced = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			fs.writeFileSync(path.join(lock, 'owner'), `${process.pid}\n`);
+			break;
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+			let age = 0;
+			try {
+				age = Date.now() - fs.statSync(lock).mtimeMs;
+			} catch {
+				continue;
+			}
+			if (age > staleMs) {
+				fs.rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline) throw new Error(`Waited ${waitMs / 60000} min for ${lock}; remove it if no install is running`);
+			if (!announced) log(`waiting for another install to finish (${lock})`);
+			announced = true;
+			sleepSync(2000);
+		}
+	}
+	try {
+		return fn();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
+module.exports = { withLock, cacheRoot, log, run, step, formatSeconds, writeJson, readJson, ensureHostPackage, npmEnv };
