@@ -45,6 +45,17 @@ describe('control endpoints', () => {
 		expect(other.body.messages).toEqual([]);
 	});
 
+	test('a bounded message log keeps the newest messages while the counters count all', async () => {
+		sim.configure({ messageLogLimit: 2 });
+		try {
+			for (let i = 0; i < 5; i++) await send(sim, text(`m${i}`, `+1650555000${i}`));
+			expect(sim.log().map((m) => (m.body.text as { body: string }).body)).toEqual(['m3', 'm4']);
+			expect(sim.counters().accepted).toBe(5);
+		} finally {
+			sim.configure({ messageLogLimit: null });
+		}
+	});
+
 	test('the counters count a resend of the very same message as a duplicate', async () => {
 		await send(sim, text('same', '+16505550001'));
 		await send(sim, text('same', '+16505550002'));

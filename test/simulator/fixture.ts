@@ -76,6 +76,7 @@ export function defaultOptions(): SimulatorOptions {
 		stallRatio: 0,
 		stallMs: 30_000,
 		stallRecords: true,
+		messageLogLimit: null,
 		requestLogLimit: 5000,
 		requestLogBodyChars: 32_768,
 		maxBodyBytes: 110 * 1024 * 1024,

@@ -69,7 +69,7 @@ export class Simulator {
 
 	/** Every accepted message, in the order accepted. */
 	log(): AcceptedMessage[] {
-		return this.state.store.messages.slice();
+		return this.state.messageLog();
 	}
 
 	/** Recent requests as seen (Authorization header left out), oldest first. */

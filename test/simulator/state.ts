@@ -251,7 +251,13 @@ export class SimState implements SimContext {
 			if (this.sentBodies.has(key)) this.counters.duplicateSends++;
 			else this.sentBodies.add(key);
 		}
-		this.store.messages.push(message);
+		const messages = this.store.messages;
+		messages.push(message);
+		const limit = this.options.messageLogLimit;
+		// Trim in batches so a bounded log stays O(1) amortised per message.
+		if (typeof limit === 'number' && limit >= 0 && messages.length > limit + Math.max(1024, limit)) {
+			messages.splice(0, messages.length - limit);
+		}
 		this.counters.accepted++;
 		this.webhooks.onAccepted(message);
 	}
@@ -269,6 +275,14 @@ export class SimState implements SimContext {
 		}
 		this.requestLog[this.requestLogNext % limit] = entry;
 		this.requestLogNext = (this.requestLogNext + 1) % limit;
+	}
+
+	/** The accepted messages `log()` shows (the newest messageLogLimit). */
+	messageLog(): AcceptedMessage[] {
+		const limit = this.options.messageLogLimit;
+		const messages = this.store.messages;
+		if (typeof limit === 'number' && limit >= 0 && messages.length > limit) return messages.slice(messages.length - limit);
+		return messages.slice();
 	}
 
 	requests(): RequestLogEntry[] {

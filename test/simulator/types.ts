@@ -166,6 +166,8 @@ export interface SimulatorOptions {
 	/** Random stalls record the message first (Meta got it, answers late) when true. */
 	stallRecords: boolean;
 
+	/** How many accepted messages `log()` keeps (oldest dropped first; null = all). Counters still count every one. */
+	messageLogLimit: number | null;
 	/** How many requests `requests()` keeps (oldest dropped first). */
 	requestLogLimit: number;
 	/** How many characters of each request body the request log keeps. */
