@@ -75,7 +75,7 @@ export class SimState implements SimContext {
 	private idCounter = 0;
 	private throttleToggle = false;
 	private inWindow = new Set<string>();
-	private sentBodies = new Set<string>();
+	private sentBodies = new Set<number>();
 	private undeliverable = new Set<string>();
 
 	constructor(options: SimulatorOptions) {
@@ -247,7 +247,8 @@ export class SimState implements SimContext {
 	/** Records an accepted message; `rawBody` (the bytes sent) detects resends of the very same message. */
 	recordAccepted(message: AcceptedMessage, rawBody?: Buffer): void {
 		if (rawBody) {
-			const key = createHash('sha1').update(message.phoneNumberId).update('\n').update(rawBody).digest('base64');
+			// 48 bits of the hash as a number: compact enough for hundreds of thousands of messages.
+			const key = createHash('sha1').update(message.phoneNumberId).update('\n').update(rawBody).digest().readUIntBE(0, 6);
 			if (this.sentBodies.has(key)) this.counters.duplicateSends++;
 			else this.sentBodies.add(key);
 		}
