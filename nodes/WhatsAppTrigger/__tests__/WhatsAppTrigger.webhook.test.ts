@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 
-import { clearRedeliveryStores, closeRedisClients, signWebhookBody } from '../../shared/webhook';
+import { clearRedeliveryStores, closeRedisClients, getRedisClient, resolveRedisTarget, signWebhookBody } from '../../shared/webhook';
 import {
 	batchBody,
 	body,
@@ -248,15 +248,25 @@ describe('redeliveries shared through Redis', () => {
 		throw new Error(`redis-server did not listen on ${target}`);
 	}
 
-	beforeAll(async () => {
-		port = await freePort();
+	async function startRedis(): Promise<void> {
 		redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 		await waitForPort(port);
+	}
+
+	async function stopRedis(): Promise<void> {
+		const exited = new Promise((resolve) => redis.once('exit', resolve));
+		redis.kill();
+		await exited;
+	}
+
+	beforeAll(async () => {
+		port = await freePort();
+		await startRedis();
 	});
 
 	afterAll(async () => {
 		await closeRedisClients();
-		redis.kill();
+		await stopRedis();
 	});
 
 	it('drops a redelivery another process already handled', async () => {
@@ -281,6 +291,25 @@ describe('redeliveries shared through Redis', () => {
 		trigger.credentials.redisUrl = undefined;
 		expect(again.status).toBe(200);
 		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('shares through Redis again once a killed Redis is back', async () => {
+		const redisUrl = `redis://127.0.0.1:${port}`;
+		trigger.credentials.redisUrl = redisUrl;
+		await signedPost(trigger, body([inboundTextChange('351911111111', 'Ana', 'before')]));
+		await stopRedis();
+		const during = await signedPost(trigger, body([inboundTextChange('351911111111', 'Ana', 'during')]));
+		await startRedis();
+		const client = getRedisClient(resolveRedisTarget(redisUrl)!);
+		for (let attempt = 0; attempt < 100 && client.status !== 'ready'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+		const after = body([inboundTextChange('351911111111', 'Ana', 'after')]);
+		await signedPost(trigger, after);
+		clearRedeliveryStores();
+		const redelivered = await signedPost(trigger, after);
+		trigger.credentials.redisUrl = undefined;
+		expect(during.status).toBe(200);
+		expect(trigger.executions.map((items) => items[0].json.text)).toEqual(['before', 'during', 'after']);
+		expect(JSON.parse(redelivered.body)).toMatchObject({ duplicates: 1 });
 	});
 
 	it('falls back to memory and warns when Redis is unreachable', async () => {

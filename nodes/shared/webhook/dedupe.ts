@@ -155,6 +155,8 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 				redis.removeListener?.('ready', onReady);
 				resolve();
 			}, timeoutMs);
+			// A wait for Redis must never keep n8n (or a test run) alive on its own.
+			timer.unref?.();
 			redis.once?.('ready', onReady);
 		});
 	}
@@ -167,6 +169,7 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		let timer: NodeJS.Timeout | undefined;
 		const timeout = new Promise<never>((_resolve, reject) => {
 			timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+			timer.unref?.();
 		});
 		try {
 			const results = await Promise.race([pipeline.exec(), timeout]);

@@ -78,6 +78,11 @@ export function getRedisClient(target: RedisTarget): Redis {
 export async function closeRedisClients(): Promise<void> {
 	const clients = registry();
 	const closing = [...clients.values()].map(async (client) => {
+		// A client still (re)connecting would wait for Redis to QUIT: stop it outright.
+		if (client.status !== 'ready') {
+			client.disconnect();
+			return;
+		}
 		try {
 			await client.quit();
 		} catch {
