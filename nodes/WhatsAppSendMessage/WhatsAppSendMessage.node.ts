@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	CREDENTIAL_NAME,
+	getTemplateFields,
 	getTemplateLanguages,
 	getTemplateVariables,
 	phoneNumberIdLocator,
@@ -87,6 +88,7 @@ export class WhatsAppSendMessage implements INodeType {
 	methods = {
 		listSearch: { searchPhoneNumbers, searchTemplates },
 		loadOptions: { getTemplateLanguages, getTemplateVariables },
+		resourceMapping: { getTemplateFields },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

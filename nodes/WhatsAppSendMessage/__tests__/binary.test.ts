@@ -93,6 +93,7 @@ describe('Send Message with a binary file', () => {
 			sim,
 			{
 				messageType: 'template',
+			templateInputMode: 'manual',
 				template: { __rl: true, mode: 'name', value: 'invoice_document' },
 				language: 'en_US',
 				templateHeader: 'document',

@@ -187,6 +187,7 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 		'positional template with header, currency, date and URL button',
 		{
 			messageType: 'template',
+			templateInputMode: 'manual',
 			template: template('order_confirmation'),
 			language: 'en_US',
 			templateHeader: 'text',
@@ -226,6 +227,7 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 		'named template in its default language',
 		{
 			messageType: 'template',
+			templateInputMode: 'manual',
 			template: template('greeting_header_named'),
 			templateHeader: 'text',
 			templateHeaderText: 'Ana',
@@ -258,6 +260,7 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 		'template with an image header',
 		{
 			messageType: 'template',
+			templateInputMode: 'manual',
 			template: template('shipping_image'),
 			language: 'en_US',
 			templateHeader: 'image',

@@ -45,12 +45,14 @@ const cases: Array<[string, INodeParameters, RegExp]> = [
 	['a flow initial data that is not JSON', { messageType: 'flow', interactiveBody: 'Go', flowId: '1', flowCta: 'Go', flowOptions: { screen: 'A', data: '{oops' } }, /^Item 1: "Flow Options › Initial Data \(JSON\)" is not valid JSON/],
 	[
 		'a named template variable with capitals',
-		{ messageType: 'template', template: { __rl: true, mode: 'name', value: 'welcome_named' }, language: 'en_US', templateBodyParameters: { parameter: [{ variable: 'First_Name', type: 'text', text: 'Ana' }] } },
+		{ messageType: 'template',
+			templateInputMode: 'manual', template: { __rl: true, mode: 'name', value: 'welcome_named' }, language: 'en_US', templateBodyParameters: { parameter: [{ variable: 'First_Name', type: 'text', text: 'Ana' }] } },
 		/^Item 1: "Body Variables #1 › Variable" "First_Name" is not a parameter name/,
 	],
 	[
 		'a template button position above 9',
-		{ messageType: 'template', template: { __rl: true, mode: 'name', value: 'welcome_named' }, language: 'en_US', templateButtons: { button: [{ subType: 'quick_reply', index: 12, payload: 'x' }] } },
+		{ messageType: 'template',
+			templateInputMode: 'manual', template: { __rl: true, mode: 'name', value: 'welcome_named' }, language: 'en_US', templateButtons: { button: [{ subType: 'quick_reply', index: 12, payload: 'x' }] } },
 		/^Item 1: "Buttons #1 › Button Position" must be the button's position/,
 	],
 ];
@@ -72,6 +74,7 @@ describe('Send Message: validation before any call', () => {
 	test('a template with the wrong number of variables fails after reading the template, before any send', async () => {
 		const result = await send(sim, {
 			messageType: 'template',
+			templateInputMode: 'manual',
 			template: { __rl: true, mode: 'name', value: 'delivery_update' },
 			language: 'en_US',
 			templateBodyParameters: { parameter: [{ type: 'text', text: '#4512' }] },
@@ -81,7 +84,8 @@ describe('Send Message: validation before any call', () => {
 	});
 
 	test('a template language the template does not exist in lists the languages it has', async () => {
-		const result = await send(sim, { messageType: 'template', template: { __rl: true, mode: 'name', value: 'delivery_update' }, language: 'de' });
+		const result = await send(sim, { messageType: 'template',
+			templateInputMode: 'manual', template: { __rl: true, mode: 'name', value: 'delivery_update' }, language: 'de' });
 		expect(result.error?.message).toMatch(/"Language" template "delivery_update" has no language "de"; it exists in: en_US, fr/);
 		expect(messageCalls(sim)).toBe(0);
 	});
@@ -89,6 +93,7 @@ describe('Send Message: validation before any call', () => {
 	test('a paused template is refused before any send', async () => {
 		const result = await send(sim, {
 			messageType: 'template',
+			templateInputMode: 'manual',
 			template: { __rl: true, mode: 'name', value: 'old_newsletter' },
 			language: 'en_US',
 			templateBodyParameters: { parameter: [{ type: 'text', text: 'Ana' }] },
@@ -100,6 +105,7 @@ describe('Send Message: validation before any call', () => {
 	test('a URL button the template needs but was not given is named', async () => {
 		const result = await send(sim, {
 			messageType: 'template',
+			templateInputMode: 'manual',
 			template: { __rl: true, mode: 'name', value: 'payment_due' },
 			language: 'en_US',
 			templateBodyParameters: { parameter: [1, 2, 3].map((n) => ({ type: 'text', text: `v${n}` })) },

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
+import { TEMPLATE_FIELD, templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
 import type { MessageTemplate } from '../../shared/descriptions';
 import {
 	buildTemplate,
@@ -29,12 +29,52 @@ export const description: INodeProperties[] = [
 		displayOptions: show('template'),
 	},
 	{
+		displayName: 'Fill Variables',
+		name: 'templateInputMode',
+		type: 'options',
+		options: [
+			{
+				name: 'From the Template\'s Fields',
+				value: 'fields',
+				description: 'One field per variable and button value of the picked template, read from Meta',
+			},
+			{
+				name: 'Manually',
+				value: 'manual',
+				description: 'List the variables yourself; needed for currency and date-time values',
+			},
+		],
+		default: 'fields',
+		displayOptions: show('template'),
+	},
+	{
+		displayName: 'Template Fields',
+		name: 'templateFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		typeOptions: {
+			loadOptionsDependsOn: ['template.value', 'language'],
+			resourceMapper: {
+				resourceMapperMethod: 'getTemplateFields',
+				mode: 'add',
+				fieldWords: { singular: 'variable', plural: 'variables' },
+				addAllFields: true,
+				supportAutoMap: false,
+				noFieldsError: 'This template has no variables: nothing to fill in',
+			},
+		},
+		description: 'The values of the template\'s variables, e.g. the customer\'s name for {{1}}',
+		displayOptions: { show: { messageType: ['template'], templateInputMode: ['fields'] } },
+	},
+	{
 		displayName: 'Header',
 		name: 'templateHeader',
 		type: 'options',
 		options: [
 			{ name: 'None', value: 'none', description: 'The template has no header, or a header without variables' },
-			{ name: 'Text', value: 'text', description: 'A text header with a variable' },
+			{ name: 'Text', value: 'text', description: 'A text header with a variable (its value goes in Template Fields or Header Text)' },
 			{ name: 'Image', value: 'image' },
 			{ name: 'Video', value: 'video' },
 			{ name: 'Document', value: 'document' },
@@ -51,7 +91,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The value of the header variable, up to 60 characters',
-		displayOptions: headerShown('text'),
+		displayOptions: { show: { messageType: ['template'], templateHeader: ['text'], templateInputMode: ['manual'] } },
 	},
 	{
 		displayName: 'Header Variable Name',
@@ -60,7 +100,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. order_number',
 		description: 'Named templates only: the variable name in the header, e.g. order_number for {{order_number}}',
-		displayOptions: headerShown('text'),
+		displayOptions: { show: { messageType: ['template'], templateHeader: ['text'], templateInputMode: ['manual'] } },
 	},
 	{
 		displayName: 'Header Media Source',
@@ -159,7 +199,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add variable',
 		default: {},
 		hint: 'One entry per variable of the template body, in order for {{1}}, {{2}}… or by name for {{first_name}}',
-		displayOptions: show('template'),
+		displayOptions: { show: { messageType: ['template'], templateInputMode: ['manual'] } },
 		options: [
 			{
 				displayName: 'Variable',
@@ -230,7 +270,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add button parameter',
 		default: {},
 		hint: 'Only for template buttons that take a value: a quick reply payload, the variable end of a URL, a coupon code, or a flow',
-		displayOptions: show('template'),
+		displayOptions: { show: { messageType: ['template'], templateInputMode: ['manual'] } },
 		options: [
 			{
 				displayName: 'Button',
@@ -385,6 +425,56 @@ function readHeaderValues(context: IExecuteFunctions, itemIndex: number, type: T
 	}
 }
 
+function buildOrError(build: () => TemplateMessage): { body?: TemplateMessage; error?: Error } {
+	try {
+		return { body: build() };
+	} catch (error) {
+		return { error: error instanceof Error ? error : new Error(String(error)) };
+	}
+}
+
+/** Values of the `templateFields` resource mapper, turned into header, body and button parameters. */
+function readTemplateFields(values: IDataObject): {
+	headerText?: unknown;
+	bodyParameters: TemplateBodyParameterParams[];
+	buttons: TemplateButtonParams[];
+	fieldOf: (builderField: string) => string | undefined;
+} {
+	const body: Array<{ variable: string; value: unknown }> = [];
+	const buttons: Array<{ key: string; button: TemplateButtonParams }> = [];
+	let headerText: unknown;
+	for (const [key, value] of Object.entries(values ?? {})) {
+		if (key === TEMPLATE_FIELD.header) headerText = value;
+		const bodyMatch = /^body:(.+)$/.exec(key);
+		if (bodyMatch) body.push({ variable: bodyMatch[1], value });
+		const buttonMatch = /^button:(url|copy_code):(\d)$/.exec(key);
+		if (buttonMatch) {
+			const subType = buttonMatch[1] as 'url' | 'copy_code';
+			buttons.push({
+				key,
+				button: { subType, index: Number(buttonMatch[2]), ...(subType === 'url' ? { text: value } : { couponCode: value }) },
+			});
+		}
+	}
+	const positional = body.every((entry) => /^[0-9]+$/.test(entry.variable));
+	if (positional) body.sort((a, b) => Number(a.variable) - Number(b.variable));
+	const bodyParameters = body.map((entry): TemplateBodyParameterParams => ({
+		type: 'text',
+		text: entry.value,
+		...(positional ? {} : { parameterName: entry.variable }),
+	}));
+	// Errors name the template field the user filled, not the parameter list it became.
+	const fieldOf = (builderField: string): string | undefined => {
+		const bodyIndex = /^bodyParameters\[(\d+)\]/.exec(builderField);
+		if (bodyIndex) return `{{${body[Number(bodyIndex[1])]?.variable}}}`;
+		const buttonIndex = /^buttons\[(\d+)\]/.exec(builderField);
+		if (buttonIndex) return `button ${buttons[Number(buttonIndex[1])]?.button.index}`;
+		if (builderField.startsWith('header.')) return 'the header variable';
+		return undefined;
+	};
+	return { headerText, bodyParameters, buttons: buttons.map((entry) => entry.button), fieldOf };
+}
+
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
 	const templateName = String(context.getNodeParameter('template', itemIndex, '', { extractValue: true }) ?? '').trim();
 	const language = String(param(context, 'language', itemIndex, '') ?? '').trim();
@@ -393,16 +483,39 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	if (!language && !check) {
 		throw new MessageValidationError('language', 'is required when "Check Against Template" is off (e.g. en_US)');
 	}
-	const buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+	const mode = param<string>(context, 'templateInputMode', itemIndex, 'fields');
 	const { header, upload } = await readHeader(context, itemIndex);
-	const body = buildTemplate({
-		...readEnvelope(context, itemIndex),
-		name: templateName,
-		language: language || LANGUAGE_PENDING,
-		header,
-		bodyParameters: readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter')),
-		buttons,
-	});
+	let bodyParameters: TemplateBodyParameterParams[];
+	let buttons: TemplateButtonParams[];
+	let fieldOf: ((builderField: string) => string | undefined) | undefined;
+	if (mode === 'fields') {
+		const fields = readTemplateFields(param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {});
+		bodyParameters = fields.bodyParameters;
+		buttons = fields.buttons;
+		fieldOf = fields.fieldOf;
+		if (fields.headerText !== undefined && (header.type === 'none' || header.type === 'text')) {
+			header.type = 'text';
+			header.text = fields.headerText;
+		}
+	} else {
+		bodyParameters = readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter'));
+		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+	}
+	const built = buildOrError(() =>
+		buildTemplate({
+			...readEnvelope(context, itemIndex),
+			name: templateName,
+			language: language || LANGUAGE_PENDING,
+			header,
+			bodyParameters,
+			buttons,
+		}),
+	);
+	if (built.error) {
+		const templateField = built.error instanceof MessageValidationError ? fieldOf?.(built.error.field) : undefined;
+		throw templateField ? new MessageValidationError('templateFields', `${templateField} ${built.error.message}`) : built.error;
+	}
+	const body = built.body!;
 	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
@@ -530,6 +643,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 export const labels = {
 	name: 'Template',
 	language: 'Language',
+	templateFields: 'Template Fields',
 	header: 'Header',
 	'header.type': 'Header',
 	'header.text': 'Header Text',

@@ -7,6 +7,8 @@ export {
 	fetchTemplateVariants,
 	getTemplateLanguages,
 	getTemplateVariables,
+	getTemplateFields,
+	TEMPLATE_FIELD,
 	templateVariables,
 } from './methods';
 export type { CredentialContext } from './methods';

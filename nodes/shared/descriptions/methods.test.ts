@@ -7,7 +7,7 @@ import { destroyGraphClients } from '../transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { defaultFixture } from '../../../test/simulator/fixture';
 import { getPhoneNumberId, PhoneNumberIdError } from './phoneNumber';
-import { getTemplateLanguages, getTemplateVariables, searchPhoneNumbers, searchTemplates } from './methods';
+import { getTemplateFields, getTemplateLanguages, getTemplateVariables, searchPhoneNumbers, searchTemplates } from './methods';
 
 let sim: Simulator;
 
@@ -87,6 +87,36 @@ describe('template look-ups', () => {
 	it('lists the body variables of a positional template by position', async () => {
 		const variables = await getTemplateVariables.call(loadOptionsContext({ template: 'order_confirmation', language: 'pt_BR' }));
 		expect(variables.map((v) => v.name)).toEqual(['{{1}}', '{{2}}', '{{3}}', '{{4}}']);
+	});
+});
+
+describe('getTemplateFields', () => {
+	it('gives one field per header, body and button value, with Meta\'s examples', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'order_confirmation', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName])).toEqual([
+			['header', 'Header {{1}} (e.g. #4512)'],
+			['body:1', '{{1}} (e.g. Ana)'],
+			['body:2', '{{2}} (e.g. #4512)'],
+			['body:3', '{{3}} (e.g. $25.90)'],
+			['body:4', '{{4}} (e.g. Monday, May 4)'],
+			['button:url:0', 'Button "Track order": end of https://shop.example.com/track/{{1}}'],
+		]);
+		expect(fields.every((f) => f.required && f.display && f.type === 'string')).toBe(true);
+	});
+
+	it('names the fields of a named template by variable', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'welcome_named', language: 'en_US' }));
+		expect(fields.map((f) => f.id)).toEqual(['body:first_name', 'body:shop_name']);
+	});
+
+	it('offers a coupon code field for a copy-code button', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'coupon_offer', language: 'en_US' }));
+		expect(fields.map((f) => f.id)).toEqual(['body:1', 'body:2', 'button:copy_code:0']);
+	});
+
+	it('says so when the template has nothing to fill in', async () => {
+		const result = await getTemplateFields.call(loadOptionsContext({ template: 'hello_world', language: 'en_US' }));
+		expect(result).toEqual({ fields: [], emptyFieldsNotice: 'This template has no variables: nothing to fill in' });
 	});
 });
 

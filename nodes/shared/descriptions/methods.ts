@@ -3,6 +3,8 @@ import type {
 	INodeListSearchItems,
 	INodeListSearchResult,
 	INodePropertyOptions,
+	ResourceMapperField,
+	ResourceMapperFields,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -171,6 +173,70 @@ export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise
 		value: variable,
 		description: body.text!.slice(0, 200),
 	}));
+}
+
+/**
+ * The key of a template field in the `templateFields` resource mapper: `header`, `body:<variable>`, or
+ * `button:<sub_type>:<index>`. The node reads values back by these keys without fetching the template again.
+ */
+export const TEMPLATE_FIELD = {
+	header: 'header',
+	body: (variable: string) => `body:${variable}`,
+	button: (subType: 'url' | 'copy_code', index: number) => `button:${subType}:${index}`,
+};
+
+function exampleOf(examples: unknown, position: number): string | undefined {
+	const value = Array.isArray(examples) ? (Array.isArray(examples[0]) ? examples[0][position] : examples[position]) : undefined;
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** resourceMapping: one field per value the picked template needs (header text, body variables, button values). */
+export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
+	if (!templateName) return { fields: [], emptyFieldsNotice: 'Pick a template first' };
+	const variants = await fetchTemplateVariants(this, templateName);
+	const language = String(this.getNodeParameter('language', '') ?? '');
+	const template = variants.find((variant) => variant.language === language) ?? variants[0];
+	if (!template) return { fields: [], emptyFieldsNotice: `No template named "${templateName}" in this WhatsApp Business Account` };
+	const fields: ResourceMapperField[] = [];
+	const field = (id: string, displayName: string): ResourceMapperField => ({
+		id,
+		displayName,
+		required: true,
+		defaultMatch: false,
+		display: true,
+		type: 'string',
+		canBeUsedToMatch: false,
+	});
+	for (const component of template.components ?? []) {
+		if (component.type === 'HEADER' && component.format === 'TEXT' && component.text) {
+			const variable = templateVariables(component.text)[0];
+			if (variable) {
+				const example = component.example?.header_text?.[0] ?? component.example?.header_text_named_params?.[0]?.example;
+				fields.push(field(TEMPLATE_FIELD.header, `Header {{${variable}}}${example ? ` (e.g. ${example})` : ''}`));
+			}
+		}
+		if (component.type === 'BODY' && component.text) {
+			templateVariables(component.text).forEach((variable, position) => {
+				const example =
+					exampleOf(component.example?.body_text, position) ??
+					component.example?.body_text_named_params?.find((named) => named.param_name === variable)?.example;
+				fields.push(field(TEMPLATE_FIELD.body(variable), `{{${variable}}}${example ? ` (e.g. ${example})` : ''}`));
+			});
+		}
+		if (component.type === 'BUTTONS') {
+			(component.buttons ?? []).forEach((button, index) => {
+				if (button.type === 'URL' && templateVariables(button.url ?? '').length) {
+					fields.push(field(TEMPLATE_FIELD.button('url', index), `Button "${button.text ?? index}": end of ${button.url}`));
+				} else if (button.type === 'COPY_CODE') {
+					fields.push(field(TEMPLATE_FIELD.button('copy_code', index), `Button "${button.text ?? index}": coupon code`));
+				} else if (button.type === 'OTP') {
+					fields.push(field(TEMPLATE_FIELD.button('url', index), `Button "${button.text ?? index}": one-time code`));
+				}
+			});
+		}
+	}
+	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This template has no variables: nothing to fill in' };
 }
 
 /** The variable names or positions in a template text, in order of first appearance. */

@@ -1,0 +1,125 @@
+/**
+ * Templates filled through the "Template Fields" resource mapper: the fields come from the template Meta holds, and
+ * the values become header, body and button parameters the simulator accepts.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { destroyGraphClients } from '../../shared/transport';
+import { startSimulator, type Simulator } from '../../../test/simulator';
+import { messageCalls, send } from './helpers';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ latency: 'none' });
+});
+afterEach(() => sim.reset());
+afterAll(async () => {
+	destroyGraphClients();
+	await sim.stop();
+});
+
+/** A resource mapper value as n8n saves it. */
+const fields = (value: IDataObject) => ({
+	mappingMode: 'defineBelow',
+	value,
+	matchingColumns: [],
+	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: false })),
+	attemptToConvertTypes: false,
+	convertFieldsToString: true,
+});
+
+const template = (name: string) => ({ __rl: true, mode: 'name', value: name });
+
+describe('Send Message: templates filled from the template fields', () => {
+	test('a positional template with header, body and URL button values', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('order_confirmation'),
+			language: 'pt_BR',
+			templateFields: fields({ 'body:2': '#4512', header: '#4512', 'body:1': 'Ana', 'body:3': 'R$ 25,90', 'body:4': 'segunda-feira', 'button:url:0': '4512' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.log()[0].body).toMatchObject({
+			template: {
+				name: 'order_confirmation',
+				language: { code: 'pt_BR' },
+				components: [
+					{ type: 'header', parameters: [{ type: 'text', text: '#4512' }] },
+					{ type: 'body', parameters: ['Ana', '#4512', 'R$ 25,90', 'segunda-feira'].map((text) => ({ type: 'text', text })) },
+					{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '4512' }] },
+				],
+			},
+		});
+	});
+
+	test('a named template with a named header gets every parameter name', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('greeting_header_named'),
+			language: 'en_US',
+			templateFields: fields({ header: 'Ana', 'body:club_name': 'Book Club', 'body:first_name': 'Ana' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.log()[0].body).toMatchObject({
+			template: {
+				components: [
+					{ type: 'header', parameters: [{ type: 'text', text: 'Ana', parameter_name: 'first_name' }] },
+					{
+						type: 'body',
+						parameters: [
+							{ type: 'text', text: 'Book Club', parameter_name: 'club_name' },
+							{ type: 'text', text: 'Ana', parameter_name: 'first_name' },
+						],
+					},
+				],
+			},
+		});
+	});
+
+	test('a copy-code button value becomes a coupon code', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('coupon_offer'),
+			language: 'en_US',
+			templateFields: fields({ 'body:1': 'SAVE20', 'body:2': '20%', 'button:copy_code:0': 'SAVE20' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.log()[0].body).toMatchObject({
+			template: { components: [{ type: 'body' }, { type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SAVE20' }] }] },
+		});
+	});
+
+	test('an authentication template sends its one-time code on the button', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('verification_code'),
+			language: 'en_US',
+			templateFields: fields({ 'body:1': '482913', 'button:url:0': '482913' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.log()).toHaveLength(1);
+	});
+
+	test('an empty field fails naming the template variable, before any send', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('delivery_update'),
+			language: 'en_US',
+			templateFields: fields({ 'body:1': '#4512', 'body:2': '' }),
+		});
+		expect(result.error?.message).toMatch(/^Item 1: "Template Fields" \{\{2\}\} is required/);
+		expect(messageCalls(sim)).toBe(0);
+	});
+
+	test('fields of another template are caught against the picked one, before any send', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('delivery_update'),
+			language: 'en_US',
+			templateFields: fields({ 'body:1': '#4512' }),
+		});
+		expect(result.error?.message).toMatch(/has 2 body variables .* but 1 value was given/);
+		expect(messageCalls(sim)).toBe(0);
+	});
+});
