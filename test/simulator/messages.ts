@@ -453,14 +453,13 @@ function validateFlowAction(action: Json, actionPath: string): void {
 	string(parameters, 'flow_cta', path, { max: 20 });
 	oneOf(parameters, 'mode', path, ['published', 'draft'], true);
 	const flowAction = oneOf(parameters, 'flow_action', path, ['navigate', 'data_exchange'], true);
+	// data_exchange needs no payload; navigate without one opens the flow's first screen.
 	const payload = object(parameters, 'flow_action_payload', path, true);
 	if (payload) {
 		const payloadPath = paramPath(path, 'flow_action_payload');
 		allowKeys(payload, payloadPath, ['screen', 'data']);
 		string(payload, 'screen', payloadPath, { optional: flowAction !== 'navigate' });
 		object(payload, 'data', payloadPath, true);
-	} else if (flowAction === 'data_exchange') {
-		// data_exchange needs no payload; navigate without one opens the flow's first screen.
 	}
 }
 
