@@ -2,7 +2,7 @@
  * Templates filled through the "Template Fields" resource mapper: the fields come from the template Meta holds, and
  * the values become header, body and button parameters the simulator accepts.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, ResourceMapperValue } from 'n8n-workflow';
 
 import { destroyGraphClients } from '../../shared/transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
@@ -20,11 +20,11 @@ afterAll(async () => {
 });
 
 /** A resource mapper value as n8n saves it. */
-const fields = (value: IDataObject) => ({
+const fields = (value: IDataObject): ResourceMapperValue => ({
 	mappingMode: 'defineBelow',
-	value,
+	value: value as ResourceMapperValue['value'],
 	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: false })),
+	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
 	attemptToConvertTypes: false,
 	convertFieldsToString: true,
 });
