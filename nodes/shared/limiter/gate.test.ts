@@ -3,7 +3,7 @@
  */
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { configureGateForTests, getGateStatus, resetGateForTests, type GateTimings } from '.';
-import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './testHelpers';
+import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { isGraphApiError } from '../transport';
 
 const FAST_TIMINGS: Partial<GateTimings> = {

@@ -41,9 +41,15 @@ export interface SharedStore {
 		budgetCap: number;
 		budgetWindowMs: number;
 		budgetSlotMs: number;
-	}): Promise<{ granted: number; retryInMs: number }>;
+	}): Promise<{ granted: number; retryInMs: number; redisNow: number }>;
+	/** Count late-sent calls at the time they really left: pairs of (countedAt, sentAt) in Redis time. */
+	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: NumberLane): Bottleneck | undefined;
+	/** True while the first connection is being made (calls wait a moment instead of going local). */
+	connecting(): boolean;
+	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
+	forget(lane: NumberLane): void;
 }
 
 export interface GateEnvironment {
@@ -177,6 +183,11 @@ export class NumberLane {
 		return this.phoneNumberId === undefined ? 50 : this.settings.messagesPerSecond;
 	}
 
+	/** Through Redis every round costs round trips: fewer, larger batches. */
+	private get pumpIntervalMs(): number {
+		return this.shared?.usable() ? this.env.timings.redisPumpIntervalMs : this.env.timings.pumpIntervalMs;
+	}
+
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
 	get cap(): number {
 		return Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown));
@@ -192,7 +203,8 @@ export class NumberLane {
 	}
 
 	private get burst(): number {
-		return Math.max(1, Math.ceil(this.cap * this.env.timings.burstShare));
+		const share = Math.max(this.env.timings.burstShare, (2 * this.pumpIntervalMs) / this.env.timings.secondMs);
+		return Math.max(1, Math.ceil(this.cap * share));
 	}
 
 	get queued(): number {
@@ -218,7 +230,7 @@ export class NumberLane {
 	/** Run a pump round soon (respecting the minimum interval between rounds). */
 	kick(): void {
 		if (this.released) return;
-		const earliest = Math.max(Date.now(), this.lastPumpAt + this.env.timings.pumpIntervalMs);
+		const earliest = Math.max(Date.now(), this.lastPumpAt + this.pumpIntervalMs);
 		this.scheduleAt(earliest);
 	}
 
@@ -254,6 +266,10 @@ export class NumberLane {
 			return;
 		}
 		if (this.reserving) return;
+		if (this.shared?.connecting()) {
+			this.scheduleAt(now + 20);
+			return;
+		}
 		const cap = this.cap;
 		const rate = cap / this.window.windowMs;
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
@@ -271,7 +287,7 @@ export class NumberLane {
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
-			let next = now + this.env.timings.pumpIntervalMs;
+			let next = now + this.pumpIntervalMs;
 			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
 			if (this.window.available(now, cap) - this.reservedPending <= 0) {
 				next = Math.max(next, this.window.nextAvailableAt(now, cap, this.reservedPending + 1));
@@ -421,6 +437,7 @@ export class NumberLane {
 		this.waba.reservedPending += weight;
 		this.heldWeight += weight;
 		const redisLimiter = this.shared?.usable() ? this.shared.limiterFor(this) : undefined;
+		const viaRedis = this.shared?.usable() === true;
 		const limiter = redisLimiter ?? this.localLimiter;
 		let jobStarted = false;
 		// On Redis, a batch of a worker that dies is freed once its expiration passes (Bottleneck frees only those).
@@ -429,7 +446,7 @@ export class NumberLane {
 			: { weight };
 		const job = limiter.schedule(options, async () => {
 			jobStarted = true;
-			await this.runBatch(batch, redisLimiter !== undefined);
+			await this.runBatch(batch, viaRedis);
 		});
 		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
 		job.catch((error: unknown) => {
@@ -439,6 +456,8 @@ export class NumberLane {
 			this.waba.reservedPending -= weight;
 			this.heldWeight -= weight;
 			this.env.warn('bottleneck-job', `A batch could not be scheduled (${describe(error)}); continuing with local limits`);
+			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
+			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(describe(error))) this.shared?.forget(this);
 			this.unpick(batch.filter((call) => !call.started));
 			this.kick();
 		});
@@ -451,6 +470,7 @@ export class NumberLane {
 		this.waba.reservedPending -= requested;
 		let granted = 0;
 		let retryInMs = 0;
+		let redisNow: number | undefined;
 		const now = Date.now();
 		const cap = this.cap;
 		const localAvailable = Math.min(this.window.available(now, cap), this.waba.window.available(now, this.waba.hourlyBudget));
@@ -462,13 +482,15 @@ export class NumberLane {
 					wabaKey: this.waba.key,
 					requested: Math.min(requested, localAvailable),
 					numberCap: cap,
-					numberWindowMs: this.window.windowMs,
+					// Across processes the time from Redis' grant to the bytes leaving varies more: a wider guard.
+					numberWindowMs: this.env.timings.secondMs + Math.max(this.env.timings.secondGuardMs, this.env.timings.redisSecondGuardMs),
 					budgetCap: this.waba.hourlyBudget,
 					budgetWindowMs: this.waba.window.windowMs,
 					budgetSlotMs: this.env.timings.hourSlotMs,
 				});
 				granted = answer.granted;
 				retryInMs = answer.retryInMs;
+				redisNow = answer.redisNow;
 				this.sharedThroughRedis = true;
 			} catch (error) {
 				this.sharedThroughRedis = false;
@@ -498,7 +520,9 @@ export class NumberLane {
 		this.waba.lastActivityAt = startAt;
 		this.lastActivityAt = startAt;
 		this.inFlight += granted;
-		const settled = Promise.all(fired.map((call) => this.attempt(call, startAt)));
+		// Redis counted the batch at redisNow; a late call moves there by as much as it left after startAt.
+		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: startAt };
+		const settled = Promise.all(fired.map((call) => this.attempt(call, startAt, redisCount)));
 		// The next round need not wait for these answers (in-flight cap permitting).
 		this.kick();
 		await settled;
@@ -508,7 +532,7 @@ export class NumberLane {
 	}
 
 	/** One HTTP attempt; settles the caller's promise or requeues the call through the gate. */
-	private async attempt(call: PendingCall, countedAt: number): Promise<void> {
+	private async attempt(call: PendingCall, countedAt: number, redisCount?: { redisNow: number; localAt: number }): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
@@ -520,6 +544,7 @@ export class NumberLane {
 					this.window.move(countedAt, at, 1);
 					this.waba.window.move(countedAt, at, 1);
 					this.lateStarts += 1;
+					if (redisCount) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
 				}
 			},
 		};
@@ -596,6 +621,21 @@ export class NumberLane {
 		this.kick();
 	}
 
+	private lateMoves: Array<[number, number]> = [];
+
+	/** Late sends of one tick go to Redis in one round trip. */
+	private queueLateMove(from: number, to: number): void {
+		this.lateMoves.push([from, to]);
+		if (this.lateMoves.length > 1) return;
+		setImmediate(() => {
+			const moves = this.lateMoves;
+			this.lateMoves = [];
+			this.shared
+				?.moveLate(this.key, this.waba.key, this.env.timings.hourSlotMs, moves)
+				.catch((error: unknown) => this.env.warn('redis-move', `Could not correct late sends in Redis (${describe(error)})`));
+		});
+	}
+
 	/** AIMD: halve at most once per second of 130429s, recover additively in pump(). */
 	private applySlowDown(now: number): void {
 		if (now - this.lastSlowDownAt < this.env.timings.secondMs) return;
@@ -643,7 +683,11 @@ export class NumberLane {
 			for (const state of this.recipients.values()) waiting.push(...state.parked.drain());
 			for (const call of waiting) call.reject(reason);
 		}
-		void this.localLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+		try {
+			void this.localLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+		} catch {
+			// already stopped
+		}
 	}
 }
 

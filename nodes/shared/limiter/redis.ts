@@ -12,6 +12,8 @@ import type { GateEnvironment, NumberLane, SharedStore } from './gate';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
+/** How long the first calls wait for the first connection before the gate starts on local limits. */
+const FIRST_CONNECT_WAIT_MS = 2000;
 
 // KEYS: number hash, WABA hash. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap, budgetWindowMs,
 // budgetSlotMs. Returns { granted, retryInMs }. Each hash holds slot → count plus `total`, `oldest`, `newest`.
@@ -77,7 +79,36 @@ if granted < requested then
 end
 redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
 redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
-return { granted, wait }
+return { granted, wait, now }
+`;
+
+// KEYS: number hash, WABA hash. ARGV: numberSlotMs, budgetSlotMs, then pairs of (countedAt, sentAt) in Redis ms.
+// Calls that left this process late are counted when they really left (see sentProbe.ts).
+const MOVE_SCRIPT = `
+local function move(key, slotMs, from, to)
+	if redis.call('EXISTS', key) == 0 then return end
+	local oldest = tonumber(redis.call('HGET', key, 'oldest') or '0')
+	local fromSlot = math.floor(from / slotMs)
+	local toSlot = math.floor(to / slotMs)
+	if fromSlot == toSlot then return end
+	local value = tonumber(redis.call('HGET', key, tostring(fromSlot)) or '0')
+	local total = tonumber(redis.call('HGET', key, 'total') or '0')
+	if fromSlot >= oldest and value > 0 then
+		redis.call('HINCRBY', key, tostring(fromSlot), -1)
+		total = total - 1
+	end
+	redis.call('HINCRBY', key, tostring(toSlot), 1)
+	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
+	if toSlot > newest then redis.call('HSET', key, 'newest', toSlot) end
+	redis.call('HSET', key, 'total', total + 1)
+end
+local numberSlotMs, budgetSlotMs = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 3, #ARGV, 2 do
+	local from, to = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+	move(KEYS[1], numberSlotMs, from, to)
+	move(KEYS[2], budgetSlotMs, from, to)
+end
+return 1
 `;
 
 /** Where Redis is, from the credential or (queue mode) from n8n's own QUEUE_BULL_REDIS_* variables. */
@@ -131,7 +162,8 @@ type ReservingRedis = Redis & {
 		numberKey: string,
 		wabaKey: string,
 		...args: Array<string | number>
-	): Promise<[number, number]>;
+	): Promise<[number, number, number]>;
+	waGateMove(numberKey: string, wabaKey: string, ...args: Array<string | number>): Promise<number>;
 };
 
 /** One Redis target: its client, Bottleneck connection and the Redis limiter of each lane. */
@@ -140,7 +172,9 @@ export class RedisStore implements SharedStore {
 	private connection: Bottleneck.IORedisConnection | undefined;
 	private readonly limiters = new Map<NumberLane, Bottleneck>();
 	private wasReady = false;
+	private failedOnce = false;
 	private closed = false;
+	private readonly createdAt = Date.now();
 
 	constructor(
 		readonly targetKey: string,
@@ -149,7 +183,9 @@ export class RedisStore implements SharedStore {
 	) {
 		this.client = new Redis(options) as ReservingRedis;
 		this.client.defineCommand('waGateReserve', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
+		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
 		this.client.on('error', (error: Error) => {
+			this.failedOnce = true;
 			// ioredis errors name host and port at most, never the password.
 			env.warn(`redis-error:${targetKey}`, `Redis ${targetKey} unreachable (${error.message}); the gate uses local limits until it is back`);
 		});
@@ -167,8 +203,13 @@ export class RedisStore implements SharedStore {
 		return !this.closed && this.client.status === 'ready';
 	}
 
-	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<{ granted: number; retryInMs: number }> {
-		const [granted, retryInMs] = await this.client.waGateReserve(
+	/** The first connection is still being made: wait for it rather than start with local limits. */
+	connecting(): boolean {
+		return !this.closed && !this.wasReady && !this.failedOnce && Date.now() - this.createdAt < FIRST_CONNECT_WAIT_MS;
+	}
+
+	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<{ granted: number; retryInMs: number; redisNow: number }> {
+		const [granted, retryInMs, redisNow] = await this.client.waGateReserve(
 			`wa-gate:n:${hashKey(request.numberKey)}`,
 			`wa-gate:w:${hashKey(request.wabaKey)}`,
 			request.requested,
@@ -179,7 +220,18 @@ export class RedisStore implements SharedStore {
 			request.budgetWindowMs,
 			request.budgetSlotMs,
 		);
-		return { granted: Number(granted), retryInMs: Number(retryInMs) };
+		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow) };
+	}
+
+	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {
+		if (moves.length === 0 || !this.usable()) return;
+		await this.client.waGateMove(
+			`wa-gate:n:${hashKey(numberKey)}`,
+			`wa-gate:w:${hashKey(wabaKey)}`,
+			NUMBER_SLOT_MS,
+			budgetSlotMs,
+			...moves.flat(),
+		);
 	}
 
 	limiterFor(lane: NumberLane): Bottleneck | undefined {
@@ -208,18 +260,42 @@ export class RedisStore implements SharedStore {
 	forget(lane: NumberLane): void {
 		const limiter = this.limiters.get(lane);
 		this.limiters.delete(lane);
-		if (limiter) void limiter.disconnect(false).catch(() => undefined);
+		if (limiter) this.retire(limiter);
+	}
+
+	/**
+	 * Bottleneck's disconnect unsubscribes through the subscriber client and leaves that promise unhandled: with the
+	 * subscriber down that rejection would crash n8n. Then only stop the limiter's heartbeat and let it go.
+	 */
+	private retire(limiter: Bottleneck): void {
+		const subscriber = (this.connection as unknown as { subscriber?: { status?: string } } | undefined)?.subscriber;
+		if (this.usable() && subscriber?.status === 'ready') {
+			quietly(() => limiter.disconnect(false));
+			return;
+		}
+		const store = (limiter as unknown as { _store?: { heartbeat?: NodeJS.Timeout } })._store;
+		if (store?.heartbeat) clearInterval(store.heartbeat);
 	}
 
 	private resetLimiters(): void {
-		for (const limiter of this.limiters.values()) void limiter.disconnect(false).catch(() => undefined);
+		for (const limiter of this.limiters.values()) this.retire(limiter);
 		this.limiters.clear();
 	}
 
 	async close(): Promise<void> {
 		this.closed = true;
 		this.resetLimiters();
-		if (this.connection) await this.connection.disconnect(false).catch(() => undefined);
+		const connection = this.connection;
+		if (connection) await Promise.resolve().then(() => connection.disconnect(false)).catch(() => undefined);
 		this.client.disconnect();
+	}
+}
+
+/** Bottleneck's disconnect/stop may throw, return a promise or return nothing: never let it surface. */
+export function quietly(action: () => unknown): void {
+	try {
+		void Promise.resolve(action()).catch(() => undefined);
+	} catch {
+		// already stopped
 	}
 }

@@ -13,6 +13,8 @@ export interface GateTimings {
 	secondMs: number;
 	/** Extra span counted into the sliding second so arrival jitter at Meta cannot put mps + 1 calls in one second. */
 	secondGuardMs: number;
+	/** The guard for the sliding second shared through Redis (grant → send varies more across processes). */
+	redisSecondGuardMs: number;
 	/** Length of the budget's rolling "hour". */
 	hourMs: number;
 	/** Slot size of the rolling-hour counter (coarser slots = fewer counters, slightly stricter). */
@@ -21,6 +23,8 @@ export interface GateTimings {
 	hourGuardMs: number;
 	/** Shortest pause between two pump rounds of one number: calls due within it go as one Bottleneck job. */
 	pumpIntervalMs: number;
+	/** The same through Redis, where each round costs round trips. */
+	redisPumpIntervalMs: number;
 	/** Burst the pacer allows after an idle spell, as a share of mps (the sliding second still caps it). */
 	burstShare: number;
 	/** Calls in flight per number, as seconds of traffic at the configured mps (hides Meta's 1–2 s latency). */
@@ -53,10 +57,12 @@ export interface GateTimings {
 export const DEFAULT_TIMINGS: GateTimings = {
 	secondMs: 1000,
 	secondGuardMs: 5,
+	redisSecondGuardMs: 25,
 	hourMs: 3_600_000,
 	hourSlotMs: 1000,
 	hourGuardMs: 1000,
 	pumpIntervalMs: 5,
+	redisPumpIntervalMs: 20,
 	burstShare: 0.05,
 	inFlightSeconds: 2,
 	pairBurst: 40,

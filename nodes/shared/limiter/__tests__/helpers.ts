@@ -1,7 +1,7 @@
 /** Shared by the gate's tests and benches: credentials for a simulator and a text send through the gate. */
-import type { GraphResponse, WhatsAppCredentials } from '../transport/types';
-import { graphRequest } from '../transport';
-import { scheduleGraphCall } from '.';
+import type { GraphResponse, WhatsAppCredentials } from '../../transport/types';
+import { graphRequest } from '../../transport';
+import { scheduleGraphCall } from '..';
 
 export const FAST_NUMBER = '300000000000002';
 

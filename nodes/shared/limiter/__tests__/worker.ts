@@ -1,0 +1,87 @@
+/**
+ * A separate Node process that sends through the gate: forked by the Redis tests and the limiter bench to prove that
+ * two workers sharing one number through Redis stay within its limit together.
+ * Protocol (IPC): parent sends a WorkerJob, the worker answers {ready}, parent sends {go}, worker answers a WorkerReport.
+ */
+import { configureGateForTests, getGateStatus, type GateTimings } from '..';
+import type { GraphResponse, WhatsAppCredentials } from '../../transport/types';
+import { credentialsFor, recipientFor, sendText } from './helpers';
+
+export interface WorkerJob {
+	simUrl: string;
+	accessToken: string;
+	wabaId: string;
+	redisUrl: string;
+	messagesPerSecond: number;
+	count: number;
+	/** Text prefix so the parent can tell the workers' messages apart in the simulator's log. */
+	prefix: string;
+	/** Recipients are numbered from here. */
+	recipientOffset: number;
+	phoneNumberId: string;
+	timings?: Partial<GateTimings>;
+	/** More credential fields (budget override…). */
+	credentialExtra?: Partial<WhatsAppCredentials>;
+	/** Replace HTTP with a timer of Meta-like latency: measures the gate's own CPU. */
+	stubLatencyMs?: number;
+}
+
+export interface WorkerReport {
+	ok: number;
+	failed: number;
+	failures: string[];
+	cpuUs: number;
+	peakRssMb: number;
+	sharedThroughRedis: boolean;
+	durationMs: number;
+}
+
+let job: WorkerJob | undefined;
+
+process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
+	if (message.job) {
+		job = message.job;
+		configureGateForTests({
+			timings: job.timings,
+			transport:
+				job.stubLatencyMs !== undefined
+					? <T>() =>
+							new Promise<GraphResponse<T>>((resolve) =>
+								setTimeout(() => resolve({ status: 200, data: { messages: [{ id: 'stub' }] } as T, usage: {} }), job!.stubLatencyMs! * (0.3 + Math.random() * 1.4)),
+							)
+					: undefined,
+		});
+		process.send?.({ ready: true });
+		return;
+	}
+	if (message.go && job) void run(job);
+});
+
+async function run(work: WorkerJob): Promise<void> {
+	const credentials = credentialsFor(
+		{ url: work.simUrl, fixture: { accessToken: work.accessToken, wabaId: work.wabaId } },
+		{ throughputTier: 'custom', customMessagesPerSecond: work.messagesPerSecond, redisUrl: work.redisUrl, maxWaitSeconds: 600, ...work.credentialExtra },
+	);
+	let peakRss = process.memoryUsage().rss;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+	const cpuStart = process.cpuUsage();
+	const started = Date.now();
+	const results = await Promise.allSettled(
+		Array.from({ length: work.count }, (_, i) =>
+			sendText(credentials, `${work.prefix}${i}`, recipientFor(work.recipientOffset + i), work.phoneNumberId),
+		),
+	);
+	const cpu = process.cpuUsage(cpuStart);
+	clearInterval(sampler);
+	const failures = results.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error)?.message ?? result.reason)] : []));
+	const report: WorkerReport = {
+		ok: results.length - failures.length,
+		failed: failures.length,
+		failures: failures.slice(0, 5),
+		cpuUs: cpu.user + cpu.system,
+		peakRssMb: Math.round((peakRss / 1048576) * 10) / 10,
+		sharedThroughRedis: getGateStatus(credentials).some((status) => status.sharedThroughRedis),
+		durationMs: Date.now() - started,
+	};
+	process.send?.({ report }, () => process.exit(0));
+}

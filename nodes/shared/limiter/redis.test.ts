@@ -1,0 +1,184 @@
+/**
+ * The gate across processes through a real redis-server (Redis 7 here), and its fallback when Redis goes away.
+ */
+import type BottleneckClass from 'bottleneck';
+import Redis from 'ioredis';
+import { startSimulator, type Simulator } from '../../../test/simulator';
+import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
+import { configureGateForTests, getGateStatus, resetGateForTests } from '.';
+import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
+import { startWorkers } from './__tests__/processes';
+import { redisTargetFor, redisTargetKey } from './redis';
+
+const describeWithRedis = redisAvailable() ? describe : describe.skip;
+
+describe('where Redis is', () => {
+	it('takes the Redis URL from the credential', () => {
+		const options = redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: 'redis://user:s3cret@cache:6380/2' });
+		expect(options).toMatchObject({ host: 'cache', port: 6380, username: 'user', password: 's3cret', db: 2 });
+	});
+
+	it("uses n8n's QUEUE_BULL_REDIS_* variables in queue mode when the credential has no URL", () => {
+		const options = redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x' }, {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: 'redis.internal',
+			QUEUE_BULL_REDIS_PORT: '6390',
+			QUEUE_BULL_REDIS_PASSWORD: 'pw',
+			QUEUE_BULL_REDIS_USERNAME: 'n8n',
+			QUEUE_BULL_REDIS_DB: '3',
+			QUEUE_BULL_REDIS_TLS: 'true',
+		});
+		expect(options).toMatchObject({ host: 'redis.internal', port: 6390, password: 'pw', username: 'n8n', db: 3, tls: {} });
+	});
+
+	it('stays local outside queue mode without a Redis URL', () => {
+		expect(redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x' }, {})).toBeUndefined();
+	});
+
+	it('keys a Redis target without its password', () => {
+		const options = redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: 'redis://u:s3cret@cache:6380' });
+		expect(redisTargetKey(options!)).not.toContain('s3cret');
+	});
+});
+
+describeWithRedis('with a real redis-server', () => {
+	let redis: TestRedis;
+	let sim: Simulator;
+
+	beforeEach(async () => {
+		await resetGateForTests();
+		redis = await startRedis();
+		sim = await startSimulator({ latency: { median: 10, p90: 25, p99: 40, max: 60, min: 3 } });
+		await warmUp(credentialsFor(sim));
+		sim.reset();
+	});
+
+	afterEach(async () => {
+		await resetGateForTests();
+		await sim.stop();
+		await redis.stop();
+	});
+
+	it('keeps two processes sharing one number within its limit together', async () => {
+		sim.configure({ mps: { [FAST_NUMBER]: 100 } });
+		const job = {
+			simUrl: sim.url,
+			accessToken: sim.fixture.accessToken,
+			wabaId: sim.fixture.wabaId,
+			redisUrl: redis.url,
+			messagesPerSecond: 100,
+			count: 200,
+			phoneNumberId: FAST_NUMBER,
+		};
+		const workers = await startWorkers([
+			{ ...job, prefix: 'a', recipientOffset: 0 },
+			{ ...job, prefix: 'b', recipientOffset: 1000 },
+		]);
+		workers.go();
+		const reports = await workers.reports;
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+		const counters = sim.counters();
+		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+		expect(counters.peakPerSecond[FAST_NUMBER]).toBeLessThanOrEqual(100);
+		expect(peakInWindow(sim.log().map((message) => message.acceptedAt), 1000)).toBeLessThanOrEqual(100);
+		expect(sim.log()).toHaveLength(400);
+	});
+
+	it('holds the rolling budget across processes', async () => {
+		sim.configure({ hourlyBudget: 60, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 200 } });
+		const job = {
+			simUrl: sim.url,
+			accessToken: sim.fixture.accessToken,
+			wabaId: sim.fixture.wabaId,
+			redisUrl: redis.url,
+			messagesPerSecond: 200,
+			count: 60,
+			phoneNumberId: FAST_NUMBER,
+			timings: { hourMs: 2000, hourSlotMs: 10, hourGuardMs: 50 },
+			credentialExtra: { hourlyCallBudget: 60 },
+		};
+		// Each worker alone would allow 60 per window: only the shared count keeps the pair at 60.
+		const workers = await startWorkers([
+			{ ...job, prefix: 'a', recipientOffset: 0 },
+			{ ...job, prefix: 'b', recipientOffset: 1000 },
+		]);
+		workers.go();
+		const reports = await workers.reports;
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(sim.counters().rejectedByCode['80007'] ?? 0).toBe(0);
+		expect(peakInWindow(sim.log().map((message) => message.acceptedAt), 2000)).toBeLessThanOrEqual(60);
+		expect(sim.log()).toHaveLength(120);
+	});
+
+	it('falls back to local limits when Redis dies mid-run and ends every call exactly once', async () => {
+		configureGateForTests({ timings: { transientBackoffBaseMs: 20 } });
+		sim.configure({ mps: { [FAST_NUMBER]: 100 } });
+		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
+		await sendText(credentials, 'first', recipientFor(9999));
+		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
+		const warnings: string[] = [];
+		const warn = jest.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
+		const sends = Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i)));
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		await redis.kill();
+		const results = await Promise.allSettled(sends);
+		warn.mockRestore();
+		expect(results.filter((result) => result.status === 'rejected')).toHaveLength(0);
+		const bodies = sim.log().map((message) => (message.body.text as { body: string }).body);
+		expect(bodies).toHaveLength(301);
+		expect(new Set(bodies).size).toBe(301);
+		expect(sim.counters().rejectedByCode['130429'] ?? 0).toBe(0);
+		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(false);
+		expect(warnings.length).toBeGreaterThan(0);
+		expect(warnings.length).toBeLessThanOrEqual(4);
+	});
+
+	it('shares the limits through Redis again once it is back', async () => {
+		const credentials = credentialsFor(sim, { redisUrl: redis.url });
+		await sendText(credentials, 'before', recipientFor(1));
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		await redis.kill();
+		await sendText(credentials, 'during', recipientFor(2));
+		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(false);
+		await redis.restart();
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		await sendText(credentials, 'after', recipientFor(3));
+		warn.mockRestore();
+		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
+		expect(sim.log()).toHaveLength(3);
+	});
+
+	it('shows why the Bottleneck fork is needed: 2.19.5 cannot re-register on Redis 7, @maselious/bottleneck can', async () => {
+		async function afterFlush(pkg: string): Promise<string> {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const Bottleneck = require(pkg) as typeof BottleneckClass;
+			const client = new Redis(redis.url);
+			const connection = new Bottleneck.IORedisConnection({ client });
+			connection.on('error', () => undefined);
+			const limiter = new Bottleneck({ id: `probe-${pkg.replace(/\W/g, '')}`, datastore: 'ioredis', connection, maxConcurrent: 2 });
+			limiter.on('error', () => undefined);
+			await limiter.schedule(async () => 'one');
+			await client.flushall();
+			const outcome = await limiter.schedule(async () => 'ran').catch((error: Error) => error.message);
+			await connection.disconnect(false);
+			return outcome;
+		}
+		expect(await afterFlush('bottleneck')).toMatch(/SETTINGS_KEY_NOT_FOUND/);
+		expect(await afterFlush('@maselious/bottleneck')).toBe('ran');
+	});
+
+	it('recovers on Redis 7 even with Bottleneck 2.19.5 when its keys vanish', async () => {
+		const credentials = credentialsFor(sim, { redisUrl: redis.url });
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		await sendText(credentials, 'before', recipientFor(1));
+		const admin = new Redis(redis.url);
+		await admin.flushall();
+		await sendText(credentials, 'after flush', recipientFor(2));
+		await sendText(credentials, 'again', recipientFor(3));
+		await admin.quit();
+		warn.mockRestore();
+		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
+		expect(sim.log()).toHaveLength(3);
+	});
+});
