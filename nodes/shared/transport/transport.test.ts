@@ -187,6 +187,34 @@ describe('graphRequest against Meta-style error envelopes', () => {
 	});
 });
 
+describe('app-token calls', () => {
+	let server: RawServer;
+	beforeAll(async () => {
+		server = await startHttpServer((req, res) => {
+			res.writeHead(400, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify(metaError(100, { message: `Bad app token ${req.headers.authorization}` })));
+		});
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await server.close();
+	});
+
+	test('a Meta error quoting the app token (app-id|app-secret) leaks neither the secret nor the token', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'POST', path: `/${APP_ID}/subscriptions`, auth: 'app' });
+		expect(error.message).toContain('[redacted]');
+		expect(error.errorClass).toBe('permanent');
+	});
+});
+
+describe('toNodeApiError with other failures', () => {
+	test('a plain error becomes a NodeOperationError with the secrets redacted', () => {
+		const nodeError = toNodeApiError(NODE, new Error(`boom ${TOKEN} ${APP_SECRET}`), 2, SECRETS);
+		expect(nodeError.message).toBe('boom [redacted] [redacted]');
+		expect(findSecretLeaks(nodeError, SECRETS)).toEqual([]);
+	});
+});
+
 describe('graphRequest network failures', () => {
 	afterAll(() => destroyGraphClients());
 
@@ -350,6 +378,31 @@ describe('graphRequest requests', () => {
 		expect([...response.data]).toEqual([0x89, 0x50, 0x4e, 0x47, 0, 255]);
 		expect(response.contentType).toBe('image/png');
 		expect(server.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+	});
+
+	test('a media download follows a redirect to another host without sending it the token', async () => {
+		const cdn = await startHttpServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'audio/ogg' });
+			res.end(Buffer.from('OggS'));
+		});
+		const origin = await startHttpServer((_req, res) => {
+			res.writeHead(302, { Location: `${cdn.url}/file.ogg` });
+			res.end();
+		});
+		try {
+			const response = await graphRequest<Buffer>(credentialsFor('https://unused.example'), {
+				method: 'GET',
+				url: `${origin.url}/media?mid=1`,
+				responseType: 'arraybuffer',
+			});
+			expect(response.data.toString()).toBe('OggS');
+			expect(response.contentType).toBe('audio/ogg');
+			expect(origin.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+			expect(cdn.requests[0].headers.authorization).toBeUndefined();
+		} finally {
+			await cdn.close();
+			await origin.close();
+		}
 	});
 
 	test('a malformed API version is rejected before any call, naming the field', async () => {
