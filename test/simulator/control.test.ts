@@ -153,6 +153,36 @@ describe('control endpoints', () => {
 		}
 	});
 
+	test('the webhook control endpoints deliver raw bodies and redeliver them, and list what was delivered', async () => {
+		const received: Array<{ body: string; signature: string | undefined }> = [];
+		const receiver = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				received.push({ body: Buffer.concat(chunks).toString(), signature: req.headers['x-hub-signature-256'] as string | undefined });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const address = receiver.address() as { port: number };
+		try {
+			sim.configure({ webhooks: { callbackUrl: `http://127.0.0.1:${address.port}/hook`, statuses: [] } });
+			const raw = { object: 'whatsapp_business_account', entry: [] };
+			expect((await control(sim, 'POST', 'webhooks/raw?signature=none', raw)).status).toBe(200);
+			expect((await control(sim, 'POST', 'webhooks/redeliver?n=1')).status).toBe(200);
+			await sim.webhooks.idle();
+			expect(received).toHaveLength(2);
+			expect(received[0].signature).toBeUndefined();
+			expect(received[1].body).toBe(received[0].body);
+			const listed = await control(sim, 'GET', 'webhooks');
+			expect(listed.body.deliveries.length).toBeGreaterThanOrEqual(2);
+			expect((await control(sim, 'POST', 'webhooks/raw?signature=forged', raw)).status).toBe(400);
+		} finally {
+			sim.configure({ webhooks: { callbackUrl: undefined, statuses: ['sent', 'delivered', 'read'] } });
+			await new Promise<void>((resolve) => receiver.close(() => resolve()));
+		}
+	});
+
 	test('an unknown control endpoint answers 404 with the list of endpoints', async () => {
 		const response = await control(sim, 'GET', 'nothing');
 		expect(response.status).toBe(404);

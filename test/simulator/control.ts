@@ -14,6 +14,12 @@ export interface Controllable {
 	configure(partial: Partial<SimulatorOptions>): void;
 	scriptFaults(faults: ScriptedFault[]): void;
 	injectInbound(input: Record<string, unknown>): Promise<unknown>;
+	readonly webhooks: {
+		deliveries(): unknown[];
+		redeliver(count?: number): Promise<unknown>;
+		deliverRaw(body: unknown, options?: { signature?: 'valid' | 'wrong' | 'none' }): Promise<unknown>;
+		injectEvent(input: { field: string; value?: Record<string, unknown>; phoneNumberId?: string }): Promise<unknown>;
+	};
 	readonly fixture: unknown;
 	readonly options: SimulatorOptions;
 	readonly url: string;
@@ -29,6 +35,10 @@ export const CONTROL_ENDPOINTS = [
 	'POST /_sim/config         JSON partial options: limits, latency, faults',
 	'POST /_sim/faults         JSON [{path?, recipient?, method?, count?, action:{kind,…}}]',
 	'POST /_sim/inbound        JSON {phoneNumberId, from, name, type, …that type\'s fields}',
+	'GET  /_sim/webhooks       webhook deliveries: url, status, attempts, body',
+	'POST /_sim/webhooks/redeliver?n=N   send the last N delivered bodies again (Meta\'s duplicates)',
+	'POST /_sim/webhooks/raw?signature=valid|wrong|none   deliver this JSON body as it is',
+	'POST /_sim/webhooks/event JSON {field, value?, phoneNumberId?}: a template, number or account update',
 ];
 
 function parseBody(body: Buffer): unknown {
@@ -100,6 +110,22 @@ export function controlHandler(sim: Controllable): ControlHandler {
 					throw new Error('POST /_sim/inbound needs a JSON object {phoneNumberId, from, name, type, …}');
 				}
 				return ok(await sim.injectInbound(input as Record<string, unknown>));
+			}
+			case 'GET webhooks':
+				return ok({ deliveries: sim.webhooks.deliveries() });
+			case 'POST webhooks/redeliver':
+				return ok({ redelivered: await sim.webhooks.redeliver(Number(query.get('n') ?? 1)) });
+			case 'POST webhooks/raw': {
+				const signature = query.get('signature') ?? 'valid';
+				if (signature !== 'valid' && signature !== 'wrong' && signature !== 'none') {
+					throw new Error('signature must be valid, wrong or none');
+				}
+				return ok(await sim.webhooks.deliverRaw(parseBody(body), { signature }));
+			}
+			case 'POST webhooks/event': {
+				const input = parseBody(body) as { field?: unknown };
+				if (typeof input.field !== 'string') throw new Error('POST /_sim/webhooks/event needs {field, value?, phoneNumberId?}');
+				return ok(await sim.webhooks.injectEvent(input as { field: string }));
 			}
 			default:
 				return { status: 404, body: { error: { message: `Unknown control endpoint ${method} /_sim/${segments.join('/')}`, endpoints: CONTROL_ENDPOINTS } } };
