@@ -280,6 +280,75 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 			},
 		},
 	],
+	[
+		'template with a location header, filled from its fields',
+		{
+			messageType: 'template',
+			template: template('store_location'),
+			language: 'en_US',
+			templateHeader: 'location',
+			templateHeaderLatitude: 38.7223,
+			templateHeaderLongitude: -9.1393,
+			templateHeaderLocationName: 'Casa Verde',
+			templateFields: { mappingMode: 'defineBelow', value: { 'body:1': '#4512' }, matchingColumns: [], schema: [] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'store_location',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'header', parameters: [{ type: 'location', location: { latitude: 38.7223, longitude: -9.1393, name: 'Casa Verde' } }] },
+					{ type: 'body', parameters: [{ type: 'text', text: '#4512' }] },
+				],
+			},
+		},
+	],
+	[
+		'template with a flow button carrying a token and data',
+		{
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: template('survey_flow'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ type: 'text', text: 'Ana' }] },
+			templateButtons: { button: [{ subType: 'flow', index: 0, flowToken: 'survey-1', flowActionData: '{"order": "4512"}' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'survey_flow',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }] },
+					{ type: 'button', sub_type: 'flow', index: '0', parameters: [{ type: 'action', action: { flow_token: 'survey-1', flow_action_data: { order: '4512' } } }] },
+				],
+			},
+		},
+	],
+	[
+		'template with quick reply payloads',
+		{
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: template('appointment_reminder'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ type: 'text', text: 'Dr. Lee' }, { type: 'date_time', fallbackValue: 'February 25, 2027 3:00 PM' }] },
+			templateButtons: { button: [{ subType: 'quick_reply', index: 0, payload: 'confirm-77' }, { subType: 'quick_reply', index: 2, payload: 'cancel-77' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'appointment_reminder',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: 'Dr. Lee' }, { type: 'date_time', date_time: { fallback_value: 'February 25, 2027 3:00 PM' } }] },
+					{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'confirm-77' }] },
+					{ type: 'button', sub_type: 'quick_reply', index: '2', parameters: [{ type: 'payload', payload: 'cancel-77' }] },
+				],
+			},
+		},
+	],
 ];
 
 describe('Send Message: every kind is accepted by the simulator', () => {
