@@ -50,6 +50,7 @@ async function main() {
 
 	const userFolder = path.join(REPO_ROOT, '.n8n-local');
 	fs.mkdirSync(userFolder, { recursive: true });
+	fs.rmSync(path.join(userFolder, 'n8n.log'), { force: true });
 	const port = await freePort(Number(process.env.N8N_PORT) || 5678);
 	const n8n = new N8nInstance({
 		install,
@@ -63,9 +64,10 @@ async function main() {
 	const stopAll = async (code) => {
 		if (stopping) return;
 		stopping = true;
-		console.error('\n[start] stopping n8n and the simulator …');
-		await n8n.stop().catch(() => undefined);
+		console.error('\n[start] stopping the simulator and n8n …');
+		// The simulator first: status webhooks arriving while n8n shuts down only log errors.
 		await sim.stop().catch(() => undefined);
+		await n8n.stop().catch(() => undefined);
 		process.exit(code);
 	};
 	process.on('SIGINT', () => void stopAll(0));
@@ -73,6 +75,11 @@ async function main() {
 
 	try {
 		started = Date.now();
+		if (fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'))) {
+			// A bot still active from the last run would come back without subscribing at the new simulator
+			// (n8n does not re-run a trigger's subscription on start-up): unpublish it, activate it afresh below.
+			await n8n.cli(['unpublish:workflow', `--id=${DEMO_IDS.echoBot}`], { allowFailure: true });
+		}
 		await n8n.start();
 		timed(`n8n on ${n8n.url}`, started);
 
@@ -98,7 +105,7 @@ async function main() {
 	});
 
 	const phone = sim.fixture.phoneNumbers[0];
-	const inbound = JSON.stringify({ phoneNumberId: phone.id, from: '15550001234', name: 'Ana', type: 'text', text: 'hello' });
+	const inbound = JSON.stringify({ phoneNumberId: phone.id, from: '15550001234', name: 'Ana', type: 'text', body: 'hello' });
 	const lines = [
 		'',
 		'WhatsApp Cloud nodes are running in a real n8n, against a local Cloud API simulator.',

@@ -176,9 +176,15 @@ class N8nInstance {
 	}
 
 	/** Publishes (activates) a workflow in the running instance so its trigger registers its webhook. */
-	async activate(id) {
+	async activate(id, { fresh = false } = {}) {
 		if (!this.cookie) await this.ensureOwner();
-		const wf = await rest(this.url, this.cookie, 'GET', `/workflows/${id}`);
+		let wf = await rest(this.url, this.cookie, 'GET', `/workflows/${id}`);
+		if (fresh && wf.active) {
+			// Still active from an earlier run: deactivate first so the trigger subscribes again (a new simulator
+			// knows nothing of the old subscription, and n8n only re-checks it on activation).
+			await rest(this.url, this.cookie, 'POST', `/workflows/${id}/deactivate`, {}).catch(() => undefined);
+			wf = await rest(this.url, this.cookie, 'GET', `/workflows/${id}`);
+		}
 		return rest(this.url, this.cookie, 'POST', `/workflows/${id}/activate`, { versionId: wf.versionId });
 	}
 
