@@ -1,8 +1,5 @@
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as http from 'node:http';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as https from 'node:https';
 import { proxyForUrl, TunnelingAgent } from './proxy';
 
@@ -41,7 +38,6 @@ export interface GraphClient {
 // Shared through a global symbol so two copies of this module (n8n loads each node's bundle) share one pool.
 const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.transport.clients');
 type Registry = Map<string, GraphClient>;
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- one socket pool per process, shared by every copy of the module
 const globalStore = globalThis as unknown as Record<symbol, Registry | undefined>;
 
 function registry(): Registry {

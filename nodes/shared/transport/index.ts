@@ -2,11 +2,8 @@
  * The Graph transport: the only code in the pack that talks HTTP. Nodes never call it directly; they go through the
  * gate (`nodes/shared/limiter`), which calls `graphRequest` and reacts to `GraphApiError.errorClass`.
  */
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as http from 'node:http';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import * as https from 'node:https';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP (axios, keep-alive agents)
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { connectionFor, getGraphClient } from './client';
 import { GraphApiError, type SendStage } from './errors';
@@ -303,7 +300,7 @@ export async function graphRequest<T = unknown>(
 		const tracker: SendTracker = { connected: false };
 		const controller = new AbortController();
 		let timedOut = false;
-		// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- a per-call deadline that is cleared as soon as the answer arrives
+		// A per-call deadline, cleared as soon as the answer arrives.
 		const timer = setTimeout(() => {
 			timedOut = true;
 			controller.abort();
@@ -324,7 +321,6 @@ export async function graphRequest<T = unknown>(
 		} catch (error) {
 			throw errorFromNetwork(error, timedOut ? timeoutMs : undefined, tracker, call, url.origin, credentials);
 		} finally {
-			// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- see the deadline above
 			clearTimeout(timer);
 		}
 

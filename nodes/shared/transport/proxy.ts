@@ -3,15 +3,10 @@
  * agent that opens a new CONNECT tunnel (and TLS handshake) for every call, which defeats keep-alive. Our tunnel
  * agent pools the tunnelled TLS sockets like any keep-alive agent.
  */
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP
 import * as http from 'node:http';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP
 import * as https from 'node:https';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP
 import { isIP } from 'node:net';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP
 import * as tls from 'node:tls';
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- the transport is the one place that talks HTTP
 import type { Duplex } from 'node:stream';
 
 type Env = Record<string, string | undefined>;
@@ -46,7 +41,6 @@ function bypassesProxy(target: URL, noProxy: string | undefined): boolean {
 }
 
 /** The proxy a call to `target` should use according to HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY. */
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- proxy settings live in the environment
 export function proxyForUrl(target: URL, env: Env = process.env): URL | undefined {
 	if (bypassesProxy(target, envValue(env, 'no_proxy'))) return undefined;
 	const raw =
