@@ -136,6 +136,9 @@ function gateRegistrySize(): { lanes: number; wabas: number } {
 	return { lanes: registry?.lanes.size ?? 0, wabas: registry?.wabas.size ?? 0 };
 }
 
+/** What failed executions said (the bench reports the distinct ones). */
+const executionErrorMessages: string[] = [];
+
 /** One WorkflowExecute run of the Send Message node over `count` items. */
 async function sendThroughWorkflow(credentials: WhatsAppCredentials, first: number, count: number) {
 	const inputItems = Array.from({ length: count }, (_, i) => ({ json: { phone: phoneFor(first + i), ref: `soak-${first + i}` } }));
@@ -156,7 +159,10 @@ async function sendThroughWorkflow(credentials: WhatsAppCredentials, first: numb
 		credentials: { whatsAppCloudApi: credentials as unknown as Record<string, string> },
 		inputItems,
 	});
-	if (result.error) return { error: true, sent: 0, failed: count };
+	if (result.error) {
+		executionErrorMessages.push(`${result.error.message}${result.error.description ? ` — ${String(result.error.description).slice(0, 300)}` : ''}`);
+		return { error: true, sent: 0, failed: count };
+	}
 	const outputs = result.outputs('Send');
 	const sent = outputs.filter((o) => typeof o.messageId === 'string').length;
 	return { error: false, sent, failed: outputs.length - sent };
@@ -296,6 +302,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		load_average_1m: Math.round(loadavg()[0] * 10) / 10,
 		failed_items: failedItems,
 		failed_executions: executionErrors,
+		execution_errors: [...new Set(executionErrorMessages)].slice(0, 3),
 		sent_items: sentItems,
 		peak_per_second: counters.peakPerSecond[HIGH_NUMBER] ?? 0,
 		rejected_130429: counters.rejectedByCode['130429'] ?? 0,
@@ -319,7 +326,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		['RSS drift (2nd half − 1st)', `${result.rss_drift_second_half_mb} MB`],
 		['heap start / end / peak', `${result.heap_start_mb} / ${result.heap_end_mb} / ${result.heap_peak_mb} MB`],
 		['duplicates / missing', `${duplicates} / ${missing}`],
-		['failed items / executions', `${failedItems} / ${executionErrors}`],
+		['failed items / executions', `${failedItems} / ${executionErrors}${executionErrorMessages.length ? ` (${executionErrorMessages[0].slice(0, 200)})` : ''}`],
 		['gate after the run', `queued ${result.queued_after_run}, in flight ${result.in_flight_after_run}`],
 		['registry after idle', `${registryAfter.lanes} numbers, ${registryAfter.wabas} WABA (kept for its rolling hour)`],
 	];

@@ -239,8 +239,8 @@ export class NumberLane {
 		if (this.timer !== undefined) clearTimeout(this.timer);
 		this.timerAt = at;
 		this.timer = setTimeout(() => this.pump(), Math.max(0, at - Date.now()));
-		// Never keep a test process or n8n alive just for the gate.
-		this.timer.unref();
+		// Queued calls are work a caller awaits: keep the process alive for them, but never for an idle gate.
+		if (this.queue.length + this.retryQueue.length + this.delayed.length + this.parkedCount === 0) this.timer.unref();
 	}
 
 	private clearTimer(): void {

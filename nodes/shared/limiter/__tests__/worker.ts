@@ -20,6 +20,8 @@ export interface WorkerJob {
 	recipientOffset: number;
 	phoneNumberId: string;
 	timings?: Partial<GateTimings>;
+	/** Concurrent groups ("executions") the count is split into (default 1). */
+	executions?: number;
 	/** More credential fields (budget override…). */
 	credentialExtra?: Partial<WhatsAppCredentials>;
 	/** Replace HTTP with a timer of Meta-like latency: measures the gate's own CPU. */
@@ -57,22 +59,44 @@ process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 	if (message.go && job) void run(job);
 });
 
-async function run(work: WorkerJob): Promise<void> {
+async function sendAll(work: WorkerJob, phoneNumberId: string, prefix: string): Promise<Array<PromiseSettledResult<unknown>>> {
 	const credentials = credentialsFor(
 		{ url: work.simUrl, fixture: { accessToken: work.accessToken, wabaId: work.wabaId } },
 		{ throughputTier: 'custom', customMessagesPerSecond: work.messagesPerSecond, redisUrl: work.redisUrl, maxWaitSeconds: 600, ...work.credentialExtra },
 	);
+	const executions = work.executions ?? 1;
+	const perExecution = Math.ceil(work.count / executions);
+	const groups = await Promise.all(
+		Array.from({ length: executions }, (_, execution) => {
+			const own = { ...credentials };
+			const count = Math.min(perExecution, work.count - execution * perExecution);
+			return Promise.allSettled(
+				Array.from({ length: count }, (_, i) => {
+					const index = execution * perExecution + i;
+					return sendText(own, `${prefix}${index}`, recipientFor(work.recipientOffset + index), phoneNumberId);
+				}),
+			);
+		}),
+	);
+	return groups.flat();
+}
+
+async function run(work: WorkerJob): Promise<void> {
+	if (work.stubLatencyMs !== undefined) {
+		// Measuring CPU: warm the code paths first (JIT, lazy modules) on another number.
+		await sendAll({ ...work, count: Math.min(work.count, Math.max(50, work.messagesPerSecond * 2)), redisUrl: '' }, '399999999999998', 'warm');
+	}
 	let peakRss = process.memoryUsage().rss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 	const cpuStart = process.cpuUsage();
 	const started = Date.now();
-	const results = await Promise.allSettled(
-		Array.from({ length: work.count }, (_, i) =>
-			sendText(credentials, `${work.prefix}${i}`, recipientFor(work.recipientOffset + i), work.phoneNumberId),
-		),
-	);
+	const results = await sendAll(work, work.phoneNumberId, work.prefix);
 	const cpu = process.cpuUsage(cpuStart);
 	clearInterval(sampler);
+	const credentials = credentialsFor(
+		{ url: work.simUrl, fixture: { accessToken: work.accessToken, wabaId: work.wabaId } },
+		{ redisUrl: work.redisUrl, ...work.credentialExtra },
+	);
 	const failures = results.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error)?.message ?? result.reason)] : []));
 	const report: WorkerReport = {
 		ok: results.length - failures.length,

@@ -1,0 +1,266 @@
+/**
+ * `npm run bench -- limiter`: the gate against the simulator (in its own process, Meta-like latency: median 300 ms,
+ * p90 1 s, p99 2 s) enforcing the same mps. Prints a table and returns
+ * {scenarios:[{name, configured_mps, messages, achieved_mps, ratio, errors_130429, errors_other, gate_cpu_us_per_msg,
+ * peak_rss_mb}]}. achieved_mps = messages Meta accepted / seconds from the first call handed over to the last
+ * acceptance. gate_cpu_us_per_msg is measured in a second pass of the same shape whose transport is a timer of
+ * Meta-like latency (no HTTP), so it is the gate's own CPU; the table also shows the whole process' CPU per message.
+ * Options: --messages=N (10,000 default; 2,000 at 80 mps), --only=name1,name2.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import {
+	configureGateForTests,
+	resetGateForTests,
+} from '../nodes/shared/limiter';
+import { credentialsFor, FAST_NUMBER, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
+import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
+import { destroyGraphClients, graphRequest, isGraphApiError } from '../nodes/shared/transport';
+import { startRedis, type TestRedis } from '../test/support/redis';
+
+interface Scenario {
+	name: string;
+	mps: number;
+	messages: number;
+	executions: number;
+	processes?: number;
+	gate: boolean;
+}
+
+interface ScenarioResult {
+	name: string;
+	configured_mps: number;
+	messages: number;
+	achieved_mps: number;
+	ratio: number;
+	errors_130429: number;
+	errors_other: number;
+	gate_cpu_us_per_msg: number | null;
+	peak_rss_mb: number;
+}
+
+interface SimHandle {
+	child: ChildProcess;
+	url: string;
+	fixture: { accessToken: string; wabaId: string };
+}
+
+const STUB_MEDIAN_MS = 300;
+
+async function startSimProcess(): Promise<SimHandle> {
+	const child = fork(join(__dirname, 'limiter', 'simulatorProcess.ts'), [JSON.stringify({ latency: 'meta', requestLogLimit: 100 })], {
+		execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	const hello = await new Promise<{ url: string; fixture: SimHandle['fixture'] }>((resolve, reject) => {
+		child.once('message', (message) => resolve(message as { url: string; fixture: SimHandle['fixture'] }));
+		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+	});
+	return { child, ...hello };
+}
+
+async function control<T>(sim: SimHandle, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+	const response = await fetch(`${sim.url}/_sim/${path}`, {
+		method,
+		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	if (!response.ok) throw new Error(`simulator control ${path}: HTTP ${response.status}`);
+	return (await response.json()) as T;
+}
+
+interface Counters {
+	accepted: number;
+	rejectedByCode: Record<string, number>;
+	peakPerSecond: Record<string, number>;
+}
+
+async function acceptedTimes(sim: SimHandle): Promise<number[]> {
+	const log = await control<Array<{ acceptedAt: number }> | { messages: Array<{ acceptedAt: number }> }>(sim, 'GET', 'log');
+	const messages = Array.isArray(log) ? log : log.messages;
+	return messages.map((message) => message.acceptedAt);
+}
+
+/** Sends `messages` split over `executions` concurrent batches in this process; returns final failures by code. */
+async function sendInProcess(
+	sim: SimHandle,
+	scenario: Scenario,
+	extra: Record<string, unknown> = {},
+): Promise<{ failures: Record<string, number> }> {
+	const credentials = credentialsFor(sim, {
+		throughputTier: 'custom',
+		customMessagesPerSecond: scenario.mps,
+		maxWaitSeconds: 600,
+		maxAttempts: 10,
+		...extra,
+	});
+	const perExecution = Math.ceil(scenario.messages / scenario.executions);
+	const failures: Record<string, number> = {};
+	const executions = Array.from({ length: scenario.executions }, async (_, execution) => {
+		// Each execution is its own credential object, as n8n hands each execution its own copy.
+		const own = { ...credentials };
+		const count = Math.min(perExecution, scenario.messages - execution * perExecution);
+		const results = await Promise.allSettled(
+			Array.from({ length: count }, (_, i) => {
+				const index = execution * perExecution + i;
+				return scenario.gate
+					? sendText(own, `m${index}`, recipientFor(index))
+					: graphRequest(own, {
+							method: 'POST',
+							path: `/${FAST_NUMBER}/messages`,
+							body: { messaging_product: 'whatsapp', to: recipientFor(index), type: 'text', text: { body: `m${index}` } },
+						});
+			}),
+		);
+		for (const result of results) {
+			if (result.status === 'fulfilled') continue;
+			const code = isGraphApiError(result.reason) ? String(result.reason.code ?? result.reason.errorClass) : 'other';
+			failures[code] = (failures[code] ?? 0) + 1;
+		}
+	});
+	await Promise.all(executions);
+	return { failures };
+}
+
+async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
+	await control(sim, 'POST', 'reset');
+	await control(sim, 'POST', 'config', { mps: { [FAST_NUMBER]: scenario.mps } });
+	await resetGateForTests();
+	configureGateForTests({});
+	await warmUp(credentialsFor(sim), 50);
+	await control(sim, 'POST', 'reset');
+
+	let peakRss = process.memoryUsage().rss;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+	const cpuStart = process.cpuUsage();
+	const started = Date.now();
+	let failures: Record<string, number> = {};
+	let processCpuUs = 0;
+	let workerRssMb = 0;
+	if (scenario.processes && redis) {
+		const job = {
+			simUrl: sim.url,
+			accessToken: sim.fixture.accessToken,
+			wabaId: sim.fixture.wabaId,
+			redisUrl: redis.url,
+			messagesPerSecond: scenario.mps,
+			count: Math.ceil(scenario.messages / scenario.processes),
+			phoneNumberId: FAST_NUMBER,
+		};
+		const workers = await startWorkers(
+			Array.from({ length: scenario.processes }, (_, p) => ({ ...job, prefix: `p${p}-`, recipientOffset: p * job.count })),
+		);
+		const goAt = Date.now();
+		workers.go();
+		const reports = await workers.reports;
+		processCpuUs = reports.reduce((sum, report) => sum + report.cpuUs, 0);
+		workerRssMb = Math.max(...reports.map((report) => report.peakRssMb));
+		for (const report of reports) if (report.failed > 0) failures.worker = (failures.worker ?? 0) + report.failed;
+		return finish(goAt);
+	}
+	({ failures } = await sendInProcess(sim, scenario));
+	const cpu = process.cpuUsage(cpuStart);
+	processCpuUs = cpu.user + cpu.system;
+	return finish(started);
+
+	async function finish(from: number): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
+		clearInterval(sampler);
+		const counters = await control<Counters>(sim, 'GET', 'counters');
+		const times = await acceptedTimes(sim);
+		const last = times.length > 0 ? Math.max(...times) : from;
+		const achieved = times.length / Math.max(0.001, (last - from) / 1000);
+		const gateCpu = scenario.gate ? await measureGateCpu(sim, redis, scenario) : null;
+		const errors130429 = counters.rejectedByCode['130429'] ?? 0;
+		const errorsOther = Object.entries(failures).reduce((sum, [code, count]) => (code === '130429' ? sum : sum + count), 0);
+		return {
+			name: scenario.name,
+			configured_mps: scenario.mps,
+			messages: scenario.messages,
+			achieved_mps: Math.round(achieved * 10) / 10,
+			ratio: Math.round((achieved / scenario.mps) * 1000) / 1000,
+			errors_130429: errors130429,
+			errors_other: errorsOther,
+			gate_cpu_us_per_msg: gateCpu,
+			peak_rss_mb: Math.round((Math.max(peakRss / 1048576, workerRssMb)) * 10) / 10,
+			process_cpu_us_per_msg: Math.round(processCpuUs / scenario.messages),
+		};
+	}
+}
+
+/**
+ * The same scenario in fresh worker processes whose transport is a timer of Meta-like latency (no HTTP), after a
+ * warm-up pass: CPU per message spent in the gate itself (plus the timers standing in for HTTP).
+ */
+async function measureGateCpu(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario): Promise<number> {
+	const processes = scenario.processes ?? 1;
+	const job = {
+		simUrl: sim.url,
+		accessToken: sim.fixture.accessToken,
+		wabaId: sim.fixture.wabaId,
+		redisUrl: scenario.processes && redis ? redis.url : '',
+		messagesPerSecond: scenario.mps,
+		count: Math.ceil(scenario.messages / processes),
+		executions: scenario.executions,
+		phoneNumberId: '399999999999999',
+		stubLatencyMs: STUB_MEDIAN_MS,
+	};
+	const workers = await startWorkers(Array.from({ length: processes }, (_, p) => ({ ...job, prefix: `s${p}-`, recipientOffset: p * job.count })));
+	workers.go();
+	const reports = await workers.reports;
+	return Math.round((reports.reduce((sum, report) => sum + report.cpuUs, 0) / scenario.messages) * 10) / 10;
+}
+
+function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>): string {
+	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', '130429', 'other errors', 'gate µs/msg', 'process µs/msg', 'peak RSS MB'];
+	const lines = rows.map((row) => [
+		row.name,
+		String(row.configured_mps),
+		String(row.messages),
+		row.achieved_mps.toFixed(1),
+		row.ratio.toFixed(3),
+		String(row.errors_130429),
+		String(row.errors_other),
+		row.gate_cpu_us_per_msg === null ? '–' : row.gate_cpu_us_per_msg.toFixed(1),
+		String(row.process_cpu_us_per_msg),
+		row.peak_rss_mb.toFixed(1),
+	]);
+	const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
+	const format = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+	return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(format)].join('\n');
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+	const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+	const messages = Number(option('messages') ?? 10_000);
+	const slowMessages = Number(option('messages') ?? 2_000);
+	const only = option('only')?.split(',');
+	const scenarios: Scenario[] = [
+		{ name: 'one-execution-80', mps: 80, messages: slowMessages, executions: 1, gate: true },
+		{ name: 'one-execution-1000', mps: 1000, messages, executions: 1, gate: true },
+		{ name: 'four-executions-1000', mps: 1000, messages, executions: 4, gate: true },
+		{ name: 'two-processes-redis-1000', mps: 1000, messages, executions: 1, processes: 2, gate: true },
+		{ name: 'no-gate-1000', mps: 1000, messages, executions: 1, gate: false },
+	].filter((scenario) => !only || only.includes(scenario.name));
+
+	const sim = await startSimProcess();
+	const redis = scenarios.some((scenario) => scenario.processes) ? await startRedis() : undefined;
+	const rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }> = [];
+	try {
+		for (const scenario of scenarios) {
+			const row = await runScenario(sim, redis, scenario);
+			rows.push(row);
+			console.log(`${scenario.name}: ${row.achieved_mps} mps, ratio ${row.ratio}, 130429 ${row.errors_130429}, other ${row.errors_other}`);
+		}
+	} finally {
+		await resetGateForTests();
+		destroyGraphClients();
+		sim.child.kill('SIGTERM');
+		await redis?.stop();
+	}
+	console.log('');
+	console.log(`limiter bench (messages ${messages}, ${slowMessages} at 80 mps; load average ${require('node:os').loadavg().map((n: number) => n.toFixed(1)).join(' ')})`);
+	console.log(table(rows));
+	return {
+		scenarios: rows.map(({ process_cpu_us_per_msg: _unused, ...row }) => row),
+	};
+}
