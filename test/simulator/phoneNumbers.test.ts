@@ -31,6 +31,15 @@ describe('simulator phone numbers', () => {
 		});
 	});
 
+	test('GET /me answers the user the token belongs to, and refuses a wrong token with 190', async () => {
+		const me = await call(sim, 'GET', '/v26.0/me?fields=id,name');
+		expect(me.status).toBe(200);
+		expect(me.body).toEqual({ id: '100000000000099', name: 'Simulator System User' });
+		const wrong = await fetch(`${sim.url}/v26.0/me`, { headers: { Authorization: 'Bearer wrong-token' } });
+		expect(wrong.status).toBe(401);
+		expect(((await wrong.json()) as { error: { code: number } }).error.code).toBe(190);
+	});
+
 	test('the number list pages with cursors', async () => {
 		const first = await call(sim, 'GET', `/v26.0/${waba}/phone_numbers?limit=2`);
 		expect(first.body.data).toHaveLength(2);

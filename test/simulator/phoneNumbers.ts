@@ -101,7 +101,16 @@ async function updatePhoneNumber(req: SimRequest, params: Record<string, string>
 const objectMatch = (segments: string[]): Record<string, string> | null =>
 	segments.length === 1 && /^\d+$/.test(segments[0]) ? { id: segments[0] } : null;
 
+/** `GET /me`: the token's own user (a system user for WhatsApp), as the credential test without a WABA asks. */
+function getMe(req: SimRequest): SimResponse {
+	const me: Record<string, unknown> = { id: '100000000000099', name: 'Simulator System User' };
+	const fields = requestedFields(req);
+	const body = !fields ? me : Object.fromEntries(Object.entries(me).filter(([key]) => key === 'id' || fields.includes(key)));
+	return { status: 200, body };
+}
+
 export const phoneNumberRoutes: Route[] = [
+	{ method: 'GET', match: (segments) => (segments.length === 1 && segments[0] === 'me' ? {} : null), handler: getMe },
 	{
 		method: 'GET',
 		match: (segments) => (segments.length === 2 && segments[1] === 'phone_numbers' ? { wabaId: segments[0] } : null),
