@@ -120,6 +120,18 @@ function addErrors(target: Record<string, unknown>, errors: WebhookError[] | und
 	if (errors.length > 1) target.errors = errors;
 }
 
+/**
+ * Meta's webhooks carry a media file's SHA-256 in base64, while `GET /{media-id}` (and the WhatsApp Media node) give
+ * it in hex: output hex so both can be compared as they are. A value that is neither is kept as Meta sent it.
+ */
+export function sha256AsHex(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	if (/^[0-9a-fA-F]{64}$/.test(value)) return value.toLowerCase();
+	if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return value;
+	const digest = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+	return digest.length === 32 ? digest.toString('hex') : value;
+}
+
 function parseJsonOrKeep(text: string | undefined): unknown {
 	if (typeof text !== 'string') return undefined;
 	try {
@@ -157,7 +169,7 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 			if (isObject(media)) {
 				setDefined(event, 'mediaId', media.id);
 				setDefined(event, 'mimeType', media.mime_type);
-				setDefined(event, 'sha256', media.sha256);
+				setDefined(event, 'sha256', sha256AsHex(media.sha256));
 				setDefined(event, 'caption', media.caption);
 				setDefined(event, 'filename', media.filename);
 				setDefined(event, 'voice', media.voice);

@@ -42,7 +42,7 @@ export interface WebhookError {
 export interface InboundMedia {
 	id?: string;
 	mime_type?: string;
-	/** Base64 in webhooks. */
+	/** Base64 in webhooks (the trigger outputs it in hex, as `GET /{media-id}` gives it). */
 	sha256?: string;
 	caption?: string;
 	filename?: string;

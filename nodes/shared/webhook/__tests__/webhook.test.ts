@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
 	answerHandshake,
 	createEventFilter,
@@ -7,6 +9,7 @@ import {
 	redeliveryKey,
 	RedisRedeliveryStore,
 	resolveRedisTarget,
+	sha256AsHex,
 	signWebhookBody,
 	splitIntoEvents,
 	verifyWebhookSignature,
@@ -153,8 +156,22 @@ describe('payload → events', () => {
 		);
 		expect(events[0]).toMatchObject({ replyType: 'buttonReply', buttonReplyId: 'yes', buttonReplyTitle: 'Yes' });
 		expect(events[1]).toMatchObject({ replyType: 'flowReply', flowName: 'flow', flowResponse: { answer: '42' } });
-		expect(events[2]).toMatchObject({ mediaId: 'media-1', mimeType: 'image/jpeg', caption: 'Look' });
+		expect(events[2]).toMatchObject({ mediaId: 'media-1', mimeType: 'image/jpeg', caption: 'Look', sha256: 'abc=' });
 		expect(events[3]).toMatchObject({ reactionToMessageId: 'wamid.orig', reactionEmoji: '' });
+	});
+
+	it('outputs a media file\'s SHA-256 in hex, as the WhatsApp Media node gives it', () => {
+		const digest = createHash('sha256').update('the file').digest();
+		const [event] = splitIntoEvents(
+			body([
+				messagesChange({
+					messages: [{ from: '1', id: 'm', timestamp: '1', type: 'document', document: { id: 'media-2', mime_type: 'application/pdf', sha256: digest.toString('base64') } }],
+				}),
+			]) as WebhookBody,
+		);
+		expect(event.sha256).toBe(digest.toString('hex'));
+		expect(sha256AsHex(digest.toString('hex').toUpperCase())).toBe(digest.toString('hex'));
+		expect(sha256AsHex(digest.toString('base64url'))).toBe(digest.toString('hex'));
 	});
 
 	it('never throws on malformed entries and changes', () => {
