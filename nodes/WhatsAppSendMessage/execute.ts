@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
 import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, PhoneNumberIdError } from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
 import { scheduleGraphCall } from '../shared/limiter';
@@ -36,15 +37,13 @@ export function itemError(context: IExecuteFunctions, error: unknown, itemIndex:
 	const item = `Item ${itemIndex + 1}`;
 	if (error instanceof MessageValidationError) {
 		const field = fieldDisplayName(messageType, error.field);
-		return new NodeOperationError(node, `${item}: "${field}" ${error.message}`, {
-			itemIndex,
+		return fieldError(node, itemIndex, field, error.message, {
 			description: `Fix the field "${field}" of the ${MESSAGE_TYPE_NAMES[messageType]} message; nothing was sent to WhatsApp for this item.`,
 		});
 	}
 	if (error instanceof PhoneNumberIdError) return new NodeOperationError(node, `${item}: ${error.message}`, { itemIndex });
 	if (error instanceof MediaValidationError) {
-		const field = fieldDisplayName(messageType, error.field);
-		return new NodeOperationError(node, `${item}: "${field}" ${error.message}`, { itemIndex, description: error.description });
+		return fieldError(node, itemIndex, fieldDisplayName(messageType, error.field), error.message, { description: error.description });
 	}
 	if (error instanceof NodeOperationError) {
 		if (!/^Item \d+/.test(error.message)) error.message = `${item}: ${error.message}`;
@@ -53,27 +52,9 @@ export function itemError(context: IExecuteFunctions, error: unknown, itemIndex:
 	return new NodeOperationError(node, `${item}: ${error instanceof Error ? error.message : String(error)}`, { itemIndex });
 }
 
-/** An error item for "continue on fail": what went wrong and whether a retry could help. Never a secret. */
+/** An error item for "continue on fail" (the shared builder), with the sender's phone-number ID when known. */
 function errorItem(error: unknown, itemIndex: number, phoneNumberId?: string): INodeExecutionData {
-	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
-	const description = (error as { description?: unknown })?.description;
-	if (typeof description === 'string' && description) json.description = description;
-	if (isGraphApiError(error)) {
-		if (error.code !== undefined) json.code = error.code;
-		if (error.subcode !== undefined) json.subcode = error.subcode;
-		if (error.details) json.details = error.details;
-		if (error.fbtraceId) json.fbtraceId = error.fbtraceId;
-		if (error.httpStatus !== undefined) json.httpStatus = error.httpStatus;
-		json.errorClass = error.errorClass;
-		json.retryable = error.retryable;
-		if (error.attempts !== undefined) json.attempts = error.attempts;
-		json.hint = error.userHint;
-	} else {
-		// Validation failures: nothing reached Meta, a retry of the same input fails the same way.
-		json.retryable = false;
-	}
-	if (phoneNumberId) json.phoneNumberId = phoneNumberId;
-	return { json, pairedItem: { item: itemIndex } };
+	return sharedErrorItem(error, itemIndex, { phoneNumberId });
 }
 
 function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
