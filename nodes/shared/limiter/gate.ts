@@ -24,6 +24,8 @@ export interface PendingCall {
 	firstQueuedAt: number;
 	/** Set once the HTTP request of the current attempt was handed to the transport. */
 	started: boolean;
+	/** Order of arrival in the lane: a recipient's retried calls go back in this order. */
+	seq: number;
 	/** A retry or a call released by its recipient: keeps its place ahead of that recipient's later calls. */
 	resumed?: boolean;
 }
@@ -75,6 +77,8 @@ interface RecipientState {
 	strikes: number;
 	parked: Deque<PendingCall>;
 	wakeAt: number;
+	/** Calls to this recipient under way: after a 131056 only one at a time, so retries keep their order. */
+	inFlight: number;
 }
 
 /** The WABA's rolling-hour budget and pauses, shared by every number of the WABA in this process. */
@@ -221,7 +225,10 @@ export class NumberLane {
 		}
 	}
 
+	private nextSeq = 0;
+
 	enqueue(call: PendingCall): void {
+		call.seq = this.nextSeq++;
 		this.lastActivityAt = Date.now();
 		this.queue.push(call);
 		this.kick();
@@ -336,7 +343,7 @@ export class NumberLane {
 	private recipientState(id: string, now: number): RecipientState {
 		let state = this.recipients.get(id);
 		if (!state) {
-			state = { id, tokens: this.env.timings.pairBurst, updatedAt: now, blockedUntil: 0, strikes: 0, parked: new Deque(), wakeAt: 0 };
+			state = { id, tokens: this.env.timings.pairBurst, updatedAt: now, blockedUntil: 0, strikes: 0, parked: new Deque(), wakeAt: 0, inFlight: 0 };
 			this.recipients.set(id, state);
 		}
 		return state;
@@ -356,7 +363,7 @@ export class NumberLane {
 	}
 
 	private park(state: RecipientState, call: PendingCall, now: number, front = false): void {
-		if (front) state.parked.unshift(call);
+		if (front) state.parked.insertBefore(call, (other) => other.seq > call.seq);
 		else state.parked.push(call);
 		this.parkedCount++;
 		const at = this.recipientReadyAt(state, now);
@@ -369,6 +376,11 @@ export class NumberLane {
 	/** A recipient's time has come: its next parked call goes before new calls, in its original order. */
 	private wakeRecipient(state: RecipientState, now: number): void {
 		if (state.wakeAt === 0) return;
+		if (state.strikes > 0 && state.inFlight > 0) {
+			// The call under way decides (success or another 131056) before the next one goes.
+			state.wakeAt = 0;
+			return;
+		}
 		const readyAt = this.recipientReadyAt(state, now);
 		if (readyAt > now) {
 			state.wakeAt = readyAt;
@@ -406,7 +418,8 @@ export class NumberLane {
 					continue;
 				}
 				state.tokens -= 1;
-				if (state.parked.length > 0 && state.wakeAt === 0) {
+				state.inFlight += 1;
+				if (state.parked.length > 0 && state.wakeAt === 0 && state.strikes === 0) {
 					const at = this.recipientReadyAt(state, now);
 					state.wakeAt = at;
 					this.delayed.push({ at, recipient: state });
@@ -425,6 +438,7 @@ export class NumberLane {
 			if (this.settings.pairRateLimiting && call.recipient !== undefined) {
 				const state = this.recipientState(call.recipient, now);
 				state.tokens += 1;
+				state.inFlight -= 1;
 				call.resumed = true;
 			}
 			this.retryQueue.unshift(call);
@@ -554,6 +568,7 @@ export class NumberLane {
 			failure = error;
 		} finally {
 			this.inFlight -= 1;
+			if (call.recipient !== undefined && call.settings.pairRateLimiting) this.recipientDone(call.recipient);
 		}
 		if (response !== undefined) {
 			const recipientState = call.recipient !== undefined ? this.recipients.get(call.recipient) : undefined;
@@ -621,6 +636,19 @@ export class NumberLane {
 		this.kick();
 	}
 
+	/** A recipient's call ended: if more wait for it, wake the next when its time comes. */
+	private recipientDone(recipient: string): void {
+		const state = this.recipients.get(recipient);
+		if (!state) return;
+		state.inFlight = Math.max(0, state.inFlight - 1);
+		if (state.parked.length > 0 && state.wakeAt === 0) {
+			const at = this.recipientReadyAt(state, Date.now());
+			state.wakeAt = at;
+			this.delayed.push({ at, recipient: state });
+			this.kick();
+		}
+	}
+
 	private lateMoves: Array<[number, number]> = [];
 
 	/** Late sends of one tick go to Redis in one round trip. */
@@ -666,7 +694,7 @@ export class NumberLane {
 	/** Recipients with a full bucket and nothing parked carry no state worth keeping. */
 	sweepRecipients(now: number): void {
 		for (const [id, state] of this.recipients) {
-			if (state.parked.length > 0 || state.blockedUntil > now || state.wakeAt !== 0) continue;
+			if (state.parked.length > 0 || state.blockedUntil > now || state.wakeAt !== 0 || state.inFlight > 0) continue;
 			this.refillRecipient(state, now);
 			if (state.tokens >= this.env.timings.pairBurst) this.recipients.delete(id);
 		}

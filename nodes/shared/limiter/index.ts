@@ -201,6 +201,7 @@ function schedule<T>(call: GateCall, internal: boolean): Promise<GraphResponse<T
 			attempts: 0,
 			firstQueuedAt: Date.now(),
 			started: false,
+			seq: 0,
 		};
 		lane.enqueue(pending);
 	});

@@ -18,6 +18,14 @@ export class Deque<T> {
 		else this.items.unshift(item);
 	}
 
+	/** Insert before the first item for which `isAfter(item)` holds (keeps a sequence order on retries). */
+	insertBefore(item: T, isAfter: (existing: T) => boolean): void {
+		let index = this.head;
+		while (index < this.items.length && !isAfter(this.items[index])) index++;
+		if (index === this.head && this.head > 0) this.items[--this.head] = item;
+		else this.items.splice(index, 0, item);
+	}
+
 	shift(): T | undefined {
 		if (this.head >= this.items.length) return undefined;
 		const item = this.items[this.head];
