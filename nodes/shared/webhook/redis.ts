@@ -13,6 +13,14 @@ export interface RedisTarget {
 	options: RedisOptions;
 }
 
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
 /** The Redis to share through, or undefined when the gate works locally (no URL, not in queue mode). */
 export function resolveRedisTarget(redisUrl: string | undefined, env: Env = process.env): RedisTarget | undefined {
 	const base: RedisOptions = {
@@ -24,10 +32,8 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 	};
 	const url = redisUrl?.trim();
 	if (url) {
-		let parsed: URL;
-		try {
-			parsed = new URL(url);
-		} catch {
+		const parsed = parseUrl(url);
+		if (!parsed) {
 			// Never echo the URL: it may carry the Redis password.
 			throw new Error('The credential\'s Redis URL is not a URL: expected redis://[user:password@]host:port[/db]');
 		}
