@@ -10,6 +10,7 @@ import {
 	searchPhoneNumbers,
 	searchTemplates,
 } from '../shared/descriptions';
+import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import { messageKinds, MESSAGE_TYPE_NAMES } from './actions';
 import { recipientField, sendOptionsField, show } from './actions/common';
 import type { MessageType } from './actions/types';
@@ -67,7 +68,7 @@ export class WhatsAppSendMessage implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
 		properties: [
 			messageTypeField,
 			phoneNumberIdLocator,
@@ -89,6 +90,7 @@ export class WhatsAppSendMessage implements INodeType {
 		listSearch: { searchPhoneNumbers, searchTemplates },
 		loadOptions: { getTemplateLanguages, getTemplateVariables },
 		resourceMapping: { getTemplateFields },
+		credentialTest: { whatsAppCloudApiTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
