@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { CREDENTIAL_NAME, searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
 import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
 import { readCredentials } from './actions/common';
+import { redactDeep } from '../shared/transport';
 import { toNodeError } from './helpers';
 import * as conversationAnalytics from './actions/conversationAnalytics';
 import * as limiterStatus from './actions/limiterStatus';
@@ -146,7 +147,8 @@ export class WhatsAppGetMetrics implements INodeType {
 		for (let itemIndex = 0; itemIndex < settled.length; itemIndex++) {
 			const result = settled[itemIndex];
 			if (result.status === 'fulfilled') {
-				for (const row of result.value) output.push({ json: row as IDataObject, pairedItem: { item: itemIndex } });
+				// Raw pages come from Meta as they are: the paging links are cleaned already, and this catches any other copy.
+				for (const row of result.value) output.push({ json: redactDeep(row, credentials) as IDataObject, pairedItem: { item: itemIndex } });
 				continue;
 			}
 			const field = (result.reason as { field?: string })?.field;

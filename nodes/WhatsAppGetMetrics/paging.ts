@@ -6,6 +6,9 @@ import type { GraphPaging } from './types';
 /** A safety stop far above what an analytics range produces; a loop beyond it is a paging bug, not data. */
 export const MAX_PAGES = 500;
 
+/** Query parameters of a Graph URL that authenticate the caller: never kept in a URL we follow or output. */
+const SECRET_PARAMS = ['access_token', 'appsecret_proof', 'client_secret'];
+
 export interface PagedCall<Page> {
 	credentials: WhatsAppCredentials;
 	request: GraphRequest;
@@ -13,6 +16,47 @@ export interface PagedCall<Page> {
 	pageOf: (body: unknown) => Page | undefined;
 	/** The request for the page after `cursor` when Meta's `next` URL cannot be followed as it is. */
 	requestAfter: (cursor: string) => GraphRequest;
+	/** At most this many pages (default MAX_PAGES); more fails the call rather than silently cutting the data. */
+	maxPages?: number;
+}
+
+/** Thrown when Meta keeps offering a next page beyond the cap. */
+export class TooManyPagesError extends Error {
+	readonly description: string;
+
+	constructor(maxPages: number) {
+		super(`Meta still offered a next page after ${maxPages} pages; stopped so as not to output partial data as if it were complete`);
+		this.name = 'TooManyPagesError';
+		this.description = 'Narrow the time range, pick a coarser granularity or fewer break-downs, or split the request over several items.';
+	}
+}
+
+/** A URL without its access token, app-secret proof or client secret (any host); text that is not a URL unchanged. */
+export function stripUrlSecrets(text: string): string {
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		return text;
+	}
+	let changed = false;
+	for (const name of [...url.searchParams.keys()]) {
+		if (SECRET_PARAMS.includes(name.toLowerCase())) {
+			url.searchParams.delete(name);
+			changed = true;
+		}
+	}
+	return changed ? url.toString() : text;
+}
+
+/** A page whose `paging.next` / `paging.previous` carry no secrets (a copy when anything changed). */
+export function withCleanPaging<Page>(page: Page): Page {
+	const paging = (page as { paging?: GraphPaging } | undefined)?.paging;
+	if (!paging || typeof paging !== 'object' || (paging.next === undefined && paging.previous === undefined)) return page;
+	const clean: GraphPaging = { ...paging };
+	if (typeof clean.next === 'string') clean.next = stripUrlSecrets(clean.next);
+	if (typeof clean.previous === 'string') clean.previous = stripUrlSecrets(clean.previous);
+	return { ...page, paging: clean };
 }
 
 /**
@@ -22,25 +66,30 @@ export interface PagedCall<Page> {
 export function followableNextUrl(next: string | undefined, baseUrl: string): string | undefined {
 	if (!next) return undefined;
 	try {
-		const url = new URL(next);
+		const url = new URL(stripUrlSecrets(next));
 		if (url.origin !== new URL(baseUrl).origin) return undefined;
-		url.searchParams.delete('access_token');
 		return url.toString();
 	} catch {
 		return undefined;
 	}
 }
 
-/** Every page of a paged call, in order. */
+/**
+ * Every page of a paged call, in order, each with secret-free paging links (they may be output as they are).
+ * Throws TooManyPagesError when Meta offers more than `maxPages` pages.
+ */
 export async function collectPages<Page extends { paging?: GraphPaging }>(call: PagedCall<Page>): Promise<Page[]> {
+	const maxPages = call.maxPages ?? MAX_PAGES;
 	const pages: Page[] = [];
 	let request: GraphRequest | undefined = call.request;
 	const seenCursors = new Set<string>();
-	while (request && pages.length < MAX_PAGES) {
+	while (request) {
+		if (pages.length >= maxPages) throw new TooManyPagesError(maxPages);
 		const response: GraphResponse<unknown> = await scheduleGraphCall<unknown>({ credentials: call.credentials, request });
 		// A `next` URL answers with the edge itself; the first call may answer with the field expansion around it.
-		const page: Page | undefined = call.pageOf(response.data) ?? (response.data as Page | undefined);
-		if (!page) break;
+		const found: Page | undefined = call.pageOf(response.data) ?? (response.data as Page | undefined);
+		if (!found) break;
+		const page = withCleanPaging(found);
 		pages.push(page);
 		const paging: GraphPaging | undefined = page.paging;
 		const after: string | undefined = paging?.cursors?.after;

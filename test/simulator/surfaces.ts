@@ -132,7 +132,7 @@ export function readLimit(req: SimRequest, fallback: number, max: number): numbe
 
 /**
  * One page of `items` by the request's `limit` / `after` / `before`, with Graph's paging object; `next` and
- * `previous` repeat the request's query with the new cursor.
+ * `previous` repeat the request's query with the new cursor and, as on Meta, the caller's `access_token`.
  */
 export function pageOf<T>(
 	req: SimRequest,
@@ -164,6 +164,8 @@ export function pageOf<T>(
 		query.delete('before');
 		query.set(cursorName, cursor);
 		if (!query.has('limit')) query.set('limit', String(limit));
+		// Meta puts the caller's token in its paging links, whether it came as a header or in the query.
+		if (req.bearer !== undefined) query.set('access_token', req.bearer);
 		return `${sim.url}/${req.version}/${req.segments.join('/')}?${query.toString()}`;
 	};
 	if (end < items.length) paging.next = link('after', paging.cursors.after);
