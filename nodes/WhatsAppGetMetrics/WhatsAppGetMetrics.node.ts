@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
+import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
 import { readCredentials } from './actions/common';
 import { redactDeep } from '../shared/transport';
@@ -22,6 +23,16 @@ const operations: Record<MetricsOperation, { run: (op: OperationContext) => Prom
 	limiterStatus,
 };
 
+/** What the canvas shows under the node for each operation. */
+export const OPERATION_NAMES: Record<MetricsOperation, string> = {
+	messageAnalytics: 'Message Analytics',
+	conversationAnalytics: 'Conversation Analytics',
+	pricingAnalytics: 'Pricing Analytics',
+	templateAnalytics: 'Template Analytics',
+	phoneNumberHealth: 'Phone Number Health',
+	limiterStatus: 'Rate Limiter Status',
+};
+
 const FIELD_LABELS: Record<string, string> = { phoneNumberId: 'Phone Number' };
 
 export class WhatsAppGetMetrics implements INodeType {
@@ -31,13 +42,13 @@ export class WhatsAppGetMetrics implements INodeType {
 		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
 		group: ['input'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: `={{ ${JSON.stringify(OPERATION_NAMES)}[$parameter["operation"]] }}`,
 		description: 'WhatsApp analytics, costs, phone number health and rate limiter status, one row per data point',
 		defaults: { name: 'WhatsApp Metrics' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -126,7 +137,7 @@ export class WhatsAppGetMetrics implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchPhoneNumbers, searchTemplates } };
+	methods = { listSearch: { searchPhoneNumbers, searchTemplates }, credentialTest: { whatsAppCloudApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -7,12 +7,21 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, searchPhoneNumbers } from '../shared/descriptions';
+import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import * as deleteMedia from './actions/delete.operation';
 import * as download from './actions/download.operation';
 import * as getUrl from './actions/getUrl.operation';
 import * as upload from './actions/upload.operation';
 
 const operations = { upload, getUrl, download, delete: deleteMedia };
+
+/** What the canvas shows under the node for each operation. */
+export const OPERATION_NAMES: Record<keyof typeof operations, string> = {
+	upload: 'Upload',
+	getUrl: 'Get URL',
+	download: 'Download',
+	delete: 'Delete',
+};
 
 export class WhatsAppUploadMedia implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,13 +30,13 @@ export class WhatsAppUploadMedia implements INodeType {
 		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: `={{ ${JSON.stringify(OPERATION_NAMES)}[$parameter["operation"]] }}`,
 		description: 'Upload, download and delete WhatsApp media (Cloud API)',
 		defaults: { name: 'WhatsApp Media' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -78,7 +87,7 @@ export class WhatsAppUploadMedia implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchPhoneNumbers } };
+	methods = { listSearch: { searchPhoneNumbers }, credentialTest: { whatsAppCloudApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -70,11 +70,12 @@ export function readTimeRange(op: OperationContext, rules: TimeRangeRules): Time
 
 export function rawResponseOption(): INodeProperties {
 	return {
-		displayName: 'Raw Response',
+		displayName: 'Output Raw Response Instead',
 		name: 'rawResponse',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to output Meta\'s responses as they came (one item per page) instead of one flat item per data point',
+		description:
+			'Whether to replace the flat items (one per data point) by Meta\'s responses as they came, one item per page. Unlike Send Message\'s "Include Raw Response", nothing else is output. Paging links are given without the access token.',
 	};
 }
 

@@ -37,11 +37,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
-				displayName: 'Raw Response',
+				displayName: 'Output Raw Response Instead',
 				name: 'rawResponse',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output Meta\'s answer for each number as it came instead of the flat columns',
+				description:
+					'Whether to replace the flat item of each number by Meta\'s answer for it as it came. Unlike Send Message\'s "Include Raw Response", nothing else is output.',
 			},
 		],
 	},
