@@ -1,24 +1,64 @@
 /**
  * 1,000 items in one execution: all scheduled on the gate at once, paced so Meta never answers 130429, each item sent
  * exactly once and reported in input order.
+ *
+ * Concurrency is asserted from the server's side, not from the clock: a counting pass-through in front of the
+ * simulator records how many sends were open at the same moment. With ~200 ms per answer a loop that awaits each
+ * send before the next has exactly one open at a time and starts at most a handful per second, so it fails here
+ * however fast the machine is.
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { destroyGraphClients } from '../../shared/transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { byId, HIGH_NUMBER, send } from './helpers';
 
 let sim: Simulator;
+let proxy: http.Server;
+let proxyUrl = '';
 const ITEMS = 1000;
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+/** Sends open at the simulator right now, and the most ever open at once. */
+let open = 0;
+let maxOpen = 0;
 
 beforeAll(async () => {
-	// Meta-like latency: a loop awaiting each send would need minutes; the gate overlaps them.
-	sim = await startSimulator({ latency: { median: 30, p90: 80, p99: 150 } });
+	// Meta-like latency (never below 150 ms): a loop awaiting each send would keep one call open; the gate overlaps them.
+	sim = await startSimulator({ latency: { median: 200, p90: 300, p99: 400, min: 150 } });
+	const target = new URL(sim.url);
+	proxy = http.createServer((req, res) => {
+		const isSend = req.method === 'POST' && /\/messages$/.test(req.url ?? '');
+		if (isSend) maxOpen = Math.max(maxOpen, ++open);
+		const upstream = http.request(
+			{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+				answer.on('end', () => {
+					if (isSend) open--;
+				});
+			},
+		);
+		upstream.on('error', () => {
+			if (isSend) open--;
+			res.destroy();
+		});
+		req.pipe(upstream);
+	});
+	proxy.keepAliveTimeout = 60_000;
+	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
 	destroyGraphClients();
+	agent.destroy();
+	proxy.closeAllConnections();
+	await new Promise<void>((resolve) => proxy.close(() => resolve()));
 	await sim.stop();
 });
 
-test('1,000 items are each sent exactly once, with zero 130429, and come back in input order', async () => {
+test('1,000 items are sent many at once, each exactly once, with zero 130429, and come back in input order', async () => {
 	const inputItems = Array.from({ length: ITEMS }, (_, i) => ({ json: { phone: `+1 650 ${String(1_000_000 + i).slice(1, 4)} ${String(1_000_000 + i).slice(4)}`, ref: `item-${i}` } }));
 	const result = await send(
 		sim,
@@ -29,7 +69,7 @@ test('1,000 items are each sent exactly once, with zero 130429, and come back in
 			recipient: '={{ $json.phone }}',
 			sendOptions: { bizOpaqueCallbackData: '={{ $json.ref }}' },
 		},
-		{ inputItems, credentials: { throughputTier: 'high' } },
+		{ inputItems, credentials: { throughputTier: 'high', baseUrl: proxyUrl } },
 	);
 	expect(result.error).toBeUndefined();
 	const outputs = result.outputs('Send');
@@ -42,6 +82,12 @@ test('1,000 items are each sent exactly once, with zero 130429, and come back in
 	const refs = log.map((message) => message.bizOpaqueCallbackData);
 	expect(new Set(refs).size).toBe(ITEMS);
 	expect(new Set(outputs.map((output) => output.messageId))).toEqual(new Set(log.map((message) => message.wamid)));
-	expect(sim.counters().rejectedByCode['130429'] ?? 0).toBe(0);
-	expect(sim.counters().peakPerSecond[HIGH_NUMBER]).toBeLessThanOrEqual(1000);
+	const counters = sim.counters();
+	expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+	expect(counters.peakPerSecond[HIGH_NUMBER]).toBeLessThanOrEqual(1000);
+
+	// Overlap, seen by the server: a sequential loop has 1 send open at a time and starts at most ~7 per second.
+	expect(open).toBe(0);
+	expect(maxOpen).toBeGreaterThanOrEqual(20);
+	expect(counters.peakPerSecond[HIGH_NUMBER]).toBeGreaterThanOrEqual(50);
 }, 120_000);
