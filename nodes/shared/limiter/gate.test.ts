@@ -72,7 +72,8 @@ describe('per-number pacing', () => {
 describe('rolling budget', () => {
 	it('never holds more than the budget in any window of its length, at every instant', async () => {
 		// Budget 100 per 2 s: a fixed window or token bucket would let up to 200 through around a boundary.
-		configureGateForTests({ timings: { ...FAST_TIMINGS, hourMs: 2000, hourSlotMs: 10, hourGuardMs: 20 } });
+		// The guard covers arrival jitter (1 s of an hour by default); with the simulator in this busy process, 5 %.
+		configureGateForTests({ timings: { ...FAST_TIMINGS, hourMs: 2000, hourSlotMs: 10, hourGuardMs: 100 } });
 		sim.configure({ hourlyBudget: 100, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 200 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 200, hourlyCallBudget: 100 });
 		await Promise.all(Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
@@ -152,7 +153,8 @@ describe('reactions to Meta', () => {
 		expect(accepted).toHaveLength(40);
 		// The 21st waits for the first to leave the simulator's window instead of hammering it.
 		expect(accepted[20] - accepted[0]).toBeGreaterThanOrEqual(1900);
-		expect(sim.counters().rejectedByCode['80007'] ?? 0).toBeLessThanOrEqual(10);
+		// Only calls already under way when the first 80007 came back can meet another: at most the 20 waiting ones.
+		expect(sim.counters().rejectedByCode['80007'] ?? 0).toBeLessThanOrEqual(20);
 	});
 
 	it('backs off after an 80007 without a usage header and then succeeds', async () => {
