@@ -9,10 +9,13 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, searchPhoneNumbers } from '../shared/descriptions';
+import { joinFieldPath } from '../shared/errors';
+import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import {
 	answerHandshake,
 	DEFAULT_DEDUPE_WINDOW_MS,
+	DEFAULT_MAX_REMEMBERED,
 	fieldsForSelection,
 	getRedeliveryStore,
 	handleDelivery,
@@ -21,7 +24,7 @@ import {
 	type DeliveryOptions,
 	type RedeliveryStore,
 } from '../shared/webhook';
-import { triggerProperties } from './description';
+import { subscriptionSubtitle, triggerProperties } from './description';
 import {
 	ALL_SUBSCRIBABLE_FIELDS,
 	createSubscription,
@@ -70,28 +73,130 @@ function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCredentials
 	return custom || defaultVerifyToken(webhookIdOf(context), tokenSecret(credentials));
 }
 
-/** The phone-number filter must hold IDs, or it would silently drop every event: checked at activation. */
-function assertPhoneNumberFilter(context: IHookFunctions): void {
-	const invalid = splitIds(readOptions(context).phoneNumberIds).filter((id) => !/^[0-9]{5,20}$/.test(id));
-	if (invalid.length > 0) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Options → Only Phone Number IDs: "${invalid[0].slice(0, 40)}" is not a phone number ID`,
-			{ description: "Give phone number IDs (5 to 20 digits, as shown in Meta's WhatsApp Manager), separated by commas — not the phone numbers themselves." },
-		);
+const CREDENTIAL_DISPLAY_NAME = 'WhatsApp Cloud API';
+const TRIGGER_NAME = 'WhatsApp Cloud Trigger';
+const MAX_WINDOW_MINUTES = MAX_DEDUPE_WINDOW_MS / 60_000;
+const MIN_REMEMBERED_EVENTS = 100;
+
+/** A setting of this trigger that cannot work; `field` is the name the user sees (a path joined with " › "). */
+class SettingError extends Error {
+	constructor(
+		readonly field: string | readonly string[],
+		readonly problem: string,
+		readonly description?: string,
+	) {
+		super(`"${joinFieldPath(field)}" ${problem}`);
+		this.name = 'SettingError';
 	}
 }
 
-async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
-	assertPhoneNumberFilter(context);
-	const credentials = await readCredentials(context);
+function settingError(context: TriggerContext, error: SettingError): NodeOperationError {
+	return new NodeOperationError(context.getNode(), error.message, { description: error.description });
+}
+
+function splitIds(text: string | undefined): string[] {
+	return String(text ?? '')
+		.split(/[,;\n]+/)
+		.map((id) => id.trim())
+		.filter((id) => id !== '');
+}
+
+/** An option that is set (not left out of the collection); expressions may still give NaN or text. */
+function isSet(value: unknown): boolean {
+	return value !== undefined && value !== null && value !== '';
+}
+
+interface TriggerSettings {
+	phoneNumberIds: string[];
+	windowMs: number;
+	maxEntries: number;
+}
+
+/**
+ * The options, checked: a bad value is refused with the option's name rather than silently replaced (a window of
+ * 0 would drop nothing, NaN would fall back to a default the user did not choose). Answers the SettingError.
+ */
+function readSettings(options: TriggerOptions): TriggerSettings | SettingError {
+	const phoneNumberIds = splitIds(options.phoneNumberIds);
+	const invalid = phoneNumberIds.filter((id) => !/^[0-9]{5,20}$/.test(id));
+	if (invalid.length > 0) {
+		return new SettingError(
+			['Options', 'Only Phone Number IDs'],
+			`holds "${invalid[0].slice(0, 40)}", which is not a phone number ID`,
+			"Give phone number IDs (5 to 20 digits, as shown in Meta's WhatsApp Manager), separated by commas — not the phone numbers themselves.",
+		);
+	}
+
+	let windowMinutes = DEFAULT_DEDUPE_WINDOW_MS / 60_000;
+	if (isSet(options.redeliveryWindowMinutes)) {
+		const given = Number(options.redeliveryWindowMinutes);
+		if (!Number.isFinite(given) || given <= 0 || given > MAX_WINDOW_MINUTES) {
+			return new SettingError(
+				['Options', 'Redelivery Window (Minutes)'],
+				`must be a number of minutes from 1 to ${MAX_WINDOW_MINUTES} (7 days), not ${JSON.stringify(String(options.redeliveryWindowMinutes)).slice(0, 40)}`,
+				'Set how long an event is remembered to drop its redeliveries (60 is a good start), or turn "Ignore Redeliveries" off to keep every redelivery.',
+			);
+		}
+		windowMinutes = given;
+	}
+
+	let maxEntries = DEFAULT_MAX_REMEMBERED;
+	if (isSet(options.maxRememberedEvents)) {
+		const given = Number(options.maxRememberedEvents);
+		if (!Number.isFinite(given) || given < MIN_REMEMBERED_EVENTS) {
+			return new SettingError(
+				['Options', 'Max Remembered Events'],
+				`must be a number of at least ${MIN_REMEMBERED_EVENTS}, not ${JSON.stringify(String(options.maxRememberedEvents)).slice(0, 40)}`,
+				'About 170 bytes each: 100,000 events take about 17 MB of memory per n8n process.',
+			);
+		}
+		maxEntries = Math.floor(given);
+	}
+	return { phoneNumberIds, windowMs: windowMinutes * 60_000, maxEntries };
+}
+
+/** What the credential lacks for this trigger's choices, if anything; checked when the trigger is activated. */
+function credentialProblem(credentials: WhatsAppCredentials, mode: SubscriptionMode, verifySignature: boolean): SettingError | undefined {
+	const missing = (field: string, needs: string, description: string) =>
+		new SettingError(field, `is empty in the "${CREDENTIAL_DISPLAY_NAME}" credential, and ${needs} needs it`, description);
+	const where = 'Meta App Dashboard → App settings → Basic';
+	if (verifySignature && !String(credentials.appSecret ?? '').trim()) {
+		return missing(
+			'App Secret',
+			'"Verify Signature"',
+			`Add the App Secret (${where}) to the credential, so the trigger can check that each webhook comes from Meta. Turning "Verify Signature" off lets anyone who knows the URL start the workflow.`,
+		);
+	}
+	if (mode === 'app') {
+		if (!String(credentials.appId ?? '').trim()) {
+			return missing('Meta App ID', 'Subscription "Meta App"', `Add the Meta App ID (${where}) to the credential, or choose another Subscription.`);
+		}
+		if (!String(credentials.appSecret ?? '').trim()) {
+			return missing('App Secret', 'Subscription "Meta App"', `Add the App Secret (${where}) to the credential, or choose another Subscription.`);
+		}
+	}
+	return undefined;
+}
+
+/** Checks everything activation needs before any call to Meta (n8n calls `checkExists`, then `create`). */
+async function checkedLifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
+	const input = await lifecycleInput(context);
+	const settings = readSettings(readOptions(context));
+	if (settings instanceof SettingError) throw settingError(context, settings);
+	const problem = credentialProblem(input.credentials, input.mode, context.getNodeParameter('verifySignature', true) as boolean);
+	if (problem) throw settingError(context, problem);
 	try {
-		resolveRedisTarget(credentials.redisUrl);
+		resolveRedisTarget(input.credentials.redisUrl);
 	} catch (error) {
 		throw new NodeOperationError(context.getNode(), (error as Error).message, {
-			description: 'Fix the Redis URL in the credential, or leave it empty to drop redeliveries in memory (or through n8n queue mode\'s Redis).',
+			description: "Fix the Redis URL in the credential, or leave it empty to drop redeliveries in memory (or through n8n queue mode's Redis).",
 		});
 	}
+	return input;
+}
+
+async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
+	const credentials = await readCredentials(context);
 	const mode = context.getNodeParameter('subscription', 'app') as SubscriptionMode;
 	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
 	const callbackUrl = context.getNodeWebhookUrl('default') ?? '';
@@ -112,12 +217,37 @@ async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> 
 			const webhookId = webhookIdFromUrl(url);
 			return webhookId ? defaultVerifyToken(webhookId, secret) : undefined;
 		},
-		warn: (message) => context.logger.warn(`WhatsApp Trigger "${context.getNode().name}": ${message}`),
+		warn: (message) => context.logger.warn(`${TRIGGER_NAME} "${context.getNode().name}": ${message}`),
 	};
 }
 
+/**
+ * The plain-text page a browser gets at the trigger's URL: the Callback URL and Verify Token to enter at Meta. A
+ * token the trigger derived is shown only on the Test URL, which exists only while the editor listens for a test
+ * event, so the public production URL never gives it away; a token the user set is never echoed.
+ */
+function setupHelp(context: IWebhookFunctions, credentials: WhatsAppCredentials): string {
+	const productionUrl = context.getNodeWebhookUrl('default');
+	const custom = String(readOptions(context).verifyToken ?? '').trim() !== '';
+	const listening = context.getMode() === 'manual';
+	let token: string;
+	if (custom) token = 'the value of Options › Verify Token in this trigger';
+	else if (listening) token = verifyTokenOf(context, credentials);
+	else token = 'shown on this trigger\'s Test URL: click "Listen for test event" in the trigger, then open its Test URL in your browser';
+	return [
+		`This is the webhook of the n8n node "${TRIGGER_NAME}" ("${context.getNode().name}"). Meta sends WhatsApp events here with POST requests; opening it in a browser only shows this page.`,
+		'',
+		'To set it up by hand in the Meta App Dashboard (WhatsApp → Configuration → Webhook; Subscription "Manual" in the trigger):',
+		`  Callback URL: ${productionUrl ?? 'this address (the production URL of the trigger)'}`,
+		`  Verify Token: ${token}`,
+		'',
+		'With the other Subscription choices the trigger sets both at Meta itself when the workflow is activated.',
+		'',
+	].join('\n');
+}
+
 /** What to do about a Graph error of the subscription calls, by Meta's code. */
-function subscriptionAdvice(error: unknown): string | undefined {
+function subscriptionAdvice(error: unknown, callbackUrl: string): string | undefined {
 	const code = (error as { code?: unknown }).code;
 	if (code === 190) {
 		return 'The credential\'s access token (or, for the Meta App subscription, its App ID and App Secret) is not valid or has expired: renew it in the credential.';
@@ -126,14 +256,14 @@ function subscriptionAdvice(error: unknown): string | undefined {
 		return 'The token lacks a permission: it needs whatsapp_business_management on this WhatsApp Business Account, and the App ID and App Secret must belong to the app that receives the webhooks.';
 	}
 	if (code === 2200) {
-		return 'Meta could not verify the callback URL: n8n must be reachable from the internet at that URL, over HTTPS with a valid certificate, and the workflow must be saved.';
+		return `Meta could not verify the callback URL ${callbackUrl}: n8n must be reachable from the internet at that URL, over HTTPS with a valid certificate, and the workflow must be saved. Or choose Subscription "Manual" and enter the URL yourself in the Meta App Dashboard.`;
 	}
 	if (code === 100) return 'Meta rejected a parameter: check the IDs in the credential (App ID, WhatsApp Business Account ID) and the phone number.';
 	return undefined;
 }
 
 /** Runs a lifecycle step; a user-facing failure becomes a NodeOperationError with its advice. */
-async function lifecycleStep<T>(context: IHookFunctions, step: () => Promise<T>): Promise<T> {
+async function lifecycleStep<T>(context: IHookFunctions, input: LifecycleInput, step: () => Promise<T>): Promise<T> {
 	try {
 		return await step();
 	} catch (error) {
@@ -142,24 +272,16 @@ async function lifecycleStep<T>(context: IHookFunctions, step: () => Promise<T>)
 		}
 		throw new NodeOperationError(context.getNode(), error as Error, {
 			message: `Meta refused the webhook subscription: ${(error as Error).message}`,
-			description: subscriptionAdvice(error),
+			description: subscriptionAdvice(error, input.callbackUrl),
 		});
 	}
 }
 
-function splitIds(text: string | undefined): string[] {
-	return String(text ?? '')
-		.split(/[,;\n]+/)
-		.map((id) => id.trim())
-		.filter((id) => id !== '');
-}
-
-/** The delivery settings of this trigger, read once per request. */
-function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCredentials): DeliveryOptions {
+/** The delivery settings of this trigger, read once per request; a bad option answers its SettingError. */
+function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCredentials): DeliveryOptions | SettingError {
 	const options = readOptions(context);
-	const givenMinutes = Number(options.redeliveryWindowMinutes);
-	const windowMinutes = Number.isFinite(givenMinutes) && givenMinutes > 0 ? givenMinutes : DEFAULT_DEDUPE_WINDOW_MS / 60_000;
-	const windowMs = Math.min(windowMinutes * 60_000, MAX_DEDUPE_WINDOW_MS);
+	const settings = readSettings(options);
+	if (settings instanceof SettingError) return settings;
 	const node = context.getNode();
 	const mode = context.getMode() === 'manual' ? 'test' : 'production';
 	const scope = `${context.getWorkflow().id ?? 'workflow'}:${node.id}:${mode}`;
@@ -167,20 +289,20 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 		appSecret: credentials.appSecret,
 		verifySignature: context.getNodeParameter('verifySignature', true) as boolean,
 		triggerOn: context.getNodeParameter('triggerOn', []) as string[],
-		phoneNumberIds: splitIds(options.phoneNumberIds),
+		phoneNumberIds: settings.phoneNumberIds,
 		includeRawChange: options.includeRawChange === true,
 		dedupe:
 			options.ignoreRedeliveries === false
 				? undefined
 				: {
-						windowMs,
+						windowMs: settings.windowMs,
 						store: getRedeliveryStore({
 							scope,
 							redisUrl: credentials.redisUrl,
-							maxEntries: options.maxRememberedEvents,
+							maxEntries: settings.maxEntries,
 							onFallback: (error) =>
 								context.logger.warn(
-									`WhatsApp Trigger "${node.name}": Redis is unreachable (${error.message}); redeliveries are dropped by this process's memory only until it is back`,
+									`${TRIGGER_NAME} "${node.name}": Redis is unreachable (${error.message}); redeliveries are dropped by this process's memory only until it is back`,
 								),
 						}),
 					},
@@ -209,14 +331,14 @@ export class WhatsAppTrigger implements INodeType {
 		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["subscription"] === "manual" ? "manual subscription" : "subscribed per " + $parameter["subscription"]}}',
+		subtitle: subscriptionSubtitle,
 		description: 'Starts the workflow on WhatsApp messages, message statuses and account or template updates',
-		defaults: { name: 'WhatsApp Trigger' },
+		defaults: { name: TRIGGER_NAME },
 		eventTriggerDescription: 'Waiting for a WhatsApp event: send a message to your business number',
 		activationMessage: 'WhatsApp events will now start this workflow.',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -226,23 +348,25 @@ export class WhatsAppTrigger implements INodeType {
 
 	methods = {
 		listSearch: { searchPhoneNumbers },
+		credentialTest: { whatsAppCloudApiTest },
 	};
 
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const input = await lifecycleInput(this);
-				return await lifecycleStep(this, async () => await subscriptionExists(input));
+				const input = await checkedLifecycleInput(this);
+				return await lifecycleStep(this, input, async () => await subscriptionExists(input));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const input = await lifecycleInput(this);
-				const record = await lifecycleStep(this, async () => await createSubscription(input));
+				const input = await checkedLifecycleInput(this);
+				const record = await lifecycleStep(this, input, async () => await createSubscription(input));
 				const staticData = this.getWorkflowStaticData('node');
 				if (record) staticData.subscription = record as unknown as IDataObject;
 				else delete staticData.subscription;
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
+				// Not checked: a trigger whose settings became invalid must still be removed from Meta.
 				const input = await lifecycleInput(this);
 				const staticData = this.getWorkflowStaticData('node');
 				const record = staticData.subscription as unknown as SubscriptionRecord | undefined;
@@ -251,7 +375,7 @@ export class WhatsAppTrigger implements INodeType {
 				} catch (error) {
 					// Deactivation must not fail over Meta: say what is left behind and go on.
 					this.logger.warn(
-						`WhatsApp Trigger "${this.getNode().name}": could not remove the webhook subscription at Meta (${(error as Error).message}); remove it in the Meta App Dashboard if it is still there`,
+						`${TRIGGER_NAME} "${this.getNode().name}": could not remove the webhook subscription at Meta (${(error as Error).message}); remove it in the Meta App Dashboard if it is still there`,
 					);
 					return false;
 				}
@@ -266,7 +390,13 @@ export class WhatsAppTrigger implements INodeType {
 		const credentials = await readCredentials(this);
 
 		if (this.getWebhookName() === 'setup') {
-			const answer = answerHandshake(this.getQueryData() as Record<string, unknown>, verifyTokenOf(this, credentials));
+			const query = this.getQueryData() as Record<string, unknown>;
+			if (!Object.keys(query).some((key) => key.startsWith('hub.'))) {
+				// Someone opened the URL in a browser: say what it is and what to enter at Meta.
+				res.status(200).type('text/plain').send(setupHelp(this, credentials));
+				return { noWebhookResponse: true };
+			}
+			const answer = answerHandshake(query, verifyTokenOf(this, credentials));
 			res.status(answer.statusCode).type('text/plain').send(answer.body);
 			return { noWebhookResponse: true };
 		}
@@ -275,12 +405,19 @@ export class WhatsAppTrigger implements INodeType {
 		if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
 		const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
 		const options = deliveryOptions(this, credentials);
+		if (options instanceof SettingError) {
+			// Activation refuses these settings; reaching here means they changed since. Meta retries a 500 later.
+			const reason = `${options.message}: fix it in the trigger and save the workflow`;
+			this.logger.error(`${TRIGGER_NAME} "${this.getNode().name}": ${reason}`);
+			res.status(500).json({ error: reason });
+			return { noWebhookResponse: true };
+		}
 		const outcome = await handleDelivery(rawBody, this.getHeaderData()['x-hub-signature-256'], options);
 
 		if (!outcome.accepted) {
 			// Answered here so the status code is ours; no workflowData means no execution.
 			res.status(outcome.statusCode).json({ error: outcome.reason });
-			if (outcome.statusCode === 500) this.logger.error(`WhatsApp Trigger "${this.getNode().name}": ${outcome.reason}`);
+			if (outcome.statusCode === 500) this.logger.error(`${TRIGGER_NAME} "${this.getNode().name}": ${outcome.reason}`);
 			return { noWebhookResponse: true };
 		}
 		if (outcome.events.length === 0) {

@@ -44,6 +44,37 @@ export const triggerOnOptions = [
 	{ name: 'Other Updates', value: 'field:other', description: 'Webhook fields Meta adds after this version' },
 ];
 
+const subscriptionOptions = [
+	{
+		name: 'Meta App',
+		value: 'app',
+		description:
+			"The app's own callback URL (needs App ID and App Secret in the credential). One per app: a second trigger on the same app takes it over until it stops.",
+	},
+	{
+		name: 'WhatsApp Business Account',
+		value: 'waba',
+		description:
+			"Only the credential's WhatsApp Business Account, so other accounts of the app keep their own trigger. The app must already be subscribed to the fields in the Meta App Dashboard.",
+	},
+	{
+		name: 'Phone Number',
+		value: 'phoneNumber',
+		description:
+			'Only one phone number: useful for testing beside a production trigger. The app must already be subscribed to the fields in the Meta App Dashboard.',
+	},
+	{
+		name: 'Manual',
+		value: 'manual',
+		description: 'Nothing is changed at Meta: you enter the callback URL and verify token in the Meta App Dashboard',
+	},
+];
+
+/** The node's subtitle: the Subscription choice by the name the user picked it by ("Meta App subscription"). */
+export const subscriptionSubtitle = `={{ ${JSON.stringify(
+	Object.fromEntries(subscriptionOptions.map((option) => [option.value, `${option.name} subscription`])),
+)}[$parameter["subscription"]] }}`;
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -60,31 +91,7 @@ export const triggerProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'app',
 		description: 'Where Meta is told to send webhooks when the workflow is activated (and undone when it is deactivated)',
-		options: [
-			{
-				name: 'Meta App',
-				value: 'app',
-				description:
-					"The app's own callback URL (needs App ID and App Secret in the credential). One per app: a second trigger on the same app takes it over until it stops.",
-			},
-			{
-				name: 'WhatsApp Business Account',
-				value: 'waba',
-				description:
-					"Only the credential's WhatsApp Business Account, so other accounts of the app keep their own trigger. The app must already be subscribed to the fields in the Meta App Dashboard.",
-			},
-			{
-				name: 'Phone Number',
-				value: 'phoneNumber',
-				description:
-					'Only one phone number: useful for testing beside a production trigger. The app must already be subscribed to the fields in the Meta App Dashboard.',
-			},
-			{
-				name: 'Manual',
-				value: 'manual',
-				description: 'Nothing is changed at Meta: you enter the callback URL and verify token in the Meta App Dashboard',
-			},
-		],
+		options: subscriptionOptions,
 	},
 	{
 		...phoneNumberIdLocator,
@@ -103,11 +110,19 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Manual subscription: set Options → Verify Token, then in the Meta App Dashboard (WhatsApp → Configuration) enter this trigger\'s production URL as the Callback URL and the same Verify Token.',
+			'Manual subscription: set Options › Verify Token to a value of your choice. Then in the Meta App Dashboard (WhatsApp → Configuration → Webhook) enter this trigger\'s Production URL (under Webhook URLs above) as the Callback URL, and the same Verify Token. Opening the Production URL in a browser shows what to enter.',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { show: { subscription: ['manual'] } },
+	},
+	{
+		displayName:
+			'Nothing to enter at Meta: on activation (and while you listen for a test event) the trigger gives Meta its URL and a verify token of its own, derived from the credential and this trigger. To see them, click "Listen for test event" and open the Test URL (under Webhook URLs above) in a browser.',
+		name: 'managedNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { subscription: ['app', 'waba', 'phoneNumber'] } },
 	},
 	{
 		displayName: 'Trigger On',
@@ -180,7 +195,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'The token Meta sends when it checks the callback URL. Leave empty when the trigger manages the subscription (it derives one per trigger); set it for a Manual subscription and enter the same value at Meta.',
+					'The token Meta sends when it checks the callback URL. Leave empty when the trigger manages the subscription (it derives one per trigger, shown when you open the Test URL in a browser while listening for a test event); set it for a Manual subscription and enter the same value at Meta.',
 			},
 		],
 	},

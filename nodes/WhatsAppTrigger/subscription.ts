@@ -202,7 +202,7 @@ async function readAppSubscription(credentials: WhatsAppCredentials, appId: stri
 function appIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.appId,
-		'The credential has no Meta App ID, which the "Meta App" subscription needs',
+		'"Meta App ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
 		'Add the App ID and App Secret (Meta App Dashboard → App settings → Basic) to the credential, or choose another Subscription.',
 	);
 }
@@ -222,7 +222,7 @@ async function readWabaSubscription(credentials: WhatsAppCredentials, wabaId: st
 function wabaIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.wabaId,
-		'The credential has no WhatsApp Business Account ID, which the "WhatsApp Business Account" subscription needs',
+		'"WhatsApp Business Account ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "WhatsApp Business Account" needs it',
 		'Add the WhatsApp Business Account ID to the credential, or choose another Subscription.',
 	);
 }
@@ -243,12 +243,12 @@ async function readNumberOverride(credentials: WhatsAppCredentials, phoneNumberI
 function phoneNumberIdOf(input: LifecycleInput): string {
 	const id = requireValue(
 		input.phoneNumberId,
-		'No phone number is set for the "Phone Number" subscription',
+		'"Phone Number" is empty, and Subscription "Phone Number" needs it',
 		'Pick the phone number whose webhooks this trigger should receive.',
 	);
 	if (!/^[0-9]{5,20}$/.test(id)) {
 		throw new SubscriptionError(
-			`Phone Number "${id.slice(0, 40)}" is not a phone number ID`,
+			`"Phone Number" is "${id.slice(0, 40)}", which is not a phone number ID`,
 			"Expected 5 to 20 digits, as shown in Meta's WhatsApp Manager (not the phone number itself).",
 		);
 	}
@@ -266,9 +266,10 @@ export async function subscriptionExists(input: LifecycleInput): Promise<boolean
 		case 'manual':
 			// The user types the token at Meta, so it must be one they chose and can see.
 			if (!input.customVerifyToken) {
+				// The derived token is offered as a value to copy: the user then knows it and enters it at Meta.
 				throw new SubscriptionError(
-					'A Manual subscription needs a Verify Token',
-					'Set Options → Verify Token to a value of your choice and enter the same value, with this trigger\'s production URL, in the Meta App Dashboard (WhatsApp → Configuration).',
+					'"Options › Verify Token" is empty, and a Manual subscription needs one',
+					`Set Options › Verify Token to a value of your choice (for example ${input.verifyToken}, made for this trigger). Then in the Meta App Dashboard (WhatsApp → Configuration → Webhook) enter the Callback URL ${callbackUrl || "(this trigger's Production URL)"} and the same Verify Token.`,
 				);
 			}
 			return true;
@@ -289,7 +290,7 @@ export async function subscriptionExists(input: LifecycleInput): Promise<boolean
 
 function occupiedError(where: string, url: string): SubscriptionError {
 	return new SubscriptionError(
-		`${where} already sends its webhooks to ${url}, which is not a WhatsApp Trigger of this pack`,
+		`${where} already sends its webhooks to ${url}, which is not a WhatsApp Cloud Trigger`,
 		'This trigger will not take it over. Choose another Subscription (a WhatsApp Business Account or a Phone Number) so both can work side by side, or remove that callback in the Meta App Dashboard first.',
 	);
 }

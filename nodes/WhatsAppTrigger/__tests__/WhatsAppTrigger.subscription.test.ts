@@ -179,12 +179,12 @@ describe('phone number subscription', () => {
 
 	it('refuses to activate with a phone-number filter that holds a phone number instead of an ID', async () => {
 		trigger.parameters.options = { phoneNumberIds: '300000000000001, +1 555 0100' };
-		await expect(methods.checkExists.call(trigger.hooks())).rejects.toThrow('Options → Only Phone Number IDs: "+1 555 0100" is not a phone number ID');
+		await expect(methods.checkExists.call(trigger.hooks())).rejects.toThrow('"Options › Only Phone Number IDs" holds "+1 555 0100", which is not a phone number ID');
 	});
 
 	it('names the field when the phone number is not an ID', async () => {
 		trigger.parameters.subscriptionPhoneNumberId = '+1 555 0100';
-		await expect(methods.create.call(trigger.hooks())).rejects.toThrow(/Phone Number "\+1 555 0100" is not a phone number ID/);
+		await expect(methods.create.call(trigger.hooks())).rejects.toThrow('"Phone Number" is "+1 555 0100", which is not a phone number ID');
 	});
 });
 
@@ -219,7 +219,7 @@ describe('a callback URL Meta cannot reach', () => {
 
 	it('refuses to activate a manual subscription without a verify token the user can type at Meta', async () => {
 		trigger.parameters.subscription = 'manual';
-		await expect(methods.checkExists.call(trigger.hooks())).rejects.toThrow('A Manual subscription needs a Verify Token');
+		await expect(methods.checkExists.call(trigger.hooks())).rejects.toThrow('"Options › Verify Token" is empty, and a Manual subscription needs one');
 	});
 });
 

@@ -121,6 +121,7 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 				getNode: () => nodeInfo,
 				getWorkflow: () => ({ id: 'workflow-1', name: 'Test', active: true }),
 				getMode: () => (url.pathname.startsWith('/webhook-test/') ? 'manual' : 'webhook'),
+				getNodeWebhookUrl: () => handle.webhookUrl,
 				getWorkflowStaticData: () => staticData,
 				logger,
 			} as unknown as IWebhookFunctions;
