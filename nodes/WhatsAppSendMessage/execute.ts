@@ -5,7 +5,7 @@ import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
 import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, PhoneNumberIdError } from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
 import { scheduleGraphCall } from '../shared/limiter';
-import { MediaValidationError, uploadMediaCached } from '../shared/media';
+import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
 import {
 	MessageValidationError,
 	type MarkAsReadResponse,
@@ -28,7 +28,21 @@ interface ReadyItem extends PreparedMessage {
 
 interface SentItem {
 	response: SendMessageResponse & MarkAsReadResponse;
-	media?: { mediaId: string; fromCache: boolean };
+	media?: { mediaId: string; fromCache: boolean; reuploaded?: boolean };
+}
+
+/** Meta codes for a media ID it no longer knows (deleted, expired, or from another number). */
+const STALE_MEDIA_CODES: ReadonlySet<number> = new Set([100, 131009, 131053]);
+
+/**
+ * Whether a send failed because the media ID taken from the upload cache is gone at Meta: then the file is uploaded
+ * again once and the send repeated. Meta rejected the send, so nothing went out and the repeat cannot duplicate it.
+ */
+function isStaleMediaError(error: unknown, mediaId: string): boolean {
+	if (!isGraphApiError(error) || error.code === undefined || !STALE_MEDIA_CODES.has(error.code)) return false;
+	const text = `${error.message} ${error.details ?? ''}`;
+	if (error.code === 131053) return true;
+	return text.includes(mediaId) || /media/i.test(text);
 }
 
 /** A read/validation failure as the error n8n shows: item and field named, with what was expected. */
@@ -73,7 +87,8 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	}
 	if (sent.media) {
 		json.mediaId = sent.media.mediaId;
-		json.mediaFromCache = sent.media.fromCache;
+		json.fromCache = sent.media.fromCache;
+		if (sent.media.reuploaded) json.mediaReuploaded = true;
 	}
 	if (ready.includeRawResponse) json.rawResponse = response as IDataObject;
 	return { json, pairedItem: { item: ready.itemIndex } };
@@ -134,24 +149,36 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	const settled = await Promise.allSettled(
 		checked.map(async (item): Promise<SentItem> => {
 			let media: SentItem['media'];
-			if (item.upload) {
+			const upload = async () => {
 				const uploaded = await uploadMediaCached({
 					credentials,
 					phoneNumberId: item.phoneNumberId,
-					data: item.upload.data,
-					mimeType: item.upload.mimeType,
-					fileName: item.upload.fileName,
-					kind: item.upload.kind,
+					data: item.upload!.data,
+					mimeType: item.upload!.mimeType,
+					fileName: item.upload!.fileName,
+					kind: item.upload!.kind,
 				});
-				item.upload.setMediaId(item.body, uploaded.mediaId);
-				media = { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
+				item.upload!.setMediaId(item.body, uploaded.mediaId);
+				return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
+			};
+			const sendOnce = () =>
+				scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
+					credentials,
+					phoneNumberId: item.phoneNumberId,
+					recipient: (item.body as { to?: string }).to,
+					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+				});
+			if (item.upload) media = await upload();
+			let response: Awaited<ReturnType<typeof sendOnce>>;
+			try {
+				response = await sendOnce();
+			} catch (error) {
+				// A cached media ID Meta no longer knows (deleted, or expired early): drop it, upload once more, resend.
+				if (!media?.fromCache || !isStaleMediaError(error, media.mediaId)) throw error;
+				forgetMedia(media.mediaId);
+				media = { ...(await upload()), reuploaded: true };
+				response = await sendOnce();
 			}
-			const response = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
-				credentials,
-				phoneNumberId: item.phoneNumberId,
-				recipient: (item.body as { to?: string }).to,
-				request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
-			});
 			return { response: response.data ?? {}, media };
 		}),
 	);

@@ -40,7 +40,7 @@ describe('Send Message with a binary file', () => {
 		const result = await send(sim, { messageType: 'image', mediaSource: 'binary', binaryPropertyName: 'data', caption: 'Hi' }, { inputItems: withFile(PNG, 'image/png', 'dot.png') });
 		expect(result.error).toBeUndefined();
 		const [output] = result.outputs('Send');
-		expect(output.mediaFromCache).toBe(false);
+		expect(output.fromCache).toBe(false);
 		expect(uploads()).toBe(1);
 		expect(sim.log()[0].body).toMatchObject({ type: 'image', image: { id: output.mediaId, caption: 'Hi' } });
 	});
@@ -51,7 +51,7 @@ describe('Send Message with a binary file', () => {
 		const second = await send(sim, { messageType: 'image', mediaSource: 'binary' }, { inputItems: withFile(PNG, 'image/png', 'dot.png') });
 		expect(uploadsAfterFirst).toBe(1);
 		expect(uploads()).toBe(1);
-		expect(second.outputs('Send')[0]).toMatchObject({ mediaFromCache: true, mediaId: first.outputs('Send')[0].mediaId });
+		expect(second.outputs('Send')[0]).toMatchObject({ fromCache: true, mediaId: first.outputs('Send')[0].mediaId });
 		expect(sim.log()).toHaveLength(2);
 	});
 
