@@ -6,7 +6,7 @@ import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
 import { readCredentials } from './actions/common';
 import { redactDeep } from '../shared/transport';
-import { toNodeError } from './helpers';
+import { failedItem, toNodeError } from './helpers';
 import * as conversationAnalytics from './actions/conversationAnalytics';
 import * as limiterStatus from './actions/limiterStatus';
 import * as messageAnalytics from './actions/messageAnalytics';
@@ -32,8 +32,6 @@ export const OPERATION_NAMES: Record<MetricsOperation, string> = {
 	phoneNumberHealth: 'Phone Number Health',
 	limiterStatus: 'Rate Limiter Status',
 };
-
-const FIELD_LABELS: Record<string, string> = { phoneNumberId: 'Phone Number' };
 
 export class WhatsAppGetMetrics implements INodeType {
 	description: INodeTypeDescription = {
@@ -162,10 +160,8 @@ export class WhatsAppGetMetrics implements INodeType {
 				for (const row of result.value) output.push({ json: redactDeep(row, credentials) as IDataObject, pairedItem: { item: itemIndex } });
 				continue;
 			}
-			const field = (result.reason as { field?: string })?.field;
-			const error = toNodeError(node, result.reason, itemIndex, field ? (FIELD_LABELS[field] ?? field) : undefined, credentials);
-			if (!continueOnFail) throw error;
-			output.push({ json: { error: error.message, description: error.description ?? undefined }, pairedItem: { item: itemIndex } });
+			if (!continueOnFail) throw toNodeError(node, result.reason, itemIndex, credentials);
+			output.push(failedItem(node, result.reason, itemIndex, credentials));
 		}
 		return [output];
 	}

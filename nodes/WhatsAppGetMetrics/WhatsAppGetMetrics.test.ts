@@ -94,13 +94,13 @@ describe('message analytics', () => {
 
 	it('refuses a start more than a year back before any call, naming the item and field', async () => {
 		const result = await metrics({ operation: 'messageAnalytics', start: iso(today() - 400 * DAY), end: iso(today()), messageGranularity: 'DAY' });
-		expect(result.nodeError('Metrics')?.message).toMatch(/^Item 1 \(field "Start"\).*365 days/);
+		expect(result.nodeError('Metrics')?.message).toMatch(/^Item 1: "Start" \(.*\) is more than 365 days ago/);
 		expect(sim.requests()).toHaveLength(0);
 	});
 
 	it('refuses another endpoint\'s granularity given by an expression before any call', async () => {
 		const result = await metrics({ operation: 'messageAnalytics', messageGranularity: '={{ "DAILY" }}' });
-		expect(result.nodeError('Metrics')?.message).toMatch(/Item 1 \(field "Granularity"\).*DAILY/);
+		expect(result.nodeError('Metrics')?.message).toMatch(/^Item 1: "Granularity" is "DAILY", which is not available/);
 		expect(sim.requests()).toHaveLength(0);
 	});
 });
@@ -185,13 +185,13 @@ describe('template analytics', () => {
 
 	it('refuses a start more than 90 days back before any call', async () => {
 		const result = await metrics({ operation: 'templateAnalytics', templates: picks('hello_world'), start: iso(today() - 100 * DAY) });
-		expect(result.nodeError('Metrics')?.message).toMatch(/Item 1 \(field "Start"\).*90 days/);
+		expect(result.nodeError('Metrics')?.message).toMatch(/^Item 1: "Start" \(.*\) is more than 90 days ago/);
 		expect(sim.requests()).toHaveLength(0);
 	});
 
 	it('says which template name does not exist', async () => {
 		const result = await metrics({ operation: 'templateAnalytics', templates: picks('no_such_template') });
-		expect(result.nodeError('Metrics')?.message).toMatch(/Template "no_such_template" was not found/);
+		expect(result.nodeError('Metrics')?.message).toBe('Item 1: "Templates" has "no_such_template", which was not found in the WhatsApp Business Account');
 	});
 });
 
@@ -228,6 +228,37 @@ describe('phone number health', () => {
 		const query = decodeURIComponent(sim.requests().find((request) => request.path.endsWith(`/${PHONE}`))?.query ?? '');
 		expect(query).toContain('messaging_limit_tier');
 		expect(query).not.toContain('whatsapp_business_manager_messaging_limit');
+	});
+});
+
+describe('errors', () => {
+	const one = (value: string) => ({ resource: 'phoneNumber', operation: 'phoneNumberHealth', healthScope: 'one', phoneNumberId: { __rl: true, mode: 'id', value } });
+
+	it('names the phone number field as this node shows it, before any call', async () => {
+		// An expression: the locator's own check only looks at fixed values.
+		const result = await metrics(one('={{ "+1 555 0100" }}'));
+		expect(result.nodeError('Metrics')?.message).toBe(
+			'Item 1: "Phone Number" is "+1 555 0100", which is not a phone number ID: expected 5 to 20 digits, as shown in Meta\'s WhatsApp Manager (not the phone number itself)',
+		);
+		expect(sim.requests()).toHaveLength(0);
+	});
+
+	it('with continue on fail, a Graph error becomes an item with Meta\'s code, trace ID and HTTP status, and the token nowhere', async () => {
+		const result = await metrics(one('399999999999999'), {}, true);
+		expect(result.error).toBeUndefined();
+		const [item] = result.items('Metrics');
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json).toEqual(
+			expect.objectContaining({ error: expect.any(String), code: 100, httpStatus: 400, fbtraceId: expect.any(String), retryable: false }),
+		);
+		expect(JSON.stringify(item.json)).not.toContain(sim.fixture.accessToken);
+	});
+
+	it('with continue on fail, a field error becomes an item naming item and field', async () => {
+		const result = await metrics({ operation: 'messageAnalytics', messageGranularity: 'DAILY' }, {}, true);
+		expect(result.outputs('Metrics')).toEqual([
+			expect.objectContaining({ error: expect.stringMatching(/^Item 1: "Granularity" is "DAILY"/), retryable: false }),
+		]);
 	});
 });
 

@@ -96,11 +96,11 @@ describe('template picks', () => {
 	it('takes up to 10 templates and refuses 11', () => {
 		const picks = (n: number) => ({ template: Array.from({ length: n }, (_, i) => ({ template: { mode: 'list', value: `t${i}` } })) });
 		expect(readTemplatePicks(picks(10))).toHaveLength(10);
-		expect(() => readTemplatePicks(picks(11))).toThrow(/11 templates.*10 at most/);
+		expect(() => readTemplatePicks(picks(11))).toThrow(/"Templates" has 11 templates.*10 at most/);
 	});
 
 	it('refuses an empty pick, naming its position', () => {
-		expect(() => readTemplatePicks({ template: [{ template: { mode: 'list', value: '' } }] })).toThrow(/Template 1 is empty/);
+		expect(() => readTemplatePicks({ template: [{ template: { mode: 'list', value: '' } }] })).toThrow('"Templates › Template #1" is empty');
 	});
 });
 

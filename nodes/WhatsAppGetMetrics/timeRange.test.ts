@@ -77,12 +77,12 @@ describe('granularity and filters', () => {
 
 	it('upper-cases country codes and rejects anything but two letters', () => {
 		expect(parseCountryCodes('us, de')).toEqual(['US', 'DE']);
-		expect(catchError(() => parseCountryCodes('USA')).field).toBe('Country Codes');
+		expect(catchError(() => parseCountryCodes('USA')).field).toEqual(['Options', 'Country Codes']);
 	});
 
 	it('keeps the digits of display phone numbers', () => {
 		expect(parsePhoneNumbers('+1 555-010-0001, 15550100002')).toEqual(['15550100001', '15550100002']);
-		expect(catchError(() => parsePhoneNumbers('abc')).field).toBe('Phone Numbers');
+		expect(catchError(() => parsePhoneNumbers('abc')).field).toEqual(['Options', 'Phone Numbers']);
 	});
 
 	it('requires at least one metric', () => {

@@ -4,14 +4,17 @@
 
 export const DAY_SECONDS = 24 * 60 * 60;
 
-/** A check that failed; the node names the item and the field. */
+/**
+ * A check that failed: `field` is the display name (nested fields as a list), `problem` what is wrong with it,
+ * phrased to follow the field's name (`"Start" is more than 90 days ago…`). The node adds the item.
+ */
 export class MetricsInputError extends Error {
 	constructor(
-		message: string,
-		readonly field: string,
+		readonly field: string | readonly string[],
+		readonly problem: string,
 		readonly description?: string,
 	) {
-		super(message);
+		super(`"${typeof field === 'string' ? field : field.join(' › ')}" ${problem}`);
 		this.name = 'MetricsInputError';
 	}
 }
@@ -63,8 +66,8 @@ export function toUnixSeconds(value: unknown, timeZone: string, field: string): 
 	const parsed = Date.parse(text);
 	if (!text || Number.isNaN(parsed)) {
 		throw new MetricsInputError(
-			`${field} "${text.slice(0, 40)}" is not a date`,
 			field,
+			`is "${text.slice(0, 40)}", which is not a date`,
 			'Pick a date in the field, or give an ISO date such as 2026-11-01T00:00:00Z or Unix seconds.',
 		);
 	}
@@ -101,23 +104,20 @@ export function resolveTimeRange(
 	const end = empty(endValue) ? nowSeconds : toUnixSeconds(endValue, timeZone, 'End');
 	const start = empty(startValue) ? end - 7 * DAY_SECONDS : toUnixSeconds(startValue, timeZone, 'Start');
 	if (start >= end) {
-		throw new MetricsInputError(
-			`Start (${isoFromUnix(start)}) must be before End (${isoFromUnix(end)})`,
-			'Start',
-		);
+		throw new MetricsInputError('Start', `(${isoFromUnix(start)}) must be before End (${isoFromUnix(end)})`);
 	}
 	const earliest = nowSeconds - rules.lookbackDays * DAY_SECONDS;
 	if (start < earliest) {
 		throw new MetricsInputError(
-			`Start (${isoFromUnix(start)}) is more than ${rules.lookbackDays} days ago: ${rules.label} go back ${rules.lookbackDays} days at most`,
 			'Start',
+			`(${isoFromUnix(start)}) is more than ${rules.lookbackDays} days ago: ${rules.label} go back ${rules.lookbackDays} days at most`,
 			`Pick a start on or after ${isoFromUnix(earliest)}.`,
 		);
 	}
 	if (rules.maxRangeDays && end - start > rules.maxRangeDays * DAY_SECONDS) {
 		throw new MetricsInputError(
-			`The range from ${isoFromUnix(start)} to ${isoFromUnix(end)} is longer than ${rules.maxRangeDays} days, the most ${rules.label} cover in one call`,
 			'End',
+			`(${isoFromUnix(end)}) is more than ${rules.maxRangeDays} days after Start (${isoFromUnix(start)}): ${rules.label} cover ${rules.maxRangeDays} days at most in one call`,
 		);
 	}
 	return { start, end };
@@ -128,8 +128,8 @@ export function checkGranularity(value: unknown, allowed: readonly string[], lab
 	const text = String(value ?? '').trim().toUpperCase();
 	if (!allowed.includes(text)) {
 		throw new MetricsInputError(
-			`Granularity "${String(value ?? '')}" is not available for ${label}`,
 			'Granularity',
+			`is "${String(value ?? '')}", which is not available for ${label}`,
 			`Use one of: ${allowed.join(', ')}.`,
 		);
 	}
@@ -140,8 +140,8 @@ export function checkGranularity(value: unknown, allowed: readonly string[], lab
 export function checkChoices(value: unknown, allowed: readonly string[], field: string, atLeastOne: boolean): string[] {
 	const list = listFrom(value).map((v) => v.toUpperCase());
 	const bad = list.find((v) => !allowed.includes(v));
-	if (bad) throw new MetricsInputError(`${field} "${bad}" is not one of ${allowed.join(', ')}`, field);
-	if (atLeastOne && list.length === 0) throw new MetricsInputError(`${field} is empty: choose at least one`, field);
+	if (bad) throw new MetricsInputError(field, `has "${bad}", which is not one of ${allowed.join(', ')}`);
+	if (atLeastOne && list.length === 0) throw new MetricsInputError(field, 'is empty: choose at least one');
 	return list;
 }
 
@@ -151,8 +151,8 @@ export function parseCountryCodes(value: unknown): string[] {
 	const bad = codes.find((code) => !/^[A-Z]{2}$/.test(code));
 	if (bad) {
 		throw new MetricsInputError(
-			`Country code "${bad}" is not a two-letter country code`,
-			'Country Codes',
+			['Options', 'Country Codes'],
+			`has "${bad}", which is not a two-letter country code`,
 			'Use ISO 3166 codes such as US, DE, BR, separated by commas.',
 		);
 	}
@@ -165,8 +165,8 @@ export function parsePhoneNumbers(value: unknown): string[] {
 	const bad = numbers.find((number) => !/^\d{6,16}$/.test(number));
 	if (bad) {
 		throw new MetricsInputError(
-			`Phone number "${bad}" is not a phone number`,
-			'Phone Numbers',
+			['Options', 'Phone Numbers'],
+			`has "${bad}", which is not a phone number`,
 			'Give the display phone numbers of your business (digits with country code, e.g. 16505550111), separated by commas.',
 		);
 	}

@@ -32,8 +32,8 @@ export function requireWabaId(credentials: WhatsAppCredentials): string {
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (!/^\d{5,20}$/.test(wabaId)) {
 		throw new MetricsInputError(
-			'The credential has no WhatsApp Business Account ID, which this operation needs',
-			'Credential',
+			['WhatsApp Cloud API credential', 'WhatsApp Business Account ID'],
+			'is empty, and this operation needs it',
 			'Add the WhatsApp Business Account ID (from WhatsApp Manager) to the WhatsApp Cloud API credential.',
 		);
 	}

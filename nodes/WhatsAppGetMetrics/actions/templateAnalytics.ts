@@ -100,15 +100,15 @@ export function readTemplatePicks(value: unknown): TemplatePick[] {
 	const picks = entries.map((pick, index) => {
 		const raw = (pick && typeof pick === 'object' ? pick : { mode: 'name', value: pick }) as { mode?: string; value?: unknown };
 		const text = String(raw.value ?? '').trim();
-		if (!text) throw new MetricsInputError(`Template ${index + 1} is empty: pick a template or remove the entry`, 'Templates');
+		if (!text) throw new MetricsInputError(['Templates', `Template #${index + 1}`], 'is empty: pick a template or remove the entry');
 		return { mode: raw.mode ?? 'name', value: text };
 	});
-	if (picks.length === 0) throw new MetricsInputError('Templates is empty: add at least one template', 'Templates');
+	if (picks.length === 0) throw new MetricsInputError('Templates', 'is empty: add at least one template');
 	if (picks.length > MAX_TEMPLATES) {
 		throw new MetricsInputError(
-			`${picks.length} templates were picked: Meta's template analytics take ${MAX_TEMPLATES} at most`,
 			'Templates',
-			'Split them over several Get Metrics nodes or items.',
+			`has ${picks.length} templates: Meta's template analytics take ${MAX_TEMPLATES} at most`,
+			'Split them over several WhatsApp Metrics nodes or items.',
 		);
 	}
 	return picks;
@@ -138,7 +138,7 @@ async function resolveTemplates(credentials: WhatsAppCredentials, wabaId: string
 		});
 		const found = pages.flatMap((page) => page.data ?? []).filter((template) => template.name === pick.value);
 		if (found.length === 0) {
-			throw new MetricsInputError(`Template "${pick.value}" was not found in the WhatsApp Business Account`, 'Templates');
+			throw new MetricsInputError('Templates', `has "${pick.value}", which was not found in the WhatsApp Business Account`);
 		}
 		for (const template of found) refs.push({ id: String(template.id), name: template.name, language: template.language });
 	}
@@ -207,7 +207,7 @@ export async function run(op: OperationContext): Promise<MetricsRows> {
 	const range = readTimeRange(op, { lookbackDays: LOOKBACK_DAYS, maxRangeDays: LOOKBACK_DAYS, label: 'template analytics' });
 	const granularity = String(context.getNodeParameter('templateGranularity', itemIndex, 'DAILY')).toUpperCase();
 	if (granularity !== 'DAILY') {
-		throw new MetricsInputError(`Granularity "${granularity}" is not available for template analytics`, 'Granularity', 'Use DAILY.');
+		throw new MetricsInputError('Granularity', `is "${granularity}", which is not available for template analytics`, 'Use DAILY.');
 	}
 	const metrics = checkChoices(context.getNodeParameter('templateMetrics', itemIndex, []), METRIC_TYPES, 'Metrics', true);
 	const options = context.getNodeParameter('templateOptions', itemIndex, {}) as { rawResponse?: boolean };
