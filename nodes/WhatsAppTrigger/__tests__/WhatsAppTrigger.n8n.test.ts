@@ -1,202 +1,286 @@
 /**
- * The trigger inside n8n-core's own contexts: `HookContext` for activation (webhook URL built by n8n from the node's
- * webhook ID, parameters resolved with their defaults, the credential decrypted for real) and `WebhookContext` for
- * each request (the request and response objects n8n hands a webhook node). The simulator verifies the callback
- * and delivers signed webhooks to a real HTTP server that builds the contexts per request.
+ * The trigger inside n8n-core's own contexts (see n8nTrigger.ts): activation through `HookContext`, each request
+ * through `WebhookContext`, the simulator playing Meta (handshake, signed deliveries, redeliveries, bad bodies).
  */
-import '../../../test/harness/env';
-
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import { HookContext, WebhookContext } from 'n8n-core';
-import {
-	Workflow,
-	type IDataObject,
-	type INode,
-	type INodeExecutionData,
-	type INodeTypes,
-	type IWebhookData,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
-
-import { WhatsAppCloudApi } from '../../../credentials/WhatsAppCloudApi.credentials';
-import { TestCredentialsHelper } from '../../../test/harness/credentialsHelper';
 import { startSimulator, type Simulator } from '../../../test/simulator';
-import { clearRedeliveryStores } from '../../shared/webhook';
-import { WhatsAppTrigger } from '../WhatsAppTrigger.node';
-
-const trigger = new WhatsAppTrigger();
-const nodeTypes: INodeTypes = {
-	getByName: () => trigger,
-	getByNameAndVersion: () => trigger,
-	getKnownTypes: () => ({}),
-} as unknown as INodeTypes;
+import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { batchBody, body, inboundTextChange, metaJson, statusChange, wamid } from '../../shared/webhook/__tests__/fixtures';
+import { defaultVerifyToken } from '../subscription';
+import { N8N_WEBHOOK_ID, simulatorCredentials, startN8nTrigger, type N8nTrigger } from './n8nTrigger';
 
 let sim: Simulator;
-let server: http.Server;
-let baseUrl: string;
-let workflow: Workflow;
-let node: INode;
-let additionalData: IWorkflowExecuteAdditionalData;
-const executions: INodeExecutionData[][] = [];
+let n8n: N8nTrigger;
 
-/** What n8n's webhook helpers do with the node's answer, reduced to what matters here. */
-function expressResponse(res: http.ServerResponse) {
-	const wrapped = res as http.ServerResponse & Record<string, (value: unknown) => unknown>;
-	wrapped.status = (code) => ((res.statusCode = code as number), wrapped);
-	wrapped.type = (type) => (res.setHeader('content-type', type as string), wrapped);
-	wrapped.send = (body) => (res.end(typeof body === 'string' ? body : JSON.stringify(body)), wrapped);
-	wrapped.json = (body) => (res.setHeader('content-type', 'application/json'), res.end(JSON.stringify(body)), wrapped);
-	return wrapped;
+async function appSubscriptions(): Promise<Array<{ callback_url: string }>> {
+	const response = await fetch(`${sim.url}/v26.0/${sim.fixture.appId}/subscriptions`, {
+		headers: { authorization: `Bearer ${sim.fixture.appId}|${sim.fixture.appSecret}` },
+	});
+	return ((await response.json()) as { data: Array<{ callback_url: string }> }).data;
 }
 
-function webhookData(name: 'setup' | 'default'): IWebhookData {
-	const description = trigger.description.webhooks!.find((webhook) => webhook.name === name)!;
-	return {
-		httpMethod: description.httpMethod as 'GET' | 'POST',
-		node: node.name,
-		path: `${node.webhookId}/webhook`,
-		webhookDescription: description,
-		workflowId: workflow.id,
-		workflowExecuteAdditionalData: additionalData,
-		webhookId: node.webhookId,
-	};
-}
-
-function hooks(): HookContext {
-	return new HookContext(workflow, node, additionalData, 'trigger', 'activate', webhookData('default'));
+/** Graph calls the trigger made (the simulator's request log). */
+function graphCalls(): string[] {
+	return sim.requests().map((request) => request.path);
 }
 
 beforeAll(async () => {
 	sim = await startSimulator({ latency: 'none' });
-	const credentialsHelper = new TestCredentialsHelper({ whatsAppCloudApi: new WhatsAppCloudApi() });
-	const details = await credentialsHelper.store('whatsAppCloudApi', {
-		accessToken: sim.fixture.accessToken,
-		wabaId: sim.fixture.wabaId,
-		appId: sim.fixture.appId,
-		appSecret: sim.fixture.appSecret,
-		baseUrl: sim.url,
-	});
-
-	server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => {
-			const request = req as http.IncomingMessage & { rawBody: Buffer; query: IDataObject; body: IDataObject; headers: http.IncomingHttpHeaders };
-			request.rawBody = Buffer.concat(chunks);
-			request.query = Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams);
-			request.body = {};
-			const response = expressResponse(res);
-			const perRequest = { ...additionalData, httpRequest: request, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData;
-			const name = req.method === 'GET' ? 'setup' : 'default';
-			const context = new WebhookContext(workflow, node, perRequest, 'webhook', { ...webhookData(name), workflowExecuteAdditionalData: perRequest }, [], null);
-			trigger
-				.webhook.call(context)
-				.then((result) => {
-					if (result.noWebhookResponse) return;
-					if (result.workflowData) executions.push(result.workflowData[0]);
-					response.status(200);
-					response.json(result.webhookResponse ?? { message: 'Workflow was started' });
-				})
-				.catch((error: Error) => {
-					res.statusCode = 500;
-					res.end(error.message);
-				});
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-	node = {
-		id: 'a3f1c2d4-0000-4000-8000-000000000001',
-		name: 'WhatsApp Trigger',
-		type: 'n8n-nodes-whatsapp-cloud.whatsAppTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId: '5b0e4f7a-9c3d-4e2b-8a1f-6d7c8b9a0e1f',
-		parameters: { subscription: 'app', triggerOn: ['messages', 'statuses'] },
-		credentials: { whatsAppCloudApi: details },
-	};
-	workflow = new Workflow({ id: 'wf-n8n-context', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
-	additionalData = {
-		credentialsHelper,
-		webhookBaseUrl: `${baseUrl}/webhook`,
-		webhookTestBaseUrl: `${baseUrl}/webhook-test`,
-		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
-		formWaitingBaseUrl: `${baseUrl}/form-waiting`,
-		restApiUrl: `${baseUrl}/rest`,
-		instanceBaseUrl: baseUrl,
-		variables: {},
-	} as unknown as IWorkflowExecuteAdditionalData;
 });
 
 afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
 	await sim.stop();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
 	sim.reset();
 	clearRedeliveryStores();
-	executions.length = 0;
+	n8n = await startN8nTrigger(sim, { subscription: 'app', triggerOn: ['messages', 'statuses'] });
 });
 
-it('subscribes the app to the URL n8n builds for the node, answering Meta\'s handshake', async () => {
-	expect(await trigger.webhookMethods.default.checkExists.call(hooks())).toBe(false);
-	await trigger.webhookMethods.default.create.call(hooks());
-	const list = (await (
-		await fetch(`${sim.url}/v26.0/${sim.fixture.appId}/subscriptions`, { headers: { authorization: `Bearer ${sim.fixture.appId}|${sim.fixture.appSecret}` } })
-	).json()) as { data: Array<{ callback_url: string }> };
-	expect(list.data[0].callback_url).toBe(`${baseUrl}/webhook/${node.webhookId}/webhook`);
-	expect(await trigger.webhookMethods.default.checkExists.call(hooks())).toBe(true);
-	expect(workflow.staticData['node:WhatsApp Trigger']).toMatchObject({ subscription: { mode: 'app', targetId: sim.fixture.appId } });
+afterEach(async () => {
+	await n8n.close();
 });
 
-it('outputs the simulator\'s signed inbound message as one item, read through n8n\'s webhook context', async () => {
-	await trigger.webhookMethods.default.create.call(hooks());
-	await sim.injectInbound({ from: '351911111111', type: 'text', body: 'Olá / bom dia', name: 'Ana' });
-	await sim.webhooks.idle();
-	expect(executions).toHaveLength(1);
-	expect(executions[0].map((item) => item.json)).toEqual([
-		expect.objectContaining({ event: 'message', messageType: 'text', text: 'Olá / bom dia', contactName: 'Ana', from: '351911111111' }),
-	]);
-});
+const methods = () => n8n.trigger.webhookMethods.default;
 
-it('rejects a wrongly signed delivery without an execution', async () => {
-	await trigger.webhookMethods.default.create.call(hooks());
-	const record = await sim.webhooks.deliverRaw(
-		{ object: 'whatsapp_business_account', entry: [{ id: sim.fixture.wabaId, changes: [] }] },
-		{ url: `${baseUrl}/webhook/${node.webhookId}/webhook`, signature: 'wrong' },
-	);
-	expect(record.status).toBe(401);
-	expect(executions).toHaveLength(0);
-});
+describe('activation (HookContext)', () => {
+	it('subscribes the app to the URL n8n builds for the node, answering Meta\'s handshake', async () => {
+		expect(await methods().checkExists.call(n8n.hooks())).toBe(false);
+		await methods().create.call(n8n.hooks());
+		expect((await appSubscriptions()).map((subscription) => subscription.callback_url)).toEqual([n8n.webhookUrl]);
+		expect(await methods().checkExists.call(n8n.hooks())).toBe(true);
+		expect(n8n.workflow.staticData[`node:${n8n.node.name}`]).toMatchObject({ subscription: { mode: 'app', targetId: sim.fixture.appId } });
+	});
 
-it('removes the subscription on deactivation', async () => {
-	await trigger.webhookMethods.default.create.call(hooks());
-	await trigger.webhookMethods.default.delete.call(hooks());
-	const list = (await (
-		await fetch(`${sim.url}/v26.0/${sim.fixture.appId}/subscriptions`, { headers: { authorization: `Bearer ${sim.fixture.appId}|${sim.fixture.appSecret}` } })
-	).json()) as { data: unknown[] };
-	expect(list.data).toEqual([]);
-});
+	it('removes the subscription on deactivation', async () => {
+		await methods().create.call(n8n.hooks());
+		await methods().delete.call(n8n.hooks());
+		expect(await appSubscriptions()).toEqual([]);
+	});
 
-it('reads the phone number from its resource locator and sets that number\'s override', async () => {
-	const original = node.parameters;
-	node.parameters = {
-		...original,
-		subscription: 'phoneNumber',
-		subscriptionPhoneNumberId: { __rl: true, mode: 'list', value: '300000000000002' },
-	};
-	try {
-		await trigger.webhookMethods.default.create.call(hooks());
+	it('reads the phone number from its resource locator and sets that number\'s override', async () => {
+		n8n.parameters.subscription = 'phoneNumber';
+		n8n.parameters.subscriptionPhoneNumberId = { __rl: true, mode: 'list', value: '300000000000002' };
+		await methods().create.call(n8n.hooks());
 		const number = (await (
 			await fetch(`${sim.url}/v26.0/300000000000002?fields=webhook_configuration`, { headers: { authorization: `Bearer ${sim.fixture.accessToken}` } })
 		).json()) as { webhook_configuration?: { phone_number?: string } };
-		expect(number.webhook_configuration?.phone_number).toBe(`${baseUrl}/webhook/${node.webhookId}/webhook`);
-	} finally {
-		node.parameters = original;
-	}
+		expect(number.webhook_configuration?.phone_number).toBe(n8n.webhookUrl);
+	});
+
+	describe('refuses what cannot work, before any call to Meta', () => {
+		it('"Verify Signature" on and no App Secret in the credential', async () => {
+			await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: '' });
+			n8n.parameters.subscription = 'waba';
+			const message = '"App Secret" is empty in the "WhatsApp Cloud API" credential, and "Verify Signature" needs it';
+			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(message);
+			await expect(methods().create.call(n8n.hooks())).rejects.toThrow(message);
+			expect(graphCalls()).toEqual([]);
+
+			// Turned off explicitly, the same credential activates a WABA subscription.
+			n8n.parameters.verifySignature = false;
+			await methods().create.call(n8n.hooks());
+			expect(graphCalls().some((path) => path.endsWith(`/${sim.fixture.wabaId}/subscribed_apps`))).toBe(true);
+		});
+
+		it('Subscription "Meta App" without the App ID or the App Secret it needs', async () => {
+			await n8n.setCredentials({ ...simulatorCredentials(sim), appId: '' });
+			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(
+				'"Meta App ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+			);
+			n8n.parameters.verifySignature = false;
+			await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: '' });
+			await expect(methods().create.call(n8n.hooks())).rejects.toThrow(
+				'"App Secret" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+			);
+			expect(graphCalls()).toEqual([]);
+		});
+
+		it.each([[0], [Number.NaN], [-5], [20_000], ['soon']])('a Redelivery Window of %p minutes', async (minutes) => {
+			n8n.parameters.options = { redeliveryWindowMinutes: minutes };
+			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(
+				'"Options › Redelivery Window (Minutes)" must be a number of minutes from 1 to 10080 (7 days)',
+			);
+			await expect(methods().create.call(n8n.hooks())).rejects.toThrow('"Options › Redelivery Window (Minutes)"');
+			expect(graphCalls()).toEqual([]);
+		});
+
+		it('a Max Remembered Events below 100', async () => {
+			n8n.parameters.options = { maxRememberedEvents: 0 };
+			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow('"Options › Max Remembered Events" must be a number of at least 100, not "0"');
+		});
+
+		it('a Manual subscription without a Verify Token, offering a token and the callback URL to enter at Meta', async () => {
+			n8n.parameters.subscription = 'manual';
+			const error = (await methods()
+				.checkExists.call(n8n.hooks())
+				.catch((thrown: unknown) => thrown)) as { message: string; description?: string };
+			expect(error.message).toBe('"Options › Verify Token" is empty, and a Manual subscription needs one');
+			const offered = defaultVerifyToken(N8N_WEBHOOK_ID, sim.fixture.appSecret);
+			expect(error.description).toContain(`for example ${offered}`);
+			expect(error.description).toContain(`Callback URL ${n8n.webhookUrl}`);
+
+			// The user copies the offered token into the option: activation passes and Meta's handshake with it works.
+			n8n.parameters.options = { verifyToken: offered };
+			expect(await methods().checkExists.call(n8n.hooks())).toBe(true);
+			const handshake = await fetch(`${n8n.webhookUrl}?hub.mode=subscribe&hub.challenge=777&hub.verify_token=${offered}`);
+			expect(await handshake.text()).toBe('777');
+		});
+	});
+});
+
+describe('the URL opened in a browser shows what to enter at Meta', () => {
+	const derived = () => defaultVerifyToken(N8N_WEBHOOK_ID, sim.fixture.appSecret);
+
+	it('on the production URL: the callback URL, and where to see the derived token (never the token itself)', async () => {
+		const response = await fetch(n8n.webhookUrl);
+		const text = await response.text();
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('text/plain');
+		expect(text).toContain(`Callback URL: ${n8n.webhookUrl}`);
+		expect(text).toContain('Verify Token: shown on this trigger\'s Test URL');
+		expect(text).not.toContain(derived());
+		expect(n8n.executions).toHaveLength(0);
+	});
+
+	it('on the Test URL (only there while the editor listens): the derived token, which Meta\'s handshake accepts', async () => {
+		const text = await (await fetch(n8n.testUrl)).text();
+		expect(text).toContain(`Callback URL: ${n8n.webhookUrl}`);
+		expect(text).toContain(`Verify Token: ${derived()}`);
+		const handshake = await fetch(`${n8n.testUrl}?hub.mode=subscribe&hub.challenge=99&hub.verify_token=${derived()}`);
+		expect(await handshake.text()).toBe('99');
+	});
+
+	it('never echoes a verify token the user set', async () => {
+		n8n.parameters.options = { verifyToken: 'my-own-verify-token' };
+		const texts = [await (await fetch(n8n.webhookUrl)).text(), await (await fetch(n8n.testUrl)).text()];
+		for (const text of texts) {
+			expect(text).toContain('Verify Token: the value of Options › Verify Token in this trigger');
+			expect(text).not.toContain('my-own-verify-token');
+		}
+	});
+
+	it('still answers a partial handshake with 400', async () => {
+		const response = await fetch(`${n8n.webhookUrl}?hub.mode=subscribe`);
+		expect(response.status).toBe(400);
+	});
+});
+
+describe('deliveries (WebhookContext)', () => {
+	beforeEach(async () => {
+		await methods().create.call(n8n.hooks());
+	});
+
+	it('outputs the simulator\'s signed inbound message as one item', async () => {
+		await sim.injectInbound({ from: '351911111111', type: 'text', body: 'Olá / bom dia', name: 'Ana' });
+		await sim.webhooks.idle();
+		expect(n8n.executions).toHaveLength(1);
+		expect(n8n.executions[0].map((item) => item.json)).toEqual([
+			expect.objectContaining({ event: 'message', messageType: 'text', text: 'Olá / bom dia', contactName: 'Ana', from: '351911111111' }),
+		]);
+	});
+
+	it('splits a signed 1,000-update body into 1,000 items, in Meta\'s order, in one execution', async () => {
+		const { body: batch, ids } = batchBody(1000);
+		const record = await sim.webhooks.deliverRaw(batch, { url: n8n.webhookUrl });
+		expect(record.status).toBe(200);
+		expect(n8n.executions).toHaveLength(1);
+		expect(n8n.executions[0].map((item) => item.json.messageId)).toEqual(ids);
+		expect(n8n.executions[0][0].json).toMatchObject({ event: 'status', status: 'sent', phoneNumberId: '300000000000001' });
+	});
+
+	it('drops Meta\'s redeliveries: 200 and no execution', async () => {
+		for (const text of ['one', 'two', 'three']) await sim.injectInbound({ from: '351911111111', type: 'text', body: text });
+		await sim.webhooks.idle();
+		expect(n8n.executions.map((items) => items.map((item) => item.json.text))).toEqual([['one'], ['two'], ['three']]);
+		const redelivered = await sim.webhooks.redeliver(3);
+		await sim.webhooks.idle();
+		expect(redelivered.map((record) => record.status)).toEqual([200, 200, 200]);
+		expect(n8n.responses.slice(-3).map((response) => JSON.parse(response.body))).toEqual(new Array(3).fill({ received: 1, started: 0, duplicates: 1 }));
+		expect(n8n.executions).toHaveLength(3);
+	});
+
+	it('outputs only the new events of a body that repeats some', async () => {
+		const seen = wamid();
+		const fresh = wamid();
+		await sim.webhooks.deliverRaw(body([statusChange(seen, 'delivered')]), { url: n8n.webhookUrl });
+		await sim.webhooks.deliverRaw(body([statusChange(seen, 'delivered'), statusChange(fresh, 'delivered'), statusChange(seen, 'read')]), {
+			url: n8n.webhookUrl,
+		});
+		expect(n8n.executions[1].map((item) => [item.json.messageId, item.json.status])).toEqual([
+			[fresh, 'delivered'],
+			[seen, 'read'],
+		]);
+	});
+
+	describe('bad bodies start nothing', () => {
+		const inbound = () => body([inboundTextChange('351911111111', 'Ana', 'Olá / oi')]);
+
+		it.each([
+			['a wrong signature', 'wrong' as const],
+			['no signature', 'none' as const],
+		])('answers a body with %s with 401', async (_name, signature) => {
+			const record = await sim.webhooks.deliverRaw(inbound(), { url: n8n.webhookUrl, signature });
+			expect(record.status).toBe(401);
+			expect(n8n.executions).toHaveLength(0);
+		});
+
+		it('answers a signature computed over re-serialised JSON with 401', async () => {
+			const raw = metaJson(inbound());
+			const reserialised = JSON.stringify(JSON.parse(raw));
+			expect(reserialised).not.toBe(raw);
+			const response = await fetch(n8n.webhookUrl, {
+				method: 'POST',
+				body: raw,
+				headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(reserialised, sim.fixture.appSecret) },
+			});
+			expect(response.status).toBe(401);
+			expect(await response.json()).toEqual({ error: 'The X-Hub-Signature-256 signature does not match the body and the App Secret' });
+			expect(n8n.executions).toHaveLength(0);
+		});
+
+		it('answers truncated JSON with 400', async () => {
+			const record = await sim.webhooks.deliverRaw(metaJson(inbound()).slice(0, -7), { url: n8n.webhookUrl });
+			expect(record.status).toBe(400);
+			expect(n8n.executions).toHaveLength(0);
+		});
+
+		it('answers a signed body over 3 MB with 413', async () => {
+			const { body: big } = batchBody(10_000);
+			const record = await sim.webhooks.deliverRaw(big, { url: n8n.webhookUrl });
+			expect(record.body.length).toBeGreaterThan(3 * 1024 * 1024);
+			expect(record.status).toBe(413);
+			expect(n8n.executions).toHaveLength(0);
+		});
+
+		it('answers another object with 400', async () => {
+			const record = await sim.webhooks.deliverRaw({ object: 'instagram', entry: [] }, { url: n8n.webhookUrl });
+			expect(record.status).toBe(400);
+			expect(n8n.responses[n8n.responses.length - 1].body).toBe(JSON.stringify({ error: 'The body\'s "object" is "instagram", expected "whatsapp_business_account"' }));
+			expect(n8n.executions).toHaveLength(0);
+		});
+
+		it('answers 500 naming the option when the Redelivery Window became invalid after activation', async () => {
+			n8n.parameters.options = { redeliveryWindowMinutes: 0 };
+			const record = await sim.webhooks.deliverRaw(inbound(), { url: n8n.webhookUrl });
+			expect(record.status).toBe(500);
+			expect(JSON.parse(n8n.responses[n8n.responses.length - 1].body).error).toBe(
+				'"Options › Redelivery Window (Minutes)" must be a number of minutes from 1 to 10080 (7 days), not "0": fix it in the trigger and save the workflow',
+			);
+			expect(n8n.executions).toHaveLength(0);
+		});
+	});
+});
+
+describe('description', () => {
+	it.each([
+		['app', 'Meta App subscription'],
+		['waba', 'WhatsApp Business Account subscription'],
+		['phoneNumber', 'Phone Number subscription'],
+		['manual', 'Manual subscription'],
+	])('the subtitle names Subscription %s by its display name', (value, shown) => {
+		n8n.parameters.subscription = value;
+		const subtitle = n8n.trigger.description.subtitle!;
+		expect(n8n.workflow.expression.getSimpleParameterValue(n8n.node, subtitle, 'internal', {})).toBe(shown);
+	});
 });
