@@ -169,12 +169,14 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
 				});
 			if (item.upload) media = await upload();
-			let response: Awaited<ReturnType<typeof sendOnce>>;
-			try {
-				response = await sendOnce();
-			} catch (error) {
+			const attempt = await sendOnce().then(
+				(answer) => ({ answer, failure: undefined }),
+				(failure: unknown) => ({ answer: undefined, failure }),
+			);
+			let response = attempt.answer;
+			if (!response) {
 				// A cached media ID Meta no longer knows (deleted, or expired early): drop it, upload once more, resend.
-				if (!media?.fromCache || !isStaleMediaError(error, media.mediaId)) throw error;
+				if (!media?.fromCache || !isStaleMediaError(attempt.failure, media.mediaId)) return Promise.reject(attempt.failure);
 				forgetMedia(media.mediaId);
 				media = { ...(await upload()), reuploaded: true };
 				response = await sendOnce();
