@@ -75,7 +75,8 @@ function visibleLabels(properties: Property[], parameters: Record<string, unknow
 		return true;
 	};
 	return properties
-		.filter((property) => !['notice', 'hidden', 'callout', 'button'].includes(property.type))
+		// Not labelled by their displayName: notices show their text, a resource mapper shows its own heading.
+		.filter((property) => !['notice', 'hidden', 'callout', 'button', 'resourceMapper'].includes(property.type))
 		.filter((property) => {
 			const show = holds(property.displayOptions?.show, true);
 			const hide = property.displayOptions?.hide ? holds(property.displayOptions.hide, false) : true;

@@ -89,6 +89,15 @@ describe('the active echo bot', () => {
 			const res = await httpRequest(`${echoBotWebhookUrl}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x`);
 			return res.status === 404 ? undefined : true;
 		}, 60000, 500);
+		// Then the trigger subscribes; the simulator verifies the callback first (a GET to n8n), which takes a
+		// moment on a busy machine: the request has a status once the subscription is stored or refused.
+		const subscribed = await waitFor('the trigger\'s subscription at the simulator', () => {
+			const done = stack.sim
+				.requests()
+				.filter((request) => request.method === 'POST' && /subscribed_apps/.test(request.path) && request.status !== undefined);
+			return done.length > 0 ? done[done.length - 1] : undefined;
+		}, 120000, 250);
+		if (subscribed.status !== 200) throw new Error(`The trigger's subscription was refused (HTTP ${subscribed.status})`);
 	});
 
 	test('subscribed n8n\'s production webhook URL at the simulator when it was activated', () => {
