@@ -1,30 +1,17 @@
 /**
  * The simulator plays Meta: the trigger subscribes (app mode), the simulator sends signed webhooks for the
- * statuses of messages it accepted and for injected customer messages; the trigger must output the right items,
- * in order, once each, and start nothing for bad input.
+ * statuses of messages it accepted and for injected customer messages; the trigger, inside n8n-core's HookContext
+ * and WebhookContext (n8nTrigger.ts), must output the right items, in order, once each, and start nothing for bad
+ * input.
  */
-import { INBOUND_TYPES } from '../../../test/simulator/inbound';
+import { INBOUND_TYPES, type InboundMessage, type InboundType } from '../../../test/simulator/inbound';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { clearRedeliveryStores } from '../../shared/webhook';
-import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { WhatsAppTrigger } from '../WhatsAppTrigger.node';
-import { startTriggerServer, type TriggerServer } from './triggerServer';
+import { startN8nTrigger, type N8nTrigger } from './n8nTrigger';
 
 const FAST_NUMBER = '300000000000002';
 let sim: Simulator;
-let trigger: TriggerServer;
-const methods = new WhatsAppTrigger().webhookMethods.default;
-
-function credentialsFor(simulator: Simulator): WhatsAppCredentials {
-	return {
-		accessToken: simulator.fixture.accessToken,
-		apiVersion: 'v26.0',
-		baseUrl: simulator.url,
-		appId: simulator.fixture.appId,
-		appSecret: simulator.fixture.appSecret,
-		wabaId: simulator.fixture.wabaId,
-	};
-}
+let trigger: N8nTrigger;
 
 /** Sends text messages through the simulator; answers their wamids in the order accepted. */
 async function sendTexts(count: number, concurrency = 25): Promise<string[]> {
@@ -64,8 +51,8 @@ beforeEach(async () => {
 	sim.configure({ undeliverableRecipients: [] });
 	sim.webhooks.configure({ statuses: ['sent', 'delivered', 'read'], maxChangesPerBody: 1, concurrency: 4 });
 	clearRedeliveryStores();
-	trigger = await startTriggerServer(credentialsFor(sim), { triggerOn: ['all'] });
-	await methods.create.call(trigger.hooks());
+	trigger = await startN8nTrigger(sim, { subscription: 'app', triggerOn: ['all'] });
+	await trigger.trigger.webhookMethods.default.create.call(trigger.hooks());
 });
 
 afterEach(async () => {
@@ -119,30 +106,69 @@ describe('statuses of sent messages', () => {
 });
 
 describe('injected customer messages', () => {
+	/** Meta sends a media file's SHA-256 in base64; the item gives it in hex, as the WhatsApp Media node does. */
+	const hex = (media: { sha256: string } | undefined) => Buffer.from(media!.sha256, 'base64').toString('hex');
+	/** What each type's item must say, from the message the simulator sent (its defaults, see test/simulator/inbound.ts). */
+	const expectedFields: Record<InboundType, (message: InboundMessage) => Record<string, unknown>> = {
+		text: () => ({ text: 'Hello' }),
+		image: (message) => ({ mediaId: message.image!.id, mimeType: 'image/jpeg', sha256: hex(message.image) }),
+		video: (message) => ({ mediaId: message.video!.id, mimeType: 'video/mp4', sha256: hex(message.video) }),
+		document: (message) => ({ mediaId: message.document!.id, mimeType: 'application/pdf', sha256: hex(message.document), filename: 'document.pdf' }),
+		audio: (message) => ({ mediaId: message.audio!.id, mimeType: 'audio/ogg; codecs=opus', sha256: hex(message.audio), voice: true }),
+		sticker: (message) => ({ mediaId: message.sticker!.id, mimeType: 'image/webp', sha256: hex(message.sticker), animated: false }),
+		location: () => ({ latitude: 38.7223, longitude: -9.1393 }),
+		contacts: () => ({
+			contacts: [
+				{
+					name: { formatted_name: 'Ana Silva', first_name: 'Ana', last_name: 'Silva' },
+					phones: [{ phone: '+351 912 345 678', wa_id: '351912345678', type: 'CELL' }],
+				},
+			],
+		}),
+		interactive: () => ({ replyType: 'buttonReply', buttonReplyId: 'btn-yes', buttonReplyTitle: 'Yes' }),
+		button: (message) => ({ buttonText: 'Yes', buttonPayload: 'YES_PAYLOAD', replyToMessageId: message.context!.id, replyToFrom: '15550000001' }),
+		reaction: (message) => ({ reactionEmoji: '\u{1F44D}', reactionToMessageId: message.reaction!.message_id }),
+		order: () => ({ catalogId: '1234567890', productItems: [{ product_retailer_id: 'SKU-1', quantity: 2, item_price: 9.99, currency: 'EUR' }] }),
+		system: () => ({
+			systemType: 'user_changed_number',
+			systemBody: 'User 351911111111 changed from 351911111111 to 15550009999',
+			newWaId: '15550009999',
+		}),
+		request_welcome: () => ({}),
+		unsupported: () => ({
+			errorCode: 131051,
+			errorTitle: 'Message type unknown',
+			errorMessage: 'Message type unknown',
+			errorDetails: 'Message type is currently not supported.',
+			unsupportedType: 'edit',
+		}),
+	};
+	/** The fields every message item has, whatever its type. */
+	const COMMON_FIELDS = ['contactName', 'contactWaId', 'displayPhoneNumber', 'event', 'field', 'from', 'messageId', 'messageType', 'phoneNumberId', 'timestamp', 'timestampUnix', 'wabaId'];
+
 	it.each(INBOUND_TYPES.map((type) => [type]))('outputs one %s message item with its own fields', async (type) => {
-		const { message } = (await sim.injectInbound({ from: '351911111111', type, name: 'Ana Silva' })) as { message: { id: string } };
+		const { message } = (await sim.injectInbound({ from: '351911111111', type, name: 'Ana Silva' })) as { message: InboundMessage };
 		await sim.webhooks.idle();
 		expect(items()).toHaveLength(1);
 		const [item] = items();
-		expect(item).toMatchObject({ event: 'message', messageType: type, messageId: message.id, from: '351911111111', contactName: 'Ana Silva', phoneNumberId: sim.fixture.phoneNumbers[0].id });
-		const expected: Record<string, string[]> = {
-			text: ['text'],
-			image: ['mediaId', 'mimeType', 'sha256'],
-			video: ['mediaId', 'mimeType'],
-			document: ['mediaId', 'filename'],
-			audio: ['mediaId', 'voice'],
-			sticker: ['mediaId', 'animated'],
-			location: ['latitude', 'longitude'],
-			contacts: ['contacts'],
-			interactive: ['replyType', 'buttonReplyId', 'buttonReplyTitle'],
-			button: ['buttonText', 'buttonPayload', 'replyToMessageId'],
-			reaction: ['reactionEmoji', 'reactionToMessageId'],
-			order: ['catalogId', 'productItems'],
-			system: ['systemType', 'systemBody', 'newWaId'],
-			request_welcome: [],
-			unsupported: ['errorCode', 'errorTitle', 'unsupportedType'],
-		};
-		for (const field of expected[type]) expect(item[field]).toBeDefined();
+		const own = expectedFields[type](message);
+		expect(item).toEqual({
+			event: 'message',
+			field: 'messages',
+			messageType: type,
+			messageId: message.id,
+			from: '351911111111',
+			contactName: 'Ana Silva',
+			contactWaId: '351911111111',
+			phoneNumberId: sim.fixture.phoneNumbers[0].id,
+			displayPhoneNumber: sim.fixture.phoneNumbers[0].displayPhoneNumber.replace(/\D/g, ''),
+			wabaId: sim.fixture.wabaId,
+			timestamp: new Date(Number(message.timestamp) * 1000).toISOString(),
+			timestampUnix: Number(message.timestamp),
+			...own,
+		});
+		// Nothing beyond the common fields and the type's own (request_welcome has none of its own).
+		expect(Object.keys(item).sort()).toEqual([...COMMON_FIELDS, ...Object.keys(own)].sort());
 	});
 
 	it.each([
