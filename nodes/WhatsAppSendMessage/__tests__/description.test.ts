@@ -12,7 +12,7 @@ const shared = new Set(['messageType', 'phoneNumberId']);
 describe('Send Message description', () => {
 	it('is usable as an AI tool and uses the WhatsApp credential', () => {
 		expect(description.usableAsTool).toBe(true);
-		expect(description.credentials).toEqual([{ name: 'whatsAppCloudApi', required: true }]);
+		expect(description.credentials).toEqual([{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest' }]);
 		expect(description.name).toBe('whatsAppSendMessage');
 	});
 

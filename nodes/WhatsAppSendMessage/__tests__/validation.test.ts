@@ -20,6 +20,14 @@ afterAll(async () => {
 
 const three = [{ json: { n: 1 } }, { json: { n: 2 } }, { json: { n: 3 } }];
 
+/** `count` rows with IDs `${prefix}1`… in one section. */
+const section = (title: string, count: number, prefix: string) => ({
+	title,
+	rows: { row: Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i + 1}`, title: `Row ${prefix}${i + 1}` })) },
+});
+/** A valid list message to break one field of. */
+const list = (): INodeParameters => ({ messageType: 'list', interactiveBody: 'Pick', listButtonText: 'Open', sections: { section: [section('A', 2, 'a')] } });
+
 const cases: Array<[string, INodeParameters, RegExp]> = [
 	['a recipient that is not a phone number', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "call me" : "+16505551234" }}' }, /^Item 2: "Recipient Phone Number" .*not a phone number/],
 	['a national number without country code', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "020 7946 0958" : "+16505551234" }}' }, /^Item 2: "Recipient Phone Number" .*country code/],
@@ -55,6 +63,50 @@ const cases: Array<[string, INodeParameters, RegExp]> = [
 			templateInputMode: 'manual', template: { __rl: true, mode: 'name', value: 'welcome_named' }, language: 'en_US', templateButtons: { button: [{ subType: 'quick_reply', index: 12, payload: 'x' }] } },
 		/^Item 1: "Buttons #1 › Button Position" must be the button's position/,
 	],
+	[
+		'a reply-buttons header text over 60 characters',
+		{ messageType: 'buttons', headerType: 'text', headerText: 'h'.repeat(61), interactiveBody: 'Pick', replyButtons: { button: [{ id: 'a', title: 'A' }] } },
+		/^Item 1: "Header Text" is 61 characters long; WhatsApp allows at most 60/,
+	],
+	['a list header text over 60 characters', { ...list(), headerText: '={{ $json.n === 2 ? "h".repeat(61) : "ok" }}' }, /^Item 2: "Header Text" is 61 characters long; WhatsApp allows at most 60/],
+	['a list text over 4,096 characters', { ...list(), interactiveBody: 'b'.repeat(4097) }, /^Item 1: "Message Text" is 4097 characters long; WhatsApp allows at most 4096/],
+	[
+		'a reply-buttons text over 1,024 characters',
+		{ messageType: 'buttons', interactiveBody: 'b'.repeat(1025), replyButtons: { button: [{ id: 'a', title: 'A' }] } },
+		/^Item 1: "Message Text" is 1025 characters long; WhatsApp allows at most 1024/,
+	],
+	['a footer over 60 characters', { ...list(), footer: 'f'.repeat(61) }, /^Item 1: "Footer" is 61 characters long; WhatsApp allows at most 60/],
+	[
+		'a list with more than 10 rows in all',
+		{ ...list(), sections: { section: [section('A', 6, 'a'), section('B', 5, 'b')] } },
+		/^Item 1: "Sections" has 11 rows in all; WhatsApp allows at most 10 rows across all sections/,
+	],
+	[
+		'a list row title over 24 characters',
+		{ ...list(), sections: { section: [{ title: 'A', rows: { row: [{ id: 'x', title: 'X' }, { id: 'y', title: 'y'.repeat(25) }] } }] } },
+		/^Item 1: "Sections #1 › Rows #2 › Title" is 25 characters long; WhatsApp allows at most 24/,
+	],
+	[
+		'a list row description over 72 characters',
+		{ ...list(), sections: { section: [{ title: 'A', rows: { row: [{ id: 'x', title: 'X', description: 'd'.repeat(73) }] } }] } },
+		/^Item 1: "Sections #1 › Rows #1 › Description" is 73 characters long; WhatsApp allows at most 72/,
+	],
+	['a list button label over 20 characters', { ...list(), listButtonText: 'b'.repeat(21) }, /^Item 1: "Button Label" is 21 characters long; WhatsApp allows at most 20/],
+	[
+		'a call-to-action button label over 20 characters',
+		{ messageType: 'ctaUrl', interactiveBody: 'See it', displayText: 'c'.repeat(21), ctaUrl: 'https://example.com/x' },
+		/^Item 1: "Button Label" is 21 characters long; WhatsApp allows at most 20/,
+	],
+	[
+		'a flow button label over 20 characters',
+		{ messageType: 'flow', interactiveBody: 'Go', flowId: '1', flowCta: 'f'.repeat(21) },
+		/^Item 1: "Button Label" is 21 characters long; WhatsApp allows at most 20/,
+	],
+	[
+		'a contact card without a name',
+		{ messageType: 'contacts', contacts: { contact: [{ formattedName: 'Jane' }, { formattedName: '={{ $json.n === 2 ? "" : "Joe" }}', phones: { phone: [{ phone: '+1 650 555 0000' }] } }] } },
+		/^Item 2: "Contacts #2 › Full Name" is required/,
+	],
 ];
 
 describe('Send Message: validation before any call', () => {
@@ -63,6 +115,28 @@ describe('Send Message: validation before any call', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(message);
 		expect(sim.requests()).toHaveLength(0);
+	});
+
+	test('a caption left on an audio (the field is hidden for audio) is not sent, so Meta accepts the message', async () => {
+		// n8n drops parameters a kind does not show; the builder also refuses a caption on audio (builders.test.ts).
+		const result = await send(sim, { messageType: 'audio', mediaSource: 'link', mediaLink: 'https://example.com/a.ogg', caption: 'Listen' });
+		expect(result.error).toBeUndefined();
+		expect(sim.log()).toHaveLength(1);
+		expect(sim.log()[0].body.audio).toEqual({ link: 'https://example.com/a.ogg' });
+	});
+
+	test('a list text of 4,096 characters is accepted by Meta, as the field’s description says', async () => {
+		const result = await send(sim, { ...list(), interactiveBody: 'b'.repeat(4096) });
+		expect(result.error).toBeUndefined();
+		expect(sim.log()).toHaveLength(1);
+	});
+
+	test('the Message Text descriptions state the limits the builders enforce', async () => {
+		const { WhatsAppSendMessage } = await import('../WhatsAppSendMessage.node');
+		const fields = new WhatsAppSendMessage().description.properties.filter((field) => field.name === 'interactiveBody');
+		const forKind = (kind: string) => fields.find((field) => (field.displayOptions?.show?.messageType as string[]).includes(kind))?.description;
+		expect(forKind('list')).toContain('4,096');
+		for (const kind of ['buttons', 'ctaUrl', 'flow']) expect(forKind(kind)).toContain('1,024');
 	});
 
 	test('a fourth reply button is refused by n8n itself (the field allows 3) and nothing reaches the simulator', async () => {

@@ -1,12 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { MAX_INTERACTIVE_BODY } from '../../shared/messages';
 import type { InteractiveHeaderParams, InteractiveMessage, MessagesRequestBody } from '../../shared/messages';
 import { param } from './common';
 import { PENDING_MEDIA_ID, readBinaryMedia } from './media';
 import type { MessageType, PendingUpload } from './types';
 
-/** Header, body and footer fields for the interactive kinds given. `mediaHeader`: image/video/document allowed. */
-export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean): INodeProperties[] {
+/**
+ * Header, body and footer fields for the interactive kinds given. `mediaHeader`: image/video/document allowed.
+ * `maxBody`: the longest message text Meta accepts for these kinds (1,024; 4,096 for a list).
+ */
+export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean, maxBody = MAX_INTERACTIVE_BODY): INodeProperties[] {
 	const fields: INodeProperties[] = [];
 	if (mediaHeader) {
 		fields.push(
@@ -92,7 +96,7 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 			typeOptions: { rows: 3 },
 			default: '',
 			required: true,
-			description: 'The main text, up to 1,024 characters',
+			description: `The main text, up to ${maxBody.toLocaleString('en-US')} characters`,
 			displayOptions: { show: { messageType: kinds } },
 		},
 		{

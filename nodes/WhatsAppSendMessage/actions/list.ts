@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildInteractiveList } from '../../shared/messages';
+import { buildInteractiveList, MAX_LIST_BODY } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
 import { interactiveLabels, interactiveTextFields, readBodyAndFooter } from './interactiveCommon';
 import type { MessageKindModule, PreparedMessage } from './types';
 
 export const description: INodeProperties[] = [
-	...interactiveTextFields(['list'], false),
+	...interactiveTextFields(['list'], false, MAX_LIST_BODY),
 	{
 		displayName: 'Button Label',
 		name: 'listButtonText',

@@ -21,4 +21,5 @@ export {
 } from './template';
 export { buildMarkAsRead, type MarkAsReadParams } from './markAsRead';
 export type { InteractiveHeaderParams } from './interactive';
+export { MAX_INTERACTIVE_BODY, MAX_LIST_BODY } from './interactive';
 export type * from './types';
