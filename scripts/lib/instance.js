@@ -122,7 +122,8 @@ class N8nInstance {
 	async start({ command = 'start', timeoutMs } = {}) {
 		assertBuilt();
 		linkPack(this.userFolder);
-		if (!this.port) this.port = await freePort(5678);
+		// Tests run several instances at once: a random free port each (npm start asks for 5678 itself).
+		if (!this.port) this.port = await freePort();
 		this.main = await startN8n({
 			nodeBin: this.install.nodeBin,
 			n8nBin: this.install.n8nBin,
