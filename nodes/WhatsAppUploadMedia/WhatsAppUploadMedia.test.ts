@@ -111,11 +111,7 @@ describe('WhatsApp Media node', () => {
 			credentials: credentials(),
 			inputItems: [fileItem(pngBytes(100), 'image/png', 'ok.png'), fileItem(pngBytes(5 * 1024 * 1024 + 10), 'image/png', 'huge.png')],
 		});
-		const message = result.nodeError('Upload')?.message ?? '';
-		expect(message).toContain('Item 2');
-		expect(message).toContain('Input Binary Field');
-		expect(message).toContain('image/png');
-		expect(message).toContain('5 MB limit');
+		expect(result.nodeError('Upload')?.message).toMatch(/^Item 2: "Input Binary Field" holds an image \("huge.png"\) \(image\/png\) of 5 MB, over WhatsApp's 5 MB limit$/);
 		expect(graphRequests()).toHaveLength(0);
 	});
 
@@ -125,7 +121,35 @@ describe('WhatsApp Media node', () => {
 			credentials: credentials(),
 			inputItems: [fileItem(Buffer.from('GIF89a-not-really'), 'image/gif', 'anim.gif')],
 		});
-		expect(result.nodeError('Upload')?.message).toMatch(/Item 1 \(field "MIME Type"\).*image\/gif/);
+		expect(result.nodeError('Upload')?.message).toBe('Item 1: "Input Binary Field" gives MIME type "image/gif" ("anim.gif"), which WhatsApp does not accept');
+		expect(graphRequests()).toHaveLength(0);
+	});
+
+	it('names the MIME Type option when the MIME type came from it', async () => {
+		const result = await runWorkflow({
+			nodes: [
+				{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator, options: { mimeType: 'image/gif' } } },
+			],
+			credentials: credentials(),
+			inputItems: [fileItem(pngBytes(64), 'image/png', 'b.png')],
+		});
+		expect(result.nodeError('Upload')?.message).toMatch(/^Item 1: "Options › MIME Type" gives MIME type "image\/gif"/);
+		expect(graphRequests()).toHaveLength(0);
+	});
+
+	it('names the Phone Number field as this node shows it, and a missing binary field with the item\'s files', async () => {
+		const badNumber = await runWorkflow({
+			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: '={{ "" }}' } } }],
+			credentials: credentials(),
+			inputItems: [fileItem(pngBytes(64), 'image/png', 'b.png')],
+		});
+		expect(badNumber.nodeError('Upload')?.message).toBe('Item 1: "Phone Number" is empty: pick a number from the list or give its phone number ID');
+		const noFile = await runWorkflow({
+			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator, binaryPropertyName: 'file' } }],
+			credentials: credentials(),
+			inputItems: [fileItem(pngBytes(64), 'image/png', 'b.png')],
+		});
+		expect(noFile.nodeError('Upload')?.message).toBe('Item 1: "Input Binary Field" is "file", but the item has no file there (its files: data)');
 		expect(graphRequests()).toHaveLength(0);
 	});
 
@@ -149,7 +173,11 @@ describe('WhatsApp Media node', () => {
 			inputItems: [fileItem(Buffer.from('GIF89a'), 'image/gif', 'a.gif'), fileItem(pngBytes(64), 'image/png', 'b.png')],
 		});
 		const outputs = result.outputs('Upload');
-		expect(outputs[0].error).toMatch(/Item 1.*image\/gif/);
+		expect(outputs[0]).toEqual({
+			error: 'Item 1: "Input Binary Field" gives MIME type "image/gif" ("a.gif"), which WhatsApp does not accept',
+			description: expect.stringContaining('Accepted: audio'),
+			retryable: false,
+		});
 		expect(outputs[1]).toMatchObject({ mimeType: 'image/png', fromCache: false });
 		expect(result.items('Upload').map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(uploads()).toHaveLength(1);
@@ -244,12 +272,24 @@ describe('WhatsApp Media node', () => {
 		expect(findSecretLeaks(result.error, { accessToken: sim.fixture.accessToken })).toEqual([]);
 	});
 
+	it('with Continue On Fail, a Graph error becomes an item with Meta\'s code, trace ID and HTTP status, and no secret', async () => {
+		const result = await runWorkflow({
+			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', continueOnFail: true, parameters: { operation: 'download', mediaId: '123456789012345' } }],
+			credentials: credentials(),
+		});
+		expect(result.error).toBeUndefined();
+		const [item] = result.items('Download');
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json).toEqual(expect.objectContaining({ error: expect.any(String), code: 100, httpStatus: 400, fbtraceId: expect.any(String), retryable: false }));
+		expect(JSON.stringify(item.json)).not.toContain(sim.fixture.accessToken);
+	});
+
 	it('rejects a media ID that is not digits before any call', async () => {
 		const result = await runWorkflow({
 			nodes: [{ name: 'URL', type: 'whatsAppUploadMedia', parameters: { operation: 'getUrl', mediaId: 'wamid.HBgL' } }],
 			credentials: credentials(),
 		});
-		expect(result.nodeError('URL')?.message).toMatch(/Item 1 \(field "Media ID"\).*digits/);
+		expect(result.nodeError('URL')?.message).toBe('Item 1: "Media ID" is "wamid.HBgL", which is not a media ID: expected digits only');
 		expect(graphRequests()).toHaveLength(0);
 	});
 });

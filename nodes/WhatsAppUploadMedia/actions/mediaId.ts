@@ -20,10 +20,12 @@ export function mediaIdField(operation: string, description: string): INodePrope
 export function getMediaId(context: IExecuteFunctions, itemIndex: number): string {
 	const value = String(context.getNodeParameter('mediaId', itemIndex, '') ?? '').trim();
 	if (!/^[0-9]{1,40}$/.test(value)) {
+		const problem = value === '' ? 'is empty' : `is "${value.slice(0, 60)}", which is not a media ID: expected digits only`;
 		throw new MediaValidationError(
-			value === '' ? 'Media ID is empty' : `Media ID "${value.slice(0, 60)}" is not a media ID: expected digits only`,
+			`Media ID ${problem}`,
 			'data',
-			'Use the "mediaId" of an Upload Media output or the media "id" of a message received by the WhatsApp Trigger.',
+			'Use the "mediaId" of a WhatsApp Media upload output or the media "id" of a message received by the WhatsApp Cloud Trigger.',
+			problem,
 		);
 	}
 	return value;

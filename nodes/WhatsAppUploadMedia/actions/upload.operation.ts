@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { getPhoneNumberId, phoneNumberIdLocator } from '../../shared/descriptions';
 import { MEDIA_KINDS, MediaValidationError, checkMedia, uploadMediaCached } from '../../shared/media';
 import type { MediaKind, UploadedMedia } from '../../shared/media';
+import { fieldError } from '../../shared/errors';
 import { readCredentials, runPerItem, toNodeError } from '../helpers';
 import type { ItemJob } from '../helpers';
 
@@ -75,14 +76,12 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Which UI field to name when a check fails. */
-const FIELD_LABELS: Record<string, string> = {
-	phoneNumberId: 'Sender Phone Number',
-	mimeType: 'MIME Type',
-	kind: 'Media Type',
-	fileSize: 'Input Binary Field',
-	data: 'Input Binary Field',
-};
+/** Which UI field to name when a media check fails: the MIME Type option only when the user set it. */
+function fieldLabel(field: string | undefined, mimeTypeOption: boolean): string | string[] {
+	if (field === 'kind') return 'Media Type';
+	if (field === 'mimeType' && mimeTypeOption) return ['Options', 'MIME Type'];
+	return 'Input Binary Field';
+}
 
 interface UploadResult {
 	uploaded: UploadedMedia;
@@ -102,14 +101,29 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	// Read and check every item first, so a bad file stops the node before anything is uploaded.
 	const jobs: Array<ItemJob<UploadResult>> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let options: UploadOptions = {};
 		try {
 			const phoneNumberId = getPhoneNumberId(this, itemIndex);
 			const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
+			if (!items[itemIndex].binary?.[binaryPropertyName]) {
+				const present = Object.keys(items[itemIndex].binary ?? {});
+				throw fieldError(
+					node,
+					itemIndex,
+					'Input Binary Field',
+					`is "${binaryPropertyName}", but the item has no file there (${present.length ? `its files: ${present.join(', ')}` : 'it has no files'})`,
+				);
+			}
 			const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
-			const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
+			options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
 			const mediaTypeParam = this.getNodeParameter('mediaType', itemIndex, 'auto') as string;
 			if (mediaTypeParam !== 'auto' && !MEDIA_KINDS.includes(mediaTypeParam as MediaKind)) {
-				throw new MediaValidationError(`Media Type "${mediaTypeParam}" is not one of ${MEDIA_KINDS.join(', ')}`, 'kind');
+				throw new MediaValidationError(
+					`Media Type "${mediaTypeParam}" is not one of ${MEDIA_KINDS.join(', ')}`,
+					'kind',
+					undefined,
+					`is "${mediaTypeParam}", which is not one of ${MEDIA_KINDS.join(', ')}`,
+				);
 			}
 			const kind = mediaTypeParam === 'auto' ? undefined : (mediaTypeParam as MediaKind);
 			const data = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
@@ -133,7 +147,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				}),
 			});
 		} catch (error) {
-			const nodeError = toNodeError(node, error, itemIndex, FIELD_LABELS[(error as { field?: string }).field ?? 'data'], credentials);
+			const label = fieldLabel((error as { field?: string }).field, Boolean(options.mimeType?.trim()));
+			const nodeError = toNodeError(node, error, itemIndex, label, credentials);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}

@@ -108,12 +108,11 @@ export class MediaCache {
 
 // A Symbol.for key so two copies of this module (n8n loads community packages separately) share one cache.
 const CACHE_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.mediaCache');
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- see getMediaCache
 type GlobalWithCache = typeof globalThis & { [CACHE_KEY]?: MediaCache };
 
 /** The process-wide media cache. */
 export function getMediaCache(): MediaCache {
-	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- the one place shared by every copy of the module
+	// The one place shared by every copy of the module.
 	const holder = globalThis as GlobalWithCache;
 	if (!holder[CACHE_KEY]) holder[CACHE_KEY] = new MediaCache();
 	return holder[CACHE_KEY];

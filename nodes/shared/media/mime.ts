@@ -119,15 +119,22 @@ export function formatBytes(bytes: number): string {
 	return `${bytes} bytes`;
 }
 
-/** A media check that failed; `field` names what the user should fix. The node adds the item index. */
+/**
+ * A media check that failed; `field` names what the user should fix. The node adds the item index and the field's
+ * display name, followed by `problem` (worded to follow the field's name; the message when not given).
+ */
 export class MediaValidationError extends Error {
+	readonly problem: string;
+
 	constructor(
 		message: string,
 		readonly field: 'mimeType' | 'fileSize' | 'kind' | 'data',
 		readonly description?: string,
+		problem?: string,
 	) {
 		super(message);
 		this.name = 'MediaValidationError';
+		this.problem = problem ?? `is not usable: ${message}`;
 	}
 }
 
@@ -153,8 +160,9 @@ export interface CheckedMedia {
 /** Check MIME type and size against Meta's table; throws `MediaValidationError` before any call to Meta. */
 export function checkMedia({ data, mimeType, kind, fileName }: MediaCheck): CheckedMedia {
 	const what = fileName ? `"${fileName}"` : 'the file';
+	const named = fileName ? ` ("${fileName}")` : '';
 	if (!data || data.length === 0) {
-		throw new MediaValidationError(`The file ${what} is empty`, 'data', 'WhatsApp needs at least one byte.');
+		throw new MediaValidationError(`The file ${what} is empty`, 'data', 'WhatsApp needs at least one byte.', `holds an empty file${named}`);
 	}
 	let bare = normalizeMimeType(mimeType ?? '');
 	// n8n marks files it cannot identify as octet-stream: their extension still says what they are.
@@ -164,6 +172,7 @@ export function checkMedia({ data, mimeType, kind, fileName }: MediaCheck): Chec
 			`The MIME type of ${what} is unknown`,
 			'mimeType',
 			'Set the MIME type on the binary data (e.g. with the "Edit Image" or "Set" node) or choose the media type.',
+			`holds a file${named} whose MIME type is unknown`,
 		);
 	}
 	const resolvedKind = kind ?? kindFromMimeType(bare);
@@ -172,17 +181,24 @@ export function checkMedia({ data, mimeType, kind, fileName }: MediaCheck): Chec
 			`WhatsApp does not accept MIME type "${bare}" (${what})`,
 			'mimeType',
 			`Accepted: ${MEDIA_KINDS.map((k) => `${k}: ${MEDIA_RULES[k].mimeTypes.join(', ')}`).join('; ')}.`,
+			`gives MIME type "${bare}"${named}, which WhatsApp does not accept`,
 		);
 	}
 	const rule = MEDIA_RULES[resolvedKind];
 	if (!rule) {
-		throw new MediaValidationError(`Unknown media type "${String(resolvedKind)}"`, 'kind', `Use one of: ${MEDIA_KINDS.join(', ')}.`);
+		throw new MediaValidationError(
+			`Unknown media type "${String(resolvedKind)}"`,
+			'kind',
+			`Use one of: ${MEDIA_KINDS.join(', ')}.`,
+			`is "${String(resolvedKind)}", which is not a WhatsApp media type`,
+		);
 	}
 	if (!rule.mimeTypes.includes(bare)) {
 		throw new MediaValidationError(
 			`WhatsApp does not accept MIME type "${bare}" for ${resolvedKind} (${what})`,
 			'mimeType',
 			`Accepted for ${resolvedKind}: ${rule.mimeTypes.join(', ')}.`,
+			`gives MIME type "${bare}"${named}, which WhatsApp does not accept for ${resolvedKind}`,
 		);
 	}
 	const animated = resolvedKind === 'sticker' && isAnimatedWebp(data);
@@ -193,6 +209,7 @@ export function checkMedia({ data, mimeType, kind, fileName }: MediaCheck): Chec
 			`The ${label} ${what} (${bare}) is ${formatBytes(data.length)}, over WhatsApp's ${formatBytes(maxBytes)} limit`,
 			'fileSize',
 			'Compress or resize the file, or send it as a link instead of an upload.',
+			`holds ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}${named} (${bare}) of ${formatBytes(data.length)}, over WhatsApp's ${formatBytes(maxBytes)} limit`,
 		);
 	}
 	return { kind: resolvedKind, mimeType: bare, fileSize: data.length, maxBytes, animated };
