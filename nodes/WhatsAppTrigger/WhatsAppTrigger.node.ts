@@ -181,6 +181,9 @@ function credentialProblem(credentials: WhatsAppCredentials, mode: SubscriptionM
 /** Checks everything activation needs before any call to Meta (n8n calls `checkExists`, then `create`). */
 async function checkedLifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
 	const input = await lifecycleInput(context);
+	if ((context.getNodeParameter('triggerOn', []) as string[]).length === 0) {
+		throw settingError(context, new SettingError('Trigger On', 'is empty, so nothing would start the workflow', 'Pick at least one event in "Trigger On".'));
+	}
 	const settings = readSettings(readOptions(context));
 	if (settings instanceof SettingError) throw settingError(context, settings);
 	const problem = credentialProblem(input.credentials, input.mode, context.getNodeParameter('verifySignature', true) as boolean);

@@ -322,7 +322,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 				fields = [...new Set([...fieldNames(current.fields), ...input.fields])];
 			}
 			if (fields.length === 0) {
-				throw new SubscriptionError('Nothing to subscribe to: "Trigger On" is empty', 'Pick at least one event in "Trigger On".');
+				throw new SubscriptionError('"Trigger On" is empty, so there is nothing to subscribe to', 'Pick at least one event in "Trigger On".');
 			}
 			await graph(credentials, {
 				method: 'POST',

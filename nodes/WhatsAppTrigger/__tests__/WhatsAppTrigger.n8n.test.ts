@@ -105,6 +105,13 @@ describe('activation (HookContext)', () => {
 			expect(graphCalls()).toEqual([]);
 		});
 
+		it('an empty Trigger On, whatever the Subscription', async () => {
+			n8n.parameters.subscription = 'waba';
+			n8n.parameters.triggerOn = [];
+			await expect(methods().create.call(n8n.hooks())).rejects.toThrow('"Trigger On" is empty, so nothing would start the workflow');
+			expect(graphCalls()).toEqual([]);
+		});
+
 		it('a Max Remembered Events below 100', async () => {
 			n8n.parameters.options = { maxRememberedEvents: 0 };
 			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow('"Options › Max Remembered Events" must be a number of at least 100, not "0"');
