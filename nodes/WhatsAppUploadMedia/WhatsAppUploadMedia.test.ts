@@ -1,6 +1,7 @@
 /**
  * The WhatsApp Media node in real workflows (n8n-core WorkflowExecute) against the simulator over HTTP.
  */
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -97,6 +98,9 @@ describe('WhatsApp Media node', () => {
 		});
 		expect(sim.log().map((message) => (message.body.image as { id?: string }).id)).toEqual([uploaded.mediaId]);
 		expect(result.outputs('Get URL')[0]).toMatchObject({ mediaId: uploaded.mediaId, mimeType: 'image/png', sha256: sha256Hex(data), fileSize: 4096 });
+		// sha256 is lower-case hex everywhere in this node (Meta's spelling), never base64.
+		const hex = createHash('sha256').update(data).digest('hex');
+		expect([uploaded.sha256, result.outputs('Get URL')[0].sha256, result.outputs('Download')[0].sha256]).toEqual([hex, hex, hex]);
 		expect(String(result.outputs('Get URL')[0].url)).toMatch(/^http/);
 		expect(result.outputs('Download')[0]).toMatchObject({ mediaId: uploaded.mediaId, mimeType: 'image/png', fileName: `${uploaded.mediaId}.png` });
 		expect((await result.binary('Download')).equals(data)).toBe(true);
