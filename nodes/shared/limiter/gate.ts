@@ -278,7 +278,9 @@ export class NumberLane {
 			return;
 		}
 		const cap = this.cap;
-		const rate = cap / this.window.windowMs;
+		// The pacer runs at cap per second, a shade faster than the window allows (cap per second + guard): the
+		// window has the last word, and a late timer or a late send never leaves the pacer without tokens.
+		const rate = cap / this.env.timings.secondMs;
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
 		this.tokensAt = now;
 		const allowance = Math.min(

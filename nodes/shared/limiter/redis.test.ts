@@ -95,7 +95,8 @@ describeWithRedis('with a real redis-server', () => {
 			messagesPerSecond: 200,
 			count: 60,
 			phoneNumberId: FAST_NUMBER,
-			timings: { hourMs: 2000, hourSlotMs: 10, hourGuardMs: 50 },
+			// Cold worker processes send their first calls late: a guard of 10 % of the scaled window (1 s of an hour by default).
+			timings: { hourMs: 2000, hourSlotMs: 10, hourGuardMs: 200 },
 			credentialExtra: { hourlyCallBudget: 60 },
 		};
 		// Each worker alone would allow 60 per window: only the shared count keeps the pair at 60.
@@ -130,8 +131,9 @@ describeWithRedis('with a real redis-server', () => {
 		expect(new Set(bodies).size).toBe(301);
 		expect(sim.counters().rejectedByCode['130429'] ?? 0).toBe(0);
 		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(false);
+		// Warned once per kind of trouble, not once per call.
 		expect(warnings.length).toBeGreaterThan(0);
-		expect(warnings.length).toBeLessThanOrEqual(4);
+		expect(warnings.length).toBeLessThanOrEqual(6);
 	});
 
 	it('shares the limits through Redis again once it is back', async () => {

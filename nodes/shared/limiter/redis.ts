@@ -238,10 +238,12 @@ export class RedisStore implements SharedStore {
 		if (!this.usable()) return undefined;
 		let limiter = this.limiters.get(lane);
 		if (!limiter) {
-			this.connection ??= new Bottleneck.IORedisConnection({ client: this.client });
-			this.connection.on('error', (error: unknown) =>
-				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck's Redis connection failed: ${String((error as Error)?.message ?? error)}`),
-			);
+			if (!this.connection) {
+				this.connection = new Bottleneck.IORedisConnection({ client: this.client });
+				this.connection.on('error', (error: unknown) =>
+					this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck's Redis connection failed: ${String((error as Error)?.message ?? error)}`),
+				);
+			}
 			limiter = new Bottleneck({
 				id: `wa-gate-${hashKey(lane.key)}`,
 				datastore: 'ioredis',
