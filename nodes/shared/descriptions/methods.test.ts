@@ -7,7 +7,8 @@ import { destroyGraphClients } from '../transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { defaultFixture } from '../../../test/simulator/fixture';
 import { getPhoneNumberId, PhoneNumberIdError } from './phoneNumber';
-import { getTemplateFields, getTemplateLanguages, getTemplateVariables, searchPhoneNumbers, searchTemplates } from './methods';
+import { startHttpServer, type RawServer } from '../../../test/harness/rawServers';
+import { getTemplateFields, getTemplateLanguages, getTemplateVariables, MAX_TEMPLATE_PAGES, searchPhoneNumbers, searchTemplates } from './methods';
 
 let sim: Simulator;
 
@@ -129,5 +130,79 @@ describe('getPhoneNumberId', () => {
 
 	it('refuses a phone number given instead of its ID', () => {
 		expect(() => getPhoneNumberId(context('+1 555 0100'), 0)).toThrow(PhoneNumberIdError);
+	});
+});
+
+describe('templates over many pages', () => {
+	let many: Simulator;
+	const seed = defaultFixture().templates[0];
+	const make = (name: string, language: string, i: number) => ({ ...seed, id: String(900000000000000 + i), name, language });
+	// Meta lists templates by creation, not by name: every promo_N in English first, then every one in French, so each
+	// name's two languages sit on different pages of 100.
+	const promos = [
+		...Array.from({ length: 120 }, (_, i) => make(`promo_${i}`, 'en_US', i)),
+		...Array.from({ length: 120 }, (_, i) => make(`promo_${i}`, 'fr', 200 + i)),
+	];
+	// 400 templates whose names contain "sale" ahead of "sale" itself: its languages are on the fifth page.
+	const sales = [
+		...Array.from({ length: 400 }, (_, i) => make(`sale_item_${i}`, 'en_US', 1000 + i)),
+		...['en_US', 'fr', 'de'].map((language, i) => make('sale', language, 2000 + i)),
+	];
+	const templateReads = () => many.requests().filter((request) => request.path.endsWith('/message_templates')).length;
+	const onMany = (parameters: Record<string, unknown> = {}): ILoadOptionsFunctions => {
+		const context = loadOptionsContext(parameters);
+		return { ...context, getCredentials: async () => ({ ...(await context.getCredentials('whatsAppCloudApi')), baseUrl: many.url }) } as ILoadOptionsFunctions;
+	};
+
+	beforeAll(async () => {
+		many = await startSimulator({ latency: 'none', fixture: { templates: [...promos, ...sales] } });
+	});
+	afterAll(async () => {
+		await many.stop();
+	});
+	beforeEach(() => many.reset());
+
+	it('the search lists each name once with all its languages, though they span pages', async () => {
+		const found = await searchTemplates.call(onMany(), 'promo');
+		expect(found.results).toHaveLength(120);
+		expect(new Set(found.results.map((result) => result.value)).size).toBe(120);
+		expect(found.results.every((result) => result.description === 'en_US, fr · utility')).toBe(true);
+		expect(found.paginationToken).toBeUndefined();
+		expect(templateReads()).toBe(3);
+	});
+
+	it('the languages of a template are found past the third page', async () => {
+		const languages = await getTemplateLanguages.call(onMany({ template: 'sale' }));
+		expect(languages.map((language) => language.value)).toEqual(['en_US', 'fr', 'de']);
+		expect(templateReads()).toBe(5);
+	});
+});
+
+describe('template paging that never ends', () => {
+	let server: RawServer;
+	beforeAll(async () => {
+		let page = 0;
+		server = await startHttpServer((_req, res) => {
+			page++;
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end(
+				JSON.stringify({
+					data: [{ id: String(page), name: 'loop', language: `l${page}`, status: 'APPROVED' }],
+					paging: { cursors: { after: `c${page}` }, next: `${server.url}/next?after=c${page}` },
+				}),
+			);
+		});
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await server.close();
+	});
+
+	it('stops at the bound with an error that says why', async () => {
+		const context = loadOptionsContext({ template: 'loop' }, { baseUrl: server.url });
+		await expect(getTemplateLanguages.call(context)).rejects.toThrow(
+			`Reading the languages of template "loop" stopped after ${MAX_TEMPLATE_PAGES} pages of 100 templates: the template list did not end`,
+		);
+		expect(server.requests.filter((request) => request.url.includes('/message_templates'))).toHaveLength(MAX_TEMPLATE_PAGES);
 	});
 });

@@ -17,6 +17,12 @@ export const CREDENTIAL_NAME = 'whatsAppCloudApi';
 /** The page size asked of Graph for list searches (Graph's own maximum for these edges is higher). */
 const PAGE_SIZE = 100;
 
+/**
+ * The most template pages read for one search or look-up: 60 × 100 = 6,000 templates, the most a WhatsApp Business
+ * Account can hold. Reaching it means paging does not end (a Graph or proxy fault), not a large account.
+ */
+export const MAX_TEMPLATE_PAGES = 60;
+
 /** What the list and template helpers need of n8n: works from loadOptions and from execute. */
 export type CredentialContext = Pick<ILoadOptionsFunctions, 'getCredentials' | 'getNode'>;
 
@@ -74,32 +80,57 @@ export async function searchPhoneNumbers(
 	return { results, paginationToken: paging?.next ? paging.cursors?.after : undefined };
 }
 
-/** Resource-locator list of the WABA's templates, one entry per name (languages listed beside it). */
-export async function searchTemplates(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const credentials = await credentialsWithWaba(this);
-	const response = await scheduleGraphCall<MessageTemplateList>({
-		credentials,
-		request: {
-			method: 'GET',
-			path: `/${credentials.wabaId}/message_templates`,
-			query: {
-				fields: 'name,language,status,category',
-				limit: PAGE_SIZE,
-				after: paginationToken || undefined,
-				// Graph filters by name server-side ("contains"); we filter again below in case it does not.
-				name: filter?.trim() || undefined,
+/**
+ * Every template of the WABA matching `query`, following Graph's paging to the end. A template's languages may sit
+ * on different pages (Meta lists by creation, not by name), so pages are read together and grouped afterwards.
+ * Throws when paging does not end within MAX_TEMPLATE_PAGES pages.
+ */
+async function listAllTemplates(
+	context: CredentialContext,
+	fields: string,
+	name: string | undefined,
+	what: string,
+): Promise<MessageTemplate[]> {
+	const credentials = await credentialsWithWaba(context);
+	const templates: MessageTemplate[] = [];
+	let after: string | undefined;
+	for (let page = 0; page < MAX_TEMPLATE_PAGES; page++) {
+		const response = await scheduleGraphCall<MessageTemplateList>({
+			credentials,
+			request: {
+				method: 'GET',
+				path: `/${credentials.wabaId}/message_templates`,
+				query: { fields, limit: PAGE_SIZE, after, name },
 			},
+		});
+		templates.push(...(response.data?.data ?? []));
+		const paging = response.data?.paging;
+		const next = paging?.next ? paging.cursors?.after : undefined;
+		if (!next || next === after || !response.data?.data?.length) return templates;
+		after = next;
+	}
+	throw new NodeOperationError(
+		context.getNode(),
+		`Reading ${what} stopped after ${MAX_TEMPLATE_PAGES} pages of ${PAGE_SIZE} templates: the template list did not end`,
+		{
+			description:
+				'A WhatsApp Business Account holds at most 6,000 templates, so the Graph API (or a proxy in between) kept answering with more pages. Check the Graph Base URL of the credential, then try again.',
 		},
-	});
+	);
+}
+
+/**
+ * Resource-locator list of the WABA's templates, one entry per name (languages listed beside it). All pages are read
+ * and grouped before answering, so a name whose languages span pages is still listed once.
+ */
+export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	// Graph filters by name server-side ("contains"); we filter again below in case it does not.
+	const templates = await listAllTemplates(this, 'name,language,status,category', filter?.trim() || undefined, 'the template list');
 	const byName = new Map<string, MessageTemplate[]>();
-	for (const template of response.data?.data ?? []) {
+	for (const template of templates) {
 		if (!matches(filter, template.name)) continue;
 		const list = byName.get(template.name) ?? [];
-		list.push(template);
+		if (!list.some((known) => known.language === template.language)) list.push(template);
 		byName.set(template.name, list);
 	}
 	const results: INodeListSearchItems[] = [...byName.entries()].map(([name, variants]) => ({
@@ -112,38 +143,24 @@ export async function searchTemplates(
 			.filter(Boolean)
 			.join(' · '),
 	}));
-	const paging = response.data?.paging;
-	return { results, paginationToken: paging?.next ? paging.cursors?.after : undefined };
+	return { results };
 }
 
-/** Every language (and status) a template exists in; the template is read from the `template` locator. */
+/**
+ * Every language (and status) a template exists in. Graph's name filter is "contains", so a short name can match
+ * many templates over several pages: all pages are followed (bounded by MAX_TEMPLATE_PAGES, an error if reached).
+ */
 export async function fetchTemplateVariants(
 	context: CredentialContext,
 	templateName: string,
 ): Promise<MessageTemplate[]> {
-	const credentials = await credentialsWithWaba(context);
-	const variants: MessageTemplate[] = [];
-	let after: string | undefined;
-	// A name exists in a few languages at most; three pages is a safety stop, not a limit users meet.
-	for (let page = 0; page < 3; page++) {
-		const response = await scheduleGraphCall<MessageTemplateList>({
-			credentials,
-			request: {
-				method: 'GET',
-				path: `/${credentials.wabaId}/message_templates`,
-				query: {
-					fields: 'name,language,status,category,parameter_format,components',
-					name: templateName,
-					limit: PAGE_SIZE,
-					after,
-				},
-			},
-		});
-		variants.push(...(response.data?.data ?? []).filter((template) => template.name === templateName));
-		after = response.data?.paging?.next ? response.data.paging.cursors?.after : undefined;
-		if (!after) break;
-	}
-	return variants;
+	const templates = await listAllTemplates(
+		context,
+		'name,language,status,category,parameter_format,components',
+		templateName,
+		`the languages of template "${templateName}"`,
+	);
+	return templates.filter((template) => template.name === templateName);
 }
 
 /** loadOptions: the languages of the picked template, approved ones first. */
