@@ -169,8 +169,6 @@ test.each(panels)('%s: the node panel of "%s › %s" shows its fields', async (s
 });
 
 test('08-credential: the credential dialog shows every field of the WhatsApp Cloud API credential', async () => {
-	// Tall enough to show the limits below the connection fields in one picture.
-	await page.setViewportSize({ width: 1600, height: 1800 });
 	await page.goto(`${stack.n8n.url}/home/credentials/${CREDENTIAL_ID}`);
 	const dialog = page.locator('[data-test-id="credential-edit-dialog"]').first();
 	await dialog.waitFor();
@@ -182,4 +180,8 @@ test('08-credential: the credential dialog shows every field of the WhatsApp Clo
 	const labels = visibleLabels(credential.properties, data);
 	expect(labels).toEqual(expect.arrayContaining(['Access Token', 'Graph Base URL']));
 	for (const label of labels) expect(text).toContain(label);
+	// The limits sit below the connection fields, inside the dialog's own scroll area: a second picture.
+	await dialog.getByText(labels[labels.length - 1], { exact: true }).first().scrollIntoViewIfNeeded();
+	await page.waitForTimeout(500);
+	await screenshot('09-credential-limits');
 });
