@@ -75,7 +75,8 @@ export async function handleDelivery(
 				return {
 					accepted: false,
 					statusCode: 500,
-					reason: 'The credential has no App Secret, so the signature cannot be checked: add it to the credential',
+					reason:
+						'"App Secret" is empty in the "WhatsApp Cloud API" credential, and "Verify Signature" needs it: add it to the credential',
 				};
 			}
 			const reasons = {
