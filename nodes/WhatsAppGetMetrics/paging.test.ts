@@ -8,6 +8,9 @@ import { runWorkflow } from '../../test/harness';
 import { startHttpServer } from '../../test/harness/rawServers';
 import type { RawServer } from '../../test/harness/rawServers';
 import { destroyGraphClients } from '../shared/transport';
+import type { WhatsAppCredentials } from '../shared/transport/types';
+import { TooManyPagesError, collectPages } from './paging';
+import type { ConversationAnalytics } from './types';
 
 const WABA = '200000000000009';
 const TOKEN = 'EAAGpagingTOKEN0123456789';
@@ -22,7 +25,12 @@ beforeAll(async () => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		const fields = url.searchParams.get('fields') ?? '';
 		let body: unknown;
-		if (url.pathname === `/v26.0/${WABA}/conversation_analytics` && url.searchParams.get('after') === 'C1') {
+		const endless = /^E(\d+)$/.exec(url.searchParams.get('after') ?? '');
+		if (url.pathname === `/v26.0/${WABA}/endless`) {
+			// Always one more page.
+			const n = endless ? Number(endless[1]) + 1 : 1;
+			body = { data: [{ data_points: [point(1790000000 + n, 'US', n)] }], paging: { cursors: { after: `E${n}` }, next: `${server.url}/v26.0/${WABA}/endless?after=E${n}` } };
+		} else if (url.pathname === `/v26.0/${WABA}/conversation_analytics` && url.searchParams.get('after') === 'C1') {
 			body = { data: [{ data_points: [point(1790086400, 'BR', 2)] }], paging: { cursors: { before: 'C1', after: 'C2' } } };
 		} else if (url.pathname === `/v26.0/${WABA}` && fields.includes('.after(C1)')) {
 			body = { conversation_analytics: { data: [{ data_points: [point(1790086400, 'BR', 2)] }], paging: { cursors: { after: 'C2' } } }, id: WABA };
@@ -96,5 +104,41 @@ describe('paging of analytics field expansions', () => {
 		expect(server.requests).toHaveLength(2);
 		expect(decodeURIComponent(server.requests[1].url)).toContain('.after(C1)');
 		expect(server.requests.every((request) => request.url.startsWith('/v26.0/'))).toBe(true);
+	});
+});
+
+describe('the page cap', () => {
+	const credentials = () =>
+		({ accessToken: TOKEN, apiVersion: 'v26.0', baseUrl: server.url, wabaId: WABA, registeredNumbers: 1 }) as unknown as WhatsAppCredentials;
+	const endless = (maxPages: number) =>
+		collectPages<ConversationAnalytics>({
+			credentials: credentials(),
+			request: { method: 'GET', path: `/${WABA}/endless` },
+			pageOf: (body) => body as ConversationAnalytics,
+			requestAfter: (after) => ({ method: 'GET', path: `/${WABA}/endless`, query: { after } }),
+			maxPages,
+		});
+
+	it('fails clearly when Meta still offers a next page after the cap, rather than returning part of the data', async () => {
+		const failure = await endless(3).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		expect(failure).toBeInstanceOf(TooManyPagesError);
+		expect((failure as Error).message).toBe(
+			'Meta still offered a next page after 3 pages; stopped so as not to output partial data as if it were complete',
+		);
+		expect(server.requests).toHaveLength(3);
+	});
+
+	it('returns every page when the last one comes exactly at the cap', async () => {
+		const pages = await collectPages<ConversationAnalytics>({
+			credentials: credentials(),
+			request: { method: 'GET', path: `/${WABA}`, query: { fields: 'conversation_analytics.start(1)' } },
+			pageOf: (body) => (body as { conversation_analytics?: ConversationAnalytics }).conversation_analytics,
+			requestAfter: (after) => ({ method: 'GET', path: `/${WABA}`, query: { fields: `conversation_analytics.start(1).after(${after})` } }),
+			maxPages: 2,
+		});
+		expect(pages).toHaveLength(2);
 	});
 });
