@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
-import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, PhoneNumberIdError } from '../shared/descriptions';
+import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, getSenderDisplayNumber, PhoneNumberIdError } from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
 import { scheduleGraphCall } from '../shared/limiter';
 import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
@@ -23,6 +23,8 @@ interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
 	messageType: MessageType;
 	phoneNumberId: string;
+	/** The sender's display number, when the user picked it from the list. */
+	senderDisplayNumber?: string;
 	includeRawResponse: boolean;
 }
 
@@ -74,6 +76,7 @@ function errorItem(error: unknown, itemIndex: number, phoneNumberId?: string): I
 function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	const { response } = sent;
 	const json: IDataObject = { messageType: ready.messageType, phoneNumberId: ready.phoneNumberId };
+	if (ready.senderDisplayNumber) json.senderDisplayNumber = ready.senderDisplayNumber;
 	if (ready.messageType === 'markAsRead') {
 		json.success = response.success === true;
 		json.messageId = (ready.body as { message_id: string }).message_id;
@@ -110,7 +113,14 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			const phoneNumberId = getPhoneNumberId(this, itemIndex);
 			const prepared = await kind.read(this, itemIndex);
 			const sendOptions = (this.getNodeParameter('sendOptions', itemIndex, {}) as IDataObject) ?? {};
-			ready.push({ ...prepared, itemIndex, messageType, phoneNumberId, includeRawResponse: sendOptions.includeRawResponse === true });
+			ready.push({
+				...prepared,
+				itemIndex,
+				messageType,
+				phoneNumberId,
+				senderDisplayNumber: getSenderDisplayNumber(this, itemIndex),
+				includeRawResponse: sendOptions.includeRawResponse === true,
+			});
 		} catch (error) {
 			const failure = itemError(this, error, itemIndex, messageType);
 			if (!continueOnFail) throw failure;

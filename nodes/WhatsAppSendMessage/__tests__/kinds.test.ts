@@ -53,7 +53,7 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 				contact: [
 					{
 						formattedName: 'Jane Doe',
-						firstName: 'Jane',
+						nameDetails: { firstName: 'Jane', prefix: 'Dr.' },
 						birthday: '1990-07-31',
 						company: 'Acme',
 						phones: { phone: [{ phone: '+1 650 555 0000', type: 'WORK', waId: '16505550000' }] },
@@ -69,7 +69,7 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 			type: 'contacts',
 			contacts: [
 				{
-					name: { formatted_name: 'Jane Doe', first_name: 'Jane' },
+					name: { formatted_name: 'Jane Doe', first_name: 'Jane', prefix: 'Dr.' },
 					birthday: '1990-07-31',
 					org: { company: 'Acme' },
 					phones: [{ phone: '+1 650 555 0000', type: 'WORK', wa_id: '16505550000' }],
@@ -390,5 +390,19 @@ describe('Send Message: every kind is accepted by the simulator', () => {
 	test('the raw response is added only when asked', async () => {
 		const result = await send(sim, { messageType: 'text', textBody: 'Hi', sendOptions: { includeRawResponse: true } });
 		expect(result.outputs('Send')[0].rawResponse).toMatchObject({ messaging_product: 'whatsapp', messages: [{ id: sim.log()[0].wamid }] });
+	});
+
+	test('mark as read can add the raw response too', async () => {
+		const result = await send(sim, { messageType: 'markAsRead', readMessageId: 'wamid.IN3', sendOptions: { includeRawResponse: true } });
+		expect(result.error).toBeUndefined();
+		expect(result.outputs('Send')[0]).toMatchObject({ success: true, messageId: 'wamid.IN3', rawResponse: { success: true } });
+	});
+
+	test('a sender picked from the list puts its display number in the output; one given by ID does not', async () => {
+		const picked = { __rl: true, mode: 'list', value: STANDARD_NUMBER, cachedResultName: '+1 555-0100 · Acme Support' };
+		const fromList = await send(sim, { messageType: 'text', textBody: 'Hi', phoneNumberId: picked });
+		expect(fromList.outputs('Send')[0]).toMatchObject({ phoneNumberId: STANDARD_NUMBER, senderDisplayNumber: '+1 555-0100' });
+		const byIdOnly = await send(sim, { messageType: 'text', textBody: 'Hi' });
+		expect(byIdOnly.outputs('Send')[0].senderDisplayNumber).toBeUndefined();
 	});
 });

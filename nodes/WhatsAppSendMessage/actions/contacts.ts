@@ -34,11 +34,21 @@ export const description: INodeProperties[] = [
 				name: 'contact',
 				values: [
 					text('Full Name', 'formattedName', { required: true, placeholder: 'e.g. Jane Doe', description: 'The name shown on the card' }),
-					text('First Name', 'firstName'),
-					text('Last Name', 'lastName'),
-					text('Middle Name', 'middleName'),
-					text('Name Prefix', 'prefix', { placeholder: 'e.g. Dr.' }),
-					text('Name Suffix', 'suffix', { placeholder: 'e.g. Jr.' }),
+					{
+						displayName: 'Name Details',
+						name: 'nameDetails',
+						type: 'collection',
+						placeholder: 'Add name part',
+						default: {},
+						description: 'Optional parts of the name, saved in the right fields when the recipient adds the contact',
+						options: [
+							text('First Name', 'firstName'),
+							text('Last Name', 'lastName'),
+							text('Middle Name', 'middleName'),
+							text('Name Prefix', 'prefix', { placeholder: 'e.g. Dr.' }),
+							text('Name Suffix', 'suffix', { placeholder: 'e.g. Jr.' }),
+						],
+					},
 					text('Birthday', 'birthday', { placeholder: 'YYYY-MM-DD', description: 'Written YYYY-MM-DD, e.g. 1990-07-31' }),
 					text('Company', 'company'),
 					text('Department', 'department'),
@@ -141,8 +151,10 @@ export const description: INodeProperties[] = [
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
 	const contacts = collectionList(param(context, 'contacts', itemIndex, {}), 'contact').map(
-		(contact: IDataObject): ContactParams => ({
+		({ nameDetails, ...contact }: IDataObject): ContactParams => ({
 			...contact,
+			// Name parts sit in the "Name Details" collection; a workflow saved with them beside Full Name still works.
+			...(nameDetails && typeof nameDetails === 'object' ? (nameDetails as IDataObject) : {}),
 			formattedName: contact.formattedName,
 			phones: collectionList(contact.phones, 'phone'),
 			emails: collectionList(contact.emails, 'email'),
@@ -156,11 +168,11 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 export const labels = {
 	contacts: 'Contacts',
 	formattedName: 'Full Name',
-	firstName: 'First Name',
-	lastName: 'Last Name',
-	middleName: 'Middle Name',
-	prefix: 'Name Prefix',
-	suffix: 'Name Suffix',
+	firstName: 'Name Details › First Name',
+	lastName: 'Name Details › Last Name',
+	middleName: 'Name Details › Middle Name',
+	prefix: 'Name Details › Name Prefix',
+	suffix: 'Name Details › Name Suffix',
 	birthday: 'Birthday',
 	company: 'Company',
 	department: 'Department',

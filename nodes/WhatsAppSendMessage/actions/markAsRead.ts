@@ -23,6 +23,24 @@ export const description: INodeProperties[] = [
 		description: 'Whether to show "typing…" to the user until you reply or 25 seconds pass',
 		displayOptions: show('markAsRead'),
 	},
+	{
+		// Same name as the sending kinds' options, so the node reads "Include Raw Response" one way for every kind.
+		displayName: 'Options',
+		name: 'sendOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: show('markAsRead'),
+		options: [
+			{
+				displayName: 'Include Raw Response',
+				name: 'includeRawResponse',
+				type: 'boolean',
+				default: false,
+				description: "Whether to add Meta's full answer to the output item",
+			},
+		],
+	},
 ];
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {

@@ -1,4 +1,4 @@
-export { phoneNumberIdLocator, getPhoneNumberId, PhoneNumberIdError } from './phoneNumber';
+export { phoneNumberIdLocator, getPhoneNumberId, getSenderDisplayNumber, PhoneNumberIdError } from './phoneNumber';
 export { templateLocator, templateLanguageField } from './template';
 export {
 	CREDENTIAL_NAME,

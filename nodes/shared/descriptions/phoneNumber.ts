@@ -64,3 +64,14 @@ export class PhoneNumberIdError extends Error {
 		this.name = 'PhoneNumberIdError';
 	}
 }
+
+/**
+ * The sender's display number ("+1 555-0100") when the user picked it from the list: n8n keeps the list entry's name
+ * ("+1 555-0100 · Acme Support") beside the ID. Undefined for an ID or expression (no call is made to look it up).
+ */
+export function getSenderDisplayNumber(context: IExecuteFunctions, itemIndex: number, parameterName = 'phoneNumberId'): string | undefined {
+	const locator = context.getNodeParameter(parameterName, itemIndex, undefined) as { mode?: unknown; cachedResultName?: unknown } | undefined;
+	if (!locator || typeof locator !== 'object' || locator.mode !== 'list' || typeof locator.cachedResultName !== 'string') return undefined;
+	const display = locator.cachedResultName.split(' · ')[0].trim();
+	return /^\+?[0-9][0-9 ()\-.]{4,}$/.test(display) ? display : undefined;
+}
