@@ -11,7 +11,7 @@ const show = { resource: ['media'], operation: ['download'] };
 export const description: INodeProperties[] = [
 	mediaIdField(
 		'download',
-		'ID of an uploaded media file or of media received by the WhatsApp Trigger (received media can be downloaded for 7 days)',
+		'ID of an uploaded media file or of media received by the WhatsApp Cloud Trigger (received media can be downloaded for 7 days)',
 	),
 	{
 		displayName: 'Put Output File in Field',

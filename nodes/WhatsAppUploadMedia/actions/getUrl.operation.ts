@@ -8,7 +8,7 @@ import { getMediaId, mediaIdField } from './mediaId';
 
 export const description: INodeProperties[] = [
 	{
-		...mediaIdField('getUrl', 'ID of an uploaded media file or of media received by the WhatsApp Trigger'),
+		...mediaIdField('getUrl', 'ID of an uploaded media file or of media received by the WhatsApp Cloud Trigger'),
 		hint: 'The URL expires after 5 minutes and needs the access token: to get the file itself, use the Download operation',
 	},
 ];

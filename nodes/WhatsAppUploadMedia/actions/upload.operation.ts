@@ -70,7 +70,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to reuse the media ID of an earlier upload of the same file from the same number (kept 29 days, shared with Send Message) instead of uploading again',
+					'Whether to reuse the media ID of an earlier upload of the same file from the same number (kept 29 days, shared with WhatsApp Send Message) instead of uploading again',
 			},
 		],
 	},

@@ -1,6 +1,6 @@
 /**
  * The content-hash upload cache: the same bytes uploaded for the same phone number reuse the media ID while it is
- * valid. One cache per process (shared by Upload Media and Send Message, across executions).
+ * valid. One cache per process (shared by WhatsApp Media and WhatsApp Send Message, across executions).
  */
 import type { MediaKind } from './types';
 
