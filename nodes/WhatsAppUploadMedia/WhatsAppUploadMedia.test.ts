@@ -115,7 +115,7 @@ describe('WhatsApp Media node', () => {
 			credentials: credentials(),
 			inputItems: [fileItem(pngBytes(100), 'image/png', 'ok.png'), fileItem(pngBytes(5 * 1024 * 1024 + 10), 'image/png', 'huge.png')],
 		});
-		expect(result.nodeError('Upload')?.message).toMatch(/^Item 2: "Input Binary Field" holds an image \("huge.png"\) \(image\/png\) of 5 MB, over WhatsApp's 5 MB limit$/);
+		expect(result.nodeError('Upload')?.message).toMatch(/^Item 2: "Input Binary Field" holds an image \("huge.png"\) \(image\/png\) of 5,242,890 bytes, over WhatsApp's 5 MB limit$/);
 		expect(graphRequests()).toHaveLength(0);
 	});
 

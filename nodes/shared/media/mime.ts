@@ -205,11 +205,13 @@ export function checkMedia({ data, mimeType, kind, fileName }: MediaCheck): Chec
 	const maxBytes = animated && rule.maxBytesAnimated ? rule.maxBytesAnimated : rule.maxBytes;
 	if (data.length > maxBytes) {
 		const label = resolvedKind === 'sticker' ? `${animated ? 'animated' : 'static'} sticker` : resolvedKind;
+		// Just over the limit would round to the limit itself ("5 MB, over the 5 MB limit"): give the bytes then.
+		const size = formatBytes(data.length) === formatBytes(maxBytes) ? `${data.length.toLocaleString('en-US')} bytes` : formatBytes(data.length);
 		throw new MediaValidationError(
-			`The ${label} ${what} (${bare}) is ${formatBytes(data.length)}, over WhatsApp's ${formatBytes(maxBytes)} limit`,
+			`The ${label} ${what} (${bare}) is ${size}, over WhatsApp's ${formatBytes(maxBytes)} limit`,
 			'fileSize',
 			'Compress or resize the file, or send it as a link instead of an upload.',
-			`holds ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}${named} (${bare}) of ${formatBytes(data.length)}, over WhatsApp's ${formatBytes(maxBytes)} limit`,
+			`holds ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}${named} (${bare}) of ${size}, over WhatsApp's ${formatBytes(maxBytes)} limit`,
 		);
 	}
 	return { kind: resolvedKind, mimeType: bare, fileSize: data.length, maxBytes, animated };
