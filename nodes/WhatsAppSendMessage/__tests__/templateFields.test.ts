@@ -90,6 +90,34 @@ describe('Send Message: templates filled from the template fields', () => {
 		});
 	});
 
+	test('quick-reply payloads are sent for the buttons given; an empty one sends nothing for its button', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('appointment_reminder'),
+			language: 'en_US',
+			templateFields: fields({ 'body:1': 'Dr. Lee', 'body:2': 'Feb 25', 'button:quick_reply:0': 'CONFIRM-42', 'button:quick_reply:1': '', 'button:quick_reply:2': 'CANCEL-42' }),
+		});
+		expect(result.error).toBeUndefined();
+		const components = (sim.log()[0].body.template as { components: IDataObject[] }).components;
+		expect(components.filter((component) => component.type === 'button')).toEqual([
+			{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'CONFIRM-42' }] },
+			{ type: 'button', sub_type: 'quick_reply', index: '2', parameters: [{ type: 'payload', payload: 'CANCEL-42' }] },
+		]);
+	});
+
+	test('a flow button takes its flow token from the template fields', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('survey_flow'),
+			language: 'en_US',
+			templateFields: fields({ 'body:1': 'Ana', 'button:flow:0': 'survey-42' }),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.log()[0].body).toMatchObject({
+			template: { components: [{ type: 'body' }, { type: 'button', sub_type: 'flow', index: '0', parameters: [{ type: 'action', action: { flow_token: 'survey-42' } }] }] },
+		});
+	});
+
 	test('an authentication template sends its one-time code on the button', async () => {
 		const result = await send(sim, {
 			messageType: 'template',

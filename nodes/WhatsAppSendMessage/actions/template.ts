@@ -447,13 +447,15 @@ function readTemplateFields(values: IDataObject): {
 		if (key === TEMPLATE_FIELD.header) headerText = value;
 		const bodyMatch = /^body:(.+)$/.exec(key);
 		if (bodyMatch) body.push({ variable: bodyMatch[1], value });
-		const buttonMatch = /^button:(url|copy_code):(\d)$/.exec(key);
+		const buttonMatch = /^button:(url|copy_code|quick_reply|flow):(\d)$/.exec(key);
 		if (buttonMatch) {
-			const subType = buttonMatch[1] as 'url' | 'copy_code';
-			buttons.push({
-				key,
-				button: { subType, index: Number(buttonMatch[2]), ...(subType === 'url' ? { text: value } : { couponCode: value }) },
-			});
+			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow';
+			const index = Number(buttonMatch[2]);
+			// Quick-reply payloads and flow tokens are optional: an empty field sends no parameter for that button.
+			const optional = subType === 'quick_reply' || subType === 'flow';
+			if (optional && (value === undefined || value === null || String(value).trim() === '')) continue;
+			const values = { url: { text: value }, copy_code: { couponCode: value }, quick_reply: { payload: value }, flow: { flowToken: value } };
+			buttons.push({ key, button: { subType, index, ...values[subType] } });
 		}
 	}
 	const positional = body.every((entry) => /^[0-9]+$/.test(entry.variable));

@@ -107,12 +107,26 @@ describe('getTemplateFields', () => {
 
 	it('names the fields of a named template by variable', async () => {
 		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'welcome_named', language: 'en_US' }));
-		expect(fields.map((f) => f.id)).toEqual(['body:first_name', 'body:shop_name']);
+		expect(fields.map((f) => f.id)).toEqual(['body:first_name', 'body:shop_name', 'button:quick_reply:0', 'button:quick_reply:1']);
 	});
 
 	it('offers a coupon code field for a copy-code button', async () => {
 		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'coupon_offer', language: 'en_US' }));
 		expect(fields.map((f) => f.id)).toEqual(['body:1', 'body:2', 'button:copy_code:0']);
+	});
+
+	it('offers optional quick-reply payload and flow token fields', async () => {
+		const reminder = await getTemplateFields.call(loadOptionsContext({ template: 'appointment_reminder', language: 'en_US' }));
+		expect(reminder.fields.filter((f) => f.id.startsWith('button:')).map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['button:quick_reply:0', 'Button "Confirm": reply payload (optional)', false],
+			['button:quick_reply:1', 'Button "Reschedule": reply payload (optional)', false],
+			['button:quick_reply:2', 'Button "Cancel": reply payload (optional)', false],
+		]);
+		const survey = await getTemplateFields.call(loadOptionsContext({ template: 'survey_flow', language: 'en_US' }));
+		expect(survey.fields.map((f) => [f.id, f.required])).toEqual([
+			['body:1', true],
+			['button:flow:0', false],
+		]);
 	});
 
 	it('says so when the template has nothing to fill in', async () => {

@@ -199,7 +199,7 @@ export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise
 export const TEMPLATE_FIELD = {
 	header: 'header',
 	body: (variable: string) => `body:${variable}`,
-	button: (subType: 'url' | 'copy_code', index: number) => `button:${subType}:${index}`,
+	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow', index: number) => `button:${subType}:${index}`,
 };
 
 function exampleOf(examples: unknown, position: number): string | undefined {
@@ -216,10 +216,10 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 	const template = variants.find((variant) => variant.language === language) ?? variants[0];
 	if (!template) return { fields: [], emptyFieldsNotice: `No template named "${templateName}" in this WhatsApp Business Account` };
 	const fields: ResourceMapperField[] = [];
-	const field = (id: string, displayName: string): ResourceMapperField => ({
+	const field = (id: string, displayName: string, required = true): ResourceMapperField => ({
 		id,
 		displayName,
-		required: true,
+		required,
 		defaultMatch: false,
 		display: true,
 		type: 'string',
@@ -249,6 +249,11 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 					fields.push(field(TEMPLATE_FIELD.button('copy_code', index), `Button "${button.text ?? index}": coupon code`));
 				} else if (button.type === 'OTP') {
 					fields.push(field(TEMPLATE_FIELD.button('url', index), `Button "${button.text ?? index}": one-time code`));
+				} else if (button.type === 'QUICK_REPLY') {
+					// Optional: without a payload the webhook carries the button's text only.
+					fields.push(field(TEMPLATE_FIELD.button('quick_reply', index), `Button "${button.text ?? index}": reply payload (optional)`, false));
+				} else if (button.type === 'FLOW') {
+					fields.push(field(TEMPLATE_FIELD.button('flow', index), `Button "${button.text ?? index}": flow token (optional)`, false));
 				}
 			});
 		}
