@@ -105,6 +105,44 @@ describe('Send Message: templates filled from the template fields', () => {
 		]);
 	});
 
+	test('currency and date-time values given as JSON or as an object become typed parameters', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('order_confirmation'),
+			language: 'en_US',
+			templateFields: fields({
+				header: '#4512',
+				'body:1': 'Ana',
+				'body:2': '#4512',
+				'body:3': '{"currency": "USD", "amount": 25.9, "fallback": "$25.90"}',
+				'body:4': '={{ { "dateTime": "Monday, May 4" } }}',
+				'button:url:0': '4512',
+			}),
+		});
+		expect(result.error).toBeUndefined();
+		const components = (sim.log()[0].body.template as { components: IDataObject[] }).components;
+		expect(components.find((component) => component.type === 'body')).toEqual({
+			type: 'body',
+			parameters: [
+				{ type: 'text', text: 'Ana' },
+				{ type: 'text', text: '#4512' },
+				{ type: 'currency', currency: { fallback_value: '$25.90', code: 'USD', amount_1000: 25900 } },
+				{ type: 'date_time', date_time: { fallback_value: 'Monday, May 4' } },
+			],
+		});
+	});
+
+	test('a currency value with a code that is not ISO 4217 fails naming the template variable, before any send', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			template: template('order_confirmation'),
+			language: 'en_US',
+			templateFields: fields({ header: '#1', 'body:1': 'Ana', 'body:2': '#1', 'body:3': '{"currency": "dollars", "amount": 1}', 'body:4': 'today', 'button:url:0': '1' }),
+		});
+		expect(result.error?.message).toMatch(/^Item 1: "Template Fields" \{\{3\}\} .*not a currency code/);
+		expect(messageCalls(sim)).toBe(0);
+	});
+
 	test('a flow button takes its flow token from the template fields', async () => {
 		const result = await send(sim, {
 			messageType: 'template',

@@ -41,7 +41,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Manually',
 				value: 'manual',
-				description: 'List the variables yourself; needed for currency and date-time values',
+				description: 'List the variables yourself, each with its type (text, currency, date and time)',
 			},
 		],
 		default: 'fields',
@@ -65,7 +65,8 @@ export const description: INodeProperties[] = [
 				noFieldsError: 'This template has no variables: nothing to fill in',
 			},
 		},
-		description: 'The values of the template\'s variables, e.g. the customer\'s name for {{1}}',
+		description:
+			'The values of the template\'s variables, e.g. the customer\'s name for {{1}}. For a currency or date-time value, give JSON: {"currency": "USD", "amount": 25.9, "fallback": "$25.90"} or {"dateTime": "May 4, 2027"}.',
 		displayOptions: { show: { messageType: ['template'], templateInputMode: ['fields'] } },
 	},
 	{
@@ -433,6 +434,32 @@ function buildOrError(build: () => TemplateMessage): { body?: TemplateMessage; e
 	}
 }
 
+/**
+ * A template field value: text, or a currency / date-time value given as an object or JSON text,
+ * `{"currency": "USD", "amount": 25.9, "fallback": "$25.90"}` or `{"dateTime": "February 25, 2027", "fallback": …}`.
+ */
+export function typedBodyValue(value: unknown): TemplateBodyParameterParams {
+	let object: IDataObject | undefined;
+	if (value && typeof value === 'object' && !Array.isArray(value)) object = value as IDataObject;
+	else if (typeof value === 'string' && /^\s*\{[\s\S]*\}\s*$/.test(value)) {
+		try {
+			const parsed = JSON.parse(value) as unknown;
+			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) object = parsed as IDataObject;
+		} catch {
+			object = undefined;
+		}
+	}
+	if (object && object.currency !== undefined) {
+		const amount = object.amount === undefined || object.amount === '' ? undefined : Math.round(Number(object.amount) * 1000);
+		const fallback = object.fallback ?? object.fallbackValue ?? `${String(object.amount ?? '')} ${String(object.currency)}`.trim();
+		return { type: 'currency', code: object.currency, amount1000: amount, fallbackValue: fallback };
+	}
+	if (object && (object.dateTime !== undefined || object.date_time !== undefined)) {
+		return { type: 'date_time', fallbackValue: object.fallback ?? object.fallbackValue ?? object.dateTime ?? object.date_time };
+	}
+	return { type: 'text', text: value };
+}
+
 /** Values of the `templateFields` resource mapper, turned into header, body and button parameters. */
 function readTemplateFields(values: IDataObject): {
 	headerText?: unknown;
@@ -461,8 +488,7 @@ function readTemplateFields(values: IDataObject): {
 	const positional = body.every((entry) => /^[0-9]+$/.test(entry.variable));
 	if (positional) body.sort((a, b) => Number(a.variable) - Number(b.variable));
 	const bodyParameters = body.map((entry): TemplateBodyParameterParams => ({
-		type: 'text',
-		text: entry.value,
+		...typedBodyValue(entry.value),
 		...(positional ? {} : { parameterName: entry.variable }),
 	}));
 	// Errors name the template field the user filled, not the parameter list it became.
