@@ -3,9 +3,9 @@
  * exactly once and reported in input order.
  *
  * Concurrency is asserted from the server's side, not from the clock: a counting pass-through in front of the
- * simulator records how many sends were open at the same moment. With ~200 ms per answer a loop that awaits each
- * send before the next has exactly one open at a time and starts at most a handful per second, so it fails here
- * however fast the machine is.
+ * simulator records how many sends were open at the same moment. Meta answers in about a second (never under 800 ms
+ * here), so a loop that awaits each send before the next has exactly one open at a time and starts at most two per
+ * second: it fails here however fast or loaded the machine is, while the gate keeps hundreds open.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +24,8 @@ let open = 0;
 let maxOpen = 0;
 
 beforeAll(async () => {
-	// Meta-like latency (never below 150 ms): a loop awaiting each send would keep one call open; the gate overlaps them.
-	sim = await startSimulator({ latency: { median: 200, p90: 300, p99: 400, min: 150 } });
+	// Meta-like latency (never below 800 ms): a loop awaiting each send would keep one call open; the gate overlaps them.
+	sim = await startSimulator({ latency: { median: 1000, p90: 1200, p99: 1500, min: 800, max: 2000 } });
 	const target = new URL(sim.url);
 	proxy = http.createServer((req, res) => {
 		const isSend = req.method === 'POST' && /\/messages$/.test(req.url ?? '');
@@ -86,8 +86,8 @@ test('1,000 items are sent many at once, each exactly once, with zero 130429, an
 	expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
 	expect(counters.peakPerSecond[HIGH_NUMBER]).toBeLessThanOrEqual(1000);
 
-	// Overlap, seen by the server: a sequential loop has 1 send open at a time and starts at most ~7 per second.
+	// Overlap, seen by the server: a sequential loop has 1 send open at a time and starts at most 2 per second.
 	expect(open).toBe(0);
 	expect(maxOpen).toBeGreaterThanOrEqual(20);
-	expect(counters.peakPerSecond[HIGH_NUMBER]).toBeGreaterThanOrEqual(50);
-}, 120_000);
+	expect(counters.peakPerSecond[HIGH_NUMBER]).toBeGreaterThanOrEqual(20);
+}, 240_000);
