@@ -4,7 +4,7 @@ module.exports = {
 	roots: ['<rootDir>/nodes', '<rootDir>/credentials', '<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
 	},
 	testTimeout: 60000,
 	// Real servers (simulator, Redis, n8n) are started per file; keep the 2-core machine usable.

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
+import { searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
 import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
 import { readCredentials } from './actions/common';
@@ -46,7 +46,7 @@ export class WhatsAppGetMetrics implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
+		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',

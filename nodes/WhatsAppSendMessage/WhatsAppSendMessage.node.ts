@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
-	CREDENTIAL_NAME,
 	getTemplateFields,
 	getTemplateLanguages,
 	getTemplateVariables,
@@ -68,7 +67,7 @@ export class WhatsAppSendMessage implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
+		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest' }],
 		properties: [
 			messageTypeField,
 			phoneNumberIdLocator,

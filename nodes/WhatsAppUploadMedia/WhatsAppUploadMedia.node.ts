@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, searchPhoneNumbers } from '../shared/descriptions';
+import { searchPhoneNumbers } from '../shared/descriptions';
 import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import * as deleteMedia from './actions/delete.operation';
 import * as download from './actions/download.operation';
@@ -36,7 +36,7 @@ export class WhatsAppUploadMedia implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true, testedBy: 'whatsAppCloudApiTest' }],
+		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
