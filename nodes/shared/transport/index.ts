@@ -23,6 +23,8 @@ export { proxyForUrl } from './proxy';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Uploads and downloads of media (up to 100 MB) get longer. */
 export const MEDIA_TIMEOUT_MS = 300_000;
+/** After the answer's headers arrived at the deadline, how much longer its body may take. */
+const BODY_GRACE_MS = 10_000;
 const MAX_DOWNLOAD_REDIRECTS = 3;
 const API_VERSION_PATTERN = /^v\d+\.\d+$/;
 
@@ -102,6 +104,8 @@ function isFormData(body: unknown): boolean {
 /** How far a request got: decides whether a network failure is "before sent" (transient) or "ambiguous". */
 interface SendTracker {
 	connected: boolean;
+	/** Meta's answer (status line and headers) has been read. */
+	answered: boolean;
 }
 
 /**
@@ -112,7 +116,10 @@ function trackingTransport(tracker: SendTracker) {
 	return {
 		request(options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
 			const module = options.protocol === 'https:' ? https : http;
-			const req = module.request(options, callback);
+			const req = module.request(options, (res) => {
+				tracker.answered = true;
+				callback(res);
+			});
 			req.on('socket', (socket) => {
 				const tls = typeof (socket as { encrypted?: boolean }).encrypted === 'boolean';
 				const stillConnecting =
@@ -297,14 +304,28 @@ export async function graphRequest<T = unknown>(
 			if (!form) headers['Content-Type'] = 'application/json';
 		}
 
-		const tracker: SendTracker = { connected: false };
+		const tracker: SendTracker = { connected: false, answered: false };
 		const controller = new AbortController();
 		let timedOut = false;
-		// A per-call deadline, cleared as soon as the answer arrives.
-		const timer = setTimeout(() => {
-			timedOut = true;
-			controller.abort();
-		}, timeoutMs);
+		let settled = false;
+		let graceGiven = false;
+		// A per-call deadline, cleared as soon as the answer arrives. When it fires, the abort waits for the next
+		// check phase: after an event-loop stall, timers run before pending I/O is read, and an answer (or the
+		// connection) that already arrived must win over a deadline that only looks passed.
+		const expire = (): void => {
+			setImmediate(() => {
+				if (settled) return;
+				if (tracker.answered && !graceGiven) {
+					// The status line is in: give the body one more (shorter) period before calling it a timeout.
+					graceGiven = true;
+					timer = setTimeout(expire, Math.min(timeoutMs, BODY_GRACE_MS));
+					return;
+				}
+				timedOut = true;
+				controller.abort();
+			});
+		};
+		let timer = setTimeout(expire, timeoutMs);
 		let response;
 		try {
 			const client = getGraphClient(url.origin);
@@ -321,6 +342,7 @@ export async function graphRequest<T = unknown>(
 		} catch (error) {
 			throw errorFromNetwork(error, timedOut ? timeoutMs : undefined, tracker, call, url.origin, credentials);
 		} finally {
+			settled = true;
 			clearTimeout(timer);
 		}
 

@@ -293,6 +293,31 @@ describe('graphRequest network failures', () => {
 		}
 	});
 
+	test('an answer that arrived while the event loop was blocked past the deadline is read, not thrown away', async () => {
+		// The server (in this process) answers, then blocks the event loop well past the client's deadline: when the
+		// loop runs again, the timer is due and the answer is waiting on the socket. Meta accepted the message, so
+		// reporting a timeout would be wrong (and, with retries of ambiguous calls on, would send it twice).
+		const server = await startHttpServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end('{"messages":[{"id":"wamid.blocked"}]}');
+			const until = Date.now() + 400;
+			while (Date.now() < until) {
+				// busy: an event-loop stall such as a long synchronous task in another execution
+			}
+		});
+		try {
+			const response = await graphRequest<{ messages: Array<{ id: string }> }>(credentialsFor(server.url), {
+				method: 'POST',
+				path: '/1/messages',
+				body: {},
+				timeoutMs: 100,
+			});
+			expect(response.data.messages[0].id).toBe('wamid.blocked');
+		} finally {
+			await server.close();
+		}
+	});
+
 	test('no answer within the timeout is ambiguous', async () => {
 		const server = await startHttpServer(() => undefined);
 		try {
