@@ -1,56 +1,26 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { collectPages } from '../paging';
 import { checkGranularity, parseCountryCodes, parsePhoneNumbers, timeColumns, toNumber } from '../timeRange';
 import type { MessageAnalytics } from '../types';
-import { graphList, rawResponseOption, readTimeRange, requireWabaId, timeRangeFields } from './common';
+import { analyticsField, collectAnalyticsPages, countryPhoneOptions, granularityField } from './analyticsShared';
+import type { AnalyticsFieldArgs } from './analyticsShared';
+import { readTimeRange, requireWabaId, timeRangeFields } from './common';
 import type { MetricsRows, OperationContext } from './common';
 
 export const GRANULARITIES = ['HALF_HOUR', 'DAY', 'MONTH'] as const;
 const LOOKBACK_DAYS = 365;
-const show = { operation: ['messageAnalytics'] };
 
 export const description: INodeProperties[] = [
 	...timeRangeFields('messageAnalytics', LOOKBACK_DAYS),
-	{
-		displayName: 'Granularity',
-		name: 'messageGranularity',
-		type: 'options',
-		default: 'DAY',
-		displayOptions: { show },
-		options: [
-			{ name: 'Half Hour', value: 'HALF_HOUR' },
-			{ name: 'Day', value: 'DAY' },
-			{ name: 'Month', value: 'MONTH' },
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'messageOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Country Codes',
-				name: 'countryCodes',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. US, DE',
-				description: 'Only count messages to these countries (two-letter codes, comma-separated). Empty: all.',
-			},
-			{
-				displayName: 'Phone Numbers',
-				name: 'phoneNumbers',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 16505550111',
-				description: 'Only these business display phone numbers (comma-separated). Empty: all numbers of the account.',
-			},
-			rawResponseOption(),
-		],
-	},
+	granularityField('messageAnalytics', 'messageGranularity', 'DAY', [
+		{ name: 'Half Hour', value: 'HALF_HOUR' },
+		{ name: 'Day', value: 'DAY' },
+		{ name: 'Month', value: 'MONTH' },
+	]),
+	countryPhoneOptions('messageAnalytics', 'messageOptions', {
+		countryCodes: 'Only count messages to these countries (two-letter codes, comma-separated). Empty: all.',
+		phoneNumbers: 'Only these business display phone numbers (comma-separated). Empty: all numbers of the account.',
+	}),
 ];
 
 /** One row per data point: start, end, sent, delivered. */
@@ -69,19 +39,8 @@ export function flattenMessageAnalytics(pages: MessageAnalytics[], granularity: 
 	return rows;
 }
 
-export function messageAnalyticsField(args: {
-	start: number;
-	end: number;
-	granularity: string;
-	phoneNumbers: string[];
-	countryCodes: string[];
-	after?: string;
-}): string {
-	let field = `analytics.start(${args.start}).end(${args.end}).granularity(${args.granularity})`;
-	if (args.phoneNumbers.length) field += `.phone_numbers(${graphList(args.phoneNumbers)})`;
-	if (args.countryCodes.length) field += `.country_codes(${graphList(args.countryCodes)})`;
-	if (args.after) field += `.after(${args.after})`;
-	return field;
+export function messageAnalyticsField(args: Omit<AnalyticsFieldArgs, 'metrics' | 'dimensions'>): string {
+	return analyticsField('analytics', args);
 }
 
 export async function run(op: OperationContext): Promise<MetricsRows> {
@@ -100,16 +59,11 @@ export async function run(op: OperationContext): Promise<MetricsRows> {
 		phoneNumbers: parsePhoneNumbers(options.phoneNumbers),
 		countryCodes: parseCountryCodes(options.countryCodes),
 	};
-	const requestFor = (after?: string) => ({
-		method: 'GET' as const,
-		path: `/${wabaId}`,
-		query: { fields: messageAnalyticsField({ ...fieldArgs, after }) },
-	});
-	const pages = await collectPages<MessageAnalytics>({
+	const pages = await collectAnalyticsPages<MessageAnalytics>({
 		credentials,
-		request: requestFor(),
-		pageOf: (body) => (body as { analytics?: MessageAnalytics })?.analytics,
-		requestAfter: requestFor,
+		wabaId,
+		edge: 'analytics',
+		fieldFor: (after) => messageAnalyticsField({ ...fieldArgs, after }),
 	});
 	if (options.rawResponse) return pages as unknown as MetricsRows;
 	return flattenMessageAnalytics(pages, granularity);

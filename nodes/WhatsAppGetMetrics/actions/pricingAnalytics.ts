@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { collectPages } from '../paging';
-import { checkChoices, checkGranularity, parseCountryCodes, parsePhoneNumbers, timeColumns, toNumber } from '../timeRange';
+import { toNumber } from '../timeRange';
 import type { PricingAnalytics } from '../types';
-import { graphList, rawResponseOption, readTimeRange, requireWabaId, timeRangeFields } from './common';
+import { analyticsField, countryPhoneOptions, flattenDimensioned, granularityField, runGroupedAnalytics } from './analyticsShared';
+import type { AnalyticsFieldArgs } from './analyticsShared';
+import { timeRangeFields } from './common';
 import type { MetricsRows, OperationContext } from './common';
 
 export const GRANULARITIES = ['HALF_HOUR', 'DAILY', 'MONTHLY'] as const;
@@ -14,18 +15,11 @@ const show = { operation: ['pricingAnalytics'] };
 
 export const description: INodeProperties[] = [
 	...timeRangeFields('pricingAnalytics', LOOKBACK_DAYS),
-	{
-		displayName: 'Granularity',
-		name: 'pricingGranularity',
-		type: 'options',
-		default: 'DAILY',
-		displayOptions: { show },
-		options: [
-			{ name: 'Half Hour', value: 'HALF_HOUR' },
-			{ name: 'Daily', value: 'DAILY' },
-			{ name: 'Monthly', value: 'MONTHLY' },
-		],
-	},
+	granularityField('pricingAnalytics', 'pricingGranularity', 'DAILY', [
+		{ name: 'Half Hour', value: 'HALF_HOUR' },
+		{ name: 'Daily', value: 'DAILY' },
+		{ name: 'Monthly', value: 'MONTHLY' },
+	]),
 	{
 		displayName: 'Metrics',
 		name: 'pricingMetrics',
@@ -52,33 +46,10 @@ export const description: INodeProperties[] = [
 		],
 		description: 'One column per dimension; each combination becomes its own row',
 	},
-	{
-		displayName: 'Options',
-		name: 'pricingOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Country Codes',
-				name: 'countryCodes',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. US, DE',
-				description: 'Only these countries (two-letter codes, comma-separated). Empty: all.',
-			},
-			{
-				displayName: 'Phone Numbers',
-				name: 'phoneNumbers',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 16505550111',
-				description: 'Only these business display phone numbers (comma-separated). Empty: all.',
-			},
-			rawResponseOption(),
-		],
-	},
+	countryPhoneOptions('pricingAnalytics', 'pricingOptions', {
+		countryCodes: 'Only these countries (two-letter codes, comma-separated). Empty: all.',
+		phoneNumbers: 'Only these business display phone numbers (comma-separated). Empty: all.',
+	}),
 ];
 
 const DIMENSION_COLUMNS: Record<(typeof DIMENSIONS)[number], { column: string; key: 'pricing_category' | 'pricing_type' | 'country' | 'phone_number' | 'tier' }> = {
@@ -95,73 +66,25 @@ export function flattenPricingAnalytics(
 	dimensions: readonly string[],
 	metrics: readonly string[],
 ): MetricsRows {
-	const rows: MetricsRows = [];
-	for (const page of pages) {
-		for (const group of page.data ?? []) {
-			for (const point of group.data_points ?? []) {
-				const row: MetricsRows[number] = { ...timeColumns(point.start, point.end), granularity };
-				for (const dimension of DIMENSIONS) {
-					if (dimensions.includes(dimension)) row[DIMENSION_COLUMNS[dimension].column] = point[DIMENSION_COLUMNS[dimension].key] ?? null;
-				}
-				if (metrics.includes('VOLUME')) row.volume = toNumber(point.volume);
-				if (metrics.includes('COST')) row.cost = toNumber(point.cost);
-				rows.push(row);
-			}
-		}
-	}
-	return rows;
+	return flattenDimensioned(pages, granularity, dimensions, DIMENSION_COLUMNS, (row, point) => {
+		if (metrics.includes('VOLUME')) row.volume = toNumber(point.volume);
+		if (metrics.includes('COST')) row.cost = toNumber(point.cost);
+	});
 }
 
-export function pricingAnalyticsField(args: {
-	start: number;
-	end: number;
-	granularity: string;
-	phoneNumbers: string[];
-	countryCodes: string[];
-	metrics: string[];
-	dimensions: string[];
-	after?: string;
-}): string {
-	let field = `pricing_analytics.start(${args.start}).end(${args.end}).granularity(${args.granularity})`;
-	if (args.phoneNumbers.length) field += `.phone_numbers(${graphList(args.phoneNumbers)})`;
-	if (args.countryCodes.length) field += `.country_codes(${graphList(args.countryCodes)})`;
-	field += `.metric_types(${graphList(args.metrics)})`;
-	if (args.dimensions.length) field += `.dimensions(${graphList(args.dimensions)})`;
-	if (args.after) field += `.after(${args.after})`;
-	return field;
+export function pricingAnalyticsField(args: AnalyticsFieldArgs & { metrics: string[]; dimensions: string[] }): string {
+	return analyticsField('pricing_analytics', args);
 }
 
 export async function run(op: OperationContext): Promise<MetricsRows> {
-	const { context, itemIndex, credentials } = op;
-	const wabaId = requireWabaId(credentials);
-	const range = readTimeRange(op, { lookbackDays: LOOKBACK_DAYS, label: 'pricing analytics' });
-	const granularity = checkGranularity(context.getNodeParameter('pricingGranularity', itemIndex), GRANULARITIES, 'pricing analytics');
-	const metrics = checkChoices(context.getNodeParameter('pricingMetrics', itemIndex, []), METRIC_TYPES, 'Metrics', true);
-	const dimensions = checkChoices(context.getNodeParameter('pricingDimensions', itemIndex, []), DIMENSIONS, 'Break Down By', false);
-	const options = context.getNodeParameter('pricingOptions', itemIndex, {}) as {
-		countryCodes?: string;
-		phoneNumbers?: string;
-		rawResponse?: boolean;
-	};
-	const fieldArgs = {
-		...range,
-		granularity,
-		metrics,
-		dimensions,
-		phoneNumbers: parsePhoneNumbers(options.phoneNumbers),
-		countryCodes: parseCountryCodes(options.countryCodes),
-	};
-	const requestFor = (after?: string) => ({
-		method: 'GET' as const,
-		path: `/${wabaId}`,
-		query: { fields: pricingAnalyticsField({ ...fieldArgs, after }) },
+	return runGroupedAnalytics<PricingAnalytics>(op, {
+		prefix: 'pricing',
+		label: 'pricing analytics',
+		edge: 'pricing_analytics',
+		lookbackDays: LOOKBACK_DAYS,
+		granularities: GRANULARITIES,
+		metricTypes: METRIC_TYPES,
+		dimensions: DIMENSIONS,
+		flatten: flattenPricingAnalytics,
 	});
-	const pages = await collectPages<PricingAnalytics>({
-		credentials,
-		request: requestFor(),
-		pageOf: (body) => (body as { pricing_analytics?: PricingAnalytics })?.pricing_analytics,
-		requestAfter: requestFor,
-	});
-	if (options.rawResponse) return pages as unknown as MetricsRows;
-	return flattenPricingAnalytics(pages, granularity, dimensions, metrics);
 }
