@@ -8,10 +8,6 @@ import type { WhatsAppCredentials } from '../transport/types';
 import { configureGateForTests, resetGateForTests, scheduleGraphCall } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, warmUp } from './__tests__/helpers';
 
-// Timing under CPU contention (a 2-core machine running n8n, Redis and the simulator): a failure is retried twice
-// and logged before the retry; three failures in a row fail the suite.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 let sim: Simulator;
 
 beforeEach(async () => {

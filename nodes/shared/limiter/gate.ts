@@ -410,8 +410,9 @@ export class NumberLane {
 				const state = this.recipientState(call.recipient, now);
 				const unparked = call.resumed === true;
 				call.resumed = false;
-				// Keep each recipient's order: a new call waits behind that recipient's parked calls.
-				if (!unparked && state.parked.length > 0) {
+				// Keep each recipient's order: a new call waits behind that recipient's parked calls, and after a 131056
+				// also behind the retried call under way (one at a time until it settles).
+				if (!unparked && (state.parked.length > 0 || (state.strikes > 0 && state.inFlight > 0))) {
 					this.park(state, call, now);
 					continue;
 				}
