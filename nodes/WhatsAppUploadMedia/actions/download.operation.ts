@@ -5,6 +5,7 @@ import type { DownloadedMedia } from '../../shared/media';
 import { readCredentials, runPerItem, toNodeError } from '../helpers';
 import type { ItemJob } from '../helpers';
 import { getMediaId, mediaIdField } from './mediaId';
+import { fileNameOption, optionsCollection } from './options';
 
 const show = { resource: ['media'], operation: ['download'] };
 
@@ -22,25 +23,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		hint: 'The name of the output binary field to put the file in',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. {{ $json.document.filename }}',
-				description:
-					'Name of the downloaded file, e.g. the original name a document was sent with. Default: the media ID with an extension from the MIME type.',
-			},
-		],
-	},
+	optionsCollection(show, [
+		fileNameOption(
+			'Name of the downloaded file, e.g. the original name a document was sent with. Default: the media ID with an extension from the MIME type.',
+			'e.g. {{ $json.document.filename }}',
+		),
+	]),
 ];
 
 /** `invoice.pdf` stays; a bare name gets the extension of its MIME type; no name becomes `<media id>.<ext>`. */

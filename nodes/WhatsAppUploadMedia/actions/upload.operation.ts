@@ -6,6 +6,7 @@ import type { MediaKind, UploadedMedia } from '../../shared/media';
 import { fieldError } from '../../shared/errors';
 import { readCredentials, runPerItem, toNodeError } from '../helpers';
 import type { ItemJob } from '../helpers';
+import { fileNameOption, optionsCollection } from './options';
 
 const show = { resource: ['media'], operation: ['upload'] };
 
@@ -41,39 +42,25 @@ export const description: INodeProperties[] = [
 		],
 		description: 'What WhatsApp will treat the file as. The MIME type and size are checked against Meta\'s limits before the upload.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				description: 'Name sent with the upload. Default: the binary data\'s file name.',
-			},
-			{
-				displayName: 'MIME Type',
-				name: 'mimeType',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. application/pdf',
-				description: 'Overrides the MIME type of the binary data (when it is missing or wrong)',
-			},
-			{
-				displayName: 'Reuse Earlier Upload',
-				name: 'useCache',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to reuse the media ID of an earlier upload of the same file from the same number (kept 29 days, shared with WhatsApp Send Message) instead of uploading again',
-			},
-		],
-	},
+	optionsCollection(show, [
+		fileNameOption('Name sent with the upload. Default: the binary data\'s file name.'),
+		{
+			displayName: 'MIME Type',
+			name: 'mimeType',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. application/pdf',
+			description: 'Overrides the MIME type of the binary data (when it is missing or wrong)',
+		},
+		{
+			displayName: 'Reuse Earlier Upload',
+			name: 'useCache',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to reuse the media ID of an earlier upload of the same file from the same number (kept 29 days, shared with WhatsApp Send Message) instead of uploading again',
+		},
+	]),
 ];
 
 /** Which UI field to name when a media check fails: the MIME Type option only when the user set it. */
