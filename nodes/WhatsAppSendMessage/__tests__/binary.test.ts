@@ -2,9 +2,8 @@
  * Media from an n8n binary property: uploaded once through the gate, then its media ID reused from the cache.
  */
 import { clearMediaCache } from '../../shared/media';
-import { destroyGraphClients } from '../../shared/transport';
-import { startSimulator, type Simulator } from '../../../test/simulator';
-import { send } from './helpers';
+import type { Simulator } from '../../../test/simulator';
+import { send, withSimulator } from './helpers';
 
 let sim: Simulator;
 
@@ -23,17 +22,7 @@ const withFile = (data: Buffer, mimeType: string, fileName: string, n = 1) =>
 
 const uploads = () => sim.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/media')).length;
 
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-afterEach(() => {
-	sim.reset();
-	clearMediaCache();
-});
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
+withSimulator((started) => (sim = started), clearMediaCache);
 
 describe('Send Message with a binary file', () => {
 	test('uploads the file, then sends the image by its media ID', async () => {

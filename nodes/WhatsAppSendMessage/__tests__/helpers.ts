@@ -1,7 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow, type WorkflowRunResult } from '../../../test/harness';
-import type { Simulator } from '../../../test/simulator';
+import { destroyGraphClients } from '../../shared/transport';
+import { startSimulator, type Simulator } from '../../../test/simulator';
 
 export const STANDARD_NUMBER = '300000000000001';
 export const HIGH_NUMBER = '300000000000002';
@@ -45,4 +46,21 @@ export async function send(
 /** Requests that reached the simulator's messages endpoint. */
 export function messageCalls(sim: Simulator): number {
 	return sim.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/messages')).length;
+}
+
+/** Starts a simulator for the file's tests (handed to `set`), resets it after each test (then runs `afterEachTest`), stops it at the end. */
+export function withSimulator(set: (sim: Simulator) => void, afterEachTest?: () => void): void {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulator({ latency: 'none' });
+		set(sim);
+	});
+	afterEach(() => {
+		sim.reset();
+		afterEachTest?.();
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await sim.stop();
+	});
 }

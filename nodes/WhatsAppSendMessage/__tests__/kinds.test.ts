@@ -4,20 +4,12 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { destroyGraphClients } from '../../shared/transport';
-import { startSimulator, type Simulator } from '../../../test/simulator';
-import { send, STANDARD_NUMBER } from './helpers';
+import type { Simulator } from '../../../test/simulator';
+import { send, STANDARD_NUMBER, withSimulator } from './helpers';
 
 let sim: Simulator;
 
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-afterEach(() => sim.reset());
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
+withSimulator((started) => (sim = started));
 
 const template = (value: string) => ({ __rl: true, mode: 'name', value });
 

@@ -3,9 +3,8 @@
  * from a binary file, and a cached media ID that Meta no longer knows (uploaded again once, then sent).
  */
 import { clearMediaCache } from '../../shared/media';
-import { destroyGraphClients } from '../../shared/transport';
-import { startSimulator, type Simulator } from '../../../test/simulator';
-import { messageCalls, send, STANDARD_NUMBER } from './helpers';
+import type { Simulator } from '../../../test/simulator';
+import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
 
 let sim: Simulator;
 
@@ -67,17 +66,7 @@ async function deleteDirect(mediaId: string): Promise<void> {
 	expect(response.status).toBe(200);
 }
 
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-afterEach(() => {
-	sim.reset();
-	clearMediaCache();
-});
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
+withSimulator((started) => (sim = started), clearMediaCache);
 
 describe('media from a media ID', () => {
 	test.each(Object.keys(FILES) as Kind[])('%s', async (kind) => {

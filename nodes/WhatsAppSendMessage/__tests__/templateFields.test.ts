@@ -4,20 +4,12 @@
  */
 import type { IDataObject, ResourceMapperValue } from 'n8n-workflow';
 
-import { destroyGraphClients } from '../../shared/transport';
-import { startSimulator, type Simulator } from '../../../test/simulator';
-import { messageCalls, send } from './helpers';
+import type { Simulator } from '../../../test/simulator';
+import { messageCalls, send, withSimulator } from './helpers';
 
 let sim: Simulator;
 
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-afterEach(() => sim.reset());
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
+withSimulator((started) => (sim = started));
 
 /** A resource mapper value as n8n saves it. */
 const fields = (value: IDataObject): ResourceMapperValue => ({

@@ -3,20 +3,12 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { destroyGraphClients } from '../../shared/transport';
-import { startSimulator, type Simulator } from '../../../test/simulator';
-import { byId, messageCalls, send } from './helpers';
+import type { Simulator } from '../../../test/simulator';
+import { byId, messageCalls, send, withSimulator } from './helpers';
 
 let sim: Simulator;
 
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-afterEach(() => sim.reset());
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
+withSimulator((started) => (sim = started));
 
 const three = [{ json: { n: 1 } }, { json: { n: 2 } }, { json: { n: 3 } }];
 
