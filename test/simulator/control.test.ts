@@ -11,6 +11,21 @@ async function control(sim: Simulator, method: string, path: string, body?: unkn
 	return { status: response.status, body: await response.json() };
 }
 
+/** A webhook receiver that records each body and its signature header. */
+async function startReceiver(): Promise<{ received: Array<{ body: string; signature: string | undefined }>; receiver: http.Server; address: { port: number } }> {
+	const received: Array<{ body: string; signature: string | undefined }> = [];
+	const receiver = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			received.push({ body: Buffer.concat(chunks).toString(), signature: req.headers['x-hub-signature-256'] as string | undefined });
+			res.end('ok');
+		});
+	});
+	await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+	return { received, receiver, address: receiver.address() as { port: number } };
+}
+
 describe('control endpoints', () => {
 	let sim: Simulator;
 
@@ -127,17 +142,7 @@ describe('control endpoints', () => {
 	});
 
 	test('POST /_sim/inbound delivers a signed customer message to the callback', async () => {
-		const received: Array<{ body: string; signature: string | undefined }> = [];
-		const receiver = http.createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				received.push({ body: Buffer.concat(chunks).toString(), signature: req.headers['x-hub-signature-256'] as string | undefined });
-				res.end('ok');
-			});
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-		const address = receiver.address() as { port: number };
+		const { received, receiver, address } = await startReceiver();
 		try {
 			sim.configure({ webhooks: { callbackUrl: `http://127.0.0.1:${address.port}/hook`, statuses: [] } });
 			const response = await control(sim, 'POST', 'inbound', { phoneNumberId: PHONE_STANDARD, from: '16505550123', name: 'Ana', type: 'text', body: 'hello there' });
@@ -154,17 +159,7 @@ describe('control endpoints', () => {
 	});
 
 	test('the webhook control endpoints deliver raw bodies and redeliver them, and list what was delivered', async () => {
-		const received: Array<{ body: string; signature: string | undefined }> = [];
-		const receiver = http.createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (c: Buffer) => chunks.push(c));
-			req.on('end', () => {
-				received.push({ body: Buffer.concat(chunks).toString(), signature: req.headers['x-hub-signature-256'] as string | undefined });
-				res.end('ok');
-			});
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-		const address = receiver.address() as { port: number };
+		const { received, receiver, address } = await startReceiver();
 		try {
 			sim.configure({ webhooks: { callbackUrl: `http://127.0.0.1:${address.port}/hook`, statuses: [] } });
 			const raw = { object: 'whatsapp_business_account', entry: [] };
