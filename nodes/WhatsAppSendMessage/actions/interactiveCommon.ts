@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { MAX_INTERACTIVE_BODY } from '../../shared/messages';
 import type { InteractiveHeaderParams, InteractiveMessage, MessagesRequestBody } from '../../shared/messages';
 import { param } from './common';
-import { PENDING_MEDIA_ID, readBinaryMedia } from './media';
+import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
 import type { MessageType, PendingUpload } from './types';
 
 /**
@@ -41,11 +41,7 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 				displayName: 'Header Media Source',
 				name: 'headerMediaSource',
 				type: 'options',
-				options: [
-					{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded once and reused' },
-					{ name: 'Link', value: 'link' },
-					{ name: 'Media ID', value: 'id' },
-				],
+				options: HEADER_MEDIA_SOURCES,
 				default: 'link',
 				displayOptions: { show: { messageType: kinds, headerType: ['image', 'video', 'document'] } },
 			},

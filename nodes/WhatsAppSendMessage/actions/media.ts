@@ -8,6 +8,13 @@ import type { MessageKindModule, PendingUpload, PreparedMessage } from './types'
 const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
 /** Stands in for the media ID of a binary file until it is uploaded (digits, so the body validates). */
+/** Where a header's image, video or document comes from (interactive and template headers). */
+export const HEADER_MEDIA_SOURCES = [
+	{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded once and reused' },
+	{ name: 'Link', value: 'link' },
+	{ name: 'Media ID', value: 'id' },
+];
+
 export const PENDING_MEDIA_ID = '0';
 
 export const description: INodeProperties[] = [

@@ -12,7 +12,7 @@ import {
 	type TemplateMessage,
 } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
-import { PENDING_MEDIA_ID, readBinaryMedia } from './media';
+import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
 import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
@@ -107,11 +107,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Header Media Source',
 		name: 'templateHeaderMediaSource',
 		type: 'options',
-		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded once and reused' },
-			{ name: 'Link', value: 'link' },
-			{ name: 'Media ID', value: 'id' },
-		],
+		options: HEADER_MEDIA_SOURCES,
 		default: 'link',
 		displayOptions: headerShown('image', 'video', 'document'),
 	},
