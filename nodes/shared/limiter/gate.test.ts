@@ -1,14 +1,13 @@
 /**
  * The gate against the simulator's own enforcement over real HTTP, with timings scaled so each test takes seconds.
+ * The simulator runs in a process of its own (as Meta is another machine), so a busy jest process cannot bunch the
+ * arrival stamps of calls the gate spread out: see __tests__/simulatorClient.ts.
  */
-import { startSimulator, type Simulator } from '../../../test/simulator';
+import type { SimulatorOptions } from '../../../test/simulator/types';
 import { configureGateForTests, getGateStatus, resetGateForTests, type GateTimings } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
+import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { isGraphApiError } from '../transport';
-
-// Timing under CPU contention (a 2-core machine running n8n, Redis and the simulator): a failure is retried twice
-// and logged before the retry; three failures in a row fail the suite.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 const FAST_TIMINGS: Partial<GateTimings> = {
 	throttleRetryMs: 100,
@@ -22,19 +21,37 @@ const FAST_TIMINGS: Partial<GateTimings> = {
 };
 const SMALL_LATENCY = { median: 10, p90: 25, p99: 40, max: 60, min: 3 };
 
-let sim: Simulator;
+// The options a test may change, as the simulator starts: restored before each test (a reset keeps options).
+// `hourlyBudget: null` is the default budget (1,800,000 × numbers); JSON has no undefined.
+const BASELINE = {
+	latency: SMALL_LATENCY,
+	mps: {},
+	hourlyBudget: null as unknown as undefined,
+	budgetWindowMs: 3_600_000,
+	pairBurst: 45,
+	pairIntervalMs: 6000,
+} satisfies Partial<SimulatorOptions>;
+
+let sim: SimulatorProcess;
+
+beforeAll(async () => {
+	sim = await startSimulatorProcess(BASELINE);
+});
+
+afterAll(async () => {
+	await sim?.stop();
+});
 
 beforeEach(async () => {
 	await resetGateForTests();
 	configureGateForTests({ timings: FAST_TIMINGS });
-	sim = await startSimulator({ latency: SMALL_LATENCY });
+	await sim.configure(BASELINE);
 	await warmUp(credentialsFor(sim));
-	sim.reset();
+	await sim.reset();
 });
 
 afterEach(async () => {
 	await resetGateForTests();
-	await sim.stop();
 });
 
 function bodiesOf(log: Array<{ body: Record<string, unknown> }>): string[] {
@@ -43,35 +60,38 @@ function bodiesOf(log: Array<{ body: Record<string, unknown> }>): string[] {
 
 describe('per-number pacing', () => {
 	it('sends a burst of 500 calls at 200 mps with no 130429 and never more than 200 in any second', async () => {
-		sim.configure({ mps: { [FAST_NUMBER]: 200 } });
+		await sim.configure({ mps: { [FAST_NUMBER]: 200 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 200 });
 		const results = await Promise.all(Array.from({ length: 500 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
 		expect(results).toHaveLength(500);
-		const counters = sim.counters();
+		const counters = await sim.counters();
 		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
 		expect(counters.peakPerSecond[FAST_NUMBER]).toBeLessThanOrEqual(200);
-		expect(new Set(bodiesOf(sim.log())).size).toBe(500);
+		expect(new Set(bodiesOf(await sim.log())).size).toBe(500);
 	});
 
-	// 500, not 1,000: a simulator in this process shares the gate's event loop and bunches arrivals past ~500 mps
-	// (CI saw 30 × 130429 at 1,000). 1,000 mps is measured with Meta in its own process: `npm run bench -- limiter`.
-	it('sends 2,000 calls at 500 mps with no 130429', async () => {
-		sim.configure({ mps: { [FAST_NUMBER]: 500 } });
-		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 500 });
+	// A high-throughput number at its tier's rate. (With the simulator in the jest process this failed now and then:
+	// a stalled event loop stamped ~200 ms of arrivals at once, 30 × 130429 on CI.)
+	it('sends 2,000 calls at 1,000 mps with no 130429', async () => {
+		const credentials = credentialsFor(sim, { throughputTier: 'high' });
 		await Promise.all(Array.from({ length: 2000 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
-		const counters = sim.counters();
+		const counters = await sim.counters();
+		// The figures a stability run reports (peak and 130429s per run).
+		process.stdout.write(
+			`[gate 1,000 mps] peak ${counters.peakPerSecond[FAST_NUMBER]} in a sliding second, 130429: ${counters.rejectedByCode['130429'] ?? 0}, simulator niceness ${sim.niceness}\n`,
+		);
 		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
-		expect(counters.peakPerSecond[FAST_NUMBER]).toBeLessThanOrEqual(500);
-		expect(sim.log()).toHaveLength(2000);
+		expect(counters.peakPerSecond[FAST_NUMBER]).toBeLessThanOrEqual(1000);
+		expect(await sim.log()).toHaveLength(2000);
 	});
 
 	it('applies a changed messages-per-second setting without a restart', async () => {
-		sim.configure({ mps: { [FAST_NUMBER]: 20 } });
+		await sim.configure({ mps: { [FAST_NUMBER]: 20 } });
 		const fast = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 200 });
 		await sendText(fast, 'warm-up', recipientFor(0));
 		const slow = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 20 });
 		await Promise.all(Array.from({ length: 60 }, (_, i) => sendText(slow, `m${i}`, recipientFor(i + 1))));
-		expect(sim.counters().rejectedByCode['130429'] ?? 0).toBe(0);
+		expect((await sim.counters()).rejectedByCode['130429'] ?? 0).toBe(0);
 		expect(getGateStatus(slow).find((s) => s.scope === 'phoneNumber')?.messagesPerSecond).toBe(20);
 	});
 });
@@ -81,14 +101,14 @@ describe('rolling budget', () => {
 		// Budget 100 per 2 s: a fixed window or token bucket would let up to 200 through around a boundary.
 		// The guard covers arrival jitter (1 s of an hour by default); with the simulator in this busy process, 5 %.
 		configureGateForTests({ timings: { ...FAST_TIMINGS, hourMs: 2000, hourSlotMs: 10, hourGuardMs: 100 } });
-		sim.configure({ hourlyBudget: 100, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 200 } });
+		await sim.configure({ hourlyBudget: 100, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 200 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 200, hourlyCallBudget: 100 });
 		await Promise.all(Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
-		const log = sim.log();
+		const log = await sim.log();
 		expect(log).toHaveLength(300);
 		expect(peakInWindow(log.map((message) => message.acceptedAt), 2000)).toBeLessThanOrEqual(100);
-		expect(sim.counters().rejectedByCode['80007'] ?? 0).toBe(0);
-		expect(sim.counters().peakBudgetWindow[sim.fixture.wabaId]).toBeLessThanOrEqual(100);
+		expect((await sim.counters()).rejectedByCode['80007'] ?? 0).toBe(0);
+		expect((await sim.counters()).peakBudgetWindow[sim.fixture.wabaId]).toBeLessThanOrEqual(100);
 	});
 
 	it('counts every Graph call against the budget, not only sends', async () => {
@@ -115,7 +135,7 @@ describe('pair rate', () => {
 		// The margin the gate keeps at Meta's 6 s (5 % + 25 ms) is thin at a 400 ms scale with the simulator in this
 		// process (its arrivals lag by tens of ms): give the scaled test a comparable share of headroom.
 		configureGateForTests({ timings: { ...FAST_TIMINGS, pairBurst: 3, pairIntervalMs: 500 } });
-		sim.configure({ pairBurst: 3, pairIntervalMs: 400 });
+		await sim.configure({ pairBurst: 3, pairIntervalMs: 400 });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100 });
 		const busy = '16505559999';
 		const started = Date.now();
@@ -124,11 +144,11 @@ describe('pair rate', () => {
 			...Array.from({ length: 7 }, (_, i) => sendText(credentials, `busy${i}`, busy).then(() => finished.busy.push(Date.now() - started))),
 			...Array.from({ length: 40 }, (_, i) => sendText(credentials, `other${i}`, recipientFor(i)).then(() => finished.others.push(Date.now() - started))),
 		]);
-		expect(sim.counters().rejectedByCode['131056'] ?? 0).toBe(0);
+		expect((await sim.counters()).rejectedByCode['131056'] ?? 0).toBe(0);
 		// 3 in a burst, then one per ~550 ms: the 7th needs about 4 × 550 ms; the others are done well before.
 		expect(Math.max(...finished.busy)).toBeGreaterThanOrEqual(1400);
 		expect(Math.max(...finished.others)).toBeLessThan(1000);
-		const busyOrder = sim.log().filter((m) => m.waId === busy).map((m) => (m.body.text as { body: string }).body);
+		const busyOrder = (await sim.log()).filter((m) => m.waId === busy).map((m) => (m.body.text as { body: string }).body);
 		expect(busyOrder).toEqual(Array.from({ length: 7 }, (_, i) => `busy${i}`));
 	});
 
@@ -136,7 +156,7 @@ describe('pair rate', () => {
 		configureGateForTests({ timings: { ...FAST_TIMINGS, pairBackoffBaseMs: 600 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100 });
 		const slowed = '16505558888';
-		sim.scriptFaults([{ recipient: slowed, count: 1, action: { kind: 'error', code: 131056 } }]);
+		await sim.scriptFaults([{ recipient: slowed, count: 1, action: { kind: 'error', code: 131056 } }]);
 		const started = Date.now();
 		let slowedDoneAt = 0;
 		const othersDone: number[] = [];
@@ -146,65 +166,65 @@ describe('pair rate', () => {
 		]);
 		expect(slowedDoneAt).toBeGreaterThanOrEqual(600);
 		expect(Math.max(...othersDone)).toBeLessThan(450);
-		expect(sim.log().filter((m) => m.waId === slowed)).toHaveLength(1);
+		expect((await sim.log()).filter((m) => m.waId === slowed)).toHaveLength(1);
 	});
 });
 
 describe('reactions to Meta', () => {
 	it('pauses the WABA for the estimated_time_to_regain_access of the usage header after 80007', async () => {
 		// The simulator's budget (20 per 2 s) is below the credential's: the gate learns it from 80007.
-		sim.configure({ hourlyBudget: 20, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 100 } });
+		await sim.configure({ hourlyBudget: 20, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 100 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, hourlyCallBudget: 100000 });
 		await Promise.all(Array.from({ length: 40 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
-		const accepted = sim.log().map((message) => message.acceptedAt).sort((a, b) => a - b);
+		const accepted = (await sim.log()).map((message) => message.acceptedAt).sort((a, b) => a - b);
 		expect(accepted).toHaveLength(40);
 		// The 21st waits for the first to leave the simulator's window instead of hammering it.
 		expect(accepted[20] - accepted[0]).toBeGreaterThanOrEqual(1900);
 		// Only calls already under way when the first 80007 came back can meet another: at most the 20 waiting ones.
-		expect(sim.counters().rejectedByCode['80007'] ?? 0).toBeLessThanOrEqual(20);
+		expect((await sim.counters()).rejectedByCode['80007'] ?? 0).toBeLessThanOrEqual(20);
 	});
 
 	it('backs off after an 80007 without a usage header and then succeeds', async () => {
 		const credentials = credentialsFor(sim);
-		sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'error', code: 80007 } }]);
+		await sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'error', code: 80007 } }]);
 		const started = Date.now();
 		await sendText(credentials, 'once', recipientFor(1));
 		expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-		expect(sim.log()).toHaveLength(1);
+		expect(await sim.log()).toHaveLength(1);
 	});
 
 	it('slows a number down after 130429 when Meta allows less than the setting, and sends every item once', async () => {
-		sim.configure({ mps: { [FAST_NUMBER]: 50 } });
+		await sim.configure({ mps: { [FAST_NUMBER]: 50 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, maxAttempts: 20, maxWaitSeconds: 120 });
 		const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
 		expect(results.filter((result) => result.status === 'rejected')).toHaveLength(0);
-		const bodies = bodiesOf(sim.log());
+		const bodies = bodiesOf(await sim.log());
 		expect(bodies).toHaveLength(300);
 		expect(new Set(bodies).size).toBe(300);
 		// Without the slow-down every second would overshoot by ~50: bounded well below that.
-		expect(sim.counters().rejectedByCode['130429'] ?? 0).toBeLessThan(150);
-		expect(sim.counters().rejectedByCode['130429'] ?? 0).toBeGreaterThan(0);
+		expect((await sim.counters()).rejectedByCode['130429'] ?? 0).toBeLessThan(150);
+		expect((await sim.counters()).rejectedByCode['130429'] ?? 0).toBeGreaterThan(0);
 	});
 
 	it('waits on 131057 (maintenance) and then sends', async () => {
 		const credentials = credentialsFor(sim);
-		sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'error', code: 131057 } }]);
+		await sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'error', code: 131057 } }]);
 		const started = Date.now();
 		await sendText(credentials, 'after maintenance', recipientFor(1));
 		expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-		expect(sim.log()).toHaveLength(1);
+		expect(await sim.log()).toHaveLength(1);
 	});
 
 	it('retries transient 5xx failures through the gate and sends once', async () => {
 		const credentials = credentialsFor(sim);
-		sim.scriptFaults([{ path: '/messages', count: 2, action: { kind: 'error', code: 131000 } }]);
+		await sim.scriptFaults([{ path: '/messages', count: 2, action: { kind: 'error', code: 131000 } }]);
 		await sendText(credentials, 'eventually', recipientFor(1));
-		expect(sim.log()).toHaveLength(1);
+		expect(await sim.log()).toHaveLength(1);
 	});
 
 	it('gives up after maxAttempts and says how many attempts and how long', async () => {
 		const credentials = credentialsFor(sim, { maxAttempts: 3 });
-		sim.scriptFaults([{ path: '/messages', count: 10, action: { kind: 'error', code: 2 } }]);
+		await sim.scriptFaults([{ path: '/messages', count: 10, action: { kind: 'error', code: 2 } }]);
 		const error = await sendText(credentials, 'never', recipientFor(1)).catch((e: unknown) => e);
 		expect(isGraphApiError(error)).toBe(true);
 		if (!isGraphApiError(error)) return;
@@ -216,17 +236,17 @@ describe('reactions to Meta', () => {
 
 	it('does not retry a reset after Meta recorded the message: one error, one message in the log', async () => {
 		const credentials = credentialsFor(sim);
-		sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'resetAfterRecord' } }]);
+		await sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'resetAfterRecord' } }]);
 		const error = await sendText(credentials, 'maybe', recipientFor(1)).catch((e: unknown) => e);
 		expect(isGraphApiError(error) && error.errorClass).toBe('ambiguous');
-		expect(sim.log()).toHaveLength(1);
+		expect(await sim.log()).toHaveLength(1);
 	});
 
 	it('retries an ambiguous failure when the credential opts in, and the duplicate shows in the log', async () => {
 		const credentials = credentialsFor(sim, { retryAmbiguous: true });
-		sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'resetAfterRecord' } }]);
+		await sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'resetAfterRecord' } }]);
 		await sendText(credentials, 'twice', recipientFor(1));
-		expect(bodiesOf(sim.log())).toEqual(['twice', 'twice']);
+		expect(bodiesOf(await sim.log())).toEqual(['twice', 'twice']);
 	});
 });
 
