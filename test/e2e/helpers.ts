@@ -1,11 +1,12 @@
 /**
  * End-to-end helpers: a real n8n (Node 24, n8n 2.40.7 from the cache outside the repo) with the built pack installed
- * as a community package, and the Cloud API simulator in this process. The plumbing is shared with `npm start`
- * (scripts/lib), so the demo and the tests start n8n the same way.
+ * as a community package, and the Cloud API simulator in this process (or, for a timing test, in its own). The
+ * plumbing is shared with `npm start` (scripts/lib), so the demo and the tests start n8n the same way.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { startSimulatorProcess, type SimulatorProcess } from '../../nodes/shared/limiter/__tests__/simulatorClient';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -106,25 +107,36 @@ export function tempDir(prefix: string): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), `n8n-wa-e2e-${prefix}-`));
 }
 
-export interface Stack {
-	sim: Simulator;
+export interface Stack<Sim extends Simulator | SimulatorProcess = Simulator> {
+	sim: Sim;
 	n8n: N8nInstance;
 	logFile: string;
 	stop(): Promise<void>;
 }
 
-/**
- * Starts the simulator (this process) and a fresh n8n (own user folder and SQLite database) with the pack,
- * creates the owner and imports the simulator credential through `n8n import:credentials`.
- */
-export async function startStack(options: {
+export interface StackOptions {
 	name: string;
 	sim?: Partial<SimulatorOptions>;
 	credential?: Record<string, unknown>;
 	extraEnv?: Record<string, string>;
-}): Promise<Stack> {
+	/**
+	 * Run the simulator in a process of its own (driven through /_sim/, so its methods are async), for tests that
+	 * assert Meta's sliding-second limit: Meta is another machine, and a simulator in this busy process stamps
+	 * arrivals late and bunched (see nodes/shared/limiter/__tests__/simulatorClient.ts).
+	 */
+	simulatorProcess?: boolean;
+}
+
+/**
+ * Starts the simulator (this process unless `simulatorProcess`) and a fresh n8n (own user folder and SQLite database)
+ * with the pack, creates the owner and imports the simulator credential through `n8n import:credentials`.
+ */
+export async function startStack(options: StackOptions & { simulatorProcess: true }): Promise<Stack<SimulatorProcess>>;
+export async function startStack(options: StackOptions & { simulatorProcess?: false }): Promise<Stack<Simulator>>;
+export async function startStack(options: StackOptions): Promise<Stack<Simulator | SimulatorProcess>> {
 	const install = ensureInstall();
-	const sim = await startSimulator({ latency: 'none', ...options.sim });
+	const simOptions: Partial<SimulatorOptions> = { latency: 'none', ...options.sim };
+	const sim = options.simulatorProcess ? await startSimulatorProcess(simOptions) : await startSimulator(simOptions);
 	const userFolder = tempDir(options.name);
 	fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
 	const logFile = path.join(ARTIFACTS_DIR, `n8n-${options.name}.log`);
