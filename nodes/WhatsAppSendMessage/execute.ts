@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
 import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, getSenderDisplayNumber, PhoneNumberIdError } from '../shared/descriptions';
@@ -45,6 +45,22 @@ function isStaleMediaError(error: unknown, mediaId: string): boolean {
 	const text = `${error.message} ${error.details ?? ''}`;
 	if (error.code === 131053) return true;
 	return text.includes(mediaId) || /media/i.test(text);
+}
+
+/**
+ * Longest stretch of item reading before the loop gets a turn (see step 1 of executeSendMessage). `sleep(0)` (a
+ * timer: node files may not use setImmediate) can leave the loop idle up to 1 ms, so at most ~5 % on a lone execution.
+ */
+const READ_SLICE_MS = 20;
+
+/**
+ * Whether the sender locator can carry a display number ("From List" mode), judged from the raw parameter: an ID or
+ * URL mode cannot, so the locator is not read (and its expressions not evaluated) a second time per item for it.
+ */
+function locatorMayBeFromList(raw: unknown): boolean {
+	if (!raw || typeof raw !== 'object') return true;
+	const mode = (raw as { mode?: unknown }).mode;
+	return typeof mode !== 'string' || mode === 'list' || mode.startsWith('=');
 }
 
 /** A read/validation failure as the error n8n shows: item and field named, with what was expected. */
@@ -105,21 +121,32 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	const ready: ReadyItem[] = [];
 
 	// 1. Read and validate every item before any call: a bad field stops the node before anything is sent.
+	const mayHaveDisplayNumber = locatorMayBeFromList(this.getNode().parameters.phoneNumberId);
+	let sliceStart = performance.now();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// Each expression costs n8n a fresh data proxy (~0.25 ms): thousands of items would hold the event loop for
+		// seconds, and every call already in flight (this execution's or another's) would wait that long for its
+		// answer. Give the loop a turn every few milliseconds; the order of items and of checks is unchanged.
+		if (performance.now() - sliceStart >= READ_SLICE_MS) {
+			await sleep(0);
+			sliceStart = performance.now();
+		}
 		const messageType = this.getNodeParameter('messageType', itemIndex) as MessageType;
 		try {
 			const kind = messageKinds[messageType];
 			if (!kind) throw new NodeOperationError(this.getNode(), `Unknown message type "${messageType}"`, { itemIndex });
 			const phoneNumberId = getPhoneNumberId(this, itemIndex);
 			const prepared = await kind.read(this, itemIndex);
-			const sendOptions = (this.getNodeParameter('sendOptions', itemIndex, {}) as IDataObject) ?? {};
+			// Only the one option, not the whole collection: reading 'sendOptions' would evaluate its expressions
+			// (callback data, reply-to) a second time per item after readEnvelope already did.
+			const includeRawResponse = this.getNodeParameter('sendOptions.includeRawResponse', itemIndex, false) === true;
 			ready.push({
 				...prepared,
 				itemIndex,
 				messageType,
 				phoneNumberId,
-				senderDisplayNumber: getSenderDisplayNumber(this, itemIndex),
-				includeRawResponse: sendOptions.includeRawResponse === true,
+				senderDisplayNumber: mayHaveDisplayNumber ? getSenderDisplayNumber(this, itemIndex) : undefined,
+				includeRawResponse,
 			});
 		} catch (error) {
 			const failure = itemError(this, error, itemIndex, messageType);
