@@ -187,9 +187,12 @@ export class NumberLane {
 		return this.phoneNumberId === undefined ? 50 : this.settings.messagesPerSecond;
 	}
 
-	/** Through Redis every round costs round trips: fewer, larger batches. */
+	/** Rounds long enough to carry `callsPerRound` calls (Bottleneck's cost is per job), never shorter than the floor. */
 	private get pumpIntervalMs(): number {
-		return this.shared?.usable() ? this.env.timings.redisPumpIntervalMs : this.env.timings.pumpIntervalMs;
+		const { pumpIntervalMs, redisPumpIntervalMs, callsPerRound, maxPumpIntervalMs } = this.env.timings;
+		const floor = this.shared?.usable() ? redisPumpIntervalMs : pumpIntervalMs;
+		const forBatch = (callsPerRound * this.env.timings.secondMs) / Math.max(1, this.cap);
+		return Math.max(floor, Math.min(maxPumpIntervalMs, forBatch));
 	}
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */

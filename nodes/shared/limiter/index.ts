@@ -7,7 +7,7 @@ import { graphRequest } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
 import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
-import { DEFAULT_TIMINGS, readGateSettings, type GateTimings } from './settings';
+import { DEFAULT_TIMINGS, readGateSettings, type GateSettings, type GateTimings } from './settings';
 
 export { DEFAULT_TIMINGS, readGateSettings, TIER_MESSAGES_PER_SECOND } from './settings';
 export type { GateSettings, GateTimings } from './settings';
@@ -138,26 +138,50 @@ function sweep(reg: Registry): void {
 	}
 }
 
+/** What the gate derived from one credential object: n8n hands each execution its own copy, so an edit applies to the next one. */
+interface CredentialView {
+	settings: GateSettings;
+	wabaKey: string;
+	baseUrl: string;
+	lanes: Map<string, NumberLane>;
+}
+
+// Keyed on the object itself: reading the limits and building keys once per execution, not once per call.
+const views = new WeakMap<WhatsAppCredentials, CredentialView>();
+
+function viewOf(credentials: WhatsAppCredentials): CredentialView {
+	let view = views.get(credentials);
+	if (!view) {
+		view = { settings: readGateSettings(credentials), wabaKey: wabaKeyOf(credentials), baseUrl: baseUrlOf(credentials), lanes: new Map() };
+		views.set(credentials, view);
+	}
+	return view;
+}
+
 function laneFor(call: GateCall, internal: boolean): NumberLane {
+	const view = viewOf(call.credentials);
+	const known = view.lanes.get(call.phoneNumberId ?? '');
+	if (known && !known.released) {
+		if (!internal) discoverRegisteredNumbers(call.credentials, known.waba);
+		return known;
+	}
 	const reg = registry();
-	const settings = readGateSettings(call.credentials);
-	const wabaKey = wabaKeyOf(call.credentials);
+	const { settings, wabaKey } = view;
 	let waba = reg.wabas.get(wabaKey);
 	if (!waba) {
 		waba = new WabaBudget(wabaKey, call.credentials.wabaId, settings, reg.env);
 		reg.wabas.set(wabaKey, waba);
 	}
-	const laneKey = call.phoneNumberId
-		? `${baseUrlOf(call.credentials)}|number:${call.phoneNumberId}`
-		: `${wabaKey}|wabaCalls`;
+	const laneKey = call.phoneNumberId ? `${view.baseUrl}|number:${call.phoneNumberId}` : `${wabaKey}|wabaCalls`;
 	let lane = reg.lanes.get(laneKey);
 	if (!lane || lane.released) {
 		lane = new NumberLane(laneKey, call.phoneNumberId, waba, settings, reg.env, storeFor(call.credentials));
 		reg.lanes.set(laneKey, lane);
 	} else {
-		// Settings are re-read on every call: a changed tier or budget applies without a restart.
+		// A new credential object (a new execution, maybe after an edit): its limits apply from now on, without a restart.
 		lane.updateSettings(settings);
 	}
+	view.lanes.set(call.phoneNumberId ?? '', lane);
 	ensureSweeper(reg);
 	if (!internal) discoverRegisteredNumbers(call.credentials, waba);
 	return lane;
@@ -208,7 +232,7 @@ function schedule<T>(call: GateCall, internal: boolean): Promise<GraphResponse<T
 }
 
 /** Schedule one Graph call on the gate; resolves with its response or rejects with a final `GraphApiError`. */
-export async function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphResponse<T>> {
+export function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphResponse<T>> {
 	return schedule<T>(call, false);
 }
 

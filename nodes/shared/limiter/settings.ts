@@ -25,6 +25,9 @@ export interface GateTimings {
 	pumpIntervalMs: number;
 	/** The same through Redis, where each round costs round trips. */
 	redisPumpIntervalMs: number;
+	/** Calls a round aims to carry: rounds lengthen up to `maxPumpIntervalMs` so each Bottleneck job carries about this many. */
+	callsPerRound: number;
+	maxPumpIntervalMs: number;
 	/** Burst the pacer allows after an idle spell, as a share of mps (the sliding second still caps it). */
 	burstShare: number;
 	/** Calls in flight per number, as seconds of traffic at the configured mps (hides Meta's 1–2 s latency). */
@@ -66,6 +69,9 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	// Each round is one Bottleneck job (~0.2–0.5 ms of CPU here): 20 ms rounds carry ~20 calls at 1,000 mps.
 	pumpIntervalMs: 20,
 	redisPumpIntervalMs: 25,
+	// A Bottleneck job costs ~0.3 ms of CPU (more through Redis): 40 calls a round keeps that under 10 µs per call.
+	callsPerRound: 40,
+	maxPumpIntervalMs: 50,
 	burstShare: 0.05,
 	inFlightSeconds: 2,
 	pairBurst: 40,
