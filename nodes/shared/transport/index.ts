@@ -4,12 +4,14 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import { connectionFor, getGraphClient } from './client';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import { connectionFor, getGraphClient, type GraphClient } from './client';
 import { GraphApiError, type SendStage } from './errors';
 import { redactSecrets } from './redact';
 import type { GraphRequest, GraphResponse, GraphUsage, WhatsAppCredentials } from './types';
-import { parseUsageHeaders } from './usage';
+import { parseLowerCaseUsageHeaders } from './usage';
 
 export * from './types';
 export { GraphApiError, classifyGraphError, isGraphApiError, THROTTLED_CODES, TRANSIENT_CODES } from './errors';
@@ -40,6 +42,10 @@ export function assertUsableCredentials(credentials: WhatsAppCredentials, auth: 
 		throw invalid(`The credential's Graph API Version "${version}" is not valid: expected a version like v26.0`);
 	}
 	normaliseBaseUrl(credentials.baseUrl);
+	assertSecrets(credentials, auth);
+}
+
+function assertSecrets(credentials: WhatsAppCredentials, auth: GraphRequest['auth']): void {
 	if (auth === 'bearer' && !String(credentials.accessToken ?? '').trim()) {
 		throw invalid('The credential has no Access Token: paste the token from Meta Business Settings');
 	}
@@ -66,6 +72,66 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
 		throw invalid("The credential's Graph Base URL must not contain a query (?…) or fragment (#…)");
 	}
 	return text.replace(/\/+$/, '');
+}
+
+/** Where a call goes: the URL as text, its origin (the connection pool) and its path (for error texts). */
+interface Target {
+	href: string;
+	origin: string;
+	pathname: string;
+}
+
+/** `{base URL}/{version}` of a credential, checked and parsed once instead of on every call. */
+interface VersionPrefix extends Target {
+	/** False when appending a path to `href` as text would not give what `new URL` gives (a `?` or `#` in it). */
+	appendable: boolean;
+}
+
+const MAX_CACHED_PREFIXES = 256;
+const prefixes = new Map<string, VersionPrefix>();
+
+/** The checked prefix for a credential's base URL and API version; throws what `assertUsableCredentials` throws. */
+function versionPrefix(credentials: WhatsAppCredentials): VersionPrefix {
+	if (!credentials || typeof credentials !== 'object') throw invalid('No WhatsApp Cloud API credential was given');
+	const key = `${String(credentials.apiVersion ?? '')}\n${String(credentials.baseUrl ?? '')}`;
+	let prefix = prefixes.get(key);
+	if (prefix) return prefix;
+	const version = String(credentials.apiVersion ?? '').trim();
+	if (!API_VERSION_PATTERN.test(version)) {
+		throw invalid(`The credential's Graph API Version "${version}" is not valid: expected a version like v26.0`);
+	}
+	const url = new URL(`${normaliseBaseUrl(credentials.baseUrl)}/${version}`);
+	prefix = { href: url.href, origin: url.origin, pathname: url.pathname, appendable: !url.search && !url.hash };
+	// A process sees a handful of base URLs; the bound only guards against a caller inventing them endlessly.
+	if (prefixes.size >= MAX_CACHED_PREFIXES) prefixes.clear();
+	prefixes.set(key, prefix);
+	return prefix;
+}
+
+/**
+ * A path whose segments are plain characters (no `.`/`..` segment, no `%`, `?`, `#`, space…): `new URL` would leave
+ * it exactly as written, so the call's URL is the prefix plus the path as text.
+ */
+const PLAIN_PATH = /^(?:\/[\w~-][\w.~-]*)*\/?$/;
+
+function hasQuery(query: GraphRequest['query']): boolean {
+	if (!query) return false;
+	for (const key in query) if (query[key] !== undefined) return true;
+	return false;
+}
+
+function targetOf(url: URL): Target {
+	return { href: url.href, origin: url.origin, pathname: url.pathname };
+}
+
+/** The call's target for a Graph path, without parsing a URL in the usual case. */
+function graphTarget(credentials: WhatsAppCredentials, request: GraphRequest): Target {
+	const prefix = versionPrefix(credentials);
+	const path = request.path ?? '';
+	if (prefix.appendable && path.startsWith('/') && PLAIN_PATH.test(path) && !hasQuery(request.query)) {
+		return { href: prefix.href + path, origin: prefix.origin, pathname: prefix.pathname + path };
+	}
+	return targetOf(buildGraphUrl(credentials, request));
 }
 
 /** The full URL of a call, with its query string. */
@@ -101,47 +167,111 @@ function isFormData(body: unknown): boolean {
 	return typeof FormData !== 'undefined' && body instanceof FormData;
 }
 
-/** How far a request got: decides whether a network failure is "before sent" (transient) or "ambiguous". */
-interface SendTracker {
-	connected: boolean;
+/**
+ * One attempt of a call: how far it got (decides whether a network failure is "before sent", transient, or
+ * "ambiguous"), its deadline, and the axios `transport` that creates its request. One object per attempt holds all
+ * of it, so a call allocates no AbortController, no per-call closures for the deadline and no listener objects.
+ */
+class Attempt {
+	/** The socket was connected (and TLS up) when the request got it: from then on the request may reach Meta. */
+	connected = false;
 	/** Meta's answer (status line and headers) has been read. */
-	answered: boolean;
+	answered = false;
+	timedOut = false;
+	settled = false;
+	private graceGiven = false;
+	private timer: NodeJS.Timeout | undefined;
+	private req: ClientRequest | undefined;
+	/** The answer as Node parsed it: its headers are a plain object with lower-case names. */
+	res: IncomingMessage | undefined;
+	private fail: ((reason: unknown) => void) | undefined;
+
+	constructor(private readonly timeoutMs: number) {}
+
+	/** Runs the request; rejects at the deadline even if axios has not noticed the destroyed request yet. */
+	run(client: GraphClient, config: AxiosRequestConfig): Promise<AxiosResponse<Buffer>> {
+		this.timer = setTimeout(onDeadline, this.timeoutMs, this);
+		return new Promise<AxiosResponse<Buffer>>((resolve, reject) => {
+			this.fail = reject;
+			client.axios.request<Buffer>(config).then(resolve, reject);
+		});
+	}
+
+	/** Called at the deadline, one check phase later (see `onDeadline`). */
+	expire(): void {
+		if (this.settled) return;
+		if (this.answered && !this.graceGiven) {
+			// The status line is in: give the body one more (shorter) period before calling it a timeout.
+			this.graceGiven = true;
+			this.timer = setTimeout(onDeadline, Math.min(this.timeoutMs, BODY_GRACE_MS), this);
+			return;
+		}
+		this.timedOut = true;
+		const error = new Error('The call took longer than its timeout');
+		this.fail?.(error);
+		this.req?.destroy(error);
+	}
+
+	finish(): void {
+		this.settled = true;
+		clearTimeout(this.timer);
+	}
+
+	/**
+	 * axios's `transport`: a node `http(s).request`, created synchronously inside the caller's async context (the
+	 * gate's sent probe relies on that), that records whether the connection was established before a failure.
+	 * A request is written only once its socket is connected (and TLS is up), so a failure before that point cannot
+	 * have reached Meta.
+	 */
+	request(options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
+		const module = options.protocol === 'https:' ? https : http;
+		const req = module.request(options, (res) => {
+			this.answered = true;
+			this.res = res;
+			callback(res);
+		});
+		this.req = req;
+		(req as AttemptRequest)[ATTEMPT] = this;
+		req.once('socket', onAttemptSocket);
+		if (this.timedOut) req.destroy(new Error('The call took longer than its timeout'));
+		return req;
+	}
 }
 
+const ATTEMPT = Symbol('graphAttempt');
+type AttemptRequest = ClientRequest & { [ATTEMPT]?: Attempt };
+
 /**
- * A node `http(s).request` that records whether the connection was established before a failure. A request is
- * written only once its socket is connected (and TLS is up), so a failure before that point cannot have reached Meta.
+ * The deadline fired. The abort waits for the next check phase: after an event-loop stall, timers run before pending
+ * I/O is read, and an answer (or the connection) that already arrived must win over a deadline that only looks passed.
  */
-function trackingTransport(tracker: SendTracker) {
-	return {
-		request(options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
-			const module = options.protocol === 'https:' ? https : http;
-			const req = module.request(options, (res) => {
-				tracker.answered = true;
-				callback(res);
-			});
-			req.on('socket', (socket) => {
-				const tls = typeof (socket as { encrypted?: boolean }).encrypted === 'boolean';
-				const stillConnecting =
-					(socket as { connecting?: boolean }).connecting === true ||
-					(tls && (socket as { _secureEstablished?: boolean })._secureEstablished === false);
-				if (!stillConnecting) {
-					// A reused keep-alive socket (or one a proxy agent handed over already open).
-					tracker.connected = true;
-					return;
-				}
-				socket.once(tls ? 'secureConnect' : 'connect', () => {
-					tracker.connected = true;
-				});
-			});
-			return req;
-		},
-	};
+function onDeadline(attempt: Attempt): void {
+	setImmediate(expireAttempt, attempt);
+}
+
+function expireAttempt(attempt: Attempt): void {
+	attempt.expire();
+}
+
+function onAttemptSocket(this: AttemptRequest, socket: Socket): void {
+	const attempt = this[ATTEMPT];
+	if (!attempt) return;
+	const tls = typeof (socket as { encrypted?: boolean }).encrypted === 'boolean';
+	const stillConnecting =
+		socket.connecting === true || (tls && (socket as { _secureEstablished?: boolean })._secureEstablished === false);
+	if (!stillConnecting) {
+		// A reused keep-alive socket (or one a proxy agent handed over already open).
+		attempt.connected = true;
+		return;
+	}
+	socket.once(tls ? 'secureConnect' : 'connect', () => {
+		attempt.connected = true;
+	});
 }
 
 /** Safe text for the failing call: method and path, never the host's query string. */
-function describeCall(method: string, url: URL): string {
-	return `${method} ${url.pathname}`;
+function describeCall(method: string, target: Target): string {
+	return `${method} ${target.pathname}`;
 }
 
 interface MetaErrorEnvelope {
@@ -229,7 +359,7 @@ const NETWORK_TEXT: Record<string, string> = {
 function errorFromNetwork(
 	error: unknown,
 	timedOutAfterMs: number | undefined,
-	tracker: SendTracker,
+	tracker: { connected: boolean },
 	call: string,
 	origin: string,
 	credentials: WhatsAppCredentials,
@@ -275,6 +405,48 @@ function headersOf(raw: unknown): Record<string, string | string[] | undefined> 
 }
 
 /**
+ * A JSON body as text, as axios's default transform would send it: a string that is JSON already goes as it is,
+ * anything else through JSON.stringify. Done here so the axios instance needs no transformRequest.
+ */
+function jsonText(body: unknown): string | Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (typeof body === 'string') {
+		try {
+			JSON.parse(body);
+			return body.trim();
+		} catch {
+			// not JSON text: sent as a JSON string below
+		}
+	}
+	try {
+		return JSON.stringify(body);
+	} catch (error) {
+		throw invalid(`The request body cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}`);
+	}
+}
+
+/**
+ * A success: `usage` is parsed from the headers when first read. Nothing on the hot path reads it (the gate needs
+ * usage only from errors), and parsing two JSON headers on every send was a measurable part of a call's CPU.
+ */
+function successResponse<T>(status: number, data: T, headers: IncomingHttpHeaders, binary = false): GraphResponse<T> {
+	const response = (binary ? { status, data, contentType: headers['content-type'] } : { status, data }) as GraphResponse<T>;
+	Object.defineProperty(response, 'usage', {
+		configurable: true,
+		enumerable: true,
+		get(): GraphUsage {
+			const usage = parseLowerCaseUsageHeaders(headers);
+			Object.defineProperty(response, 'usage', { value: usage, configurable: true, enumerable: true, writable: true });
+			return usage;
+		},
+		set(value: GraphUsage) {
+			Object.defineProperty(response, 'usage', { value, configurable: true, enumerable: true, writable: true });
+		},
+	});
+	return response;
+}
+
+/**
  * One Graph API call. Resolves with the answer for any 2xx; rejects with a `GraphApiError` (redacted, classified)
  * for everything else, including bad credential settings, before anything is sent.
  */
@@ -283,114 +455,93 @@ export async function graphRequest<T = unknown>(
 	request: GraphRequest,
 ): Promise<GraphResponse<T>> {
 	const auth = request.auth ?? 'bearer';
-	if (!request.url) assertUsableCredentials(credentials, auth);
-	else if (auth !== 'none') assertUsableCredentials({ ...credentials, baseUrl: credentials.baseUrl || request.url }, auth);
-
-	let url = buildGraphUrl(credentials, request);
+	let target: Target;
+	if (!request.url) {
+		target = graphTarget(credentials, request);
+		assertSecrets(credentials, auth);
+	} else {
+		if (auth !== 'none') assertUsableCredentials({ ...credentials, baseUrl: credentials.baseUrl || request.url }, auth);
+		target = targetOf(buildGraphUrl(credentials, request));
+	}
 	const method = request.method;
 	const binary = request.responseType === 'arraybuffer';
 	const form = isFormData(request.body);
 	const timeoutMs = request.timeoutMs ?? (binary || form ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
 	let authorization = authorizationHeader(credentials, auth);
-	const firstOrigin = url.origin;
+	const firstOrigin = target.origin;
+	let data: unknown = undefined;
+	if (request.body !== undefined && method !== 'GET') data = form ? request.body : jsonText(request.body);
 
 	for (let hop = 0; ; hop++) {
-		const call = describeCall(method, url);
+		// Plain header objects and only the options that differ from the instance's defaults: what axios merges and
+		// normalises per call grows with both.
 		const headers: Record<string, string> = { Accept: binary ? '*/*' : 'application/json' };
 		if (authorization) headers.Authorization = authorization;
-		let data: unknown = undefined;
-		if (request.body !== undefined && method !== 'GET') {
-			data = request.body;
-			if (!form) headers['Content-Type'] = 'application/json';
-		}
-
-		const tracker: SendTracker = { connected: false, answered: false };
-		const controller = new AbortController();
-		let timedOut = false;
-		let settled = false;
-		let graceGiven = false;
-		// A per-call deadline, cleared as soon as the answer arrives. When it fires, the abort waits for the next
-		// check phase: after an event-loop stall, timers run before pending I/O is read, and an answer (or the
-		// connection) that already arrived must win over a deadline that only looks passed.
-		const expire = (): void => {
-			setImmediate(() => {
-				if (settled) return;
-				if (tracker.answered && !graceGiven) {
-					// The status line is in: give the body one more (shorter) period before calling it a timeout.
-					graceGiven = true;
-					timer = setTimeout(expire, Math.min(timeoutMs, BODY_GRACE_MS));
-					return;
-				}
-				timedOut = true;
-				controller.abort();
-			});
-		};
-		let timer = setTimeout(expire, timeoutMs);
-		let response;
+		if (data !== undefined && !form) headers['Content-Type'] = 'application/json';
+		const attempt = new Attempt(timeoutMs);
+		let response: AxiosResponse<Buffer>;
 		try {
-			const client = getGraphClient(url.origin);
-			response = await client.axios.request<ArrayBuffer>({
-				...connectionFor(client, url),
-				method,
-				url: url.toString(),
-				headers,
-				data,
-				responseType: 'arraybuffer',
-				signal: controller.signal,
-				transport: trackingTransport(tracker),
-			});
+			const client = getGraphClient(target.origin);
+			const config: AxiosRequestConfig = { method, url: target.href, headers, data, transport: attempt };
+			const connection = connectionFor(client, target.origin);
+			if (connection.proxy) config.proxy = connection.proxy;
+			if (connection.httpsAgent) config.httpsAgent = connection.httpsAgent;
+			response = await attempt.run(client, config);
 		} catch (error) {
-			throw errorFromNetwork(error, timedOut ? timeoutMs : undefined, tracker, call, url.origin, credentials);
+			const call = describeCall(method, target);
+			throw errorFromNetwork(error, attempt.timedOut ? timeoutMs : undefined, attempt, call, target.origin, credentials);
 		} finally {
-			settled = true;
-			clearTimeout(timer);
+			attempt.finish();
 		}
 
 		const status = response.status;
-		const responseHeaders = headersOf(response.headers);
-		const usage = parseUsageHeaders(responseHeaders);
-		const body = Buffer.from(response.data ?? new ArrayBuffer(0));
+		// Node's own header object (lower-case names), not axios's AxiosHeaders copy.
+		const responseHeaders: IncomingHttpHeaders = attempt.res?.headers ?? headersOf(response.headers);
+		const raw = response.data;
+		const body = Buffer.isBuffer(raw) ? raw : Buffer.from(raw ?? new ArrayBuffer(0));
 
 		const location = responseHeaders.location;
 		if (binary && method === 'GET' && status >= 300 && status < 400 && typeof location === 'string') {
 			if (hop >= MAX_DOWNLOAD_REDIRECTS) {
-				throw new GraphApiError({ message: `Too many redirects downloading media (${call})`, httpStatus: status, usage, request: call }, credentials);
+				const call = describeCall(method, target);
+				throw new GraphApiError(
+					{ message: `Too many redirects downloading media (${call})`, httpStatus: status, usage: parseLowerCaseUsageHeaders(responseHeaders), request: call },
+					credentials,
+				);
 			}
-			url = new URL(location, url);
+			target = targetOf(new URL(location, target.href));
 			// Never hand the token to another host a redirect points at.
-			if (url.origin !== firstOrigin) authorization = undefined;
+			if (target.origin !== firstOrigin) authorization = undefined;
 			continue;
 		}
 
 		if (status < 200 || status >= 300) {
-			throw errorFromResponse(status, body.toString('utf8'), usage, call, credentials);
+			const call = describeCall(method, target);
+			throw errorFromResponse(status, body.toString('utf8'), parseLowerCaseUsageHeaders(responseHeaders), call, credentials);
 		}
 		if (binary) {
-			const contentType = responseHeaders['content-type'];
-			return {
-				status,
-				data: body as unknown as T,
-				contentType: Array.isArray(contentType) ? contentType[0] : contentType,
-				usage,
-			};
+			return successResponse<T>(status, body as unknown as T, responseHeaders, true);
 		}
 		const text = body.toString('utf8');
-		if (text.trim() === '') return { status, data: {} as T, usage };
+		let parsed: T;
 		try {
-			return { status, data: JSON.parse(text) as T, usage };
+			parsed = JSON.parse(text) as T;
 		} catch {
+			if (text.trim() === '') return successResponse<T>(status, {} as T, responseHeaders);
+			const call = describeCall(method, target);
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the gate needs the typed error; nodes convert it with toNodeApiError
 			throw new GraphApiError(
 				{
 					message: `The Graph API answered HTTP ${status} with a body that is not JSON (${call}): ${text.slice(0, 120)}`,
 					httpStatus: status,
-					usage,
+					usage: parseLowerCaseUsageHeaders(responseHeaders),
 					request: call,
 					invalidInput: true,
 				},
 				credentials,
 			);
 		}
+		return successResponse<T>(status, parsed, responseHeaders);
 	}
 }
 export { toNodeApiError, describeGraphError } from './n8nError';

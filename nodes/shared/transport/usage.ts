@@ -33,11 +33,15 @@ function numberOrUndefined(value: unknown): number | undefined {
 
 /** Parse Meta's `X-App-Usage` and `X-Business-Use-Case-Usage` headers (header names in any case). */
 export function parseUsageHeaders(headers: Record<string, HeaderValue> | undefined): GraphUsage {
-	const usage: GraphUsage = {};
-	if (!headers) return usage;
+	if (!headers) return {};
 	const lower: Record<string, HeaderValue> = {};
 	for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
+	return parseLowerCaseUsageHeaders(lower);
+}
 
+/** The same for headers whose names are lower case already, as Node's `IncomingMessage.headers` are. */
+export function parseLowerCaseUsageHeaders(lower: Record<string, HeaderValue>): GraphUsage {
+	const usage: GraphUsage = {};
 	const app = parseJsonObject(headerText(lower['x-app-usage']));
 	if (app) {
 		usage.appUsage = compact({
