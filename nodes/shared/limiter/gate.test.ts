@@ -145,11 +145,18 @@ describe('pair rate', () => {
 			...Array.from({ length: 40 }, (_, i) => sendText(credentials, `other${i}`, recipientFor(i)).then(() => finished.others.push(Date.now() - started))),
 		]);
 		expect((await sim.counters()).rejectedByCode['131056'] ?? 0).toBe(0);
-		// 3 in a burst, then one per ~550 ms: the 7th needs about 4 × 550 ms; the others are done well before.
+		// 3 in a burst, then one per ~550 ms: the 7th needs about 4 × 550 ms.
 		expect(Math.max(...finished.busy)).toBeGreaterThanOrEqual(1400);
-		expect(Math.max(...finished.others)).toBeLessThan(1000);
-		const busyOrder = (await sim.log()).filter((m) => m.waId === busy).map((m) => (m.body.text as { body: string }).body);
+		// The others are not held behind the busy recipient: Meta accepted every one of them before the 4th busy message,
+		// the first that had to wait for the pair rate. (Meta's own order, not a wall-clock bound: a busy machine slows
+		// both alike.)
+		const log = await sim.log();
+		const busyOrder = log.filter((m) => m.waId === busy).map((m) => (m.body.text as { body: string }).body);
 		expect(busyOrder).toEqual(Array.from({ length: 7 }, (_, i) => `busy${i}`));
+		const fourthBusy = log.findIndex((m) => (m.body.text as { body: string }).body === 'busy3');
+		const others = log.flatMap((m, index) => (m.waId === busy ? [] : [index]));
+		expect(others).toHaveLength(40);
+		expect(Math.max(...others)).toBeLessThan(fourthBusy);
 	});
 
 	it('delays only the recipient that got 131056, by the 4^n backoff', async () => {
@@ -159,14 +166,16 @@ describe('pair rate', () => {
 		await sim.scriptFaults([{ recipient: slowed, count: 1, action: { kind: 'error', code: 131056 } }]);
 		const started = Date.now();
 		let slowedDoneAt = 0;
-		const othersDone: number[] = [];
 		await Promise.all([
 			sendText(credentials, 'slowed', slowed).then(() => (slowedDoneAt = Date.now() - started)),
-			...Array.from({ length: 10 }, (_, i) => sendText(credentials, `other${i}`, recipientFor(i)).then(() => othersDone.push(Date.now() - started))),
+			...Array.from({ length: 10 }, (_, i) => sendText(credentials, `other${i}`, recipientFor(i))),
 		]);
 		expect(slowedDoneAt).toBeGreaterThanOrEqual(600);
-		expect(Math.max(...othersDone)).toBeLessThan(450);
-		expect((await sim.log()).filter((m) => m.waId === slowed)).toHaveLength(1);
+		// The others did not wait for the slowed recipient's backoff: Meta accepted all ten before it. (Meta's own order,
+		// not a wall-clock bound: a busy machine slows both alike.)
+		const log = await sim.log();
+		expect(log.map((m) => m.waId)).toEqual([...Array.from({ length: 10 }, () => expect.not.stringMatching(`^${slowed}$`)), slowed]);
+		expect((await sim.counters()).rejectedByCode['131056']).toBe(1);
 	});
 });
 
