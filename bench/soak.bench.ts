@@ -25,7 +25,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -307,6 +307,43 @@ async function startProfiler(): Promise<() => Promise<CpuProfile>> {
 	};
 }
 
+/**
+ * GC pauses (from perf_hooks' 'gc' entries) and event-loop stalls (gaps of a 20 ms timer) during the run, so a long
+ * block can be told apart: a GC pause, or synchronous work (then the GC share of the stall is small).
+ */
+function watchPauses() {
+	const gcs: Array<{ start: number; ms: number; major: boolean }> = [];
+	const observer = new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+			gcs.push({ start: entry.startTime, ms: entry.duration, major: kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR });
+		}
+	});
+	observer.observe({ entryTypes: ['gc'] });
+	const stalls: Array<{ end: number; ms: number }> = [];
+	let last = performance.now();
+	const ticker = setInterval(() => {
+		const now = performance.now();
+		if (now - last > 250) stalls.push({ end: now, ms: now - last });
+		last = now;
+	}, 20);
+	return () => {
+		clearInterval(ticker);
+		observer.disconnect();
+		const round = (x: number) => Math.round(x);
+		const gcIn = (from: number, to: number) => gcs.filter((g) => g.start < to && g.start + g.ms > from).reduce((t, g) => t + g.ms, 0);
+		const worst = [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 3);
+		return {
+			gcCount: gcs.length,
+			gcMajorCount: gcs.filter((g) => g.major).length,
+			gcTotalMs: round(gcs.reduce((t, g) => t + g.ms, 0)),
+			gcMaxMs: round(Math.max(0, ...gcs.map((g) => g.ms))),
+			stallsOver250Ms: stalls.length,
+			worstStalls: worst.map((w) => ({ ms: round(w.ms), gcMs: round(gcIn(w.end - w.ms, w.end)) })),
+		};
+	};
+}
+
 /** The RSS verdict over the samples taken after warm-up (see the header comment). */
 function judgeFlat(samples: Array<{ at: number; rssMb: number }>, warmUpEndsAt: number) {
 	const steady = samples.filter((s) => s.at >= warmUpEndsAt);
@@ -374,6 +411,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	// The longest stretch the event loop was blocked: in-flight calls cannot see their answers meanwhile.
 	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 	loopDelay.enable();
+	const stopWatchingPauses = watchPauses();
 
 	let failedItems = 0;
 	let executionErrors = 0;
@@ -413,6 +451,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const sendSeconds = (Date.now() - started) / 1000;
 	const cpu = process.cpuUsage(cpuBefore);
 	loopDelay.disable();
+	const pauses = stopWatchingPauses();
 	const layers = stopProfiler ? cpuByLayer(await stopProfiler()) : undefined;
 	sample();
 
@@ -468,6 +507,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		heap_after_gc_mb: after.heapMb,
 		event_loop_max_block_ms: Math.round(loopDelay.max / 1e6),
 		event_loop_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
+		event_loop_stalls_over_250ms: pauses.stallsOver250Ms,
+		worst_stalls_ms: pauses.worstStalls,
+		gc_pauses: pauses.gcCount,
+		gc_major: pauses.gcMajorCount,
+		gc_total_ms: pauses.gcTotalMs,
+		gc_max_pause_ms: pauses.gcMaxMs,
 		requested: options.messages,
 		executions: options.executions,
 		items_per_execution: perExecution,
@@ -511,6 +556,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		['heap start / end / peak', `${result.heap_start_mb} / ${result.heap_end_mb} / ${result.heap_peak_mb} MB`],
 		['full GC before / after run', `RSS ${before.rssMb} / ${after.rssMb} MB, heap ${before.heapMb} / ${after.heapMb} MB (measurement only)`],
 		['event loop block max / p99', `${result.event_loop_max_block_ms} / ${result.event_loop_p99_ms} ms`],
+		[
+			'stalls over 250 ms',
+			`${pauses.stallsOver250Ms}${pauses.worstStalls.length ? `, worst ${pauses.worstStalls.map((w) => `${w.ms} ms (GC ${w.gcMs})`).join(', ')}` : ''}`,
+		],
+		['GC pauses', `${pauses.gcCount} (${pauses.gcMajorCount} major), ${pauses.gcTotalMs} ms in all, longest ${pauses.gcMaxMs} ms`],
 		['duplicates / missing', `${duplicates} / ${missing}`],
 		['failed items / executions', `${failedItems} / ${executionErrors}${executionErrorMessages.length ? ` (${executionErrorMessages[0].slice(0, 200)})` : ''}`],
 		['gate after the run', `queued ${result.queued_after_run}, in flight ${result.in_flight_after_run}`],

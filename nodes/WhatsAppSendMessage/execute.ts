@@ -185,6 +185,17 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
 	const settled = await Promise.allSettled(
 		checked.map(async (item): Promise<SentItem> => {
+			// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
+			// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
+			if (!item.upload) {
+				const answer = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
+					credentials,
+					phoneNumberId: item.phoneNumberId,
+					recipient: (item.body as { to?: string }).to,
+					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+				});
+				return { response: answer.data ?? {} };
+			}
 			let media: SentItem['media'];
 			const upload = async () => {
 				const uploaded = await uploadMediaCached({
