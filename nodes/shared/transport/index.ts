@@ -193,7 +193,7 @@ class Attempt {
 		this.timer = setTimeout(onDeadline, this.timeoutMs, this);
 		return new Promise<AxiosResponse<Buffer>>((resolve, reject) => {
 			this.fail = reject;
-			client.axios.request<Buffer>(config).then(resolve, reject);
+			client.send(config).then(resolve, reject);
 		});
 	}
 
@@ -406,7 +406,7 @@ function headersOf(raw: unknown): Record<string, string | string[] | undefined> 
 
 /**
  * A JSON body as text, as axios's default transform would send it: a string that is JSON already goes as it is,
- * anything else through JSON.stringify. Done here so the axios instance needs no transformRequest.
+ * anything else through JSON.stringify. Done here, once, so axios runs no request transform.
  */
 function jsonText(body: unknown): string | Buffer {
 	if (Buffer.isBuffer(body)) return body;
@@ -473,8 +473,7 @@ export async function graphRequest<T = unknown>(
 	if (request.body !== undefined && method !== 'GET') data = form ? request.body : jsonText(request.body);
 
 	for (let hop = 0; ; hop++) {
-		// Plain header objects and only the options that differ from the instance's defaults: what axios merges and
-		// normalises per call grows with both.
+		// A plain header object and only the options that differ from the client's defaults (see `adapterSender`).
 		const headers: Record<string, string> = { Accept: binary ? '*/*' : 'application/json' };
 		if (authorization) headers.Authorization = authorization;
 		if (data !== undefined && !form) headers['Content-Type'] = 'application/json';
