@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import type { INode } from 'n8n-workflow';
 import { captureOutput, findSecretLeaks } from '../../../test/harness/secrets';
 import { closedPort, startHttpServer, startNetServer, type RawServer } from '../../../test/harness/rawServers';
@@ -492,5 +495,72 @@ describe('keep-alive', () => {
 			destroyGraphClients();
 			await server.close();
 		}
+	});
+});
+
+describe('what the gate and the nodes rely on', () => {
+	let server: RawServer;
+	beforeAll(async () => {
+		server = await startHttpServer((_req, res) => {
+			res.writeHead(200, {
+				'Content-Type': 'application/json',
+				'X-App-Usage': '{"call_count":7,"total_cputime":1,"total_time":2}',
+			});
+			res.end('{"messages":[{"id":"wamid.1"}]}');
+		});
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await server.close();
+	});
+
+	test('each call is a Node request started inside the caller’s async context, whose finish precedes its answer', async () => {
+		// The gate's sent probe: `http.client.request.start` + AsyncLocalStorage find the caller, 'finish' says when
+		// the request left. A transport that created requests elsewhere (a pool, a worker) would break it silently.
+		const storage = new AsyncLocalStorage<{ id: number; started: number; finishedAt?: number }>();
+		const onStart = (message: unknown) => {
+			const store = storage.getStore();
+			if (!store) return;
+			store.started++;
+			(message as { request: ClientRequest }).request.once('finish', () => (store.finishedAt = Date.now()));
+		};
+		diagnosticsChannel.subscribe('http.client.request.start', onStart);
+		try {
+			const stores = Array.from({ length: 10 }, (_, id) => ({ id, started: 0 } as { id: number; started: number; finishedAt?: number }));
+			const answeredAt = await Promise.all(
+				stores.map((store) =>
+					storage.run(store, async () => {
+						await graphRequest(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { to: String(store.id) } });
+						return Date.now();
+					}),
+				),
+			);
+			for (const [i, store] of stores.entries()) {
+				expect(store.started).toBe(1);
+				expect(store.finishedAt).toBeDefined();
+				expect(store.finishedAt!).toBeLessThanOrEqual(answeredAt[i]);
+			}
+		} finally {
+			diagnosticsChannel.unsubscribe('http.client.request.start', onStart);
+		}
+	});
+
+	test('a success’s usage is an ordinary property: read, spread and serialised alike', async () => {
+		const response = await graphRequest(credentialsFor(server.url), { method: 'GET', path: '/1' });
+		const expected = { appUsage: { call_count: 7, total_cputime: 1, total_time: 2 } };
+		expect({ ...response }.usage).toEqual(expected);
+		expect(JSON.parse(JSON.stringify(response)).usage).toEqual(expected);
+		expect(response.usage).toEqual(expected);
+		expect(Object.keys(response)).toEqual(['status', 'data', 'usage']);
+	});
+
+	test('a JSON body is sent as JSON: objects serialised, a string of JSON as it is, other strings quoted', async () => {
+		server.requests.length = 0;
+		await graphRequest(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { to: '1', text: { body: 'é' } } });
+		await graphRequest(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: ' {"to":"2"} ' });
+		await graphRequest(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: 'plain' });
+		expect(server.requests.map((request) => request.body.toString('utf8'))).toEqual(['{"to":"1","text":{"body":"é"}}', '{"to":"2"}', '"plain"']);
+		expect(server.requests.map((request) => request.headers['content-type'])).toEqual(Array(3).fill('application/json'));
+		expect(server.requests[0].headers['content-length']).toBe(String(Buffer.byteLength('{"to":"1","text":{"body":"é"}}')));
 	});
 });
