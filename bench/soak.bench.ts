@@ -398,11 +398,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	// What the process holds before the run, measured the same way as after it (a full GC), to compare the two.
 	const before = memoryAfterFullGc();
 
-	const samples: Array<{ at: number; rssMb: number; heapMb: number }> = [];
+	// heapTotal (what V8 has reserved) and external (Buffers: sockets, bodies) explain RSS beside heapUsed.
+	const samples: Array<{ at: number; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }> = [];
 	const started = Date.now();
 	const sample = () => {
 		const usage = process.memoryUsage();
-		samples.push({ at: Date.now() - started, rssMb: mb(usage.rss), heapMb: mb(usage.heapUsed) });
+		samples.push({ at: Date.now() - started, rssMb: mb(usage.rss), heapMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external) });
 	};
 	sample();
 	const sampler = setInterval(sample, 1000);
@@ -501,6 +502,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		heap_start_mb: samples[0].heapMb,
 		heap_end_mb: samples[samples.length - 1].heapMb,
 		heap_peak_mb: Math.max(...samples.map((s) => s.heapMb)),
+		heap_total_start_mb: samples[0].heapTotalMb,
+		heap_total_peak_mb: Math.max(...samples.map((s) => s.heapTotalMb)),
+		external_start_mb: samples[0].externalMb,
+		external_peak_mb: Math.max(...samples.map((s) => s.externalMb)),
 		rss_before_run_after_gc_mb: before.rssMb,
 		heap_before_run_after_gc_mb: before.heapMb,
 		rss_after_gc_mb: after.rssMb,
@@ -554,6 +559,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		['RSS peak 1st / 2nd half', `${verdict.firstHalfPeakMb} / ${verdict.secondHalfPeakMb} MB (growth ${verdict.peakGrowthMb} MB, slope ${verdict.secondHalfSlopeMbPerMin} MB/min)`],
 		['RSS flat', verdict.flat === undefined ? 'too short a run to judge' : `${verdict.flat ? 'yes' : 'NO'} (2nd-half peak <= 1st-half peak + ${FLAT_TOLERANCE_MB} MB)`],
 		['heap start / end / peak', `${result.heap_start_mb} / ${result.heap_end_mb} / ${result.heap_peak_mb} MB`],
+		['V8 heap reserved start / peak', `${result.heap_total_start_mb} / ${result.heap_total_peak_mb} MB (external ${result.external_start_mb} / ${result.external_peak_mb} MB)`],
 		['full GC before / after run', `RSS ${before.rssMb} / ${after.rssMb} MB, heap ${before.heapMb} / ${after.heapMb} MB (measurement only)`],
 		['event loop block max / p99', `${result.event_loop_max_block_ms} / ${result.event_loop_p99_ms} ms`],
 		[
