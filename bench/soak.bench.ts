@@ -22,6 +22,7 @@
  * the process still holds once the executions are over, against the same measurement before the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from 'node:inspector';
@@ -39,6 +40,8 @@ const REPO_ROOT = resolve(__dirname, '..');
 const IDLE_RELEASE_MS = 2000;
 /** How far the second half's RSS peak may sit above the first half's (after warm-up) for the run to count as flat. */
 const FLAT_TOLERANCE_MB = 32;
+/** Samples (seconds) needed after warm-up before the bench judges flatness. */
+const MIN_STEADY_SAMPLES = 60;
 
 interface SoakArgs {
 	messages: number;
@@ -211,6 +214,19 @@ async function sendThroughGate(credentials: WhatsAppCredentials, first: number, 
 	return { sent, failed: count - sent };
 }
 
+/** CPU seconds a child process has used so far (Linux /proc; undefined elsewhere). */
+function childCpuSeconds(pid: number | undefined): number | undefined {
+	if (pid === undefined) return undefined;
+	try {
+		// Fields 14 and 15 of /proc/PID/stat (after the parenthesised name) are user and system time in clock ticks (100/s).
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return undefined;
+	}
+}
+
 /** What the simulator's log says about the run (computed apart so the log itself is garbage before the final GC). */
 async function checkLog(sim: SimProcess, requested: number) {
 	const log = await readLog(sim);
@@ -371,8 +387,9 @@ function judgeFlat(samples: Array<{ at: number; rssMb: number }>, warmUpEndsAt: 
 		secondHalfPeakMb: peak(secondHalf),
 		peakGrowthMb: peakGrowth,
 		secondHalfSlopeMbPerMin: Math.round(slope * 10) / 10,
-		// Too few samples after warm-up to judge (a short run): no verdict rather than a false one.
-		flat: steady.length >= 10 ? peakGrowth <= FLAT_TOLERANCE_MB : undefined,
+		// V8's sawtooth (old-space garbage piling up until a major GC) can take tens of seconds a cycle: with less
+		// than a minute after warm-up a half may hold one rising edge and no drop. No verdict rather than a false one.
+		flat: steady.length >= MIN_STEADY_SAMPLES ? peakGrowth <= FLAT_TOLERANCE_MB : undefined,
 	};
 }
 
@@ -409,6 +426,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const sampler = setInterval(sample, 1000);
 	const stopProfiler = options.profile ? await startProfiler() : undefined;
 	const cpuBefore = process.cpuUsage();
+	const simCpuBefore = childCpuSeconds(sim.child.pid);
 	// The longest stretch the event loop was blocked: in-flight calls cannot see their answers meanwhile.
 	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 	loopDelay.enable();
@@ -451,6 +469,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	}
 	const sendSeconds = (Date.now() - started) / 1000;
 	const cpu = process.cpuUsage(cpuBefore);
+	const simCpuAfter = childCpuSeconds(sim.child.pid);
+	const simCpuMsPerMessage =
+		simCpuBefore !== undefined && simCpuAfter !== undefined ? Math.round(((simCpuAfter - simCpuBefore) * 1000 * 100) / Math.max(1, options.messages)) / 100 : null;
 	loopDelay.disable();
 	const pauses = stopWatchingPauses();
 	const layers = stopProfiler ? cpuByLayer(await stopProfiler()) : undefined;
@@ -527,6 +548,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		seconds: Math.round(sendSeconds * 10) / 10,
 		mode: options.mode,
 		cpu_ms_per_message: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, options.messages)) * 100) / 100,
+		simulator_cpu_ms_per_message: simCpuMsPerMessage,
 		load_average_1m: Math.round(loadavg()[0] * 10) / 10,
 		cores: cpus().length,
 		failed_items: failedItems,
@@ -549,7 +571,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const rows: Array<[string, string]> = [
 		['messages accepted', `${result.messages} of ${options.messages} (${options.executions} executions of ${perExecution}, ${options.concurrency} at a time)`],
 		['wall time', `${result.seconds} s (mode ${options.mode}, load average ${result.load_average_1m} on ${result.cores} cores)`],
-		['CPU of this process', `${result.cpu_ms_per_message} ms per message`],
+		['CPU of this process', `${result.cpu_ms_per_message} ms per message (simulator process: ${simCpuMsPerMessage ?? '?'} ms)`],
 		['achieved mps (wall)', String(result.achieved_mps)],
 		['mps while sending', String(result.accept_window_mps)],
 		['peak in any second', `${result.peak_per_second} (limit 1000), 130429: ${result.rejected_130429}`],
@@ -557,7 +579,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		['RSS start / end / peak', `${result.rss_start_mb} / ${result.rss_end_mb} / ${result.rss_peak_mb} MB`],
 		['RSS plateau (median)', `${result.rss_plateau_mb} MB after the first ${warmUpExecutions} executions (${verdict.steadySamples} samples)`],
 		['RSS peak 1st / 2nd half', `${verdict.firstHalfPeakMb} / ${verdict.secondHalfPeakMb} MB (growth ${verdict.peakGrowthMb} MB, slope ${verdict.secondHalfSlopeMbPerMin} MB/min)`],
-		['RSS flat', verdict.flat === undefined ? 'too short a run to judge' : `${verdict.flat ? 'yes' : 'NO'} (2nd-half peak <= 1st-half peak + ${FLAT_TOLERANCE_MB} MB)`],
+		['RSS flat', verdict.flat === undefined ? `too short a run to judge (needs ${MIN_STEADY_SAMPLES} s after warm-up)` : `${verdict.flat ? 'yes' : 'NO'} (2nd-half peak <= 1st-half peak + ${FLAT_TOLERANCE_MB} MB)`],
 		['heap start / end / peak', `${result.heap_start_mb} / ${result.heap_end_mb} / ${result.heap_peak_mb} MB`],
 		['V8 heap reserved start / peak', `${result.heap_total_start_mb} / ${result.heap_total_peak_mb} MB (external ${result.external_start_mb} / ${result.external_peak_mb} MB)`],
 		['full GC before / after run', `RSS ${before.rssMb} / ${after.rssMb} MB, heap ${before.heapMb} / ${after.heapMb} MB (measurement only)`],
