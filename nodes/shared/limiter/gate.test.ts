@@ -99,7 +99,8 @@ describe('per-number pacing', () => {
 describe('rolling budget', () => {
 	it('never holds more than the budget in any window of its length, at every instant', async () => {
 		// Budget 100 per 2 s: a fixed window or token bucket would let up to 200 through around a boundary.
-		// The guard covers arrival jitter (1 s of an hour by default); with the simulator in this busy process, 5 %.
+		// The guard covers arrival jitter (1 s of an hour by default); scaled to 2 s, 5 % (the sending jest process on a
+		// busy 2-core machine still lags by tens of ms).
 		configureGateForTests({ timings: { ...FAST_TIMINGS, hourMs: 2000, hourSlotMs: 10, hourGuardMs: 100 } });
 		await sim.configure({ hourlyBudget: 100, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 200 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 200, hourlyCallBudget: 100 });
@@ -132,8 +133,8 @@ describe('rolling budget', () => {
 
 describe('pair rate', () => {
 	it('holds one busy recipient to the pair rate while the other recipients flow', async () => {
-		// The margin the gate keeps at Meta's 6 s (5 % + 25 ms) is thin at a 400 ms scale with the simulator in this
-		// process (its arrivals lag by tens of ms): give the scaled test a comparable share of headroom.
+		// The margin the gate keeps at Meta's 6 s (5 % + 25 ms) is thin at a 400 ms scale when the sending process lags
+		// by tens of ms on a busy machine: give the scaled test a comparable share of headroom.
 		configureGateForTests({ timings: { ...FAST_TIMINGS, pairBurst: 3, pairIntervalMs: 500 } });
 		await sim.configure({ pairBurst: 3, pairIntervalMs: 400 });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100 });
