@@ -1,4 +1,4 @@
-import axios, { type AxiosAdapter, type AxiosProxyConfig, type AxiosRequestConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosAdapter, type AxiosProxyConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { proxyForUrl, TunnelingAgent } from './proxy';
@@ -33,8 +33,15 @@ function agentOptions(): http.AgentOptions {
 }
 
 export interface GraphClient {
-	/** One request through axios's http adapter with this client's agents and defaults (see `adapterSender`). */
-	send(config: AxiosRequestConfig): Promise<AxiosResponse<Buffer>>;
+	origin: string;
+	/** One request through axios's http adapter with this client's agents and proxy settings (see `adapterSender`). */
+	send(
+		method: string,
+		url: string,
+		headers: Record<string, string>,
+		data: unknown,
+		transport: { request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest },
+	): Promise<AxiosResponse<Buffer>>;
 	httpAgent: http.Agent;
 	httpsAgent: https.Agent;
 	/** Keep-alive CONNECT tunnels for https targets, one agent per proxy URL. */
@@ -65,25 +72,35 @@ function registry(): Registry {
  * request/response transforms (`graphRequest` serialises the body and parses the answer itself). Everything that
  * talks HTTP stays axios's: agents, proxy option, body and size limits, decompression, FormData streaming, errors.
  */
-function adapterSender(httpAgent: http.Agent, httpsAgent: https.Agent): GraphClient['send'] {
+function adapterSender(client: Omit<GraphClient, 'send'>): GraphClient['send'] {
 	const adapter = axios.getAdapter('http') as AxiosAdapter;
-	const defaults = {
-		httpAgent,
-		httpsAgent,
-		// Proxies are resolved by `connectionFor` (axios's own https tunnelling opens a tunnel per call).
-		proxy: false,
-		maxBodyLength: MAX_BODY_BYTES,
-		maxContentLength: MAX_BODY_BYTES,
-		// Every status is an answer we parse ourselves: Meta's error envelope is the information.
-		validateStatus: null,
-		// Redirects are followed by graphRequest itself (only for downloads): with 0, axios uses the transport it is
-		// given (Node's http(s)) instead of follow-redirects.
-		maxRedirects: 0,
-		decompress: true,
-		// The raw bytes: graphRequest decodes JSON itself.
-		responseType: 'arraybuffer',
+	return (method, url, headers, data, transport) => {
+		const connection = connectionFor(client, client.origin);
+		// One literal of the same shape for every call (no spreads or merges): cheap to build and for axios to read.
+		const config = {
+			method,
+			url,
+			headers,
+			data,
+			transport,
+			httpAgent: client.httpAgent,
+			httpsAgent: connection.httpsAgent ?? client.httpsAgent,
+			// A forward proxy for http targets; false otherwise (axios's own https tunnelling opens a tunnel per call,
+			// so https proxies are our pooled tunnel agent above).
+			proxy: connection.proxy,
+			maxBodyLength: MAX_BODY_BYTES,
+			maxContentLength: MAX_BODY_BYTES,
+			// Every status is an answer we parse ourselves: Meta's error envelope is the information.
+			validateStatus: null,
+			// Redirects are followed by graphRequest itself (only for downloads): with 0, axios uses the transport it
+			// is given (Node's http(s)) instead of follow-redirects.
+			maxRedirects: 0,
+			decompress: true,
+			// The raw bytes: graphRequest decodes JSON itself.
+			responseType: 'arraybuffer',
+		};
+		return adapter(config as unknown as InternalAxiosRequestConfig) as Promise<AxiosResponse<Buffer>>;
 	};
-	return (config) => adapter({ ...defaults, ...config } as unknown as InternalAxiosRequestConfig) as Promise<AxiosResponse<Buffer>>;
 }
 
 /** The one client (axios's http adapter over keep-alive agents) for an origin such as `https://graph.facebook.com`. */
@@ -93,12 +110,8 @@ export function getGraphClient(origin: string): GraphClient {
 	if (!client) {
 		const httpAgent = new http.Agent(agentOptions());
 		const httpsAgent = new https.Agent(agentOptions());
-		client = {
-			httpAgent,
-			httpsAgent,
-			tunnelAgents: new Map(),
-			send: adapterSender(httpAgent, httpsAgent),
-		};
+		const base = { origin, httpAgent, httpsAgent, tunnelAgents: new Map<string, TunnelingAgent>() };
+		client = Object.assign(base, { send: adapterSender(base) });
 		clients.set(origin, client);
 	}
 	return client;
@@ -116,7 +129,7 @@ export interface ConnectionSettings {
  * proxy use a pooled CONNECT tunnel (end-to-end TLS, the proxy never sees the token); http targets use the proxy
  * as a forward proxy over the keep-alive http agent.
  */
-export function connectionFor(client: GraphClient, url: URL | string): ConnectionSettings {
+export function connectionFor(client: Omit<GraphClient, 'send'>, url: URL | string): ConnectionSettings {
 	// Reading the proxy variables per call showed in profiles (process.env is a native lookup per name and case),
 	// so an origin reads them at most once a second: a change of environment still applies within a second.
 	const now = Date.now();
@@ -130,7 +143,7 @@ export function connectionFor(client: GraphClient, url: URL | string): Connectio
 /** Direct calls add nothing to a request's config: the instance defaults already say `proxy: false`. */
 const DIRECT: ConnectionSettings = Object.freeze({ proxy: false as const });
 
-function resolveConnection(client: GraphClient, url: URL): ConnectionSettings {
+function resolveConnection(client: Omit<GraphClient, 'send'>, url: URL): ConnectionSettings {
 	const proxy = proxyForUrl(url);
 	if (!proxy) return DIRECT;
 	if (url.protocol === 'https:') {

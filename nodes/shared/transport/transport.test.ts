@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { INode } from 'n8n-workflow';
 import { captureOutput, findSecretLeaks } from '../../../test/harness/secrets';
 import { closedPort, startHttpServer, startNetServer, type RawServer } from '../../../test/harness/rawServers';
@@ -562,5 +563,34 @@ describe('what the gate and the nodes rely on', () => {
 		expect(server.requests.map((request) => request.body.toString('utf8'))).toEqual(['{"to":"1","text":{"body":"é"}}', '{"to":"2"}', '"plain"']);
 		expect(server.requests.map((request) => request.headers['content-type'])).toEqual(Array(3).fill('application/json'));
 		expect(server.requests[0].headers['content-length']).toBe(String(Buffer.byteLength('{"to":"1","text":{"body":"é"}}')));
+	});
+});
+
+describe('compression', () => {
+	let server: RawServer;
+	beforeAll(async () => {
+		server = await startHttpServer((req, res) => {
+			const body = Buffer.from(JSON.stringify({ data: Array.from({ length: 50 }, (_, i) => ({ id: String(i), name: `template_${i}` })) }));
+			if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+				res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+				res.end(gzipSync(body));
+				return;
+			}
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end(body);
+		});
+	});
+	afterAll(async () => {
+		destroyGraphClients();
+		await server.close();
+	});
+
+	test('a send asks for an uncompressed answer; a GET accepts gzip and gets the decoded JSON', async () => {
+		server.requests.length = 0;
+		const sent = await graphRequest<{ data: unknown[] }>(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { to: '1' } });
+		const listed = await graphRequest<{ data: Array<{ name: string }> }>(credentialsFor(server.url), { method: 'GET', path: '/1/message_templates' });
+		expect(server.requests.map((request) => request.headers['accept-encoding'])).toEqual(['identity', expect.stringContaining('gzip')]);
+		expect(sent.data.data).toHaveLength(50);
+		expect(listed.data.data[49].name).toBe('template_49');
 	});
 });
