@@ -416,11 +416,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const before = memoryAfterFullGc();
 
 	// heapTotal (what V8 has reserved) and external (Buffers: sockets, bodies) explain RSS beside heapUsed.
-	const samples: Array<{ at: number; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number }> = [];
+	// queued: calls waiting at the gate. A second with none waiting is a second the gate could not send at the
+	// limit for want of work (the executions were still reading items, or between executions).
+	const samples: Array<{ at: number; rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number; queued: number }> = [];
 	const started = Date.now();
 	const sample = () => {
 		const usage = process.memoryUsage();
-		samples.push({ at: Date.now() - started, rssMb: mb(usage.rss), heapMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external) });
+		const lane = getGateStatus(credentials).find((s) => s.scope === 'phoneNumber' && s.id === HIGH_NUMBER);
+		samples.push({
+			at: Date.now() - started,
+			rssMb: mb(usage.rss),
+			heapMb: mb(usage.heapUsed),
+			heapTotalMb: mb(usage.heapTotal),
+			externalMb: mb(usage.external),
+			queued: lane?.queued ?? 0,
+		});
 	};
 	sample();
 	const sampler = setInterval(sample, 1000);
@@ -498,6 +508,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const after = memoryAfterFullGc();
 
 	const rss = samples.map((s) => s.rssMb);
+	// Seconds inside the run (not the first or last sample) when nothing waited at the gate.
+	const gateStarvedSeconds = samples.slice(1, -1).filter((s) => s.queued === 0).length;
 	const verdict = judgeFlat(samples, warmUpEndsAt);
 	const sortedSeconds = [...executionSeconds].sort((a, b) => a - b);
 	const registryReleased = registryAfter.lanes === 0;
@@ -543,6 +555,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		executions: options.executions,
 		items_per_execution: perExecution,
 		concurrency: options.concurrency,
+		gate_starved_seconds: gateStarvedSeconds,
 		execution_seconds_median: sortedSeconds[Math.floor(sortedSeconds.length / 2)] ?? 0,
 		execution_seconds_max: sortedSeconds[sortedSeconds.length - 1] ?? 0,
 		seconds: Math.round(sendSeconds * 10) / 10,
@@ -575,6 +588,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		['achieved mps (wall)', String(result.achieved_mps)],
 		['mps while sending', String(result.accept_window_mps)],
 		['peak in any second', `${result.peak_per_second} (limit 1000), 130429: ${result.rejected_130429}`],
+		['seconds with nothing queued', `${gateStarvedSeconds} of ${Math.max(0, samples.length - 2)} (the gate waited for executions to read items)`],
 		['execution time median / max', `${result.execution_seconds_median} / ${result.execution_seconds_max} s`],
 		['RSS start / end / peak', `${result.rss_start_mb} / ${result.rss_end_mb} / ${result.rss_peak_mb} MB`],
 		['RSS plateau (median)', `${result.rss_plateau_mb} MB after the first ${warmUpExecutions} executions (${verdict.steadySamples} samples)`],
