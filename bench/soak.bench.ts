@@ -4,7 +4,7 @@
  * our RSS) with a little latency. RSS is sampled every second; at the end the gate's registry must be empty once
  * the idle number is released, and the simulator's log must hold each message once.
  *
- *   npm run bench -- soak                                   100,000 messages in 100 executions of 1,000, 3 at a time
+ *   npm run bench -- soak                                   100,000 messages in 100 executions of 1,000, 2 at a time
  *   npm run bench -- soak --messages=20000 --executions=20  a short run
  *   npm run bench -- soak --profile                         also: where this process's CPU went, by layer
  *
@@ -15,6 +15,8 @@
  * node reads every item (one n8n data proxy per expression) before its first send; 10 executions of 10,000 held
  * ~10x more memory at once and gave the gate long gaps to fill. Several smaller executions overlapping is also how
  * a bulk send looks in production (a trigger or a Split In Batches loop), and the issue asks for "several executions".
+ * Two in flight rather than three: the same throughput (911 against 913 mps over 100,000, back to back) with a third
+ * fewer calls waiting at the gate, whose pending state V8 promotes and later collects: RSS peak 304 against 470 MB.
  *
  * "Flat" RSS, as the bench judges it: after warm-up (the first 10 % of executions), the median RSS of the last quarter
  * of the samples is at most FLAT_TOLERANCE_MB above the median of the first quarter. Medians, because RSS follows V8's
@@ -74,7 +76,7 @@ function parseArgs(args: string[]): SoakArgs {
 	return {
 		messages: positive('messages', 100_000),
 		executions: positive('executions', 100),
-		concurrency: positive('concurrency', 3),
+		concurrency: positive('concurrency', 2),
 		latency: values.latency ?? '20,40,80',
 		mode: values.mode === 'gate' ? 'gate' : 'workflow',
 		profile: values.profile === 'true',
