@@ -460,27 +460,50 @@ export class NumberLane {
 		const viaRedis = this.shared?.usable() === true;
 		const limiter = redisLimiter ?? this.localLimiter;
 		let jobStarted = false;
+		let abandoned = false;
+		const giveBack = (): void => {
+			this.reservedPending -= weight;
+			this.waba.reservedPending -= weight;
+			this.heldWeight -= weight;
+			this.unpick(batch.filter((call) => !call.started));
+			this.kick();
+		};
 		// On Redis, a batch of a worker that dies is freed once its expiration passes (Bottleneck frees only those).
 		const options: Bottleneck.JobOptions = redisLimiter
 			? { weight, expiration: Math.max(...batch.map((call) => call.request.timeoutMs ?? 30_000)) + 10_000 }
 			: { weight };
 		const job = limiter.schedule(options, async () => {
+			// Given back to the local path while Redis was down: its calls went (or go) that way.
+			if (abandoned) return;
 			jobStarted = true;
 			await this.runBatch(batch, viaRedis);
 		});
 		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
 		job.catch((error: unknown) => {
-			if (jobStarted) return;
+			if (jobStarted || abandoned) return;
+			abandoned = true;
 			// Bottleneck (or Redis under it) refused the job before it ran: nothing was sent, so requeue and go local.
-			this.reservedPending -= weight;
-			this.waba.reservedPending -= weight;
-			this.heldWeight -= weight;
 			this.env.warn('bottleneck-job', `A batch could not be scheduled (${describe(error)}); continuing with local limits`);
 			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
 			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(describe(error))) this.shared?.forget(this);
-			this.unpick(batch.filter((call) => !call.started));
-			this.kick();
+			giveBack();
 		});
+		if (redisLimiter) {
+			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
+			// drains that limiter again): while the job has not started and Redis is down, give its calls to the local path.
+			const watch = (): void => {
+				if (jobStarted || abandoned || this.released) return;
+				if (this.shared?.usable()) {
+					setTimeout(watch, this.env.timings.redisJobWatchMs);
+					return;
+				}
+				abandoned = true;
+				this.shared?.forget(this);
+				this.env.warn('bottleneck-job-lost', 'Redis went away while a batch waited in its shared limiter; continuing with local limits');
+				giveBack();
+			};
+			setTimeout(watch, this.env.timings.redisJobWatchMs);
+		}
 	}
 
 	/** Inside the Bottleneck job: take the final say on the window and budget, then fire the calls. */

@@ -157,6 +157,30 @@ describeWithRedis('with a real redis-server', () => {
 		expect(warnings.length).toBeLessThanOrEqual(6);
 	});
 
+	it('gives a batch back to the local path when Redis dies after Bottleneck accepted it and before it ran', async () => {
+		// Bottleneck 2.19.5 keeps such a job queued for good (its register failed; nothing drains that limiter again).
+		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
+		await sendText(credentials, 'first', recipientFor(9999));
+		const registry = (globalThis as unknown as Record<symbol, { lanes: Map<string, unknown>; stores: Map<string, { limiters: Map<unknown, BottleneckClass> }> }>)[
+			Symbol.for('n8n-nodes-whatsapp-cloud.gate')
+		];
+		const lane = [...registry.lanes.values()][0];
+		const limiter = [...registry.stores.values()][0].limiters.get(lane) as unknown as { _store: { __register__: (...args: unknown[]) => Promise<unknown> } };
+		const register = limiter._store.__register__.bind(limiter._store);
+		let calls = 0;
+		limiter._store.__register__ = (...args: unknown[]) => {
+			if (calls++ > 0) return register(...args);
+			void redis.kill();
+			return Promise.reject(new Error('Connection is closed.'));
+		};
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
+		warn.mockRestore();
+		expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+		expect(await sim.log()).toHaveLength(6);
+		expect(getGateStatus(credentials)[0]).toMatchObject({ queued: 0, inFlight: 0, sharedThroughRedis: false });
+	});
+
 	it('shares the limits through Redis again once it is back', async () => {
 		const credentials = credentialsFor(sim, { redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));
