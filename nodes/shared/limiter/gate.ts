@@ -302,7 +302,10 @@ export class NumberLane {
 			let next = now + this.pumpIntervalMs;
 			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
 			if (this.window.available(now, cap) - this.reservedPending <= 0) {
-				next = Math.max(next, this.window.nextAvailableAt(now, cap, this.reservedPending + 1));
+				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
+				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
+				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1));
+				next = this.window.nextAvailableAt(now, cap, this.reservedPending + want);
 			}
 			if (this.waba.available(now) <= 0) {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));

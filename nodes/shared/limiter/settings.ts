@@ -63,8 +63,8 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	secondMs: 1000,
 	// Arrival jitter at Meta (network, a busy event loop on either side): 1.5 % of the rate at most.
 	secondGuardMs: 15,
-	// Across processes (and in n8n queue mode) a grant reaches the wire later and arrivals bunch more: 10 %.
-	redisSecondGuardMs: 100,
+	// Across processes a grant reaches the wire a little later (a Redis round trip, another event loop): 3 %.
+	redisSecondGuardMs: 30,
 	hourMs: 3_600_000,
 	hourSlotMs: 1000,
 	hourGuardMs: 1000,
