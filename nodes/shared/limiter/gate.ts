@@ -43,7 +43,9 @@ export interface SharedStore {
 		budgetCap: number;
 		budgetWindowMs: number;
 		budgetSlotMs: number;
-	}): Promise<{ granted: number; retryInMs: number; redisNow: number }>;
+	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
+	/** Pause the WABA in every process sharing this store (80007). */
+	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
 	/** Count late-sent calls at the time they really left: pairs of (countedAt, sentAt) in Redis time. */
 	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
@@ -536,6 +538,8 @@ export class NumberLane {
 				});
 				granted = answer.granted;
 				retryInMs = answer.retryInMs;
+				// Another worker got 80007: hold this WABA here too, until the pause it set in Redis ends.
+				if (answer.paused) this.waba.pause(Date.now() + retryInMs);
 				redisNow = answer.redisNow;
 				this.sharedThroughRedis = true;
 			} catch (error) {
@@ -637,6 +641,10 @@ export class NumberLane {
 				break;
 			case 'pauseWaba':
 				this.waba.pause(now + reaction.pauseMs);
+				// The other workers learn it through Redis: their reservations grant nothing until it ends.
+				this.shared
+					?.pauseWaba(this.waba.key, reaction.pauseMs)
+					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describe(error)})`));
 				break;
 			case 'pauseNumber':
 				if (now + reaction.pauseMs > this.pausedUntil) this.pausedUntil = now + reaction.pauseMs;

@@ -9,7 +9,8 @@ import { configureGateForTests, getGateStatus, resetGateForTests } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { startWorkers } from './__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
-import { redisTargetFor, redisTargetKey } from './redis';
+import { RedisStore, redisTargetFor, redisTargetKey } from './redis';
+import { DEFAULT_TIMINGS } from './settings';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;
@@ -179,6 +180,21 @@ describeWithRedis('with a real redis-server', () => {
 		expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
 		expect(await sim.log()).toHaveLength(6);
 		expect(getGateStatus(credentials)[0]).toMatchObject({ queued: 0, inFlight: 0, sharedThroughRedis: false });
+	});
+
+	it("holds a WABA another process paused after 80007, until the pause it shared through Redis ends", async () => {
+		const credentials = credentialsFor(sim, { redisUrl: redis.url });
+		await sendText(credentials, 'before', recipientFor(1));
+		// Another worker's gate got 80007 and paused the WABA for 1.5 s: this process only learns it through Redis.
+		const other = new RedisStore('other', redisTargetFor(credentials)!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		await other.pauseWaba(`${sim.url}|waba:${sim.fixture.wabaId}`, 1500);
+		await other.close();
+		const started = Date.now();
+		await sendText(credentials, 'during the pause', recipientFor(2));
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1300);
+		expect(getGateStatus(credentials).find((status) => status.scope === 'waba')?.sharedThroughRedis).toBe(true);
+		expect(await sim.log()).toHaveLength(2);
 	});
 
 	it('shares the limits through Redis again once it is back', async () => {

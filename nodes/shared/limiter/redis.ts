@@ -15,8 +15,8 @@ const NUMBER_SLOT_MS = 5;
 /** How long the first calls wait for the first connection before the gate starts on local limits. */
 const FIRST_CONNECT_WAIT_MS = 2000;
 
-// KEYS: number hash, WABA hash. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap, budgetWindowMs,
-// budgetSlotMs. Returns { granted, retryInMs }. Each hash holds slot → count plus `total`, `oldest`, `newest`.
+// KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
+// budgetWindowMs, budgetSlotMs. Returns { granted, retryInMs, redisNow }; nothing is granted while the WABA is paused. Each hash holds slot → count plus `total`, `oldest`, `newest`.
 const RESERVE_SCRIPT = `
 local function evict(key, now, windowMs, slotMs)
 	local firstLive = math.floor((now - windowMs) / slotMs)
@@ -53,6 +53,8 @@ local function retryIn(key, now, windowMs, slotMs, oldest, excess)
 end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local pausedUntil = tonumber(redis.call('GET', KEYS[3]) or '0')
+if pausedUntil > now then return { 0, pausedUntil - now, now, 1 } end
 local requested = tonumber(ARGV[1])
 local numberCap, numberWindowMs, numberSlotMs = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local budgetCap, budgetWindowMs, budgetSlotMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -79,11 +81,21 @@ if granted < requested then
 end
 redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
 redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
-return { granted, wait, now }
+return { granted, wait, now, 0 }
 `;
 
 // KEYS: number hash, WABA hash. ARGV: numberSlotMs, budgetSlotMs, then pairs of (countedAt, sentAt) in Redis ms.
 // Calls that left this process late are counted when they really left (see sentProbe.ts).
+// KEYS: WABA pause. ARGV: pause length in ms. Sets the pause to end at Redis time + ms unless it already ends later.
+const PAUSE_SCRIPT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1])) end
+return untilMs
+`;
+
 const MOVE_SCRIPT = `
 local function move(key, slotMs, from, to)
 	if redis.call('EXISTS', key) == 0 then return end
@@ -153,6 +165,15 @@ export function redisTargetKey(options: RedisOptions): string {
 	return `${options.tls ? 'rediss' : 'redis'}://${options.username ?? ''}@${options.host}:${options.port}/${options.db ?? 0}`;
 }
 
+/**
+ * The number's and the WABA's keys, and the WABA's pause: one Lua script touches them together, so on a Redis Cluster
+ * they share the WABA's {hash tag} (one slot).
+ */
+export function redisKeys(numberKey: string, wabaKey: string): [string, string, string] {
+	const tag = `{wa-gate:${hashKey(wabaKey)}}`;
+	return [`${tag}:n:${hashKey(numberKey)}`, `${tag}:w`, `${tag}:pause`];
+}
+
 export function hashKey(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
@@ -161,9 +182,11 @@ type ReservingRedis = Redis & {
 	waGateReserve(
 		numberKey: string,
 		wabaKey: string,
+		pauseKey: string,
 		...args: Array<string | number>
-	): Promise<[number, number, number]>;
+	): Promise<[number, number, number, number]>;
 	waGateMove(numberKey: string, wabaKey: string, ...args: Array<string | number>): Promise<number>;
+	waGatePause(pauseKey: string, pauseMs: number): Promise<number>;
 };
 
 /** One Redis target: its client, Bottleneck connection and the Redis limiter of each lane. */
@@ -182,8 +205,9 @@ export class RedisStore implements SharedStore {
 		private readonly env: GateEnvironment,
 	) {
 		this.client = new Redis(options) as ReservingRedis;
-		this.client.defineCommand('waGateReserve', { numberOfKeys: 2, lua: RESERVE_SCRIPT });
+		this.client.defineCommand('waGateReserve', { numberOfKeys: 3, lua: RESERVE_SCRIPT });
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
+		this.client.defineCommand('waGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
 		this.client.on('error', (error: Error) => {
 			this.failedOnce = true;
 			// ioredis errors name host and port at most, never the password.
@@ -208,10 +232,9 @@ export class RedisStore implements SharedStore {
 		return !this.closed && !this.wasReady && !this.failedOnce && Date.now() - this.createdAt < FIRST_CONNECT_WAIT_MS;
 	}
 
-	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<{ granted: number; retryInMs: number; redisNow: number }> {
-		const [granted, retryInMs, redisNow] = await this.client.waGateReserve(
-			`wa-gate:n:${hashKey(request.numberKey)}`,
-			`wa-gate:w:${hashKey(request.wabaKey)}`,
+	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<Awaited<ReturnType<SharedStore['reserve']>>> {
+		const [granted, retryInMs, redisNow, paused] = await this.client.waGateReserve(
+			...redisKeys(request.numberKey, request.wabaKey),
 			request.requested,
 			request.numberCap,
 			request.numberWindowMs,
@@ -220,14 +243,20 @@ export class RedisStore implements SharedStore {
 			request.budgetWindowMs,
 			request.budgetSlotMs,
 		);
-		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow) };
+		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1 };
+	}
+
+	/** Pause the WABA for every process (80007): reservations grant nothing until it ends, on Redis's clock. */
+	async pauseWaba(wabaKey: string, pauseMs: number): Promise<void> {
+		if (!this.usable() || pauseMs <= 0) return;
+		await this.client.waGatePause(redisKeys('', wabaKey)[2], Math.ceil(pauseMs));
 	}
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {
 		if (moves.length === 0 || !this.usable()) return;
 		await this.client.waGateMove(
-			`wa-gate:n:${hashKey(numberKey)}`,
-			`wa-gate:w:${hashKey(wabaKey)}`,
+			redisKeys(numberKey, wabaKey)[0],
+			redisKeys(numberKey, wabaKey)[1],
 			NUMBER_SLOT_MS,
 			budgetSlotMs,
 			...moves.flat(),
@@ -245,7 +274,8 @@ export class RedisStore implements SharedStore {
 				);
 			}
 			limiter = new Bottleneck({
-				id: `wa-gate-${hashKey(lane.key)}`,
+				// A {hash tag}: Bottleneck's keys b_<id>_* then live in one Redis Cluster slot, as its Lua scripts need.
+				id: `{wa-gate-${hashKey(lane.key)}}`,
 				datastore: 'ioredis',
 				connection: this.connection,
 				maxConcurrent: lane.limiterConcurrency,
