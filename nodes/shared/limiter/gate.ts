@@ -191,10 +191,13 @@ export class NumberLane {
 
 	/** Rounds long enough to carry `callsPerRound` calls (Bottleneck's cost is per job), never shorter than the floor. */
 	private get pumpIntervalMs(): number {
-		const { pumpIntervalMs, redisPumpIntervalMs, callsPerRound, maxPumpIntervalMs } = this.env.timings;
-		const floor = this.shared?.usable() ? redisPumpIntervalMs : pumpIntervalMs;
-		const forBatch = (callsPerRound * this.env.timings.secondMs) / Math.max(1, this.cap);
-		return Math.max(floor, Math.min(maxPumpIntervalMs, forBatch));
+		const timings = this.env.timings;
+		// Through Redis a round costs several round trips and Bottleneck's pub/sub in every process: longer rounds.
+		const [floor, calls, ceiling] = this.shared?.usable()
+			? [timings.redisPumpIntervalMs, timings.redisCallsPerRound, timings.redisMaxPumpIntervalMs]
+			: [timings.pumpIntervalMs, timings.callsPerRound, timings.maxPumpIntervalMs];
+		const forBatch = (calls * timings.secondMs) / Math.max(1, this.cap);
+		return Math.max(floor, Math.min(ceiling, forBatch));
 	}
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
@@ -211,9 +214,14 @@ export class NumberLane {
 		return Math.ceil(this.inFlightCap * 1.25) + 8;
 	}
 
+	/**
+	 * Calls the pacer may start at once after a quiet spell: two rounds' worth, or `burstShare` of the rate up to
+	 * `burstMaxCalls` (a head start worth having at 80 mps; at 1,000 mps a big burst is a CPU spike that bunches arrivals).
+	 */
 	private get burst(): number {
-		const share = Math.max(this.env.timings.burstShare, (2 * this.pumpIntervalMs) / this.env.timings.secondMs);
-		return Math.max(1, Math.ceil(this.cap * share));
+		const { burstShare, burstMaxCalls, secondMs } = this.env.timings;
+		const rounds = Math.ceil((this.cap * 2 * this.pumpIntervalMs) / secondMs);
+		return Math.max(1, rounds, Math.min(Math.ceil(this.cap * burstShare), burstMaxCalls));
 	}
 
 	get queued(): number {

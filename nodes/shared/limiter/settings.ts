@@ -28,10 +28,14 @@ export interface GateTimings {
 	/** Calls a round aims to carry: rounds lengthen up to `maxPumpIntervalMs` so each Bottleneck job carries about this many. */
 	callsPerRound: number;
 	maxPumpIntervalMs: number;
+	/** The same through Redis (per number, all processes together). */
+	redisCallsPerRound: number;
+	redisMaxPumpIntervalMs: number;
 	/** How often a batch waiting in the Redis limiter checks that Redis is still there (else it goes local). */
 	redisJobWatchMs: number;
-	/** Burst the pacer allows after an idle spell, as a share of mps (the sliding second still caps it). */
+	/** Burst the pacer allows after an idle spell, as a share of mps up to `burstMaxCalls` (the sliding second still caps it). */
 	burstShare: number;
+	burstMaxCalls: number;
 	/** Calls in flight per number, as seconds of traffic at the configured mps (hides Meta's 1–2 s latency). */
 	inFlightSeconds: number;
 	/** Pair rate: messages to one recipient allowed in a burst, then one per `pairIntervalMs`. */
@@ -74,8 +78,11 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	// A Bottleneck job costs ~0.3 ms of CPU (more through Redis): 40 calls a round keeps that under 10 µs per call.
 	callsPerRound: 40,
 	maxPumpIntervalMs: 50,
+	redisCallsPerRound: 40,
+	redisMaxPumpIntervalMs: 50,
 	redisJobWatchMs: 500,
-	burstShare: 0.05,
+	burstShare: 0.2,
+	burstMaxCalls: 50,
 	inFlightSeconds: 2,
 	pairBurst: 40,
 	pairIntervalMs: 6000,
