@@ -8,7 +8,7 @@
  * the gate's own CPU; the table also shows the whole process' CPU per message with real HTTP.
  * Options: --messages=N (10,000 default; 2,000 at 80 mps), --only=name1,name2.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import {
 	configureGateForTests,
@@ -19,6 +19,7 @@ import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
 import type { CpuJob, CpuReport } from './limiter/gateCpuWorker';
 import { destroyGraphClients, graphRequest, isGraphApiError } from '../nodes/shared/transport';
 import { startRedis, type TestRedis } from '../test/support/redis';
+import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 
 interface Scenario {
 	name: string;
@@ -43,46 +44,16 @@ interface ScenarioResult {
 	peak_rss_mb: number;
 }
 
-interface SimHandle {
-	child: ChildProcess;
-	url: string;
-	fixture: { accessToken: string; wabaId: string };
-}
+type SimHandle = SimulatorProcess;
 
 const STUB_MEDIAN_MS = 300;
 
-async function startSimProcess(): Promise<SimHandle> {
-	const child = fork(join(__dirname, 'limiter', 'simulatorProcess.ts'), [JSON.stringify({ latency: 'meta', requestLogLimit: 100 })], {
-		execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
-	const hello = await new Promise<{ url: string; fixture: SimHandle['fixture'] }>((resolve, reject) => {
-		child.once('message', (message) => resolve(message as { url: string; fixture: SimHandle['fixture'] }));
-		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return { child, ...hello };
-}
-
-async function control<T>(sim: SimHandle, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-	const response = await fetch(`${sim.url}/_sim/${path}`, {
-		method,
-		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	if (!response.ok) throw new Error(`simulator control ${path}: HTTP ${response.status}`);
-	return (await response.json()) as T;
-}
-
-interface Counters {
-	accepted: number;
-	rejectedByCode: Record<string, number>;
-	peakPerSecond: Record<string, number>;
+function startSimProcess(): Promise<SimHandle> {
+	return startSimulatorProcess({ latency: 'meta', requestLogLimit: 100 });
 }
 
 async function acceptedTimes(sim: SimHandle): Promise<number[]> {
-	const log = await control<Array<{ acceptedAt: number }> | { messages: Array<{ acceptedAt: number }> }>(sim, 'GET', 'log');
-	const messages = Array.isArray(log) ? log : log.messages;
-	return messages.map((message) => message.acceptedAt);
+	return (await sim.log()).map((message) => message.acceptedAt);
 }
 
 /** Sends `messages` split over `executions` concurrent batches in this process; returns final failures by code. */
@@ -127,12 +98,12 @@ async function sendInProcess(
 }
 
 async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
-	await control(sim, 'POST', 'reset');
-	await control(sim, 'POST', 'config', { mps: { [FAST_NUMBER]: scenario.mps } });
+	await sim.reset();
+	await sim.configure({ mps: { [FAST_NUMBER]: scenario.mps } });
 	await resetGateForTests();
 	configureGateForTests({});
 	await warmUp(credentialsFor(sim), 50);
-	await control(sim, 'POST', 'reset');
+	await sim.reset();
 
 	let peakRss = process.memoryUsage().rss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -169,7 +140,7 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 
 	async function finish(from: number): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
 		clearInterval(sampler);
-		const counters = await control<Counters>(sim, 'GET', 'counters');
+		const counters = await sim.counters();
 		const times = await acceptedTimes(sim);
 		const last = times.length > 0 ? Math.max(...times) : from;
 		const achieved = times.length / Math.max(0.001, (last - from) / 1000);
@@ -279,7 +250,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	} finally {
 		await resetGateForTests();
 		destroyGraphClients();
-		sim.child.kill('SIGTERM');
+		await sim.stop();
 		await redis?.stop();
 	}
 	console.log('');

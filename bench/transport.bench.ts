@@ -8,19 +8,14 @@
  * p50_ms, p99_ms, errors}], ratio_cpu_vs_floor}. Each client's figures are the median over its rounds.
  * Options: --calls=N (10,000), --concurrency=N (300), --latency=MS (300), --rounds=N (3), --only=graph|floor.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { FAST_NUMBER, credentialsFor, recipientFor } from '../nodes/shared/limiter/__tests__/helpers';
+import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 import { destroyGraphClients, graphRequest } from '../nodes/shared/transport';
 import type { WhatsAppCredentials } from '../nodes/shared/transport';
 
-interface SimHandle {
-	child: ChildProcess;
-	url: string;
-	fixture: { accessToken: string; wabaId: string };
-}
+type SimHandle = SimulatorProcess;
 
 type Client = 'graph' | 'floor';
 
@@ -33,28 +28,10 @@ interface Round {
 	errors: number;
 }
 
-async function startSimProcess(latencyMs: number): Promise<SimHandle> {
+function startSimProcess(latencyMs: number): Promise<SimHandle> {
 	// A constant latency (every quantile the same) keeps calls/s = concurrency / latency, so rounds compare.
 	const latency = { median: latencyMs, p90: latencyMs, p99: latencyMs, max: latencyMs, min: latencyMs };
-	const child = fork(join(__dirname, 'limiter', 'simulatorProcess.ts'), [JSON.stringify({ latency, requestLogLimit: 100 })], {
-		execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
-	const hello = await new Promise<{ url: string; fixture: SimHandle['fixture'] }>((resolve, reject) => {
-		child.once('message', (message) => resolve(message as { url: string; fixture: SimHandle['fixture'] }));
-		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return { child, ...hello };
-}
-
-async function control(sim: SimHandle, path: string, body?: unknown): Promise<void> {
-	const response = await fetch(`${sim.url}/_sim/${path}`, {
-		method: 'POST',
-		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	if (!response.ok) throw new Error(`simulator control ${path}: HTTP ${response.status}`);
-	await response.arrayBuffer();
+	return startSimulatorProcess({ latency, requestLogLimit: 100 });
 }
 
 function textBody(index: number): Record<string, unknown> {
@@ -181,7 +158,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const rows: Array<Round & { round: string }> = [];
 	try {
 		// No per-number limit in the way: this bench measures the client, not Meta's pacing.
-		await control(sim, 'config', { mps: { [FAST_NUMBER]: 1_000_000 } });
+		await sim.configure({ mps: { [FAST_NUMBER]: 1_000_000 } });
 		const credentials = credentialsFor(sim);
 		const callers: Record<Client, (index: number) => Promise<unknown>> = {
 			graph: graphClient(credentials),
@@ -191,7 +168,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		for (const client of clients) await drive(callers[client], Math.min(calls, concurrency * 4), concurrency);
 		for (let round = 1; round <= rounds; round++) {
 			for (const client of clients) {
-				await control(sim, 'reset');
+				await sim.reset();
 				const result = await drive(callers[client], calls, concurrency);
 				rows.push({ client, round: String(round), ...result });
 				console.log(`${client} round ${round}: ${result.calls_per_s} calls/s, ${result.cpu_us_per_call} µs CPU/call, p50 ${result.p50_ms} ms, errors ${result.errors}`);
@@ -199,7 +176,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		}
 	} finally {
 		destroyGraphClients();
-		sim.child.kill('SIGTERM');
+		await sim.stop();
 	}
 	const summary = clients.map((client) => {
 		const own = rows.filter((row) => row.client === client);
