@@ -138,7 +138,7 @@ export class NumberLane {
 	settings: GateSettings;
 	/** Calls whose HTTP request is under way. */
 	inFlight = 0;
-	/** Batch weight Bottleneck holds (scheduled or running). */
+	/** Calls held against the in-flight cap: in a batch on Bottleneck, or under way (each freed when its answer comes). */
 	heldWeight = 0;
 	/** Calls scheduled on Bottleneck whose job has not started yet. */
 	reservedPending = 0;
@@ -209,19 +209,22 @@ export class NumberLane {
 		return Math.max(4, Math.ceil(this.messagesPerSecond * this.env.timings.inFlightSeconds));
 	}
 
-	/** Bottleneck's cap sits a little above ours: its weight is freed a few ticks after our count, never delay a job. */
+	/**
+	 * Bottleneck frees a batch's weight when its slowest call answers, our count frees each call as it answers: its cap
+	 * sits well above ours (a batch with one 2 s straggler holds all its weight) so it never delays a job we let through.
+	 */
 	get limiterConcurrency(): number {
-		return Math.ceil(this.inFlightCap * 1.25) + 8;
+		return this.inFlightCap * 3 + 8;
 	}
 
 	/**
-	 * Calls the pacer may start at once after a quiet spell: two rounds' worth, or `burstShare` of the rate up to
-	 * `burstMaxCalls` (a head start worth having at 80 mps; at 1,000 mps a big burst is a CPU spike that bunches arrivals).
+	 * Calls the pacer may start at once after a quiet spell: `burstShare` of a sliding second, at least two rounds' worth.
+	 * While slowed down after 130429 only the two rounds: Meta allows less than we thought, a head start would be refused.
 	 */
 	private get burst(): number {
-		const { burstShare, burstMaxCalls, secondMs } = this.env.timings;
+		const { burstShare, secondMs } = this.env.timings;
 		const rounds = Math.ceil((this.cap * 2 * this.pumpIntervalMs) / secondMs);
-		return Math.max(1, rounds, Math.min(Math.ceil(this.cap * burstShare), burstMaxCalls));
+		return Math.max(1, rounds, this.slowDown < 1 ? 0 : Math.ceil(this.cap * burstShare));
 	}
 
 	get queued(): number {
@@ -291,16 +294,18 @@ export class NumberLane {
 			return;
 		}
 		const cap = this.cap;
-		// The pacer runs at the window's own rate (cap per second + guard): were it faster, sends would wait on the
-		// window and leave exactly as old ones expire, with no slack left for arrival jitter (seen: 130429 at 80 mps).
+		// Tokens refill at the window's own rate and hold a full second: in steady state the sliding second decides, and
+		// each round starts what has expired from it (replaying the first second's shape, the most Meta allows).
 		const rate = cap / this.window.windowMs;
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
 		this.tokensAt = now;
+		const windowRoom = this.window.available(now, cap) - this.reservedPending;
 		const allowance = Math.min(
 			Math.floor(this.tokens),
-			this.window.available(now, cap) - this.reservedPending,
+			windowRoom,
 			this.inFlightCap - this.heldWeight,
 			this.waba.available(now),
+			this.env.timings.maxCallsPerRound,
 		);
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
 		if (batch.length > 0) {
@@ -311,10 +316,11 @@ export class NumberLane {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
 			let next = now + this.pumpIntervalMs;
 			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
-			if (this.window.available(now, cap) - this.reservedPending <= 0) {
+			if (windowRoom <= 0) {
 				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
-				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1));
+				const roundsWorth = Math.ceil((cap * this.pumpIntervalMs) / this.env.timings.secondMs);
+				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, roundsWorth, this.env.timings.maxCallsPerRound));
 				next = this.window.nextAvailableAt(now, cap, this.reservedPending + want);
 			}
 			if (this.waba.available(now) <= 0) {
@@ -584,7 +590,6 @@ export class NumberLane {
 		// The next round need not wait for these answers (in-flight cap permitting).
 		this.kick();
 		await settled;
-		this.heldWeight -= granted;
 		this.lastActivityAt = Date.now();
 		this.kick();
 	}
@@ -597,9 +602,10 @@ export class NumberLane {
 		let failure: unknown;
 		const probe = {
 			onSent: (at: number) => {
-				// Sent later than the guard covers: count it when it really left, so later starts keep their distance.
+				// Count each call in the sliding second when it really left, so the guard is left for the trip to Meta.
+				if (at > countedAt) this.window.move(countedAt, at, 1);
+				// Later than the guard covers: the hour and the other processes (one Redis round trip per tick) learn it too.
 				if (at - countedAt > this.env.timings.secondGuardMs) {
-					this.window.move(countedAt, at, 1);
 					this.waba.window.move(countedAt, at, 1);
 					this.lateStarts += 1;
 					if (redisCount) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
@@ -612,6 +618,8 @@ export class NumberLane {
 			failure = error;
 		} finally {
 			this.inFlight -= 1;
+			// Per call, not per batch: a batch's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
+			this.heldWeight -= 1;
 			if (call.recipient !== undefined && call.settings.pairRateLimiting) this.recipientDone(call.recipient);
 		}
 		if (response !== undefined) {
