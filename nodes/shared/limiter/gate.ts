@@ -219,12 +219,14 @@ export class NumberLane {
 
 	/**
 	 * Calls the pacer may start at once after a quiet spell: `burstShare` of a sliding second, at least two rounds' worth.
-	 * While slowed down after 130429 only the two rounds: Meta allows less than we thought, a head start would be refused.
+	 * Only the two rounds while slowed down after 130429 (Meta allows less than we thought, a head start would be
+	 * refused) and through Redis (every process would take its head start at once: a bunch Meta stamps unevenly).
 	 */
 	private get burst(): number {
 		const { burstShare, secondMs } = this.env.timings;
 		const rounds = Math.ceil((this.cap * 2 * this.pumpIntervalMs) / secondMs);
-		return Math.max(1, rounds, this.slowDown < 1 ? 0 : Math.ceil(this.cap * burstShare));
+		const headStart = this.slowDown < 1 || this.shared?.usable() ? 0 : Math.ceil(this.cap * burstShare);
+		return Math.max(1, rounds, headStart);
 	}
 
 	get queued(): number {
@@ -316,7 +318,7 @@ export class NumberLane {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
 			let next = now + this.pumpIntervalMs;
 			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
-			if (windowRoom <= 0) {
+			if (windowRoom - batch.length <= 0) {
 				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
 				const roundsWorth = Math.ceil((cap * this.pumpIntervalMs) / this.env.timings.secondMs);

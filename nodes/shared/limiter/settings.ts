@@ -67,8 +67,9 @@ export interface GateTimings {
 
 export const DEFAULT_TIMINGS: GateTimings = {
 	secondMs: 1000,
-	// Arrival jitter at Meta (network, a busy event loop on either side): 1.5 % of the rate at most.
-	secondGuardMs: 15,
+	// Each call is counted when it left; the guard covers the trip to Meta and Meta's own stamping of a burst (the
+	// simulator stamped calls of one round up to ~18 ms apart at 1,000 mps): 2 % of the rate.
+	secondGuardMs: 20,
 	// Across processes a grant reaches the wire a little later (a Redis round trip, another event loop): 3 %.
 	redisSecondGuardMs: 30,
 	hourMs: 3_600_000,
@@ -77,13 +78,14 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	// Each round is one Bottleneck job (~0.2–0.5 ms of CPU here): 20 ms rounds carry ~20 calls at 1,000 mps.
 	pumpIntervalMs: 20,
 	redisPumpIntervalMs: 25,
-	// A Bottleneck job costs ~0.3 ms of CPU (more through Redis): 40 calls a round keeps that under 10 µs per call.
-	callsPerRound: 40,
+	// A Bottleneck job costs ~0.3 ms of CPU (more through Redis): 20 calls a round keeps that near 15 µs per call, and
+	// a full sliding second's freed slots wait at most a round (~20 ms at 1,000 mps) before they are used again.
+	callsPerRound: 20,
 	maxPumpIntervalMs: 50,
-	// Through Redis a round costs ~4 scripts (reserve, Bottleneck's submit/register/free) in every process: 80-call rounds
-	// halve the CPU per call of 40-call ones (limiter bench: ~100 against ~200 µs) for ~1 % of throughput.
-	redisCallsPerRound: 80,
-	redisMaxPumpIntervalMs: 80,
+	// Through Redis a round costs ~4 scripts (reserve, Bottleneck's submit/register/free) in every process. 80-call
+	// rounds cost less CPU per call but each process's freed share then waits longer: ~0.94 of the rate against ~0.97.
+	redisCallsPerRound: 40,
+	redisMaxPumpIntervalMs: 50,
 	redisJobWatchMs: 500,
 	// A full sliding second: Meta allows mps calls in any second, so a broadcast may start with that many.
 	burstShare: 1,
