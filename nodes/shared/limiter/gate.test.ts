@@ -204,6 +204,8 @@ describe('reactions to Meta', () => {
 	});
 
 	it('slows a number down after 130429 when Meta allows less than the setting, and sends every item once', async () => {
+		// Recovery at 20 % a second (scaled from 5 %): each second past Meta's limit costs about that share in 130429s.
+		configureGateForTests({ timings: { ...FAST_TIMINGS, recoveryStep: 0.05 } });
 		await sim.configure({ mps: { [FAST_NUMBER]: 50 } });
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, maxAttempts: 20, maxWaitSeconds: 120 });
 		const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));

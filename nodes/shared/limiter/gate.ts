@@ -146,7 +146,9 @@ export class NumberLane {
 	/** Calls whose request left later than the guard allows (counted twice in the sliding second). */
 	lateStarts = 0;
 	slowDown = 1;
-	private lastSlowDownAt = -Infinity;
+	/** Start of the second in which the last 130429s came, and the slow-down factor then (the most a second may cut). */
+	private slowDownSecondAt = -Infinity;
+	private slowDownAtSecondStart = 1;
 	private lastRecoveryAt = 0;
 	pausedUntil = 0;
 	private tokens: number;
@@ -727,12 +729,20 @@ export class NumberLane {
 		});
 	}
 
-	/** AIMD: halve at most once per second of 130429s, recover additively in pump(). */
+	/**
+	 * Each 130429 takes one call per second off the cap, but the cap loses at most `slowDownFactor` of itself within a
+	 * second (answers to calls already under way keep coming); recovery is additive, in pump(). So a setting twice what
+	 * Meta allows is halved within a second, while one stray 130429 at 1,000 mps costs 0.1 % for a second, not half.
+	 */
 	private applySlowDown(now: number): void {
-		if (now - this.lastSlowDownAt < this.env.timings.secondMs) return;
-		this.lastSlowDownAt = now;
+		const { secondMs, slowDownFactor, minSlowDown } = this.env.timings;
+		if (now - this.slowDownSecondAt >= secondMs) {
+			this.slowDownSecondAt = now;
+			this.slowDownAtSecondStart = this.slowDown;
+		}
+		const floor = Math.max(minSlowDown, this.slowDownAtSecondStart * slowDownFactor);
+		this.slowDown = Math.max(floor, Math.min(this.slowDown, 1) - 1 / this.messagesPerSecond);
 		this.lastRecoveryAt = now;
-		this.slowDown = Math.max(this.env.timings.minSlowDown, this.slowDown * this.env.timings.slowDownFactor);
 		this.tokens = Math.min(this.tokens, this.burst);
 	}
 

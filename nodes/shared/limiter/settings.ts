@@ -54,7 +54,7 @@ export interface GateTimings {
 	/** Transient errors: backoff base (doubled per attempt, with ±50 % jitter) and ceiling. */
 	transientBackoffBaseMs: number;
 	transientBackoffMaxMs: number;
-	/** 130429 / code 4: wait before the retry, and the AIMD slow-down. */
+	/** 130429 / code 4: wait before the retry; the most of its cap a number loses within one second (one call per 130429). */
 	throttleRetryMs: number;
 	slowDownFactor: number;
 	minSlowDown: number;
