@@ -156,8 +156,6 @@ export class NumberLane {
 	private timer: NodeJS.Timeout | undefined;
 	private timerAt = 0;
 	private lastPumpAt = 0;
-	/** While the sliding second is full: when a round's worth of it frees. A kick before then would find no room. */
-	private windowRoomAt = 0;
 	private reserving = false;
 	lastActivityAt = Date.now();
 	readonly localLimiter: Bottleneck;
@@ -242,7 +240,6 @@ export class NumberLane {
 		this.settings = settings;
 		this.waba.settings = settings;
 		if (before.messagesPerSecond !== settings.messagesPerSecond) {
-			this.windowRoomAt = 0;
 			this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
 			this.shared?.limiterFor(this)?.updateSettings({ maxConcurrent: this.limiterConcurrency });
 		}
@@ -260,7 +257,7 @@ export class NumberLane {
 	/** Run a pump round soon (respecting the minimum interval between rounds). */
 	kick(): void {
 		if (this.released) return;
-		const earliest = Math.max(Date.now(), this.lastPumpAt + this.pumpIntervalMs, this.windowRoomAt);
+		const earliest = Math.max(Date.now(), this.lastPumpAt + this.pumpIntervalMs);
 		this.scheduleAt(earliest);
 	}
 
@@ -323,14 +320,12 @@ export class NumberLane {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
 			let next = now + this.pumpIntervalMs;
 			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
-			this.windowRoomAt = 0;
 			if (windowRoom - batch.length <= 0) {
 				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
 				const roundsWorth = Math.ceil((cap * this.pumpIntervalMs) / this.env.timings.secondMs);
 				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, roundsWorth, this.env.timings.maxCallsPerRound));
 				next = this.window.nextAvailableAt(now, cap, this.reservedPending + want);
-				this.windowRoomAt = next;
 			}
 			if (this.waba.available(now) <= 0) {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
