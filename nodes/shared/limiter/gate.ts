@@ -606,13 +606,16 @@ export class NumberLane {
 		let failure: unknown;
 		const probe = {
 			onSent: (at: number) => {
-				// Count each call in the sliding second when it really left, so the guard is left for the trip to Meta.
-				if (at > countedAt) this.window.move(countedAt, at, 1);
-				// Later than the guard covers: the hour and the other processes (one Redis round trip per tick) learn it too.
+				// Count each call in the sliding second when it really left, here and for the other processes (the calls of
+				// one tick in one Redis round trip), so the guard is left for the trip to Meta.
+				if (at > countedAt) {
+					this.window.move(countedAt, at, 1);
+					if (redisCount) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
+				}
+				// Later than the guard covers: the hour learns it too.
 				if (at - countedAt > this.env.timings.secondGuardMs) {
 					this.waba.window.move(countedAt, at, 1);
 					this.lateStarts += 1;
-					if (redisCount) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
 				}
 			},
 		};
