@@ -221,13 +221,13 @@ export class NumberLane {
 
 	/**
 	 * Calls the pacer may start at once after a quiet spell: `burstShare` of a sliding second, at least two rounds' worth.
-	 * Only the two rounds while slowed down after 130429 (Meta allows less than we thought, a head start would be
-	 * refused) and through Redis (every process would take its head start at once: a bunch Meta stamps unevenly).
+	 * Only the two rounds while slowed down after 130429: Meta allows less than we thought, a head start would be refused.
+	 * Through Redis each process asks for its head start and Redis grants the shared second's worth between them.
 	 */
 	private get burst(): number {
 		const { burstShare, secondMs } = this.env.timings;
 		const rounds = Math.ceil((this.cap * 2 * this.pumpIntervalMs) / secondMs);
-		const headStart = this.slowDown < 1 || this.shared?.usable() ? 0 : Math.ceil(this.cap * burstShare);
+		const headStart = this.slowDown < 1 ? 0 : Math.ceil(this.cap * burstShare);
 		return Math.max(1, rounds, headStart);
 	}
 
