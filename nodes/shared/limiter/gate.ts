@@ -588,8 +588,10 @@ export class NumberLane {
 		this.waba.lastActivityAt = startAt;
 		this.lastActivityAt = startAt;
 		this.inFlight += granted;
-		// Redis counted the batch at redisNow; a late call moves there by as much as it left after startAt.
-		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: startAt };
+		// Redis counted the batch at redisNow; a call moves there by as much as it left after the reservation was sent
+		// (`now`, before the round trip): Redis ran the script after that, so the mapped time is never early, however
+		// long this event loop took to read the answer.
+		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
 		const settled = Promise.all(fired.map((call) => this.attempt(call, startAt, redisCount)));
 		// The next round need not wait for these answers (in-flight cap permitting).
 		this.kick();
@@ -608,10 +610,8 @@ export class NumberLane {
 			onSent: (at: number) => {
 				// Count each call in the sliding second when it really left, here and for the other processes (the calls of
 				// one tick in one Redis round trip), so the guard is left for the trip to Meta.
-				if (at > countedAt) {
-					this.window.move(countedAt, at, 1);
-					if (redisCount) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
-				}
+				if (at > countedAt) this.window.move(countedAt, at, 1);
+				if (redisCount && at > redisCount.localAt) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
 				// Later than the guard covers: the hour learns it too.
 				if (at - countedAt > this.env.timings.secondGuardMs) {
 					this.waba.window.move(countedAt, at, 1);
