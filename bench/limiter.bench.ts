@@ -5,10 +5,14 @@
  * peak_rss_mb}]}. achieved_mps = messages Meta accepted / seconds from the first call handed over to the last
  * acceptance. gate_cpu_us_per_msg is measured in a second pass of the same shape whose transport is a timer of
  * Meta-like latency (no HTTP), minus the same calls on that stub without the gate (stub_floor_us_per_msg), so it is
- * the gate's own CPU; the table also shows the whole process' CPU per message with real HTTP.
- * Options: --messages=N (10,000 default; 2,000 at 80 mps), --only=name1,name2.
+ * the gate's own CPU: run by Node 24 (what n8n 2.40+ runs on) after a warm-up at 1,000 mps, in segments (a gated
+ * pass, then its replay without the gate) whose median is reported, with each segment's figure and the main
+ * thread's share. The table also shows the whole process' CPU per message with real HTTP.
+ * Options: --messages=N (10,000 default; 2,000 at 80 mps), --only=name1,name2, --cpu-segments=N (4).
  */
 import { fork } from 'node:child_process';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureNode24 } = require('../scripts/ensure-node24') as { ensureNode24: () => { nodeBin: string; version: string } };
 import { join } from 'node:path';
 import {
 	configureGateForTests,
@@ -41,12 +45,21 @@ interface ScenarioResult {
 	gate_cpu_us_per_msg: number | null;
 	/** CPU per message of the same calls on the stub transport without the gate (subtracted from the above). */
 	stub_floor_us_per_msg: number | null;
+	/** The gate's CPU on the main (JavaScript) thread alone: without V8's compiler and GC helper threads. */
+	gate_main_thread_us_per_msg: number | null;
+	/** gate_cpu_us_per_msg of each segment (the figure above is their median). */
+	gate_cpu_segments_us_per_msg: number[] | null;
+	/** The Node that ran the CPU pass (n8n 2.40+ needs 24). */
+	gate_cpu_node: string | null;
 	peak_rss_mb: number;
 }
 
 type SimHandle = SimulatorProcess;
 
 const STUB_MEDIAN_MS = 300;
+/** The CPU pass' warm-up: enough calls at the highest rate for V8 to optimise the gate's code. */
+const WARM_MESSAGES = 10_000;
+const WARM_MPS = 1000;
 
 function startSimProcess(): Promise<SimHandle> {
 	return startSimulatorProcess({ latency: 'meta', requestLogLimit: 100 });
@@ -97,7 +110,7 @@ async function sendInProcess(
 	return { failures };
 }
 
-async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
+async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario, cpuSegments: number): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
 	await sim.reset();
 	await sim.configure({ mps: { [FAST_NUMBER]: scenario.mps } });
 	await resetGateForTests();
@@ -147,7 +160,7 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		const first = times.length > 0 ? Math.min(...times) : from;
 		// Where the time went: until the first acceptance, then the run itself.
 		console.log(`${scenario.name}: first acceptance after ${first - from} ms, then ${((times.length - 1) / Math.max(0.001, (last - first) / 1000)).toFixed(1)} mps`);
-		const [gateCpu, floorCpu] = scenario.gate ? await measureGateCpu(redis, scenario) : [null, null];
+		const cpu = scenario.gate ? await measureGateCpu(redis, scenario, cpuSegments) : undefined;
 		const errors130429 = counters.rejectedByCode['130429'] ?? 0;
 		const errorsOther = Object.entries(failures).reduce((sum, [code, count]) => (code === '130429' ? sum : sum + count), 0);
 		return {
@@ -158,8 +171,11 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 			ratio: Math.round((achieved / scenario.mps) * 1000) / 1000,
 			errors_130429: errors130429,
 			errors_other: errorsOther,
-			gate_cpu_us_per_msg: gateCpu,
-			stub_floor_us_per_msg: floorCpu,
+			gate_cpu_us_per_msg: cpu?.gate ?? null,
+			stub_floor_us_per_msg: cpu?.floor ?? null,
+			gate_main_thread_us_per_msg: cpu?.main ?? null,
+			gate_cpu_segments_us_per_msg: cpu?.segments ?? null,
+			gate_cpu_node: cpu?.node ?? null,
 			peak_rss_mb: Math.round((Math.max(peakRss / 1048576, workerRssMb)) * 10) / 10,
 			process_cpu_us_per_msg: Math.round(processCpuUs / scenario.messages),
 		};
@@ -167,46 +183,92 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 }
 
 /**
- * The same scenario in fresh processes whose transport is a timer of Meta-like latency (no HTTP), after a warm-up
- * pass; each process then runs the same calls without the gate (released by a plain timer) and the difference is the
- * gate's own CPU per message. Returns [gate µs/msg, stub floor µs/msg].
+ * The same scenario in fresh processes whose transport is a timer of Meta-like latency (no HTTP), run by the Node that
+ * n8n 2.40+ runs on (24), after a warm-up at 1,000 mps; each segment is a gated pass and then the same calls without
+ * the gate (released by a plain timer); the difference is the gate's own CPU. Returns the median over segments
+ * (process-wide and main thread alone, µs per message), the stub floor, each segment's figure and the Node version.
  */
-async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario): Promise<[number, number]> {
+async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, segments: number): Promise<GateCpu> {
 	const processes = scenario.processes ?? 1;
+	const { nodeBin, version } = ensureNode24();
+	const perSegment = Math.ceil(scenario.messages / processes / segments);
 	const children = Array.from({ length: processes }, (_, p) => {
 		const job: CpuJob = {
 			messagesPerSecond: scenario.mps,
-			count: Math.ceil(scenario.messages / processes),
 			executions: scenario.executions,
 			redisUrl: scenario.processes && redis ? redis.url : '',
 			medianMs: STUB_MEDIAN_MS,
 			prefix: `s${p}-`,
-			recipientOffset: p * Math.ceil(scenario.messages / processes),
+			recipientOffset: p * 1_000_000,
+			warmCount: WARM_MESSAGES,
+			warmMessagesPerSecond: WARM_MPS,
 		};
 		const child = fork(join(__dirname, 'limiter', 'gateCpuWorker.ts'), [], {
-			execArgv: ['-r', require.resolve('ts-node/register/transpile-only')],
+			execPath: nodeBin,
+			execArgv: ['--expose-gc', '-r', require.resolve('ts-node/register/transpile-only')],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
+		const reports: CpuReport[] = [];
+		let waiting: ((report: CpuReport) => void) | undefined;
 		const ready = new Promise<void>((resolve) => child.on('message', (message: { ready?: boolean }) => message.ready && resolve()));
-		const report = new Promise<CpuReport>((resolve, reject) => {
-			child.on('message', (message: { report?: CpuReport }) => message.report && resolve(message.report));
-			child.once('exit', (code) => reject(new Error(`gate CPU worker exited with ${code} before reporting`)));
+		const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gate CPU worker exited with ${code}`))));
+		exited.catch(() => undefined);
+		child.on('message', (message: { report?: CpuReport }) => {
+			if (message.report) waiting?.(message.report);
 		});
-		report.catch(() => undefined);
+		const next = (): Promise<CpuReport> =>
+			Promise.race([new Promise<CpuReport>((resolve) => (waiting = resolve)), exited]).then((report) => {
+				reports.push(report);
+				return report;
+			});
 		child.send({ job });
-		return { child, ready, report };
+		return { child, ready: Promise.race([ready, exited]), next };
 	});
-	await Promise.all(children.map((child) => child.ready));
-	for (const { child } of children) child.send({ go: true });
-	const reports = await Promise.all(children.map((child) => child.report));
-	const gated = reports.reduce((sum, report) => sum + report.gatedCpuUs, 0);
-	const floor = reports.reduce((sum, report) => sum + report.floorCpuUs, 0);
-	const perMessage = (us: number) => Math.round((us / scenario.messages) * 10) / 10;
-	return [Math.max(0, perMessage(gated - floor)), perMessage(floor)];
+	const perMessage = (us: number, count: number) => Math.round((us / count) * 10) / 10;
+	const gate: number[] = [];
+	const main: number[] = [];
+	const floor: number[] = [];
+	try {
+		await Promise.all(children.map((child) => child.ready));
+		for (let index = 0; index < segments; index++) {
+			// Every process starts each segment together, so through Redis they share the number as in the real pass.
+			const pending = children.map((child) => child.next());
+			for (const { child } of children) child.send({ go: { count: perSegment } });
+			const reports = await Promise.all(pending);
+			const sum = (pick: (report: CpuReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+			const count = sum((report) => report.count);
+			gate.push(perMessage(sum((report) => report.gatedCpuUs - report.floorCpuUs), count));
+			main.push(perMessage(sum((report) => report.gatedMainUs - report.floorMainUs), count));
+			floor.push(perMessage(sum((report) => report.floorCpuUs), count));
+		}
+	} finally {
+		for (const { child } of children) if (child.connected) child.send({ done: true });
+	}
+	return {
+		gate: Math.max(0, median(gate)),
+		main: Math.max(0, median(main)),
+		floor: median(floor),
+		segments: gate,
+		node: version,
+	};
+}
+
+interface GateCpu {
+	gate: number;
+	main: number;
+	floor: number;
+	segments: number[];
+	node: string;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[middle] : Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 10) / 10;
 }
 
 function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>): string {
-	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', '130429', 'other errors', 'gate µs/msg', 'stub floor', 'process µs/msg', 'peak RSS MB'];
+	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', '130429', 'other errors', 'gate µs/msg', 'main thread', 'stub floor', 'process µs/msg', 'peak RSS MB'];
 	const lines = rows.map((row) => [
 		row.name,
 		String(row.configured_mps),
@@ -216,6 +278,7 @@ function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>)
 		String(row.errors_130429),
 		String(row.errors_other),
 		row.gate_cpu_us_per_msg === null ? '–' : row.gate_cpu_us_per_msg.toFixed(1),
+		row.gate_main_thread_us_per_msg === null ? '–' : row.gate_main_thread_us_per_msg.toFixed(1),
 		row.stub_floor_us_per_msg === null ? '–' : row.stub_floor_us_per_msg.toFixed(1),
 		String(row.process_cpu_us_per_msg),
 		row.peak_rss_mb.toFixed(1),
@@ -230,6 +293,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const messages = Number(option('messages') ?? 10_000);
 	const slowMessages = Number(option('messages') ?? 2_000);
 	const only = option('only')?.split(',');
+	const cpuSegments = Math.max(1, Number(option('cpu-segments') ?? 4));
 	const scenarios: Scenario[] = [
 		{ name: 'one-execution-80', mps: 80, messages: slowMessages, executions: 1, gate: true },
 		{ name: 'one-execution-1000', mps: 1000, messages, executions: 1, gate: true },
@@ -243,7 +307,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }> = [];
 	try {
 		for (const scenario of scenarios) {
-			const row = await runScenario(sim, redis, scenario);
+			const row = await runScenario(sim, redis, scenario, cpuSegments);
 			rows.push(row);
 			console.log(`${scenario.name}: ${row.achieved_mps} mps, ratio ${row.ratio}, 130429 ${row.errors_130429}, other ${row.errors_other}`);
 		}
