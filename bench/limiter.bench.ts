@@ -24,6 +24,7 @@ import type { CpuJob, CpuReport } from './limiter/gateCpuWorker';
 import { destroyGraphClients, graphRequest, isGraphApiError } from '../nodes/shared/transport';
 import { startRedis, type TestRedis } from '../test/support/redis';
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
+import { median } from './stats';
 
 interface Scenario {
 	name: string;
@@ -208,19 +209,16 @@ async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, 
 			execArgv: ['--expose-gc', '-r', require.resolve('ts-node/register/transpile-only')],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
-		const reports: CpuReport[] = [];
-		let waiting: ((report: CpuReport) => void) | undefined;
-		const ready = new Promise<void>((resolve) => child.on('message', (message: { ready?: boolean }) => message.ready && resolve()));
+		let onReady: (() => void) | undefined;
+		let onReport: ((report: CpuReport) => void) | undefined;
+		child.on('message', (message: { ready?: boolean; report?: CpuReport }) => {
+			if (message.ready) onReady?.();
+			if (message.report) onReport?.(message.report);
+		});
 		const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gate CPU worker exited with ${code}`))));
 		exited.catch(() => undefined);
-		child.on('message', (message: { report?: CpuReport }) => {
-			if (message.report) waiting?.(message.report);
-		});
-		const next = (): Promise<CpuReport> =>
-			Promise.race([new Promise<CpuReport>((resolve) => (waiting = resolve)), exited]).then((report) => {
-				reports.push(report);
-				return report;
-			});
+		const ready = new Promise<void>((resolve) => (onReady = resolve));
+		const next = (): Promise<CpuReport> => Promise.race([new Promise<CpuReport>((resolve) => (onReport = resolve)), exited]);
 		child.send({ job });
 		return { child, ready: Promise.race([ready, exited]), next };
 	});
@@ -235,6 +233,10 @@ async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, 
 			const pending = children.map((child) => child.next());
 			for (const { child } of children) child.send({ go: { count: perSegment } });
 			const reports = await Promise.all(pending);
+			// A Redis scenario whose workers fell back to local limits would measure the wrong path.
+			if (scenario.processes && reports.some((report) => !report.sharedThroughRedis)) {
+				throw new Error(`${scenario.name}: a CPU worker did not share the number through Redis; its figure would not be the Redis path's`);
+			}
 			const sum = (pick: (report: CpuReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
 			const count = sum((report) => report.count);
 			gate.push(perMessage(sum((report) => report.gatedCpuUs - report.floorCpuUs), count));
@@ -259,12 +261,6 @@ interface GateCpu {
 	floor: number;
 	segments: number[];
 	node: string;
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 === 1 ? sorted[middle] : Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 10) / 10;
 }
 
 function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>): string {

@@ -14,6 +14,7 @@ import { FAST_NUMBER, credentialsFor, recipientFor } from '../nodes/shared/limit
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 import { destroyGraphClients, graphRequest } from '../nodes/shared/transport';
 import type { WhatsAppCredentials } from '../nodes/shared/transport';
+import { median } from './stats';
 
 type SimHandle = SimulatorProcess;
 
@@ -121,12 +122,6 @@ async function drive(call: (index: number) => Promise<unknown>, calls: number, c
 		p99_ms: Math.round(quantile(sorted, 0.99) * 10) / 10,
 		errors,
 	};
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 10) / 10;
 }
 
 function table(rows: Array<Round & { round: string }>): string {

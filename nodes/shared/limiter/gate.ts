@@ -46,7 +46,7 @@ export interface SharedStore {
 	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
 	/** Pause the WABA in every process sharing this store (80007). */
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
-	/** Count late-sent calls at the time they really left: pairs of (countedAt, sentAt) in Redis time. */
+	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
 	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: NumberLane): Bottleneck | undefined;
@@ -143,7 +143,7 @@ export class NumberLane {
 	/** Calls scheduled on Bottleneck whose job has not started yet. */
 	reservedPending = 0;
 	parkedCount = 0;
-	/** Calls whose request left later than the guard allows (counted twice in the sliding second). */
+	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
 	slowDown = 1;
 	/** Start of the second in which the last 130429s came, and the slow-down factor then (the most a second may cut). */
@@ -611,7 +611,7 @@ export class NumberLane {
 				// Count each call in the sliding second when it really left, here and for the other processes (the calls of
 				// one tick in one Redis round trip), so the guard is left for the trip to Meta.
 				if (at > countedAt) this.window.move(countedAt, at, 1);
-				if (redisCount && at > redisCount.localAt) this.queueLateMove(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
+				if (redisCount && at > redisCount.localAt) this.queueDeparture(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
 				// Later than the guard covers: the hour learns it too.
 				if (at - countedAt > this.env.timings.secondGuardMs) {
 					this.waba.window.move(countedAt, at, 1);
@@ -712,18 +712,18 @@ export class NumberLane {
 		}
 	}
 
-	private lateMoves: Array<[number, number]> = [];
+	private pendingDepartures: Array<[number, number]> = [];
 
-	/** Late sends of one tick go to Redis in one round trip. */
-	private queueLateMove(from: number, to: number): void {
-		this.lateMoves.push([from, to]);
-		if (this.lateMoves.length > 1) return;
+	/** The departures of one tick go to Redis in one round trip. */
+	private queueDeparture(from: number, to: number): void {
+		this.pendingDepartures.push([from, to]);
+		if (this.pendingDepartures.length > 1) return;
 		setImmediate(() => {
-			const moves = this.lateMoves;
-			this.lateMoves = [];
+			const moves = this.pendingDepartures;
+			this.pendingDepartures = [];
 			this.shared
 				?.moveLate(this.key, this.waba.key, this.env.timings.hourSlotMs, moves)
-				.catch((error: unknown) => this.env.warn('redis-move', `Could not correct late sends in Redis (${describe(error)})`));
+				.catch((error: unknown) => this.env.warn('redis-move', `Could not record when calls left in Redis (${describe(error)})`));
 		});
 	}
 
@@ -739,7 +739,7 @@ export class NumberLane {
 			this.slowDownAtSecondStart = this.slowDown;
 		}
 		const floor = Math.max(minSlowDown, this.slowDownAtSecondStart * slowDownFactor);
-		this.slowDown = Math.max(floor, Math.min(this.slowDown, 1) - 1 / this.messagesPerSecond);
+		this.slowDown = Math.max(floor, this.slowDown - 1 / this.messagesPerSecond);
 		this.lastRecoveryAt = now;
 		this.tokens = Math.min(this.tokens, this.burst);
 	}

@@ -84,8 +84,6 @@ redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
 return { granted, wait, now, 0 }
 `;
 
-// KEYS: number hash, WABA hash. ARGV: numberSlotMs, budgetSlotMs, then pairs of (countedAt, sentAt) in Redis ms.
-// Calls that left this process late are counted when they really left (see sentProbe.ts).
 // KEYS: WABA pause. ARGV: pause length in ms. Sets the pause to end at Redis time + ms unless it already ends later.
 const PAUSE_SCRIPT = `
 local time = redis.call('TIME')
@@ -96,6 +94,8 @@ if untilMs > current then redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARG
 return untilMs
 `;
 
+// KEYS: number hash, WABA hash. ARGV: numberSlotMs, budgetSlotMs, then pairs of (countedAt, sentAt) in Redis ms.
+// Each call is moved to when it really left this process (see sentProbe.ts).
 const MOVE_SCRIPT = `
 local function move(key, slotMs, from, to)
 	if redis.call('EXISTS', key) == 0 then return end
@@ -254,9 +254,10 @@ export class RedisStore implements SharedStore {
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {
 		if (moves.length === 0 || !this.usable()) return;
+		const [numberHash, wabaHash] = redisKeys(numberKey, wabaKey);
 		await this.client.waGateMove(
-			redisKeys(numberKey, wabaKey)[0],
-			redisKeys(numberKey, wabaKey)[1],
+			numberHash,
+			wabaHash,
 			NUMBER_SLOT_MS,
 			budgetSlotMs,
 			...moves.flat(),

@@ -54,9 +54,11 @@ export interface GateTimings {
 	/** Transient errors: backoff base (doubled per attempt, with ±50 % jitter) and ceiling. */
 	transientBackoffBaseMs: number;
 	transientBackoffMaxMs: number;
-	/** 130429 / code 4: wait before the retry; the most of its cap a number loses within one second (one call per 130429). */
+	/** 130429 / code 4: wait before the retry. */
 	throttleRetryMs: number;
+	/** Each 130429 takes one call per second off the cap, but within one second the cap keeps at least this share. */
 	slowDownFactor: number;
+	/** The slow-down factor never goes below this. */
 	minSlowDown: number;
 	/** Additive recovery of the slow-down factor per `recoveryIntervalMs`. */
 	recoveryStep: number;

@@ -1,0 +1,8 @@
+/** Small statistics shared by the benches. */
+
+/** The median of `values` (the mean of the middle two, to 0.1, for an even count). */
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 10) / 10;
+}
