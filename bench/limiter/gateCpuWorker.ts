@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { configureGateForTests, getGateStatus, resetGateForTests } from '../../nodes/shared/limiter';
 import { credentialsFor, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
+import type { GraphRequestHooks } from '../../nodes/shared/transport';
 import type { GraphResponse } from '../../nodes/shared/transport/types';
 
 export interface CpuJob {
@@ -46,9 +47,12 @@ interface Issued {
 }
 let recording: { startedAt: number; issued: Issued[] } | undefined;
 
-function stub<T>(medianMs: number): Promise<GraphResponse<T>> {
+/** The transport's stand-in: says the request left (as a real one does once written, on a later tick), answers later. */
+function stub<T>(medianMs: number, hooks?: GraphRequestHooks): Promise<GraphResponse<T>> {
 	const latencyMs = medianMs * (0.3 + Math.random() * 1.4);
 	recording?.issued.push({ at: Date.now() - recording.startedAt, latencyMs });
+	const onSent = hooks?.onSent;
+	if (onSent) setImmediate(() => onSent(Date.now()));
 	return answerAfter<T>(latencyMs);
 }
 
@@ -92,7 +96,11 @@ async function floor(issued: Issued[]): Promise<void> {
 		let index = 0;
 		const next = (): void => {
 			for (; index < schedule.length && schedule[index][0] <= Date.now() - startedAt; index++) {
-				for (const latencyMs of schedule[index][1]) calls.push(answerAfter(latencyMs));
+				for (const latencyMs of schedule[index][1]) {
+					// The stub's "request written" tick, without the gate's hook behind it.
+					setImmediate(noop);
+					calls.push(answerAfter(latencyMs));
+				}
 			}
 			if (index >= schedule.length) resolve();
 			else setTimeout(next, schedule[index][0] - (Date.now() - startedAt));
@@ -101,6 +109,8 @@ async function floor(issued: Issued[]): Promise<void> {
 	});
 	await Promise.all(calls);
 }
+
+function noop(): void {}
 
 /** CPU time of the main thread (its tid is the pid) in µs, from the kernel's schedstat (ns); 0 where unavailable. */
 function mainThreadCpuUs(): number {
@@ -131,7 +141,7 @@ let segment = 0;
 process.on('message', (message: { job?: CpuJob; go?: { count: number }; done?: boolean }) => {
 	if (message.job) {
 		job = message.job;
-		configureGateForTests({ transport: <T>() => stub<T>(job!.medianMs) });
+		configureGateForTests({ transport: <T>(_credentials: unknown, _request: unknown, hooks?: GraphRequestHooks) => stub<T>(job!.medianMs, hooks) });
 		void warmUp(job).then(() => process.send?.({ ready: true }));
 		return;
 	}

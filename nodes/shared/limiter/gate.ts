@@ -1,14 +1,16 @@
 /**
  * The gate's machinery: one lane per phone number (queue, sliding-second pacing, in-flight cap, pair rate,
- * reactions) and one budget per WABA (rolling hour, pauses). Bottleneck runs each round of due calls as one job
- * whose weight is the batch size, which keeps Bottleneck's job rate (~400/s per limiter) far below 1,000 mps.
+ * reactions) and one budget per WABA (rolling hour, pauses). A lane sends only under a lease: one Bottleneck job,
+ * weighted by the lane's in-flight cap, that covers its rounds for up to `leaseMs` and ends when the calls started
+ * under it have answered. Bottleneck (through Redis: across processes) decides who holds a lease; the sliding second
+ * and the hour are exact counters outside it. So Bottleneck runs about one job per lane every two seconds instead of
+ * one per message (its ceiling is ~400 jobs/s per limiter) or per round (each costs round trips through Redis).
  */
 import Bottleneck from 'bottleneck';
-import { isGraphApiError, type GraphApiError } from '../transport';
+import { isGraphApiError, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
-import { runWithProbe } from './sentProbe';
 import { CALLS_PER_HOUR_PER_NUMBER, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
 
@@ -59,10 +61,22 @@ export interface SharedStore {
 export interface GateEnvironment {
 	timings: GateTimings;
 	/** The transport (`graphRequest`); benches swap in a stub to measure the gate's own CPU. */
-	transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest) => Promise<GraphResponse<T>>;
+	transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => Promise<GraphResponse<T>>;
 	random: () => number;
 	/** Warn once per topic; never given a secret. */
 	warn: (topic: string, message: string) => void;
+}
+
+/** The right to send on a lane for a while: one running Bottleneck job, ended when it is closed and its calls are done. */
+interface Lease {
+	throughRedis: boolean;
+	startedAt: number;
+	/** Rounds may start under it. */
+	open: boolean;
+	/** Calls started under it (or being reserved) whose answer has not come yet. */
+	calls: number;
+	/** Ends the Bottleneck job (frees its weight). */
+	end: () => void;
 }
 
 interface DelayedEntry {
@@ -88,7 +102,7 @@ export class WabaBudget {
 	readonly window: SlidingWindow;
 	pausedUntil = 0;
 	budgetStrikes = 0;
-	/** Calls scheduled on Bottleneck but not yet started (already promised against the budget). */
+	/** Calls of rounds whose reservation is under way (already promised against the budget). */
 	reservedPending = 0;
 	/** Registered numbers read from the WABA (0 = not known). */
 	discoveredNumbers = 0;
@@ -140,7 +154,7 @@ export class NumberLane {
 	inFlight = 0;
 	/** Calls held against the in-flight cap: in a batch on Bottleneck, or under way (each freed when its answer comes). */
 	heldWeight = 0;
-	/** Calls scheduled on Bottleneck whose job has not started yet. */
+	/** Calls of a round whose reservation (through Redis) is under way. */
 	reservedPending = 0;
 	parkedCount = 0;
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
@@ -157,6 +171,13 @@ export class NumberLane {
 	private timerAt = 0;
 	private lastPumpAt = 0;
 	private reserving = false;
+	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
+	private waitingForAnswers = false;
+	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
+	private lease: Lease | undefined;
+	private acquiring = false;
+	/** The longest request timeout seen on this lane: a Redis lease expires only after its calls could have. */
+	private longestTimeoutMs: number;
 	lastActivityAt = Date.now();
 	readonly localLimiter: Bottleneck;
 	/** True while the last batch went through Redis. */
@@ -175,6 +196,7 @@ export class NumberLane {
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		this.tokens = this.burst;
+		this.longestTimeoutMs = env.timings.requestTimeoutMs;
 		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
 		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
 		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describe(error)}`));
@@ -195,9 +217,10 @@ export class NumberLane {
 	private get pumpIntervalMs(): number {
 		const timings = this.env.timings;
 		// Through Redis a round costs several round trips and Bottleneck's pub/sub in every process: longer rounds.
-		const [floor, calls, ceiling] = this.shared?.usable()
-			? [timings.redisPumpIntervalMs, timings.redisCallsPerRound, timings.redisMaxPumpIntervalMs]
-			: [timings.pumpIntervalMs, timings.callsPerRound, timings.maxPumpIntervalMs];
+		const redis = this.shared?.usable() === true;
+		const floor = redis ? timings.redisPumpIntervalMs : timings.pumpIntervalMs;
+		const calls = redis ? timings.redisCallsPerRound : timings.callsPerRound;
+		const ceiling = redis ? timings.redisMaxPumpIntervalMs : timings.maxPumpIntervalMs;
 		const forBatch = (calls * timings.secondMs) / Math.max(1, this.cap);
 		return Math.max(floor, Math.min(ceiling, forBatch));
 	}
@@ -212,11 +235,18 @@ export class NumberLane {
 	}
 
 	/**
-	 * Bottleneck frees a batch's weight when its slowest call answers, our count frees each call as it answers: its cap
-	 * sits well above ours (a batch with one 2 s straggler holds all its weight) so it never delays a job we let through.
+	 * A lease weighs the lane's in-flight cap and holds it until the calls started under it have answered, so a lane may
+	 * hold two for a moment (the next starts while the last one's stragglers answer). The limiter takes
+	 * `leasesAtOnce` such leases together: through Redis, half as many processes send on one number at once; one more
+	 * waits for a lease to end (each is given up after at most two `leaseMs`, and freed by Redis at its expiration if
+	 * its worker died).
 	 */
+	get leaseWeight(): number {
+		return this.inFlightCap;
+	}
+
 	get limiterConcurrency(): number {
-		return this.inFlightCap * 3 + 8;
+		return this.leaseWeight * this.env.timings.leasesAtOnce + 8;
 	}
 
 	/**
@@ -249,6 +279,8 @@ export class NumberLane {
 
 	enqueue(call: PendingCall): void {
 		call.seq = this.nextSeq++;
+		const timeoutMs = call.request.timeoutMs;
+		if (timeoutMs !== undefined && timeoutMs > this.longestTimeoutMs) this.longestTimeoutMs = timeoutMs;
 		this.lastActivityAt = Date.now();
 		this.queue.push(call);
 		this.kick();
@@ -284,11 +316,15 @@ export class NumberLane {
 		this.recover(now);
 		this.releaseDue(now);
 		if (this.queue.length === 0 && this.retryQueue.length === 0) {
+			// Nothing to send: give the lease back (its calls under way keep it until they answer).
+			if (this.lease && !this.reserving) this.closeLease(this.lease);
 			this.scheduleNextDelayed();
 			return;
 		}
 		const pausedUntil = Math.max(this.pausedUntil, this.waba.pausedUntil);
 		if (pausedUntil > now) {
+			// A pause may last minutes: hold no lease through it.
+			if (this.lease && !this.reserving) this.closeLease(this.lease);
 			this.scheduleAt(pausedUntil);
 			return;
 		}
@@ -297,6 +333,9 @@ export class NumberLane {
 			this.scheduleAt(now + 20);
 			return;
 		}
+		const lease = this.currentLease(now);
+		// No lease yet: its start runs the next round.
+		if (!lease) return;
 		const cap = this.cap;
 		// Tokens refill at the window's own rate and hold a full second: in steady state the sliding second decides, and
 		// each round starts what has expired from it (replaying the first second's shape, the most Meta allows).
@@ -314,7 +353,7 @@ export class NumberLane {
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
 		if (batch.length > 0) {
 			this.tokens -= batch.length;
-			this.submit(batch);
+			void this.runBatch(batch, lease);
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
@@ -331,7 +370,8 @@ export class NumberLane {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
 			}
 			if (this.inFlightCap - this.heldWeight > 0 || this.heldWeight === 0) this.scheduleAt(next);
-			// else: a batch completion kicks the next round.
+			// The in-flight cap is full: the next answer kicks the next round (other answers wake nothing).
+			else this.waitingForAnswers = true;
 		} else {
 			this.scheduleNextDelayed();
 		}
@@ -474,66 +514,128 @@ export class NumberLane {
 		}
 	}
 
-	private submit(batch: PendingCall[]): void {
-		const weight = batch.length;
-		this.reservedPending += weight;
-		this.waba.reservedPending += weight;
-		this.heldWeight += weight;
-		const redisLimiter = this.shared?.usable() ? this.shared.limiterFor(this) : undefined;
-		const viaRedis = this.shared?.usable() === true;
+	/**
+	 * The lease to start a round under, or undefined while one is being acquired. A lease that is due for renewal (older
+	 * than `leaseMs`) still serves until the next one starts, up to twice its length; one that no longer matches the path
+	 * (Redis went away, or came back while the lease was local) is renewed the same way.
+	 */
+	private currentLease(now: number): Lease | undefined {
+		const lease = this.lease;
+		const redisUsable = this.shared?.usable() === true;
+		if (!lease) {
+			this.acquireLease(redisUsable);
+			return undefined;
+		}
+		const age = now - lease.startedAt;
+		const { leaseMs } = this.env.timings;
+		if (lease.throughRedis && !redisUsable) {
+			// Redis is gone: the shared limiter cannot answer anyway; go local at once.
+			this.closeLease(lease);
+			this.acquireLease(false);
+			return undefined;
+		}
+		if (age >= leaseMs || lease.throughRedis !== redisUsable) {
+			if (age >= 2 * leaseMs) {
+				// Others may be waiting for a lease: this one has had its turn.
+				this.closeLease(lease);
+				this.acquireLease(redisUsable);
+				return undefined;
+			}
+			this.acquireLease(redisUsable);
+		}
+		return lease;
+	}
+
+	/** Ask Bottleneck for a lease; when its job starts, the lease replaces the current one and a round runs. */
+	private acquireLease(throughRedis: boolean): void {
+		if (this.acquiring || this.released) return;
+		const redisLimiter = throughRedis ? this.shared?.limiterFor(this) : undefined;
 		const limiter = redisLimiter ?? this.localLimiter;
+		this.acquiring = true;
 		let jobStarted = false;
 		let abandoned = false;
-		const giveBack = (): void => {
-			this.reservedPending -= weight;
-			this.waba.reservedPending -= weight;
-			this.heldWeight -= weight;
-			this.unpick(batch.filter((call) => !call.started));
+		const abandon = (): void => {
+			abandoned = true;
+			this.acquiring = false;
 			this.kick();
 		};
-		// On Redis, a batch of a worker that dies is freed once its expiration passes (Bottleneck frees only those).
+		const { leaseMs, leaseExpiryGraceMs } = this.env.timings;
+		// On Redis, the lease of a worker that dies is freed once its expiration passes (Bottleneck frees only those): after
+		// its longest life (two leaseMs) and its last call's timeout.
 		const options: Bottleneck.JobOptions = redisLimiter
-			? { weight, expiration: Math.max(...batch.map((call) => call.request.timeoutMs ?? 30_000)) + 10_000 }
-			: { weight };
-		const job = limiter.schedule(options, async () => {
-			// Given back to the local path while Redis was down: its calls went (or go) that way.
-			if (abandoned) return;
-			jobStarted = true;
-			await this.runBatch(batch, viaRedis);
-		});
+			? { weight: this.leaseWeight, expiration: 2 * leaseMs + this.longestTimeoutMs + leaseExpiryGraceMs }
+			: { weight: this.leaseWeight };
+		const job = limiter.schedule(
+			options,
+			() =>
+				new Promise<void>((end) => {
+					// Given up while Redis was down, or the lane was dropped: end the job at once.
+					if (abandoned || this.released) {
+						end();
+						return;
+					}
+					jobStarted = true;
+					this.acquiring = false;
+					const lease: Lease = { throughRedis: redisLimiter !== undefined, startedAt: Date.now(), open: true, calls: 0, end };
+					const previous = this.lease;
+					this.lease = lease;
+					if (previous) this.closeLease(previous);
+					this.clearTimer();
+					this.pump();
+				}),
+		);
 		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
 		job.catch((error: unknown) => {
 			if (jobStarted || abandoned) return;
-			abandoned = true;
-			// Bottleneck (or Redis under it) refused the job before it ran: nothing was sent, so requeue and go local.
-			this.env.warn('bottleneck-job', `A batch could not be scheduled (${describe(error)}); continuing with local limits`);
+			// Bottleneck (or Redis under it) refused the lease before it started: nothing was sent; try again (locally
+			// while Redis is unusable).
+			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describe(error)}); continuing with local limits`);
 			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
 			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(describe(error))) this.shared?.forget(this);
-			giveBack();
+			abandon();
 		});
 		if (redisLimiter) {
 			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
-			// drains that limiter again): while the job has not started and Redis is down, give its calls to the local path.
+			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
 			const watch = (): void => {
 				if (jobStarted || abandoned || this.released) return;
 				if (this.shared?.usable()) {
 					setTimeout(watch, this.env.timings.redisJobWatchMs);
 					return;
 				}
-				abandoned = true;
 				this.shared?.forget(this);
-				this.env.warn('bottleneck-job-lost', 'Redis went away while a batch waited in its shared limiter; continuing with local limits');
-				giveBack();
+				this.env.warn('bottleneck-job-lost', "Redis went away while the number's lease waited in its shared limiter; continuing with local limits");
+				abandon();
 			};
 			setTimeout(watch, this.env.timings.redisJobWatchMs);
 		}
 	}
 
-	/** Inside the Bottleneck job: take the final say on the window and budget, then fire the calls. */
-	private async runBatch(batch: PendingCall[], throughRedis: boolean): Promise<void> {
+	/** No more rounds under this lease; its Bottleneck job ends once the calls started under it have answered. */
+	private closeLease(lease: Lease): void {
+		lease.open = false;
+		if (this.lease === lease) this.lease = undefined;
+		if (lease.calls === 0) lease.end();
+	}
+
+	/** Calls of a lease are done (answered, or handed back before they started). */
+	private leaseCallsDone(lease: Lease, count: number): void {
+		lease.calls -= count;
+		if (lease.calls > 0) return;
+		if (!lease.open) lease.end();
+		// The last answer of an idle lane: give the lease back now rather than on a wake-up just for that.
+		else if (this.queue.length === 0 && this.retryQueue.length === 0 && !this.reserving) this.closeLease(lease);
+	}
+
+	/** One round under a lease: take the final say on the window and budget (through Redis when shared), then fire. */
+	private async runBatch(batch: PendingCall[], lease: Lease): Promise<void> {
 		const requested = batch.length;
-		this.reservedPending -= requested;
-		this.waba.reservedPending -= requested;
+		this.heldWeight += requested;
+		lease.calls += requested;
+		// Promised against the window and the budget while the reservation is under way (other lanes of the WABA see it).
+		this.reservedPending += requested;
+		this.waba.reservedPending += requested;
+		const throughRedis = lease.throughRedis;
 		let granted = 0;
 		let retryInMs = 0;
 		let redisNow: number | undefined;
@@ -571,10 +673,13 @@ export class NumberLane {
 			this.sharedThroughRedis = false;
 			granted = Math.min(requested, localAvailable);
 		}
+		this.reservedPending -= requested;
+		this.waba.reservedPending -= requested;
 		const startAt = Date.now();
 		if (granted < requested) {
 			this.heldWeight -= requested - granted;
 			this.unpick(batch.slice(granted));
+			this.leaseCallsDone(lease, requested - granted);
 			if (retryInMs > 0) this.scheduleAt(startAt + retryInMs);
 		}
 		if (granted <= 0) {
@@ -592,21 +697,21 @@ export class NumberLane {
 		// (`now`, before the round trip): Redis ran the script after that, so the mapped time is never early, however
 		// long this event loop took to read the answer.
 		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
-		const settled = Promise.all(fired.map((call) => this.attempt(call, startAt, redisCount)));
-		// The next round need not wait for these answers (in-flight cap permitting).
+		const settled = Promise.all(fired.map((call) => this.attempt(call, lease, startAt, redisCount)));
+		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
+		// was full (each would otherwise cost a wake-up that finds the sliding second still full).
 		this.kick();
 		await settled;
 		this.lastActivityAt = Date.now();
-		this.kick();
 	}
 
 	/** One HTTP attempt; settles the caller's promise or requeues the call through the gate. */
-	private async attempt(call: PendingCall, countedAt: number, redisCount?: { redisNow: number; localAt: number }): Promise<void> {
+	private async attempt(call: PendingCall, lease: Lease, countedAt: number, redisCount?: { redisNow: number; localAt: number }): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
 		let failure: unknown;
-		const probe = {
+		const hooks: GraphRequestHooks = {
 			onSent: (at: number) => {
 				// Count each call in the sliding second when it really left, here and for the other processes (the calls of
 				// one tick in one Redis round trip), so the guard is left for the trip to Meta.
@@ -620,13 +725,18 @@ export class NumberLane {
 			},
 		};
 		try {
-			response = await runWithProbe(probe, () => this.env.transport<unknown>(call.credentials, call.request));
+			response = await this.env.transport<unknown>(call.credentials, call.request, hooks);
 		} catch (error) {
 			failure = error;
 		} finally {
 			this.inFlight -= 1;
 			// Per call, not per batch: a batch's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
 			this.heldWeight -= 1;
+			this.leaseCallsDone(lease, 1);
+			if (this.waitingForAnswers) {
+				this.waitingForAnswers = false;
+				this.kick();
+			}
 			if (call.recipient !== undefined && call.settings.pairRateLimiting) this.recipientDone(call.recipient);
 		}
 		if (response !== undefined) {
@@ -776,6 +886,10 @@ export class NumberLane {
 		this.released = true;
 		this.clearTimer();
 		this.waba.lanes.delete(this);
+		// Its Bottleneck job ends now, whatever is still under way.
+		const lease = this.lease;
+		this.lease = undefined;
+		lease?.end();
 		if (reason) {
 			const waiting = [...this.queue.drain(), ...this.retryQueue.drain()];
 			for (const entry of this.delayed.drain()) if (entry.call) waiting.push(entry.call);

@@ -14,8 +14,13 @@ export class Deque<T> {
 	}
 
 	unshift(item: T): void {
-		if (this.head > 0) this.items[--this.head] = item;
-		else this.items.unshift(item);
+		if (this.head === 0) {
+			// Make room at the front once (as much as the queue holds), not an O(n) shift per call given back.
+			const room = Math.max(16, this.items.length);
+			this.items = new Array<T>(room).concat(this.items);
+			this.head = room;
+		}
+		this.items[--this.head] = item;
 	}
 
 	/** Insert before the first item for which `isAfter(item)` holds (keeps a sequence order on retries). */

@@ -8,6 +8,7 @@ import { redisAvailable, startRedis, type TestRedis } from '../../../test/suppor
 import { configureGateForTests, getGateStatus, resetGateForTests } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { startWorkers } from './__tests__/processes';
+import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { RedisStore, redisTargetFor, redisTargetKey } from './redis';
 import { DEFAULT_TIMINGS } from './settings';
@@ -134,6 +135,40 @@ describeWithRedis('with a real redis-server', () => {
 		expect(await sim.log()).toHaveLength(120);
 	});
 
+	it("frees a killed worker's lease at its expiration: the other worker then sends everything, once", async () => {
+		await sim.configure({ mps: { [FAST_NUMBER]: 100 } });
+		// One lease at a time, renewed every 300 ms, expiring 2 × 300 + 1,000 + 500 = 2.1 s after it started: while the
+		// killed worker's lease lives, the other cannot start; after it, nothing is left behind.
+		const timings = { leaseMs: 300, leasesAtOnce: 1, requestTimeoutMs: 1000, leaseExpiryGraceMs: 500 };
+		const job = { simUrl: sim.url, accessToken: sim.fixture.accessToken, wabaId: sim.fixture.wabaId, redisUrl: redis.url, messagesPerSecond: 100, phoneNumberId: FAST_NUMBER, timings };
+		const workers = await startWorkers([
+			{ ...job, count: 3000, prefix: 'a', recipientOffset: 0 },
+			{ ...job, count: 50, prefix: 'b', recipientOffset: 5000 },
+		]);
+		const [doomed, survivor] = workers.children;
+		workers.reports.catch(() => undefined);
+		doomed.send({ go: true });
+		const sentBy = async (prefix: string) => (await sim.log()).filter((message) => (message.body.text as { body: string }).body.startsWith(prefix));
+		while ((await sentBy('a')).length < 100) await new Promise((resolve) => setTimeout(resolve, 50));
+		doomed.kill('SIGKILL');
+		const killedAt = Date.now();
+		survivor.send({ go: true });
+		const report = await new Promise<WorkerReport>((resolve) => survivor.on('message', (message: { report?: WorkerReport }) => message.report && resolve(message.report)));
+		const fromB = await sentBy('b');
+		const firstB = Math.min(...fromB.map((message) => message.acceptedAt));
+		process.stdout.write(`[killed worker's lease] the other worker's first send ${firstB - killedAt} ms after the kill, last ${Date.now() - killedAt} ms\n`);
+		expect(report.failed).toBe(0);
+		expect(report.sharedThroughRedis).toBe(true);
+		expect(new Set(fromB.map((message) => (message.body.text as { body: string }).body)).size).toBe(50);
+		expect(fromB).toHaveLength(50);
+		// It waited for the dead lease (which had at least 2.1 s − 0.6 s of its life left)…
+		expect(firstB - killedAt).toBeGreaterThanOrEqual(1000);
+		// …and no longer than its expiration, plus Bottleneck noticing it (its next script run: each client's heartbeat runs
+		// one every 5 s), plus the 50 sends themselves.
+		expect(Date.now() - killedAt).toBeLessThan(2100 + 5000 + 2000);
+		expect((await sim.counters()).rejectedByCode['130429'] ?? 0).toBe(0);
+	});
+
 	it('falls back to local limits when Redis dies mid-run and ends every call exactly once', async () => {
 		configureGateForTests({ timings: { transientBackoffBaseMs: 20 } });
 		await sim.configure({ mps: { [FAST_NUMBER]: 100 } });
@@ -158,10 +193,12 @@ describeWithRedis('with a real redis-server', () => {
 		expect(warnings.length).toBeLessThanOrEqual(6);
 	});
 
-	it('gives a batch back to the local path when Redis dies after Bottleneck accepted it and before it ran', async () => {
+	it("sends locally when Redis dies after Bottleneck accepted a number's lease and before it started", async () => {
 		// Bottleneck 2.19.5 keeps such a job queued for good (its register failed; nothing drains that limiter again).
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
 		await sendText(credentials, 'first', recipientFor(9999));
+		// The lane gives its lease back once idle (its next round): the next calls then need a new one.
+		await new Promise((resolve) => setTimeout(resolve, 200));
 		const registry = (globalThis as unknown as Record<symbol, { lanes: Map<string, unknown>; stores: Map<string, { limiters: Map<unknown, BottleneckClass> }> }>)[
 			Symbol.for('n8n-nodes-whatsapp-cloud.gate')
 		];
@@ -178,6 +215,7 @@ describeWithRedis('with a real redis-server', () => {
 		const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
 		warn.mockRestore();
 		expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+		expect(calls).toBe(1);
 		expect(await sim.log()).toHaveLength(6);
 		expect(getGateStatus(credentials)[0]).toMatchObject({ queued: 0, inFlight: 0, sharedThroughRedis: false });
 	});

@@ -95,7 +95,7 @@ return untilMs
 `;
 
 // KEYS: number hash, WABA hash. ARGV: numberSlotMs, budgetSlotMs, then pairs of (countedAt, sentAt) in Redis ms.
-// Each call is moved to when it really left this process (see sentProbe.ts).
+// Each call is moved to when it really left this process (the transport's `onSent`).
 const MOVE_SCRIPT = `
 local function move(key, slotMs, from, to)
 	if redis.call('EXISTS', key) == 0 then return end
@@ -253,15 +253,11 @@ export class RedisStore implements SharedStore {
 	}
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {
-		if (moves.length === 0 || !this.usable()) return;
+		// A call that left within the slot it was counted in stays where it is (the script would skip it): no round trip.
+		const crossing = moves.filter(([from, to]) => Math.floor(from / NUMBER_SLOT_MS) !== Math.floor(to / NUMBER_SLOT_MS));
+		if (crossing.length === 0 || !this.usable()) return;
 		const [numberHash, wabaHash] = redisKeys(numberKey, wabaKey);
-		await this.client.waGateMove(
-			numberHash,
-			wabaHash,
-			NUMBER_SLOT_MS,
-			budgetSlotMs,
-			...moves.flat(),
-		);
+		await this.client.waGateMove(numberHash, wabaHash, NUMBER_SLOT_MS, budgetSlotMs, ...crossing.flat());
 	}
 
 	limiterFor(lane: NumberLane): Bottleneck | undefined {

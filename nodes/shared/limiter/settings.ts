@@ -31,8 +31,18 @@ export interface GateTimings {
 	/** The same through Redis (per number, all processes together). */
 	redisCallsPerRound: number;
 	redisMaxPumpIntervalMs: number;
-	/** How often a batch waiting in the Redis limiter checks that Redis is still there (else it goes local). */
+	/** How often a lease waiting in the Redis limiter checks that Redis is still there (else it goes local). */
 	redisJobWatchMs: number;
+	/** A lane renews its Bottleneck lease after this long (and gives it up after twice this, to let others in). */
+	leaseMs: number;
+	/** Leases a number's Bottleneck limiter holds at once (each weighs the lane's in-flight cap). */
+	leasesAtOnce: number;
+	/**
+	 * A Redis lease expires (a dead worker's is freed) after its longest life (two `leaseMs`), the longest request
+	 * timeout its calls may have (at least `requestTimeoutMs`, the transport's default) and this grace.
+	 */
+	leaseExpiryGraceMs: number;
+	requestTimeoutMs: number;
 	/** Head start after an idle spell, as a share of mps (the sliding second caps it either way). */
 	burstShare: number;
 	/** Most calls one round starts: a head start goes out over a few rounds, not as one CPU spike. */
@@ -77,18 +87,24 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	hourMs: 3_600_000,
 	hourSlotMs: 1000,
 	hourGuardMs: 1000,
-	// Each round is one Bottleneck job (~0.2–0.5 ms of CPU here): 20 ms rounds carry ~20 calls at 1,000 mps.
+	// A round costs a timer wake and the batch's bookkeeping (through Redis, one reservation round trip): 20 ms rounds
+	// carry ~20 calls at 1,000 mps, and a full sliding second's freed slots wait at most a round before they are reused.
 	pumpIntervalMs: 20,
 	redisPumpIntervalMs: 25,
-	// A Bottleneck job costs ~0.3 ms of CPU (more through Redis): 20 calls a round keeps that near 15 µs per call, and
-	// a full sliding second's freed slots wait at most a round (~20 ms at 1,000 mps) before they are used again.
 	callsPerRound: 20,
 	maxPumpIntervalMs: 50,
-	// Through Redis a round costs ~4 scripts (reserve, Bottleneck's submit/register/free) in every process. 80-call
-	// rounds cost less CPU per call but each process's freed share then waits longer: ~0.94 of the rate against ~0.97.
+	// Through Redis (per number, all processes together): 80-call rounds cost less CPU per call but each process's
+	// freed share then waits longer: ~0.94 of the rate against ~0.97 (stop 10).
 	redisCallsPerRound: 40,
 	redisMaxPumpIntervalMs: 50,
 	redisJobWatchMs: 500,
+	// A lease costs one Bottleneck job (through Redis: submit, register, free and a pub/sub message in every process):
+	// every 2 s that is nothing. 16 leases: through Redis up to 8 processes send on one number at once, each counted
+	// twice for the moment its next lease starts while the last one's stragglers answer.
+	leaseMs: 2000,
+	leasesAtOnce: 16,
+	leaseExpiryGraceMs: 10_000,
+	requestTimeoutMs: 30_000,
 	// A full sliding second: Meta allows mps calls in any second, so a broadcast may start with that many.
 	burstShare: 1,
 	// 80 calls cost ~25 ms of event loop in the transport: a 1,000-mps head start goes out over ~13 rounds.

@@ -195,7 +195,10 @@ class Attempt {
 	res: IncomingMessage | undefined;
 	private fail: ((reason: unknown) => void) | undefined;
 
-	constructor(private readonly timeoutMs: number) {}
+	constructor(
+		private readonly timeoutMs: number,
+		private readonly onSent?: (at: number) => void,
+	) {}
 
 	/** Runs the request; rejects at the deadline even if axios has not noticed the destroyed request yet. */
 	run(client: GraphClient, method: string, url: string, headers: Record<string, string>, data: unknown): Promise<AxiosResponse<Buffer>> {
@@ -227,10 +230,9 @@ class Attempt {
 	}
 
 	/**
-	 * axios's `transport`: a node `http(s).request`, created synchronously inside the caller's async context (the
-	 * gate's sent probe relies on that), that records whether the connection was established before a failure.
-	 * A request is written only once its socket is connected (and TLS is up), so a failure before that point cannot
-	 * have reached Meta.
+	 * axios's `transport`: a node `http(s).request` that records whether the connection was established before a
+	 * failure, and tells the caller (`onSent`, the gate) when the request finished writing. A request is written only
+	 * once its socket is connected (and TLS is up), so a failure before that point cannot have reached Meta.
 	 */
 	request(options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest {
 		const module = options.protocol === 'https:' ? https : http;
@@ -242,6 +244,8 @@ class Attempt {
 		this.req = req;
 		(req as AttemptRequest)[ATTEMPT] = this;
 		req.once('socket', onAttemptSocket);
+		const onSent = this.onSent;
+		if (onSent) req.once('finish', () => onSent(Date.now()));
 		if (this.timedOut) req.destroy(new Error('The call took longer than its timeout'));
 		return req;
 	}
@@ -455,6 +459,12 @@ function successResponse<T>(status: number, data: T, headers: IncomingHttpHeader
 	return response;
 }
 
+/** What the caller of one Graph call may learn while it runs. */
+export interface GraphRequestHooks {
+	/** When the request finished writing to its socket (Date.now()): the gate counts the call as sent then. */
+	onSent?: (at: number) => void;
+}
+
 /**
  * One Graph API call. Resolves with the answer for any 2xx; rejects with a `GraphApiError` (redacted, classified)
  * for everything else, including bad credential settings, before anything is sent.
@@ -462,6 +472,7 @@ function successResponse<T>(status: number, data: T, headers: IncomingHttpHeader
 export async function graphRequest<T = unknown>(
 	credentials: WhatsAppCredentials,
 	request: GraphRequest,
+	hooks?: GraphRequestHooks,
 ): Promise<GraphResponse<T>> {
 	const auth = request.auth ?? 'bearer';
 	let target: Target;
@@ -490,7 +501,8 @@ export async function graphRequest<T = unknown>(
 		// (~130 µs of CPU measured, more than the rest of the call) to save nothing. GETs (lists, analytics, media)
 		// may be large and keep axios's gzip/deflate/br offer.
 		if (method !== 'GET') headers['Accept-Encoding'] = 'identity';
-		const attempt = new Attempt(timeoutMs);
+		// Only the first request says when it left: a redirect's hop is not a new call to Meta.
+		const attempt = new Attempt(timeoutMs, hop === 0 ? hooks?.onSent : undefined);
 		let response: AxiosResponse<Buffer>;
 		try {
 			response = await attempt.run(getGraphClient(target.origin), method, target.href, headers, data);
