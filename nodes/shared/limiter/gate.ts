@@ -7,9 +7,10 @@
  * one per message (its ceiling is ~400 jobs/s per limiter) or per round (each costs round trips through Redis).
  */
 import Bottleneck from 'bottleneck';
-import { isGraphApiError, type GraphApiError, type GraphRequestHooks } from '../transport';
+import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { Deque, TimeHeap } from './queues';
+import { quietly } from './redis';
 import { decideReaction, reactionDelay } from './reactions';
 import { CALLS_PER_HOUR_PER_NUMBER, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
@@ -176,8 +177,8 @@ export class NumberLane {
 	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
 	private lease: Lease | undefined;
 	private acquiring = false;
-	/** The longest request timeout seen on this lane: a Redis lease expires only after its calls could have. */
-	private longestTimeoutMs: number;
+	/** The longest a call seen on this lane may take (see longestCallMs): a Redis lease expires only after that. */
+	private longestCallMs: number;
 	lastActivityAt = Date.now();
 	readonly localLimiter: Bottleneck;
 	/** True while the last batch went through Redis. */
@@ -196,7 +197,7 @@ export class NumberLane {
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		this.tokens = this.burst;
-		this.longestTimeoutMs = env.timings.requestTimeoutMs;
+		this.longestCallMs = env.timings.longestPlainCallMs;
 		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
 		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
 		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describe(error)}`));
@@ -271,7 +272,8 @@ export class NumberLane {
 		this.waba.settings = settings;
 		if (before.messagesPerSecond !== settings.messagesPerSecond) {
 			this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
-			this.shared?.limiterFor(this)?.updateSettings({ maxConcurrent: this.limiterConcurrency });
+			const redisLimiter = this.shared?.limiterFor(this);
+			if (redisLimiter) quietly(() => redisLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency }));
 		}
 	}
 
@@ -279,8 +281,9 @@ export class NumberLane {
 
 	enqueue(call: PendingCall): void {
 		call.seq = this.nextSeq++;
-		const timeoutMs = call.request.timeoutMs;
-		if (timeoutMs !== undefined && timeoutMs > this.longestTimeoutMs) this.longestTimeoutMs = timeoutMs;
+		// Sends and other plain calls take the default (`longestPlainCallMs`); media and explicit timeouts may be longer.
+		const longest = longestCallMs(call.request);
+		if (longest > LONGEST_PLAIN_CALL_MS && longest > this.longestCallMs) this.longestCallMs = longest;
 		this.lastActivityAt = Date.now();
 		this.queue.push(call);
 		this.kick();
@@ -353,7 +356,8 @@ export class NumberLane {
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
 		if (batch.length > 0) {
 			this.tokens -= batch.length;
-			void this.runBatch(batch, lease);
+			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
+			this.runBatch(batch, lease).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describe(error)}`));
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
@@ -563,7 +567,7 @@ export class NumberLane {
 		// On Redis, the lease of a worker that dies is freed once its expiration passes (Bottleneck frees only those): after
 		// its longest life (two leaseMs) and its last call's timeout.
 		const options: Bottleneck.JobOptions = redisLimiter
-			? { weight: this.leaseWeight, expiration: 2 * leaseMs + this.longestTimeoutMs + leaseExpiryGraceMs }
+			? { weight: this.leaseWeight, expiration: 2 * leaseMs + this.longestCallMs + leaseExpiryGraceMs }
 			: { weight: this.leaseWeight };
 		const job = limiter.schedule(
 			options,
@@ -591,20 +595,33 @@ export class NumberLane {
 			// while Redis is unusable).
 			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describe(error)}); continuing with local limits`);
 			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
-			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(describe(error))) this.shared?.forget(this);
+			// A limiter whose stored maxConcurrent is below the lease (OVERWEIGHT: set by an older version or a lower rate)
+			// is made afresh too (limiterFor sets its settings).
+			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describe(error))) this.shared?.forget(this);
 			abandon();
 		});
 		if (redisLimiter) {
 			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
 			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
+			// The same when Redis came back in between (the store then retired that limiter: it hears no other worker's
+			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
+			const giveUpAt = Date.now() + (options.expiration ?? 0);
 			const watch = (): void => {
 				if (jobStarted || abandoned || this.released) return;
-				if (this.shared?.usable()) {
+				const usable = this.shared?.usable() === true;
+				const current = usable ? this.shared?.limiterFor(this) : undefined;
+				if (current === redisLimiter && Date.now() < giveUpAt) {
 					setTimeout(watch, this.env.timings.redisJobWatchMs);
 					return;
 				}
-				this.shared?.forget(this);
-				this.env.warn('bottleneck-job-lost', "Redis went away while the number's lease waited in its shared limiter; continuing with local limits");
+				// Drop that limiter unless the store already made a fresh one.
+				if (!usable || current === redisLimiter) this.shared?.forget(this);
+				this.env.warn(
+					'bottleneck-job-lost',
+					usable
+						? "The number's lease waited too long in its Redis limiter (Redis reconnected, or a wake-up was lost); asking a fresh one"
+						: "Redis went away while the number's lease waited in its shared limiter; continuing with local limits",
+				);
 				abandon();
 			};
 			setTimeout(watch, this.env.timings.redisJobWatchMs);

@@ -2,7 +2,7 @@
  * The gate across processes through a real redis-server (Redis 7 here), and its fallback when Redis goes away.
  * The simulator runs in a process of its own (as Meta is another machine): see __tests__/simulatorClient.ts.
  */
-import type BottleneckClass from 'bottleneck';
+import BottleneckClass from 'bottleneck';
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { configureGateForTests, getGateStatus, resetGateForTests } from '.';
@@ -10,7 +10,7 @@ import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warm
 import { startWorkers } from './__tests__/processes';
 import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
-import { RedisStore, redisTargetFor, redisTargetKey } from './redis';
+import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
 import { DEFAULT_TIMINGS } from './settings';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
@@ -139,7 +139,7 @@ describeWithRedis('with a real redis-server', () => {
 		await sim.configure({ mps: { [FAST_NUMBER]: 100 } });
 		// One lease at a time, renewed every 300 ms, expiring 2 × 300 + 1,000 + 500 = 2.1 s after it started: while the
 		// killed worker's lease lives, the other cannot start; after it, nothing is left behind.
-		const timings = { leaseMs: 300, leasesAtOnce: 1, requestTimeoutMs: 1000, leaseExpiryGraceMs: 500 };
+		const timings = { leaseMs: 300, leasesAtOnce: 1, longestPlainCallMs: 1000, leaseExpiryGraceMs: 500 };
 		const job = { simUrl: sim.url, accessToken: sim.fixture.accessToken, wabaId: sim.fixture.wabaId, redisUrl: redis.url, messagesPerSecond: 100, phoneNumberId: FAST_NUMBER, timings };
 		const workers = await startWorkers([
 			{ ...job, count: 3000, prefix: 'a', recipientOffset: 0 },
@@ -218,6 +218,25 @@ describeWithRedis('with a real redis-server', () => {
 		expect(calls).toBe(1);
 		expect(await sim.log()).toHaveLength(6);
 		expect(getGateStatus(credentials)[0]).toMatchObject({ queued: 0, inFlight: 0, sharedThroughRedis: false });
+	});
+
+	it("applies its own settings over the smaller maxConcurrent another worker stored for the number's limiter", async () => {
+		// An older version (or a worker at a lower rate) made the number's limiter with room for less than one lease.
+		const client = new Redis(redis.url);
+		const connection = new BottleneckClass.IORedisConnection({ client });
+		connection.on('error', () => undefined);
+		const stale = new BottleneckClass({ id: `{wa-gate-lease-${hashKey(`${sim.url}|number:${FAST_NUMBER}`)}}`, datastore: 'ioredis', connection, maxConcurrent: 10 });
+		stale.on('error', () => undefined);
+		await stale.schedule(async () => 'stored');
+		await connection.disconnect(false);
+		const warnings: string[] = [];
+		const warn = jest.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
+		const credentials = credentialsFor(sim, { redisUrl: redis.url });
+		await Promise.all(Array.from({ length: 20 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
+		warn.mockRestore();
+		expect(warnings).toEqual([]);
+		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
+		expect(await sim.log()).toHaveLength(20);
 	});
 
 	it("holds a WABA another process paused after 80007, until the pause it shared through Redis ends", async () => {

@@ -270,17 +270,23 @@ export class RedisStore implements SharedStore {
 					this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck's Redis connection failed: ${String((error as Error)?.message ?? error)}`),
 				);
 			}
+			const maxConcurrent = lane.limiterConcurrency;
 			limiter = new Bottleneck({
 				// A {hash tag}: Bottleneck's keys b_<id>_* then live in one Redis Cluster slot, as its Lua scripts need.
-				id: `{wa-gate-${hashKey(lane.key)}}`,
+				// "lease": the limiter holds leases (not the per-round batches of earlier versions, sized differently).
+				id: `{wa-gate-lease-${hashKey(lane.key)}}`,
 				datastore: 'ioredis',
 				connection: this.connection,
-				maxConcurrent: lane.limiterConcurrency,
+				maxConcurrent,
 				clearDatastore: false,
 			});
 			limiter.on('error', (error: unknown) =>
 				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck (Redis) error: ${String((error as Error)?.message ?? error)}`),
 			);
+			// Without clearDatastore Bottleneck keeps the settings another worker stored (maybe for a lower rate, whose
+			// maxConcurrent is below this lease's weight): this worker's current ones apply.
+			const created = limiter;
+			quietly(() => created.updateSettings({ maxConcurrent }));
 			this.limiters.set(lane, limiter);
 		}
 		return limiter;

@@ -38,11 +38,12 @@ export interface GateTimings {
 	/** Leases a number's Bottleneck limiter holds at once (each weighs the lane's in-flight cap). */
 	leasesAtOnce: number;
 	/**
-	 * A Redis lease expires (a dead worker's is freed) after its longest life (two `leaseMs`), the longest request
-	 * timeout its calls may have (at least `requestTimeoutMs`, the transport's default) and this grace.
+	 * A Redis lease expires (a dead worker's is freed) after its longest life (two `leaseMs`), the longest its calls may
+	 * take in the transport (`longestPlainCallMs` for plain calls: the default 30 s timeout plus the body's 10 s grace;
+	 * longer for media and explicit timeouts) and this grace.
 	 */
 	leaseExpiryGraceMs: number;
-	requestTimeoutMs: number;
+	longestPlainCallMs: number;
 	/** Head start after an idle spell, as a share of mps (the sliding second caps it either way). */
 	burstShare: number;
 	/** Most calls one round starts: a head start goes out over a few rounds, not as one CPU spike. */
@@ -104,7 +105,7 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	leaseMs: 2000,
 	leasesAtOnce: 16,
 	leaseExpiryGraceMs: 10_000,
-	requestTimeoutMs: 30_000,
+	longestPlainCallMs: 40_000,
 	// A full sliding second: Meta allows mps calls in any second, so a broadcast may start with that many.
 	burstShare: 1,
 	// 80 calls cost ~25 ms of event loop in the transport: a 1,000-mps head start goes out over ~13 rounds.

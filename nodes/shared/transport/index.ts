@@ -28,6 +28,8 @@ export const MEDIA_TIMEOUT_MS = 300_000;
 /** After the answer's headers arrived at the deadline, how much longer its body may take. */
 const BODY_GRACE_MS = 10_000;
 const MAX_DOWNLOAD_REDIRECTS = 3;
+/** A call with the default timeout and no redirects: its timeout plus the body's grace. */
+export const LONGEST_PLAIN_CALL_MS = DEFAULT_TIMEOUT_MS + BODY_GRACE_MS;
 const API_VERSION_PATTERN = /^v\d+\.\d+$/;
 
 function invalid(message: string): GraphApiError {
@@ -170,6 +172,19 @@ function authorizationHeader(credentials: WhatsAppCredentials, auth: GraphReques
 	// URLs keeps them out of proxy and server access logs.
 	if (auth === 'app') return `Bearer ${String(credentials.appId).trim()}|${String(credentials.appSecret).trim()}`;
 	return `Bearer ${String(credentials.accessToken).trim()}`;
+}
+
+/**
+ * The longest one Graph call may take in the transport: its timeout (explicit, or the default for its kind), plus the
+ * body's grace, for each request a media download's redirects may make. The gate keeps a Redis lease at least this long.
+ */
+export function longestCallMs(request: GraphRequest): number {
+	if (request.timeoutMs === undefined && request.responseType === undefined && !isFormData(request.body)) return LONGEST_PLAIN_CALL_MS;
+	const binary = request.responseType === 'arraybuffer';
+	const form = isFormData(request.body);
+	const timeoutMs = request.timeoutMs ?? (binary || form ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+	const requests = binary && request.method === 'GET' ? MAX_DOWNLOAD_REDIRECTS + 1 : 1;
+	return requests * (timeoutMs + BODY_GRACE_MS);
 }
 
 function isFormData(body: unknown): boolean {
