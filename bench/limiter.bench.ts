@@ -9,7 +9,7 @@
  * pass, then its replay without the gate) whose median is reported, with each segment's figure and the main
  * thread's share. The table also shows the whole process' CPU per message with real HTTP.
  * Options: --messages=N (10,000 default; 2,000 at 80 mps), --only=name1,name2, --cpu-segments=N (4; the 80-mps CPU
- * pass takes twice as many, of 500 messages each, as its 4,000 messages).
+ * pass takes twice as many, of 500 messages each, as its 4,000 messages; 0 = throughput only).
  */
 import { fork } from 'node:child_process';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -169,7 +169,7 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		const first = times.length > 0 ? Math.min(...times) : from;
 		// Where the time went: until the first acceptance, then the run itself.
 		console.log(`${scenario.name}: first acceptance after ${first - from} ms, then ${((times.length - 1) / Math.max(0.001, (last - first) / 1000)).toFixed(1)} mps`);
-		const cpu = scenario.gate ? await measureGateCpu(redis, scenario, cpuSegments * (scenario.cpuSegmentsFactor ?? 1)) : undefined;
+		const cpu = scenario.gate && cpuSegments > 0 ? await measureGateCpu(redis, scenario, cpuSegments * (scenario.cpuSegmentsFactor ?? 1)) : undefined;
 		const errors130429 = counters.rejectedByCode['130429'] ?? 0;
 		const errorsOther = Object.entries(failures).reduce((sum, [code, count]) => (code === '130429' ? sum : sum + count), 0);
 		return {
@@ -297,7 +297,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const messages = Number(option('messages') ?? 10_000);
 	const slowMessages = Number(option('messages') ?? 2_000);
 	const only = option('only')?.split(',');
-	const cpuSegments = Math.max(1, Number(option('cpu-segments') ?? 4));
+	// --cpu-segments=0: throughput only (no CPU pass).
+	const cpuSegments = Math.max(0, Number(option('cpu-segments') ?? 4));
 	const scenarios: Scenario[] = [
 		{ name: 'one-execution-80', mps: 80, messages: slowMessages, executions: 1, gate: true, cpuMessages: slowMessages * 2, cpuSegmentsFactor: 2 },
 		{ name: 'one-execution-1000', mps: 1000, messages, executions: 1, gate: true },

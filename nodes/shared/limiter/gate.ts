@@ -174,6 +174,10 @@ export class NumberLane {
 	private reserving = false;
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
+	/** Sending a head start: its calls count `headStartGuardMs` later in the sliding second. */
+	private inHeadStart = false;
+	/** No call was waiting at some round since the last one that sent (a new lane too). */
+	private idleBeforeRound = true;
 	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
 	private lease: Lease | undefined;
 	private acquiring = false;
@@ -319,6 +323,7 @@ export class NumberLane {
 		this.recover(now);
 		this.releaseDue(now);
 		if (this.queue.length === 0 && this.retryQueue.length === 0) {
+			this.idleBeforeRound = true;
 			// Nothing to send: give the lease back (its calls under way keep it until they answer).
 			if (this.lease && !this.reserving) this.closeLease(this.lease);
 			this.scheduleNextDelayed();
@@ -354,10 +359,23 @@ export class NumberLane {
 			this.env.timings.maxCallsPerRound,
 		);
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
+		// A head start (full tokens after a quiet spell) goes out far faster than the rate, and a receiver stamps such a
+		// burst late (its backlog: up to ~60 ms measured in the simulator at 1,000 mps) while the next second's calls,
+		// paced by the tokens, come in on time: the head start's calls count `headStartGuardMs` later, until the tokens
+		// fall to a round's worth. Costs that much once per broadcast.
+		// A head start is the first round after the lane had nothing to send, with tokens for more than two rounds (a
+		// steady stream near the rate has few; a window-bound lane refilling its tokens is not idle).
+		const roundsWorth = (cap * this.pumpIntervalMs) / this.env.timings.secondMs;
+		if (this.idleBeforeRound && batch.length > 0) {
+			this.idleBeforeRound = false;
+			if (this.tokens >= 2 * roundsWorth) this.inHeadStart = true;
+		}
+		const extraGuardMs = this.inHeadStart ? this.env.timings.headStartGuardMs : 0;
 		if (batch.length > 0) {
 			this.tokens -= batch.length;
+			if (this.tokens < roundsWorth) this.inHeadStart = false;
 			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
-			this.runBatch(batch, lease).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describe(error)}`));
+			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describe(error)}`));
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
@@ -366,8 +384,7 @@ export class NumberLane {
 			if (windowRoom - batch.length <= 0) {
 				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
-				const roundsWorth = Math.ceil((cap * this.pumpIntervalMs) / this.env.timings.secondMs);
-				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, roundsWorth, this.env.timings.maxCallsPerRound));
+				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
 				next = this.window.nextAvailableAt(now, cap, this.reservedPending + want);
 			}
 			if (this.waba.available(now) <= 0) {
@@ -645,7 +662,7 @@ export class NumberLane {
 	}
 
 	/** One round under a lease: take the final say on the window and budget (through Redis when shared), then fire. */
-	private async runBatch(batch: PendingCall[], lease: Lease): Promise<void> {
+	private async runBatch(batch: PendingCall[], lease: Lease, extraGuardMs = 0): Promise<void> {
 		const requested = batch.length;
 		this.heldWeight += requested;
 		lease.calls += requested;
@@ -704,7 +721,8 @@ export class NumberLane {
 			return;
 		}
 		const fired = batch.slice(0, granted);
-		this.window.record(startAt, granted);
+		const countedAt = startAt + extraGuardMs;
+		this.window.record(countedAt, granted);
 		this.hourWindow.record(startAt, granted);
 		this.waba.window.record(startAt, granted);
 		this.waba.lastActivityAt = startAt;
@@ -714,7 +732,7 @@ export class NumberLane {
 		// (`now`, before the round trip): Redis ran the script after that, so the mapped time is never early, however
 		// long this event loop took to read the answer.
 		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
-		const settled = Promise.all(fired.map((call) => this.attempt(call, lease, startAt, redisCount)));
+		const settled = Promise.all(fired.map((call) => this.attempt(call, lease, startAt, extraGuardMs, redisCount)));
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full).
 		this.kick();
@@ -723,20 +741,20 @@ export class NumberLane {
 	}
 
 	/** One HTTP attempt; settles the caller's promise or requeues the call through the gate. */
-	private async attempt(call: PendingCall, lease: Lease, countedAt: number, redisCount?: { redisNow: number; localAt: number }): Promise<void> {
+	private async attempt(call: PendingCall, lease: Lease, startAt: number, extraGuardMs: number, redisCount?: { redisNow: number; localAt: number }): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
 		let failure: unknown;
 		const hooks: GraphRequestHooks = {
 			onSent: (at: number) => {
-				// Count each call in the sliding second when it really left, here and for the other processes (the calls of
-				// one tick in one Redis round trip), so the guard is left for the trip to Meta.
-				if (at > countedAt) this.window.move(countedAt, at, 1);
+				// Count each call in the sliding second when it really left (plus a head start's extra guard), here and for
+				// the other processes (the calls of one tick in one Redis round trip), so the guard is left for the trip to Meta.
+				if (at > startAt) this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
 				if (redisCount && at > redisCount.localAt) this.queueDeparture(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
 				// Later than the guard covers: the hour learns it too.
-				if (at - countedAt > this.env.timings.secondGuardMs) {
-					this.waba.window.move(countedAt, at, 1);
+				if (at - startAt > this.env.timings.secondGuardMs) {
+					this.waba.window.move(startAt, at, 1);
 					this.lateStarts += 1;
 				}
 			},

@@ -15,6 +15,8 @@ export interface GateTimings {
 	secondGuardMs: number;
 	/** The guard for the sliding second shared through Redis (grant → send varies more across processes). */
 	redisSecondGuardMs: number;
+	/** Extra guard for the calls of a head start (a burst far above the rate, which the receiver stamps late). */
+	headStartGuardMs: number;
 	/** Length of the budget's rolling "hour". */
 	hourMs: number;
 	/** Slot size of the rolling-hour counter (coarser slots = fewer counters, slightly stricter). */
@@ -85,6 +87,8 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	secondGuardMs: 20,
 	// Across processes a grant reaches the wire a little later (a Redis round trip, another event loop): 3 %.
 	redisSecondGuardMs: 30,
+	// The simulator stamped a 1,000-call head start up to 59 ms after it left, the paced calls after it within ~10 ms.
+	headStartGuardMs: 60,
 	hourMs: 3_600_000,
 	hourSlotMs: 1000,
 	hourGuardMs: 1000,
