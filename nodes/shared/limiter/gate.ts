@@ -174,8 +174,8 @@ export class NumberLane {
 	private reserving = false;
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
-	/** Sending a head start: its calls count `headStartGuardMs` later in the sliding second. */
-	private inHeadStart = false;
+	/** Until then the lane sends a head start: its calls count `headStartGuardMs` later in the sliding second. */
+	private headStartEndsAt = 0;
 	/** No call was waiting at some round since the last one that sent (a new lane too). */
 	private idleBeforeRound = true;
 	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
@@ -366,14 +366,15 @@ export class NumberLane {
 		// A head start is the first round after the lane had nothing to send, with tokens for more than two rounds (a
 		// steady stream near the rate has few; a window-bound lane refilling its tokens is not idle).
 		const roundsWorth = (cap * this.pumpIntervalMs) / this.env.timings.secondMs;
+		// It lasts a second at most: calls of the next second counted later again would push every later second back.
 		if (this.idleBeforeRound && batch.length > 0) {
 			this.idleBeforeRound = false;
-			if (this.tokens >= 2 * roundsWorth) this.inHeadStart = true;
+			if (this.tokens >= 2 * roundsWorth) this.headStartEndsAt = now + this.env.timings.secondMs;
 		}
-		const extraGuardMs = this.inHeadStart ? this.env.timings.headStartGuardMs : 0;
+		const extraGuardMs = now < this.headStartEndsAt ? this.env.timings.headStartGuardMs : 0;
 		if (batch.length > 0) {
 			this.tokens -= batch.length;
-			if (this.tokens < roundsWorth) this.inHeadStart = false;
+			if (this.tokens < roundsWorth) this.headStartEndsAt = 0;
 			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
 			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describe(error)}`));
 		}
