@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { configureGateForTests, getGateStatus, resetGateForTests } from '../../nodes/shared/limiter';
 import { credentialsFor, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
 import type { GraphRequestHooks } from '../../nodes/shared/transport';
-import type { GraphResponse } from '../../nodes/shared/transport/types';
+import type { GraphResponse, WhatsAppCredentials } from '../../nodes/shared/transport/types';
 
 export interface CpuJob {
 	messagesPerSecond: number;
@@ -60,11 +60,13 @@ function answerAfter<T>(latencyMs: number): Promise<GraphResponse<T>> {
 	return new Promise((resolve) => setTimeout(() => resolve({ status: 200, data: { messages: [{ id: 'stub' }] } as T, usage: {} }), latencyMs));
 }
 
+/** The stub's credential: no real endpoint behind it (the transport is stubbed). */
+function benchCredentials(extra: Partial<WhatsAppCredentials>): WhatsAppCredentials {
+	return credentialsFor({ url: 'http://127.0.0.1:9', fixture: { accessToken: 'EAAGbenchstub', wabaId: '200000000000009' } }, extra);
+}
+
 async function gated(job: CpuJob, number: string, count: number, redisUrl: string, messagesPerSecond = job.messagesPerSecond, offset = 0): Promise<void> {
-	const credentials = credentialsFor(
-		{ url: 'http://127.0.0.1:9', fixture: { accessToken: 'EAAGbenchstub', wabaId: '200000000000009' } },
-		{ throughputTier: 'custom', customMessagesPerSecond: messagesPerSecond, redisUrl, maxWaitSeconds: 600 },
-	);
+	const credentials = benchCredentials({ throughputTier: 'custom', customMessagesPerSecond: messagesPerSecond, redisUrl, maxWaitSeconds: 600 });
 	const perExecution = Math.ceil(count / job.executions);
 	await Promise.all(
 		Array.from({ length: job.executions }, (_, execution) => {
@@ -176,9 +178,7 @@ async function runSegment(work: CpuJob, count: number): Promise<void> {
 	const gatedCpu = cpuSince(cpu);
 	const issued = recording.issued;
 	recording = undefined;
-	const sharedThroughRedis = getGateStatus(
-		credentialsFor({ url: 'http://127.0.0.1:9', fixture: { accessToken: 'EAAGbenchstub', wabaId: '200000000000009' } }, { redisUrl: work.redisUrl }),
-	).some((status) => status.sharedThroughRedis);
+	const sharedThroughRedis = getGateStatus(benchCredentials({ redisUrl: work.redisUrl })).some((status) => status.sharedThroughRedis);
 	collect();
 	cpu = cpuNow();
 	await floor(issued);

@@ -10,7 +10,6 @@ import Bottleneck from 'bottleneck';
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { Deque, TimeHeap } from './queues';
-import { quietly } from './redis';
 import { decideReaction, reactionDelay } from './reactions';
 import { CALLS_PER_HOUR_PER_NUMBER, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
@@ -324,15 +323,14 @@ export class NumberLane {
 		this.releaseDue(now);
 		if (this.queue.length === 0 && this.retryQueue.length === 0) {
 			this.idleBeforeRound = true;
-			// Nothing to send: give the lease back (its calls under way keep it until they answer).
-			if (this.lease && !this.reserving) this.closeLease(this.lease);
+			this.giveLeaseBack();
 			this.scheduleNextDelayed();
 			return;
 		}
 		const pausedUntil = Math.max(this.pausedUntil, this.waba.pausedUntil);
 		if (pausedUntil > now) {
 			// A pause may last minutes: hold no lease through it.
-			if (this.lease && !this.reserving) this.closeLease(this.lease);
+			this.giveLeaseBack();
 			this.scheduleAt(pausedUntil);
 			return;
 		}
@@ -359,14 +357,13 @@ export class NumberLane {
 			this.env.timings.maxCallsPerRound,
 		);
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
-		// A head start (full tokens after a quiet spell) goes out far faster than the rate, and a receiver stamps such a
-		// burst late (its backlog: up to ~60 ms measured in the simulator at 1,000 mps) while the next second's calls,
-		// paced by the tokens, come in on time: the head start's calls count `headStartGuardMs` later, until the tokens
-		// fall to a round's worth. Costs that much once per broadcast.
-		// A head start is the first round after the lane had nothing to send, with tokens for more than two rounds (a
-		// steady stream near the rate has few; a window-bound lane refilling its tokens is not idle).
+		// A head start goes out far faster than the rate, and a receiver stamps such a burst late (its backlog: 59–68 ms
+		// in the simulator at 1,000 mps) while the token-paced calls after it come in on time: its calls count
+		// `headStartGuardMs` later. It begins with the first round after the lane had nothing to send, if the tokens hold
+		// more than two rounds (a steady stream near the rate has few; a window-bound lane refilling them is not idle),
+		// and ends when they fall to a round's worth or after a second (counting the next second later too would push
+		// every later second back). So it costs `headStartGuardMs` once per broadcast.
 		const roundsWorth = (cap * this.pumpIntervalMs) / this.env.timings.secondMs;
-		// It lasts a second at most: calls of the next second counted later again would push every later second back.
 		if (this.idleBeforeRound && batch.length > 0) {
 			this.idleBeforeRound = false;
 			if (this.tokens >= 2 * roundsWorth) this.headStartEndsAt = now + this.env.timings.secondMs;
@@ -544,28 +541,16 @@ export class NumberLane {
 	private currentLease(now: number): Lease | undefined {
 		const lease = this.lease;
 		const redisUsable = this.shared?.usable() === true;
-		if (!lease) {
-			this.acquireLease(redisUsable);
-			return undefined;
+		if (lease) {
+			const age = now - lease.startedAt;
+			const { leaseMs } = this.env.timings;
+			// Redis is gone (its limiter cannot answer: go local at once), or the lease had its turn (others may wait).
+			if ((lease.throughRedis && !redisUsable) || age >= 2 * leaseMs) this.closeLease(lease);
+			else if (age < leaseMs && lease.throughRedis === redisUsable) return lease;
 		}
-		const age = now - lease.startedAt;
-		const { leaseMs } = this.env.timings;
-		if (lease.throughRedis && !redisUsable) {
-			// Redis is gone: the shared limiter cannot answer anyway; go local at once.
-			this.closeLease(lease);
-			this.acquireLease(false);
-			return undefined;
-		}
-		if (age >= leaseMs || lease.throughRedis !== redisUsable) {
-			if (age >= 2 * leaseMs) {
-				// Others may be waiting for a lease: this one has had its turn.
-				this.closeLease(lease);
-				this.acquireLease(redisUsable);
-				return undefined;
-			}
-			this.acquireLease(redisUsable);
-		}
-		return lease;
+		// None, or due for renewal: the next one is asked for (a lease still open serves until it starts).
+		this.acquireLease(redisUsable);
+		return this.lease;
 	}
 
 	/** Ask Bottleneck for a lease; when its job starts, the lease replaces the current one and a round runs. */
@@ -659,7 +644,12 @@ export class NumberLane {
 		if (lease.calls > 0) return;
 		if (!lease.open) lease.end();
 		// The last answer of an idle lane: give the lease back now rather than on a wake-up just for that.
-		else if (this.queue.length === 0 && this.retryQueue.length === 0 && !this.reserving) this.closeLease(lease);
+		else if (this.queue.length === 0 && this.retryQueue.length === 0) this.giveLeaseBack();
+	}
+
+	/** The lane stops sending for now (idle or paused): no more rounds under its lease, unless a reservation is under way. */
+	private giveLeaseBack(): void {
+		if (this.lease && !this.reserving) this.closeLease(this.lease);
 	}
 
 	/** One round under a lease: take the final say on the window and budget (through Redis when shared), then fire. */
@@ -943,4 +933,13 @@ export class NumberLane {
 function describe(error: unknown): string {
 	const text = error instanceof Error ? error.message : String(error);
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** Bottleneck's disconnect/stop may throw, return a promise or return nothing: never let it surface. */
+export function quietly(action: () => unknown): void {
+	try {
+		void Promise.resolve(action()).catch(() => undefined);
+	} catch {
+		// already stopped
+	}
 }

@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
 import Bottleneck from 'bottleneck';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { WhatsAppCredentials } from '../transport/types';
-import type { GateEnvironment, NumberLane, SharedStore } from './gate';
+import { quietly, type GateEnvironment, type NumberLane, type SharedStore } from './gate';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -323,14 +323,5 @@ export class RedisStore implements SharedStore {
 		const connection = this.connection;
 		if (connection) await Promise.resolve().then(() => connection.disconnect(false)).catch(() => undefined);
 		this.client.disconnect();
-	}
-}
-
-/** Bottleneck's disconnect/stop may throw, return a promise or return nothing: never let it surface. */
-export function quietly(action: () => unknown): void {
-	try {
-		void Promise.resolve(action()).catch(() => undefined);
-	} catch {
-		// already stopped
 	}
 }

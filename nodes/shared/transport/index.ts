@@ -179,12 +179,14 @@ function authorizationHeader(credentials: WhatsAppCredentials, auth: GraphReques
  * body's grace, for each request a media download's redirects may make. The gate keeps a Redis lease at least this long.
  */
 export function longestCallMs(request: GraphRequest): number {
-	if (request.timeoutMs === undefined && request.responseType === undefined && !isFormData(request.body)) return LONGEST_PLAIN_CALL_MS;
 	const binary = request.responseType === 'arraybuffer';
-	const form = isFormData(request.body);
-	const timeoutMs = request.timeoutMs ?? (binary || form ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
 	const requests = binary && request.method === 'GET' ? MAX_DOWNLOAD_REDIRECTS + 1 : 1;
-	return requests * (timeoutMs + BODY_GRACE_MS);
+	return requests * (timeoutOf(request) + BODY_GRACE_MS);
+}
+
+/** A call's timeout: its own, else the media timeout for downloads and uploads, else the default. */
+function timeoutOf(request: GraphRequest): number {
+	return request.timeoutMs ?? (request.responseType === 'arraybuffer' || isFormData(request.body) ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
 }
 
 function isFormData(body: unknown): boolean {
@@ -501,7 +503,7 @@ export async function graphRequest<T = unknown>(
 	const method = request.method;
 	const binary = request.responseType === 'arraybuffer';
 	const form = isFormData(request.body);
-	const timeoutMs = request.timeoutMs ?? (binary || form ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+	const timeoutMs = timeoutOf(request);
 	let authorization = authorizationHeader(credentials, auth);
 	const firstOrigin = target.origin;
 	let data: unknown = undefined;
