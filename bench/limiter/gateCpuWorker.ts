@@ -2,8 +2,9 @@
  * One process of the limiter bench's CPU pass: the gate with a transport stubbed by a timer of Meta-like latency (no
  * HTTP), then the same calls without the gate (replayed at the moments and with the latencies the gated pass had), in
  * the same process. gate CPU per message = (gated − floor) / messages: what the gate itself costs, not the stub's timers.
- * The work comes in segments, each a gated pass and its replay, so the bench can take the median over segments: at
- * 80 mps a pass costs ~0.2 s of CPU over 8 s, and this VM's noise is of that order.
+ * The work comes in segments, each a gated pass and a replay (alternating which goes first), so the bench can take the
+ * median over segments: at 80 mps the replay alone of a 500-message segment costs 35–80 ms of CPU over 6 s (each
+ * answer wakes the process, 70–160 µs per message from one pass to the next on this VM), and the gate ~15 ms.
  * Protocol (IPC): parent sends {job}, worker warms up and answers {ready}; then per segment the parent sends {go}
  * and the worker answers {report}; the parent sends {done} at the end.
  */
@@ -168,21 +169,31 @@ async function warmUp(work: CpuJob): Promise<void> {
 	recording = undefined;
 }
 
+/** The previous segment's gated pass: an odd segment replays it as its floor, before its own gated pass. */
+let previousIssued: Issued[] | undefined;
+
+/**
+ * One segment: a gated pass and a floor of the same shape. Even segments run the gated pass first and replay it; odd
+ * segments replay the previous gated pass (same count and rate: the same rounds, latencies from the same spread) first
+ * and then run their own. The order alternates because a process' CPU for the same work drifts over a run (this VM's
+ * wake-ups got cheaper over the first passes after the warm-up): whichever pass always came first would pay for it.
+ */
 async function runSegment(work: CpuJob, count: number): Promise<void> {
-	// Each pass starts on a collected heap: neither pays for the other's (or the warm-up's) old garbage. What each
-	// allocates and drops within the pass (nearly all of it: promises, closures) is collected, and counted, in the pass.
-	collect();
-	recording = { startedAt: Date.now(), issued: [] };
-	let cpu = cpuNow();
-	await gated(work, NUMBER, count, work.redisUrl, work.messagesPerSecond, segment++ * count);
-	const gatedCpu = cpuSince(cpu);
-	const issued = recording.issued;
+	const floorFirst = segment % 2 === 1 && previousIssued !== undefined && previousIssued.length === count;
+	let floorCpu = floorFirst ? await measure(() => floor(previousIssued!)) : undefined;
+	// Each pass starts on a collected heap (in measure): neither pays for the other's (or the warm-up's) old garbage.
+	// What each allocates and drops within the pass (nearly all of it: promises, closures) is collected, and counted, in the pass.
+	const pass = { startedAt: 0, issued: [] as Issued[] };
+	const gatedCpu = await measure(() => {
+		recording = pass;
+		pass.startedAt = Date.now();
+		return gated(work, NUMBER, count, work.redisUrl, work.messagesPerSecond, segment++ * count);
+	});
 	recording = undefined;
+	const issued = pass.issued;
 	const sharedThroughRedis = getGateStatus(benchCredentials({ redisUrl: work.redisUrl })).some((status) => status.sharedThroughRedis);
-	collect();
-	cpu = cpuNow();
-	await floor(issued);
-	const floorCpu = cpuSince(cpu);
+	floorCpu ??= await measure(() => floor(issued));
+	previousIssued = issued;
 	const report: CpuReport = {
 		count,
 		gatedCpuUs: gatedCpu.process,
@@ -192,4 +203,12 @@ async function runSegment(work: CpuJob, count: number): Promise<void> {
 		sharedThroughRedis,
 	};
 	process.send?.({ report });
+}
+
+/** CPU of one pass, started on a collected heap. */
+async function measure(pass: () => Promise<void>): Promise<{ process: number; main: number }> {
+	collect();
+	const cpu = cpuNow();
+	await pass();
+	return cpuSince(cpu);
 }

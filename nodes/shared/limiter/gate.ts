@@ -711,7 +711,7 @@ export class NumberLane {
 			this.kick();
 			return;
 		}
-		const fired = batch.slice(0, granted);
+		const fired = granted === requested ? batch : batch.slice(0, granted);
 		const countedAt = startAt + extraGuardMs;
 		this.window.record(countedAt, granted);
 		this.hourWindow.record(startAt, granted);
@@ -723,56 +723,66 @@ export class NumberLane {
 		// (`now`, before the round trip): Redis ran the script after that, so the mapped time is never early, however
 		// long this event loop took to read the answer.
 		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
-		const settled = Promise.all(fired.map((call) => this.attempt(call, lease, startAt, extraGuardMs, redisCount)));
+		// One hook for the round's calls: they differ only in when they left.
+		const hooks: GraphRequestHooks = { onSent: (at: number) => this.departed(startAt, extraGuardMs, at, redisCount) };
+		for (const call of fired) void this.attempt(call, lease, hooks);
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full).
 		this.kick();
-		await settled;
-		this.lastActivityAt = Date.now();
 	}
 
-	/** One HTTP attempt; settles the caller's promise or requeues the call through the gate. */
-	private async attempt(call: PendingCall, lease: Lease, startAt: number, extraGuardMs: number, redisCount?: { redisNow: number; localAt: number }): Promise<void> {
+	/**
+	 * A call of the round started at `startAt` left at `at`: count it in the sliding second then (plus a head start's
+	 * extra guard), here and for the other processes (the calls of one tick in one Redis round trip), so the guard is
+	 * left for the trip to Meta.
+	 */
+	private departed(startAt: number, extraGuardMs: number, at: number, redisCount: { redisNow: number; localAt: number } | undefined): void {
+		if (at > startAt) this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
+		if (redisCount && at > redisCount.localAt) this.queueDeparture(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
+		// Later than the guard covers: the hour learns it too.
+		if (at - startAt > this.env.timings.secondGuardMs) {
+			this.waba.window.move(startAt, at, 1);
+			this.lateStarts += 1;
+		}
+	}
+
+	/**
+	 * One HTTP attempt; settles the caller's promise or requeues the call through the gate. Never rejects: nothing in it
+	 * is meant to throw, and if something did the caller gets that error (an unhandled rejection would crash n8n).
+	 */
+	private async attempt(call: PendingCall, lease: Lease, hooks: GraphRequestHooks): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
 		let failure: unknown;
-		const hooks: GraphRequestHooks = {
-			onSent: (at: number) => {
-				// Count each call in the sliding second when it really left (plus a head start's extra guard), here and for
-				// the other processes (the calls of one tick in one Redis round trip), so the guard is left for the trip to Meta.
-				if (at > startAt) this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
-				if (redisCount && at > redisCount.localAt) this.queueDeparture(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
-				// Later than the guard covers: the hour learns it too.
-				if (at - startAt > this.env.timings.secondGuardMs) {
-					this.waba.window.move(startAt, at, 1);
-					this.lateStarts += 1;
-				}
-			},
-		};
 		try {
 			response = await this.env.transport<unknown>(call.credentials, call.request, hooks);
 		} catch (error) {
 			failure = error;
-		} finally {
+		}
+		try {
 			this.inFlight -= 1;
-			// Per call, not per batch: a batch's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
+			// Per call, not per round: a round's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
 			this.heldWeight -= 1;
+			this.lastActivityAt = Date.now();
 			this.leaseCallsDone(lease, 1);
 			if (this.waitingForAnswers) {
 				this.waitingForAnswers = false;
 				this.kick();
 			}
-			if (call.recipient !== undefined && call.settings.pairRateLimiting) this.recipientDone(call.recipient);
-		}
-		if (response !== undefined) {
-			const recipientState = call.recipient !== undefined ? this.recipients.get(call.recipient) : undefined;
+			const recipient = call.recipient;
+			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.recipients.get(recipient);
+			if (response === undefined) {
+				this.react(call, failure);
+				return;
+			}
 			if (recipientState) recipientState.strikes = 0;
 			this.waba.budgetStrikes = 0;
 			call.resolve(response);
-			return;
+		} catch (error) {
+			this.env.warn('gate-answer', `Handling an answer failed unexpectedly: ${describe(error)}`);
+			call.reject(error);
 		}
-		this.react(call, failure);
 	}
 
 	private react(call: PendingCall, failure: unknown): void {
@@ -835,10 +845,10 @@ export class NumberLane {
 		this.kick();
 	}
 
-	/** A recipient's call ended: if more wait for it, wake the next when its time comes. */
-	private recipientDone(recipient: string): void {
+	/** A recipient's call ended: if more wait for it, wake the next when its time comes. Returns its state. */
+	private recipientDone(recipient: string): RecipientState | undefined {
 		const state = this.recipients.get(recipient);
-		if (!state) return;
+		if (!state) return undefined;
 		state.inFlight = Math.max(0, state.inFlight - 1);
 		if (state.parked.length > 0 && state.wakeAt === 0) {
 			const at = this.recipientReadyAt(state, Date.now());
@@ -846,6 +856,7 @@ export class NumberLane {
 			this.delayed.push({ at, recipient: state });
 			this.kick();
 		}
+		return state;
 	}
 
 	private pendingDepartures: Array<[number, number]> = [];

@@ -110,12 +110,15 @@ function storeFor(credentials: WhatsAppCredentials): RedisStore | undefined {
 
 function ensureSweeper(reg: Registry): void {
 	if (reg.sweeper) return;
-	const every = Math.min(60_000, Math.max(50, reg.env.timings.idleReleaseMs / 2));
+	// Recipients go on the pair rate's timescale (a recipient's bucket refills within ~2 pair intervals of its last
+	// message): at 1,000 msg/s a minute's recipients would hold ~14 MB (234 bytes each).
+	const { idleReleaseMs, pairIntervalMs } = reg.env.timings;
+	const every = Math.min(60_000, Math.max(50, Math.min(idleReleaseMs / 2, 2 * pairIntervalMs)));
 	reg.sweeper = setInterval(() => sweep(reg), every);
 	reg.sweeper.unref();
 }
 
-/** Release idle numbers, and WABAs whose rolling hour no longer holds any call. */
+/** Forget recipients with a full pair bucket; release idle numbers, and WABAs whose rolling hour no longer holds any call. */
 function sweep(reg: Registry): void {
 	const now = Date.now();
 	const idleFor = reg.env.timings.idleReleaseMs;

@@ -1,0 +1,40 @@
+/**
+ * What the gate keeps per recipient (the pair rate's bucket, 234 bytes) goes once the bucket has refilled, on the pair
+ * rate's timescale: at 1,000 msg/s a minute's worth of recipients would hold ~14 MB.
+ */
+import { configureGateForTests, resetGateForTests } from '.';
+import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
+import type { GraphResponse } from '../transport/types';
+
+const NUMBER = '399999999999991';
+
+/** The recipients the gate tracks on that number, from its registry (a Symbol.for key, see index.ts). */
+function trackedRecipients(): number {
+	const registry = (globalThis as unknown as Record<symbol, { lanes: Map<string, { phoneNumberId?: string; recipients: Map<string, unknown> }> } | undefined>)[
+		Symbol.for('n8n-nodes-whatsapp-cloud.gate')
+	];
+	let count = 0;
+	for (const lane of registry?.lanes.values() ?? []) if (lane.phoneNumberId === NUMBER) count += lane.recipients.size;
+	return count;
+}
+
+beforeEach(() => {
+	configureGateForTests({
+		// A recipient's bucket refills in 150 ms (pairIntervalMs × 1.05 + 25 per message); idle numbers stay (10 min).
+		timings: { pairIntervalMs: 120 },
+		transport: <T>() => new Promise<GraphResponse<T>>((resolve) => setTimeout(() => resolve({ status: 200, data: {} as T, usage: {} }), 5)),
+	});
+});
+
+afterEach(async () => {
+	await resetGateForTests();
+});
+
+test('forgets recipients whose pair bucket refilled, within a few pair intervals', async () => {
+	const credentials = credentialsFor({ url: 'http://127.0.0.1:9', fixture: { accessToken: 'EAAGstub', wabaId: '200000000000006' } }, { throughputTier: 'custom', customMessagesPerSecond: 1000 });
+	await Promise.all(Array.from({ length: 200 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i), NUMBER)));
+	expect(trackedRecipients()).toBe(200);
+	// Sweeps every 2 pair intervals (240 ms): by 1 s every bucket has refilled and been swept (once a minute before).
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	expect(trackedRecipients()).toBe(0);
+});
