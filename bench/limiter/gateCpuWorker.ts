@@ -41,19 +41,34 @@ export interface CpuReport {
 const NUMBER = '399999999999999';
 const WARM_NUMBER = '399999999999998';
 
-/** What the gated pass did, call by call: when (ms after its start) each call reached the transport, and its latency. */
-interface Issued {
-	at: number;
-	latencyMs: number;
+/**
+ * What a gated pass did, call by call: when (ms after its start) each call reached the transport, and its latency. Two
+ * arrays of numbers: an object per call would be bench work counted as the gate's.
+ */
+interface Recording {
+	startedAt: number;
+	at: number[];
+	latencyMs: number[];
 }
-let recording: { startedAt: number; issued: Issued[] } | undefined;
+let recording: Recording | undefined;
+
+function newRecording(): Recording {
+	return { startedAt: Date.now(), at: [], latencyMs: [] };
+}
 
 /** The transport's stand-in: says the request left (as a real one does once written, on a later tick), answers later. */
 function stub<T>(medianMs: number, hooks?: GraphRequestHooks): Promise<GraphResponse<T>> {
 	const latencyMs = medianMs * (0.3 + Math.random() * 1.4);
-	recording?.issued.push({ at: Date.now() - recording.startedAt, latencyMs });
-	const onSent = hooks?.onSent;
-	if (onSent) setImmediate(() => onSent(Date.now()));
+	if (recording) {
+		recording.at.push(Date.now() - recording.startedAt);
+		recording.latencyMs.push(latencyMs);
+	}
+	return stubCall<T>(latencyMs, hooks?.onSent ?? noop);
+}
+
+/** The stub's own work for one call, the same in both passes: a "request written" tick, then the answer. */
+function stubCall<T>(latencyMs: number, onSent: (at: number) => void): Promise<GraphResponse<T>> {
+	setImmediate(() => onSent(Date.now()));
 	return answerAfter<T>(latencyMs);
 }
 
@@ -85,13 +100,15 @@ async function gated(job: CpuJob, number: string, count: number, redisUrl: strin
  * The same calls without the gate: each issued at the moment the gated pass issued it (one timer per round of
  * calls), with the same latency. What is left between the two passes is the gate.
  */
-async function floor(issued: Issued[]): Promise<void> {
+async function floor(issued: Recording): Promise<void> {
 	// A round's calls leave in one tick that may straddle a millisecond or two: calls within 3 ms of a group's first join it.
 	const schedule: Array<[number, number[]]> = [];
-	for (const call of [...issued].sort((a, b) => a.at - b.at)) {
+	const order = issued.at.map((_, index) => index).sort((a, b) => issued.at[a] - issued.at[b]);
+	for (const index of order) {
+		const at = issued.at[index];
 		const last = schedule[schedule.length - 1];
-		if (last && call.at - last[0] <= 3) last[1].push(call.latencyMs);
-		else schedule.push([call.at, [call.latencyMs]]);
+		if (last && at - last[0] <= 3) last[1].push(issued.latencyMs[index]);
+		else schedule.push([at, [issued.latencyMs[index]]]);
 	}
 	const calls: Array<Promise<unknown>> = [];
 	const startedAt = Date.now();
@@ -99,11 +116,8 @@ async function floor(issued: Issued[]): Promise<void> {
 		let index = 0;
 		const next = (): void => {
 			for (; index < schedule.length && schedule[index][0] <= Date.now() - startedAt; index++) {
-				for (const latencyMs of schedule[index][1]) {
-					// The stub's "request written" tick, without the gate's hook behind it.
-					setImmediate(noop);
-					calls.push(answerAfter(latencyMs));
-				}
+				// The stub's work without the gate's hook behind it.
+				for (const latencyMs of schedule[index][1]) calls.push(stubCall(latencyMs, noop));
 			}
 			if (index >= schedule.length) resolve();
 			else setTimeout(next, schedule[index][0] - (Date.now() - startedAt));
@@ -113,7 +127,7 @@ async function floor(issued: Issued[]): Promise<void> {
 	await Promise.all(calls);
 }
 
-function noop(): void {}
+function noop(_at?: number): void {}
 
 /** CPU time of the main thread (its tid is the pid) in µs, from the kernel's schedstat (ns); 0 where unavailable. */
 function mainThreadCpuUs(): number {
@@ -162,15 +176,15 @@ async function warmUp(work: CpuJob): Promise<void> {
 		// Then two seconds' worth at the job's own rate: a slower rate takes other branches (window-bound rounds).
 		[Math.max(100, work.messagesPerSecond * 2), work.messagesPerSecond, 20_000_000],
 	]) {
-		recording = { startedAt: Date.now(), issued: [] };
+		const pass = (recording = newRecording());
 		await gated(work, WARM_NUMBER, count, work.redisUrl, messagesPerSecond, offset);
-		await floor(recording.issued);
+		recording = undefined;
+		await floor(pass);
 	}
-	recording = undefined;
 }
 
 /** The previous segment's gated pass: an odd segment replays it as its floor, before its own gated pass. */
-let previousIssued: Issued[] | undefined;
+let previousIssued: Recording | undefined;
 
 /**
  * One segment: a gated pass and a floor of the same shape. Even segments run the gated pass first and replay it; odd
@@ -179,18 +193,17 @@ let previousIssued: Issued[] | undefined;
  * wake-ups got cheaper over the first passes after the warm-up): whichever pass always came first would pay for it.
  */
 async function runSegment(work: CpuJob, count: number): Promise<void> {
-	const floorFirst = segment % 2 === 1 && previousIssued !== undefined && previousIssued.length === count;
+	const floorFirst = segment % 2 === 1 && previousIssued !== undefined && previousIssued.at.length === count;
 	let floorCpu = floorFirst ? await measure(() => floor(previousIssued!)) : undefined;
 	// Each pass starts on a collected heap (in measure): neither pays for the other's (or the warm-up's) old garbage.
 	// What each allocates and drops within the pass (nearly all of it: promises, closures) is collected, and counted, in the pass.
-	const pass = { startedAt: 0, issued: [] as Issued[] };
+	const issued = newRecording();
 	const gatedCpu = await measure(() => {
-		recording = pass;
-		pass.startedAt = Date.now();
+		issued.startedAt = Date.now();
+		recording = issued;
 		return gated(work, NUMBER, count, work.redisUrl, work.messagesPerSecond, segment++ * count);
 	});
 	recording = undefined;
-	const issued = pass.issued;
 	const sharedThroughRedis = getGateStatus(benchCredentials({ redisUrl: work.redisUrl })).some((status) => status.sharedThroughRedis);
 	floorCpu ??= await measure(() => floor(issued));
 	previousIssued = issued;

@@ -217,10 +217,10 @@ export class NumberLane {
 		return this.phoneNumberId === undefined ? 50 : this.settings.messagesPerSecond;
 	}
 
-	/** Rounds long enough to carry `callsPerRound` calls (Bottleneck's cost is per job), never shorter than the floor. */
+	/** Rounds long enough to carry `callsPerRound` calls (a round's cost is per round: a wake-up, a reservation), never shorter than the floor. */
 	private get pumpIntervalMs(): number {
 		const timings = this.env.timings;
-		// Through Redis a round costs several round trips and Bottleneck's pub/sub in every process: longer rounds.
+		// Through Redis a round costs a reservation's round trip: longer rounds.
 		const redis = this.shared?.usable() === true;
 		const floor = redis ? timings.redisPumpIntervalMs : timings.pumpIntervalMs;
 		const calls = redis ? timings.redisCallsPerRound : timings.callsPerRound;
@@ -313,7 +313,7 @@ export class NumberLane {
 		this.timer = undefined;
 	}
 
-	/** One round: release what is due and start as many calls as every limit allows, as one Bottleneck job. */
+	/** One round: release what is due and start as many calls as every limit allows, under the lane's lease. */
 	pump(): void {
 		this.timer = undefined;
 		if (this.released) return;

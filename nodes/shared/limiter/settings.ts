@@ -24,11 +24,11 @@ export interface GateTimings {
 	hourSlotMs: number;
 	/** Extra span counted into the rolling hour against arrival jitter. */
 	hourGuardMs: number;
-	/** Shortest pause between two pump rounds of one number: calls due within it go as one Bottleneck job. */
+	/** Shortest pause between two pump rounds of one number: calls due within it go in one round. */
 	pumpIntervalMs: number;
 	/** The same through Redis, where each round costs round trips. */
 	redisPumpIntervalMs: number;
-	/** Calls a round aims to carry: rounds lengthen up to `maxPumpIntervalMs` so each Bottleneck job carries about this many. */
+	/** Calls a round aims to carry: rounds lengthen up to `maxPumpIntervalMs` so each carries about this many. */
 	callsPerRound: number;
 	maxPumpIntervalMs: number;
 	/** The same through Redis (per number, all processes together). */
