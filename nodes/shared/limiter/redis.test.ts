@@ -239,6 +239,28 @@ describeWithRedis('with a real redis-server', () => {
 		expect(await sim.log()).toHaveLength(20);
 	});
 
+	it('tells a refused reservation when the calls it wants fit, not when the first one does', async () => {
+		const store = new RedisStore('script', redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: redis.url })!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const reserve = (requested: number, wanted?: number) =>
+			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted });
+		try {
+			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
+			for (let i = 0; i < 10; i++) {
+				expect((await reserve(1)).granted).toBe(1);
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			// The second is full: the first call leaves it ~500 ms from now, the fifth ~200 ms after that.
+			const one = await reserve(5);
+			const five = await reserve(5, 5);
+			expect([one.granted, five.granted]).toEqual([0, 0]);
+			expect(one.retryInMs).toBeLessThan(700);
+			expect(five.retryInMs - one.retryInMs).toBeGreaterThanOrEqual(150);
+			expect(five.retryInMs - one.retryInMs).toBeLessThan(400);
+		} finally {
+			await store.close();
+		}
+	});
+
 	it("holds a WABA another process paused after 80007, until the pause it shared through Redis ends", async () => {
 		const credentials = credentialsFor(sim, { redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));

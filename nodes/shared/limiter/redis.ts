@@ -16,7 +16,9 @@ const NUMBER_SLOT_MS = 5;
 const FIRST_CONNECT_WAIT_MS = 2000;
 
 // KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
-// budgetWindowMs, budgetSlotMs. Returns { granted, retryInMs, redisNow }; nothing is granted while the WABA is paused. Each hash holds slot → count plus `total`, `oldest`, `newest`.
+// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default). Returns { granted, retryInMs, redisNow, paused }:
+// retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window; nothing is granted
+// while the WABA is paused. Each hash holds slot → count plus `total`, `oldest`, `newest`.
 const RESERVE_SCRIPT = `
 local function evict(key, now, windowMs, slotMs)
 	local firstLive = math.floor((now - windowMs) / slotMs)
@@ -74,7 +76,8 @@ if granted > 0 then
 end
 if granted < requested then
 	if numberCap - numberTotal < requested then
-		wait = retryIn(KEYS[1], now, numberWindowMs, numberSlotMs, numberOldest, numberTotal + granted + 1 - numberCap)
+		local wanted = math.max(1, math.min(requested - granted, tonumber(ARGV[8] or '1')))
+		wait = retryIn(KEYS[1], now, numberWindowMs, numberSlotMs, numberOldest, numberTotal + granted + wanted - numberCap)
 	else
 		wait = budgetSlotMs
 	end
@@ -253,6 +256,7 @@ export class RedisStore implements SharedStore {
 			request.budgetCap,
 			request.budgetWindowMs,
 			request.budgetSlotMs,
+			request.wanted ?? 1,
 		);
 		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1 };
 	}
