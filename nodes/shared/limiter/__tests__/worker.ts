@@ -4,7 +4,7 @@
  * Protocol (IPC): parent sends a WorkerJob, the worker answers {ready}, parent sends {go}, worker answers a WorkerReport.
  */
 import { configureGateForTests, getGateStatus, type GateTimings } from '..';
-import type { GraphResponse, WhatsAppCredentials } from '../../transport/types';
+import type { WhatsAppCredentials } from '../../transport/types';
 import { credentialsFor, recipientFor, sendText } from './helpers';
 
 export interface WorkerJob {
@@ -24,8 +24,6 @@ export interface WorkerJob {
 	executions?: number;
 	/** More credential fields (budget override…). */
 	credentialExtra?: Partial<WhatsAppCredentials>;
-	/** Replace HTTP with a timer of Meta-like latency: measures the gate's own CPU. */
-	stubLatencyMs?: number;
 }
 
 export interface WorkerReport {
@@ -43,16 +41,7 @@ let job: WorkerJob | undefined;
 process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 	if (message.job) {
 		job = message.job;
-		configureGateForTests({
-			timings: job.timings,
-			transport:
-				job.stubLatencyMs !== undefined
-					? <T>() =>
-							new Promise<GraphResponse<T>>((resolve) =>
-								setTimeout(() => resolve({ status: 200, data: { messages: [{ id: 'stub' }] } as T, usage: {} }), job!.stubLatencyMs! * (0.3 + Math.random() * 1.4)),
-							)
-					: undefined,
-		});
+		configureGateForTests({ timings: job.timings });
 		process.send?.({ ready: true });
 		return;
 	}
@@ -82,10 +71,6 @@ async function sendAll(work: WorkerJob, phoneNumberId: string, prefix: string): 
 }
 
 async function run(work: WorkerJob): Promise<void> {
-	if (work.stubLatencyMs !== undefined) {
-		// Measuring CPU: warm the code paths first (JIT, lazy modules) on another number.
-		await sendAll({ ...work, count: Math.min(work.count, Math.max(50, work.messagesPerSecond * 2)), redisUrl: '' }, '399999999999998', 'warm');
-	}
 	let peakRss = process.memoryUsage().rss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 	const cpuStart = process.cpuUsage();
