@@ -220,16 +220,19 @@ async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, 
 		});
 		let onReady: (() => void) | undefined;
 		let onReport: ((report: CpuReport) => void) | undefined;
-		child.on('message', (message: { ready?: boolean; report?: CpuReport }) => {
+		let onHalf: (() => void) | undefined;
+		child.on('message', (message: { ready?: boolean; half?: boolean; report?: CpuReport }) => {
 			if (message.ready) onReady?.();
+			if (message.half) onHalf?.();
 			if (message.report) onReport?.(message.report);
 		});
 		const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gate CPU worker exited with ${code}`))));
 		exited.catch(() => undefined);
 		const ready = new Promise<void>((resolve) => (onReady = resolve));
 		const next = (): Promise<CpuReport> => Promise.race([new Promise<CpuReport>((resolve) => (onReport = resolve)), exited]);
+		const half = (): Promise<void> => Promise.race([new Promise<void>((resolve) => (onHalf = resolve)), exited]);
 		child.send({ job });
-		return { child, ready: Promise.race([ready, exited]), next };
+		return { child, ready: Promise.race([ready, exited]), next, half };
 	});
 	const perMessage = (us: number, count: number) => Math.round((us / count) * 10) / 10;
 	const gate: number[] = [];
@@ -238,9 +241,16 @@ async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, 
 	try {
 		await Promise.all(children.map((child) => child.ready));
 		for (let index = 0; index < segments; index++) {
-			// Every process starts each segment together, so through Redis they share the number as in the real pass.
+			// Every process starts each gated pass together, so through Redis they share the number as in the real pass.
+			// Odd segments replay the previous gated pass first (see gateCpuWorker's runSegment).
+			const floorFirst = index % 2 === 1;
+			const halves = floorFirst ? children.map((child) => child.half()) : [];
 			const pending = children.map((child) => child.next());
-			for (const { child } of children) child.send({ go: { count: perSegment } });
+			for (const { child } of children) child.send({ go: { count: perSegment, floorFirst } });
+			if (floorFirst) {
+				await Promise.all(halves);
+				for (const { child } of children) child.send({ resume: true });
+			}
 			const reports = await Promise.all(pending);
 			// A Redis scenario whose workers fell back to local limits would measure the wrong path.
 			if (scenario.processes && reports.some((report) => !report.sharedThroughRedis)) {

@@ -6,7 +6,9 @@
  * median over segments: at 80 mps the replay alone of a 500-message segment costs 35–80 ms of CPU over 6 s (each
  * answer wakes the process, 70–160 µs per message from one pass to the next on this VM), and the gate ~15 ms.
  * Protocol (IPC): parent sends {job}, worker warms up and answers {ready}; then per segment the parent sends {go}
- * and the worker answers {report}; the parent sends {done} at the end.
+ * and the worker answers {report}; when {go} says floorFirst, the worker answers {half} after its replay and waits for
+ * {resume}, so every process starts its gated pass together (through Redis they share the number); the parent sends
+ * {done} at the end.
  */
 import { readFileSync } from 'node:fs';
 import { configureGateForTests, getGateStatus, resetGateForTests } from '../../nodes/shared/limiter';
@@ -155,14 +157,17 @@ function collect(): void {
 let job: CpuJob | undefined;
 let segment = 0;
 
-process.on('message', (message: { job?: CpuJob; go?: { count: number }; done?: boolean }) => {
+let onResume: (() => void) | undefined;
+
+process.on('message', (message: { job?: CpuJob; go?: { count: number; floorFirst: boolean }; resume?: boolean; done?: boolean }) => {
+	if (message.resume) onResume?.();
 	if (message.job) {
 		job = message.job;
 		configureGateForTests({ transport: <T>(_credentials: unknown, _request: unknown, hooks?: GraphRequestHooks) => stub<T>(job!.medianMs, hooks) });
 		void warmUp(job).then(() => process.send?.({ ready: true }));
 		return;
 	}
-	if (message.go && job) void runSegment(job, message.go.count);
+	if (message.go && job) void runSegment(job, message.go.count, message.go.floorFirst);
 	if (message.done) void resetGateForTests().then(() => process.exit(0));
 });
 
@@ -187,14 +192,22 @@ async function warmUp(work: CpuJob): Promise<void> {
 let previousIssued: Recording | undefined;
 
 /**
- * One segment: a gated pass and a floor of the same shape. Even segments run the gated pass first and replay it; odd
- * segments replay the previous gated pass (same count and rate: the same rounds, latencies from the same spread) first
- * and then run their own. The order alternates because a process' CPU for the same work drifts over a run (this VM's
- * wake-ups got cheaper over the first passes after the warm-up): whichever pass always came first would pay for it.
+ * One segment: a gated pass and a floor of the same shape. The parent alternates the order: gated first, then its
+ * replay; or (floorFirst) a replay of the previous segment's gated pass (same count and rate: the same rounds,
+ * latencies from the same spread), then the gated pass. The order alternates because a process' CPU for the same work
+ * drifts over a run (this VM's wake-ups got cheaper over the first passes after the warm-up): whichever pass always
+ * came first would pay for it.
  */
-async function runSegment(work: CpuJob, count: number): Promise<void> {
-	const floorFirst = segment % 2 === 1 && previousIssued !== undefined && previousIssued.at.length === count;
-	let floorCpu = floorFirst ? await measure(() => floor(previousIssued!)) : undefined;
+async function runSegment(work: CpuJob, count: number, floorFirst: boolean): Promise<void> {
+	let floorCpu: { process: number; main: number } | undefined;
+	if (floorFirst) {
+		const previous = previousIssued;
+		if (previous && previous.at.length === count) floorCpu = await measure(() => floor(previous));
+		// Every process starts its gated pass together.
+		const resumed = new Promise<void>((resolve) => (onResume = resolve));
+		process.send?.({ half: true });
+		await resumed;
+	}
 	// Each pass starts on a collected heap (in measure): neither pays for the other's (or the warm-up's) old garbage.
 	// What each allocates and drops within the pass (nearly all of it: promises, closures) is collected, and counted, in the pass.
 	const issued = newRecording();

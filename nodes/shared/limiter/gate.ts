@@ -797,7 +797,9 @@ export class NumberLane {
 			call.resolve(response);
 		} catch (error) {
 			this.env.warn('gate-answer', `Handling an answer failed unexpectedly: ${describe(error)}`);
-			call.reject(error);
+			// Unless the call went back in line (react clears `started` first): it will still be sent, and a caller told
+			// it failed might send it again (a duplicate message is worse than an error).
+			if (call.started) call.reject(error);
 		}
 	}
 

@@ -242,20 +242,25 @@ describeWithRedis('with a real redis-server', () => {
 	it('tells a refused reservation when the calls it wants fit, not when the first one does', async () => {
 		const store = new RedisStore('script', redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: redis.url })!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
 		const reserve = (requested: number, wanted?: number) =>
-			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted });
+			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted });
 		try {
 			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
+			// Ten calls ~50 ms apart (Redis' own clock says when each was counted); a 5 s window holds them all.
+			const countedAt: number[] = [];
 			for (let i = 0; i < 10; i++) {
-				expect((await reserve(1)).granted).toBe(1);
+				const answer = await reserve(1);
+				expect(answer.granted).toBe(1);
+				countedAt.push(answer.redisNow);
 				await new Promise((resolve) => setTimeout(resolve, 50));
 			}
-			// The second is full: the first call leaves it ~500 ms from now, the fifth ~200 ms after that.
+			// The window is full: the first call leaves it first, the fifth (the fifth wanted place) later by as much.
 			const one = await reserve(5);
 			const five = await reserve(5, 5);
 			expect([one.granted, five.granted]).toEqual([0, 0]);
-			expect(one.retryInMs).toBeLessThan(700);
-			expect(five.retryInMs - one.retryInMs).toBeGreaterThanOrEqual(150);
-			expect(five.retryInMs - one.retryInMs).toBeLessThan(400);
+			const gap = countedAt[4] - countedAt[0];
+			expect(gap).toBeGreaterThanOrEqual(150);
+			// Both answers count from their own `now` (a few ms apart); slots are 5 ms.
+			expect(Math.abs(five.retryInMs + (five.redisNow - one.redisNow) - one.retryInMs - gap)).toBeLessThanOrEqual(10);
 		} finally {
 			await store.close();
 		}

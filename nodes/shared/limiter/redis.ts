@@ -174,7 +174,7 @@ export function redisTargetKey(options: RedisOptions): string {
  */
 export function redisKeys(numberKey: string, wabaKey: string): [string, string, string] {
 	// Every round's reservation needs them: two SHA-256 per round were ~7 % of a Redis worker's CPU (CPU profile).
-	const cacheKey = `${numberKey}\n${wabaKey}`;
+	const cacheKey = `${numberKey}\0${wabaKey}`;
 	let keys = keysCache.get(cacheKey);
 	if (!keys) {
 		const tag = `{wa-gate:${hashKey(wabaKey)}}`;
