@@ -2,8 +2,10 @@
  * `npm run bench -- limiter`: the gate against the simulator (in its own process, Meta-like latency: median 300 ms,
  * p90 1 s, p99 2 s) enforcing the same mps. Prints a table and returns
  * {scenarios:[{name, configured_mps, messages, achieved_mps, ratio, errors_130429, errors_other, gate_cpu_us_per_msg,
- * peak_rss_mb}]}. achieved_mps = messages Meta accepted / seconds from the first call handed over to the last
- * acceptance. gate_cpu_us_per_msg is measured in a second pass of the same shape whose transport is a timer of
+ * peak_rss_mb, …}]}. achieved_mps = messages Meta accepted / seconds from the first call handed over to the last
+ * acceptance. peak_sent_per_second counts our own requests (when each was written) in any 1,000 ms, and arrival_lag_ms
+ * how long after that the simulator stamped them: a receiver stamping calls late (its backlog) is what turns a paced
+ * second into a 130429, so a regression shows there before it shows as errors. gate_cpu_us_per_msg is measured in a second pass of the same shape whose transport is a timer of
  * Meta-like latency (no HTTP), minus the same calls on that stub without the gate (stub_floor_us_per_msg), so it is
  * the gate's own CPU: run by Node 24 (what n8n 2.40+ runs on) after a warm-up at 1,000 mps, in segments (a gated
  * pass and a replay without the gate, alternating which goes first) whose median is reported, with each segment's figure and the main
@@ -20,7 +22,7 @@ import {
 	configureGateForTests,
 	resetGateForTests,
 } from '../nodes/shared/limiter';
-import { credentialsFor, FAST_NUMBER, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
+import { credentialsFor, departureRecorder, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
 import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
 import type { CpuJob, CpuReport } from './limiter/gateCpuWorker';
 import { destroyGraphClients, graphRequest, isGraphApiError } from '../nodes/shared/transport';
@@ -52,6 +54,16 @@ interface ScenarioResult {
 	ratio: number;
 	errors_130429: number;
 	errors_other: number;
+	/** Most requests we wrote in any 1,000 ms (from the transport's onSent): the gate's own pacing, whatever the receiver. */
+	peak_sent_per_second: number;
+	/** Most messages the simulator accepted in any 1,000 ms (it refuses past the configured mps in any 1,000 ms). */
+	peak_accepted_per_second: number;
+	/**
+	 * From a request written to the simulator accepting it: median, p99 and max (ms). Our guard covers 30. "Written" is
+	 * when this process heard the request finished (onSent), which can come after the simulator stamped it when the event
+	 * loop was busy: small negative values are that, not clock error (one machine, one clock).
+	 */
+	arrival_lag_ms: { p50: number; p99: number; max: number } | null;
 	gate_cpu_us_per_msg: number | null;
 	/** CPU per message of the same calls on the stub transport without the gate (subtracted from the above). */
 	stub_floor_us_per_msg: number | null;
@@ -75,14 +87,11 @@ function startSimProcess(): Promise<SimHandle> {
 	return startSimulatorProcess({ latency: 'meta', requestLogLimit: 100 });
 }
 
-async function acceptedTimes(sim: SimHandle): Promise<number[]> {
-	return (await sim.log()).map((message) => message.acceptedAt);
-}
-
 /** Sends `messages` split over `executions` concurrent batches in this process; returns final failures by code. */
 async function sendInProcess(
 	sim: SimHandle,
 	scenario: Scenario,
+	departures: Map<string, number>,
 	extra: Record<string, unknown> = {},
 ): Promise<{ failures: Record<string, number> }> {
 	const credentials = credentialsFor(sim, {
@@ -103,11 +112,15 @@ async function sendInProcess(
 				const index = execution * perExecution + i;
 				return scenario.gate
 					? sendText(own, `m${index}`, recipientFor(index))
-					: graphRequest(own, {
-							method: 'POST',
-							path: `/${FAST_NUMBER}/messages`,
-							body: { messaging_product: 'whatsapp', to: recipientFor(index), type: 'text', text: { body: `m${index}` } },
-						});
+					: graphRequest(
+							own,
+							{
+								method: 'POST',
+								path: `/${FAST_NUMBER}/messages`,
+								body: { messaging_product: 'whatsapp', to: recipientFor(index), type: 'text', text: { body: `m${index}` } },
+							},
+							{ onSent: (at) => departures.set(`m${index}`, at) },
+						);
 			}),
 		);
 		for (const result of results) {
@@ -124,9 +137,12 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 	await sim.reset();
 	await sim.configure({ mps: { [FAST_NUMBER]: scenario.mps } });
 	await resetGateForTests();
-	configureGateForTests({});
+	// The real transport, noting when each request was written (the gated scenarios' own pacing and the trip's lag).
+	const recorder = departureRecorder();
+	configureGateForTests({ transport: recorder.transport });
 	await warmUp(credentialsFor(sim), 50);
 	await sim.reset();
+	const departures = recorder.departures;
 
 	let peakRss = process.memoryUsage().rss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -144,6 +160,7 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 			messagesPerSecond: scenario.mps,
 			count: Math.ceil(scenario.messages / scenario.processes),
 			phoneNumberId: FAST_NUMBER,
+			recordDepartures: true,
 		};
 		const workers = await startWorkers(
 			Array.from({ length: scenario.processes }, (_, p) => ({ ...job, prefix: `p${p}-`, recipientOffset: p * job.count })),
@@ -154,9 +171,10 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		processCpuUs = reports.reduce((sum, report) => sum + report.cpuUs, 0);
 		workerRssMb = Math.max(...reports.map((report) => report.peakRssMb));
 		for (const report of reports) if (report.failed > 0) failures.worker = (failures.worker ?? 0) + report.failed;
+		for (const report of reports) for (const [text, at] of report.departures ?? []) departures.set(text, at);
 		return finish(goAt);
 	}
-	({ failures } = await sendInProcess(sim, scenario));
+	({ failures } = await sendInProcess(sim, scenario, departures));
 	const cpu = process.cpuUsage(cpuStart);
 	processCpuUs = cpu.user + cpu.system;
 	return finish(started);
@@ -164,7 +182,12 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 	async function finish(from: number): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
 		clearInterval(sampler);
 		const counters = await sim.counters();
-		const times = await acceptedTimes(sim);
+		const log = await sim.log();
+		const times = log.map((message) => message.acceptedAt);
+		const lags = log.flatMap((message) => {
+			const sentAt = departures.get(String((message.body.text as { body?: unknown } | undefined)?.body));
+			return sentAt === undefined ? [] : [message.acceptedAt - sentAt];
+		});
 		const last = times.length > 0 ? Math.max(...times) : from;
 		const achieved = times.length / Math.max(0.001, (last - from) / 1000);
 		const first = times.length > 0 ? Math.min(...times) : from;
@@ -181,6 +204,9 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 			ratio: Math.round((achieved / scenario.mps) * 1000) / 1000,
 			errors_130429: errors130429,
 			errors_other: errorsOther,
+			peak_sent_per_second: peakInWindow([...departures.values()], 1000),
+			peak_accepted_per_second: peakInWindow(times, 1000),
+			arrival_lag_ms: lagFigures(lags),
 			gate_cpu_us_per_msg: cpu?.gate ?? null,
 			stub_floor_us_per_msg: cpu?.floor ?? null,
 			gate_main_thread_us_per_msg: cpu?.main ?? null,
@@ -282,8 +308,16 @@ interface GateCpu {
 	node: string;
 }
 
+/** Median, p99 and max of the trip lags (ms), or null when no departure could be matched. */
+function lagFigures(lags: number[]): { p50: number; p99: number; max: number } | null {
+	if (lags.length === 0) return null;
+	const sorted = [...lags].sort((a, b) => a - b);
+	const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
+	return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
 function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>): string {
-	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', '130429', 'other errors', 'gate µs/msg', 'main thread', 'stub floor', 'process µs/msg', 'peak RSS MB'];
+	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', '130429', 'other errors', 'peak sent/s', 'peak accepted/s', 'lag p50/p99/max ms', 'gate µs/msg', 'main thread', 'stub floor', 'process µs/msg', 'peak RSS MB'];
 	const lines = rows.map((row) => [
 		row.name,
 		String(row.configured_mps),
@@ -292,6 +326,9 @@ function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>)
 		row.ratio.toFixed(3),
 		String(row.errors_130429),
 		String(row.errors_other),
+		String(row.peak_sent_per_second),
+		String(row.peak_accepted_per_second),
+		row.arrival_lag_ms === null ? '–' : `${row.arrival_lag_ms.p50}/${row.arrival_lag_ms.p99}/${row.arrival_lag_ms.max}`,
 		row.gate_cpu_us_per_msg === null ? '–' : row.gate_cpu_us_per_msg.toFixed(1),
 		row.gate_main_thread_us_per_msg === null ? '–' : row.gate_main_thread_us_per_msg.toFixed(1),
 		row.stub_floor_us_per_msg === null ? '–' : row.stub_floor_us_per_msg.toFixed(1),

@@ -1,6 +1,6 @@
 /** Shared by the gate's tests and benches: credentials for a simulator and a text send through the gate. */
-import type { GraphResponse, WhatsAppCredentials } from '../../transport/types';
-import { graphRequest } from '../../transport';
+import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../../transport/types';
+import { graphRequest, type GraphRequestHooks } from '../../transport';
 import { scheduleGraphCall } from '..';
 
 export const FAST_NUMBER = '300000000000002';
@@ -69,4 +69,33 @@ export async function warmUp(credentials: WhatsAppCredentials, calls = 50): Prom
 	await Promise.allSettled(
 		Array.from({ length: calls }, () => graphRequest(credentials, { method: 'GET', path: `/${FAST_NUMBER}` })),
 	);
+}
+
+/** The text of a text message's request (how the benches match a departure with the simulator's log). */
+export function textOf(request: GraphRequest): string | undefined {
+	return ((request.body as { text?: { body?: unknown } } | undefined)?.text?.body as string | undefined) ?? undefined;
+}
+
+/**
+ * The real transport, noting when each text message's request was written (the gate's `onSent`), by its text: the
+ * limiter bench compares it with when the simulator accepted the message (the trip's lag) and counts our own
+ * departures per sliding second.
+ */
+export function departureRecorder(): {
+	departures: Map<string, number>;
+	transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => Promise<GraphResponse<T>>;
+} {
+	const departures = new Map<string, number>();
+	return {
+		departures,
+		transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => {
+			const text = textOf(request);
+			return graphRequest<T>(credentials, request, {
+				onSent: (at) => {
+					if (text !== undefined) departures.set(text, at);
+					hooks?.onSent?.(at);
+				},
+			});
+		},
+	};
 }

@@ -5,7 +5,7 @@
  */
 import { configureGateForTests, getGateStatus, type GateTimings } from '..';
 import type { WhatsAppCredentials } from '../../transport/types';
-import { credentialsFor, recipientFor, sendText } from './helpers';
+import { credentialsFor, departureRecorder, recipientFor, sendText } from './helpers';
 
 export interface WorkerJob {
 	simUrl: string;
@@ -24,6 +24,8 @@ export interface WorkerJob {
 	executions?: number;
 	/** More credential fields (budget override…). */
 	credentialExtra?: Partial<WhatsAppCredentials>;
+	/** Report when each message's request was written (by its text): the limiter bench's lag and departure counts. */
+	recordDepartures?: boolean;
 }
 
 export interface WorkerReport {
@@ -34,14 +36,18 @@ export interface WorkerReport {
 	peakRssMb: number;
 	sharedThroughRedis: boolean;
 	durationMs: number;
+	/** [text, written at] per message, when the job asked. */
+	departures?: Array<[string, number]>;
 }
 
 let job: WorkerJob | undefined;
+let recorder: ReturnType<typeof departureRecorder> | undefined;
 
 process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 	if (message.job) {
 		job = message.job;
-		configureGateForTests({ timings: job.timings });
+		recorder = job.recordDepartures ? departureRecorder() : undefined;
+		configureGateForTests({ timings: job.timings, transport: recorder?.transport });
 		process.send?.({ ready: true });
 		return;
 	}
@@ -91,6 +97,7 @@ async function run(work: WorkerJob): Promise<void> {
 		peakRssMb: Math.round((peakRss / 1048576) * 10) / 10,
 		sharedThroughRedis: getGateStatus(credentials).some((status) => status.sharedThroughRedis),
 		durationMs: Date.now() - started,
+		departures: recorder ? [...recorder.departures] : undefined,
 	};
 	process.send?.({ report }, () => process.exit(0));
 }
