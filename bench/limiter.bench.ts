@@ -22,13 +22,14 @@ import {
 	configureGateForTests,
 	resetGateForTests,
 } from '../nodes/shared/limiter';
-import { credentialsFor, departureRecorder, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
+import { credentialsFor, departureRecorder, FAST_NUMBER, peakInWindow, recipientFor, sendText, textOf, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
 import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
 import type { CpuJob, CpuReport } from './limiter/gateCpuWorker';
-import { destroyGraphClients, graphRequest, isGraphApiError } from '../nodes/shared/transport';
+import type { GateEnvironment } from '../nodes/shared/limiter/gate';
+import { destroyGraphClients, isGraphApiError } from '../nodes/shared/transport';
 import { startRedis, type TestRedis } from '../test/support/redis';
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
-import { median } from './stats';
+import { median, quantiles } from './stats';
 
 interface Scenario {
 	name: string;
@@ -87,11 +88,14 @@ function startSimProcess(): Promise<SimHandle> {
 	return startSimulatorProcess({ latency: 'meta', requestLogLimit: 100 });
 }
 
-/** Sends `messages` split over `executions` concurrent batches in this process; returns final failures by code. */
+/**
+ * Sends `messages` split over `executions` concurrent batches in this process (through the gate, or straight to
+ * `transport` without it); returns final failures by code.
+ */
 async function sendInProcess(
 	sim: SimHandle,
 	scenario: Scenario,
-	departures: Map<string, number>,
+	transport: GateEnvironment['transport'],
 	extra: Record<string, unknown> = {},
 ): Promise<{ failures: Record<string, number> }> {
 	const credentials = credentialsFor(sim, {
@@ -112,15 +116,11 @@ async function sendInProcess(
 				const index = execution * perExecution + i;
 				return scenario.gate
 					? sendText(own, `m${index}`, recipientFor(index))
-					: graphRequest(
-							own,
-							{
-								method: 'POST',
-								path: `/${FAST_NUMBER}/messages`,
-								body: { messaging_product: 'whatsapp', to: recipientFor(index), type: 'text', text: { body: `m${index}` } },
-							},
-							{ onSent: (at) => departures.set(`m${index}`, at) },
-						);
+					: transport(own, {
+							method: 'POST',
+							path: `/${FAST_NUMBER}/messages`,
+							body: { messaging_product: 'whatsapp', to: recipientFor(index), type: 'text', text: { body: `m${index}` } },
+						});
 			}),
 		);
 		for (const result of results) {
@@ -174,7 +174,7 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		for (const report of reports) for (const [text, at] of report.departures ?? []) departures.set(text, at);
 		return finish(goAt);
 	}
-	({ failures } = await sendInProcess(sim, scenario, departures));
+	({ failures } = await sendInProcess(sim, scenario, recorder.transport));
 	const cpu = process.cpuUsage(cpuStart);
 	processCpuUs = cpu.user + cpu.system;
 	return finish(started);
@@ -185,7 +185,8 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		const log = await sim.log();
 		const times = log.map((message) => message.acceptedAt);
 		const lags = log.flatMap((message) => {
-			const sentAt = departures.get(String((message.body.text as { body?: unknown } | undefined)?.body));
+			const text = textOf(message.body);
+			const sentAt = text === undefined ? undefined : departures.get(text);
 			return sentAt === undefined ? [] : [message.acceptedAt - sentAt];
 		});
 		const last = times.length > 0 ? Math.max(...times) : from;
@@ -311,9 +312,8 @@ interface GateCpu {
 /** Median, p99 and max of the trip lags (ms), or null when no departure could be matched. */
 function lagFigures(lags: number[]): { p50: number; p99: number; max: number } | null {
 	if (lags.length === 0) return null;
-	const sorted = [...lags].sort((a, b) => a - b);
-	const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
-	return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+	const [p50, p99, max] = quantiles(lags, [0.5, 0.99, 1]);
+	return { p50, p99, max };
 }
 
 function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>): string {

@@ -36,7 +36,7 @@ import { runInNewContext } from 'node:vm';
 
 import { raisePriority } from './limiter/priority';
 import { loadPackageCredentialTypes, loadPackageNodeTypes, runWorkflow } from '../test/harness';
-import { configureGateForTests, getGateStatus, scheduleGraphCall } from '../nodes/shared/limiter';
+import { configureGateForTests, gateRegistryForTests, getGateStatus, scheduleGraphCall } from '../nodes/shared/limiter';
 import { destroyGraphClients, type WhatsAppCredentials } from '../nodes/shared/transport';
 
 const HIGH_NUMBER = '300000000000002';
@@ -162,10 +162,8 @@ function phoneFor(index: number): string {
 }
 
 function gateRegistrySize(): { lanes: number; wabas: number } {
-	const registry = (globalThis as unknown as Record<symbol, { lanes: Map<string, unknown>; wabas: Map<string, unknown> } | undefined>)[
-		Symbol.for('n8n-nodes-whatsapp-cloud.gate')
-	];
-	return { lanes: registry?.lanes.size ?? 0, wabas: registry?.wabas.size ?? 0 };
+	const registry = gateRegistryForTests();
+	return { lanes: registry.lanes.size, wabas: registry.wabas.size };
 }
 
 /** What failed executions said (the bench reports the distinct ones). */

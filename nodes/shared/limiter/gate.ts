@@ -267,10 +267,13 @@ export class NumberLane {
 	 * Through Redis each process asks for its head start and Redis grants the shared second's worth between them.
 	 */
 	private get burst(): number {
-		const { burstShare, secondMs } = this.env.timings;
-		const rounds = Math.ceil((this.cap * 2 * this.pumpIntervalMs) / secondMs);
-		const headStart = this.slowDown < 1 ? 0 : Math.ceil(this.cap * burstShare);
-		return Math.max(1, rounds, headStart);
+		const headStart = this.slowDown < 1 ? 0 : Math.ceil(this.cap * this.env.timings.burstShare);
+		return Math.max(1, Math.ceil(2 * this.roundsWorth), headStart);
+	}
+
+	/** Calls the cap allows in one round (fractional). */
+	private get roundsWorth(): number {
+		return (this.cap * this.pumpIntervalMs) / this.env.timings.secondMs;
 	}
 
 	get queued(): number {
@@ -375,7 +378,7 @@ export class NumberLane {
 		// more than two rounds (a steady stream near the rate has few; a window-bound lane refilling them is not idle),
 		// and ends when they fall to a round's worth or after a second (counting the next second later too would push
 		// every later second back). So it costs `headStartGuardMs` once per broadcast.
-		const roundsWorth = (cap * this.pumpIntervalMs) / this.env.timings.secondMs;
+		const roundsWorth = this.roundsWorth;
 		if (this.idleBeforeRound && batch.length > 0) {
 			this.idleBeforeRound = false;
 			if (this.tokens >= 2 * roundsWorth) this.headStartEndsAt = now + this.env.timings.secondMs;
@@ -692,7 +695,7 @@ export class NumberLane {
 					budgetCap: this.waba.hourlyBudget,
 					budgetWindowMs: this.waba.window.windowMs,
 					budgetSlotMs: this.env.timings.hourSlotMs,
-					wanted: Math.ceil((cap * this.pumpIntervalMs) / this.env.timings.secondMs),
+					wanted: Math.ceil(this.roundsWorth),
 				});
 				granted = answer.granted;
 				retryInMs = answer.retryInMs;
@@ -728,8 +731,7 @@ export class NumberLane {
 			return;
 		}
 		const fired = granted === requested ? batch : batch.slice(0, granted);
-		const countedAt = startAt + extraGuardMs;
-		this.window.record(countedAt, granted);
+		this.window.record(startAt + extraGuardMs, granted);
 		this.hourWindow.record(startAt, granted);
 		this.waba.window.record(startAt, granted);
 		this.waba.lastActivityAt = startAt;

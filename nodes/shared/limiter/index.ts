@@ -311,6 +311,11 @@ export function configureGateForTests(
 	if (options.transport) reg.env.transport = options.transport;
 }
 
+/** Tests and benches only: the process' registry (lanes, WABAs, Redis stores), to look at what the gate keeps. */
+export function gateRegistryForTests(): Pick<Registry, 'lanes' | 'wabas' | 'stores'> {
+	return registry();
+}
+
 /** Tests and benches only: drop every lane (rejecting what still waits), close Redis, restore default timings. */
 export async function resetGateForTests(): Promise<void> {
 	const reg = registry();

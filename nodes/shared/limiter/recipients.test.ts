@@ -2,19 +2,16 @@
  * What the gate keeps per recipient (the pair rate's bucket, 234 bytes) goes once the bucket has refilled, on the pair
  * rate's timescale: at 1,000 msg/s a minute's worth of recipients would hold ~14 MB.
  */
-import { configureGateForTests, resetGateForTests } from '.';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import type { GraphResponse } from '../transport/types';
 
 const NUMBER = '399999999999991';
 
-/** The recipients the gate tracks on that number, from its registry (a Symbol.for key, see index.ts). */
+/** The recipients the gate tracks on that number. */
 function trackedRecipients(): number {
-	const registry = (globalThis as unknown as Record<symbol, { lanes: Map<string, { phoneNumberId?: string; recipients: Map<string, unknown> }> } | undefined>)[
-		Symbol.for('n8n-nodes-whatsapp-cloud.gate')
-	];
 	let count = 0;
-	for (const lane of registry?.lanes.values() ?? []) if (lane.phoneNumberId === NUMBER) count += lane.recipients.size;
+	for (const lane of gateRegistryForTests().lanes.values()) if (lane.phoneNumberId === NUMBER) count += lane.recipients.size;
 	return count;
 }
 

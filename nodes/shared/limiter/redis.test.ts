@@ -5,7 +5,7 @@
 import BottleneckClass from 'bottleneck';
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
-import { configureGateForTests, getGateStatus, resetGateForTests } from '.';
+import { configureGateForTests, gateRegistryForTests, getGateStatus, resetGateForTests } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { startWorkers } from './__tests__/processes';
 import type { WorkerReport } from './__tests__/worker';
@@ -199,11 +199,11 @@ describeWithRedis('with a real redis-server', () => {
 		await sendText(credentials, 'first', recipientFor(9999));
 		// The lane gives its lease back once idle (its next round): the next calls then need a new one.
 		await new Promise((resolve) => setTimeout(resolve, 200));
-		const registry = (globalThis as unknown as Record<symbol, { lanes: Map<string, unknown>; stores: Map<string, { limiters: Map<unknown, BottleneckClass> }> }>)[
-			Symbol.for('n8n-nodes-whatsapp-cloud.gate')
-		];
+		const registry = gateRegistryForTests();
 		const lane = [...registry.lanes.values()][0];
-		const limiter = [...registry.stores.values()][0].limiters.get(lane) as unknown as { _store: { __register__: (...args: unknown[]) => Promise<unknown> } };
+		// The store's limiter of that lane (private: Bottleneck's internals are patched below).
+		const store = [...registry.stores.values()][0] as unknown as { limiters: Map<unknown, BottleneckClass> };
+		const limiter = store.limiters.get(lane) as unknown as { _store: { __register__: (...args: unknown[]) => Promise<unknown> } };
 		const register = limiter._store.__register__.bind(limiter._store);
 		let calls = 0;
 		limiter._store.__register__ = (...args: unknown[]) => {

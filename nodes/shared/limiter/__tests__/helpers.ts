@@ -2,6 +2,7 @@
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../../transport/types';
 import { graphRequest, type GraphRequestHooks } from '../../transport';
 import { scheduleGraphCall } from '..';
+import type { GateEnvironment } from '../gate';
 
 export const FAST_NUMBER = '300000000000002';
 
@@ -71,9 +72,10 @@ export async function warmUp(credentials: WhatsAppCredentials, calls = 50): Prom
 	);
 }
 
-/** The text of a text message's request (how the benches match a departure with the simulator's log). */
-export function textOf(request: GraphRequest): string | undefined {
-	return ((request.body as { text?: { body?: unknown } } | undefined)?.text?.body as string | undefined) ?? undefined;
+/** The text of a text message's request body (how the limiter bench matches a departure with the simulator's log). */
+export function textOf(body: unknown): string | undefined {
+	const text = (body as { text?: { body?: unknown } } | undefined)?.text?.body;
+	return typeof text === 'string' ? text : undefined;
 }
 
 /**
@@ -81,15 +83,12 @@ export function textOf(request: GraphRequest): string | undefined {
  * limiter bench compares it with when the simulator accepted the message (the trip's lag) and counts our own
  * departures per sliding second.
  */
-export function departureRecorder(): {
-	departures: Map<string, number>;
-	transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => Promise<GraphResponse<T>>;
-} {
+export function departureRecorder(): { departures: Map<string, number>; transport: GateEnvironment['transport'] } {
 	const departures = new Map<string, number>();
 	return {
 		departures,
 		transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => {
-			const text = textOf(request);
+			const text = textOf(request.body);
 			return graphRequest<T>(credentials, request, {
 				onSent: (at) => {
 					if (text !== undefined) departures.set(text, at);
