@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, searchPhoneNumbers } from '../shared/descriptions';
+import { readCredentials, readCredentialsBriefly } from '../shared/transport/credentials';
+import { searchPhoneNumbers } from '../shared/descriptions';
 import { joinFieldPath } from '../shared/errors';
 import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import type { WhatsAppCredentials } from '../shared/transport/types';
@@ -49,12 +50,26 @@ interface TriggerOptions {
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
-async function readCredentials(context: TriggerContext): Promise<WhatsAppCredentials> {
-	return (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+/** Whether a parameter value holds an n8n expression anywhere (a string starting with "="). */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/**
+ * A parameter as the workflow holds it when it holds no expression (what n8n would return for it), else as n8n
+ * evaluates it. Every webhook request reads the trigger's settings: most hold no expression, and those then cost
+ * neither n8n's expression engine nor its copy of the parameter. The value is the workflow's own: never change it.
+ */
+function readParameter<T>(context: TriggerContext, name: string, fallback: T): T {
+	const raw = context.getNodeParameter(name, fallback as never, { rawExpressions: true });
+	return (holdsExpression(raw) ? context.getNodeParameter(name, fallback as never) : raw) as T;
 }
 
 function readOptions(context: TriggerContext): TriggerOptions {
-	return context.getNodeParameter('options', {}) as TriggerOptions;
+	return readParameter<TriggerOptions>(context, 'options', {});
 }
 
 /** A secret to derive verify tokens from: the App Secret, else the access token (never shown anywhere). */
@@ -290,8 +305,8 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 	const scope = `${context.getWorkflow().id ?? 'workflow'}:${node.id}:${mode}`;
 	return {
 		appSecret: credentials.appSecret,
-		verifySignature: context.getNodeParameter('verifySignature', true) as boolean,
-		triggerOn: context.getNodeParameter('triggerOn', []) as string[],
+		verifySignature: readParameter(context, 'verifySignature', true),
+		triggerOn: readParameter<string[]>(context, 'triggerOn', []),
 		phoneNumberIds: settings.phoneNumberIds,
 		includeRawChange: options.includeRawChange === true,
 		dedupe:
@@ -390,9 +405,10 @@ export class WhatsAppTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const res = this.getResponseObject();
-		const credentials = await readCredentials(this);
 
 		if (this.getWebhookName() === 'setup') {
+			// Rare (Meta's handshake while activating, a browser): read fresh, as activation just did.
+			const credentials = await readCredentials(this);
 			const query = this.getQueryData() as Record<string, unknown>;
 			if (!Object.keys(query).some((key) => key.startsWith('hub.'))) {
 				// Someone opened the URL in a browser: say what it is and what to enter at Meta.
@@ -404,6 +420,8 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 
+		// Every delivery needs the credential (App Secret, Redis URL): read once per few seconds, not per request.
+		const credentials = await readCredentialsBriefly(this);
 		const req = this.getRequestObject();
 		if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
 		const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);

@@ -220,6 +220,50 @@ describe('deliveries (WebhookContext)', () => {
 		]);
 	});
 
+	describe('the credential is read once per few seconds, not per request (n8n resolves it in an isolate of its own)', () => {
+		const statusBody = () => body([statusChange(wamid(), 'delivered')]);
+
+		it('a burst of 20 deliveries reads it once', async () => {
+			const before = n8n.credentialReads;
+			const records = await Promise.all(Array.from({ length: 20 }, () => sim.webhooks.deliverRaw(statusBody(), { url: n8n.webhookUrl })));
+			expect(records.map((record) => record.status)).toEqual(new Array(20).fill(200));
+			expect(n8n.credentialReads - before).toBe(1);
+		});
+
+		it('an edited credential (a rotated App Secret) applies to deliveries five seconds later at most', async () => {
+			const rotated = 'rotatedAppSecret0123456789abcdef';
+			const deliver = async (secret: string) => {
+				const raw = metaJson(statusBody());
+				const response = await fetch(n8n.webhookUrl, {
+					method: 'POST',
+					body: raw,
+					headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, secret) },
+				});
+				return response.status;
+			};
+			// Only Date is faked: HTTP and the simulator keep real timers.
+			jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+			try {
+				expect(await deliver(sim.fixture.appSecret)).toBe(200);
+				await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: rotated });
+				jest.advanceTimersByTime(4_000);
+				expect(await deliver(sim.fixture.appSecret)).toBe(200);
+				jest.advanceTimersByTime(1_001);
+				expect(await deliver(rotated)).toBe(200);
+				expect(await deliver(sim.fixture.appSecret)).toBe(401);
+			} finally {
+				jest.useRealTimers();
+			}
+		});
+
+		it('an option given as an expression is still evaluated for each request', async () => {
+			n8n.parameters.options = { redeliveryWindowMinutes: '={{ 0 }}' };
+			const record = await sim.webhooks.deliverRaw(body([inboundTextChange('351911111111', 'Ana', 'Olá')]), { url: n8n.webhookUrl });
+			expect(record.status).toBe(500);
+			expect(JSON.parse(n8n.responses[n8n.responses.length - 1].body).error).toMatch(/^"Options › Redelivery Window \(Minutes\)" must be a number of minutes from 1 to 10080 \(7 days\), not "0"/);
+		});
+	});
+
 	describe('bad bodies start nothing', () => {
 		const inbound = () => body([inboundTextChange('351911111111', 'Ana', 'Olá / oi')]);
 

@@ -26,6 +26,7 @@ import {
 
 import { WhatsAppCloudApi } from '../../../credentials/WhatsAppCloudApi.credentials';
 import { TestCredentialsHelper } from '../../../test/harness/credentialsHelper';
+import { forgetCredentialReadsForTests } from '../../shared/transport/credentials';
 import type { Simulator } from '../../../test/simulator';
 import { WhatsAppTrigger } from '../WhatsAppTrigger.node';
 
@@ -46,7 +47,9 @@ export interface N8nTrigger {
 	/** The node as the workflow holds it: change `parameters` in place between requests. */
 	node: INode;
 	readonly parameters: INodeParameters;
-	/** Stores new credential data (encrypted, as n8n does); the next context decrypts it. */
+	/** How many times n8n decrypted the credential for the node (activation and requests). */
+	readonly credentialReads: number;
+	/** Stores new credential data under the same ID (encrypted, as n8n does when a credential is edited). */
 	setCredentials: (data: ICredentialDataDecryptedObject) => Promise<void>;
 	hooks: (mode?: 'production' | 'test') => HookContext;
 	trigger: WhatsAppTrigger;
@@ -65,6 +68,8 @@ export function simulatorCredentials(sim: Simulator): ICredentialDataDecryptedOb
 }
 
 export async function startN8nTrigger(sim: Simulator, parameters: INodeParameters = {}): Promise<N8nTrigger> {
+	// A fresh n8n process: nothing remembered from an earlier test's node of the same IDs.
+	forgetCredentialReadsForTests();
 	const trigger = new WhatsAppTrigger();
 	const nodeTypes = {
 		getByName: () => trigger,
@@ -177,6 +182,9 @@ export async function startN8nTrigger(sim: Simulator, parameters: INodeParameter
 		},
 		get parameters() {
 			return node().parameters;
+		},
+		get credentialReads() {
+			return credentialsHelper.decryptCount;
 		},
 		setCredentials: async (data) => {
 			node().credentials = { whatsAppCloudApi: await credentialsHelper.store('whatsAppCloudApi', data) };

@@ -1,0 +1,73 @@
+/**
+ * Reading the `whatsAppCloudApi` credential. n8n decrypts it and resolves its expressions on every read, and on n8n
+ * 2.x's default expression engine that resolution acquires an isolated-vm isolate of its own (tens of ms on 2 cores):
+ * a webhook trigger that read it per request would spend most of each request there. `readCredentialsBriefly` keeps
+ * one node's read for a few seconds, so an edit to the credential still applies within seconds.
+ */
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+
+import type { WhatsAppCredentials } from './types';
+
+export const CREDENTIAL_NAME = 'whatsAppCloudApi';
+
+/** What reading a credential needs of n8n: the execute, webhook, hook and load-options contexts all have it. */
+export interface CredentialReader {
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	getNode(): INode;
+}
+
+export async function readCredentials(context: CredentialReader): Promise<WhatsAppCredentials> {
+	return (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+}
+
+/** How long a webhook keeps a read: an edit to the credential applies to requests this much later at most. */
+export const CREDENTIAL_REUSE_MS = 5_000;
+/** Reads remembered at once (one per trigger node and credential); expired ones are dropped past this. */
+const MAX_REMEMBERED_READS = 1_000;
+
+interface RememberedRead {
+	expiresAt: number;
+	credentials: Promise<WhatsAppCredentials>;
+}
+
+/** One process-wide store, even if n8n loads two copies of this module (a Symbol.for key is global). */
+const STORE_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.credentialReads');
+
+function store(): Map<string, RememberedRead> {
+	const holder = globalThis as unknown as Record<symbol, Map<string, RememberedRead> | undefined>;
+	return (holder[STORE_KEY] ??= new Map());
+}
+
+/**
+ * The credential as `readCredentials` gives it, read at most once per `reuseMs` for this workflow, node and
+ * credential: requests arriving together share one read, and a failed read is not kept. Only the node that made
+ * a read is given it again, so nothing is shared that n8n would not have given that node itself.
+ */
+export async function readCredentialsBriefly(
+	context: CredentialReader & { getWorkflow(): { id?: string } },
+	options: { reuseMs?: number; now?: () => number } = {},
+): Promise<WhatsAppCredentials> {
+	const node = context.getNode();
+	const credentialId = node.credentials?.[CREDENTIAL_NAME]?.id;
+	if (!credentialId) return await readCredentials(context);
+	const now = (options.now ?? Date.now)();
+	const reads = store();
+	const key = `${context.getWorkflow().id ?? ''}\u0000${node.id}\u0000${credentialId}`;
+	const remembered = reads.get(key);
+	if (remembered && remembered.expiresAt > now) return await remembered.credentials;
+
+	if (reads.size >= MAX_REMEMBERED_READS) {
+		for (const [otherKey, other] of reads) if (other.expiresAt <= now) reads.delete(otherKey);
+	}
+	const read: RememberedRead = { expiresAt: now + (options.reuseMs ?? CREDENTIAL_REUSE_MS), credentials: readCredentials(context) };
+	reads.set(key, read);
+	read.credentials.catch(() => {
+		if (reads.get(key) === read) reads.delete(key);
+	});
+	return await read.credentials;
+}
+
+/** Tests only: forget every remembered read. */
+export function forgetCredentialReadsForTests(): void {
+	store().clear();
+}
