@@ -115,6 +115,8 @@ export interface ScriptedFault {
 	/** Matched against the message's `to` digits (default: any). */
 	recipient?: string;
 	method?: 'GET' | 'POST' | 'DELETE';
+	/** Substring of the decoded query (`name=value&…`), e.g. `after=` for page requests only (default: any). */
+	query?: string;
 	/** How many matching calls get the fault (default 1). */
 	count?: number;
 	action: FaultAction;
