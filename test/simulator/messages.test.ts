@@ -216,6 +216,14 @@ describe('message validation', () => {
 		['a button index the template does not have', () => orderConfirmation(undefined, [{ type: 'button', sub_type: 'url', index: '5', parameters: textParams('x') }]), 131009, 'template order_confirmation has no button at index 5'],
 		['a button index that is not a number', () => orderConfirmation(undefined, [{ type: 'button', sub_type: 'url', index: 'first', parameters: textParams('x') }]), 131009, 'must be a button index from 0 to 9'],
 		['a button sub_type that does not match the template', () => orderConfirmation(undefined, [{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'x' }] }]), 131009, 'must be url for button 0 of template order_confirmation'],
+		// Meta sends a one-time password button only as a url button with the code as text:
+		// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+		[
+			'an authentication template whose code button is sent as copy_code',
+			() => template('verification_code', 'en_US', [{ type: 'body', parameters: textParams('482913') }, { type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: '482913' }] }]),
+			131009,
+			'must be url for button 0 of template verification_code',
+		],
 		['a text parameter for an image header', () => template('shipping_image', 'en_US', [{ type: 'header', parameters: textParams('x') }, { type: 'body', parameters: textParams('PKG-1') }]), 100, "['type'] must be one of {image}"],
 		['a template parameter with a new line', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: textParams('line\nbreak', 'B') }]), 132018, 'cannot have new-line/tab characters'],
 		['a currency code in lower case', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: [{ type: 'currency', currency: { fallback_value: '$1', code: 'usd', amount_1000: 1000 } }, { type: 'text', text: 'B' }] }]), 131009, 'must be an ISO 4217 currency code'],

@@ -655,8 +655,9 @@ function validateTemplate(sim: SimState, template: Json): void {
 		buttonIndexes.add(index);
 		const button = spec.buttons.find((b) => b.index === index);
 		if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
-		// Authentication templates' OTP buttons are sent as url (copy code) buttons.
-		const expectedSubTypes = button.subType === 'otp' ? ['url', 'copy_code'] : [button.subType];
+		// Authentication templates' one-time password buttons (copy code, one-tap, zero-tap) are sent as url buttons with
+		// the code as text: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+		const expectedSubTypes = button.subType === 'otp' ? ['url'] : [button.subType];
 		if (!expectedSubTypes.includes(subType)) {
 			throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
 		}

@@ -318,6 +318,31 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 			},
 		},
 	],
+	// Meta's send body for an authentication template: the code in the body and as the text of a url button, whatever
+	// the button (copy code, one-tap, zero-tap):
+	// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+	...(['copy_code', 'url'] as const).map((subType): [string, INodeParameters, Record<string, unknown>] => [
+		`authentication template with its code button picked as ${subType}`,
+		{
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: template('verification_code'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ type: 'text', text: '482913' }] },
+			templateButtons: { button: [subType === 'copy_code' ? { subType, index: 0, couponCode: '482913' } : { subType, index: 0, text: '482913' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'verification_code',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: '482913' }] },
+					{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] },
+				],
+			},
+		},
+	]),
 	[
 		'template with quick reply payloads',
 		{
