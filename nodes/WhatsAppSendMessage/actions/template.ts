@@ -315,7 +315,7 @@ export const description: INodeProperties[] = [
 						name: 'couponCode',
 						type: 'string',
 						default: '',
-						description: 'Up to 15 characters',
+						description: 'Up to 20 characters',
 						displayOptions: { show: { subType: ['copy_code'] } },
 					},
 					{
