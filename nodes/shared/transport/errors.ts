@@ -123,11 +123,11 @@ const HINTS_BY_CODE: Record<number, Hint> = {
 	},
 	131049: {
 		title: 'Meta limits marketing messages to this person',
-		hint: 'Meta did not deliver this marketing message to keep engagement healthy: try again after 24 h, not sooner.',
+		hint: 'Meta limits marketing messages to this person: try again after 24 h (sooner fails the same way).',
 	},
 	131050: {
 		title: 'The person stopped marketing messages',
-		hint: 'This person has chosen to stop receiving marketing messages from your business on WhatsApp: do not send them marketing templates.',
+		hint: 'The person stopped marketing messages from your business on WhatsApp: do not send them marketing templates.',
 	},
 	131051: { title: 'Unsupported message type', hint: 'This message type cannot be sent.' },
 	131053: {
