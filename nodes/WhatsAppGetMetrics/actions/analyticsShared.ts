@@ -126,6 +126,7 @@ export async function readWithoutCostIfRefused<T>(
 		return { result: await read([...metrics]), costUnavailable: false };
 	} catch (error) {
 		const others = metrics.filter((metric) => metric !== 'COST');
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- Meta's error, unchanged; the node converts it per item (toNodeError)
 		if (others.length === metrics.length || others.length === 0 || !mayBeCostRefusal(error)) throw error;
 		// If this fails too, the refusal was not about COST: its error is the one to show.
 		return { result: await read(others), costUnavailable: true };

@@ -9,6 +9,7 @@ export async function listAgainOnStaleCursor<T>(list: () => Promise<T>): Promise
 	try {
 		return await list();
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the listing's own error, unchanged; nodes convert it with toNodeApiError
 		if (!isGraphApiError(error) || error.code !== STALE_CURSOR_CODE) throw error;
 		return list();
 	}
