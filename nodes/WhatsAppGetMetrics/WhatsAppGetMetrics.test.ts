@@ -148,8 +148,90 @@ describe('pricing analytics', () => {
 	});
 });
 
+// COST is not readable for WABAs billed through a partner's credit line (Meta's analytics page:
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics/): the simulator plays such a WABA.
+describe('a WABA billed through a partner', () => {
+	const picks = (...names: string[]) => ({ template: names.map((name) => ({ template: { __rl: true, mode: 'list', value: name } })) });
+	beforeEach(() => sim.configure({ partnerBilledWaba: true }));
+	afterEach(() => sim.configure({ partnerBilledWaba: false }));
+
+	const analyticsQueries = () =>
+		sim
+			.requests()
+			.filter((request) => request.path.endsWith(`/${sim.fixture.wabaId}`) && request.query.includes('pricing_analytics'))
+			.map((request) => decodeURIComponent(request.query));
+
+	it('gives pricing analytics without cost, every row saying why, after one refused call with COST', async () => {
+		const result = await metrics({
+			operation: 'pricingAnalytics',
+			start: iso(today() - 2 * DAY),
+			end: iso(today()),
+			pricingGranularity: 'DAILY',
+			pricingMetrics: ['VOLUME', 'COST'],
+			pricingDimensions: ['PRICING_CATEGORY'],
+		});
+		expect(result.error).toBeUndefined();
+		const rows = result.outputs('Metrics');
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			expect(row.volume).toEqual(expect.any(Number));
+			expect(row.cost).toBeNull();
+			expect(row.costNote).toMatch(/^Cost is not available for this WhatsApp Business Account/);
+		}
+		const queries = analyticsQueries();
+		expect(queries).toHaveLength(2);
+		expect(queries[0]).toContain('.metric_types(["VOLUME","COST"])');
+		expect(queries[1]).toContain('.metric_types(["VOLUME"])');
+	});
+
+	it('says so on raw pages too', async () => {
+		const result = await metrics({
+			operation: 'conversationAnalytics',
+			start: iso(today() - DAY),
+			end: iso(today()),
+			conversationGranularity: 'DAILY',
+			conversationMetrics: ['CONVERSATION', 'COST'],
+			conversationOptions: { rawResponse: true },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.outputs('Metrics')).toEqual([expect.objectContaining({ data: expect.any(Array), costNote: expect.stringContaining('partner') })]);
+	});
+
+	it('gives template analytics without cost, every row saying why', async () => {
+		const result = await metrics({ operation: 'templateAnalytics', templates: picks('hello_world'), start: iso(today() - 3 * DAY), end: iso(today()) });
+		expect(result.error).toBeUndefined();
+		const rows = result.outputs('Metrics');
+		expect(rows.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			expect(row.sent).toEqual(expect.any(Number));
+			expect(row.amountSpent).toBeNull();
+			expect(row.costNote).toMatch(/^Cost is not available/);
+		}
+	});
+
+	it('still fails with Meta\'s error when only cost was asked for', async () => {
+		const result = await metrics({ operation: 'pricingAnalytics', pricingGranularity: 'DAILY', pricingMetrics: ['COST'], pricingDimensions: [] });
+		expect(result.nodeError('Metrics')?.message).toContain('(#100)');
+	});
+});
+
 describe('template analytics', () => {
 	const picks = (...names: string[]) => ({ template: names.map((name) => ({ template: { __rl: true, mode: 'list', value: name } })) });
+
+	// Codes 200005–200007 and the cure (POST /{waba}?is_enabled_for_insights=true or WhatsApp Manager):
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics/
+	it('tells how to enable template insights when the account has not', async () => {
+		sim.configure({ templateInsightsEnabled: false });
+		try {
+			const result = await metrics({ operation: 'templateAnalytics', templates: picks('hello_world'), start: iso(today() - 3 * DAY), end: iso(today()) });
+			const error = result.nodeError('Metrics') as { message?: string; description?: string } | undefined;
+			expect(error?.message).toMatch(/^Item 1: Template insights are not enabled for this WhatsApp Business Account/);
+			expect(error?.description).toContain('POST /{waba-id}?is_enabled_for_insights=true');
+			expect(error?.description).toContain('WhatsApp Manager');
+		} finally {
+			sim.configure({ templateInsightsEnabled: true });
+		}
+	});
 
 	it('follows every page and gives one row per template language and day with the template\'s name', async () => {
 		const start = today() - 45 * DAY;

@@ -5,12 +5,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runWorkflow } from '../../test/harness';
+import { startSimulator } from '../../test/simulator';
 import { startHttpServer } from '../../test/harness/rawServers';
 import type { RawServer } from '../../test/harness/rawServers';
 import { destroyGraphClients } from '../shared/transport';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { TooManyPagesError, collectPages } from './paging';
-import type { ConversationAnalytics } from './types';
+import type { ConversationAnalytics, GraphPaging } from './types';
 
 const WABA = '200000000000009';
 const TOKEN = 'EAAGpagingTOKEN0123456789';
@@ -140,5 +141,33 @@ describe('the page cap', () => {
 			maxPages: 2,
 		});
 		expect(pages).toHaveLength(2);
+	});
+});
+
+// 131059 (v24+): the paging cursor is no longer valid; list again without it.
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/
+describe('a stale paging cursor', () => {
+	it('lists again from the first page, once, and returns every page of that fresh listing', async () => {
+		const sim = await startSimulator({ latency: 'none' });
+		try {
+			const credentials = { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId, registeredNumbers: 1 } as unknown as WhatsAppCredentials;
+			const request = (after?: string) => ({ method: 'GET' as const, path: `/${sim.fixture.wabaId}/message_templates`, query: { fields: 'id,name', limit: 5, after } });
+			sim.scriptFaults([{ path: '/message_templates', query: 'after=', count: 1, action: { kind: 'error', code: 131059 } }]);
+			const pages = await collectPages<{ data?: Array<{ id: string }>; paging?: GraphPaging }>({
+				credentials,
+				request: request(),
+				pageOf: (body) => body as { data?: Array<{ id: string }> },
+				requestAfter: (after) => request(after),
+			});
+			const ids = pages.flatMap((page) => (page.data ?? []).map((template) => template.id));
+			expect(ids).toEqual(sim.fixture.templates.map((template) => template.id));
+			const reads = sim.requests().filter((entry) => entry.path.endsWith('/message_templates'));
+			expect(reads[0].query).not.toContain('after=');
+			expect(reads[1].status).toBe(400);
+			expect(reads[2].query).not.toContain('after=');
+		} finally {
+			destroyGraphClients();
+			await sim.stop();
+		}
 	});
 });

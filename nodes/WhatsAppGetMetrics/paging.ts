@@ -1,5 +1,6 @@
 /** Following Graph paging through the gate. */
 import { scheduleGraphCall } from '../shared/limiter';
+import { listAgainOnStaleCursor } from '../shared/transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../shared/transport/types';
 import type { GraphPaging } from './types';
 
@@ -76,9 +77,14 @@ export function followableNextUrl(next: string | undefined, baseUrl: string): st
 
 /**
  * Every page of a paged call, in order, each with secret-free paging links (they may be output as they are).
- * Throws TooManyPagesError when Meta offers more than `maxPages` pages.
+ * Throws TooManyPagesError when Meta offers more than `maxPages` pages. A cursor Meta no longer accepts (131059)
+ * starts the listing again from its first page, once.
  */
-export async function collectPages<Page extends { paging?: GraphPaging }>(call: PagedCall<Page>): Promise<Page[]> {
+export function collectPages<Page extends { paging?: GraphPaging }>(call: PagedCall<Page>): Promise<Page[]> {
+	return listAgainOnStaleCursor(() => readPages(call));
+}
+
+async function readPages<Page extends { paging?: GraphPaging }>(call: PagedCall<Page>): Promise<Page[]> {
 	const maxPages = call.maxPages ?? MAX_PAGES;
 	const pages: Page[] = [];
 	let request: GraphRequest | undefined = call.request;

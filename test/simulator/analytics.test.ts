@@ -138,6 +138,28 @@ describe('simulator analytics', () => {
 		}
 	});
 
+	// COST is not readable for WABAs billed through a partner (Meta's analytics page); the refusal's wording is the
+	// simulator's: https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics/
+	test('a partner-billed WABA refuses COST but answers the other metrics', async () => {
+		sim.configure({ partnerBilledWaba: true });
+		try {
+			const range = `start(${NOW - DAY}).end(${NOW}).granularity(DAILY)`;
+			const withCost = await get(`pricing_analytics.${range}.metric_types([VOLUME,COST])`);
+			expect([withCost.status, withCost.body.error.code]).toEqual([400, 100]);
+			expect((await get(`conversation_analytics.${range}`)).body.error.code).toBe(100);
+			const volume = await get(`pricing_analytics.${range}.metric_types([VOLUME])`);
+			expect(volume.status).toBe(200);
+			const templateCost = await call(
+				sim,
+				'GET',
+				`/v26.0/${waba}/template_analytics?${new URLSearchParams({ start: String(NOW - DAY), end: String(NOW), granularity: 'daily', template_ids: `[${sim.fixture.templates[0].id}]`, metric_types: 'sent,cost' })}`,
+			);
+			expect(templateCost.body.error.code).toBe(100);
+		} finally {
+			sim.configure({ partnerBilledWaba: false });
+		}
+	});
+
 	test('an unknown metric type or dimension is refused with 100', async () => {
 		const response = await get(`pricing_analytics.start(${NOW - DAY}).end(${NOW}).granularity(DAILY).dimensions([CONVERSATION_TYPE])`);
 		expect(response.body.error.code).toBe(100);
@@ -192,6 +214,25 @@ describe('simulator analytics', () => {
 		test('a granularity other than daily is refused with 100', async () => {
 			const response = await query({ start: String(NOW - DAY), end: String(NOW), granularity: 'HALF_HOUR', template_ids: JSON.stringify(templateIds()) });
 			expect(response.body.error.code).toBe(100);
+		});
+
+		// Template insights must be enabled on the WABA (POST /{waba}?is_enabled_for_insights=true); codes 200005–200007:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics/ and
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/
+		test('without template insights the call is refused with 200005 until they are enabled on the WABA', async () => {
+			sim.configure({ templateInsightsEnabled: false });
+			try {
+				const params = { start: String(NOW - DAY), end: String(NOW), granularity: 'daily', template_ids: JSON.stringify(templateIds()) };
+				const refused = await query(params);
+				expect([refused.status, refused.body.error.code]).toEqual([400, 200005]);
+				const enabled = await call(sim, 'POST', `/v26.0/${waba}?is_enabled_for_insights=true`);
+				expect([enabled.status, enabled.body]).toEqual([200, { id: waba }]);
+				expect((await query(params)).status).toBe(200);
+				sim.reset();
+				expect((await query(params)).body.error.code).toBe(200005);
+			} finally {
+				sim.configure({ templateInsightsEnabled: true });
+			}
 		});
 
 		test('a template id of another account is refused with 100', async () => {

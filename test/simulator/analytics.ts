@@ -4,8 +4,9 @@
  * figure is a sum over half-hour slots whose values come from a hash of the slot, so a day equals the sum of its
  * half hours and a test can pin exact numbers. Accepted messages add to message and template analytics.
  */
+import { MetaError } from './types';
 import type { Route, SimContext, SimRequest, SimResponse } from './types';
-import { invalidParameter, listParam, pageOf, requireWaba, splitTopLevel } from './surfaces';
+import { bodyParams, invalidParameter, listParam, pageOf, requireWaba, splitTopLevel } from './surfaces';
 
 const HALF_HOUR = 1800;
 const DAY = 86400;
@@ -272,6 +273,55 @@ function checkAllowed(name: string, values: string[], allowed: readonly string[]
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Template insights and COST: what an account may read
+// ---------------------------------------------------------------------------------------------------------------
+
+const INSIGHTS_MODULE = 'templateInsights';
+
+/** Template insights: the option, unless `POST /{waba}?is_enabled_for_insights=true` enabled them since the reset. */
+function templateInsightsEnabled(sim: SimContext): boolean {
+	return sim.store.modules.get(INSIGHTS_MODULE) === true || sim.options.templateInsightsEnabled;
+}
+
+/**
+ * Template analytics on a WABA without template insights: 200005 (Meta's codes 200005–200007; the message is the
+ * simulator's wording, the code and the cure are Meta's:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/ and
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics/).
+ */
+function requireTemplateInsights(sim: SimContext): void {
+	if (templateInsightsEnabled(sim)) return;
+	throw new MetaError({
+		httpStatus: 400,
+		code: 200005,
+		message: '(#200005) Template insights are not enabled for this WhatsApp Business Account',
+		details: 'Enable template insights with POST /{waba-id}?is_enabled_for_insights=true, then try again',
+	});
+}
+
+/**
+ * COST on a WABA billed through a partner's credit line. Meta's pages say COST is not readable there but not how
+ * the refusal reads: the simulator answers a plain invalid parameter (100), which the node must not depend on.
+ */
+function refuseCostIfPartnerBilled(metrics: readonly string[], sim: SimContext): void {
+	if (!sim.options.partnerBilledWaba || !metrics.includes('COST')) return;
+	throw invalidParameter(
+		'The COST metric is not available for this WhatsApp Business Account: it is billed through a partner',
+		'(#100) Param metric_types contains COST, which is not available for this WhatsApp Business Account',
+	);
+}
+
+/** `POST /{waba}`: today only `is_enabled_for_insights=true` (Meta answers with the WABA's id). */
+export function updateWaba(req: SimRequest, sim: SimContext): SimResponse {
+	const input = bodyParams(req);
+	if (String(input.is_enabled_for_insights) !== 'true') {
+		throw invalidParameter('Expected is_enabled_for_insights=true', '(#100) The parameter is_enabled_for_insights is required');
+	}
+	sim.store.modules.set(INSIGHTS_MODULE, true);
+	return { status: 200, body: { id: sim.fixture.wabaId } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The three WABA fields
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -347,6 +397,7 @@ function dimensionedAnalytics(endpoint: Dimensioned, field: ExpandedField, sim: 
 	const countries = selectCountries(modifierList(modifiers.country_codes));
 	const metrics = checkAllowed('metric_types', modifierList(modifiers.metric_types) ?? [...METRICS[endpoint]], METRICS[endpoint]);
 	const dimensions = checkAllowed('dimensions', modifierList(modifiers.dimensions) ?? [], DIMENSIONS[endpoint]);
+	refuseCostIfPartnerBilled(metrics, sim);
 	const conversation = endpoint === 'conversation_analytics';
 	const categories = conversation ? CONVERSATION_CATEGORIES : PRICING_CATEGORIES;
 	const types = conversation ? CONVERSATION_TYPES : PRICING_TYPES;
@@ -478,6 +529,8 @@ function templateAnalytics(req: SimRequest, params: Record<string, string>, sim:
 		return template;
 	});
 	const metrics = checkAllowed('metric_types', listParam(query.get('metric_types') ?? undefined) ?? [...TEMPLATE_METRICS], TEMPLATE_METRICS);
+	requireTemplateInsights(sim);
+	refuseCostIfPartnerBilled(metrics, sim);
 	// Accepted template sends, by template id and day.
 	const accepted = new Map<string, number>();
 	for (const message of sim.store.messages) {

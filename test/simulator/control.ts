@@ -33,7 +33,7 @@ export const CONTROL_ENDPOINTS = [
 	'GET  /_sim/options        current options',
 	'POST /_sim/reset          forget messages, counters, requests, limit windows, faults',
 	'POST /_sim/config         JSON partial options: limits, latency, faults',
-	'POST /_sim/faults         JSON [{path?, recipient?, method?, count?, action:{kind,…}}]',
+	'POST /_sim/faults         JSON [{path?, recipient?, method?, query?, count?, action:{kind,…}}]',
 	'POST /_sim/inbound        JSON {phoneNumberId, from, name, type, …that type\'s fields}',
 	'GET  /_sim/webhooks       webhook deliveries: url, status, attempts, body',
 	'POST /_sim/webhooks/redeliver?n=N   send the last N delivered bodies again (Meta\'s duplicates)',

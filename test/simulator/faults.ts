@@ -7,6 +7,7 @@ interface ActiveScript {
 	path?: RegExp;
 	recipient?: string;
 	method?: string;
+	query?: string;
 	remaining: number;
 	action: FaultAction;
 }
@@ -18,10 +19,12 @@ export interface FaultTarget {
 	path: string;
 	/** Digits of the message's `to`, when the call is a send. */
 	recipient?: string;
+	/** The decoded query, `name=value&…`. */
+	query?: string;
 }
 
+/** Meta's transient server errors (code 1 is not among them: Meta answers it with HTTP 400 and it is final). */
 const RANDOM_5XX: Array<{ httpStatus: number; code: number; message: string }> = [
-	{ httpStatus: 500, code: 1, message: 'An unknown error occurred' },
 	{ httpStatus: 503, code: 2, message: 'Service temporarily unavailable' },
 	{ httpStatus: 500, code: 131000, message: 'Something went wrong' },
 	{ httpStatus: 503, code: 131016, message: 'Service unavailable' },
@@ -59,6 +62,7 @@ export class FaultPlan {
 				path,
 				recipient: fault.recipient?.replace(/\D/g, ''),
 				method: fault.method?.toUpperCase(),
+				query: fault.query,
 				remaining: Math.max(1, Math.floor(fault.count ?? 1)),
 				action,
 			});
@@ -86,6 +90,7 @@ export class FaultPlan {
 				if (script.method && script.method !== target.method) continue;
 				if (script.path && !script.path.test(target.path)) continue;
 				if (script.recipient !== undefined && script.recipient !== target.recipient) continue;
+				if (script.query !== undefined && !(target.query ?? '').includes(script.query)) continue;
 				script.remaining--;
 				if (script.remaining <= 0) this.scripts.splice(i, 1);
 				return script.action;
@@ -108,7 +113,10 @@ export class FaultPlan {
 	}
 }
 
-/** Default Meta message and type for an error code a script asks for. */
+/**
+ * Default Meta message and type for an error code a script asks for. HTTP statuses as in Meta's error code table
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/).
+ */
 export function faultErrorDefaults(code: number): { httpStatus: number; message: string; type: string } {
 	switch (code) {
 		case 130429:
@@ -122,7 +130,14 @@ export function faultErrorDefaults(code: number): { httpStatus: number; message:
 		case 131057:
 			return { httpStatus: 400, message: '(#131057) Account in maintenance mode', type: 'OAuthException' };
 		case 1:
-			return { httpStatus: 500, message: 'An unknown error occurred', type: 'OAuthException' };
+			return { httpStatus: 400, message: 'An unknown error occurred', type: 'OAuthException' };
+		case 3:
+			return { httpStatus: 500, message: '(#3) Application does not have the capability to make this API call.', type: 'OAuthException' };
+		case 131045:
+			return { httpStatus: 500, message: '(#131045) Incorrect certificate', type: 'OAuthException' };
+		case 133000:
+			return { httpStatus: 500, message: '(#133000) Incomplete deregistration', type: 'OAuthException' };
+
 		case 2:
 			return { httpStatus: 503, message: 'Service temporarily unavailable', type: 'OAuthException' };
 		case 131000:

@@ -69,6 +69,8 @@ export function defaultOptions(): SimulatorOptions {
 		inWindowRecipients: [],
 		undeliverableRecipients: [],
 		undeliverableVia: 'response',
+		templateInsightsEnabled: true,
+		partnerBilledWaba: false,
 		latency: 'meta',
 		errorRatio5xx: 0,
 		resetBeforeRecordRatio: 0,

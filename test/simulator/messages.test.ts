@@ -94,6 +94,28 @@ describe('message validation', () => {
 				],
 			}),
 		],
+		// Contact entry types are free text (standard values CELL, MAIN, IPHONE, HOME, WORK), flow_cta is advised up to
+		// 30 and a coupon code takes up to 20 characters:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/contacts-messages
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/flows/guides/sendingaflow/
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+		[
+			'a contact card with free-text entry types',
+			() => ({
+				type: 'contacts',
+				contacts: [
+					{
+						name: { formatted_name: 'Ana Lima' },
+						phones: [{ phone: '+16505551234', type: 'cell' }, { phone: '+16505551235', type: 'Company' }],
+						emails: [{ email: 'ana@example.com', type: 'Billing' }],
+						addresses: [{ city: 'Menlo Park', type: 'Warehouse' }],
+						urls: [{ url: 'https://example.com', type: 'Shop' }],
+					},
+				],
+			}),
+		],
+		['a flow CTA of 30 characters', () => flow({ flow_id: '1', flow_cta: long(30) })],
+		['a copy code of 20 characters', () => template('coupon_offer', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'button', sub_type: 'copy_code', index: 0, parameters: [{ type: 'coupon_code', coupon_code: long(20) }] }])],
 		['a reaction', () => ({ type: 'reaction', reaction: { message_id: 'wamid.ABC', emoji: '👍' } })],
 		['a reaction removal (empty emoji)', () => ({ type: 'reaction', reaction: { message_id: 'wamid.ABC', emoji: '' } })],
 		[
@@ -196,7 +218,7 @@ describe('message validation', () => {
 		['a CTA without a URL', () => ({ type: 'interactive', interactive: { type: 'cta_url', body: { text: 'x' }, action: { name: 'cta_url', parameters: { display_text: 'Go' } } } }), 131008, "Param interactive['action']['parameters']['url'] is required"],
 		['a flow with both flow_id and flow_name', () => flow({ flow_id: '1', flow_name: 'n' }), 131009, 'must have either flow_id or flow_name, not both'],
 		['a flow with neither flow_id nor flow_name', () => flow({}), 131008, "Param interactive['action']['parameters']['flow_id'] or"],
-		['a flow CTA over 20 characters', () => flow({ flow_id: '1', flow_cta: long(21) }), 131009, "Param interactive['action']['parameters']['flow_cta'] must be at most 20 characters"],
+		['a flow CTA over 30 characters', () => flow({ flow_id: '1', flow_cta: long(31) }), 131009, "Param interactive['action']['parameters']['flow_cta'] must be at most 30 characters"],
 		['a flow message version other than 3', () => flow({ flow_id: '1', flow_message_version: '2' }), 100, "['flow_message_version'] must be one of {3}"],
 		['a navigate flow payload without a screen', () => flow({ flow_id: '1', flow_action: 'navigate', flow_action_payload: { data: {} } }), 131008, "['flow_action_payload']['screen'] is required"],
 		['a location request with a header', () => ({ type: 'interactive', interactive: { type: 'location_request_message', header: { type: 'text', text: 'h' }, body: { text: 'x' }, action: { name: 'send_location' } } }), 100, "Param interactive['header'] is not valid for interactive type location_request_message"],
@@ -216,10 +238,18 @@ describe('message validation', () => {
 		['a button index the template does not have', () => orderConfirmation(undefined, [{ type: 'button', sub_type: 'url', index: '5', parameters: textParams('x') }]), 131009, 'template order_confirmation has no button at index 5'],
 		['a button index that is not a number', () => orderConfirmation(undefined, [{ type: 'button', sub_type: 'url', index: 'first', parameters: textParams('x') }]), 131009, 'must be a button index from 0 to 9'],
 		['a button sub_type that does not match the template', () => orderConfirmation(undefined, [{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'x' }] }]), 131009, 'must be url for button 0 of template order_confirmation'],
+		// Meta sends a one-time password button only as a url button with the code as text:
+		// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+		[
+			'an authentication template whose code button is sent as copy_code',
+			() => template('verification_code', 'en_US', [{ type: 'body', parameters: textParams('482913') }, { type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: '482913' }] }]),
+			131009,
+			'must be url for button 0 of template verification_code',
+		],
 		['a text parameter for an image header', () => template('shipping_image', 'en_US', [{ type: 'header', parameters: textParams('x') }, { type: 'body', parameters: textParams('PKG-1') }]), 100, "['type'] must be one of {image}"],
 		['a template parameter with a new line', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: textParams('line\nbreak', 'B') }]), 132018, 'cannot have new-line/tab characters'],
 		['a currency code in lower case', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: [{ type: 'currency', currency: { fallback_value: '$1', code: 'usd', amount_1000: 1000 } }, { type: 'text', text: 'B' }] }]), 131009, 'must be an ISO 4217 currency code'],
-		['a copy code over 15 characters', () => template('coupon_offer', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'button', sub_type: 'copy_code', index: 0, parameters: [{ type: 'coupon_code', coupon_code: long(16) }] }]), 131009, "['coupon_code'] must be at most 15 characters"],
+		['a copy code over 20 characters', () => template('coupon_offer', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'button', sub_type: 'copy_code', index: 0, parameters: [{ type: 'coupon_code', coupon_code: long(21) }] }]), 131009, "['coupon_code'] must be at most 20 characters"],
 		['a template without a language', () => ({ type: 'template', template: { name: 'hello_world' } }), 131008, "Param template['language'] is required"],
 		['a reply context without message_id', () => ({ type: 'text', text: { body: 'x' }, context: {} }), 131008, "Param context['message_id'] is required"],
 		['callback data over 512 characters', () => ({ type: 'text', text: { body: 'x' }, biz_opaque_callback_data: long(513) }), 131009, 'Param biz_opaque_callback_data must be at most 512 characters'],

@@ -450,7 +450,8 @@ function validateFlowAction(action: Json, actionPath: string): void {
 	if (!hasId && !hasName) throw missingParameter(`${paramPath(path, 'flow_id')} or ${paramPath(path, 'flow_name')}`);
 	if (hasId) string(parameters, 'flow_id', path);
 	if (hasName) string(parameters, 'flow_name', path);
-	string(parameters, 'flow_cta', path, { max: 20 });
+	// Meta advises at most 30 characters: https://developers.facebook.com/documentation/business-messaging/whatsapp/flows/guides/sendingaflow/
+	string(parameters, 'flow_cta', path, { max: 30 });
 	oneOf(parameters, 'mode', path, ['published', 'draft'], true);
 	const flowAction = oneOf(parameters, 'flow_action', path, ['navigate', 'data_exchange'], true);
 	// data_exchange needs no payload; navigate without one opens the flow's first screen.
@@ -532,7 +533,8 @@ function validateTemplateParameter(
 			string(parameter, 'payload', path, { max: 1000 });
 			break;
 		case 'coupon_code':
-			string(parameter, 'coupon_code', path, { max: 15 });
+			// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+			string(parameter, 'coupon_code', path, { max: 20 });
 			break;
 		case 'action': {
 			const flowAction = object(parameter, 'action', path) as Json;
@@ -655,8 +657,9 @@ function validateTemplate(sim: SimState, template: Json): void {
 		buttonIndexes.add(index);
 		const button = spec.buttons.find((b) => b.index === index);
 		if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
-		// Authentication templates' OTP buttons are sent as url (copy code) buttons.
-		const expectedSubTypes = button.subType === 'otp' ? ['url', 'copy_code'] : [button.subType];
+		// Authentication templates' one-time password buttons (copy code, one-tap, zero-tap) are sent as url buttons with
+		// the code as text: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+		const expectedSubTypes = button.subType === 'otp' ? ['url'] : [button.subType];
 		if (!expectedSubTypes.includes(subType)) {
 			throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
 		}

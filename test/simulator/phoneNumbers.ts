@@ -1,9 +1,10 @@
 /**
  * Phone numbers and the `GET /{id}` object route: `GET /{waba}/phone_numbers` (cursor paging),
  * `GET /{phone-id}?fields=…` with only the requested fields and the messaging-limit field of the request's version,
- * `POST /{phone-id}` with a webhook override, and `GET /{waba}` (plain fields and analytics).
+ * `POST /{phone-id}` with a webhook override, `GET /{waba}` (plain fields and analytics) and `POST /{waba}`
+ * (enabling template insights).
  */
-import { wabaObject } from './analytics';
+import { updateWaba, wabaObject } from './analytics';
 import { getMediaObject } from './media';
 import { configureNumberWebhook, numberWebhookConfiguration } from './subscriptions';
 import type { FixturePhoneNumber, Route, SimContext, SimRequest, SimResponse } from './types';
@@ -87,8 +88,12 @@ function getObject(req: SimRequest, params: Record<string, string>, sim: SimCont
 	throw unknownObjectError(id);
 }
 
-/** `POST /{phone-id}`: today only the per-number webhook override. */
-async function updatePhoneNumber(req: SimRequest, params: Record<string, string>, sim: SimContext): Promise<SimResponse> {
+/** `POST /{waba}` (template insights) or `POST /{phone-id}` (today only the per-number webhook override). */
+async function updateObject(req: SimRequest, params: Record<string, string>, sim: SimContext): Promise<SimResponse> {
+	if (params.id === sim.fixture.wabaId) {
+		requireWaba(req, params.id, sim);
+		return updateWaba(req, sim);
+	}
 	requirePhoneNumber(req, params.id, sim);
 	const input = bodyParams(req);
 	if (input.webhook_configuration === undefined) {
@@ -117,5 +122,5 @@ export const phoneNumberRoutes: Route[] = [
 		handler: listPhoneNumbers,
 	},
 	{ method: 'GET', match: objectMatch, handler: getObject },
-	{ method: 'POST', match: objectMatch, handler: updatePhoneNumber },
+	{ method: 'POST', match: objectMatch, handler: updateObject },
 ];

@@ -406,7 +406,8 @@ export class SimServer {
 				recipient = undefined;
 			}
 		}
-		return this.state.faults.pick({ method, path: '/' + segments.join('/'), recipient }, this.state.options, this.state.random);
+		const query = [...req.query].map(([name, value]) => `${name}=${value}`).join('&');
+		return this.state.faults.pick({ method, path: '/' + segments.join('/'), recipient, query }, this.state.options, this.state.random);
 	}
 
 	private authenticate(mode: 'bearer' | 'app' | 'none', token: string | undefined): void {

@@ -115,6 +115,8 @@ export interface ScriptedFault {
 	/** Matched against the message's `to` digits (default: any). */
 	recipient?: string;
 	method?: 'GET' | 'POST' | 'DELETE';
+	/** Substring of the decoded query (`name=value&…`), e.g. `after=` for page requests only (default: any). */
+	query?: string;
 	/** How many matching calls get the fault (default 1). */
 	count?: number;
 	action: FaultAction;
@@ -154,10 +156,18 @@ export interface SimulatorOptions {
 	/** 131026 as the send's error response (default), or accepted then a `failed` status webhook (Meta's usual way). */
 	undeliverableVia: 'response' | 'webhook';
 
+	/**
+	 * Whether template insights are enabled on the WABA. When false, `template_analytics` answers 200005 until
+	 * `POST /{waba}?is_enabled_for_insights=true` enables them (reset() forgets that).
+	 */
+	templateInsightsEnabled: boolean;
+	/** A WABA billed through a partner's credit line: analytics that ask for COST are refused. */
+	partnerBilledWaba: boolean;
+
 	/** `meta` (median ~300 ms, p90 ~1 s, p99 ~2 s), `none`, or explicit quantiles. */
 	latency: 'meta' | 'none' | LatencyDistribution;
 
-	/** Ratio of calls answered with a random 500/503 (codes 1, 2, 131000, 131016). */
+	/** Ratio of calls answered with a random 500/503 (codes 2, 131000, 131016). */
 	errorRatio5xx: number;
 	resetBeforeRecordRatio: number;
 	resetAfterRecordRatio: number;

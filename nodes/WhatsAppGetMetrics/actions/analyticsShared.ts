@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { INSIGHTS_DISABLED_CODES, isGraphApiError } from '../../shared/transport';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { collectPages } from '../paging';
 import { checkChoices, checkGranularity, parseCountryCodes, parsePhoneNumbers, timeColumns } from '../timeRange';
@@ -101,6 +102,42 @@ export async function collectAnalyticsPages<T extends { paging?: GraphPaging }>(
 	});
 }
 
+/** The column that says why the cost columns are empty. */
+export const COST_NOTE_COLUMN = 'costNote';
+export const COST_UNAVAILABLE_NOTE =
+	'Cost is not available for this WhatsApp Business Account: Meta does not give it to accounts billed through a partner. The other metrics are complete.';
+
+/** A refusal that may be Meta's "COST is not readable here": a parameter or permission error, not insights or auth. */
+function mayBeCostRefusal(error: unknown): boolean {
+	if (!isGraphApiError(error) || error.errorClass !== 'permanent' || error.code === undefined) return false;
+	if (INSIGHTS_DISABLED_CODES.has(error.code)) return false;
+	return error.code === 100 || error.code === 10 || (error.code >= 200 && error.code <= 299);
+}
+
+/**
+ * Reads with the chosen metrics. COST is not readable for WABAs billed through a partner: when Meta refuses a
+ * request with COST and the same request without it succeeds, the figures come without cost and say so.
+ */
+export async function readWithoutCostIfRefused<T>(
+	metrics: readonly string[],
+	read: (metrics: string[]) => Promise<T>,
+): Promise<{ result: T; costUnavailable: boolean }> {
+	try {
+		return { result: await read([...metrics]), costUnavailable: false };
+	} catch (error) {
+		const others = metrics.filter((metric) => metric !== 'COST');
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- Meta's error, unchanged; the node converts it per item (toNodeError)
+		if (others.length === metrics.length || others.length === 0 || !mayBeCostRefusal(error)) throw error;
+		// If this fails too, the refusal was not about COST: its error is the one to show.
+		return { result: await read(others), costUnavailable: true };
+	}
+}
+
+/** Every row (or raw page) with the note that says why cost is missing. */
+export function withCostNote(rows: MetricsRows): MetricsRows {
+	return rows.map((row) => ({ ...row, [COST_NOTE_COLUMN]: COST_UNAVAILABLE_NOTE }));
+}
+
 type DimensionedPoint = { start: NumberLike; end: NumberLike };
 
 /**
@@ -164,12 +201,15 @@ export async function runGroupedAnalytics<Page extends { paging?: GraphPaging }>
 		phoneNumbers: parsePhoneNumbers(options.phoneNumbers),
 		countryCodes: parseCountryCodes(options.countryCodes),
 	};
-	const pages = await collectAnalyticsPages<Page>({
-		credentials,
-		wabaId,
-		edge: spec.edge,
-		fieldFor: (after) => analyticsField(spec.edge, { ...fieldArgs, after }),
-	});
-	if (options.rawResponse) return pages as unknown as MetricsRows;
-	return spec.flatten(pages, granularity, dimensions, metrics);
+	const { result: pages, costUnavailable } = await readWithoutCostIfRefused(metrics, (asked) =>
+		collectAnalyticsPages<Page>({
+			credentials,
+			wabaId,
+			edge: spec.edge,
+			fieldFor: (after) => analyticsField(spec.edge, { ...fieldArgs, metrics: asked, after }),
+		}),
+	);
+	// Flattened with the metrics the user chose: a cost Meta would not give is an empty column, not a missing one.
+	const rows = options.rawResponse ? (pages as unknown as MetricsRows) : spec.flatten(pages, granularity, dimensions, metrics);
+	return costUnavailable ? withCostNote(rows) : rows;
 }

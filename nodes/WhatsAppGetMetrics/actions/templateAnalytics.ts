@@ -5,6 +5,7 @@ import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { collectPages } from '../paging';
 import { MetricsInputError, checkChoices, timeColumns, toNumber } from '../timeRange';
 import type { TemplateAnalyticsPage, TemplateIdList } from '../types';
+import { readWithoutCostIfRefused, withCostNote } from './analyticsShared';
 import { rawResponseOption, readTimeRange, requireWabaId, timeRangeFields } from './common';
 import type { MetricsRows, OperationContext } from './common';
 
@@ -213,26 +214,34 @@ export async function run(op: OperationContext): Promise<MetricsRows> {
 	const options = context.getNodeParameter('templateOptions', itemIndex, {}) as { rawResponse?: boolean };
 	const templates = await resolveTemplates(credentials, wabaId, picks);
 	const pages: TemplateAnalyticsPage[] = [];
+	let asked: readonly string[] = metrics;
+	let costUnavailable = false;
 	// A name can stand for several languages: ask in groups of Meta's maximum.
 	for (let index = 0; index < templates.length; index += MAX_TEMPLATES) {
 		const ids = templates.slice(index, index + MAX_TEMPLATES).map((template) => template.id);
-		const query = {
-			start: range.start,
-			end: range.end,
-			granularity,
-			metric_types: JSON.stringify(metrics),
-			template_ids: `[${ids.join(',')}]`,
-		};
-		pages.push(
-			...(await collectPages<TemplateAnalyticsPage>({
+		const read = await readWithoutCostIfRefused(asked, (groupMetrics) => {
+			const query = {
+				start: range.start,
+				end: range.end,
+				granularity,
+				metric_types: JSON.stringify(groupMetrics),
+				template_ids: `[${ids.join(',')}]`,
+			};
+			return collectPages<TemplateAnalyticsPage>({
 				credentials,
 				request: { method: 'GET', path: `/${wabaId}/template_analytics`, query },
 				pageOf: (body) => body as TemplateAnalyticsPage,
 				requestAfter: (after) => ({ method: 'GET', path: `/${wabaId}/template_analytics`, query: { ...query, after } }),
-			})),
-		);
+			});
+		});
+		pages.push(...read.result);
+		// Once Meta refused COST for this account, the next groups are asked without it straight away.
+		if (read.costUnavailable) {
+			costUnavailable = true;
+			asked = asked.filter((metric) => metric !== 'COST');
+		}
 	}
-	if (options.rawResponse) return pages as unknown as MetricsRows;
-	return flattenTemplateAnalytics(pages, templates, metrics);
+	const rows = options.rawResponse ? (pages as unknown as MetricsRows) : flattenTemplateAnalytics(pages, templates, metrics);
+	return costUnavailable ? withCostNote(rows) : rows;
 }
 

@@ -70,6 +70,20 @@ describe('Send Message errors', () => {
 		expect(sim.log()).toHaveLength(1);
 	});
 
+	// 131049 (per-user marketing limit) and 131050 (the user stopped marketing messages) are final and say why:
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/
+	test.each([
+		[131049, 'Meta limits marketing messages to this person: try again after 24 h'],
+		[131050, 'The person stopped marketing messages'],
+	])('a %i is tried once and its item says: %s', async (code, sentence) => {
+		sim.scriptFaults([{ path: '/messages', count: 3, action: { kind: 'error', code } }]);
+		const result = await send(sim, { messageType: 'text', textBody: 'Spring sale' }, { continueOnFail: true });
+		expect(result.items('Send')[0].json).toMatchObject({ code, errorClass: 'permanent', retryable: false, hint: expect.stringContaining(sentence) });
+		expect(messageCalls(sim)).toBe(1);
+		const failing = await send(sim, { messageType: 'text', textBody: 'Spring sale' });
+		expect(failing.error?.description).toContain(sentence);
+	});
+
 	test('no error item or node error carries the access token or app secret', async () => {
 		const secrets = { accessToken: sim.fixture.accessToken, appSecret: sim.fixture.appSecret, appId: sim.fixture.appId };
 		const withItems = await send(sim, text, { inputItems, continueOnFail: true });

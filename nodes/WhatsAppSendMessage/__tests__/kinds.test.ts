@@ -73,6 +73,39 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 			],
 		},
 	],
+	// Entry types are free text, kept as given: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/contacts-messages
+	[
+		'contacts with free-text entry types',
+		{
+			messageType: 'contacts',
+			contacts: {
+				contact: [
+					{
+						formattedName: 'Front Desk',
+						phones: { phone: [{ phone: '+1 650 555 0000', type: 'Company' }, { phone: '+1 650 555 0001', type: 'cell' }] },
+						emails: { email: [{ email: 'desk@acme.com', type: 'Billing' }] },
+						addresses: { address: [{ city: 'Palo Alto', type: 'Warehouse' }] },
+						urls: { url: [{ url: 'https://acme.com', type: 'Shop' }] },
+					},
+				],
+			},
+		},
+		{
+			type: 'contacts',
+			contacts: [
+				{
+					name: { formatted_name: 'Front Desk' },
+					phones: [
+						{ phone: '+1 650 555 0000', type: 'Company' },
+						{ phone: '+1 650 555 0001', type: 'cell' },
+					],
+					emails: [{ email: 'desk@acme.com', type: 'Billing' }],
+					addresses: [{ city: 'Palo Alto', type: 'Warehouse' }],
+					urls: [{ url: 'https://acme.com', type: 'Shop' }],
+				},
+			],
+		},
+	],
 	['reaction', { messageType: 'reaction', reactionMessageId: 'wamid.ABC', emoji: '❤️' }, { type: 'reaction', reaction: { message_id: 'wamid.ABC', emoji: '❤️' } }],
 	['reaction removal', { messageType: 'reaction', reactionMessageId: 'wamid.ABC', emoji: '' }, { type: 'reaction', reaction: { message_id: 'wamid.ABC', emoji: '' } }],
 	[
@@ -314,6 +347,67 @@ const cases: Array<[string, INodeParameters, Record<string, unknown>]> = [
 				components: [
 					{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }] },
 					{ type: 'button', sub_type: 'flow', index: '0', parameters: [{ type: 'action', action: { flow_token: 'survey-1', flow_action_data: { order: '4512' } } }] },
+				],
+			},
+		},
+	],
+	// Meta's send body for an authentication template: the code in the body and as the text of a url button, whatever
+	// the button (copy code, one-tap, zero-tap):
+	// https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+	...(['copy_code', 'url'] as const).map((subType): [string, INodeParameters, Record<string, unknown>] => [
+		`authentication template with its code button picked as ${subType}`,
+		{
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: template('verification_code'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ type: 'text', text: '482913' }] },
+			templateButtons: { button: [subType === 'copy_code' ? { subType, index: 0, couponCode: '482913' } : { subType, index: 0, text: '482913' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'verification_code',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: '482913' }] },
+					{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] },
+				],
+			},
+		},
+	]),
+	// Meta advises a flow CTA of up to 30 characters: https://developers.facebook.com/documentation/business-messaging/whatsapp/flows/guides/sendingaflow/
+	[
+		'flow with a 30-character button label',
+		{ messageType: 'flow', interactiveBody: 'Book a table', flowIdentifier: 'id', flowId: '1122334455', flowCta: 'Book a table for this weekend!', flowOptions: { flowAction: 'data_exchange' } },
+		{
+			type: 'interactive',
+			interactive: {
+				type: 'flow',
+				body: { text: 'Book a table' },
+				action: { name: 'flow', parameters: { flow_message_version: '3', flow_id: '1122334455', flow_cta: 'Book a table for this weekend!', flow_action: 'data_exchange' } },
+			},
+		},
+	],
+	// A coupon code takes up to 20 characters: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+	[
+		'template with a 20-character coupon code',
+		{
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: template('coupon_offer'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ type: 'text', text: 'SPRING-SALE-2027-25X' }, { type: 'text', text: '25%' }] },
+			templateButtons: { button: [{ subType: 'copy_code', index: 0, couponCode: 'SPRING-SALE-2027-25X' }] },
+		},
+		{
+			type: 'template',
+			template: {
+				name: 'coupon_offer',
+				language: { code: 'en_US' },
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: 'SPRING-SALE-2027-25X' }, { type: 'text', text: '25%' }] },
+					{ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SPRING-SALE-2027-25X' }] },
 				],
 			},
 		},

@@ -156,7 +156,15 @@ describe('Send Message: templates filled from the template fields', () => {
 			templateFields: fields({ 'body:1': '482913', 'button:url:0': '482913' }),
 		});
 		expect(result.error).toBeUndefined();
-		expect(sim.log()).toHaveLength(1);
+		// Meta's send body: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+		expect(sim.log()[0].body).toMatchObject({
+			template: {
+				components: [
+					{ type: 'body', parameters: [{ type: 'text', text: '482913' }] },
+					{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] },
+				],
+			},
+		});
 	});
 
 	test('an empty field fails naming the template variable, before any send', async () => {

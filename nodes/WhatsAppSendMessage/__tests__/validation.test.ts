@@ -90,9 +90,9 @@ const cases: Array<[string, INodeParameters, RegExp]> = [
 		/^Item 1: "Button Label" is 21 characters long; WhatsApp allows at most 20/,
 	],
 	[
-		'a flow button label over 20 characters',
-		{ messageType: 'flow', interactiveBody: 'Go', flowId: '1', flowCta: 'f'.repeat(21) },
-		/^Item 1: "Button Label" is 21 characters long; WhatsApp allows at most 20/,
+		'a flow button label over 30 characters',
+		{ messageType: 'flow', interactiveBody: 'Go', flowId: '1', flowCta: 'f'.repeat(31) },
+		/^Item 1: "Button Label" is 31 characters long; WhatsApp allows at most 30/,
 	],
 	[
 		'a contact card without a name',

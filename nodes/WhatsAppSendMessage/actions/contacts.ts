@@ -4,11 +4,6 @@ import { buildContacts, type ContactParams } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
 import type { MessageKindModule, PreparedMessage } from './types';
 
-const homeOrWork = [
-	{ name: 'Home', value: 'HOME' },
-	{ name: 'Work', value: 'WORK' },
-];
-
 const text = (displayName: string, name: string, extra: Partial<INodeProperties> = {}): INodeProperties => ({
 	displayName,
 	name,
@@ -16,6 +11,14 @@ const text = (displayName: string, name: string, extra: Partial<INodeProperties>
 	default: '',
 	...extra,
 });
+
+/** A contact entry's label: free text (Meta takes any), with Meta's standard values as the hint. */
+const typeField = (defaultValue: string, standard: string): INodeProperties =>
+	text('Type', 'type', {
+		default: defaultValue,
+		placeholder: `e.g. ${defaultValue}`,
+		hint: `Any label, sent as written; Meta's standard ones are ${standard}`,
+	});
 
 export const description: INodeProperties[] = [
 	{
@@ -66,19 +69,7 @@ export const description: INodeProperties[] = [
 								name: 'phone',
 								values: [
 									text('Number', 'phone', { placeholder: 'e.g. +1 650 555 1234' }),
-									{
-										displayName: 'Type',
-										name: 'type',
-										type: 'options',
-										options: [
-											{ name: 'Cell', value: 'CELL' },
-											{ name: 'Home', value: 'HOME' },
-											{ name: 'iPhone', value: 'IPHONE' },
-											{ name: 'Main', value: 'MAIN' },
-											{ name: 'Work', value: 'WORK' },
-										],
-										default: 'CELL',
-									},
+									typeField('CELL', 'CELL, MAIN, IPHONE, HOME, WORK'),
 									text('WhatsApp ID', 'waId', { description: 'Adds a "Message" button on the card; usually the number in digits' }),
 								],
 							},
@@ -97,7 +88,7 @@ export const description: INodeProperties[] = [
 								name: 'email',
 								values: [
 									text('Email', 'email', { placeholder: 'e.g. name@email.com' }),
-									{ displayName: 'Type', name: 'type', type: 'options', options: homeOrWork, default: 'WORK' },
+									typeField('WORK', 'HOME, WORK'),
 								],
 							},
 						],
@@ -120,7 +111,7 @@ export const description: INodeProperties[] = [
 									text('ZIP Code', 'zip'),
 									text('Country', 'country'),
 									text('Country Code', 'countryCode', { placeholder: 'e.g. US', description: 'Two letters (ISO 3166-1 alpha-2)' }),
-									{ displayName: 'Type', name: 'type', type: 'options', options: homeOrWork, default: 'HOME' },
+									typeField('HOME', 'HOME, WORK'),
 								],
 							},
 						],
@@ -138,7 +129,7 @@ export const description: INodeProperties[] = [
 								name: 'url',
 								values: [
 									text('URL', 'url', { placeholder: 'e.g. https://example.com' }),
-									{ displayName: 'Type', name: 'type', type: 'options', options: homeOrWork, default: 'WORK' },
+									typeField('WORK', 'HOME, WORK'),
 								],
 							},
 						],

@@ -44,7 +44,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. Book now',
-		description: 'The text on the button that opens the flow, up to 20 characters',
+		description: 'The text on the button that opens the flow, up to 30 characters, no emoji',
 		displayOptions: show('flow'),
 	},
 	{

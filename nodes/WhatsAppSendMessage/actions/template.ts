@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { TEMPLATE_FIELD, templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
-import type { MessageTemplate } from '../../shared/descriptions';
+import type { MessageTemplate, TemplateButtonDefinition } from '../../shared/descriptions';
 import {
 	buildTemplate,
 	MessageValidationError,
 	type TemplateBodyParameterParams,
+	type TemplateButtonParameter,
 	type TemplateButtonParams,
 	type TemplateHeaderParams,
 	type MessagesRequestBody,
@@ -314,7 +315,7 @@ export const description: INodeProperties[] = [
 						name: 'couponCode',
 						type: 'string',
 						default: '',
-						description: 'Up to 15 characters',
+						description: 'Up to 20 characters',
 						displayOptions: { show: { subType: ['copy_code'] } },
 					},
 					{
@@ -546,6 +547,28 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow' };
 
 /**
+ * A one-time password button of an authentication template (copy code, one-tap, zero-tap): `OTP` when created,
+ * listed as `URL` afterwards (https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates).
+ */
+function isOtpButton(definition: TemplateButtonDefinition, template: MessageTemplate): boolean {
+	return definition.type === 'OTP' || definition.otp_type !== undefined || (template.category === 'AUTHENTICATION' && definition.type === 'URL');
+}
+
+/** The one value a button was given: a URL variable, a coupon code or a payload. */
+function buttonValue(parameter: TemplateButtonParameter | undefined): string | undefined {
+	switch (parameter?.type) {
+		case 'text':
+			return parameter.text;
+		case 'coupon_code':
+			return parameter.coupon_code;
+		case 'payload':
+			return parameter.payload;
+		default:
+			return undefined;
+	}
+}
+
+/**
  * Check a built template body against the template Meta holds (header format, body variables, buttons), and fill in
  * the language when none was given. Throws `MessageValidationError` naming the field to fix.
  */
@@ -646,9 +669,18 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		if (!definition) {
 			throw new MessageValidationError(`buttons[${position}].index`, `template "${name}" has ${buttonDefinitions.length} button${buttonDefinitions.length === 1 ? '' : 's'}; there is no button at position ${button.index}`);
 		}
+		if (isOtpButton(definition, template)) {
+			const code = buttonValue(button.parameters[0]);
+			if (code === undefined) {
+				throw new MessageValidationError(`buttons[${position}].subType`, `button ${button.index} of template "${name}" is a one-time password button: give the code as its value`);
+			}
+			// Meta takes the code of any one-time password button as a URL button's text, whatever type was picked.
+			button.sub_type = 'url';
+			button.parameters = [{ type: 'text', text: code }];
+			return;
+		}
 		const expectedSubType = BUTTON_SUBTYPE[definition.type];
-		// One-time-password buttons carry the code as a URL button parameter.
-		const accepted = definition.type === 'OTP' ? ['url', 'copy_code'] : expectedSubType ? [expectedSubType] : [];
+		const accepted = expectedSubType ? [expectedSubType] : [];
 		if (accepted.length && !accepted.includes(button.sub_type)) {
 			throw new MessageValidationError(`buttons[${position}].subType`, `button ${button.index} of template "${name}" is a ${definition.type.toLowerCase().replace('_', ' ')} button, not ${button.sub_type.replace('_', ' ')}`);
 		}
@@ -657,7 +689,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		const needsValue =
 			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) ||
 			definition.type === 'COPY_CODE' ||
-			definition.type === 'OTP';
+			isOtpButton(definition, template!);
 		if (needsValue && !buttonsGiven.some((button) => button.type === 'button' && Number(button.index) === index)) {
 			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
 		}

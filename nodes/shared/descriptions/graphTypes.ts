@@ -22,6 +22,8 @@ export type TemplateComponentType = 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
 
 export interface TemplateButtonDefinition {
 	type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'CATALOG' | 'MPM' | string;
+	/** Authentication templates' one-time password buttons. */
+	otp_type?: 'COPY_CODE' | 'ONE_TAP' | 'ZERO_TAP' | string;
 	text?: string;
 	url?: string;
 	example?: string[] | string;

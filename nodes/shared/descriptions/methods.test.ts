@@ -190,6 +190,23 @@ describe('templates over many pages', () => {
 		expect(languages.map((language) => language.value)).toEqual(['en_US', 'fr', 'de']);
 		expect(templateReads()).toBe(5);
 	});
+
+	// 131059 (v24+): the paging cursor is no longer valid; list again without it.
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/
+	it('reads the list again from the first page once when Meta refuses a stale cursor (131059)', async () => {
+		many.scriptFaults([{ path: '/message_templates', query: 'after=', count: 1, action: { kind: 'error', code: 131059 } }]);
+		const languages = await getTemplateLanguages.call(onMany({ template: 'sale' }));
+		expect(languages.map((language) => language.value)).toEqual(['en_US', 'fr', 'de']);
+		const reads = many.requests().filter((request) => request.path.endsWith('/message_templates'));
+		// Page 1, the refused page 2, then all five pages again: the restart carries no cursor.
+		expect(reads).toHaveLength(7);
+		expect(reads[2].query).not.toContain('after=');
+	});
+
+	it('gives up with Meta\'s error when the cursor is refused again after the restart', async () => {
+		many.scriptFaults([{ path: '/message_templates', query: 'after=', count: 2, action: { kind: 'error', code: 131059 } }]);
+		await expect(getTemplateLanguages.call(onMany({ template: 'sale' }))).rejects.toMatchObject({ code: 131059 });
+	});
 });
 
 describe('template paging that never ends', () => {

@@ -9,6 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { scheduleGraphCall } from '../limiter';
+import { listAgainOnStaleCursor } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
 import type { MessageTemplate, MessageTemplateList, WabaPhoneNumberList } from './graphTypes';
 
@@ -92,6 +93,17 @@ async function listAllTemplates(
 	what: string,
 ): Promise<MessageTemplate[]> {
 	const credentials = await credentialsWithWaba(context);
+	// A cursor Meta no longer accepts (131059): the whole list is read again from the first page, once.
+	return listAgainOnStaleCursor(() => readTemplatePages(context, credentials, fields, name, what));
+}
+
+async function readTemplatePages(
+	context: CredentialContext,
+	credentials: WhatsAppCredentials & { wabaId: string },
+	fields: string,
+	name: string | undefined,
+	what: string,
+): Promise<MessageTemplate[]> {
 	const templates: MessageTemplate[] = [];
 	let after: string | undefined;
 	for (let page = 0; page < MAX_TEMPLATE_PAGES; page++) {

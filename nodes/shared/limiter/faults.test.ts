@@ -5,7 +5,7 @@
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { isGraphApiError } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
-import { configureGateForTests, resetGateForTests, scheduleGraphCall } from '.';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests, scheduleGraphCall } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, warmUp } from './__tests__/helpers';
 
 let sim: Simulator;
@@ -149,4 +149,30 @@ it('delays only the recipients that got 131056 and sends every input exactly onc
 		const order = sim.log().filter((m) => m.waId === recipient).map((m) => Number((m.body.text as { body: string }).body.slice(1)));
 		expect(order).toEqual([...order].sort((a, b) => a - b));
 	}
+});
+
+// Error classes by Meta's table, not by HTTP status alone:
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/
+it.each([
+	[131045, 500],
+	[133000, 500],
+	[1, 400],
+])('tries a %i (HTTP %i) once and ends it as a permanent error: Meta would answer the same again', async (code, httpStatus) => {
+	sim.scriptFaults([{ path: '/messages', count: 5, action: { kind: 'error', code, httpStatus } }]);
+	const outcomes = await runInputs(credentialsFor(sim, { maxAttempts: 5 }), 1);
+	expect(outcomes).toEqual([{ index: 0, ok: false, errorClass: 'permanent', code }]);
+	expect(sim.counters().rejectedByCode[String(code)]).toBe(1);
+	expect(sim.log()).toHaveLength(0);
+});
+
+it('waits on 2494100 (maintenance) by pausing the number, like 131057, and then sends', async () => {
+	configureGateForTests({ timings: { maintenanceWaitMs: 200, transientBackoffBaseMs: 10 }, random: () => 0.5 });
+	sim.scriptFaults([{ path: '/messages', count: 1, action: { kind: 'error', code: 2494100 } }]);
+	const outcomes = await runInputs(credentialsFor(sim), 1);
+	expect(outcomes[0].ok).toBe(true);
+	expect(sim.counters().rejectedByCode['2494100']).toBe(1);
+	expect(sim.log()).toHaveLength(1);
+	// The number itself was held (the maintenance path), not just this call retried after a backoff.
+	const lane = [...gateRegistryForTests().lanes.values()].find((candidate) => candidate.phoneNumberId === FAST_NUMBER);
+	expect(lane?.pausedUntil).toBeGreaterThan(0);
 });

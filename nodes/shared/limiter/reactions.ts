@@ -14,7 +14,7 @@ export type Reaction =
 	| { kind: 'slowDown'; delayMs: number }
 	/** 80007: pause every number of the WABA for `pauseMs`. */
 	| { kind: 'pauseWaba'; pauseMs: number; fromHeader: boolean }
-	/** 131057: pause this number for `pauseMs`. */
+	/** 131057 / 2494100 (maintenance): pause this number for `pauseMs`. */
 	| { kind: 'pauseNumber'; pauseMs: number }
 	/** 131056: delay this recipient only for `pauseMs`. */
 	| { kind: 'pauseRecipient'; pauseMs: number };
@@ -49,6 +49,7 @@ export function decideReaction(error: GraphApiError, context: ReactionContext): 
 					return { kind: 'pauseWaba', pauseMs, fromHeader: false };
 				}
 				case 131057:
+				case 2494100:
 					return { kind: 'pauseNumber', pauseMs: timings.maintenanceWaitMs };
 				case 131056:
 					return {

@@ -63,7 +63,7 @@ export interface GateTimings {
 	minuteMs: number;
 	/** 80007 without the header: pause base, doubled per repeat. */
 	budgetPauseBaseMs: number;
-	/** 131057 (number in maintenance): wait this long. */
+	/** 131057 / 2494100 (number in maintenance): wait this long. */
 	maintenanceWaitMs: number;
 	/** Transient errors: backoff base (doubled per attempt, with ±50 % jitter) and ceiling. */
 	transientBackoffBaseMs: number;

@@ -146,7 +146,7 @@ describe('buildContacts', () => {
 					birthday: '1990-07-31',
 					company: 'Acme',
 					title: 'CTO',
-					phones: [{ phone: '+1 650 555 0000', type: 'cell', waId: '16505550000' }],
+					phones: [{ phone: '+1 650 555 0000', type: 'cell', waId: '16505550000' }, { phone: '+1 650 555 0001', type: 'Company' }],
 					emails: [{ email: 'jane@acme.com', type: 'WORK' }],
 					addresses: [{ city: 'Palo Alto', countryCode: 'us' }],
 					urls: [{ url: 'https://acme.com' }],
@@ -157,7 +157,11 @@ describe('buildContacts', () => {
 			name: { formatted_name: 'Jane Doe', first_name: 'Jane', last_name: 'Doe' },
 			birthday: '1990-07-31',
 			org: { company: 'Acme', title: 'CTO' },
-			phones: [{ phone: '+1 650 555 0000', type: 'CELL', wa_id: '16505550000' }],
+			// Entry types are free text, kept as given (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/contacts-messages).
+			phones: [
+				{ phone: '+1 650 555 0000', type: 'cell', wa_id: '16505550000' },
+				{ phone: '+1 650 555 0001', type: 'Company' },
+			],
 			emails: [{ email: 'jane@acme.com', type: 'WORK' }],
 			addresses: [{ city: 'Palo Alto', country_code: 'US' }],
 			urls: [{ url: 'https://acme.com' }],
@@ -295,6 +299,12 @@ describe('buildFlow', () => {
 		});
 	});
 
+	// Meta advises a CTA of at most 30 characters: https://developers.facebook.com/documentation/business-messaging/whatsapp/flows/guides/sendingaflow/
+	it('takes a button label of 30 characters and refuses 31', () => {
+		expect(buildFlow({ to, body: 'x', flowId: '1', flowCta: 'c'.repeat(30) }).interactive.action.parameters.flow_cta).toBe('c'.repeat(30));
+		expect(fieldOf(() => buildFlow({ to, body: 'x', flowId: '1', flowCta: 'c'.repeat(31) }))).toBe('flowCta');
+	});
+
 	it('refuses both a flow ID and a flow name', () => {
 		expect(fieldOf(() => buildFlow({ to, body: 'x', flowId: '1', flowName: 'n', flowCta: 'Go' }))).toBe('flowId');
 	});
@@ -403,8 +413,11 @@ describe('buildTemplate', () => {
 		expect(fieldOf(() => buildTemplate({ to, name: 't', language: 'en', bodyParameters: [{ type: 'text', text: 'a\nb' }] }))).toBe('bodyParameters[0].text');
 	});
 
-	it('refuses a coupon code over 15 characters', () => {
-		expect(fieldOf(() => buildTemplate({ to, name: 't', language: 'en', buttons: [{ subType: 'copy_code', index: 0, couponCode: 'C'.repeat(16) }] }))).toBe('buttons[0].couponCode');
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+	it('takes a coupon code of 20 characters and refuses 21', () => {
+		const built = buildTemplate({ to, name: 't', language: 'en', buttons: [{ subType: 'copy_code', index: 0, couponCode: 'C'.repeat(20) }] });
+		expect(built.template.components).toEqual([{ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'C'.repeat(20) }] }]);
+		expect(fieldOf(() => buildTemplate({ to, name: 't', language: 'en', buttons: [{ subType: 'copy_code', index: 0, couponCode: 'C'.repeat(21) }] }))).toBe('buttons[0].couponCode');
 	});
 
 	it('refuses a header text variable over 60 characters', () => {

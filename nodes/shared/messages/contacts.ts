@@ -1,6 +1,6 @@
 import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
-import { isPlainObject, listOf, oneOf, optionalText } from './rules';
+import { isPlainObject, listOf, optionalText } from './rules';
 import type {
 	ContactAddress,
 	ContactEmail,
@@ -10,8 +10,6 @@ import type {
 	ContactUrl,
 } from './types';
 
-export const PHONE_TYPES = ['CELL', 'MAIN', 'IPHONE', 'HOME', 'WORK'] as const;
-export const HOME_OR_WORK = ['HOME', 'WORK'] as const;
 const MAX_FIELD = 1000;
 
 export interface ContactParams {
@@ -54,9 +52,12 @@ function entries<T>(field: string, value: unknown): T[] {
 	return list;
 }
 
-function optionalType<T extends string>(field: string, value: unknown, allowed: readonly T[]): T | undefined {
-	const text = optionalText(field, value);
-	return text === undefined ? undefined : oneOf(field, text.trim().toUpperCase(), allowed);
+/**
+ * A phone, email, address or URL label. Meta names standard values (CELL, MAIN, IPHONE, HOME, WORK) but takes any
+ * text ("Company", "cell"…), so it is kept as given: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/contacts-messages
+ */
+function optionalType(field: string, value: unknown): string | undefined {
+	return optionalText(field, value, MAX_FIELD);
 }
 
 /** A real calendar date written YYYY-MM-DD. */
@@ -110,7 +111,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 		if (!isPlainObject(phone)) throw new MessageValidationError(field, 'must be a phone entry');
 		const entry = compact<ContactPhone>({
 			phone: optionalText(`${field}.phone`, phone.phone, 64),
-			type: optionalType(`${field}.type`, phone.type, PHONE_TYPES),
+			type: optionalType(`${field}.type`, phone.type),
 			wa_id: optionalText(`${field}.waId`, phone.waId, 64),
 		});
 		if (!entry?.phone) throw new MessageValidationError(`${field}.phone`, 'is required: the phone number shown on the card');
@@ -126,7 +127,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 		if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
 			throw new MessageValidationError(`${field}.email`, `"${address.slice(0, 60)}" is not an email address`);
 		}
-		return compact<ContactEmail>({ email: address, type: optionalType(`${field}.type`, email.type, HOME_OR_WORK) })!;
+		return compact<ContactEmail>({ email: address, type: optionalType(`${field}.type`, email.type) })!;
 	});
 	if (emails.length) result.emails = emails;
 
@@ -144,7 +145,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 			zip: optionalText(`${field}.zip`, address.zip, 64),
 			country: optionalText(`${field}.country`, address.country, MAX_FIELD),
 			country_code: countryCode?.toUpperCase(),
-			type: optionalType(`${field}.type`, address.type, HOME_OR_WORK),
+			type: optionalType(`${field}.type`, address.type),
 		});
 		if (!entry || Object.keys(entry).every((key) => key === 'type')) {
 			throw new MessageValidationError(`${field}.street`, 'the address is empty: give at least a street, city or country');
@@ -158,7 +159,7 @@ function buildContact(contact: ContactParams, index: number): ContactObject {
 		if (!isPlainObject(url)) throw new MessageValidationError(field, 'must be a URL entry');
 		const address = optionalText(`${field}.url`, url.url, 2000)?.trim();
 		if (address === undefined) throw new MessageValidationError(`${field}.url`, 'is required');
-		return compact<ContactUrl>({ url: address, type: optionalType(`${field}.type`, url.type, HOME_OR_WORK) })!;
+		return compact<ContactUrl>({ url: address, type: optionalType(`${field}.type`, url.type) })!;
 	});
 	if (urls.length) result.urls = urls;
 	return result;

@@ -4,7 +4,8 @@ import { buildBody, buildFooter, MAX_HEADER_TEXT } from './interactive';
 import { isPlainObject, oneOf, optionalText, parseJsonOrUndefined, requiredId, requiredText } from './rules';
 import type { FlowParameters, InteractiveFlow, InteractiveMessage } from './types';
 
-export const MAX_FLOW_CTA = 20;
+/** Meta advises at most 30 characters, no emoji: https://developers.facebook.com/documentation/business-messaging/whatsapp/flows/guides/sendingaflow/ */
+export const MAX_FLOW_CTA = 30;
 
 export interface FlowParams extends EnvelopeParams {
 	headerText?: unknown;

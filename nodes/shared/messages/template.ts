@@ -25,7 +25,8 @@ import type {
 export const NAMED_PARAMETER = /^[a-z_]{1,20}$/;
 export const MAX_TEMPLATE_HEADER_TEXT = 60;
 export const MAX_TEMPLATE_BODY_PARAMETER = 32768;
-export const MAX_COUPON_CODE = 15;
+/** https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates */
+export const MAX_COUPON_CODE = 20;
 export const MAX_QUICK_REPLY_PAYLOAD = 1000;
 
 /** The template's header parameter; which fields apply depends on `type`. */

@@ -2,9 +2,18 @@ import type { GraphErrorClass, GraphUsage, WhatsAppCredentials } from './types';
 import { redactSecrets } from './redact';
 
 /** Meta codes the gate waits on and retries. Branch on these codes, never on HTTP 429/400. */
-export const THROTTLED_CODES: ReadonlySet<number> = new Set([130429, 80007, 4, 131056, 131057]);
-/** Meta codes for "unknown / temporarily unavailable": retry with backoff. */
-export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 131000, 131016]);
+export const THROTTLED_CODES: ReadonlySet<number> = new Set([130429, 80007, 4, 131056, 131057, 2494100]);
+/** Meta codes for "temporarily unavailable": retry with backoff. */
+export const TRANSIENT_CODES: ReadonlySet<number> = new Set([2, 131000, 131016]);
+/**
+ * Meta codes that are final whatever the HTTP status: 3 (permissions), 131045 and 133000 (registration problems)
+ * come with HTTP 500, and 1 ("invalid request or possible server error") with 400. Retrying them only repeats them.
+ */
+export const PERMANENT_CODES: ReadonlySet<number> = new Set([1, 3, 131045, 133000]);
+/** Meta's code for a paging cursor that is no longer valid (v24+): list again without it. */
+export const STALE_CURSOR_CODE = 131059;
+/** Meta's codes for "template insights are not enabled on this WhatsApp Business Account". */
+export const INSIGHTS_DISABLED_CODES: ReadonlySet<number> = new Set([200005, 200006, 200007]);
 
 /** Where a network failure happened relative to sending the request. */
 export type SendStage = 'beforeSent' | 'mayHaveBeenSent';
@@ -27,7 +36,7 @@ export interface GraphApiErrorInit {
 	invalidInput?: boolean;
 }
 
-/** The class the gate reacts to. Exactly the rules of issue 2. */
+/** The class the gate reacts to: by Meta's code first, by HTTP status only for codes Meta's table does not list. */
 export function classifyGraphError(e: {
 	httpStatus?: number;
 	code?: number;
@@ -38,6 +47,7 @@ export function classifyGraphError(e: {
 	if (e.invalidInput) return 'permanent';
 	if (e.code !== undefined && THROTTLED_CODES.has(e.code)) return 'throttled';
 	if (e.code !== undefined && TRANSIENT_CODES.has(e.code)) return 'transient';
+	if (e.code !== undefined && PERMANENT_CODES.has(e.code)) return 'permanent';
 	if (e.httpStatus !== undefined && e.httpStatus >= 500) return 'transient';
 	if (e.httpStatus === undefined && e.networkCode !== undefined) {
 		return e.sendStage === 'beforeSent' ? 'transient' : 'ambiguous';
@@ -55,8 +65,15 @@ interface Hint {
 
 const HINTS_BY_CODE: Record<number, Hint> = {
 	0: { title: 'Authentication failed', hint: 'Check the access token in the WhatsApp Cloud API credential.' },
-	1: { title: 'Meta had an unknown problem', hint: 'Temporary: retry in a moment.' },
+	1: {
+		title: 'Invalid request or possible server error',
+		hint: 'Check the WhatsApp Business Platform status page; if there is no outage, check the request against the details. Not retried: Meta answers the same again.',
+	},
 	2: { title: 'Meta service temporarily unavailable', hint: 'Temporary: retry in a moment.' },
+	3: {
+		title: 'Capability or permission missing',
+		hint: 'The app lacks a permission or capability this call needs: check the token with Meta\'s access token debugger.',
+	},
 	4: {
 		title: 'Too many calls from this Meta app',
 		hint: 'The app call limit was reached: calls are slowed down and retried; lower the volume if it persists.',
@@ -92,6 +109,10 @@ const HINTS_BY_CODE: Record<number, Hint> = {
 		hint: 'The recipient may not have WhatsApp, may use an old version, or has not accepted the latest terms.',
 	},
 	131031: { title: 'Account locked', hint: 'The WhatsApp Business Account is restricted or locked: see Business Manager.' },
+	131045: {
+		title: 'Phone number registration error',
+		hint: 'The sending phone number is not (or not correctly) registered with the Cloud API: register it (POST /{phone-number-id}/register) before trying again.',
+	},
 	131047: {
 		title: 'More than 24 hours since the customer last replied: send a template',
 		hint: 'Free-form messages are only allowed within 24 hours of the customer’s last message; use an approved template instead.',
@@ -99,6 +120,14 @@ const HINTS_BY_CODE: Record<number, Hint> = {
 	131048: {
 		title: 'Spam rate limit hit',
 		hint: 'Too many of this number’s messages were blocked or reported: stop and improve message quality.',
+	},
+	131049: {
+		title: 'Meta limits marketing messages to this person',
+		hint: 'Meta limits marketing messages to this person: try again after 24 h (sooner fails the same way).',
+	},
+	131050: {
+		title: 'The person stopped marketing messages',
+		hint: 'The person stopped marketing messages from your business on WhatsApp: do not send them marketing templates.',
 	},
 	131051: { title: 'Unsupported message type', hint: 'This message type cannot be sent.' },
 	131053: {
@@ -113,6 +142,10 @@ const HINTS_BY_CODE: Record<number, Hint> = {
 		title: 'Phone number in maintenance',
 		hint: 'The number is being upgraded (usually about a minute): sends are retried later.',
 	},
+	131059: {
+		title: 'Paging cursor no longer valid',
+		hint: 'Meta no longer accepts this page\'s cursor: list again from the first page.',
+	},
 	132000: {
 		title: 'Template parameter count mismatch',
 		hint: 'The number of template variables sent differs from the template’s definition.',
@@ -122,10 +155,23 @@ const HINTS_BY_CODE: Record<number, Hint> = {
 		hint: 'No approved template with this name in this language: check the name and language code.',
 	},
 	132015: { title: 'Template paused', hint: 'The template was paused for low quality: edit it or use another one.' },
+	133000: {
+		title: 'Incomplete deregistration',
+		hint: 'A previous deregistration of this phone number failed: deregister it again before registering it.',
+	},
 	133016: {
 		title: 'Register/deregister limit reached',
 		hint: 'Too many register or deregister attempts for this number: wait before trying again.',
 	},
+	2494100: {
+		title: 'Phone number in maintenance',
+		hint: 'Meta is working on this number (usually a few minutes): sends wait and are retried.',
+	},
+};
+
+const INSIGHTS_HINT: Hint = {
+	title: 'Template insights are not enabled for this WhatsApp Business Account',
+	hint: 'Enable them once in WhatsApp Manager (Insights) or with POST /{waba-id}?is_enabled_for_insights=true; template analytics are collected from then on.',
 };
 
 function hintFor(init: GraphApiErrorInit, errorClass: GraphErrorClass): Hint {
@@ -139,6 +185,7 @@ function hintFor(init: GraphApiErrorInit, errorClass: GraphErrorClass): Hint {
 		};
 	}
 	if (init.code !== undefined && HINTS_BY_CODE[init.code]) return HINTS_BY_CODE[init.code];
+	if (init.code !== undefined && INSIGHTS_DISABLED_CODES.has(init.code)) return INSIGHTS_HINT;
 	if (init.code !== undefined && init.code >= 200 && init.code <= 299) return HINTS_BY_CODE[10];
 	if (init.httpStatus === undefined && init.networkCode) {
 		if (errorClass === 'transient') {

@@ -14,7 +14,17 @@ import type { GraphRequest, GraphResponse, GraphUsage, WhatsAppCredentials } fro
 import { parseLowerCaseUsageHeaders } from './usage';
 
 export * from './types';
-export { GraphApiError, classifyGraphError, isGraphApiError, THROTTLED_CODES, TRANSIENT_CODES } from './errors';
+export {
+	GraphApiError,
+	classifyGraphError,
+	isGraphApiError,
+	INSIGHTS_DISABLED_CODES,
+	PERMANENT_CODES,
+	STALE_CURSOR_CODE,
+	THROTTLED_CODES,
+	TRANSIENT_CODES,
+} from './errors';
+export { listAgainOnStaleCursor } from './paging';
 export type { GraphApiErrorInit, SendStage } from './errors';
 export { redactSecrets, redactDeep } from './redact';
 export { parseUsageHeaders } from './usage';

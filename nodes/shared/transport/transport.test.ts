@@ -82,12 +82,23 @@ describe('graphRequest against Meta-style error envelopes', () => {
 		['throttled-131056-400', 400, 131056, {}, 'throttled'],
 		['throttled-131056-429', 429, 131056, {}, 'throttled'],
 		['throttled-131057-400', 400, 131057, {}, 'throttled'],
-		['transient-1-500', 500, 1, {}, 'transient'],
+		// Meta's table (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/):
+		// 2494100 is maintenance like 131057; 131045 / 133000 come with HTTP 500 and code 1 with 400, all final.
+		['throttled-2494100-400', 400, 2494100, {}, 'throttled'],
+		['throttled-2494100-503', 503, 2494100, {}, 'throttled'],
 		['transient-2-503', 503, 2, {}, 'transient'],
 		['transient-131000-500', 500, 131000, {}, 'transient'],
 		['transient-131016-503', 503, 131016, {}, 'transient'],
 		['transient-100-500', 500, 100, {}, 'transient'],
-		['transient-1-400', 400, 1, {}, 'transient'],
+		['permanent-1-400', 400, 1, {}, 'permanent'],
+		['permanent-1-500', 500, 1, {}, 'permanent'],
+		['permanent-3-500', 500, 3, {}, 'permanent'],
+		['permanent-131045-500', 500, 131045, {}, 'permanent'],
+		['permanent-133000-500', 500, 133000, {}, 'permanent'],
+		['permanent-131049-400', 400, 131049, {}, 'permanent'],
+		['permanent-131050-400', 400, 131050, {}, 'permanent'],
+		['permanent-131059-400', 400, 131059, {}, 'permanent'],
+		['permanent-200005-400', 400, 200005, {}, 'permanent'],
 		['permanent-100-400', 400, 100, {}, 'permanent'],
 		['permanent-190-401', 401, 190, {}, 'permanent'],
 		['permanent-190-463-401', 401, 190, { error_subcode: 463 }, 'permanent'],
@@ -119,6 +130,33 @@ describe('graphRequest against Meta-style error envelopes', () => {
 	test('131047 tells the user to send a template', async () => {
 		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-131047-400' });
 		expect(error.userTitle).toBe('More than 24 hours since the customer last replied: send a template');
+	});
+
+	// Meanings from https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes/
+	test('131049 says Meta limits marketing messages to this person and to try again after 24 h', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-131049-400' });
+		expect(error.userTitle).toBe('Meta limits marketing messages to this person');
+		expect(error.userHint).toContain('try again after 24 h');
+	});
+
+	test('131050 says the person stopped marketing messages', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-131050-400' });
+		expect(error.userTitle).toBe('The person stopped marketing messages');
+	});
+
+	test.each([200005, 200006, 200007])('%i says how to enable template insights, not that a permission is missing', async (code) => {
+		answers.set(`insights-${code}`, { status: 400, body: JSON.stringify(metaError(code)) });
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: `/x/insights-${code}` });
+		expect(error.errorClass).toBe('permanent');
+		expect(error.userTitle).toBe('Template insights are not enabled for this WhatsApp Business Account');
+		expect(error.userHint).toContain('POST /{waba-id}?is_enabled_for_insights=true');
+		expect(error.userHint).toContain('WhatsApp Manager');
+	});
+
+	test('a registration error that comes with HTTP 500 says what to do instead of "temporary"', async () => {
+		const error = await failingCall(credentialsFor(server.url), { method: 'GET', path: '/x/permanent-133000-500' });
+		expect(error.userTitle).toBe('Incomplete deregistration');
+		expect(error.userHint).not.toContain('Temporary');
 	});
 
 	test('a non-JSON 502 body from a proxy is transient and quoted', async () => {

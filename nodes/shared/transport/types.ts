@@ -73,9 +73,10 @@ export interface GraphResponse<T = unknown> {
 
 /**
  * How the gate reacts to a failure:
- * - throttled: 130429, 80007, 4, 131056, 131057 (the gate waits and retries)
- * - transient: HTTP 5xx, codes 1, 2, 131000, 131016, network errors before the request was sent (retry with backoff)
+ * - throttled: 130429, 80007, 4, 131056, 131057, 2494100 (the gate waits and retries)
+ * - transient: codes 2, 131000, 131016, HTTP 5xx with a code Meta's table does not list, network errors before the
+ *   request was sent (retry with backoff)
  * - ambiguous: timeout or reset after the request may have reached Meta (no retry unless the user opts in)
- * - permanent: everything else
+ * - permanent: codes 1, 3, 131045, 133000 whatever the HTTP status, and everything else
  */
 export type GraphErrorClass = 'throttled' | 'transient' | 'ambiguous' | 'permanent';
