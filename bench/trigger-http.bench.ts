@@ -12,7 +12,8 @@
  *   - batch: Meta-like batches of 25 updates (70 % statuses), each starting one execution.
  * Prints requests/s, events/s, p50 / p99 latency, answers other than 200, and executions started.
  * Options: `--engines=vm,legacy` `--streams=status,inbound,batch` `--targets=ours,anchor` `--seconds=10`
- * `--concurrency=8` `--warmup=2` (seconds of the same stream first, not counted).
+ * `--concurrency=8` `--warmup=2` (seconds of the same stream first, not counted) `--trigger-version=2`
+ * `--webhook-processes=N` (queue mode with N webhook processes; 0, the default, is one n8n as `npm start` runs it).
  */
 import * as http from 'http';
 import * as os from 'os';
@@ -20,11 +21,19 @@ import * as path from 'path';
 
 import { signWebhookBody } from '../nodes/shared/webhook';
 import { batchBody, body, inboundTextChange, metaJson, statusChange, wamid } from '../nodes/shared/webhook/__tests__/fixtures';
-import { executionsOf, startStack, waitFor, type Stack } from '../test/e2e/helpers';
+import { ARTIFACTS_DIR, executionsOf, freePort, startN8n, startStack, START_TIMEOUT_MS, waitFor, type N8nProcess, type Stack } from '../test/e2e/helpers';
+import { startRedis, type TestRedis } from '../test/support/redis';
 import { quantiles } from './stats';
 import { startGraphStub } from './trigger/graphStub';
 
-type Engine = 'vm' | 'legacy';
+/** n8n's expression engine: the default `vm`, `vm-lazy` (the same with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE), `legacy`. */
+type Engine = 'vm' | 'vm-lazy' | 'legacy';
+
+const ENGINE_ENV: Record<Engine, Record<string, string>> = {
+	vm: { N8N_EXPRESSION_ENGINE: 'vm' },
+	'vm-lazy': { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	legacy: { N8N_EXPRESSION_ENGINE: 'legacy' },
+};
 type Stream = 'status' | 'inbound' | 'batch';
 type Target = 'ours' | 'anchor';
 
@@ -35,10 +44,18 @@ interface Options {
 	seconds: number;
 	warmupSeconds: number;
 	concurrency: number;
+	/** Our trigger's node version (2, what the editor adds; 1 for workflows made before it). */
+	triggerVersion: number;
+	/**
+	 * 0: one n8n (`n8n start`) takes the webhooks. N: queue mode (Redis), the main process, one worker and N webhook
+	 * processes (`n8n webhook`) taking the webhooks in turn, as a load balancer in front of them would.
+	 */
+	webhookProcesses: number;
 }
 
 interface StreamResult {
 	engine: Engine;
+	webhookProcesses: number;
 	target: Target;
 	stream: Stream;
 	requests: number;
@@ -67,10 +84,12 @@ function parseOptions(args: string[]): Options {
 		seconds: Number(value('seconds') ?? 10),
 		warmupSeconds: Number(value('warmup') ?? 2),
 		concurrency: Number(value('concurrency') ?? 8),
+		triggerVersion: Number(value('trigger-version') ?? 2),
+		webhookProcesses: Number(value('webhook-processes') ?? 0),
 	};
 }
 
-function workflows(): Array<Record<string, unknown>> {
+function workflows(triggerVersion: number): Array<Record<string, unknown>> {
 	const noOp = (id: string) => ({ id, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
 	return [
 		{
@@ -83,7 +102,7 @@ function workflows(): Array<Record<string, unknown>> {
 					id: 'b0000000-0000-4000-8000-000000000001',
 					name: 'Trigger',
 					type: '{{PACKAGE}}.whatsAppTrigger',
-					typeVersion: 1,
+					typeVersion: triggerVersion,
 					position: [0, 0],
 					parameters: { subscription: 'manual', triggerOn: ['messages'], verifySignature: true, options: { verifyToken: 'bench-verify-token' } },
 					webhookId: OUR_WEBHOOK_ID,
@@ -158,7 +177,7 @@ function post(agent: http.Agent, url: URL, item: Payload): Promise<{ status: num
 }
 
 /** Posts for `seconds` with `concurrency` requests in flight; bodies are made before they are timed. */
-async function drive(url: URL, stream: Stream, appSecret: string, seconds: number, concurrency: number) {
+async function drive(urls: URL[], stream: Stream, appSecret: string, seconds: number, concurrency: number) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const latencies: number[] = [];
 	let non200 = 0;
@@ -166,10 +185,10 @@ async function drive(url: URL, stream: Stream, appSecret: string, seconds: numbe
 	const started = performance.now();
 	const deadline = started + seconds * 1000;
 	await Promise.all(
-		Array.from({ length: concurrency }, async () => {
-			while (performance.now() < deadline) {
+		Array.from({ length: concurrency }, async (_unused, slot) => {
+			for (let turn = slot; performance.now() < deadline; turn++) {
 				const item = payload(stream, appSecret);
-				const answer = await post(agent, url, item);
+				const answer = await post(agent, urls[turn % urls.length], item);
 				latencies.push(answer.ms);
 				events += item.events;
 				if (answer.status !== 200) non200 += 1;
@@ -189,38 +208,62 @@ async function countExecutions(stack: Stack, workflowId: string): Promise<number
 
 async function runEngine(engine: Engine, options: Options): Promise<StreamResult[]> {
 	const stub = await startGraphStub();
-	const stack = await startStack({
-		name: `trigger-http-${engine}`,
-		extraEnv: {
-			N8N_EXPRESSION_ENGINE: engine,
-			// The anchor's activation calls graph.facebook.com: the preload sends it to the stub.
-			NODE_OPTIONS: `--require ${path.join(__dirname, 'trigger', 'graphPreload.js')}`,
-			WA_BENCH_GRAPH_STUB: stub.url,
-			// What `npm start` users keep: executions saved, the default log level.
-			N8N_LOG_LEVEL: 'warn',
-		},
-	});
+	const redis: TestRedis | undefined = options.webhookProcesses > 0 ? await startRedis() : undefined;
+	const env: Record<string, string> = {
+		...ENGINE_ENV[engine],
+		// The anchor's activation calls graph.facebook.com: the preload sends it to the stub.
+		NODE_OPTIONS: [`--require ${path.join(__dirname, 'trigger', 'graphPreload.js')}`, process.env.WA_BENCH_NODE_OPTIONS ?? ''].join(' ').trim(),
+		WA_BENCH_GRAPH_STUB: stub.url,
+		// What `npm start` users keep: executions saved, the default log level.
+		N8N_LOG_LEVEL: 'warn',
+		...(redis
+			? { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_HEALTH_CHECK_ACTIVE: 'false' }
+			: {}),
+	};
+	const stack = await startStack({ name: `trigger-http-${engine}`, extraEnv: env });
+	const helpers: N8nProcess[] = [];
 	const results: StreamResult[] = [];
 	try {
 		await stack.n8n.importCredentials([
 			{ ...ANCHOR_CREDENTIAL, type: 'whatsAppTriggerApi', data: { clientId: stack.sim.fixture.appId, clientSecret: stack.sim.fixture.appSecret } },
 		]);
-		await stack.n8n.importWorkflows(workflows() as never);
+		await stack.n8n.importWorkflows(workflows(options.triggerVersion) as never);
 		for (const target of options.targets) await stack.n8n.activate(target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID);
+		let bases = [stack.n8n.url];
+		if (redis) {
+			const start = async (command: 'worker' | 'webhook', name: string) =>
+				await startN8n({
+					nodeBin: stack.n8n.install.nodeBin,
+					n8nBin: stack.n8n.install.n8nBin,
+					userFolder: stack.n8n.userFolder,
+					port: await freePort(),
+					extraEnv: env,
+					command,
+					logFile: path.join(ARTIFACTS_DIR, `n8n-trigger-http-${name}.log`),
+					timeoutMs: START_TIMEOUT_MS,
+					name,
+				});
+			helpers.push(await start('worker', 'worker'));
+			for (let index = 1; index <= options.webhookProcesses; index++) helpers.push(await start('webhook', `webhook-${index}`));
+			bases = helpers.filter((helper) => helper !== helpers[0]).map((helper) => helper.url);
+		}
 		for (const target of options.targets) {
 			const webhookId = target === 'ours' ? OUR_WEBHOOK_ID : ANCHOR_WEBHOOK_ID;
 			const workflowId = target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID;
-			const url = new URL(`${stack.n8n.url}/webhook/${webhookId}/webhook`);
-			await waitFor('the production webhook', async () => ((await post(new http.Agent(), url, payload('status', stack.sim.fixture.appSecret))).status === 200 ? true : undefined), 60_000, 500);
+			const urls = bases.map((base) => new URL(`${base}/webhook/${webhookId}/webhook`));
+			for (const url of urls) {
+				await waitFor('the production webhook', async () => ((await post(new http.Agent(), url, payload('status', stack.sim.fixture.appSecret))).status === 200 ? true : undefined), 60_000, 500);
+			}
 			for (const stream of options.streams) {
-				if (options.warmupSeconds > 0) await drive(url, stream, stack.sim.fixture.appSecret, options.warmupSeconds, options.concurrency);
+				if (options.warmupSeconds > 0) await drive(urls, stream, stack.sim.fixture.appSecret, options.warmupSeconds, options.concurrency);
 				await settle(stack, workflowId);
 				const before = await countExecutions(stack, workflowId);
-				const run = await drive(url, stream, stack.sim.fixture.appSecret, options.seconds, options.concurrency);
+				const run = await drive(urls, stream, stack.sim.fixture.appSecret, options.seconds, options.concurrency);
 				const after = await settle(stack, workflowId);
 				const [p50, p99] = quantiles(run.latencies, [0.5, 0.99]);
 				results.push({
 					engine,
+					webhookProcesses: options.webhookProcesses,
 					target,
 					stream,
 					requests: run.latencies.length,
@@ -235,7 +278,9 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 			}
 		}
 	} finally {
+		await Promise.all(helpers.map((helper) => helper.stop()));
 		await stack.stop();
+		await redis?.stop();
 		await stub.stop();
 	}
 	return results;
@@ -258,15 +303,15 @@ function round(value: number): number {
 }
 
 function printRow(row: StreamResult): void {
-	const cells = [row.engine, row.target, row.stream, row.requestsPerSecond, row.eventsPerSecond, row.p50Ms, row.p99Ms, row.non200, row.executionsStarted];
+	const cells = [row.engine, row.webhookProcesses || 'one n8n', row.target, row.stream, row.requestsPerSecond, row.eventsPerSecond, row.p50Ms, row.p99Ms, row.non200, row.executionsStarted];
 	console.log(`| ${cells.join(' | ')} |`);
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(`trigger-http: ${options.concurrency} in flight, ${options.seconds} s per stream (+${options.warmupSeconds} s warm-up); load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-	console.log('| engine | target | stream | requests/s | events/s | p50 ms | p99 ms | non-200 | executions |');
-	console.log('|---|---|---|---|---|---|---|---|---|');
+	console.log('| engine | webhook processes | target | stream | requests/s | events/s | p50 ms | p99 ms | non-200 | executions |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|');
 	const results: StreamResult[] = [];
 	for (const engine of options.engines) results.push(...(await runEngine(engine, options)));
 	return { concurrency: options.concurrency, seconds: options.seconds, loadAverage: os.loadavg()[0], results };

@@ -334,4 +334,11 @@ describe('description', () => {
 		const subtitle = n8n.trigger.description.subtitle!;
 		expect(n8n.workflow.expression.getSimpleParameterValue(n8n.node, subtitle, 'internal', {})).toBe(shown);
 	});
+
+	it('adds version 2, which n8n serves without evaluating an expression per request, and keeps version 1 working', () => {
+		// n8n 2.40.7 (webhooks/webhook-helpers.js, parseRequestBody) evaluates `$parameter["options"]["binaryData"]` in
+		// its expression engine for every request to a webhook node of version 1; from version 2 it does not.
+		expect(n8n.trigger.description.version).toEqual([1, 2]);
+		expect(n8n.trigger.description.defaultVersion).toBe(2);
+	});
 });
