@@ -14,7 +14,7 @@ import { mediaOptions, storeMedia } from './media';
 import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
-import type { AcceptedMessage, SimContext, WebhookSink } from './types';
+import { recipientKey, type AcceptedMessage, type SimContext, type WebhookSink } from './types';
 
 /** `played` is Meta's status for a voice message the customer listened to. */
 export type StatusKind = 'sent' | 'delivered' | 'read' | 'played';
@@ -90,6 +90,8 @@ export type InjectInboundInput = (InboundSpec | { message: InboundMessage; from?
 	phoneNumberId?: string;
 	/** The customer's profile name. */
 	name?: string;
+	/** The customer's WhatsApp username (`@name`), for a user who adopted one. */
+	username?: string;
 };
 
 export interface InjectedInbound {
@@ -219,7 +221,8 @@ export class WebhookDispatcher implements WebhookSink {
 	onAccepted(message: AcceptedMessage): void {
 		if (this.stopped) return;
 		let delay: number;
-		if (this.sim.options.undeliverableRecipients.some((recipient) => digits(String(recipient)) === message.waId)) {
+		const recipient = recipientKey(message.to);
+		if (this.sim.options.undeliverableRecipients.some((candidate) => recipientKey(String(candidate)) === recipient)) {
 			delay = this.options.delaysMs.failed;
 			this.failedWaiting.push({ message, stage: -1, dueAt: Date.now() + delay });
 		} else if (this.options.statuses.length > 0) {
@@ -257,14 +260,16 @@ export class WebhookDispatcher implements WebhookSink {
 			message = spec.message;
 		} else {
 			const inboundSpec = spec as InboundSpec;
-			if (!inboundSpec.from) throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) is required');
+			if (!inboundSpec.from && !inboundSpec.userId) {
+				throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) or "userId" (their business-scoped user ID) is required');
+			}
 			if (!inboundSpec.type) throw new Error('injectInbound: "type" is required (text, image, location, interactive…)');
 			message = buildInboundMessage(this.withInboundMedia(inboundSpec, phoneNumberId), nowSeconds);
 		}
 		const value = {
 			messaging_product: 'whatsapp',
 			metadata: { display_phone_number: digits(number.displayPhoneNumber), phone_number_id: number.id },
-			contacts: [{ profile: { name: spec.name ?? 'Sim Customer' }, wa_id: message.from }],
+			contacts: [inboundContact(message, spec.name ?? 'Sim Customer', spec.username)],
 			messages: [message],
 		};
 		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
@@ -421,19 +426,22 @@ export class WebhookDispatcher implements WebhookSink {
 
 	/** Meta's status object for one stage of an accepted message. */
 	statusObject(message: AcceptedMessage, status: StatusKind | 'failed', timestampSeconds: number, version: string): Record<string, unknown> {
-		const object: Record<string, unknown> = {
-			id: message.wamid,
-			status,
-			timestamp: String(timestampSeconds),
-			recipient_id: message.waId,
-		};
+		const object: Record<string, unknown> = { id: message.wamid, status, timestamp: String(timestampSeconds) };
+		if (message.userId === undefined) {
+			object.recipient_id = message.waId;
+		} else {
+			// Sent to a BSUID: no `recipient_id`, the BSUID in `recipient_user_id` (and a parent BSUID in
+			// `recipient_parent_user_id` too), as the BSUID page's status examples show.
+			object.recipient_user_id = message.userId;
+			if (message.userId.includes('.ENT.')) object.recipient_parent_user_id = message.userId;
+		}
 		if (status === 'sent' || status === 'delivered') {
 			const category = this.categoryOf(message);
 			const billable = category !== 'service';
 			// From v24.0 status webhooks drop `conversation` (Meta keeps it only for free entry-point windows).
 			if (Number(/^v(\d+)/.exec(version)?.[1] ?? 26) < 24) {
 				const conversation: Record<string, unknown> = {
-					id: createHmac('sha256', 'conversation').update(`${message.phoneNumberId}:${message.waId}:${category}`).digest('hex').slice(0, 32),
+					id: createHmac('sha256', 'conversation').update(`${message.phoneNumberId}:${recipientKey(message.to)}:${category}`).digest('hex').slice(0, 32),
 					origin: { type: category },
 				};
 				if (status === 'sent') conversation.expiration_timestamp = String(Math.floor(message.acceptedAt / 1000) + 86400);
@@ -733,13 +741,26 @@ export class WebhookDispatcher implements WebhookSink {
 		const given = spec[spec.type] ?? {};
 		if (given.id !== undefined) return spec;
 		const mimeType = given.mime_type ?? defaultInboundMime(spec.type);
-		const data = Buffer.from(`simulated ${spec.type} from ${spec.from} at ${this.sim.now()}`);
+		const data = Buffer.from(`simulated ${spec.type} from ${spec.from || spec.userId} at ${this.sim.now()}`);
 		const media = storeMedia(this.sim, { data, mimeType: mimeType.split(';')[0].trim(), phoneNumberId, filename: given.filename, ttlMs: mediaOptions(this.sim).inboundIdTtlMs });
 		return {
 			...spec,
 			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64') },
 		};
 	}
+}
+
+/**
+ * The sender as `contacts[0]`: `wa_id` when the phone number is shared, `user_id` / `parent_user_id` when Meta gives
+ * the BSUIDs, `profile.username` for a username user.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+function inboundContact(message: InboundMessage, name: string, username: string | undefined): Record<string, unknown> {
+	const contact: Record<string, unknown> = { profile: username === undefined ? { name } : { name, username } };
+	if (message.from) contact.wa_id = message.from;
+	if (message.from_user_id !== undefined) contact.user_id = message.from_user_id;
+	if (message.from_parent_user_id !== undefined) contact.parent_user_id = message.from_parent_user_id;
+	return contact;
 }
 
 function defaultInboundMime(type: string): string {
