@@ -130,7 +130,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		required: true,
 		default: ['messages'],
-		description: 'The events that start the workflow; each event is one output item',
+		description:
+			"The events that start the workflow; each event is one output item. To answer the user of a message or status, set Send Message's Recipient to {{ $json.replyTo }}: their phone number, or their business-scoped user ID when they hide it behind a username.",
 		options: triggerOnOptions,
 	},
 	{

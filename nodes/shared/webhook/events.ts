@@ -1,6 +1,7 @@
 /**
  * Payload → events: one flat event per message, status, error or account/template update, in the order Meta sent
  * them. Anything Meta adds later (a field, a message type, a status) becomes an event of its own kind; nothing throws.
+ * Every event about a WhatsApp user says which ID to answer them with (`replyTo`).
  */
 import type {
 	InboundMessage,
@@ -8,6 +9,7 @@ import type {
 	MessagesValue,
 	WebhookBody,
 	WebhookChange,
+	WebhookContact,
 	WebhookError,
 	WhatsAppEvent,
 } from './types';
@@ -96,17 +98,96 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function setTimestamp(event: WhatsAppEvent, unixSeconds: unknown): void {
-	const seconds = typeof unixSeconds === 'string' ? Number(unixSeconds) : unixSeconds;
-	if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return;
+/** Sets `timestamp` (ISO 8601) and `timestampUnix`; false when the value is not Unix seconds. */
+function setTimestamp(event: WhatsAppEvent, unixSeconds: unknown): boolean {
+	const seconds = typeof unixSeconds === 'string' && unixSeconds.trim() !== '' ? Number(unixSeconds) : unixSeconds;
+	if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return false;
 	const date = new Date(seconds * 1000);
-	if (Number.isNaN(date.getTime())) return;
+	if (Number.isNaN(date.getTime())) return false;
 	event.timestamp = date.toISOString();
 	event.timestampUnix = seconds;
+	return true;
 }
 
 function setDefined(target: Record<string, unknown>, key: string, value: unknown): void {
 	if (value !== undefined) target[key] = value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who an event is about, and the ID to answer them with
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A WhatsApp user's IDs as an event gives them: phone number (`wa_id`), business-scoped user ID, parent BSUID. */
+interface UserIds {
+	phone?: string;
+	userId?: string;
+	parentUserId?: string;
+}
+
+/** A string with something in it (Meta may send `""` where it withholds a phone number). */
+function nonEmpty(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The contact an event is about: by phone number, else by business-scoped user ID, else the only one given. */
+function findContact(contacts: WebhookContact[], ids: UserIds): WebhookContact | undefined {
+	const objects = contacts.filter(isObject) as WebhookContact[];
+	return (
+		(ids.phone === undefined ? undefined : objects.find((contact) => contact.wa_id === ids.phone)) ??
+		(ids.userId === undefined ? undefined : objects.find((contact) => contact.user_id === ids.userId)) ??
+		(ids.parentUserId === undefined ? undefined : objects.find((contact) => contact.parent_user_id === ids.parentUserId)) ??
+		(objects.length === 1 ? objects[0] : undefined)
+	);
+}
+
+/** The IDs an event names, completed from its contact. */
+function withContactIds(ids: UserIds, contact: WebhookContact | undefined): UserIds {
+	return {
+		phone: ids.phone ?? nonEmpty(contact?.wa_id),
+		userId: ids.userId ?? nonEmpty(contact?.user_id),
+		parentUserId: ids.parentUserId ?? nonEmpty(contact?.parent_user_id),
+	};
+}
+
+/**
+ * The ID to answer a user with, which Send Message takes as is: the phone number when Meta shares it, else the parent
+ * BSUID (valid for every business of the portfolio), else the BSUID.
+ */
+function replyToOf(ids: UserIds): string | undefined {
+	return ids.phone ?? ids.parentUserId ?? ids.userId;
+}
+
+function setContact(event: WhatsAppEvent, contact: WebhookContact | undefined): void {
+	if (!contact) return;
+	setDefined(event, 'contactName', contact.profile?.name);
+	setDefined(event, 'contactUsername', contact.profile?.username);
+	setDefined(event, 'contactWaId', contact.wa_id);
+	setDefined(event, 'contactUserId', contact.user_id);
+	setDefined(event, 'contactParentUserId', contact.parent_user_id);
+}
+
+/** The contact's fields and `replyTo` of an event about the user with these IDs. */
+function setUser(event: WhatsAppEvent, contacts: WebhookContact[], ids: UserIds): void {
+	const contact = findContact(contacts, ids);
+	setContact(event, contact);
+	setDefined(event, 'replyTo', replyToOf(withContactIds(ids, contact)));
+}
+
+/** Whom a message is with: its sender, or for an echo of the business's own message, its recipient. */
+function counterpartOf(message: InboundMessage, echo: boolean): UserIds {
+	if (echo) return { phone: nonEmpty(message.to), userId: nonEmpty(message.to_user_id), parentUserId: nonEmpty(message.to_parent_user_id) };
+	return { phone: nonEmpty(message.from), userId: nonEmpty(message.from_user_id), parentUserId: nonEmpty(message.from_parent_user_id) };
+}
+
+/** A system message announcing a new number or BSUID: the new IDs are the ones to answer with. */
+function newIdsOf(message: InboundMessage): UserIds {
+	if (message.type !== 'system' || !isObject(message.system)) return {};
+	return {
+		phone: nonEmpty(message.system.new_wa_id) ?? nonEmpty(message.system.wa_id),
+		userId: nonEmpty(message.system.user_id),
+		parentUserId: nonEmpty(message.system.parent_user_id),
+	};
 }
 
 function addErrors(target: Record<string, unknown>, errors: WebhookError[] | undefined): void {
@@ -146,7 +227,12 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 	const type = typeof message.type === 'string' ? message.type : 'unknown';
 	event.messageType = type;
 	setDefined(event, 'messageId', message.id);
+	// `from` as Meta sent it (absent or "" for a user known only by a BSUID); `replyTo` is the ID to answer with.
 	setDefined(event, 'from', message.from);
+	setDefined(event, 'fromUserId', message.from_user_id);
+	setDefined(event, 'fromParentUserId', message.from_parent_user_id);
+	setDefined(event, 'toUserId', message.to_user_id);
+	setDefined(event, 'toParentUserId', message.to_parent_user_id);
 	if (isObject(message.context)) {
 		setDefined(event, 'replyToMessageId', message.context.id);
 		setDefined(event, 'replyToFrom', message.context.from);
@@ -230,6 +316,8 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 			setDefined(event, 'systemType', message.system?.type);
 			setDefined(event, 'systemBody', message.system?.body);
 			setDefined(event, 'newWaId', message.system?.new_wa_id ?? message.system?.wa_id);
+			setDefined(event, 'newUserId', message.system?.user_id);
+			setDefined(event, 'newParentUserId', message.system?.parent_user_id);
 			break;
 		case 'request_welcome':
 			break;
@@ -247,6 +335,8 @@ function statusFields(status: MessageStatus, event: WhatsAppEvent): void {
 	event.status = typeof status.status === 'string' ? status.status : 'unknown';
 	setDefined(event, 'messageId', status.id);
 	setDefined(event, 'recipientId', status.recipient_id);
+	setDefined(event, 'recipientUserId', status.recipient_user_id);
+	setDefined(event, 'recipientParentUserId', status.recipient_parent_user_id ?? status.parent_recipient_user_id);
 	setDefined(event, 'bizOpaqueCallbackData', status.biz_opaque_callback_data);
 	if (isObject(status.conversation)) {
 		setDefined(event, 'conversationId', status.conversation.id);
@@ -285,59 +375,72 @@ function baseEvent(event: string, field: string, wabaId: string | undefined, cha
 	return base;
 }
 
-function splitMessagesChange(
-	change: WebhookChange,
-	value: MessagesValue,
-	field: string,
-	wabaId: string | undefined,
-	options: SplitOptions,
-	out: WhatsAppEvent[],
-): void {
-	const phoneNumberId = value.metadata?.phone_number_id;
-	const displayPhoneNumber = value.metadata?.display_phone_number;
-	const contacts = Array.isArray(value.contacts) ? value.contacts : [];
-	const withMetadata = (kind: string): WhatsAppEvent => {
+/** Makes an event of a kind with the change's metadata (phone-number ID, display number) beside it. */
+type EventMaker = (kind: string) => WhatsAppEvent;
+
+function eventMaker(change: WebhookChange, value: Record<string, unknown>, field: string, wabaId: string | undefined, options: SplitOptions): EventMaker {
+	const metadata = isObject(value.metadata) ? value.metadata : {};
+	return (kind) => {
 		const event = baseEvent(kind, field, wabaId, change, options);
-		if (phoneNumberId !== undefined) event.phoneNumberId = String(phoneNumberId);
-		if (displayPhoneNumber !== undefined) event.displayPhoneNumber = displayPhoneNumber;
+		if (metadata.phone_number_id !== undefined) event.phoneNumberId = String(metadata.phone_number_id);
+		setDefined(event, 'displayPhoneNumber', metadata.display_phone_number);
 		return event;
 	};
+}
 
-	// Echoes of messages sent from the WhatsApp Business app arrive as `message_echoes`.
-	const messages = Array.isArray(value.messages) ? value.messages : (value as { message_echoes?: InboundMessage[] }).message_echoes;
+function contactsOf(value: Record<string, unknown>): WebhookContact[] {
+	return Array.isArray(value.contacts) ? (value.contacts as WebhookContact[]) : [];
+}
+
+function splitMessagesChange(value: MessagesValue, field: string, make: EventMaker, out: WhatsAppEvent[]): void {
+	const contacts = contactsOf(value as Record<string, unknown>);
+	// Echoes of messages sent from the WhatsApp Business app arrive as `message_echoes`: their customer is `to`.
+	const echo = !Array.isArray(value.messages) && Array.isArray(value.message_echoes);
+	const messages = echo ? value.message_echoes : value.messages;
 	if (Array.isArray(messages)) {
 		for (const message of messages) {
 			if (!isObject(message)) continue;
-			const event = withMetadata(field === 'messages' ? 'message' : (FIELD_EVENTS[field] ?? field));
-			const contact = contacts.find((candidate) => candidate?.wa_id === message.from) ?? contacts[0];
-			setDefined(event, 'contactName', contact?.profile?.name);
-			setDefined(event, 'contactWaId', contact?.wa_id);
+			const event = make(field === 'messages' ? 'message' : (FIELD_EVENTS[field] ?? field));
+			const counterpart = counterpartOf(message, echo);
+			const contact = findContact(contacts, counterpart);
+			setContact(event, contact);
 			setTimestamp(event, message.timestamp);
 			setDefined(event, 'to', message.to);
 			messageFields(message, event);
+			const current = withContactIds(counterpart, contact);
+			const renewed = newIdsOf(message);
+			setDefined(event, 'replyTo', replyToOf({ phone: renewed.phone ?? current.phone, userId: renewed.userId ?? current.userId, parentUserId: renewed.parentUserId ?? current.parentUserId }));
 			out.push(event);
 		}
 	}
 	if (Array.isArray(value.statuses)) {
 		for (const status of value.statuses) {
 			if (!isObject(status)) continue;
-			const event = withMetadata('status');
+			const event = make('status');
 			setTimestamp(event, status.timestamp);
 			statusFields(status, event);
+			const recipient = {
+				phone: nonEmpty(status.recipient_id),
+				userId: nonEmpty(status.recipient_user_id),
+				parentUserId: nonEmpty(status.recipient_parent_user_id ?? status.parent_recipient_user_id),
+			};
+			// A group's status names the group, not a user to answer.
+			if (status.recipient_type === 'group') setContact(event, findContact(contacts, recipient));
+			else setUser(event, contacts, recipient);
 			out.push(event);
 		}
 	}
 	if (Array.isArray(value.errors)) {
 		for (const error of value.errors) {
 			if (!isObject(error)) continue;
-			const event = withMetadata('error');
+			const event = make('error');
 			addErrors(event, [error]);
 			out.push(event);
 		}
 	}
 	// Keys Meta adds to a messages value later (neither messages, statuses nor errors) stay visible.
 	if (!Array.isArray(messages) && !Array.isArray(value.statuses) && !Array.isArray(value.errors)) {
-		const event = withMetadata(field === 'messages' ? 'messagesUpdate' : (FIELD_EVENTS[field] ?? field));
+		const event = make(field === 'messages' ? 'messagesUpdate' : (FIELD_EVENTS[field] ?? field));
 		genericFields(field, value as Record<string, unknown>, event);
 		out.push(event);
 	}
@@ -354,20 +457,14 @@ export function splitIntoEvents(body: WebhookBody, options: SplitOptions = {}): 
 			if (!isObject(change)) continue;
 			const field = typeof change.field === 'string' ? change.field : 'unknown';
 			const value = change.value;
-			const carriesMessages =
-				isObject(value) &&
-				(Array.isArray(value.messages) ||
-					Array.isArray(value.message_echoes) ||
-					Array.isArray(value.statuses) ||
-					Array.isArray(value.errors));
-			if (field === 'messages' && isObject(value)) {
-				splitMessagesChange(change, value as MessagesValue, field, wabaId, options, out);
-				continue;
-			}
-			if (carriesMessages && field !== 'user_preferences') {
-				// e.g. smb_message_echoes or a future field shaped like `messages`: one event per entry in it.
-				splitMessagesChange(change, value as MessagesValue, field, wabaId, options, out);
-				continue;
+			if (isObject(value)) {
+				const make = eventMaker(change, value, field, wabaId, options);
+				const carriesMessages = ['messages', 'message_echoes', 'statuses', 'errors'].some((key) => Array.isArray(value[key]));
+				if (field === 'messages' || (carriesMessages && field !== 'user_preferences')) {
+					// e.g. smb_message_echoes or a future field shaped like `messages`: one event per entry in it.
+					splitMessagesChange(value as MessagesValue, field, make, out);
+					continue;
+				}
 			}
 			const event = baseEvent(FIELD_EVENTS[field] ?? field, field, wabaId, change, options);
 			if (isObject(value)) {
