@@ -317,6 +317,24 @@ describe('simulator webhooks', () => {
 		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
 	});
 
+	// Each default after its Meta page: user_preferences, smb_message_echoes and history under
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/<field>, groups under
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks.
+	test.each([
+		['user_preferences', 'user_preferences', { wa_id: '16505551234', category: 'marketing_messages', value: 'stop' }],
+		['calls', 'calls', { from: '16505551234', event: 'connect', direction: 'USER_INITIATED', session: { sdp_type: 'offer', sdp: expect.any(String) } }],
+		['smb_message_echoes', 'message_echoes', { from: '15550100001', to: '16505551234', type: 'text' }],
+		['history', 'history', { metadata: { phase: 0, chunk_order: 1, progress: 100 }, threads: [expect.objectContaining({ id: '16505551234' })] }],
+		['group_lifecycle_update', 'groups', { type: 'group_create', subject: 'Sim group', invite_link: expect.stringMatching(/^https:\/\/chat\.whatsapp\.com\//) }],
+	])('a %s event lists its records under %s beside the number\'s metadata', async (field, list, record) => {
+		await webhooks.injectEvent({ field, phoneNumberId: PHONE_STANDARD });
+		await receiver.waitForPosts(1);
+		const change = receiver.json(0).entry[0].changes[0];
+		expect(change.field).toBe(field);
+		expect(change.value).toMatchObject({ messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100001', phone_number_id: PHONE_STANDARD } });
+		expect(change.value[list]).toEqual([expect.objectContaining(record)]);
+	});
+
 	test('a body of 1,000 status updates is delivered in one signed POST', async () => {
 		const messages = Array.from({ length: 1000 }, () => accepted());
 		const record = await webhooks.deliver(webhooks.statusesBody(messages, 'delivered'));

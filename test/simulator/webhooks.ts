@@ -9,7 +9,7 @@
 import { createHmac } from 'crypto';
 import http from 'http';
 import https from 'https';
-import { buildInboundMessage, isMediaInboundType, type InboundMessage, type InboundSpec } from './inbound';
+import { buildInboundMessage, isMediaInboundType, newInboundMessageId, type InboundMessage, type InboundSpec } from './inbound';
 import { mediaOptions, storeMedia } from './media';
 import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
@@ -314,6 +314,7 @@ export class WebhookDispatcher implements WebhookSink {
 
 	private defaultEventValue(field: string, phoneNumberId: string | undefined): Record<string, unknown> {
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId) ?? this.sim.fixture.phoneNumbers[0];
+		const nowSeconds = Math.floor(this.sim.now() / 1000);
 		const display = digits(number.displayPhoneNumber);
 		const template = this.sim.fixture.templates[0];
 		const templateRef = { message_template_id: Number(template.id), message_template_name: template.name, message_template_language: template.language };
@@ -347,6 +348,80 @@ export class WebhookDispatcher implements WebhookSink {
 				return { max_daily_conversation_per_phone: 10000, max_phone_numbers_per_business: 25 };
 			case 'security':
 				return { display_phone_number: display, event: 'PIN_CHANGED', requester: '1234567890' };
+			// Fields whose value lists records, each with Meta's envelope (metadata) and the user's contact where Meta
+			// gives one. The customer is 16505551234, as in Meta's examples.
+			case 'user_preferences':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					contacts: [{ profile: { name: 'Sim Customer' }, wa_id: '16505551234' }],
+					user_preferences: [{ wa_id: '16505551234', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: nowSeconds }],
+				};
+			case 'calls':
+				// A user-initiated call connecting (Calling API; shape as whatsapp-api-js types it after Meta's reference).
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					contacts: [{ profile: { name: 'Sim Customer' }, wa_id: '16505551234' }],
+					calls: [
+						{
+							id: `wacid.${Buffer.from(this.sim.newId('call')).toString('base64')}`,
+							to: display,
+							from: '16505551234',
+							event: 'connect',
+							timestamp: String(nowSeconds),
+							direction: 'USER_INITIATED',
+							session: { sdp_type: 'offer', sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\n' },
+						},
+					],
+				};
+			case 'smb_message_echoes':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					message_echoes: [
+						{ from: display, to: '16505551234', id: newInboundMessageId(), timestamp: String(nowSeconds), type: 'text', text: { body: 'Sent from the WhatsApp Business app' } },
+					],
+				};
+			case 'history':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history/
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					history: [
+						{
+							metadata: { phase: 0, chunk_order: 1, progress: 100 },
+							threads: [
+								{
+									id: '16505551234',
+									messages: [
+										{ from: '16505551234', id: newInboundMessageId(), timestamp: String(nowSeconds - 60), type: 'text', text: { body: 'Is the shop open?' }, history_context: { status: 'READ' } },
+										{ from: display, to: '16505551234', id: newInboundMessageId(), timestamp: String(nowSeconds), type: 'text', text: { body: 'Yes, until 6 pm' }, history_context: { status: 'DELIVERED' } },
+									],
+								},
+							],
+						},
+					],
+				};
+			case 'group_lifecycle_update':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks ("Group create succeed")
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					groups: [
+						{
+							timestamp: String(nowSeconds),
+							group_id: this.sim.newId('group'),
+							type: 'group_create',
+							request_id: this.sim.newId('request'),
+							subject: 'Sim group',
+							invite_link: 'https://chat.whatsapp.com/SIMLINK',
+							join_approval_mode: 'auto_approve',
+						},
+					],
+				};
 			case 'messages':
 				return {
 					messaging_product: 'whatsapp',

@@ -237,6 +237,35 @@ describe('users known only by a business-scoped user ID', () => {
 	});
 });
 
+// The simulator's events of these fields follow Meta's reference pages (see test/simulator/webhooks.ts, injectEvent).
+describe('calls, marketing preferences, Business app messages, chat history and groups', () => {
+	it.each([
+		['user_preferences', [{ event: 'userPreferences', category: 'marketing_messages', value: 'stop', replyTo: '16505551234', contactName: 'Sim Customer' }]],
+		['calls', [{ event: 'call', callEvent: 'connect', from: '16505551234', direction: 'USER_INITIATED', sdpType: 'offer', replyTo: '16505551234' }]],
+		['smb_message_echoes', [{ event: 'messageEcho', messageType: 'text', to: '16505551234', text: 'Sent from the WhatsApp Business app', replyTo: '16505551234' }]],
+		[
+			'history',
+			[
+				{ event: 'history', threadId: '16505551234', text: 'Is the shop open?', historyStatus: 'READ', progress: 100 },
+				{ event: 'history', threadId: '16505551234', text: 'Yes, until 6 pm', historyStatus: 'DELIVERED', progress: 100 },
+			],
+		],
+		['group_lifecycle_update', [{ event: 'groupLifecycleUpdate', type: 'group_create', subject: 'Sim group', inviteLink: 'https://chat.whatsapp.com/SIMLINK' }]],
+	])('a %s webhook reaches a trigger on "All Events" and comes out as flat, named items', async (field, expected) => {
+		await sim.webhooks.injectEvent({ field, phoneNumberId: FAST_NUMBER });
+		await sim.webhooks.idle();
+		expect(items()).toEqual(expected.map((fields) => expect.objectContaining({ field, phoneNumberId: FAST_NUMBER, wabaId: sim.fixture.wabaId, ...fields })));
+	});
+
+	it('starts only for the field the user picked', async () => {
+		trigger.parameters.triggerOn = ['field:calls'];
+		await sim.webhooks.injectEvent({ field: 'user_preferences', phoneNumberId: FAST_NUMBER });
+		await sim.webhooks.injectEvent({ field: 'calls', phoneNumberId: FAST_NUMBER });
+		await sim.webhooks.idle();
+		expect(items().map((item) => item.event)).toEqual(['call']);
+	});
+});
+
 describe('bad deliveries start nothing', () => {
 	const inbound = () => ({
 		object: 'whatsapp_business_account',

@@ -1,7 +1,7 @@
 /**
- * Payload → events: one flat event per message, status, error or account/template update, in the order Meta sent
- * them. Anything Meta adds later (a field, a message type, a status) becomes an event of its own kind; nothing throws.
- * Every event about a WhatsApp user says which ID to answer them with (`replyTo`).
+ * Payload → events: one flat event per message, status, error, call, preference, group or account/template update,
+ * in the order Meta sent them. Anything Meta adds later (a field, a message type, a status) becomes an event of its
+ * own kind; nothing throws. Every event about a WhatsApp user says which ID to answer them with (`replyTo`).
  */
 import type {
 	InboundMessage,
@@ -34,6 +34,11 @@ export const FIELD_EVENTS: Record<string, string> = {
 	calls: 'call',
 	flows: 'flowUpdate',
 	message_echoes: 'messageEcho',
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks
+	group_lifecycle_update: 'groupLifecycleUpdate',
+	group_participants_update: 'groupParticipantsUpdate',
+	group_settings_update: 'groupSettingsUpdate',
+	group_status_update: 'groupStatusUpdate',
 };
 
 /** Message types Meta documents; a message whose type is not here also matches "Other Message Types". */
@@ -141,13 +146,14 @@ function findContact(contacts: WebhookContact[], ids: UserIds): WebhookContact |
 	);
 }
 
-/** The IDs an event names, completed from its contact. */
-function withContactIds(ids: UserIds, contact: WebhookContact | undefined): UserIds {
-	return {
-		phone: ids.phone ?? nonEmpty(contact?.wa_id),
-		userId: ids.userId ?? nonEmpty(contact?.user_id),
-		parentUserId: ids.parentUserId ?? nonEmpty(contact?.parent_user_id),
-	};
+function contactIds(contact: WebhookContact | undefined): UserIds {
+	return { phone: nonEmpty(contact?.wa_id), userId: nonEmpty(contact?.user_id), parentUserId: nonEmpty(contact?.parent_user_id) };
+}
+
+/** Of each kind of ID, the first one given, in order of preference. */
+function firstIds(...candidates: UserIds[]): UserIds {
+	const first = (kind: keyof UserIds) => candidates.map((ids) => ids[kind]).find((id) => id !== undefined);
+	return { phone: first('phone'), userId: first('userId'), parentUserId: first('parentUserId') };
 }
 
 /**
@@ -171,13 +177,22 @@ function setContact(event: WhatsAppEvent, contact: WebhookContact | undefined): 
 function setUser(event: WhatsAppEvent, contacts: WebhookContact[], ids: UserIds): void {
 	const contact = findContact(contacts, ids);
 	setContact(event, contact);
-	setDefined(event, 'replyTo', replyToOf(withContactIds(ids, contact)));
+	setDefined(event, 'replyTo', replyToOf(firstIds(ids, contactIds(contact))));
 }
 
 /** Whom a message is with: its sender, or for an echo of the business's own message, its recipient. */
 function counterpartOf(message: InboundMessage, echo: boolean): UserIds {
 	if (echo) return { phone: nonEmpty(message.to), userId: nonEmpty(message.to_user_id), parentUserId: nonEmpty(message.to_parent_user_id) };
 	return { phone: nonEmpty(message.from), userId: nonEmpty(message.from_user_id), parentUserId: nonEmpty(message.from_parent_user_id) };
+}
+
+/** The recipient of a message or call a status is about (the parent BSUID under either of Meta's names). */
+function recipientIds(status: MessageStatus): UserIds {
+	return {
+		phone: nonEmpty(status.recipient_id),
+		userId: nonEmpty(status.recipient_user_id),
+		parentUserId: nonEmpty(status.recipient_parent_user_id ?? status.parent_recipient_user_id),
+	};
 }
 
 /** A system message announcing a new number or BSUID: the new IDs are the ones to answer with. */
@@ -355,6 +370,11 @@ function statusFields(status: MessageStatus, event: WhatsAppEvent): void {
 	addErrors(event, status.errors);
 }
 
+/** Meta's keys in a template's buttons, without their `message_template_button_` prefix (`type`, `text`, `url`…). */
+function templateButtonKey(key: string): string {
+	return camelCase(key.replace(/^message_template_button_/, ''));
+}
+
 /** Top-level keys of a non-message field's value, renamed in the user's words; nested objects kept as they are. */
 function genericFields(field: string, value: Record<string, unknown>, event: WhatsAppEvent): void {
 	for (const [key, fieldValue] of Object.entries(value)) {
@@ -364,7 +384,7 @@ function genericFields(field: string, value: Record<string, unknown>, event: Wha
 		else name = KEY_RENAMES[key] ?? camelCase(key);
 		// Never let Meta's keys overwrite the item's own metadata (`event`, `field`, `wabaId`…).
 		if (name in event) name = `${name}Value`;
-		event[name] = fieldValue;
+		event[name] = key === 'message_template_buttons' ? camelKeys(fieldValue, templateButtonKey) : fieldValue;
 	}
 }
 
@@ -388,6 +408,17 @@ function eventMaker(change: WebhookChange, value: Record<string, unknown>, field
 	};
 }
 
+/** One `error` event per error Meta lists outside a message or status. */
+function pushErrors(errors: unknown, make: EventMaker, out: WhatsAppEvent[]): void {
+	if (!Array.isArray(errors)) return;
+	for (const error of errors) {
+		if (!isObject(error)) continue;
+		const event = make('error');
+		addErrors(event, [error]);
+		out.push(event);
+	}
+}
+
 function contactsOf(value: Record<string, unknown>): WebhookContact[] {
 	return Array.isArray(value.contacts) ? (value.contacts as WebhookContact[]) : [];
 }
@@ -407,9 +438,7 @@ function splitMessagesChange(value: MessagesValue, field: string, make: EventMak
 			setTimestamp(event, message.timestamp);
 			setDefined(event, 'to', message.to);
 			messageFields(message, event);
-			const current = withContactIds(counterpart, contact);
-			const renewed = newIdsOf(message);
-			setDefined(event, 'replyTo', replyToOf({ phone: renewed.phone ?? current.phone, userId: renewed.userId ?? current.userId, parentUserId: renewed.parentUserId ?? current.parentUserId }));
+			setDefined(event, 'replyTo', replyToOf(firstIds(newIdsOf(message), counterpart, contactIds(contact))));
 			out.push(event);
 		}
 	}
@@ -419,30 +448,150 @@ function splitMessagesChange(value: MessagesValue, field: string, make: EventMak
 			const event = make('status');
 			setTimestamp(event, status.timestamp);
 			statusFields(status, event);
-			const recipient = {
-				phone: nonEmpty(status.recipient_id),
-				userId: nonEmpty(status.recipient_user_id),
-				parentUserId: nonEmpty(status.recipient_parent_user_id ?? status.parent_recipient_user_id),
-			};
+			const recipient = recipientIds(status);
 			// A group's status names the group, not a user to answer.
 			if (status.recipient_type === 'group') setContact(event, findContact(contacts, recipient));
 			else setUser(event, contacts, recipient);
 			out.push(event);
 		}
 	}
-	if (Array.isArray(value.errors)) {
-		for (const error of value.errors) {
-			if (!isObject(error)) continue;
-			const event = make('error');
-			addErrors(event, [error]);
-			out.push(event);
-		}
-	}
+	pushErrors(value.errors, make, out);
 	// Keys Meta adds to a messages value later (neither messages, statuses nor errors) stay visible.
 	if (!Array.isArray(messages) && !Array.isArray(value.statuses) && !Array.isArray(value.errors)) {
 		const event = make(field === 'messages' ? 'messagesUpdate' : (FIELD_EVENTS[field] ?? field));
 		genericFields(field, value as Record<string, unknown>, event);
 		out.push(event);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fields whose value is a list of records (calls, marketing preferences, groups): one flat event per record
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Keys in camelCase all the way down (`added_participants: [{wa_id}]` → `addedParticipants: [{waId}]`). */
+function camelKeys(value: unknown, name: (key: string) => string = camelCase): unknown {
+	if (Array.isArray(value)) return value.map((item) => camelKeys(item, name));
+	if (!isObject(value)) return value;
+	return Object.fromEntries(Object.entries(value).map(([key, inner]) => [name(key), camelKeys(inner, name)]));
+}
+
+/**
+ * One record's keys as the event's own fields, in the user's words: `renames` first, else camelCase; an object is
+ * spread one level (`session: {sdp_type}` → `sessionSdpType`); `timestamp` becomes ISO 8601 plus Unix seconds.
+ */
+function recordFields(record: Record<string, unknown>, event: WhatsAppEvent, renames: Record<string, string>): void {
+	const put = (key: string, value: unknown) => {
+		let name = renames[key] ?? camelCase(key);
+		if (name in event) name = `${name}Value`;
+		event[name] = camelKeys(value);
+	};
+	for (const [key, value] of Object.entries(record)) {
+		if (value === undefined) continue;
+		if (key === 'timestamp' && setTimestamp(event, value)) continue;
+		if (isObject(value)) for (const [inner, innerValue] of Object.entries(value)) put(`${key}_${inner}`, innerValue);
+		else put(key, value);
+	}
+}
+
+/** How the records of one list are read: their event, Meta's keys renamed, and the user each one is about. */
+interface RecordList {
+	event: string;
+	renames: Record<string, string>;
+	user?: (record: Record<string, unknown>) => UserIds;
+}
+
+/** The caller of a call the user placed, the callee of one the business placed. */
+function callUser(call: Record<string, unknown>): UserIds {
+	const side = call.direction === 'BUSINESS_INITIATED' ? 'to' : 'from';
+	return { phone: nonEmpty(call[side]), userId: nonEmpty(call[`${side}_user_id`]), parentUserId: nonEmpty(call[`${side}_parent_user_id`]) };
+}
+
+/**
+ * The record lists of each field, by the key of their array in the change's value.
+ * - calls (Calling API): connect / terminate in `calls`, the status of a business-initiated call in `statuses`, as
+ *   whatsapp-api-js types them after Meta's reference (src/types.ts: ServerCallConnect, PostDataCallField)
+ * - user_preferences: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
+ * - group_*: https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks
+ */
+function recordListsOf(field: string): Record<string, RecordList> | undefined {
+	switch (field) {
+		case 'calls':
+			return {
+				calls: { event: 'call', renames: { id: 'callId', event: 'callEvent', status: 'callStatus', session_sdp_type: 'sdpType', session_sdp: 'sdp' }, user: callUser },
+				statuses: {
+					event: 'callStatus',
+					renames: { id: 'callId', status: 'callStatus', type: 'statusType' },
+					user: (status) => recipientIds(status as MessageStatus),
+				},
+			};
+		case 'user_preferences':
+			return {
+				user_preferences: {
+					event: FIELD_EVENTS.user_preferences,
+					renames: {},
+					// A preference names its user with a contact's keys (wa_id, user_id, parent_user_id).
+					user: (preference) => contactIds(preference as WebhookContact),
+				},
+			};
+		default:
+			return field.startsWith('group_') ? { groups: { event: FIELD_EVENTS[field] ?? camelCase(field), renames: {} } } : undefined;
+	}
+}
+
+function splitRecords(value: Record<string, unknown>, lists: Record<string, RecordList>, make: EventMaker, out: WhatsAppEvent[]): void {
+	const contacts = contactsOf(value);
+	for (const [key, list] of Object.entries(lists)) {
+		const records = value[key];
+		if (!Array.isArray(records)) continue;
+		for (const record of records) {
+			if (!isObject(record)) continue;
+			const event = make(list.event);
+			recordFields(record, event, list.renames);
+			if (list.user) setUser(event, contacts, list.user(record));
+			out.push(event);
+		}
+	}
+	pushErrors(value.errors, make, out);
+}
+
+/**
+ * `history`: the WhatsApp Business app's past chats, in chunks of threads. One event per message, with its chunk
+ * (phase, chunkOrder, progress) and thread beside it; a chunk with nothing in it still reports its progress, and a
+ * declined share comes as errors. https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history/
+ */
+function splitHistory(chunks: unknown[], make: EventMaker, out: WhatsAppEvent[]): void {
+	for (const chunk of chunks) {
+		if (!isObject(chunk)) continue;
+		const progress = isObject(chunk.metadata) ? chunk.metadata : {};
+		const chunkEvent = (kind: string): WhatsAppEvent => {
+			const event = make(kind);
+			recordFields(progress, event, {});
+			return event;
+		};
+		const threads = Array.isArray(chunk.threads) ? chunk.threads.filter(isObject) : [];
+		const errors = Array.isArray(chunk.errors) ? chunk.errors.filter(isObject) : [];
+		for (const error of errors) {
+			const event = chunkEvent('error');
+			addErrors(event, [error]);
+			out.push(event);
+		}
+		for (const thread of threads) {
+			const messages = Array.isArray(thread.messages) ? thread.messages.filter(isObject) : [];
+			for (const message of messages.length ? messages : [undefined]) {
+				const event = chunkEvent(FIELD_EVENTS.history);
+				setDefined(event, 'threadId', thread.id);
+				if (message) {
+					setTimestamp(event, message.timestamp);
+					setDefined(event, 'to', message.to);
+					messageFields(message as InboundMessage, event);
+					if (isObject(message.history_context)) setDefined(event, 'historyStatus', message.history_context.status);
+				}
+				// A thread is the chat with one user: its ID is theirs.
+				setDefined(event, 'replyTo', nonEmpty(thread.id));
+				out.push(event);
+			}
+		}
+		if (threads.length === 0 && errors.length === 0) out.push(chunkEvent(FIELD_EVENTS.history));
 	}
 }
 
@@ -459,8 +608,17 @@ export function splitIntoEvents(body: WebhookBody, options: SplitOptions = {}): 
 			const value = change.value;
 			if (isObject(value)) {
 				const make = eventMaker(change, value, field, wabaId, options);
+				const lists = recordListsOf(field);
+				if (field === 'history' && Array.isArray(value.history)) {
+					splitHistory(value.history, make, out);
+					continue;
+				}
+				if (lists && Object.keys(lists).some((key) => Array.isArray(value[key]))) {
+					splitRecords(value, lists, make, out);
+					continue;
+				}
 				const carriesMessages = ['messages', 'message_echoes', 'statuses', 'errors'].some((key) => Array.isArray(value[key]));
-				if (field === 'messages' || (carriesMessages && field !== 'user_preferences')) {
+				if (field === 'messages' || carriesMessages) {
 					// e.g. smb_message_echoes or a future field shaped like `messages`: one event per entry in it.
 					splitMessagesChange(value as MessagesValue, field, make, out);
 					continue;
