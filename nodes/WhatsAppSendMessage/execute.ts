@@ -8,6 +8,7 @@ import { scheduleGraphCall } from '../shared/limiter';
 import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
 import {
 	MessageValidationError,
+	recipientOf,
 	type MarkAsReadResponse,
 	type MessagesRequestBody,
 	type SendMessageResponse,
@@ -92,6 +93,11 @@ function errorItem(error: unknown, itemIndex: number, phoneNumberId?: string): I
 	return sharedErrorItem(error, itemIndex, { phoneNumberId });
 }
 
+/** Whom the pair rate counts this call against: the phone number or BSUID it goes to (none for mark-as-read). */
+function pairRateKey(item: ReadyItem): string | undefined {
+	return item.messageType === 'markAsRead' ? undefined : recipientOf(item.body as Exclude<MessagesRequestBody, { status: 'read' }>);
+}
+
 function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	const { response } = sent;
 	const json: IDataObject = { messageType: ready.messageType, phoneNumberId: ready.phoneNumberId };
@@ -101,10 +107,13 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 		json.messageId = (ready.body as { message_id: string }).message_id;
 	} else {
 		const body = ready.body as Exclude<MessagesRequestBody, { status: 'read' }>;
+		const contact = response.contacts?.[0];
 		json.messageId = response.messages?.[0]?.id;
 		json.messageStatus = response.messages?.[0]?.message_status ?? 'accepted';
-		json.waId = response.contacts?.[0]?.wa_id;
-		json.recipient = body.to;
+		json.waId = contact?.wa_id;
+		// Sent to a business-scoped user ID, Meta names the contact by `user_id` (and gives no `wa_id`).
+		if (contact?.user_id !== undefined) json.userId = contact.user_id;
+		json.recipient = recipientOf(body);
 		if (body.type === 'template') json.template = { name: body.template.name, language: body.template.language.code };
 	}
 	if (sent.media) {
@@ -194,7 +203,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 				const answer = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
 					credentials,
 					phoneNumberId: item.phoneNumberId,
-					recipient: (item.body as { to?: string }).to,
+					recipient: pairRateKey(item),
 					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
 				});
 				return { response: answer.data ?? {} };
@@ -216,7 +225,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 				scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
 					credentials,
 					phoneNumberId: item.phoneNumberId,
-					recipient: (item.body as { to?: string }).to,
+					recipient: pairRateKey(item),
 					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
 				});
 			if (item.upload) media = await upload();

@@ -34,6 +34,7 @@ export const triggerOnOptions = [
 	{ name: 'Template Status Update', value: 'field:message_template_status_update' },
 	{ name: 'Template Quality Update', value: 'field:message_template_quality_update' },
 	{ name: 'Template Category Update', value: 'field:template_category_update' },
+	{ name: 'Template Components Update', value: 'field:message_template_components_update', description: "A template's text or buttons were edited" },
 	{ name: 'Phone Number Quality Update', value: 'field:phone_number_quality_update' },
 	{ name: 'Phone Number Name Update', value: 'field:phone_number_name_update' },
 	{ name: 'Account Update', value: 'field:account_update' },
@@ -41,6 +42,14 @@ export const triggerOnOptions = [
 	{ name: 'Account Alert', value: 'field:account_alerts' },
 	{ name: 'Business Capability Update', value: 'field:business_capability_update' },
 	{ name: 'Security Update', value: 'field:security' },
+	{ name: 'Marketing Messages Stopped or Resumed', value: 'field:user_preferences', description: 'A customer stopped or resumed marketing messages from you' },
+	{ name: 'Call', value: 'field:calls', description: 'A WhatsApp call started or ended, or a call you placed rang, was accepted or rejected (Calling API)' },
+	{ name: 'Message Sent From the Business App', value: 'field:smb_message_echoes', description: 'A message sent with the WhatsApp Business app on a number that also uses the API' },
+	{ name: 'Chat History Sync', value: 'field:history', description: 'Past WhatsApp Business app chats, shared after onboarding: one item per message' },
+	{ name: 'Group Created or Deleted', value: 'field:group_lifecycle_update', description: 'Groups API' },
+	{ name: 'Group Participants Update', value: 'field:group_participants_update', description: 'Groups API: participants or join requests changed' },
+	{ name: 'Group Settings Update', value: 'field:group_settings_update', description: "Groups API: a group's settings changed" },
+	{ name: 'Group Status Update', value: 'field:group_status_update', description: "Groups API: a group's status changed" },
 	{ name: 'Other Updates', value: 'field:other', description: 'Webhook fields Meta adds after this version' },
 ];
 
@@ -102,7 +111,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"Meta sends only messages, statuses and errors to a WhatsApp Business Account or phone number callback; template and account updates always go to the app's own callback URL. The app must already be subscribed to the WhatsApp Business Account with the fields you need.",
+			"Meta sends messages, statuses, errors, calls, Business app messages, chat history and group updates to a WhatsApp Business Account or phone number callback; template, account and marketing-preference updates always go to the app's own callback URL. The app must already be subscribed to the WhatsApp Business Account with the fields you need.",
 		name: 'overrideNotice',
 		type: 'notice',
 		default: '',
@@ -130,7 +139,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		required: true,
 		default: ['messages'],
-		description: 'The events that start the workflow; each event is one output item',
+		description:
+			"The events that start the workflow; each event is one output item. To answer the user of a message or status, set Send Message's Recipient to {{ $json.replyTo }}: their phone number, or their business-scoped user ID when they hide it behind a username.",
 		options: triggerOnOptions,
 	},
 	{

@@ -28,6 +28,15 @@ export const ALL_SUBSCRIBABLE_FIELDS = [
 	'account_alerts',
 	'business_capability_update',
 	'security',
+	'message_template_components_update',
+	'user_preferences',
+	'calls',
+	'smb_message_echoes',
+	'history',
+	'group_lifecycle_update',
+	'group_participants_update',
+	'group_settings_update',
+	'group_status_update',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -60,6 +60,13 @@ describe('control endpoints', () => {
 		expect(other.body.messages).toEqual([]);
 	});
 
+	test('GET /_sim/log filters by a business-scoped user ID too', async () => {
+		await send(sim, text('one', '+16505550001'));
+		await send(sim, { to: undefined, recipient: 'US.13491208655302741918', type: 'text', text: { body: 'two' } });
+		const filtered = await control(sim, 'GET', 'log?to=US.13491208655302741918');
+		expect(filtered.body.messages.map((m: { body: { text: { body: string } } }) => m.body.text.body)).toEqual(['two']);
+	});
+
 	test('a bounded message log keeps the newest messages while the counters count all', async () => {
 		sim.configure({ messageLogLimit: 2 });
 		try {
@@ -139,6 +146,24 @@ describe('control endpoints', () => {
 			['300000000000003', 20],
 		]);
 		expect(body.templates.length).toBeGreaterThan(25);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+	test('POST /_sim/inbound plays a username user: no from, the BSUIDs, the username in the contact', async () => {
+		const { received, receiver, address } = await startReceiver();
+		try {
+			sim.configure({ webhooks: { callbackUrl: `http://127.0.0.1:${address.port}/hook`, statuses: [] } });
+			const input = { userId: 'US.13491208655302741918', parentUserId: 'US.ENT.11815799212886844830', username: '@ana', name: 'Ana', type: 'text', body: 'hi' };
+			expect((await control(sim, 'POST', 'inbound', input)).status).toBe(200);
+			await sim.webhooks.idle();
+			const value = JSON.parse(received[0].body).entry[0].changes[0].value;
+			expect(value.messages[0]).toMatchObject({ from_user_id: 'US.13491208655302741918', from_parent_user_id: 'US.ENT.11815799212886844830' });
+			expect(value.messages[0]).not.toHaveProperty('from');
+			expect(value.contacts[0]).toEqual({ profile: { name: 'Ana', username: '@ana' }, user_id: 'US.13491208655302741918', parent_user_id: 'US.ENT.11815799212886844830' });
+		} finally {
+			sim.configure({ webhooks: { callbackUrl: undefined, statuses: ['sent', 'delivered', 'read'] } });
+			await new Promise<void>((resolve) => receiver.close(() => resolve()));
+		}
 	});
 
 	test('POST /_sim/inbound delivers a signed customer message to the callback', async () => {

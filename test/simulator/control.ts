@@ -3,7 +3,7 @@
  * drive a simulator in another process through them.
  */
 import type { ControlHandler } from './server';
-import type { ScriptedFault, SimResponse, SimulatorOptions } from './types';
+import { recipientKey, type ScriptedFault, type SimResponse, type SimulatorOptions } from './types';
 
 /** What the control endpoints need from the simulator. */
 export interface Controllable {
@@ -26,7 +26,7 @@ export interface Controllable {
 }
 
 export const CONTROL_ENDPOINTS = [
-	'GET  /_sim/log            accepted messages in order (?since=N skips the first N; ?phoneNumberId= ?to= filter)',
+	'GET  /_sim/log            accepted messages in order (?since=N skips the first N; ?phoneNumberId= ?to= (phone or BSUID) filter)',
 	'GET  /_sim/counters       accepted, rejectedByCode, peakPerSecond, duplicateSends, calls…',
 	'GET  /_sim/requests       recent requests as seen (no Authorization header)',
 	'GET  /_sim/fixture        token, app id/secret, WABA, phone numbers, templates',
@@ -34,7 +34,7 @@ export const CONTROL_ENDPOINTS = [
 	'POST /_sim/reset          forget messages, counters, requests, limit windows, faults',
 	'POST /_sim/config         JSON partial options: limits, latency, faults',
 	'POST /_sim/faults         JSON [{path?, recipient?, method?, query?, count?, action:{kind,…}}]',
-	'POST /_sim/inbound        JSON {phoneNumberId, from, name, type, …that type\'s fields}',
+	'POST /_sim/inbound        JSON {phoneNumberId, from | userId (+ parentUserId, username), name, type, …that type\'s fields}',
 	'GET  /_sim/webhooks       webhook deliveries: url, status, attempts, body',
 	'POST /_sim/webhooks/redeliver?n=N   send the last N delivered bodies again (Meta\'s duplicates)',
 	'POST /_sim/webhooks/raw?signature=valid|wrong|none   deliver this JSON body as it is',
@@ -66,12 +66,12 @@ export function controlHandler(sim: Controllable): ControlHandler {
 				return ok({ url: sim.url, endpoints: CONTROL_ENDPOINTS });
 			case 'GET log': {
 				const since = Number(query.get('since') ?? 0);
-				const log = sim.log() as Array<{ phoneNumberId?: string; waId?: string }>;
+				const log = sim.log() as Array<{ phoneNumberId?: string; to: string }>;
 				let messages = Number.isInteger(since) && since > 0 ? log.slice(since) : log;
 				const phoneNumberId = query.get('phoneNumberId');
-				const to = query.get('to')?.replace(/\D/g, '');
+				const to = query.get('to');
 				if (phoneNumberId) messages = messages.filter((m) => m.phoneNumberId === phoneNumberId);
-				if (to) messages = messages.filter((m) => m.waId === to);
+				if (to) messages = messages.filter((m) => recipientKey(m.to) === recipientKey(to));
 				return ok({ count: log.length, messages });
 			}
 			case 'GET counters':

@@ -1,7 +1,7 @@
 /**
  * Fault injection: deterministic scripted faults (the next N matching calls) first, then random ones by ratio.
  */
-import type { FaultAction, ScriptedFault, SimulatorOptions } from './types';
+import { recipientKey, type FaultAction, type ScriptedFault, type SimulatorOptions } from './types';
 
 interface ActiveScript {
 	path?: RegExp;
@@ -60,7 +60,7 @@ export class FaultPlan {
 			}
 			this.scripts.push({
 				path,
-				recipient: fault.recipient?.replace(/\D/g, ''),
+				recipient: fault.recipient === undefined ? undefined : recipientKey(fault.recipient),
 				method: fault.method?.toUpperCase(),
 				query: fault.query,
 				remaining: Math.max(1, Math.floor(fault.count ?? 1)),

@@ -90,7 +90,15 @@ export interface InboundContact {
 }
 
 export interface InboundMessage {
-	from: string;
+	/**
+	 * The sender's phone number. Left out for a user known only by a BSUID (a username user) in the May 2026 version
+	 * of the BSUID page; its February version showed `""` there (a spec with `from: ''` plays that).
+	 */
+	from?: string;
+	/** The sender's business-scoped user ID. */
+	from_user_id?: string;
+	/** The sender's parent BSUID, for businesses with parent BSUIDs. */
+	from_parent_user_id?: string;
 	id: string;
 	timestamp: string;
 	type: InboundType;
@@ -112,7 +120,8 @@ export interface InboundMessage {
 		text?: string;
 		product_items: Array<{ product_retailer_id: string; quantity: number; item_price: number; currency: string }>;
 	};
-	system?: { body: string; type: string; new_wa_id?: string; wa_id?: string; customer?: string };
+	/** `user_changed_user_id` carries the new `user_id` (and `parent_user_id`) instead of a phone number. */
+	system?: { body: string; type: string; new_wa_id?: string; wa_id?: string; user_id?: string; parent_user_id?: string; customer?: string };
 	errors?: Array<{ code: number; title: string; message: string; error_data: { details: string } }>;
 	unsupported?: { type: string };
 }
@@ -122,7 +131,14 @@ export interface InboundMessage {
  * (merged over the defaults). `body` is a shortcut for a text message's text.
  */
 export interface InboundSpec {
-	from: string;
+	/** The sender's phone number; leave it out (or `''`) for a user known only by a BSUID, and give `userId`. */
+	from?: string;
+	/** The sender's business-scoped user ID (`US.1349…`): `from_user_id` and the contact's `user_id`. */
+	userId?: string;
+	/** The sender's parent BSUID (`US.ENT.1181…`): `from_parent_user_id` and the contact's `parent_user_id`. */
+	parentUserId?: string;
+	/** The sender's WhatsApp username (`@name`), in the contact's `profile.username`. */
+	username?: string;
 	type: InboundType;
 	id?: string;
 	/** Unix seconds. */
@@ -188,8 +204,13 @@ export function buildInboundMessage(spec: InboundSpec, nowSeconds: number = Math
 	if (!INBOUND_TYPES.includes(spec.type)) {
 		throw new Error(`Unknown inbound message type "${spec.type}": expected one of ${INBOUND_TYPES.join(', ')}`);
 	}
+	// Keys in the order of Meta's examples: the sender's IDs first.
+	const sender: Pick<InboundMessage, 'from' | 'from_user_id' | 'from_parent_user_id'> = {};
+	if (spec.from !== undefined) sender.from = spec.from;
+	if (spec.userId !== undefined) sender.from_user_id = spec.userId;
+	if (spec.parentUserId !== undefined) sender.from_parent_user_id = spec.parentUserId;
 	const message: InboundMessage = {
-		from: spec.from,
+		...sender,
 		id: spec.id ?? newInboundMessageId(),
 		timestamp: String(spec.timestamp ?? nowSeconds),
 		type: spec.type,
@@ -236,12 +257,11 @@ export function buildInboundMessage(spec: InboundSpec, nowSeconds: number = Math
 			};
 			break;
 		case 'system':
-			message.system = {
-				body: `User ${spec.from} changed from ${spec.from} to 15550009999`,
-				type: 'user_changed_number',
-				new_wa_id: '15550009999',
-				...spec.system,
-			};
+			message.system =
+				spec.system?.type === 'user_changed_user_id'
+					? // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
+						{ body: 'User changed their business-scoped user ID', type: 'user_changed_user_id', user_id: 'US.13491208655302741919', ...spec.system }
+					: { body: `User ${spec.from} changed from ${spec.from} to 15550009999`, type: 'user_changed_number', new_wa_id: '15550009999', ...spec.system };
 			break;
 		case 'request_welcome':
 			break;

@@ -266,6 +266,77 @@ describe('message validation', () => {
 	});
 });
 
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids ("Sending
+// messages"): the BSUID goes in `recipient`; `to` wins when both are given; the answer's contact carries `user_id` and
+// no `wa_id`; authentication templates cannot go to a BSUID (131062).
+describe('sending to a business-scoped user ID', () => {
+	let sim: Simulator;
+
+	beforeAll(async () => {
+		sim = await startSimulator({ latency: 'none', pairBurst: 2, pairIntervalMs: 60_000 });
+	});
+	afterEach(() => sim.reset());
+	afterAll(async () => {
+		await sim.stop();
+	});
+
+	const toBsuid = (recipient: string, message: Message = { type: 'text', text: { body: 'Hi' } }) => send(sim, { to: undefined, recipient, ...message });
+
+	test('a BSUID in recipient is accepted and the answer names it as user_id, without wa_id', async () => {
+		const response = await toBsuid('US.13491208655302741918');
+		expect(response.status).toBe(200);
+		expect(response.body.contacts).toEqual([{ input: 'US.13491208655302741918', user_id: 'US.13491208655302741918' }]);
+		expect(sim.log()).toEqual([expect.objectContaining({ to: 'US.13491208655302741918', userId: 'US.13491208655302741918', waId: '' })]);
+	});
+
+	test('a parent BSUID in recipient is accepted too', async () => {
+		const response = await toBsuid('US.ENT.11815799212886844830');
+		expect(response.body.contacts).toEqual([{ input: 'US.ENT.11815799212886844830', user_id: 'US.ENT.11815799212886844830' }]);
+	});
+
+	test('when to and recipient are both given, to wins', async () => {
+		const response = await send(sim, { to: '+16505551234', recipient: 'US.13491208655302741918', type: 'text', text: { body: 'Hi' } });
+		expect(response.body.contacts).toEqual([{ input: '+16505551234', wa_id: '16505551234' }]);
+		expect(sim.log()[0]).not.toHaveProperty('userId');
+	});
+
+	test('a BSUID in to is refused: to takes phone numbers', async () => {
+		const response = await send(sim, { to: 'US.13491208655302741918', type: 'text', text: { body: 'Hi' } });
+		expect(response.body.error.code).toBe(131009);
+	});
+
+	test.each([
+		['a username', '@realsheenanelson'],
+		['a lowercase country code', 'us.13491208655302741918'],
+		['a phone number', '16505551234'],
+	])('%s in recipient is refused with 131009', async (_name, recipient) => {
+		const response = await toBsuid(recipient);
+		expect(response.body.error.code).toBe(131009);
+		expect(response.body.error.error_data.details).toContain('Param recipient must be a business-scoped user ID');
+		expect(sim.log()).toHaveLength(0);
+	});
+
+	test('a recipient that is not text is refused with 100', async () => {
+		expect((await toBsuid(42 as never)).body.error.code).toBe(100);
+	});
+
+	test('an authentication template to a BSUID is refused with 131062; to a phone number it goes', async () => {
+		const otp = template('verification_code', 'en_US', [{ type: 'body', parameters: textParams('482913') }, { type: 'button', sub_type: 'url', index: 0, parameters: textParams('482913') }]);
+		const refused = await toBsuid('US.13491208655302741918', otp);
+		expect(refused.status).toBe(400);
+		expect(refused.body.error.code).toBe(131062);
+		expect((await send(sim, otp)).status).toBe(200);
+		expect((await toBsuid('US.13491208655302741918', template('hello_world', 'en_US'))).status).toBe(200);
+	});
+
+	test('the pair rate counts per BSUID', async () => {
+		expect((await toBsuid('US.1')).status).toBe(200);
+		expect((await toBsuid('US.1')).status).toBe(200);
+		expect((await toBsuid('US.1')).body.error?.code).toBe(131056);
+		expect((await toBsuid('US.2')).status).toBe(200);
+	});
+});
+
 describe('mark as read', () => {
 	let sim: Simulator;
 

@@ -7,7 +7,7 @@ import { pathRoute } from './server';
 import { assertAccess } from './surfaces';
 import type { SimState } from './state';
 import { findTemplate, templateLanguages, templateParameterSpec, type TemplateParameterSpec } from './templates';
-import { MetaError, type AcceptedMessage, type FixtureTemplate, type Route, type SimRequest, type SimResponse } from './types';
+import { BSUID, MetaError, recipientKey, type AcceptedMessage, type FixtureTemplate, type Route, type SimRequest, type SimResponse } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -697,13 +697,42 @@ function validateTemplate(sim: SimState, template: Json): void {
 // The send itself
 // ---------------------------------------------------------------------------------------------------------------
 
-const COMMON_KEYS = ['messaging_product', 'recipient_type', 'to', 'type', 'context', 'biz_opaque_callback_data'] as const;
+const COMMON_KEYS = ['messaging_product', 'recipient_type', 'to', 'recipient', 'type', 'context', 'biz_opaque_callback_data'] as const;
 
 export interface ValidatedMessage {
+	/** `to`, or the BSUID of `recipient` when there is no `to`. */
 	to: string;
+	/** Digits of `to`; empty for a BSUID. */
 	waId: string;
+	/** The business-scoped user ID (or parent BSUID) of `recipient`, used only when `to` is absent. */
+	userId?: string;
 	type: MessageType;
 	bizOpaqueCallbackData?: string;
+}
+
+/**
+ * The recipient of a send: `to` (a phone number or WhatsApp ID), or `recipient` (a business-scoped user ID or parent
+ * BSUID) when `to` is absent; when both are given `to` wins.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+function validateRecipient(body: Json): Pick<ValidatedMessage, 'to' | 'waId' | 'userId'> {
+	const toValue = body.to;
+	const recipientValue = body.recipient;
+	if (recipientValue !== undefined && recipientValue !== null && typeof recipientValue !== 'string') {
+		throw invalidParameter(`Param recipient must be a string, got ${typeName(recipientValue)}`);
+	}
+	if (toValue === undefined || toValue === null || toValue === '') {
+		if (recipientValue === undefined || recipientValue === null || recipientValue === '') throw missingParameter('to');
+		if (!BSUID.test(recipientValue)) {
+			throw invalidValue(`Param recipient must be a business-scoped user ID (e.g. US.13491208655302741918) - got "${recipientValue}"`);
+		}
+		return { to: recipientValue, waId: '', userId: recipientValue };
+	}
+	if (typeof toValue !== 'string') throw invalidParameter(`Param to must be a string, got ${typeName(toValue)}`);
+	if (!RECIPIENT.test(toValue)) {
+		throw invalidValue(`Param to must be a phone number: digits with an optional leading '+' - got "${toValue}"`);
+	}
+	return { to: toValue, waId: toValue.replace(/^\+/, '') };
 }
 
 /** Validates a send body the way Meta does; throws MetaError 100 / 131008 / 131009 / 131051 / 132xxx. */
@@ -711,12 +740,7 @@ export function validateMessage(sim: SimState, body: Json): ValidatedMessage {
 	const product = string(body, 'messaging_product', '');
 	if (product !== 'whatsapp') throw invalidParameter(`Param messaging_product must be "whatsapp" - got "${product}"`);
 	oneOf(body, 'recipient_type', '', ['individual'], true);
-	const toValue = body.to;
-	if (toValue === undefined || toValue === null || toValue === '') throw missingParameter('to');
-	if (typeof toValue !== 'string') throw invalidParameter(`Param to must be a string, got ${typeName(toValue)}`);
-	if (!RECIPIENT.test(toValue)) {
-		throw invalidValue(`Param to must be a phone number: digits with an optional leading '+' - got "${toValue}"`);
-	}
+	const recipient = validateRecipient(body);
 	const rawType = body.type ?? 'text';
 	if (typeof rawType !== 'string') throw invalidParameter(`Param type must be a string, got ${typeName(rawType)}`);
 	if (!(MESSAGE_TYPES as readonly string[]).includes(rawType)) {
@@ -764,7 +788,7 @@ export function validateMessage(sim: SimState, body: Json): ValidatedMessage {
 			validateTemplate(sim, object(body, 'template', '') as Json);
 			break;
 	}
-	return { to: toValue, waId: toValue.replace(/^\+/, ''), type, bizOpaqueCallbackData };
+	return { ...recipient, type, bizOpaqueCallbackData };
 }
 
 /** Validates a mark-as-read body: `{messaging_product, status:"read", message_id, typing_indicator?}`. */
@@ -779,6 +803,14 @@ export function validateReadReceipt(body: Json): void {
 		allowKeys(typing, 'typing_indicator', ['type']);
 		oneOf(typing, 'type', 'typing_indicator', ['text']);
 	}
+}
+
+/** Whether a validated template send names an AUTHENTICATION template of the fixture. */
+function isAuthenticationTemplate(sim: SimState, body: Json): boolean {
+	if (body.type !== 'template') return false;
+	const template = body.template as { name?: string; language?: { code?: string } };
+	const found = template.name && template.language?.code ? findTemplate(sim.fixture.templates, template.name, template.language.code) : undefined;
+	return found?.category === 'AUTHENTICATION';
 }
 
 function throttled(sim: SimState, code: number, message: string, details: string): MetaError {
@@ -829,10 +861,20 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	}
 
 	const message = validateMessage(sim, parsed);
-	if (sim.isUndeliverable(message.waId) && sim.options.undeliverableVia !== 'webhook') {
+	const recipient = recipientKey(message.to);
+	if (message.userId !== undefined && isAuthenticationTemplate(sim, parsed)) {
+		// The BSUID page: authentication templates cannot be sent to a BSUID (131062); the wording here is ours.
+		throw new MetaError({
+			httpStatus: 400,
+			code: 131062,
+			message: '(#131062) Business-scoped user ID recipients not supported for this message',
+			details: 'Authentication templates cannot be sent to a business-scoped user ID; send them to the user\'s phone number',
+		});
+	}
+	if (sim.isUndeliverable(recipient) && sim.options.undeliverableVia !== 'webhook') {
 		throw new MetaError({ httpStatus: 400, code: 131026, message: '(#131026) Message Undeliverable', details: `Message failed to send to ${message.to}: the recipient is not a WhatsApp user or cannot receive this message` });
 	}
-	if (message.type !== 'template' && !sim.isInServiceWindow(message.waId)) {
+	if (message.type !== 'template' && !sim.isInServiceWindow(recipient)) {
 		throw new MetaError({
 			httpStatus: 400,
 			code: 131047,
@@ -840,7 +882,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 			details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number. Use a template.',
 		});
 	}
-	if (!sim.pairs.tryTake(phoneNumberId, message.waId, now)) {
+	if (!sim.pairs.tryTake(phoneNumberId, recipient, now)) {
 		throw throttled(sim, 131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit', `Too many messages sent from ${phoneNumberId} to ${message.to} in a short period of time`);
 	}
 
@@ -854,13 +896,15 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 		body: parsed,
 		acceptedAt: now,
 	};
+	if (message.userId !== undefined) accepted.userId = message.userId;
 	if (message.bizOpaqueCallbackData !== undefined) accepted.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
 	sim.recordAccepted(accepted, req.rawBody);
 	return {
 		status: 200,
 		body: {
 			messaging_product: 'whatsapp',
-			contacts: [{ input: message.to, wa_id: message.waId }],
+			// Sent to a BSUID, the contact carries `user_id` and no `wa_id` (the BSUID page, "Sending messages").
+			contacts: [message.userId === undefined ? { input: message.to, wa_id: message.waId } : { input: message.to, user_id: message.userId }],
 			messages: [{ id: wamid, message_status: 'accepted' }],
 		},
 	};

@@ -8,7 +8,7 @@ import type { Socket } from 'net';
 import { faultErrorDefaults } from './faults';
 import { regainAccessMinutes } from './limits';
 import type { SimState } from './state';
-import { MetaError, type FaultAction, type MultipartFile, type Route, type SimRequest, type SimResponse } from './types';
+import { MetaError, recipientKey, type FaultAction, type MultipartFile, type Route, type SimRequest, type SimResponse } from './types';
 
 export { MetaError };
 
@@ -400,8 +400,9 @@ export class SimServer {
 		let recipient: string | undefined;
 		if (this.state.faults.needsRecipient && method === 'POST') {
 			try {
-				const body = req.json() as { to?: unknown };
-				if (body && typeof body === 'object' && typeof body.to === 'string') recipient = body.to.replace(/\D/g, '');
+				const body = req.json() as { to?: unknown; recipient?: unknown };
+				const given = body && typeof body === 'object' ? (body.to ?? body.recipient) : undefined;
+				if (typeof given === 'string') recipient = recipientKey(given);
 			} catch {
 				recipient = undefined;
 			}

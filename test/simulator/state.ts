@@ -18,6 +18,7 @@ import type {
 	SimulatorOptions,
 	WebhookSink,
 } from './types';
+import { recipientKey } from './types';
 
 /** A small fast seeded generator (mulberry32) so runs with the same seed draw the same latencies and faults. */
 export function seededRandom(seed: number): () => number {
@@ -169,8 +170,8 @@ export class SimState implements SimContext {
 			this.pairs.burst = o.pairBurst;
 			this.pairs.intervalMs = o.pairIntervalMs;
 		}
-		this.inWindow = new Set(o.inWindowRecipients.map((r) => String(r).replace(/\D/g, '')));
-		this.undeliverable = new Set(o.undeliverableRecipients.map((r) => String(r).replace(/\D/g, '')));
+		this.inWindow = new Set(o.inWindowRecipients.map((r) => recipientKey(String(r))));
+		this.undeliverable = new Set(o.undeliverableRecipients.map((r) => recipientKey(String(r))));
 	}
 
 	/** Records a message call start for the number; false when its sliding window is full (130429). */
@@ -218,12 +219,13 @@ export class SimState implements SimContext {
 		return Math.min(100, Math.round((this.appRate.count(now) / this.appRate.limit) * 100));
 	}
 
-	isInServiceWindow(waId: string): boolean {
-		return !this.options.enforceServiceWindow || this.inWindow.has(waId);
+	/** `recipient`: a WhatsApp ID (digits) or a business-scoped user ID (see recipientKey). */
+	isInServiceWindow(recipient: string): boolean {
+		return !this.options.enforceServiceWindow || this.inWindow.has(recipient);
 	}
 
-	isUndeliverable(waId: string): boolean {
-		return this.undeliverable.has(waId);
+	isUndeliverable(recipient: string): boolean {
+		return this.undeliverable.has(recipient);
 	}
 
 	/** True when the number is in maintenance now (131057). */

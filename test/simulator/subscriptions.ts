@@ -29,6 +29,11 @@ export const WABA_WEBHOOK_FIELDS = [
 	'smb_message_echoes',
 	'smb_app_state_sync',
 	'calls',
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks
+	'group_lifecycle_update',
+	'group_participants_update',
+	'group_settings_update',
+	'group_status_update',
 	'flows',
 	'partner_solutions',
 	'payment_configuration_update',

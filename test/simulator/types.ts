@@ -255,14 +255,27 @@ export class MetaError extends Error {
 	}
 }
 
+/**
+ * A business-scoped user ID (`US.1349…`) or parent BSUID (`US.ENT.1181…`): a country code, a dot, up to 128 letters
+ * and digits. https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+export const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** How the simulator keys a recipient (pair rate, undeliverable, service window): a BSUID as is, a phone by its digits. */
+export function recipientKey(value: string): string {
+	return BSUID.test(value) ? value : value.replace(/\D/g, '');
+}
+
 /** One accepted message, in the order the simulator accepted them. */
 export interface AcceptedMessage {
 	wamid: string;
 	phoneNumberId: string;
-	/** `to` as the client sent it. */
+	/** The recipient as the client gave it: `to`, or `recipient` (a BSUID) when the body had no `to`. */
 	to: string;
-	/** Digits of `to`. */
+	/** Digits of `to`; empty for a message sent to a business-scoped user ID. */
 	waId: string;
+	/** The business-scoped user ID or parent BSUID the message went to (`recipient` without `to`). */
+	userId?: string;
 	type: string;
 	/** The whole request body. */
 	body: Record<string, unknown>;

@@ -58,6 +58,40 @@ describe('simulator webhooks', () => {
 		expect(statuses[0]).toMatchObject({ recipient_id: '16505551234', timestamp: expect.stringMatching(/^\d+$/) });
 	});
 
+	// The BSUID page's status example for a message sent to a BSUID (fixture statuses-bsuid-delivered-no-phone.json):
+	// no `recipient_id`, the BSUID in `recipient_user_id`.
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+	test('the statuses of a message sent to a BSUID carry recipient_user_id and no recipient_id', async () => {
+		const response = await send(sim, { to: undefined, recipient: 'US.13491208655302741918', type: 'text', text: { body: 'hi' } });
+		expect(response.status).toBe(200);
+		await receiver.waitForPosts(3);
+		const statuses = statusesOf(receiver);
+		expect(statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+		for (const status of statuses) {
+			expect(status.recipient_user_id).toBe('US.13491208655302741918');
+			expect(status).not.toHaveProperty('recipient_id');
+			expect(status).not.toHaveProperty('recipient_parent_user_id');
+		}
+	});
+
+	test('the statuses of a message sent to a parent BSUID carry it as recipient_user_id and recipient_parent_user_id', async () => {
+		await send(sim, { to: undefined, recipient: 'US.ENT.11815799212886844830', type: 'text', text: { body: 'hi' } });
+		await receiver.waitForPosts(1);
+		expect(statusesOf(receiver)[0]).toMatchObject({ recipient_user_id: 'US.ENT.11815799212886844830', recipient_parent_user_id: 'US.ENT.11815799212886844830' });
+	});
+
+	test('a message to an undeliverable BSUID gets a failed status for that BSUID', async () => {
+		sim.configure({ undeliverableRecipients: ['US.13491208655302741918'], undeliverableVia: 'webhook' });
+		try {
+			await send(sim, { to: undefined, recipient: 'US.13491208655302741918', type: 'text', text: { body: 'hi' } });
+			await receiver.waitForPosts(1);
+			await webhooks.idle();
+			expect(statusesOf(receiver)).toEqual([expect.objectContaining({ status: 'failed', recipient_user_id: 'US.13491208655302741918' })]);
+		} finally {
+			sim.configure({ undeliverableRecipients: [], undeliverableVia: 'response' });
+		}
+	});
+
 	test('every status of many messages arrives after the previous status of the same message', async () => {
 		const wamids: string[] = [];
 		for (let i = 0; i < 30; i++) wamids.push((await send(sim, text(`n${i}`, `+1650555${String(1000 + i)}`))).body.messages[0].id);
@@ -283,6 +317,24 @@ describe('simulator webhooks', () => {
 		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
 	});
 
+	// Each default after its Meta page: user_preferences, smb_message_echoes and history under
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/<field>, groups under
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks.
+	test.each([
+		['user_preferences', 'user_preferences', { wa_id: '16505551234', category: 'marketing_messages', value: 'stop' }],
+		['calls', 'calls', { from: '16505551234', event: 'connect', direction: 'USER_INITIATED', session: { sdp_type: 'offer', sdp: expect.any(String) } }],
+		['smb_message_echoes', 'message_echoes', { from: '15550100001', to: '16505551234', type: 'text' }],
+		['history', 'history', { metadata: { phase: 0, chunk_order: 1, progress: 100 }, threads: [expect.objectContaining({ id: '16505551234' })] }],
+		['group_lifecycle_update', 'groups', { type: 'group_create', subject: 'Sim group', invite_link: expect.stringMatching(/^https:\/\/chat\.whatsapp\.com\//) }],
+	])('a %s event lists its records under %s beside the number\'s metadata', async (field, list, record) => {
+		await webhooks.injectEvent({ field, phoneNumberId: PHONE_STANDARD });
+		await receiver.waitForPosts(1);
+		const change = receiver.json(0).entry[0].changes[0];
+		expect(change.field).toBe(field);
+		expect(change.value).toMatchObject({ messaging_product: 'whatsapp', metadata: { display_phone_number: '15550100001', phone_number_id: PHONE_STANDARD } });
+		expect(change.value[list]).toEqual([expect.objectContaining(record)]);
+	});
+
 	test('a body of 1,000 status updates is delivered in one signed POST', async () => {
 		const messages = Array.from({ length: 1000 }, () => accepted());
 		const record = await webhooks.deliver(webhooks.statusesBody(messages, 'delivered'));
@@ -356,6 +408,51 @@ describe('simulator webhooks', () => {
 			await webhooks.injectInbound({ message, name: 'Ana' });
 			await receiver.waitForPosts(1);
 			expect(receiver.json(0).entry[0].changes[0].value.messages).toEqual([message]);
+		});
+
+		// The BSUID page's "Incoming text" example (fixture messages-bsuid-text.json, page version of May 7, 2026): no
+		// `from`, the IDs in `from_user_id` / `from_parent_user_id`, the contact by `user_id` with its username.
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+		test('a message from a username user has no from, and carries the BSUIDs and the username', async () => {
+			await webhooks.injectInbound({
+				userId: 'US.13491208655302741918',
+				parentUserId: 'US.ENT.11815799212886844830',
+				username: '@realsheenanelson',
+				name: 'Sheena Nelson',
+				type: 'text',
+				body: 'Does it come in another color?',
+			});
+			await receiver.waitForPosts(1);
+			const value = receiver.json(0).entry[0].changes[0].value;
+			expect(value.contacts).toEqual([
+				{ profile: { name: 'Sheena Nelson', username: '@realsheenanelson' }, user_id: 'US.13491208655302741918', parent_user_id: 'US.ENT.11815799212886844830' },
+			]);
+			expect(value.messages[0]).not.toHaveProperty('from');
+			expect(value.messages[0]).toMatchObject({ from_user_id: 'US.13491208655302741918', from_parent_user_id: 'US.ENT.11815799212886844830', type: 'text' });
+			expect(Object.keys(value.messages[0]).slice(0, 3)).toEqual(['from_user_id', 'from_parent_user_id', 'id']);
+		});
+
+		test('an empty from, as the February 2026 version of the BSUID page showed it, is kept when asked for', async () => {
+			await webhooks.injectInbound({ from: '', userId: 'US.13491208655302741918', type: 'text' });
+			await receiver.waitForPosts(1);
+			const value = receiver.json(0).entry[0].changes[0].value;
+			expect(value.messages[0]).toMatchObject({ from: '', from_user_id: 'US.13491208655302741918' });
+			expect(value.contacts[0]).not.toHaveProperty('wa_id');
+		});
+
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
+		test('a user_changed_user_id system message carries the new BSUID and no phone number', async () => {
+			await webhooks.injectInbound({ userId: 'US.13491208655302741918', type: 'system', system: { type: 'user_changed_user_id', user_id: 'US.999' } });
+			await receiver.waitForPosts(1);
+			const system = receiver.json(0).entry[0].changes[0].value.messages[0].system;
+			expect(system).toMatchObject({ type: 'user_changed_user_id', user_id: 'US.999' });
+			expect(system).not.toHaveProperty('new_wa_id');
+			expect(system).not.toHaveProperty('wa_id');
+		});
+
+		test('a message without from or userId is refused before anything is sent', async () => {
+			await expect(webhooks.injectInbound({ type: 'text' })).rejects.toThrow(/"from".*or "userId"/);
+			expect(receiver.posts).toHaveLength(0);
 		});
 
 		test('an unknown type is refused before anything is sent', async () => {

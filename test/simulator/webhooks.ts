@@ -9,12 +9,12 @@
 import { createHmac } from 'crypto';
 import http from 'http';
 import https from 'https';
-import { buildInboundMessage, isMediaInboundType, type InboundMessage, type InboundSpec } from './inbound';
+import { buildInboundMessage, isMediaInboundType, newInboundMessageId, type InboundMessage, type InboundSpec } from './inbound';
 import { mediaOptions, storeMedia } from './media';
 import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
-import type { AcceptedMessage, SimContext, WebhookSink } from './types';
+import { recipientKey, type AcceptedMessage, type SimContext, type WebhookSink } from './types';
 
 /** `played` is Meta's status for a voice message the customer listened to. */
 export type StatusKind = 'sent' | 'delivered' | 'read' | 'played';
@@ -90,6 +90,8 @@ export type InjectInboundInput = (InboundSpec | { message: InboundMessage; from?
 	phoneNumberId?: string;
 	/** The customer's profile name. */
 	name?: string;
+	/** The customer's WhatsApp username (`@name`), for a user who adopted one. */
+	username?: string;
 };
 
 export interface InjectedInbound {
@@ -219,7 +221,8 @@ export class WebhookDispatcher implements WebhookSink {
 	onAccepted(message: AcceptedMessage): void {
 		if (this.stopped) return;
 		let delay: number;
-		if (this.sim.options.undeliverableRecipients.some((recipient) => digits(String(recipient)) === message.waId)) {
+		const recipient = recipientKey(message.to);
+		if (this.sim.options.undeliverableRecipients.some((candidate) => recipientKey(String(candidate)) === recipient)) {
 			delay = this.options.delaysMs.failed;
 			this.failedWaiting.push({ message, stage: -1, dueAt: Date.now() + delay });
 		} else if (this.options.statuses.length > 0) {
@@ -257,14 +260,16 @@ export class WebhookDispatcher implements WebhookSink {
 			message = spec.message;
 		} else {
 			const inboundSpec = spec as InboundSpec;
-			if (!inboundSpec.from) throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) is required');
+			if (!inboundSpec.from && !inboundSpec.userId) {
+				throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) or "userId" (their business-scoped user ID) is required');
+			}
 			if (!inboundSpec.type) throw new Error('injectInbound: "type" is required (text, image, location, interactive…)');
 			message = buildInboundMessage(this.withInboundMedia(inboundSpec, phoneNumberId), nowSeconds);
 		}
 		const value = {
 			messaging_product: 'whatsapp',
 			metadata: { display_phone_number: digits(number.displayPhoneNumber), phone_number_id: number.id },
-			contacts: [{ profile: { name: spec.name ?? 'Sim Customer' }, wa_id: message.from }],
+			contacts: [inboundContact(message, spec.name ?? 'Sim Customer', spec.username)],
 			messages: [message],
 		};
 		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
@@ -309,6 +314,7 @@ export class WebhookDispatcher implements WebhookSink {
 
 	private defaultEventValue(field: string, phoneNumberId: string | undefined): Record<string, unknown> {
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId) ?? this.sim.fixture.phoneNumbers[0];
+		const nowSeconds = Math.floor(this.sim.now() / 1000);
 		const display = digits(number.displayPhoneNumber);
 		const template = this.sim.fixture.templates[0];
 		const templateRef = { message_template_id: Number(template.id), message_template_name: template.name, message_template_language: template.language };
@@ -342,6 +348,80 @@ export class WebhookDispatcher implements WebhookSink {
 				return { max_daily_conversation_per_phone: 10000, max_phone_numbers_per_business: 25 };
 			case 'security':
 				return { display_phone_number: display, event: 'PIN_CHANGED', requester: '1234567890' };
+			// Fields whose value lists records, each with Meta's envelope (metadata) and the user's contact where Meta
+			// gives one. The customer is 16505551234, as in Meta's examples.
+			case 'user_preferences':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					contacts: [{ profile: { name: 'Sim Customer' }, wa_id: '16505551234' }],
+					user_preferences: [{ wa_id: '16505551234', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: nowSeconds }],
+				};
+			case 'calls':
+				// A user-initiated call connecting (Calling API; shape as whatsapp-api-js types it after Meta's reference).
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					contacts: [{ profile: { name: 'Sim Customer' }, wa_id: '16505551234' }],
+					calls: [
+						{
+							id: `wacid.${Buffer.from(this.sim.newId('call')).toString('base64')}`,
+							to: display,
+							from: '16505551234',
+							event: 'connect',
+							timestamp: String(nowSeconds),
+							direction: 'USER_INITIATED',
+							session: { sdp_type: 'offer', sdp: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\n' },
+						},
+					],
+				};
+			case 'smb_message_echoes':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/smb_message_echoes
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					message_echoes: [
+						{ from: display, to: '16505551234', id: newInboundMessageId(), timestamp: String(nowSeconds), type: 'text', text: { body: 'Sent from the WhatsApp Business app' } },
+					],
+				};
+			case 'history':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history/
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					history: [
+						{
+							metadata: { phase: 0, chunk_order: 1, progress: 100 },
+							threads: [
+								{
+									id: '16505551234',
+									messages: [
+										{ from: '16505551234', id: newInboundMessageId(), timestamp: String(nowSeconds - 60), type: 'text', text: { body: 'Is the shop open?' }, history_context: { status: 'READ' } },
+										{ from: display, to: '16505551234', id: newInboundMessageId(), timestamp: String(nowSeconds), type: 'text', text: { body: 'Yes, until 6 pm' }, history_context: { status: 'DELIVERED' } },
+									],
+								},
+							],
+						},
+					],
+				};
+			case 'group_lifecycle_update':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/groups/webhooks ("Group create succeed")
+				return {
+					messaging_product: 'whatsapp',
+					metadata: this.metadataOf(number.id),
+					groups: [
+						{
+							timestamp: String(nowSeconds),
+							group_id: this.sim.newId('group'),
+							type: 'group_create',
+							request_id: this.sim.newId('request'),
+							subject: 'Sim group',
+							invite_link: 'https://chat.whatsapp.com/SIMLINK',
+							join_approval_mode: 'auto_approve',
+						},
+					],
+				};
 			case 'messages':
 				return {
 					messaging_product: 'whatsapp',
@@ -421,19 +501,22 @@ export class WebhookDispatcher implements WebhookSink {
 
 	/** Meta's status object for one stage of an accepted message. */
 	statusObject(message: AcceptedMessage, status: StatusKind | 'failed', timestampSeconds: number, version: string): Record<string, unknown> {
-		const object: Record<string, unknown> = {
-			id: message.wamid,
-			status,
-			timestamp: String(timestampSeconds),
-			recipient_id: message.waId,
-		};
+		const object: Record<string, unknown> = { id: message.wamid, status, timestamp: String(timestampSeconds) };
+		if (message.userId === undefined) {
+			object.recipient_id = message.waId;
+		} else {
+			// Sent to a BSUID: no `recipient_id`, the BSUID in `recipient_user_id` (and a parent BSUID in
+			// `recipient_parent_user_id` too), as the BSUID page's status examples show.
+			object.recipient_user_id = message.userId;
+			if (message.userId.includes('.ENT.')) object.recipient_parent_user_id = message.userId;
+		}
 		if (status === 'sent' || status === 'delivered') {
 			const category = this.categoryOf(message);
 			const billable = category !== 'service';
 			// From v24.0 status webhooks drop `conversation` (Meta keeps it only for free entry-point windows).
 			if (Number(/^v(\d+)/.exec(version)?.[1] ?? 26) < 24) {
 				const conversation: Record<string, unknown> = {
-					id: createHmac('sha256', 'conversation').update(`${message.phoneNumberId}:${message.waId}:${category}`).digest('hex').slice(0, 32),
+					id: createHmac('sha256', 'conversation').update(`${message.phoneNumberId}:${recipientKey(message.to)}:${category}`).digest('hex').slice(0, 32),
 					origin: { type: category },
 				};
 				if (status === 'sent') conversation.expiration_timestamp = String(Math.floor(message.acceptedAt / 1000) + 86400);
@@ -733,13 +816,26 @@ export class WebhookDispatcher implements WebhookSink {
 		const given = spec[spec.type] ?? {};
 		if (given.id !== undefined) return spec;
 		const mimeType = given.mime_type ?? defaultInboundMime(spec.type);
-		const data = Buffer.from(`simulated ${spec.type} from ${spec.from} at ${this.sim.now()}`);
+		const data = Buffer.from(`simulated ${spec.type} from ${spec.from || spec.userId} at ${this.sim.now()}`);
 		const media = storeMedia(this.sim, { data, mimeType: mimeType.split(';')[0].trim(), phoneNumberId, filename: given.filename, ttlMs: mediaOptions(this.sim).inboundIdTtlMs });
 		return {
 			...spec,
 			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64') },
 		};
 	}
+}
+
+/**
+ * The sender as `contacts[0]`: `wa_id` when the phone number is shared, `user_id` / `parent_user_id` when Meta gives
+ * the BSUIDs, `profile.username` for a username user.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+function inboundContact(message: InboundMessage, name: string, username: string | undefined): Record<string, unknown> {
+	const contact: Record<string, unknown> = { profile: username === undefined ? { name } : { name, username } };
+	if (message.from) contact.wa_id = message.from;
+	if (message.from_user_id !== undefined) contact.user_id = message.from_user_id;
+	if (message.from_parent_user_id !== undefined) contact.parent_user_id = message.from_parent_user_id;
+	return contact;
 }
 
 function defaultInboundMime(type: string): string {

@@ -48,7 +48,7 @@ describe('field display names in errors', () => {
 		['contacts', 'contacts[0].phones[1].phone', 'Contacts #1 › Phones #2 › Number'],
 		['template', 'buttons[0].text', 'Buttons #1 › URL Variable'],
 		['template', 'bodyParameters[2].amount1000', 'Body Variables #3 › Amount'],
-		['text', 'to', 'Recipient Phone Number'],
+		['text', 'to', 'Recipient'],
 		['flow', 'data', 'Flow Options › Initial Data (JSON)'],
 	] as const)('for %s, %s reads "%s"', (kind, field, label) => {
 		expect(fieldDisplayName(kind, field)).toBe(label);

@@ -46,7 +46,7 @@ describe('Send Message errors', () => {
 		const result = await send(sim, text, { inputItems: [{ json: { phone: '+1 650 555 0001' } }, { json: { phone: 'nobody' } }], continueOnFail: true });
 		const items = result.items('Send');
 		expect(items[1]).toEqual({
-			json: expect.objectContaining({ error: expect.stringMatching(/^Item 2: "Recipient Phone Number"/), retryable: false }),
+			json: expect.objectContaining({ error: expect.stringMatching(/^Item 2: "Recipient"/), retryable: false }),
 			pairedItem: { item: 1 },
 		});
 		expect(sim.log().map((message) => message.to)).toEqual(['16505550001']);

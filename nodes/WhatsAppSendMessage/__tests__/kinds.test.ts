@@ -5,7 +5,8 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { gateRegistryForTests } from '../../shared/limiter';
+import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
 
 let sim: Simulator;
 
@@ -490,5 +491,74 @@ describe('Send Message: every kind is accepted by the simulator', () => {
 		expect(fromList.outputs('Send')[0]).toMatchObject({ phoneNumberId: STANDARD_NUMBER, senderDisplayNumber: '+1 555-0100' });
 		const byIdOnly = await send(sim, { messageType: 'text', textBody: 'Hi' });
 		expect(byIdOnly.outputs('Send')[0].senderDisplayNumber).toBeUndefined();
+	});
+});
+
+/**
+ * Users who adopted a WhatsApp username may be known only by a business-scoped user ID: Meta takes it in `recipient`
+ * (never `to`), answers with the contact's `user_id`, and refuses authentication templates to it (131062).
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+describe('Send Message to a business-scoped user ID', () => {
+	const BSUID = 'US.13491208655302741918';
+
+	test.each(cases)('%s goes in recipient, without to, and outputs the userId', async (_name, parameters, expectedBody) => {
+		const result = await send(sim, { ...parameters, recipient: BSUID, sendOptions: { bizOpaqueCallbackData: 'case-1' } });
+		expect(result.error).toBeUndefined();
+		const [output] = result.outputs('Send');
+		expect(output).toMatchObject({ messageType: parameters.messageType, recipient: BSUID, userId: BSUID, messageStatus: 'accepted' });
+		expect(output.waId).toBeUndefined();
+		const log = sim.log();
+		expect(log).toHaveLength(1);
+		expect(log[0].body).toEqual({
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			recipient: BSUID,
+			biz_opaque_callback_data: 'case-1',
+			...expectedBody,
+		});
+	});
+
+	test('a parent BSUID is sent as given', async () => {
+		const result = await send(sim, { messageType: 'text', textBody: 'Hi', recipient: ' US.ENT.11815799212886844830 ' });
+		expect(result.outputs('Send')[0]).toMatchObject({ recipient: 'US.ENT.11815799212886844830', userId: 'US.ENT.11815799212886844830' });
+		expect(sim.log()[0].body).toMatchObject({ recipient: 'US.ENT.11815799212886844830' });
+	});
+
+	test('the pair rate is kept per BSUID', async () => {
+		await send(sim, { messageType: 'text', textBody: 'Hi', recipient: 'BR.PairRate1' });
+		const lane = [...gateRegistryForTests().lanes.values()].find((candidate) => candidate.phoneNumberId === STANDARD_NUMBER);
+		expect([...lane!.recipients.keys()]).toContain('BR.PairRate1');
+	});
+
+	test('an authentication template to a BSUID is refused before any call, naming the item and the field', async () => {
+		const result = await send(
+			sim,
+			{
+				messageType: 'template',
+				templateInputMode: 'manual',
+				template: template('verification_code'),
+				language: 'en_US',
+				recipient: '={{ $json.to }}',
+				templateBodyParameters: { parameter: [{ type: 'text', text: '482913' }] },
+				templateButtons: { button: [{ subType: 'url', index: 0, text: '482913' }] },
+			},
+			{ inputItems: [{ to: '+16505551234' }, { to: BSUID }] },
+		);
+		expect(result.error?.message).toMatch(/^Item 2: "Recipient" .*business-scoped user ID.*authentication template.*131062/);
+		expect(messageCalls(sim)).toBe(0);
+	});
+
+	test('an authentication template to a phone number still goes', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: template('verification_code'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ type: 'text', text: '482913' }] },
+			templateButtons: { button: [{ subType: 'url', index: 0, text: '482913' }] },
+		});
+		expect(result.error).toBeUndefined();
+		expect(sim.log()).toHaveLength(1);
 	});
 });

@@ -21,8 +21,10 @@ const section = (title: string, count: number, prefix: string) => ({
 const list = (): INodeParameters => ({ messageType: 'list', interactiveBody: 'Pick', listButtonText: 'Open', sections: { section: [section('A', 2, 'a')] } });
 
 const cases: Array<[string, INodeParameters, RegExp]> = [
-	['a recipient that is not a phone number', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "call me" : "+16505551234" }}' }, /^Item 2: "Recipient Phone Number" .*not a phone number/],
-	['a national number without country code', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "020 7946 0958" : "+16505551234" }}' }, /^Item 2: "Recipient Phone Number" .*country code/],
+	['a recipient that is not a phone number', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "call me" : "+16505551234" }}' }, /^Item 2: "Recipient" .*not a phone number/],
+	['a username instead of the user\'s ID', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "@ana" : "+16505551234" }}' }, /^Item 2: "Recipient" .*username.*replyTo/],
+	['a malformed business-scoped user ID', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "us.1349" : "+16505551234" }}' }, /^Item 2: "Recipient" .*not a business-scoped user ID/],
+	['a national number without country code', { messageType: 'text', textBody: 'Hi', recipient: '={{ $json.n === 2 ? "020 7946 0958" : "+16505551234" }}' }, /^Item 2: "Recipient" .*country code/],
 	['a text over 4,096 characters', { messageType: 'text', textBody: '={{ $json.n === 3 ? "x".repeat(4097) : "ok" }}' }, /^Item 3: "Message Text" is 4097 characters long; WhatsApp allows at most 4096/],
 	['a sender ID from an expression that is a phone number', { messageType: 'text', textBody: 'Hi', phoneNumberId: byId('={{ "+1 650 555 0100" }}') }, /^Item 1: Sender Phone Number .* is not a phone number ID/],
 	['a caption on a sticker-less kind is not offered, but a bad link is caught', { messageType: 'image', mediaSource: 'link', mediaLink: 'example.com/a.jpg' }, /^Item 1: "Link" .*not a URL/],

@@ -25,14 +25,14 @@ export const show = (...messageType: MessageType[]) => ({ show: { messageType } 
 
 /** Recipient, shown for every kind that sends a message. */
 export const recipientField: INodeProperties = {
-	displayName: 'Recipient Phone Number',
+	displayName: 'Recipient',
 	name: 'recipient',
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: 'e.g. +1 650 555 1234',
+	placeholder: 'e.g. +1 650 555 1234 or US.13491208655302741918',
 	description:
-		'The phone number to send to, with country code. Spaces, dashes, dots, brackets and a leading + or 00 are fine: "+1 (650) 555-1234" becomes 16505551234. The WhatsApp ID (wa_id) of a received message works too.',
+		'Who gets the message: a phone number with country code ("+1 (650) 555-1234" becomes 16505551234), the WhatsApp ID of a received message, or a business-scoped user ID (US.1349…, or a parent ID US.ENT.…) for users who show a username instead of their number. To answer a WhatsApp Trigger event, use its replyTo: {{ $json.replyTo }}.',
 	displayOptions: show(...ALL_SENDING_KINDS),
 };
 
@@ -73,7 +73,7 @@ export const sendOptionsField: INodeProperties = {
 };
 
 export const commonLabels: Record<string, string> = {
-	to: 'Recipient Phone Number',
+	to: 'Recipient',
 	replyToMessageId: 'Options › Reply To Message ID',
 	bizOpaqueCallbackData: 'Options › Callback Data',
 };

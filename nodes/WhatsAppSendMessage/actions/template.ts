@@ -596,6 +596,13 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 			`template "${name}" (${template.language}) is ${template.status.toLowerCase()}, not approved: WhatsApp only sends approved templates`,
 		);
 	}
+	if (body.recipient !== undefined && template.category?.toUpperCase() === 'AUTHENTICATION') {
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+		throw new MessageValidationError(
+			'to',
+			`"${body.recipient}" is a business-scoped user ID, and "${name}" is an authentication template: WhatsApp does not send authentication templates to business-scoped user IDs (error 131062). Send it to the user's phone number.`,
+		);
+	}
 	const components = body.template.components ?? [];
 	const definitions = template.components ?? [];
 	const headerDefinition = definitions.find((component) => component.type === 'HEADER');

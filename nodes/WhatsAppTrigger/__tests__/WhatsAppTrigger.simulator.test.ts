@@ -144,7 +144,7 @@ describe('injected customer messages', () => {
 		}),
 	};
 	/** The fields every message item has, whatever its type. */
-	const COMMON_FIELDS = ['contactName', 'contactWaId', 'displayPhoneNumber', 'event', 'field', 'from', 'messageId', 'messageType', 'phoneNumberId', 'timestamp', 'timestampUnix', 'wabaId'];
+	const COMMON_FIELDS = ['contactName', 'contactWaId', 'displayPhoneNumber', 'event', 'field', 'from', 'messageId', 'messageType', 'phoneNumberId', 'replyTo', 'timestamp', 'timestampUnix', 'wabaId'];
 
 	it.each(INBOUND_TYPES.map((type) => [type]))('outputs one %s message item with its own fields', async (type) => {
 		const { message } = (await sim.injectInbound({ from: '351911111111', type, name: 'Ana Silva' })) as { message: InboundMessage };
@@ -160,6 +160,8 @@ describe('injected customer messages', () => {
 			from: '351911111111',
 			contactName: 'Ana Silva',
 			contactWaId: '351911111111',
+			// A system message announcing a new number is answered at the new number.
+			replyTo: type === 'system' ? '15550009999' : '351911111111',
 			phoneNumberId: sim.fixture.phoneNumbers[0].id,
 			displayPhoneNumber: sim.fixture.phoneNumbers[0].displayPhoneNumber.replace(/\D/g, ''),
 			wabaId: sim.fixture.wabaId,
@@ -186,6 +188,81 @@ describe('injected customer messages', () => {
 		await sim.injectInbound({ from: '351911111111', type: 'image' });
 		await sim.webhooks.idle();
 		expect(items().map((item) => item.messageType)).toEqual(['image']);
+	});
+});
+
+// Users who adopted a username, as the simulator plays them after Meta's BSUID page:
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+describe('users known only by a business-scoped user ID', () => {
+	it('outputs a username user\'s message with the BSUIDs, the username and replyTo, where from is empty', async () => {
+		const { message } = (await sim.injectInbound({
+			userId: 'US.13491208655302741918',
+			parentUserId: 'US.ENT.11815799212886844830',
+			username: '@ana',
+			name: 'Ana Silva',
+			type: 'text',
+			body: 'Olá',
+		})) as { message: InboundMessage };
+		await sim.webhooks.idle();
+		expect(items()).toEqual([
+			expect.objectContaining({
+				event: 'message',
+				messageId: message.id,
+				text: 'Olá',
+				fromUserId: 'US.13491208655302741918',
+				fromParentUserId: 'US.ENT.11815799212886844830',
+				contactName: 'Ana Silva',
+				contactUsername: '@ana',
+				contactUserId: 'US.13491208655302741918',
+				replyTo: 'US.ENT.11815799212886844830',
+			}),
+		]);
+		expect(items()[0].from).toBeUndefined();
+	});
+
+	it('outputs the statuses of a message sent to a BSUID with recipientUserId and replyTo', async () => {
+		const response = await fetch(`${sim.url}/v26.0/${FAST_NUMBER}/messages`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${sim.fixture.accessToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ messaging_product: 'whatsapp', recipient: 'US.13491208655302741918', type: 'text', text: { body: 'Hi' } }),
+		});
+		expect(response.status).toBe(200);
+		await sim.webhooks.idle();
+		const statuses = items().filter((item) => item.event === 'status');
+		expect(statuses.map((item) => item.status)).toEqual(['sent', 'delivered', 'read']);
+		for (const status of statuses) {
+			expect(status).toMatchObject({ recipientUserId: 'US.13491208655302741918', replyTo: 'US.13491208655302741918' });
+			expect(status.recipientId).toBeUndefined();
+		}
+	});
+});
+
+// The simulator's events of these fields follow Meta's reference pages (see test/simulator/webhooks.ts, injectEvent).
+describe('calls, marketing preferences, Business app messages, chat history and groups', () => {
+	it.each([
+		['user_preferences', [{ event: 'userPreferences', category: 'marketing_messages', value: 'stop', replyTo: '16505551234', contactName: 'Sim Customer' }]],
+		['calls', [{ event: 'call', callEvent: 'connect', from: '16505551234', direction: 'USER_INITIATED', sdpType: 'offer', replyTo: '16505551234' }]],
+		['smb_message_echoes', [{ event: 'messageEcho', messageType: 'text', to: '16505551234', text: 'Sent from the WhatsApp Business app', replyTo: '16505551234' }]],
+		[
+			'history',
+			[
+				{ event: 'history', threadId: '16505551234', text: 'Is the shop open?', historyStatus: 'READ', progress: 100 },
+				{ event: 'history', threadId: '16505551234', text: 'Yes, until 6 pm', historyStatus: 'DELIVERED', progress: 100 },
+			],
+		],
+		['group_lifecycle_update', [{ event: 'groupLifecycleUpdate', type: 'group_create', subject: 'Sim group', inviteLink: 'https://chat.whatsapp.com/SIMLINK' }]],
+	])('a %s webhook reaches a trigger on "All Events" and comes out as flat, named items', async (field, expected) => {
+		await sim.webhooks.injectEvent({ field, phoneNumberId: FAST_NUMBER });
+		await sim.webhooks.idle();
+		expect(items()).toEqual(expected.map((fields) => expect.objectContaining({ field, phoneNumberId: FAST_NUMBER, wabaId: sim.fixture.wabaId, ...fields })));
+	});
+
+	it('starts only for the field the user picked', async () => {
+		trigger.parameters.triggerOn = ['field:calls'];
+		await sim.webhooks.injectEvent({ field: 'user_preferences', phoneNumberId: FAST_NUMBER });
+		await sim.webhooks.injectEvent({ field: 'calls', phoneNumberId: FAST_NUMBER });
+		await sim.webhooks.idle();
+		expect(items().map((item) => item.event)).toEqual(['call']);
 	});
 });
 

@@ -38,6 +38,24 @@ describe('common envelope', () => {
 		});
 	});
 
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids: a BSUID goes
+	// in `recipient`, and `to` must be left out (Meta uses `to` when both are given).
+	it('sends to a business-scoped user ID in recipient, without to', () => {
+		expect(buildText({ to: ' US.13491208655302741918 ', body: 'Hi' })).toEqual({
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			recipient: 'US.13491208655302741918',
+			type: 'text',
+			text: { body: 'Hi' },
+		});
+	});
+
+	it('sends to a parent business-scoped user ID in recipient too', () => {
+		const body = buildReaction({ to: 'US.ENT.11815799212886844830', messageId: 'wamid.ABC', emoji: '👍' });
+		expect(body).toMatchObject({ recipient: 'US.ENT.11815799212886844830' });
+		expect(body).not.toHaveProperty('to');
+	});
+
 	it('adds the reply context and callback data', () => {
 		const body = buildText({ to, body: 'Hi', replyToMessageId: 'wamid.ABC', bizOpaqueCallbackData: 'order-1' });
 		expect(body.context).toEqual({ message_id: 'wamid.ABC' });

@@ -78,7 +78,11 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: arb 
 const phone = fc
 	.tuple(fc.constantFrom('+', '00', ''), fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 15 }), fc.constantFrom(' ', '-', '.', ''))
 	.map(([prefix, first, rest, separator]) => `${prefix}${first}${rest.join('').replace(/(\d{3})/g, `$1${separator}`)}`);
-const recipient = fc.oneof({ weight: 6, arbitrary: phone }, { weight: 1, arbitrary: anyText(15) }, { weight: 1, arbitrary: anyValue });
+/** A business-scoped user ID or parent BSUID (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids). */
+const bsuid = fc
+	.tuple(fc.constantFrom('US', 'BR', 'IN', 'DE'), fc.constantFrom('', 'ENT.'), fc.stringMatching(/^[A-Za-z0-9]{1,128}$/))
+	.map(([country, parent, id]) => `${country}.${parent}${id}`);
+const recipient = fc.oneof({ weight: 5, arbitrary: phone }, { weight: 1, arbitrary: bsuid }, { weight: 1, arbitrary: anyText(15) }, { weight: 1, arbitrary: anyValue });
 
 const link = fc.oneof(
 	{ weight: 4, arbitrary: fc.webUrl({ validSchemes: ['https', 'http'] }) },
@@ -118,11 +122,11 @@ async function fuzz<P>(name: string, arb: fc.Arbitrary<P>, build: (params: P) =>
 }
 
 describe('fuzzing: every builder returns an accepted body or names the field', () => {
-	it('normalizeRecipient returns 8 to 15 digits or throws a MessageValidationError for "to"', () => {
+	it('normalizeRecipient returns 8 to 15 digits or a business-scoped user ID, or throws a MessageValidationError for "to"', () => {
 		fc.assert(
-			fc.property(fc.oneof(phone, anyText(20), anyValue), (input) => {
+			fc.property(fc.oneof(phone, bsuid, anyText(20), anyValue), (input) => {
 				try {
-					expect(normalizeRecipient(input)).toMatch(/^[1-9][0-9]{7,14}$/);
+					expect(normalizeRecipient(input)).toMatch(/^(?:[1-9][0-9]{7,14}|[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128})$/);
 				} catch (error) {
 					if (!(error instanceof MessageValidationError)) throw error;
 					expect(error.field).toBe('to');

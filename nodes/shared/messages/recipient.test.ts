@@ -56,8 +56,27 @@ describe('normalizeRecipient', () => {
 		expect(rejection('   ').message).toMatch(/empty/);
 	});
 
-	it('rejects a business-scoped user ID with a message naming it', () => {
-		expect(rejection('US.13491208655302741918').message).toMatch(/business-scoped user ID/);
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+	it.each([
+		['US.13491208655302741918', 'US.13491208655302741918'],
+		['  BR.1502576394655843 ', 'BR.1502576394655843'],
+		['US.ENT.11815799212886844830', 'US.ENT.11815799212886844830'],
+		['DE.aB3xY9', 'DE.aB3xY9'],
+	])('keeps the business-scoped user ID %j exactly as given', (input, expected) => {
+		expect(normalizeRecipient(input)).toBe(expected);
+	});
+
+	it.each(['us.13491208655302741918', 'US.', 'US.1349-1208', `US.${'1'.repeat(129)}`, 'USA.1349'])(
+		'rejects %j, which looks like a business-scoped user ID but is not one, and says what one looks like',
+		(input) => {
+			expect(rejection(input).message).toMatch(/US\.13491208655302741918/);
+		},
+	);
+
+	it('rejects a username and points at the ID to use instead', () => {
+		const error = rejection('@realsheenanelson');
+		expect(error.field).toBe('to');
+		expect(error.message).toMatch(/username.*business-scoped user ID.*replyTo/);
 	});
 
 	it('rejects non-text values without crashing', () => {

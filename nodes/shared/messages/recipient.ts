@@ -1,38 +1,47 @@
 import { MessageValidationError } from './errors';
 
-/** A business-scoped user ID: two-letter country code, a dot, then an opaque alphanumeric string. */
-const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+/**
+ * A business-scoped user ID: a two-letter country code, a dot, then up to 128 letters and digits (`US.1349…`); a
+ * parent BSUID, shared by the businesses of a portfolio, has `ENT.` after the country code (`US.ENT.1181…`).
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
 
-/** True for a business-scoped user ID (`US.1349…`), which this version cannot send to (see normalizeRecipient). */
+/** True for a business-scoped user ID or a parent BSUID, which Meta takes in `recipient` rather than `to`. */
 export function isBusinessScopedUserId(value: string): boolean {
 	return BSUID.test(value);
 }
 
+const EXPECTED = 'a phone number in international format (e.g. +16505551234) or a business-scoped user ID (e.g. US.13491208655302741918)';
+
 /**
  * Turns what people paste ("+1 (650) 555-1234", "0044 20 7946 0958", "+44 (0)20 7946 0958") into the digits Meta
- * expects (E.164 without the plus); a WhatsApp ID (digits) passes unchanged. Business-scoped user IDs are refused
- * with a clear message: the send endpoint documented in CLOUD_API.md takes phone numbers only.
+ * expects (E.164 without the plus); a WhatsApp ID (digits) passes unchanged. A business-scoped user ID (or parent
+ * BSUID) is returned exactly as given, since Meta matches it character for character.
  */
 export function normalizeRecipient(input: unknown, field = 'to'): string {
 	if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0) input = String(input);
-	if (typeof input !== 'string') {
-		throw new MessageValidationError(field, 'must be a phone number in international format, e.g. +16505551234');
-	}
+	if (typeof input !== 'string') throw new MessageValidationError(field, `must be ${EXPECTED}`);
 	const trimmed = input.trim();
-	if (trimmed === '') {
-		throw new MessageValidationError(field, 'is empty: give the phone number in international format, e.g. +16505551234');
-	}
-	if (isBusinessScopedUserId(trimmed)) {
+	if (trimmed === '') throw new MessageValidationError(field, `is empty: give ${EXPECTED}`);
+	if (isBusinessScopedUserId(trimmed)) return trimmed;
+	const shown = JSON.stringify(trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed);
+	if (trimmed.startsWith('@')) {
 		throw new MessageValidationError(
 			field,
-			`"${trimmed.slice(0, 40)}" is a business-scoped user ID; this node sends to phone numbers (or WhatsApp IDs) only: use the user's phone number`,
+			`${shown} is a WhatsApp username, which cannot be messaged: use the user's business-scoped user ID (the WhatsApp Trigger gives it as replyTo)`,
 		);
 	}
-	const shown = JSON.stringify(trimmed.length > 40 ? `${trimmed.slice(0, 40)}…` : trimmed);
+	if (/^[A-Za-z]{2}\./.test(trimmed)) {
+		throw new MessageValidationError(
+			field,
+			`${shown} is not a business-scoped user ID: that is two capital letters, a dot, then up to 128 letters and digits (e.g. US.13491208655302741918, or US.ENT.11815799212886844830 for a parent ID); copy it exactly as the WhatsApp Trigger gave it`,
+		);
+	}
 	if (!/^\+?[0-9\s\-.()\u00a0]+$/.test(trimmed)) {
 		throw new MessageValidationError(
 			field,
-			`${shown} is not a phone number: use digits with an optional leading + or 00, and spaces, dashes, dots or brackets between them`,
+			`${shown} is not a phone number: use digits with an optional leading + or 00, and spaces, dashes, dots or brackets between them (or a business-scoped user ID such as US.13491208655302741918)`,
 		);
 	}
 	const international = trimmed.startsWith('+') || /^[\s(]*00/.test(trimmed);

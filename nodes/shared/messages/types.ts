@@ -3,12 +3,17 @@
  * of these; nothing else crosses the boundary to Meta.
  */
 
-/** Fields every message shares. */
+/** Fields every message shares; exactly one of `to` and `recipient` is set. */
 export interface MessageEnvelope {
 	messaging_product: 'whatsapp';
 	recipient_type: 'individual';
 	/** The recipient's phone number or WhatsApp ID, digits only (E.164 without `+`). */
-	to: string;
+	to?: string;
+	/**
+	 * The recipient's business-scoped user ID or parent BSUID, for users known only by one (a WhatsApp username).
+	 * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+	 */
+	recipient?: string;
 	context?: { message_id: string };
 	biz_opaque_callback_data?: string;
 }
@@ -284,7 +289,8 @@ export type MessagesRequestBody = SendMessageBody | MarkAsReadRequest;
 /** Meta's answer to a send. */
 export interface SendMessageResponse {
 	messaging_product?: 'whatsapp';
-	contacts?: Array<{ input?: string; wa_id?: string }>;
+	/** `wa_id` for a message sent to a phone number, `user_id` for one sent to a BSUID or parent BSUID. */
+	contacts?: Array<{ input?: string; wa_id?: string; user_id?: string }>;
 	messages?: Array<{ id: string; message_status?: 'accepted' | 'held_for_quality_assessment' | 'paused' | string }>;
 }
 

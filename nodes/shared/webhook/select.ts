@@ -12,11 +12,17 @@ const INTERACTIVE_REPLY_KEYS: Record<string, string> = {
 	flowReply: 'message:nfm_reply',
 };
 
+/**
+ * Fields "Other Updates" selected before they got a choice of their own: they still answer to it, so a trigger made
+ * then keeps receiving them.
+ */
+const FIELDS_ONCE_OTHER = new Set(['group_lifecycle_update', 'group_participants_update', 'group_settings_update', 'group_status_update']);
+
 /** The option values an event answers to (besides `all`). */
 export function selectionKeys(event: WhatsAppEvent): string[] {
 	if (event.field !== 'messages') {
 		const keys = [`field:${event.field}`];
-		if (!(event.field in FIELD_EVENTS)) keys.push('field:other');
+		if (!(event.field in FIELD_EVENTS) || FIELDS_ONCE_OTHER.has(event.field)) keys.push('field:other');
 		return keys;
 	}
 	switch (event.event) {

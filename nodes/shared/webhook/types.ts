@@ -21,12 +21,26 @@ export interface WebhookChange {
 	value?: unknown;
 }
 
+/**
+ * A contact beside a message or status: `wa_id` when Meta may share the phone number, `user_id` / `parent_user_id`
+ * (business-scoped user IDs) and `profile.username` for users who adopted a username.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ */
+export interface WebhookContact {
+	profile?: { name?: string; username?: string };
+	wa_id?: string;
+	user_id?: string;
+	parent_user_id?: string;
+}
+
 /** `value` of a `messages` change. */
 export interface MessagesValue {
 	messaging_product?: string;
 	metadata?: { display_phone_number?: string; phone_number_id?: string };
-	contacts?: Array<{ profile?: { name?: string }; wa_id?: string; user_id?: string }>;
+	contacts?: WebhookContact[];
 	messages?: InboundMessage[];
+	/** `smb_message_echoes`: messages the business sent from the WhatsApp Business app. */
+	message_echoes?: InboundMessage[];
 	statuses?: MessageStatus[];
 	errors?: WebhookError[];
 }
@@ -52,7 +66,15 @@ export interface InboundMedia {
 }
 
 export interface InboundMessage {
+	/** The sender's phone number; left out (or `""` in older payloads) for a user known only by a BSUID. */
 	from?: string;
+	/** The sender's business-scoped user ID and parent BSUID. */
+	from_user_id?: string;
+	from_parent_user_id?: string;
+	/** On echoes of the business's own messages: the customer it went to. */
+	to?: string;
+	to_user_id?: string;
+	to_parent_user_id?: string;
 	id?: string;
 	timestamp?: string;
 	/** One of Meta's message types; a type Meta adds later is kept as is. */
@@ -103,7 +125,8 @@ export interface InboundMessage {
 		text?: string;
 		product_items?: Array<{ product_retailer_id?: string; quantity?: number; item_price?: number; currency?: string }>;
 	};
-	system?: { body?: string; type?: string; new_wa_id?: string; wa_id?: string; customer?: string };
+	/** `user_changed_number` gives the new `wa_id`; `user_changed_user_id` the new `user_id` (and `parent_user_id`). */
+	system?: { body?: string; type?: string; new_wa_id?: string; wa_id?: string; user_id?: string; parent_user_id?: string; customer?: string };
 	errors?: WebhookError[];
 	unsupported?: { type?: string };
 	[otherType: string]: unknown;
@@ -113,7 +136,13 @@ export interface MessageStatus {
 	id?: string;
 	status?: string;
 	timestamp?: string;
+	/** Left out when the message went to a business-scoped user ID. */
 	recipient_id?: string;
+	/** The recipient's BSUID and parent BSUID. */
+	recipient_user_id?: string;
+	recipient_parent_user_id?: string;
+	/** The parent BSUID's name before Meta renamed it (BSUID page changelog, May 2026): still read. */
+	parent_recipient_user_id?: string;
 	recipient_type?: string;
 	biz_opaque_callback_data?: string;
 	conversation?: { id?: string; origin?: { type?: string }; expiration_timestamp?: string };
@@ -136,10 +165,16 @@ export type EventKind =
 	| 'accountAlert'
 	| 'businessCapabilityUpdate'
 	| 'security'
+	| 'templateComponentsUpdate'
 	| 'userPreferences'
 	| 'history'
 	| 'messageEcho'
 	| 'call'
+	| 'callStatus'
+	| 'groupLifecycleUpdate'
+	| 'groupParticipantsUpdate'
+	| 'groupSettingsUpdate'
+	| 'groupStatusUpdate'
 	/** A field Meta adds later: `event` is then the field name itself. */
 	| string;
 

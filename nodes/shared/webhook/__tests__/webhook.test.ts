@@ -86,6 +86,7 @@ describe('payload → events', () => {
 				messageType: 'text',
 				messageId: id,
 				from: '351911111111',
+				replyTo: '351911111111',
 				text: 'Olá',
 			},
 		]);
