@@ -237,7 +237,8 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 					n8nBin: stack.n8n.install.n8nBin,
 					userFolder: stack.n8n.userFolder,
 					port: await freePort(),
-					extraEnv: env,
+					// The worker says it is ready at log level info only.
+					extraEnv: command === 'worker' ? { ...env, N8N_LOG_LEVEL: 'info' } : env,
 					command,
 					logFile: path.join(ARTIFACTS_DIR, `n8n-trigger-http-${name}.log`),
 					timeoutMs: START_TIMEOUT_MS,

@@ -502,7 +502,10 @@ describe('Send Message: every kind is accepted by the simulator', () => {
 describe('Send Message to a business-scoped user ID', () => {
 	const BSUID = 'US.13491208655302741918';
 
-	test.each(cases)('%s goes in recipient, without to, and outputs the userId', async (_name, parameters, expectedBody) => {
+	// Authentication templates are refused to a BSUID before any call (131062): tested below.
+	const sendable = cases.filter(([name]) => !name.startsWith('authentication template'));
+
+	test.each(sendable)('%s goes in recipient, without to, and outputs the userId', async (_name, parameters, expectedBody) => {
 		const result = await send(sim, { ...parameters, recipient: BSUID, sendOptions: { bizOpaqueCallbackData: 'case-1' } });
 		expect(result.error).toBeUndefined();
 		const [output] = result.outputs('Send');
