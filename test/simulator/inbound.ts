@@ -241,6 +241,9 @@ export function buildInboundMessage(spec: InboundSpec, nowSeconds: number = Math
 			break;
 		case 'interactive':
 			message.interactive = buildInteractive(spec.interactive);
+			// A reply names the interactive message it answers, as in Meta's button_reply, list_reply and nfm_reply examples:
+			// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive
+			message.context = spec.context ?? { from: '15550000001', id: newInboundMessageId() };
 			break;
 		case 'button':
 			message.button = { text: 'Yes', payload: 'YES_PAYLOAD', ...spec.button };

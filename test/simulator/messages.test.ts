@@ -128,6 +128,8 @@ describe('message validation', () => {
 		['a flow by id that navigates to a screen', () => flow({ flow_id: '1122', flow_token: 'tok', mode: 'draft', flow_action: 'navigate', flow_action_payload: { screen: 'START', data: { a: 1 } } })],
 		['a flow by name that exchanges data', () => flow({ flow_name: 'survey', flow_action: 'data_exchange' })],
 		['a location request', () => ({ type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Where are you?' }, action: { name: 'send_location' } } })],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids#using-interactive-messages
+		['a request for the user\'s phone number', () => ({ type: 'interactive', interactive: { type: 'contact_request', body: { text: 'Please share your phone number.' }, action: { name: 'request_contact_info' } } })],
 		['a template without parameters', () => template('hello_world', 'en_US')],
 		['a template with header, body and URL button parameters', () => orderConfirmation()],
 		['a template in another language', () => template('order_confirmation', 'es', [{ type: 'header', parameters: textParams('#1') }, { type: 'body', parameters: textParams('a', 'b', 'c', 'd') }])],

@@ -316,7 +316,7 @@ function validateReaction(reaction: Json): void {
 
 // --- interactive ----------------------------------------------------------------------------------------------
 
-const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'location_request_message'] as const;
+const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'location_request_message', 'contact_request'] as const;
 type InteractiveType = (typeof INTERACTIVE_TYPES)[number];
 
 /** Header kinds each interactive type accepts. */
@@ -326,6 +326,7 @@ const HEADER_KINDS: Record<InteractiveType, readonly string[]> = {
 	cta_url: ['text', 'image', 'video', 'document'],
 	flow: ['text', 'image', 'video', 'document'],
 	location_request_message: [],
+	contact_request: [],
 };
 
 function validateInteractive(sim: SimState, interactive: Json): void {
@@ -384,6 +385,12 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 		case 'location_request_message':
 			allowKeys(action, actionPath, ['name']);
 			oneOf(action, 'name', actionPath, ['send_location']);
+			break;
+		// Asks a user known by a BSUID for their phone number:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids#using-interactive-messages
+		case 'contact_request':
+			allowKeys(action, actionPath, ['name']);
+			oneOf(action, 'name', actionPath, ['request_contact_info']);
 			break;
 	}
 }
@@ -646,7 +653,13 @@ function validateTemplate(sim: SimState, template: Json): void {
 		}
 		// button
 		allowKeys(component, componentPath, ['type', 'sub_type', 'index', 'parameters']);
-		const subType = oneOf(component, 'sub_type', componentPath, TEMPLATE_BUTTON_SUB_TYPES) as string;
+		// Meta's coupon page sends "COPY_CODE" where its syntax writes "copy_code": the sub_type is read in any case.
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+		const subTypePath = paramPath(componentPath, 'sub_type');
+		const subType = String(string(component, 'sub_type', componentPath)).toLowerCase();
+		if (!(TEMPLATE_BUTTON_SUB_TYPES as readonly string[]).includes(subType)) {
+			throw invalidParameter(`Param ${subTypePath} must be one of {${TEMPLATE_BUTTON_SUB_TYPES.join(', ')}} - got "${String(component.sub_type)}"`);
+		}
 		const rawIndex = component.index;
 		const index = typeof rawIndex === 'number' ? rawIndex : typeof rawIndex === 'string' && /^\d+$/.test(rawIndex) ? Number(rawIndex) : NaN;
 		if (rawIndex === undefined) throw missingParameter(paramPath(componentPath, 'index'));
