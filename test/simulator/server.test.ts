@@ -148,6 +148,54 @@ describe('simulator server', () => {
 	});
 });
 
+describe('Graph calls as Meta\'s pages write them', () => {
+	let sim: Simulator;
+	let receiver: http.Server;
+	let callbackUrl: string;
+
+	beforeAll(async () => {
+		sim = await startSimulator({ latency: 'none' });
+		receiver = http.createServer((req, res) => res.end(new URL(req.url ?? '/', 'http://x').searchParams.get('hub.challenge') ?? ''));
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/webhook`;
+	});
+	afterAll(async () => {
+		await sim.stop();
+		await new Promise((resolve) => receiver.close(resolve));
+	});
+
+	// https://developers.facebook.com/docs/graph-api/webhooks/subscriptions-edge: curl -F … -F access_token=…
+	test('takes the access token and the parameters from a multipart form', async () => {
+		const form = new FormData();
+		for (const [name, value] of Object.entries({ object: 'whatsapp_business_account', callback_url: callbackUrl, fields: 'messages', verify_token: 't', access_token: `${sim.fixture.appId}|${sim.fixture.appSecret}` })) {
+			form.append(name, value);
+		}
+		const response = await fetch(`${sim.url}/v26.0/${sim.fixture.appId}/subscriptions`, { method: 'POST', body: form });
+		expect(response.status).toBe(200);
+		const listed = await call(sim, 'GET', `/v26.0/${sim.fixture.appId}/subscriptions`, undefined, `${sim.fixture.appId}|${sim.fixture.appSecret}`);
+		expect(listed.body.data).toEqual([expect.objectContaining({ object: 'whatsapp_business_account', callback_url: callbackUrl })]);
+	});
+
+	// https://github.com/facebook/openapi/blob/ecba623b4aba6ae770185b074ed77ed5acef22f7/business-messaging-api_v23.0.yaml (429 examples)
+	test('past the app call rate, code 4 comes as the OpenAPI examples show it: subcode 2446079, is_transient, no error_data', async () => {
+		sim.configure({ appRateLimit: { calls: 1, windowMs: 60_000 } });
+		try {
+			await send(sim, text());
+			const over = await send(sim, text());
+			expect(over.body.error).toEqual({
+				message: expect.any(String),
+				type: 'OAuthException',
+				code: 4,
+				error_subcode: 2446079,
+				fbtrace_id: expect.any(String),
+				is_transient: true,
+			});
+		} finally {
+			sim.configure({ appRateLimit: null });
+		}
+	});
+});
+
 describe('stopping the simulator', () => {
 	test('stop() closes the server and in-flight sockets, even a stalled one, and cancels timers', async () => {
 		const sim = await startSimulator({ latency: 'none' });

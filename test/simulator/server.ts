@@ -41,6 +41,11 @@ function fbtraceId(random: () => number): string {
 /** Meta's error envelope for a MetaError. */
 export function metaErrorBody(error: MetaError, random: () => number): Record<string, unknown> {
 	const body: Record<string, unknown> = { message: error.message, type: error.type, code: error.code };
+	if (error.code === 4) {
+		// Graph's app rate limit, as every 429 example of Meta's OpenAPI spec: subcode 2446079, is_transient, no
+		// WhatsApp error_data. https://github.com/facebook/openapi/blob/ecba623b4aba6ae770185b074ed77ed5acef22f7/business-messaging-api_v23.0.yaml
+		return { error: { ...body, error_subcode: error.subcode ?? 2446079, fbtrace_id: fbtraceId(random), is_transient: true } };
+	}
 	if (error.subcode !== undefined) body.error_subcode = error.subcode;
 	if (error.details !== undefined) body.error_data = { messaging_product: 'whatsapp', details: error.details };
 	body.fbtrace_id = fbtraceId(random);
@@ -99,8 +104,12 @@ export function parseMultipart(
 }
 
 function parseFormUrlEncoded(text: string): Record<string, unknown> {
+	return parseFormFields(new URLSearchParams(text));
+}
+
+function parseFormFields(fields: Iterable<[string, string]>): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	for (const [key, value] of new URLSearchParams(text)) {
+	for (const [key, value] of fields) {
 		// Graph accepts nested objects as JSON strings in form fields.
 		if (/^\s*[[{]/.test(value)) {
 			try {
@@ -136,6 +145,9 @@ class IncomingSimRequest implements SimRequest {
 		const text = this.rawBody.toString('utf8');
 		if (/application\/x-www-form-urlencoded/i.test(type)) {
 			this.parsed = parseFormUrlEncoded(text);
+		} else if (/^multipart\/form-data/i.test(type)) {
+			// curl -F, as Meta's pages show Graph calls (e.g. POST /{app-id}/subscriptions): the text fields, files aside.
+			this.parsed = parseFormFields(Object.entries(parseMultipart(this.rawBody, type).fields));
 		} else if (text.trim() === '') {
 			this.parsed = {};
 		} else {
@@ -301,7 +313,7 @@ export class SimServer {
 		const simRequest = new IncomingSimRequest(method, path, segments, version, query, req.headers, rawBody);
 		const authHeader = req.headers.authorization;
 		const bearerMatch = typeof authHeader === 'string' ? /^(?:Bearer|OAuth)\s+(.+)$/i.exec(authHeader.trim()) : null;
-		simRequest.bearer = bearerMatch?.[1] ?? query.get('access_token') ?? undefined;
+		simRequest.bearer = bearerMatch?.[1] ?? query.get('access_token') ?? formAccessToken(simRequest);
 
 		let headers: Record<string, string> = {};
 		const fail = (error: MetaError): void => {
@@ -509,6 +521,20 @@ function withoutAuthorization(headers: http.IncomingHttpHeaders): Record<string,
 		if (key !== 'authorization') copy[key] = headers[key];
 	}
 	return copy;
+}
+
+/**
+ * Graph also takes the token as an `access_token` form field, as the Subscriptions edge's sample does:
+ * https://developers.facebook.com/docs/graph-api/webhooks/subscriptions-edge
+ */
+function formAccessToken(req: SimRequest): string | undefined {
+	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(String(req.headers['content-type'] ?? ''))) return undefined;
+	try {
+		const token = (req.json() as Record<string, unknown>).access_token;
+		return typeof token === 'string' && token !== '' ? token : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Route helper: matches `pattern` like `:phoneNumberId/messages` against the segments after the version. */

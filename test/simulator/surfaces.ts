@@ -59,15 +59,13 @@ export function moduleState<T>(sim: SimContext, name: string, create: () => T): 
 }
 
 /**
- * Parameters of a Graph call as Meta reads them: the query string, then a JSON, form-urlencoded body
- * (Graph accepts both, and clients use both).
+ * Parameters of a Graph call as Meta reads them: the query string, then a JSON, form-urlencoded or multipart body
+ * (Graph accepts each, and clients and Meta's own curl samples use each).
  */
 export function bodyParams(req: SimRequest): Record<string, unknown> {
 	const params: Record<string, unknown> = {};
 	for (const [key, value] of req.query) params[key] = value;
 	if (req.rawBody.length > 0) {
-		const contentType = String(req.headers['content-type'] ?? '');
-		if (contentType.includes('multipart/form-data')) return params;
 		const body = req.json();
 		if (body !== null && typeof body === 'object' && !Array.isArray(body)) Object.assign(params, body);
 		else throw invalidParameter('The request body must be a JSON object or form-urlencoded parameters');
