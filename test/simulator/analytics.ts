@@ -363,9 +363,9 @@ function messageAnalytics(field: ExpandedField, sim: SimContext): Record<string,
 		}
 		return { start: from, end: to, sent, delivered };
 	});
-	const value: Record<string, unknown> = {};
-	if (modifiers.phone_numbers !== undefined) value.phone_numbers = numbers.map((number) => number.display);
-	if (modifiers.country_codes !== undefined) value.country_codes = countries;
+	// Meta lists the numbers and countries counted even when the request names none:
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics (messaging analytics example)
+	const value: Record<string, unknown> = { phone_numbers: numbers.map((number) => number.display), country_codes: countries };
 	value.granularity = granularity.name;
 	value.data_points = dataPoints;
 	return value;
@@ -552,7 +552,9 @@ function templateAnalytics(req: SimRequest, params: Record<string, string>, sim:
 			if (metrics.includes('SENT')) point.sent = figures.sent + real;
 			if (metrics.includes('DELIVERED')) point.delivered = figures.delivered + real;
 			if (metrics.includes('READ')) point.read = figures.read;
-			if (metrics.includes('CLICKED')) {
+			// A template without buttons has no `clicked` at all, as the first data point of Meta's example:
+			// https://developers.facebook.com/documentation/business-messaging/whatsapp/analytics#template-analytics
+			if (metrics.includes('CLICKED') && quickReplies.length > 0) {
 				point.clicked = quickReplies.map((button, index) => ({
 					type: button.type === 'URL' ? 'url_button' : 'quick_reply_button',
 					button_content: button.text,

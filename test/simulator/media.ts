@@ -44,7 +44,10 @@ export interface MediaOptions {
 	idTtlMs: number;
 	/** How long a media ID received in a webhook lives (Meta: 7 days). */
 	inboundIdTtlMs: number;
-	/** `file_size` in `GET /{media-id}`: Meta's docs show a string, live answers a number; clients must take both. */
+	/**
+	 * `file_size` in `GET /{media-id}`: a string in both of Meta's sources (the Media page and the OpenAPI "Retrieve
+	 * Media URL" example, "303833"); `number` plays answers seen with a number, which clients must take too.
+	 */
 	fileSizeAs: 'number' | 'string';
 }
 
@@ -52,7 +55,7 @@ export const DEFAULT_MEDIA_OPTIONS: MediaOptions = {
 	urlTtlMs: 5 * 60 * 1000,
 	idTtlMs: 30 * 24 * 3600 * 1000,
 	inboundIdTtlMs: 7 * 24 * 3600 * 1000,
-	fileSizeAs: 'number',
+	fileSizeAs: 'string',
 };
 
 /** Media options: `options.media` (when the core's options carry it), else `options.webhooks.media`, else defaults. */

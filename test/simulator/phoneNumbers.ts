@@ -19,6 +19,12 @@ export function versionNumber(version: string): number {
 
 const DEFAULT_FIELDS = ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput', 'id'];
 
+/**
+ * The list's default: "business names, phone numbers, phone number IDs, and quality ratings":
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/phone-numbers#get-all-phone-numbers
+ */
+const LIST_DEFAULT_FIELDS = ['verified_name', 'display_phone_number', 'id', 'quality_rating'];
+
 /** Every field of a number as Graph names it, for the request's version. */
 export function phoneNumberFields(number: FixturePhoneNumber, version: string, sim: SimContext): Record<string, unknown> {
 	const fields: Record<string, unknown> = {
@@ -31,6 +37,12 @@ export function phoneNumberFields(number: FixturePhoneNumber, version: string, s
 		name_status: number.nameStatus,
 		code_verification_status: number.codeVerificationStatus,
 		platform_type: number.platformType,
+		// These five as in the OpenAPI "multiple_phone_numbers" example (GET /{WABA-ID}/phone_numbers).
+		country_code: 'US',
+		country_dial_code: '1',
+		unified_cert_status: 'APPROVED',
+		host_platform: number.platformType,
+		username: null,
 		account_mode: 'LIVE',
 		is_official_business_account: false,
 		is_pin_enabled: true,
@@ -45,8 +57,8 @@ export function phoneNumberFields(number: FixturePhoneNumber, version: string, s
 }
 
 /** Only the requested fields (and `id`, which Graph always returns); a field unknown in this version is an error. */
-function pickFields(all: Record<string, unknown>, requested: string[] | undefined, version: string): Record<string, unknown> {
-	const names = requested ?? DEFAULT_FIELDS;
+function pickFields(all: Record<string, unknown>, requested: string[] | undefined, version: string, defaults = DEFAULT_FIELDS): Record<string, unknown> {
+	const names = requested ?? defaults;
 	const picked: Record<string, unknown> = {};
 	for (const name of names) {
 		if (!(name in all)) {
@@ -64,7 +76,7 @@ function pickFields(all: Record<string, unknown>, requested: string[] | undefine
 function listPhoneNumbers(req: SimRequest, params: Record<string, string>, sim: SimContext): SimResponse {
 	requireWaba(req, params.wabaId, sim);
 	const fields = requestedFields(req);
-	const all = sim.fixture.phoneNumbers.map((number) => pickFields(phoneNumberFields(number, req.version, sim), fields, req.version));
+	const all = sim.fixture.phoneNumbers.map((number) => pickFields(phoneNumberFields(number, req.version, sim), fields, req.version, LIST_DEFAULT_FIELDS));
 	const page = pageOf(req, sim, all, 25);
 	const body: Record<string, unknown> = { data: page.data };
 	if (page.paging) body.paging = page.paging;
