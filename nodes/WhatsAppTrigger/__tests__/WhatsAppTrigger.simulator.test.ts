@@ -125,7 +125,7 @@ describe('injected customer messages', () => {
 				},
 			],
 		}),
-		interactive: () => ({ replyType: 'buttonReply', buttonReplyId: 'btn-yes', buttonReplyTitle: 'Yes' }),
+		interactive: (message) => ({ replyType: 'buttonReply', buttonReplyId: 'btn-yes', buttonReplyTitle: 'Yes', replyToMessageId: message.context!.id, replyToFrom: '15550000001' }),
 		button: (message) => ({ buttonText: 'Yes', buttonPayload: 'YES_PAYLOAD', replyToMessageId: message.context!.id, replyToFrom: '15550000001' }),
 		reaction: (message) => ({ reactionEmoji: '\u{1F44D}', reactionToMessageId: message.reaction!.message_id }),
 		order: () => ({ catalogId: '1234567890', productItems: [{ product_retailer_id: 'SKU-1', quantity: 2, item_price: 9.99, currency: 'EUR' }] }),
