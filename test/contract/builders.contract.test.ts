@@ -193,8 +193,8 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 };
 
 /**
- * Sends to a business-scoped user ID (`recipient`, no `to`), in a block of their own: they pass once the builders
- * take BSUIDs (branch `bsuid`). https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
+ * Sends to a business-scoped user ID (`recipient`, no `to`), in a block of their own.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
  */
 const BSUID_BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-bsuid-recipient': (b) => buildText({ ...envelope(b), body: b.text.body }),

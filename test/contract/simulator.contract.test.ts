@@ -319,7 +319,7 @@ const NOT_SENT: Record<string, string> = {
 		'The Graph API page\'s sample is the Marketing API\'s header (ads_api_access_tier, ads_management…); the WhatsApp one is usage-header-x-business-use-case-usage-whatsapp.',
 };
 
-/** Sends to business-scoped user IDs (`recipient`): played in a block of their own, passing once the branch `bsuid` merges. */
+/** Sends to business-scoped user IDs (`recipient`), in a block of their own. */
 const BSUID_SENDS = ['send-bsuid-recipient', 'send-bsuid-recipient-whatsapp-api-js', 'send-parent-bsuid-recipient', 'send-bsuid-and-phone', 'send-bsuid-contact-request'];
 
 /** Documented answers not compared with the simulator's, each with the reason. */
@@ -352,8 +352,8 @@ const OPTIONAL_KEYS: Record<string, string> = {
 
 /**
  * Where the simulator still departs from Meta's documentation, in files other work owns today (subscriptions and
- * webhooks: test/simulator/subscriptions.ts, webhooks.ts; BSUID: inbound.ts): these tests run as `it.failing`,
- * so fixing the simulator turns them red until the entry goes.
+ * webhooks: test/simulator/subscriptions.ts, webhooks.ts): these tests run as `it.failing`, so fixing the simulator
+ * turns them red until the entry goes.
  */
 const SIMULATOR_GAPS: Record<string, string> = {
 	'app-subscriptions-post': 'Answers {"success": true} where the Subscriptions edge page shows the string "true" (subscriptions.ts).',
@@ -362,7 +362,6 @@ const SIMULATOR_GAPS: Record<string, string> = {
 	'inbound message:audio': 'As image.',
 	'inbound message:document': 'As image.',
 	'inbound message:sticker': 'As image.',
-	'inbound message:system': 'system.new_wa_id where the 2026 system page has system.wa_id (inbound.ts, changed on branch bsuid).',
 	'event message_template_status_update': 'No message_template_category, which both of Meta\'s examples carry (webhooks.ts).',
 	'event message_template_components_update': 'No message_template_title / _footer / _buttons for a template that has a header and footer (webhooks.ts).',
 	'event account_alerts': 'alert_severity/alert_status/alert_type/alert_description at the top level where Meta nests them in alert_info (webhooks.ts).',

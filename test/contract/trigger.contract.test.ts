@@ -39,12 +39,13 @@ const RENAMED_VALUES: Record<string, Record<string, string>> = {
 
 /**
  * Per webhook field, the `event` of its events: one name for the whole change, or per array of the change's value
- * (one event per element). Names for fields the pack does not name are the field itself.
+ * (one event per element). Names for fields the pack does not name are the field itself. In any field, an event made
+ * of one of Meta's error objects (it has an `errorCode`) is an `error` event.
  */
 const EVENT_NAMES: Record<string, string | Record<string, string>> = {
 	messages: { messages: 'message', statuses: 'status', errors: 'error' },
 	smb_message_echoes: { message_echoes: 'messageEcho' },
-	calls: { calls: 'call', statuses: 'callStatus' },
+	calls: { calls: 'call', statuses: 'callStatus', errors: 'error' },
 	history: 'history',
 	user_preferences: 'userPreferences',
 	group_lifecycle_update: 'groupLifecycleUpdate',
@@ -190,7 +191,7 @@ describe('event kinds and the IDs every event carries', () => {
 			const expected = expectedNames(change);
 			if (expected.each !== undefined) {
 				expect(events.length).toBeGreaterThan(0);
-				expect(events.map((event) => event.event)).toEqual(events.map(() => expected.each));
+				expect(events.map((event) => event.event)).toEqual(events.map((event) => (event.errorCode !== undefined ? 'error' : expected.each)));
 			} else {
 				expect(events.map((event) => event.event)).toEqual(expected.list);
 			}

@@ -264,7 +264,8 @@ export function buildInboundMessage(spec: InboundSpec, nowSeconds: number = Math
 				spec.system?.type === 'user_changed_user_id'
 					? // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
 						{ body: 'User changed their business-scoped user ID', type: 'user_changed_user_id', user_id: 'US.13491208655302741919', ...spec.system }
-					: { body: `User ${spec.from} changed from ${spec.from} to 15550009999`, type: 'user_changed_number', new_wa_id: '15550009999', ...spec.system };
+					: // The new number is `wa_id`, as the same page's example shows (older payloads said new_wa_id).
+						{ body: `User ${spec.from} changed from ${spec.from} to 15550009999`, type: 'user_changed_number', wa_id: '15550009999', ...spec.system };
 			break;
 		case 'request_welcome':
 			break;
