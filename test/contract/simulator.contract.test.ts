@@ -628,6 +628,11 @@ describe('the webhooks the simulator sends have the documented shape', () => {
 		});
 	}
 
+	it('every SIMULATOR_GAPS entry names a test of this file (no stale entries)', () => {
+		const tests = [...playable.map((fixture) => fixture.name), ...inboundKinds.map((kind) => `inbound ${kind}`), ...Object.keys(EVENTS).map((field) => `event ${field}`)];
+		expect(Object.keys(SIMULATOR_GAPS).filter((key) => !tests.includes(key))).toEqual([]);
+	});
+
 	/** Simulator field → the documented fixtures it is compared with (the quality update's page names another field). */
 	const EVENTS: Record<string, string[]> = {
 		message_template_status_update: ['message-template-status-update', 'message-template-status-update-rejected'],
