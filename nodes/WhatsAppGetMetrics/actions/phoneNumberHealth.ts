@@ -99,6 +99,7 @@ export function flattenPhoneNumberHealth(number: PhoneNumberHealth): IDataObject
 async function getHealth(credentials: WhatsAppCredentials, phoneNumberId: string): Promise<PhoneNumberHealth> {
 	const response = await scheduleGraphCall<PhoneNumberHealth>({
 		credentials,
+		family: 'management',
 		request: { method: 'GET', path: `/${phoneNumberId}`, query: { fields: healthFields(credentials.apiVersion) } },
 	});
 	return { ...response.data, id: String(response.data?.id ?? phoneNumberId) };
