@@ -6,11 +6,12 @@
 import { graphRequest } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { ManagementBudget, NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
-import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
+import { hashKey, RedisStore, redisTargetFor, redisTargetKey, type SharedEntries } from './redis';
 import { DEFAULT_TIMINGS, readGateSettings, type GateSettings, type GateTimings } from './settings';
 
 export { DEFAULT_TIMINGS, MANAGEMENT_CALLS_PER_HOUR, readGateSettings, TIER_MESSAGES_PER_SECOND } from './settings';
 export type { GateSettings, GateTimings } from './settings';
+export type { SharedEntries } from './redis';
 
 /**
  * Meta counts two families apart: messaging (sends, media) in the number's second and the WABA's messaging hour, and
@@ -268,6 +269,15 @@ function schedule<T>(call: GateCall, internal: boolean): Promise<GraphResponse<T
 /** Schedule one Graph call on the gate; resolves with its response or rejects with a final `GraphApiError`. */
 export function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphResponse<T>> {
 	return schedule<T>(call, false);
+}
+
+/**
+ * The gate's Redis (the one this credential's calls share their limits through) as a store of shared entries, when the
+ * gate uses Redis and it is up; undefined otherwise (callers then keep things in this process only).
+ */
+export async function sharedEntriesFor(credentials: WhatsAppCredentials): Promise<SharedEntries | undefined> {
+	const store = storeFor(credentials);
+	return store && (await store.whenReady()) ? store : undefined;
 }
 
 /** Counters for every number and WABA (messaging and management hours) of this credential the gate knows in this process. */
