@@ -86,15 +86,14 @@ export class ManagementCache {
 	}
 }
 
-// A Symbol.for key so two copies of this module (n8n loads community packages separately) share one cache.
-const CACHE_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.managementCache');
-type GlobalWithCache = typeof globalThis & { [CACHE_KEY]?: ManagementCache };
+// One per loaded copy of the package (node files may not touch globalThis): two copies, a rare set-up, would each read
+// a template once per few minutes.
+let processCache: ManagementCache | undefined;
 
 /** The process-wide management cache. */
 export function getManagementCache(): ManagementCache {
-	const holder = globalThis as GlobalWithCache;
-	holder[CACHE_KEY] ??= new ManagementCache();
-	return holder[CACHE_KEY];
+	processCache ??= new ManagementCache();
+	return processCache;
 }
 
 /** Empty the process-wide cache (tests). */
