@@ -5,10 +5,13 @@
  * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
  */
 import { startSimulator, type Simulator } from '../../../test/simulator';
+import { redisAvailable, startRedis } from '../../../test/support/redis';
 import { destroyGraphClients } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
-import { configureGateForTests, getGateStatus, resetGateForTests, scheduleGraphCall, type GateCall } from '.';
+import { configureGateForTests, gateRegistryForTests, getGateStatus, resetGateForTests, scheduleGraphCall, type GateCall } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText } from './__tests__/helpers';
+import { RedisStore, redisTargetFor } from './redis';
+import { DEFAULT_TIMINGS } from './settings';
 
 let sim: Simulator;
 
@@ -101,4 +104,31 @@ it('allows 200 management calls an hour until it knows the WABA has a registered
 	await readTemplates(credentials);
 	const management = getGateStatus(credentials).find((row) => row.scope === 'wabaManagement');
 	expect(management).toMatchObject({ hourlyBudget: 5000, sentLastHour: 3 });
+});
+
+// Skipped only on a developer machine without redis-server; CI (which installs it) never skips.
+const itWithRedis = redisAvailable() || process.env.CI ? it : it.skip;
+
+itWithRedis("shares the management hour's pause through Redis under a key of its own: another process's 80007 holds only management calls", async () => {
+	const redis = await startRedis();
+	try {
+		const credentials = credentialsFor(sim, { redisUrl: redis.url });
+		await sendText(credentials, 'before', recipientFor(1));
+		await readTemplates(credentials);
+		// Another worker's gate got 80007 on a management call and paused that hour for 1.5 s: this process learns it
+		// through Redis only (the gate's own key names, as its registry holds them).
+		const other = new RedisStore('other', redisTargetFor(credentials)!, { timings: DEFAULT_TIMINGS, transport: async () => Promise.reject(new Error('unused')), random: Math.random, warn: () => undefined });
+		await until(() => other.usable());
+		const managementKey = [...gateRegistryForTests().wabas.keys()].find((key) => key.endsWith('|management'))!;
+		await other.pauseWaba(managementKey, 1500);
+		await other.close();
+		sim.reset();
+		const read = readTemplates(credentials);
+		await sendText(credentials, 'during the pause', recipientFor(2));
+		await read;
+		expect(requestLog()).toEqual([`POST /${FAST_NUMBER}/messages ok`, `GET ${templatesPath()} ok`]);
+	} finally {
+		await resetGateForTests();
+		await redis.stop();
+	}
 });
