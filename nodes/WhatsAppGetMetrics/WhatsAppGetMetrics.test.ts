@@ -4,6 +4,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow } from '../../test/harness';
+import { clearManagementCache } from '../shared/descriptions';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator';
 import { destroyGraphClients } from '../shared/transport';
@@ -48,7 +49,10 @@ afterAll(async () => {
 	await sim.stop();
 });
 
-beforeEach(() => sim.reset());
+beforeEach(() => {
+	sim.reset();
+	clearManagementCache();
+});
 
 describe('message analytics', () => {
 	it('gives one flat row per day with ISO and Unix start and end, sent and delivered', async () => {
@@ -298,6 +302,18 @@ describe('phone number health', () => {
 		expect(rows[1]).toMatchObject({ throughputLevel: 'HIGH', messagingLimitTier: 'TIER_UNLIMITED' });
 		const numberCalls = sim.requests().filter((request) => /\/v26\.0\/3\d+$/.test(request.path));
 		expect(numberCalls.every((request) => decodeURIComponent(request.query).includes('whatsapp_business_manager_messaging_limit'))).toBe(true);
+	});
+
+	it("keeps the account's number list a few minutes: a second run reads each number's health but not the list", async () => {
+		// Listing the numbers is a management call (200 an hour, 5,000 with a registered number):
+		// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
+		const lists = () => sim.requests().filter((request) => request.path.endsWith(`/${sim.fixture.wabaId}/phone_numbers`) && request.query.includes('display_phone_number'));
+		const numberReads = () => sim.requests().filter((request) => /\/v26\.0\/3\d+$/.test(request.path)).length;
+		await metrics({ resource: 'phoneNumber', operation: 'phoneNumberHealth', healthScope: 'all' });
+		const second = await metrics({ resource: 'phoneNumber', operation: 'phoneNumberHealth', healthScope: 'all' });
+		expect(second.outputs('Metrics')).toHaveLength(sim.fixture.phoneNumbers.length);
+		expect(lists()).toHaveLength(1);
+		expect(numberReads()).toBe(2 * sim.fixture.phoneNumbers.length);
 	});
 
 	it('reads messaging_limit_tier on v23.0', async () => {

@@ -91,7 +91,8 @@ async function readPages<Page extends { paging?: GraphPaging }>(call: PagedCall<
 	const seenCursors = new Set<string>();
 	while (request) {
 		if (pages.length >= maxPages) throw new TooManyPagesError(maxPages);
-		const response: GraphResponse<unknown> = await scheduleGraphCall<unknown>({ credentials: call.credentials, request });
+		// Every paged read of the pack is of the WABA or its edges: Meta's management budget.
+		const response: GraphResponse<unknown> = await scheduleGraphCall<unknown>({ credentials: call.credentials, family: 'management', request });
 		// A `next` URL answers with the edge itself; the first call may answer with the field expansion around it.
 		const found: Page | undefined = call.pageOf(response.data) ?? (response.data as Page | undefined);
 		if (!found) break;

@@ -2,7 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
-import { CREDENTIAL_NAME, fetchTemplateVariants, getPhoneNumberId, getSenderDisplayNumber, PhoneNumberIdError } from '../shared/descriptions';
+import {
+	cachedTemplateVariants,
+	CREDENTIAL_NAME,
+	forgetTemplateVariants,
+	getPhoneNumberId,
+	getSenderDisplayNumber,
+	PhoneNumberIdError,
+} from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
 import { scheduleGraphCall } from '../shared/limiter';
 import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
@@ -46,6 +53,21 @@ function isStaleMediaError(error: unknown, mediaId: string): boolean {
 	const text = `${error.message} ${error.details ?? ''}`;
 	if (error.code === 131053) return true;
 	return text.includes(mediaId) || /media/i.test(text);
+}
+
+/** Meta refused a template send as not matching the template it holds: the kept definition is out of date. */
+const STALE_TEMPLATE_CODES: ReadonlySet<number> = new Set([132000, 132001, 132012, 132015]);
+
+/** Drops the kept definition of every template Meta refused a send of with a STALE_TEMPLATE_CODES code. */
+async function forgetStaleTemplates(credentials: WhatsAppCredentials, items: ReadyItem[], settled: Array<PromiseSettledResult<unknown>>): Promise<void> {
+	const stale = new Set<string>();
+	settled.forEach((result, position) => {
+		const body = items[position].body as Partial<TemplateMessage>;
+		if (result.status === 'rejected' && isGraphApiError(result.reason) && STALE_TEMPLATE_CODES.has(result.reason.code ?? 0) && body.template) {
+			stale.add(body.template.name);
+		}
+	});
+	await Promise.all([...stale].map((name) => forgetTemplateVariants(credentials, name)));
 }
 
 /**
@@ -167,10 +189,11 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 	}
 
-	// 2. Templates: read each distinct template once and check the items against it, still before any send.
+	// 2. Templates: check the items against each distinct template, still before any send. Its definition is kept a few
+	// minutes across executions: Meta allows only 200 (or 5,000) management calls an hour.
 	const templateNames = [...new Set(ready.filter((item) => item.template).map((item) => item.template!.name))];
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
-	for (const name of templateNames) templates.set(name, fetchTemplateVariants(this, name));
+	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	const checked: ReadyItem[] = [];
 	for (const item of ready) {
 		if (!item.template) {
@@ -244,6 +267,9 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			return { response: response.data ?? {}, media };
 		}),
 	);
+
+	// A template Meta refused as not matching its definition is read afresh next time.
+	await forgetStaleTemplates(credentials, checked, settled);
 
 	// 4. Collect in input order.
 	let firstFailure: { error: unknown; item: ReadyItem } | undefined;

@@ -58,7 +58,7 @@ const subscriptionOptions = [
 		name: 'Meta App',
 		value: 'app',
 		description:
-			"The app's own callback URL (needs App ID and App Secret in the credential). One per app: a second trigger on the same app takes it over until it stops.",
+			"The app's own callback URL (needs App ID and App Secret in the credential), and the app subscribed to the credential's WhatsApp Business Account if it is not yet (Meta sends nothing otherwise). One per app: a second trigger on the same app takes it over until it stops.",
 	},
 	{
 		name: 'WhatsApp Business Account',
@@ -70,7 +70,7 @@ const subscriptionOptions = [
 		name: 'Phone Number',
 		value: 'phoneNumber',
 		description:
-			'Only one phone number: useful for testing beside a production trigger. The app must already be subscribed to the fields in the Meta App Dashboard.',
+			"Only one phone number: useful for testing beside a production trigger. The app is subscribed to the credential's WhatsApp Business Account if it is not yet; it must already be subscribed to the fields in the Meta App Dashboard.",
 	},
 	{
 		name: 'Manual',

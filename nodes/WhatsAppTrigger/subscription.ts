@@ -4,6 +4,8 @@
  * - `app`: the app's own callback (`/{app-id}/subscriptions`, app token) — one per app;
  * - `waba`: the WABA's `subscribed_apps` with `override_callback_uri` — one per WhatsApp Business Account;
  * - `phoneNumber`: `POST /{phone-number-id}` with `webhook_configuration` — one per number (wins over the others).
+ * Meta sends a WABA's webhooks only to apps subscribed to that WABA, so the app and phone-number modes also subscribe
+ * the app to the credential's WABA when it is not yet (the WABA mode's own call does).
  * Deactivation undoes only what this trigger set, and only while Meta still points at this trigger.
  */
 import { createHmac } from 'crypto';
@@ -154,6 +156,8 @@ export interface SubscriptionRecord {
 	previousFields?: string[];
 	/** WABA mode: whether the app was subscribed to the WABA before (without an override of ours). */
 	wasSubscribed?: boolean;
+	/** App and phone-number modes: the WABA this trigger subscribed the app to (it was not before). */
+	subscribedAppToWaba?: string;
 }
 
 export interface LifecycleInput {
@@ -184,8 +188,9 @@ export class SubscriptionError extends Error {
 	}
 }
 
-async function graph<T>(credentials: WhatsAppCredentials, request: GraphRequest, phoneNumberId?: string): Promise<T> {
-	const response = await scheduleGraphCall<T>({ credentials, phoneNumberId, request });
+async function graph<T>(credentials: WhatsAppCredentials, request: GraphRequest): Promise<T> {
+	// Subscriptions, WABA and phone-number settings are management calls (Meta's hour of 200, or 5,000).
+	const response = await scheduleGraphCall<T>({ credentials, family: 'management', request });
 	return response.data;
 }
 
@@ -228,6 +233,52 @@ async function readWabaSubscription(credentials: WhatsAppCredentials, wabaId: st
 	return appId ? entries.find((entry) => entry.whatsapp_business_api_data?.id === appId) : entries[0];
 }
 
+/**
+ * Meta sends nothing of a WABA to an app not subscribed to it, whatever callback is set (app, WABA or number):
+ * `POST /{waba}/subscribed_apps` with an empty body when the app is not listed yet. Returns the WABA ID when this
+ * call subscribed it. https://developers.facebook.com/documentation/business-messaging/whatsapp/solution-providers/manage-webhooks
+ */
+async function subscribeAppToWaba(input: LifecycleInput): Promise<string | undefined> {
+	const { credentials } = input;
+	const wabaId = String(credentials.wabaId ?? '').trim();
+	if (!wabaId) {
+		input.warn?.(
+			'The credential has no WhatsApp Business Account ID, so the app could not be subscribed to it: Meta sends a WhatsApp Business Account\'s webhooks only to apps subscribed to it. Add the ID to the credential, or subscribe the app in WhatsApp Manager.',
+		);
+		return undefined;
+	}
+	if (await readWabaSubscription(credentials, wabaId)) return undefined;
+	await graph(credentials, { method: 'POST', path: `/${wabaId}/subscribed_apps` });
+	return wabaId;
+}
+
+/** Whether the app is subscribed to the credential's WABA (true when the credential names none: nothing to check). */
+async function appSubscribedToWaba(credentials: WhatsAppCredentials): Promise<boolean> {
+	const wabaId = String(credentials.wabaId ?? '').trim();
+	return !wabaId || (await readWabaSubscription(credentials, wabaId)) !== undefined;
+}
+
+/**
+ * Removes the app's subscription to the WABA this trigger added, once this trigger's own callback is gone, unless
+ * something else of the app still needs it: a WABA override, or any number of the WABA with an app or number callback.
+ */
+async function unsubscribeAppFromWaba(credentials: WhatsAppCredentials, wabaId: string | undefined): Promise<void> {
+	if (!wabaId) return;
+	const current = await readWabaSubscription(credentials, wabaId);
+	if (!current || current.override_callback_uri) return;
+	const numbers = await graph<{ data?: Array<{ id?: string }> }>(credentials, {
+		method: 'GET',
+		path: `/${wabaId}/phone_numbers`,
+		query: { fields: 'id', limit: 1000 },
+	});
+	for (const number of numbers.data ?? []) {
+		if (!number.id) continue;
+		const configuration = await readNumberConfiguration(credentials, number.id);
+		if (configuration?.application || configuration?.phone_number) return;
+	}
+	await graph(credentials, { method: 'DELETE', path: `/${wabaId}/subscribed_apps` });
+}
+
 function wabaIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.wabaId,
@@ -240,13 +291,28 @@ function wabaIdOf(credentials: WhatsAppCredentials): string {
 // Phone number: POST /{phone-number-id} webhook_configuration
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The number's `webhook_configuration`: the callback at each level (application, WABA, number). */
+async function readNumberConfiguration(credentials: WhatsAppCredentials, phoneNumberId: string) {
+	const number = await graph<PhoneNumberWebhookConfiguration>(credentials, {
+		method: 'GET',
+		path: `/${phoneNumberId}`,
+		query: { fields: 'webhook_configuration' },
+	});
+	return number.webhook_configuration;
+}
+
 async function readNumberOverride(credentials: WhatsAppCredentials, phoneNumberId: string): Promise<string | undefined> {
-	const number = await graph<PhoneNumberWebhookConfiguration>(
-		credentials,
-		{ method: 'GET', path: `/${phoneNumberId}`, query: { fields: 'webhook_configuration' } },
-		phoneNumberId,
+	return (await readNumberConfiguration(credentials, phoneNumberId))?.phone_number || undefined;
+}
+
+/** Meta's longest override callback URL (WABA and phone-number subscriptions). */
+export const MAX_OVERRIDE_URL_LENGTH = 200;
+
+function overrideUrlTooLong(callbackUrl: string, subscription: string): SubscriptionError {
+	return new SubscriptionError(
+		`This trigger's callback URL is ${callbackUrl.length} characters long, and Meta accepts at most ${MAX_OVERRIDE_URL_LENGTH} for Subscription "${subscription}"`,
+		`The callback URL is your n8n's public address (WEBHOOK_URL) followed by this trigger's path: ${callbackUrl.slice(0, 80)}…. Set a shorter WEBHOOK_URL, or choose Subscription "Meta App", whose callback has no such limit.`,
 	);
-	return number.webhook_configuration?.phone_number || undefined;
 }
 
 function phoneNumberIdOf(input: LifecycleInput): string {
@@ -286,14 +352,14 @@ export async function subscriptionExists(input: LifecycleInput): Promise<boolean
 			const current = await readAppSubscription(credentials, appIdOf(credentials));
 			if (!current || current.callback_url !== callbackUrl) return false;
 			const subscribed = new Set(fieldNames(current.fields));
-			return input.fields.every((field) => subscribed.has(field));
+			return input.fields.every((field) => subscribed.has(field)) && (await appSubscribedToWaba(credentials));
 		}
 		case 'waba': {
 			const current = await readWabaSubscription(credentials, wabaIdOf(credentials));
 			return current?.override_callback_uri === callbackUrl;
 		}
 		case 'phoneNumber':
-			return (await readNumberOverride(credentials, phoneNumberIdOf(input))) === callbackUrl;
+			return (await readNumberOverride(credentials, phoneNumberIdOf(input))) === callbackUrl && (await appSubscribedToWaba(credentials));
 	}
 }
 
@@ -316,6 +382,9 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 				'Set WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or a tunnel) and restart n8n, or choose Subscription "Manual" and set the callback URL yourself.',
 			);
 		}
+	}
+	if (input.mode !== 'app' && callbackUrl.length > MAX_OVERRIDE_URL_LENGTH) {
+		throw overrideUrlTooLong(callbackUrl, input.mode === 'waba' ? 'WhatsApp Business Account' : 'Phone Number');
 	}
 	switch (input.mode) {
 		case 'app': {
@@ -345,6 +414,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 					include_values: true,
 				},
 			});
+			record.subscribedAppToWaba = await subscribeAppToWaba(input);
 			return record;
 		}
 		case 'waba': {
@@ -371,15 +441,12 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 				if (!input.verifyTokenForUrl(previous)) throw occupiedError(`The phone number ${phoneNumberId}`, previous);
 				record.previousUrl = previous;
 			}
-			await graph(
-				credentials,
-				{
-					method: 'POST',
-					path: `/${phoneNumberId}`,
-					body: { webhook_configuration: { override_callback_uri: callbackUrl, verify_token: verifyToken } },
-				},
-				phoneNumberId,
-			);
+			await graph(credentials, {
+				method: 'POST',
+				path: `/${phoneNumberId}`,
+				body: { webhook_configuration: { override_callback_uri: callbackUrl, verify_token: verifyToken } },
+			});
+			record.subscribedAppToWaba = await subscribeAppToWaba(input);
 			return record;
 		}
 	}
@@ -425,6 +492,7 @@ export async function deleteSubscription(input: LifecycleInput, record: Subscrip
 			);
 			if (!restored) {
 				await graph(credentials, { method: 'DELETE', path: `/${appId}/subscriptions`, auth: 'app', query: { object: WEBHOOK_OBJECT } });
+				await unsubscribeAppFromWaba(credentials, record?.subscribedAppToWaba);
 			}
 			return;
 		}
@@ -453,13 +521,12 @@ export async function deleteSubscription(input: LifecycleInput, record: Subscrip
 			const current = await readNumberOverride(credentials, phoneNumberId);
 			if (current !== callbackUrl) return;
 			const setOverride = async (url: string, token: string) =>
-				graph(
-					credentials,
-					{ method: 'POST', path: `/${phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: url, verify_token: token } } },
-					phoneNumberId,
-				);
+				graph(credentials, { method: 'POST', path: `/${phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: url, verify_token: token } } });
 			const restored = await restore(record?.previousUrl, setOverride);
-			if (!restored) await setOverride('', '');
+			if (restored) return;
+			// Meta's removal: an empty override_callback_uri and nothing else.
+			await graph(credentials, { method: 'POST', path: `/${phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: '' } } });
+			await unsubscribeAppFromWaba(credentials, record?.subscribedAppToWaba);
 			return;
 		}
 	}

@@ -9,6 +9,12 @@ export const TIER_MPS = { STANDARD: 80, HIGH: 1000, BUSINESS_APP: 20 } as const;
 
 export const HOURLY_BUDGET_PER_NUMBER = 1_800_000;
 
+/**
+ * Management calls per app per WABA per rolling hour: 200, or 5,000 for a WABA with a registered number.
+ * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
+ */
+export const MANAGEMENT_CALLS_PER_HOUR = { withoutRegisteredNumber: 200, withRegisteredNumber: 5000 } as const;
+
 function phoneNumber(
 	id: string,
 	displayPhoneNumber: string,
@@ -61,6 +67,8 @@ export function defaultOptions(): SimulatorOptions {
 		throttleHttpStatus: 429,
 		hourlyBudget: undefined,
 		budgetWindowMs: 3_600_000,
+		managementHourlyLimit: undefined,
+		managementWindowMs: 3_600_000,
 		pairBurst: 45,
 		pairIntervalMs: 6000,
 		maintenance: {},
@@ -94,7 +102,7 @@ export function buildFixture(overrides: Partial<Fixture> = {}): Fixture {
 export function mergeOptions(base: SimulatorOptions, partial: Partial<SimulatorOptions>): SimulatorOptions {
 	const merged: SimulatorOptions = { ...base };
 	for (const [key, value] of Object.entries(partial) as Array<[keyof SimulatorOptions, unknown]>) {
-		if (value === undefined && key !== 'hourlyBudget') continue;
+		if (value === undefined && key !== 'hourlyBudget' && key !== 'managementHourlyLimit') continue;
 		// Webhook options are merged so a partial change keeps the rest (the dispatcher merges the same way).
 		const next = key === 'webhooks' && value && typeof value === 'object' ? { ...base.webhooks, ...(value as Record<string, unknown>) } : value;
 		(merged as unknown as Record<string, unknown>)[key] = next;

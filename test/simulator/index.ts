@@ -84,6 +84,7 @@ export class Simulator {
 			rejectedByCode: { ...c.rejectedByCode },
 			peakPerSecond: { ...c.peakPerSecond },
 			peakBudgetWindow: { ...c.peakBudgetWindow },
+			managementCalls: { ...c.managementCalls },
 		};
 	}
 

@@ -83,6 +83,8 @@ describe('limits over HTTP', () => {
 			throughputWindowMs: 1000,
 			hourlyBudget: undefined,
 			budgetWindowMs: 3_600_000,
+			managementHourlyLimit: undefined,
+			managementWindowMs: 3_600_000,
 			pairBurst: 45,
 			pairIntervalMs: 6000,
 			maintenance: {},
@@ -167,7 +169,7 @@ describe('limits over HTTP', () => {
 			expect((await send(sim, text('hi', recipient(i)))).status).toBe(200);
 		}
 		clock.set(6000);
-		const over = await call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}/message_templates`);
+		const over = await send(sim, text('hi', recipient(4)));
 		expect(over.body.error.code).toBe(80007);
 		const usage = JSON.parse(over.headers.get('x-business-use-case-usage') as string);
 		const entry = usage[sim.fixture.wabaId][0];
@@ -178,14 +180,78 @@ describe('limits over HTTP', () => {
 		expect(over.headers.get('x-app-usage')).toBeTruthy();
 	});
 
-	test('the budget counts every Graph call, not only sends, and recovers when the window rolls', async () => {
+	test('the budget counts every messaging call, not only sends, and recovers when the window rolls', async () => {
 		sim.configure({ hourlyBudget: 2, budgetWindowMs: 10_000 });
+		expect((await call(sim, 'GET', `/v26.0/${PHONE_STANDARD}`)).status).toBe(200);
 		expect((await call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}/message_templates`)).status).toBe(200);
 		expect((await send(sim, text('hi'))).status).toBe(200);
 		expect((await send(sim, text('hi'))).body.error.code).toBe(80007);
 		clock.set(10_000);
 		expect((await send(sim, text('hi'))).status).toBe(200);
 		expect(sim.counters().peakBudgetWindow[sim.fixture.wabaId]).toBe(2);
+	});
+
+	// Management calls (the WABA and its edges) have their own cap per app per WABA per rolling hour: 200, or 5,000 for a
+	// WABA with a registered number, then 80007 with the X-Business-Use-Case-Usage header (type
+	// whatsapp_business_management, estimated_time_to_regain_access in minutes).
+	// https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
+	describe('management calls', () => {
+		const managementCalls = [
+			() => call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}/message_templates`),
+			() => call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}/phone_numbers`),
+			() => call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`),
+			() => call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}?fields=name`),
+		];
+
+		test('are capped at 5,000 per rolling hour for a WABA with a registered number by default', async () => {
+			for (let i = 0; i < 5000; i++) expect((await managementCalls[i % 4]()).status).toBe(200);
+			clock.set(60_000);
+			const over = await managementCalls[0]();
+			expect([over.status, over.body.error.code]).toEqual([429, 80007]);
+			expect(sim.counters().managementCalls[sim.fixture.wabaId]).toBe(5000);
+		});
+
+		test('past the cap get 80007 with Meta\'s envelope, the usage header and the time to regain access', async () => {
+			sim.configure({ managementHourlyLimit: 4 });
+			for (let i = 0; i < 4; i++) {
+				clock.set(i * 60_000);
+				const answer = await managementCalls[i]();
+				expect(answer.status).toBe(200);
+				const usage = JSON.parse(answer.headers.get('x-business-use-case-usage') as string)[sim.fixture.wabaId][0];
+				expect(usage).toMatchObject({ type: 'whatsapp_business_management', call_count: (i + 1) * 25, estimated_time_to_regain_access: 0 });
+			}
+			clock.set(10 * 60_000);
+			const over = await managementCalls[0]();
+			expect(over.body.error).toMatchObject({ code: 80007, type: 'OAuthException', message: '(#80007) Rate limit issues', fbtrace_id: expect.any(String) });
+			const entry = JSON.parse(over.headers.get('x-business-use-case-usage') as string)[sim.fixture.wabaId][0];
+			expect(entry).toMatchObject({ type: 'whatsapp_business_management', call_count: 100 });
+			// The oldest call (t=0) leaves the hour at t=60 min: 50 minutes from now.
+			expect(entry.estimated_time_to_regain_access).toBe(50);
+			clock.set(60 * 60_000);
+			expect((await managementCalls[0]()).status).toBe(200);
+		});
+
+		test("are counted apart from messaging: neither family's 80007 stops the other", async () => {
+			sim.configure({ managementHourlyLimit: 2, hourlyBudget: 2 });
+			expect((await managementCalls[0]()).status).toBe(200);
+			expect((await managementCalls[1]()).status).toBe(200);
+			expect((await managementCalls[2]()).body.error.code).toBe(80007);
+			expect((await send(sim, text('hi', recipient(1)))).status).toBe(200);
+			expect((await send(sim, text('hi', recipient(2)))).status).toBe(200);
+			expect((await send(sim, text('hi', recipient(3)))).body.error.code).toBe(80007);
+			clock.set(3_600_000);
+			expect((await managementCalls[3]()).status).toBe(200);
+		});
+
+		test('the cap is 200 for a WABA without a registered number', async () => {
+			const bare = await startSimulator({ latency: 'none', fixture: { phoneNumbers: [] } });
+			try {
+				for (let i = 0; i < 200; i++) expect((await call(bare, 'GET', `/v26.0/${bare.fixture.wabaId}/message_templates`)).status).toBe(200);
+				expect((await call(bare, 'GET', `/v26.0/${bare.fixture.wabaId}/message_templates`)).body.error.code).toBe(80007);
+			} finally {
+				await bare.stop();
+			}
+		});
 	});
 
 	test('successful responses carry the usage headers with the share of the budget used', async () => {

@@ -330,24 +330,7 @@ export class SimServer {
 			this.authenticate(route?.auth ?? 'bearer', simRequest.bearer);
 			if (!route) throw unsupported(method, segments);
 
-			if (route.countsAgainstBudget !== false) {
-				if (!state.tryAppRate(now)) {
-					const status = state.throttleStatus();
-					throw new MetaError({ httpStatus: status, code: 4, message: '(#4) Application request limit reached', details: 'Too many calls from this app', headers: this.usageHeaders(now, 0) });
-				}
-				if (!state.tryBudget(now)) {
-					const wait = state.budgetMsUntilFree(now);
-					const status = state.throttleStatus();
-					throw new MetaError({
-						httpStatus: status,
-						code: 80007,
-						message: '(#80007) Rate limit issues',
-						details: 'The WhatsApp Business Account has reached its rate limit',
-						headers: this.usageHeaders(now, wait),
-					});
-				}
-				headers = this.usageHeaders(now, 0);
-			}
+			if (route.countsAgainstBudget !== false) headers = this.charge(now, isManagementCall(segments, state.fixture.wabaId));
 
 			const fault = state.faults.pending > 0 || hasRandomFaults(state) ? this.pickFault(method, segments, simRequest) : null;
 			if (fault) {
@@ -447,11 +430,35 @@ export class SimServer {
 		throw new MetaError({ httpStatus: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
 	}
 
-	/** X-App-Usage and X-Business-Use-Case-Usage for the current window. */
-	usageHeaders(now: number, waitMs: number): Record<string, string> {
+	/**
+	 * Counts a call against the app rate and its family's rolling window (management calls have their own, much
+	 * smaller one); throws 4 or 80007 with the usage headers when spent, else returns the headers of a success.
+	 */
+	private charge(now: number, management: boolean): Record<string, string> {
 		const state = this.state;
-		const budget = state.budgetLimit();
-		const used = state.budgetUsed(now);
+		if (!state.tryAppRate(now)) {
+			const status = state.throttleStatus();
+			throw new MetaError({ httpStatus: status, code: 4, message: '(#4) Application request limit reached', details: 'Too many calls from this app', headers: this.usageHeaders(now, 0, management) });
+		}
+		if (!(management ? state.tryManagement(now) : state.tryBudget(now))) {
+			const wait = management ? state.managementMsUntilFree(now) : state.budgetMsUntilFree(now);
+			throw new MetaError({
+				httpStatus: state.throttleStatus(),
+				code: 80007,
+				message: '(#80007) Rate limit issues',
+				details: 'The WhatsApp Business Account has reached its rate limit',
+				headers: this.usageHeaders(now, wait, management),
+			});
+		}
+		return this.usageHeaders(now, 0, management);
+	}
+
+	/** X-App-Usage and X-Business-Use-Case-Usage for the current window of the call's family. */
+	usageHeaders(now: number, waitMs: number, management = false): Record<string, string> {
+		const state = this.state;
+		const budget = management ? state.managementLimit() : state.budgetLimit();
+		const used = management ? state.managementUsed(now) : state.budgetUsed(now);
+		const windowMs = management ? state.options.managementWindowMs : state.options.budgetWindowMs;
 		const callCount = waitMs > 0 ? 100 : Math.min(100, Math.floor((used / budget) * 100));
 		const timePercent = Math.floor(callCount / 2);
 		const appPercent = state.appUsagePercent(now);
@@ -464,7 +471,7 @@ export class SimServer {
 						call_count: callCount,
 						total_cputime: timePercent,
 						total_time: timePercent,
-						estimated_time_to_regain_access: regainAccessMinutes(waitMs, state.options.budgetWindowMs),
+						estimated_time_to_regain_access: regainAccessMinutes(waitMs, windowMs),
 					},
 				],
 			}),
@@ -508,6 +515,15 @@ export class SimServer {
 		res.writeHead(status, headers);
 		res.end(payload);
 	}
+}
+
+/**
+ * Meta's management calls: the WABA node and its edges (`/{waba}`, `/message_templates`, `/phone_numbers`,
+ * `/subscribed_apps`, analytics…), capped per app per WABA per rolling hour apart from messaging.
+ * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
+ */
+export function isManagementCall(segments: string[], wabaId: string): boolean {
+	return segments[0] === wabaId;
 }
 
 function hasRandomFaults(state: SimState): boolean {

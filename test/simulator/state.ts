@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 
-import { buildFixture, HOURLY_BUDGET_PER_NUMBER, mergeOptions } from './fixture';
+import { buildFixture, HOURLY_BUDGET_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, mergeOptions } from './fixture';
 import { FaultPlan } from './faults';
 import { latencySampler, type LatencySampler } from './latency';
 import { PairRateBuckets, PeakRateMeter, RollingBudget, SlidingWindowLimit, throughputLimit } from './limits';
@@ -46,6 +46,7 @@ function emptyCounters(): SimCounters {
 		rejectedByCode: {},
 		peakPerSecond: {},
 		peakBudgetWindow: {},
+		managementCalls: {},
 		resets: 0,
 		stalls: 0,
 		errors5xx: 0,
@@ -69,6 +70,7 @@ export class SimState implements SimContext {
 	private throughput = new Map<string, SlidingWindowLimit>();
 	private peaks = new Map<string, PeakRateMeter>();
 	private budget!: RollingBudget;
+	private management!: RollingBudget;
 	private appRate: SlidingWindowLimit | null = null;
 	pairs!: PairRateBuckets;
 	private requestLog: RequestLogEntry[] = [];
@@ -145,13 +147,24 @@ export class SimState implements SimContext {
 		return typeof budget === 'number' && budget > 0 ? budget : HOURLY_BUDGET_PER_NUMBER * this.fixture.phoneNumbers.length;
 	}
 
+	/** Management calls per app per WABA per window: the option, else 200 (5,000 once the WABA has a registered number). */
+	managementLimit(): number {
+		const limit = this.options.managementHourlyLimit;
+		if (typeof limit === 'number' && limit > 0) return limit;
+		const registered = this.fixture.phoneNumbers.some((number) => number.status === 'CONNECTED');
+		return registered ? MANAGEMENT_CALLS_PER_HOUR.withRegisteredNumber : MANAGEMENT_CALLS_PER_HOUR.withoutRegisteredNumber;
+	}
+
 	private applyLimits(fresh = false): void {
 		const o = this.options;
 		if (fresh || !this.budget) {
 			this.budget = new RollingBudget(this.budgetLimit(), o.budgetWindowMs);
+			this.management = new RollingBudget(this.managementLimit(), o.managementWindowMs);
 		} else {
 			this.budget.budget = this.budgetLimit();
 			this.budget.windowMs = o.budgetWindowMs;
+			this.management.budget = this.managementLimit();
+			this.management.windowMs = o.managementWindowMs;
 		}
 		for (const [phoneId, limiter] of this.throughput) {
 			limiter.limit = throughputLimit(this.mpsOf(phoneId), o.throughputWindowMs);
@@ -199,6 +212,21 @@ export class SimState implements SimContext {
 		const ok = this.budget.tryCall(now);
 		this.counters.peakBudgetWindow[this.fixture.wabaId] = this.budget.peak;
 		return ok;
+	}
+
+	/** Counts a management call (the WABA and its edges) against its own rolling limit; false when it is spent (80007). */
+	tryManagement(now: number): boolean {
+		const ok = this.management.tryCall(now);
+		if (ok) this.counters.managementCalls[this.fixture.wabaId] = (this.counters.managementCalls[this.fixture.wabaId] ?? 0) + 1;
+		return ok;
+	}
+
+	managementUsed(now: number): number {
+		return this.management.used(now);
+	}
+
+	managementMsUntilFree(now: number): number {
+		return this.management.msUntilOldestLeaves(now);
 	}
 
 	/** Counts a Graph call against the app rate (code 4); always true when that option is off. */

@@ -116,8 +116,39 @@ describe('simulator webhook subscriptions', () => {
 		expect(response.body.error.code).toBe(2200);
 	});
 
+	// "You must individually subscribe to every WABA for which you wish to receive webhooks":
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/solution-providers/manage-webhooks
+	const subscribeAppToWaba = () => call(sim, 'POST', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`);
+
+	test('an app subscribed at app level gets nothing of a WABA it is not subscribed to', async () => {
+		await subscribeApp(appParams());
+		expect(effectiveCallback(state, PHONE_STANDARD)).toBeUndefined();
+		expect(effectiveCallback(state, PHONE_STANDARD, 'messages', `${receiver.url}?fallback`)).toBeUndefined();
+		expect((await subscribeAppToWaba()).body).toEqual({ success: true });
+		expect(effectiveCallback(state, PHONE_STANDARD)).toMatchObject({ url: receiver.url, source: 'app' });
+	});
+
+	test('a number override gets nothing either until the app is subscribed to the WABA', async () => {
+		await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: `${receiver.url}?number`, verify_token: receiver.verifyToken } });
+		expect(effectiveCallback(state, PHONE_HIGH)).toBeUndefined();
+		await subscribeAppToWaba();
+		expect(effectiveCallback(state, PHONE_HIGH)).toMatchObject({ url: `${receiver.url}?number`, source: 'number' });
+	});
+
+	test('override callback URLs longer than 200 characters are refused', async () => {
+		// "Override URLs are at most 200 characters": https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/override/
+		const long = `${receiver.url}?${'x'.repeat(201 - receiver.url.length)}`;
+		expect(long).toHaveLength(202);
+		const waba = await call(sim, 'POST', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`, { override_callback_uri: long, verify_token: receiver.verifyToken });
+		expect(waba.body.error.code).toBe(100);
+		const number = await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: long, verify_token: receiver.verifyToken } });
+		expect(number.body.error.code).toBe(100);
+		expect((await call(sim, 'GET', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`)).body.data).toEqual([]);
+	});
+
 	test('the effective callback is the number override, then the WABA override, then the app', async () => {
 		await subscribeApp(appParams());
+		await subscribeAppToWaba();
 		expect(effectiveCallback(state, PHONE_STANDARD)).toMatchObject({ url: receiver.url, source: 'app', version: 'v26.0' });
 		await call(sim, 'POST', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`, { override_callback_uri: `${receiver.url}?waba`, verify_token: receiver.verifyToken });
 		expect(effectiveCallback(state, PHONE_STANDARD)).toMatchObject({ url: `${receiver.url}?waba`, source: 'waba' });
@@ -128,6 +159,7 @@ describe('simulator webhook subscriptions', () => {
 
 	test('an event of a field the app did not subscribe goes nowhere', async () => {
 		await subscribeApp({ ...appParams(), fields: 'message_template_status_update' });
+		await subscribeAppToWaba();
 		expect(effectiveCallback(state, PHONE_STANDARD, 'messages')).toBeUndefined();
 		expect(effectiveCallback(state, PHONE_STANDARD, 'message_template_status_update')).toMatchObject({ source: 'app' });
 	});

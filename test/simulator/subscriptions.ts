@@ -131,9 +131,12 @@ export interface EffectiveCallback {
 }
 
 /**
- * Where Meta would send an event of `field` for a number: the number's override, then its WABA's override, then
- * the app subscription (when it includes the field). `fallbackUrl` (the dispatcher's `callbackUrl` option) is used
- * when nothing is subscribed.
+ * Where Meta would send an event of `field` for a number: nowhere unless the app is subscribed to the WABA
+ * (`POST /{waba}/subscribed_apps`, also in app-level mode); then the number's override, the WABA's override, the app
+ * subscription (when it includes the field). `fallbackUrl` (the dispatcher's `callbackUrl` option) is used when
+ * nothing is subscribed at all (tests that skip the subscription handshake).
+ * "You must individually subscribe to every WABA for which you wish to receive webhooks":
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/solution-providers/manage-webhooks
  */
 export function effectiveCallback(
 	sim: SimContext,
@@ -143,15 +146,14 @@ export function effectiveCallback(
 ): EffectiveCallback | undefined {
 	const subscriptions = subscriptionState(sim);
 	const appSubscription = subscriptions.app.get('whatsapp_business_account');
+	const numberOverride = phoneNumberId ? subscriptions.numbers.get(phoneNumberId) : undefined;
+	const waba = subscriptions.wabas.get(sim.fixture.wabaId);
+	if (!waba) return !appSubscription && !numberOverride && fallbackUrl ? { url: fallbackUrl, source: 'options' } : undefined;
 	const fieldEntry = appSubscription?.fields.find((entry) => entry.name === field);
 	const version = fieldEntry?.version;
 	if (appSubscription && !fieldEntry) return undefined;
-	if (phoneNumberId) {
-		const numberOverride = subscriptions.numbers.get(phoneNumberId);
-		if (numberOverride) return { url: numberOverride.url, version, source: 'number' };
-	}
-	const waba = subscriptions.wabas.get(sim.fixture.wabaId);
-	if (waba?.override) return { url: waba.override.url, version, source: 'waba' };
+	if (numberOverride) return { url: numberOverride.url, version, source: 'number' };
+	if (waba.override) return { url: waba.override.url, version, source: 'waba' };
 	if (appSubscription) return { url: appSubscription.callbackUrl, version, source: 'app' };
 	if (fallbackUrl) return { url: fallbackUrl, source: 'options' };
 	return undefined;
@@ -236,6 +238,9 @@ function unsubscribeApp(req: SimRequest, params: Record<string, string>, sim: Si
 // /{waba-id}/subscribed_apps and the per-number override
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Meta's longest override callback URL. */
+export const MAX_OVERRIDE_URL_LENGTH = 200;
+
 /** Reads and verifies `override_callback_uri` + `verify_token`; undefined when no override is given. */
 async function readOverride(input: Record<string, unknown>): Promise<CallbackOverride | undefined> {
 	const url = stringParam(input, 'override_callback_uri');
@@ -243,6 +248,9 @@ async function readOverride(input: Record<string, unknown>): Promise<CallbackOve
 	if (!url) {
 		if (verifyToken) throw invalidParameter('Param verify_token needs override_callback_uri');
 		return undefined;
+	}
+	if (url.length > MAX_OVERRIDE_URL_LENGTH) {
+		throw invalidParameter(`Param override_callback_uri must be at most ${MAX_OVERRIDE_URL_LENGTH} characters long`);
 	}
 	if (!verifyToken) throw invalidParameter('Param verify_token is required with override_callback_uri');
 	await verifyCallback(url, verifyToken);

@@ -138,9 +138,15 @@ export interface SimulatorOptions {
 	throughputWindowMs: number;
 	/** HTTP status of throttling errors (130429, 80007, 4, 131056): 400, 429, or alternate between them. */
 	throttleHttpStatus: 400 | 429 | 'alternate';
-	/** Calls per WABA in the rolling budget window (default 1,800,000 × registered numbers). */
+	/** Calls per WABA in the rolling budget window (default 1,800,000 × registered numbers). Management calls do not count. */
 	hourlyBudget: number | undefined;
 	budgetWindowMs: number;
+	/**
+	 * Management calls (the WABA and its edges: templates, phone numbers, subscribed apps, analytics) per app per WABA in
+	 * their own rolling window: Meta's 200, or 5,000 once the WABA has a registered number (default), then 80007.
+	 */
+	managementHourlyLimit: number | undefined;
+	managementWindowMs: number;
 	/** Pair rate per (number, recipient): a bucket of `pairBurst`, refilled one per `pairIntervalMs`. */
 	pairBurst: number;
 	pairIntervalMs: number;
@@ -305,6 +311,8 @@ export interface SimCounters {
 	peakPerSecond: Record<string, number>;
 	/** Largest number of Graph calls seen in any rolling budget window, per WABA. */
 	peakBudgetWindow: Record<string, number>;
+	/** Management calls (the WABA and its edges) counted against the management limit, per WABA. */
+	managementCalls: Record<string, number>;
 	resets: number;
 	stalls: number;
 	errors5xx: number;

@@ -277,6 +277,8 @@ describe('simulator webhooks', () => {
 				`${sim.fixture.appId}|${secret}`,
 			);
 			expect(subscribed.body).toEqual({ success: true });
+			// Meta delivers a WABA's webhooks only to apps subscribed to it.
+			expect((await call(sim, 'POST', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`)).body).toEqual({ success: true });
 			await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: receiver.url, verify_token: receiver.verifyToken } });
 			await send(sim, text('to the app'), PHONE_STANDARD);
 			await send(sim, text('to the number override'), PHONE_HIGH);

@@ -7,7 +7,7 @@ import type { MetricsRows, OperationContext } from './common';
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Shows the rate limiter of this n8n process for the selected credential: one row per phone number and per WhatsApp Business Account it has paced calls for. No call is made to Meta.',
+			'Shows the rate limiter of this n8n process for the selected credential: one row per phone number it has paced calls for, and per WhatsApp Business Account one row for messaging calls and one for management calls (templates, phone numbers, subscriptions: Meta allows 200 an hour, 5,000 with a registered number). No call is made to Meta.',
 		name: 'limiterNotice',
 		type: 'notice',
 		default: '',

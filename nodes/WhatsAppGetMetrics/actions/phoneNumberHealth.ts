@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { getPhoneNumberId, phoneNumberIdLocator } from '../../shared/descriptions';
-import { scheduleGraphCall } from '../../shared/limiter';
+import { getManagementCache, getPhoneNumberId, managementCacheKey, phoneNumberIdLocator } from '../../shared/descriptions';
+import { scheduleGraphCall, sharedEntriesFor } from '../../shared/limiter';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { collectPages } from '../paging';
 import type { PhoneNumberHealth, PhoneNumberList } from '../types';
@@ -99,6 +99,7 @@ export function flattenPhoneNumberHealth(number: PhoneNumberHealth): IDataObject
 async function getHealth(credentials: WhatsAppCredentials, phoneNumberId: string): Promise<PhoneNumberHealth> {
 	const response = await scheduleGraphCall<PhoneNumberHealth>({
 		credentials,
+		family: 'management',
 		request: { method: 'GET', path: `/${phoneNumberId}`, query: { fields: healthFields(credentials.apiVersion) } },
 	});
 	return { ...response.data, id: String(response.data?.id ?? phoneNumberId) };
@@ -118,13 +119,12 @@ export async function run(op: OperationContext): Promise<MetricsRows> {
 			path: `/${wabaId}/phone_numbers`,
 			query: { fields: 'id,display_phone_number,verified_name,quality_rating', limit: 100, after },
 		});
-		const pages = await collectPages<PhoneNumberList>({
-			credentials,
-			request: request(),
-			pageOf: (body) => body as PhoneNumberList,
-			requestAfter: request,
-		});
-		ids = pages.flatMap((page) => page.data ?? []).map((number) => String(number.id));
+		// The WABA's numbers change rarely: kept a few minutes (each number's health below is read every time).
+		const listNumbers = async () =>
+			(await collectPages<PhoneNumberList>({ credentials, request: request(), pageOf: (body) => body as PhoneNumberList, requestAfter: request }))
+				.flatMap((page) => page.data ?? [])
+				.map((number) => String(number.id));
+		ids = await getManagementCache().read(managementCacheKey(credentials, 'phone_numbers'), listNumbers, await sharedEntriesFor(credentials));
 	}
 	// The list has no throughput or limit fields: ask each number (the gate paces these calls).
 	const numbers = await Promise.all(ids.map(async (id) => getHealth(credentials, id)));

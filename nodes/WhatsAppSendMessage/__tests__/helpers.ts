@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow, type WorkflowRunResult } from '../../../test/harness';
+import { clearManagementCache } from '../../shared/descriptions';
 import { destroyGraphClients } from '../../shared/transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 
@@ -48,7 +49,10 @@ export function messageCalls(sim: Simulator): number {
 	return sim.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/messages')).length;
 }
 
-/** Starts a simulator for the file's tests (handed to `set`), resets it after each test (then runs `afterEachTest`), stops it at the end. */
+/**
+ * Starts a simulator for the file's tests (handed to `set`), resets it and forgets kept template definitions after each
+ * test (then runs `afterEachTest`), stops it at the end.
+ */
 export function withSimulator(set: (sim: Simulator) => void, afterEachTest?: () => void): void {
 	let sim: Simulator;
 	beforeAll(async () => {
@@ -57,6 +61,7 @@ export function withSimulator(set: (sim: Simulator) => void, afterEachTest?: () 
 	});
 	afterEach(() => {
 		sim.reset();
+		clearManagementCache();
 		afterEachTest?.();
 	});
 	afterAll(async () => {

@@ -350,7 +350,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to read the template from Meta once per execution and check the header, variables and buttons before sending (so mistakes fail before any message goes out)',
+					"Whether to check the header, variables and buttons against the template Meta holds before sending (so mistakes fail before any message goes out). Its definition is read once and kept five minutes; opening the template's fields in the editor reads it afresh.",
 			},
 		],
 	},

@@ -36,9 +36,25 @@ async function appCallback(): Promise<{ callback_url?: string; fields?: Array<{ 
 	return list.data[0];
 }
 
-async function wabaSubscription(): Promise<{ override_callback_uri?: string } | undefined> {
-	const list = await graphGet<{ data: Array<{ override_callback_uri?: string }> }>(`/${sim.fixture.wabaId}/subscribed_apps`);
+/**
+ * The app's entry in the WABA's subscribed apps: `GET /{waba}/subscribed_apps` →
+ * `{"data":[{"whatsapp_business_api_data":{"id","link","name"},"override_callback_uri"?}]}`
+ * (https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account/subscribed_apps/,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/override/).
+ */
+async function wabaSubscription(): Promise<{ whatsapp_business_api_data?: { id?: string }; override_callback_uri?: string } | undefined> {
+	const list = await graphGet<{ data: Array<{ whatsapp_business_api_data?: { id?: string }; override_callback_uri?: string }> }>(`/${sim.fixture.wabaId}/subscribed_apps`);
 	return list.data[0];
+}
+
+/** Subscribes the app to the WABA by hand, as Meta's page shows: `POST /{waba}/subscribed_apps` with no body. */
+async function subscribeAppToWabaByHand(): Promise<void> {
+	await fetch(`${sim.url}/v26.0/${sim.fixture.wabaId}/subscribed_apps`, { method: 'POST', headers: { authorization: `Bearer ${sim.fixture.accessToken}` } });
+}
+
+/** The requests the trigger made to one path, as the simulator saw them (method and body). */
+function callsTo(path: string): Array<{ method: string; body: string }> {
+	return sim.requests().filter((request) => request.path === `/v26.0${path}`).map((request) => ({ method: request.method, body: request.body }));
 }
 
 async function numberOverride(phoneNumberId: string): Promise<string | undefined> {
@@ -121,6 +137,56 @@ describe('Meta app subscription', () => {
 	});
 });
 
+// "You must individually subscribe to every WABA for which you wish to receive webhooks": `POST /{waba}/subscribed_apps`
+// with an empty body → {"success": true}.
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/solution-providers/manage-webhooks
+describe('the app subscribed to the WABA (app mode)', () => {
+	it("subscribes the app to the credential's WABA when it is not yet, so Meta's webhooks reach the trigger", async () => {
+		expect(await wabaSubscription()).toBeUndefined();
+		await methods.create.call(trigger.hooks());
+		expect(await wabaSubscription()).toEqual({ whatsapp_business_api_data: expect.objectContaining({ id: sim.fixture.appId }) });
+		expect(callsTo(`/${sim.fixture.wabaId}/subscribed_apps`).filter((call) => call.method === 'POST')).toEqual([{ method: 'POST', body: '' }]);
+		const { delivery } = (await sim.injectInbound({ phoneNumberId: '300000000000001', from: '16505551234', type: 'text', text: 'hi' })) as { delivery: { url: string } };
+		await sim.webhooks.idle();
+		expect(delivery.url).toBe(trigger.webhookUrl);
+		expect(trigger.executions).toHaveLength(1);
+	});
+
+	it('records that it added the subscription, and removes only that on deactivation', async () => {
+		await methods.create.call(trigger.hooks());
+		expect(trigger.staticData.subscription).toMatchObject({ mode: 'app', subscribedAppToWaba: sim.fixture.wabaId });
+		await methods.delete.call(trigger.hooks());
+		expect(await wabaSubscription()).toBeUndefined();
+	});
+
+	it('leaves a subscription that was there before alone, on activation and on deactivation', async () => {
+		await subscribeAppToWabaByHand();
+		await methods.create.call(trigger.hooks());
+		expect(callsTo(`/${sim.fixture.wabaId}/subscribed_apps`).filter((call) => call.method !== 'GET')).toEqual([{ method: 'POST', body: '' }]);
+		await methods.delete.call(trigger.hooks());
+		expect(await wabaSubscription()).toBeDefined();
+		expect(callsTo(`/${sim.fixture.wabaId}/subscribed_apps`).some((call) => call.method === 'DELETE')).toBe(false);
+	});
+
+	it('is not there yet when the app subscription is but the WABA subscription is gone, and activation puts it back', async () => {
+		await methods.create.call(trigger.hooks());
+		await fetch(`${sim.url}/v26.0/${sim.fixture.wabaId}/subscribed_apps`, { method: 'DELETE', headers: { authorization: `Bearer ${sim.fixture.accessToken}` } });
+		expect(await methods.checkExists.call(trigger.hooks())).toBe(false);
+		await methods.create.call(trigger.hooks());
+		expect(await methods.checkExists.call(trigger.hooks())).toBe(true);
+	});
+
+	it('keeps the WABA subscription it added while a phone-number trigger of the app still needs it', async () => {
+		await methods.create.call(trigger.hooks('production'));
+		trigger.parameters.subscription = 'phoneNumber';
+		trigger.parameters.subscriptionPhoneNumberId = '300000000000002';
+		await methods.create.call(trigger.hooks('test'));
+		trigger.parameters.subscription = 'app';
+		await methods.delete.call(trigger.hooks('production'));
+		expect(await wabaSubscription()).toBeDefined();
+	});
+});
+
 describe('WhatsApp Business Account subscription', () => {
 	beforeEach(() => {
 		trigger.parameters.subscription = 'waba';
@@ -168,6 +234,27 @@ describe('phone number subscription', () => {
 		expect(await numberOverride(phoneNumberId)).toBeUndefined();
 	});
 
+	it('removes the override with override_callback_uri "" and nothing else', async () => {
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/override/ (and CLOUD_API.md,
+		// "Corrections and additions"): POST /{phone-id} {"webhook_configuration":{"override_callback_uri":""}}.
+		await methods.create.call(trigger.hooks());
+		await methods.delete.call(trigger.hooks());
+		const posts = callsTo(`/${phoneNumberId}`).filter((call) => call.method === 'POST');
+		expect(posts.map((call) => JSON.parse(call.body))).toEqual([
+			{ webhook_configuration: { override_callback_uri: trigger.webhookUrl, verify_token: expect.any(String) } },
+			{ webhook_configuration: { override_callback_uri: '' } },
+		]);
+	});
+
+	it('subscribes the app to the WABA too (Meta sends nothing otherwise), and removes that on deactivation', async () => {
+		await methods.create.call(trigger.hooks());
+		expect(await wabaSubscription()).toBeDefined();
+		const { delivery } = (await sim.injectInbound({ phoneNumberId, from: '16505551234', type: 'text', text: 'hi' })) as { delivery: { url: string } };
+		expect(delivery.url).toBe(trigger.webhookUrl);
+		await methods.delete.call(trigger.hooks());
+		expect(await wabaSubscription()).toBeUndefined();
+	});
+
 	it('lets a test trigger on one number live beside the production trigger on the app', async () => {
 		trigger.parameters.subscription = 'app';
 		await methods.create.call(trigger.hooks('production'));
@@ -185,6 +272,37 @@ describe('phone number subscription', () => {
 	it('names the field when the phone number is not an ID', async () => {
 		trigger.parameters.subscriptionPhoneNumberId = '+1 555 0100';
 		await expect(methods.create.call(trigger.hooks())).rejects.toThrow('"Phone Number" is "+1 555 0100", which is not a phone number ID');
+	});
+});
+
+describe('an override callback URL longer than Meta accepts', () => {
+	// Override URLs are at most 200 characters (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/override/,
+	// CLOUD_API.md "Corrections and additions").
+	const longUrl = () => `${trigger.url}/${'n8n/'.repeat(40)}webhook/5b0e4f7a-9c3d-4e2b-8a1f-6d7c8b9a0e1f/webhook`;
+
+	it.each([
+		['waba', 'WhatsApp Business Account'],
+		['phoneNumber', 'Phone Number'],
+	])('is refused before any call for Subscription %s, naming the setting', async (mode, label) => {
+		trigger.parameters.subscription = mode;
+		trigger.parameters.subscriptionPhoneNumberId = '300000000000002';
+		const url = longUrl();
+		expect(url.length).toBeGreaterThan(200);
+		const before = sim.requests().length;
+		const error = (await methods.create.call(trigger.hooks('production', url)).then(
+			() => undefined,
+			(failure: unknown) => failure,
+		)) as (Error & { description?: string }) | undefined;
+		expect(error).toBeInstanceOf(Error);
+		expect(error?.message).toContain(`is ${url.length} characters long, and Meta accepts at most 200 for Subscription "${label}"`);
+		expect(error?.description).toMatch(/WEBHOOK_URL/);
+		expect(sim.requests().length).toBe(before);
+	});
+
+	it('is accepted for the app subscription, whose callback has no such limit', async () => {
+		const url = longUrl();
+		await methods.create.call(trigger.hooks('production', url));
+		expect((await appCallback())?.callback_url).toBe(url);
 	});
 });
 

@@ -5,6 +5,8 @@ export {
 	searchPhoneNumbers,
 	searchTemplates,
 	fetchTemplateVariants,
+	cachedTemplateVariants,
+	forgetTemplateVariants,
 	getTemplateLanguages,
 	getTemplateVariables,
 	getTemplateFields,
@@ -12,4 +14,5 @@ export {
 	templateVariables,
 } from './methods';
 export type { CredentialContext } from './methods';
+export { clearManagementCache, getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
 export type * from './graphTypes';

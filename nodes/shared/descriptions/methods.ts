@@ -8,10 +8,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { scheduleGraphCall } from '../limiter';
+import { scheduleGraphCall, sharedEntriesFor } from '../limiter';
 import { listAgainOnStaleCursor } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
 import type { MessageTemplate, MessageTemplateList, WabaPhoneNumberList } from './graphTypes';
+import { getManagementCache, managementCacheKey } from './managementCache';
 
 export const CREDENTIAL_NAME = 'whatsAppCloudApi';
 
@@ -60,6 +61,7 @@ export async function searchPhoneNumbers(
 	const credentials = await credentialsWithWaba(this);
 	const response = await scheduleGraphCall<WabaPhoneNumberList>({
 		credentials,
+		family: 'management',
 		request: {
 			method: 'GET',
 			path: `/${credentials.wabaId}/phone_numbers`,
@@ -88,11 +90,11 @@ export async function searchPhoneNumbers(
  */
 async function listAllTemplates(
 	context: CredentialContext,
+	credentials: WhatsAppCredentials & { wabaId: string },
 	fields: string,
 	name: string | undefined,
 	what: string,
 ): Promise<MessageTemplate[]> {
-	const credentials = await credentialsWithWaba(context);
 	// A cursor Meta no longer accepts (131059): the whole list is read again from the first page, once.
 	return listAgainOnStaleCursor(() => readTemplatePages(context, credentials, fields, name, what));
 }
@@ -109,6 +111,7 @@ async function readTemplatePages(
 	for (let page = 0; page < MAX_TEMPLATE_PAGES; page++) {
 		const response = await scheduleGraphCall<MessageTemplateList>({
 			credentials,
+			family: 'management',
 			request: {
 				method: 'GET',
 				path: `/${credentials.wabaId}/message_templates`,
@@ -137,7 +140,7 @@ async function readTemplatePages(
  */
 export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	// Graph filters by name server-side ("contains"); we filter again below in case it does not.
-	const templates = await listAllTemplates(this, 'name,language,status,category', filter?.trim() || undefined, 'the template list');
+	const templates = await listAllTemplates(this, await credentialsWithWaba(this), 'name,language,status,category', filter?.trim() || undefined, 'the template list');
 	const byName = new Map<string, MessageTemplate[]>();
 	for (const template of templates) {
 		if (!matches(filter, template.name)) continue;
@@ -162,12 +165,14 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
  * Every language (and status) a template exists in. Graph's name filter is "contains", so a short name can match
  * many templates over several pages: all pages are followed (bounded by MAX_TEMPLATE_PAGES, an error if reached).
  */
-export async function fetchTemplateVariants(
+async function readTemplateVariants(
 	context: CredentialContext,
+	credentials: WhatsAppCredentials & { wabaId: string },
 	templateName: string,
 ): Promise<MessageTemplate[]> {
 	const templates = await listAllTemplates(
 		context,
+		credentials,
 		'name,language,status,category,parameter_format,components',
 		templateName,
 		`the languages of template "${templateName}"`,
@@ -175,12 +180,43 @@ export async function fetchTemplateVariants(
 	return templates.filter((template) => template.name === templateName);
 }
 
+/** The management cache's key of a template's definitions (one read holds every language of the name). */
+function templateKey(credentials: WhatsAppCredentials & { wabaId: string }, templateName: string): string {
+	return managementCacheKey(credentials, 'template', templateName);
+}
+
+/**
+ * A template's languages and definitions read afresh from Meta, refilling the kept copy sends check against: the
+ * editor's look-ups (languages, variables, fields) are how a user who changed a template at Meta refreshes it.
+ */
+export async function fetchTemplateVariants(context: CredentialContext, templateName: string): Promise<MessageTemplate[]> {
+	const credentials = await credentialsWithWaba(context);
+	const read = () => readTemplateVariants(context, credentials, templateName);
+	return getManagementCache().refresh(templateKey(credentials, templateName), read, await sharedEntriesFor(credentials));
+}
+
+/** The same, kept a few minutes (and shared through the gate's Redis): what sends check against. */
+export async function cachedTemplateVariants(context: CredentialContext, templateName: string): Promise<MessageTemplate[]> {
+	const credentials = await credentialsWithWaba(context);
+	const read = () => readTemplateVariants(context, credentials, templateName);
+	return getManagementCache().read(templateKey(credentials, templateName), read, await sharedEntriesFor(credentials));
+}
+
+/** Drops a template's kept definitions: Meta refused a send as not matching them (132000, 132001, 132012, 132015). */
+export async function forgetTemplateVariants(credentials: WhatsAppCredentials, templateName: string): Promise<void> {
+	const wabaId = String(credentials.wabaId ?? '').trim();
+	if (!wabaId) return;
+	const withWaba = { ...credentials, wabaId };
+	await getManagementCache().forget(templateKey(withWaba, templateName), await sharedEntriesFor(withWaba));
+}
+
 /** loadOptions: the languages of the picked template, approved ones first. */
 export async function getTemplateLanguages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
 	if (!templateName) return [];
 	const variants = await fetchTemplateVariants(this, templateName);
-	return variants
+	// A copy: the kept definitions are shared with every execution.
+	return [...variants]
 		.sort((a, b) => Number(b.status === 'APPROVED') - Number(a.status === 'APPROVED'))
 		.map((variant) => ({
 			name: variant.status && variant.status !== 'APPROVED' ? `${variant.language} (${variant.status.toLowerCase()})` : variant.language,

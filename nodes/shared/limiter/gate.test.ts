@@ -112,11 +112,11 @@ describe('rolling budget', () => {
 		expect((await sim.counters()).peakBudgetWindow[sim.fixture.wabaId]).toBeLessThanOrEqual(100);
 	});
 
-	it('counts every Graph call against the budget, not only sends', async () => {
+	it('counts every messaging call against the budget, not only sends (management calls count apart: families.test.ts)', async () => {
 		const credentials = credentialsFor(sim, { hourlyCallBudget: 1000 });
 		await sendText(credentials, 'hello', recipientFor(1));
 		const { scheduleGraphCall } = await import('.');
-		await scheduleGraphCall({ credentials, request: { method: 'GET', path: `/${sim.fixture.wabaId}/message_templates` } });
+		await scheduleGraphCall({ credentials, request: { method: 'GET', path: `/${FAST_NUMBER}` } });
 		const waba = getGateStatus(credentials).find((status) => status.scope === 'waba');
 		expect(waba?.sentLastHour).toBe(2);
 		expect(waba?.budgetLeft).toBe(998);

@@ -11,7 +11,7 @@ import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiErr
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
-import { CALLS_PER_HOUR_PER_NUMBER, type GateSettings, type GateTimings } from './settings';
+import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
 
 /** One call waiting in (or passing through) the gate. */
@@ -125,11 +125,15 @@ export class WabaBudget {
 		this.window = new SlidingWindow(hourMs + hourGuardMs, hourSlotMs);
 	}
 
-	/** 1,800,000 × registered numbers (from the credential, else read from the WABA, else 1) unless overridden. */
+	/** Registered numbers from the credential, else read from the WABA (0 = not known yet). */
+	get registeredNumbers(): number {
+		return this.settings.registeredNumbers || this.discoveredNumbers;
+	}
+
+	/** 1,800,000 × registered numbers (1 while not known) unless overridden. */
 	get hourlyBudget(): number {
 		if (this.settings.hourlyCallBudget > 0) return this.settings.hourlyCallBudget;
-		const numbers = this.settings.registeredNumbers || this.discoveredNumbers || 1;
-		return CALLS_PER_HOUR_PER_NUMBER * numbers;
+		return CALLS_PER_HOUR_PER_NUMBER * (this.registeredNumbers || 1);
 	}
 
 	available(now: number): number {
@@ -142,7 +146,28 @@ export class WabaBudget {
 	}
 }
 
-/** Everything the gate knows about one phone number (or the WABA-level calls of one WABA). */
+/**
+ * The WABA's management calls (the WABA itself, templates, phone numbers, subscriptions): their own rolling hour and
+ * their own 80007 pause, so neither family's 80007 holds the other. 200 per hour, 5,000 once the WABA has a
+ * registered number (as the messaging budget knows it).
+ */
+export class ManagementBudget extends WabaBudget {
+	constructor(
+		key: string,
+		wabaId: string | undefined,
+		settings: GateSettings,
+		env: GateEnvironment,
+		readonly messaging: WabaBudget,
+	) {
+		super(key, wabaId, settings, env);
+	}
+
+	override get hourlyBudget(): number {
+		return this.messaging.registeredNumbers > 0 ? MANAGEMENT_CALLS_PER_HOUR.withRegisteredNumber : MANAGEMENT_CALLS_PER_HOUR.withoutRegisteredNumber;
+	}
+}
+
+/** Everything the gate knows about one phone number (or the WABA-level calls of one WABA and family). */
 export class NumberLane {
 	readonly queue = new Deque<PendingCall>();
 	/** Due retries and calls released by their recipient: they go before new calls. */

@@ -5,24 +5,35 @@
  */
 import { graphRequest } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
-import { NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
-import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
+import { ManagementBudget, NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
+import { hashKey, RedisStore, redisTargetFor, redisTargetKey, type SharedEntries } from './redis';
 import { DEFAULT_TIMINGS, readGateSettings, type GateSettings, type GateTimings } from './settings';
 
-export { DEFAULT_TIMINGS, readGateSettings, TIER_MESSAGES_PER_SECOND } from './settings';
+export { DEFAULT_TIMINGS, MANAGEMENT_CALLS_PER_HOUR, readGateSettings, TIER_MESSAGES_PER_SECOND } from './settings';
 export type { GateSettings, GateTimings } from './settings';
+export type { SharedEntries } from './redis';
+
+/**
+ * Meta counts two families apart: messaging (sends, media) in the number's second and the WABA's messaging hour, and
+ * management (the WABA and its analytics, templates, phone numbers and their settings, subscriptions) in a much
+ * smaller hour of its own (200, or 5,000 with a registered number). An 80007 holds only the family it came from.
+ */
+export type CallFamily = 'messaging' | 'management';
 
 export interface GateCall {
 	credentials: WhatsAppCredentials;
 	/** The phone-number ID this call is paced on. Omit for WABA-level calls (templates, analytics): budget only. */
 	phoneNumberId?: string;
+	/** Default `messaging`. Management calls go to the WABA's management lane, whatever their phone number. */
+	family?: CallFamily;
 	/** The recipient's WhatsApp ID for message sends: enables pair-rate limiting for that user. */
 	recipient?: string;
 	request: GraphRequest;
 }
 
 export interface GateStatus {
-	scope: 'phoneNumber' | 'waba';
+	/** `waba`: the messaging budget; `wabaManagement`: the management calls' own hour. */
+	scope: 'phoneNumber' | 'waba' | 'wabaManagement';
 	id: string;
 	messagesPerSecond?: number;
 	queued: number;
@@ -161,11 +172,21 @@ function viewOf(credentials: WhatsAppCredentials): CredentialView {
 	return view;
 }
 
+/** The view's lane key of the WABA's management lane (phone-number IDs are digits, so it never meets one). */
+const MANAGEMENT_VIEW_KEY = 'management';
+
+/** The messaging budget of a lane's WABA (the registered numbers are read into it). */
+function messagingBudgetOf(waba: WabaBudget): WabaBudget {
+	return waba instanceof ManagementBudget ? waba.messaging : waba;
+}
+
 function laneFor(call: GateCall, internal: boolean): NumberLane {
 	const view = viewOf(call.credentials);
-	const known = view.lanes.get(call.phoneNumberId ?? '');
+	const management = call.family === 'management';
+	const viewKey = management ? MANAGEMENT_VIEW_KEY : call.phoneNumberId ?? '';
+	const known = view.lanes.get(viewKey);
 	if (known && !known.released) {
-		if (!internal) discoverRegisteredNumbers(call.credentials, known.waba);
+		if (!internal) discoverRegisteredNumbers(call.credentials, messagingBudgetOf(known.waba));
 		return known;
 	}
 	const reg = registry();
@@ -175,18 +196,28 @@ function laneFor(call: GateCall, internal: boolean): NumberLane {
 		waba = new WabaBudget(wabaKey, call.credentials.wabaId, settings, reg.env);
 		reg.wabas.set(wabaKey, waba);
 	}
-	const laneKey = call.phoneNumberId ? `${view.baseUrl}|number:${call.phoneNumberId}` : `${wabaKey}|wabaCalls`;
+	const messaging = waba;
+	if (management) {
+		// Its own key: its own hour and pause, here and in Redis.
+		const managementKey = `${wabaKey}|management`;
+		waba = reg.wabas.get(managementKey);
+		if (!waba) {
+			waba = new ManagementBudget(managementKey, call.credentials.wabaId, settings, reg.env, messaging);
+			reg.wabas.set(managementKey, waba);
+		}
+	}
+	const laneKey = management ? `${wabaKey}|managementCalls` : call.phoneNumberId ? `${view.baseUrl}|number:${call.phoneNumberId}` : `${wabaKey}|wabaCalls`;
 	let lane = reg.lanes.get(laneKey);
 	if (!lane || lane.released) {
-		lane = new NumberLane(laneKey, call.phoneNumberId, waba, settings, reg.env, storeFor(call.credentials));
+		lane = new NumberLane(laneKey, management ? undefined : call.phoneNumberId, waba, settings, reg.env, storeFor(call.credentials));
 		reg.lanes.set(laneKey, lane);
 	} else {
 		// A new credential object (a new execution, maybe after an edit): its limits apply from now on, without a restart.
 		lane.updateSettings(settings);
 	}
-	view.lanes.set(call.phoneNumberId ?? '', lane);
+	view.lanes.set(viewKey, lane);
 	ensureSweeper(reg);
-	if (!internal) discoverRegisteredNumbers(call.credentials, waba);
+	if (!internal) discoverRegisteredNumbers(call.credentials, messaging);
 	return lane;
 }
 
@@ -198,6 +229,7 @@ function discoverRegisteredNumbers(credentials: WhatsAppCredentials, waba: WabaB
 	schedule<{ data?: unknown[] }>(
 		{
 			credentials,
+			family: 'management',
 			request: { method: 'GET', path: `/${credentials.wabaId}/phone_numbers`, query: { fields: 'id', limit: 1000 } },
 		},
 		true,
@@ -239,7 +271,16 @@ export function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphRes
 	return schedule<T>(call, false);
 }
 
-/** Counters for every number and WABA of this credential the gate knows in this process. */
+/**
+ * The gate's Redis (the one this credential's calls share their limits through) as a store of shared entries, when the
+ * gate uses Redis and it is up; undefined otherwise (callers then keep things in this process only).
+ */
+export async function sharedEntriesFor(credentials: WhatsAppCredentials): Promise<SharedEntries | undefined> {
+	const store = storeFor(credentials);
+	return store && (await store.whenReady()) ? store : undefined;
+}
+
+/** Counters for every number and WABA (messaging and management hours) of this credential the gate knows in this process. */
 export function getGateStatus(credentials: WhatsAppCredentials): GateStatus[] {
 	const reg = registry();
 	const now = Date.now();
@@ -265,31 +306,36 @@ export function getGateStatus(credentials: WhatsAppCredentials): GateStatus[] {
 			recipientsWaiting,
 		});
 	}
-	if (waba) {
-		let queued = 0;
-		let inFlight = 0;
-		let shared = false;
-		for (const lane of waba.lanes) {
-			queued += lane.queued;
-			inFlight += lane.inFlight;
-			shared ||= lane.sharedThroughRedis;
-		}
-		const used = waba.window.count(now);
-		result.push({
-			scope: 'waba',
-			id: waba.wabaId ?? '(unknown WABA)',
-			queued,
-			inFlight,
-			sentLastSecond: sentInLast(waba, now),
-			sentLastHour: used,
-			hourlyBudget: waba.hourlyBudget,
-			budgetLeft: Math.max(0, waba.hourlyBudget - used),
-			pausedUntil: waba.pausedUntil > now ? new Date(waba.pausedUntil).toISOString() : undefined,
-			slowDownFactor: 1,
-			sharedThroughRedis: shared,
-		});
-	}
+	if (waba) result.push(budgetStatus(waba, 'waba', now));
+	const management = reg.wabas.get(`${wabaKey}|management`);
+	if (management) result.push(budgetStatus(management, 'wabaManagement', now));
 	return result;
+}
+
+/** One WABA budget's row: its lanes' queues and calls, its hour and its pause. */
+function budgetStatus(waba: WabaBudget, scope: 'waba' | 'wabaManagement', now: number): GateStatus {
+	let queued = 0;
+	let inFlight = 0;
+	let shared = false;
+	for (const lane of waba.lanes) {
+		queued += lane.queued;
+		inFlight += lane.inFlight;
+		shared ||= lane.sharedThroughRedis;
+	}
+	const used = waba.window.count(now);
+	return {
+		scope,
+		id: waba.wabaId ?? '(unknown WABA)',
+		queued,
+		inFlight,
+		sentLastSecond: sentInLast(waba, now),
+		sentLastHour: used,
+		hourlyBudget: waba.hourlyBudget,
+		budgetLeft: Math.max(0, waba.hourlyBudget - used),
+		pausedUntil: waba.pausedUntil > now ? new Date(waba.pausedUntil).toISOString() : undefined,
+		slowDownFactor: 1,
+		sharedThroughRedis: shared,
+	};
 }
 
 function sentInLast(waba: WabaBudget, now: number): number {

@@ -203,8 +203,21 @@ type ReservingRedis = Redis & {
 	waGatePause(pauseKey: string, pauseMs: number): Promise<number>;
 };
 
+/** Small JSON texts every process sees, each expiring after its own time (the management cache). */
+export interface SharedEntries {
+	/** The text and how long it still lives, or undefined. */
+	get(key: string): Promise<{ value: string; ttlMs: number } | undefined>;
+	set(key: string, value: string, ttlMs: number): Promise<void>;
+	delete(key: string): Promise<void>;
+}
+
+/** A shared entry's Redis key: hashed, so a template name or a URL never lands in Redis as it is. */
+function entryKey(key: string): string {
+	return `wa-cache:${hashKey(key)}`;
+}
+
 /** One Redis target: its client, Bottleneck connection and the Redis limiter of each lane. */
-export class RedisStore implements SharedStore {
+export class RedisStore implements SharedStore, SharedEntries {
 	readonly client: ReservingRedis;
 	private connection: Bottleneck.IORedisConnection | undefined;
 	private readonly limiters = new Map<NumberLane, Bottleneck>();
@@ -244,6 +257,36 @@ export class RedisStore implements SharedStore {
 	/** The first connection is still being made: wait for it rather than start with local limits. */
 	connecting(): boolean {
 		return !this.closed && !this.wasReady && !this.failedOnce && Date.now() - this.createdAt < FIRST_CONNECT_WAIT_MS;
+	}
+
+	/** Usable now, or once the first connection is made (waiting at most what is left of the first-connect wait). */
+	async whenReady(): Promise<boolean> {
+		if (this.usable() || !this.connecting()) return this.usable();
+		await new Promise<void>((resolve) => {
+			const done = (): void => {
+				clearTimeout(timer);
+				this.client.off('ready', done);
+				resolve();
+			};
+			const timer = setTimeout(done, Math.max(0, FIRST_CONNECT_WAIT_MS - (Date.now() - this.createdAt)));
+			this.client.once('ready', done);
+		});
+		return this.usable();
+	}
+
+	async get(key: string): Promise<{ value: string; ttlMs: number } | undefined> {
+		const answers = await this.client.multi().get(entryKey(key)).pttl(entryKey(key)).exec();
+		const value = answers?.[0]?.[1];
+		const ttlMs = Number(answers?.[1]?.[1]);
+		return typeof value === 'string' && ttlMs > 0 ? { value, ttlMs } : undefined;
+	}
+
+	async set(key: string, value: string, ttlMs: number): Promise<void> {
+		await this.client.set(entryKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+	}
+
+	async delete(key: string): Promise<void> {
+		await this.client.del(entryKey(key));
 	}
 
 	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<Awaited<ReturnType<SharedStore['reserve']>>> {

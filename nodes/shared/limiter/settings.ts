@@ -8,6 +8,8 @@ import type { WhatsAppCredentials } from '../transport/types';
 export const TIER_MESSAGES_PER_SECOND = { standard: 80, high: 1000, businessApp: 20 } as const;
 /** Meta's seed budget per registered number per rolling hour. */
 export const CALLS_PER_HOUR_PER_NUMBER = 1_800_000;
+/** Management calls (the WABA, templates, phone numbers, subscriptions) per app per WABA per rolling hour. */
+export const MANAGEMENT_CALLS_PER_HOUR = { withoutRegisteredNumber: 200, withRegisteredNumber: 5000 } as const;
 
 export interface GateTimings {
 	/** Length of the "second" in messages per second (1,000 ms; tests keep it). */
