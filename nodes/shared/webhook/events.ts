@@ -130,6 +130,21 @@ interface UserIds {
 	parentUserId?: string;
 }
 
+/**
+ * Keys of one of Meta's records that the pack has no name for, as `name(key)` on the event (a field Meta adds later
+ * reaches the user instead of being lost); a name the event already holds is left as it is.
+ */
+function passThrough(event: WhatsAppEvent, record: Record<string, unknown>, known: ReadonlySet<string>, name: (key: string) => string = camelCase): void {
+	for (const [key, value] of Object.entries(record)) {
+		if (known.has(key) || value === undefined) continue;
+		const target = name(key);
+		if (!(target in event)) event[target] = value;
+	}
+}
+
+/** `identity_key_hash` → `contactIdentityKeyHash`. */
+const contactKey = (key: string) => `contact${camelCase(`_${key}`)}`;
+
 /** A string with something in it (Meta may send `""` where it withholds a phone number). */
 function nonEmpty(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
@@ -164,6 +179,9 @@ function replyToOf(ids: UserIds): string | undefined {
 	return ids.phone ?? ids.parentUserId ?? ids.userId;
 }
 
+const CONTACT_KEYS: ReadonlySet<string> = new Set(['profile', 'wa_id', 'user_id', 'parent_user_id']);
+const PROFILE_KEYS: ReadonlySet<string> = new Set(['name', 'username']);
+
 function setContact(event: WhatsAppEvent, contact: WebhookContact | undefined): void {
 	if (!contact) return;
 	setDefined(event, 'contactName', contact.profile?.name);
@@ -171,6 +189,9 @@ function setContact(event: WhatsAppEvent, contact: WebhookContact | undefined): 
 	setDefined(event, 'contactWaId', contact.wa_id);
 	setDefined(event, 'contactUserId', contact.user_id);
 	setDefined(event, 'contactParentUserId', contact.parent_user_id);
+	// e.g. `identity_key_hash`, `profile.country_code`
+	passThrough(event, contact as Record<string, unknown>, CONTACT_KEYS, contactKey);
+	if (isObject(contact.profile)) passThrough(event, contact.profile, PROFILE_KEYS, contactKey);
 }
 
 /** The contact's fields and `replyTo` of an event about the user with these IDs. */
@@ -237,9 +258,33 @@ function parseJsonOrKeep(text: string | undefined): unknown {
 	}
 }
 
+/** A message's type: as Meta names it, or (some documented messages have none) the content it carries. */
+function messageTypeOf(message: InboundMessage): string {
+	if (typeof message.type === 'string') return message.type;
+	return KNOWN_MESSAGE_TYPES.find((type) => isObject(message[type])) ?? 'unknown';
+}
+
+/** Keys of a message the pack reads by name; any other (`group_id`…) passes through in camelCase. */
+const MESSAGE_KEYS: ReadonlySet<string> = new Set([
+	'from',
+	'id',
+	'timestamp',
+	'type',
+	'context',
+	'referral',
+	'errors',
+	'from_user_id',
+	'from_parent_user_id',
+	'to',
+	'to_user_id',
+	'to_parent_user_id',
+	// A history message's own status, read by splitHistory as `historyStatus`.
+	'history_context',
+]);
+
 /** The flat fields of one inbound message, by type. */
 function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
-	const type = typeof message.type === 'string' ? message.type : 'unknown';
+	const type = messageTypeOf(message);
 	event.messageType = type;
 	setDefined(event, 'messageId', message.id);
 	// `from` as Meta sent it (absent or "" for a user known only by a BSUID); `replyTo` is the ID to answer with.
@@ -307,8 +352,12 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 				setDefined(event, 'flowName', interactive.nfm_reply.name);
 				setDefined(event, 'flowBody', interactive.nfm_reply.body);
 				setDefined(event, 'flowResponse', parseJsonOrKeep(interactive.nfm_reply.response_json));
+			} else if (isObject((interactive as Record<string, unknown>)[replyType])) {
+				// Another reply kind (`call_permission_reply`, or one Meta adds later): its fields, named after it.
+				const prefix = camelCase(replyType.replace(/_reply$/, ''));
+				const reply = (interactive as Record<string, unknown>)[replyType] as Record<string, unknown>;
+				passThrough(event, reply, new Set(), (key) => prefix + camelCase(`_${key}`));
 			} else {
-				// A reply kind Meta adds later: keep its object as is.
 				event.interactive = interactive;
 			}
 			break;
@@ -344,7 +393,23 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 			setDefined(event, 'content', message[type]);
 	}
 	addErrors(event, message.errors);
+	passThrough(event, message, new Set([...MESSAGE_KEYS, type]));
 }
+
+/** Keys of a status the pack reads by name; any other (`recipient_type`, a group's participant…) passes through. */
+const STATUS_KEYS: ReadonlySet<string> = new Set([
+	'id',
+	'status',
+	'timestamp',
+	'recipient_id',
+	'recipient_user_id',
+	'recipient_parent_user_id',
+	'parent_recipient_user_id',
+	'biz_opaque_callback_data',
+	'conversation',
+	'pricing',
+	'errors',
+]);
 
 function statusFields(status: MessageStatus, event: WhatsAppEvent): void {
 	event.status = typeof status.status === 'string' ? status.status : 'unknown';
@@ -361,13 +426,16 @@ function statusFields(status: MessageStatus, event: WhatsAppEvent): void {
 			if (Number.isFinite(expires)) event.conversationExpiresAt = new Date(expires * 1000).toISOString();
 		}
 	}
-	if (isObject(status.pricing)) {
-		setDefined(event, 'billable', status.pricing.billable);
-		setDefined(event, 'pricingModel', status.pricing.pricing_model);
-		setDefined(event, 'pricingCategory', status.pricing.category);
-		setDefined(event, 'pricingType', status.pricing.type);
+	// Meta's group status examples nest `pricing` in `conversation`; every other page has it beside it.
+	const pricing = isObject(status.pricing) ? status.pricing : isObject(status.conversation) ? status.conversation.pricing : undefined;
+	if (isObject(pricing)) {
+		setDefined(event, 'billable', pricing.billable);
+		setDefined(event, 'pricingModel', pricing.pricing_model);
+		setDefined(event, 'pricingCategory', pricing.category);
+		setDefined(event, 'pricingType', pricing.type);
 	}
 	addErrors(event, status.errors);
+	passThrough(event, status as Record<string, unknown>, STATUS_KEYS);
 }
 
 /** Meta's keys in a template's buttons, without their `message_template_button_` prefix (`type`, `text`, `url`…). */
@@ -617,7 +685,8 @@ export function splitIntoEvents(body: WebhookBody, options: SplitOptions = {}): 
 					splitRecords(value, lists, make, out);
 					continue;
 				}
-				const carriesMessages = ['messages', 'message_echoes', 'statuses', 'errors'].some((key) => Array.isArray(value[key]));
+				// Only messages and statuses make a change message-shaped: a `flows` alert also lists `errors` (its own).
+				const carriesMessages = ['messages', 'message_echoes', 'statuses'].some((key) => Array.isArray(value[key]));
 				if (field === 'messages' || carriesMessages) {
 					// e.g. smb_message_echoes or a future field shaped like `messages`: one event per entry in it.
 					splitMessagesChange(value as MessagesValue, field, make, out);

@@ -145,7 +145,13 @@ export interface MessageStatus {
 	parent_recipient_user_id?: string;
 	recipient_type?: string;
 	biz_opaque_callback_data?: string;
-	conversation?: { id?: string; origin?: { type?: string }; expiration_timestamp?: string };
+	conversation?: {
+		id?: string;
+		origin?: { type?: string };
+		expiration_timestamp?: string;
+		/** Only in Meta's group status examples; elsewhere `pricing` sits beside `conversation`. */
+		pricing?: MessageStatus['pricing'];
+	};
 	pricing?: { billable?: boolean; pricing_model?: string; category?: string; type?: string };
 	errors?: WebhookError[];
 }
