@@ -356,7 +356,6 @@ const OPTIONAL_KEYS: Record<string, string> = {
  * turns them red until the entry goes.
  */
 const SIMULATOR_GAPS: Record<string, string> = {
-	'app-subscriptions-post': 'Answers {"success": true} where the Subscriptions edge page shows the string "true" (subscriptions.ts).',
 	'inbound message:image': 'Inbound media carry no `url` (Meta adds it since Nov 12, 2025: https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media#get-media-url) (webhooks.ts).',
 	'inbound message:video': 'As image.',
 	'inbound message:audio': 'As image.',

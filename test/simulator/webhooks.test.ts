@@ -276,7 +276,7 @@ describe('simulator webhooks', () => {
 				{ object: 'whatsapp_business_account', callback_url: app.url, verify_token: app.verifyToken, fields: ['messages'] },
 				`${sim.fixture.appId}|${secret}`,
 			);
-			expect(subscribed.body).toEqual({ success: true });
+			expect(subscribed.body).toEqual({ success: 'true' });
 			// Meta delivers a WABA's webhooks only to apps subscribed to it.
 			expect((await call(sim, 'POST', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`)).body).toEqual({ success: true });
 			await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: receiver.url, verify_token: receiver.verifyToken } });
