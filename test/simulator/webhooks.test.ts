@@ -313,10 +313,57 @@ describe('simulator webhooks', () => {
 				message_template_name: sim.fixture.templates[0].name,
 				message_template_language: sim.fixture.templates[0].language,
 				reason: 'INCORRECT_CATEGORY',
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update
+				message_template_category: sim.fixture.templates[0].category,
 			},
 		});
 		expect(receiver.json(1).entry[0].changes[0].value).toEqual({ display_phone_number: '15550100002', event: 'FLAGGED', current_limit: 'TIER_UNLIMITED' });
 		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
+	});
+
+	// "only included if template has a text header / a footer / a url or phone number button":
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_components_update
+	test('a components update names the header text, footer and URL buttons of the template it is about, and only those it has', async () => {
+		const idOf = (name: string) => sim.fixture.templates.find((template) => template.name === name && template.language === 'en_US')!.id;
+		await webhooks.injectEvent({ field: 'message_template_components_update', templateId: idOf('order_confirmation') });
+		await webhooks.injectEvent({ field: 'message_template_components_update', templateId: idOf('welcome_named') });
+		await receiver.waitForPosts(2);
+		expect(receiver.json(0).entry[0].changes[0].value).toEqual({
+			message_template_id: Number(idOf('order_confirmation')),
+			message_template_name: 'order_confirmation',
+			message_template_language: 'en_US',
+			message_template_title: 'Order {{1}}',
+			message_template_element: 'Hi {{1}}, your order {{2}} of {{3}} is confirmed and will arrive on {{4}}.',
+			message_template_footer: 'Reply STOP to opt out',
+			message_template_buttons: [
+				{ message_template_button_type: 'URL', message_template_button_text: 'Track order', message_template_button_url: 'https://shop.example.com/track/{{1}}' },
+			],
+		});
+		// A body, a footer and quick replies: no title, no buttons.
+		expect(receiver.json(1).entry[0].changes[0].value).toEqual({
+			message_template_id: Number(idOf('welcome_named')),
+			message_template_name: 'welcome_named',
+			message_template_language: 'en_US',
+			message_template_element: 'Hi {{first_name}}, welcome to {{shop_name}}! Your first order ships free.',
+			message_template_footer: 'Casa Verde',
+		});
+	});
+
+	test('an event about a template the WABA does not have is refused before anything is sent', async () => {
+		await expect(webhooks.injectEvent({ field: 'message_template_status_update', templateId: '1' })).rejects.toThrow(/templateId "1" is not a template/);
+		expect(receiver.posts).toHaveLength(0);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/account_alerts and
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/business_capability_update
+	test('an account alert nests its details in alert_info, and a capability update uses the per-business and per-WABA keys', async () => {
+		await webhooks.injectEvent({ field: 'account_alerts' });
+		await webhooks.injectEvent({ field: 'business_capability_update' });
+		await receiver.waitForPosts(2);
+		const alert = receiver.json(0).entry[0].changes[0].value;
+		expect(Object.keys(alert)).toEqual(['entity_type', 'entity_id', 'alert_info']);
+		expect(Object.keys(alert.alert_info)).toEqual(['alert_severity', 'alert_status', 'alert_type', 'alert_description']);
+		expect(Object.keys(receiver.json(1).entry[0].changes[0].value)).toEqual(['max_daily_conversations_per_business', 'max_phone_numbers_per_waba']);
 	});
 
 	// Each default after its Meta page: user_preferences, smb_message_echoes and history under
