@@ -351,17 +351,10 @@ const OPTIONAL_KEYS: Record<string, string> = {
 };
 
 /**
- * Where the simulator still departs from Meta's documentation, in files other work owns today (webhooks:
- * test/simulator/webhooks.ts): these tests run as `it.failing`, so fixing the simulator turns them red until the
- * entry goes.
+ * Where the simulator still departs from Meta's documentation (none today): these tests run as `it.failing`, so
+ * fixing the simulator turns them red until the entry goes.
  */
-const SIMULATOR_GAPS: Record<string, string> = {
-	'inbound message:image': 'Inbound media carry no `url` (Meta adds it since Nov 12, 2025: https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media#get-media-url) (webhooks.ts).',
-	'inbound message:video': 'As image.',
-	'inbound message:audio': 'As image.',
-	'inbound message:document': 'As image.',
-	'inbound message:sticker': 'As image.',
-};
+const SIMULATOR_GAPS: Record<string, string> = {};
 
 /** `it`, or `it.failing` for a known simulator gap. */
 function itUnlessGap(key: string): jest.It {

@@ -423,7 +423,9 @@ describe('simulator webhooks', () => {
 			const value = body.entry[0].changes[0].value;
 			expect(value.messaging_product).toBe('whatsapp');
 			expect(value.metadata).toEqual({ display_phone_number: '15550100002', phone_number_id: PHONE_HIGH });
-			expect(value.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: '16505551234' }]);
+			// System messages come without contacts: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
+			if (type === 'system') expect(value).not.toHaveProperty('contacts');
+			else expect(value.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: '16505551234' }]);
 			const received = value.messages[0];
 			expect(received).toEqual(JSON.parse(JSON.stringify(message)));
 			expect(received).toMatchObject({ from: '16505551234', id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/), type });
@@ -450,6 +452,17 @@ describe('simulator webhooks', () => {
 			const download = await fetch(info.body.url, { headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
 			const bytes = Buffer.from(await download.arrayBuffer());
 			expect(createHash('sha256').update(bytes).digest('base64')).toBe(message.image!.sha256);
+		});
+
+		// Meta's media webhooks carry a `url` the business downloads with its token, without GET /{media-id} first:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/image
+		test.each(['image', 'video', 'document', 'audio', 'sticker'] as const)('an injected %s carries a url that downloads the media with the bearer token', async (type) => {
+			const { message } = await webhooks.injectInbound({ from: '16505551234', type });
+			const media = message[type]!;
+			expect(media.url).toEqual(expect.stringMatching(/^http/));
+			const download = await fetch(media.url!, { headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+			expect(download.status).toBe(200);
+			expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('base64')).toBe(media.sha256);
 		});
 
 		test('a full message object is delivered as given', async () => {

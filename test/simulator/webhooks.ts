@@ -10,7 +10,7 @@ import { createHmac } from 'crypto';
 import http from 'http';
 import https from 'https';
 import { buildInboundMessage, isMediaInboundType, newInboundMessageId, type InboundMessage, type InboundSpec } from './inbound';
-import { mediaOptions, storeMedia } from './media';
+import { downloadUrl, mediaOptions, storeMedia } from './media';
 import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
@@ -263,6 +263,7 @@ export class WebhookDispatcher implements WebhookSink {
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId);
 		if (!number) throw new Error(`injectInbound: phoneNumberId "${phoneNumberId}" is not a phone number of the simulator's WABA`);
 		const nowSeconds = Math.floor(this.sim.now() / 1000);
+		const name = spec.name ?? 'Sim Customer';
 		let message: InboundMessage;
 		if ('message' in spec && spec.message) {
 			message = spec.message;
@@ -272,14 +273,15 @@ export class WebhookDispatcher implements WebhookSink {
 				throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) or "userId" (their business-scoped user ID) is required');
 			}
 			if (!inboundSpec.type) throw new Error('injectInbound: "type" is required (text, image, location, interactive…)');
-			message = buildInboundMessage(this.withInboundMedia(inboundSpec, phoneNumberId), nowSeconds);
+			message = buildInboundMessage(this.withInboundMedia({ ...inboundSpec, name }, phoneNumberId), nowSeconds);
 		}
-		const value = {
+		const value: Record<string, unknown> = {
 			messaging_product: 'whatsapp',
 			metadata: { display_phone_number: digits(number.displayPhoneNumber), phone_number_id: number.id },
-			contacts: [inboundContact(message, spec.name ?? 'Sim Customer', spec.username)],
-			messages: [message],
 		};
+		// System messages come without contacts: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
+		if (message.type !== 'system') value.contacts = [inboundContact(message, name, spec.username)];
+		value.messages = [message];
 		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
 		const url = this.callbackFor(phoneNumberId, 'messages')?.url;
 		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
@@ -831,7 +833,10 @@ export class WebhookDispatcher implements WebhookSink {
 		for (const resolve of waiters) resolve();
 	}
 
-	/** Media an injected inbound message refers to is stored, so the receiver can download it. */
+	/**
+	 * Media an injected inbound message refers to is stored, so the receiver can download it, by its ID or by the `url`
+	 * Meta's media webhooks carry (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/image).
+	 */
 	private withInboundMedia(spec: InboundSpec, phoneNumberId: string): InboundSpec {
 		if (!isMediaInboundType(spec.type)) return spec;
 		const given = spec[spec.type] ?? {};
@@ -841,7 +846,7 @@ export class WebhookDispatcher implements WebhookSink {
 		const media = storeMedia(this.sim, { data, mimeType: mimeType.split(';')[0].trim(), phoneNumberId, filename: given.filename, ttlMs: mediaOptions(this.sim).inboundIdTtlMs });
 		return {
 			...spec,
-			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64') },
+			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64'), url: given.url ?? downloadUrl(this.sim, media) },
 		};
 	}
 }
