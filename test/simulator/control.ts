@@ -18,7 +18,7 @@ export interface Controllable {
 		deliveries(): unknown[];
 		redeliver(count?: number): Promise<unknown>;
 		deliverRaw(body: unknown, options?: { signature?: 'valid' | 'wrong' | 'none' }): Promise<unknown>;
-		injectEvent(input: { field: string; value?: Record<string, unknown>; phoneNumberId?: string }): Promise<unknown>;
+		injectEvent(input: { field: string; value?: Record<string, unknown>; phoneNumberId?: string; templateId?: string }): Promise<unknown>;
 	};
 	readonly fixture: unknown;
 	readonly options: SimulatorOptions;
@@ -38,7 +38,7 @@ export const CONTROL_ENDPOINTS = [
 	'GET  /_sim/webhooks       webhook deliveries: url, status, attempts, body',
 	'POST /_sim/webhooks/redeliver?n=N   send the last N delivered bodies again (Meta\'s duplicates)',
 	'POST /_sim/webhooks/raw?signature=valid|wrong|none   deliver this JSON body as it is',
-	'POST /_sim/webhooks/event JSON {field, value?, phoneNumberId?}: a template, number or account update',
+	'POST /_sim/webhooks/event JSON {field, value?, phoneNumberId?, templateId?}: a template, number or account update',
 ];
 
 function parseBody(body: Buffer): unknown {
@@ -124,7 +124,7 @@ export function controlHandler(sim: Controllable): ControlHandler {
 			}
 			case 'POST webhooks/event': {
 				const input = parseBody(body) as { field?: unknown };
-				if (typeof input.field !== 'string') throw new Error('POST /_sim/webhooks/event needs {field, value?, phoneNumberId?}');
+				if (typeof input.field !== 'string') throw new Error('POST /_sim/webhooks/event needs {field, value?, phoneNumberId?, templateId?}');
 				return ok(await sim.webhooks.injectEvent(input as { field: string }));
 			}
 			default:

@@ -139,6 +139,8 @@ export interface InboundSpec {
 	parentUserId?: string;
 	/** The sender's WhatsApp username (`@name`), in the contact's `profile.username`. */
 	username?: string;
+	/** The sender's profile name, which a system message's body names (default: their phone number or BSUID). */
+	name?: string;
 	type: InboundType;
 	id?: string;
 	/** Unix seconds. */
@@ -260,12 +262,7 @@ export function buildInboundMessage(spec: InboundSpec, nowSeconds: number = Math
 			};
 			break;
 		case 'system':
-			message.system =
-				spec.system?.type === 'user_changed_user_id'
-					? // https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
-						{ body: 'User changed their business-scoped user ID', type: 'user_changed_user_id', user_id: 'US.13491208655302741919', ...spec.system }
-					: // The new number is `wa_id`, as the same page's example shows (older payloads said new_wa_id).
-						{ body: `User ${spec.from} changed from ${spec.from} to 15550009999`, type: 'user_changed_number', wa_id: '15550009999', ...spec.system };
+			message.system = buildSystem(spec);
 			break;
 		case 'request_welcome':
 			break;
@@ -282,6 +279,22 @@ export function buildInboundMessage(spec: InboundSpec, nowSeconds: number = Math
 			break;
 	}
 	return message;
+}
+
+/**
+ * "User <name> changed from <old> to <new>", as the system page's example and the BSUID page's prose word it
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/,
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids).
+ */
+function buildSystem(spec: InboundSpec): NonNullable<InboundMessage['system']> {
+	const name = spec.name ?? spec.from ?? spec.userId;
+	if (spec.system?.type === 'user_changed_user_id') {
+		const userId = spec.system.user_id ?? 'US.13491208655302741919';
+		return { body: `User ${name} changed from ${spec.userId} to ${userId}`, type: 'user_changed_user_id', user_id: userId, ...spec.system };
+	}
+	// The new number is `wa_id`, as the system page's example shows (older payloads said new_wa_id).
+	const waId = spec.system?.wa_id ?? '15550009999';
+	return { body: `User ${name} changed from ${spec.from} to ${waId}`, type: 'user_changed_number', wa_id: waId, ...spec.system };
 }
 
 function buildInteractive(given: Partial<InboundInteractive> | undefined): InboundInteractive {

@@ -40,7 +40,8 @@ describe('simulator webhook subscriptions', () => {
 	test('an app subscription is verified with a random challenge, then listed with its fields and version', async () => {
 		const response = await subscribeApp(appParams());
 		expect(response.status).toBe(200);
-		expect(response.body).toEqual({ success: true });
+		// The string, as https://developers.facebook.com/docs/graph-api/webhooks/subscriptions-edge answers it.
+		expect(response.body).toEqual({ success: 'true' });
 		const verification = receiver.verifications.at(-1)!;
 		expect(verification.get('hub.mode')).toBe('subscribe');
 		expect(verification.get('hub.verify_token')).toBe(receiver.verifyToken);

@@ -202,7 +202,9 @@ async function subscribeApp(req: SimRequest, params: Record<string, string>, sim
 		fields: [...fields.values()],
 		includeValues: String(input.include_values ?? 'true') !== 'false',
 	});
-	return { status: 200, body: { success: true } };
+	// The string "true", as the Subscriptions edge page answers (WhatsApp's own pages answer a boolean on other calls):
+	// https://developers.facebook.com/docs/graph-api/webhooks/subscriptions-edge
+	return { status: 200, body: { success: 'true' } };
 }
 
 function listAppSubscriptions(_req: SimRequest, params: Record<string, string>, sim: SimContext): SimResponse {

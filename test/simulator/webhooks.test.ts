@@ -276,7 +276,7 @@ describe('simulator webhooks', () => {
 				{ object: 'whatsapp_business_account', callback_url: app.url, verify_token: app.verifyToken, fields: ['messages'] },
 				`${sim.fixture.appId}|${secret}`,
 			);
-			expect(subscribed.body).toEqual({ success: true });
+			expect(subscribed.body).toEqual({ success: 'true' });
 			// Meta delivers a WABA's webhooks only to apps subscribed to it.
 			expect((await call(sim, 'POST', `/v26.0/${sim.fixture.wabaId}/subscribed_apps`)).body).toEqual({ success: true });
 			await call(sim, 'POST', `/v26.0/${PHONE_HIGH}`, { webhook_configuration: { override_callback_uri: receiver.url, verify_token: receiver.verifyToken } });
@@ -313,10 +313,57 @@ describe('simulator webhooks', () => {
 				message_template_name: sim.fixture.templates[0].name,
 				message_template_language: sim.fixture.templates[0].language,
 				reason: 'INCORRECT_CATEGORY',
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update
+				message_template_category: sim.fixture.templates[0].category,
 			},
 		});
 		expect(receiver.json(1).entry[0].changes[0].value).toEqual({ display_phone_number: '15550100002', event: 'FLAGGED', current_limit: 'TIER_UNLIMITED' });
 		for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
+	});
+
+	// "only included if template has a text header / a footer / a url or phone number button":
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_components_update
+	test('a components update names the header text, footer and URL buttons of the template it is about, and only those it has', async () => {
+		const idOf = (name: string) => sim.fixture.templates.find((template) => template.name === name && template.language === 'en_US')!.id;
+		await webhooks.injectEvent({ field: 'message_template_components_update', templateId: idOf('order_confirmation') });
+		await webhooks.injectEvent({ field: 'message_template_components_update', templateId: idOf('welcome_named') });
+		await receiver.waitForPosts(2);
+		expect(receiver.json(0).entry[0].changes[0].value).toEqual({
+			message_template_id: Number(idOf('order_confirmation')),
+			message_template_name: 'order_confirmation',
+			message_template_language: 'en_US',
+			message_template_title: 'Order {{1}}',
+			message_template_element: 'Hi {{1}}, your order {{2}} of {{3}} is confirmed and will arrive on {{4}}.',
+			message_template_footer: 'Reply STOP to opt out',
+			message_template_buttons: [
+				{ message_template_button_type: 'URL', message_template_button_text: 'Track order', message_template_button_url: 'https://shop.example.com/track/{{1}}' },
+			],
+		});
+		// A body, a footer and quick replies: no title, no buttons.
+		expect(receiver.json(1).entry[0].changes[0].value).toEqual({
+			message_template_id: Number(idOf('welcome_named')),
+			message_template_name: 'welcome_named',
+			message_template_language: 'en_US',
+			message_template_element: 'Hi {{first_name}}, welcome to {{shop_name}}! Your first order ships free.',
+			message_template_footer: 'Casa Verde',
+		});
+	});
+
+	test('an event about a template the WABA does not have is refused before anything is sent', async () => {
+		await expect(webhooks.injectEvent({ field: 'message_template_status_update', templateId: '1' })).rejects.toThrow(/templateId "1" is not a template/);
+		expect(receiver.posts).toHaveLength(0);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/account_alerts and
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/business_capability_update
+	test('an account alert nests its details in alert_info, and a capability update uses the per-business and per-WABA keys', async () => {
+		await webhooks.injectEvent({ field: 'account_alerts' });
+		await webhooks.injectEvent({ field: 'business_capability_update' });
+		await receiver.waitForPosts(2);
+		const alert = receiver.json(0).entry[0].changes[0].value;
+		expect(Object.keys(alert)).toEqual(['entity_type', 'entity_id', 'alert_info']);
+		expect(Object.keys(alert.alert_info)).toEqual(['alert_severity', 'alert_status', 'alert_type', 'alert_description']);
+		expect(Object.keys(receiver.json(1).entry[0].changes[0].value)).toEqual(['max_daily_conversations_per_business', 'max_phone_numbers_per_waba']);
 	});
 
 	// Each default after its Meta page: user_preferences, smb_message_echoes and history under
@@ -376,7 +423,9 @@ describe('simulator webhooks', () => {
 			const value = body.entry[0].changes[0].value;
 			expect(value.messaging_product).toBe('whatsapp');
 			expect(value.metadata).toEqual({ display_phone_number: '15550100002', phone_number_id: PHONE_HIGH });
-			expect(value.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: '16505551234' }]);
+			// System messages come without contacts: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
+			if (type === 'system') expect(value).not.toHaveProperty('contacts');
+			else expect(value.contacts).toEqual([{ profile: { name: 'Ana' }, wa_id: '16505551234' }]);
 			const received = value.messages[0];
 			expect(received).toEqual(JSON.parse(JSON.stringify(message)));
 			expect(received).toMatchObject({ from: '16505551234', id: expect.stringMatching(/^wamid\./), timestamp: expect.stringMatching(/^\d+$/), type });
@@ -403,6 +452,17 @@ describe('simulator webhooks', () => {
 			const download = await fetch(info.body.url, { headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
 			const bytes = Buffer.from(await download.arrayBuffer());
 			expect(createHash('sha256').update(bytes).digest('base64')).toBe(message.image!.sha256);
+		});
+
+		// Meta's media webhooks carry a `url` the business downloads with its token, without GET /{media-id} first:
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/image
+		test.each(['image', 'video', 'document', 'audio', 'sticker'] as const)('an injected %s carries a url that downloads the media with the bearer token', async (type) => {
+			const { message } = await webhooks.injectInbound({ from: '16505551234', type });
+			const media = message[type]!;
+			expect(media.url).toEqual(expect.stringMatching(/^http/));
+			const download = await fetch(media.url!, { headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+			expect(download.status).toBe(200);
+			expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('base64')).toBe(media.sha256);
 		});
 
 		test('a full message object is delivered as given', async () => {

@@ -10,11 +10,11 @@ import { createHmac } from 'crypto';
 import http from 'http';
 import https from 'https';
 import { buildInboundMessage, isMediaInboundType, newInboundMessageId, type InboundMessage, type InboundSpec } from './inbound';
-import { mediaOptions, storeMedia } from './media';
+import { downloadUrl, mediaOptions, storeMedia } from './media';
 import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
-import { recipientKey, type AcceptedMessage, type SimContext, type WebhookSink } from './types';
+import { recipientKey, type AcceptedMessage, type FixtureTemplate, type SimContext, type WebhookSink } from './types';
 
 /** `played` is Meta's status for a voice message the customer listened to. */
 export type StatusKind = 'sent' | 'delivered' | 'read' | 'played';
@@ -93,6 +93,14 @@ export type InjectInboundInput = (InboundSpec | { message: InboundMessage; from?
 	/** The customer's WhatsApp username (`@name`), for a user who adopted one. */
 	username?: string;
 };
+
+/** An event of another webhook field; `templateId` picks the template a template event is about (default the first). */
+export interface InjectEventInput {
+	field: string;
+	value?: Record<string, unknown>;
+	phoneNumberId?: string;
+	templateId?: string;
+}
 
 export interface InjectedInbound {
 	message: InboundMessage;
@@ -255,6 +263,7 @@ export class WebhookDispatcher implements WebhookSink {
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId);
 		if (!number) throw new Error(`injectInbound: phoneNumberId "${phoneNumberId}" is not a phone number of the simulator's WABA`);
 		const nowSeconds = Math.floor(this.sim.now() / 1000);
+		const name = spec.name ?? 'Sim Customer';
 		let message: InboundMessage;
 		if ('message' in spec && spec.message) {
 			message = spec.message;
@@ -264,14 +273,15 @@ export class WebhookDispatcher implements WebhookSink {
 				throw new Error('injectInbound: "from" (the customer\'s WhatsApp ID) or "userId" (their business-scoped user ID) is required');
 			}
 			if (!inboundSpec.type) throw new Error('injectInbound: "type" is required (text, image, location, interactive…)');
-			message = buildInboundMessage(this.withInboundMedia(inboundSpec, phoneNumberId), nowSeconds);
+			message = buildInboundMessage(this.withInboundMedia({ ...inboundSpec, name }, phoneNumberId), nowSeconds);
 		}
-		const value = {
+		const value: Record<string, unknown> = {
 			messaging_product: 'whatsapp',
 			metadata: { display_phone_number: digits(number.displayPhoneNumber), phone_number_id: number.id },
-			contacts: [inboundContact(message, spec.name ?? 'Sim Customer', spec.username)],
-			messages: [message],
 		};
+		// System messages come without contacts: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
+		if (message.type !== 'system') value.contacts = [inboundContact(message, name, spec.username)];
+		value.messages = [message];
 		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
 		const url = this.callbackFor(phoneNumberId, 'messages')?.url;
 		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
@@ -284,8 +294,8 @@ export class WebhookDispatcher implements WebhookSink {
 	 * updates, account updates and alerts, security, or system-level `errors` on `messages`): Meta's envelope with a
 	 * realistic default value, `value` merged over it. Goes to the field's effective callback.
 	 */
-	injectEvent(input: { field: string; value?: Record<string, unknown>; phoneNumberId?: string }): Promise<DeliveryRecord> {
-		const value = { ...this.defaultEventValue(input.field, input.phoneNumberId), ...(input.value ?? {}) };
+	async injectEvent(input: InjectEventInput): Promise<DeliveryRecord> {
+		const value = { ...this.defaultEventValue(input.field, input.phoneNumberId, input.templateId), ...(input.value ?? {}) };
 		const entry: Record<string, unknown> = { id: this.sim.fixture.wabaId, changes: [{ value, field: input.field }] };
 		if (input.field !== 'messages') entry.time = Math.floor(this.sim.now() / 1000);
 		const body = metaJson({ object: 'whatsapp_business_account', entry: [entry] });
@@ -307,24 +317,32 @@ export class WebhookDispatcher implements WebhookSink {
 		return { object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes }] };
 	}
 
+	private eventTemplate(templateId: string | undefined): FixtureTemplate {
+		if (templateId === undefined) return this.sim.fixture.templates[0];
+		const template = this.sim.fixture.templates.find((candidate) => candidate.id === templateId);
+		if (!template) throw new Error(`injectEvent: templateId "${templateId}" is not a template of the simulator's WABA`);
+		return template;
+	}
+
 	private metadataOf(phoneNumberId: string): { display_phone_number: string; phone_number_id: string } {
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId);
 		return { display_phone_number: digits(number?.displayPhoneNumber ?? ''), phone_number_id: phoneNumberId };
 	}
 
-	private defaultEventValue(field: string, phoneNumberId: string | undefined): Record<string, unknown> {
+	private defaultEventValue(field: string, phoneNumberId: string | undefined, templateId: string | undefined): Record<string, unknown> {
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId) ?? this.sim.fixture.phoneNumbers[0];
 		const nowSeconds = Math.floor(this.sim.now() / 1000);
 		const display = digits(number.displayPhoneNumber);
-		const template = this.sim.fixture.templates[0];
+		const template = this.eventTemplate(templateId);
 		const templateRef = { message_template_id: Number(template.id), message_template_name: template.name, message_template_language: template.language };
 		switch (field) {
 			case 'message_template_status_update':
-				return { event: 'APPROVED', ...templateRef, reason: 'NONE' };
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update
+				return { event: 'APPROVED', ...templateRef, reason: 'NONE', message_template_category: template.category };
 			case 'message_template_quality_update':
 				return { previous_quality_score: 'GREEN', new_quality_score: 'YELLOW', ...templateRef };
 			case 'message_template_components_update':
-				return { ...templateRef, message_template_element: template.components.find((c) => c.type === 'BODY')?.text ?? '' };
+				return { ...templateRef, ...templateComponentsValue(template) };
 			case 'template_category_update':
 				return { ...templateRef, previous_category: 'UTILITY', new_category: 'MARKETING' };
 			case 'phone_number_quality_update':
@@ -336,16 +354,21 @@ export class WebhookDispatcher implements WebhookSink {
 			case 'account_review_update':
 				return { decision: 'APPROVED' };
 			case 'account_alerts':
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/account_alerts
 				return {
 					entity_type: 'WABA',
 					entity_id: this.sim.fixture.wabaId,
-					alert_severity: 'WARNING',
-					alert_status: 'ACTIVE',
-					alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY',
-					alert_description: 'Your business is eligible for a higher messaging limit.',
+					alert_info: {
+						alert_severity: 'WARNING',
+						alert_status: 'ACTIVE',
+						alert_type: 'INCREASED_CAPABILITIES_ELIGIBILITY',
+						alert_description: 'Your business is eligible for a higher messaging limit.',
+					},
 				};
 			case 'business_capability_update':
-				return { max_daily_conversation_per_phone: 10000, max_phone_numbers_per_business: 25 };
+				// The example's keys; the page's syntax adds per-phone / per-business keys "removed in February, 2026":
+				// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/business_capability_update
+				return { max_daily_conversations_per_business: 10000, max_phone_numbers_per_waba: 25 };
 			case 'security':
 				return { display_phone_number: display, event: 'PIN_CHANGED', requester: '1234567890' };
 			// Fields whose value lists records, each with Meta's envelope (metadata) and the user's contact where Meta
@@ -810,7 +833,10 @@ export class WebhookDispatcher implements WebhookSink {
 		for (const resolve of waiters) resolve();
 	}
 
-	/** Media an injected inbound message refers to is stored, so the receiver can download it. */
+	/**
+	 * Media an injected inbound message refers to is stored, so the receiver can download it, by its ID or by the `url`
+	 * Meta's media webhooks carry (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/image).
+	 */
 	private withInboundMedia(spec: InboundSpec, phoneNumberId: string): InboundSpec {
 		if (!isMediaInboundType(spec.type)) return spec;
 		const given = spec[spec.type] ?? {};
@@ -820,7 +846,7 @@ export class WebhookDispatcher implements WebhookSink {
 		const media = storeMedia(this.sim, { data, mimeType: mimeType.split(';')[0].trim(), phoneNumberId, filename: given.filename, ttlMs: mediaOptions(this.sim).inboundIdTtlMs });
 		return {
 			...spec,
-			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64') },
+			[spec.type]: { ...given, id: media.id, mime_type: mimeType, sha256: Buffer.from(media.sha256Hex, 'hex').toString('base64'), url: given.url ?? downloadUrl(this.sim, media) },
 		};
 	}
 }
@@ -836,6 +862,30 @@ function inboundContact(message: InboundMessage, name: string, username: string 
 	if (message.from_user_id !== undefined) contact.user_id = message.from_user_id;
 	if (message.from_parent_user_id !== undefined) contact.parent_user_id = message.from_parent_user_id;
 	return contact;
+}
+
+/**
+ * A template's components as a components update names them: the body always, a text header, a footer and URL or
+ * phone-number buttons only when the template has them.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_components_update
+ */
+function templateComponentsValue(template: FixtureTemplate): Record<string, unknown> {
+	const of = (type: string) => template.components.find((component) => component.type === type);
+	const header = of('HEADER');
+	const footer = of('FOOTER');
+	const buttons = (of('BUTTONS')?.buttons ?? []).filter((button) => button.type === 'URL' || button.type === 'PHONE_NUMBER');
+	const value: Record<string, unknown> = {};
+	if (header?.format === 'TEXT' && header.text !== undefined) value.message_template_title = header.text;
+	value.message_template_element = of('BODY')?.text ?? '';
+	if (footer?.text !== undefined) value.message_template_footer = footer.text;
+	if (buttons.length > 0) {
+		value.message_template_buttons = buttons.map((button) => ({
+			message_template_button_type: button.type,
+			message_template_button_text: button.text,
+			...(button.type === 'URL' ? { message_template_button_url: button.url } : { message_template_button_phone_number: button.phone_number }),
+		}));
+	}
+	return value;
 }
 
 function defaultInboundMime(type: string): string {

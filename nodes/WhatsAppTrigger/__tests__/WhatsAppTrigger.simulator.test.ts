@@ -111,11 +111,12 @@ describe('injected customer messages', () => {
 	/** What each type's item must say, from the message the simulator sent (its defaults, see test/simulator/inbound.ts). */
 	const expectedFields: Record<InboundType, (message: InboundMessage) => Record<string, unknown>> = {
 		text: () => ({ text: 'Hello' }),
-		image: (message) => ({ mediaId: message.image!.id, mimeType: 'image/jpeg', sha256: hex(message.image) }),
-		video: (message) => ({ mediaId: message.video!.id, mimeType: 'video/mp4', sha256: hex(message.video) }),
-		document: (message) => ({ mediaId: message.document!.id, mimeType: 'application/pdf', sha256: hex(message.document), filename: 'document.pdf' }),
-		audio: (message) => ({ mediaId: message.audio!.id, mimeType: 'audio/ogg; codecs=opus', sha256: hex(message.audio), voice: true }),
-		sticker: (message) => ({ mediaId: message.sticker!.id, mimeType: 'image/webp', sha256: hex(message.sticker), animated: false }),
+		// Media webhooks carry the download `url` (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/image).
+		image: (message) => ({ mediaId: message.image!.id, mediaUrl: message.image!.url, mimeType: 'image/jpeg', sha256: hex(message.image) }),
+		video: (message) => ({ mediaId: message.video!.id, mediaUrl: message.video!.url, mimeType: 'video/mp4', sha256: hex(message.video) }),
+		document: (message) => ({ mediaId: message.document!.id, mediaUrl: message.document!.url, mimeType: 'application/pdf', sha256: hex(message.document), filename: 'document.pdf' }),
+		audio: (message) => ({ mediaId: message.audio!.id, mediaUrl: message.audio!.url, mimeType: 'audio/ogg; codecs=opus', sha256: hex(message.audio), voice: true }),
+		sticker: (message) => ({ mediaId: message.sticker!.id, mediaUrl: message.sticker!.url, mimeType: 'image/webp', sha256: hex(message.sticker), animated: false }),
 		location: () => ({ latitude: 38.7223, longitude: -9.1393 }),
 		contacts: () => ({
 			contacts: [
@@ -131,7 +132,7 @@ describe('injected customer messages', () => {
 		order: () => ({ catalogId: '1234567890', productItems: [{ product_retailer_id: 'SKU-1', quantity: 2, item_price: 9.99, currency: 'EUR' }] }),
 		system: () => ({
 			systemType: 'user_changed_number',
-			systemBody: 'User 351911111111 changed from 351911111111 to 15550009999',
+			systemBody: 'User Ana Silva changed from 351911111111 to 15550009999',
 			newWaId: '15550009999',
 		}),
 		request_welcome: () => ({}),
@@ -143,8 +144,10 @@ describe('injected customer messages', () => {
 			unsupportedType: 'edit',
 		}),
 	};
-	/** The fields every message item has, whatever its type. */
-	const COMMON_FIELDS = ['contactName', 'contactWaId', 'displayPhoneNumber', 'event', 'field', 'from', 'messageId', 'messageType', 'phoneNumberId', 'replyTo', 'timestamp', 'timestampUnix', 'wabaId'];
+	/** The fields every message item has, whatever its type (the contact's aside). */
+	const COMMON_FIELDS = ['displayPhoneNumber', 'event', 'field', 'from', 'messageId', 'messageType', 'phoneNumberId', 'replyTo', 'timestamp', 'timestampUnix', 'wabaId'];
+	/** The sender's contact, which every message but a system one comes with (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system). */
+	const contactOf = (type: InboundType) => (type === 'system' ? {} : { contactName: 'Ana Silva', contactWaId: '351911111111' });
 
 	it.each(INBOUND_TYPES.map((type) => [type]))('outputs one %s message item with its own fields', async (type) => {
 		const { message } = (await sim.injectInbound({ from: '351911111111', type, name: 'Ana Silva' })) as { message: InboundMessage };
@@ -158,8 +161,7 @@ describe('injected customer messages', () => {
 			messageType: type,
 			messageId: message.id,
 			from: '351911111111',
-			contactName: 'Ana Silva',
-			contactWaId: '351911111111',
+			...contactOf(type),
 			// A system message announcing a new number is answered at the new number.
 			replyTo: type === 'system' ? '15550009999' : '351911111111',
 			phoneNumberId: sim.fixture.phoneNumbers[0].id,
@@ -170,7 +172,7 @@ describe('injected customer messages', () => {
 			...own,
 		});
 		// Nothing beyond the common fields and the type's own (request_welcome has none of its own).
-		expect(Object.keys(item).sort()).toEqual([...COMMON_FIELDS, ...Object.keys(own)].sort());
+		expect(Object.keys(item).sort()).toEqual([...COMMON_FIELDS, ...Object.keys(contactOf(type)), ...Object.keys(own)].sort());
 	});
 
 	it.each([

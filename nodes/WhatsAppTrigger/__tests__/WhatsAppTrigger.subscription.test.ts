@@ -89,6 +89,18 @@ describe('Meta app subscription', () => {
 		expect(trigger.responses.filter((response) => response.method === 'GET').map((response) => response.status)).toEqual([200]);
 	});
 
+	// Meta answers the app subscription with the string "true" (https://developers.facebook.com/docs/graph-api/webhooks/subscriptions-edge)
+	// and the WABA subscription with the boolean (https://developers.facebook.com/documentation/business-messaging/whatsapp/reference/whatsapp-business-account/subscribed-apps-api),
+	// as the simulator does: the trigger goes by the HTTP status and takes both.
+	it('activates on the string "true" of the app subscription and the boolean true of the WABA subscription', async () => {
+		await methods.create.call(trigger.hooks());
+		expect(callsTo(`/${sim.fixture.appId}/subscriptions`).map((request) => request.method)).toEqual(['GET', 'POST']);
+		expect(callsTo(`/${sim.fixture.wabaId}/subscribed_apps`).map((request) => request.method)).toEqual(['GET', 'POST']);
+		expect((await appCallback())?.callback_url).toBe(trigger.webhookUrl);
+		expect((await wabaSubscription())?.whatsapp_business_api_data?.id).toBe(sim.fixture.appId);
+		expect(await methods.checkExists.call(trigger.hooks())).toBe(true);
+	});
+
 	it('reports an existing subscription so n8n does not create it twice', async () => {
 		expect(await methods.checkExists.call(trigger.hooks())).toBe(false);
 		await methods.create.call(trigger.hooks());
