@@ -10,11 +10,13 @@
  *     starts no execution (the trigger outputs messages only); the anchor starts one per request.
  *   - inbound: one inbound text per request: every request starts an execution.
  *   - batch: Meta-like batches of 25 updates (70 % statuses), each starting one execution.
- * Prints requests/s, events/s, p50 / p99 latency, answers other than 200, and executions started.
- * Options: `--engines=vm,legacy` `--streams=status,inbound,batch` `--targets=ours,anchor` `--seconds=10`
+ * Prints requests/s, events/s, p50 / p99 latency, answers other than 200, executions started, and how busy the
+ * machine's CPU was (share, and busy CPU ms per request over all cores and processes: tells a saturated machine).
+ * Options: `--engines=vm,vm-lazy,legacy` `--streams=status,inbound,batch` `--targets=ours,anchor` `--seconds=10`
  * `--concurrency=8` `--warmup=2` (seconds of the same stream first, not counted) `--trigger-version=2`
  * `--webhook-processes=N` (queue mode with N webhook processes; 0, the default, is one n8n as `npm start` runs it).
  */
+import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
@@ -65,6 +67,25 @@ interface StreamResult {
 	p99Ms: number;
 	non200: number;
 	executionsStarted: number;
+	/** Share of the machine's CPU time busy during the stream (every process: n8n, the load, the rest), in %. */
+	machineCpuBusy?: number;
+	/** The machine's busy CPU time during the stream per request answered, in ms (all cores, all processes). */
+	machineCpuMsPerRequest?: number;
+}
+
+/** Linux counts /proc/stat in ticks of 1/100 s (USER_HZ). */
+const MS_PER_TICK = 10;
+
+/** Busy and total CPU time of the machine so far (Linux /proc/stat), to tell a saturated machine from a slow path. */
+function cpuTimes(): { busy: number; total: number } | undefined {
+	try {
+		const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+		const idle = fields[3] + (fields[4] ?? 0);
+		const total = fields.reduce((sum, value) => sum + value, 0);
+		return { busy: total - idle, total };
+	} catch {
+		return undefined;
+	}
 }
 
 const OUR_WORKFLOW_ID = 'benchTriggerOurs1';
@@ -78,7 +99,7 @@ function parseOptions(args: string[]): Options {
 	const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 	const list = <T extends string>(name: string, fallback: T[]) => (value(name)?.split(',').filter(Boolean) as T[] | undefined) ?? fallback;
 	return {
-		engines: list<Engine>('engines', ['vm', 'legacy']),
+		engines: list<Engine>('engines', ['vm', 'vm-lazy', 'legacy']),
 		streams: list<Stream>('streams', ['status', 'inbound', 'batch']),
 		targets: list<Target>('targets', ['ours', 'anchor']),
 		seconds: Number(value('seconds') ?? 10),
@@ -259,7 +280,9 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 				if (options.warmupSeconds > 0) await drive(urls, stream, stack.sim.fixture.appSecret, options.warmupSeconds, options.concurrency);
 				await settle(stack, workflowId);
 				const before = await countExecutions(stack, workflowId);
+				const cpuBefore = cpuTimes();
 				const run = await drive(urls, stream, stack.sim.fixture.appSecret, options.seconds, options.concurrency);
+				const cpuAfter = cpuTimes();
 				const after = await settle(stack, workflowId);
 				const [p50, p99] = quantiles(run.latencies, [0.5, 0.99]);
 				results.push({
@@ -274,6 +297,10 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 					p99Ms: round(p99),
 					non200: run.non200,
 					executionsStarted: after - before,
+					machineCpuBusy:
+						cpuBefore && cpuAfter ? Math.round((100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total)) : undefined,
+					machineCpuMsPerRequest:
+						cpuBefore && cpuAfter ? round(((cpuAfter.busy - cpuBefore.busy) * MS_PER_TICK) / Math.max(1, run.latencies.length)) : undefined,
 				});
 				printRow(results[results.length - 1]);
 			}
@@ -304,15 +331,15 @@ function round(value: number): number {
 }
 
 function printRow(row: StreamResult): void {
-	const cells = [row.engine, row.webhookProcesses || 'one n8n', row.target, row.stream, row.requestsPerSecond, row.eventsPerSecond, row.p50Ms, row.p99Ms, row.non200, row.executionsStarted];
+	const cells = [row.engine, row.webhookProcesses || 'one n8n', row.target, row.stream, row.requestsPerSecond, row.eventsPerSecond, row.p50Ms, row.p99Ms, row.non200, row.executionsStarted, row.machineCpuBusy ?? '?', row.machineCpuMsPerRequest ?? '?'];
 	console.log(`| ${cells.join(' | ')} |`);
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(`trigger-http: ${options.concurrency} in flight, ${options.seconds} s per stream (+${options.warmupSeconds} s warm-up); load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-	console.log('| engine | webhook processes | target | stream | requests/s | events/s | p50 ms | p99 ms | non-200 | executions |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|');
+	console.log('| engine | webhook processes | target | stream | requests/s | events/s | p50 ms | p99 ms | non-200 | executions | machine CPU busy % | CPU ms / request |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const results: StreamResult[] = [];
 	for (const engine of options.engines) results.push(...(await runEngine(engine, options)));
 	return { concurrency: options.concurrency, seconds: options.seconds, loadAverage: os.loadavg()[0], results };
