@@ -95,6 +95,14 @@ export interface SplitOptions {
 	includeRawChange?: boolean;
 }
 
+/**
+ * `table[key]` for a key read from Meta's payload: only the table's own entries, so `constructor` or `__proto__`
+ * never reach an item as `Object` or `Object.prototype`.
+ */
+export function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+	return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 function camelCase(key: string): string {
 	return key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 }
@@ -138,7 +146,9 @@ function passThrough(event: WhatsAppEvent, record: Record<string, unknown>, know
 	for (const [key, value] of Object.entries(record)) {
 		if (known.has(key) || value === undefined) continue;
 		const target = name(key);
-		if (!(target in event)) event[target] = value;
+		if (Object.hasOwn(event, target)) continue;
+		// A name every object inherits (`constructor`, `toString`…) would shadow it: suffixed, as genericFields does.
+		event[target in event ? `${target}Value` : target] = value;
 	}
 }
 
@@ -340,7 +350,7 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 			const interactive = message.interactive;
 			if (!isObject(interactive)) break;
 			const replyType = typeof interactive.type === 'string' ? interactive.type : 'unknown';
-			event.replyType = REPLY_TYPES[replyType] ?? replyType;
+			event.replyType = ownValue(REPLY_TYPES, replyType) ?? replyType;
 			if (interactive.button_reply) {
 				setDefined(event, 'buttonReplyId', interactive.button_reply.id);
 				setDefined(event, 'buttonReplyTitle', interactive.button_reply.title);
@@ -352,10 +362,10 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 				setDefined(event, 'flowName', interactive.nfm_reply.name);
 				setDefined(event, 'flowBody', interactive.nfm_reply.body);
 				setDefined(event, 'flowResponse', parseJsonOrKeep(interactive.nfm_reply.response_json));
-			} else if (isObject((interactive as Record<string, unknown>)[replyType])) {
+			} else if (isObject(ownValue(interactive as Record<string, unknown>, replyType))) {
 				// Another reply kind (`call_permission_reply`, or one Meta adds later): its fields, named after it.
 				const prefix = camelCase(replyType.replace(/_reply$/, ''));
-				const reply = (interactive as Record<string, unknown>)[replyType] as Record<string, unknown>;
+				const reply = ownValue(interactive as Record<string, unknown>, replyType) as Record<string, unknown>;
 				passThrough(event, reply, new Set(), (key) => prefix + camelCase(`_${key}`));
 			} else {
 				event.interactive = interactive;
@@ -390,7 +400,7 @@ function messageFields(message: InboundMessage, event: WhatsAppEvent): void {
 			break;
 		default:
 			// A type Meta added after this pack: keep its object as is.
-			setDefined(event, 'content', message[type]);
+			setDefined(event, 'content', ownValue(message as Record<string, unknown>, type));
 	}
 	addErrors(event, message.errors);
 	passThrough(event, message, new Set([...MESSAGE_KEYS, type]));
@@ -448,9 +458,9 @@ function genericFields(field: string, value: Record<string, unknown>, event: Wha
 	for (const [key, fieldValue] of Object.entries(value)) {
 		if (key === 'metadata' || key === 'messaging_product') continue;
 		let name: string;
-		if (key === 'event') name = EVENT_KEY_RENAMES[field] ?? 'updateEvent';
-		else name = KEY_RENAMES[key] ?? camelCase(key);
-		// Never let Meta's keys overwrite the item's own metadata (`event`, `field`, `wabaId`…).
+		if (key === 'event') name = ownValue(EVENT_KEY_RENAMES, field) ?? 'updateEvent';
+		else name = ownValue(KEY_RENAMES, key) ?? camelCase(key);
+		// Never let Meta's keys overwrite the item's own metadata (`event`, `field`, `wabaId`…) nor shadow `toString`….
 		if (name in event) name = `${name}Value`;
 		event[name] = key === 'message_template_buttons' ? camelKeys(fieldValue, templateButtonKey) : fieldValue;
 	}
@@ -499,7 +509,7 @@ function splitMessagesChange(value: MessagesValue, field: string, make: EventMak
 	if (Array.isArray(messages)) {
 		for (const message of messages) {
 			if (!isObject(message)) continue;
-			const event = make(field === 'messages' ? 'message' : (FIELD_EVENTS[field] ?? field));
+			const event = make(field === 'messages' ? 'message' : (ownValue(FIELD_EVENTS, field) ?? field));
 			const counterpart = counterpartOf(message, echo);
 			const contact = findContact(contacts, counterpart);
 			setContact(event, contact);
@@ -526,7 +536,7 @@ function splitMessagesChange(value: MessagesValue, field: string, make: EventMak
 	pushErrors(value.errors, make, out);
 	// Keys Meta adds to a messages value later (neither messages, statuses nor errors) stay visible.
 	if (!Array.isArray(messages) && !Array.isArray(value.statuses) && !Array.isArray(value.errors)) {
-		const event = make(field === 'messages' ? 'messagesUpdate' : (FIELD_EVENTS[field] ?? field));
+		const event = make(field === 'messages' ? 'messagesUpdate' : (ownValue(FIELD_EVENTS, field) ?? field));
 		genericFields(field, value as Record<string, unknown>, event);
 		out.push(event);
 	}
@@ -549,7 +559,7 @@ function camelKeys(value: unknown, name: (key: string) => string = camelCase): u
  */
 function recordFields(record: Record<string, unknown>, event: WhatsAppEvent, renames: Record<string, string>): void {
 	const put = (key: string, value: unknown) => {
-		let name = renames[key] ?? camelCase(key);
+		let name = ownValue(renames, key) ?? camelCase(key);
 		if (name in event) name = `${name}Value`;
 		event[name] = camelKeys(value);
 	};
@@ -602,7 +612,7 @@ function recordListsOf(field: string): Record<string, RecordList> | undefined {
 				},
 			};
 		default:
-			return field.startsWith('group_') ? { groups: { event: FIELD_EVENTS[field] ?? camelCase(field), renames: {} } } : undefined;
+			return field.startsWith('group_') ? { groups: { event: ownValue(FIELD_EVENTS, field) ?? camelCase(field), renames: {} } } : undefined;
 	}
 }
 
@@ -693,7 +703,7 @@ export function splitIntoEvents(body: WebhookBody, options: SplitOptions = {}): 
 					continue;
 				}
 			}
-			const event = baseEvent(FIELD_EVENTS[field] ?? field, field, wabaId, change, options);
+			const event = baseEvent(ownValue(FIELD_EVENTS, field) ?? field, field, wabaId, change, options);
 			if (isObject(value)) {
 				const metadata = value.metadata;
 				if (isObject(metadata)) {

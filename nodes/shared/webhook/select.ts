@@ -3,7 +3,7 @@
  * Option values: `all`, `messages`, `message:<type>`, `statuses`, `status:<status>`, `errors`, `field:<field>`,
  * and `message:other` / `status:other` / `field:other` for what Meta adds later.
  */
-import { FIELD_EVENTS, KNOWN_MESSAGE_TYPES, KNOWN_STATUSES } from './events';
+import { FIELD_EVENTS, KNOWN_MESSAGE_TYPES, KNOWN_STATUSES, ownValue } from './events';
 import type { WhatsAppEvent } from './types';
 
 const INTERACTIVE_REPLY_KEYS: Record<string, string> = {
@@ -22,7 +22,7 @@ const FIELDS_ONCE_OTHER = new Set(['group_lifecycle_update', 'group_participants
 export function selectionKeys(event: WhatsAppEvent): string[] {
 	if (event.field !== 'messages') {
 		const keys = [`field:${event.field}`];
-		if (!(event.field in FIELD_EVENTS) || FIELDS_ONCE_OTHER.has(event.field)) keys.push('field:other');
+		if (!Object.hasOwn(FIELD_EVENTS, event.field) || FIELDS_ONCE_OTHER.has(event.field)) keys.push('field:other');
 		return keys;
 	}
 	switch (event.event) {
@@ -30,7 +30,7 @@ export function selectionKeys(event: WhatsAppEvent): string[] {
 			const type = String(event.messageType);
 			const keys = ['messages', `message:${type}`];
 			if (type === 'interactive') {
-				const replyKey = INTERACTIVE_REPLY_KEYS[String(event.replyType)];
+				const replyKey = ownValue(INTERACTIVE_REPLY_KEYS, String(event.replyType));
 				if (replyKey) keys.push(replyKey);
 			}
 			if (!KNOWN_MESSAGE_TYPES.includes(type)) keys.push('message:other');
