@@ -33,7 +33,6 @@ import {
 	deleteSubscription,
 	SubscriptionError,
 	subscriptionExists,
-	webhookIdFromUrl,
 	type LifecycleInput,
 	type SubscriptionMode,
 	type SubscriptionRecord,
@@ -222,7 +221,6 @@ async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> 
 		mode === 'phoneNumber'
 			? String(context.getNodeParameter('subscriptionPhoneNumberId', '', { extractValue: true }) ?? '').trim()
 			: undefined;
-	const secret = tokenSecret(credentials);
 	return {
 		credentials,
 		mode,
@@ -231,10 +229,6 @@ async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> 
 		customVerifyToken: String(readOptions(context).verifyToken ?? '').trim() !== '',
 		fields: fieldsForSelection(triggerOn, ALL_SUBSCRIBABLE_FIELDS),
 		phoneNumberId,
-		verifyTokenForUrl: (url) => {
-			const webhookId = webhookIdFromUrl(url);
-			return webhookId ? defaultVerifyToken(webhookId, secret) : undefined;
-		},
 		warn: (message) => context.logger.warn(`${TRIGGER_NAME} "${context.getNode().name}": ${message}`),
 	};
 }

@@ -58,7 +58,7 @@ const subscriptionOptions = [
 		name: 'Meta App',
 		value: 'app',
 		description:
-			"The app's own callback URL (needs App ID and App Secret in the credential), and the app subscribed to the credential's WhatsApp Business Account if it is not yet (Meta sends nothing otherwise). One per app: a second trigger on the same app takes it over until it stops.",
+			"The app's own callback URL (needs App ID and App Secret in the credential), and the app subscribed to the credential's WhatsApp Business Account if it is not yet (Meta sends nothing otherwise). One per app: the trigger does not take over a callback set by anything else (another trigger, another tool); only its Test URL takes it over from its Production URL while you test, and hands it back.",
 	},
 	{
 		name: 'WhatsApp Business Account',

@@ -6,7 +6,8 @@
  * - `phoneNumber`: `POST /{phone-number-id}` with `webhook_configuration` — one per number (wins over the others).
  * Meta sends a WABA's webhooks only to apps subscribed to that WABA, so the app and phone-number modes also subscribe
  * the app to the credential's WABA when it is not yet (the WABA mode's own call does).
- * Deactivation undoes only what this trigger set, and only while Meta still points at this trigger.
+ * A trigger takes over only its own other URL (Production while a test run listens) and hands only that back;
+ * deactivation undoes only what this trigger set, and only while Meta still points at this trigger.
  */
 import { createHmac } from 'crypto';
 
@@ -72,8 +73,8 @@ export interface PhoneNumberWebhookConfiguration {
 
 /**
  * The verify token of a trigger when the user sets none: derived from the trigger's webhook ID and a credential
- * secret, so the test and production URLs of one trigger share it, every process computes the same one, and a
- * trigger can hand a callback back to another trigger of this pack (by the webhook ID in its URL).
+ * secret, so the test and production URLs of one trigger share it (a test run hands the callback back with it) and
+ * every process computes the same one.
  */
 export function defaultVerifyToken(webhookId: string, secret: string): string {
 	return 'wa_' + createHmac('sha256', secret).update(`whatsapp-trigger-verify-token:${webhookId}`).digest('base64url').slice(0, 32);
@@ -89,6 +90,17 @@ export function webhookIdFromUrl(url: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * Whether `url` is this trigger's own other URL (its Production URL while its Test URL holds the callback, or the
+ * reverse): same n8n origin, same webhook ID. Only such a callback is taken over and handed back: any other, even
+ * one shaped like a trigger's (n8n's own WhatsApp Trigger has the same path), may be another tool's.
+ */
+export function isOwnOtherUrl(callbackUrl: string, url: string): boolean {
+	const webhookId = webhookIdFromUrl(url);
+	if (webhookId === undefined || webhookId !== webhookIdFromUrl(callbackUrl)) return false;
+	return new URL(url).origin === new URL(callbackUrl).origin;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -150,7 +162,7 @@ export interface SubscriptionRecord {
 	/** App ID, WABA ID or phone-number ID. */
 	targetId: string;
 	callbackUrl: string;
-	/** The callback that was there before (to hand back on deactivation), if any. */
+	/** This trigger's other URL, which had the callback before (handed back on deactivation), if any. */
 	previousUrl?: string;
 	/** App mode: the fields of the previous subscription. */
 	previousFields?: string[];
@@ -171,8 +183,6 @@ export interface LifecycleInput {
 	fields: string[];
 	/** Phone-number mode: the number whose webhooks this trigger receives. */
 	phoneNumberId?: string;
-	/** The verify token another trigger of this pack expects at its URL, to hand a callback back to it. */
-	verifyTokenForUrl: (url: string) => string | undefined;
 	/** Logs a warning (deactivation never throws over what it could not undo). */
 	warn?: (message: string) => void;
 }
@@ -365,8 +375,8 @@ export async function subscriptionExists(input: LifecycleInput): Promise<boolean
 
 function occupiedError(where: string, url: string): SubscriptionError {
 	return new SubscriptionError(
-		`${where} already sends its webhooks to ${url}, which is not a WhatsApp Cloud Trigger`,
-		'This trigger will not take it over. Choose another Subscription (a WhatsApp Business Account or a Phone Number) so both can work side by side, or remove that callback in the Meta App Dashboard first.',
+		`${where} already sends its webhooks to ${url}, which is not this trigger's`,
+		'This trigger takes over only its own Production URL (while you test). Choose another Subscription (a WhatsApp Business Account or a Phone Number) so both can work side by side, deactivate the workflow that uses that URL, or remove that callback in the Meta App Dashboard first.',
 	);
 }
 
@@ -393,7 +403,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 			const record: SubscriptionRecord = { mode: 'app', targetId: appId, callbackUrl };
 			let fields = input.fields;
 			if (current?.callback_url && current.callback_url !== callbackUrl) {
-				if (!input.verifyTokenForUrl(current.callback_url)) throw occupiedError(`The Meta app ${appId}`, current.callback_url);
+				if (!isOwnOtherUrl(callbackUrl, current.callback_url)) throw occupiedError(`The Meta app ${appId}`, current.callback_url);
 				record.previousUrl = current.callback_url;
 				record.previousFields = fieldNames(current.fields);
 			} else if (current?.callback_url === callbackUrl) {
@@ -423,7 +433,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 			const record: SubscriptionRecord = { mode: 'waba', targetId: wabaId, callbackUrl, wasSubscribed: current !== undefined };
 			const previous = current?.override_callback_uri;
 			if (previous && previous !== callbackUrl) {
-				if (!input.verifyTokenForUrl(previous)) throw occupiedError(`The WhatsApp Business Account ${wabaId}`, previous);
+				if (!isOwnOtherUrl(callbackUrl, previous)) throw occupiedError(`The WhatsApp Business Account ${wabaId}`, previous);
 				record.previousUrl = previous;
 			}
 			await graph(credentials, {
@@ -438,7 +448,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 			const previous = await readNumberOverride(credentials, phoneNumberId);
 			const record: SubscriptionRecord = { mode: 'phoneNumber', targetId: phoneNumberId, callbackUrl };
 			if (previous && previous !== callbackUrl) {
-				if (!input.verifyTokenForUrl(previous)) throw occupiedError(`The phone number ${phoneNumberId}`, previous);
+				if (!isOwnOtherUrl(callbackUrl, previous)) throw occupiedError(`The phone number ${phoneNumberId}`, previous);
 				record.previousUrl = previous;
 			}
 			await graph(credentials, {
@@ -454,17 +464,22 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 
 /**
  * Undoes what `createSubscription` set, only while Meta still points at this trigger: hands the callback back to
- * the trigger that had it before, or removes this one. Never throws over a hand-back that Meta refuses.
+ * this trigger's other URL when that had it before, or removes this one. A recorded URL that is not this trigger's
+ * (an earlier version took over any trigger-shaped URL) is not handed back. Never throws over a refused hand-back.
  */
 export async function deleteSubscription(input: LifecycleInput, record: SubscriptionRecord | undefined): Promise<void> {
 	const { credentials, callbackUrl } = input;
 	const mode = record?.mode ?? input.mode;
 	if (mode === 'manual') return;
 	const restore = async (previousUrl: string | undefined, setPrevious: (url: string, token: string) => Promise<unknown>) => {
-		const token = previousUrl ? input.verifyTokenForUrl(previousUrl) : undefined;
-		if (!previousUrl || !token) return false;
+		if (!previousUrl) return false;
+		if (!isOwnOtherUrl(callbackUrl, previousUrl)) {
+			input.warn?.(`Did not hand the webhook back to ${previousUrl}, which had it before this trigger: it is not this trigger's URL. Set it again in the Meta App Dashboard if it is still needed.`);
+			return false;
+		}
 		try {
-			await setPrevious(previousUrl, token);
+			// The same trigger: the same options, so the same verify token.
+			await setPrevious(previousUrl, input.verifyToken);
 			return true;
 		} catch (error) {
 			input.warn?.(`Could not hand the webhook back to ${previousUrl} (${(error as Error).message}); removing this trigger's instead`);
