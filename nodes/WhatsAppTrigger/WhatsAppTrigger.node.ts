@@ -71,7 +71,16 @@ function readOptions(context: TriggerContext): TriggerOptions {
 	return readParameter<TriggerOptions>(context, 'options', {});
 }
 
-/** A secret to derive verify tokens from: the App Secret, else the access token (never shown anywhere). */
+/**
+ * The credential as the trigger uses it, its App Secret trimmed here once: a newline pasted with it would otherwise
+ * fail every signature, and change the derived verify token.
+ */
+function triggerCredentials(credentials: WhatsAppCredentials): WhatsAppCredentials {
+	const appSecret = String(credentials.appSecret ?? '').trim();
+	return appSecret === credentials.appSecret ? credentials : { ...credentials, appSecret };
+}
+
+/** A secret to derive verify tokens and redelivery keys from: the App Secret, else the access token (never shown). */
 function tokenSecret(credentials: WhatsAppCredentials): string {
 	return String(credentials.appSecret || credentials.accessToken || '');
 }
@@ -174,7 +183,7 @@ function credentialProblem(credentials: WhatsAppCredentials, mode: SubscriptionM
 	const missing = (field: string, needs: string, description: string) =>
 		new SettingError(field, `is empty in the "${CREDENTIAL_DISPLAY_NAME}" credential, and ${needs} needs it`, description);
 	const where = 'Meta App Dashboard → App settings → Basic';
-	if (verifySignature && !String(credentials.appSecret ?? '').trim()) {
+	if (verifySignature && !credentials.appSecret) {
 		return missing(
 			'App Secret',
 			'"Verify Signature"',
@@ -185,7 +194,7 @@ function credentialProblem(credentials: WhatsAppCredentials, mode: SubscriptionM
 		if (!String(credentials.appId ?? '').trim()) {
 			return missing('Meta App ID', 'Subscription "Meta App"', `Add the Meta App ID (${where}) to the credential, or choose another Subscription.`);
 		}
-		if (!String(credentials.appSecret ?? '').trim()) {
+		if (!credentials.appSecret) {
 			return missing('App Secret', 'Subscription "Meta App"', `Add the App Secret (${where}) to the credential, or choose another Subscription.`);
 		}
 	}
@@ -213,7 +222,7 @@ async function checkedLifecycleInput(context: IHookFunctions): Promise<Lifecycle
 }
 
 async function lifecycleInput(context: IHookFunctions): Promise<LifecycleInput> {
-	const credentials = await readCredentials(context);
+	const credentials = triggerCredentials(await readCredentials(context));
 	const mode = context.getNodeParameter('subscription', 'app') as SubscriptionMode;
 	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
 	const callbackUrl = context.getNodeWebhookUrl('default') ?? '';
@@ -405,7 +414,7 @@ export class WhatsAppTrigger implements INodeType {
 
 		if (this.getWebhookName() === 'setup') {
 			// Rare (Meta's handshake while activating, a browser): read fresh, as activation just did.
-			const credentials = await readCredentials(this);
+			const credentials = triggerCredentials(await readCredentials(this));
 			const query = this.getQueryData() as Record<string, unknown>;
 			if (!Object.keys(query).some((key) => key.startsWith('hub.'))) {
 				// Someone opened the URL in a browser: say what it is and what to enter at Meta.
@@ -418,7 +427,7 @@ export class WhatsAppTrigger implements INodeType {
 		}
 
 		// Every delivery needs the credential (App Secret, Redis URL): read once per few seconds, not per request.
-		const credentials = await readCredentialsBriefly(this);
+		const credentials = triggerCredentials(await readCredentialsBriefly(this));
 		const req = this.getRequestObject();
 		if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
 		const rawBody = Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
