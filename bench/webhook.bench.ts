@@ -15,6 +15,7 @@ import {
 	getRedisClient,
 	handleDelivery,
 	MemoryRedeliveryStore,
+	redeliveryHashKey,
 	RedisRedeliveryStore,
 	resolveRedisTarget,
 	signWebhookBody,
@@ -122,7 +123,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		appSecret: APP_SECRET,
 		verifySignature: true,
 		triggerOn: ['all'],
-		dedupe: { store: store(), windowMs: 60 * 60 * 1000 },
+		dedupe: { store: store(), windowMs: 60 * 60 * 1000, hashKey: redeliveryHashKey('bench', APP_SECRET) },
 	});
 
 	// Warm up the JIT on a separate store so the measured runs start cold on dedupe but warm on code.

@@ -21,6 +21,7 @@ import {
 	getRedeliveryStore,
 	handleDelivery,
 	MAX_DEDUPE_WINDOW_MS,
+	redeliveryHashKey,
 	resolveRedisTarget,
 	type DeliveryOptions,
 	type RedeliveryStore,
@@ -317,6 +318,7 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 				? undefined
 				: {
 						windowMs: settings.windowMs,
+						hashKey: redeliveryHashKey(scope, tokenSecret(credentials)),
 						store: getRedeliveryStore({
 							scope,
 							redisUrl: credentials.redisUrl,
@@ -331,18 +333,22 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 }
 
 /**
- * n8n answers 200 only once the execution exists. Any other answer, or a dropped connection, means it did not
- * start: forget the claimed events so Meta's redelivery of this body runs instead of being dropped as a duplicate.
+ * n8n (webhook-helpers' executeWebhook) answers 200 right after the execution was started, and an error status
+ * whenever it could not start it: only then are the claimed events forgotten, so Meta's redelivery runs. A client
+ * that hangs up first changes nothing (n8n still starts the execution); 'prefinish' still tells n8n's answer then,
+ * where 'finish' does not come.
  */
 function forgetIfNotStarted(res: ReturnType<IWebhookFunctions['getResponseObject']>, store: RedeliveryStore, keys: string[]): void {
-	let answered = false;
-	res.once('finish', () => {
-		answered = true;
-		if (res.statusCode !== 200) void store.release(keys);
+	res.once('prefinish', () => {
+		if (res.statusCode >= 400) void store.release(keys);
 	});
-	res.once('close', () => {
-		if (!answered) void store.release(keys);
-	});
+}
+
+/** Says what was refused as older than the window, and what to set when Meta may deliver that late after an outage. */
+function warnTooOld(context: IWebhookFunctions, tooOld: number, windowMs: number): void {
+	context.logger.warn(
+		`${TRIGGER_NAME} "${context.getNode().name}": ${tooOld} event(s) older than the redelivery window (${windowMs / 60_000} minutes) were refused, as a replay would be. If Meta delivered them late after an outage of n8n, raise Options › Redelivery Window (Minutes) to cover your longest outage (up to 10080, the 7 days Meta retries for).`,
+	);
 }
 
 export class WhatsAppTrigger implements INodeType {
@@ -447,9 +453,11 @@ export class WhatsAppTrigger implements INodeType {
 			if (outcome.statusCode === 500) this.logger.error(`${TRIGGER_NAME} "${this.getNode().name}": ${outcome.reason}`);
 			return { noWebhookResponse: true };
 		}
+		// 200 all the same: Meta would retry a refusal for 7 days, and a replay must start nothing either way.
+		if (outcome.tooOld > 0 && options.dedupe) warnTooOld(this, outcome.tooOld, options.dedupe.windowMs);
 		if (outcome.events.length === 0) {
-			// Verified and parsed, but nothing new to run on (duplicates, or events the user did not pick): 200, no run.
-			return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates } };
+			// Verified and parsed, but nothing new to run on (duplicates, too old, or not picked): 200, no run.
+			return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates, tooOld: outcome.tooOld } };
 		}
 		if (options.dedupe && outcome.claimedKeys.length > 0) forgetIfNotStarted(res, options.dedupe.store, outcome.claimedKeys);
 		return { workflowData: [outcome.events.map((event) => ({ json: event as unknown as IDataObject }))] };

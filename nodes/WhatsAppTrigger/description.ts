@@ -180,7 +180,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to drop events already received within the window (Meta retries webhooks for up to 7 days). Shared across n8n processes through Redis when the credential or queue mode has one.',
+					'Whether to drop events already received within the window (Meta retries webhooks for up to 7 days), and refuse events older than the window, as a replayed body would be. Shared across n8n processes through Redis when the credential or queue mode has one. Off: every delivery runs, replays included.',
 			},
 			{
 				displayName: 'Redelivery Window (Minutes)',
@@ -188,7 +188,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				default: 60,
 				typeOptions: { minValue: 1, maxValue: 10080 },
-				description: 'How long an event is remembered to drop its redeliveries (at most 7 days = 10080)',
+				description:
+					'How long an event is remembered to drop its redeliveries; an event older than this (by its own timestamp) is refused. Meta retries for up to 7 days: to keep events Meta delivers late after an n8n outage, set it above your longest outage (at most 7 days = 10080).',
 			},
 			{
 				displayName: 'Max Remembered Events',

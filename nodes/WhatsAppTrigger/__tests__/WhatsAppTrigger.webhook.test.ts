@@ -13,6 +13,7 @@ import {
 	inboundTextChange,
 	messagesChange,
 	metaJson,
+	nowSeconds,
 	statusChange,
 	wamid,
 } from '../../shared/webhook/__tests__/fixtures';
@@ -114,7 +115,7 @@ describe('verified deliveries', () => {
 			trigger,
 			body([
 				{ field: 'quantum_update', value: { level: 'HIGH' } },
-				messagesChange({ messages: [{ from: '1', id: wamid(), timestamp: '1767225600', type: 'hologram', hologram: { depth: 3 } }] }),
+				messagesChange({ messages: [{ from: '1', id: wamid(), timestamp: String(nowSeconds()), type: 'hologram', hologram: { depth: 3 } }] }),
 			]),
 		);
 		expect(trigger.executions[0].map((item) => [item.json.event, item.json.messageType ?? item.json.level])).toEqual([

@@ -35,6 +35,8 @@ export interface TriggerServer {
 	parameters: TriggerParameters;
 	/** When set, the next execution fails to start (as when n8n's database is down): n8n then answers 500. */
 	failNextExecutionStart: boolean;
+	/** Runs after an execution started (or failed to) and before n8n's answer: a test can hang up the client here. */
+	beforeAnswer?: (res: http.ServerResponse) => Promise<void>;
 	staticData: IDataObject;
 	credentials: WhatsAppCredentials;
 	hooks: (mode?: 'production' | 'test', url?: string) => IHookFunctions;
@@ -127,16 +129,15 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 			} as unknown as IWebhookFunctions;
 			node
 				.webhook.call(context)
-				.then((result: IWebhookResponseData) => {
+				.then(async (result: IWebhookResponseData) => {
 					if (result.noWebhookResponse) return;
 					if (result.workflowData) {
-						if (handle.failNextExecutionStart) {
-							handle.failNextExecutionStart = false;
-							res.status(500).json({ message: 'Workflow could not be started!' });
-							return;
-						}
-						executions.push(result.workflowData[0]);
-						res.status(200).json({ message: 'Workflow was started' });
+						const started = !handle.failNextExecutionStart;
+						handle.failNextExecutionStart = false;
+						if (started) executions.push(result.workflowData[0]);
+						await handle.beforeAnswer?.(rawRes);
+						if (started) res.status(200).json({ message: 'Workflow was started' });
+						else res.status(500).json({ message: 'Workflow could not be started!' });
 						return;
 					}
 					res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });

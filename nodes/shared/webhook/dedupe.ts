@@ -3,23 +3,71 @@
  * An event is let through the first time its key is claimed within the window. Memory is bounded (an LRU with a
  * cap per trigger); with Redis the claim is shared by every n8n process (`SET key 1 NX PX window`), and when Redis
  * is unreachable the local memory answers alone, so nothing is lost — at worst a duplicate slips through.
+ * Keys are keyed hashes of fixed length: a message ID holds the customer's phone number (base64), so neither is kept.
  */
-import { createHash } from 'crypto';
+import { createHmac } from 'crypto';
 import type { WhatsAppEvent } from './types';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 60 * 60 * 1000;
 export const MAX_DEDUPE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 export const DEFAULT_MAX_REMEMBERED = 100_000;
+/** Characters of a redelivery key: 128 bits of HMAC-SHA256 in base64url. */
+export const REDELIVERY_KEY_LENGTH = 22;
 
-/** The identity of an event across redeliveries: message ID, status ID + status, or a hash of the rest. */
-export function redeliveryKey(event: WhatsAppEvent): string {
+/**
+ * The secret one trigger's keys are hashed under: its scope (workflow, node, test/production) under a credential
+ * secret, so that a reader of Redis can neither test a guessed phone number against a key nor link two triggers' keys.
+ */
+export function redeliveryHashKey(scope: string, credentialSecret: string): Buffer {
+	return createHmac('sha256', credentialSecret).update(`whatsapp-trigger-redelivery:${scope}`).digest();
+}
+
+/** What stays the same across redeliveries of an event: message ID, status ID + status, or else its whole content. */
+function redeliveryIdentity(event: WhatsAppEvent): string {
 	const messageId = typeof event.messageId === 'string' && event.messageId !== '' ? event.messageId : undefined;
 	if (event.event === 'status' && messageId) return `s:${messageId}:${String(event.status)}`;
 	if (messageId && event.field === 'messages' && event.event === 'message') return `m:${messageId}`;
 	if (messageId) return `${event.field}:${event.event}:${messageId}`;
 	// The raw change is left out: it is the same content, and present only when the user asked for it.
-	const content = JSON.stringify(event, (key, value: unknown) => (key === 'rawChange' ? undefined : value));
-	return 'h:' + createHash('sha1').update(content).digest('base64');
+	return 'h:' + JSON.stringify(event, (key, value: unknown) => (key === 'rawChange' ? undefined : value));
+}
+
+/** The key of an event across redeliveries: a keyed hash of its identity, always REDELIVERY_KEY_LENGTH characters. */
+export function redeliveryKey(event: WhatsAppEvent, hashKey: Buffer): string {
+	return createHmac('sha256', hashKey).update(redeliveryIdentity(event)).digest().subarray(0, 16).toString('base64url');
+}
+
+/**
+ * How far Meta's clock may run ahead of n8n's: keys live this much longer than the window, so that no replay of an
+ * event can fall between its key expiring and the event being older than the window (timestamps are whole seconds).
+ */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60 * 1000;
+
+/**
+ * When an event happened by Meta's clock (epoch ms): its own `timestamp` (a message's, status's, call's…; `entry.time`
+ * for account and template updates). Chat history carries the times of past chats, not of the delivery: none.
+ */
+function eventTimeMs(event: WhatsAppEvent): number | undefined {
+	if (event.field === 'history') return undefined;
+	const seconds = event.timestampUnix;
+	return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/**
+ * For each event, whether it happened longer than the window ago: a replay of a body whose keys have expired looks
+ * exactly so. An event without a time of its own is as old as the newest event of its body (they were sent
+ * together); a body with no time at all cannot be judged (Meta sends a few kinds so) and is left to the dedupe.
+ */
+export function olderThanWindow(events: WhatsAppEvent[], body: WhatsAppEvent[], windowMs: number, now: number): boolean[] {
+	let newest: number | undefined;
+	for (const event of body) {
+		const time = eventTimeMs(event);
+		if (time !== undefined && (newest === undefined || time > newest)) newest = time;
+	}
+	return events.map((event) => {
+		const time = eventTimeMs(event) ?? newest;
+		return time !== undefined && now - time > windowMs;
+	});
 }
 
 /** Remembers keys for a window; `claim` answers, for each key, whether this is its first sighting. */

@@ -1,10 +1,11 @@
 /**
  * One webhook delivery, start to end: size → signature over the raw bytes → JSON → `object` → events → the
- * user's choices → redelivery dedupe. Pure of n8n, so the node, the tests and the benchmark run the same code.
+ * user's choices → events older than the window → redelivery dedupe. Pure of n8n, so the node, the tests and the
+ * benchmark run the same code.
  */
 import { timingSafeEqual } from 'crypto';
 
-import { redeliveryKey, type RedeliveryStore } from './dedupe';
+import { CLOCK_SKEW_ALLOWANCE_MS, olderThanWindow, redeliveryKey, type RedeliveryStore } from './dedupe';
 import { splitIntoEvents } from './events';
 import { createEventFilter } from './select';
 import { verifyWebhookSignature } from './signature';
@@ -13,6 +14,8 @@ import type { WebhookBody, WhatsAppEvent } from './types';
 /** Meta's largest webhook body. */
 export const MAX_WEBHOOK_BODY_BYTES = 3 * 1024 * 1024;
 export const WEBHOOK_OBJECT = 'whatsapp_business_account';
+/** Longest message ID taken as Meta's: theirs are under 100 characters (wamid.…, wacid.…). */
+export const MAX_MESSAGE_ID_LENGTH = 512;
 
 export interface DeliveryOptions {
 	appSecret?: string;
@@ -22,7 +25,14 @@ export interface DeliveryOptions {
 	triggerOn: string[];
 	phoneNumberIds?: string[];
 	includeRawChange?: boolean;
-	dedupe?: { store: RedeliveryStore; windowMs: number };
+	dedupe?: {
+		store: RedeliveryStore;
+		windowMs: number;
+		/** From `redeliveryHashKey`: the trigger's keys are hashed under it. */
+		hashKey: Buffer;
+	};
+	/** Epoch ms, to judge events' age (tests move it). */
+	now?: () => number;
 }
 
 export type DeliveryOutcome =
@@ -36,6 +46,8 @@ export type DeliveryOutcome =
 			notSelected: number;
 			/** Events already seen within the window. */
 			duplicates: number;
+			/** Events older than the window, refused: replays, or deliveries later than the window. */
+			tooOld: number;
 			/** Dedupe keys this delivery claimed (release them if the execution cannot start). */
 			claimedKeys: string[];
 	  }
@@ -91,18 +103,32 @@ export async function handleDelivery(
 	if ('error' in body) return { accepted: false, statusCode: 400, reason: body.error };
 
 	const all = splitIntoEvents(body, { includeRawChange: options.includeRawChange });
+	const oversized = all.findIndex((event) => typeof event.messageId === 'string' && event.messageId.length > MAX_MESSAGE_ID_LENGTH);
+	if (oversized >= 0) {
+		const length = (all[oversized].messageId as string).length;
+		return {
+			accepted: false,
+			statusCode: 400,
+			reason: `Event ${oversized + 1} of the body has a message ID of ${length} characters; WhatsApp message IDs have at most ${MAX_MESSAGE_ID_LENGTH}: the body is not Meta's`,
+		};
+	}
 	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
 	let events = selected;
 	let duplicates = 0;
+	let tooOld = 0;
 	const claimedKeys: string[] = [];
 	if (options.dedupe && selected.length > 0) {
-		const keys = selected.map(redeliveryKey);
-		const firstSightings = await options.dedupe.store.claim(keys, options.dedupe.windowMs);
-		events = selected.filter((_event, index) => firstSightings[index]);
+		const { store, windowMs, hashKey } = options.dedupe;
+		const old = olderThanWindow(selected, all, windowMs, (options.now ?? Date.now)());
+		const recent = selected.filter((_event, index) => !old[index]);
+		tooOld = selected.length - recent.length;
+		const keys = recent.map((event) => redeliveryKey(event, hashKey));
+		const firstSightings = keys.length > 0 ? await store.claim(keys, windowMs + CLOCK_SKEW_ALLOWANCE_MS) : [];
+		events = recent.filter((_event, index) => firstSightings[index]);
 		keys.forEach((key, index) => firstSightings[index] && claimedKeys.push(key));
-		duplicates = selected.length - events.length;
+		duplicates = recent.length - events.length;
 	}
-	return { accepted: true, events, totalEvents: all.length, notSelected: all.length - selected.length, duplicates, claimedKeys };
+	return { accepted: true, events, totalEvents: all.length, notSelected: all.length - selected.length, duplicates, tooOld, claimedKeys };
 }
 
 /** The `GET` handshake: the challenge when mode and token match, else a refusal. */

@@ -5,11 +5,27 @@
 export const WABA_ID = '200000000000001';
 export const PHONE_NUMBER_ID = '300000000000001';
 export const DISPLAY_PHONE_NUMBER = '15550000001';
+/** Meta's timestamp of a body made now (Unix seconds), so the trigger takes it as a recent delivery. */
+export function nowSeconds(): number {
+	return Math.floor(Date.now() / 1000);
+}
 
 let counter = 0;
 export function wamid(): string {
 	counter += 1;
 	return `wamid.HBgL${Buffer.from(`test-${process.pid}-${counter}`).toString('base64')}`;
+}
+
+/**
+ * A message ID shaped as Meta's: base64 of a record holding the customer's phone number and 20 hex digits, as in
+ * wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA= (16503879439), the ID of Meta's audio message example
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/audio).
+ */
+export function wamidFor(phone: string): string {
+	counter += 1;
+	const hex = counter.toString(16).toUpperCase().padStart(20, '0');
+	const record = Buffer.concat([Buffer.from([0x1c, 0x18, phone.length]), Buffer.from(phone), Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]), Buffer.from(hex), Buffer.from([0x00])]);
+	return `wamid.${record.toString('base64')}`;
 }
 
 /** JSON as Meta writes it: escaped slashes and non-ASCII. */
@@ -31,15 +47,15 @@ export function body(changes: unknown[], wabaId = WABA_ID) {
 	return { object: 'whatsapp_business_account', entry: [{ id: wabaId, changes }] };
 }
 
-export function textMessage(from: string, text: string, id = wamid(), timestamp = 1767225600) {
+export function textMessage(from: string, text: string, id = wamid(), timestamp = nowSeconds()) {
 	return { from, id, timestamp: String(timestamp), type: 'text', text: { body: text } };
 }
 
-export function inboundTextChange(from: string, name: string, text: string, id = wamid()) {
-	return messagesChange({ contacts: [{ profile: { name }, wa_id: from }], messages: [textMessage(from, text, id)] });
+export function inboundTextChange(from: string, name: string, text: string, id = wamid(), timestamp = nowSeconds()) {
+	return messagesChange({ contacts: [{ profile: { name }, wa_id: from }], messages: [textMessage(from, text, id, timestamp)] });
 }
 
-export function statusChange(id: string, status: string, recipient = '351912345678', timestamp = 1767225601) {
+export function statusChange(id: string, status: string, recipient = '351912345678', timestamp = nowSeconds()) {
 	const entry: Record<string, unknown> = { id, status, timestamp: String(timestamp), recipient_id: recipient };
 	if (status === 'sent') {
 		entry.conversation = { id: 'conv-1', origin: { type: 'utility' }, expiration_timestamp: String(timestamp + 86400) };

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 
-import { handleDelivery, MemoryRedeliveryStore, signWebhookBody, splitIntoEvents, type WebhookBody } from '../index';
+import { handleDelivery, MemoryRedeliveryStore, redeliveryHashKey, signWebhookBody, splitIntoEvents, type WebhookBody } from '../index';
 import { metaJson } from './fixtures';
 
 const SECRET = 'fuzzSecret0123456789';
@@ -51,7 +51,7 @@ describe('whatever arrives', () => {
 					verifySignature: true,
 					triggerOn: ['all'],
 					includeRawChange: true,
-					dedupe: { store: new MemoryRedeliveryStore(), windowMs: 60_000 },
+					dedupe: { store: new MemoryRedeliveryStore(), windowMs: 60_000, hashKey: redeliveryHashKey('fuzz', SECRET) },
 				});
 				if (outcome.accepted) expect((value as { object?: unknown }).object).toBe('whatsapp_business_account');
 				else expect(outcome.statusCode).toBe(400);

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 
 import {
 	answerHandshake,
+	CLOCK_SKEW_ALLOWANCE_MS,
 	createEventFilter,
 	fieldsForSelection,
 	handleDelivery,
 	MemoryRedeliveryStore,
+	redeliveryHashKey,
 	redeliveryKey,
 	RedisRedeliveryStore,
 	resolveRedisTarget,
@@ -23,13 +25,27 @@ import {
 	inboundTextChange,
 	messagesChange,
 	metaJson,
+	nowSeconds,
 	PHONE_NUMBER_ID,
 	statusChange,
+	textMessage,
 	WABA_ID,
 	wamid,
+	wamidFor,
 } from './fixtures';
 
 const SECRET = 'appSecret0123456789abcdef';
+const NOW_SECONDS = nowSeconds();
+const HASH_KEY = redeliveryHashKey('workflow-1:node-1:production', SECRET);
+
+/** A memory dedupe for one delivery test, on the clock given (default: real time). */
+function dedupe(windowMs = 60_000, now?: () => number) {
+	return { store: new MemoryRedeliveryStore(1000, now), windowMs, hashKey: HASH_KEY };
+}
+
+function split(value: unknown) {
+	return splitIntoEvents(value as WebhookBody);
+}
 
 function signed(value: unknown): { raw: Buffer; signature: string } {
 	const raw = Buffer.from(metaJson(value), 'utf8');
@@ -71,7 +87,7 @@ describe('signature check', () => {
 describe('payload → events', () => {
 	it('makes one flat item per inbound message with the metadata beside it', () => {
 		const id = wamid();
-		const events = splitIntoEvents(body([inboundTextChange('351911111111', 'Ana Silva', 'Olá', id)]) as WebhookBody);
+		const events = splitIntoEvents(body([inboundTextChange('351911111111', 'Ana Silva', 'Olá', id, 1767225600)]) as WebhookBody);
 		expect(events).toEqual([
 			{
 				event: 'message',
@@ -214,11 +230,26 @@ describe('event choices', () => {
 });
 
 describe('redelivery dedupe', () => {
-	it('keys statuses by message ID and status, messages by ID', () => {
-		const [message] = splitIntoEvents(body([inboundTextChange('1', 'A', 'x', 'wamid.M')]) as WebhookBody);
-		const [status] = splitIntoEvents(body([statusChange('wamid.S', 'read')]) as WebhookBody);
-		expect(redeliveryKey(message)).toBe('m:wamid.M');
-		expect(redeliveryKey(status)).toBe('s:wamid.S:read');
+	it('keys a message by its ID and a status by its ID and status, as fixed-length hashes holding neither', () => {
+		const id = wamidFor('16505551234');
+		const [message] = split(body([inboundTextChange('16505551234', 'Ana', 'x', id)]));
+		const [redelivered] = split(body([inboundTextChange('16505551234', 'Ana Silva', 'x', id)]));
+		const [read] = split(body([statusChange(id, 'read')]));
+		const [delivered] = split(body([statusChange(id, 'delivered')]));
+		const keys = [message, redelivered, read, delivered].map((event) => redeliveryKey(event, HASH_KEY));
+		expect(keys[0]).toBe(keys[1]);
+		expect(new Set(keys).size).toBe(3);
+		for (const key of keys) {
+			expect(key).toMatch(/^[A-Za-z0-9_-]{22}$/);
+			expect(key).not.toContain(id.slice('wamid.'.length, 20));
+		}
+		// Another trigger's keys for the same events cannot be linked to these.
+		expect(redeliveryKey(message, redeliveryHashKey('workflow-2:node-1:production', SECRET))).not.toBe(keys[0]);
+	});
+
+	it('keys an event of any size in 22 characters', () => {
+		const [event] = split(body([{ field: 'quantum_update', value: { blob: 'x'.repeat(100_000) } }]));
+		expect(redeliveryKey(event, HASH_KEY)).toHaveLength(22);
 	});
 
 	it('lets a key through once within the window and again after it', () => {
@@ -282,9 +313,9 @@ describe('which Redis the dedupe shares through', () => {
 describe('one delivery', () => {
 	it('outputs the events of a verified body and drops its redelivery', async () => {
 		const { raw, signature } = signed(body([inboundTextChange('1', 'A', 'x'), statusChange(wamid(), 'sent')]));
-		const dedupe = { store: new MemoryRedeliveryStore(), windowMs: 60_000 };
-		const first = await handleDelivery(raw, signature, options({ dedupe }));
-		const again = await handleDelivery(raw, signature, options({ dedupe }));
+		const memory = dedupe();
+		const first = await handleDelivery(raw, signature, options({ dedupe: memory }));
+		const again = await handleDelivery(raw, signature, options({ dedupe: memory }));
 		expect(first).toMatchObject({ accepted: true, totalEvents: 2, duplicates: 0 });
 		expect(first.accepted && first.events).toHaveLength(2);
 		expect(again).toMatchObject({ accepted: true, events: [], duplicates: 2 });
@@ -320,8 +351,77 @@ describe('one delivery', () => {
 	it('splits a 1,000-update batch into 1,000 events in order', async () => {
 		const { body: batch, ids } = batchBody(1000);
 		const { raw, signature } = signed(batch);
-		const outcome = await handleDelivery(raw, signature, options({ dedupe: { store: new MemoryRedeliveryStore(), windowMs: 60_000 } }));
+		const outcome = await handleDelivery(raw, signature, options({ dedupe: dedupe() }));
 		expect(outcome.accepted && outcome.events.map((event) => event.messageId)).toEqual(ids);
+	});
+
+	it('refuses a body holding a message ID longer than any of Meta\'s, naming the event', async () => {
+		const { raw, signature } = signed(body([inboundTextChange('1', 'A', 'x'), inboundTextChange('1', 'A', 'y', `wamid.${'A'.repeat(600)}`)]));
+		expect(await handleDelivery(raw, signature, options({ dedupe: dedupe() }))).toEqual({
+			accepted: false,
+			statusCode: 400,
+			reason: "Event 2 of the body has a message ID of 606 characters; WhatsApp message IDs have at most 512: the body is not Meta's",
+		});
+	});
+});
+
+describe('events older than the redelivery window (fake clock)', () => {
+	const WINDOW_MS = 60 * 60_000;
+	const at = (seconds: number) => () => seconds * 1000;
+
+	it('refuses events older than the window and outputs the rest', async () => {
+		const now = NOW_SECONDS + 3 * 3600;
+		const old = messagesChange({ messages: [textMessage('1', 'two hours late', wamid(), now - 2 * 3600)] });
+		const recent = messagesChange({ messages: [textMessage('1', 'on time', wamid(), now - 59 * 60)] });
+		const { raw, signature } = signed(body([old, recent]));
+		const outcome = await handleDelivery(raw, signature, options({ dedupe: dedupe(WINDOW_MS, at(now)), now: at(now) }));
+		expect(outcome).toMatchObject({ accepted: true, tooOld: 1, duplicates: 0 });
+		expect(outcome.accepted && outcome.events.map((event) => event.text)).toEqual(['on time']);
+		expect(outcome.accepted && outcome.claimedKeys).toHaveLength(1);
+	});
+
+	it('takes an event without a timestamp as old as the newest event of its body', async () => {
+		const now = NOW_SECONDS + 3 * 3600;
+		const { raw, signature } = signed(body([statusChange(wamid(), 'read'), messagesChange({ errors: [{ code: 131000, title: 'Something went wrong' }] })]));
+		const outcome = await handleDelivery(raw, signature, options({ dedupe: dedupe(WINDOW_MS, at(now)), now: at(now) }));
+		expect(outcome).toMatchObject({ accepted: true, events: [], tooOld: 2 });
+	});
+
+	it('leaves a body without any timestamp to the dedupe', async () => {
+		const now = NOW_SECONDS + 3 * 3600;
+		const { raw, signature } = signed(body([messagesChange({ errors: [{ code: 131000, title: 'Something went wrong' }] })]));
+		const memory = dedupe(WINDOW_MS, at(now));
+		const first = await handleDelivery(raw, signature, options({ dedupe: memory, now: at(now) }));
+		const again = await handleDelivery(raw, signature, options({ dedupe: memory, now: at(now) }));
+		expect(first).toMatchObject({ accepted: true, tooOld: 0, duplicates: 0 });
+		expect(again).toMatchObject({ accepted: true, events: [], tooOld: 0, duplicates: 1 });
+	});
+
+	it('judges chat history by its body, not by the old chats it carries', async () => {
+		const now = NOW_SECONDS;
+		// Shaped as Meta's history webhook: test/contract/fixtures/webhooks/history.json
+		// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history).
+		const history = {
+			field: 'history',
+			value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE_NUMBER_ID }, history: [{ metadata: { phase: 0, chunk_order: 1, progress: 100 }, threads: [{ id: '16505551234', messages: [{ from: '16505551234', id: wamid(), timestamp: String(now - 90 * 86400), type: 'text', text: { body: 'last spring' } }] }] }] },
+		};
+		const { raw, signature } = signed(body([history]));
+		const outcome = await handleDelivery(raw, signature, options({ dedupe: dedupe(WINDOW_MS, at(now)), now: at(now) }));
+		expect(outcome).toMatchObject({ accepted: true, tooOld: 0 });
+		expect(outcome.accepted && outcome.events.map((event) => event.text)).toEqual(['last spring']);
+	});
+
+	it('keeps keys past the window by the clock-skew allowance, so a replay cannot fall between', async () => {
+		// Meta's clock 4 minutes ahead of n8n's: the event looks 4 minutes younger than it is.
+		let now = NOW_SECONDS * 1000;
+		const { raw, signature } = signed(body([messagesChange({ messages: [textMessage('1', 'x', wamid(), NOW_SECONDS + 4 * 60)] })]));
+		const memory = dedupe(WINDOW_MS, () => now);
+		const first = await handleDelivery(raw, signature, options({ dedupe: memory, now: () => now }));
+		now += WINDOW_MS + 3 * 60_000;
+		const replay = await handleDelivery(raw, signature, options({ dedupe: memory, now: () => now }));
+		expect(CLOCK_SKEW_ALLOWANCE_MS).toBeGreaterThan(4 * 60_000);
+		expect(first).toMatchObject({ accepted: true, duplicates: 0, tooOld: 0 });
+		expect(replay).toMatchObject({ accepted: true, events: [], duplicates: 1, tooOld: 0 });
 	});
 });
 
