@@ -9,6 +9,7 @@ import type { ErrorEmitter } from 'ioredis/built/connectors/AbstractConnector';
 import type { NetStream } from 'ioredis/built/types';
 import { isIP } from 'node:net';
 import { secureLookup } from '../transport/egress';
+import { ssrfPolicy } from '../transport/ssrf';
 
 /**
  * ioredis's own connector, but the host is resolved and checked first (n8n's SSRF policy) and the connection goes to the
@@ -25,7 +26,8 @@ class CheckedConnector extends StandaloneConnector {
 
 	async connect(emit: ErrorEmitter): Promise<NetStream> {
 		const { host, path, tls } = this.requested;
-		if (path || !host) return super.connect(emit);
+		// With n8n's protection off, ioredis connects as it always did.
+		if (path || !host || !ssrfPolicy().enabled) return super.connect(emit);
 		this.connecting = true;
 		const address = await new Promise<string>((resolve, reject) =>
 			secureLookup('any')(host, {}, (error, resolved) => (error ? reject(error) : resolve(String(resolved)))),
