@@ -68,7 +68,7 @@ export class WhatsAppCloudApi implements ICredentialType {
 			type: 'string',
 			default: 'https://graph.facebook.com',
 			description:
-				'Leave as is to talk to Meta. Change it only to go through a proxy or to use the local Cloud API simulator (e.g. http://127.0.0.1:4100).',
+				'Every call goes to this address with the Access Token (and the App ID and App Secret for webhook subscriptions): whoever runs that host receives them. Leave as is to talk to Meta. Change it only to your own API gateway (https://) or the local Cloud API simulator: plain http:// is allowed only to this machine (e.g. http://127.0.0.1:4100).',
 		},
 		{
 			displayName:

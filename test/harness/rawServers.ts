@@ -31,14 +31,18 @@ function trackSockets(server: net.Server) {
 	};
 }
 
-async function listen(server: net.Server): Promise<number> {
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: net.Server, host = '127.0.0.1'): Promise<number> {
+	await new Promise<void>((resolve) => server.listen(0, host, resolve));
 	return (server.address() as net.AddressInfo).port;
 }
 
-/** An HTTP server running `handler` after reading the whole body (available as `requests[i].body`). */
+/**
+ * An HTTP server running `handler` after reading the whole body (available as `requests[i].body`). It listens on
+ * loopback unless `host` says otherwise (`0.0.0.0`: also on the machine's other addresses).
+ */
 export async function startHttpServer(
 	handler: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void,
+	host = '127.0.0.1',
 ): Promise<RawServer> {
 	const requests: RawServer['requests'] = [];
 	const server = http.createServer((req, res) => {
@@ -52,7 +56,7 @@ export async function startHttpServer(
 	});
 	server.keepAliveTimeout = 60_000;
 	const tracker = trackSockets(server);
-	const port = await listen(server);
+	const port = await listen(server, host);
 	return {
 		url: `http://127.0.0.1:${port}`,
 		port,

@@ -9,6 +9,7 @@ import Bottleneck from 'bottleneck';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { WhatsAppCredentials } from '../transport/types';
 import { quietly, type GateEnvironment, type NumberLane, type SharedStore } from './gate';
+import { checkedRedisOptions, watchRedisVersion } from './redisServer';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -139,7 +140,8 @@ export function redisTargetFor(credentials: WhatsAppCredentials, env = process.e
 	const url = credentials.redisUrl?.trim();
 	if (url) {
 		const parsed = new URL(url);
-		return {
+		// A user's Redis obeys n8n's SSRF policy; n8n's own queue Redis below is the admin's.
+		return checkedRedisOptions({
 			...common,
 			host: parsed.hostname,
 			port: parsed.port ? Number(parsed.port) : 6379,
@@ -147,7 +149,7 @@ export function redisTargetFor(credentials: WhatsAppCredentials, env = process.e
 			password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
 			db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
 			tls: parsed.protocol === 'rediss:' ? {} : undefined,
-		};
+		});
 	}
 	if (env.EXECUTIONS_MODE === 'queue') {
 		return {
@@ -235,6 +237,8 @@ export class RedisStore implements SharedStore, SharedEntries {
 		this.client.defineCommand('waGateReserve', { numberOfKeys: 3, lua: RESERVE_SCRIPT });
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
 		this.client.defineCommand('waGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
+		const server = `${options.host}:${options.port}`;
+		watchRedisVersion(this.client, server, (message) => env.warn(`redis-version:${server}`, message));
 		this.client.on('error', (error: Error) => {
 			this.failedOnce = true;
 			// ioredis errors name host and port at most, never the password.

@@ -1,6 +1,7 @@
 import axios, { type AxiosAdapter, type AxiosProxyConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { checkProxiedTarget, guardAgent, secureLookup } from './egress';
 import { proxyForUrl, TunnelingAgent } from './proxy';
 
 /**
@@ -76,6 +77,7 @@ function adapterSender(client: Omit<GraphClient, 'send'>): GraphClient['send'] {
 	const adapter = axios.getAdapter('http') as AxiosAdapter;
 	return (method, url, headers, data, transport) => {
 		const connection = connectionFor(client, client.origin);
+		const proxied = connection.proxy !== false || connection.httpsAgent !== undefined;
 		// One literal of the same shape for every call (no spreads or merges): cheap to build and for axios to read.
 		const config = {
 			method,
@@ -99,7 +101,9 @@ function adapterSender(client: Omit<GraphClient, 'send'>): GraphClient['send'] {
 			// The raw bytes: graphRequest decodes JSON itself.
 			responseType: 'arraybuffer',
 		};
-		return adapter(config as unknown as InternalAxiosRequestConfig) as Promise<AxiosResponse<Buffer>>;
+		const send = () => adapter(config as unknown as InternalAxiosRequestConfig) as Promise<AxiosResponse<Buffer>>;
+		// A proxy resolves the target itself, out of reach of our agents' lookup: check the target here first.
+		return proxied ? checkProxiedTarget(new URL(url)).then(send) : send();
 	};
 }
 
@@ -108,8 +112,9 @@ export function getGraphClient(origin: string): GraphClient {
 	const clients = registry();
 	let client = clients.get(origin);
 	if (!client) {
-		const httpAgent = new http.Agent(agentOptions());
-		const httpsAgent = new https.Agent(agentOptions());
+		// Every new socket is checked where it goes (n8n's SSRF policy; plain http only to loopback), redirects included.
+		const httpAgent = guardAgent(new http.Agent({ ...agentOptions(), lookup: secureLookup('loopback') }), 'loopback');
+		const httpsAgent = guardAgent(new https.Agent({ ...agentOptions(), lookup: secureLookup('any') }), 'any');
 		const base = { origin, httpAgent, httpsAgent, tunnelAgents: new Map<string, TunnelingAgent>() };
 		client = Object.assign(base, { send: adapterSender(base) });
 		clients.set(origin, client);
@@ -151,7 +156,7 @@ function resolveConnection(client: Omit<GraphClient, 'send'>, url: URL): Connect
 		let agent = client.tunnelAgents.get(key);
 		if (!agent) {
 			// Same pool settings and TLS options (e.g. a custom CA) as the direct https agent.
-			agent = new TunnelingAgent(proxy, { ...client.httpsAgent.options, ...agentOptions() });
+			agent = guardAgent(new TunnelingAgent(proxy, { ...client.httpsAgent.options, ...agentOptions() }), 'any');
 			client.tunnelAgents.set(key, agent);
 		}
 		return { proxy: false, httpsAgent: agent };

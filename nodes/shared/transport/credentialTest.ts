@@ -25,7 +25,8 @@ function explain(error: GraphApiError, credentials: WhatsAppCredentials, target:
 	const suffix = facts ? ` (${facts})` : '';
 	const metaText = error.message;
 
-	if (error.invalidInput) return metaText;
+	// Our own texts (bad settings, a refused connection); an answer's text is never quoted unless it is Meta's envelope.
+	if (error.invalidInput && error.httpStatus === undefined) return metaText;
 	if (error.code === 190 && error.subcode === 463) {
 		return `The access token has expired. Create a permanent system-user token in Meta Business Settings and paste it here.${suffix}`;
 	}
@@ -50,6 +51,9 @@ function explain(error: GraphApiError, credentials: WhatsAppCredentials, target:
 	}
 	if (error.errorClass === 'throttled' || error.errorClass === 'transient') {
 		return `Meta is busy or briefly unavailable (${error.userTitle}); the credential may be fine. Try the test again in a minute.${suffix}`;
+	}
+	if (error.httpStatus !== undefined && error.code === undefined) {
+		return `${base} answered HTTP ${error.httpStatus} for ${target} without Meta's error details: the Graph Base URL does not look like the Graph API (its answer is not shown here).`;
 	}
 	return `The Graph API rejected the test call: ${metaText}${suffix}`;
 }

@@ -8,6 +8,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOption
 import type { Socket } from 'node:net';
 import type { AxiosResponse } from 'axios';
 import { getGraphClient, type GraphClient } from './client';
+import { egressRefusalIn, mediaUrlRefusal, plainHttpRefusal } from './egress';
 import { GraphApiError, type SendStage } from './errors';
 import { redactSecrets } from './redact';
 import type { GraphRequest, GraphResponse, GraphUsage, WhatsAppCredentials } from './types';
@@ -83,6 +84,8 @@ export function normaliseBaseUrl(baseUrl: string | undefined): string {
 	if (parsed.search || parsed.hash) {
 		throw invalid("The credential's Graph Base URL must not contain a query (?…) or fragment (#…)");
 	}
+	const plainHttp = plainHttpRefusal(parsed);
+	if (plainHttp) throw invalid(`The credential's Graph Base URL cannot be used: ${plainHttp}`);
 	return text.replace(/\/+$/, '');
 }
 
@@ -165,6 +168,7 @@ export function buildGraphUrl(credentials: WhatsAppCredentials, request: GraphRe
 			throw invalid('The media URL given is not a valid URL');
 		}
 		if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('The media URL must be http(s)');
+		assertAnswerUrl(url, credentials);
 	} else {
 		const path = request.path ?? '';
 		if (!path.startsWith('/')) throw invalid(`Graph path "${redactSecrets(path)}" must start with "/"`);
@@ -174,6 +178,17 @@ export function buildGraphUrl(credentials: WhatsAppCredentials, request: GraphRe
 		if (value !== undefined) url.searchParams.append(key, String(value));
 	}
 	return url;
+}
+
+/** The Graph origin of a credential (Meta's when the field is empty), for comparing URLs an answer names. */
+function graphOrigin(credentials: WhatsAppCredentials): string {
+	return new URL(normaliseBaseUrl(credentials.baseUrl || 'https://graph.facebook.com')).origin;
+}
+
+/** A URL an answer named (media download, next page, redirect): the token goes only to the Graph host or Meta's media hosts. */
+function assertAnswerUrl(url: URL, credentials: WhatsAppCredentials): void {
+	const refusal = plainHttpRefusal(url) ?? mediaUrlRefusal(url, graphOrigin(credentials));
+	if (refusal) throw invalid(refusal);
 }
 
 function authorizationHeader(credentials: WhatsAppCredentials, auth: GraphRequest['auth']): string | undefined {
@@ -348,7 +363,8 @@ function errorFromResponse(
 	}
 	const e = envelope?.error;
 	if (!e || typeof e !== 'object') {
-		const snippet = bodyText.replace(/\s+/g, ' ').trim().slice(0, 200);
+		// Redacted before it is cut: a cut through a token would leave a piece that redaction no longer recognises.
+		const snippet = redactSecrets(bodyText, credentials).replace(/\s+/g, ' ').trim().slice(0, 200);
 		return new GraphApiError(
 			{
 				message: `The Graph API answered HTTP ${status} without Meta's error details${snippet ? `: ${snippet}` : ''}`,
@@ -408,6 +424,11 @@ function errorFromNetwork(
 	const rawCode = (error as { code?: unknown } | null)?.code;
 	const code = typeof rawCode === 'string' ? rawCode : undefined;
 	const stage: SendStage = tracker.connected ? 'mayHaveBeenSent' : 'beforeSent';
+	const refused = egressRefusalIn(error);
+	if (refused) {
+		// Our own text (host, address, rule): nothing was sent, and retrying cannot help.
+		return new GraphApiError({ message: `Nothing was sent (${call}): ${refused.message}`, request: call, invalidInput: true }, credentials);
+	}
 	if (timedOutAfterMs !== undefined) {
 		return new GraphApiError(
 			{
@@ -555,7 +576,9 @@ export async function graphRequest<T = unknown>(
 					credentials,
 				);
 			}
-			target = targetOf(new URL(location, target.href));
+			const next = new URL(location, target.href);
+			assertAnswerUrl(next, credentials);
+			target = targetOf(next);
 			// Never hand the token to another host a redirect points at.
 			if (target.origin !== firstOrigin) authorization = undefined;
 			continue;
@@ -578,7 +601,7 @@ export async function graphRequest<T = unknown>(
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the gate needs the typed error; nodes convert it with toNodeApiError
 			throw new GraphApiError(
 				{
-					message: `The Graph API answered HTTP ${status} with a body that is not JSON (${call}): ${text.slice(0, 120)}`,
+					message: `The Graph API answered HTTP ${status} with a body that is not JSON (${call}): ${redactSecrets(text, credentials).slice(0, 120)}`,
 					httpStatus: status,
 					usage: parseLowerCaseUsageHeaders(responseHeaders),
 					request: call,

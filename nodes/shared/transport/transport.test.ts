@@ -266,7 +266,7 @@ describe('graphRequest network failures', () => {
 	});
 
 	test('an unknown host is transient and nothing was sent', async () => {
-		const error = await failingCall(credentialsFor('http://no-such-host.invalid'), { method: 'GET', path: '/1' });
+		const error = await failingCall(credentialsFor('https://no-such-host.invalid'), { method: 'GET', path: '/1' });
 		expect(error.errorClass).toBe('transient');
 		expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(error.networkCode);
 		expect(error.sendStage).toBe('beforeSent');
@@ -433,7 +433,8 @@ describe('graphRequest requests', () => {
 	});
 
 	test('an arraybuffer response returns the bytes and content type from an absolute URL with the token', async () => {
-		const response = await graphRequest<Buffer>(credentialsFor('https://unused.example'), {
+		// On the Graph host itself, as the simulator serves media.
+		const response = await graphRequest<Buffer>(credentialsFor(server.url), {
 			method: 'GET',
 			url: `${server.url}/media-file?mid=1`,
 			responseType: 'arraybuffer',
@@ -453,8 +454,10 @@ describe('graphRequest requests', () => {
 			res.writeHead(302, { Location: `${cdn.url}/file.ogg` });
 			res.end();
 		});
+		// The CDN listed as a media host, the way an admin would list one.
+		process.env.WHATSAPP_CLOUD_MEDIA_HOSTS = 'default,127.0.0.1';
 		try {
-			const response = await graphRequest<Buffer>(credentialsFor('https://unused.example'), {
+			const response = await graphRequest<Buffer>(credentialsFor(origin.url), {
 				method: 'GET',
 				url: `${origin.url}/media?mid=1`,
 				responseType: 'arraybuffer',
@@ -464,6 +467,7 @@ describe('graphRequest requests', () => {
 			expect(origin.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
 			expect(cdn.requests[0].headers.authorization).toBeUndefined();
 		} finally {
+			delete process.env.WHATSAPP_CLOUD_MEDIA_HOSTS;
 			await cdn.close();
 			await origin.close();
 		}

@@ -3,6 +3,7 @@
  * (the Redis every worker already reaches), else none. One client per connection for the whole process.
  */
 import Redis, { type RedisOptions } from 'ioredis';
+import { checkedRedisOptions, watchRedisVersion } from '../limiter/redisServer';
 
 type Env = Record<string, string | undefined>;
 
@@ -40,7 +41,8 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 		if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
 			throw new Error(`"Redis URL" in the "WhatsApp Cloud API" credential must start with redis:// or rediss://, not "${parsed.protocol}"`);
 		}
-		return { id: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname}`, url, options: base };
+		// A user's Redis obeys n8n's SSRF policy; n8n's own queue Redis below is the admin's.
+		return { id: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname}`, url, options: checkedRedisOptions(base) };
 	}
 	if (env.EXECUTIONS_MODE !== 'queue' && env.N8N_EXECUTIONS_MODE !== 'queue') return undefined;
 	const host = env.QUEUE_BULL_REDIS_HOST || 'localhost';
@@ -75,6 +77,8 @@ export function getRedisClient(target: RedisTarget): Redis {
 		client = target.url ? new Redis(target.url, target.options) : new Redis(target.options);
 		// Without a listener ioredis prints every reconnect failure; the store reports outages itself.
 		client.on('error', () => undefined);
+		const server = `${client.options.host}:${client.options.port}`;
+		watchRedisVersion(client, server, (message) => console.warn(`[whatsapp-cloud webhook] ${message}`));
 		clients.set(target.id, client);
 	}
 	return client;
