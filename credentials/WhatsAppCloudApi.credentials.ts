@@ -1,7 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-/** Graph API versions Meta serves (late 2026), newest first. */
-export const GRAPH_API_VERSIONS = ['v26.0', 'v25.0', 'v24.0', 'v23.0', 'v22.0', 'v21.0'] as const;
+import { apiVersionOptions, NEWEST_API_VERSION } from '../nodes/shared/transport/apiVersions';
 
 /**
  * One credential for every WhatsApp node: who we are at Meta (token, account, app) and the limits the shared gate
@@ -42,9 +41,10 @@ export class WhatsAppCloudApi implements ICredentialType {
 			displayName: 'Graph API Version',
 			name: 'apiVersion',
 			type: 'options',
-			options: GRAPH_API_VERSIONS.map((version) => ({ name: version, value: version })),
-			default: 'v26.0',
-			description: 'The Graph API version to call. Keep the newest unless your Meta app is pinned to an older one.',
+			options: apiVersionOptions(),
+			default: NEWEST_API_VERSION,
+			description:
+				'The Graph API version to call. Meta ends each version about two years after its release; the nodes warn 90 days before. Keep Newest unless your Meta app is pinned to an older one.',
 		},
 		{
 			displayName: 'Meta App ID',

@@ -5,7 +5,7 @@
 /** What the `whatsAppCloudApi` credential holds, as the nodes read it (`this.getCredentials('whatsAppCloudApi')`). */
 export interface WhatsAppCredentials {
 	accessToken: string;
-	/** e.g. `v26.0` */
+	/** e.g. `v26.0`, or `newest` (the newest version in `apiVersions.ts`) */
 	apiVersion: string;
 	/** Graph base URL without version, e.g. `https://graph.facebook.com` or the simulator's `http://127.0.0.1:PORT`. */
 	baseUrl: string;
