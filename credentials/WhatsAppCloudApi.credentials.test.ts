@@ -56,13 +56,18 @@ describe('WhatsApp Cloud API credential', () => {
 		expect(field('baseUrl')?.default).toBe('https://graph.facebook.com');
 	});
 
-	test('defaults the limits to a standard account: 80 mps, budget and numbers from Meta, pair pacing on, no ambiguous retries', () => {
-		expect(field('throughputTier')?.default).toBe('standard');
+	test('defaults the limits to what Meta says: throughput, budget and numbers from Meta, pair pacing on, no ambiguous retries', () => {
+		expect(field('throughputTier')?.default).toBe('automatic');
 		expect(field('registeredNumbers')?.default).toBe(0);
 		expect(field('hourlyCallBudget')?.default).toBe(0);
 		expect(field('pairRateLimiting')?.default).toBe(true);
 		expect(field('retryAmbiguous')?.default).toBe(false);
 		expect(field('retryAmbiguous')?.description).toContain('twice');
+	});
+
+	test('offers the Automatic tier first, then the manual tiers that override it', () => {
+		const options = (field('throughputTier')?.options ?? []) as Array<{ value: string }>;
+		expect(options.map((option) => option.value)).toEqual(['automatic', 'standard', 'high', 'businessApp', 'custom']);
 	});
 
 	test('shows the custom messages per second only for the custom tier, capped at 1,000', () => {

@@ -83,6 +83,12 @@ export class WhatsAppCloudApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{
+					name: 'Automatic (Read From Meta)',
+					value: 'automatic',
+					description:
+						'Ask Meta each number’s throughput about once an hour and pace at it: 80, or 1,000 after Meta upgraded the number, 20 for a number shared with the WhatsApp Business app',
+				},
+				{
 					name: 'Standard (80 Messages per Second)',
 					value: 'standard',
 					description: 'The default for a number using the Cloud API',
@@ -103,8 +109,9 @@ export class WhatsAppCloudApi implements ICredentialType {
 					description: 'Set your own messages per second, e.g. to leave room for another system sending from the same number',
 				},
 			],
-			default: 'standard',
-			description: 'How many messages per second each phone number may send; the nodes never go faster than this',
+			default: 'automatic',
+			description:
+				'How many messages per second each phone number may send; the nodes never go faster than this. A tier other than Automatic overrides what Meta says.',
 		},
 		{
 			displayName: 'Messages per Second',
