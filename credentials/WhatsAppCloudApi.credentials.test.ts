@@ -1,6 +1,7 @@
 import type { ICredentialType } from 'n8n-workflow';
 import type { WhatsAppCredentials } from '../nodes/shared/transport/types';
-import { GRAPH_API_VERSIONS, WhatsAppCloudApi } from './WhatsAppCloudApi.credentials';
+import { GRAPH_API_VERSION_TABLE } from '../nodes/shared/transport/apiVersions';
+import { WhatsAppCloudApi } from './WhatsAppCloudApi.credentials';
 
 const credential: ICredentialType = new WhatsAppCloudApi();
 const field = (name: string) => credential.properties.find((p) => p.name === name);
@@ -41,22 +42,32 @@ describe('WhatsApp Cloud API credential', () => {
 		}
 	});
 
-	test('offers v21.0 to v26.0 and defaults to v26.0', () => {
-		expect(GRAPH_API_VERSIONS).toEqual(['v26.0', 'v25.0', 'v24.0', 'v23.0', 'v22.0', 'v21.0']);
-		expect(field('apiVersion')?.default).toBe('v26.0');
+	test('offers Newest (the default) and then each version of the table with its end date', () => {
+		const options = (field('apiVersion')?.options ?? []) as Array<{ name: string; value: string }>;
+		expect(field('apiVersion')?.default).toBe('newest');
+		expect(options.map((option) => option.value)).toEqual(['newest', ...GRAPH_API_VERSION_TABLE.map((entry) => entry.version)]);
+		expect(options.map((option) => option.value)).toEqual(['newest', 'v26.0', 'v25.0', 'v24.0', 'v23.0', 'v22.0', 'v21.0']);
+		expect(options[0].name).toBe('Newest (Recommended)');
+		expect(options.find((option) => option.value === 'v21.0')?.name).toBe('v21.0 (Until 2027-01-21)');
+		expect(options.find((option) => option.value === 'v26.0')?.name).toBe('v26.0');
 	});
 
 	test('defaults to Meta’s Graph base URL', () => {
 		expect(field('baseUrl')?.default).toBe('https://graph.facebook.com');
 	});
 
-	test('defaults the limits to a standard account: 80 mps, budget and numbers from Meta, pair pacing on, no ambiguous retries', () => {
-		expect(field('throughputTier')?.default).toBe('standard');
+	test('defaults the limits to what Meta says: throughput, budget and numbers from Meta, pair pacing on, no ambiguous retries', () => {
+		expect(field('throughputTier')?.default).toBe('automatic');
 		expect(field('registeredNumbers')?.default).toBe(0);
 		expect(field('hourlyCallBudget')?.default).toBe(0);
 		expect(field('pairRateLimiting')?.default).toBe(true);
 		expect(field('retryAmbiguous')?.default).toBe(false);
 		expect(field('retryAmbiguous')?.description).toContain('twice');
+	});
+
+	test('offers the Automatic tier first, then the manual tiers that override it', () => {
+		const options = (field('throughputTier')?.options ?? []) as Array<{ value: string }>;
+		expect(options.map((option) => option.value)).toEqual(['automatic', 'standard', 'high', 'businessApp', 'custom']);
 	});
 
 	test('shows the custom messages per second only for the custom tier, capped at 1,000', () => {

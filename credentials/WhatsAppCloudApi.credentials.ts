@@ -1,7 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-/** Graph API versions Meta serves (late 2026), newest first. */
-export const GRAPH_API_VERSIONS = ['v26.0', 'v25.0', 'v24.0', 'v23.0', 'v22.0', 'v21.0'] as const;
+import { apiVersionOptions, NEWEST_API_VERSION } from '../nodes/shared/transport/apiVersions';
 
 /**
  * One credential for every WhatsApp node: who we are at Meta (token, account, app) and the limits the shared gate
@@ -42,9 +41,10 @@ export class WhatsAppCloudApi implements ICredentialType {
 			displayName: 'Graph API Version',
 			name: 'apiVersion',
 			type: 'options',
-			options: GRAPH_API_VERSIONS.map((version) => ({ name: version, value: version })),
-			default: 'v26.0',
-			description: 'The Graph API version to call. Keep the newest unless your Meta app is pinned to an older one.',
+			options: apiVersionOptions(),
+			default: NEWEST_API_VERSION,
+			description:
+				'The Graph API version to call. Meta ends each version about two years after its release; the nodes warn 90 days before. Keep Newest unless your Meta app is pinned to an older one.',
 		},
 		{
 			displayName: 'Meta App ID',
@@ -83,6 +83,12 @@ export class WhatsAppCloudApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{
+					name: 'Automatic (Read From Meta)',
+					value: 'automatic',
+					description:
+						'Ask Meta each number’s throughput about once an hour and pace at it: 80, or 1,000 after Meta upgraded the number, 20 for a number shared with the WhatsApp Business app',
+				},
+				{
 					name: 'Standard (80 Messages per Second)',
 					value: 'standard',
 					description: 'The default for a number using the Cloud API',
@@ -103,8 +109,9 @@ export class WhatsAppCloudApi implements ICredentialType {
 					description: 'Set your own messages per second, e.g. to leave room for another system sending from the same number',
 				},
 			],
-			default: 'standard',
-			description: 'How many messages per second each phone number may send; the nodes never go faster than this',
+			default: 'automatic',
+			description:
+				'How many messages per second each phone number may send; the nodes never go faster than this. A tier other than Automatic overrides what Meta says.',
 		},
 		{
 			displayName: 'Messages per Second',

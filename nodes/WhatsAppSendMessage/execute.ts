@@ -4,7 +4,6 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
 import {
 	cachedTemplateVariants,
-	CREDENTIAL_NAME,
 	forgetTemplateVariants,
 	getPhoneNumberId,
 	getSenderDisplayNumber,
@@ -22,6 +21,7 @@ import {
 	type TemplateMessage,
 } from '../shared/messages';
 import { isGraphApiError, toNodeApiError } from '../shared/transport';
+import { readCredentials } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { checkAgainstTemplate } from './actions/template';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
@@ -149,7 +149,7 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 
 export async function executeSendMessage(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const credentials = (await this.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+	const credentials = await readCredentials(this);
 	const continueOnFail = this.continueOnFail();
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const ready: ReadyItem[] = [];

@@ -1,16 +1,13 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../shared/descriptions';
 import { errorItem, fieldError } from '../shared/errors';
 import { phoneNumberFieldError, toItemError } from '../shared/itemErrors';
 import { MediaValidationError } from '../shared/media';
 import { isGraphApiError, redactSecrets } from '../shared/transport';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 
-export async function readCredentials(context: IExecuteFunctions): Promise<WhatsAppCredentials> {
-	return (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
-}
+export { readCredentials } from '../shared/transport/credentials';
 
 /** The phone-number field as the WhatsApp Media node shows it. */
 export const PHONE_NUMBER_LABEL = 'Phone Number';

@@ -47,6 +47,13 @@ describe.each(NODES)('%s: the credential dialog’s test', (_name, node) => {
 		expect(result.message).toContain(sim.fixture.wabaId);
 	});
 
+	test('a valid token without a WhatsApp Business Account ID does not pass, and the message says what each node needs', async () => {
+		const result = await run({ accessToken: sim.fixture.accessToken, baseUrl: sim.url });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('the WhatsApp Business Account ID is empty');
+		for (const [name] of NODES) expect(result.message).toContain(`${name}: Access Token`);
+	});
+
 	test('a wrong token is called invalid, and the token is not echoed', async () => {
 		const wrong = `${sim.fixture.accessToken}WRONG`;
 		const result = await run({ accessToken: wrong, baseUrl: sim.url, wabaId: sim.fixture.wabaId });

@@ -93,7 +93,7 @@ describe('runWorkflow through n8n-core WorkflowExecute', () => {
 			nodes: [{ name: 'Probe', type: 'graphProbe', parameters: { operation: 'getPhoneNumber', phoneNumberId: '300000000000001' } }],
 			credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, baseUrl: sim.url } },
 		});
-		// apiVersion was not given: the credential type's default (v26.0) reached the node.
+		// apiVersion was not given: the credential type's default (Newest, today v26.0) reached the node.
 		expect(result.status).toBe('success');
 		expect(sim.requests()[0].path).toBe('/v26.0/300000000000001');
 		expect(result.credentialsHelper.decryptCount).toBeGreaterThan(0);

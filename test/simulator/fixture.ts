@@ -22,6 +22,7 @@ function phoneNumber(
 	level: 'STANDARD' | 'HIGH' | 'BUSINESS_APP',
 ): FixturePhoneNumber {
 	const shared = level === 'BUSINESS_APP';
+	// Meta's pages do not say which level a number shared with the Business app shows; `is_on_biz_app` says it is one.
 	return {
 		id,
 		displayPhoneNumber,

@@ -63,6 +63,22 @@ describe('simulator phone numbers', () => {
 		});
 	});
 
+	/**
+	 * "Getting throughput level": `GET /{phone-number-id}?fields=throughput`, 80 mps (STANDARD) by default, 1,000 after
+	 * the automatic upgrade: https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+	 * A number also in use with the WhatsApp Business app (fixed 20 mps) answers `is_on_biz_app: true` with
+	 * `platform_type: CLOUD_API` ("Check onboarding status"):
+	 * https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
+	 */
+	test('each number answers its throughput level and whether it is shared with the WhatsApp Business app', async () => {
+		const read = async (id: string) => (await call(sim, 'GET', `/v26.0/${id}?fields=throughput,is_on_biz_app,platform_type`)).body;
+		expect(await read(PHONE_STANDARD)).toEqual({ throughput: { level: 'STANDARD' }, is_on_biz_app: false, platform_type: 'CLOUD_API', id: PHONE_STANDARD });
+		expect(await read(PHONE_HIGH)).toEqual({ throughput: { level: 'HIGH' }, is_on_biz_app: false, platform_type: 'CLOUD_API', id: PHONE_HIGH });
+		expect(await read(PHONE_BUSINESS_APP)).toMatchObject({ is_on_biz_app: true, platform_type: 'CLOUD_API', id: PHONE_BUSINESS_APP });
+		// The page's own request, the level alone.
+		expect((await call(sim, 'GET', `/v26.0/${PHONE_HIGH}?fields=throughput`)).body).toEqual({ throughput: { level: 'HIGH' }, id: PHONE_HIGH });
+	});
+
 	test('from v24.0 the messaging limit is whatsapp_business_manager_messaging_limit and the old field is refused', async () => {
 		const v24 = await call(sim, 'GET', `/v24.0/${PHONE_STANDARD}?fields=whatsapp_business_manager_messaging_limit`);
 		expect(v24.body).toEqual({ whatsapp_business_manager_messaging_limit: 'TIER_10K', id: PHONE_STANDARD });

@@ -19,14 +19,14 @@ export interface FixturePhoneNumber {
 	throughputLevel: ThroughputLevel;
 	/** Messages per second this number may start (80 / 1,000 / 20 by tier unless overridden by options.mps). */
 	mps: number;
-	/** `CLOUD_API` or, for numbers shared with the WhatsApp Business app, `SMB`-like coexistence. */
+	/** `CLOUD_API`, also for a number shared with the WhatsApp Business app (Meta's "Check onboarding status" example). */
 	platformType: 'CLOUD_API' | 'NOT_APPLICABLE';
 	status: 'CONNECTED' | 'PENDING' | 'DISCONNECTED';
 	nameStatus: 'APPROVED' | 'PENDING_REVIEW' | 'DECLINED' | 'NONE';
 	codeVerificationStatus: 'VERIFIED' | 'NOT_VERIFIED' | 'EXPIRED';
 	/** Unique users per rolling 24 h: TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED. */
 	messagingLimitTier: 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
-	/** True for a number shared with the WhatsApp Business app (20 mps). */
+	/** True for a number shared with the WhatsApp Business app (20 mps): answered as `is_on_biz_app`. */
 	sharedWithBusinessApp: boolean;
 }
 

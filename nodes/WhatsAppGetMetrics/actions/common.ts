@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../../shared/descriptions';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { MetricsInputError, resolveTimeRange } from '../timeRange';
 import type { TimeRange, TimeRangeRules } from '../timeRange';
@@ -24,9 +23,7 @@ export interface OperationContext {
 	nowSeconds: number;
 }
 
-export async function readCredentials(context: IExecuteFunctions): Promise<WhatsAppCredentials> {
-	return (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
-}
+export { readCredentials } from '../../shared/transport/credentials';
 
 export function requireWabaId(credentials: WhatsAppCredentials): string {
 	const wabaId = String(credentials.wabaId ?? '').trim();

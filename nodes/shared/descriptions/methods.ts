@@ -10,11 +10,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { scheduleGraphCall, sharedEntriesFor } from '../limiter';
 import { listAgainOnStaleCursor } from '../transport';
+import { readCredentials } from '../transport/credentials';
+export { CREDENTIAL_NAME } from '../transport/credentials';
 import type { WhatsAppCredentials } from '../transport/types';
 import type { MessageTemplate, MessageTemplateList, WabaPhoneNumberList } from './graphTypes';
 import { getManagementCache, managementCacheKey } from './managementCache';
-
-export const CREDENTIAL_NAME = 'whatsAppCloudApi';
 
 /** The page size asked of Graph for list searches (Graph's own maximum for these edges is higher). */
 const PAGE_SIZE = 100;
@@ -29,7 +29,7 @@ export const MAX_TEMPLATE_PAGES = 60;
 export type CredentialContext = Pick<ILoadOptionsFunctions, 'getCredentials' | 'getNode'>;
 
 async function credentialsWithWaba(context: CredentialContext): Promise<WhatsAppCredentials & { wabaId: string }> {
-	const credentials = (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+	const credentials = await readCredentials(context);
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (!wabaId) {
 		throw new NodeOperationError(

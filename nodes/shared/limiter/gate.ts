@@ -187,6 +187,12 @@ export class NumberLane {
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
 	slowDown = 1;
+	/** Automatic tier: the rate Meta gave for this number, once known. */
+	private measuredMessagesPerSecond: number | undefined;
+	/** When the last 130429 / code 4 slowed the number down (0 = never). */
+	lastThrottledAt = 0;
+	/** Automatic tier: no call starts before this while Meta's first answer is awaited (0 = no hold). */
+	private throughputHoldUntil = 0;
 	/** Start of the second in which the last 130429s came, and the slow-down factor then (the most a second may cut). */
 	private slowDownSecondAt = -Infinity;
 	private slowDownAtSecondStart = 1;
@@ -236,7 +242,7 @@ export class NumberLane {
 		this.longestCallMs = env.timings.longestPlainCallMs;
 		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
 		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
-		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describe(error)}`));
+		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describeError(error)}`));
 		waba.lanes.add(this);
 	}
 
@@ -247,7 +253,27 @@ export class NumberLane {
 	}
 
 	get messagesPerSecond(): number {
-		return this.phoneNumberId === undefined ? 50 : this.settings.messagesPerSecond;
+		if (this.phoneNumberId === undefined) return 50;
+		return this.settings.automaticThroughput && this.measuredMessagesPerSecond !== undefined ? this.measuredMessagesPerSecond : this.settings.messagesPerSecond;
+	}
+
+	/** Automatic tier: what Meta says the number allows (undefined until known); a manual tier ignores it. */
+	setMeasuredMessagesPerSecond(messagesPerSecond: number | undefined): void {
+		const before = this.messagesPerSecond;
+		this.measuredMessagesPerSecond = messagesPerSecond;
+		this.rateChanged(before);
+	}
+
+	/** Automatic tier: hold the number's calls until Meta's first answer comes (at most until `until`). */
+	holdForThroughput(until: number): void {
+		this.throughputHoldUntil = until;
+	}
+
+	/** Meta answered (or the read failed): the held calls go. */
+	endThroughputHold(): void {
+		if (this.throughputHoldUntil === 0) return;
+		this.throughputHoldUntil = 0;
+		this.kick();
 	}
 
 	/** Rounds long enough to carry `callsPerRound` calls (a round's cost is per round: a wake-up, a reservation), never shorter than the floor. */
@@ -306,14 +332,19 @@ export class NumberLane {
 	}
 
 	updateSettings(settings: GateSettings): void {
-		const before = this.settings;
+		const before = this.messagesPerSecond;
 		this.settings = settings;
 		this.waba.settings = settings;
-		if (before.messagesPerSecond !== settings.messagesPerSecond) {
-			this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
-			const redisLimiter = this.shared?.limiterFor(this);
-			if (redisLimiter) quietly(() => redisLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency }));
-		}
+		this.rateChanged(before);
+	}
+
+	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
+	private rateChanged(before: number): void {
+		if (before === this.messagesPerSecond) return;
+		this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
+		const redisLimiter = this.shared?.limiterFor(this);
+		if (redisLimiter) quietly(() => redisLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency }));
+		this.kick();
 	}
 
 	private nextSeq = 0;
@@ -363,7 +394,7 @@ export class NumberLane {
 			this.scheduleNextDelayed();
 			return;
 		}
-		const pausedUntil = Math.max(this.pausedUntil, this.waba.pausedUntil);
+		const pausedUntil = Math.max(this.pausedUntil, this.waba.pausedUntil, this.throughputHoldUntil);
 		if (pausedUntil > now) {
 			// A pause may last minutes: hold no lease through it.
 			this.giveLeaseBack();
@@ -413,7 +444,7 @@ export class NumberLane {
 			this.tokens -= batch.length;
 			if (this.tokens < roundsWorth) this.headStartEndsAt = 0;
 			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
-			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describe(error)}`));
+			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describeError(error)}`));
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
 			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
@@ -636,11 +667,11 @@ export class NumberLane {
 			if (jobStarted || abandoned) return;
 			// Bottleneck (or Redis under it) refused the lease before it started: nothing was sent; try again (locally
 			// while Redis is unusable).
-			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describe(error)}); continuing with local limits`);
+			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describeError(error)}); continuing with local limits`);
 			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
 			// A limiter whose stored maxConcurrent is below the lease (OVERWEIGHT: set by an older version or a lower rate)
 			// is made afresh too (limiterFor sets its settings).
-			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describe(error))) this.shared?.forget(this);
+			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describeError(error))) this.shared?.forget(this);
 			abandon();
 		});
 		if (redisLimiter) {
@@ -730,7 +761,7 @@ export class NumberLane {
 				this.sharedThroughRedis = true;
 			} catch (error) {
 				this.sharedThroughRedis = false;
-				this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describe(error)}); using local limits`);
+				this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describeError(error)}); using local limits`);
 				granted = Math.min(requested, Math.max(0, this.window.available(Date.now(), cap)), localAvailable);
 			} finally {
 				this.reserving = false;
@@ -823,7 +854,7 @@ export class NumberLane {
 			this.waba.budgetStrikes = 0;
 			call.resolve(response);
 		} catch (error) {
-			this.env.warn('gate-answer', `Handling an answer failed unexpectedly: ${describe(error)}`);
+			this.env.warn('gate-answer', `Handling an answer failed unexpectedly: ${describeError(error)}`);
 			// Unless the call went back in line (react clears `started` first): it will still be sent, and a caller told
 			// it failed might send it again (a duplicate message is worse than an error).
 			if (call.started) call.reject(error);
@@ -858,7 +889,7 @@ export class NumberLane {
 				// The other workers learn it through Redis: their reservations grant nothing until it ends.
 				this.shared
 					?.pauseWaba(this.waba.key, reaction.pauseMs)
-					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describe(error)})`));
+					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describeError(error)})`));
 				break;
 			case 'pauseNumber':
 				if (now + reaction.pauseMs > this.pausedUntil) this.pausedUntil = now + reaction.pauseMs;
@@ -915,7 +946,7 @@ export class NumberLane {
 			this.pendingDepartures = [];
 			this.shared
 				?.moveLate(this.key, this.waba.key, this.env.timings.hourSlotMs, moves)
-				.catch((error: unknown) => this.env.warn('redis-move', `Could not record when calls left in Redis (${describe(error)})`));
+				.catch((error: unknown) => this.env.warn('redis-move', `Could not record when calls left in Redis (${describeError(error)})`));
 		});
 	}
 
@@ -933,6 +964,7 @@ export class NumberLane {
 		const floor = Math.max(minSlowDown, this.slowDownAtSecondStart * slowDownFactor);
 		this.slowDown = Math.max(floor, this.slowDown - 1 / this.messagesPerSecond);
 		this.lastRecoveryAt = now;
+		this.lastThrottledAt = now;
 		this.tokens = Math.min(this.tokens, this.burst);
 	}
 
@@ -986,7 +1018,8 @@ export class NumberLane {
 	}
 }
 
-function describe(error: unknown): string {
+/** An error as one short line for a warning (never the whole of a long message). */
+export function describeError(error: unknown): string {
 	const text = error instanceof Error ? error.message : String(error);
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

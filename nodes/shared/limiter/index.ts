@@ -3,11 +3,19 @@
  * number (pacing, in-flight cap, pair rate) and its WABA (rolling-hour budget), retried here on throttling and
  * transient failures, and shared across processes through Redis when configured.
  */
-import { graphRequest } from '../transport';
+import { graphRequest, isGraphApiError } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
-import { ManagementBudget, NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
+import { describeError, ManagementBudget, NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
 import { hashKey, RedisStore, redisTargetFor, redisTargetKey, type SharedEntries } from './redis';
-import { DEFAULT_TIMINGS, readGateSettings, type GateSettings, type GateTimings } from './settings';
+import { DEFAULT_TIMINGS, readGateSettings, TIER_MESSAGES_PER_SECOND, type GateSettings, type GateTimings } from './settings';
+import {
+	messagesPerSecondOf,
+	newThroughputReading,
+	THROUGHPUT_ONLY_FIELDS,
+	throughputReadDue,
+	type PhoneNumberThroughput,
+	type ThroughputReading,
+} from './throughput';
 
 export { DEFAULT_TIMINGS, MANAGEMENT_CALLS_PER_HOUR, readGateSettings, TIER_MESSAGES_PER_SECOND } from './settings';
 export type { GateSettings, GateTimings } from './settings';
@@ -54,6 +62,8 @@ export interface GateStatus {
 interface Registry {
 	lanes: Map<string, NumberLane>;
 	wabas: Map<string, WabaBudget>;
+	/** Automatic tier: what Meta said of each number, by lane key (kept when an idle lane is released). */
+	throughput: Map<string, ThroughputReading>;
 	stores: Map<string, RedisStore>;
 	env: GateEnvironment;
 	warned: Set<string>;
@@ -71,6 +81,7 @@ function registry(): Registry {
 		existing = {
 			lanes: new Map(),
 			wabas: new Map(),
+			throughput: new Map(),
 			stores: new Map(),
 			warned,
 			sweeper: undefined,
@@ -146,6 +157,10 @@ function sweep(reg: Registry): void {
 			reg.wabas.delete(key);
 		}
 	}
+	// A number's answer outlives its idle lane for its hour; after that it would be read again anyway.
+	for (const [key, reading] of reg.throughput) {
+		if (!reading.pending && !reg.lanes.has(key) && now - reading.readAt >= reg.env.timings.throughputReadIntervalMs) reg.throughput.delete(key);
+	}
 	if (reg.lanes.size === 0 && reg.wabas.size === 0 && reg.sweeper) {
 		clearInterval(reg.sweeper);
 		reg.sweeper = undefined;
@@ -172,6 +187,11 @@ function viewOf(credentials: WhatsAppCredentials): CredentialView {
 	return view;
 }
 
+/** The registry key of a WABA's management budget (its own hour and pause, here and in Redis). */
+function managementKeyOf(wabaKey: string): string {
+	return `${wabaKey}|management`;
+}
+
 /** The view's lane key of the WABA's management lane (phone-number IDs are digits, so it never meets one). */
 const MANAGEMENT_VIEW_KEY = 'management';
 
@@ -184,11 +204,17 @@ function laneFor(call: GateCall, internal: boolean): NumberLane {
 	const view = viewOf(call.credentials);
 	const management = call.family === 'management';
 	const viewKey = management ? MANAGEMENT_VIEW_KEY : call.phoneNumberId ?? '';
-	const known = view.lanes.get(viewKey);
-	if (known && !known.released) {
-		if (!internal) discoverRegisteredNumbers(call.credentials, messagingBudgetOf(known.waba));
-		return known;
+	let lane = view.lanes.get(viewKey);
+	if (!lane || lane.released) lane = newLaneFor(call, view, viewKey, management);
+	if (!internal) {
+		discoverRegisteredNumbers(call.credentials, messagingBudgetOf(lane.waba));
+		followThroughput(call, lane);
 	}
+	return lane;
+}
+
+/** The lane for a call this credential object has not used yet: the registry's (settings refreshed), or a new one. */
+function newLaneFor(call: GateCall, view: CredentialView, viewKey: string, management: boolean): NumberLane {
 	const reg = registry();
 	const { settings, wabaKey } = view;
 	let waba = reg.wabas.get(wabaKey);
@@ -199,7 +225,7 @@ function laneFor(call: GateCall, internal: boolean): NumberLane {
 	const messaging = waba;
 	if (management) {
 		// Its own key: its own hour and pause, here and in Redis.
-		const managementKey = `${wabaKey}|management`;
+		const managementKey = managementKeyOf(wabaKey);
 		waba = reg.wabas.get(managementKey);
 		if (!waba) {
 			waba = new ManagementBudget(managementKey, call.credentials.wabaId, settings, reg.env, messaging);
@@ -210,6 +236,8 @@ function laneFor(call: GateCall, internal: boolean): NumberLane {
 	let lane = reg.lanes.get(laneKey);
 	if (!lane || lane.released) {
 		lane = new NumberLane(laneKey, management ? undefined : call.phoneNumberId, waba, settings, reg.env, storeFor(call.credentials));
+		// A number released while idle keeps what Meta said of it for its hour.
+		lane.setMeasuredMessagesPerSecond(reg.throughput.get(laneKey)?.messagesPerSecond);
 		reg.lanes.set(laneKey, lane);
 	} else {
 		// A new credential object (a new execution, maybe after an edit): its limits apply from now on, without a restart.
@@ -217,8 +245,61 @@ function laneFor(call: GateCall, internal: boolean): NumberLane {
 	}
 	view.lanes.set(viewKey, lane);
 	ensureSweeper(reg);
-	if (!internal) discoverRegisteredNumbers(call.credentials, messaging);
 	return lane;
+}
+
+/**
+ * Automatic tier: pace a number at what Meta says of it. Its first message send (and one an hour after, or a few
+ * minutes after a 130429) reads `GET /{phone-number-id}?fields=throughput,is_on_biz_app` through the gate as a
+ * management call. The first sends wait for the first answer (a few seconds at most); later reads keep the number at
+ * its last known rate meanwhile.
+ */
+function followThroughput(call: GateCall, lane: NumberLane): void {
+	if (!lane.settings.automaticThroughput || call.recipient === undefined || lane.phoneNumberId === undefined) return;
+	const reg = registry();
+	let reading = reg.throughput.get(lane.key);
+	if (!reading) {
+		reading = newThroughputReading();
+		reg.throughput.set(lane.key, reading);
+	}
+	const now = Date.now();
+	if (!throughputReadDue(reading, now, lane.lastThrottledAt > reading.readAt, reg.env.timings)) return;
+	// Sends never wait on a management pause (80007) or a spent management hour: they go at 80 until Meta answers.
+	const management = reg.wabas.get(managementKeyOf(viewOf(call.credentials).wabaKey));
+	const managementFree = !management || (management.pausedUntil <= now && management.available(now) > 0);
+	if (reading.messagesPerSecond === undefined && managementFree) lane.holdForThroughput(now + reg.env.timings.throughputFirstReadWaitMs);
+	readThroughput(call.credentials, lane.phoneNumberId, lane.key, reading);
+}
+
+function readThroughput(credentials: WhatsAppCredentials, phoneNumberId: string, laneKey: string, reading: ThroughputReading): void {
+	const reg = registry();
+	reading.pending = true;
+	schedule<PhoneNumberThroughput>(
+		{ credentials, family: 'management', request: { method: 'GET', path: `/${phoneNumberId}`, query: { fields: reading.fields } } },
+		true,
+	).then(
+		(response) => {
+			reading.pending = false;
+			reading.readAt = Date.now();
+			reading.messagesPerSecond = messagesPerSecondOf(response.data);
+			const lane = reg.lanes.get(laneKey);
+			lane?.setMeasuredMessagesPerSecond(reading.messagesPerSecond);
+			lane?.endThroughputHold();
+		},
+		(error: unknown) => {
+			reading.pending = false;
+			if (isGraphApiError(error) && error.code === 100 && /is_on_biz_app/.test(error.message) && reading.fields !== THROUGHPUT_ONLY_FIELDS) {
+				// This Graph version does not know `is_on_biz_app`: ask for the level alone, now.
+				reading.fields = THROUGHPUT_ONLY_FIELDS;
+				readThroughput(credentials, phoneNumberId, laneKey, reading);
+				return;
+			}
+			reading.retryAt = Date.now() + reg.env.timings.throughputRetryMs;
+			reg.lanes.get(laneKey)?.endThroughputHold();
+			const pace = reading.messagesPerSecond ?? TIER_MESSAGES_PER_SECOND.standard;
+			reg.env.warn('throughput-read', `Could not read a number's throughput from Meta (${describeError(error)}); pacing it at ${pace} messages per second for now`);
+		},
+	);
 }
 
 /** Budget default needs the count of registered numbers: read it once from the WABA, through the gate. */
@@ -307,7 +388,7 @@ export function getGateStatus(credentials: WhatsAppCredentials): GateStatus[] {
 		});
 	}
 	if (waba) result.push(budgetStatus(waba, 'waba', now));
-	const management = reg.wabas.get(`${wabaKey}|management`);
+	const management = reg.wabas.get(managementKeyOf(wabaKey));
 	if (management) result.push(budgetStatus(management, 'wabaManagement', now));
 	return result;
 }
@@ -358,7 +439,7 @@ export function configureGateForTests(
 }
 
 /** Tests and benches only: the process' registry (lanes, WABAs, Redis stores), to look at what the gate keeps. */
-export function gateRegistryForTests(): Pick<Registry, 'lanes' | 'wabas' | 'stores'> {
+export function gateRegistryForTests(): Pick<Registry, 'lanes' | 'wabas' | 'stores' | 'throughput'> {
 	return registry();
 }
 
@@ -369,6 +450,7 @@ export async function resetGateForTests(): Promise<void> {
 	for (const lane of reg.lanes.values()) lane.release(reason);
 	reg.lanes.clear();
 	reg.wabas.clear();
+	reg.throughput.clear();
 	await Promise.all([...reg.stores.values()].map((store) => store.close()));
 	reg.stores.clear();
 	reg.warned.clear();

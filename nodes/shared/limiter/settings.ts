@@ -81,6 +81,14 @@ export interface GateTimings {
 	recoveryIntervalMs: number;
 	/** An idle number or WABA entry is released after this long (and never while its hour holds calls). */
 	idleReleaseMs: number;
+	/** Automatic tier: a number's throughput read from Meta is read again after this long (one management call). */
+	throughputReadIntervalMs: number;
+	/** ... or after this long when the number got 130429 since (Meta may have changed it). */
+	throughputRecheckAfterThrottleMs: number;
+	/** A failed throughput read is tried again after this long (the number paces at 80 meanwhile). */
+	throughputRetryMs: number;
+	/** A number's first sends wait at most this long for Meta's first answer (then go at 80 until it comes). */
+	throughputFirstReadWaitMs: number;
 }
 
 export const DEFAULT_TIMINGS: GateTimings = {
@@ -133,10 +141,19 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	recoveryStep: 0.05,
 	recoveryIntervalMs: 1000,
 	idleReleaseMs: 10 * 60_000,
+	throughputReadIntervalMs: 3_600_000,
+	throughputRecheckAfterThrottleMs: 5 * 60_000,
+	throughputRetryMs: 10 * 60_000,
+	// One management call, ~0.1–2 s at Meta: without the wait a number shared with the Business app (20 msg/s) would
+	// start at 80 and get 130429s for its first second.
+	throughputFirstReadWaitMs: 3000,
 };
 
 export interface GateSettings {
+	/** The tier's rate; for the Automatic tier the safe 80 until Meta's answer is known. */
 	messagesPerSecond: number;
+	/** The Automatic tier: each number paces at what Meta says of it once known (see throughput.ts). */
+	automaticThroughput: boolean;
 	/** 0 = unknown yet (read from the WABA). */
 	registeredNumbers: number;
 	/** Explicit budget override, 0 = derived from registered numbers. */
@@ -154,9 +171,12 @@ function positiveNumber(value: unknown, fallback: number): number {
 
 /** Reads the limits off the credential; bad values fall back to safe defaults with a clear error only where unusable. */
 export function readGateSettings(credentials: WhatsAppCredentials): GateSettings {
-	const tier = credentials.throughputTier ?? 'standard';
+	// The credential's default: a never-edited field means Automatic.
+	const tier = credentials.throughputTier ?? 'automatic';
 	let messagesPerSecond: number;
-	if (tier === 'custom') {
+	if (tier === 'automatic') {
+		messagesPerSecond = TIER_MESSAGES_PER_SECOND.standard;
+	} else if (tier === 'custom') {
 		const custom = Number(credentials.customMessagesPerSecond);
 		if (!Number.isFinite(custom) || custom <= 0) {
 			throw new Error(
@@ -169,6 +189,7 @@ export function readGateSettings(credentials: WhatsAppCredentials): GateSettings
 	}
 	return {
 		messagesPerSecond,
+		automaticThroughput: tier === 'automatic',
 		registeredNumbers: Math.floor(positiveNumber(credentials.registeredNumbers, 0)),
 		hourlyCallBudget: Math.floor(positiveNumber(credentials.hourlyCallBudget, 0)),
 		pairRateLimiting: credentials.pairRateLimiting !== false,

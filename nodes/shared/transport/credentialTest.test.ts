@@ -1,8 +1,19 @@
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { startHttpServer, type RawServer } from '../../../test/harness/rawServers';
-import { testWhatsAppCredentials, whatsAppCloudApiTest } from './credentialTest';
+import { CREDENTIAL_NEEDS, testWhatsAppCredentials, whatsAppCloudApiTest } from './credentialTest';
+import { apiVersionClock, forgetApiVersionWarningsForTests } from './credentials';
 import { destroyGraphClients, type WhatsAppCredentials } from './index';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
+
+const realClock = apiVersionClock.now;
+/** Meta's changelog: v21.0 is available until 2027-01-21 (https://developers.facebook.com/docs/graph-api/changelog). */
+const setToday = (isoDate: string) => {
+	apiVersionClock.now = () => Date.parse(`${isoDate}T12:00:00Z`);
+};
+afterEach(() => {
+	apiVersionClock.now = realClock;
+	forgetApiVersionWarningsForTests();
+});
 
 describe('testWhatsAppCredentials against the simulator', () => {
 	let sim: Simulator;
@@ -22,6 +33,64 @@ describe('testWhatsAppCredentials against the simulator', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('209999999999999');
 		expect(result.message).toMatch(/lacks access|is wrong|not a WhatsApp Business Account/);
+	});
+
+	test('without a WABA id a valid token does not pass: the message says what each node needs of the credential', async () => {
+		const result = await testWhatsAppCredentials({ ...base, wabaId: '' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('The token is valid (Simulator System User), but the WhatsApp Business Account ID is empty');
+		for (const node of ['WhatsApp Send Message', 'WhatsApp Media', 'WhatsApp Metrics', 'WhatsApp Cloud Trigger']) expect(result.message).toContain(`${node}: `);
+		expect(result.message).toContain('WhatsApp Business Account ID for templates');
+		expect(result.message).toContain('Meta App ID too for Subscription "Meta App"');
+		expect(result.message).toContain('Only sending by phone-number ID and WhatsApp Media work without it');
+		expect(CREDENTIAL_NEEDS.map((entry) => entry.node)).toEqual(['WhatsApp Send Message', 'WhatsApp Media', 'WhatsApp Metrics', 'WhatsApp Cloud Trigger']);
+	});
+
+	test('a wrong token without a WABA id is still called invalid first (the account ID comes after)', async () => {
+		const result = await testWhatsAppCredentials({ ...base, wabaId: '', accessToken: 'EAAGnot0the0token' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/access token is invalid/i);
+	});
+
+	test('a version 90 days or less before its end still passes, and the message gives its end date', async () => {
+		setToday('2027-01-01');
+		const result = await testWhatsAppCredentials({ ...base, apiVersion: 'v21.0' });
+		expect(result.status).toBe('OK');
+		expect(result.message).toContain('Connected: the token can use WhatsApp Business Account');
+		expect(result.message).toContain('Meta ends Graph API v21.0 on 2027-01-21 (in 20 days)');
+	});
+
+	test('a version past its end still passes (Meta serves the oldest live version), and the message says so', async () => {
+		setToday('2027-02-01');
+		const result = await testWhatsAppCredentials({ ...base, apiVersion: 'v21.0' });
+		expect(result.status).toBe('OK');
+		expect(result.message).toContain('Meta ended Graph API v21.0 on 2027-01-21: it now answers calls to it with the oldest version it still serves (v22.0)');
+	});
+
+	test('a failing test carries the version warning too', async () => {
+		setToday('2027-02-01');
+		const result = await testWhatsAppCredentials({ ...base, apiVersion: 'v21.0', wabaId: '' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Meta ended Graph API v21.0');
+	});
+
+	test('Newest and a version far from its end carry no warning', async () => {
+		setToday('2027-01-01');
+		const newest = await testWhatsAppCredentials({ ...base, apiVersion: 'newest' });
+		expect(newest).toEqual({ status: 'OK', message: `Connected: the token can use WhatsApp Business Account "Simulator WABA" (${sim.fixture.wabaId}).` });
+		expect(sim.requests().at(-1)?.path).toBe(`/v26.0/${sim.fixture.wabaId}`);
+		const v23 = await testWhatsAppCredentials({ ...base, apiVersion: 'v23.0' });
+		expect(v23.message).not.toContain('Meta end');
+	});
+
+	test('n8n’s entry point writes the warning to n8n’s log once per version', async () => {
+		setToday('2027-01-01');
+		const warnings: string[] = [];
+		const context = { logger: { warn: (message: string) => warnings.push(message) } } as unknown as ICredentialTestFunctions;
+		const credential = { id: '1', name: 'c', type: 'whatsAppCloudApi', data: { ...base, apiVersion: 'v21.0' } };
+		await whatsAppCloudApiTest.call(context, credential);
+		await whatsAppCloudApiTest.call(context, credential);
+		expect(warnings).toEqual([expect.stringContaining('Meta ends Graph API v21.0 on 2027-01-21')]);
 	});
 
 	test('n8n’s credential-test entry point fills the defaults of fields never edited', async () => {
@@ -50,12 +119,11 @@ describe('testWhatsAppCredentials against odd servers', () => {
 	});
 	const credentials = () => ({ accessToken: 'EAAGodd0TOKEN0123456789', apiVersion: 'v26.0', baseUrl: server.url, wabaId: '1' });
 
-	test('without a WABA id the token is checked on /me and the user is told to add the account id', async () => {
+	test('without a WABA id the token is checked on /me, and the test refuses to pass until the account id is given', async () => {
 		reply = { status: 200, body: JSON.stringify({ id: '61550000000001', name: 'n8n system user' }) };
 		const result = await testWhatsAppCredentials({ ...credentials(), wabaId: '' });
-		expect(result.status).toBe('OK');
-		expect(result.message).toContain('n8n system user');
-		expect(result.message).toContain('Add the WhatsApp Business Account ID');
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('The token is valid (n8n system user), but the WhatsApp Business Account ID is empty');
 		expect(server.requests[server.requests.length - 1].url).toBe('/v26.0/me?fields=id%2Cname');
 	});
 

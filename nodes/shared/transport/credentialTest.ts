@@ -4,6 +4,8 @@ import type {
 	ICredentialTestFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
+import { apiVersionState, apiVersionWarning, NEWEST_API_VERSION, resolveApiVersion } from './apiVersions';
+import { apiVersionClock, noteApiVersion } from './credentials';
 import { GraphApiError, isGraphApiError } from './errors';
 import { graphRequest } from './index';
 import { redactSecrets } from './redact';
@@ -41,7 +43,7 @@ function explain(error: GraphApiError, credentials: WhatsAppCredentials, target:
 		return `The token is valid but lacks access to WhatsApp Business Account ${credentials.wabaId}, or that ID is wrong. Check the ID in WhatsApp Manager and give the system user access to this account (with whatsapp_business_management and whatsapp_business_messaging).${suffix}`;
 	}
 	if (error.code === 2500 || error.code === 12 || /version/i.test(metaText)) {
-		return `Meta does not accept Graph API version ${credentials.apiVersion}: choose a newer version in the credential.${suffix}`;
+		return `Meta does not accept Graph API version ${resolveApiVersion(credentials.apiVersion)}: choose a newer version in the credential.${suffix}`;
 	}
 	if (error.httpStatus === undefined && error.networkCode) {
 		return `Could not reach the Graph API at ${base} (${error.networkCode}). Check the Graph Base URL, your network, DNS and proxy settings.`;
@@ -59,11 +61,41 @@ function explain(error: GraphApiError, credentials: WhatsAppCredentials, target:
 }
 
 /**
+ * What each node needs of the credential, in the names of its fields. n8n runs one test for the credential whichever
+ * node it is opened from, so a missing account ID is explained for all of them.
+ */
+export const CREDENTIAL_NEEDS: ReadonlyArray<{ node: string; needs: string }> = [
+	{ node: 'WhatsApp Send Message', needs: 'Access Token; WhatsApp Business Account ID for templates and to pick the sender from a list' },
+	{ node: 'WhatsApp Media', needs: 'Access Token; WhatsApp Business Account ID to pick the phone number from a list' },
+	{ node: 'WhatsApp Metrics', needs: 'Access Token and WhatsApp Business Account ID' },
+	{
+		node: 'WhatsApp Cloud Trigger',
+		needs: 'Access Token, WhatsApp Business Account ID (Meta sends an account\'s webhooks only to apps subscribed to it) and App Secret; Meta App ID too for Subscription "Meta App"',
+	},
+];
+
+function needsText(): string {
+	return CREDENTIAL_NEEDS.map(({ node, needs }) => `${node}: ${needs}.`).join(' ');
+}
+
+/** The message, with the version's end-of-life warning after it when there is one. */
+function withVersionWarning(message: string, credentials: WhatsAppCredentials): string {
+	const warning = apiVersionWarning(apiVersionState(credentials.apiVersion, apiVersionClock.now()));
+	return warning ? `${message} ${warning}` : message;
+}
+
+/**
  * Check a credential against the Graph API and say in plain words what is wrong: invalid or expired token, no
- * access to the WhatsApp Business Account, wrong account ID, unreachable base URL, wrong version.
- * Calls the transport directly (not the gate): one call must not queue behind a running bulk send.
+ * access to the WhatsApp Business Account, wrong or missing account ID, unreachable base URL, wrong version.
+ * A version near or past its end still passes (Meta serves an ended version's calls with the oldest live one); the
+ * message says so. Calls the transport directly (not the gate): one call must not queue behind a running bulk send.
  */
 export async function testWhatsAppCredentials(credentials: WhatsAppCredentials): Promise<INodeCredentialTestResult> {
+	const result = await checkCredentials(credentials);
+	return { status: result.status, message: withVersionWarning(result.message, credentials) };
+}
+
+async function checkCredentials(credentials: WhatsAppCredentials): Promise<INodeCredentialTestResult> {
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (wabaId && !/^\d+$/.test(wabaId)) {
 		return {
@@ -80,12 +112,14 @@ export async function testWhatsAppCredentials(credentials: WhatsAppCredentials):
 			timeoutMs: CREDENTIAL_TEST_TIMEOUT_MS,
 		});
 		const name = response.data?.name;
-		return {
-			status: 'OK',
-			message: wabaId
-				? `Connected: the token can use WhatsApp Business Account ${name ? `"${name}" ` : ''}(${wabaId}).`
-				: `Connected: the token is valid${name ? ` (${name})` : ''}. Add the WhatsApp Business Account ID to use templates and metrics.`,
-		};
+		if (!wabaId) {
+			// The token works, but templates, metrics, number lists and the trigger cannot: say what each node needs.
+			return {
+				status: 'Error',
+				message: `The token is valid${name ? ` (${name})` : ''}, but the WhatsApp Business Account ID is empty. Copy it from WhatsApp Manager or the API Setup page of your Meta app. ${needsText()} Only sending by phone-number ID and WhatsApp Media work without it: for those alone you may save the credential as it is.`,
+			};
+		}
+		return { status: 'OK', message: `Connected: the token can use WhatsApp Business Account ${name ? `"${name}" ` : ''}(${wabaId}).` };
 	} catch (error) {
 		if (isGraphApiError(error)) {
 			return { status: 'Error', message: redactSecrets(explain(error, credentials, path), credentials) };
@@ -101,10 +135,8 @@ export async function whatsAppCloudApiTest(
 	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
 ): Promise<INodeCredentialTestResult> {
 	const data = (credential.data ?? {}) as unknown as WhatsAppCredentials;
-	return testWhatsAppCredentials({
-		...data,
-		// n8n passes the stored data; fill the defaults a never-edited field would have.
-		apiVersion: data.apiVersion || 'v26.0',
-		baseUrl: data.baseUrl || 'https://graph.facebook.com',
-	});
+	// n8n passes the stored data; fill the defaults a never-edited field would have.
+	const apiVersion = data.apiVersion || NEWEST_API_VERSION;
+	noteApiVersion(this ?? {}, apiVersion);
+	return testWhatsAppCredentials({ ...data, apiVersion, baseUrl: data.baseUrl || 'https://graph.facebook.com' });
 }

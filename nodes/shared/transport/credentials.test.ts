@@ -1,6 +1,13 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, NodeExecutionHint } from 'n8n-workflow';
 
-import { CREDENTIAL_REUSE_MS, forgetCredentialReadsForTests, readCredentialsBriefly } from './credentials';
+import {
+	apiVersionClock,
+	CREDENTIAL_REUSE_MS,
+	forgetApiVersionWarningsForTests,
+	forgetCredentialReadsForTests,
+	readCredentials,
+	readCredentialsBriefly,
+} from './credentials';
 
 /** A webhook context reduced to what a credential read uses; `reads` counts n8n's decryptions. */
 function contextFor(nodeId: string, credentialId: string | undefined, answers: Array<() => Promise<object>>, workflowId = 'wf-1') {
@@ -64,5 +71,72 @@ describe('readCredentialsBriefly', () => {
 		await readCredentialsBriefly(context, { now: () => 0 });
 		await readCredentialsBriefly(context, { now: () => 0 });
 		expect(context.reads).toBe(2);
+	});
+});
+
+/** Meta's changelog: v21.0 is available until 2027-01-21 (https://developers.facebook.com/docs/graph-api/changelog). */
+describe('reading the credential warns when its Graph API version ends soon or has ended', () => {
+	const realClock = apiVersionClock.now;
+	const setToday = (isoDate: string) => {
+		apiVersionClock.now = () => Date.parse(`${isoDate}T12:00:00Z`);
+	};
+	afterEach(() => {
+		apiVersionClock.now = realClock;
+		forgetApiVersionWarningsForTests();
+	});
+
+	/** An execute context reduced to a credential read, n8n's log and the node's hints. */
+	function executeContext(apiVersion: string) {
+		const context = {
+			logged: [] as string[],
+			hints: [] as NodeExecutionHint[],
+			getNode: () => ({ id: 'node-1' }) as unknown as INode,
+			getCredentials: async <T extends object>() => ({ accessToken: 'token', apiVersion }) as unknown as T,
+			logger: { warn: (message: string) => context.logged.push(message) },
+			addExecutionHints: (...hints: NodeExecutionHint[]) => context.hints.push(...hints),
+		};
+		return context;
+	}
+
+	it('90 days before the end: a warning hint on every run, and one line in n8n’s log for the process', async () => {
+		setToday('2026-10-23');
+		const context = executeContext('v21.0');
+		await readCredentials(context);
+		await readCredentials(context);
+		expect(context.hints).toEqual([
+			expect.objectContaining({ type: 'warning', message: expect.stringContaining('Meta ends Graph API v21.0 on 2027-01-21 (in 90 days)') }),
+			expect.objectContaining({ type: 'warning' }),
+		]);
+		expect(context.logged).toEqual([expect.stringContaining('Meta ends Graph API v21.0 on 2027-01-21')]);
+	});
+
+	it('after the end the warning says Meta now serves the oldest live version, and the log hears that once too', async () => {
+		setToday('2027-01-10');
+		const context = executeContext('v21.0');
+		await readCredentials(context);
+		setToday('2027-01-21');
+		await readCredentials(context);
+		await readCredentials(context);
+		expect(context.logged).toEqual([
+			expect.stringContaining('Meta ends Graph API v21.0 on 2027-01-21 (in 11 days)'),
+			expect.stringContaining('Meta ended Graph API v21.0 on 2027-01-21: it now answers calls to it with the oldest version it still serves (v22.0)'),
+		]);
+		expect(context.hints).toHaveLength(3);
+	});
+
+	it('says nothing more than 90 days before the end, nor for Newest', async () => {
+		setToday('2026-10-22');
+		const old = executeContext('v21.0');
+		await readCredentials(old);
+		const newest = executeContext('newest');
+		await readCredentials(newest);
+		expect([...old.hints, ...old.logged, ...newest.hints, ...newest.logged]).toEqual([]);
+	});
+
+	it('a webhook context (no hints) still gets the log line', async () => {
+		setToday('2027-02-01');
+		const { addExecutionHints: _none, ...webhook } = executeContext('v21.0');
+		await readCredentials(webhook);
+		expect(webhook.logged).toEqual([expect.stringContaining('Meta ended Graph API v21.0')]);
 	});
 });

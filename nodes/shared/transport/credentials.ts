@@ -4,8 +4,9 @@
  * a webhook trigger that read it per request would spend most of each request there. `readCredentialsBriefly` keeps
  * one node's read for a few seconds, so an edit to the credential still applies within seconds.
  */
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode, NodeExecutionHint } from 'n8n-workflow';
 
+import { apiVersionState, apiVersionWarning } from './apiVersions';
 import type { WhatsAppCredentials } from './types';
 
 export const CREDENTIAL_NAME = 'whatsAppCloudApi';
@@ -14,10 +15,49 @@ export const CREDENTIAL_NAME = 'whatsAppCloudApi';
 export interface CredentialReader {
 	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
 	getNode(): INode;
+	/** n8n's log (every context but a bare test double has it). */
+	logger?: { warn(message: string): void };
+	/** Execute contexts only: a hint shown above the node's output. */
+	addExecutionHints?(...hints: NodeExecutionHint[]): void;
 }
 
+/** The credential of a node, and a warning when its Graph API version ends soon or has ended (`noteApiVersion`). */
 export async function readCredentials(context: CredentialReader): Promise<WhatsAppCredentials> {
-	return (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+	const credentials = (await context.getCredentials(CREDENTIAL_NAME)) as unknown as WhatsAppCredentials;
+	noteApiVersion(context, credentials.apiVersion);
+	return credentials;
+}
+
+/** The clock the version warnings go by (tests set their own). */
+export const apiVersionClock = { now: (): number => Date.now() };
+
+/** Versions whose warning n8n's log has had in this process (a Symbol.for key: shared by two copies of the module). */
+const LOGGED_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.apiVersionWarnings');
+
+function loggedWarnings(): Set<string> {
+	const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+	return (holder[LOGGED_KEY] ??= new Set());
+}
+
+/**
+ * When the credential's Graph API version ends within 90 days or has ended: a warning hint with the node's output on
+ * every run (execute nodes), and one line in n8n's log once per process for each version and state.
+ */
+export function noteApiVersion(context: Pick<CredentialReader, 'logger' | 'addExecutionHints'>, apiVersion: unknown): void {
+	const state = apiVersionState(apiVersion, apiVersionClock.now());
+	const warning = apiVersionWarning(state);
+	if (!warning) return;
+	context.addExecutionHints?.({ type: 'warning', message: warning, location: 'outputPane' });
+	const logged = loggedWarnings();
+	const key = `${state.version}|${state.kind}`;
+	if (logged.has(key) || !context.logger) return;
+	logged.add(key);
+	context.logger.warn(`WhatsApp Cloud API: ${warning}`);
+}
+
+/** Tests only: forget which version warnings the log has had. */
+export function forgetApiVersionWarningsForTests(): void {
+	loggedWarnings().clear();
 }
 
 /** How long a webhook keeps a read: an edit to the credential applies to requests this much later at most. */

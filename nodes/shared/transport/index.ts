@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AxiosResponse } from 'axios';
+import { resolveApiVersion } from './apiVersions';
 import { getGraphClient, type GraphClient } from './client';
 import { egressRefusalIn, mediaUrlRefusal, plainHttpRefusal } from './egress';
 import { GraphApiError, type SendStage } from './errors';
@@ -47,13 +48,19 @@ function invalid(message: string): GraphApiError {
 	return new GraphApiError({ message, invalidInput: true });
 }
 
+/** The version a credential's calls go to (`newest` resolved); a clear error when it is not a version. */
+function checkedApiVersion(credentials: WhatsAppCredentials): string {
+	const version = resolveApiVersion(credentials.apiVersion);
+	if (!API_VERSION_PATTERN.test(version)) {
+		throw invalid(`The credential's Graph API Version "${redactSecrets(version)}" is not valid: expected a version like v26.0`);
+	}
+	return version;
+}
+
 /** Check the credential fields the transport needs; a clear error names the field and what is expected. */
 export function assertUsableCredentials(credentials: WhatsAppCredentials, auth: GraphRequest['auth'] = 'bearer'): void {
 	if (!credentials || typeof credentials !== 'object') throw invalid('No WhatsApp Cloud API credential was given');
-	const version = String(credentials.apiVersion ?? '').trim();
-	if (!API_VERSION_PATTERN.test(version)) {
-		throw invalid(`The credential's Graph API Version "${version}" is not valid: expected a version like v26.0`);
-	}
+	checkedApiVersion(credentials);
 	normaliseBaseUrl(credentials.baseUrl);
 	assertSecrets(credentials, auth);
 }
@@ -119,11 +126,7 @@ function versionPrefix(credentials: WhatsAppCredentials): VersionPrefix {
 		prefixOfCredentials.set(credentials, { apiVersion: credentials.apiVersion, baseUrl: credentials.baseUrl, prefix });
 		return prefix;
 	}
-	const version = String(credentials.apiVersion ?? '').trim();
-	if (!API_VERSION_PATTERN.test(version)) {
-		throw invalid(`The credential's Graph API Version "${version}" is not valid: expected a version like v26.0`);
-	}
-	const url = new URL(`${normaliseBaseUrl(credentials.baseUrl)}/${version}`);
+	const url = new URL(`${normaliseBaseUrl(credentials.baseUrl)}/${checkedApiVersion(credentials)}`);
 	prefix = { href: url.href, origin: url.origin, pathname: url.pathname, appendable: !url.search && !url.hash };
 	// A process sees a handful of base URLs; the bound only guards against a caller inventing them endlessly.
 	if (prefixes.size >= MAX_CACHED_PREFIXES) prefixes.clear();
@@ -172,7 +175,7 @@ export function buildGraphUrl(credentials: WhatsAppCredentials, request: GraphRe
 	} else {
 		const path = request.path ?? '';
 		if (!path.startsWith('/')) throw invalid(`Graph path "${redactSecrets(path)}" must start with "/"`);
-		url = new URL(`${normaliseBaseUrl(credentials.baseUrl)}/${String(credentials.apiVersion).trim()}${path}`);
+		url = new URL(`${normaliseBaseUrl(credentials.baseUrl)}/${checkedApiVersion(credentials)}${path}`);
 	}
 	for (const [key, value] of Object.entries(request.query ?? {})) {
 		if (value !== undefined) url.searchParams.append(key, String(value));

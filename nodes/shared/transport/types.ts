@@ -5,7 +5,7 @@
 /** What the `whatsAppCloudApi` credential holds, as the nodes read it (`this.getCredentials('whatsAppCloudApi')`). */
 export interface WhatsAppCredentials {
 	accessToken: string;
-	/** e.g. `v26.0` */
+	/** e.g. `v26.0`, or `newest` (the newest version in `apiVersions.ts`) */
 	apiVersion: string;
 	/** Graph base URL without version, e.g. `https://graph.facebook.com` or the simulator's `http://127.0.0.1:PORT`. */
 	baseUrl: string;
@@ -13,8 +13,11 @@ export interface WhatsAppCredentials {
 	appId?: string;
 	appSecret?: string;
 	// Limits (the gate reads these; one credential = one set of limits).
-	/** `standard` (80 mps), `high` (1,000 mps), `businessApp` (20 mps) or `custom` (customMessagesPerSecond). */
-	throughputTier?: 'standard' | 'high' | 'businessApp' | 'custom';
+	/**
+	 * `automatic` (what Meta says of each number: 80, 1,000 or 20 mps; the default), `standard` (80 mps), `high`
+	 * (1,000 mps), `businessApp` (20 mps) or `custom` (customMessagesPerSecond).
+	 */
+	throughputTier?: 'automatic' | 'standard' | 'high' | 'businessApp' | 'custom';
 	customMessagesPerSecond?: number;
 	/** 0 = read the count of registered numbers from the WABA. */
 	registeredNumbers?: number;
