@@ -3,7 +3,7 @@
  */
 import { createHash } from 'crypto';
 
-import { scheduleGraphCall } from '../limiter';
+import { hasProvedAccess, scheduleGraphCall, tokenHashOf } from '../limiter';
 import type { WhatsAppCredentials } from '../transport/types';
 import { getMediaCache, mediaCacheKey } from './cache';
 import { checkMedia } from './mime';
@@ -31,6 +31,18 @@ export function sha256Hex(data: Buffer): string {
 	return createHash('sha256').update(data).digest('hex');
 }
 
+// Send Message hands every item of one file the same Buffer: hash it once (10 MB × 1,000 items would be seconds of CPU).
+const hashes = new WeakMap<Buffer, string>();
+
+function contentHashOf(data: Buffer): string {
+	let hash = hashes.get(data);
+	if (hash === undefined) {
+		hash = sha256Hex(data);
+		hashes.set(data, hash);
+	}
+	return hash;
+}
+
 /** Upload the bytes as `multipart/form-data` through the gate (paced on the phone number). */
 async function uploadOnce(
 	credentials: WhatsAppCredentials,
@@ -55,12 +67,14 @@ async function uploadOnce(
 /**
  * Check the media against Meta's table, then upload it unless the same bytes were already uploaded for this number
  * (and the ID is still valid). Throws `MediaValidationError` before any call when the file does not fit.
+ * A media ID from the cache goes only to a credential whose token proved access to the number (a successful call on
+ * it, see the gate's tenancy): another tenant naming the number uploads its own copy, and learns nothing.
  */
 export async function uploadMediaCached(args: UploadMediaArgs): Promise<UploadedMedia> {
 	const { credentials, phoneNumberId, data, fileName, useCache = true } = args;
 	if (!phoneNumberId) throw new Error('A phone number ID is needed to upload media');
 	const checked = checkMedia({ data, mimeType: args.mimeType, kind: args.kind, fileName });
-	const sha256 = sha256Hex(data);
+	const sha256 = contentHashOf(data);
 	const name = fileName || `${checked.kind}-${sha256.slice(0, 12)}`;
 	const describe = (mediaId: string) => ({
 		mediaId,
@@ -73,10 +87,16 @@ export async function uploadMediaCached(args: UploadMediaArgs): Promise<Uploaded
 		const mediaId = await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name);
 		return { ...describe(mediaId), fromCache: false };
 	}
+	const cache = getMediaCache();
 	const key = mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType });
-	const { entry, fromCache } = await getMediaCache().getOrUpload(key, async () =>
-		describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name)),
-	);
+	// Until its token proved access, a credential shares only its own upload (its first items wait for that one).
+	const scoped = hasProvedAccess(credentials, phoneNumberId) ? key : `${key}|token:${tokenHashOf(credentials)}`;
+	const { entry, fromCache } = await cache.getOrUpload(scoped, async () => {
+		const media = describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name));
+		// Meta took it with this token: the number's entry, for every credential that proved access.
+		if (scoped !== key) cache.set(key, media);
+		return media;
+	});
 	return {
 		mediaId: entry.mediaId,
 		sha256: entry.sha256,
