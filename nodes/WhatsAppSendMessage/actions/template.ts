@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { TEMPLATE_FIELD, templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
+import { defaultVariant, TEMPLATE_FIELD, templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
 import type { MessageTemplate, TemplateButtonDefinition } from '../../shared/descriptions';
 import {
 	buildTemplate,
@@ -74,16 +74,11 @@ export const description: INodeProperties[] = [
 		displayName: 'Header',
 		name: 'templateHeader',
 		type: 'options',
-		options: [
-			{ name: 'None', value: 'none', description: 'The template has no header, or a header without variables' },
-			{ name: 'Text', value: 'text', description: 'A text header with a variable (its value goes in Template Fields or Header Text)' },
-			{ name: 'Image', value: 'image' },
-			{ name: 'Video', value: 'video' },
-			{ name: 'Document', value: 'document' },
-			{ name: 'Location', value: 'location' },
-		],
+		// Loaded so each choice says what the picked template's header needs (templateHeaderOptions).
+		typeOptions: { loadOptionsMethod: 'getTemplateHeaders', loadOptionsDependsOn: ['template.value', 'language', 'templateInputMode'] },
 		default: 'none',
-		description: 'The header the template was approved with; media and location headers need their content at each send',
+		description:
+			'The header the template was approved with: the list names what the picked template needs. A text header\'s variable is filled in Template Fields (or Header Text when filling variables manually); media and location headers need their content at each send.',
 		displayOptions: show('template'),
 	},
 	{
@@ -587,7 +582,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 			);
 		}
 	} else {
-		template = variants.find((variant) => variant.status === undefined || variant.status === 'APPROVED') ?? variants[0];
+		template = defaultVariant(variants)!;
 		body.template.language.code = template.language;
 	}
 	if (template.status && template.status !== 'APPROVED') {
