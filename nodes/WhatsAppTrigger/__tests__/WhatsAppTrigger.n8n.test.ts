@@ -158,6 +158,28 @@ describe('the URL opened in a browser shows what to enter at Meta', () => {
 		expect(await handshake.text()).toBe('99');
 	});
 
+	it('says Meta needs a public HTTPS address and to give it the production URL, never the Test URL', async () => {
+		const text = await (await fetch(n8n.testUrl)).text();
+		expect(text).toContain('Meta calls only a public HTTPS address: https:// with a valid certificate, reachable from the internet.');
+		expect(text).toContain('Give Meta the production URL below, never the Test URL');
+		expect(text).toContain(`Callback URL: ${n8n.webhookUrl}`);
+		expect(n8n.testUrl).not.toBe(n8n.webhookUrl);
+		expect(text).not.toContain(n8n.testUrl);
+	});
+
+	it('on an n8n Meta cannot reach (http, a local address), says so and to set WEBHOOK_URL', async () => {
+		await n8n.setCredentials({ ...simulatorCredentials(sim), baseUrl: 'https://graph.facebook.com' });
+		const text = await (await fetch(n8n.testUrl)).text();
+		expect(text).toContain(`Meta cannot reach this n8n yet: ${n8n.webhookUrl} is not HTTPS`);
+		expect(text).toContain("Set n8n's WEBHOOK_URL to its public HTTPS address");
+	});
+
+	it('while listening, says a more specific subscription held by an active workflow gets the events instead', async () => {
+		const testPage = await (await fetch(n8n.testUrl)).text();
+		expect(testPage).toContain("a phone number's override wins over a WhatsApp Business Account's, which wins over the app's callback");
+		expect(await (await fetch(n8n.webhookUrl)).text()).not.toContain('While the editor listens');
+	});
+
 	it('never echoes a verify token the user set', async () => {
 		n8n.parameters.options = { verifyToken: 'my-own-verify-token' };
 		const texts = [await (await fetch(n8n.webhookUrl)).text(), await (await fetch(n8n.testUrl)).text()];
