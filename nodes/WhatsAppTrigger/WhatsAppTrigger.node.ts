@@ -90,7 +90,7 @@ function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCredentials
 	return custom || defaultVerifyToken(webhookIdOf(context), tokenSecret(credentials));
 }
 
-const CREDENTIAL_DISPLAY_NAME = 'WhatsApp Cloud API';
+const CREDENTIAL_DISPLAY_NAME = 'WhatsApp Cloud Nodes API';
 const TRIGGER_NAME = 'WhatsApp Cloud Trigger';
 const MAX_WINDOW_MINUTES = MAX_DEDUPE_WINDOW_MS / 60_000;
 const MIN_REMEMBERED_EVENTS = 100;

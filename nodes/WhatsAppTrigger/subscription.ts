@@ -216,7 +216,7 @@ async function readAppSubscription(credentials: WhatsAppCredentials, appId: stri
 function appIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.appId,
-		'"Meta App ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+		'"Meta App ID" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "Meta App" needs it',
 		'Add the App ID and App Secret (Meta App Dashboard → App settings → Basic) to the credential, or choose another Subscription.',
 	);
 }
@@ -282,7 +282,7 @@ async function unsubscribeAppFromWaba(credentials: WhatsAppCredentials, wabaId: 
 function wabaIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.wabaId,
-		'"WhatsApp Business Account ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "WhatsApp Business Account" needs it',
+		'"WhatsApp Business Account ID" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "WhatsApp Business Account" needs it',
 		'Add the WhatsApp Business Account ID to the credential, or choose another Subscription.',
 	);
 }

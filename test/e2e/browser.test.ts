@@ -168,7 +168,7 @@ test.each(panels)('%s: the node panel of "%s › %s" shows its fields', async (s
 	expect(text).not.toMatch(/not (currently )?installed/i);
 });
 
-test('08-credential: the credential dialog shows every field of the WhatsApp Cloud API credential', async () => {
+test('08-credential: the credential dialog shows every field of the WhatsApp Cloud Nodes API credential', async () => {
 	await page.goto(`${stack.n8n.url}/home/credentials/${CREDENTIAL_ID}`);
 	const dialog = page.locator('[data-test-id="credential-edit-dialog"]').first();
 	await dialog.waitFor();

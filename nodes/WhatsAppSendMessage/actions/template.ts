@@ -294,7 +294,7 @@ export const description: INodeProperties[] = [
 						name: 'payload',
 						type: 'string',
 						default: '',
-						description: 'Returned to the WhatsApp Trigger when the button is tapped',
+						description: 'Returned to the WhatsApp Cloud Trigger when the button is tapped',
 						displayOptions: { show: { subType: ['quick_reply'] } },
 					},
 					{

@@ -72,7 +72,7 @@ describe('activation (HookContext)', () => {
 		it('"Verify Signature" on and no App Secret in the credential', async () => {
 			await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: '' });
 			n8n.parameters.subscription = 'waba';
-			const message = '"App Secret" is empty in the "WhatsApp Cloud API" credential, and "Verify Signature" needs it';
+			const message = '"App Secret" is empty in the "WhatsApp Cloud Nodes API" credential, and "Verify Signature" needs it';
 			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(message);
 			await expect(methods().create.call(n8n.hooks())).rejects.toThrow(message);
 			expect(graphCalls()).toEqual([]);
@@ -86,12 +86,12 @@ describe('activation (HookContext)', () => {
 		it('Subscription "Meta App" without the App ID or the App Secret it needs', async () => {
 			await n8n.setCredentials({ ...simulatorCredentials(sim), appId: '' });
 			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(
-				'"Meta App ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+				'"Meta App ID" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "Meta App" needs it',
 			);
 			n8n.parameters.verifySignature = false;
 			await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: '' });
 			await expect(methods().create.call(n8n.hooks())).rejects.toThrow(
-				'"App Secret" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+				'"App Secret" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "Meta App" needs it',
 			);
 			expect(graphCalls()).toEqual([]);
 		});
