@@ -260,7 +260,7 @@ function setupHelp(context: IWebhookFunctions, credentials: WhatsAppCredentials)
 		'',
 		'Meta calls only a public HTTPS address: https:// with a valid certificate, reachable from the internet. Give Meta the production URL below, never the Test URL (n8n answers there only while the editor listens).',
 		...(unreachable
-			? [`Meta cannot reach this n8n yet: ${unreachable}. Set n8n's WEBHOOK_URL to its public HTTPS address (a reverse proxy or a tunnel in front of n8n) and restart n8n.`]
+			? [`Meta cannot reach this n8n yet: ${unreachable}. Set n8n's N8N_WEBHOOK_URL (WEBHOOK_URL before n8n 2.35) to its public HTTPS address (a reverse proxy or a tunnel in front of n8n) and restart n8n.`]
 			: []),
 		'',
 		'To set it up by hand in the Meta App Dashboard (WhatsApp → Configuration → Webhook; Subscription "Manual" in the trigger):',

@@ -30,6 +30,17 @@ export const description: INodeProperties[] = [
 		displayOptions: show('template'),
 	},
 	{
+		displayName: 'Header',
+		name: 'templateHeader',
+		type: 'options',
+		// Loaded so each choice says what the picked template's header needs (templateHeaderOptions).
+		typeOptions: { loadOptionsMethod: 'getTemplateHeaders', loadOptionsDependsOn: ['template.value', 'language', 'templateInputMode'] },
+		default: 'none',
+		description:
+			'The header the template was approved with: the list names what the picked template needs. A text header\'s variable is filled in Template Fields (or Header Text when filling variables manually); media and location headers need their content at each send.',
+		displayOptions: show('template'),
+	},
+	{
 		displayName: 'Fill Variables',
 		name: 'templateInputMode',
 		type: 'options',
@@ -69,17 +80,6 @@ export const description: INodeProperties[] = [
 		description:
 			'The values of the template\'s variables, e.g. the customer\'s name for {{1}}. For a currency or date-time value, give JSON: {"currency": "USD", "amount": 25.9, "fallback": "$25.90"} or {"dateTime": "May 4, 2027"}.',
 		displayOptions: { show: { messageType: ['template'], templateInputMode: ['fields'] } },
-	},
-	{
-		displayName: 'Header',
-		name: 'templateHeader',
-		type: 'options',
-		// Loaded so each choice says what the picked template's header needs (templateHeaderOptions).
-		typeOptions: { loadOptionsMethod: 'getTemplateHeaders', loadOptionsDependsOn: ['template.value', 'language', 'templateInputMode'] },
-		default: 'none',
-		description:
-			'The header the template was approved with: the list names what the picked template needs. A text header\'s variable is filled in Template Fields (or Header Text when filling variables manually); media and location headers need their content at each send.',
-		displayOptions: show('template'),
 	},
 	{
 		displayName: 'Header Text',

@@ -167,11 +167,11 @@ describe('the URL opened in a browser shows what to enter at Meta', () => {
 		expect(text).not.toContain(n8n.testUrl);
 	});
 
-	it('on an n8n Meta cannot reach (http, a local address), says so and to set WEBHOOK_URL', async () => {
+	it('on an n8n Meta cannot reach (http, a local address), says so and to set N8N_WEBHOOK_URL', async () => {
 		await n8n.setCredentials({ ...simulatorCredentials(sim), baseUrl: 'https://graph.facebook.com' });
 		const text = await (await fetch(n8n.testUrl)).text();
 		expect(text).toContain(`Meta cannot reach this n8n yet: ${n8n.webhookUrl} is not HTTPS`);
-		expect(text).toContain("Set n8n's WEBHOOK_URL to its public HTTPS address");
+		expect(text).toContain("Set n8n's N8N_WEBHOOK_URL (WEBHOOK_URL before n8n 2.35) to its public HTTPS address");
 	});
 
 	it('while listening, says a more specific subscription held by an active workflow gets the events instead', async () => {

@@ -160,7 +160,9 @@ describe('getTemplateHeaders: the Header choices say what the picked template ne
 		Object.fromEntries((await getTemplateHeaders.call(loadOptionsContext(parameters))).map((option) => [option.value, option.name]));
 
 	it('a text header with a variable, filled from the template\'s fields: the default says where the value comes from', async () => {
-		expect((await header({ template: 'order_confirmation', templateInputMode: 'fields' })).none).toBe('Text: {{1}} Is Filled in Template Fields');
+		const names = await header({ template: 'order_confirmation', templateInputMode: 'fields' });
+		expect(names.none).toBe('Text: {{1}} Is Filled in Template Fields');
+		expect(names.text).toBe('Text (the Same: {{1}} From Template Fields)');
 	});
 
 	it('a text header with a variable, filled manually: the default says it is not enough and what to choose', async () => {

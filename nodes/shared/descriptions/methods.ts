@@ -279,7 +279,8 @@ export function templateHeaderOptions(need: TemplateHeaderNeed | undefined, from
 			return need.fixed ? "None (This Template's Header Is Fixed Text)" : 'None (This Template Has No Header)';
 		}
 		const what = need.kind === 'text' ? `a Text Header With {{${need.variable}}}` : `${/^[aeiou]/.test(need.kind) ? 'an' : 'a'} ${HEADER_NAMES[need.kind]} Header`;
-		if (need.kind === 'text' && fromFields && (kind === 'none' || kind === 'text')) return `Text: {{${need.variable}}} Is Filled in Template Fields`;
+		if (need.kind === 'text' && fromFields && kind === 'none') return `Text: {{${need.variable}}} Is Filled in Template Fields`;
+		if (need.kind === 'text' && fromFields && kind === 'text') return `Text (the Same: {{${need.variable}}} From Template Fields)`;
 		if (kind === need.kind) return `${HEADER_NAMES[kind]} (This Template Has ${what})`;
 		if (kind === 'none') return `None: Not Enough, This Template Has ${what} (Choose ${HEADER_NAMES[need.kind]})`;
 		return HEADER_NAMES[kind];
