@@ -158,7 +158,7 @@ async function stopProcess(child, graceMs = 15000) {
 	clearTimeout(timer);
 }
 
-async function waitForHealthy(url, child, timeoutMs) {
+async function waitForHealthy(url, child, timeoutMs, { restApi = true } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) {
@@ -166,8 +166,9 @@ async function waitForHealthy(url, child, timeoutMs) {
 		}
 		try {
 			const res = await httpRequest(`${url}/healthz/readiness`, { timeoutMs: 2000 });
-			// n8n 1.x is "ready" once its database is, before it mounts the REST API: wait for that too.
-			if (res.status === 200 && (await httpRequest(`${url}/rest/settings`, { timeoutMs: 5000 })).status === 200) return;
+			// n8n 1.x is "ready" once its database is, before it mounts the REST API: wait for that too (a webhook
+			// process serves none).
+			if (res.status === 200 && (!restApi || (await httpRequest(`${url}/rest/settings`, { timeoutMs: 5000 })).status === 200)) return;
 		} catch {
 			// not listening yet
 		}
@@ -193,7 +194,7 @@ async function startN8n({ nodeBin, n8nBin, userFolder, port, extensionsDir, extr
 		return handle;
 	}
 	try {
-		await waitForHealthy(url, child, timeoutMs);
+		await waitForHealthy(url, child, timeoutMs, { restApi: command === 'start' });
 	} catch (error) {
 		await stopProcess(child);
 		throw error;
