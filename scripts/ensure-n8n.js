@@ -6,7 +6,7 @@
 // downloads librdkafka from outside the npm registry), so we install with --ignore-scripts and rebuild only what n8n
 // needs to start: sqlite3, compiled against the headers of the Node that runs it (from the node-<platform> package,
 // no header download).
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { cacheRoot, log, run, step, withLock, readJson, writeJson, ensureHostPackage, npmEnv, formatSeconds } = require('./lib/cache');
@@ -116,29 +116,6 @@ function ensureN8nUnlocked(n8nVersionWanted) {
 
 module.exports = { ensureN8n, lineOf, N8N_VERSION, SMOKE_VERSIONS, n8nDir };
 
-/**
- * Installs several versions at once, each in its own process: most of a first install is waiting on the registry and
- * one compiler job (node-gyp), so two or three side by side take little longer than the largest alone.
- */
-function ensureInParallel(versions) {
-	const started = Date.now();
-	const children = versions.map(
-		(version) =>
-			new Promise((resolve) => {
-				const child = spawn(process.execPath, [__filename, version], { stdio: ['ignore', 'pipe', 'pipe'] });
-				const prefix = (chunk) => chunk.toString().replace(/^(?=.)/gm, `[n8n ${version}] `);
-				child.stdout.on('data', (chunk) => process.stdout.write(prefix(chunk)));
-				child.stderr.on('data', (chunk) => process.stderr.write(prefix(chunk)));
-				child.on('exit', (code) => resolve({ version, code }));
-			}),
-	);
-	return Promise.all(children).then((results) => {
-		const failed = results.filter((result) => result.code !== 0).map((result) => result.version);
-		log(`${versions.join(', ')}: ${failed.length ? `failed: ${failed.join(', ')}` : 'ready'} in ${formatSeconds(Date.now() - started)}`);
-		return failed;
-	});
-}
-
 function ensureInSequence(versions) {
 	const failed = [];
 	for (const version of versions) {
@@ -156,12 +133,9 @@ function ensureInSequence(versions) {
 }
 
 if (require.main === module) {
-	// `node scripts/ensure-n8n.js` installs N8N_VERSION; `--all` N8N_VERSION and the smoke versions, side by side;
-	// or name versions (installed one after the other).
+	// `node scripts/ensure-n8n.js` installs N8N_VERSION; `--all` N8N_VERSION and the smoke versions; or name versions.
+	// One after the other: installing them side by side took as long on 2 cores (the work is unpacking and compiling).
 	const args = process.argv.slice(2);
-	const all = args.includes('--all');
-	const versions = [...new Set(all ? [N8N_VERSION, ...SMOKE_VERSIONS] : args.length ? args : [N8N_VERSION])];
-	Promise.resolve(all ? ensureInParallel(versions) : ensureInSequence(versions)).then((failed) => {
-		if (failed.length) process.exit(1);
-	});
+	const versions = [...new Set(args.includes('--all') ? [N8N_VERSION, ...SMOKE_VERSIONS] : args.length ? args : [N8N_VERSION])];
+	if (ensureInSequence(versions).length) process.exit(1);
 }
