@@ -56,7 +56,7 @@ describe('the built package', () => {
 				.filter(Boolean)
 				.map((entry) => entry.replace(/^package\//, ''));
 			expect(listed.sort()).toEqual(report.files.map((file) => file.path).sort());
-			expect(listed.filter((file) => !file.startsWith('dist/')).sort()).toEqual(['README.md', 'package.json']);
+			expect(listed.filter((file) => !file.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
 			// Every file the n8n block names is in it.
 			for (const path of [...packageJson.n8n.credentials, ...packageJson.n8n.nodes]) expect(listed).toContain(path);
 			expect(listed.filter((file) => /__tests__|\.test\.|simulator|harness/.test(file))).toEqual([]);
