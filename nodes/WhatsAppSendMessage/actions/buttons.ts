@@ -5,13 +5,16 @@ import { collectionList, param, readEnvelope, show } from './common';
 import { interactiveLabels, interactiveTextFields, readBodyAndFooter, readInteractiveHeader } from './interactiveCommon';
 import type { MessageKindModule, PreparedMessage } from './types';
 
-/** Shown while a fourth button exists; the run refuses it too, naming the item (buildInteractiveButtons). */
+/**
+ * Shown while a fourth button exists; the run refuses it too, naming the item (buildInteractiveButtons). A root path
+ * (`/…`): n8n 1.x cannot order parameters that depend on a nested path, and fails every run of the node.
+ */
 const tooManyButtonsNotice: INodeProperties = {
 	displayName: `"Buttons" has more than ${MAX_REPLY_BUTTONS} buttons: WhatsApp allows at most ${MAX_REPLY_BUTTONS} reply buttons, so this message would be refused. Remove Button ${MAX_REPLY_BUTTONS + 1} and after, or use the List kind (up to 10 rows).`,
 	name: 'tooManyButtonsNotice',
 	type: 'notice',
 	default: '',
-	displayOptions: { show: { messageType: ['buttons'], [`replyButtons.button[${MAX_REPLY_BUTTONS}]`]: [{ _cnd: { exists: true } }] } },
+	displayOptions: { show: { messageType: ['buttons'], [`/replyButtons.button[${MAX_REPLY_BUTTONS}]`]: [{ _cnd: { exists: true } }] } },
 };
 
 export const description: INodeProperties[] = [

@@ -9,14 +9,15 @@ const tooManyRows = `WhatsApp allows at most ${MAX_ROWS} rows in a list, across 
 
 /**
  * Shown while a section has an eleventh row, or there is an eleventh section (the editor cannot add up rows across
- * sections: the run checks the total, naming the item, in buildInteractiveList).
+ * sections: the run checks the total, naming the item, in buildInteractiveList). The paths are root paths (`/…`):
+ * n8n 1.x cannot order parameters that depend on a nested path, and fails every run of the node.
  */
 const tooManyRowsNotices: INodeProperties[] = [
 	...Array.from({ length: MAX_SECTIONS }, (_, section) => ({
 		displayName: `"Sections #${section + 1} › Rows" has more than ${MAX_ROWS} rows: ${tooManyRows}`,
-		path: `sections.section[${section}].rows.row[${MAX_ROWS}]`,
+		path: `/sections.section[${section}].rows.row[${MAX_ROWS}]`,
 	})),
-	{ displayName: `"Sections" has more than ${MAX_SECTIONS} sections: ${tooManyRows}`, path: `sections.section[${MAX_SECTIONS}]` },
+	{ displayName: `"Sections" has more than ${MAX_SECTIONS} sections: ${tooManyRows}`, path: `/sections.section[${MAX_SECTIONS}]` },
 ].map(({ displayName, path }) => ({
 	displayName,
 	name: 'tooManyRowsNotice',
