@@ -16,7 +16,9 @@
  */
 import { fork } from 'node:child_process';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureNode24 } = require('../scripts/ensure-node24') as { ensureNode24: () => { nodeBin: string; version: string } };
+const { ensureNode } = require('../scripts/ensure-node') as {
+	ensureNode: (major: number, options?: { orNewer?: boolean }) => { nodeBin: string; version: string };
+};
 import { join } from 'node:path';
 import {
 	configureGateForTests,
@@ -227,7 +229,7 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
  */
 async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, segments: number): Promise<GateCpu> {
 	const processes = scenario.processes ?? 1;
-	const { nodeBin, version } = ensureNode24();
+	const { nodeBin, version } = ensureNode(24, { orNewer: true });
 	const perSegment = Math.ceil((scenario.cpuMessages ?? scenario.messages) / processes / segments);
 	const children = Array.from({ length: processes }, (_, p) => {
 		const job: CpuJob = {

@@ -509,7 +509,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 
 	const checked = await checkLog(sim, options.messages);
 	const { duplicates, missing } = checked;
-	const counters = await control<{ rejectedByCode: Record<string, number>; peakPerSecond: Record<string, number>; duplicateSends: number; calls: number }>(
+	const counters = await control<{ rejectedByCode: Record<string, number>; peakPerSecond: Record<string, number>; repeatedBodies: number; calls: number }>(
 		sim,
 		'/_sim/counters',
 	);
@@ -586,7 +586,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		sent_items: sentItems,
 		peak_per_second: counters.peakPerSecond[HIGH_NUMBER] ?? 0,
 		rejected_130429: counters.rejectedByCode['130429'] ?? 0,
-		sim_duplicate_sends: counters.duplicateSends,
+		sim_duplicate_sends: counters.repeatedBodies,
 		queued_after_run: statusAfterRun?.queued ?? 0,
 		in_flight_after_run: statusAfterRun?.inFlight ?? 0,
 		lanes_left: registryAfter.lanes,

@@ -25,10 +25,12 @@ const CONTRACT_FIELDS: Array<keyof Required<WhatsAppCredentials>> = [
 	'redisUrl',
 ];
 
-describe('WhatsApp Cloud API credential', () => {
-	test('is named whatsAppCloudApi and shown as WhatsApp Cloud API', () => {
+describe('WhatsApp Cloud Nodes API credential', () => {
+	test('is named whatsAppCloudApi and shown as WhatsApp Cloud Nodes API, unlike n8n\'s "WhatsApp API" and "WhatsApp OAuth API"', () => {
 		expect(credential.name).toBe('whatsAppCloudApi');
-		expect(credential.displayName).toBe('WhatsApp Cloud API');
+		expect(credential.displayName).toBe('WhatsApp Cloud Nodes API');
+		// n8n names a new credential after its type without "API": ours must not read like theirs ("WhatsApp account").
+		expect(credential.displayName.replace(/\s*API$/, '')).not.toMatch(/^WhatsApp( OAuth)?$/);
 	});
 
 	test('has a field for every key of WhatsAppCredentials and no other settings', () => {

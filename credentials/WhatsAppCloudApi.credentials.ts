@@ -11,7 +11,8 @@ import { apiVersionOptions, NEWEST_API_VERSION } from '../nodes/shared/transport
 export class WhatsAppCloudApi implements ICredentialType {
 	name = 'whatsAppCloudApi';
 
-	displayName = 'WhatsApp Cloud API';
+	// Not "WhatsApp Cloud API": in n8n's picker it was taken for n8n's own "WhatsApp API" / "WhatsApp OAuth API".
+	displayName = 'WhatsApp Cloud Nodes API';
 
 	icon: Icon = { light: 'file:../icons/whatsapp.svg', dark: 'file:../icons/whatsapp.dark.svg' };
 
@@ -51,7 +52,7 @@ export class WhatsAppCloudApi implements ICredentialType {
 			name: 'appId',
 			type: 'string',
 			default: '',
-			description: 'The ID of your Meta app. Needed by the WhatsApp Trigger to subscribe to webhooks.',
+			description: 'The ID of your Meta app. Needed by the WhatsApp Cloud Trigger to subscribe to webhooks.',
 		},
 		{
 			displayName: 'App Secret',

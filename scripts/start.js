@@ -12,6 +12,7 @@ const { DEFAULT_OWNER, REPO_ROOT, freePort, httpRequest } = require('./lib/n8n')
 const { N8nInstance, simulatorCredential } = require('./lib/instance');
 const { formatSeconds } = require('./lib/cache');
 const { demoWorkflows, DEMO_IDS } = require('./demo/workflows');
+const { demoInstructions } = require('./demo/instructions');
 
 const timings = [];
 function timed(name, started) {
@@ -104,34 +105,14 @@ async function main() {
 		}
 	});
 
-	const phone = sim.fixture.phoneNumbers[0];
-	const inbound = JSON.stringify({ phoneNumberId: phone.id, from: '15550001234', name: 'Ana', type: 'text', body: 'hello' });
-	const lines = [
-		'',
-		'WhatsApp Cloud nodes are running in a real n8n, against a local Cloud API simulator.',
-		'',
-		`  Editor:     ${n8n.url}/`,
-		`  Login:      ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`,
-		`  Simulator:  ${sim.url}/_sim/   (Meta's Graph API stand-in; credential "WhatsApp (local simulator)")`,
-		'',
-		'  Workflows:',
-		`    Echo bot (active)         ${n8n.url}/workflow/${DEMO_IDS.echoBot}`,
-		`    Broadcast 1,000 template  ${n8n.url}/workflow/${DEMO_IDS.broadcast}   (open it and click "Execute workflow")`,
-		`    Metrics report            ${n8n.url}/workflow/${DEMO_IDS.metrics}`,
-		`    Upload + send an image    ${n8n.url}/workflow/${DEMO_IDS.sendImage}`,
-		'',
-		'  Try it: send the bot a WhatsApp message (the simulator signs and delivers it to n8n):',
-		`    curl -s -X POST ${sim.url}/_sim/inbound -H 'content-type: application/json' \\`,
-		`      -d '${inbound}'`,
-		'  then see the reply the bot sent:',
-		`    curl -s ${sim.url}/_sim/log | head -c 2000`,
-		`  and the counters (accepted, rejected by code, peak per second):`,
-		`    curl -s ${sim.url}/_sim/counters`,
-		'',
-		`  n8n's log: ${path.join(userFolder, 'n8n.log')}`,
-		`  Ready in ${formatSeconds(Date.now() - all)}. Ctrl-C stops n8n and the simulator.`,
-		'',
-	];
+	const lines = demoInstructions({
+		n8nUrl: n8n.url,
+		simUrl: sim.url,
+		phoneNumberId: sim.fixture.phoneNumbers[0].id,
+		owner: DEFAULT_OWNER,
+		logFile: path.join(userFolder, 'n8n.log'),
+		readyIn: formatSeconds(Date.now() - all),
+	});
 	console.log(lines.join('\n'));
 
 	// Keep the process alive; fail loudly if the simulator stops answering.

@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	getTemplateFields,
+	getTemplateHeaders,
 	getTemplateLanguages,
 	getTemplateVariables,
 	phoneNumberIdLocator,
@@ -87,7 +88,7 @@ export class WhatsAppSendMessage implements INodeType {
 
 	methods = {
 		listSearch: { searchPhoneNumbers, searchTemplates },
-		loadOptions: { getTemplateLanguages, getTemplateVariables },
+		loadOptions: { getTemplateHeaders, getTemplateLanguages, getTemplateVariables },
 		resourceMapping: { getTemplateFields },
 		credentialTest: { whatsAppCloudApiTest },
 	};

@@ -10,7 +10,7 @@ import {
 	PhoneNumberIdError,
 } from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
-import { scheduleGraphCall } from '../shared/limiter';
+import { readGateSettings, scheduleGraphCall } from '../shared/limiter';
 import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
 import {
 	MessageValidationError,
@@ -26,6 +26,7 @@ import type { WhatsAppCredentials } from '../shared/transport/types';
 import { checkAgainstTemplate } from './actions/template';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
 import type { MessageType, PreparedMessage } from './actions/types';
+import { startProgress, type ProgressReport } from './progress';
 
 interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
@@ -89,6 +90,30 @@ function locatorMayBeFromList(raw: unknown): boolean {
 	return typeof mode !== 'string' || mode === 'list' || mode.startsWith('=');
 }
 
+/** The credential's messages per second, or undefined when it cannot be read (each send then fails saying why). */
+function messagesPerSecondOf(credentials: WhatsAppCredentials): number | undefined {
+	try {
+		return readGateSettings(credentials).messagesPerSecond;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Reports a long send in n8n's log (see progress.ts): the expected time, then a line per tenth settled. */
+function reportProgress(context: IExecuteFunctions, credentials: WhatsAppCredentials, items: ReadyItem[]): ProgressReport | undefined {
+	const perSender = new Map<string, number>();
+	for (const item of items) perSender.set(item.phoneNumberId, (perSender.get(item.phoneNumberId) ?? 0) + 1);
+	return startProgress({
+		label: `WhatsApp Send Message "${context.getNode().name}" (execution ${context.getExecutionId()})`,
+		total: items.length,
+		senders: perSender.size,
+		largestPerSender: Math.max(0, ...perSender.values()),
+		messagesPerSecond: messagesPerSecondOf(credentials),
+		now: () => Date.now(),
+		log: (line) => context.logger.info(line),
+	});
+}
+
 /** A read/validation failure as the error n8n shows: item and field named, with what was expected. */
 export function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number, messageType: MessageType): NodeOperationError {
 	const node = context.getNode();
@@ -145,6 +170,64 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	}
 	if (ready.includeRawResponse) json.rawResponse = response as IDataObject;
 	return { json, pairedItem: { item: ready.itemIndex } };
+}
+
+/** One item's send through the gate: with a binary file, its upload first, and one re-upload if Meta lost the cached media ID. */
+async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem): Promise<SentItem> {
+	// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
+	// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
+	if (!item.upload) {
+		const answer = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
+			credentials,
+			phoneNumberId: item.phoneNumberId,
+			recipient: pairRateKey(item),
+			request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+		});
+		return { response: answer.data ?? {} };
+	}
+	let media: SentItem['media'];
+	const upload = async () => {
+		const uploaded = await uploadMediaCached({
+			credentials,
+			phoneNumberId: item.phoneNumberId,
+			data: item.upload!.data,
+			mimeType: item.upload!.mimeType,
+			fileName: item.upload!.fileName,
+			kind: item.upload!.kind,
+		});
+		item.upload!.setMediaId(item.body, uploaded.mediaId);
+		return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
+	};
+	const sendOnce = () =>
+		scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
+			credentials,
+			phoneNumberId: item.phoneNumberId,
+			recipient: pairRateKey(item),
+			request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+		});
+	if (item.upload) media = await upload();
+	const attempt = await sendOnce().then(
+		(answer) => ({ answer, failure: undefined }),
+		(failure: unknown) => ({ answer: undefined, failure }),
+	);
+	let response = attempt.answer;
+	if (!response) {
+		// A cached media ID Meta no longer knows (deleted, or expired early): drop it, upload once more, resend.
+		if (!media?.fromCache || !isStaleMediaError(attempt.failure, media.mediaId)) return Promise.reject(attempt.failure);
+		forgetMedia(media.mediaId);
+		media = { ...(await upload()), reuploaded: true };
+		response = await sendOnce();
+	}
+	return { response: response.data ?? {}, media };
+}
+
+/** The same promise, counted in the progress report when it settles. */
+function tracked(progress: ProgressReport, sent: Promise<SentItem>): Promise<SentItem> {
+	sent.then(
+		() => progress.settled(false),
+		() => progress.settled(true),
+	);
+	return sent;
 }
 
 export async function executeSendMessage(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -218,55 +301,8 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	}
 
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
-	const settled = await Promise.allSettled(
-		checked.map(async (item): Promise<SentItem> => {
-			// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
-			// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
-			if (!item.upload) {
-				const answer = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
-					credentials,
-					phoneNumberId: item.phoneNumberId,
-					recipient: pairRateKey(item),
-					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
-				});
-				return { response: answer.data ?? {} };
-			}
-			let media: SentItem['media'];
-			const upload = async () => {
-				const uploaded = await uploadMediaCached({
-					credentials,
-					phoneNumberId: item.phoneNumberId,
-					data: item.upload!.data,
-					mimeType: item.upload!.mimeType,
-					fileName: item.upload!.fileName,
-					kind: item.upload!.kind,
-				});
-				item.upload!.setMediaId(item.body, uploaded.mediaId);
-				return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
-			};
-			const sendOnce = () =>
-				scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
-					credentials,
-					phoneNumberId: item.phoneNumberId,
-					recipient: pairRateKey(item),
-					request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
-				});
-			if (item.upload) media = await upload();
-			const attempt = await sendOnce().then(
-				(answer) => ({ answer, failure: undefined }),
-				(failure: unknown) => ({ answer: undefined, failure }),
-			);
-			let response = attempt.answer;
-			if (!response) {
-				// A cached media ID Meta no longer knows (deleted, or expired early): drop it, upload once more, resend.
-				if (!media?.fromCache || !isStaleMediaError(attempt.failure, media.mediaId)) return Promise.reject(attempt.failure);
-				forgetMedia(media.mediaId);
-				media = { ...(await upload()), reuploaded: true };
-				response = await sendOnce();
-			}
-			return { response: response.data ?? {}, media };
-		}),
-	);
+	const progress = reportProgress(this, credentials, checked);
+	const settled = await Promise.allSettled(checked.map((item) => (progress ? tracked(progress, sendItem(credentials, item)) : sendItem(credentials, item))));
 
 	// A template Meta refused as not matching its definition is read afresh next time.
 	await forgetStaleTemplates(credentials, checked, settled);

@@ -34,6 +34,8 @@ import {
 	deleteSubscription,
 	SubscriptionError,
 	subscriptionExists,
+	talksToMeta,
+	unreachableCallbackReason,
 	type LifecycleInput,
 	type SubscriptionMode,
 	type SubscriptionRecord,
@@ -97,7 +99,7 @@ function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCredentials
 	return custom || defaultVerifyToken(webhookIdOf(context), tokenSecret(credentials));
 }
 
-const CREDENTIAL_DISPLAY_NAME = 'WhatsApp Cloud API';
+const CREDENTIAL_DISPLAY_NAME = 'WhatsApp Cloud Nodes API';
 const TRIGGER_NAME = 'WhatsApp Cloud Trigger';
 const MAX_WINDOW_MINUTES = MAX_DEDUPE_WINDOW_MS / 60_000;
 const MIN_REMEMBERED_EVENTS = 100;
@@ -256,14 +258,26 @@ function setupHelp(context: IWebhookFunctions, credentials: WhatsAppCredentials)
 	if (custom) token = 'the value of Options › Verify Token in this trigger';
 	else if (listening) token = verifyTokenOf(context, credentials);
 	else token = 'shown on this trigger\'s Test URL: click "Listen for test event" in the trigger, then open its Test URL in your browser';
+	const unreachable = talksToMeta(credentials) ? unreachableCallbackReason(productionUrl) : undefined;
 	return [
 		`This is the webhook of the n8n node "${TRIGGER_NAME}" ("${context.getNode().name}"). Meta sends WhatsApp events here with POST requests; opening it in a browser only shows this page.`,
+		'',
+		'Meta calls only a public HTTPS address: https:// with a valid certificate, reachable from the internet. Give Meta the production URL below, never the Test URL (n8n answers there only while the editor listens).',
+		...(unreachable
+			? [`Meta cannot reach this n8n yet: ${unreachable}. Set n8n's N8N_WEBHOOK_URL (WEBHOOK_URL before n8n 2.35) to its public HTTPS address (a reverse proxy or a tunnel in front of n8n) and restart n8n.`]
+			: []),
 		'',
 		'To set it up by hand in the Meta App Dashboard (WhatsApp → Configuration → Webhook; Subscription "Manual" in the trigger):',
 		`  Callback URL: ${productionUrl ?? 'this address (the production URL of the trigger)'}`,
 		`  Verify Token: ${token}`,
 		'',
 		'With the other Subscription choices the trigger sets both at Meta itself when the workflow is activated.',
+		...(listening
+			? [
+					'',
+					"While the editor listens, Meta's events come here only if no active workflow holds a more specific subscription: a phone number's override wins over a WhatsApp Business Account's, which wins over the app's callback. If another active workflow's trigger holds one, deactivate it while you test, or give this trigger the same Subscription.",
+				]
+			: []),
 		'',
 	].join('\n');
 }

@@ -226,7 +226,7 @@ async function readAppSubscription(credentials: WhatsAppCredentials, appId: stri
 function appIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.appId,
-		'"Meta App ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+		'"Meta App ID" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "Meta App" needs it',
 		'Add the App ID and App Secret (Meta App Dashboard → App settings → Basic) to the credential, or choose another Subscription.',
 	);
 }
@@ -292,7 +292,7 @@ async function unsubscribeAppFromWaba(credentials: WhatsAppCredentials, wabaId: 
 function wabaIdOf(credentials: WhatsAppCredentials): string {
 	return requireValue(
 		credentials.wabaId,
-		'"WhatsApp Business Account ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "WhatsApp Business Account" needs it',
+		'"WhatsApp Business Account ID" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "WhatsApp Business Account" needs it',
 		'Add the WhatsApp Business Account ID to the credential, or choose another Subscription.',
 	);
 }
@@ -321,7 +321,7 @@ export const MAX_OVERRIDE_URL_LENGTH = 200;
 function overrideUrlTooLong(callbackUrl: string, subscription: string): SubscriptionError {
 	return new SubscriptionError(
 		`This trigger's callback URL is ${callbackUrl.length} characters long, and Meta accepts at most ${MAX_OVERRIDE_URL_LENGTH} for Subscription "${subscription}"`,
-		`The callback URL is your n8n's public address (WEBHOOK_URL) followed by this trigger's path: ${callbackUrl.slice(0, 80)}…. Set a shorter WEBHOOK_URL, or choose Subscription "Meta App", whose callback has no such limit.`,
+		`The callback URL is your n8n's public address (N8N_WEBHOOK_URL, or WEBHOOK_URL before n8n 2.35) followed by this trigger's path: ${callbackUrl.slice(0, 80)}…. Set a shorter one, or choose Subscription "Meta App", whose callback has no such limit.`,
 	);
 }
 
@@ -389,7 +389,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 		if (reason) {
 			throw new SubscriptionError(
 				`Meta cannot reach this trigger: ${reason}`,
-				'Set WEBHOOK_URL to the public HTTPS address of your n8n (for example behind a reverse proxy or a tunnel) and restart n8n, or choose Subscription "Manual" and set the callback URL yourself.',
+				'Set N8N_WEBHOOK_URL (WEBHOOK_URL before n8n 2.35) to the public HTTPS address of your n8n (for example behind a reverse proxy or a tunnel) and restart n8n, or choose Subscription "Manual" and set the callback URL yourself.',
 			);
 		}
 	}

@@ -59,11 +59,15 @@ function readJson(file) {
 	}
 }
 
-/** An empty private package.json so npm installs into this folder instead of walking up to a parent project. */
-function ensureHostPackage(dir, name) {
+/**
+ * A private package.json so npm installs into this folder instead of walking up to a parent project; `fields` (e.g.
+ * npm `overrides`, which only the root package.json can set) are written every time.
+ */
+function ensureHostPackage(dir, name, fields = {}) {
 	fs.mkdirSync(dir, { recursive: true });
 	const pkg = path.join(dir, 'package.json');
-	if (!fs.existsSync(pkg)) writeJson(pkg, { name, private: true, version: '0.0.0' });
+	const current = readJson(pkg);
+	if (!current || Object.keys(fields).length) writeJson(pkg, { ...(current || { name, private: true, version: '0.0.0' }), ...fields });
 }
 
 /**

@@ -4,34 +4,26 @@
 const fs = require('fs');
 const path = require('path');
 const { DEFAULT_OWNER, REPO_ROOT, freePort, login, rest, runN8nCli, setupOwner, startN8n } = require('./n8n');
+const { PACKAGE_NAME, installTarball, packTarball } = require('./pack');
 
-const PACKAGE_NAME = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
 /** Node type prefix n8n gives an installed community package: `<package name>.<node name>`. */
 const NODE_TYPE_PREFIX = `${PACKAGE_NAME}.`;
 const CREDENTIAL_ID = 'waSimCredential01';
 const CREDENTIAL_NAME = 'WhatsApp (local simulator)';
 
-/**
- * Installs the pack into the instance the way a community package is installed (`~/.n8n/nodes/node_modules/<name>`),
- * as a link to the repo so `npm run build` output is what n8n loads and the repo's dependencies resolve.
- */
-function linkPack(userFolder) {
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	fs.mkdirSync(path.dirname(target), { recursive: true });
-	try {
-		const stat = fs.lstatSync(target);
-		if (stat.isSymbolicLink() && fs.readlinkSync(target) === REPO_ROOT) return target;
-		fs.rmSync(target, { recursive: true, force: true });
-	} catch {
-		// nothing there yet
+let packed;
+/** One `npm pack` per process: every instance it starts installs the same tarball (removed when the process ends). */
+function packOnce() {
+	if (!packed) {
+		packed = packTarball().tarball;
+		process.once('exit', () => fs.rmSync(path.dirname(packed), { recursive: true, force: true }));
 	}
-	fs.symlinkSync(REPO_ROOT, target, 'dir');
-	const pkg = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(pkg)) {
-		fs.writeFileSync(pkg, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, '\t') + '\n');
-	}
-	return target;
+	return packed;
+}
+
+/** Installs the packed tarball into the instance's `~/.n8n/nodes` as n8n's community-package installer does. */
+function installPack(userFolder, tarball = packOnce()) {
+	return installTarball(tarball, userFolder);
 }
 
 function assertBuilt() {
@@ -121,7 +113,7 @@ class N8nInstance {
 
 	async start({ command = 'start', timeoutMs } = {}) {
 		assertBuilt();
-		linkPack(this.userFolder);
+		installPack(this.userFolder);
 		// Tests run several instances at once: a random free port each (npm start asks for 5678 itself).
 		if (!this.port) this.port = await freePort();
 		this.main = await startN8n({
@@ -237,7 +229,7 @@ module.exports = {
 	CREDENTIAL_NAME,
 	simulatorCredential,
 	prepareWorkflow,
-	linkPack,
+	installPack,
 	assertBuilt,
 	extractJson,
 	nodeOutput,

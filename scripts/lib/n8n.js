@@ -5,6 +5,7 @@ const fs = require('fs');
 const http = require('http');
 const net = require('net');
 const path = require('path');
+const { lineOf } = require('../ensure-n8n');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 // Fixed so credentials imported once stay readable across restarts of the same user folder.
@@ -31,8 +32,13 @@ function freePort(preferred) {
 	})();
 }
 
+/** The version of the n8n whose bin/n8n this is (its package.json sits one folder up). */
+function n8nVersionOf(n8nBin) {
+	return JSON.parse(fs.readFileSync(path.join(path.dirname(n8nBin), '..', 'package.json'), 'utf8')).version;
+}
+
 /** Environment for every n8n process of one instance (main, workers, CLI commands share it). */
-function n8nEnv({ userFolder, port, extensionsDir, extra = {} }) {
+function n8nEnv({ n8nBin, userFolder, port, extensionsDir, extra = {} }) {
 	const env = { ...process.env };
 	// Values of an enclosing npm/jest run would leak into n8n's config parsing otherwise.
 	for (const key of Object.keys(env)) {
@@ -66,8 +72,9 @@ function n8nEnv({ userFolder, port, extensionsDir, extra = {} }) {
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_POOL_SIZE: '2',
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
-		// Modules that only fetch from n8n's servers (unreachable offline) and log a stack trace each time.
-		N8N_DISABLED_MODULES: 'mcp-registry,instance-ai,workflow-builder',
+		// Modules that only fetch from n8n's servers (unreachable offline) and log a stack trace each time; n8n
+		// refuses to start when it does not know a module named here, so the list is per major version.
+		N8N_DISABLED_MODULES: lineOf(n8nVersionOf(n8nBin)).disabledModules.join(','),
 		NODES_EXCLUDE: '[]',
 		GENERIC_TIMEZONE: 'UTC',
 	});
@@ -151,7 +158,7 @@ async function stopProcess(child, graceMs = 15000) {
 	clearTimeout(timer);
 }
 
-async function waitForHealthy(url, child, timeoutMs) {
+async function waitForHealthy(url, child, timeoutMs, { restApi = true } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) {
@@ -159,7 +166,9 @@ async function waitForHealthy(url, child, timeoutMs) {
 		}
 		try {
 			const res = await httpRequest(`${url}/healthz/readiness`, { timeoutMs: 2000 });
-			if (res.status === 200) return;
+			// n8n 1.x is "ready" once its database is, before it mounts the REST API: wait for that too (a webhook
+			// process serves none).
+			if (res.status === 200 && (!restApi || (await httpRequest(`${url}/rest/settings`, { timeoutMs: 5000 })).status === 200)) return;
 		} catch {
 			// not listening yet
 		}
@@ -175,7 +184,7 @@ async function waitForHealthy(url, child, timeoutMs) {
 async function startN8n({ nodeBin, n8nBin, userFolder, port, extensionsDir, extraEnv = {}, command = 'start', args = [], logFile, echo, timeoutMs = 180000, name }) {
 	fs.mkdirSync(userFolder, { recursive: true });
 	// Every n8n process runs its own task broker for the Code node's runner: each needs its own port.
-	const env = n8nEnv({ userFolder, port, extensionsDir, extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv } });
+	const env = n8nEnv({ n8nBin, userFolder, port, extensionsDir, extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv } });
 	const child = spawnLogged(nodeBin, [n8nBin, command, ...args], { env, cwd: userFolder, logFile, echo, name: name || command });
 	const url = `http://127.0.0.1:${port}`;
 	const handle = { url, port, child, env, stop: () => stopProcess(child) };
@@ -185,7 +194,7 @@ async function startN8n({ nodeBin, n8nBin, userFolder, port, extensionsDir, extr
 		return handle;
 	}
 	try {
-		await waitForHealthy(url, child, timeoutMs);
+		await waitForHealthy(url, child, timeoutMs, { restApi: command === 'start' });
 	} catch (error) {
 		await stopProcess(child);
 		throw error;
@@ -205,7 +214,7 @@ async function waitForOutput(child, pattern, timeoutMs) {
 
 /** Runs one n8n CLI command (import:workflow, execute, …) to completion; resolves { code, stdout, stderr }. */
 async function runN8nCli({ nodeBin, n8nBin, userFolder, port = 5678, extensionsDir, extraEnv = {}, args, timeoutMs = 300000 }) {
-	const env = n8nEnv({ userFolder, port, extensionsDir, extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv } });
+	const env = n8nEnv({ n8nBin, userFolder, port, extensionsDir, extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv } });
 	return new Promise((resolve, reject) => {
 		const child = spawn(nodeBin, [n8nBin, ...args], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		let stdout = '';

@@ -1,12 +1,25 @@
 /**
- * The demo `npm start` sets up, in a real n8n 2.40 with the pack installed as a community package: the simulator
- * credential and the demo workflows go in through n8n's CLI (`import:credentials`, `import:workflow`), the manual
- * workflows run headless with `n8n execute --id`, and the echo bot runs from signed webhooks the simulator delivers
- * to n8n's production webhook URL.
+ * The demo `npm start` sets up, in a real n8n 2.40 with the pack's `npm pack` tarball installed as n8n installs a
+ * community package: the editor lists the nodes, the credential test passes, the simulator credential and the demo
+ * workflows go in through n8n's CLI (`import:credentials`, `import:workflow`), the manual workflows run headless with
+ * `n8n execute --id`, and the echo bot runs from signed webhooks the simulator delivers to n8n's production webhook
+ * URL. smoke.test.ts makes the same checks in the other n8n versions the pack supports.
  */
 import { createHmac } from 'crypto';
 
-import { executionsOf, httpRequest, INSTALL_TIMEOUT_MS, nodeOutput, sleep, startStack, waitFor, type Stack } from './helpers';
+import {
+	activateTrigger,
+	executionsOf,
+	expectCredentialTestWorks,
+	expectEditorListsPack,
+	httpRequest,
+	INSTALL_TIMEOUT_MS,
+	nodeOutput,
+	sleep,
+	startStack,
+	waitFor,
+	type Stack,
+} from './helpers';
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const { demoWorkflows, DEMO_IDS } = require('../../scripts/demo/workflows') as {
@@ -29,6 +42,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await stack?.stop();
+});
+
+test('the editor lists the four nodes and the credential', async () => {
+	await expectEditorListsPack(stack.n8n);
+});
+
+test('the credential test passes with the stored token and fails on a wrong one without repeating it', async () => {
+	await expectCredentialTestWorks(stack.n8n);
 });
 
 test('n8n lists every demo workflow imported through its CLI', async () => {
@@ -83,21 +104,7 @@ test('the image demo uploads the picture once and sends it by its media ID', asy
 describe('the active echo bot', () => {
 	beforeAll(async () => {
 		stack.sim.reset();
-		await stack.n8n.activate(DEMO_IDS.echoBot);
-		// Activation returns before the production webhook is served; Meta's handshake GET tells when it is.
-		await waitFor('the production webhook', async () => {
-			const res = await httpRequest(`${echoBotWebhookUrl}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x`);
-			return res.status === 404 ? undefined : true;
-		}, 60000, 500);
-		// Then the trigger subscribes; the simulator verifies the callback first (a GET to n8n), which takes a
-		// moment on a busy machine: the request has a status once the subscription is stored or refused.
-		const subscribed = await waitFor('the trigger\'s subscription at the simulator', () => {
-			const done = stack.sim
-				.requests()
-				.filter((request) => request.method === 'POST' && /subscribed_apps/.test(request.path) && request.status !== undefined);
-			return done.length > 0 ? done[done.length - 1] : undefined;
-		}, 120000, 250);
-		if (subscribed.status !== 200) throw new Error(`The trigger's subscription was refused (HTTP ${subscribed.status})`);
+		await activateTrigger(stack, DEMO_IDS.echoBot, echoBotWebhookUrl);
 	});
 
 	test('subscribed n8n\'s production webhook URL at the simulator when it was activated', () => {

@@ -1,7 +1,8 @@
 /**
- * End-to-end helpers: a real n8n (Node 24, n8n 2.40.7 from the cache outside the repo) with the built pack installed
- * as a community package, and the Cloud API simulator in this process (or, for a timing test, in its own). The
- * plumbing is shared with `npm start` (scripts/lib), so the demo and the tests start n8n the same way.
+ * End-to-end helpers: a real n8n (N8N_VERSION, 2.40.7 on Node 24 unless a test names another, from the cache outside
+ * the repo) with the pack's `npm pack` tarball installed as n8n's community-package installer installs it, and the
+ * Cloud API simulator in this process (or, for a timing test, in its own). The plumbing is shared with `npm start`
+ * (scripts/lib), so the demo and the tests start n8n the same way.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,14 +11,17 @@ import { startSimulatorProcess, type SimulatorProcess } from '../../nodes/shared
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { ensureN8n } = require('../../scripts/ensure-n8n') as {
-	ensureN8n: () => { nodeBin: string; n8nBin: string; dir: string; version: string };
+const { ensureN8n, N8N_VERSION, SMOKE_VERSIONS } = require('../../scripts/ensure-n8n') as {
+	ensureN8n: (version?: string) => { nodeBin: string; n8nBin: string; dir: string; version: string; nodeVersion: string };
+	N8N_VERSION: string;
+	SMOKE_VERSIONS: string[];
 };
 const instanceLib = require('../../scripts/lib/instance') as {
 	N8nInstance: new (options: Record<string, unknown>) => N8nInstance;
 	simulatorCredential: (fixture: unknown, url: string, overrides?: Record<string, unknown>) => CredentialFile;
 	nodeOutput: (run: RunResult, nodeName: string, output?: number) => Array<{ json: Record<string, unknown> }>;
 	NODE_TYPE_PREFIX: string;
+	PACKAGE_NAME: string;
 	CREDENTIAL_ID: string;
 };
 const n8nLib = require('../../scripts/lib/n8n') as {
@@ -32,8 +36,9 @@ const n8nLib = require('../../scripts/lib/n8n') as {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-export const { nodeOutput, NODE_TYPE_PREFIX, CREDENTIAL_ID, simulatorCredential } = instanceLib;
+export const { nodeOutput, NODE_TYPE_PREFIX, PACKAGE_NAME, CREDENTIAL_ID, simulatorCredential } = instanceLib;
 export const { freePort, httpRequest, sleep, DEFAULT_OWNER, startN8n } = n8nLib;
+export { N8N_VERSION, SMOKE_VERSIONS };
 
 export interface CredentialFile {
 	id: string;
@@ -66,7 +71,7 @@ export interface N8nInstance {
 	port: number;
 	userFolder: string;
 	main?: N8nProcess;
-	install: { nodeBin: string; n8nBin: string };
+	install: { nodeBin: string; n8nBin: string; version: string; nodeVersion: string };
 	start(options?: { command?: string; timeoutMs?: number }): Promise<N8nInstance>;
 	stop(): Promise<void>;
 	ensureOwner(): Promise<string>;
@@ -87,15 +92,15 @@ export interface WorkflowFile {
 	[key: string]: unknown;
 }
 
-/** Minutes a first-time install of Node 24 + n8n may take on a 2-core machine (measured ~8 min). */
+/** How long a first install of Node + one n8n version may take on a 2-core machine (measured 3–6 min). */
 export const INSTALL_TIMEOUT_MS = 20 * 60 * 1000;
 /** Starting n8n 2.40 takes 20–40 s on a busy 2-core machine (migrations on a fresh database included). */
 export const START_TIMEOUT_MS = 4 * 60 * 1000;
 
 export const ARTIFACTS_DIR = path.join(__dirname, 'artifacts');
 
-export function ensureInstall(): { nodeBin: string; n8nBin: string } {
-	return ensureN8n();
+export function ensureInstall(version?: string): { nodeBin: string; n8nBin: string; version: string; nodeVersion: string } {
+	return ensureN8n(version);
 }
 
 /** Loads a workflow fixture from test/e2e/workflows; `{{PACKAGE}}.` becomes our node type prefix on import. */
@@ -125,6 +130,8 @@ export interface StackOptions {
 	 * arrivals late and bunched (see nodes/shared/limiter/__tests__/simulatorClient.ts).
 	 */
 	simulatorProcess?: boolean;
+	/** The n8n version to run (installed on first use); N8N_VERSION when absent. */
+	n8nVersion?: string;
 }
 
 /**
@@ -134,7 +141,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions & { simulatorProcess: true }): Promise<Stack<SimulatorProcess>>;
 export async function startStack(options: StackOptions & { simulatorProcess?: false }): Promise<Stack<Simulator>>;
 export async function startStack(options: StackOptions): Promise<Stack<Simulator | SimulatorProcess>> {
-	const install = ensureInstall();
+	const install = ensureInstall(options.n8nVersion);
 	const simOptions: Partial<SimulatorOptions> = { latency: 'none', ...options.sim };
 	const sim = options.simulatorProcess ? await startSimulatorProcess(simOptions) : await startSimulator(simOptions);
 	const userFolder = tempDir(options.name);
@@ -184,4 +191,75 @@ export async function executionsOf(n8n: N8nInstance, workflowId: string): Promis
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const data = await n8n.rest('GET', `/executions?filter=${filter}&limit=100`);
 	return (data.results ?? data) as Array<{ id: string; status: string; mode: string }>;
+}
+
+/**
+ * Activates a workflow with a WhatsApp Cloud Trigger and waits until n8n serves its production URL and the trigger's
+ * subscription at the simulator has been answered; resolves that subscription request.
+ */
+export async function activateTrigger(stack: Stack, workflowId: string, webhookUrl: string): Promise<{ status?: number }> {
+	await stack.n8n.activate(workflowId);
+	// Activation returns before the production webhook is served; Meta's handshake GET tells when it is.
+	await waitFor('the production webhook', async () => {
+		const res = await httpRequest(`${webhookUrl}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x`);
+		return res.status === 404 ? undefined : true;
+	}, 60000, 500);
+	// Then the trigger subscribes; the simulator verifies the callback first (a GET to n8n), which takes a
+	// moment on a busy machine: the request has a status once the subscription is stored or refused.
+	const subscribed = await waitFor('the trigger\'s subscription at the simulator', () => {
+		const done = stack.sim
+			.requests()
+			.filter((request) => request.method === 'POST' && /subscribed_apps/.test(request.path) && request.status !== undefined);
+		return done.length > 0 ? done[done.length - 1] : undefined;
+	}, 120000, 250);
+	if (subscribed.status !== 200) throw new Error(`The trigger's subscription was refused (HTTP ${subscribed.status})`);
+	return subscribed;
+}
+
+/**
+ * The credential test the editor runs on a saved credential: it loads the credential (secrets redacted, as the
+ * editor gets them), changes what the user typed over it, and posts it to /rest/credentials/test, where n8n puts the
+ * stored secrets back and calls the credential's test (ours: the node method `whatsAppCloudApiTest`).
+ */
+export async function testCredential(n8n: N8nInstance, id: string, typed: Record<string, unknown> = {}): Promise<{ status: string; message: string }> {
+	const stored = await n8n.rest('GET', `/credentials/${id}?includeData=true`);
+	return n8n.rest('POST', '/credentials/test', {
+		credentials: { id, name: stored.name, type: stored.type, data: { ...stored.data, ...typed } },
+	});
+}
+
+/** The node and credential types n8n's editor loads (`/types/nodes.json`, `/types/credentials.json`). */
+async function editorTypes(n8n: N8nInstance): Promise<{ nodes: string[]; credentials: string[] }> {
+	const cookie = await n8n.ensureOwner();
+	const names = async (file: string): Promise<string[]> => {
+		const res = await httpRequest(`${n8n.url}/types/${file}`, { headers: { cookie }, timeoutMs: 60000 });
+		if (res.status !== 200) throw new Error(`GET /types/${file}: HTTP ${res.status}`);
+		return (res.json as Array<{ name: string }>).map((type) => type.name);
+	};
+	return { nodes: await names('nodes.json'), credentials: await names('credentials.json') };
+}
+
+/** The smoke's editor check, the same in every n8n version: the editor lists our four nodes and the credential. */
+export async function expectEditorListsPack(n8n: N8nInstance): Promise<void> {
+	const types = await editorTypes(n8n);
+	for (const name of ['whatsAppSendMessage', 'whatsAppUploadMedia', 'whatsAppGetMetrics', 'whatsAppTrigger']) {
+		expect(types.nodes).toContain(`${NODE_TYPE_PREFIX}${name}`);
+	}
+	expect(types.credentials).toContain('whatsAppCloudApi');
+}
+
+/**
+ * The smoke's credential check: the editor's test passes with the stored credential, and a wrong token typed over it
+ * fails with a message that does not repeat the token.
+ */
+export async function expectCredentialTestWorks(n8n: N8nInstance): Promise<void> {
+	// The messages are our test's (nodes/shared/transport/credentialTest.ts), not n8n's "no testing function".
+	expect(await testCredential(n8n, CREDENTIAL_ID)).toEqual({
+		status: 'OK',
+		message: expect.stringMatching(/^Connected: the token can use WhatsApp Business Account /),
+	});
+	const wrongToken = 'EAAGwrong0token0typed0in0the0editor';
+	const refused = await testCredential(n8n, CREDENTIAL_ID, { accessToken: wrongToken });
+	expect(refused).toEqual({ status: 'Error', message: expect.stringMatching(/^The access token is invalid: Meta did not accept it/) });
+	expect(refused.message).not.toContain(wrongToken);
 }

@@ -1,11 +1,20 @@
 /**
  * The package as n8n installs it: `npm test` builds first, so `dist/` here is what `npm publish` would ship.
  */
-import { existsSync, readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import { dirname, join, resolve } from 'path';
+
+/* eslint-disable-next-line @typescript-eslint/no-require-imports */
+const { packTarball } = require('../../scripts/lib/pack') as {
+	packTarball: () => { tarball: string; report: { files: Array<{ path: string }> } };
+};
+/* eslint-disable-next-line @typescript-eslint/no-require-imports */
+const { N8N_VERSION } = require('../../scripts/ensure-n8n') as { N8N_VERSION: string };
 
 const root = resolve(__dirname, '..', '..');
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const REPOSITORY = 'https://github.com/n8n-nodes-whatsapp-cloud/n8n-nodes-whatsapp-cloud';
 
 interface IconPair {
 	light: string;
@@ -30,6 +39,42 @@ describe('the built package', () => {
 		expect(packageJson.n8n.n8nNodesApiVersion).toBe(1);
 		expect(packageJson.peerDependencies).toHaveProperty('n8n-workflow');
 		expect(Object.keys(packageJson.dependencies).sort()).toEqual(['axios', 'bottleneck', 'ioredis']);
+	});
+
+	test('names its repository, issue tracker and home page, as npm writes them (n8n\'s "Report issue" link reads bugs.url)', () => {
+		// In the form `npm pkg fix` leaves alone, so `npm publish` has nothing to correct.
+		expect(packageJson.repository).toEqual({ type: 'git', url: `git+${REPOSITORY}.git` });
+		expect(packageJson.bugs).toEqual({ url: `${REPOSITORY}/issues` });
+		expect(packageJson.homepage).toBe(`${REPOSITORY}#readme`);
+	});
+
+	test('its npm pack tarball holds dist, the README and package.json, and nothing else', () => {
+		const { tarball, report } = packTarball();
+		try {
+			const listed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+				.split('\n')
+				.filter(Boolean)
+				.map((entry) => entry.replace(/^package\//, ''));
+			expect(listed.sort()).toEqual(report.files.map((file) => file.path).sort());
+			expect(listed.filter((file) => !file.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+			// Every file the n8n block names is in it.
+			for (const path of [...packageJson.n8n.credentials, ...packageJson.n8n.nodes]) expect(listed).toContain(path);
+			expect(listed.filter((file) => /__tests__|\.test\.|simulator|harness/.test(file))).toEqual([]);
+		} finally {
+			rmSync(dirname(tarball), { recursive: true, force: true });
+		}
+	});
+
+	test('the Docker image installs this version\'s tarball into the n8n the end-to-end tests run', () => {
+		const dockerfile = readFileSync(join(root, 'docker', 'Dockerfile'), 'utf8');
+		expect(dockerfile).toContain(`ARG PACKAGE_TARBALL=${packageJson.name}-${packageJson.version}.tgz`);
+		expect(dockerfile).toContain(`ARG N8N_VERSION=${N8N_VERSION}`);
+		const ignore = readFileSync(join(root, 'docker', 'Dockerfile.dockerignore'), 'utf8');
+		for (const needed of ['scripts/install-tarball.sh', 'docker/entrypoint.sh', `${packageJson.name}-*.tgz`]) {
+			expect(ignore).toContain(`!${needed}`);
+		}
+		const compose = readFileSync(join(root, 'docker', 'docker-compose.yml'), 'utf8');
+		expect(compose.match(/N8N_VERSION:-([\d.]+)/g)?.every((found) => found === `N8N_VERSION:-${N8N_VERSION}`)).toBe(true);
 	});
 
 	test('every credential and node path of the n8n block exists in dist', () => {

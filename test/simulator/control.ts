@@ -26,8 +26,8 @@ export interface Controllable {
 }
 
 export const CONTROL_ENDPOINTS = [
-	'GET  /_sim/log            accepted messages in order (?since=N skips the first N; ?phoneNumberId= ?to= (phone or BSUID) filter)',
-	'GET  /_sim/counters       accepted, rejectedByCode, peakPerSecond, duplicateSends, calls…',
+	'GET  /_sim/log            accepted messages, newest first (?to= a phone or BSUID, ?phoneNumberId= filter; ?limit=N the newest N; ?since=N: after the first N, oldest first, for paging)',
+	'GET  /_sim/counters       accepted, rejectedByCode, peakPerSecond, repeatedBodies (same number and body as an earlier message, since the last reset), calls…',
 	'GET  /_sim/requests       recent requests as seen (no Authorization header)',
 	'GET  /_sim/fixture        token, app id/secret, WABA, phone numbers, templates',
 	'GET  /_sim/options        current options',
@@ -51,6 +51,28 @@ function parseBody(body: Buffer): unknown {
 	}
 }
 
+interface LoggedMessage {
+	phoneNumberId?: string;
+	to: string;
+}
+
+/**
+ * The message log as a person reads it: newest first, so the bot's reply is on top. With `?since=N` (a program reading
+ * the log in pages) it answers what came after the first N in the order accepted, as it always did.
+ */
+export function readLog(log: LoggedMessage[], query: URLSearchParams): { count: number; messages: LoggedMessage[] } {
+	// Any `since`, 0 included, is a program paging through the log.
+	const since = Number(query.get('since'));
+	let messages = query.has('since') ? log.slice(Number.isInteger(since) && since > 0 ? since : 0) : log.slice().reverse();
+	const phoneNumberId = query.get('phoneNumberId');
+	const to = query.get('to');
+	if (phoneNumberId) messages = messages.filter((m) => m.phoneNumberId === phoneNumberId);
+	if (to) messages = messages.filter((m) => recipientKey(m.to) === recipientKey(to));
+	const limit = Number(query.get('limit') ?? 0);
+	if (Number.isInteger(limit) && limit > 0) messages = messages.slice(0, limit);
+	return { count: log.length, messages };
+}
+
 function ok(body: unknown): SimResponse {
 	return { status: 200, body };
 }
@@ -64,16 +86,8 @@ export function controlHandler(sim: Controllable): ControlHandler {
 		switch (route) {
 			case 'GET ':
 				return ok({ url: sim.url, endpoints: CONTROL_ENDPOINTS });
-			case 'GET log': {
-				const since = Number(query.get('since') ?? 0);
-				const log = sim.log() as Array<{ phoneNumberId?: string; to: string }>;
-				let messages = Number.isInteger(since) && since > 0 ? log.slice(since) : log;
-				const phoneNumberId = query.get('phoneNumberId');
-				const to = query.get('to');
-				if (phoneNumberId) messages = messages.filter((m) => m.phoneNumberId === phoneNumberId);
-				if (to) messages = messages.filter((m) => recipientKey(m.to) === recipientKey(to));
-				return ok({ count: log.length, messages });
-			}
+			case 'GET log':
+				return ok(readLog(sim.log() as LoggedMessage[], query));
 			case 'GET counters':
 				return ok(sim.counters());
 			case 'GET requests':

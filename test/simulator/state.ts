@@ -51,7 +51,7 @@ function emptyCounters(): SimCounters {
 		stalls: 0,
 		errors5xx: 0,
 		webhooksSent: 0,
-		duplicateSends: 0,
+		repeatedBodies: 0,
 	};
 }
 
@@ -279,7 +279,7 @@ export class SimState implements SimContext {
 		if (rawBody) {
 			// 48 bits of the hash as a number: compact enough for hundreds of thousands of messages.
 			const key = createHash('sha1').update(message.phoneNumberId).update('\n').update(rawBody).digest().readUIntBE(0, 6);
-			if (this.sentBodies.has(key)) this.counters.duplicateSends++;
+			if (this.sentBodies.has(key)) this.counters.repeatedBodies++;
 			else this.sentBodies.add(key);
 		}
 		const messages = this.store.messages;

@@ -317,8 +317,11 @@ export interface SimCounters {
 	stalls: number;
 	errors5xx: number;
 	webhooksSent: number;
-	/** Accepted messages whose number and exact body were accepted before (a resend of the same message). */
-	duplicateSends: number;
+	/**
+	 * Accepted messages whose number and exact body were accepted before, since the last reset. Running the same
+	 * broadcast twice repeats every body on purpose; within one run, a repeat means a message went out twice.
+	 */
+	repeatedBodies: number;
 }
 
 /** The surfaces agent's webhook dispatcher, as the core uses it. */

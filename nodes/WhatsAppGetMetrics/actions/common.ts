@@ -29,9 +29,9 @@ export function requireWabaId(credentials: WhatsAppCredentials): string {
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (!/^\d{5,20}$/.test(wabaId)) {
 		throw new MetricsInputError(
-			['WhatsApp Cloud API credential', 'WhatsApp Business Account ID'],
+			['WhatsApp Cloud Nodes API credential', 'WhatsApp Business Account ID'],
 			'is empty, and this operation needs it',
-			'Add the WhatsApp Business Account ID (from WhatsApp Manager) to the WhatsApp Cloud API credential.',
+			'Add the WhatsApp Business Account ID (from WhatsApp Manager) to the WhatsApp Cloud Nodes API credential.',
 		);
 	}
 	return wabaId;

@@ -1,7 +1,7 @@
 /**
  * The node's UI description: one kind never shows another kind's fields, and n8n's conventions hold.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
 
 import { WhatsAppSendMessage } from '../WhatsAppSendMessage.node';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES } from '../actions';
@@ -52,5 +52,37 @@ describe('field display names in errors', () => {
 		['flow', 'data', 'Flow Options › Initial Data (JSON)'],
 	] as const)('for %s, %s reads "%s"', (kind, field, label) => {
 		expect(fieldDisplayName(kind, field)).toBe(label);
+	});
+});
+
+describe('too many buttons or rows in the editor (n8n-workflow\'s own checks, as the editor runs them)', () => {
+	const node = (parameters: Record<string, unknown>) => ({ id: '1', name: 'Send', type: 'whatsAppSendMessage', typeVersion: 1, position: [0, 0] as [number, number], parameters: parameters as never });
+	const notices = (parameters: Record<string, unknown>) =>
+		description.properties
+			.filter((property) => property.type === 'notice' && /allows at most/.test(property.displayName))
+			.filter((property) => NodeHelpers.displayParameter(parameters as never, property, node(parameters), description))
+			.map((property) => property.displayName);
+	const issues = (parameters: Record<string, unknown>) =>
+		JSON.stringify(NodeHelpers.getNodeParametersIssues(description.properties, node(parameters), description) ?? {});
+	const buttons = (count: number) => ({ messageType: 'buttons', interactiveBody: 'Pick', replyButtons: { button: Array.from({ length: count }, (_, i) => ({ id: `b${i}`, title: `B${i}` })) } });
+	const rows = (...counts: number[]) => ({
+		messageType: 'list',
+		interactiveBody: 'Pick',
+		listButtonText: 'Open',
+		sections: { section: counts.map((count, s) => ({ title: `S${s}`, rows: { row: Array.from({ length: count }, (_, i) => ({ id: `r${s}-${i}`, title: `R${i}` })) } })) },
+	});
+
+	it('says in our words that a fourth button is one too many, and only then', () => {
+		expect(notices(buttons(3))).toEqual([]);
+		expect(notices(buttons(4))).toEqual([expect.stringMatching(/^"Buttons" has more than 3 buttons: WhatsApp allows at most 3 reply buttons/)]);
+	});
+
+	it('never shows n8n\'s generic "At most 3 fields are allowed"', () => {
+		expect(issues(buttons(4))).not.toMatch(/fields are allowed/);
+	});
+
+	it('says which section has an eleventh row', () => {
+		expect(notices(rows(10, 10))).toEqual([]);
+		expect(notices(rows(2, 11))).toEqual([expect.stringMatching(/^"Sections #2 › Rows" has more than 10 rows: WhatsApp allows at most 10 rows in a list/)]);
 	});
 });

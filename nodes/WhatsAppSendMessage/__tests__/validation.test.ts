@@ -133,9 +133,17 @@ describe('Send Message: validation before any call', () => {
 		for (const kind of ['buttons', 'ctaUrl', 'flow']) expect(forKind(kind)).toContain('1,024');
 	});
 
-	test('a fourth reply button is refused by n8n itself (the field allows 3) and nothing reaches the simulator', async () => {
+	test('a fourth reply button is refused with our message naming the item and the field, not n8n\'s generic one', async () => {
 		const parameters = { messageType: 'buttons', interactiveBody: 'Pick', replyButtons: { button: [1, 2, 3, 4].map((i) => ({ id: `b${i}`, title: `B${i}` })) } };
-		await expect(send(sim, parameters)).rejects.toThrow(/At most 3 fields are allowed/);
+		const result = await send(sim, parameters);
+		expect(result.error?.message).toMatch(/^Item 1: "Buttons" has 4 buttons; WhatsApp allows at most 3 reply buttons/);
+		expect(result.error?.message).not.toMatch(/fields are allowed/);
+		expect(sim.requests()).toHaveLength(0);
+	});
+
+	test('an eleventh list row in one section is refused with our message naming the item and the field', async () => {
+		const result = await send(sim, { ...list(), sections: { section: [section('A', 11, 'a')] } });
+		expect(result.error?.message).toMatch(/^Item 1: "Sections" has 11 rows in all; WhatsApp allows at most 10/);
 		expect(sim.requests()).toHaveLength(0);
 	});
 

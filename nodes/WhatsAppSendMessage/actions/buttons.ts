@@ -1,9 +1,21 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildInteractiveButtons } from '../../shared/messages';
+import { buildInteractiveButtons, MAX_REPLY_BUTTONS } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
 import { interactiveLabels, interactiveTextFields, readBodyAndFooter, readInteractiveHeader } from './interactiveCommon';
 import type { MessageKindModule, PreparedMessage } from './types';
+
+/**
+ * Shown while a fourth button exists; the run refuses it too, naming the item (buildInteractiveButtons). A root path
+ * (`/…`): n8n 1.x cannot order parameters that depend on a nested path, and fails every run of the node.
+ */
+const tooManyButtonsNotice: INodeProperties = {
+	displayName: `"Buttons" has more than ${MAX_REPLY_BUTTONS} buttons: WhatsApp allows at most ${MAX_REPLY_BUTTONS} reply buttons, so this message would be refused. Remove Button ${MAX_REPLY_BUTTONS + 1} and after, or use the List kind (up to 10 rows).`,
+	name: 'tooManyButtonsNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { messageType: ['buttons'], [`/replyButtons.button[${MAX_REPLY_BUTTONS}]`]: [{ _cnd: { exists: true } }] } },
+};
 
 export const description: INodeProperties[] = [
 	...interactiveTextFields(['buttons'], true),
@@ -11,11 +23,12 @@ export const description: INodeProperties[] = [
 		displayName: 'Buttons',
 		name: 'replyButtons',
 		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true, maxAllowedFields: 3 },
+		// No maxAllowedFields: n8n would refuse a fourth button with its generic "At most 3 fields are allowed".
+		typeOptions: { multipleValues: true, sortable: true },
 		placeholder: 'Add button',
 		default: { button: [{ id: '', title: '' }] },
 		required: true,
-		hint: 'Up to 3 buttons. The tapped button comes back to the WhatsApp Trigger as a button reply with its ID.',
+		hint: 'Up to 3 buttons. The tapped button comes back to the WhatsApp Cloud Trigger as a button reply with its ID.',
 		displayOptions: show('buttons'),
 		options: [
 			{
@@ -44,6 +57,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	tooManyButtonsNotice,
 ];
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {

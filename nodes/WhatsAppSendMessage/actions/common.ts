@@ -32,7 +32,7 @@ export const recipientField: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. +1 650 555 1234 or US.13491208655302741918',
 	description:
-		'Who gets the message: a phone number with country code ("+1 (650) 555-1234" becomes 16505551234), the WhatsApp ID of a received message, or a business-scoped user ID (US.1349…, or a parent ID US.ENT.…) for users who show a username instead of their number. To answer a WhatsApp Trigger event, use its replyTo: {{ $json.replyTo }}.',
+		'Who gets the message: a phone number with country code ("+1 (650) 555-1234" becomes 16505551234), the WhatsApp ID of a received message, or a business-scoped user ID (US.1349…, or a parent ID US.ENT.…) for users who show a username instead of their number. To answer a WhatsApp Cloud Trigger event, use its replyTo: {{ $json.replyTo }}.',
 	displayOptions: show(...ALL_SENDING_KINDS),
 };
 
@@ -51,7 +51,7 @@ export const sendOptionsField: INodeProperties = {
 			type: 'string',
 			default: '',
 			description:
-				'Your own reference for this message (up to 512 characters), returned in the status webhooks (sent, delivered, read) so a WhatsApp Trigger can match them to your records',
+				'Your own reference for this message (up to 512 characters), returned in the status webhooks (sent, delivered, read) so a WhatsApp Cloud Trigger can match them to your records',
 		},
 		{
 			displayName: 'Include Raw Response',
@@ -67,7 +67,7 @@ export const sendOptionsField: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdBRjY3...',
 			description:
-				'Send this message as a reply to a received message (it shows as a quote). Use the message ID (wamid…) from the WhatsApp Trigger.',
+				'Send this message as a reply to a received message (it shows as a quote). Use the message ID (wamid…) from the WhatsApp Cloud Trigger.',
 		},
 	],
 };

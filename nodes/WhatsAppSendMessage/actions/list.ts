@@ -1,9 +1,30 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildInteractiveList, MAX_LIST_BODY } from '../../shared/messages';
+import { buildInteractiveList, MAX_LIST_BODY, MAX_ROWS, MAX_SECTIONS } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
 import { interactiveLabels, interactiveTextFields, readBodyAndFooter } from './interactiveCommon';
 import type { MessageKindModule, PreparedMessage } from './types';
+
+const tooManyRows = `WhatsApp allows at most ${MAX_ROWS} rows in a list, across all its sections, so this message would be refused. Remove rows, or split the choices over two messages.`;
+
+/**
+ * Shown while a section has an eleventh row, or there is an eleventh section (the editor cannot add up rows across
+ * sections: the run checks the total, naming the item, in buildInteractiveList). The paths are root paths (`/…`):
+ * n8n 1.x cannot order parameters that depend on a nested path, and fails every run of the node.
+ */
+const tooManyRowsNotices: INodeProperties[] = [
+	...Array.from({ length: MAX_SECTIONS }, (_, section) => ({
+		displayName: `"Sections #${section + 1} › Rows" has more than ${MAX_ROWS} rows: ${tooManyRows}`,
+		path: `/sections.section[${section}].rows.row[${MAX_ROWS}]`,
+	})),
+	{ displayName: `"Sections" has more than ${MAX_SECTIONS} sections: ${tooManyRows}`, path: `/sections.section[${MAX_SECTIONS}]` },
+].map(({ displayName, path }) => ({
+	displayName,
+	name: 'tooManyRowsNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { messageType: ['list'], [path]: [{ _cnd: { exists: true } }] } },
+}));
 
 export const description: INodeProperties[] = [
 	...interactiveTextFields(['list'], false, MAX_LIST_BODY),
@@ -25,7 +46,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add section',
 		default: { section: [{ title: '', rows: { row: [{ id: '', title: '' }] } }] },
 		required: true,
-		hint: 'Up to 10 rows in all, in up to 10 sections. The picked row comes back to the WhatsApp Trigger as a list reply with its ID.',
+		hint: 'Up to 10 rows in all, in up to 10 sections. The picked row comes back to the WhatsApp Cloud Trigger as a list reply with its ID.',
 		displayOptions: show('list'),
 		options: [
 			{
@@ -82,6 +103,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	...tooManyRowsNotices,
 ];
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {

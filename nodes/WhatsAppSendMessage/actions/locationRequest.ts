@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. Where should we deliver your order?',
-		description: 'Text above the "Send location" button, up to 1,024 characters. The shared location arrives at the WhatsApp Trigger.',
+		description: 'Text above the "Send location" button, up to 1,024 characters. The shared location arrives at the WhatsApp Cloud Trigger.',
 		displayOptions: show('locationRequest'),
 	},
 ];

@@ -12,7 +12,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdBRjY3...',
-		description: 'The ID (wamid…) of the message to react to, e.g. from the WhatsApp Trigger',
+		description: 'The ID (wamid…) of the message to react to, e.g. from the WhatsApp Cloud Trigger',
 		displayOptions: show('reaction'),
 	},
 	{

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { TEMPLATE_FIELD, templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
+import { defaultVariant, TEMPLATE_FIELD, templateLanguageField, templateLocator, templateVariables } from '../../shared/descriptions';
 import type { MessageTemplate, TemplateButtonDefinition } from '../../shared/descriptions';
 import {
 	buildTemplate,
@@ -27,6 +27,17 @@ export const description: INodeProperties[] = [
 		...templateLanguageField,
 		required: false,
 		hint: 'Empty: the template\'s first approved language',
+		displayOptions: show('template'),
+	},
+	{
+		displayName: 'Header',
+		name: 'templateHeader',
+		type: 'options',
+		// Loaded so each choice says what the picked template's header needs (templateHeaderOptions).
+		typeOptions: { loadOptionsMethod: 'getTemplateHeaders', loadOptionsDependsOn: ['template.value', 'language', 'templateInputMode'] },
+		default: 'none',
+		description:
+			'The header the template was approved with: the list names what the picked template needs. A text header\'s variable is filled in Template Fields (or Header Text when filling variables manually); media and location headers need their content at each send.',
 		displayOptions: show('template'),
 	},
 	{
@@ -69,22 +80,6 @@ export const description: INodeProperties[] = [
 		description:
 			'The values of the template\'s variables, e.g. the customer\'s name for {{1}}. For a currency or date-time value, give JSON: {"currency": "USD", "amount": 25.9, "fallback": "$25.90"} or {"dateTime": "May 4, 2027"}.',
 		displayOptions: { show: { messageType: ['template'], templateInputMode: ['fields'] } },
-	},
-	{
-		displayName: 'Header',
-		name: 'templateHeader',
-		type: 'options',
-		options: [
-			{ name: 'None', value: 'none', description: 'The template has no header, or a header without variables' },
-			{ name: 'Text', value: 'text', description: 'A text header with a variable (its value goes in Template Fields or Header Text)' },
-			{ name: 'Image', value: 'image' },
-			{ name: 'Video', value: 'video' },
-			{ name: 'Document', value: 'document' },
-			{ name: 'Location', value: 'location' },
-		],
-		default: 'none',
-		description: 'The header the template was approved with; media and location headers need their content at each send',
-		displayOptions: show('template'),
 	},
 	{
 		displayName: 'Header Text',
@@ -299,7 +294,7 @@ export const description: INodeProperties[] = [
 						name: 'payload',
 						type: 'string',
 						default: '',
-						description: 'Returned to the WhatsApp Trigger when the button is tapped',
+						description: 'Returned to the WhatsApp Cloud Trigger when the button is tapped',
 						displayOptions: { show: { subType: ['quick_reply'] } },
 					},
 					{
@@ -587,7 +582,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 			);
 		}
 	} else {
-		template = variants.find((variant) => variant.status === undefined || variant.status === 'APPROVED') ?? variants[0];
+		template = defaultVariant(variants)!;
 		body.template.language.code = template.language;
 	}
 	if (template.status && template.status !== 'APPROVED') {

@@ -72,7 +72,7 @@ describe('activation (HookContext)', () => {
 		it('"Verify Signature" on and no App Secret in the credential', async () => {
 			await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: '' });
 			n8n.parameters.subscription = 'waba';
-			const message = '"App Secret" is empty in the "WhatsApp Cloud API" credential, and "Verify Signature" needs it';
+			const message = '"App Secret" is empty in the "WhatsApp Cloud Nodes API" credential, and "Verify Signature" needs it';
 			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(message);
 			await expect(methods().create.call(n8n.hooks())).rejects.toThrow(message);
 			expect(graphCalls()).toEqual([]);
@@ -86,12 +86,12 @@ describe('activation (HookContext)', () => {
 		it('Subscription "Meta App" without the App ID or the App Secret it needs', async () => {
 			await n8n.setCredentials({ ...simulatorCredentials(sim), appId: '' });
 			await expect(methods().checkExists.call(n8n.hooks())).rejects.toThrow(
-				'"Meta App ID" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+				'"Meta App ID" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "Meta App" needs it',
 			);
 			n8n.parameters.verifySignature = false;
 			await n8n.setCredentials({ ...simulatorCredentials(sim), appSecret: '' });
 			await expect(methods().create.call(n8n.hooks())).rejects.toThrow(
-				'"App Secret" is empty in the "WhatsApp Cloud API" credential, and Subscription "Meta App" needs it',
+				'"App Secret" is empty in the "WhatsApp Cloud Nodes API" credential, and Subscription "Meta App" needs it',
 			);
 			expect(graphCalls()).toEqual([]);
 		});
@@ -156,6 +156,28 @@ describe('the URL opened in a browser shows what to enter at Meta', () => {
 		expect(text).toContain(`Verify Token: ${derived()}`);
 		const handshake = await fetch(`${n8n.testUrl}?hub.mode=subscribe&hub.challenge=99&hub.verify_token=${derived()}`);
 		expect(await handshake.text()).toBe('99');
+	});
+
+	it('says Meta needs a public HTTPS address and to give it the production URL, never the Test URL', async () => {
+		const text = await (await fetch(n8n.testUrl)).text();
+		expect(text).toContain('Meta calls only a public HTTPS address: https:// with a valid certificate, reachable from the internet.');
+		expect(text).toContain('Give Meta the production URL below, never the Test URL');
+		expect(text).toContain(`Callback URL: ${n8n.webhookUrl}`);
+		expect(n8n.testUrl).not.toBe(n8n.webhookUrl);
+		expect(text).not.toContain(n8n.testUrl);
+	});
+
+	it('on an n8n Meta cannot reach (http, a local address), says so and to set N8N_WEBHOOK_URL', async () => {
+		await n8n.setCredentials({ ...simulatorCredentials(sim), baseUrl: 'https://graph.facebook.com' });
+		const text = await (await fetch(n8n.testUrl)).text();
+		expect(text).toContain(`Meta cannot reach this n8n yet: ${n8n.webhookUrl} is not HTTPS`);
+		expect(text).toContain("Set n8n's N8N_WEBHOOK_URL (WEBHOOK_URL before n8n 2.35) to its public HTTPS address");
+	});
+
+	it('while listening, says a more specific subscription held by an active workflow gets the events instead', async () => {
+		const testPage = await (await fetch(n8n.testUrl)).text();
+		expect(testPage).toContain("a phone number's override wins over a WhatsApp Business Account's, which wins over the app's callback");
+		expect(await (await fetch(n8n.webhookUrl)).text()).not.toContain('While the editor listens');
 	});
 
 	it('never echoes a verify token the user set', async () => {

@@ -154,7 +154,7 @@ describe('bad input is rejected without an execution', () => {
 		trigger.credentials.appSecret = APP_SECRET;
 		expect(response.status).toBe(500);
 		expect(JSON.parse(response.body).error).toBe(
-			'"App Secret" is empty in the "WhatsApp Cloud API" credential, and "Verify Signature" needs it: add it to the credential',
+			'"App Secret" is empty in the "WhatsApp Cloud Nodes API" credential, and "Verify Signature" needs it: add it to the credential',
 		);
 		expect(trigger.executions).toHaveLength(0);
 	});

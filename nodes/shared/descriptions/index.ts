@@ -10,9 +10,14 @@ export {
 	getTemplateLanguages,
 	getTemplateVariables,
 	getTemplateFields,
+	getTemplateHeaders,
+	templateHeaderOptions,
+	templateHeaderNeed,
+	defaultVariant,
+	templateListName,
 	TEMPLATE_FIELD,
 	templateVariables,
 } from './methods';
-export type { CredentialContext } from './methods';
+export type { CredentialContext, TemplateHeaderNeed } from './methods';
 export { clearManagementCache, getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
 export type * from './graphTypes';

@@ -8,7 +8,15 @@ import { startSimulator, type Simulator } from '../../../test/simulator';
 import { defaultFixture } from '../../../test/simulator/fixture';
 import { getPhoneNumberId, PhoneNumberIdError } from './phoneNumber';
 import { startHttpServer, type RawServer } from '../../../test/harness/rawServers';
-import { getTemplateFields, getTemplateLanguages, getTemplateVariables, MAX_TEMPLATE_PAGES, searchPhoneNumbers, searchTemplates } from './methods';
+import {
+	getTemplateFields,
+	getTemplateHeaders,
+	getTemplateLanguages,
+	getTemplateVariables,
+	MAX_TEMPLATE_PAGES,
+	searchPhoneNumbers,
+	searchTemplates,
+} from './methods';
 
 let sim: Simulator;
 
@@ -63,21 +71,33 @@ describe('searchPhoneNumbers', () => {
 });
 
 describe('searchTemplates', () => {
-	it('lists each template once with its languages', async () => {
+	// n8n's list shows an entry's name only (not its description): what tells templates apart is in the name.
+	it('lists each template once, named with its languages, category and the start of its body', async () => {
 		const found = await searchTemplates.call(loadOptionsContext(), 'order_conf');
-		expect(found.results).toEqual([{ name: 'order_confirmation', value: 'order_confirmation', description: 'en_US, pt_BR, es · utility' }]);
+		expect(found.results).toEqual([
+			{ name: 'order_confirmation (en_US, pt_BR, es · Utility): Hi {{1}}, your order {{2}} of {{3}} is confirmed and will…', value: 'order_confirmation' },
+		]);
 	});
 
 	it('shows a template that is not approved with its status', async () => {
 		const found = await searchTemplates.call(loadOptionsContext(), 'old_newsletter');
-		expect(found.results[0].description).toMatch(/en_US \(paused\)/);
+		expect(found.results[0].name).toBe('old_newsletter (en_US paused · Marketing): Our monthly news, {{1}}.');
 	});
 });
 
 describe('template look-ups', () => {
-	it('lists the languages of the picked template', async () => {
+	it('lists the languages of the picked template after the empty choice, which names the language it sends', async () => {
 		const languages = await getTemplateLanguages.call(loadOptionsContext({ template: 'delivery_update' }));
-		expect(languages.map((l) => l.value)).toEqual(['en_US', 'fr']);
+		expect(languages).toEqual([
+			{ name: 'First Approved Language (en_US)', value: '' },
+			{ name: 'en_US', value: 'en_US' },
+			{ name: 'fr', value: 'fr' },
+		]);
+	});
+
+	it('offers the empty language before a template is picked, so the empty default is a valid choice', async () => {
+		const languages = await getTemplateLanguages.call(loadOptionsContext({}));
+		expect(languages).toEqual([{ name: "The Template's First Approved Language", value: '' }]);
 	});
 
 	it('lists the body variables of a named template by name', async () => {
@@ -135,6 +155,35 @@ describe('getTemplateFields', () => {
 	});
 });
 
+describe('getTemplateHeaders: the Header choices say what the picked template needs', () => {
+	const header = async (parameters: Record<string, unknown>) =>
+		Object.fromEntries((await getTemplateHeaders.call(loadOptionsContext(parameters))).map((option) => [option.value, option.name]));
+
+	it('a text header with a variable, filled from the template\'s fields: the default says where the value comes from', async () => {
+		const names = await header({ template: 'order_confirmation', templateInputMode: 'fields' });
+		expect(names.none).toBe('Text: {{1}} Is Filled in Template Fields');
+		expect(names.text).toBe('Text (the Same: {{1}} From Template Fields)');
+	});
+
+	it('a text header with a variable, filled manually: the default says it is not enough and what to choose', async () => {
+		const names = await header({ template: 'greeting_header_named', templateInputMode: 'manual' });
+		expect(names.none).toBe('None: Not Enough, This Template Has a Text Header With {{first_name}} (Choose Text)');
+		expect(names.text).toBe('Text (This Template Has a Text Header With {{first_name}})');
+	});
+
+	it('a media header: the default says which kind to choose', async () => {
+		const names = await header({ template: 'shipping_image', templateInputMode: 'fields' });
+		expect(names.none).toBe('None: Not Enough, This Template Has an Image Header (Choose Image)');
+		expect(names.image).toBe('Image (This Template Has an Image Header)');
+	});
+
+	it('a fixed header, no header, or no template picked yet: plain None', async () => {
+		expect((await header({ template: 'hello_world' })).none).toBe("None (This Template's Header Is Fixed Text)");
+		expect((await header({ template: 'delivery_update' })).none).toBe('None (This Template Has No Header)');
+		expect(await header({})).toEqual({ none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location' });
+	});
+});
+
 describe('getPhoneNumberId', () => {
 	const context = (value: unknown) => ({ getNodeParameter: () => value }) as never;
 
@@ -180,14 +229,14 @@ describe('templates over many pages', () => {
 		const found = await searchTemplates.call(onMany(), 'promo');
 		expect(found.results).toHaveLength(120);
 		expect(new Set(found.results.map((result) => result.value)).size).toBe(120);
-		expect(found.results.every((result) => result.description === 'en_US, fr · utility')).toBe(true);
+		expect(found.results.every((result) => / \(en_US, fr · Utility\)/.test(result.name))).toBe(true);
 		expect(found.paginationToken).toBeUndefined();
 		expect(templateReads()).toBe(3);
 	});
 
 	it('the languages of a template are found past the third page', async () => {
 		const languages = await getTemplateLanguages.call(onMany({ template: 'sale' }));
-		expect(languages.map((language) => language.value)).toEqual(['en_US', 'fr', 'de']);
+		expect(languages.map((language) => language.value)).toEqual(['', 'en_US', 'fr', 'de']);
 		expect(templateReads()).toBe(5);
 	});
 
@@ -196,7 +245,7 @@ describe('templates over many pages', () => {
 	it('reads the list again from the first page once when Meta refuses a stale cursor (131059)', async () => {
 		many.scriptFaults([{ path: '/message_templates', query: 'after=', count: 1, action: { kind: 'error', code: 131059 } }]);
 		const languages = await getTemplateLanguages.call(onMany({ template: 'sale' }));
-		expect(languages.map((language) => language.value)).toEqual(['en_US', 'fr', 'de']);
+		expect(languages.map((language) => language.value)).toEqual(['', 'en_US', 'fr', 'de']);
 		const reads = many.requests().filter((request) => request.path.endsWith('/message_templates'));
 		// Page 1, the refused page 2, then all five pages again: the restart carries no cursor.
 		expect(reads).toHaveLength(7);

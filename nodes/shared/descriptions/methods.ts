@@ -140,7 +140,7 @@ async function readTemplatePages(
  */
 export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	// Graph filters by name server-side ("contains"); we filter again below in case it does not.
-	const templates = await listAllTemplates(this, await credentialsWithWaba(this), 'name,language,status,category', filter?.trim() || undefined, 'the template list');
+	const templates = await listAllTemplates(this, await credentialsWithWaba(this), 'name,language,status,category,components', filter?.trim() || undefined, 'the template list');
 	const byName = new Map<string, MessageTemplate[]>();
 	for (const template of templates) {
 		if (!matches(filter, template.name)) continue;
@@ -148,17 +148,38 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
 		if (!list.some((known) => known.language === template.language)) list.push(template);
 		byName.set(template.name, list);
 	}
-	const results: INodeListSearchItems[] = [...byName.entries()].map(([name, variants]) => ({
-		name,
-		value: name,
-		description: [
-			variants.map((variant) => `${variant.language}${variant.status && variant.status !== 'APPROVED' ? ` (${variant.status.toLowerCase()})` : ''}`).join(', '),
-			variants[0].category?.toLowerCase(),
-		]
-			.filter(Boolean)
-			.join(' · '),
-	}));
+	// n8n's list shows only an entry's name, so the name carries what tells templates apart.
+	const results: INodeListSearchItems[] = [...byName.entries()].map(([name, variants]) => ({ name: templateListName(name, variants), value: name }));
 	return { results };
+}
+
+/** The longest body preview in the template list. */
+const BODY_PREVIEW_LENGTH = 60;
+
+/** "order_confirmation (en_US, pt_BR · Utility): Hi {{1}}, your order {{2}} is confirmed…" */
+export function templateListName(name: string, variants: MessageTemplate[]): string {
+	const languages = variants.map((variant) => `${variant.language}${variant.status && variant.status !== 'APPROVED' ? ` ${variant.status.toLowerCase()}` : ''}`);
+	const category = variants[0].category ? `${variants[0].category.charAt(0)}${variants[0].category.slice(1).toLowerCase()}` : undefined;
+	const body = (defaultVariant(variants)?.components ?? []).find((component) => component.type === 'BODY')?.text?.replace(/\s+/g, ' ').trim();
+	return `${name} (${[languages.join(', '), category].filter(Boolean).join(' · ')})${body ? `: ${preview(body)}` : ''}`;
+}
+
+/** The start of a text, cut at a word, with an ellipsis when cut. */
+function preview(text: string): string {
+	if (text.length <= BODY_PREVIEW_LENGTH) return text;
+	const cut = text.slice(0, BODY_PREVIEW_LENGTH - 1);
+	const space = cut.lastIndexOf(' ');
+	return `${(space > BODY_PREVIEW_LENGTH / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** The variant sent when no language is given: the first approved one (else the first listed). */
+export function defaultVariant(variants: MessageTemplate[]): MessageTemplate | undefined {
+	return variants.find((variant) => variant.status === undefined || variant.status === 'APPROVED') ?? variants[0];
+}
+
+/** The variant the node's Language picks; the default when it is empty (or an expression the editor cannot resolve). */
+function pickedVariant(variants: MessageTemplate[], language: string): MessageTemplate | undefined {
+	return variants.find((variant) => language !== '' && variant.language === language) ?? defaultVariant(variants);
 }
 
 /**
@@ -210,18 +231,70 @@ export async function forgetTemplateVariants(credentials: WhatsAppCredentials, t
 	await getManagementCache().forget(templateKey(withWaba, templateName), await sharedEntriesFor(withWaba));
 }
 
-/** loadOptions: the languages of the picked template, approved ones first. */
+/** loadOptions: the languages of the picked template, approved ones first, after the empty choice (the default). */
 export async function getTemplateLanguages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
-	if (!templateName) return [];
+	if (!templateName) return [{ name: "The Template's First Approved Language", value: '' }];
 	const variants = await fetchTemplateVariants(this, templateName);
+	const fallback = defaultVariant(variants);
 	// A copy: the kept definitions are shared with every execution.
-	return [...variants]
-		.sort((a, b) => Number(b.status === 'APPROVED') - Number(a.status === 'APPROVED'))
-		.map((variant) => ({
-			name: variant.status && variant.status !== 'APPROVED' ? `${variant.language} (${variant.status.toLowerCase()})` : variant.language,
-			value: variant.language,
-		}));
+	return [
+		{ name: fallback ? `First Approved Language (${fallback.language})` : "The Template's First Approved Language", value: '' },
+		...[...variants]
+			.sort((a, b) => Number(b.status === 'APPROVED') - Number(a.status === 'APPROVED'))
+			.map((variant) => ({
+				name: variant.status && variant.status !== 'APPROVED' ? `${variant.language} (${variant.status.toLowerCase()})` : variant.language,
+				value: variant.language,
+			})),
+	];
+}
+
+/** The header kinds a template send can carry (the node's Header values). */
+export const TEMPLATE_HEADER_KINDS = ['none', 'text', 'image', 'video', 'document', 'location'] as const;
+export type TemplateHeaderKind = (typeof TEMPLATE_HEADER_KINDS)[number];
+
+/** What a template's header asks of a send: nothing, or a value of one kind (a text header: its variable). */
+export type TemplateHeaderNeed = { kind: 'none'; fixed: boolean } | { kind: Exclude<TemplateHeaderKind, 'none'>; variable?: string };
+
+export function templateHeaderNeed(template: MessageTemplate): TemplateHeaderNeed {
+	const header = template.components?.find((component) => component.type === 'HEADER');
+	const format = header?.format?.toLowerCase();
+	if (!format) return { kind: 'none', fixed: false };
+	if (format !== 'text') return { kind: format as Exclude<TemplateHeaderKind, 'none'> };
+	const variable = templateVariables(header?.text ?? '')[0];
+	return variable ? { kind: 'text', variable } : { kind: 'none', fixed: true };
+}
+
+const HEADER_NAMES: Record<TemplateHeaderKind, string> = { none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location' };
+
+/**
+ * The Header choices, each named by what the picked template needs (`need` undefined: no template picked yet). In
+ * "From the Template's Fields" mode a text header's variable is one of the Template Fields, so None sends it too.
+ */
+export function templateHeaderOptions(need: TemplateHeaderNeed | undefined, fromFields: boolean): INodePropertyOptions[] {
+	const name = (kind: TemplateHeaderKind): string => {
+		if (!need) return HEADER_NAMES[kind];
+		if (need.kind === 'none') {
+			if (kind !== 'none') return HEADER_NAMES[kind];
+			return need.fixed ? "None (This Template's Header Is Fixed Text)" : 'None (This Template Has No Header)';
+		}
+		const what = need.kind === 'text' ? `a Text Header With {{${need.variable}}}` : `${/^[aeiou]/.test(need.kind) ? 'an' : 'a'} ${HEADER_NAMES[need.kind]} Header`;
+		if (need.kind === 'text' && fromFields && kind === 'none') return `Text: {{${need.variable}}} Is Filled in Template Fields`;
+		if (need.kind === 'text' && fromFields && kind === 'text') return `Text (the Same: {{${need.variable}}} From Template Fields)`;
+		if (kind === need.kind) return `${HEADER_NAMES[kind]} (This Template Has ${what})`;
+		if (kind === 'none') return `None: Not Enough, This Template Has ${what} (Choose ${HEADER_NAMES[need.kind]})`;
+		return HEADER_NAMES[kind];
+	};
+	return TEMPLATE_HEADER_KINDS.map((kind) => ({ name: name(kind), value: kind }));
+}
+
+/** loadOptions: the Header choices, named by what the picked template's header needs. */
+export async function getTemplateHeaders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
+	const fromFields = this.getNodeParameter('templateInputMode', 'fields') !== 'manual';
+	if (!templateName) return templateHeaderOptions(undefined, fromFields);
+	const template = pickedVariant(await fetchTemplateVariants(this, templateName), String(this.getNodeParameter('language', '') ?? ''));
+	return templateHeaderOptions(template ? templateHeaderNeed(template) : undefined, fromFields);
 }
 
 /** loadOptions: the body variables of the picked template ({{1}} or {{first_name}}), so users see what to fill. */
@@ -229,8 +302,7 @@ export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise
 	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
 	if (!templateName) return [];
 	const variants = await fetchTemplateVariants(this, templateName);
-	const language = String(this.getNodeParameter('language', '') ?? '');
-	const template = variants.find((variant) => variant.language === language) ?? variants[0];
+	const template = pickedVariant(variants, String(this.getNodeParameter('language', '') ?? ''));
 	const body = template?.components?.find((component) => component.type === 'BODY');
 	if (!body?.text) return [];
 	return templateVariables(body.text).map((variable) => ({
@@ -260,8 +332,7 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 	const templateName = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '').trim();
 	if (!templateName) return { fields: [], emptyFieldsNotice: 'Pick a template first' };
 	const variants = await fetchTemplateVariants(this, templateName);
-	const language = String(this.getNodeParameter('language', '') ?? '');
-	const template = variants.find((variant) => variant.language === language) ?? variants[0];
+	const template = pickedVariant(variants, String(this.getNodeParameter('language', '') ?? ''));
 	if (!template) return { fields: [], emptyFieldsNotice: `No template named "${templateName}" in this WhatsApp Business Account` };
 	const fields: ResourceMapperField[] = [];
 	const field = (id: string, displayName: string, required = true): ResourceMapperField => ({

@@ -7,8 +7,8 @@ export { buildMedia, buildMediaReference, MEDIA_KINDS, type MediaParams } from '
 export { buildLocation, type LocationParams } from './location';
 export { buildContacts, type ContactsParams, type ContactParams } from './contacts';
 export { buildReaction, isSingleEmoji, type ReactionParams } from './reaction';
-export { buildInteractiveButtons, type InteractiveButtonsParams } from './interactiveButtons';
-export { buildInteractiveList, type InteractiveListParams } from './interactiveList';
+export { buildInteractiveButtons, MAX_REPLY_BUTTONS, type InteractiveButtonsParams } from './interactiveButtons';
+export { buildInteractiveList, MAX_ROWS, MAX_SECTIONS, type InteractiveListParams } from './interactiveList';
 export { buildCtaUrl, type CtaUrlParams } from './ctaUrl';
 export { buildFlow, type FlowParams } from './flow';
 export { buildLocationRequest, type LocationRequestParams } from './locationRequest';

@@ -29,13 +29,13 @@ export function normalizeRecipient(input: unknown, field = 'to'): string {
 	if (trimmed.startsWith('@')) {
 		throw new MessageValidationError(
 			field,
-			`${shown} is a WhatsApp username, which cannot be messaged: use the user's business-scoped user ID (the WhatsApp Trigger gives it as replyTo)`,
+			`${shown} is a WhatsApp username, which cannot be messaged: use the user's business-scoped user ID (the WhatsApp Cloud Trigger gives it as replyTo)`,
 		);
 	}
 	if (/^[A-Za-z]{2}\./.test(trimmed)) {
 		throw new MessageValidationError(
 			field,
-			`${shown} is not a business-scoped user ID: that is two capital letters, a dot, then up to 128 letters and digits (e.g. US.13491208655302741918, or US.ENT.11815799212886844830 for a parent ID); copy it exactly as the WhatsApp Trigger gave it`,
+			`${shown} is not a business-scoped user ID: that is two capital letters, a dot, then up to 128 letters and digits (e.g. US.13491208655302741918, or US.ENT.11815799212886844830 for a parent ID); copy it exactly as the WhatsApp Cloud Trigger gave it`,
 		);
 	}
 	if (!/^\+?[0-9\s\-.()\u00a0]+$/.test(trimmed)) {

@@ -66,7 +66,7 @@ describe('a version as its end comes (v21.0 ends on 2027-01-21)', () => {
 		const state = apiVersionState('v21.0', end);
 		expect(state).toEqual({ kind: 'ended', version: 'v21.0', endsOn: '2027-01-21', servedAs: 'v22.0' });
 		expect(apiVersionWarning(state)).toBe(
-			'Meta ended Graph API v21.0 on 2027-01-21: it now answers calls to it with the oldest version it still serves (v22.0), which may behave differently. Choose "Newest (Recommended)" (or a newer version) as the Graph API Version of the WhatsApp Cloud API credential.',
+			'Meta ended Graph API v21.0 on 2027-01-21: it now answers calls to it with the oldest version it still serves (v22.0), which may behave differently. Choose "Newest (Recommended)" (or a newer version) as the Graph API Version of the "WhatsApp Cloud Nodes API" credential.',
 		);
 	});
 

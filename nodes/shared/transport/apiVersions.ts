@@ -72,7 +72,7 @@ export function apiVersionState(value: unknown, now: number): ApiVersionState {
 
 /** What to tell the user about the version, or undefined when there is nothing to tell. */
 export function apiVersionWarning(state: ApiVersionState): string | undefined {
-	const fix = `Choose "Newest (Recommended)" (or a newer version) as the Graph API Version of the WhatsApp Cloud API credential.`;
+	const fix = `Choose "Newest (Recommended)" (or a newer version) as the Graph API Version of the "WhatsApp Cloud Nodes API" credential.`;
 	if (state.kind === 'endingSoon') {
 		const when = state.daysLeft === 1 ? 'in 1 day' : `in ${state.daysLeft} days`;
 		return `Meta ends Graph API ${state.version} on ${state.endsOn} (${when}). After that Meta answers its calls with the oldest version it still serves, which may behave differently. ${fix}`;

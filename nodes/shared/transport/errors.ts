@@ -64,7 +64,7 @@ interface Hint {
 }
 
 const HINTS_BY_CODE: Record<number, Hint> = {
-	0: { title: 'Authentication failed', hint: 'Check the access token in the WhatsApp Cloud API credential.' },
+	0: { title: 'Authentication failed', hint: 'Check the access token in the WhatsApp Cloud Nodes API credential.' },
 	1: {
 		title: 'Invalid request or possible server error',
 		hint: 'Check the WhatsApp Business Platform status page; if there is no outage, check the request against the details. Not retried: Meta answers the same again.',
@@ -176,7 +176,7 @@ const INSIGHTS_HINT: Hint = {
 
 function hintFor(init: GraphApiErrorInit, errorClass: GraphErrorClass): Hint {
 	if (init.invalidInput) {
-		return { title: 'Settings not valid', hint: 'Nothing was sent to Meta: fix the setting the message names (usually in the WhatsApp Cloud API credential).' };
+		return { title: 'Settings not valid', hint: 'Nothing was sent to Meta: fix the setting the message names (usually in the WhatsApp Cloud Nodes API credential).' };
 	}
 	if (init.code === 190 && init.subcode === 463) {
 		return {

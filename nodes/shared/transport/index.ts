@@ -59,7 +59,7 @@ function checkedApiVersion(credentials: WhatsAppCredentials): string {
 
 /** Check the credential fields the transport needs; a clear error names the field and what is expected. */
 export function assertUsableCredentials(credentials: WhatsAppCredentials, auth: GraphRequest['auth'] = 'bearer'): void {
-	if (!credentials || typeof credentials !== 'object') throw invalid('No WhatsApp Cloud API credential was given');
+	if (!credentials || typeof credentials !== 'object') throw invalid('No WhatsApp Cloud Nodes API credential was given');
 	checkedApiVersion(credentials);
 	normaliseBaseUrl(credentials.baseUrl);
 	assertSecrets(credentials, auth);
@@ -115,7 +115,7 @@ const prefixOfCredentials = new WeakMap<WhatsAppCredentials, { apiVersion: unkno
 
 /** The checked prefix for a credential's base URL and API version; throws what `assertUsableCredentials` throws. */
 function versionPrefix(credentials: WhatsAppCredentials): VersionPrefix {
-	if (!credentials || typeof credentials !== 'object') throw invalid('No WhatsApp Cloud API credential was given');
+	if (!credentials || typeof credentials !== 'object') throw invalid('No WhatsApp Cloud Nodes API credential was given');
 	// The calls of an execution share one credential object: remember its prefix on it (fields compared, in case
 	// the object is changed), and otherwise look the text up.
 	const known = prefixOfCredentials.get(credentials);

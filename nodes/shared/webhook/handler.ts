@@ -88,7 +88,7 @@ export async function handleDelivery(
 					accepted: false,
 					statusCode: 500,
 					reason:
-						'"App Secret" is empty in the "WhatsApp Cloud API" credential, and "Verify Signature" needs it: add it to the credential',
+						'"App Secret" is empty in the "WhatsApp Cloud Nodes API" credential, and "Verify Signature" needs it: add it to the credential',
 				};
 			}
 			const reasons = {

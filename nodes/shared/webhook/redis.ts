@@ -38,10 +38,10 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 		const parsed = parseUrl(url);
 		if (!parsed) {
 			// Never echo the URL: it may carry the Redis password.
-			throw new Error('"Redis URL" in the "WhatsApp Cloud API" credential is not a URL: expected redis://[user:password@]host:port[/db]');
+			throw new Error('"Redis URL" in the "WhatsApp Cloud Nodes API" credential is not a URL: expected redis://[user:password@]host:port[/db]');
 		}
 		if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-			throw new Error(`"Redis URL" in the "WhatsApp Cloud API" credential must start with redis:// or rediss://, not "${parsed.protocol}"`);
+			throw new Error(`"Redis URL" in the "WhatsApp Cloud Nodes API" credential must start with redis:// or rediss://, not "${parsed.protocol}"`);
 		}
 		// A user's Redis obeys n8n's SSRF policy; n8n's own queue Redis below is the admin's.
 		return {

@@ -301,7 +301,7 @@ describe('which Redis the dedupe shares through', () => {
 	});
 
 	it('refuses a Redis URL that is not one without echoing it', () => {
-		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('"Redis URL" in the "WhatsApp Cloud API" credential is not a URL');
+		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('"Redis URL" in the "WhatsApp Cloud Nodes API" credential is not a URL');
 		expect(() => resolveRedisTarget('hunter2@@::', {})).not.toThrow(/hunter2/);
 	});
 

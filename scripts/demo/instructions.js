@@ -1,0 +1,54 @@
+'use strict';
+// What `npm start` prints once everything runs: the editor, the login, the demo workflows and the commands to play a
+// customer. Every URL is the one really in use (a port taken by something else moves the simulator or n8n).
+const { DEMO_IDS } = require('./workflows');
+
+/** The customer the printed commands play; the log command shows the bot's reply to this number. */
+const DEMO_CUSTOMER = { from: '15550001234', name: 'Ana' };
+
+/** Messages per second of the broadcast demo's sender (the simulator's standard number, the credential's tier). */
+const BROADCAST = { recipients: 1000, messagesPerSecond: 80 };
+
+/** The shell commands to play a customer and read what the bot answered, against the simulator at `simUrl`. */
+function customerCommands(simUrl, phoneNumberId) {
+	const inbound = JSON.stringify({ phoneNumberId, from: DEMO_CUSTOMER.from, name: DEMO_CUSTOMER.name, type: 'text', body: 'hello' });
+	return {
+		inbound: `curl -s -X POST ${simUrl}/_sim/inbound -H 'content-type: application/json' -d '${inbound}'`,
+		reply: `curl -s '${simUrl}/_sim/log?to=${DEMO_CUSTOMER.from}&limit=1'`,
+		counters: `curl -s ${simUrl}/_sim/counters`,
+	};
+}
+
+/** The lines `npm start` prints: `n8nUrl` and `simUrl` are the addresses in use, `logFile` n8n's log. */
+function demoInstructions({ n8nUrl, simUrl, phoneNumberId, owner, logFile, readyIn }) {
+	const commands = customerCommands(simUrl, phoneNumberId);
+	const seconds = Math.ceil(BROADCAST.recipients / BROADCAST.messagesPerSecond);
+	return [
+		'',
+		'WhatsApp Cloud nodes are running in a real n8n, against a local Cloud API simulator.',
+		'',
+		`  Editor:     ${n8nUrl}/`,
+		`  Login:      ${owner.email} / ${owner.password}`,
+		`  Simulator:  ${simUrl}/_sim/   (Meta's Graph API stand-in; credential "WhatsApp (local simulator)")`,
+		'',
+		'  Workflows:',
+		`    Echo bot (active)         ${n8nUrl}/workflow/${DEMO_IDS.echoBot}`,
+		`    Broadcast 1,000 template  ${n8nUrl}/workflow/${DEMO_IDS.broadcast}   (open it and click "Execute workflow": about ${seconds} s at ${BROADCAST.messagesPerSecond} msg/s)`,
+		`    Metrics report            ${n8nUrl}/workflow/${DEMO_IDS.metrics}`,
+		`    Upload + send an image    ${n8nUrl}/workflow/${DEMO_IDS.sendImage}`,
+		'',
+		`  Try it: send the bot a WhatsApp message as ${DEMO_CUSTOMER.name} (the simulator signs and delivers it to n8n):`,
+		`    ${commands.inbound}`,
+		`  then see the reply the bot sent ${DEMO_CUSTOMER.name} (the log lists the newest first; ?to= keeps one recipient's):`,
+		`    ${commands.reply}`,
+		'  and the counters (accepted, rejected by code, peak per second; repeatedBodies counts messages sent again with',
+		'  the same body since the simulator started, so a second broadcast counts all 1,000; POST /_sim/reset starts over):',
+		`    ${commands.counters}`,
+		'',
+		`  n8n's log: ${logFile}   (a broadcast logs its progress there)`,
+		`  Ready in ${readyIn}. Ctrl-C stops n8n and the simulator.`,
+		'',
+	];
+}
+
+module.exports = { demoInstructions, customerCommands, DEMO_CUSTOMER, BROADCAST };

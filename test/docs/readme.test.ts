@@ -1,0 +1,52 @@
+/**
+ * The README and the real-account guide read as a manual a new user can follow: they call the nodes and the credential
+ * what n8n shows, send nobody to a port `npm start` may not have used, and every picture and Meta page they point to
+ * is there. (What n8n's pickers show is checked in a real editor by test/e2e/browser.test.ts.)
+ */
+import { existsSync, readFileSync } from 'fs';
+import { join, resolve } from 'path';
+
+import { WhatsAppCloudApi } from '../../credentials/WhatsAppCloudApi.credentials';
+import { WhatsAppGetMetrics } from '../../nodes/WhatsAppGetMetrics/WhatsAppGetMetrics.node';
+import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
+import { WhatsAppUploadMedia } from '../../nodes/WhatsAppUploadMedia/WhatsAppUploadMedia.node';
+
+const root = resolve(__dirname, '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const guide = readFileSync(join(root, 'docs', 'meta-setup.md'), 'utf8');
+const nodeNames = [new WhatsAppSendMessage(), new WhatsAppUploadMedia(), new WhatsAppGetMetrics(), new WhatsAppTrigger()].map(
+	(node) => node.description.displayName,
+);
+const credentialName = new WhatsAppCloudApi().displayName;
+
+test.each(nodeNames)('the README calls the node "%s" by the name its panel shows, and by the name n8n\'s picker shows', (name) => {
+	expect(readme).toContain(`**${name}**`);
+	// n8n's node picker drops " Trigger" from a trigger's name.
+	expect(readme).toContain(`"${name.replace(/ Trigger$/, '')}"`);
+});
+
+test('the README and the guide call the credential what n8n\'s credential picker shows', () => {
+	expect(credentialName).toBe('WhatsApp Cloud Nodes API');
+	expect(readme).toContain(`**${credentialName}**`);
+	expect(guide).toContain(`**${credentialName}**`);
+});
+
+test('no name the nodes or the credential do not have', () => {
+	for (const stale of ['WhatsApp Get Metrics', 'WhatsApp Upload Media', '**WhatsApp Cloud API**', 'Credential: WhatsApp Cloud API', 'the WhatsApp Trigger']) {
+		expect({ stale, inReadme: readme.includes(stale), inGuide: guide.includes(stale) }).toEqual({ stale, inReadme: false, inGuide: false });
+	}
+});
+
+test('no simulator command assumes port 4100: npm start may have taken another', () => {
+	expect(readme).not.toMatch(/curl[^\n]*127\.0\.0\.1:4100/);
+	expect(readme).toContain('"$SIM/_sim/log?to=15550001234&limit=1"');
+});
+
+test('every picture the guide shows is in docs/images, and every step on Meta\'s side names Meta\'s page', () => {
+	const images = [...guide.matchAll(/\]\((images\/[^)]+)\)/g)].map((match) => match[1]);
+	expect(images.length).toBeGreaterThanOrEqual(5);
+	for (const image of images) expect({ image, exists: existsSync(join(root, 'docs', image)) }).toEqual({ image, exists: true });
+	const metaSteps = guide.split(/^## /m).slice(1).filter((step) => /^(1|2|3|4|5|7|9|10)\. /.test(step));
+	for (const step of metaSteps) expect({ step: step.split('\n')[0], namesMetaPage: /developers\.facebook\.com/.test(step) }).toEqual({ step: step.split('\n')[0], namesMetaPage: true });
+});
