@@ -13,7 +13,7 @@ import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
 import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
-import { ProvenSettings } from './tenancy';
+import { ProvenSettings, Users } from './tenancy';
 
 /** One call waiting in (or passing through) the gate. */
 export interface PendingCall {
@@ -116,6 +116,8 @@ export class WabaBudget {
 	/** Registered numbers and budget override: the most permissive of the credentials that proved access to the WABA. */
 	settings: GateSettings;
 	readonly offers = new ProvenSettings();
+	/** Whether one token alone used it (it may see the counters before proving access, see tenancy.ts). */
+	readonly users = new Users();
 	lastActivityAt = Date.now();
 	readonly lanes = new Set<NumberLane>();
 
@@ -236,6 +238,8 @@ export class NumberLane {
 	waba: WabaBudget;
 	/** The limits each credential that proved access offered; the most permissive is `settings` (see tenancy.ts). */
 	readonly offers = new ProvenSettings();
+	/** Whether one token alone used it (it may see the counters before proving access, see tenancy.ts). */
+	readonly users = new Users();
 	released = false;
 
 	constructor(

@@ -16,7 +16,7 @@ import {
 	type GateSettings,
 	type GateTimings,
 } from './settings';
-import { isOnObject, Probation, ProofBook } from './tenancy';
+import { isOnObject, Probation, ProofBook, type Users } from './tenancy';
 import {
 	messagesPerSecondOf,
 	newThroughputReading,
@@ -215,6 +215,10 @@ interface CredentialView {
 	tokenHash: string;
 	/** Where this credential's calls go, by phone number (or `management`): a lane, or a probation until it proved access. */
 	routes: Map<string, NumberLane | Probation>;
+	/** Routes onto a shared lane taken unproved because nobody had proved access yet: by route key, the resource. */
+	provisional: Map<string, string>;
+	/** The numbers and WABA this credential object proved access to (recorded once per execution, not per call). */
+	proved: Set<string>;
 }
 
 // Keyed on the object itself: reading the limits and building keys once per execution, not once per call.
@@ -230,6 +234,8 @@ function viewOf(credentials: WhatsAppCredentials): CredentialView {
 			baseUrl: baseUrlOf(credentials),
 			tokenHash: hashKey(credentials.accessToken ?? ''),
 			routes: new Map(),
+			provisional: new Map(),
+			proved: new Set(),
 		};
 		views.set(credentials, view);
 	}
@@ -254,17 +260,23 @@ function ownKeyOf(key: string, view: CredentialView): string {
 	return `${key}|token:${view.tokenHash}`;
 }
 
-/** Without a WABA ID the WABA key is the token's own already; else it must have answered a call on the WABA. */
-function provedWaba(view: CredentialView, now = Date.now()): boolean {
-	return view.wabaId === undefined || registry().proofs.has(view.wabaKey, view.tokenHash, now);
+/**
+ * Whether the token may share a number or WABA (its lane or budget, their limits and counters): it proved access, or
+ * nobody did yet (a fresh process: the first credentials share as they always did, until a token proves access).
+ */
+function sharesResource(resource: string, tokenHash: string, now = Date.now()): boolean {
+	const { proofs } = registry();
+	return proofs.has(resource, tokenHash, now) || !proofs.claimed(resource, now);
 }
 
-/**
- * Whether the view's WABA-level messaging calls count in the WABA's messaging budget: its token proved access to the
- * WABA or to a number (a token Meta knows). A made-up token counts in a budget of its own.
- */
-function sharesMessagingBudget(view: CredentialView, now = Date.now()): boolean {
-	return provedWaba(view, now) || registry().proofs.hasAny(view.tokenHash, now);
+/** Without a WABA ID the WABA key is the token's own already; else the token shares the WABA's as above. */
+function sharesWaba(view: CredentialView, now = Date.now()): boolean {
+	return view.wabaId === undefined || sharesResource(view.wabaKey, view.tokenHash, now);
+}
+
+/** Whether the token may see a shared lane's or budget's counters: it shares it, and nobody else used it unproved. */
+function seesResource(resource: string, tokenHash: string, users: Users, now: number): boolean {
+	return registry().proofs.has(resource, tokenHash, now) || (!registry().proofs.claimed(resource, now) && users.only(tokenHash));
 }
 
 /** The key of the messaging budget the view counts in: the WABA's, or its own until it proved access to the WABA. */
@@ -290,7 +302,7 @@ function budgetRank(waba: WabaBudget): (settings: GateSettings) => number {
 function messagingBudgetFor(view: CredentialView, shared: boolean): WabaBudget {
 	const reg = registry();
 	const key = messagingKeyOf(view, shared);
-	const trusted = !shared || sharesMessagingBudget(view);
+	const trusted = !shared || sharesWaba(view);
 	let waba = reg.wabas.get(key);
 	if (!waba) {
 		// A shared budget opened by a credential that has not proved the WABA starts without its overrides.
@@ -298,10 +310,12 @@ function messagingBudgetFor(view: CredentialView, shared: boolean): WabaBudget {
 		waba = new WabaBudget(key, view.wabaId, settings, reg.env);
 		reg.wabas.set(key, waba);
 	}
+	waba.users.note(view.tokenHash);
 	if (trusted) {
 		const now = Date.now();
 		waba.offers.offer(view.tokenHash, view.settings, now);
-		waba.settings = waba.offers.pick(now, reg.env.timings.idleReleaseMs, budgetRank(waba)) ?? waba.settings;
+		const counts = (tokenHash: string) => !shared || sharesResource(view.wabaKey, tokenHash, now);
+		waba.settings = waba.offers.pick(now, reg.env.timings.idleReleaseMs, budgetRank(waba), counts) ?? waba.settings;
 	}
 	return waba;
 }
@@ -315,6 +329,7 @@ function managementBudgetFor(view: CredentialView, shared: boolean): ManagementB
 		waba = new ManagementBudget(key, view.wabaId, view.settings, reg.env, messaging);
 		reg.wabas.set(key, waba);
 	}
+	waba.users.note(view.tokenHash);
 	return waba as ManagementBudget;
 }
 
@@ -343,6 +358,7 @@ function existingOrNewLane(
 /** The lane under `key` for a credential that proved access to it (or its own): it counts where that credential says. */
 function laneAt(key: string, phoneNumberId: string | undefined, budget: () => WabaBudget, view: CredentialView, credentials: WhatsAppCredentials): NumberLane {
 	const lane = existingOrNewLane(key, phoneNumberId, budget, view.settings, credentials);
+	lane.users.note(view.tokenHash);
 	lane.useStore(storeFor(credentials));
 	lane.bindBudget(budget());
 	return lane;
@@ -350,15 +366,20 @@ function laneAt(key: string, phoneNumberId: string | undefined, budget: () => Wa
 
 /** The number's shared lane, for a credential that proved access to it: its limits are offered there. */
 function sharedNumberLane(view: CredentialView, credentials: WhatsAppCredentials, phoneNumberId: string): NumberLane {
-	const lane = laneAt(numberKeyOf(view, phoneNumberId), phoneNumberId, () => messagingBudgetFor(view, true), view, credentials);
+	const lane = laneAt(numberKeyOf(view, phoneNumberId), phoneNumberId, () => messagingBudgetFor(view, sharesWaba(view)), view, credentials);
 	lane.offers.offer(view.tokenHash, view.settings, Date.now());
 	applyOffers(lane);
 	return lane;
 }
 
-/** A shared lane paces at the most permissive limits its proved credentials offered (Automatic: what Meta said). */
+/**
+ * A shared lane paces at the most permissive limits offered (Automatic: what Meta said) by the credentials that share
+ * it: once a token proved access, those that did; an unproved token can raise the pace of an unclaimed number only.
+ */
 function applyOffers(lane: NumberLane): void {
-	const chosen = lane.offers.pick(Date.now(), registry().env.timings.idleReleaseMs, (settings) => lane.rateOf(settings));
+	const now = Date.now();
+	const counts = (tokenHash: string) => sharesResource(lane.key, tokenHash, now);
+	const chosen = lane.offers.pick(now, registry().env.timings.idleReleaseMs, (settings) => lane.rateOf(settings), counts);
 	if (chosen) lane.updateSettings(chosen);
 }
 
@@ -380,7 +401,7 @@ function ownLane(key: string, phoneNumberId: string | undefined, budget: () => W
  * the WABA's budget once the token proved access to something (a lane of each kind, so the next execution moves over).
  */
 function wabaCallsLane(view: CredentialView, credentials: WhatsAppCredentials): NumberLane {
-	const shared = sharesMessagingBudget(view);
+	const shared = sharesWaba(view);
 	const key = ownKeyOf(`${view.wabaKey}|wabaCalls${shared ? '' : '|own'}`, view);
 	return ownLane(key, undefined, () => messagingBudgetFor(view, shared), view, credentials);
 }
@@ -451,26 +472,59 @@ function managementProbation(view: CredentialView, wabaId: string): Probation {
 	});
 }
 
-/** Where this credential's call goes; decided once per credential object and number, not once per call. */
+/**
+ * Where this credential's call goes; decided once per credential object and number, not once per call. A route taken
+ * because nobody had proved access is decided again once someone has (O(1): two map lookups).
+ */
 function routeFor(call: GateCall, view: CredentialView): NumberLane | Probation {
 	const management = call.family === 'management';
 	const viewKey = management ? MANAGEMENT_VIEW_KEY : call.phoneNumberId ?? '';
 	let route = view.routes.get(viewKey);
+	const provisional = view.provisional.get(viewKey);
+	if (provisional !== undefined && !sharesResource(provisional, view.tokenHash)) route = undefined;
 	if (!route || route.released) {
-		route = newRouteFor(call, view, management);
+		route = newRouteFor(call, view, management, viewKey);
 		view.routes.set(viewKey, route);
 	}
 	return route;
 }
 
-function newRouteFor(call: GateCall, view: CredentialView, management: boolean): NumberLane | Probation {
+function newRouteFor(call: GateCall, view: CredentialView, management: boolean, viewKey: string): NumberLane | Probation {
 	const { credentials, phoneNumberId } = call;
-	if (management) {
-		return view.wabaId === undefined || provedWaba(view) ? sharedManagementLane(view, credentials) : managementProbation(view, view.wabaId);
-	}
-	if (!phoneNumberId) return wabaCallsLane(view, credentials);
-	const proved = registry().proofs.has(numberKeyOf(view, phoneNumberId), view.tokenHash, Date.now());
-	return proved ? sharedNumberLane(view, credentials, phoneNumberId) : numberProbation(view, phoneNumberId);
+	const now = Date.now();
+	view.provisional.delete(viewKey);
+	const resource = management ? view.wabaKey : phoneNumberId ? numberKeyOf(view, phoneNumberId) : undefined;
+	if (resource === undefined) return wabaCallsLane(view, credentials);
+	const shares = (management && view.wabaId === undefined) || sharesResource(resource, view.tokenHash, now);
+	if (!shares) return management ? managementProbation(view, view.wabaId!) : numberProbation(view, phoneNumberId!);
+	if (!registry().proofs.has(resource, view.tokenHash, now) && (!management || view.wabaId !== undefined)) view.provisional.set(viewKey, resource);
+	return management ? sharedManagementLane(view, credentials) : sharedNumberLane(view, credentials, phoneNumberId!);
+}
+
+/**
+ * A success on the number's or the WABA's own path (`/{id}`, `/{id}/…`) proves the token's access to it (tenancy.ts);
+ * checked until this credential object proved it, so once per execution, not per call.
+ */
+function watchForProof(view: CredentialView, pending: PendingCall, phoneNumberId: string | undefined): void {
+	const resources: string[] = [];
+	if (phoneNumberId && isOnObject(pending.request, phoneNumberId)) resources.push(numberKeyOf(view, phoneNumberId));
+	if (view.wabaId && isOnObject(pending.request, view.wabaId)) resources.push(view.wabaKey);
+	const unproved = resources.filter((resource) => !view.proved.has(resource));
+	if (unproved.length === 0) return;
+	const { resolve } = pending;
+	pending.resolve = (response) => {
+		const reg = registry();
+		const now = Date.now();
+		for (const resource of unproved) {
+			const claiming = !reg.proofs.claimed(resource, now);
+			reg.proofs.record(resource, view.tokenHash, now);
+			view.proved.add(resource);
+			// The first proof drops the limits unproved credentials offered a number nobody had claimed.
+			const lane = reg.lanes.get(resource);
+			if (claiming && lane) applyOffers(lane);
+		}
+		resolve(response);
+	};
 }
 
 /** Onto a lane: a call from a node first starts the reads the lane's budget and tier need. */
@@ -503,7 +557,7 @@ function followThroughput(credentials: WhatsAppCredentials, recipient: string | 
 	if (!throughputReadDue(reading, now, lane.lastThrottledAt > reading.readAt, reg.env.timings)) return;
 	// Sends never wait on a management pause (80007) or a spent management hour: they go at 80 until Meta answers.
 	const view = viewOf(credentials);
-	const management = reg.wabas.get(managementKeyOf(messagingKeyOf(view, provedWaba(view, now))));
+	const management = reg.wabas.get(managementKeyOf(messagingKeyOf(view, sharesWaba(view, now))));
 	const managementFree = !management || (management.pausedUntil <= now && management.available(now) > 0);
 	if (reading.messagesPerSecond === undefined && managementFree) lane.holdForThroughput(now + reg.env.timings.throughputFirstReadWaitMs);
 	readThroughput(credentials, lane.phoneNumberId, lane.key, reading);
@@ -565,7 +619,8 @@ function discoverRegisteredNumbers(credentials: WhatsAppCredentials, waba: WabaB
 			waba.lookupState = 'none';
 			// Keep the safe budget of one number and try again later; a credential that never proved the WABA (a wrong or
 			// made-up token) holds nobody else's lookup back.
-			if (provedWaba(viewOf(credentials))) waba.lookupRetryAt = Date.now() + 10 * 60_000;
+			const view = viewOf(credentials);
+			if (registry().proofs.has(view.wabaKey, view.tokenHash, Date.now())) waba.lookupRetryAt = Date.now() + 10 * 60_000;
 		},
 	);
 }
@@ -588,6 +643,7 @@ function schedule<T>(call: GateCall, internal: boolean): Promise<GraphResponse<T
 		};
 		const route = routeFor(call, view);
 		if (route instanceof NumberLane) {
+			watchForProof(view, pending, call.phoneNumberId);
 			admit(route, pending, internal);
 			return;
 		}
@@ -618,29 +674,32 @@ export function getGateStatus(credentials: WhatsAppCredentials): GateStatus[] {
 	const reg = registry();
 	const now = Date.now();
 	const view = viewOf(credentials);
-	const messagingKey = messagingKeyOf(view, provedWaba(view, now));
+	const messagingKey = messagingKeyOf(view, sharesWaba(view, now));
 	// The numbers of the WABA this credential names, counted in its budget or in its own.
 	const budgets = new Set([view.wabaKey, messagingKeyOf(view, false)]);
 	const numbers = new Map<string, GateStatus>();
-	// The WABA's messaging hour shows to a token that proved the WABA, or a number counted in it (its traffic is there).
-	let seesWaba = messagingKey === view.wabaKey;
 	for (const lane of reg.lanes.values()) {
 		const id = lane.phoneNumberId;
 		if (id === undefined || lane.released || !budgets.has(lane.waba.key)) continue;
 		const numberKey = numberKeyOf(view, id);
 		const shared = lane.key === numberKey;
-		if (shared ? !reg.proofs.has(numberKey, view.tokenHash, now) : lane.key !== ownKeyOf(numberKey, view)) continue;
+		if (shared ? !seesResource(numberKey, view.tokenHash, lane.users, now) : lane.key !== ownKeyOf(numberKey, view)) continue;
 		// Proved in the middle of a run, a number has both lanes for a moment: the shared one is the number's.
 		if (!shared && numbers.has(id)) continue;
 		numbers.set(id, numberStatus(lane, now));
-		seesWaba ||= shared && lane.waba.key === view.wabaKey;
 	}
 	const result = [...numbers.values()];
-	const waba = reg.wabas.get(seesWaba ? view.wabaKey : messagingKey);
-	if (waba) result.push(budgetStatus(waba, 'waba', now));
+	const waba = reg.wabas.get(messagingKey);
+	if (waba && seesBudget(view, waba, now)) result.push(budgetStatus(waba, 'waba', now));
 	const management = reg.wabas.get(managementKeyOf(messagingKey));
-	if (management) result.push(budgetStatus(management, 'wabaManagement', now));
+	if (management && seesBudget(view, management, now)) result.push(budgetStatus(management, 'wabaManagement', now));
 	return result;
+}
+
+/** A budget of the credential's own shows; the WABA's shared one as its lanes do (seesResource). */
+function seesBudget(view: CredentialView, waba: WabaBudget, now: number): boolean {
+	const own = view.wabaId === undefined || messagingBudgetOf(waba).key !== view.wabaKey;
+	return own || seesResource(view.wabaKey, view.tokenHash, waba.users, now);
 }
 
 /**

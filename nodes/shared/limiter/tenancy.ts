@@ -23,10 +23,10 @@ export const REFUSAL_TTL_MS = 3_600_000;
 /** The (resource, token) pairs seen answering 2xx: the token hash, never the token. */
 export class ProofBook {
 	private readonly proofs = new Map<string, number>();
-	/** Tokens that proved access to anything: a token Meta knows, not a made-up one. */
-	private readonly tokens = new Map<string, number>();
 	/** (resource, token) pairs whose last probe was refused. */
 	private readonly refusals = new Map<string, number>();
+	/** Resources some token proved access to: until then (a fresh process) the first credentials share them as before. */
+	private readonly claims = new Map<string, number>();
 
 	constructor(
 		readonly ttlMs = PROOF_TTL_MS,
@@ -38,15 +38,15 @@ export class ProofBook {
 		return at !== undefined && now - at < this.ttlMs;
 	}
 
-	/** Whether the token proved access to any number or WABA. */
-	hasAny(tokenHash: string, now: number): boolean {
-		const at = this.tokens.get(tokenHash);
+	/** Whether some token proved access to the resource lately: from then on only proved tokens share it. */
+	claimed(resource: string, now: number): boolean {
+		const at = this.claims.get(resource);
 		return at !== undefined && now - at < this.ttlMs;
 	}
 
 	record(resource: string, tokenHash: string, now: number): void {
+		remember(this.claims, resource, now, this.maxEntries);
 		remember(this.proofs, `${resource}\n${tokenHash}`, now, this.maxEntries);
-		remember(this.tokens, tokenHash, now, this.maxEntries);
 		this.refusals.delete(`${resource}\n${tokenHash}`);
 	}
 
@@ -61,8 +61,8 @@ export class ProofBook {
 
 	clear(): void {
 		this.proofs.clear();
-		this.tokens.clear();
 		this.refusals.clear();
+		this.claims.clear();
 	}
 }
 
@@ -92,12 +92,15 @@ export class ProvenSettings {
 		this.byToken.set(tokenHash, { settings, at: now });
 	}
 
-	/** The highest ranked of the live offers, or undefined when none is left. */
-	pick(now: number, keepMs: number, rank: (settings: GateSettings) => number): GateSettings | undefined {
+	/**
+	 * The highest ranked of the live offers, or undefined when none is left. `counts`: whether a token's offer still
+	 * counts (once someone proved access to the resource, only those that did); the others are dropped.
+	 */
+	pick(now: number, keepMs: number, rank: (settings: GateSettings) => number, counts: (tokenHash: string) => boolean): GateSettings | undefined {
 		let best: GateSettings | undefined;
 		let bestRank = -Infinity;
 		for (const [tokenHash, offer] of this.byToken) {
-			if (now - offer.at > keepMs) {
+			if (now - offer.at > keepMs || !counts(tokenHash)) {
 				this.byToken.delete(tokenHash);
 				continue;
 			}
@@ -210,5 +213,20 @@ export class Probation {
 		this.probing = false;
 		if (!this.provedAccess) this.paths.refuse();
 		for (const call of this.held.splice(0)) this.enqueue(call);
+	}
+}
+
+/** Which tokens used a lane or budget, as much as telling whether one token alone did (O(1), two fields). */
+export class Users {
+	private first: string | undefined;
+	private several = false;
+
+	note(tokenHash: string): void {
+		if (this.first === undefined) this.first = tokenHash;
+		else if (tokenHash !== this.first) this.several = true;
+	}
+
+	only(tokenHash: string): boolean {
+		return !this.several && this.first === tokenHash;
 	}
 }
