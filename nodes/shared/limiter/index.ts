@@ -702,15 +702,6 @@ function seesBudget(view: CredentialView, waba: WabaBudget, now: number): boolea
 	return own || seesResource(view.wabaKey, view.tokenHash, waba.users, now);
 }
 
-/**
- * Whether this credential's token answered a call on the number successfully (in this process, within a day): what
- * lets it share the number's lane, and the media uploaded for the number.
- */
-export function hasProvedAccess(credentials: WhatsAppCredentials, phoneNumberId: string): boolean {
-	const view = viewOf(credentials);
-	return registry().proofs.has(numberKeyOf(view, phoneNumberId), view.tokenHash, Date.now());
-}
-
 /** A hash of the credential's token (never the token): what its own entries of shared caches are scoped by. */
 export function tokenHashOf(credentials: WhatsAppCredentials): string {
 	return viewOf(credentials).tokenHash;

@@ -3,7 +3,7 @@
  */
 import { createHash } from 'crypto';
 
-import { hasProvedAccess, scheduleGraphCall, tokenHashOf } from '../limiter';
+import { scheduleGraphCall, tokenHashOf } from '../limiter';
 import type { WhatsAppCredentials } from '../transport/types';
 import { getMediaCache, mediaCacheKey } from './cache';
 import { checkMedia } from './mime';
@@ -66,9 +66,8 @@ async function uploadOnce(
 
 /**
  * Check the media against Meta's table, then upload it unless the same bytes were already uploaded for this number
- * (and the ID is still valid). Throws `MediaValidationError` before any call when the file does not fit.
- * A media ID from the cache goes only to a credential whose token proved access to the number (a successful call on
- * it, see the gate's tenancy): another tenant naming the number uploads its own copy, and learns nothing.
+ * with the same token (and the ID is still valid). Throws `MediaValidationError` before any call when the file does
+ * not fit.
  */
 export async function uploadMediaCached(args: UploadMediaArgs): Promise<UploadedMedia> {
 	const { credentials, phoneNumberId, data, fileName, useCache = true } = args;
@@ -87,16 +86,11 @@ export async function uploadMediaCached(args: UploadMediaArgs): Promise<Uploaded
 		const mediaId = await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name);
 		return { ...describe(mediaId), fromCache: false };
 	}
-	const cache = getMediaCache();
-	const key = mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType });
-	// Until its token proved access, a credential shares only its own upload (its first items wait for that one).
-	const scoped = hasProvedAccess(credentials, phoneNumberId) ? key : `${key}|token:${tokenHashOf(credentials)}`;
-	const { entry, fromCache } = await cache.getOrUpload(scoped, async () => {
-		const media = describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name));
-		// Meta took it with this token: the number's entry, for every credential that proved access.
-		if (scoped !== key) cache.set(key, media);
-		return media;
-	});
+	// One token's uploads are its own: another credential naming the number gets no media ID without a call to Meta.
+	const key = `${mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType })}|token:${tokenHashOf(credentials)}`;
+	const { entry, fromCache } = await getMediaCache().getOrUpload(key, async () =>
+		describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name)),
+	);
 	return {
 		mediaId: entry.mediaId,
 		sha256: entry.sha256,
