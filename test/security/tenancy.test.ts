@@ -4,13 +4,18 @@
  * Status, nor get the media ID of bytes the victim uploaded. Meta's limit is per number whatever the token, so the
  * credentials that proved access to a number (a 2xx with their own token on its path) share its lane; the others
  * do not touch it. Against the simulator over real HTTP; the simulator answers an unknown token as Meta does, 401 with
- * code 190 (https://developers.facebook.com/docs/graph-api/guides/error-handling/).
+ * code 190 (https://developers.facebook.com/docs/graph-api/guides/error-handling/). A Redis login (URL, user,
+ * password) serves only the credentials that name it: a real redis-server with an ACL user checks who gets in.
  */
+import Redis from 'ioredis';
+
 import { startSimulator, type Simulator } from '../simulator';
-import { getGateStatus, resetGateForTests } from '../../nodes/shared/limiter';
+import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
+import { getGateStatus, resetGateForTests, sharedEntriesFor } from '../../nodes/shared/limiter';
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
 import { clearMediaCache, uploadMediaCached } from '../../nodes/shared/media';
 import { destroyGraphClients, type WhatsAppCredentials } from '../../nodes/shared/transport';
+import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/webhook/redis';
 
 let sim: Simulator;
 
@@ -108,5 +113,57 @@ describe("a made-up token with the victim's number ID", () => {
 		// The victim's own repeat is still served from its cache.
 		const again = await uploadMediaCached({ credentials: victim, phoneNumberId: FAST_NUMBER, data: bytes, mimeType: 'application/pdf', fileName: 'invoice.pdf' });
 		expect(again).toMatchObject({ mediaId: uploaded.mediaId, fromCache: true });
+	});
+});
+
+// Skipped only on a developer machine without redis-server; CI (which installs it) never skips.
+const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;
+
+describeWithRedis('Redis logins', () => {
+	let redis: TestRedis;
+	let admin: Redis;
+
+	beforeAll(async () => {
+		redis = await startRedis();
+		admin = new Redis(redis.port, '127.0.0.1');
+		// A tenant's own login; the default user stays open for the admin's connection only.
+		await admin.call('ACL', 'SETUSER', 'tenant', 'on', '>first-password', '~*', '&*', '+@all');
+	});
+
+	afterAll(async () => {
+		await resetGateForTests();
+		await closeRedisClients();
+		admin.disconnect();
+		await redis.stop();
+	});
+
+	const urlWith = (password: string) => `redis://tenant:${password}@127.0.0.1:${redis.port}`;
+
+	/** Whether the webhook's connection for this URL gets in: ready, or its first error (a refused login). */
+	async function webhookGetsIn(url: string): Promise<boolean> {
+		const client = getRedisClient(resolveRedisTarget(url, {})!);
+		if (client.status !== 'ready') {
+			await new Promise<void>((resolve) => {
+				client.once('ready', () => resolve());
+				client.once('error', () => resolve());
+			});
+		}
+		return client.status === 'ready' && (await client.ping()) === 'PONG';
+	}
+
+	test("another credential never rides on a tenant's login, and a rotated password is used at once (gate and webhook)", async () => {
+		const tenant = credentialsFor(sim, { redisUrl: urlWith('first-password') });
+		expect(await sharedEntriesFor(tenant)).toBeDefined();
+		expect(await webhookGetsIn(urlWith('first-password'))).toBe(true);
+		// Someone who knows the host and the user name, not the password.
+		const guesser = credentialsFor(sim, { redisUrl: urlWith('a-guess') });
+		expect(await sharedEntriesFor(guesser)).toBeUndefined();
+		expect(await webhookGetsIn(urlWith('a-guess'))).toBe(false);
+		// The tenant rotates its password: the server drops the old login's connections, the credential is edited.
+		await admin.call('ACL', 'SETUSER', 'tenant', 'resetpass', '>second-password');
+		await admin.call('CLIENT', 'KILL', 'USER', 'tenant');
+		const rotated = credentialsFor(sim, { redisUrl: urlWith('second-password') });
+		expect(await sharedEntriesFor(rotated)).toBeDefined();
+		expect(await webhookGetsIn(urlWith('second-password'))).toBe(true);
 	});
 });
