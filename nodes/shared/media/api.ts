@@ -2,6 +2,7 @@
  * Media calls to Meta, each through the gate: upload (with the content-hash cache), info, download, delete.
  */
 import { createHash } from 'crypto';
+import type { Readable } from 'node:stream';
 
 import { scheduleGraphCall, tokenHashOf } from '../limiter';
 import type { WhatsAppCredentials } from '../transport/types';
@@ -139,25 +140,26 @@ export interface DownloadedMedia extends MediaInfo {
 	data: Buffer;
 }
 
+export interface StreamedMedia extends MediaInfo {
+	/** The bytes as they arrive (never all in memory); read it to the end or destroy it. */
+	stream: Readable;
+}
+
 function isExpiredUrlError(error: unknown): boolean {
 	const status = (error as { httpStatus?: number }).httpStatus;
 	return status === 401 || status === 403 || status === 404 || status === 410;
 }
 
 /**
- * Fetch a fresh URL, then the bytes with the bearer token. If the URL lapsed while the call waited in the gate,
- * fetch a new URL once and try again.
+ * Fetch a fresh URL, then the bytes with the bearer token, as a stream. If the URL lapsed while the call waited in the
+ * gate, fetch a new URL once and try again.
  */
-export async function downloadMedia(
-	credentials: WhatsAppCredentials,
-	mediaId: string,
-	phoneNumberId?: string,
-): Promise<DownloadedMedia> {
+export async function streamMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<StreamedMedia> {
 	let info = await getMediaInfo(credentials, mediaId, phoneNumberId);
 	const fetchBytes = async (url: string) =>
-		scheduleGraphCall<ArrayBuffer | Buffer>({
+		scheduleGraphCall<Readable>({
 			credentials,
-			request: { method: 'GET', url, responseType: 'arraybuffer', auth: 'bearer' },
+			request: { method: 'GET', url, responseType: 'stream', auth: 'bearer' },
 		});
 	let response;
 	try {
@@ -169,10 +171,17 @@ export async function downloadMedia(
 		info = await getMediaInfo(credentials, mediaId, phoneNumberId);
 		response = await fetchBytes(info.url);
 	}
-	const raw = response.data;
-	const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
 	const mimeType = info.mimeType || response.contentType?.split(';')[0].trim() || 'application/octet-stream';
-	return { ...info, mimeType, fileSize: info.fileSize ?? data.length, data };
+	return { ...info, mimeType, stream: response.data };
+}
+
+/** The media's bytes in one Buffer (small files, tests); a node streams them into n8n's binary store instead. */
+export async function downloadMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<DownloadedMedia> {
+	const { stream, ...info } = await streamMedia(credentials, mediaId, phoneNumberId);
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
+	const data = Buffer.concat(chunks);
+	return { ...info, fileSize: info.fileSize ?? data.length, data };
 }
 
 /** `DELETE /{media-id}`; also drops the ID from the upload cache. */
