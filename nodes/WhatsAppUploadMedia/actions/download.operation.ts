@@ -1,10 +1,7 @@
-import Bottleneck from 'bottleneck';
-import { createHash } from 'node:crypto';
-import { pipeline, Transform } from 'node:stream';
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { extensionForMimeType, streamMedia } from '../../shared/media';
-import type { MediaInfo } from '../../shared/media';
+import { downloadMediaInto, extensionForMimeType } from '../../shared/media';
+import type { StoredMedia } from '../../shared/media';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { readCredentials, runPerItem, toNodeError } from '../helpers';
 import type { ItemJob } from '../helpers';
@@ -44,48 +41,17 @@ export function downloadFileName(mediaId: string, mimeType: string, given?: stri
 }
 
 interface DownloadJob {
-	media: MediaInfo;
-	/** What was stored: its size and SHA-256 as counted while it streamed. */
-	fileSize: number;
-	sha256: string;
+	media: StoredMedia<IBinaryData>;
 	fileName: string;
 	binaryPropertyName: string;
-	binary: IBinaryData;
 }
 
-/** At most this many downloads stream at once in the process: each holds a socket and its buffers until stored. */
-export const MAX_CONCURRENT_DOWNLOADS = 4;
-
-// One limiter for every copy of the module (n8n may load the package twice), like the gate's registry.
-const DOWNLOADS_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.downloads');
-type GlobalWithDownloads = typeof globalThis & { [DOWNLOADS_KEY]?: Bottleneck };
-
-function downloads(): Bottleneck {
-	const store = globalThis as GlobalWithDownloads;
-	store[DOWNLOADS_KEY] ??= new Bottleneck({ maxConcurrent: MAX_CONCURRENT_DOWNLOADS });
-	return store[DOWNLOADS_KEY];
-}
-
-/** Stream the media into n8n's binary store (never all of it in memory), checking Meta's SHA-256 on the way. */
+/** Stream the media into n8n's binary store (see downloadMediaInto): never the whole file in memory. */
 async function download(context: IExecuteFunctions, credentials: WhatsAppCredentials, mediaId: string, binaryPropertyName: string, given?: string): Promise<DownloadJob> {
-	const { stream, ...media } = await streamMedia(credentials, mediaId);
-	const hash = createHash('sha256');
-	let fileSize = 0;
-	const hashing = new Transform({
-		transform(chunk: Buffer, _encoding, callback) {
-			hash.update(chunk);
-			fileSize += chunk.length;
-			callback(null, chunk);
-		},
-	});
-	const fileName = downloadFileName(media.mediaId, media.mimeType, given);
-	const binary = await context.helpers.prepareBinaryData(pipeline(stream, hashing, () => undefined), fileName, media.mimeType);
-	const sha256 = hash.digest('hex');
-	// Meta gives the hex SHA-256 of the file: a mismatch means a truncated or altered download.
-	if (media.sha256 && /^[0-9a-f]{64}$/i.test(media.sha256) && media.sha256.toLowerCase() !== sha256) {
-		throw new Error(`The downloaded file does not match Meta's SHA-256 (expected ${media.sha256}, got ${sha256}); download it again`);
-	}
-	return { media, fileSize, sha256, fileName, binaryPropertyName, binary };
+	const media = await downloadMediaInto(credentials, mediaId, (stream, info) =>
+		context.helpers.prepareBinaryData(stream, downloadFileName(info.mediaId, info.mimeType, given), info.mimeType),
+	);
+	return { media, fileName: downloadFileName(media.mediaId, media.mimeType, given), binaryPropertyName };
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -96,7 +62,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const mediaId = getMediaId(this, itemIndex);
 			const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
 			const { fileName } = this.getNodeParameter('options', itemIndex, {}) as { fileName?: string };
-			jobs.push({ itemIndex, run: () => downloads().schedule(() => download(this, credentials, mediaId, binaryPropertyName, fileName)) });
+			jobs.push({ itemIndex, run: () => download(this, credentials, mediaId, binaryPropertyName, fileName) });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
 			if (!this.continueOnFail()) throw nodeError;
@@ -107,11 +73,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		json: {
 			mediaId: result.media.mediaId,
 			mimeType: result.media.mimeType,
-			fileSize: result.fileSize,
-			sha256: result.sha256,
+			fileSize: result.media.fileSize,
+			sha256: result.media.sha256,
 			fileName: result.fileName,
 		},
-		binary: { [result.binaryPropertyName]: result.binary },
+		binary: { [result.binaryPropertyName]: result.media.stored },
 		pairedItem: { item: itemIndex },
 	}), credentials);
 }

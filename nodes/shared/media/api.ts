@@ -1,8 +1,9 @@
 /**
  * Media calls to Meta, each through the gate: upload (with the content-hash cache), info, download, delete.
  */
+import Bottleneck from 'bottleneck';
 import { createHash } from 'crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 
 import { scheduleGraphCall, tokenHashOf } from '../limiter';
 import type { WhatsAppCredentials } from '../transport/types';
@@ -140,9 +141,11 @@ export interface DownloadedMedia extends MediaInfo {
 	data: Buffer;
 }
 
-export interface StreamedMedia extends MediaInfo {
-	/** The bytes as they arrive (never all in memory); read it to the end or destroy it. */
-	stream: Readable;
+/** What `downloadMediaInto` stored, with the size and SHA-256 counted as the bytes went by. */
+export interface StoredMedia<T> extends MediaInfo {
+	stored: T;
+	fileSize: number;
+	sha256: string;
 }
 
 function isExpiredUrlError(error: unknown): boolean {
@@ -150,11 +153,24 @@ function isExpiredUrlError(error: unknown): boolean {
 	return status === 401 || status === 403 || status === 404 || status === 410;
 }
 
+/** At most this many downloads stream at once in the process: each holds a socket and its buffers until stored. */
+export const MAX_CONCURRENT_DOWNLOADS = 4;
+
+// One limiter for every copy of the module (n8n may load the package twice), like the gate's registry.
+const DOWNLOADS_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.downloads');
+type GlobalWithDownloads = typeof globalThis & { [DOWNLOADS_KEY]?: Bottleneck };
+
+function downloads(): Bottleneck {
+	const store = globalThis as GlobalWithDownloads;
+	store[DOWNLOADS_KEY] ??= new Bottleneck({ maxConcurrent: MAX_CONCURRENT_DOWNLOADS });
+	return store[DOWNLOADS_KEY];
+}
+
 /**
  * Fetch a fresh URL, then the bytes with the bearer token, as a stream. If the URL lapsed while the call waited in the
  * gate, fetch a new URL once and try again.
  */
-export async function streamMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<StreamedMedia> {
+async function streamMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<MediaInfo & { stream: Readable }> {
 	let info = await getMediaInfo(credentials, mediaId, phoneNumberId);
 	const fetchBytes = async (url: string) =>
 		scheduleGraphCall<Readable>({
@@ -175,13 +191,47 @@ export async function streamMedia(credentials: WhatsAppCredentials, mediaId: str
 	return { ...info, mimeType, stream: response.data };
 }
 
+/**
+ * Stream the media into `store` (n8n's binary store): never the whole file in memory, at most
+ * MAX_CONCURRENT_DOWNLOADS at once in the process, Meta's SHA-256 checked on the way (a mismatch: a truncated or
+ * altered download).
+ */
+export function downloadMediaInto<T>(
+	credentials: WhatsAppCredentials,
+	mediaId: string,
+	store: (stream: Readable, media: MediaInfo) => Promise<T>,
+	phoneNumberId?: string,
+): Promise<StoredMedia<T>> {
+	return downloads().schedule(async () => {
+		const { stream, ...media } = await streamMedia(credentials, mediaId, phoneNumberId);
+		const hash = createHash('sha256');
+		let fileSize = 0;
+		const counting = new Transform({
+			transform(chunk: Buffer, _encoding, callback) {
+				hash.update(chunk);
+				fileSize += chunk.length;
+				callback(null, chunk);
+			},
+		});
+		const stored = await store(pipeline(stream, counting, () => undefined), media);
+		const sha256 = hash.digest('hex');
+		if (media.sha256 && /^[0-9a-f]{64}$/i.test(media.sha256) && media.sha256.toLowerCase() !== sha256) {
+			throw new Error(`The downloaded file does not match Meta's SHA-256 (expected ${media.sha256}, got ${sha256}); download it again`);
+		}
+		return { ...media, stored, fileSize, sha256 };
+	});
+}
+
 /** The media's bytes in one Buffer (small files, tests); a node streams them into n8n's binary store instead. */
 export async function downloadMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<DownloadedMedia> {
-	const { stream, ...info } = await streamMedia(credentials, mediaId, phoneNumberId);
+	const { stored, ...media } = await downloadMediaInto(credentials, mediaId, buffered, phoneNumberId);
+	return { ...media, data: stored };
+}
+
+async function buffered(stream: Readable): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of stream) chunks.push(chunk as Buffer);
-	const data = Buffer.concat(chunks);
-	return { ...info, fileSize: info.fileSize ?? data.length, data };
+	return Buffer.concat(chunks);
 }
 
 /** `DELETE /{media-id}`; also drops the ID from the upload cache. */
