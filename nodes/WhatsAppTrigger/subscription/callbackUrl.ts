@@ -62,9 +62,9 @@ export function requireReachable(credentials: WhatsAppCredentials, callbackUrl: 
 /** Meta's longest override callback URL (WABA and phone-number subscriptions). */
 export const MAX_OVERRIDE_URL_LENGTH = 200;
 
-export function overrideUrlTooLong(callbackUrl: string, subscription: string): SubscriptionError {
+export function callbackUrlTooLong(callbackUrl: string, subscription: string, maxLength: number): SubscriptionError {
 	return new SubscriptionError(
-		`This trigger's callback URL is ${callbackUrl.length} characters long, and Meta accepts at most ${MAX_OVERRIDE_URL_LENGTH} for Subscription "${subscription}"`,
+		`This trigger's callback URL is ${callbackUrl.length} characters long, and Meta accepts at most ${maxLength} for Subscription "${subscription}"`,
 		`The callback URL is your n8n's public address (N8N_WEBHOOK_URL, or WEBHOOK_URL before n8n 2.35) followed by this trigger's path: ${callbackUrl.slice(0, 80)}…. Set a shorter one, or choose Subscription "Meta App", whose callback has no such limit.`,
 	);
 }

@@ -8,13 +8,13 @@
  * deactivation undoes only what this trigger set, and only while Meta still points at this trigger (takeover.ts).
  */
 import { appSubscription } from './app';
-import { overrideUrlTooLong, requireReachable } from './callbackUrl';
+import { callbackUrlTooLong, requireReachable } from './callbackUrl';
 import { manualSubscription } from './manual';
 import { numberSubscription } from './number';
 import { SubscriptionError, type LifecycleInput, type SubscriptionMode, type SubscriptionRecord, type SubscriptionStrategy } from './types';
 import { wabaSubscription } from './waba';
 
-export { isOwnOtherUrl, MAX_OVERRIDE_URL_LENGTH, talksToMeta, unreachableCallbackReason, webhookIdFromUrl } from './callbackUrl';
+export { isOwnOtherUrl, talksToMeta, unreachableCallbackReason, webhookIdFromUrl } from './callbackUrl';
 export { defaultVerifyToken } from './verifyToken';
 export * from './types';
 
@@ -71,7 +71,7 @@ export async function createSubscription(input: LifecycleInput): Promise<Subscri
 	const strategy = strategyFor(input.mode);
 	if (strategy.setsCallback) requireReachable(input.credentials, input.callbackUrl);
 	if (strategy.maxCallbackUrlLength !== undefined && input.callbackUrl.length > strategy.maxCallbackUrlLength) {
-		throw overrideUrlTooLong(input.callbackUrl, strategy.label);
+		throw callbackUrlTooLong(input.callbackUrl, strategy.label, strategy.maxCallbackUrlLength);
 	}
 	return await strategy.subscribe(input);
 }
