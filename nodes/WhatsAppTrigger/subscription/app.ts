@@ -33,7 +33,10 @@ async function setAppCallback(credentials: WhatsAppCredentials, appId: string, c
 }
 
 export const appSubscription: SubscriptionStrategy = {
+	mode: 'app',
 	label: 'Meta App',
+	description:
+		"The app's own callback URL (needs App ID and App Secret in the credential), and the app subscribed to the credential's WhatsApp Business Account if it is not yet (Meta sends nothing otherwise). One per app: the trigger does not take over a callback set by anything else (another trigger, another tool); only its Test URL takes it over from its Production URL while you test, and hands it back.",
 	setsCallback: true,
 
 	async check(input: LifecycleInput): Promise<boolean> {

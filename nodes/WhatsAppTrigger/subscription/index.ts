@@ -42,12 +42,10 @@ export const ALL_SUBSCRIBABLE_FIELDS = [
 	'group_status_update',
 ] as const;
 
-const STRATEGIES: Record<SubscriptionMode, SubscriptionStrategy> = {
-	app: appSubscription,
-	waba: wabaSubscription,
-	phoneNumber: numberSubscription,
-	manual: manualSubscription,
-};
+/** The Subscription choices, in the order the node offers them. */
+export const SUBSCRIPTION_STRATEGIES: readonly SubscriptionStrategy[] = [appSubscription, wabaSubscription, numberSubscription, manualSubscription];
+
+const STRATEGIES = Object.fromEntries(SUBSCRIPTION_STRATEGIES.map((strategy) => [strategy.mode, strategy])) as Record<SubscriptionMode, SubscriptionStrategy>;
 
 /** The strategy of a Subscription choice; a value the node does not offer is refused by name. */
 export function strategyFor(mode: string): SubscriptionStrategy {
@@ -55,7 +53,7 @@ export function strategyFor(mode: string): SubscriptionStrategy {
 	if (!strategy) {
 		throw new SubscriptionError(
 			`"Subscription" is ${JSON.stringify(String(mode).slice(0, 40))}, which is not one this trigger offers`,
-			`Choose one of: ${Object.values(STRATEGIES).map((choice) => `"${choice.label}"`).join(', ')}.`,
+			`Choose one of: ${SUBSCRIPTION_STRATEGIES.map((choice) => `"${choice.label}"`).join(', ')}.`,
 		);
 	}
 	return strategy;

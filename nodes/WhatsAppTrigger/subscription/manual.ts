@@ -2,7 +2,10 @@
 import { SubscriptionError, type LifecycleInput, type SubscriptionStrategy } from './types';
 
 export const manualSubscription: SubscriptionStrategy = {
+	mode: 'manual',
 	label: 'Manual',
+	description:
+		'Nothing is changed at Meta: you enter the callback URL and verify token in the Meta App Dashboard',
 	setsCallback: false,
 
 	async check(input: LifecycleInput): Promise<boolean> {

@@ -34,7 +34,10 @@ async function setNumberOverride(credentials: WhatsAppCredentials, phoneNumberId
 }
 
 export const numberSubscription: SubscriptionStrategy = {
+	mode: 'phoneNumber',
 	label: 'Phone Number',
+	description:
+		"Only one phone number: useful for testing beside a production trigger. The app is subscribed to the credential's WhatsApp Business Account if it is not yet; it must already be subscribed to the fields in the Meta App Dashboard.",
 	setsCallback: true,
 	maxCallbackUrlLength: MAX_OVERRIDE_URL_LENGTH,
 

@@ -35,8 +35,12 @@ export interface LifecycleInput {
 
 /** One place Meta can send this trigger's webhooks to: the three verbs n8n's webhook lifecycle calls, for it. */
 export interface SubscriptionStrategy {
+	/** The Subscription parameter's value for it. */
+	mode: SubscriptionMode;
 	/** The Subscription choice as the user sees it. */
 	label: string;
+	/** What the choice does, as the node's Subscription option says. */
+	description: string;
 	/** Whether this strategy sets a callback at Meta (Manual leaves that to the user). */
 	setsCallback: boolean;
 	/** Meta's longest callback URL for this place, if it has a limit of its own. */

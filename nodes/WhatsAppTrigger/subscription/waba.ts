@@ -25,7 +25,10 @@ async function setWabaOverride(credentials: WhatsAppCredentials, wabaId: string,
 }
 
 export const wabaSubscription: SubscriptionStrategy = {
+	mode: 'waba',
 	label: 'WhatsApp Business Account',
+	description:
+		"Only the credential's WhatsApp Business Account, so other accounts of the app keep their own trigger. The app must already be subscribed to the fields in the Meta App Dashboard.",
 	setsCallback: true,
 	maxCallbackUrlLength: MAX_OVERRIDE_URL_LENGTH,
 
