@@ -11,6 +11,7 @@ function input(callbackUrl: string, warnings: string[] = []): LifecycleInput {
 		mode: 'app',
 		callbackUrl,
 		verifyToken: 'wa_token',
+		customVerifyToken: false,
 		fields: ['messages'],
 		warn: (message) => warnings.push(message),
 	};

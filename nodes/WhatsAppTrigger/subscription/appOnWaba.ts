@@ -14,7 +14,7 @@ export async function subscribeAppToWaba(input: LifecycleInput): Promise<string 
 	const { credentials } = input;
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (!wabaId) {
-		input.warn?.(
+		input.warn(
 			'The credential has no WhatsApp Business Account ID, so the app could not be subscribed to it: Meta sends a WhatsApp Business Account\'s webhooks only to apps subscribed to it. Add the ID to the credential, or subscribe the app in WhatsApp Manager.',
 		);
 		return undefined;

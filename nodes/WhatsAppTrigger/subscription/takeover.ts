@@ -29,7 +29,7 @@ export async function handBack(
 ): Promise<boolean> {
 	if (!previousUrl) return false;
 	if (!isOwnOtherUrl(input.callbackUrl, previousUrl)) {
-		input.warn?.(`Did not hand the webhook back to ${previousUrl}, which had it before this trigger: it is not this trigger's URL. Set it again in the Meta App Dashboard if it is still needed.`);
+		input.warn(`Did not hand the webhook back to ${previousUrl}, which had it before this trigger: it is not this trigger's URL. Set it again in the Meta App Dashboard if it is still needed.`);
 		return false;
 	}
 	try {
@@ -37,7 +37,7 @@ export async function handBack(
 		await setPrevious(previousUrl, input.verifyToken);
 		return true;
 	} catch (error) {
-		input.warn?.(`Could not hand the webhook back to ${previousUrl} (${(error as Error).message}); removing this trigger's instead`);
+		input.warn(`Could not hand the webhook back to ${previousUrl} (${(error as Error).message}); removing this trigger's instead`);
 		return false;
 	}
 }

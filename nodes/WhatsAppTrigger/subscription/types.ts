@@ -24,13 +24,13 @@ export interface LifecycleInput {
 	callbackUrl: string;
 	verifyToken: string;
 	/** Whether the user set the verify token (Options → Verify Token) rather than the derived one. */
-	customVerifyToken?: boolean;
+	customVerifyToken: boolean;
 	/** Webhook fields the user's choices need (app mode). */
 	fields: string[];
 	/** Phone-number mode: the number whose webhooks this trigger receives. */
 	phoneNumberId?: string;
 	/** Logs a warning (deactivation never throws over what it could not undo). */
-	warn?: (message: string) => void;
+	warn: (message: string) => void;
 }
 
 /** One place Meta can send this trigger's webhooks to: the three verbs n8n's webhook lifecycle calls, for it. */
