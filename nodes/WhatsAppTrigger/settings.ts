@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { joinFieldPath } from '../shared/errors';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { DEFAULT_DEDUPE_WINDOW_MS, DEFAULT_MAX_REMEMBERED, MAX_DEDUPE_WINDOW_MS } from '../shared/webhook';
-import { defaultVerifyToken, type SubscriptionMode } from './subscription';
+import { defaultVerifyToken, findStrategy, type SubscriptionMode } from './subscription';
 
 export type TriggerContext = IHookFunctions | IWebhookFunctions;
 
@@ -169,13 +169,10 @@ export function credentialProblem(credentials: WhatsAppCredentials, mode: Subscr
 			`Add the App Secret (${where}) to the credential, so the trigger can check that each webhook comes from Meta. Turning "Verify Signature" off lets anyone who knows the URL start the workflow.`,
 		);
 	}
-	if (mode === 'app') {
-		if (!String(credentials.appId ?? '').trim()) {
-			return missing('Meta App ID', 'Subscription "Meta App"', `Add the Meta App ID (${where}) to the credential, or choose another Subscription.`);
-		}
-		if (!credentials.appSecret) {
-			return missing('App Secret', 'Subscription "Meta App"', `Add the App Secret (${where}) to the credential, or choose another Subscription.`);
-		}
+	const strategy = findStrategy(mode);
+	const lacking = strategy?.credentialFields?.find(({ key }) => !String(credentials[key] ?? '').trim());
+	if (strategy && lacking) {
+		return missing(lacking.name, `Subscription "${strategy.label}"`, `Add the ${lacking.name} (${where}) to the credential, or choose another Subscription.`);
 	}
 	return undefined;
 }

@@ -38,6 +38,10 @@ export const appSubscription: SubscriptionStrategy = {
 	description:
 		"The app's own callback URL (needs App ID and App Secret in the credential), and the app subscribed to the credential's WhatsApp Business Account if it is not yet (Meta sends nothing otherwise). One per app: the trigger does not take over a callback set by anything else (another trigger, another tool); only its Test URL takes it over from its Production URL while you test, and hands it back.",
 	setsCallback: true,
+	credentialFields: [
+		{ key: 'appId', name: 'Meta App ID' },
+		{ key: 'appSecret', name: 'App Secret' },
+	],
 
 	async check(input: LifecycleInput): Promise<boolean> {
 		const { credentials } = input;

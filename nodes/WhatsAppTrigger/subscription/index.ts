@@ -47,9 +47,14 @@ export const SUBSCRIPTION_STRATEGIES: readonly SubscriptionStrategy[] = [appSubs
 
 const STRATEGIES = Object.fromEntries(SUBSCRIPTION_STRATEGIES.map((strategy) => [strategy.mode, strategy])) as Record<SubscriptionMode, SubscriptionStrategy>;
 
+/** The strategy of a Subscription choice, if the node offers it. */
+export function findStrategy(mode: string): SubscriptionStrategy | undefined {
+	return Object.hasOwn(STRATEGIES, mode) ? STRATEGIES[mode as SubscriptionMode] : undefined;
+}
+
 /** The strategy of a Subscription choice; a value the node does not offer is refused by name. */
 export function strategyFor(mode: string): SubscriptionStrategy {
-	const strategy = Object.hasOwn(STRATEGIES, mode) ? STRATEGIES[mode as SubscriptionMode] : undefined;
+	const strategy = findStrategy(mode);
 	if (!strategy) {
 		throw new SubscriptionError(
 			`"Subscription" is ${JSON.stringify(String(mode).slice(0, 40))}, which is not one this trigger offers`,

@@ -43,6 +43,8 @@ export interface SubscriptionStrategy {
 	description: string;
 	/** Whether this strategy sets a callback at Meta (Manual leaves that to the user). */
 	setsCallback: boolean;
+	/** Credential fields it cannot work without, checked on activation before any call to Meta. */
+	credentialFields?: ReadonlyArray<{ key: 'appId' | 'appSecret'; name: string }>;
 	/** Meta's longest callback URL for this place, if it has a limit of its own. */
 	maxCallbackUrlLength?: number;
 	/** Whether Meta already sends this trigger's webhooks to its URL (n8n then skips `subscribe`). */
