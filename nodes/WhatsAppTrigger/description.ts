@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { phoneNumberIdLocator } from '../shared/descriptions';
+import { SUBSCRIPTION_STRATEGIES } from './subscription';
 
 /** "Trigger On" choices; values are matched by `createEventFilter` (nodes/shared/webhook/select.ts). */
 export const triggerOnOptions = [
@@ -53,31 +54,8 @@ export const triggerOnOptions = [
 	{ name: 'Other Updates', value: 'field:other', description: 'Webhook fields Meta adds after this version' },
 ];
 
-const subscriptionOptions = [
-	{
-		name: 'Meta App',
-		value: 'app',
-		description:
-			"The app's own callback URL (needs App ID and App Secret in the credential), and the app subscribed to the credential's WhatsApp Business Account if it is not yet (Meta sends nothing otherwise). One per app: the trigger does not take over a callback set by anything else (another trigger, another tool); only its Test URL takes it over from its Production URL while you test, and hands it back.",
-	},
-	{
-		name: 'WhatsApp Business Account',
-		value: 'waba',
-		description:
-			"Only the credential's WhatsApp Business Account, so other accounts of the app keep their own trigger. The app must already be subscribed to the fields in the Meta App Dashboard.",
-	},
-	{
-		name: 'Phone Number',
-		value: 'phoneNumber',
-		description:
-			"Only one phone number: useful for testing beside a production trigger. The app is subscribed to the credential's WhatsApp Business Account if it is not yet; it must already be subscribed to the fields in the Meta App Dashboard.",
-	},
-	{
-		name: 'Manual',
-		value: 'manual',
-		description: 'Nothing is changed at Meta: you enter the callback URL and verify token in the Meta App Dashboard',
-	},
-];
+/** The Subscription choices: one per strategy, named and described by it (subscription/). */
+const subscriptionOptions = SUBSCRIPTION_STRATEGIES.map(({ label, mode, description }) => ({ name: label, value: mode, description }));
 
 /** The node's subtitle: the Subscription choice by the name the user picked it by ("Meta App subscription"). */
 export const subscriptionSubtitle = `={{ ${JSON.stringify(

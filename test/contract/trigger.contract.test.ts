@@ -5,7 +5,8 @@
  */
 import { handleDelivery, signWebhookBody, splitIntoEvents, type WhatsAppEvent } from '../../nodes/shared/webhook';
 import { metaJson } from '../../nodes/shared/webhook/__tests__/fixtures';
-import { startTriggerServer, post } from '../../nodes/WhatsAppTrigger/__tests__/triggerServer';
+import { startTriggerServer } from '../support/trigger/fakeContexts';
+import { post } from '../support/trigger/host';
 import { carries, eventNodes, groupOf, isDistinctive, occurrences } from './carried';
 import { isObject, leaves, pathPattern, pathText, webhookFixtures, type JsonObject, type Leaf, type WebhookFixture } from './fixtures';
 

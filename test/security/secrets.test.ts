@@ -21,7 +21,8 @@ import { testWhatsAppCredentials, whatsAppCloudApiTest } from '../../nodes/share
 import { clearRedeliveryStores, closeRedisClients, signWebhookBody } from '../../nodes/shared/webhook';
 import { body, inboundTextChange, metaJson } from '../../nodes/shared/webhook/__tests__/fixtures';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
-import { post, startTriggerServer, type TriggerServer } from '../../nodes/WhatsAppTrigger/__tests__/triggerServer';
+import { startTriggerServer, type TriggerServer } from '../support/trigger/fakeContexts';
+import { post } from '../support/trigger/host';
 import { APP_ID, leaksIn, recordLogs, requestLeaks, SECRETS, type LogRecorder } from './sweep';
 
 const STANDARD_NUMBER = '300000000000001';

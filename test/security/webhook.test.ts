@@ -1,6 +1,6 @@
 /**
  * Webhook hardening (issue 24, item 3): each attack on the trigger's webhook, reproduced over real HTTP against the
- * trigger hosted as n8n hosts a webhook node (triggerServer.ts), with Redis and the Cloud API simulator where they
+ * trigger hosted as n8n hosts a webhook node (test/support/trigger/fakeContexts.ts), with Redis and the Cloud API simulator where they
  * take part. Every test here failed on the code before the fix, but the two marked as guards, which pin down what
  * the fix must keep.
  */
@@ -16,7 +16,8 @@ import { body, inboundTextChange, messagesChange, metaJson, nowSeconds, statusCh
 import type { WhatsAppCredentials } from '../../nodes/shared/transport/types';
 import { defaultVerifyToken, type SubscriptionRecord } from '../../nodes/WhatsAppTrigger/subscription';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
-import { post, startTriggerServer, WEBHOOK_ID, type TriggerServer } from '../../nodes/WhatsAppTrigger/__tests__/triggerServer';
+import { startTriggerServer, WEBHOOK_ID, type TriggerServer } from '../support/trigger/fakeContexts';
+import { post } from '../support/trigger/host';
 
 const APP_SECRET = 'securityAppSecret0123456789ab';
 const CUSTOMER = '16505551234';

@@ -1,12 +1,12 @@
 /**
- * The trigger inside n8n-core's own contexts (see n8nTrigger.ts): activation through `HookContext`, each request
+ * The trigger inside n8n-core's own contexts (test/support/trigger/n8nContexts.ts): activation through `HookContext`, each request
  * through `WebhookContext`, the simulator playing Meta (handshake, signed deliveries, redeliveries, bad bodies).
  */
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
 import { batchBody, body, inboundTextChange, metaJson, statusChange, wamid } from '../../shared/webhook/__tests__/fixtures';
 import { defaultVerifyToken } from '../subscription';
-import { N8N_WEBHOOK_ID, simulatorCredentials, startN8nTrigger, type N8nTrigger } from './n8nTrigger';
+import { N8N_WEBHOOK_ID, simulatorCredentials, startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 
 let sim: Simulator;
 let n8n: N8nTrigger;

@@ -1,7 +1,7 @@
 /**
  * Answering a user who adopted a WhatsApp username, end to end: the simulator plays the user (no phone number, only
  * business-scoped user IDs, as https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids
- * shows), the trigger outputs the event inside n8n-core's contexts (n8nTrigger.ts), and Send Message, run by n8n-core's
+ * shows), the trigger outputs the event inside n8n-core's contexts (test/support/trigger/n8nContexts.ts), and Send Message, run by n8n-core's
  * WorkflowExecute on that item, marks it read and answers `{{ $json.replyTo }}`: the simulator must log the answer
  * sent to the user's ID in `recipient`.
  */
@@ -12,7 +12,7 @@ import { startSimulator, type Simulator } from '../../../test/simulator';
 import { destroyGraphClients } from '../../shared/transport';
 import { clearRedeliveryStores } from '../../shared/webhook';
 import { byId, credentialsFor, STANDARD_NUMBER } from '../../WhatsAppSendMessage/__tests__/helpers';
-import { startN8nTrigger, type N8nTrigger } from './n8nTrigger';
+import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 
 let sim: Simulator;
 let trigger: N8nTrigger;

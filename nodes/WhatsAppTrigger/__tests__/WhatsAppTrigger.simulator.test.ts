@@ -1,13 +1,13 @@
 /**
  * The simulator plays Meta: the trigger subscribes (app mode), the simulator sends signed webhooks for the
  * statuses of messages it accepted and for injected customer messages; the trigger, inside n8n-core's HookContext
- * and WebhookContext (n8nTrigger.ts), must output the right items, in order, once each, and start nothing for bad
+ * and WebhookContext (test/support/trigger/n8nContexts.ts), must output the right items, in order, once each, and start nothing for bad
  * input.
  */
 import { INBOUND_TYPES, type InboundMessage, type InboundType } from '../../../test/simulator/inbound';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { clearRedeliveryStores } from '../../shared/webhook';
-import { startN8nTrigger, type N8nTrigger } from './n8nTrigger';
+import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 
 const FAST_NUMBER = '300000000000002';
 let sim: Simulator;

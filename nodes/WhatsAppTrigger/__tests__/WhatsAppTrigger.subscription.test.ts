@@ -7,7 +7,7 @@ import { startSimulator, type Simulator } from '../../../test/simulator';
 import { clearRedeliveryStores } from '../../shared/webhook';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { WhatsAppTrigger } from '../WhatsAppTrigger.node';
-import { startTriggerServer, type TriggerServer } from './triggerServer';
+import { startTriggerServer, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
 
 let sim: Simulator;
 let trigger: TriggerServer;

@@ -1,5 +1,5 @@
 /**
- * The trigger's webhook over real HTTP on the thin server (triggerServer.ts), for what n8n-core's contexts cannot
+ * The trigger's webhook over real HTTP with thin contexts (test/support/trigger/fakeContexts.ts), for what n8n-core's contexts cannot
  * stage: n8n failing to start an execution, Redis shared between "processes" and killed, and the exact responses.
  * The batch, redelivery, oversize, re-serialised JSON and wrong-object cases run through n8n-core's WebhookContext in
  * WhatsAppTrigger.n8n.test.ts.
@@ -19,7 +19,8 @@ import {
 } from '../../shared/webhook/__tests__/fixtures';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { defaultVerifyToken } from '../subscription';
-import { post, startTriggerServer, WEBHOOK_ID, type TriggerServer } from './triggerServer';
+import { startTriggerServer, WEBHOOK_ID, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
+import { post } from '../../../test/support/trigger/host';
 
 const APP_SECRET = 'simAppSecret0123456789abcdef';
 const credentials: WhatsAppCredentials = {

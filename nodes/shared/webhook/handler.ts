@@ -21,7 +21,6 @@ export interface DeliveryOptions {
 	appSecret?: string;
 	/** Turning this off is an explicit user choice (the node warns). */
 	verifySignature: boolean;
-	maxBodyBytes?: number;
 	triggerOn: string[];
 	phoneNumberIds?: string[];
 	includeRawChange?: boolean;
@@ -42,8 +41,6 @@ export type DeliveryOutcome =
 			events: WhatsAppEvent[];
 			/** Events in the body before any filtering. */
 			totalEvents: number;
-			/** Events the user's choices left out. */
-			notSelected: number;
 			/** Events already seen within the window. */
 			duplicates: number;
 			/** Events older than the window, refused: replays, or deliveries later than the window. */
@@ -76,9 +73,8 @@ export async function handleDelivery(
 	signatureHeader: string | string[] | undefined,
 	options: DeliveryOptions,
 ): Promise<DeliveryOutcome> {
-	const maxBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
-	if (rawBody.length > maxBytes) {
-		return { accepted: false, statusCode: 413, reason: `The body is ${rawBody.length} bytes, over the ${maxBytes}-byte limit` };
+	if (rawBody.length > MAX_WEBHOOK_BODY_BYTES) {
+		return { accepted: false, statusCode: 413, reason: `The body is ${rawBody.length} bytes, over the ${MAX_WEBHOOK_BODY_BYTES}-byte limit` };
 	}
 	if (options.verifySignature) {
 		const check = verifyWebhookSignature(rawBody, signatureHeader, options.appSecret);
@@ -128,7 +124,7 @@ export async function handleDelivery(
 		keys.forEach((key, index) => firstSightings[index] && claimedKeys.push(key));
 		duplicates = recent.length - events.length;
 	}
-	return { accepted: true, events, totalEvents: all.length, notSelected: all.length - selected.length, duplicates, tooOld, claimedKeys };
+	return { accepted: true, events, totalEvents: all.length, duplicates, tooOld, claimedKeys };
 }
 
 /** The `GET` handshake: the challenge when mode and token match, else a refusal. */

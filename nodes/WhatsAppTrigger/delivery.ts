@@ -1,0 +1,104 @@
+/**
+ * The trigger's `POST` webhook: the request's raw bytes and the trigger's settings → `handleDelivery` (signature,
+ * events, the user's choices, dedupe) → the items of one execution, or an answer of our own when nothing starts.
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { readCredentialsBriefly } from '../shared/transport/credentials';
+import type { WhatsAppCredentials } from '../shared/transport/types';
+import { getRedeliveryStore, handleDelivery, redeliveryHashKey, type DeliveryOptions, type RedeliveryStore } from '../shared/webhook';
+import { logLine, readOptions, readParameter, readSettings, SettingError, tokenSecret, triggerCredentials } from './settings';
+
+/** The delivery settings of this trigger, read once per request; a bad option answers its SettingError. */
+function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCredentials): DeliveryOptions | SettingError {
+	const options = readOptions(context);
+	const settings = readSettings(options);
+	if (settings instanceof SettingError) return settings;
+	const node = context.getNode();
+	const mode = context.getMode() === 'manual' ? 'test' : 'production';
+	const scope = `${context.getWorkflow().id ?? 'workflow'}:${node.id}:${mode}`;
+	return {
+		appSecret: credentials.appSecret,
+		verifySignature: readParameter(context, 'verifySignature', true),
+		triggerOn: readParameter<string[]>(context, 'triggerOn', []),
+		phoneNumberIds: settings.phoneNumberIds,
+		includeRawChange: options.includeRawChange === true,
+		dedupe:
+			options.ignoreRedeliveries === false
+				? undefined
+				: {
+						windowMs: settings.windowMs,
+						hashKey: redeliveryHashKey(scope, tokenSecret(credentials)),
+						store: getRedeliveryStore({
+							scope,
+							redisUrl: credentials.redisUrl,
+							maxEntries: settings.maxEntries,
+							onFallback: (error) =>
+								context.logger.warn(
+									logLine(context, `Redis is unreachable (${error.message}); redeliveries are dropped by this process's memory only until it is back`),
+								),
+						}),
+					},
+	};
+}
+
+/** The request's body as Meta sent it: the signature is over these bytes, not over any parsed copy. */
+async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer> {
+	const req = context.getRequestObject();
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
+}
+
+/**
+ * n8n (webhook-helpers' executeWebhook) answers 200 right after the execution was started, and an error status
+ * whenever it could not start it: only then are the claimed events forgotten, so Meta's redelivery runs. A client
+ * that hangs up first changes nothing (n8n still starts the execution); 'prefinish' still tells n8n's answer then,
+ * where 'finish' does not come.
+ */
+function forgetIfNotStarted(res: ReturnType<IWebhookFunctions['getResponseObject']>, store: RedeliveryStore, keys: string[]): void {
+	res.once('prefinish', () => {
+		if (res.statusCode >= 400) void store.release(keys);
+	});
+}
+
+/** Says what was refused as older than the window, and what to set when Meta may deliver that late after an outage. */
+function warnTooOld(context: IWebhookFunctions, tooOld: number, windowMs: number): void {
+	context.logger.warn(
+		logLine(
+			context,
+			`${tooOld} event(s) older than the redelivery window (${windowMs / 60_000} minutes) were refused, as a replay would be. If Meta delivered them late after an outage of n8n, raise Options › Redelivery Window (Minutes) to cover your longest outage (up to 10080, the 7 days Meta retries for).`,
+		),
+	);
+}
+
+/** Answers one delivery: an execution with one item per new event, or a status of our own when nothing starts. */
+export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const res = context.getResponseObject();
+	// Every delivery needs the credential (App Secret, Redis URL): read once per few seconds, not per request.
+	const credentials = triggerCredentials(await readCredentialsBriefly(context));
+	const rawBody = await rawBodyOf(context);
+	const options = deliveryOptions(context, credentials);
+	if (options instanceof SettingError) {
+		// Activation refuses these settings; reaching here means they changed since. Meta retries a 500 later.
+		const reason = `${options.message}: fix it in the trigger and save the workflow`;
+		context.logger.error(logLine(context, reason));
+		res.status(500).json({ error: reason });
+		return { noWebhookResponse: true };
+	}
+	const outcome = await handleDelivery(rawBody, context.getHeaderData()['x-hub-signature-256'], options);
+
+	if (!outcome.accepted) {
+		// Answered here so the status code is ours; no workflowData means no execution.
+		res.status(outcome.statusCode).json({ error: outcome.reason });
+		if (outcome.statusCode === 500) context.logger.error(logLine(context, outcome.reason));
+		return { noWebhookResponse: true };
+	}
+	// 200 all the same: Meta would retry a refusal for 7 days, and a replay must start nothing either way.
+	if (outcome.tooOld > 0 && options.dedupe) warnTooOld(context, outcome.tooOld, options.dedupe.windowMs);
+	if (outcome.events.length === 0) {
+		// Verified and parsed, but nothing new to run on (duplicates, too old, or not picked): 200, no run.
+		return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates, tooOld: outcome.tooOld } };
+	}
+	if (options.dedupe && outcome.claimedKeys.length > 0) forgetIfNotStarted(res, options.dedupe.store, outcome.claimedKeys);
+	return { workflowData: [outcome.events.map((event) => ({ json: event as unknown as IDataObject }))] };
+}
