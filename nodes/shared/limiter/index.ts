@@ -1,8 +1,8 @@
 /**
  * The gate: the one verb the nodes use to reach Meta. Every Graph call of the pack is scheduled here for its phone
  * number (pacing, in-flight cap, pair rate) and its WABA (rolling-hour budget), retried here on throttling and
- * transient failures, and shared across processes through Redis when configured. A number's lane and a WABA's budgets
- * are shared only by the credentials that proved access to them (tenancy.ts).
+ * transient failures, and shared across processes through Redis when configured. Once a token proved access to a
+ * number or WABA, its lane and budgets are shared only by the tokens that did (tenancy.ts).
  */
 import { graphRequest, isGraphApiError } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';

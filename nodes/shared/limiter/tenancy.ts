@@ -1,12 +1,17 @@
 /**
  * Who shares what in the gate, on an n8n shared by many users. Meta's limits are per phone number and per WABA whatever
- * the token, so the calls of every credential that proved access to a number share one lane (one pace, one count), and
- * the most permissive of their limits applies. A credential proves access with a successful call (a 2xx answer) with its
- * own token on that number's path (on the WABA's path for the WABA's budgets). Until then its first call goes alone
- * through the shared lane (the probe: counted and paced there like any call, changing nothing of it) and the others wait
- * for its answer, then join the shared lane (proved) or go through a lane of the credential's own, with its own limits,
- * counters and budgets (refused). So a made-up token with another tenant's number ID can neither lower that tenant's
- * limits, nor take more than one turn an hour, nor read its counters.
+ * the token, so the credentials that share a number share one lane (one pace, one count) and the most permissive of
+ * their limits applies. A token proves access with a successful call (2xx) with its own token on the number's path
+ * (`/{phone-number-id}…`; the WABA's path for the WABA's budgets): the first proof claims the number for a day.
+ * - Nobody proved access yet (a fresh process): every credential naming the number shares it as before, so a single
+ *   tenant sees no change; a made-up token's lower limits never win (most permissive), and its calls fail at Meta.
+ * - Claimed: only tokens that proved access share the lane, set its limits and see its counters (Get Status). Another
+ *   token's first call goes alone through the shared lane (the probe: counted and paced there like any call, changing
+ *   nothing of it) while its others wait; proved, they join the lane; refused, they go through a lane and budgets of
+ *   the credential's own, and it probes again only after an hour. So a made-up token with another tenant's number ID
+ *   can neither lower that tenant's limits, nor take more than one turn an hour, nor read its counters.
+ * Calls a token queued on the shared lane before the number was claimed stay there (they drain at the claimed pace).
+ * Memory: proofs, claims and refusals are bounded maps (oldest dropped); the hot path is a few map lookups per call.
  * Pure: no I/O, no clock (callers pass `now`).
  */
 import type { PendingCall } from './gate';
