@@ -91,6 +91,18 @@ describe("a made-up token with the victim's number ID", () => {
 		expect(numberRow(victim)).toMatchObject({ messagesPerSecond: 80 });
 	});
 
+	test('a colleague with a token of its own that Meta accepts shares the lane once its first call succeeded', async () => {
+		const victim = credentialsFor(sim);
+		await broadcast(victim, 5);
+		// Another token with access to the number (the simulator accepts the app's token as Meta would a system user's).
+		const colleague = credentialsFor(sim, { accessToken: `${sim.fixture.appId}|${sim.fixture.appSecret}` });
+		const sends = await broadcast(colleague, 10, 100);
+		expect(sends.every((result) => result.status === 'fulfilled')).toBe(true);
+		// One lane, one count: both see the 15 calls.
+		expect(numberRow(colleague)).toMatchObject({ sentLastHour: 15 });
+		expect(numberRow(victim)).toMatchObject({ sentLastHour: 15 });
+	});
+
 	test("reads none of the victim's counters in Get Status: neither the number nor the WABA's hours", async () => {
 		const victim = credentialsFor(sim);
 		await broadcast(victim, 3);
