@@ -111,6 +111,14 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('This is a flow as template demo'),
 		{ type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Open flow!' }] },
 	]),
+	// The overview page creates order_confirmation: an account that has none yet.
+	'template-create-named-params': template('hello_world', 'UTILITY', [body('Hello World')]),
+	'template-create-positional-params': template('hello_world', 'UTILITY', [body('Hello World')]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management: the
+	// category of an approved template cannot be edited, so the example's template is one that was rejected.
+	'template-edit-category': { ...template('seasonal_offer', 'UTILITY', [body('Our {{1}} sale is on now.')]), status: 'REJECTED' },
+	// The page's template ID, named as in its request.
+	'template-delete-by-id': { ...template('order_confirmation', 'UTILITY', [body('Thank you, {{1}}! Your order number is {{2}}.')]), id: '1407680676729941' },
 };
 
 /** A local endpoint that answers Meta's handshake and takes deliveries, for subscriptions and webhooks. */
@@ -182,7 +190,9 @@ function simulatorPath(sim: Simulator, path: string, ids: Ids, version = VERSION
 		.replace('{Phone-Number-ID}', PHONE_STANDARD)
 		.replace('{WABA-ID}', sim.fixture.wabaId)
 		.replace('{app-id}', sim.fixture.appId)
-		.replace('{Media-ID}', ids.media.image ?? '');
+		.replace('{Media-ID}', ids.media.image ?? '')
+		// The account's first template (each fixture that needs a particular one has it alone, TEMPLATES).
+		.replace('{Template-ID}', sim.fixture.templates[0]?.id ?? '');
 }
 
 function simulatorQuery(query: Record<string, string> | undefined, ids: Ids): string {
@@ -330,6 +340,8 @@ const ANSWER_NOT_COMPARED: Record<string, string> = {
 		'The reply is whatsapp-api-js\'s own mock (contacts[].wa_id); Meta\'s BSUID page answers contacts[].user_id (send-bsuid-recipient.json).',
 	'subscribed-apps-post-override-reference':
 		'The reference/OpenAPI answer (success plus data[]) disagrees with the webhook overrides guide ({"success": true}, subscribed-apps-post-override.json), which the simulator follows.',
+	'template-library-list':
+		'The page shows one library entry without the list\'s data[] envelope; test/simulator/templateManagement.test.ts compares each listed entry with it.',
 };
 
 const TEMPLATE_COMPONENT_KEYS = 'Keys of component kinds the example does not list, documented on the template pages (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components).';

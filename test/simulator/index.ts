@@ -12,6 +12,7 @@ import { SimServer } from './server';
 import { SimState } from './state';
 import { subscriptionRoutes } from './subscriptions';
 import { templateRoutes } from './templates';
+import { rememberSeededTemplates, restoreSeededTemplates, templateManagementRoutes } from './templateManagement';
 import { WebhookDispatcher } from './webhooks';
 import type {
 	AcceptedMessage,
@@ -40,12 +41,14 @@ export class Simulator {
 			...messageRoutes(state),
 			...mediaRoutes,
 			...templateRoutes,
+			...templateManagementRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,
 			...extraRoutes,
 		];
 		this.server = new SimServer(state, routes, controlHandler(this));
+		rememberSeededTemplates(state);
 	}
 
 	get fixture(): Fixture {
@@ -88,9 +91,10 @@ export class Simulator {
 		};
 	}
 
-	/** Forgets messages, counters, requests, limit windows, media, subscriptions and scripted faults. */
+	/** Forgets messages, counters, requests, limit windows, media, subscriptions, scripted faults and template changes. */
 	reset(): void {
 		this.state.reset();
+		restoreSeededTemplates(this.state);
 	}
 
 	/** Changes options at runtime (limits, latency, faults…). */

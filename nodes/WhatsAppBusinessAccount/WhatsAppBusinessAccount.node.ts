@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchPhoneNumbers } from '../shared/descriptions';
+import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
+import { router } from './actions/router';
+import * as template from './actions/template/Template.resource';
+
+export class WhatsAppBusinessAccount implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Business Account',
+		name: 'whatsAppBusinessAccount',
+		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Manage a WhatsApp Business Account: message templates (Cloud API)',
+		defaults: { name: 'WhatsApp Business Account' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Template', value: 'template', description: 'Message templates: list, create, edit, delete' }],
+				default: 'template',
+			},
+			{
+				displayName: 'Every call counts in Meta\'s management budget (200 calls an hour per app and account, 5,000 with a registered number), apart from sending',
+				name: 'budgetNotice',
+				type: 'notice',
+				default: '',
+			},
+			...template.description,
+		],
+	};
+
+	methods = { listSearch: { searchPhoneNumbers }, credentialTest: { whatsAppCloudApiTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}
