@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { searchPhoneNumbers } from '../shared/descriptions';
 import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import { router } from './actions/router';
+import * as blockedUser from './actions/blockedUser/BlockedUser.resource';
 import * as template from './actions/template/Template.resource';
 
 export class WhatsAppBusinessAccount implements INodeType {
@@ -14,7 +15,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage a WhatsApp Business Account: message templates (Cloud API)',
+		description: 'Manage a WhatsApp Business Account: message templates and blocked users (Cloud API)',
 		defaults: { name: 'WhatsApp Business Account' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -26,7 +27,10 @@ export class WhatsAppBusinessAccount implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Template', value: 'template', description: 'Message templates: list, create, edit, delete' }],
+				options: [
+					{ name: 'Blocked User', value: 'blockedUser', description: 'Block, unblock and list the users a number blocked' },
+					{ name: 'Template', value: 'template', description: 'Message templates: list, create, edit, delete' },
+				],
 				default: 'template',
 			},
 			{
@@ -36,6 +40,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 				default: '',
 			},
 			...template.description,
+			...blockedUser.description,
 		],
 	};
 

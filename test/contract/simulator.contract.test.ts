@@ -278,7 +278,18 @@ async function overrideNumber(sim: Simulator): Promise<void> {
 /** Documented callback URLs are Meta's examples; the simulator verifies each with a handshake, so ours answer it. */
 const OUR_CALLBACK = 'The documented callback URL is an example; the simulator verifies a callback with a real handshake, so the test\'s own endpoint stands in.';
 
+/** Meta blocks only users who messaged the number in the last 24 hours (Block Users guide): the documented user has. */
+const inWindow = async (sim: Simulator) => sim.configure({ inWindowRecipients: ['16505551234'] });
+const blockDocumentedUser = async (sim: Simulator) => {
+	await inWindow(sim);
+	const blocked = await call(sim, 'POST', `/${VERSION}/${PHONE_STANDARD}/block_users`, { messaging_product: 'whatsapp', block_users: [{ user: '+16505551234' }] });
+	if (blocked.status !== 200) throw new Error(`Blocking failed: ${blocked.text}`);
+};
+
 const ADAPT: Record<string, Adapt> = {
+	'block-users-post': { reason: 'The documented user messaged the number in the last 24 hours (the guide\'s rule for blocking).', before: inWindow },
+	'block-users-delete': { reason: 'The documented user is blocked first, so there is one to unblock.', before: blockDocumentedUser },
+	'block-users-get': { reason: 'The documented user is blocked first, so the list has an entry.', before: blockDocumentedUser },
 	'analytics-messages': { reason: 'The simulator\'s clock is set just after the documented range (lookback rules).', atDocumentedTime: true },
 	'conversation-analytics': { reason: 'As analytics-messages.', atDocumentedTime: true },
 	'pricing-analytics': { reason: 'As analytics-messages.', atDocumentedTime: true },

@@ -3,6 +3,7 @@
  * credential's base URL at `sim.url`. See types.ts for every option.
  */
 import { analyticsRoutes } from './analytics';
+import { blockUsersRoutes } from './blockUsers';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
@@ -42,6 +43,7 @@ export class Simulator {
 			...mediaRoutes,
 			...templateRoutes,
 			...templateManagementRoutes,
+			...blockUsersRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,

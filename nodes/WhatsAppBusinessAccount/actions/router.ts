@@ -2,11 +2,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as blockedUser from './blockedUser/BlockedUser.resource';
 import * as template from './template/Template.resource';
 
 type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> };
 
-export const resources: Record<string, Record<string, Operation>> = { template: template.operations };
+export const resources: Record<string, Record<string, Operation>> = { template: template.operations, blockedUser: blockedUser.operations };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
