@@ -5,6 +5,7 @@ import { searchPhoneNumbers } from '../shared/descriptions';
 import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import { router } from './actions/router';
 import * as blockedUser from './actions/blockedUser/BlockedUser.resource';
+import * as businessProfile from './actions/businessProfile/BusinessProfile.resource';
 import * as template from './actions/template/Template.resource';
 
 export class WhatsAppBusinessAccount implements INodeType {
@@ -15,7 +16,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage a WhatsApp Business Account: message templates and blocked users (Cloud API)',
+		description: 'Manage a WhatsApp Business Account: message templates, blocked users and business profiles (Cloud API)',
 		defaults: { name: 'WhatsApp Business Account' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -29,6 +30,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Blocked User', value: 'blockedUser', description: 'Block, unblock and list the users a number blocked' },
+					{ name: 'Business Profile', value: 'businessProfile', description: 'A number\'s profile: about, address, description, email, websites, vertical' },
 					{ name: 'Template', value: 'template', description: 'Message templates: list, create, edit, delete' },
 				],
 				default: 'template',
@@ -41,6 +43,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 			},
 			...template.description,
 			...blockedUser.description,
+			...businessProfile.description,
 		],
 	};
 

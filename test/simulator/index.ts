@@ -4,6 +4,7 @@
  */
 import { analyticsRoutes } from './analytics';
 import { blockUsersRoutes } from './blockUsers';
+import { businessProfileRoutes } from './businessProfile';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
@@ -44,6 +45,7 @@ export class Simulator {
 			...templateRoutes,
 			...templateManagementRoutes,
 			...blockUsersRoutes,
+			...businessProfileRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,

@@ -1,7 +1,8 @@
 /** What every operation of the WhatsApp Business Account node shares: item running, field errors, management calls. */
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { phoneNumberIdLocator } from '../../shared/descriptions';
 import { fieldError } from '../../shared/errors';
 import { toItemError } from '../../shared/itemErrors';
 import { scheduleGraphCall } from '../../shared/limiter';
@@ -13,6 +14,11 @@ import type { ItemJob } from '../../WhatsAppUploadMedia/helpers';
 import { ManagementInputError } from './errors';
 
 export const PHONE_NUMBER_LABEL = 'Phone Number';
+
+/** The business phone number an operation of a number-level resource (blocked users, profile, QR codes) acts on. */
+export function phoneNumberField(resource: string, operation: string, description: string): INodeProperties {
+	return { ...phoneNumberIdLocator, displayName: PHONE_NUMBER_LABEL, description, displayOptions: { show: { resource: [resource], operation: [operation] } } };
+}
 
 /** One item's call, prepared after its parameters passed every check: one output item, or one per listed entry. */
 export type ItemCall = () => Promise<IDataObject | IDataObject[]>;

@@ -3,11 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import * as blockedUser from './blockedUser/BlockedUser.resource';
+import * as businessProfile from './businessProfile/BusinessProfile.resource';
 import * as template from './template/Template.resource';
 
 type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> };
 
-export const resources: Record<string, Record<string, Operation>> = { template: template.operations, blockedUser: blockedUser.operations };
+export const resources: Record<string, Record<string, Operation>> = { template: template.operations, blockedUser: blockedUser.operations, businessProfile: businessProfile.operations };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { GraphApiError, isGraphApiError } from '../../../shared/transport';
-import { phoneNumberIdLocator } from '../../../shared/descriptions';
+import { phoneNumberField as numberField } from '../common';
 import { ManagementInputError } from '../errors';
 
 /** "64k blocklist limit": https://developers.facebook.com/documentation/business-messaging/whatsapp/block-users */
@@ -14,14 +14,7 @@ const USER = /^\+?[1-9]\d{6,14}$/;
 export const BLOCK_RULES =
 	'Meta blocks only users who messaged this number in the last 24 hours, never your own number, and up to 64,000 users per number. A blocked user cannot message you and you cannot message them.';
 
-export function phoneNumberField(operation: string, description: string): INodeProperties {
-	return {
-		...phoneNumberIdLocator,
-		displayName: 'Phone Number',
-		description,
-		displayOptions: { show: { resource: ['blockedUser'], operation: [operation] } },
-	};
-}
+export const phoneNumberField = (operation: string, description: string): INodeProperties => numberField('blockedUser', operation, description);
 
 export function usersField(operation: string, description: string): INodeProperties {
 	return {
