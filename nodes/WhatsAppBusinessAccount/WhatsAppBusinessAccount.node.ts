@@ -6,6 +6,7 @@ import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import { router } from './actions/router';
 import * as blockedUser from './actions/blockedUser/BlockedUser.resource';
 import * as businessProfile from './actions/businessProfile/BusinessProfile.resource';
+import * as qrCode from './actions/qrCode/QrCode.resource';
 import * as template from './actions/template/Template.resource';
 
 export class WhatsAppBusinessAccount implements INodeType {
@@ -16,7 +17,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage a WhatsApp Business Account: message templates, blocked users and business profiles (Cloud API)',
+		description: 'Manage a WhatsApp Business Account: message templates, blocked users, business profiles and QR codes (Cloud API)',
 		defaults: { name: 'WhatsApp Business Account' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -31,6 +32,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 				options: [
 					{ name: 'Blocked User', value: 'blockedUser', description: 'Block, unblock and list the users a number blocked' },
 					{ name: 'Business Profile', value: 'businessProfile', description: 'A number\'s profile: about, address, description, email, websites, vertical' },
+					{ name: 'QR Code', value: 'qrCode', description: 'QR codes and short links that open a chat with a prefilled message' },
 					{ name: 'Template', value: 'template', description: 'Message templates: list, create, edit, delete' },
 				],
 				default: 'template',
@@ -44,6 +46,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 			...template.description,
 			...blockedUser.description,
 			...businessProfile.description,
+			...qrCode.description,
 		],
 	};
 

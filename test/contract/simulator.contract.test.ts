@@ -192,7 +192,8 @@ function simulatorPath(sim: Simulator, path: string, ids: Ids, version = VERSION
 		.replace('{app-id}', sim.fixture.appId)
 		.replace('{Media-ID}', ids.media.image ?? '')
 		// The account's first template (each fixture that needs a particular one has it alone, TEMPLATES).
-		.replace('{Template-ID}', sim.fixture.templates[0]?.id ?? '');
+		.replace('{Template-ID}', sim.fixture.templates[0]?.id ?? '')
+		.replace('{QR-Code-ID}', lastQrCode);
 }
 
 function simulatorQuery(query: Record<string, string> | undefined, ids: Ids): string {
@@ -286,7 +287,20 @@ const blockDocumentedUser = async (sim: Simulator) => {
 	if (blocked.status !== 200) throw new Error(`Blocking failed: ${blocked.text}`);
 };
 
+/** The code of the QR code the last `createQrCode` made (Meta's codes are its own; the page's stand for one). */
+let lastQrCode = '';
+const createQrCode = async (sim: Simulator) => {
+	const created = await call(sim, 'POST', `/${VERSION}/${PHONE_STANDARD}/message_qrdls`, { prefilled_message: 'Cyber Monday' });
+	if (created.status !== 200) throw new Error(`QR code creation failed: ${created.text}`);
+	lastQrCode = created.body.code;
+};
+const QR_CODE_FIRST = 'A QR code is created first; its code stands in for the page\'s.';
+
 const ADAPT: Record<string, Adapt> = {
+	'qr-code-list': { reason: 'Two QR codes are created first, so the list has entries.', before: async (sim) => { await createQrCode(sim); await createQrCode(sim); } },
+	'qr-code-get': { reason: QR_CODE_FIRST, before: createQrCode },
+	'qr-code-delete': { reason: QR_CODE_FIRST, before: createQrCode },
+	'qr-code-update': { reason: QR_CODE_FIRST, before: createQrCode, body: (b) => ({ ...b, code: lastQrCode }) },
 	'block-users-post': { reason: 'The documented user messaged the number in the last 24 hours (the guide\'s rule for blocking).', before: inWindow },
 	'block-users-delete': { reason: 'The documented user is blocked first, so there is one to unblock.', before: blockDocumentedUser },
 	'block-users-get': { reason: 'The documented user is blocked first, so the list has an entry.', before: blockDocumentedUser },

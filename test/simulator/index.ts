@@ -5,6 +5,7 @@
 import { analyticsRoutes } from './analytics';
 import { blockUsersRoutes } from './blockUsers';
 import { businessProfileRoutes } from './businessProfile';
+import { qrCodeRoutes } from './qrCodes';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
@@ -46,6 +47,7 @@ export class Simulator {
 			...templateManagementRoutes,
 			...blockUsersRoutes,
 			...businessProfileRoutes,
+			...qrCodeRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,

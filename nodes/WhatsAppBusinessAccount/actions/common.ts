@@ -1,5 +1,5 @@
 /** What every operation of the WhatsApp Business Account node shares: item running, field errors, management calls. */
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { phoneNumberIdLocator } from '../../shared/descriptions';
@@ -20,8 +20,16 @@ export function phoneNumberField(resource: string, operation: string, descriptio
 	return { ...phoneNumberIdLocator, displayName: PHONE_NUMBER_LABEL, description, displayOptions: { show: { resource: [resource], operation: [operation] } } };
 }
 
+/** An output item that carries a file (a QR code's image) beside its JSON. */
+export class ItemWithBinary {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary: IBinaryKeyData,
+	) {}
+}
+
 /** One item's call, prepared after its parameters passed every check: one output item, or one per listed entry. */
-export type ItemCall = () => Promise<IDataObject | IDataObject[]>;
+export type ItemCall = () => Promise<IDataObject | IDataObject[] | ItemWithBinary>;
 
 /** Any failure of one item as an n8n error naming the item (and the field of a ManagementInputError). */
 export function toNodeError(node: INode, error: unknown, itemIndex: number, credentials?: Partial<WhatsAppCredentials>): NodeApiError | NodeOperationError {
@@ -45,7 +53,7 @@ export async function runOperation(
 	prepare: (itemIndex: number, credentials: WhatsAppCredentials) => ItemCall | Promise<ItemCall>,
 ): Promise<INodeExecutionData[]> {
 	const credentials = await readCredentials(context);
-	const jobs: Array<ItemJob<IDataObject | IDataObject[]>> = [];
+	const jobs: Array<ItemJob<IDataObject | IDataObject[] | ItemWithBinary>> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			jobs.push({ itemIndex, run: await prepare(itemIndex, credentials) });
@@ -58,8 +66,11 @@ export async function runOperation(
 	return runPerItem(
 		context,
 		jobs,
-		(result, itemIndex) =>
-			Array.isArray(result) ? result.map((json) => ({ json, pairedItem: { item: itemIndex } })) : { json: result, pairedItem: { item: itemIndex } },
+		(result, itemIndex) => {
+			if (Array.isArray(result)) return result.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			if (result instanceof ItemWithBinary) return { json: result.json, binary: result.binary, pairedItem: { item: itemIndex } };
+			return { json: result, pairedItem: { item: itemIndex } };
+		},
 		credentials,
 	);
 }
