@@ -6,6 +6,7 @@ import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
 import { router } from './actions/router';
 import * as blockedUser from './actions/blockedUser/BlockedUser.resource';
 import * as businessProfile from './actions/businessProfile/BusinessProfile.resource';
+import * as flow from './actions/flow/Flow.resource';
 import * as qrCode from './actions/qrCode/QrCode.resource';
 import * as template from './actions/template/Template.resource';
 
@@ -17,7 +18,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage a WhatsApp Business Account: message templates, blocked users, business profiles and QR codes (Cloud API)',
+		description: 'Manage a WhatsApp Business Account: templates, flows, business profiles, blocked users and QR codes (Cloud API)',
 		defaults: { name: 'WhatsApp Business Account' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,6 +33,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 				options: [
 					{ name: 'Blocked User', value: 'blockedUser', description: 'Block, unblock and list the users a number blocked' },
 					{ name: 'Business Profile', value: 'businessProfile', description: 'A number\'s profile: about, address, description, email, websites, vertical' },
+					{ name: 'Flow', value: 'flow', description: 'WhatsApp Flows: create, upload the Flow JSON, publish, preview' },
 					{ name: 'QR Code', value: 'qrCode', description: 'QR codes and short links that open a chat with a prefilled message' },
 					{ name: 'Template', value: 'template', description: 'Message templates: list, create, edit, delete' },
 				],
@@ -47,6 +49,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 			...blockedUser.description,
 			...businessProfile.description,
 			...qrCode.description,
+			...flow.description,
 		],
 	};
 

@@ -193,7 +193,8 @@ function simulatorPath(sim: Simulator, path: string, ids: Ids, version = VERSION
 		.replace('{Media-ID}', ids.media.image ?? '')
 		// The account's first template (each fixture that needs a particular one has it alone, TEMPLATES).
 		.replace('{Template-ID}', sim.fixture.templates[0]?.id ?? '')
-		.replace('{QR-Code-ID}', lastQrCode);
+		.replace('{QR-Code-ID}', lastQrCode)
+		.replace('{Flow-ID}', lastFlowId);
 }
 
 function simulatorQuery(query: Record<string, string> | undefined, ids: Ids): string {
@@ -296,7 +297,45 @@ const createQrCode = async (sim: Simulator) => {
 };
 const QR_CODE_FIRST = 'A QR code is created first; its code stands in for the page\'s.';
 
+/** The ID of the flow the last `createFlow` made, with a valid Flow JSON when asked (the Flow JSON reference's minimum). */
+let lastFlowId = '';
+let flowNumber = 0;
+const createFlow = (flowJson?: string) => async (sim: Simulator) => {
+	flowNumber += 1;
+	const created = await call(sim, 'POST', `/${VERSION}/${sim.fixture.wabaId}/flows`, { name: `contract flow ${flowNumber}`, categories: ['OTHER'] });
+	if (created.status !== 200) throw new Error(`Flow creation failed: ${created.text}`);
+	lastFlowId = created.body.id;
+	if (flowJson === undefined) return;
+	const form = new FormData();
+	form.append('file', new Blob([flowJson], { type: 'application/json' }), 'flow.json');
+	form.append('name', 'flow.json');
+	form.append('asset_type', 'FLOW_JSON');
+	const uploaded = await fetch(`${sim.url}/${VERSION}/${lastFlowId}/assets`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+	if (uploaded.status !== 200) throw new Error(`Flow JSON upload failed: ${await uploaded.text()}`);
+};
+const VALID_FLOW_JSON = JSON.stringify({ version: '7.2', screens: [{ id: 'WELCOME', title: 'Welcome', terminal: true, layout: { type: 'SingleColumnLayout', children: [] } }] });
+const publishedFlow = async (sim: Simulator) => {
+	await createFlow(VALID_FLOW_JSON)(sim);
+	const published = await call(sim, 'POST', `/${VERSION}/${lastFlowId}/publish`);
+	if (published.status !== 200) throw new Error(`Publishing failed: ${published.text}`);
+};
+const FLOW_FIRST = 'A draft flow is created first; its ID stands in for the example\'s.';
+
 const ADAPT: Record<string, Adapt> = {
+	'flows-list': {
+		reason: 'Flows are created first (one with a Flow JSON Meta finds errors in), so the list has entries of both kinds.',
+		before: async (sim) => {
+			await createFlow(VALID_FLOW_JSON)(sim);
+			await createFlow('{"screens": []}')(sim);
+		},
+	},
+	'flow-update-metadata': { reason: FLOW_FIRST, before: createFlow() },
+	'flow-assets-upload': { reason: FLOW_FIRST, before: createFlow() },
+	'flow-assets-list': { reason: `${FLOW_FIRST} It has a Flow JSON, so there is an asset to list.`, before: createFlow(VALID_FLOW_JSON) },
+	'flow-preview': { reason: FLOW_FIRST, before: createFlow() },
+	'flow-publish': { reason: `${FLOW_FIRST} It has a valid Flow JSON: Meta publishes no flow with validation errors (139002).`, before: createFlow(VALID_FLOW_JSON) },
+	'flow-deprecate': { reason: 'A flow is created and published first: only a published flow can be deprecated (139003).', before: publishedFlow },
+	'flow-delete': { reason: FLOW_FIRST, before: createFlow() },
 	'qr-code-list': { reason: 'Two QR codes are created first, so the list has entries.', before: async (sim) => { await createQrCode(sim); await createQrCode(sim); } },
 	'qr-code-get': { reason: QR_CODE_FIRST, before: createQrCode },
 	'qr-code-delete': { reason: QR_CODE_FIRST, before: createQrCode },
@@ -376,6 +415,8 @@ const OPTIONAL_KEYS: Record<string, string> = {
 	'messages[].message_status':
 		'Template sends show it (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/custom-marketing-templates); the other pages\' examples leave it out.',
 	paging: 'Graph adds cursors only when there is another page.',
+	'data[].validation_errors':
+		'The List Flows example itself lists flows with and without validation errors (business-messaging-api_v23.0.yaml); each error\'s keys are compared in flow-assets-upload.',
 	id: 'Graph answers a node\'s id with any fields read (the messaging analytics example shows it; the pricing one leaves it out).',
 	'data[].components[].buttons[].example': TEMPLATE_COMPONENT_KEYS,
 	'data[].components[].buttons[].otp_type': TEMPLATE_COMPONENT_KEYS,

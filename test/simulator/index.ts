@@ -4,6 +4,7 @@
  */
 import { analyticsRoutes } from './analytics';
 import { blockUsersRoutes } from './blockUsers';
+import { flowRoutes } from './flows';
 import { businessProfileRoutes } from './businessProfile';
 import { qrCodeRoutes } from './qrCodes';
 import { controlHandler } from './control';
@@ -48,6 +49,7 @@ export class Simulator {
 			...blockUsersRoutes,
 			...businessProfileRoutes,
 			...qrCodeRoutes,
+			...flowRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,

@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { Socket } from 'net';
 
 import { faultErrorDefaults } from './faults';
+import { isFlowId } from './flows';
 import { regainAccessMinutes } from './limits';
 import type { SimState } from './state';
 import { MetaError, recipientKey, type FaultAction, type Fixture, type MultipartFile, type Route, type SimRequest, type SimResponse } from './types';
@@ -520,12 +521,12 @@ export class SimServer {
 /**
  * Meta's management calls: the WABA node and its edges (`/{waba}`, `/message_templates`, `/phone_numbers`,
  * `/subscribed_apps`, analytics…), its templates (`/{template-id}`, the Template API of the WhatsApp Business
- * Account reference) and the Template Library, capped per app per WABA per rolling hour apart from messaging.
+ * Account reference), the Template Library and its flows (`/{flow-id}` and edges), capped per app per WABA per rolling hour apart from messaging.
  * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
  */
 export function isManagementCall(segments: string[], fixture: Pick<Fixture, 'wabaId' | 'templates'>): boolean {
 	if (segments[0] === fixture.wabaId || segments[0] === 'message_template_library') return true;
-	return segments.length === 1 && fixture.templates.some((template) => template.id === segments[0]);
+	return fixture.templates.some((template) => template.id === segments[0]) || isFlowId(fixture, segments[0]);
 }
 
 function hasRandomFaults(state: SimState): boolean {

@@ -4,12 +4,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import * as blockedUser from './blockedUser/BlockedUser.resource';
 import * as businessProfile from './businessProfile/BusinessProfile.resource';
+import * as flow from './flow/Flow.resource';
 import * as qrCode from './qrCode/QrCode.resource';
 import * as template from './template/Template.resource';
 
 type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]> };
 
-export const resources: Record<string, Record<string, Operation>> = { template: template.operations, blockedUser: blockedUser.operations, businessProfile: businessProfile.operations, qrCode: qrCode.operations };
+export const resources: Record<string, Record<string, Operation>> = { template: template.operations, blockedUser: blockedUser.operations, businessProfile: businessProfile.operations, qrCode: qrCode.operations, flow: flow.operations };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
