@@ -81,6 +81,42 @@ describe('creating a template', () => {
 	});
 });
 
+const imageCard = (buttons: unknown[] = [{ type: 'QUICK_REPLY', text: 'More' }], extra: unknown[] = []) => ({
+	components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::an...'] } }, ...extra, { type: 'BUTTONS', buttons }],
+});
+
+describe('carousel, limited-time offer and authentication templates', () => {
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+	it.each([
+		['one card', [imageCard()]],
+		['eleven cards', Array.from({ length: 11 }, () => imageCard())],
+		['a card without a media header', [imageCard(), { components: [{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'More' }] }] }]],
+		['a card body over 160 characters', [imageCard(undefined, [{ type: 'BODY', text: 'b'.repeat(161) }]), imageCard(undefined, [{ type: 'BODY', text: 'b' }])]],
+		['three buttons on a card', [imageCard([1, 2, 3].map((n) => ({ type: 'QUICK_REPLY', text: `R${n}` }))), imageCard()]],
+		['cards that differ', [imageCard(), imageCard([{ type: 'URL', text: 'Shop', url: 'https://example.com' }])]],
+	])('refuses a carousel with %s', async (_case, cards) => {
+		const response = await create({ name: 'bad_carousel', category: 'MARKETING', components: [body('Rare plants for you, today only.'), { type: 'CAROUSEL', cards }] });
+		expect(response.status).toBe(400);
+		expect(response.body.error.code).toBe(100);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	it('refuses an offer text over 16 characters, an offer body over 600 and an offer outside MARKETING', async () => {
+		const offer = (text: string) => ({ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text, has_expiration: true } });
+		expect(errorOf(await create({ name: 'bad_offer', category: 'MARKETING', components: [offer('o'.repeat(17)), body('Deal.')] })).subcode).toBe(2388040);
+		expect(errorOf(await create({ name: 'bad_offer', category: 'MARKETING', components: [offer('Ends soon'), body('d'.repeat(601))] })).subcode).toBe(2388040);
+		expect(errorOf(await create({ name: 'bad_offer', category: 'UTILITY', components: [offer('Ends soon'), body('Deal.')] })).code).toBe(100);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/authentication-templates
+	it('refuses a code expiry over 90 minutes and an unknown OTP type', async () => {
+		const auth = (footer: unknown, otp: unknown) => create({ name: 'bad_auth', category: 'AUTHENTICATION', components: [{ type: 'BODY', add_security_recommendation: true }, footer, { type: 'BUTTONS', buttons: [otp] }] });
+		expect(errorOf(await auth({ type: 'FOOTER', code_expiration_minutes: 91 }, { type: 'OTP', otp_type: 'COPY_CODE' })).code).toBe(100);
+		expect(errorOf(await auth({ type: 'FOOTER', code_expiration_minutes: 10 }, { type: 'OTP', otp_type: 'SMS' })).code).toBe(100);
+		expect((await auth({ type: 'FOOTER', code_expiration_minutes: 10 }, { type: 'OTP', otp_type: 'COPY_CODE' })).status).toBe(200);
+	});
+});
+
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-library
 describe('the Template Library', () => {
 	it('lists entries in the shape of the page\'s example (template-library-list.json), filtered by search', async () => {

@@ -148,6 +148,9 @@ function checkButtons(component: Json): void {
 			if (text(button.phone_number) === '') throw invalidParameter('A PHONE_NUMBER button needs a phone_number');
 			if (text(button.phone_number).length > 20) throw templateError(CHARACTER_LIMIT, 'Button phone number is longer than 20 characters');
 		}
+		if (type === 'OTP' && !['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'].includes(text(button.otp_type).toUpperCase())) {
+			throw invalidParameter('An OTP button needs otp_type COPY_CODE, ONE_TAP or ZERO_TAP');
+		}
 		if (type === 'COPY_CODE') {
 			const example = Array.isArray(button.example) ? button.example[0] : button.example;
 			if (text(example) === '') throw invalidParameter('A COPY_CODE button needs an example');
@@ -155,6 +158,37 @@ function checkButtons(component: Json): void {
 		}
 	}
 	if (groups > 2) throw invalidParameter('Invalid buttons combination: quick reply buttons must be grouped together');
+}
+
+/**
+ * A carousel (media card carousel templates page): 2 to 10 cards, each with an image or video header and its handle,
+ * a body of at most 160 characters if any, 1 or 2 buttons, and all cards alike.
+ */
+function checkCarousel(raw: Json, format: Format): void {
+	const cards = raw.cards;
+	if (!Array.isArray(cards) || cards.length < 2 || cards.length > 10) throw invalidParameter('A carousel has 2 to 10 cards');
+	let shape: string | undefined;
+	for (const card of cards as Json[]) {
+		const parts = (Array.isArray(card.components) ? card.components : []) as Json[];
+		const header = parts.find((part) => text(part.type).toUpperCase() === 'HEADER');
+		if (!header || !['IMAGE', 'VIDEO'].includes(text(header.format).toUpperCase())) throw templateError(HEADER_FORMAT, 'Every carousel card needs an IMAGE or VIDEO header');
+		const handle = ((header.example ?? {}) as Json).header_handle;
+		if (!Array.isArray(handle) || text(handle[0]) === '') throw templateError(HEADER_FORMAT, 'A carousel card header needs example.header_handle');
+		for (const part of parts) {
+			const type = text(part.type).toUpperCase();
+			if (type === 'BODY') {
+				if (length(text(part.text)) > 160) throw templateError(CHARACTER_LIMIT, 'Card body text is longer than 160 characters');
+				checkExamples(part, variablesOf(text(part.text), format, BODY_FORMAT, 'card body'), format, 'body', BODY_FORMAT);
+			}
+			if (type === 'BUTTONS') {
+				if (!Array.isArray(part.buttons) || part.buttons.length < 1 || part.buttons.length > 2) throw invalidParameter('A carousel card has 1 or 2 buttons');
+				checkButtons(part);
+			}
+		}
+		const cardShape = parts.map((part) => `${text(part.type).toUpperCase()}:${((part.buttons ?? []) as Json[]).map((button) => text(button.type).toUpperCase()).join('+')}`).join(',');
+		if (shape !== undefined && shape !== cardShape) throw invalidParameter('All cards defined on a template must have the same components');
+		shape = cardShape;
+	}
 }
 
 /** Meta's checks of a components array; returns it in the listing's shape (upper-case types and formats). */
@@ -194,10 +228,24 @@ function checkComponents(value: unknown, format: Format, category: string): Fixt
 				checkExamples(raw, names, format, 'body', BODY_FORMAT);
 			}
 		} else if (type === 'FOOTER') {
+			// Authentication templates page: code_expiration_minutes from 1 to 90.
+			if (raw.code_expiration_minutes !== undefined) {
+				const minutes = raw.code_expiration_minutes;
+				if (!Number.isInteger(minutes) || (minutes as number) < 1 || (minutes as number) > 90) throw invalidParameter('code_expiration_minutes must be between 1 and 90');
+			}
 			if (raw.text !== undefined) {
 				if (length(text(raw.text)) > 60) throw templateError(CHARACTER_LIMIT, 'Footer text is longer than 60 characters');
 				if (/\{\{/.test(text(raw.text))) throw templateError(FOOTER_FORMAT, 'The footer cannot have parameters');
 			}
+		} else if (type === 'CAROUSEL') {
+			if (category !== 'MARKETING') throw invalidParameter('Carousel cards are only available for marketing templates');
+			checkCarousel(raw, format);
+		} else if (type === 'LIMITED_TIME_OFFER') {
+			// Limited-time offer templates page: MARKETING only, offer text up to 16 characters.
+			if (category !== 'MARKETING') throw invalidParameter('Only templates categorized as MARKETING can have a limited-time offer');
+			const offer = (raw.limited_time_offer ?? {}) as Json;
+			if (text(offer.text) === '') throw invalidParameter('limited_time_offer.text is required');
+			if (length(text(offer.text)) > 16) throw templateError(CHARACTER_LIMIT, 'Limited-time offer text is longer than 16 characters');
 		} else if (type === 'BUTTONS') {
 			checkButtons(raw);
 			component.buttons = (raw.buttons as Json[]).map((button) => {
@@ -210,6 +258,8 @@ function checkComponents(value: unknown, format: Format, category: string): Fixt
 		out.push(component as unknown as FixtureTemplateComponent);
 	}
 	if (!seen.has('BODY')) throw templateError(BODY_FORMAT, 'A template needs a BODY component');
+	const body = out.find((component) => component.type === 'BODY');
+	if (seen.has('LIMITED_TIME_OFFER') && length(body?.text ?? '') > 600) throw templateError(CHARACTER_LIMIT, 'A limited-time offer body is at most 600 characters');
 	return out;
 }
 

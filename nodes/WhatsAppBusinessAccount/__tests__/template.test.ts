@@ -5,6 +5,9 @@
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management (list, edit, delete)
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-library (library)
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow } from '../../../test/harness';
@@ -182,6 +185,36 @@ describe('Create', () => {
 	});
 });
 
+/** A fixture's documented request body (test/contract/fixtures, each naming its Meta page). */
+function documentedBody(name: string): IDataObject {
+	return (JSON.parse(readFileSync(join(__dirname, '../../../test/contract/fixtures/requests', `${name}.json`), 'utf8')) as { request: { body: IDataObject } }).request.body;
+}
+
+describe('Create with carousel, limited-time offer and authentication components (JSON)', () => {
+	it.each([
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+		['template-create-carousel', 'MARKETING'],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+		['template-create-limited-time-offer', 'MARKETING'],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+		['template-create-authentication-one-tap', 'AUTHENTICATION'],
+	])('sends Meta\'s example %s as documented and outputs the pending template', async (fixture, category) => {
+		const documented = documentedBody(fixture);
+		const result = await run({
+			operation: 'create',
+			templateName: documented.name as string,
+			templateLanguage: 'en_US',
+			category,
+			defineBy: 'json',
+			componentsJson: JSON.stringify(documented.components),
+		});
+		expect(result.outputs('Account')).toEqual([expect.objectContaining({ status: 'PENDING', category })]);
+		expect((sentBody('POST').components as IDataObject[]).map((component) => String(component.type).toUpperCase())).toEqual(
+			(documented.components as IDataObject[]).map((component) => String(component.type).toUpperCase()),
+		);
+	});
+});
+
 describe('Create From Library', () => {
 	it('sends the library template\'s name and button inputs and outputs the approved template', async () => {
 		const result = await run({
@@ -249,6 +282,32 @@ describe('Delete', () => {
 // Every field Meta limits fails before any call, naming the item and the field
 // ---------------------------------------------------------------------------------------------------------------
 
+/** JSON-mode definitions that break one of Meta's carousel, offer or authentication limits, each with the field named. */
+function carouselAndOfferCases(): Array<[string, INodeParameters, string]> {
+	const json = (category: string, components: unknown[]) => create({ category, defineBy: 'json', componentsJson: JSON.stringify(components) });
+	const card = (extra: unknown[] = [], buttons: unknown[] = [{ type: 'QUICK_REPLY', text: 'More' }]) => ({
+		components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::an...'] } }, ...extra, { type: 'BUTTONS', buttons }],
+	});
+	const carousel = (cards: unknown[]) => json('MARKETING', [{ type: 'BODY', text: 'Rare plants, today only.' }, { type: 'CAROUSEL', cards }]);
+	const offer = (text: string, bodyText = 'Deal of the day.') => json('MARKETING', [{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text, has_expiration: true } }, { type: 'BODY', text: bodyText }]);
+	const auth = (footer: unknown, otp: unknown) => json('AUTHENTICATION', [{ type: 'BODY', add_security_recommendation: true }, footer, { type: 'BUTTONS', buttons: [otp] }]);
+	return [
+		['a carousel of one card', carousel([card()]), '"Components (JSON) › [1].cards" has 1 cards; a carousel has 2 to 10'],
+		['a carousel of eleven cards', carousel(Array.from({ length: 11 }, () => card())), '"Components (JSON) › [1].cards" has 11 cards'],
+		['a card without a media header', carousel([card(), { components: [{ type: 'BODY', text: 'x' }] }]), '"Components (JSON) › [1].cards[1].components" needs an IMAGE or VIDEO header'],
+		['a card body over 160 characters', carousel([card([{ type: 'BODY', text: 'b'.repeat(161) }]), card([{ type: 'BODY', text: 'b' }])]), '"Components (JSON) › [1].cards[0].components[1].text" is 161 characters long'],
+		['three buttons on a card', carousel([card([], [1, 2, 3].map((n) => ({ type: 'QUICK_REPLY', text: `R${n}` }))), card()]), '"Components (JSON) › [1].cards[0].components[1].buttons" has 3 buttons'],
+		['cards that differ', carousel([card(), card([{ type: 'BODY', text: 'x' }])]), '"Components (JSON) › [1].cards[1].components" differs from the first card'],
+		['a carousel outside MARKETING', json('UTILITY', [{ type: 'BODY', text: 'Rare plants, today.' }, { type: 'CAROUSEL', cards: [card(), card()] }]), '"Components (JSON) › [1].type" is a carousel, which only MARKETING templates can have'],
+		['an offer text over 16 characters', offer('o'.repeat(17)), '"Components (JSON) › [0].limited_time_offer.text" is 17 characters long'],
+		['an offer body over 600 characters', offer('Ends soon', `Deal ${'d'.repeat(600)}`), '"Components (JSON) › [1].text" is 605 characters long; Meta allows at most 600'],
+		['a code expiry over 90 minutes', auth({ type: 'FOOTER', code_expiration_minutes: 91 }, { type: 'OTP', otp_type: 'COPY_CODE' }), '"Components (JSON) › [1].code_expiration_minutes" is 91'],
+		['an OTP type Meta does not know', auth({ type: 'FOOTER', code_expiration_minutes: 10 }, { type: 'OTP', otp_type: 'SMS' }), '"Components (JSON) › [2].buttons[0].otp_type" is "SMS"'],
+		['a one-tap button without package name', auth({ type: 'FOOTER', code_expiration_minutes: 10 }, { type: 'OTP', otp_type: 'ONE_TAP', signature_hash: 'K8a/AINcGX7' }), '"Components (JSON) › [2].buttons[0].package_name" is ""'],
+		['a one-tap button with a bad signature hash', auth({ type: 'FOOTER', code_expiration_minutes: 10 }, { type: 'OTP', otp_type: 'ONE_TAP', package_name: 'com.example.app', signature_hash: 'not a hash!' }), '"Components (JSON) › [2].buttons[0].signature_hash" is "not a hash!"'],
+	];
+}
+
 const create = (fields: INodeParameters): INodeParameters => ({ operation: 'create', templateName: 'limits_check', templateLanguage: 'en_US', category: 'UTILITY', bodyText: 'Hello there.', ...fields });
 const buttons = (...list: IDataObject[]): INodeParameters => ({ templateButtons: { button: list } as INodeParameters });
 const button = (fields: IDataObject): INodeParameters => buttons(fields);
@@ -287,6 +346,7 @@ const BAD_INPUT: Array<[string, INodeParameters, string]> = [
 	['components JSON that is not JSON', create({ defineBy: 'json', componentsJson: '[{ "type": ' }), '"Components (JSON)" is not valid JSON'],
 	['a JSON body over 1,024 characters', create({ defineBy: 'json', componentsJson: JSON.stringify([{ type: 'BODY', text: 'b'.repeat(1025) }]) }), '"Components (JSON) › [0].text" is 1025 characters long'],
 	['JSON without a body', create({ defineBy: 'json', componentsJson: JSON.stringify([{ type: 'FOOTER', text: 'x' }]) }), '"Components (JSON) › [1].text" is missing'],
+	...carouselAndOfferCases(),
 	['an edit that changes nothing', { operation: 'edit', templateId: '123', editCategory: 'keep', replaceComponents: false }, '"Category" is Keep and Replace Components is off'],
 	['a template ID that is no ID', { operation: 'get', templateId: 'order_confirmation' }, '"Template ID" is "order_confirmation"'],
 	['a delete by ID without ID (an expression that gives nothing)', { operation: 'delete', deleteBy: 'id', templateName: 'order_confirmation', templateId: '={{ $json.missing }}' }, '"Template ID" is empty'],

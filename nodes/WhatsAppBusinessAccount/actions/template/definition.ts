@@ -16,6 +16,20 @@ export const MAX_BUTTON_TEXT = 25;
 export const MAX_URL = 2000;
 export const MAX_PHONE_NUMBER = 20;
 export const MAX_COPY_CODE_EXAMPLE = 15;
+/** Carousels: 2 to 10 cards, card body up to 160, up to 2 buttons a card (media card carousel templates page). */
+export const MIN_CARDS = 2;
+export const MAX_CARDS = 10;
+export const MAX_CARD_BODY = 160;
+export const MAX_CARD_BUTTONS = 2;
+/** Limited-time offers: offer text up to 16, body up to 600 (limited-time offer templates page). */
+export const MAX_OFFER_TEXT = 16;
+export const MAX_OFFER_BODY = 600;
+/** Authentication: code expiry 1 to 90 minutes (authentication templates page). */
+export const MAX_CODE_EXPIRATION_MINUTES = 90;
+const OTP_TYPES = ['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'];
+/** "At least two segments … each segment must start with a letter … [a-zA-Z0-9_]" (autofill button templates page). */
+const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/;
+const SIGNATURE_HASH = /^[A-Za-z0-9+/=]+$/;
 /** Per button type: how many one template may carry (components page, "Buttons"). */
 export const MAX_BUTTONS_OF_TYPE: Record<string, number> = { QUICK_REPLY: 10, URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1 };
 
@@ -208,12 +222,67 @@ function checkButtons(component: TemplateComponent, labelOf: (key: string, butto
 			const example = Array.isArray(button.example) ? button.example[0] : button.example;
 			limitedText(example, MAX_COPY_CODE_EXAMPLE, label('example', index), true);
 		}
+		if (type === 'OTP') checkOtpButton(button, (key) => label(key, index));
 	});
 	// Quick replies and other buttons must form two groups, never interleaved (components page, Quick reply buttons).
 	const groups = buttons.map((button) => String(button?.type ?? '').toUpperCase() === 'QUICK_REPLY').filter((quick, index, all) => index === 0 || quick !== all[index - 1]);
 	if (groups.length > 2) {
 		throw new ManagementInputError(labelOf('buttons'), 'mixes quick-reply buttons with other buttons: Meta wants all quick replies together, before or after the others');
 	}
+}
+
+/** An authentication template's one-time password button (authentication and autofill button templates pages). */
+function checkOtpButton(button: TemplateButton, label: (key: string) => string[]): void {
+	const otpType = String(button.otp_type ?? '').toUpperCase();
+	if (!OTP_TYPES.includes(otpType)) throw new ManagementInputError(label('otp_type'), `is "${String(button.otp_type ?? '')}": expected one of ${OTP_TYPES.join(', ')}`);
+	limitedText(button.text, MAX_BUTTON_TEXT, label('text'), false);
+	limitedText(button.autofill_text, MAX_BUTTON_TEXT, label('autofill_text'), false);
+	if (otpType === 'COPY_CODE') return;
+	const apps = Array.isArray(button.supported_apps) ? (button.supported_apps as Array<Record<string, unknown>>) : [{ package_name: button.package_name, signature_hash: button.signature_hash }];
+	apps.forEach((app, at) => {
+		const where = (key: string) => label(Array.isArray(button.supported_apps) ? `supported_apps[${at}].${key}` : key);
+		if (!PACKAGE_NAME.test(String(app?.package_name ?? ''))) {
+			throw new ManagementInputError(where('package_name'), `is "${String(app?.package_name ?? '')}": a ${otpType.toLowerCase()} button needs your Android package name, e.g. com.example.app`);
+		}
+		if (!SIGNATURE_HASH.test(String(app?.signature_hash ?? ''))) {
+			throw new ManagementInputError(where('signature_hash'), `is "${String(app?.signature_hash ?? '')}": a ${otpType.toLowerCase()} button needs your app signing key hash (letters, digits, +, / and =)`);
+		}
+	});
+}
+
+/** A carousel's cards: 2 to 10, each with an image or video header, the same components, up to 2 buttons. */
+function checkCarousel(component: TemplateComponent, format: ParameterFormat, label: (key: string) => string[]): void {
+	const cards = component.cards as Array<{ components?: TemplateComponent[] }> | undefined;
+	if (!Array.isArray(cards) || cards.length < MIN_CARDS || cards.length > MAX_CARDS) {
+		throw new ManagementInputError(label('cards'), `has ${Array.isArray(cards) ? cards.length : 0} cards; a carousel has ${MIN_CARDS} to ${MAX_CARDS}`);
+	}
+	let shape: string | undefined;
+	cards.forEach((card, cardIndex) => {
+		const parts = Array.isArray(card?.components) ? card.components : [];
+		const at = (key: string) => label(`cards[${cardIndex}].${key}`);
+		const header = parts.find((part) => String(part?.type).toUpperCase() === 'HEADER');
+		const headerFormat = String(header?.format ?? '').toUpperCase();
+		if (headerFormat !== 'IMAGE' && headerFormat !== 'VIDEO') throw new ManagementInputError(at('components'), 'needs an IMAGE or VIDEO header: every card has one');
+		if (!header?.example?.header_handle?.[0]) throw new ManagementInputError(at('components'), `has a ${headerFormat.toLowerCase()} header without example.header_handle from the Resumable Upload API`);
+		parts.forEach((part, partIndex) => {
+			const type = String(part?.type ?? '').toUpperCase();
+			const partLabel = (key: string) => at(`components[${partIndex}].${key}`);
+			if (type === 'BODY') {
+				const text = limitedText(part.text, MAX_CARD_BODY, partLabel('text'), true)!;
+				const names = placeholders(text, format, partLabel('text'));
+				if (names.length > 0) checkExamples(part, names, format, 'body', partLabel);
+			}
+			if (type === 'BUTTONS') {
+				const buttons = part.buttons ?? [];
+				if (buttons.length === 0 || buttons.length > MAX_CARD_BUTTONS) throw new ManagementInputError(partLabel('buttons'), `has ${buttons.length} buttons; a card has 1 or ${MAX_CARD_BUTTONS}`);
+				checkButtons(part, (key, button) => partLabel(button === undefined ? key : `buttons[${button}].${key}`));
+			}
+		});
+		// "All cards defined on a template must have the same components."
+		const cardShape = parts.map((part) => `${String(part?.type).toUpperCase()}:${(part.buttons ?? []).map((button) => String(button.type).toUpperCase()).join('+')}`).join(',');
+		if (shape !== undefined && cardShape !== shape) throw new ManagementInputError(at('components'), 'differs from the first card\'s: every card of a carousel has the same components and buttons');
+		shape = cardShape;
+	});
 }
 
 /**
@@ -225,15 +294,39 @@ export function checkComponents(components: TemplateComponent[], format: Paramet
 	components.forEach((component, index) => {
 		const type = String(component?.type ?? '').toUpperCase();
 		const label = (key: string, button?: number, buttonType?: string) => labeler({ component: type, index, key, button, buttonType });
-		if (['HEADER', 'BODY', 'FOOTER', 'BUTTONS'].includes(type)) {
+		if (['HEADER', 'BODY', 'FOOTER', 'BUTTONS', 'CAROUSEL', 'LIMITED_TIME_OFFER'].includes(type)) {
 			if (seen.has(type)) throw new ManagementInputError(label('type'), `is a second ${type} component; a template has at most one`);
 			seen.add(type);
 		}
 		if (type === 'HEADER') checkHeader(component, format, label);
 		if (type === 'BODY') checkBody(component, format, category, label);
+		if (type === 'BODY' && component.add_security_recommendation !== undefined && typeof component.add_security_recommendation !== 'boolean') {
+			throw new ManagementInputError(label('add_security_recommendation'), 'must be true or false');
+		}
 		if (type === 'FOOTER' && component.text !== undefined) limitedText(component.text, MAX_FOOTER_TEXT, label('text'), false);
+		if (type === 'FOOTER' && component.code_expiration_minutes !== undefined) {
+			const minutes = component.code_expiration_minutes;
+			if (!Number.isInteger(minutes) || (minutes as number) < 1 || (minutes as number) > MAX_CODE_EXPIRATION_MINUTES) {
+				throw new ManagementInputError(label('code_expiration_minutes'), `is ${JSON.stringify(minutes)}: Meta wants a whole number of minutes from 1 to ${MAX_CODE_EXPIRATION_MINUTES}`);
+			}
+		}
 		if (type === 'BUTTONS') checkButtons(component, label);
+		if (type === 'CAROUSEL') {
+			if (category && category !== 'MARKETING') throw new ManagementInputError(label('type'), 'is a carousel, which only MARKETING templates can have');
+			checkCarousel(component, format, (key) => label(key));
+		}
+		if (type === 'LIMITED_TIME_OFFER') {
+			if (category && category !== 'MARKETING') throw new ManagementInputError(label('type'), 'is a limited-time offer, which only MARKETING templates can have');
+			const offer = (component.limited_time_offer ?? {}) as { text?: unknown; has_expiration?: unknown };
+			limitedText(offer.text, MAX_OFFER_TEXT, label('limited_time_offer.text'), true);
+			if (offer.has_expiration !== undefined && typeof offer.has_expiration !== 'boolean') throw new ManagementInputError(label('limited_time_offer.has_expiration'), 'must be true or false');
+		}
 	});
 	if (!seen.has('BODY')) throw new ManagementInputError(labeler({ component: 'BODY', index: components.length, key: 'text' }), 'is missing: every template needs a body');
+	// A limited-time offer's body is shorter: 600 characters.
+	const bodyIndex = components.findIndex((component) => String(component?.type ?? '').toUpperCase() === 'BODY');
+	if (components.some((component) => String(component?.type ?? '').toUpperCase() === 'LIMITED_TIME_OFFER')) {
+		limitedText(components[bodyIndex].text, MAX_OFFER_BODY, labeler({ component: 'BODY', index: bodyIndex, key: 'text' }), true);
+	}
 	return components;
 }
