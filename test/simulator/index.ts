@@ -16,7 +16,7 @@ import { SimServer } from './server';
 import { SimState } from './state';
 import { subscriptionRoutes } from './subscriptions';
 import { templateRoutes } from './templates';
-import { rememberSeededTemplates, restoreSeededTemplates, templateManagementRoutes } from './templateManagement';
+import { rememberSeededTemplates, restoreSeededTemplates, setTemplateStatus, templateManagementRoutes } from './templateManagement';
 import { WebhookDispatcher } from './webhooks';
 import type {
 	AcceptedMessage,
@@ -113,6 +113,19 @@ export class Simulator {
 	/** The next calls matching each fault get its action (error code, reset, stall), in order. */
 	scriptFaults(faults: ScriptedFault[]): void {
 		this.state.faults.script(faults);
+	}
+
+	/**
+	 * Meta's review of a template: it takes the event's status (APPROVED, REJECTED, PAUSED, DISABLED) and the
+	 * message_template_status_update webhook goes to the subscribed callback.
+	 */
+	async reviewTemplate(templateId: string, event: string, reason = 'NONE'): Promise<unknown> {
+		setTemplateStatus(this.state, templateId, event);
+		// Meta reviews whether or not anyone listens: without a subscribed callback only the status changes.
+		const webhook = await this.webhooks
+			.injectEvent({ field: 'message_template_status_update', templateId, value: { event, reason } })
+			.catch((error: unknown) => ({ sent: false, reason: error instanceof Error ? error.message : String(error) }));
+		return { templateId, status: event, webhook };
 	}
 
 	/** Injects an inbound customer message (sent to the subscribed callback as a signed webhook). */

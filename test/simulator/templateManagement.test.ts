@@ -183,6 +183,16 @@ describe('editing and deleting', () => {
 		expect(sim.fixture.templates.map((t) => t.id)).toEqual(before);
 	});
 
+	// The review Meta does by itself, played through the control endpoint (overview page, "Template status").
+	it('a review through /_sim/templates/review gives the template its status', async () => {
+		const { id } = (await create({ name: 'to_review', components: [body('Your parcel ships today.')] })).body;
+		const reviewed = await fetch(`${sim.url}/_sim/templates/review`, { method: 'POST', body: JSON.stringify({ templateId: id, event: 'REJECTED', reason: 'INVALID_FORMAT' }) });
+		expect(reviewed.status).toBe(200);
+		expect((await call(sim, 'GET', `/${V}/${id}?fields=status`)).body).toEqual({ status: 'REJECTED', id });
+		const wrong = await fetch(`${sim.url}/_sim/templates/review`, { method: 'POST', body: JSON.stringify({ templateId: id, event: 'MAYBE' }) });
+		expect(wrong.status).toBe(400);
+	});
+
 	it('counts template calls in the management budget', async () => {
 		await call(sim, 'GET', `/${V}/${templateNamed('hello_world').id}`);
 		await call(sim, 'GET', `/${V}/message_template_library`);

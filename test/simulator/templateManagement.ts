@@ -506,3 +506,20 @@ export const templateManagementRoutes: Route[] = [
 		handler: listLibrary,
 	},
 ];
+
+/** The statuses Meta's review (and later quality checks) may give a template, as its status webhook names them. */
+export const REVIEW_EVENTS = ['APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+export type ReviewEvent = (typeof REVIEW_EVENTS)[number];
+
+/**
+ * Meta's review of a template, which the simulator cannot do by itself: the template takes the event's status (then
+ * the simulator sends the message_template_status_update webhook, see Simulator.reviewTemplate).
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/overview#template-status
+ */
+export function setTemplateStatus(sim: Pick<SimContext, 'fixture'>, templateId: string, event: string): FixtureTemplate {
+	if (!(REVIEW_EVENTS as readonly string[]).includes(event)) throw new Error(`A review event is one of ${REVIEW_EVENTS.join(', ')}, not "${event}"`);
+	const template = sim.fixture.templates.find((candidate) => candidate.id === templateId);
+	if (!template) throw new Error(`templateId "${templateId}" is not a template of the simulator's WABA`);
+	template.status = event as ReviewEvent;
+	return template;
+}
