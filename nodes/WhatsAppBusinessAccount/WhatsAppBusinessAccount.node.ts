@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchPhoneNumbers } from '../shared/descriptions';
@@ -10,6 +10,24 @@ import * as flow from './actions/flow/Flow.resource';
 import * as qrCode from './actions/qrCode/QrCode.resource';
 import * as template from './actions/template/Template.resource';
 
+/** What the canvas shows under the node: "Template: Create", "QR Code: List"… */
+const RESOURCE_NAMES: Record<string, string> = { template: 'Template', flow: 'Flow', businessProfile: 'Business Profile', blockedUser: 'Blocked User', qrCode: 'QR Code' };
+const RESOURCE_OPERATIONS: Record<string, INodeProperties[]> = {
+	template: template.description,
+	flow: flow.description,
+	businessProfile: businessProfile.description,
+	blockedUser: blockedUser.description,
+	qrCode: qrCode.description,
+};
+export const SUBTITLES: Record<string, string> = Object.fromEntries(
+	Object.entries(RESOURCE_OPERATIONS).flatMap(([resource, properties]) =>
+		(properties.find((property) => property.name === 'operation')?.options ?? []).map((option) => [
+			`${resource}:${String((option as { value: string }).value)}`,
+			`${RESOURCE_NAMES[resource]}: ${(option as { name: string }).name}`,
+		]),
+	),
+);
+
 export class WhatsAppBusinessAccount implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Business Account',
@@ -17,7 +35,7 @@ export class WhatsAppBusinessAccount implements INodeType {
 		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: `={{ ${JSON.stringify(SUBTITLES)}[$parameter["resource"] + ":" + $parameter["operation"]] }}`,
 		description: 'Manage a WhatsApp Business Account: templates, flows, business profiles, blocked users and QR codes (Cloud API)',
 		defaults: { name: 'WhatsApp Business Account' },
 		usableAsTool: true,
