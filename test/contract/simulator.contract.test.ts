@@ -387,6 +387,8 @@ const NOT_SENT: Record<string, string> = {
 		'Meta\'s "all parameters" example sends flow_id and flow_name together, while the table on the same page says each "cannot be used with" the other (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow); the simulator follows the table.',
 	'send-template-carousel-quick-reply-url': 'Carousel templates are not simulated (no builder sends them either).',
 	'media-download': 'Played in its own test below (the URL comes from GET /{Media-ID}).',
+	'resumable-upload-file':
+		'The bytes go as a raw body with a file_offset header, which this harness does not send: played in test/simulator/resumableUpload.test.ts against this fixture.',
 	'usage-header-x-app-usage': 'A header, checked in its own test below.',
 	'usage-header-x-business-use-case-usage-whatsapp': 'A header, checked in its own test below.',
 	'usage-header-x-business-use-case-usage':

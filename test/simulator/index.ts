@@ -7,6 +7,7 @@ import { blockUsersRoutes } from './blockUsers';
 import { flowRoutes } from './flows';
 import { businessProfileRoutes } from './businessProfile';
 import { qrCodeRoutes } from './qrCodes';
+import { resumableUploadRoutes } from './resumableUpload';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
@@ -50,6 +51,7 @@ export class Simulator {
 			...businessProfileRoutes,
 			...qrCodeRoutes,
 			...flowRoutes,
+			...resumableUploadRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,
