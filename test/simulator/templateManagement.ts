@@ -49,7 +49,8 @@ export function rememberSeededTemplates(sim: Pick<SimContext, 'fixture'>): void 
 
 export function restoreSeededTemplates(sim: Pick<SimContext, 'fixture'>): void {
 	const seed = seeds.get(sim.fixture);
-	if (seed) sim.fixture.templates.splice(0, sim.fixture.templates.length, ...clone(seed));
+	// Unchanged templates stay the same objects, so a test holding one keeps holding the account's.
+	if (seed && JSON.stringify(seed) !== JSON.stringify(sim.fixture.templates)) sim.fixture.templates.splice(0, sim.fixture.templates.length, ...clone(seed));
 }
 
 function stateOf(sim: SimContext): ManagementState {
