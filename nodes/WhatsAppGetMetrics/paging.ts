@@ -19,6 +19,8 @@ export interface PagedCall<Page> {
 	requestAfter: (cursor: string) => GraphRequest;
 	/** At most this many pages (default MAX_PAGES); more fails the call rather than silently cutting the data. */
 	maxPages?: number;
+	/** Stop once the pages read so far hold enough (a list's Limit); default: read every page. */
+	enough?: (pages: Page[]) => boolean;
 }
 
 /** Thrown when Meta keeps offering a next page beyond the cap. */
@@ -100,7 +102,7 @@ async function readPages<Page extends { paging?: GraphPaging }>(call: PagedCall<
 		pages.push(page);
 		const paging: GraphPaging | undefined = page.paging;
 		const after: string | undefined = paging?.cursors?.after;
-		if (!paging?.next || (after !== undefined && seenCursors.has(after))) break;
+		if (!paging?.next || (after !== undefined && seenCursors.has(after)) || call.enough?.(pages)) break;
 		if (after !== undefined) seenCursors.add(after);
 		const nextUrl = followableNextUrl(paging.next, call.credentials.baseUrl);
 		request = nextUrl ? { method: 'GET', url: nextUrl } : after ? call.requestAfter(after) : undefined;

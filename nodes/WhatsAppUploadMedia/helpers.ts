@@ -37,7 +37,7 @@ export function toNodeError(
 }
 
 /**
- * Run one async job per item concurrently (the gate paces them), keep input order, and honour "continue on fail":
+ * Run one async job per item concurrently (each giving one output item, or several for a list) (the gate paces them), keep input order, and honour "continue on fail":
  * failures become the shared error items (Meta's code, trace ID, retryability… for a Graph API error); otherwise
  * the first failure fails the node after every job has settled.
  */
@@ -46,7 +46,7 @@ export type ItemJob<T> = { itemIndex: number; run: () => Promise<T> } | { itemIn
 export async function runPerItem<T>(
 	context: IExecuteFunctions,
 	jobs: Array<ItemJob<T>>,
-	toOutput: (result: T, itemIndex: number) => INodeExecutionData | Promise<INodeExecutionData>,
+	toOutput: (result: T, itemIndex: number) => INodeExecutionData | INodeExecutionData[] | Promise<INodeExecutionData | INodeExecutionData[]>,
 	credentials?: Partial<WhatsAppCredentials>,
 ): Promise<INodeExecutionData[]> {
 	const settled = await Promise.allSettled(
@@ -62,7 +62,8 @@ export async function runPerItem<T>(
 		const { itemIndex } = jobs[index];
 		const result = settled[index];
 		if (result.status === 'fulfilled') {
-			output.push(await toOutput(result.value, itemIndex));
+			// A list operation outputs one item per entry (none for an empty list).
+			output.push(...[await toOutput(result.value, itemIndex)].flat());
 			continue;
 		}
 		if (!continueOnFail) throw toNodeError(node, result.reason, itemIndex, undefined, credentials);

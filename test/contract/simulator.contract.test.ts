@@ -111,6 +111,14 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('This is a flow as template demo'),
 		{ type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Open flow!' }] },
 	]),
+	// The overview page creates order_confirmation: an account that has none yet.
+	'template-create-named-params': template('hello_world', 'UTILITY', [body('Hello World')]),
+	'template-create-positional-params': template('hello_world', 'UTILITY', [body('Hello World')]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-management: the
+	// category of an approved template cannot be edited, so the example's template is one that was rejected.
+	'template-edit-category': { ...template('seasonal_offer', 'UTILITY', [body('Our {{1}} sale is on now.')]), status: 'REJECTED' },
+	// The page's template ID, named as in its request.
+	'template-delete-by-id': { ...template('order_confirmation', 'UTILITY', [body('Thank you, {{1}}! Your order number is {{2}}.')]), id: '1407680676729941' },
 };
 
 /** A local endpoint that answers Meta's handshake and takes deliveries, for subscriptions and webhooks. */
@@ -182,7 +190,11 @@ function simulatorPath(sim: Simulator, path: string, ids: Ids, version = VERSION
 		.replace('{Phone-Number-ID}', PHONE_STANDARD)
 		.replace('{WABA-ID}', sim.fixture.wabaId)
 		.replace('{app-id}', sim.fixture.appId)
-		.replace('{Media-ID}', ids.media.image ?? '');
+		.replace('{Media-ID}', ids.media.image ?? '')
+		// The account's first template (each fixture that needs a particular one has it alone, TEMPLATES).
+		.replace('{Template-ID}', sim.fixture.templates[0]?.id ?? '')
+		.replace('{QR-Code-ID}', lastQrCode)
+		.replace('{Flow-ID}', lastFlowId);
 }
 
 function simulatorQuery(query: Record<string, string> | undefined, ids: Ids): string {
@@ -268,7 +280,69 @@ async function overrideNumber(sim: Simulator): Promise<void> {
 /** Documented callback URLs are Meta's examples; the simulator verifies each with a handshake, so ours answer it. */
 const OUR_CALLBACK = 'The documented callback URL is an example; the simulator verifies a callback with a real handshake, so the test\'s own endpoint stands in.';
 
+/** Meta blocks only users who messaged the number in the last 24 hours (Block Users guide): the documented user has. */
+const inWindow = async (sim: Simulator) => sim.configure({ inWindowRecipients: ['16505551234'] });
+const blockDocumentedUser = async (sim: Simulator) => {
+	await inWindow(sim);
+	const blocked = await call(sim, 'POST', `/${VERSION}/${PHONE_STANDARD}/block_users`, { messaging_product: 'whatsapp', block_users: [{ user: '+16505551234' }] });
+	if (blocked.status !== 200) throw new Error(`Blocking failed: ${blocked.text}`);
+};
+
+/** The code of the QR code the last `createQrCode` made (Meta's codes are its own; the page's stand for one). */
+let lastQrCode = '';
+const createQrCode = async (sim: Simulator) => {
+	const created = await call(sim, 'POST', `/${VERSION}/${PHONE_STANDARD}/message_qrdls`, { prefilled_message: 'Cyber Monday' });
+	if (created.status !== 200) throw new Error(`QR code creation failed: ${created.text}`);
+	lastQrCode = created.body.code;
+};
+const QR_CODE_FIRST = 'A QR code is created first; its code stands in for the page\'s.';
+
+/** The ID of the flow the last `createFlow` made, with a valid Flow JSON when asked (the Flow JSON reference's minimum). */
+let lastFlowId = '';
+let flowNumber = 0;
+const createFlow = (flowJson?: string) => async (sim: Simulator) => {
+	flowNumber += 1;
+	const created = await call(sim, 'POST', `/${VERSION}/${sim.fixture.wabaId}/flows`, { name: `contract flow ${flowNumber}`, categories: ['OTHER'] });
+	if (created.status !== 200) throw new Error(`Flow creation failed: ${created.text}`);
+	lastFlowId = created.body.id;
+	if (flowJson === undefined) return;
+	const form = new FormData();
+	form.append('file', new Blob([flowJson], { type: 'application/json' }), 'flow.json');
+	form.append('name', 'flow.json');
+	form.append('asset_type', 'FLOW_JSON');
+	const uploaded = await fetch(`${sim.url}/${VERSION}/${lastFlowId}/assets`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+	if (uploaded.status !== 200) throw new Error(`Flow JSON upload failed: ${await uploaded.text()}`);
+};
+const VALID_FLOW_JSON = JSON.stringify({ version: '7.2', screens: [{ id: 'WELCOME', title: 'Welcome', terminal: true, layout: { type: 'SingleColumnLayout', children: [] } }] });
+const publishedFlow = async (sim: Simulator) => {
+	await createFlow(VALID_FLOW_JSON)(sim);
+	const published = await call(sim, 'POST', `/${VERSION}/${lastFlowId}/publish`);
+	if (published.status !== 200) throw new Error(`Publishing failed: ${published.text}`);
+};
+const FLOW_FIRST = 'A draft flow is created first; its ID stands in for the example\'s.';
+
 const ADAPT: Record<string, Adapt> = {
+	'flows-list': {
+		reason: 'Flows are created first (one with a Flow JSON Meta finds errors in), so the list has entries of both kinds.',
+		before: async (sim) => {
+			await createFlow(VALID_FLOW_JSON)(sim);
+			await createFlow('{"screens": []}')(sim);
+		},
+	},
+	'flow-update-metadata': { reason: FLOW_FIRST, before: createFlow() },
+	'flow-assets-upload': { reason: FLOW_FIRST, before: createFlow() },
+	'flow-assets-list': { reason: `${FLOW_FIRST} It has a Flow JSON, so there is an asset to list.`, before: createFlow(VALID_FLOW_JSON) },
+	'flow-preview': { reason: FLOW_FIRST, before: createFlow() },
+	'flow-publish': { reason: `${FLOW_FIRST} It has a valid Flow JSON: Meta publishes no flow with validation errors (139002).`, before: createFlow(VALID_FLOW_JSON) },
+	'flow-deprecate': { reason: 'A flow is created and published first: only a published flow can be deprecated (139003).', before: publishedFlow },
+	'flow-delete': { reason: FLOW_FIRST, before: createFlow() },
+	'qr-code-list': { reason: 'Two QR codes are created first, so the list has entries.', before: async (sim) => { await createQrCode(sim); await createQrCode(sim); } },
+	'qr-code-get': { reason: QR_CODE_FIRST, before: createQrCode },
+	'qr-code-delete': { reason: QR_CODE_FIRST, before: createQrCode },
+	'qr-code-update': { reason: QR_CODE_FIRST, before: createQrCode, body: (b) => ({ ...b, code: lastQrCode }) },
+	'block-users-post': { reason: 'The documented user messaged the number in the last 24 hours (the guide\'s rule for blocking).', before: inWindow },
+	'block-users-delete': { reason: 'The documented user is blocked first, so there is one to unblock.', before: blockDocumentedUser },
+	'block-users-get': { reason: 'The documented user is blocked first, so the list has an entry.', before: blockDocumentedUser },
 	'analytics-messages': { reason: 'The simulator\'s clock is set just after the documented range (lookback rules).', atDocumentedTime: true },
 	'conversation-analytics': { reason: 'As analytics-messages.', atDocumentedTime: true },
 	'pricing-analytics': { reason: 'As analytics-messages.', atDocumentedTime: true },
@@ -313,6 +387,8 @@ const NOT_SENT: Record<string, string> = {
 		'Meta\'s "all parameters" example sends flow_id and flow_name together, while the table on the same page says each "cannot be used with" the other (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow); the simulator follows the table.',
 	'send-template-carousel-quick-reply-url': 'Carousel templates are not simulated (no builder sends them either).',
 	'media-download': 'Played in its own test below (the URL comes from GET /{Media-ID}).',
+	'resumable-upload-file':
+		'The bytes go as a raw body with a file_offset header, which this harness does not send: played in test/simulator/resumableUpload.test.ts against this fixture.',
 	'usage-header-x-app-usage': 'A header, checked in its own test below.',
 	'usage-header-x-business-use-case-usage-whatsapp': 'A header, checked in its own test below.',
 	'usage-header-x-business-use-case-usage':
@@ -330,6 +406,8 @@ const ANSWER_NOT_COMPARED: Record<string, string> = {
 		'The reply is whatsapp-api-js\'s own mock (contacts[].wa_id); Meta\'s BSUID page answers contacts[].user_id (send-bsuid-recipient.json).',
 	'subscribed-apps-post-override-reference':
 		'The reference/OpenAPI answer (success plus data[]) disagrees with the webhook overrides guide ({"success": true}, subscribed-apps-post-override.json), which the simulator follows.',
+	'template-library-list':
+		'The page shows one library entry without the list\'s data[] envelope; test/simulator/templateManagement.test.ts compares each listed entry with it.',
 };
 
 const TEMPLATE_COMPONENT_KEYS = 'Keys of component kinds the example does not list, documented on the template pages (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components).';
@@ -339,6 +417,8 @@ const OPTIONAL_KEYS: Record<string, string> = {
 	'messages[].message_status':
 		'Template sends show it (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/custom-marketing-templates); the other pages\' examples leave it out.',
 	paging: 'Graph adds cursors only when there is another page.',
+	'data[].validation_errors':
+		'The List Flows example itself lists flows with and without validation errors (business-messaging-api_v23.0.yaml); each error\'s keys are compared in flow-assets-upload.',
 	id: 'Graph answers a node\'s id with any fields read (the messaging analytics example shows it; the pricing one leaves it out).',
 	'data[].components[].buttons[].example': TEMPLATE_COMPONENT_KEYS,
 	'data[].components[].buttons[].otp_type': TEMPLATE_COMPONENT_KEYS,

@@ -7,6 +7,7 @@
  */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
+import { WhatsAppBusinessAccount } from '../../nodes/WhatsAppBusinessAccount/WhatsAppBusinessAccount.node';
 import { WhatsAppGetMetrics } from '../../nodes/WhatsAppGetMetrics/WhatsAppGetMetrics.node';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
@@ -17,6 +18,7 @@ const descriptions: Array<[string, INodeTypeDescription]> = [
 	['WhatsApp Media', new WhatsAppUploadMedia().description],
 	['WhatsApp Metrics', new WhatsAppGetMetrics().description],
 	['WhatsApp Cloud Trigger', new WhatsAppTrigger().description],
+	['WhatsApp Business Account', new WhatsAppBusinessAccount().description],
 ];
 
 /** The names a level's parameters depend on that n8n 1.x cannot find at that level. */

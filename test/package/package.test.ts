@@ -79,7 +79,7 @@ describe('the built package', () => {
 
 	test('every credential and node path of the n8n block exists in dist', () => {
 		const paths: string[] = [...packageJson.n8n.credentials, ...packageJson.n8n.nodes];
-		expect(paths).toHaveLength(5);
+		expect(paths).toHaveLength(6);
 		for (const path of paths) expect({ path, exists: existsSync(join(root, path)) }).toEqual({ path, exists: true });
 	});
 

@@ -14,6 +14,7 @@ export interface Controllable {
 	configure(partial: Partial<SimulatorOptions>): void;
 	scriptFaults(faults: ScriptedFault[]): void;
 	injectInbound(input: Record<string, unknown>): Promise<unknown>;
+	reviewTemplate(templateId: string, event: string, reason?: string): Promise<unknown>;
 	readonly webhooks: {
 		deliveries(): unknown[];
 		redeliver(count?: number): Promise<unknown>;
@@ -39,6 +40,7 @@ export const CONTROL_ENDPOINTS = [
 	'POST /_sim/webhooks/redeliver?n=N   send the last N delivered bodies again (Meta\'s duplicates)',
 	'POST /_sim/webhooks/raw?signature=valid|wrong|none   deliver this JSON body as it is',
 	'POST /_sim/webhooks/event JSON {field, value?, phoneNumberId?, templateId?}: a template, number or account update',
+	'POST /_sim/templates/review JSON {templateId, event, reason?}: Meta\'s review: the template takes the status, its status webhook is sent',
 ];
 
 function parseBody(body: Buffer): unknown {
@@ -135,6 +137,11 @@ export function controlHandler(sim: Controllable): ControlHandler {
 					throw new Error('signature must be valid, wrong or none');
 				}
 				return ok(await sim.webhooks.deliverRaw(parseBody(body), { signature }));
+			}
+			case 'POST templates/review': {
+				const input = parseBody(body) as { templateId?: unknown; event?: unknown; reason?: unknown };
+				if (typeof input.templateId !== 'string' || typeof input.event !== 'string') throw new Error('POST /_sim/templates/review needs {templateId, event, reason?}');
+				return ok(await sim.reviewTemplate(input.templateId, input.event, typeof input.reason === 'string' ? input.reason : undefined));
 			}
 			case 'POST webhooks/event': {
 				const input = parseBody(body) as { field?: unknown };

@@ -3,6 +3,11 @@
  * credential's base URL at `sim.url`. See types.ts for every option.
  */
 import { analyticsRoutes } from './analytics';
+import { blockUsersRoutes } from './blockUsers';
+import { flowRoutes } from './flows';
+import { businessProfileRoutes } from './businessProfile';
+import { qrCodeRoutes } from './qrCodes';
+import { resumableUploadRoutes } from './resumableUpload';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
@@ -12,6 +17,7 @@ import { SimServer } from './server';
 import { SimState } from './state';
 import { subscriptionRoutes } from './subscriptions';
 import { templateRoutes } from './templates';
+import { rememberSeededTemplates, restoreSeededTemplates, setTemplateStatus, templateManagementRoutes } from './templateManagement';
 import { WebhookDispatcher } from './webhooks';
 import type {
 	AcceptedMessage,
@@ -40,12 +46,19 @@ export class Simulator {
 			...messageRoutes(state),
 			...mediaRoutes,
 			...templateRoutes,
+			...templateManagementRoutes,
+			...blockUsersRoutes,
+			...businessProfileRoutes,
+			...qrCodeRoutes,
+			...flowRoutes,
+			...resumableUploadRoutes,
 			...analyticsRoutes,
 			...subscriptionRoutes,
 			...phoneNumberRoutes,
 			...extraRoutes,
 		];
 		this.server = new SimServer(state, routes, controlHandler(this));
+		rememberSeededTemplates(state);
 	}
 
 	get fixture(): Fixture {
@@ -88,9 +101,10 @@ export class Simulator {
 		};
 	}
 
-	/** Forgets messages, counters, requests, limit windows, media, subscriptions and scripted faults. */
+	/** Forgets messages, counters, requests, limit windows, media, subscriptions, scripted faults and template changes. */
 	reset(): void {
 		this.state.reset();
+		restoreSeededTemplates(this.state);
 	}
 
 	/** Changes options at runtime (limits, latency, faults…). */
@@ -101,6 +115,19 @@ export class Simulator {
 	/** The next calls matching each fault get its action (error code, reset, stall), in order. */
 	scriptFaults(faults: ScriptedFault[]): void {
 		this.state.faults.script(faults);
+	}
+
+	/**
+	 * Meta's review of a template: it takes the event's status (APPROVED, REJECTED, PAUSED, DISABLED) and the
+	 * message_template_status_update webhook goes to the subscribed callback.
+	 */
+	async reviewTemplate(templateId: string, event: string, reason = 'NONE'): Promise<unknown> {
+		setTemplateStatus(this.state, templateId, event);
+		// Meta reviews whether or not anyone listens: without a subscribed callback only the status changes.
+		const webhook = await this.webhooks
+			.injectEvent({ field: 'message_template_status_update', templateId, value: { event, reason } })
+			.catch((error: unknown) => ({ sent: false, reason: error instanceof Error ? error.message : String(error) }));
+		return { templateId, status: event, webhook };
 	}
 
 	/** Injects an inbound customer message (sent to the subscribed callback as a signed webhook). */

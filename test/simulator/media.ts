@@ -3,6 +3,7 @@
  * the bearer-protected download itself, and `DELETE /{media-id}`.
  */
 import { createHash, createHmac } from 'crypto';
+import { deleteFlowObject } from './flows';
 import { MetaError } from './types';
 import type { Route, SimContext, SimRequest, SimResponse } from './types';
 import { assertAccess, invalidParameter, moduleState, requirePhoneNumber, unknownObjectError } from './surfaces';
@@ -246,6 +247,9 @@ function retrieve(req: SimRequest, mediaId: string, sim: SimContext): SimRespons
 }
 
 function remove(req: SimRequest, params: Record<string, string>, sim: SimContext): SimResponse {
+	// `DELETE /{id}` is also how a draft flow is deleted.
+	const flow = deleteFlowObject(req, params.mediaId, sim);
+	if (flow) return flow;
 	assertAccess(req, sim);
 	const media = findMedia(sim, params.mediaId);
 	if (!media) throw unknownObjectError(params.mediaId);

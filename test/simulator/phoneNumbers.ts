@@ -7,6 +7,8 @@
 import { updateWaba, wabaObject } from './analytics';
 import { getMediaObject } from './media';
 import { configureNumberWebhook, numberWebhookConfiguration } from './subscriptions';
+import { getFlowObject, updateFlowObject } from './flows';
+import { editTemplateObject, getTemplateObject } from './templateManagement';
 import type { FixturePhoneNumber, Route, SimContext, SimRequest, SimResponse } from './types';
 import { assertAccess, bodyParams, findPhoneNumber, invalidParameter, pageOf, requestedFields, requirePhoneNumber, requireWaba, unknownObjectError } from './surfaces';
 
@@ -83,7 +85,7 @@ function listPhoneNumbers(req: SimRequest, params: Record<string, string>, sim: 
 	return { status: 200, body };
 }
 
-/** `GET /{id}`: the WABA, a phone number or a media object. */
+/** `GET /{id}`: the WABA, a phone number, a media object, a template or a flow. */
 function getObject(req: SimRequest, params: Record<string, string>, sim: SimContext): SimResponse {
 	const id = params.id;
 	if (id === sim.fixture.wabaId) {
@@ -97,15 +99,21 @@ function getObject(req: SimRequest, params: Record<string, string>, sim: SimCont
 	}
 	const media = getMediaObject(req, id, sim);
 	if (media) return media;
+	const template = getTemplateObject(req, id, sim);
+	if (template) return template;
+	const flow = getFlowObject(req, id, sim);
+	if (flow) return flow;
 	throw unknownObjectError(id);
 }
 
-/** `POST /{waba}` (template insights) or `POST /{phone-id}` (today only the per-number webhook override). */
+/** `POST /{waba}` (template insights), `POST /{template-id}` or `/{flow-id}` (edit) or `POST /{phone-id}` (the per-number webhook override). */
 async function updateObject(req: SimRequest, params: Record<string, string>, sim: SimContext): Promise<SimResponse> {
 	if (params.id === sim.fixture.wabaId) {
 		requireWaba(req, params.id, sim);
 		return updateWaba(req, sim);
 	}
+	const edited = editTemplateObject(req, params.id, sim) ?? updateFlowObject(req, params.id, sim);
+	if (edited) return edited;
 	requirePhoneNumber(req, params.id, sim);
 	const input = bodyParams(req);
 	if (input.webhook_configuration === undefined) {

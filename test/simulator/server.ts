@@ -6,9 +6,10 @@ import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { Socket } from 'net';
 
 import { faultErrorDefaults } from './faults';
+import { isFlowId } from './flows';
 import { regainAccessMinutes } from './limits';
 import type { SimState } from './state';
-import { MetaError, recipientKey, type FaultAction, type MultipartFile, type Route, type SimRequest, type SimResponse } from './types';
+import { MetaError, recipientKey, type FaultAction, type Fixture, type MultipartFile, type Route, type SimRequest, type SimResponse } from './types';
 
 export { MetaError };
 
@@ -330,7 +331,7 @@ export class SimServer {
 			this.authenticate(route?.auth ?? 'bearer', simRequest.bearer);
 			if (!route) throw unsupported(method, segments);
 
-			if (route.countsAgainstBudget !== false) headers = this.charge(now, isManagementCall(segments, state.fixture.wabaId));
+			if (route.countsAgainstBudget !== false) headers = this.charge(now, isManagementCall(segments, state.fixture));
 
 			const fault = state.faults.pending > 0 || hasRandomFaults(state) ? this.pickFault(method, segments, simRequest) : null;
 			if (fault) {
@@ -519,11 +520,13 @@ export class SimServer {
 
 /**
  * Meta's management calls: the WABA node and its edges (`/{waba}`, `/message_templates`, `/phone_numbers`,
- * `/subscribed_apps`, analytics…), capped per app per WABA per rolling hour apart from messaging.
+ * `/subscribed_apps`, analytics…), its templates (`/{template-id}`, the Template API of the WhatsApp Business
+ * Account reference), the Template Library and its flows (`/{flow-id}` and edges), capped per app per WABA per rolling hour apart from messaging.
  * https://developers.facebook.com/docs/graph-api/overview/rate-limiting/ (WhatsApp Business Management API)
  */
-export function isManagementCall(segments: string[], wabaId: string): boolean {
-	return segments[0] === wabaId;
+export function isManagementCall(segments: string[], fixture: Pick<Fixture, 'wabaId' | 'templates'>): boolean {
+	if (segments[0] === fixture.wabaId || segments[0] === 'message_template_library') return true;
+	return fixture.templates.some((template) => template.id === segments[0]) || isFlowId(fixture, segments[0]);
 }
 
 function hasRandomFaults(state: SimState): boolean {

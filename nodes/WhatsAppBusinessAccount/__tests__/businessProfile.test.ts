@@ -1,0 +1,86 @@
+/**
+ * The WhatsApp Business Account node's business profile operations in real workflows against the simulator.
+ * Shapes: https://developers.facebook.com/documentation/business-messaging/whatsapp/business-profiles
+ * Limits: https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/business-profiles
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { runWorkflow } from '../../../test/harness';
+import { startSimulator } from '../../../test/simulator';
+import type { Simulator } from '../../../test/simulator';
+import { clearManagementCache } from '../../shared/descriptions';
+import { destroyGraphClients } from '../../shared/transport';
+
+const PHONE = '300000000000001';
+const phoneNumberId = { __rl: true, mode: 'id', value: PHONE };
+let sim: Simulator;
+
+async function run(parameters: INodeParameters) {
+	return runWorkflow({
+		nodes: [{ name: 'Account', type: 'whatsAppBusinessAccount', parameters: { resource: 'businessProfile', phoneNumberId, ...parameters } }],
+		credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId } },
+	});
+}
+
+const profileCalls = () => sim.requests().filter((request) => request.path.endsWith('/whatsapp_business_profile'));
+
+beforeAll(async () => {
+	sim = await startSimulator({ latency: 'none' });
+});
+
+afterAll(async () => {
+	destroyGraphClients();
+	await sim.stop();
+});
+
+beforeEach(() => {
+	sim.reset();
+	clearManagementCache();
+});
+
+describe('Get and Update', () => {
+	it('gets the profile with the fields Meta\'s guide asks for, flat', async () => {
+		const result = await run({ operation: 'get' });
+		expect(new URLSearchParams(profileCalls()[0].query).get('fields')).toBe('about,address,description,email,profile_picture_url,websites,vertical');
+		expect(result.outputs('Account')).toEqual([expect.objectContaining({ phoneNumberId: PHONE, about: expect.any(String), websites: expect.any(Array), messaging_product: 'whatsapp' })]);
+	});
+
+	it('sends only the fields set, websites as a list, and the next Get shows them', async () => {
+		const updated = await run({
+			operation: 'update',
+			updateFields: { about: 'Fresh plants daily 🌵', websites: 'https://plants.example.com, https://instagram.com/plants', vertical: 'RETAIL', email: 'hi@plants.example.com', profilePictureHandle: '4::aW1hZ2UvanBlZw==:ARZsim' },
+		});
+		expect(JSON.parse(profileCalls()[0].body)).toEqual({
+			messaging_product: 'whatsapp',
+			about: 'Fresh plants daily 🌵',
+			email: 'hi@plants.example.com',
+			websites: ['https://plants.example.com', 'https://instagram.com/plants'],
+			vertical: 'RETAIL',
+			profile_picture_handle: '4::aW1hZ2UvanBlZw==:ARZsim',
+		});
+		expect(updated.outputs('Account')).toEqual([{ success: true, phoneNumberId: PHONE, updated: ['about', 'email', 'websites', 'vertical', 'profile_picture_handle'] }]);
+		const read = await run({ operation: 'get' });
+		expect(read.outputs('Account')[0]).toEqual(expect.objectContaining({ about: 'Fresh plants daily 🌵', websites: ['https://plants.example.com', 'https://instagram.com/plants'] }));
+	});
+});
+
+describe('bad input fails before any call, naming the item and the field', () => {
+	it.each([
+		['nothing to update', { updateFields: {} }, '"Update Fields" is empty'],
+		['an empty About', { updateFields: { about: ' ' } }, '"Update Fields › About" is empty'],
+		['an About over 139 characters', { updateFields: { about: 'a'.repeat(140) } }, '"Update Fields › About" is 140 characters long'],
+		['an Address over 256 characters', { updateFields: { address: 'a'.repeat(257) } }, '"Update Fields › Address" is 257 characters long'],
+		['a Description over 512 characters', { updateFields: { description: 'd'.repeat(513) } }, '"Update Fields › Description" is 513 characters long'],
+		['an Email over 128 characters', { updateFields: { email: `${'e'.repeat(120)}@example.com` } }, '"Update Fields › Email" is 132 characters long'],
+		['an Email that is no address', { updateFields: { email: 'plants at example' } }, '"Update Fields › Email" is "plants at example"'],
+		['three websites', { updateFields: { websites: 'https://a.example, https://b.example, https://c.example' } }, '"Update Fields › Websites" has 3 websites'],
+		['a website without http', { updateFields: { websites: 'www.example.com' } }, '"Update Fields › Websites" has "www.example.com" as website #1'],
+		['a website over 256 characters', { updateFields: { websites: `https://example.com/${'w'.repeat(240)}` } }, '"Update Fields › Websites" is 260 characters long'],
+		['a vertical Meta does not know', { updateFields: { vertical: '={{ "PLANTS" }}' } }, '"Update Fields › Vertical" is "PLANTS"'],
+		['a picture handle that is no handle', { updateFields: { profilePictureHandle: 'https://example.com/me.jpg' } }, '"Update Fields › Profile Picture Handle" is not a handle'],
+	] as Array<[string, INodeParameters, string]>)('%s', async (_case, parameters, message) => {
+		const result = await run({ operation: 'update', ...parameters });
+		expect(result.nodeError('Account')?.message).toContain(`Item 1: ${message}`);
+		expect(sim.requests()).toEqual([]);
+	});
+});

@@ -1,0 +1,61 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { graphId, managementCall, runOperation, textParam } from '../common';
+import { ManagementInputError } from '../errors';
+import { forgetTemplate, readTemplate } from './api';
+import { CATEGORY_OPTIONS } from './create.operation';
+import { definitionFields, readDefinition } from './fields';
+import { templateIdField } from './get.operation';
+
+const show = { resource: ['template'], operation: ['edit'] };
+
+export const description: INodeProperties[] = [
+	templateIdField('edit', 'The template to edit (only approved, rejected or paused templates can be edited)'),
+	{
+		displayName: 'Category',
+		name: 'editCategory',
+		type: 'options',
+		default: 'keep',
+		displayOptions: { show },
+		options: [{ name: 'Keep', value: 'keep', description: 'Leave the category as it is' }, ...CATEGORY_OPTIONS],
+		description: 'Meta does not change the category of an approved template',
+	},
+	{
+		displayName: 'Replace Components',
+		name: 'replaceComponents',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show },
+		description: 'Whether to replace every component of the template by those below (Meta edits no component alone)',
+	},
+	...definitionFields('edit').map((field) => ({
+		...field,
+		displayOptions: { show: { ...field.displayOptions?.show, replaceComponents: [true] } },
+	})),
+	{
+		displayName: 'Approved templates can be edited 10 times in 30 days and once in 24 hours; rejected or paused ones without limit',
+		name: 'editNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return runOperation(this, items, (itemIndex, credentials) => {
+		const templateId = graphId(this, 'templateId', 'Template ID', itemIndex);
+		const category = textParam(this, 'editCategory', itemIndex);
+		const replace = this.getNodeParameter('replaceComponents', itemIndex, true) as boolean;
+		if (category === 'keep' && !replace) throw new ManagementInputError('Category', 'is Keep and Replace Components is off: there is nothing to edit');
+		const body: { category?: string; components?: unknown[] } = {};
+		if (category !== 'keep') body.category = category;
+		if (replace) body.components = readDefinition(this, itemIndex, category === 'keep' ? '' : category).components;
+		return async () => {
+			await managementCall(credentials, { method: 'POST', path: `/${templateId}`, body });
+			// Meta answers {"success": true}: the template as it now stands is more useful, and names it for the cache.
+			const template = await readTemplate(credentials, templateId);
+			await forgetTemplate(credentials, template.name);
+			return { success: true, ...template };
+		};
+	});
+}
