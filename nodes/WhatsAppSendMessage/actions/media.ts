@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkMedia, type MediaKind } from '../../shared/media';
 import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
@@ -94,6 +94,26 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+// Each execution's files by where n8n keeps them: 1,000 items of one 10 MB PDF are one 10 MB Buffer, not 10 GB.
+const filesRead = new WeakMap<IExecuteFunctions, Map<string, Promise<Buffer>>>();
+
+/** The bytes of an item's binary file, read once per execution for all the items that carry the same file. */
+function readOnce(context: IExecuteFunctions, itemIndex: number, propertyName: string, binary: IBinaryData): Promise<Buffer> {
+	const files = filesRead.get(context) ?? new Map<string, Promise<Buffer>>();
+	filesRead.set(context, files);
+	// Its id in n8n's binary store (`mode:…`, a colon no base64 has), or the base64 text kept in the item itself (as
+	// is: a prefixed copy would build a string of the file's size per item).
+	const key = binary.id ?? binary.data;
+	let read = files.get(key);
+	if (!read) {
+		read = context.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+		files.set(key, read);
+		// A failed read is the item's error, not every later item's.
+		read.catch(() => files.delete(key));
+	}
+	return read;
+}
+
 /** Reads and checks a binary file of one item (size and MIME type for the kind) before any call. */
 export async function readBinaryMedia(
 	context: IExecuteFunctions,
@@ -102,7 +122,7 @@ export async function readBinaryMedia(
 	kind: MediaKind,
 ): Promise<Omit<PendingUpload, 'setMediaId'>> {
 	const binary = context.helpers.assertBinaryData(itemIndex, propertyName.trim());
-	const data = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName.trim());
+	const data = await readOnce(context, itemIndex, propertyName.trim(), binary);
 	const checked = checkMedia({ data, mimeType: binary.mimeType, kind, fileName: binary.fileName });
 	return { data, mimeType: checked.mimeType, fileName: binary.fileName, kind };
 }

@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadMedia, extensionForMimeType, sha256Hex } from '../../shared/media';
-import type { DownloadedMedia } from '../../shared/media';
+import { downloadMediaInto, extensionForMimeType } from '../../shared/media';
+import type { StoredMedia } from '../../shared/media';
+import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { readCredentials, runPerItem, toNodeError } from '../helpers';
 import type { ItemJob } from '../helpers';
 import { getMediaId, mediaIdField } from './mediaId';
@@ -40,9 +41,17 @@ export function downloadFileName(mediaId: string, mimeType: string, given?: stri
 }
 
 interface DownloadJob {
-	media: DownloadedMedia;
+	media: StoredMedia<IBinaryData>;
+	fileName: string;
 	binaryPropertyName: string;
-	fileName?: string;
+}
+
+/** Stream the media into n8n's binary store (see downloadMediaInto): never the whole file in memory. */
+async function download(context: IExecuteFunctions, credentials: WhatsAppCredentials, mediaId: string, binaryPropertyName: string, given?: string): Promise<DownloadJob> {
+	const media = await downloadMediaInto(credentials, mediaId, (stream, info) =>
+		context.helpers.prepareBinaryData(stream, downloadFileName(info.mediaId, info.mimeType, given), info.mimeType),
+	);
+	return { media, fileName: downloadFileName(media.mediaId, media.mimeType, given), binaryPropertyName };
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -53,40 +62,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const mediaId = getMediaId(this, itemIndex);
 			const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex)).trim();
 			const { fileName } = this.getNodeParameter('options', itemIndex, {}) as { fileName?: string };
-			jobs.push({
-				itemIndex,
-				run: async () => {
-					const media = await downloadMedia(credentials, mediaId);
-					const actual = sha256Hex(media.data);
-					// Meta gives the hex SHA-256 of the file: a mismatch means a truncated or altered download.
-					if (media.sha256 && /^[0-9a-f]{64}$/i.test(media.sha256) && media.sha256.toLowerCase() !== actual) {
-						throw new Error(
-							`The downloaded file does not match Meta's SHA-256 (expected ${media.sha256}, got ${actual}); download it again`,
-						);
-					}
-					return { media: { ...media, sha256: actual }, binaryPropertyName, fileName };
-				},
-			});
+			jobs.push({ itemIndex, run: () => download(this, credentials, mediaId, binaryPropertyName, fileName) });
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}
 	}
-	return runPerItem(this, jobs, async (result, itemIndex) => {
-		const fileName = downloadFileName(result.media.mediaId, result.media.mimeType, result.fileName);
-		return {
-			json: {
-				mediaId: result.media.mediaId,
-				mimeType: result.media.mimeType,
-				fileSize: result.media.data.length,
-				sha256: result.media.sha256 ?? null,
-				fileName,
-			},
-			binary: {
-				[result.binaryPropertyName]: await this.helpers.prepareBinaryData(result.media.data, fileName, result.media.mimeType),
-			},
-			pairedItem: { item: itemIndex },
-		};
-	}, credentials);
+	return runPerItem(this, jobs, (result, itemIndex) => ({
+		json: {
+			mediaId: result.media.mediaId,
+			mimeType: result.media.mimeType,
+			fileSize: result.media.fileSize,
+			sha256: result.media.sha256,
+			fileName: result.fileName,
+		},
+		binary: { [result.binaryPropertyName]: result.media.stored },
+		pairedItem: { item: itemIndex },
+	}), credentials);
 }

@@ -13,6 +13,7 @@ import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
 import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings, type GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
+import { ProvenSettings, Users } from './tenancy';
 
 /** One call waiting in (or passing through) the gate. */
 export interface PendingCall {
@@ -30,6 +31,8 @@ export interface PendingCall {
 	seq: number;
 	/** A retry or a call released by its recipient: keeps its place ahead of that recipient's later calls. */
 	resumed?: boolean;
+	/** Told when an attempt failed (before any retry): a credential's probe releases the calls waiting for it. */
+	onFailedAttempt?: () => void;
 }
 
 /** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
@@ -110,7 +113,11 @@ export class WabaBudget {
 	discoveredNumbers = 0;
 	lookupState: 'none' | 'pending' | 'done' = 'none';
 	lookupRetryAt = 0;
+	/** Registered numbers and budget override: the most permissive of the credentials that proved access to the WABA. */
 	settings: GateSettings;
+	readonly offers = new ProvenSettings();
+	/** Whether one token alone used it (it may see the counters before proving access, see tenancy.ts). */
+	readonly users = new Users();
 	lastActivityAt = Date.now();
 	readonly lanes = new Set<NumberLane>();
 
@@ -225,16 +232,26 @@ export class NumberLane {
 	readonly localLimiter: Bottleneck;
 	/** True while the last batch went through Redis. */
 	sharedThroughRedis = false;
+	/** Where the counts are shared across processes: the Redis of the last credential that used the lane. */
+	shared: SharedStore | undefined;
+	/** The budget its calls count in: the WABA the last credential that proved access to the number names. */
+	waba: WabaBudget;
+	/** The limits each credential that proved access offered; the most permissive is `settings` (see tenancy.ts). */
+	readonly offers = new ProvenSettings();
+	/** Whether one token alone used it (it may see the counters before proving access, see tenancy.ts). */
+	readonly users = new Users();
 	released = false;
 
 	constructor(
 		readonly key: string,
 		readonly phoneNumberId: string | undefined,
-		readonly waba: WabaBudget,
+		waba: WabaBudget,
 		settings: GateSettings,
 		readonly env: GateEnvironment,
-		readonly shared: SharedStore | undefined,
+		shared: SharedStore | undefined,
 	) {
+		this.shared = shared;
+		this.waba = waba;
 		this.settings = settings;
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
@@ -254,7 +271,12 @@ export class NumberLane {
 
 	get messagesPerSecond(): number {
 		if (this.phoneNumberId === undefined) return 50;
-		return this.settings.automaticThroughput && this.measuredMessagesPerSecond !== undefined ? this.measuredMessagesPerSecond : this.settings.messagesPerSecond;
+		return this.rateOf(this.settings);
+	}
+
+	/** The rate a credential's settings give this number: its tier's, or for Automatic what Meta said (once known). */
+	rateOf(settings: GateSettings): number {
+		return settings.automaticThroughput && this.measuredMessagesPerSecond !== undefined ? this.measuredMessagesPerSecond : settings.messagesPerSecond;
 	}
 
 	/** Automatic tier: what Meta says the number allows (undefined until known); a manual tier ignores it. */
@@ -332,10 +354,67 @@ export class NumberLane {
 	}
 
 	updateSettings(settings: GateSettings): void {
+		if (settings === this.settings) return;
 		const before = this.messagesPerSecond;
 		this.settings = settings;
-		this.waba.settings = settings;
 		this.rateChanged(before);
+	}
+
+	/** Count in this WABA's budget from now on (its calls under way move with the lane). */
+	bindBudget(waba: WabaBudget): void {
+		if (waba === this.waba) return;
+		this.waba.lanes.delete(this);
+		this.waba.reservedPending -= this.reservedPending;
+		waba.reservedPending += this.reservedPending;
+		this.waba = waba;
+		waba.lanes.add(this);
+		this.kick();
+	}
+
+	/** Share the counts through this Redis from now on (another credential's, or a rotated password's connection). */
+	useStore(store: SharedStore | undefined): void {
+		if (store === this.shared) return;
+		this.shared?.forget(this);
+		this.shared = store;
+		this.sharedRetryAt = 0;
+		this.kick();
+	}
+
+	/** A pause Meta asked of the number through another lane (a credential's own, before it proved access) holds here too. */
+	learnPause(other: NumberLane): void {
+		if (other.pausedUntil <= this.pausedUntil) return;
+		this.pausedUntil = other.pausedUntil;
+		this.kick();
+	}
+
+	/**
+	 * A call this lane did not start (a credential's probe, sent through its own lane) counts here too from `at` (and
+	 * against its recipient's pair rate), and in Redis for the other processes (a reservation no cap refuses).
+	 */
+	countStart(at: number, recipient: string | undefined, pairRateLimiting: boolean): void {
+		if (recipient !== undefined && pairRateLimiting) {
+			const state = this.recipientState(recipient, at);
+			this.refillRecipient(state, at);
+			state.tokens -= 1;
+		}
+		this.window.record(at, 1);
+		this.hourWindow.record(at, 1);
+		this.waba.window.record(at, 1);
+		this.lastActivityAt = Math.max(this.lastActivityAt, at);
+		if (!this.shared?.usable()) return;
+		const { secondMs, secondGuardMs, redisSecondGuardMs, hourSlotMs } = this.env.timings;
+		this.shared
+			.reserve({
+				numberKey: this.key,
+				wabaKey: this.waba.key,
+				requested: 1,
+				numberCap: Number.MAX_SAFE_INTEGER,
+				numberWindowMs: secondMs + Math.max(secondGuardMs, redisSecondGuardMs),
+				budgetCap: Number.MAX_SAFE_INTEGER,
+				budgetWindowMs: this.waba.window.windowMs,
+				budgetSlotMs: hourSlotMs,
+			})
+			.catch((error: unknown) => this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describeError(error)}); using local limits`));
 	}
 
 	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
@@ -558,11 +637,11 @@ export class NumberLane {
 	/** Take up to `allowance` calls in order, parking those whose recipient must wait (never blocking the others). */
 	private pick(allowance: number, now: number): PendingCall[] {
 		const batch: PendingCall[] = [];
-		const pairLimiting = this.settings.pairRateLimiting;
 		while (batch.length < allowance) {
 			const call = this.retryQueue.shift() ?? this.queue.shift();
 			if (!call) break;
-			if (pairLimiting && call.recipient !== undefined) {
+			// Each credential's own choice (several may share the lane).
+			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
 				const state = this.recipientState(call.recipient, now);
 				const unparked = call.resumed === true;
 				call.resumed = false;
@@ -594,7 +673,7 @@ export class NumberLane {
 		const now = Date.now();
 		for (let index = calls.length - 1; index >= 0; index--) {
 			const call = calls[index];
-			if (this.settings.pairRateLimiting && call.recipient !== undefined) {
+			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
 				const state = this.recipientState(call.recipient, now);
 				state.tokens += 1;
 				state.inFlight -= 1;
@@ -847,6 +926,7 @@ export class NumberLane {
 			const recipient = call.recipient;
 			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.recipients.get(recipient);
 			if (response === undefined) {
+				call.onFailedAttempt?.();
 				this.react(call, failure);
 				return;
 			}

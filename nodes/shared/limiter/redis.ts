@@ -9,7 +9,7 @@ import Bottleneck from 'bottleneck';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { WhatsAppCredentials } from '../transport/types';
 import { quietly, type GateEnvironment, type NumberLane, type SharedStore } from './gate';
-import { checkedRedisOptions, watchRedisVersion } from './redisServer';
+import { checkedRedisOptions, loginFingerprint, watchRedisVersion } from './redisServer';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -165,9 +165,14 @@ export function redisTargetFor(credentials: WhatsAppCredentials, env = process.e
 	return undefined;
 }
 
-/** A stable key for a Redis target that holds no password. */
+/** A stable key for a Redis target that holds no password (it names the target in warnings). */
 export function redisTargetKey(options: RedisOptions): string {
 	return `${options.tls ? 'rediss' : 'redis'}://${options.username ?? ''}@${options.host}:${options.port}/${options.db ?? 0}`;
+}
+
+/** The target and its login: one connection per password, so none rides on another credential's login. */
+export function redisConnectionKey(options: RedisOptions): string {
+	return `${redisTargetKey(options)}#${loginFingerprint(options.password)}`;
 }
 
 /**
@@ -227,6 +232,8 @@ export class RedisStore implements SharedStore, SharedEntries {
 	private failedOnce = false;
 	private closed = false;
 	private readonly createdAt = Date.now();
+	/** When a credential last asked for this connection: one unused for a while is closed (a rotated password's). */
+	lastUsedAt = Date.now();
 
 	constructor(
 		readonly targetKey: string,

@@ -7,6 +7,7 @@ import type { RedisOptions } from 'ioredis';
 import StandaloneConnector, { type StandaloneConnectionOptions } from 'ioredis/built/connectors/StandaloneConnector';
 import type { ErrorEmitter } from 'ioredis/built/connectors/AbstractConnector';
 import type { NetStream } from 'ioredis/built/types';
+import { createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { secureLookup } from '../transport/egress';
 import { ssrfPolicy } from '../transport/ssrf';
@@ -38,6 +39,15 @@ class CheckedConnector extends StandaloneConnector {
 		this.options = { ...this.requested, host: address, tls: tls ? { servername, ...tls } : undefined };
 		return super.connect(emit);
 	}
+}
+
+// A key of this process only: a login's fingerprint means nothing outside it (a plain hash of a weak password could be
+// looked up).
+const FINGERPRINT_KEY = randomBytes(32);
+
+/** A password as a registry key may hold it: an HMAC under this process's own random key, never the password. */
+export function loginFingerprint(password: string | undefined): string {
+	return password ? createHmac('sha256', FINGERPRINT_KEY).update(password).digest('hex').slice(0, 32) : '';
 }
 
 /** Options for a Redis the user named in a credential: connections obey n8n's SSRF policy (n8n's own queue Redis does not). */

@@ -1,9 +1,11 @@
 /**
  * Media calls to Meta, each through the gate: upload (with the content-hash cache), info, download, delete.
  */
+import Bottleneck from 'bottleneck';
 import { createHash } from 'crypto';
+import { pipeline, Transform, type Readable } from 'node:stream';
 
-import { scheduleGraphCall } from '../limiter';
+import { scheduleGraphCall, tokenHashOf } from '../limiter';
 import type { WhatsAppCredentials } from '../transport/types';
 import { getMediaCache, mediaCacheKey } from './cache';
 import { checkMedia } from './mime';
@@ -31,6 +33,18 @@ export function sha256Hex(data: Buffer): string {
 	return createHash('sha256').update(data).digest('hex');
 }
 
+// Send Message hands every item of one file the same Buffer: hash it once (10 MB × 1,000 items would be seconds of CPU).
+const hashes = new WeakMap<Buffer, string>();
+
+function contentHashOf(data: Buffer): string {
+	let hash = hashes.get(data);
+	if (hash === undefined) {
+		hash = sha256Hex(data);
+		hashes.set(data, hash);
+	}
+	return hash;
+}
+
 /** Upload the bytes as `multipart/form-data` through the gate (paced on the phone number). */
 async function uploadOnce(
 	credentials: WhatsAppCredentials,
@@ -54,13 +68,14 @@ async function uploadOnce(
 
 /**
  * Check the media against Meta's table, then upload it unless the same bytes were already uploaded for this number
- * (and the ID is still valid). Throws `MediaValidationError` before any call when the file does not fit.
+ * with the same token (and the ID is still valid). Throws `MediaValidationError` before any call when the file does
+ * not fit.
  */
 export async function uploadMediaCached(args: UploadMediaArgs): Promise<UploadedMedia> {
 	const { credentials, phoneNumberId, data, fileName, useCache = true } = args;
 	if (!phoneNumberId) throw new Error('A phone number ID is needed to upload media');
 	const checked = checkMedia({ data, mimeType: args.mimeType, kind: args.kind, fileName });
-	const sha256 = sha256Hex(data);
+	const sha256 = contentHashOf(data);
 	const name = fileName || `${checked.kind}-${sha256.slice(0, 12)}`;
 	const describe = (mediaId: string) => ({
 		mediaId,
@@ -73,7 +88,8 @@ export async function uploadMediaCached(args: UploadMediaArgs): Promise<Uploaded
 		const mediaId = await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name);
 		return { ...describe(mediaId), fromCache: false };
 	}
-	const key = mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType });
+	// One token's uploads are its own: another credential naming the number gets no media ID without a call to Meta.
+	const key = `${mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType })}|token:${tokenHashOf(credentials)}`;
 	const { entry, fromCache } = await getMediaCache().getOrUpload(key, async () =>
 		describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name)),
 	);
@@ -125,25 +141,41 @@ export interface DownloadedMedia extends MediaInfo {
 	data: Buffer;
 }
 
+/** What `downloadMediaInto` stored, with the size and SHA-256 counted as the bytes went by. */
+export interface StoredMedia<T> extends MediaInfo {
+	stored: T;
+	fileSize: number;
+	sha256: string;
+}
+
 function isExpiredUrlError(error: unknown): boolean {
 	const status = (error as { httpStatus?: number }).httpStatus;
 	return status === 401 || status === 403 || status === 404 || status === 410;
 }
 
+/** At most this many downloads stream at once in the process: each holds a socket and its buffers until stored. */
+export const MAX_CONCURRENT_DOWNLOADS = 4;
+
+// One limiter for every copy of the module (n8n may load the package twice), like the gate's registry.
+const DOWNLOADS_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.downloads');
+type GlobalWithDownloads = typeof globalThis & { [DOWNLOADS_KEY]?: Bottleneck };
+
+function downloads(): Bottleneck {
+	const store = globalThis as GlobalWithDownloads;
+	store[DOWNLOADS_KEY] ??= new Bottleneck({ maxConcurrent: MAX_CONCURRENT_DOWNLOADS });
+	return store[DOWNLOADS_KEY];
+}
+
 /**
- * Fetch a fresh URL, then the bytes with the bearer token. If the URL lapsed while the call waited in the gate,
- * fetch a new URL once and try again.
+ * Fetch a fresh URL, then the bytes with the bearer token, as a stream. If the URL lapsed while the call waited in the
+ * gate, fetch a new URL once and try again.
  */
-export async function downloadMedia(
-	credentials: WhatsAppCredentials,
-	mediaId: string,
-	phoneNumberId?: string,
-): Promise<DownloadedMedia> {
+async function streamMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<MediaInfo & { stream: Readable }> {
 	let info = await getMediaInfo(credentials, mediaId, phoneNumberId);
 	const fetchBytes = async (url: string) =>
-		scheduleGraphCall<ArrayBuffer | Buffer>({
+		scheduleGraphCall<Readable>({
 			credentials,
-			request: { method: 'GET', url, responseType: 'arraybuffer', auth: 'bearer' },
+			request: { method: 'GET', url, responseType: 'stream', auth: 'bearer' },
 		});
 	let response;
 	try {
@@ -155,10 +187,51 @@ export async function downloadMedia(
 		info = await getMediaInfo(credentials, mediaId, phoneNumberId);
 		response = await fetchBytes(info.url);
 	}
-	const raw = response.data;
-	const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
 	const mimeType = info.mimeType || response.contentType?.split(';')[0].trim() || 'application/octet-stream';
-	return { ...info, mimeType, fileSize: info.fileSize ?? data.length, data };
+	return { ...info, mimeType, stream: response.data };
+}
+
+/**
+ * Stream the media into `store` (n8n's binary store): never the whole file in memory, at most
+ * MAX_CONCURRENT_DOWNLOADS at once in the process, Meta's SHA-256 checked on the way (a mismatch: a truncated or
+ * altered download).
+ */
+export function downloadMediaInto<T>(
+	credentials: WhatsAppCredentials,
+	mediaId: string,
+	store: (stream: Readable, media: MediaInfo) => Promise<T>,
+	phoneNumberId?: string,
+): Promise<StoredMedia<T>> {
+	return downloads().schedule(async () => {
+		const { stream, ...media } = await streamMedia(credentials, mediaId, phoneNumberId);
+		const hash = createHash('sha256');
+		let fileSize = 0;
+		const counting = new Transform({
+			transform(chunk: Buffer, _encoding, callback) {
+				hash.update(chunk);
+				fileSize += chunk.length;
+				callback(null, chunk);
+			},
+		});
+		const stored = await store(pipeline(stream, counting, () => undefined), media);
+		const sha256 = hash.digest('hex');
+		if (media.sha256 && /^[0-9a-f]{64}$/i.test(media.sha256) && media.sha256.toLowerCase() !== sha256) {
+			throw new Error(`The downloaded file does not match Meta's SHA-256 (expected ${media.sha256}, got ${sha256}); download it again`);
+		}
+		return { ...media, stored, fileSize, sha256 };
+	});
+}
+
+/** The media's bytes in one Buffer (small files, tests); a node streams them into n8n's binary store instead. */
+export async function downloadMedia(credentials: WhatsAppCredentials, mediaId: string, phoneNumberId?: string): Promise<DownloadedMedia> {
+	const { stored, ...media } = await downloadMediaInto(credentials, mediaId, buffered, phoneNumberId);
+	return { ...media, data: stored };
+}
+
+async function buffered(stream: Readable): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
 }
 
 /** `DELETE /{media-id}`; also drops the ID from the upload cache. */

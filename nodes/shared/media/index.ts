@@ -23,5 +23,5 @@ export {
 	mediaCacheKey,
 } from './cache';
 export type { CachedMedia } from './cache';
-export { uploadMediaCached, getMediaInfo, downloadMedia, deleteMedia, sha256Hex } from './api';
-export type { UploadMediaArgs, MediaInfo, DownloadedMedia } from './api';
+export { uploadMediaCached, getMediaInfo, downloadMedia, downloadMediaInto, deleteMedia, sha256Hex, MAX_CONCURRENT_DOWNLOADS } from './api';
+export type { UploadMediaArgs, MediaInfo, DownloadedMedia, StoredMedia } from './api';

@@ -1,6 +1,7 @@
 import axios, { type AxiosAdapter, type AxiosProxyConfig, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Readable } from 'node:stream';
 import { checkProxiedTarget, guardAgent, secureLookup } from './egress';
 import { proxyForUrl, TunnelingAgent } from './proxy';
 
@@ -42,7 +43,9 @@ export interface GraphClient {
 		headers: Record<string, string>,
 		data: unknown,
 		transport: { request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest },
-	): Promise<AxiosResponse<Buffer>>;
+		/** The body as a stream (media downloads) rather than one Buffer. */
+		stream?: boolean,
+	): Promise<AxiosResponse<Buffer | Readable>>;
 	httpAgent: http.Agent;
 	httpsAgent: https.Agent;
 	/** Keep-alive CONNECT tunnels for https targets, one agent per proxy URL. */
@@ -75,7 +78,7 @@ function registry(): Registry {
  */
 function adapterSender(client: Omit<GraphClient, 'send'>): GraphClient['send'] {
 	const adapter = axios.getAdapter('http') as AxiosAdapter;
-	return (method, url, headers, data, transport) => {
+	return (method, url, headers, data, transport, stream = false) => {
 		const connection = connectionFor(client, client.origin);
 		const proxied = connection.proxy !== false || connection.httpsAgent !== undefined;
 		// One literal of the same shape for every call (no spreads or merges): cheap to build and for axios to read.
@@ -98,10 +101,10 @@ function adapterSender(client: Omit<GraphClient, 'send'>): GraphClient['send'] {
 			// is given (Node's http(s)) instead of follow-redirects.
 			maxRedirects: 0,
 			decompress: true,
-			// The raw bytes: graphRequest decodes JSON itself.
-			responseType: 'arraybuffer',
+			// The raw bytes: graphRequest decodes JSON itself (a download reads them as they come).
+			responseType: stream ? 'stream' : 'arraybuffer',
 		};
-		const send = () => adapter(config as unknown as InternalAxiosRequestConfig) as Promise<AxiosResponse<Buffer>>;
+		const send = () => adapter(config as unknown as InternalAxiosRequestConfig) as Promise<AxiosResponse<Buffer | Readable>>;
 		// A proxy resolves the target itself, out of reach of our agents' lookup: check the target here first.
 		return proxied ? checkProxiedTarget(new URL(url)).then(send) : send();
 	};

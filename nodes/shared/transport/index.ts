@@ -6,9 +6,10 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { AxiosResponse } from 'axios';
 import { resolveApiVersion } from './apiVersions';
-import { getGraphClient, type GraphClient } from './client';
+import { getGraphClient, MAX_BODY_BYTES, type GraphClient } from './client';
 import { egressRefusalIn, mediaUrlRefusal, plainHttpRefusal } from './egress';
 import { GraphApiError, type SendStage } from './errors';
 import { redactSecrets } from './redact';
@@ -207,14 +208,19 @@ function authorizationHeader(credentials: WhatsAppCredentials, auth: GraphReques
  * body's grace, for each request a media download's redirects may make. The gate keeps a Redis lease at least this long.
  */
 export function longestCallMs(request: GraphRequest): number {
-	const binary = request.responseType === 'arraybuffer';
+	const binary = isBinary(request);
 	const requests = binary && request.method === 'GET' ? MAX_DOWNLOAD_REDIRECTS + 1 : 1;
 	return requests * (timeoutOf(request) + BODY_GRACE_MS);
 }
 
 /** A call's timeout: its own, else the media timeout for downloads and uploads, else the default. */
 function timeoutOf(request: GraphRequest): number {
-	return request.timeoutMs ?? (request.responseType === 'arraybuffer' || isFormData(request.body) ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+	return request.timeoutMs ?? (isBinary(request) || isFormData(request.body) ? MEDIA_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+}
+
+/** A media download: its bytes as one Buffer or as a stream. */
+function isBinary(request: GraphRequest): boolean {
+	return request.responseType === 'arraybuffer' || request.responseType === 'stream';
 }
 
 function isFormData(body: unknown): boolean {
@@ -246,11 +252,11 @@ class Attempt {
 	) {}
 
 	/** Runs the request; rejects at the deadline even if axios has not noticed the destroyed request yet. */
-	run(client: GraphClient, method: string, url: string, headers: Record<string, string>, data: unknown): Promise<AxiosResponse<Buffer>> {
+	run(client: GraphClient, method: string, url: string, headers: Record<string, string>, data: unknown, stream: boolean): Promise<AxiosResponse<Buffer | Readable>> {
 		this.timer = setTimeout(onDeadline, this.timeoutMs, this);
-		return new Promise<AxiosResponse<Buffer>>((resolve, reject) => {
+		return new Promise<AxiosResponse<Buffer | Readable>>((resolve, reject) => {
 			this.fail = reject;
-			client.send(method, url, headers, data, this).then(resolve, reject);
+			client.send(method, url, headers, data, this, stream).then(resolve, reject);
 		});
 	}
 
@@ -325,6 +331,35 @@ function onAttemptSocket(this: AttemptRequest, socket: Socket): void {
 	socket.once(tls ? 'secureConnect' : 'connect', () => {
 		attempt.connected = true;
 	});
+}
+
+/** A download's bytes as they come: at most MAX_BODY_BYTES, and the call's deadline holds until the last one. */
+function streamedBody(source: Readable, attempt: Attempt): Readable {
+	let bytes = 0;
+	const counted = new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			bytes += chunk.length;
+			if (bytes > MAX_BODY_BYTES) callback(new Error(`The download is larger than ${MAX_BODY_BYTES} bytes`));
+			else callback(null, chunk);
+		},
+	});
+	pipeline(source, counted, () => attempt.finish());
+	return counted;
+}
+
+/** A streamed answer that is not the file (an error, a redirect): its few bytes, at most MAX_BODY_BYTES. */
+async function readAll(source: Readable): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let bytes = 0;
+	for await (const chunk of source) {
+		bytes += (chunk as Buffer).length;
+		if (bytes > MAX_BODY_BYTES) {
+			source.destroy();
+			throw new Error(`The answer is larger than ${MAX_BODY_BYTES} bytes`);
+		}
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks);
 }
 
 /** Safe text for the failing call: method and path, never the host's query string. */
@@ -535,7 +570,8 @@ export async function graphRequest<T = unknown>(
 		target = targetOf(buildGraphUrl(credentials, request));
 	}
 	const method = request.method;
-	const binary = request.responseType === 'arraybuffer';
+	const stream = request.responseType === 'stream';
+	const binary = isBinary(request);
 	const form = isFormData(request.body);
 	const timeoutMs = timeoutOf(request);
 	let authorization = authorizationHeader(credentials, auth);
@@ -554,21 +590,32 @@ export async function graphRequest<T = unknown>(
 		if (method !== 'GET') headers['Accept-Encoding'] = 'identity';
 		// Only the first request says when it left: a redirect's hop is not a new call to Meta.
 		const attempt = new Attempt(timeoutMs, hop === 0 ? hooks?.onSent : undefined);
-		let response: AxiosResponse<Buffer>;
+		let response: AxiosResponse<Buffer | Readable>;
 		try {
-			response = await attempt.run(getGraphClient(target.origin), method, target.href, headers, data);
+			response = await attempt.run(getGraphClient(target.origin), method, target.href, headers, data, stream);
 		} catch (error) {
+			attempt.finish();
 			const call = describeCall(method, target);
 			throw errorFromNetwork(error, attempt.timedOut ? timeoutMs : undefined, attempt, call, target.origin, credentials);
-		} finally {
-			attempt.finish();
 		}
 
 		const status = response.status;
 		// Node's own header object (lower-case names), not axios's AxiosHeaders copy.
 		const responseHeaders: IncomingHttpHeaders = attempt.res?.headers ?? headersOf(response.headers);
 		const raw = response.data;
-		const body = Buffer.isBuffer(raw) ? raw : Buffer.from(raw ?? new ArrayBuffer(0));
+		if (raw instanceof Readable && status >= 200 && status < 300) {
+			// The bytes as they come, under the call's deadline until the last one.
+			return successResponse<T>(status, streamedBody(raw, attempt) as unknown as T, responseHeaders, true);
+		}
+		let body: Buffer;
+		try {
+			body = raw instanceof Readable ? await readAll(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw ?? new ArrayBuffer(0));
+		} catch (error) {
+			const call = describeCall(method, target);
+			throw errorFromNetwork(error, attempt.timedOut ? timeoutMs : undefined, attempt, call, target.origin, credentials);
+		} finally {
+			attempt.finish();
+		}
 
 		const location = responseHeaders.location;
 		if (binary && method === 'GET' && status >= 300 && status < 400 && typeof location === 'string') {

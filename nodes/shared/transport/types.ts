@@ -42,8 +42,8 @@ export interface GraphRequest {
 	query?: Record<string, string | number | boolean | undefined>;
 	/** JSON body, or a FormData for multipart uploads. */
 	body?: unknown;
-	/** `arraybuffer` for media downloads. Default `json`. */
-	responseType?: 'json' | 'arraybuffer';
+	/** `stream` for media downloads (a Readable of the bytes, never all in memory), `arraybuffer` to have them all. Default `json`. */
+	responseType?: 'json' | 'arraybuffer' | 'stream';
 	/** Default: bearer token. `app` = `{app-id}|{app-secret}` app access token (subscriptions). */
 	auth?: 'bearer' | 'app' | 'none';
 	timeoutMs?: number;
@@ -69,7 +69,7 @@ export interface GraphUsage {
 export interface GraphResponse<T = unknown> {
 	status: number;
 	data: T;
-	/** Only for arraybuffer responses. */
+	/** Only for arraybuffer and stream responses. */
 	contentType?: string;
 	usage: GraphUsage;
 }

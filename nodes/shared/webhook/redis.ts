@@ -3,13 +3,15 @@
  * (the Redis every worker already reaches), else none. One client per connection for the whole process.
  */
 import Redis, { type RedisOptions } from 'ioredis';
-import { checkedRedisOptions, watchRedisVersion } from '../limiter/redisServer';
+import { checkedRedisOptions, loginFingerprint, watchRedisVersion } from '../limiter/redisServer';
 
 type Env = Record<string, string | undefined>;
 
 export interface RedisTarget {
-	/** Identifies the connection (no password in it), used as the registry key. */
+	/** Identifies the server and database (no password in it). */
 	id: string;
+	/** The login's fingerprint (never the password): a connection serves one login only, and a new password a new one. */
+	login: string;
 	url?: string;
 	options: RedisOptions;
 }
@@ -42,7 +44,12 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 			throw new Error(`"Redis URL" in the "WhatsApp Cloud Nodes API" credential must start with redis:// or rediss://, not "${parsed.protocol}"`);
 		}
 		// A user's Redis obeys n8n's SSRF policy; n8n's own queue Redis below is the admin's.
-		return { id: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname}`, url, options: checkedRedisOptions(base) };
+		return {
+			id: `${parsed.protocol}//${parsed.hostname}:${parsed.port || '6379'}${parsed.pathname}`,
+			login: `${loginFingerprint(decodeURIComponent(parsed.username))}:${loginFingerprint(decodeURIComponent(parsed.password))}`,
+			url,
+			options: checkedRedisOptions(base),
+		};
 	}
 	if (env.EXECUTIONS_MODE !== 'queue' && env.N8N_EXECUTIONS_MODE !== 'queue') return undefined;
 	const host = env.QUEUE_BULL_REDIS_HOST || 'localhost';
@@ -57,7 +64,12 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 		password: env.QUEUE_BULL_REDIS_PASSWORD || undefined,
 	};
 	if (env.QUEUE_BULL_REDIS_TLS === 'true') options.tls = {};
-	return { id: `redis://${host}:${port}/${db}`, options };
+	return { id: `redis://${host}:${port}/${db}`, login: `${loginFingerprint(options.username)}:${loginFingerprint(options.password)}`, options };
+}
+
+/** The registry key of a target's connection: its server and its login. */
+export function redisConnectionOf(target: RedisTarget): string {
+	return `${target.id}#${target.login}`;
 }
 
 const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.webhook.redisClients');
@@ -72,16 +84,27 @@ function registry(): Registry {
 /** The process-wide client for a target; connection errors are swallowed here (the store falls back to memory). */
 export function getRedisClient(target: RedisTarget): Redis {
 	const clients = registry();
-	let client = clients.get(target.id);
+	const key = redisConnectionOf(target);
+	let client = clients.get(key);
 	if (!client) {
 		client = target.url ? new Redis(target.url, target.options) : new Redis(target.options);
 		// Without a listener ioredis prints every reconnect failure; the store reports outages itself.
 		client.on('error', () => undefined);
 		const server = `${client.options.host}:${client.options.port}`;
 		watchRedisVersion(client, server, (message) => console.warn(`[whatsapp-cloud webhook] ${message}`));
-		clients.set(target.id, client);
+		clients.set(key, client);
 	}
 	return client;
+}
+
+/** Closes the connection of a login no trigger uses any more (its password was changed). */
+export function releaseRedisClient(connection: string): void {
+	const clients = registry();
+	const client = clients.get(connection);
+	if (!client) return;
+	clients.delete(connection);
+	// Commands still under way fail over to memory (the store reports it); no reconnect with the old password.
+	client.disconnect();
 }
 
 /** Closes every client (tests, shutdown). */

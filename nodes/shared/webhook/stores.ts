@@ -3,13 +3,14 @@
  * key, so two copies of this module still share it): memory per trigger, plus Redis when the gate shares through it.
  */
 import { DEFAULT_MAX_REMEMBERED, MemoryRedeliveryStore, RedisRedeliveryStore, type RedeliveryStore } from './dedupe';
-import { getRedisClient, resolveRedisTarget } from './redis';
+import { getRedisClient, redisConnectionOf, releaseRedisClient, resolveRedisTarget } from './redis';
 
 const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.webhook.redeliveryStores');
 
 interface Entry {
 	memory: MemoryRedeliveryStore;
-	redisId?: string;
+	/** The Redis connection (server and login) the store uses, if any. */
+	redisConnection?: string;
 	store: RedeliveryStore;
 }
 
@@ -50,8 +51,12 @@ export function getRedeliveryStore(request: StoreRequest): RedeliveryStore {
 	} else {
 		entry.memory.setMaxEntries(maxEntries);
 	}
-	if (target?.id !== entry.redisId) {
-		entry.redisId = target?.id;
+	const connection = target && redisConnectionOf(target);
+	if (connection !== entry.redisConnection) {
+		const previous = entry.redisConnection;
+		entry.redisConnection = connection;
+		// A changed password (or Redis) is used from this delivery on; the old login's connection closes once unused.
+		if (previous && ![...entries.values()].some((other) => other.redisConnection === previous)) releaseRedisClient(previous);
 		entry.store = target
 			? new RedisRedeliveryStore(getRedisClient(target), {
 					prefix: `whatsapp-cloud:webhook:${request.scope}:`,

@@ -1,0 +1,121 @@
+/**
+ * Bounded memory (issue 24, item 4), measured: the peak of the process's live Buffer memory (`arrayBuffers`, sampled
+ * after a forced garbage collection every few ms) while real workflows run against the simulator. Send Message holds
+ * one copy of a file however many items carry it; Upload Media streams downloads into n8n's binary store, a few at a
+ * time, instead of holding every file whole. The simulator runs in this process too: what it keeps (the uploaded
+ * file) is in the baseline, measured before the run.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+import { runWorkflow } from '../harness';
+import { startSimulator, type Simulator } from '../simulator';
+import { resetGateForTests } from '../../nodes/shared/limiter';
+import { clearMediaCache, uploadMediaCached } from '../../nodes/shared/media';
+import { destroyGraphClients } from '../../nodes/shared/transport';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const MB = 1024 * 1024;
+const PHONE = '300000000000001';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ latency: 'none' });
+});
+
+afterAll(async () => {
+	await resetGateForTests();
+	destroyGraphClients();
+	await sim.stop();
+});
+
+beforeEach(() => {
+	clearMediaCache();
+	sim.reset();
+});
+
+/** A PDF of `size` bytes (its header, then filler). */
+function pdf(size: number): Buffer {
+	const data = Buffer.alloc(size, 0x20);
+	data.write('%PDF-1.4\n');
+	return data;
+}
+
+const credentials = () => ({
+	whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId, registeredNumbers: 1 },
+});
+
+/** Runs `work` and returns how far live Buffer memory rose above what it was just before (peak − baseline). */
+async function peakGrowth(work: () => Promise<void>): Promise<number> {
+	collectGarbage();
+	const baseline = process.memoryUsage().arrayBuffers;
+	let peak = baseline;
+	const sample = () => {
+		collectGarbage();
+		peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+	};
+	const sampler = setInterval(sample, 200);
+	try {
+		await work();
+	} finally {
+		clearInterval(sampler);
+	}
+	sample();
+	return peak - baseline;
+}
+
+test('Send Message: 100 items carrying one 4 MB PDF hold it once, not 100 times (400 MB)', async () => {
+	const file = pdf(4 * MB).toString('base64');
+	const items = Array.from({ length: 100 }, (_, index) => ({
+		json: { phone: `+1 650 555 ${String(2000 + index)}` },
+		// One file handed to every item, as a Split Out or a Merge node would.
+		binary: { data: { data: file, mimeType: 'application/pdf', fileName: 'terms.pdf' } },
+	}));
+	let failure: unknown;
+	const growth = await peakGrowth(async () => {
+		const result = await runWorkflow({
+			nodes: [
+				{
+					name: 'Send',
+					type: 'whatsAppSendMessage',
+					parameters: { phoneNumberId: { __rl: true, mode: 'id', value: PHONE }, recipient: '={{ $json.phone }}', messageType: 'document', mediaSource: 'binary' },
+				},
+			],
+			credentials: credentials(),
+			inputItems: items,
+		});
+		failure = result.error;
+	});
+	expect(failure).toBeUndefined();
+	expect(sim.log()).toHaveLength(100);
+	// One copy read, one in the upload's form and the simulator's parse of it: tens of MB, never 100 copies.
+	expect(growth).toBeLessThan(64 * MB);
+});
+
+test("Upload Media: 24 downloads of an 8 MB file stream to n8n's binary store, never 24 files (192 MB) in memory", async () => {
+	const data = pdf(8 * MB);
+	const { mediaId } = await uploadMediaCached({
+		credentials: credentials().whatsAppCloudApi,
+		phoneNumberId: PHONE,
+		data,
+		mimeType: 'application/pdf',
+		fileName: 'catalogue.pdf',
+	});
+	let result: Awaited<ReturnType<typeof runWorkflow>> | undefined;
+	const growth = await peakGrowth(async () => {
+		result = await runWorkflow({
+			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId } }],
+			credentials: credentials(),
+			inputItems: Array.from({ length: 24 }, (_, index) => ({ json: { index } })),
+			binaryMode: 'filesystem',
+		});
+	});
+	expect(result?.error).toBeUndefined();
+	expect(result?.outputs('Download')).toHaveLength(24);
+	expect((await result!.binary('Download', 23)).equals(data)).toBe(true);
+	// At most 4 downloads under way, each a few socket chunks at a time: far below one 8 MB file per item.
+	expect(growth).toBeLessThan(64 * MB);
+});
