@@ -14,8 +14,7 @@
  * run data), nothing subtracted. The split by phase comes from an inspector CPU profile of separate executions of
  * ours (profiling slows them, so the timed runs are not profiled); `uptime`'s load is printed with each run.
  */
-import { existsSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import Module from 'node:module';
 import { loadavg } from 'node:os';
@@ -204,8 +203,19 @@ function pointAtSimulator(whatsApp: INodeType, sim: SimulatorProcess): void {
 interface Measurement {
 	target: Target;
 	cpuMs: number;
+	/** Of which on the main (JavaScript) thread; the rest is V8's helper threads (GC marking and sweeping, compiling). */
+	mainThreadMs?: number;
 	wallMs: number;
 	load1: number;
+}
+
+/** CPU time of this process's main thread so far, in ms (Linux schedstat, ns precision); undefined elsewhere. */
+function mainThreadCpuMs(): number | undefined {
+	try {
+		return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+	} catch {
+		return undefined;
+	}
 }
 
 const SENDS: ReadonlySet<Target> = new Set(['ours', 'builtIn']);
@@ -222,8 +232,10 @@ async function measure(target: Target, sim: SimulatorProcess, base: BaseNodes | 
 	collectGarbage();
 	const started = performance.now();
 	const cpu = process.cpuUsage();
+	const mainBefore = mainThreadCpuMs();
 	const result = await runWorkflow(workflow);
 	const used = process.cpuUsage(cpu);
+	const mainAfter = mainThreadCpuMs();
 	const wallMs = performance.now() - started;
 	if (result.error) {
 		throw new Error(`${TARGET_LABEL[target]}: the execution failed: ${result.error.message} ${String(result.error.description ?? '')}`, { cause: result.error });
@@ -237,7 +249,8 @@ async function measure(target: Target, sim: SimulatorProcess, base: BaseNodes | 
 			throw new Error(`${TARGET_LABEL[target]}: the simulator accepted ${counters.accepted} of ${items} (${JSON.stringify(counters.rejectedByCode)}); first output ${JSON.stringify(outputs[0])}`);
 		}
 	}
-	return { target, cpuMs: (used.user + used.system) / 1000, wallMs, load1: loadavg()[0] };
+	const mainThreadMs = mainBefore === undefined || mainAfter === undefined ? undefined : mainAfter - mainBefore;
+	return { target, cpuMs: (used.user + used.system) / 1000, mainThreadMs, wallMs, load1: loadavg()[0] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -353,12 +366,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 			for (const target of targets) {
 				const m = await measure(target, sim, base, options.items);
 				runs.push(m);
-				rows.push(`run ${r + 1}  ${TARGET_LABEL[target].padEnd(44)} ${(m.cpuMs / options.items).toFixed(3).padStart(7)} ms/msg  ${Math.round(m.cpuMs).toString().padStart(5)} ms CPU  ${Math.round(m.wallMs).toString().padStart(5)} ms wall  load ${m.load1.toFixed(2)}`);
+				const main = m.mainThreadMs === undefined ? '' : ` (main thread ${(m.mainThreadMs / options.items).toFixed(3)})`;
+				rows.push(`run ${r + 1}  ${TARGET_LABEL[target].padEnd(44)} ${(m.cpuMs / options.items).toFixed(3).padStart(7)} ms/msg${main}  ${Math.round(m.cpuMs).toString().padStart(5)} ms CPU  ${Math.round(m.wallMs).toString().padStart(5)} ms wall  load ${m.load1.toFixed(2)}`);
 			}
 		}
-		const perItem = (target: Target) => {
-			const of = runs.filter((m) => m.target === target);
-			return of.length ? round3(median(of.map((m) => m.cpuMs)) / options.items) : undefined;
+		const perItem = (target: Target, field: 'cpuMs' | 'mainThreadMs' = 'cpuMs') => {
+			const of = runs.filter((m) => m.target === target && m[field] !== undefined);
+			return of.length ? round3(median(of.map((m) => m[field]!)) / options.items) : undefined;
 		};
 
 		// Phases of ours, from profiled executions (not the timed ones).
@@ -376,7 +390,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		console.log(`\nsend-cpu: ${options.items} items per execution, median of ${options.runs} runs (CPU of this process; the simulator runs apart)`);
 		for (const row of rows) console.log(row);
 		console.log('');
-		for (const target of targets) console.log(`${TARGET_LABEL[target].padEnd(52)} ${perItem(target)!.toFixed(3).padStart(7)} ms/msg (median)`);
+		for (const target of targets) {
+			const main = perItem(target, 'mainThreadMs');
+			console.log(`${TARGET_LABEL[target].padEnd(52)} ${perItem(target)!.toFixed(3).padStart(7)} ms/msg (median)${main === undefined ? '' : `, main thread ${main.toFixed(3)}`}`);
+		}
 		console.log(`\nWhere ours goes (profiled executions, ${Math.round(profiledMs)} ms of samples; profiling adds its own cost):`);
 		for (const row of phaseRows) console.log(`  ${row.phase.padEnd(44)} ${row.msPerMessage.toFixed(3).padStart(7)} ms/msg  ${row.share.toFixed(1).padStart(5)} %`);
 
@@ -384,6 +401,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 			items: options.items,
 			runs: options.runs,
 			oursMsPerMessage: perItem('ours'),
+			oursMainThreadMsPerMessage: perItem('ours', 'mainThreadMs'),
+			setMainThreadMsPerItem: perItem('set', 'mainThreadMs'),
 			noOpMsPerItem: perItem('noOp'),
 			setMsPerItem: perItem('set'),
 			builtInWhatsAppMsPerMessage: perItem('builtIn'),
