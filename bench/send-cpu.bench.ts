@@ -394,7 +394,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 			const main = perItem(target, 'mainThreadMs');
 			console.log(`${TARGET_LABEL[target].padEnd(52)} ${perItem(target)!.toFixed(3).padStart(7)} ms/msg (median)${main === undefined ? '' : `, main thread ${main.toFixed(3)}`}`);
 		}
-		console.log(`\nWhere ours goes (profiled executions, ${Math.round(profiledMs)} ms of samples; profiling adds its own cost):`);
+		// V8's profiler samples the main thread on a wall-clock tick: a sample taken while the thread waited for a core
+		// counts for whatever was on its stack, so on a busy machine the split includes those waits.
+		console.log(`\nWhere ours goes on the main thread (profiled executions, ${Math.round(profiledMs)} ms of samples; profiling adds its own cost, and on a busy machine the split includes waits for a core):`);
 		for (const row of phaseRows) console.log(`  ${row.phase.padEnd(44)} ${row.msPerMessage.toFixed(3).padStart(7)} ms/msg  ${row.share.toFixed(1).padStart(5)} %`);
 
 		return {
