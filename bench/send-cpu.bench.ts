@@ -203,7 +203,10 @@ function pointAtSimulator(whatsApp: INodeType, sim: SimulatorProcess): void {
 interface Measurement {
 	target: Target;
 	cpuMs: number;
-	/** Of which on the main (JavaScript) thread; the rest is V8's helper threads (GC marking and sweeping, compiling). */
+	/**
+	 * Of which on the main (JavaScript) thread. The rest is V8's helper threads: mostly re-optimising code whose
+	 * optimised version the last execution's objects took with them (`--trace-deopt`: "weak objects"), and GC.
+	 */
 	mainThreadMs?: number;
 	wallMs: number;
 	load1: number;
