@@ -10,6 +10,7 @@
  *   npm run bench -- send-cpu --runs=5 --items=1000     more runs; --cpu-prof=FILE also writes the profile for DevTools
  *   npm run bench -- send-cpu --large=0                 no 5,000-item pass of ours and Set (it splits the cost into
  *                                                       per message and per execution)
+ *   npm run bench -- send-cpu --gc-between              a full GC before each execution (cold: see collectGarbage)
  *
  * CPU is this process's `process.cpuUsage()` (user + system) across one `runWorkflow` call, divided by the items:
  * everything n8n and the node do for the execution (credential decryption, every expression, the gate, HTTP, the
@@ -48,6 +49,8 @@ interface Options {
 	items: number;
 	/** Items of the second, larger pass of ours and Set (0: none), which splits a per-message from a per-execution cost. */
 	largeItems: number;
+	/** A full GC before each execution (a cold start: V8 then re-optimises the hot code in every execution). */
+	gcBetween: boolean;
 	cpuProf?: string;
 }
 
@@ -61,7 +64,7 @@ function parseOptions(args: string[]): Options {
 	const largeItems = value('large') === '0' ? 0 : whole('large', 5000);
 	const items = whole('items', 1000);
 	if (largeItems !== 0 && largeItems <= items) throw new Error('--large must be above --items (or 0)');
-	return { runs: whole('runs', 5), items, largeItems, cpuProf: value('cpu-prof') };
+	return { runs: whole('runs', 5), items, largeItems, gcBetween: args.includes('--gc-between'), cpuProf: value('cpu-prof') };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -210,10 +213,7 @@ function pointAtSimulator(whatsApp: INodeType, sim: SimulatorProcess): void {
 interface Measurement {
 	target: Target;
 	cpuMs: number;
-	/**
-	 * Of which on the main (JavaScript) thread. The rest is V8's helper threads: mostly re-optimising code whose
-	 * optimised version the last execution's objects took with them (`--trace-deopt`: "weak objects"), and GC.
-	 */
+	/** Of which on the main (JavaScript) thread; the rest is V8's helper threads (GC, optimising compiles). */
 	mainThreadMs?: number;
 	wallMs: number;
 	load1: number;
@@ -230,16 +230,20 @@ function mainThreadCpuMs(): number | undefined {
 
 const SENDS: ReadonlySet<Target> = new Set(['ours', 'builtIn']);
 
-/** A full GC, so an execution does not pay for the garbage the one before it left (its own stays in its figure). */
+/**
+ * A full GC (`--gc-between`). Not the default: the objects of the last execution die with it, and V8 drops the
+ * optimised code that referred to their shapes ("weak objects" in `--trace-deopt`), so every execution re-optimises
+ * n8n's and our hot code on its helper threads: ~0.12 ms per message more at 1,000 items than back to back.
+ */
 function collectGarbage(): void {
 	setFlagsFromString('--expose_gc');
 	(runInNewContext('gc') as () => void)();
 }
 
-async function measure(target: Target, sim: SimulatorProcess, base: BaseNodes | undefined, items: number): Promise<Measurement> {
+async function measure(target: Target, sim: SimulatorProcess, base: BaseNodes | undefined, items: number, gcBefore: boolean): Promise<Measurement> {
 	const workflow = workflowFor(target, sim, base, items);
 	if (SENDS.has(target)) await sim.reset();
-	collectGarbage();
+	if (gcBefore) collectGarbage();
 	const started = performance.now();
 	const cpu = process.cpuUsage();
 	const mainBefore = mainThreadCpuMs();
@@ -368,13 +372,15 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	try {
 		if (base) pointAtSimulator(base.whatsApp, sim);
 		const targets: Target[] = base ? ['noOp', 'set', 'ours', 'builtIn'] : ['ours'];
-		// Warm-up: JIT, module loading, sockets, the gate's lane.
-		for (const target of targets) await measure(target, sim, base, options.items);
+		const gc = options.gcBetween;
+		// Each target's executions back to back, as a busy n8n runs them, after two of its own: JIT, module loading,
+		// sockets, the gate's lane, and the collection of what the target before left.
 		const runs: Measurement[] = [];
 		const rows: string[] = [];
-		for (let r = 0; r < options.runs; r++) {
-			for (const target of targets) {
-				const m = await measure(target, sim, base, options.items);
+		for (const target of targets) {
+			for (let warmUp = 0; warmUp < 2; warmUp++) await measure(target, sim, base, options.items, gc);
+			for (let r = 0; r < options.runs; r++) {
+				const m = await measure(target, sim, base, options.items, gc);
 				runs.push(m);
 				const main = m.mainThreadMs === undefined ? '' : ` (main thread ${(m.mainThreadMs / options.items).toFixed(3)})`;
 				rows.push(`run ${r + 1}  ${TARGET_LABEL[target].padEnd(44)} ${(m.cpuMs / options.items).toFixed(3).padStart(7)} ms/msg${main}  ${Math.round(m.cpuMs).toString().padStart(5)} ms CPU  ${Math.round(m.wallMs).toString().padStart(5)} ms wall  load ${m.load1.toFixed(2)}`);
@@ -391,8 +397,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		if (options.largeItems > 0) {
 			for (const target of targets.filter((t) => t === 'ours' || t === 'set')) {
 				const large: number[] = [];
-				await measure(target, sim, base, options.largeItems);
-				for (let r = 0; r < options.runs; r++) large.push((await measure(target, sim, base, options.largeItems)).cpuMs);
+				await measure(target, sim, base, options.largeItems, gc);
+				for (let r = 0; r < options.runs; r++) large.push((await measure(target, sim, base, options.largeItems, gc)).cpuMs);
 				const small = median(runs.filter((m) => m.target === target).map((m) => m.cpuMs));
 				const marginal = (median(large) - small) / (options.largeItems - options.items);
 				split[target] = {
@@ -405,7 +411,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 
 		// Phases of ours, from profiled executions (not the timed ones).
 		const { profile } = await profiled(async () => {
-			for (let r = 0; r < options.runs; r++) await measure('ours', sim, base, options.items);
+			for (let r = 0; r < options.runs; r++) await measure('ours', sim, base, options.items, gc);
 		});
 		if (options.cpuProf) writeFileSync(options.cpuProf, JSON.stringify(profile));
 		const phases = phasesOf(profile);
@@ -415,7 +421,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 			return { phase, msPerMessage: round3(ms / (options.runs * options.items)), share: Math.round((ms / Math.max(1, profiledMs)) * 1000) / 10 };
 		});
 
-		console.log(`\nsend-cpu: ${options.items} items per execution, median of ${options.runs} runs (CPU of this process; the simulator runs apart)`);
+		console.log(
+			`\nsend-cpu: ${options.items} items per execution, median of ${options.runs} runs back to back${gc ? ', a full GC before each' : ''} (CPU of this process; the simulator runs apart)`,
+		);
 		for (const row of rows) console.log(row);
 		console.log('');
 		for (const target of targets) {
@@ -442,6 +450,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 			setMsPerItem: perItem('set'),
 			builtInWhatsAppMsPerMessage: perItem('builtIn'),
 			largeItems: options.largeItems,
+			gcBetween: gc,
 			oursLarge: split.ours,
 			setLarge: split.set,
 			goalMsPerMessage: 0.25,
