@@ -12,6 +12,7 @@ import {
 import type { MessageTemplate } from '../shared/descriptions';
 import { readGateSettings, scheduleGraphCall } from '../shared/limiter';
 import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
+import { readParameter } from '../shared/parameters';
 import {
 	MessageValidationError,
 	recipientOf,
@@ -248,7 +249,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			await sleep(0);
 			sliceStart = performance.now();
 		}
-		const messageType = this.getNodeParameter('messageType', itemIndex) as MessageType;
+		const messageType = readParameter<MessageType>(this, 'messageType', itemIndex);
 		try {
 			const kind = messageKinds[messageType];
 			if (!kind) throw new NodeOperationError(this.getNode(), `Unknown message type "${messageType}"`, { itemIndex });
@@ -256,7 +257,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			const prepared = await kind.read(this, itemIndex);
 			// Only the one option, not the whole collection: reading 'sendOptions' would evaluate its expressions
 			// (callback data, reply-to) a second time per item after readEnvelope already did.
-			const includeRawResponse = this.getNodeParameter('sendOptions.includeRawResponse', itemIndex, false) === true;
+			const includeRawResponse = readParameter<unknown>(this, 'sendOptions.includeRawResponse', itemIndex, false) === true;
 			ready.push({
 				...prepared,
 				itemIndex,

@@ -69,6 +69,8 @@ export interface RunWorkflowOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** Extra node types by name (added to ours and the test-only Graph Probe). */
 	nodeTypes?: Record<string, AnyNodeType>;
+	/** Extra credential types by name (added to ours), for extra node types that declare them. */
+	credentialTypes?: Record<string, ICredentialType>;
 	/** Items the first node receives, as if a manual trigger had produced them. Default: one empty item. */
 	inputItems?: Array<INodeExecutionData | IDataObject>;
 	/** Node to start from (default: the first node without an incoming connection). */
@@ -251,7 +253,7 @@ let executionCounter = 0;
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
 	const nodeTypesByName = { ...loadPackageNodeTypes(), ...(options.nodeTypes ?? {}) };
 	const nodeTypes = new TestNodeTypes(nodeTypesByName);
-	const credentialsHelper = new TestCredentialsHelper(loadPackageCredentialTypes());
+	const credentialsHelper = new TestCredentialsHelper({ ...loadPackageCredentialTypes(), ...(options.credentialTypes ?? {}) });
 	const credentialDetails: Record<string, { id: string; name: string }> = {};
 	for (const [type, data] of Object.entries(options.credentials ?? {})) {
 		credentialDetails[type] = (await credentialsHelper.store(type, data)) as { id: string; name: string };

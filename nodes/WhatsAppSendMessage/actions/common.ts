@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { EnvelopeParams } from '../../shared/messages';
+import { readParameter } from '../../shared/parameters';
 import type { MessageType } from './types';
 
 export const ALL_SENDING_KINDS: MessageType[] = [
@@ -78,9 +79,9 @@ export const commonLabels: Record<string, string> = {
 	bizOpaqueCallbackData: 'Options › Callback Data',
 };
 
-/** Reads a parameter of one item; `fallback` is returned when the field is hidden or unset. */
+/** Reads a parameter of one item (a constant once per run); `fallback` is returned when the field is hidden or unset. */
 export function param<T = unknown>(context: IExecuteFunctions, name: string, itemIndex: number, fallback?: T): T {
-	return context.getNodeParameter(name, itemIndex, fallback as never) as T;
+	return readParameter(context, name, itemIndex, fallback);
 }
 
 export function readEnvelope(context: IExecuteFunctions, itemIndex: number): EnvelopeParams {

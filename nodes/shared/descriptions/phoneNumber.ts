@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readParameter } from '../parameters';
+
 /**
  * The sender phone number as a resource locator: picked from the WABA's numbers (display number + verified name),
  * typed as an ID, or set by an expression. Read it with `getPhoneNumberId(this, itemIndex)`.
@@ -44,7 +46,7 @@ export const phoneNumberIdLocator: INodeProperties = {
 
 /** Reads the sender phone-number ID of one item and checks it is digits only. */
 export function getPhoneNumberId(context: IExecuteFunctions, itemIndex: number, parameterName = 'phoneNumberId'): string {
-	const raw = context.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as unknown;
+	const raw = readParameter<unknown>(context, parameterName, itemIndex, '', { extractValue: true });
 	const value = String(raw ?? '').trim();
 	if (!/^[0-9]{5,20}$/.test(value)) {
 		throw new PhoneNumberIdError(value);

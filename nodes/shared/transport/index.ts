@@ -7,9 +7,8 @@ import * as https from 'node:https';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline, Readable, Transform } from 'node:stream';
-import type { AxiosResponse } from 'axios';
 import { resolveApiVersion } from './apiVersions';
-import { getGraphClient, MAX_BODY_BYTES, type GraphClient } from './client';
+import { getGraphClient, MAX_BODY_BYTES, type GraphClient, type RawAnswer } from './client';
 import { egressRefusalIn, mediaUrlRefusal, plainHttpRefusal } from './egress';
 import { GraphApiError, type SendStage } from './errors';
 import { redactSecrets } from './redact';
@@ -252,9 +251,9 @@ class Attempt {
 	) {}
 
 	/** Runs the request; rejects at the deadline even if axios has not noticed the destroyed request yet. */
-	run(client: GraphClient, method: string, url: string, headers: Record<string, string>, data: unknown, stream: boolean): Promise<AxiosResponse<Buffer | Readable>> {
+	run(client: GraphClient, method: string, url: string, headers: Record<string, string>, data: unknown, stream: boolean): Promise<RawAnswer> {
 		this.timer = setTimeout(onDeadline, this.timeoutMs, this);
-		return new Promise<AxiosResponse<Buffer | Readable>>((resolve, reject) => {
+		return new Promise<RawAnswer>((resolve, reject) => {
 			this.fail = reject;
 			client.send(method, url, headers, data, this, stream).then(resolve, reject);
 		});
@@ -590,7 +589,7 @@ export async function graphRequest<T = unknown>(
 		if (method !== 'GET') headers['Accept-Encoding'] = 'identity';
 		// Only the first request says when it left: a redirect's hop is not a new call to Meta.
 		const attempt = new Attempt(timeoutMs, hop === 0 ? hooks?.onSent : undefined);
-		let response: AxiosResponse<Buffer | Readable>;
+		let response: RawAnswer;
 		try {
 			response = await attempt.run(getGraphClient(target.origin), method, target.href, headers, data, stream);
 		} catch (error) {

@@ -319,6 +319,23 @@ describe('graphRequest network failures', () => {
 		}
 	});
 
+	test('an answer cut off after its status line is ambiguous: the send may have been processed', async () => {
+		const server = await startNetServer((socket) => {
+			socket.once('data', () => {
+				socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 80\r\n\r\n{"messages":[{"id":"wam');
+				setTimeout(() => socket.destroy(), 20);
+			});
+		});
+		try {
+			const error = await failingCall(credentialsFor(server.url), { method: 'POST', path: '/1/messages', body: { to: '1' } });
+			expect(error.errorClass).toBe('ambiguous');
+			expect(error.sendStage).toBe('mayHaveBeenSent');
+			expect(error.message).toContain('it may have been processed');
+		} finally {
+			await server.close();
+		}
+	});
+
 	test('a socket closed without an answer after the request was written is ambiguous', async () => {
 		const server = await startNetServer((socket) => {
 			socket.on('data', () => socket.end());
@@ -617,5 +634,18 @@ describe('compression', () => {
 		expect(server.requests.map((request) => request.headers['accept-encoding'])).toEqual(['identity', expect.stringContaining('gzip')]);
 		expect(sent.data.data).toHaveLength(50);
 		expect(listed.data.data[49].name).toBe('template_49');
+	});
+
+	test('a send answered compressed although it asked for identity still gets the decoded JSON', async () => {
+		const stubborn = await startHttpServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+			res.end(gzipSync(Buffer.from('{"messages":[{"id":"wamid.gzip"}]}')));
+		});
+		try {
+			const sent = await graphRequest<{ messages: Array<{ id: string }> }>(credentialsFor(stubborn.url), { method: 'POST', path: '/1/messages', body: { to: '1' } });
+			expect(sent.data.messages[0].id).toBe('wamid.gzip');
+		} finally {
+			await stubborn.close();
+		}
 	});
 });
