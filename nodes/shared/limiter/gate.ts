@@ -9,6 +9,7 @@
 import Bottleneck from 'bottleneck';
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
+import { PaceGuard } from './guard';
 import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
 import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings, type GateTimings } from './settings';
@@ -30,6 +31,8 @@ export interface PendingCall {
 	seq: number;
 	/** A retry or a call released by its recipient: keeps its place ahead of that recipient's later calls. */
 	resumed?: boolean;
+	/** When its current attempt's round started (the pace guard ignores a 130429 paced under an older margin). */
+	sentAt?: number;
 }
 
 /** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
@@ -187,6 +190,8 @@ export class NumberLane {
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
 	slowDown = 1;
+	/** The extra margin on the sliding second that 130429s for calls paced within it widen (see guard.ts). */
+	readonly guard: PaceGuard;
 	/** Automatic tier: the rate Meta gave for this number, once known. */
 	private measuredMessagesPerSecond: number | undefined;
 	/** When the last 130429 / code 4 slowed the number down (0 = never). */
@@ -236,6 +241,7 @@ export class NumberLane {
 		readonly shared: SharedStore | undefined,
 	) {
 		this.settings = settings;
+		this.guard = new PaceGuard(env.timings);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		this.tokens = this.burst;
@@ -290,7 +296,7 @@ export class NumberLane {
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
 	get cap(): number {
-		return Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown));
+		return this.guard.capAt(Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)), Date.now());
 	}
 
 	get inFlightCap(): number {
@@ -799,7 +805,10 @@ export class NumberLane {
 		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
 		// One hook for the round's calls: they differ only in when they left.
 		const hooks: GraphRequestHooks = { onSent: (at: number) => this.departed(startAt, extraGuardMs, at, redisCount) };
-		for (const call of fired) void this.attempt(call, lease, hooks);
+		for (const call of fired) {
+			call.sentAt = startAt;
+			void this.attempt(call, lease, hooks);
+		}
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full).
 		this.kick();
@@ -883,6 +892,8 @@ export class NumberLane {
 		switch (reaction.kind) {
 			case 'slowDown':
 				this.applySlowDown(now);
+				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
+				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now);
 				break;
 			case 'pauseWaba':
 				this.waba.pause(now + reaction.pauseMs);
