@@ -810,8 +810,10 @@ export class NumberLane {
 			void this.attempt(call, lease, hooks);
 		}
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
-		// was full (each would otherwise cost a wake-up that finds the sliding second still full).
-		this.kick();
+		// was full (each would otherwise cost a wake-up that finds the sliding second still full). Nothing left to send:
+		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
+		if (this.queue.length > 0 || this.retryQueue.length > 0) this.kick();
+		else this.idleBeforeRound = true;
 	}
 
 	/**
