@@ -84,6 +84,17 @@ interface Lease {
 	end: () => void;
 }
 
+/**
+ * A round of calls, counted in the sliding second at `countedAt` until each call's request is written (then when it
+ * left). `calls − max(written, settled)` bounds those still unwritten: a call settles after its write, or without one.
+ */
+interface Round {
+	countedAt: number;
+	calls: number;
+	written: number;
+	settled: number;
+}
+
 interface DelayedEntry {
 	at: number;
 	call?: PendingCall;
@@ -215,6 +226,8 @@ export class NumberLane {
 	 * at 1,000 msg/s, polling for every freed slot made ~45 % of reservations grant nothing.
 	 */
 	private sharedRetryAt = 0;
+	/** Rounds with calls whose request is not written yet (see unwrittenOutside). */
+	private readonly unwritten = new Set<Round>();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
 	/** Until then the lane sends a head start: its calls count `headStartGuardMs` later in the sliding second. */
@@ -425,7 +438,8 @@ export class NumberLane {
 		const rate = cap / this.window.windowMs;
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
 		this.tokensAt = now;
-		const windowRoom = this.window.available(now, cap) - this.reservedPending;
+		const stale = this.unwrittenOutside(now);
+		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale;
 		const allowance = Math.min(
 			Math.floor(this.tokens),
 			windowRoom,
@@ -460,7 +474,8 @@ export class NumberLane {
 				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
 				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
-				next = this.window.nextAvailableAt(now, cap, this.reservedPending + want);
+				// Calls still unwritten after their second: look again a round later (they count once written).
+				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + want);
 			}
 			if (this.waba.available(now) <= 0) {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
@@ -743,7 +758,7 @@ export class NumberLane {
 		let redisNow: number | undefined;
 		const now = Date.now();
 		const cap = this.cap;
-		const localAvailable = Math.min(this.window.available(now, cap), this.waba.window.available(now, this.waba.hourlyBudget));
+		const localAvailable = Math.min(this.window.available(now, cap) - this.unwrittenOutside(now), this.waba.window.available(now, this.waba.hourlyBudget));
 		if (throughRedis && this.shared?.usable()) {
 			this.reserving = true;
 			try {
@@ -804,16 +819,42 @@ export class NumberLane {
 		// long this event loop took to read the answer.
 		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
 		// One hook for the round's calls: they differ only in when they left.
-		const hooks: GraphRequestHooks = { onSent: (at: number) => this.departed(startAt, extraGuardMs, at, redisCount) };
+		const round: Round = { countedAt: startAt + extraGuardMs, calls: granted, written: 0, settled: 0 };
+		this.unwritten.add(round);
+		const hooks: GraphRequestHooks = {
+			onSent: (at: number) => {
+				round.written++;
+				this.roundProgressed(round);
+				this.departed(startAt, extraGuardMs, at, redisCount);
+			},
+		};
 		for (const call of fired) {
 			call.sentAt = startAt;
-			void this.attempt(call, lease, hooks);
+			void this.attempt(call, lease, hooks, round);
 		}
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full). Nothing left to send:
 		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
 		if (this.queue.length > 0 || this.retryQueue.length > 0) this.kick();
 		else this.idleBeforeRound = true;
+	}
+
+	/** A round whose calls are all written (or settled without a write) no longer holds places outside the window. */
+	private roundProgressed(round: Round): void {
+		if (round.calls - Math.max(round.written, round.settled) <= 0) this.unwritten.delete(round);
+	}
+
+	/**
+	 * Calls counted more than a sliding second ago whose request is still not written (queued behind the socket pool, or
+	 * a starved event loop): the window no longer holds them, yet they will leave, so they still take a place. Without
+	 * this, 100 numbers at 80 msg/s (more calls in flight than the pool's sockets) sent each second's calls twice.
+	 */
+	private unwrittenOutside(now: number): number {
+		if (this.unwritten.size === 0) return 0;
+		const horizon = now - this.window.windowMs;
+		let count = 0;
+		for (const round of this.unwritten) if (round.countedAt <= horizon) count += round.calls - Math.max(round.written, round.settled);
+		return count;
 	}
 
 	/**
@@ -835,7 +876,7 @@ export class NumberLane {
 	 * One HTTP attempt; settles the caller's promise or requeues the call through the gate. Never rejects: nothing in it
 	 * is meant to throw, and if something did the caller gets that error (an unhandled rejection would crash n8n).
 	 */
-	private async attempt(call: PendingCall, lease: Lease, hooks: GraphRequestHooks): Promise<void> {
+	private async attempt(call: PendingCall, lease: Lease, hooks: GraphRequestHooks, round: Round): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
@@ -846,6 +887,8 @@ export class NumberLane {
 			failure = error;
 		}
 		try {
+			round.settled++;
+			this.roundProgressed(round);
 			this.inFlight -= 1;
 			// Per call, not per round: a round's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
 			this.heldWeight -= 1;
