@@ -10,6 +10,9 @@
  *   npm run bench -- many-numbers                       1, 10 and 100 numbers, 20 s each (the issue's figures)
  *   npm run bench -- many-numbers --seconds=5 --numbers=1,10 --idle-numbers=200 --idle-seconds=5   a short run
  *
+ * Options: --seconds=N (20), --numbers=1,10,100, --idle-numbers=N (1,000), --idle-seconds=N (15), --cpu-seconds=N (5)
+ * and --cpu-segments=N (3; 0 = no CPU pass).
+ *
  * Each number gets its messages as a backlog kept ~3 s deep (not all at once: 160,000 waiting calls would measure the
  * bench's memory, not the gate's). The aggregate ratio needs the CPU for numbers × 80 msg/s through HTTP on both the
  * gate's and the simulator's side: at 100 numbers (8,000 msg/s) a 2-core machine has not got it; the row says so.
@@ -18,12 +21,13 @@ import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../nodes/shared/limiter';
-import { credentialsFor, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
+import { credentialsFor, peakInWindow, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
-import { destroyGraphClients, isGraphApiError, type GraphRequestHooks } from '../nodes/shared/transport';
-import type { GraphResponse, WhatsAppCredentials } from '../nodes/shared/transport/types';
+import { destroyGraphClients, graphRequest, isGraphApiError, type GraphRequestHooks } from '../nodes/shared/transport';
+import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../nodes/shared/transport/types';
 import { defaultFixture } from '../test/simulator/fixture';
 import type { FixturePhoneNumber } from '../test/simulator/types';
+import { median } from './stats';
 
 const RATE = 80;
 /** Each number's backlog is kept this many seconds of traffic deep. */
@@ -46,8 +50,12 @@ interface RunRow {
 	/** The highest of the numbers' peaks in any sliding second (the simulator's count); each must be ≤ 80. */
 	max_peak_per_second: number;
 	numbers_over_limit: number;
+	/** The highest of the numbers' peaks of our own requests (when each was written) in any 1,000 ms: the gate's pacing, whatever the receiver. */
+	max_sent_per_second: number;
 	process_cpu_us_per_msg: number;
+	/** The gate's own CPU per message (median over segments) on the stub transport, and each segment's figure. */
 	gate_cpu_us_per_msg: number | null;
+	gate_cpu_segments_us_per_msg: number[] | null;
 	stub_floor_us_per_msg: number | null;
 	load_1m: number;
 }
@@ -129,47 +137,76 @@ async function cpuOf(work: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * The gate's own CPU per message for `ids` at 80 msg/s each for `seconds`: a gated pass on the stub transport, then the
- * same count of stub calls released at the same aggregate rate without the gate; the difference per message.
+ * The gate's own CPU per message for `ids` at 80 msg/s each: `segments` segments of `seconds`, each a gated pass on the
+ * stub transport and the same count of stub calls released at the same aggregate rate without the gate (alternating
+ * which goes first); the median over segments of the difference per message, and of the floor.
  */
-async function gateCpu(sim: SimulatorProcess, ids: string[], seconds: number): Promise<{ gate: number; floor: number }> {
-	const perNumber = RATE * seconds;
+async function gateCpu(sim: SimulatorProcess, ids: string[], seconds: number, segments: number): Promise<{ gate: number; floor: number; segments: number[] }> {
+	const perNumber = Math.ceil(RATE * seconds);
 	const total = ids.length * perNumber;
-	await resetGateForTests();
-	configureGateForTests({ transport: stubTransport });
 	const credentials = credentialsFor(sim, { throughputTier: 'standard', registeredNumbers: ids.length, maxWaitSeconds: 600, maxAttempts: 10 });
-	gcNow();
-	const gated = await cpuOf(() => feed(ids, perNumber, (id, index) => sendText(credentials, `s${index}`, recipientFor(index), id)));
-	await resetGateForTests();
-	gcNow();
-	// The floor: the same stub calls at the same aggregate pace (every 25 ms a 40th of a second's worth), no gate.
-	const floor = await cpuOf(
-		() =>
-			new Promise<void>((resolve) => {
-				let issued = 0;
-				const pending: Array<Promise<unknown>> = [];
-				const perTick = (ids.length * RATE) / 40;
-				let owed = 0;
-				const timer = setInterval(() => {
-					owed += perTick;
-					while (owed >= 1 && issued < total) {
-						owed -= 1;
-						issued++;
-						pending.push(stubTransport(credentials, {}, { onSent: () => undefined }));
-					}
-					if (issued >= total) {
-						clearInterval(timer);
-						void Promise.all(pending).then(() => resolve());
-					}
-				}, 25);
-			}),
-	);
-	return { gate: Math.round(((gated - floor) / total) * 10) / 10, floor: Math.round((floor / total) * 10) / 10 };
+	const gated = async (): Promise<number> => {
+		await resetGateForTests();
+		configureGateForTests({ transport: stubTransport });
+		gcNow();
+		const used = await cpuOf(() => feed(ids, perNumber, (id, index) => sendText(credentials, `s${index}`, recipientFor(index), id)));
+		await resetGateForTests();
+		return used;
+	};
+	const floor = async (): Promise<number> => {
+		gcNow();
+		return cpuOf(() => releaseStubCalls(total, ids.length * RATE));
+	};
+	const differences: number[] = [];
+	const floors: number[] = [];
+	for (let index = 0; index < segments; index++) {
+		const floorFirst = index % 2 === 1;
+		const first = await (floorFirst ? floor() : gated());
+		const second = await (floorFirst ? gated() : floor());
+		const [gatedUs, floorUs] = floorFirst ? [second, first] : [first, second];
+		differences.push(Math.round(((gatedUs - floorUs) / total) * 10) / 10);
+		floors.push(Math.round((floorUs / total) * 10) / 10);
+	}
+	return { gate: median(differences), floor: median(floors), segments: differences };
 }
 
-async function runNumbers(sim: SimulatorProcess, ids: string[], seconds: number, withCpu: boolean): Promise<RunRow> {
+/** `total` stub calls at `perSecond` (every 25 ms a 40th of a second's worth), no gate; resolves once all answered. */
+function releaseStubCalls(total: number, perSecond: number): Promise<void> {
+	return new Promise<void>((resolve) => {
+		let issued = 0;
+		let owed = 0;
+		const pending: Array<Promise<unknown>> = [];
+		const timer = setInterval(() => {
+			owed += perSecond / 40;
+			while (owed >= 1 && issued < total) {
+				owed -= 1;
+				issued++;
+				pending.push(stubTransport(undefined as unknown as WhatsAppCredentials, {}, { onSent: () => undefined }));
+			}
+			if (issued >= total) {
+				clearInterval(timer);
+				void Promise.all(pending).then(() => resolve());
+			}
+		}, 25);
+	});
+}
+
+async function runNumbers(sim: SimulatorProcess, ids: string[], seconds: number, cpuPass: { seconds: number; segments: number }): Promise<RunRow> {
 	await sim.reset();
 	await resetGateForTests();
+	// The real transport, noting when each request was written, by number.
+	const departures = new Map<string, number[]>(ids.map((id) => [id, []]));
+	configureGateForTests({
+		transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => {
+			const times = departures.get((request.path ?? '').split('/')[1]);
+			return graphRequest<T>(credentials, request, {
+				onSent: (at) => {
+					times?.push(at);
+					hooks?.onSent?.(at);
+				},
+			});
+		},
+	});
 	const credentials = credentialsFor(sim, { throughputTier: 'standard', registeredNumbers: ids.length, maxWaitSeconds: 600, maxAttempts: 10 });
 	await warmUp(credentials, 50);
 	await sim.reset();
@@ -186,7 +223,7 @@ async function runNumbers(sim: SimulatorProcess, ids: string[], seconds: number,
 	const peaks = ids.map((id) => counters.peakPerSecond[id] ?? 0);
 	const accepted = counters.accepted;
 	const ratio = accepted / (ids.length * RATE * Math.max(0.001, (lastAt - startedAt) / 1000));
-	const cpu = withCpu ? await gateCpu(sim, ids, seconds) : undefined;
+	const cpu = cpuPass.segments > 0 ? await gateCpu(sim, ids, cpuPass.seconds, cpuPass.segments) : undefined;
 	return {
 		numbers: ids.length,
 		configured_mps_per_number: RATE,
@@ -198,8 +235,10 @@ async function runNumbers(sim: SimulatorProcess, ids: string[], seconds: number,
 		failed_items: Object.values(failures).reduce((sum, count) => sum + count, 0),
 		max_peak_per_second: Math.max(...peaks),
 		numbers_over_limit: peaks.filter((peak) => peak > RATE).length,
+		max_sent_per_second: Math.max(...ids.map((id) => peakInWindow(departures.get(id) ?? [], 1000))),
 		process_cpu_us_per_msg: Math.round(cpuUs / (ids.length * perNumber)),
 		gate_cpu_us_per_msg: cpu?.gate ?? null,
+		gate_cpu_segments_us_per_msg: cpu?.segments ?? null,
 		stub_floor_us_per_msg: cpu?.floor ?? null,
 		load_1m: Math.round(load * 10) / 10,
 	};
@@ -299,7 +338,7 @@ function countTimers(): { reset: () => { total: number; sweeper: number }; stop:
 }
 
 function table(rows: RunRow[]): string {
-	const header = ['numbers', 'mps each', 'seconds', 'messages', 'accepted', 'ratio', '130429', 'failed', 'max peak/s', 'over limit', 'process µs/msg', 'gate µs/msg', 'stub floor', 'load'];
+	const header = ['numbers', 'mps each', 'seconds', 'messages', 'accepted', 'ratio', '130429', 'failed', 'max peak/s', 'over limit', 'max sent/s', 'process µs/msg', 'gate µs/msg', 'stub floor', 'load'];
 	const lines = rows.map((row) => [
 		String(row.numbers),
 		String(row.configured_mps_per_number),
@@ -311,6 +350,7 @@ function table(rows: RunRow[]): string {
 		String(row.failed_items),
 		String(row.max_peak_per_second),
 		String(row.numbers_over_limit),
+		String(row.max_sent_per_second),
 		String(row.process_cpu_us_per_msg),
 		row.gate_cpu_us_per_msg === null ? '–' : row.gate_cpu_us_per_msg.toFixed(1),
 		row.stub_floor_us_per_msg === null ? '–' : row.stub_floor_us_per_msg.toFixed(1),
@@ -327,14 +367,16 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const counts = (option('numbers') ?? '1,10,100').split(',').map(Number);
 	const idleCount = Number(option('idle-numbers') ?? 1000);
 	const idleSeconds = Number(option('idle-seconds') ?? 15);
-	const withCpu = option('cpu') !== 'off';
-	const ids = numberIds(Math.max(...counts, idleCount));
+	// The gate's CPU: segments of a gated pass and a replay without the gate (0 segments: no CPU pass).
+	const cpuPass = { seconds: Number(option('cpu-seconds') ?? 5), segments: Number(option('cpu-segments') ?? 3) };
+	const ids = numberIds(Math.max(...counts));
+	// The idle numbers use a stub transport: the simulator knows only the sending ones (its options go in argv).
 	const sim = await startSimulatorProcess({ latency: 'meta', requestLogLimit: 100, messageLogLimit: 1000, fixture: { phoneNumbers: fixtureNumbers(ids) } });
 	const rows: RunRow[] = [];
 	let idle: IdleFigures | undefined;
 	try {
 		for (const count of counts) {
-			const row = await runNumbers(sim, ids.slice(0, count), seconds, withCpu);
+			const row = await runNumbers(sim, ids.slice(0, count), seconds, cpuPass);
 			rows.push(row);
 			console.log(`many-numbers ${count}: ratio ${row.aggregate_ratio}, 130429 ${row.errors_130429}, max peak ${row.max_peak_per_second}, gate ${row.gate_cpu_us_per_msg} µs/msg`);
 		}
