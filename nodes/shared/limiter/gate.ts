@@ -938,7 +938,7 @@ export class NumberLane {
 			case 'slowDown':
 				this.applySlowDown(now);
 				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
-				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now);
+				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
 				break;
 			case 'pauseWaba':
 				this.waba.pause(now + reaction.pauseMs);

@@ -3,9 +3,11 @@
  * less evenly than they left (a jittery network, a busy Meta edge). The gate counts each call when its request finished
  * writing, so its own lateness (timers firing late, requests written in bunches) only ever counts a call late, which is
  * safe; what it cannot see is the trip's spread, and the one sign of it is a 130429 for a call paced within the limit.
- * So a 130429 widens the margin (doubling, from `guardStepMs`), a hold keeps it, and it narrows slowly after; a 130429
- * that comes again after a narrowing doubles the next hold, so the margin settles near what the network needs instead
- * of sawing between too wide and too narrow. Pure: the clock is passed in.
+ * So a 130429 widens the margin: at least doubling it (from `guardStepMs`), and by a call's share of the second for
+ * each 130429 paced under the same margin (k calls too many in a second need k calls' time more), so one round trip
+ * learns the size. A hold keeps it, and it narrows slowly after; a 130429 that comes again after a narrowing doubles the
+ * next hold, so the margin settles near what the network needs instead of sawing between too wide and too narrow.
+ * Pure: the clock is passed in.
  */
 
 export interface PaceGuardTimings {
@@ -26,6 +28,9 @@ export class PaceGuard {
 	/** The margin's value and time when it last changed by a widening or a lazy narrowing. */
 	private settledAt = 0;
 	private widenedAt = -Infinity;
+	/** The margin before the last widening, and the 130429s seen for calls paced under it. */
+	private widenedFrom = 0;
+	private excess = 0;
 	private holdMs: number;
 	/** The margin narrowed since the last widening: a new 130429 means the narrowing went too far. */
 	private narrowed = false;
@@ -52,17 +57,23 @@ export class PaceGuard {
 	}
 
 	/**
-	 * A 130429 for a call that left at `sentAt`. Calls that left before the last widening were paced under the narrower
-	 * margin (their answers come up to Meta's latency later): they tell nothing new.
+	 * A 130429 for a call that left at `sentAt` on a number allowed `cap` a second. One that left before the last widening
+	 * was paced under the narrower margin (answers come up to Meta's latency later): it adds its call's share to that
+	 * widening rather than starting another.
 	 */
-	throttled(now: number, sentAt: number): void {
-		if (sentAt < this.widenedAt) return;
+	throttled(now: number, sentAt: number, cap: number): void {
 		const current = this.marginMs(now);
-		if (this.narrowed && current > 0) this.holdMs = Math.min(this.timings.guardHoldMaxMs, 2 * this.holdMs);
-		this.margin = Math.min(this.timings.guardMaxMs, Math.max(this.timings.guardStepMs, 2 * current));
-		this.widenedAt = now;
+		if (sentAt >= this.widenedAt) {
+			if (this.narrowed && current > 0) this.holdMs = Math.min(this.timings.guardHoldMaxMs, 2 * this.holdMs);
+			this.widenedFrom = current;
+			this.excess = 0;
+			this.widenedAt = now;
+			this.narrowed = false;
+		}
+		this.excess++;
+		const widening = Math.max(this.timings.guardStepMs, this.widenedFrom, (this.excess * this.timings.secondMs) / Math.max(1, cap));
+		this.margin = Math.max(current, Math.min(this.timings.guardMaxMs, this.widenedFrom + widening));
 		this.settledAt = now;
-		this.narrowed = false;
 	}
 
 	/** Starts allowed in the number's sliding second at `now`: `cap` spread over the second plus the margin. */
