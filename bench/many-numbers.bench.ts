@@ -248,6 +248,8 @@ interface IdleFigures {
 	idle_numbers: number;
 	/** Heap (after a full GC) per number that sent one message and went idle (its lane, WABA share, recipient, credential view). */
 	heap_bytes_per_idle_number: number;
+	/** Typed-array memory outside the heap per idle number (its sliding second's and hour's counters). */
+	array_buffer_bytes_per_idle_number: number;
 	/** Timer callbacks in the first second after the last answer (the tail of the sends: each lease's end in Bottleneck). */
 	tail_wakeups: number;
 	idle_seconds: number;
@@ -271,12 +273,14 @@ async function idleFigures(sim: SimulatorProcess, count: number, seconds: number
 	await sendText(credentials, 'first', recipientFor(0), '399999999999990');
 	const timers = countTimers();
 	gcNow();
-	const before = process.memoryUsage().heapUsed;
+	const before = process.memoryUsage();
 	await Promise.all(ids.map((id, index) => sendText(credentials, `i${index}`, recipientFor(index), id)));
 	const idle = () => [...gateRegistryForTests().lanes.values()].every((lane) => lane.isIdle());
 	while (!idle()) await timers.sleep(10);
 	gcNow();
-	const heapPerNumber = Math.round((process.memoryUsage().heapUsed - before) / count);
+	const after = process.memoryUsage();
+	const heapPerNumber = Math.round((after.heapUsed - before.heapUsed) / count);
+	const arrayBuffersPerNumber = Math.round((after.arrayBuffers - before.arrayBuffers) / count);
 	// The first second: the tail of the last sends (a lease ending in Bottleneck); after it, what idleness itself costs.
 	timers.reset();
 	await timers.sleep(TAIL_MS);
@@ -287,6 +291,7 @@ async function idleFigures(sim: SimulatorProcess, count: number, seconds: number
 	return {
 		idle_numbers: count,
 		heap_bytes_per_idle_number: heapPerNumber,
+		array_buffer_bytes_per_idle_number: arrayBuffersPerNumber,
 		tail_wakeups: tail.total,
 		idle_seconds: seconds,
 		timer_wakeups: counted.total,
@@ -390,7 +395,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	console.log(`many-numbers bench (${seconds} s at ${RATE} msg/s per number; ${cpus().length} cores; simulator niceness ${sim.niceness})`);
 	console.log(table(rows));
 	console.log(
-		`idle: ${idle.idle_numbers} numbers, ${idle.heap_bytes_per_idle_number} bytes of heap each; ${idle.tail_wakeups} timer wake-ups in the first second after the last answer, then ${idle.timer_wakeups} timer wake-ups in ${idle.idle_seconds} s (${idle.sweeper_wakeups} the process' sweeper), ${idle.timer_wakeups_per_idle_number_per_minute} per idle number per minute`,
+		`idle: ${idle.idle_numbers} numbers, ${idle.heap_bytes_per_idle_number} bytes of heap and ${idle.array_buffer_bytes_per_idle_number} of array buffers each; ${idle.tail_wakeups} timer wake-ups in the first second after the last answer, then ${idle.timer_wakeups} timer wake-ups in ${idle.idle_seconds} s (${idle.sweeper_wakeups} the process' sweeper), ${idle.timer_wakeups_per_idle_number_per_minute} per idle number per minute`,
 	);
 	return { runs: rows, idle, simulator_niceness: sim.niceness };
 }
