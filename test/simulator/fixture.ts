@@ -81,6 +81,7 @@ export function defaultOptions(): SimulatorOptions {
 		templateInsightsEnabled: true,
 		partnerBilledWaba: false,
 		latency: 'meta',
+		receiveJitter: null,
 		errorRatio5xx: 0,
 		resetBeforeRecordRatio: 0,
 		resetAfterRecordRatio: 0,

@@ -1,7 +1,7 @@
-import { latencySampler, META_LATENCY, resolveLatency } from './latency';
+import { latencySampler, META_LATENCY, receiveDelay, resolveLatency } from './latency';
 import { seededRandom } from './state';
 import { startSimulator } from './index';
-import { send, text } from './helpers';
+import { call, send, text } from './helpers';
 
 function percentile(sorted: number[], q: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -68,6 +68,35 @@ describe('latency over HTTP', () => {
 			const response = await pending;
 			expect(response.status).toBe(200);
 			expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+		} finally {
+			await sim.stop();
+		}
+	});
+});
+
+describe('receive jitter (a network that delivers a call late)', () => {
+	test('draws are uniform over 0..max, or over mean ± spread, and never negative', () => {
+		expect(receiveDelay(null, 0.7)).toBe(0);
+		expect(receiveDelay({ maxMs: 50 }, 0)).toBe(0);
+		expect(receiveDelay({ maxMs: 50 }, 0.5)).toBe(25);
+		expect(receiveDelay({ maxMs: 50 }, 1)).toBe(50);
+		expect(receiveDelay({ meanMs: 300, spreadMs: 200 }, 0)).toBe(100);
+		expect(receiveDelay({ meanMs: 300, spreadMs: 200 }, 0.5)).toBe(300);
+		expect(receiveDelay({ meanMs: 300, spreadMs: 200 }, 1)).toBe(500);
+		expect(receiveDelay({ meanMs: 10, spreadMs: 50 }, 0)).toBe(0);
+	});
+
+	test('a call set through /_sim/config is stamped (and counted) only after the delay, before the answer latency', async () => {
+		const sim = await startSimulator({ latency: 'none' });
+		try {
+			const configured = await call(sim, 'POST', '/_sim/config', { receiveJitter: { meanMs: 300, spreadMs: 0 } }, null);
+			expect(configured.status).toBe(200);
+			const started = Date.now();
+			const response = await send(sim, text());
+			expect(response.status).toBe(200);
+			const [message] = sim.log();
+			expect(message.acceptedAt - started).toBeGreaterThanOrEqual(295);
+			expect(sim.counters().peakPerSecond).toEqual({ '300000000000001': 1 });
 		} finally {
 			await sim.stop();
 		}

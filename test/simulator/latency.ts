@@ -2,7 +2,7 @@
  * Response latency drawn from a distribution given by its quantiles: a piecewise log-linear inverse CDF through
  * (0, min), (0.5, median), (0.9, p90), (0.99, p99), (1, max).
  */
-import type { LatencyDistribution, SimulatorOptions } from './types';
+import type { LatencyDistribution, ReceiveJitter, SimulatorOptions } from './types';
 
 /** Meta-like: median ~300 ms, p90 ~1 s, p99 ~2 s. */
 export const META_LATENCY: Required<LatencyDistribution> = { median: 300, p90: 1000, p99: 2000, max: 3000, min: 80 };
@@ -45,4 +45,12 @@ export function latencySampler(latency: SimulatorOptions['latency']): LatencySam
 		}
 		return dist.max;
 	};
+}
+
+/** The delay (ms) before a call is handled for a draw u in [0, 1): uniform over the jitter's range, never below 0. */
+export function receiveDelay(jitter: ReceiveJitter | null, u: number): number {
+	if (!jitter) return 0;
+	const x = Math.min(Math.max(u, 0), 1);
+	if ('maxMs' in jitter) return Math.max(0, jitter.maxMs) * x;
+	return Math.max(0, jitter.meanMs - jitter.spreadMs + 2 * jitter.spreadMs * x);
 }

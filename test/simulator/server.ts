@@ -7,6 +7,7 @@ import type { Socket } from 'net';
 
 import { faultErrorDefaults } from './faults';
 import { isFlowId } from './flows';
+import { receiveDelay } from './latency';
 import { regainAccessMinutes } from './limits';
 import type { SimState } from './state';
 import { MetaError, recipientKey, type FaultAction, type Fixture, type MultipartFile, type Route, type SimRequest, type SimResponse } from './types';
@@ -260,10 +261,16 @@ export class SimServer {
 		});
 		req.on('end', () => {
 			const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-			this.handle(req, res, body, tooLarge).catch((error: unknown) => {
-				// A bug in the simulator itself: answer like Meta's unknown error rather than hang.
-				this.send(res, 500, { error: { message: String(error), type: 'OAuthException', code: 1 } }, {});
-			});
+			const handle = () =>
+				this.handle(req, res, body, tooLarge).catch((error: unknown) => {
+					// A bug in the simulator itself: answer like Meta's unknown error rather than hang.
+					this.send(res, 500, { error: { message: String(error), type: 'OAuthException', code: 1 } }, {});
+				});
+			// A network that delivers the call late: it is counted (stamped) only when handled.
+			const jitter = this.state.options.receiveJitter;
+			const delay = jitter && !(req.url ?? '').startsWith('/_sim') ? receiveDelay(jitter, this.state.random()) : 0;
+			if (delay > 0) this.later(delay, () => void handle());
+			else void handle();
 		});
 		req.on('error', () => undefined);
 	}

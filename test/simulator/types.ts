@@ -85,6 +85,9 @@ export interface LatencyDistribution {
 	min?: number;
 }
 
+/** A uniform random delay before the simulator handles a call: `{maxMs}` (0 to max) or `{meanMs, spreadMs}` (mean ± spread). */
+export type ReceiveJitter = { maxMs: number } | { meanMs: number; spreadMs: number };
+
 /** What a scripted or random fault does to one request. */
 export type FaultAction =
 	| {
@@ -172,6 +175,12 @@ export interface SimulatorOptions {
 
 	/** `meta` (median ~300 ms, p90 ~1 s, p99 ~2 s), `none`, or explicit quantiles. */
 	latency: 'meta' | 'none' | LatencyDistribution;
+	/**
+	 * A random delay before a Graph call is handled (so before it is counted in any limit), as a real network delivers a
+	 * call to Meta late: uniform in [0, maxMs], or in [meanMs − spreadMs, meanMs + spreadMs]. null = none. The answer's
+	 * `latency` comes on top. Control calls are never delayed.
+	 */
+	receiveJitter: ReceiveJitter | null;
 
 	/** Ratio of calls answered with a random 500/503 (codes 2, 131000, 131016). */
 	errorRatio5xx: number;

@@ -9,6 +9,7 @@
 import Bottleneck from 'bottleneck';
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
+import { PaceGuard } from './guard';
 import { Deque, TimeHeap } from './queues';
 import { decideReaction, reactionDelay } from './reactions';
 import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings, type GateTimings } from './settings';
@@ -33,6 +34,8 @@ export interface PendingCall {
 	resumed?: boolean;
 	/** Told when an attempt failed (before any retry): a credential's probe releases the calls waiting for it. */
 	onFailedAttempt?: () => void;
+	/** When its current attempt's round started (the pace guard ignores a 130429 paced under an older margin). */
+	sentAt?: number;
 }
 
 /** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
@@ -82,6 +85,17 @@ interface Lease {
 	calls: number;
 	/** Ends the Bottleneck job (frees its weight). */
 	end: () => void;
+}
+
+/**
+ * A round of calls, counted in the sliding second at `countedAt` until each call's request is written (then when it
+ * left). `calls − max(written, settled)` bounds those still unwritten: a call settles after its write, or without one.
+ */
+interface Round {
+	countedAt: number;
+	calls: number;
+	written: number;
+	settled: number;
 }
 
 interface DelayedEntry {
@@ -194,6 +208,8 @@ export class NumberLane {
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
 	slowDown = 1;
+	/** The extra margin on the sliding second that 130429s for calls paced within it widen (see guard.ts). */
+	readonly guard: PaceGuard;
 	/** Automatic tier: the rate Meta gave for this number, once known. */
 	private measuredMessagesPerSecond: number | undefined;
 	/** When the last 130429 / code 4 slowed the number down (0 = never). */
@@ -217,6 +233,8 @@ export class NumberLane {
 	 * at 1,000 msg/s, polling for every freed slot made ~45 % of reservations grant nothing.
 	 */
 	private sharedRetryAt = 0;
+	/** Rounds with calls whose request is not written yet (see unwrittenOutside). */
+	private readonly unwritten = new Set<Round>();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
 	/** Until then the lane sends a head start: its calls count `headStartGuardMs` later in the sliding second. */
@@ -253,6 +271,7 @@ export class NumberLane {
 		this.shared = shared;
 		this.waba = waba;
 		this.settings = settings;
+		this.guard = new PaceGuard(env.timings);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		this.tokens = this.burst;
@@ -312,7 +331,7 @@ export class NumberLane {
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
 	get cap(): number {
-		return Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown));
+		return this.guard.capAt(Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)), Date.now());
 	}
 
 	get inFlightCap(): number {
@@ -498,7 +517,8 @@ export class NumberLane {
 		const rate = cap / this.window.windowMs;
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
 		this.tokensAt = now;
-		const windowRoom = this.window.available(now, cap) - this.reservedPending;
+		const stale = this.unwrittenOutside(now);
+		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale;
 		const allowance = Math.min(
 			Math.floor(this.tokens),
 			windowRoom,
@@ -533,7 +553,8 @@ export class NumberLane {
 				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
 				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
-				next = this.window.nextAvailableAt(now, cap, this.reservedPending + want);
+				// Calls still unwritten after their second: look again a round later (they count once written).
+				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + want);
 			}
 			if (this.waba.available(now) <= 0) {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
@@ -816,7 +837,7 @@ export class NumberLane {
 		let redisNow: number | undefined;
 		const now = Date.now();
 		const cap = this.cap;
-		const localAvailable = Math.min(this.window.available(now, cap), this.waba.window.available(now, this.waba.hourlyBudget));
+		const localAvailable = Math.min(this.window.available(now, cap) - this.unwrittenOutside(now), this.waba.window.available(now, this.waba.hourlyBudget));
 		if (throughRedis && this.shared?.usable()) {
 			this.reserving = true;
 			try {
@@ -877,11 +898,42 @@ export class NumberLane {
 		// long this event loop took to read the answer.
 		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
 		// One hook for the round's calls: they differ only in when they left.
-		const hooks: GraphRequestHooks = { onSent: (at: number) => this.departed(startAt, extraGuardMs, at, redisCount) };
-		for (const call of fired) void this.attempt(call, lease, hooks);
+		const round: Round = { countedAt: startAt + extraGuardMs, calls: granted, written: 0, settled: 0 };
+		this.unwritten.add(round);
+		const hooks: GraphRequestHooks = {
+			onSent: (at: number) => {
+				round.written++;
+				this.roundProgressed(round);
+				this.departed(startAt, extraGuardMs, at, redisCount);
+			},
+		};
+		for (const call of fired) {
+			call.sentAt = startAt;
+			void this.attempt(call, lease, hooks, round);
+		}
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
-		// was full (each would otherwise cost a wake-up that finds the sliding second still full).
-		this.kick();
+		// was full (each would otherwise cost a wake-up that finds the sliding second still full). Nothing left to send:
+		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
+		if (this.queue.length > 0 || this.retryQueue.length > 0) this.kick();
+		else this.idleBeforeRound = true;
+	}
+
+	/** A round whose calls are all written (or settled without a write) no longer holds places outside the window. */
+	private roundProgressed(round: Round): void {
+		if (round.calls - Math.max(round.written, round.settled) <= 0) this.unwritten.delete(round);
+	}
+
+	/**
+	 * Calls counted more than a sliding second ago whose request is still not written (queued behind the socket pool, or
+	 * a starved event loop): the window no longer holds them, yet they will leave, so they still take a place. Without
+	 * this, 100 numbers at 80 msg/s (more calls in flight than the pool's sockets) sent each second's calls twice.
+	 */
+	private unwrittenOutside(now: number): number {
+		if (this.unwritten.size === 0) return 0;
+		const horizon = now - this.window.windowMs;
+		let count = 0;
+		for (const round of this.unwritten) if (round.countedAt <= horizon) count += round.calls - Math.max(round.written, round.settled);
+		return count;
 	}
 
 	/**
@@ -903,7 +955,7 @@ export class NumberLane {
 	 * One HTTP attempt; settles the caller's promise or requeues the call through the gate. Never rejects: nothing in it
 	 * is meant to throw, and if something did the caller gets that error (an unhandled rejection would crash n8n).
 	 */
-	private async attempt(call: PendingCall, lease: Lease, hooks: GraphRequestHooks): Promise<void> {
+	private async attempt(call: PendingCall, lease: Lease, hooks: GraphRequestHooks, round: Round): Promise<void> {
 		call.started = true;
 		call.attempts += 1;
 		let response: GraphResponse<unknown> | undefined;
@@ -914,6 +966,8 @@ export class NumberLane {
 			failure = error;
 		}
 		try {
+			round.settled++;
+			this.roundProgressed(round);
 			this.inFlight -= 1;
 			// Per call, not per round: a round's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
 			this.heldWeight -= 1;
@@ -963,6 +1017,8 @@ export class NumberLane {
 		switch (reaction.kind) {
 			case 'slowDown':
 				this.applySlowDown(now);
+				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
+				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
 				break;
 			case 'pauseWaba':
 				this.waba.pause(now + reaction.pauseMs);

@@ -3,6 +3,7 @@
  * timing knobs that tests scale down through `configureGateForTests` (never user-visible).
  */
 import { LONGEST_PLAIN_CALL_MS } from '../transport';
+import type { PaceGuardTimings } from './guard';
 import type { WhatsAppCredentials } from '../transport/types';
 
 export const TIER_MESSAGES_PER_SECOND = { standard: 80, high: 1000, businessApp: 20 } as const;
@@ -11,7 +12,7 @@ export const CALLS_PER_HOUR_PER_NUMBER = 1_800_000;
 /** Management calls (the WABA, templates, phone numbers, subscriptions) per app per WABA per rolling hour. */
 export const MANAGEMENT_CALLS_PER_HOUR = { withoutRegisteredNumber: 200, withRegisteredNumber: 5000 } as const;
 
-export interface GateTimings {
+export interface GateTimings extends PaceGuardTimings {
 	/** Length of the "second" in messages per second (1,000 ms; tests keep it). */
 	secondMs: number;
 	/** Extra span counted into the sliding second so arrival jitter at Meta cannot put mps + 1 calls in one second. */
@@ -136,6 +137,12 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	transientBackoffBaseMs: 500,
 	transientBackoffMaxMs: 30_000,
 	throttleRetryMs: 1000,
+	// The pace guard (guard.ts): 300 ± 200 ms before Meta counts needs ~200–400 ms; 50 ms needs none past the 30 above.
+	guardStepMs: 25,
+	guardMaxMs: 500,
+	guardHoldMs: 5000,
+	guardHoldMaxMs: 60_000,
+	guardNarrowShare: 0.1,
 	slowDownFactor: 0.5,
 	minSlowDown: 0.05,
 	recoveryStep: 0.05,
