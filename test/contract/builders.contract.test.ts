@@ -5,6 +5,7 @@
  * fails the coverage test.
  */
 import {
+	buildCatalogMessage,
 	buildContacts,
 	buildCtaUrl,
 	buildFlow,
@@ -14,6 +15,8 @@ import {
 	buildLocationRequest,
 	buildMarkAsRead,
 	buildMedia,
+	buildProduct,
+	buildProductList,
 	buildReaction,
 	buildTemplate,
 	buildText,
@@ -174,6 +177,30 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 			data: p.flow_action_payload?.data,
 		});
 	},
+	'send-interactive-product': (b) =>
+		buildProduct({
+			...envelope(b),
+			body: b.interactive.body?.text,
+			footer: b.interactive.footer?.text,
+			catalogId: b.interactive.action.catalog_id,
+			productRetailerId: b.interactive.action.product_retailer_id,
+		}),
+	'send-interactive-product-list': (b) =>
+		buildProductList({
+			...envelope(b),
+			headerText: b.interactive.header.text,
+			body: b.interactive.body.text,
+			footer: b.interactive.footer?.text,
+			catalogId: b.interactive.action.catalog_id,
+			sections: b.interactive.action.sections.map((s: Doc) => ({ title: s.title, productRetailerIds: s.product_items.map((p: Doc) => p.product_retailer_id) })),
+		}),
+	'send-interactive-catalog-message': (b) =>
+		buildCatalogMessage({
+			...envelope(b),
+			body: b.interactive.body.text,
+			footer: b.interactive.footer?.text,
+			thumbnailProductRetailerId: b.interactive.action.parameters?.thumbnail_product_retailer_id,
+		}),
 	'send-location-request': (b) => buildLocationRequest({ ...envelope(b), body: b.interactive.body.text }),
 	'send-template-named-params': template,
 	'send-template-positional-params': template,

@@ -22,6 +22,12 @@ const flow = (parameters: Message): Message => ({
 		action: { name: 'flow', parameters: { flow_message_version: '3', flow_cta: 'Open', ...parameters } },
 	},
 });
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products
+const products = (count: number, prefix = 'sku') => Array.from({ length: count }, (_, i) => ({ product_retailer_id: `${prefix}${i + 1}` }));
+const productList = (sections: unknown[], extra: Message = {}): Message => ({
+	type: 'interactive',
+	interactive: { type: 'product_list', header: { type: 'text', text: 'Our picks' }, body: { text: 'Have a look' }, action: { catalog_id: '194836987003835', sections }, ...extra },
+});
 const template = (name: string, language: string, components?: unknown[]): Message => ({
 	type: 'template',
 	template: components === undefined ? { name, language: { code: language } } : { name, language: { code: language }, components },
@@ -128,6 +134,10 @@ describe('message validation', () => {
 		['a flow by id that navigates to a screen', () => flow({ flow_id: '1122', flow_token: 'tok', mode: 'draft', flow_action: 'navigate', flow_action_payload: { screen: 'START', data: { a: 1 } } })],
 		['a flow by name that exchanges data', () => flow({ flow_name: 'survey', flow_action: 'data_exchange' })],
 		['a location request', () => ({ type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Where are you?' }, action: { name: 'send_location' } } })],
+		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
+		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
+		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
+		['a catalog message without a thumbnail', () => ({ type: 'interactive', interactive: { type: 'catalog_message', body: { text: 'Browse' }, action: { name: 'catalog_message' } } })],
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids#using-interactive-messages
 		['a request for the user\'s phone number', () => ({ type: 'interactive', interactive: { type: 'contact_request', body: { text: 'Please share your phone number.' }, action: { name: 'request_contact_info' } } })],
 		['a template without parameters', () => template('hello_world', 'en_US')],
@@ -162,6 +172,15 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		['a product list of 31 products', () => productList([{ title: 'A', product_items: products(30) }, { title: 'B', product_items: products(1, 'b') }]), 131009, 'must have at most 30 products in all sections together - got 31'],
+		['a product list with 11 sections', () => productList(Array.from({ length: 11 }, (_, i) => ({ title: `S${i}`, product_items: products(1, `s${i}-`) }))), 131009, "['sections'] must have at most 10 elements"],
+		['a product list with an untitled section among two', () => productList([{ title: 'A', product_items: products(1) }, { product_items: products(1, 'b') }]), 131008, "['sections'][1]['title'] is required"],
+		['a product list section title over 24 characters', () => productList([{ title: long(25), product_items: products(1) }]), 131009, "['title'] must be at most 24 characters"],
+		['a product list without a header', () => productList([{ product_items: products(1) }], { header: undefined }), 131008, "Param interactive['header'] is required"],
+		['a product list without a catalog', () => productList([{ product_items: products(1) }], { action: { sections: [{ product_items: products(1) }] } }), 131008, "['catalog_id'] is required"],
+		['a single product without a retailer ID', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '1' } } }), 131008, "['product_retailer_id'] is required"],
+		['a single product with a header', () => ({ type: 'interactive', interactive: { type: 'product', header: { type: 'text', text: 'x' }, action: { catalog_id: '1', product_retailer_id: 'a' } } }), 100, 'is not valid for interactive type product'],
+		['a catalog message body over 1024 characters', () => ({ type: 'interactive', interactive: { type: 'catalog_message', body: { text: long(1025) }, action: { name: 'catalog_message' } } }), 131009, "['body']['text'] must be at most 1024 characters"],
 		['a missing messaging_product', () => ({ messaging_product: undefined, type: 'text', text: { body: 'x' } }), 131008, 'Param messaging_product is required'],
 		['a messaging_product other than whatsapp', () => ({ messaging_product: 'sms', type: 'text', text: { body: 'x' } }), 100, 'Param messaging_product must be "whatsapp"'],
 		['a missing recipient', () => ({ to: undefined, type: 'text', text: { body: 'x' } }), 131008, 'Param to is required'],

@@ -316,7 +316,17 @@ function validateReaction(reaction: Json): void {
 
 // --- interactive ----------------------------------------------------------------------------------------------
 
-const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'location_request_message', 'contact_request'] as const;
+const INTERACTIVE_TYPES = [
+	'button',
+	'list',
+	'cta_url',
+	'flow',
+	'location_request_message',
+	'contact_request',
+	'product',
+	'product_list',
+	'catalog_message',
+] as const;
 type InteractiveType = (typeof INTERACTIVE_TYPES)[number];
 
 /** Header kinds each interactive type accepts. */
@@ -327,6 +337,10 @@ const HEADER_KINDS: Record<InteractiveType, readonly string[]> = {
 	flow: ['text', 'image', 'video', 'document'],
 	location_request_message: [],
 	contact_request: [],
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products
+	product: [],
+	product_list: ['text'],
+	catalog_message: [],
 };
 
 function validateInteractive(sim: SimState, interactive: Json): void {
@@ -334,7 +348,8 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 	allowKeys(interactive, path, ['type', 'header', 'body', 'footer', 'action']);
 	const type = oneOf(interactive, 'type', path, INTERACTIVE_TYPES) as InteractiveType;
 
-	const header = object(interactive, 'header', path, true);
+	// A multi-product message must have a text header (share-products page, "Required Components").
+	const header = object(interactive, 'header', path, type !== 'product_list');
 	if (header) {
 		const headerPath = paramPath(path, 'header');
 		const kinds = HEADER_KINDS[type];
@@ -350,9 +365,12 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 		}
 	}
 
-	const body = object(interactive, 'body', path) as Json;
-	allowKeys(body, paramPath(path, 'body'), ['text']);
-	string(body, 'text', paramPath(path, 'body'), { max: type === 'list' ? 4096 : 1024 });
+	// A single-product message's body is optional (share-products page, "Optional Components").
+	const body = object(interactive, 'body', path, type === 'product');
+	if (body) {
+		allowKeys(body, paramPath(path, 'body'), ['text']);
+		string(body, 'text', paramPath(path, 'body'), { max: type === 'list' ? 4096 : 1024 });
+	}
 
 	const footer = object(interactive, 'footer', path, true);
 	if (footer) {
@@ -392,7 +410,53 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 			allowKeys(action, actionPath, ['name']);
 			oneOf(action, 'name', actionPath, ['request_contact_info']);
 			break;
+		case 'product':
+			allowKeys(action, actionPath, ['catalog_id', 'product_retailer_id']);
+			string(action, 'catalog_id', actionPath);
+			string(action, 'product_retailer_id', actionPath);
+			break;
+		case 'product_list':
+			validateProductSections(action, actionPath);
+			break;
+		case 'catalog_message': {
+			allowKeys(action, actionPath, ['name', 'parameters']);
+			oneOf(action, 'name', actionPath, ['catalog_message']);
+			// Optional: without it Meta shows the catalog's first product.
+			const parameters = object(action, 'parameters', actionPath, true);
+			if (parameters) {
+				allowKeys(parameters, paramPath(actionPath, 'parameters'), ['thumbnail_product_retailer_id']);
+				string(parameters, 'thumbnail_product_retailer_id', paramPath(actionPath, 'parameters'));
+			}
+			break;
+		}
 	}
+}
+
+/**
+ * Up to 10 sections (titled when more than one, 24 characters) holding at most 30 products in all.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+ */
+function validateProductSections(action: Json, actionPath: string): void {
+	allowKeys(action, actionPath, ['catalog_id', 'sections']);
+	string(action, 'catalog_id', actionPath);
+	const sections = array(action, 'sections', actionPath, 1, 10) as unknown[];
+	const sectionsPath = paramPath(actionPath, 'sections');
+	let productCount = 0;
+	sections.forEach((raw, i) => {
+		const sectionPath = paramPath(sectionsPath, i);
+		const section = element(raw, sectionPath);
+		allowKeys(section, sectionPath, ['title', 'product_items']);
+		string(section, 'title', sectionPath, { optional: sections.length === 1, max: 24 });
+		const items = array(section, 'product_items', sectionPath, 1, 30) as unknown[];
+		items.forEach((rawItem, j) => {
+			const itemPath = paramPath(paramPath(sectionPath, 'product_items'), j);
+			const item = element(rawItem, itemPath);
+			allowKeys(item, itemPath, ['product_retailer_id']);
+			string(item, 'product_retailer_id', itemPath);
+		});
+		productCount += items.length;
+	});
+	if (productCount > 30) throw invalidValue(`Param ${sectionsPath} must have at most 30 products in all sections together - got ${productCount}`);
 }
 
 function validateReplyButtons(action: Json, actionPath: string): void {

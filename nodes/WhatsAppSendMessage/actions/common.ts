@@ -18,6 +18,9 @@ export const ALL_SENDING_KINDS: MessageType[] = [
 	'ctaUrl',
 	'flow',
 	'locationRequest',
+	'product',
+	'productList',
+	'catalog',
 	'template',
 ];
 

@@ -18,6 +18,9 @@ export type MessageType =
 	| 'ctaUrl'
 	| 'flow'
 	| 'locationRequest'
+	| 'product'
+	| 'productList'
+	| 'catalog'
 	| 'template'
 	| 'markAsRead';
 

@@ -12,6 +12,9 @@ export { buildInteractiveList, MAX_ROWS, MAX_SECTIONS, type InteractiveListParam
 export { buildCtaUrl, type CtaUrlParams } from './ctaUrl';
 export { buildFlow, type FlowParams } from './flow';
 export { buildLocationRequest, type LocationRequestParams } from './locationRequest';
+export { buildProduct, type ProductParams } from './product';
+export { buildProductList, buildProductSections, MAX_PRODUCTS, MAX_PRODUCT_SECTIONS, type ProductListParams } from './productList';
+export { buildCatalogMessage, type CatalogMessageParams } from './catalogMessage';
 export {
 	buildTemplate,
 	type TemplateParams,

@@ -212,12 +212,42 @@ export interface InteractiveLocationRequest {
 	action: { name: 'send_location' };
 }
 
+/** One product of a catalog linked to the WhatsApp Business Account: https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products */
+export interface InteractiveProduct {
+	type: 'product';
+	body?: InteractiveText;
+	footer?: InteractiveText;
+	action: { catalog_id: string; product_retailer_id: string };
+}
+
+export interface ProductSection {
+	title?: string;
+	product_items: Array<{ product_retailer_id: string }>;
+}
+export interface InteractiveProductList {
+	type: 'product_list';
+	header: { type: 'text'; text: string };
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { catalog_id: string; sections: ProductSection[] };
+}
+
+export interface InteractiveCatalogMessage {
+	type: 'catalog_message';
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { name: 'catalog_message'; parameters?: { thumbnail_product_retailer_id: string } };
+}
+
 export type InteractiveObject =
 	| InteractiveButtons
 	| InteractiveList
 	| InteractiveCtaUrl
 	| InteractiveFlow
-	| InteractiveLocationRequest;
+	| InteractiveLocationRequest
+	| InteractiveProduct
+	| InteractiveProductList
+	| InteractiveCatalogMessage;
 
 export interface InteractiveMessage<T extends InteractiveObject = InteractiveObject> extends MessageEnvelope {
 	type: 'interactive';
