@@ -82,6 +82,28 @@ const bodyParameter = (p: Doc): TemplateBodyParameterParams => ({
 	amount1000: p.currency?.amount_1000,
 });
 
+const buttonParams = (c: Doc) => ({
+	subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow',
+	index: c.index,
+	payload: c.parameters[0]?.payload,
+	text: c.parameters[0]?.text,
+	couponCode: c.parameters[0]?.coupon_code,
+	flowToken: c.parameters[0]?.action?.flow_token,
+	flowActionData: c.parameters[0]?.action?.flow_action_data,
+});
+
+const card = (c: Doc) => {
+	const header = c.components.find((part: Doc) => part.type === 'header').parameters[0];
+	return {
+		header:
+			header.type === 'product'
+				? { type: 'product' as const, catalogId: header.product.catalog_id, productRetailerId: header.product.product_retailer_id }
+				: { type: header.type, mediaId: header[header.type].id, link: header[header.type].link },
+		bodyParameters: c.components.find((part: Doc) => part.type === 'body')?.parameters.map(bodyParameter),
+		buttons: c.components.filter((part: Doc) => part.type === 'button').map(buttonParams),
+	};
+};
+
 function template(b: Doc) {
 	const components: Doc[] = b.template.components ?? [];
 	const header = components.find((c) => c.type === 'header')?.parameters[0];
@@ -99,17 +121,8 @@ function template(b: Doc) {
 			filename: header[header.type]?.filename,
 		},
 		bodyParameters: body?.parameters.map(bodyParameter),
-		buttons: components
-			.filter((c) => c.type === 'button')
-			.map((c) => ({
-				subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow',
-				index: c.index,
-				payload: c.parameters[0]?.payload,
-				text: c.parameters[0]?.text,
-				couponCode: c.parameters[0]?.coupon_code,
-				flowToken: c.parameters[0]?.action?.flow_token,
-				flowActionData: c.parameters[0]?.action?.flow_action_data,
-			})),
+		buttons: components.filter((c) => c.type === 'button').map(buttonParams),
+		cards: components.find((c) => c.type === 'carousel')?.cards.map(card),
 	});
 }
 
@@ -213,6 +226,8 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-template-copy-code-syntax': template,
 	'send-template-auth-otp': template,
 	'send-template-flow-button': template,
+	'send-template-carousel-quick-reply-url': template,
+	'send-template-carousel-product-cards': template,
 	'mark-as-read': markAsRead,
 	'mark-as-read-whatsapp-api-js': markAsRead,
 	'typing-indicator': markAsRead,
@@ -240,7 +255,6 @@ const NOT_BUILT: Record<string, string> = {
 	'send-bsuid-and-phone':
 		'Both "to" and "recipient": the node has one Recipient field and sends a phone number as "to" or a BSUID as "recipient", never both (Meta would use "to").',
 	'send-bsuid-contact-request': 'The contact_request interactive message (request_contact_info) has no builder.',
-	'send-template-carousel-quick-reply-url': 'Media card carousel templates: the template builder has no card parameters.',
 };
 
 /** A path (`a.b[0].c`) where we build on purpose another value than the documented one; `undefined`: left out. */

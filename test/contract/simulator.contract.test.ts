@@ -106,6 +106,24 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('{{1}} is your verification code.'),
 		{ type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Autofill' }] },
 	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+	'send-template-carousel-quick-reply-url': template('carousel_template_media_cards_v1', 'MARKETING', [
+		body('Rare succulents for sale! {{1}}, add these unique plants to your collection. Each of these rare succulents are {{2}} if you checkout using code {{3}}.'),
+		{
+			type: 'CAROUSEL',
+			cards: [0, 1, 2].map(() => ({
+				components: [imageHeader, { type: 'BUTTONS' as const, buttons: [{ type: 'QUICK_REPLY' as const, text: 'Send me more like this!' }, { type: 'URL' as const, text: 'Shop', url: 'https://www.luckyshrub.com/rare-succulents/{{1}}' }] }],
+			})),
+		},
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+	'send-template-carousel-product-cards': template('carousel_template_product_cards_v1', 'MARKETING', [
+		body('Rare succulents for sale! {{1}}, add these unique plants to your collection.'),
+		{
+			type: 'CAROUSEL',
+			cards: [0, 1].map(() => ({ components: [{ type: 'HEADER' as const, format: 'PRODUCT' as const }, { type: 'BUTTONS' as const, buttons: [{ type: 'SPM' as const, text: 'View' }] }] })),
+		},
+	]),
 	// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
 	'send-template-flow-button': template('example_template_name', 'MARKETING', [
 		body('This is a flow as template demo'),
@@ -311,7 +329,6 @@ const ADAPT: Record<string, Adapt> = {
 const NOT_SENT: Record<string, string> = {
 	'send-interactive-flow':
 		'Meta\'s "all parameters" example sends flow_id and flow_name together, while the table on the same page says each "cannot be used with" the other (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow); the simulator follows the table.',
-	'send-template-carousel-quick-reply-url': 'Carousel templates are not simulated (no builder sends them either).',
 	'media-download': 'Played in its own test below (the URL comes from GET /{Media-ID}).',
 	'usage-header-x-app-usage': 'A header, checked in its own test below.',
 	'usage-header-x-business-use-case-usage-whatsapp': 'A header, checked in its own test below.',

@@ -28,6 +28,17 @@ const productList = (sections: unknown[], extra: Message = {}): Message => ({
 	type: 'interactive',
 	interactive: { type: 'product_list', header: { type: 'text', text: 'Our picks' }, body: { text: 'Have a look' }, action: { catalog_id: '194836987003835', sections }, ...extra },
 });
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+const mediaCard = (index: number, components: unknown[] = [{ type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'blue-elf' }] }]) => ({
+	card_index: index,
+	components: [{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/a.png' } }] }, ...components],
+});
+const mediaCarousel = (cards: unknown[]): Message =>
+	template('carousel_template_media_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo', '30%', '30OFF') }, { type: 'carousel', cards }]);
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+const productCard = (index: number) => ({ card_index: index, components: [{ type: 'header', parameters: [{ type: 'product', product: { product_retailer_id: `sku${index}`, catalog_id: '194836987003835' } }] }] });
+const productCarousel = (count: number): Message =>
+	template('carousel_template_product_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo') }, { type: 'carousel', cards: Array.from({ length: count }, (_, i) => productCard(i)) }]);
 const template = (name: string, language: string, components?: unknown[]): Message => ({
 	type: 'template',
 	template: components === undefined ? { name, language: { code: language } } : { name, language: { code: language }, components },
@@ -134,6 +145,8 @@ describe('message validation', () => {
 		['a flow by id that navigates to a screen', () => flow({ flow_id: '1122', flow_token: 'tok', mode: 'draft', flow_action: 'navigate', flow_action_payload: { screen: 'START', data: { a: 1 } } })],
 		['a flow by name that exchanges data', () => flow({ flow_name: 'survey', flow_action: 'data_exchange' })],
 		['a location request', () => ({ type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Where are you?' }, action: { name: 'send_location' } } })],
+		['a media card carousel with its three cards', () => mediaCarousel([0, 1, 2].map((i) => mediaCard(i)))],
+		['a product card carousel of 10 cards from a template approved with 2', () => productCarousel(10)],
 		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
 		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
 		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
@@ -172,6 +185,14 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		['a media card carousel with fewer cards than its template', () => mediaCarousel([mediaCard(0), mediaCard(1)]), 132000, 'number of cards (2) does not match the number of cards of template carousel_template_media_cards_v1 (3)'],
+		['a media card without its URL button value', () => mediaCarousel([mediaCard(0), mediaCard(1), mediaCard(2, [])]), 132000, 'card 2 button 1: number of localizable_params (0)'],
+		['a media card with a product header', () => mediaCarousel([mediaCard(0), mediaCard(1), productCard(2)]), 100, "must be one of {image}"],
+		['a carousel without card headers', () => mediaCarousel([0, 1, 2].map((i) => ({ card_index: i, components: [{ type: 'button', sub_type: 'url', index: '1', parameters: textParams('x') }] }))), 131008, "['components'][header] is required"],
+		['two cards with the same card_index', () => mediaCarousel([mediaCard(0), mediaCard(0), mediaCard(2)]), 131009, "['card_index'] must be a distinct whole number"],
+		['a product card carousel of 11 cards', () => productCarousel(11), 131009, "['cards'] must have at most 10 elements"],
+		['a carousel template sent without its cards', () => template('carousel_template_product_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo') }]), 131008, '[carousel] is required'],
+		['cards for a template without a carousel', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'carousel', cards: [productCard(0)] }]), 100, 'template delivery_update has no carousel'],
 		['a product list of 31 products', () => productList([{ title: 'A', product_items: products(30) }, { title: 'B', product_items: products(1, 'b') }]), 131009, 'must have at most 30 products in all sections together - got 31'],
 		['a product list with 11 sections', () => productList(Array.from({ length: 11 }, (_, i) => ({ title: `S${i}`, product_items: products(1, `s${i}-`) }))), 131009, "['sections'] must have at most 10 elements"],
 		['a product list with an untitled section among two', () => productList([{ title: 'A', product_items: products(1) }, { product_items: products(1, 'b') }]), 131008, "['sections'][1]['title'] is required"],

@@ -600,6 +600,14 @@ function validateTemplateParameter(
 		case 'location':
 			validateLocation(object(parameter, 'location', path) as Json, paramPath(path, 'location'));
 			break;
+		// A product card's header: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+		case 'product': {
+			const product = object(parameter, 'product', path) as Json;
+			allowKeys(product, paramPath(path, 'product'), ['product_retailer_id', 'catalog_id']);
+			string(product, 'product_retailer_id', paramPath(path, 'product'));
+			string(product, 'catalog_id', paramPath(path, 'product'));
+			break;
+		}
 		case 'payload':
 			string(parameter, 'payload', path, { max: 1000 });
 			break;
@@ -651,6 +659,58 @@ function checkParameterSet(
 	}
 }
 
+/** One button component (`sub_type`, `index`, its parameter) against the template's buttons. */
+function validateButtonComponent(
+	sim: SimState,
+	component: Json,
+	componentPath: string,
+	specButtons: TemplateParameterSpec['buttons'],
+	name: string,
+	buttonIndexes: Set<number>,
+): void {
+	const parametersPath = paramPath(componentPath, 'parameters');
+	allowKeys(component, componentPath, ['type', 'sub_type', 'index', 'parameters']);
+	// Meta's coupon page sends "COPY_CODE" where its syntax writes "copy_code": the sub_type is read in any case.
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+	const subTypePath = paramPath(componentPath, 'sub_type');
+	const subType = String(string(component, 'sub_type', componentPath)).toLowerCase();
+	if (!(TEMPLATE_BUTTON_SUB_TYPES as readonly string[]).includes(subType)) {
+		throw invalidParameter(`Param ${subTypePath} must be one of {${TEMPLATE_BUTTON_SUB_TYPES.join(', ')}} - got "${String(component.sub_type)}"`);
+	}
+	const rawIndex = component.index;
+	const index = typeof rawIndex === 'number' ? rawIndex : typeof rawIndex === 'string' && /^\d+$/.test(rawIndex) ? Number(rawIndex) : NaN;
+	if (rawIndex === undefined) throw missingParameter(paramPath(componentPath, 'index'));
+	if (!Number.isInteger(index) || index < 0 || index > 9) {
+		throw invalidValue(`Param ${paramPath(componentPath, 'index')} must be a button index from 0 to 9 - got ${JSON.stringify(rawIndex)}`);
+	}
+	if (buttonIndexes.has(index)) throw invalidValue(`Param ${componentPath} repeats button index ${index}: there is more than one button component with index ${index}`);
+	buttonIndexes.add(index);
+	const button = specButtons.find((b) => b.index === index);
+	if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
+	// Authentication templates' one-time password buttons (copy code, one-tap, zero-tap) are sent as url buttons with
+	// the code as text: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+	const expectedSubTypes = button.subType === 'otp' ? ['url'] : [button.subType];
+	if (!expectedSubTypes.includes(subType)) {
+		throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
+	}
+	const parameterTypes: Record<string, readonly string[]> = {
+		quick_reply: ['payload'],
+		url: ['text'],
+		copy_code: ['coupon_code'],
+		flow: ['action'],
+		catalog: ['action'],
+		mpm: ['action'],
+		voice_call: ['text'],
+	};
+	const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
+	parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], 'button'));
+	const expected = button.subType === 'otp' ? 1 : button.count;
+	const optional = subType === 'quick_reply' || subType === 'flow';
+	if (!optional && parameters.length !== expected) {
+		throw templateParamsMismatch(`button ${index}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`);
+	}
+}
+
 function findTemplateOrFail(sim: SimState, name: string, language: string): FixtureTemplate {
 	const template = findTemplate(sim.fixture.templates, name, language);
 	if (!template || template.status === 'PENDING' || template.status === 'REJECTED') {
@@ -692,13 +752,14 @@ function validateTemplate(sim: SimState, template: Json): void {
 	let header: Array<{ name?: string }> | undefined;
 	let body: Array<{ name?: string }> | undefined;
 	const buttonIndexes = new Set<number>();
+	let carouselSeen = false;
 	components.forEach((raw, i) => {
 		const componentPath = paramPath(componentsPath, i);
 		const component = element(raw, componentPath);
 		const type = String(component.type ?? '').toLowerCase();
-		if (!['header', 'body', 'button'].includes(type)) {
+		if (!['header', 'body', 'button', 'carousel'].includes(type)) {
 			if (component.type === undefined) throw missingParameter(paramPath(componentPath, 'type'));
-			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button} - got "${String(component.type)}"`);
+			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button, carousel} - got "${String(component.type)}"`);
 		}
 		const parametersPath = paramPath(componentPath, 'parameters');
 		if (type === 'header' || type === 'body') {
@@ -715,59 +776,81 @@ function validateTemplate(sim: SimState, template: Json): void {
 			else body = given;
 			return;
 		}
-		// button
-		allowKeys(component, componentPath, ['type', 'sub_type', 'index', 'parameters']);
-		// Meta's coupon page sends "COPY_CODE" where its syntax writes "copy_code": the sub_type is read in any case.
-		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
-		const subTypePath = paramPath(componentPath, 'sub_type');
-		const subType = String(string(component, 'sub_type', componentPath)).toLowerCase();
-		if (!(TEMPLATE_BUTTON_SUB_TYPES as readonly string[]).includes(subType)) {
-			throw invalidParameter(`Param ${subTypePath} must be one of {${TEMPLATE_BUTTON_SUB_TYPES.join(', ')}} - got "${String(component.sub_type)}"`);
+		if (type === 'carousel') {
+			if (carouselSeen) throw invalidValue(`Param ${componentsPath} has more than one carousel component`);
+			carouselSeen = true;
+			validateCarousel(sim, component, componentPath, spec, name);
+			return;
 		}
-		const rawIndex = component.index;
-		const index = typeof rawIndex === 'number' ? rawIndex : typeof rawIndex === 'string' && /^\d+$/.test(rawIndex) ? Number(rawIndex) : NaN;
-		if (rawIndex === undefined) throw missingParameter(paramPath(componentPath, 'index'));
-		if (!Number.isInteger(index) || index < 0 || index > 9) {
-			throw invalidValue(`Param ${paramPath(componentPath, 'index')} must be a button index from 0 to 9 - got ${JSON.stringify(rawIndex)}`);
-		}
-		if (buttonIndexes.has(index)) throw invalidValue(`Param ${componentsPath} has more than one button component with index ${index}`);
-		buttonIndexes.add(index);
-		const button = spec.buttons.find((b) => b.index === index);
-		if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
-		// Authentication templates' one-time password buttons (copy code, one-tap, zero-tap) are sent as url buttons with
-		// the code as text: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
-		const expectedSubTypes = button.subType === 'otp' ? ['url'] : [button.subType];
-		if (!expectedSubTypes.includes(subType)) {
-			throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
-		}
-		const parameterTypes: Record<string, readonly string[]> = {
-			quick_reply: ['payload'],
-			url: ['text'],
-			copy_code: ['coupon_code'],
-			flow: ['action'],
-			catalog: ['action'],
-			mpm: ['action'],
-			voice_call: ['text'],
-		};
-		const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
-		parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], 'button'));
-		const expected = button.subType === 'otp' ? 1 : button.count;
-		const optional = subType === 'quick_reply' || subType === 'flow';
-		if (!optional && parameters.length !== expected) {
-			throw templateParamsMismatch(`button ${index}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`);
-		}
+		validateButtonComponent(sim, component, componentPath, spec.buttons, name, buttonIndexes);
 	});
 
 	// Every variable the template has must be supplied.
 	const headerExpected = spec.header ? { count: spec.header.count, names: spec.header.names } : { count: 0, names: [] };
 	checkParameterSet(header ?? [], headerExpected, named && (spec.header?.format ?? 'TEXT') === 'TEXT', 'header', `${componentsPath}[header]['parameters']`);
 	checkParameterSet(body ?? [], spec.body, named, 'body', `${componentsPath}[body]['parameters']`);
-	for (const button of spec.buttons) {
+	requireButtonValues(spec.buttons, buttonIndexes, '');
+	if (spec.cards && !carouselSeen) throw missingParameter(`${componentsPath}[carousel]`);
+}
+
+function requireButtonValues(buttons: TemplateParameterSpec['buttons'], given: Set<number>, where: string): void {
+	for (const button of buttons) {
 		const required = button.subType === 'otp' ? 1 : button.count;
-		if (required > 0 && !buttonIndexes.has(button.index)) {
-			throw templateParamsMismatch(`button ${button.index}: number of localizable_params (0) does not match the expected number of params (${required})`);
+		if (required > 0 && !given.has(button.index)) {
+			throw templateParamsMismatch(`${where}button ${button.index}: number of localizable_params (0) does not match the expected number of params (${required})`);
 		}
 	}
+}
+
+/**
+ * A carousel's cards against the template's: a media card template takes exactly its cards, a product card template
+ * up to 10; each card's header format, body variables and button values as its definition says.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ */
+function validateCarousel(sim: SimState, component: Json, componentPath: string, spec: TemplateParameterSpec, name: string): void {
+	allowKeys(component, componentPath, ['type', 'cards']);
+	if (!spec.cards) throw invalidParameter(`Param ${paramPath(componentPath, 'type')}: template ${name} has no carousel`);
+	const cards = array(component, 'cards', componentPath, 1, 10) as unknown[];
+	const cardsPath = paramPath(componentPath, 'cards');
+	if (spec.cards.exact && cards.length !== spec.cards.list.length) {
+		throw templateParamsMismatch(`carousel: number of cards (${cards.length}) does not match the number of cards of template ${name} (${spec.cards.list.length})`);
+	}
+	const seen = new Set<number>();
+	cards.forEach((raw, i) => {
+		const cardPath = paramPath(cardsPath, i);
+		const card = element(raw, cardPath);
+		allowKeys(card, cardPath, ['card_index', 'components']);
+		const cardIndex = number(card, 'card_index', cardPath, 0, 9) as number;
+		if (!Number.isInteger(cardIndex) || seen.has(cardIndex)) throw invalidValue(`Param ${paramPath(cardPath, 'card_index')} must be a distinct whole number from 0 to 9 - got ${JSON.stringify(card.card_index)}`);
+		seen.add(cardIndex);
+		const cardSpec = spec.cards!.list[cardIndex] ?? spec.cards!.list[0];
+		const parts = array(card, 'components', cardPath, 1, 4) as unknown[];
+		let header = false;
+		let body: Array<{ name?: string }> = [];
+		const buttonIndexes = new Set<number>();
+		parts.forEach((rawPart, j) => {
+			const partPath = paramPath(paramPath(cardPath, 'components'), j);
+			const part = element(rawPart, partPath);
+			const type = oneOf(part, 'type', partPath, ['header', 'body', 'button']);
+			if (type === 'button') {
+				validateButtonComponent(sim, part, partPath, cardSpec.buttons, name, buttonIndexes);
+				return;
+			}
+			allowKeys(part, partPath, ['type', 'parameters']);
+			const parametersPath = paramPath(partPath, 'parameters');
+			if (type === 'header') {
+				const parameters = array(part, 'parameters', partPath, 1, 1) as unknown[];
+				validateTemplateParameter(sim, parameters[0], paramPath(parametersPath, 0), [cardSpec.header.toLowerCase()], 'header');
+				header = true;
+			} else {
+				const parameters = array(part, 'parameters', partPath, 0, 100, true) ?? [];
+				body = parameters.map((p, k) => validateTemplateParameter(sim, p, paramPath(parametersPath, k), ['text', 'currency', 'date_time'], 'body'));
+			}
+		});
+		if (!header) throw missingParameter(`${cardPath}['components'][header]`);
+		checkParameterSet(body, cardSpec.body, false, `card ${cardIndex} body`, `${cardPath}['components'][body]['parameters']`);
+		requireButtonValues(cardSpec.buttons, buttonIndexes, `card ${cardIndex} `);
+	});
 }
 
 // ---------------------------------------------------------------------------------------------------------------

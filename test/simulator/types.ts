@@ -34,12 +34,16 @@ export type TemplateParameterFormat = 'POSITIONAL' | 'NAMED';
 
 /** A template component as Meta lists it (`GET /{waba}/message_templates`). */
 export interface FixtureTemplateComponent {
-	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
-	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION';
+	/** CAROUSEL: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates */
+	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | 'CAROUSEL';
+	/** PRODUCT: a product card's header (product-card-carousel-templates). */
+	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION' | 'PRODUCT';
 	text?: string;
 	example?: Record<string, unknown>;
+	/** CAROUSEL only: every card has the same components (header, optional body, buttons). */
+	cards?: Array<{ components: FixtureTemplateComponent[] }>;
 	buttons?: Array<{
-		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP';
+		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'SPM';
 		text: string;
 		url?: string;
 		phone_number?: string;

@@ -8,12 +8,14 @@ import {
 	type TemplateBodyParameterParams,
 	type TemplateButtonParameter,
 	type TemplateButtonParams,
+	type TemplateCardParams,
 	type TemplateHeaderParams,
 	type MessagesRequestBody,
 	type TemplateMessage,
 } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
 import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
+import { cardsDescription, carouselLabels, checkCarousel, readCardFields, readManualCards } from './templateCarousel';
 import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
@@ -331,6 +333,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	cardsDescription,
 	{
 		displayName: 'Template Options',
 		name: 'templateOptions',
@@ -508,11 +511,15 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	let bodyParameters: TemplateBodyParameterParams[];
 	let buttons: TemplateButtonParams[];
 	let fieldOf: ((builderField: string) => string | undefined) | undefined;
+	let cards: TemplateCardParams[];
 	if (mode === 'fields') {
-		const fields = readTemplateFields(param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {});
+		const values = param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {};
+		const fields = readTemplateFields(values);
+		const cardFields = readCardFields(values);
 		bodyParameters = fields.bodyParameters;
 		buttons = fields.buttons;
-		fieldOf = fields.fieldOf;
+		cards = cardFields.cards;
+		fieldOf = (builderField) => cardFields.fieldOf(builderField) ?? fields.fieldOf(builderField);
 		if (fields.headerText !== undefined && (header.type === 'none' || header.type === 'text')) {
 			header.type = 'text';
 			header.text = fields.headerText;
@@ -520,6 +527,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	} else {
 		bodyParameters = readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter'));
 		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+		cards = readManualCards(param(context, 'templateCards', itemIndex, {}));
 	}
 	const built = buildOrError(() =>
 		buildTemplate({
@@ -529,6 +537,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 			header,
 			bodyParameters,
 			buttons,
+			cards,
 		}),
 	);
 	if (built.error) {
@@ -696,6 +705,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
 		}
 	});
+	checkCarousel(body, template);
 }
 
 export const labels = {
@@ -731,6 +741,7 @@ export const labels = {
 	couponCode: 'Coupon Code',
 	flowToken: 'Flow Token',
 	flowActionData: 'Flow Data (JSON)',
+	...carouselLabels,
 };
 
 export const module: MessageKindModule = { description, read, labels };

@@ -18,7 +18,7 @@ export interface WabaPhoneNumberList {
 	paging?: GraphPaging;
 }
 
-export type TemplateComponentType = 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
+export type TemplateComponentType = 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | 'CAROUSEL';
 
 export interface TemplateButtonDefinition {
 	type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'CATALOG' | 'MPM' | string;
@@ -31,8 +31,10 @@ export interface TemplateButtonDefinition {
 
 export interface TemplateComponentDefinition {
 	type: TemplateComponentType | string;
-	/** HEADER only: TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION. */
+	/** HEADER only: TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION; PRODUCT for a product card. */
 	format?: string;
+	/** CAROUSEL only: the cards, each with the same components (header, optional body, buttons). */
+	cards?: Array<{ components?: TemplateComponentDefinition[] }>;
 	text?: string;
 	buttons?: TemplateButtonDefinition[];
 	example?: {

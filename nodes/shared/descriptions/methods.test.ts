@@ -286,3 +286,31 @@ describe('template paging that never ends', () => {
 		expect(server.requests.filter((request) => request.url.includes('/message_templates'))).toHaveLength(MAX_TEMPLATE_PAGES);
 	});
 });
+
+/**
+ * Carousel templates list their cards' components; each card's values are fields of their own.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ */
+describe('getTemplateFields for carousel templates', () => {
+	it('gives each media card its image, its body variables and its button values', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'weekly_picks', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['body:1', '{{1}} (e.g. Ana)', true],
+			['card:0:header:video', 'Card 1: video (a link or a media ID)', true],
+			['card:0:body:1', 'Card 1: {{1}} (e.g. Aloe)', true],
+			['card:0:body:2', 'Card 1: {{2}} (e.g. $12)', true],
+			['card:0:button:quick_reply:0', 'Card 1: button "More like this": reply payload (optional)', false],
+			['card:0:button:url:1', 'Card 1: button "Buy": end of https://shop.example.com/p/{{1}}', true],
+			['card:1:header:video', 'Card 2: video (a link or a media ID)', true],
+			['card:1:body:1', 'Card 2: {{1}} (e.g. Jade)', true],
+			['card:1:body:2', 'Card 2: {{2}} (e.g. $12)', true],
+			['card:1:button:quick_reply:0', 'Card 2: button "More like this": reply payload (optional)', false],
+			['card:1:button:url:1', 'Card 2: button "Buy": end of https://shop.example.com/p/{{1}}', true],
+		]);
+	});
+
+	it('asks a product card carousel for one catalog and each card\'s product', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'carousel_template_product_cards_v1', language: 'en_US' }));
+		expect(fields.map((f) => f.id)).toEqual(['body:1', 'carousel:catalog', 'card:0:header:product', 'card:1:header:product']);
+	});
+});

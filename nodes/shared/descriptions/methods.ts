@@ -13,7 +13,7 @@ import { listAgainOnStaleCursor } from '../transport';
 import { readCredentials } from '../transport/credentials';
 export { CREDENTIAL_NAME } from '../transport/credentials';
 import type { WhatsAppCredentials } from '../transport/types';
-import type { MessageTemplate, MessageTemplateList, WabaPhoneNumberList } from './graphTypes';
+import type { MessageTemplate, MessageTemplateList, TemplateComponentDefinition, WabaPhoneNumberList } from './graphTypes';
 import { getManagementCache, managementCacheKey } from './managementCache';
 
 /** The page size asked of Graph for list searches (Graph's own maximum for these edges is higher). */
@@ -320,6 +320,10 @@ export const TEMPLATE_FIELD = {
 	header: 'header',
 	body: (variable: string) => `body:${variable}`,
 	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow', index: number) => `button:${subType}:${index}`,
+	/** A carousel card's value (card counted from 0): `card:0:header:image`, `card:0:body:1`, `card:0:button:url:1`. */
+	card: (card: number, key: string) => `card:${card}:${key}`,
+	/** The catalog of a product card carousel's products. */
+	catalog: 'carousel:catalog',
 };
 
 function exampleOf(examples: unknown, position: number): string | undefined {
@@ -377,7 +381,49 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 			});
 		}
 	}
+	const carousel = (template.components ?? []).find((component) => component.type.toUpperCase() === 'CAROUSEL');
+	if (carousel) fields.push(...carouselFields(carousel, field));
 	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This template has no variables: nothing to fill in' };
+}
+
+/**
+ * The fields of each card of a carousel template: its image or video (a link or a media ID) or its product, its body
+ * variables and its button values; one Catalog ID for product cards.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ */
+function carouselFields(
+	carousel: TemplateComponentDefinition,
+	field: (id: string, displayName: string, required?: boolean) => ResourceMapperField,
+): ResourceMapperField[] {
+	const fields: ResourceMapperField[] = [];
+	(carousel.cards ?? []).forEach((card, index) => {
+		const name = `Card ${index + 1}`;
+		for (const component of card.components ?? []) {
+			const type = component.type.toUpperCase();
+			const format = component.format?.toUpperCase();
+			if (type === 'HEADER' && format === 'PRODUCT') {
+				if (index === 0) fields.push(field(TEMPLATE_FIELD.catalog, 'Catalog ID (of the cards\' products)'));
+				fields.push(field(TEMPLATE_FIELD.card(index, 'header:product'), `${name}: product retailer ID (SKU)`));
+			} else if (type === 'HEADER' && (format === 'IMAGE' || format === 'VIDEO')) {
+				fields.push(field(TEMPLATE_FIELD.card(index, `header:${format.toLowerCase()}`), `${name}: ${format.toLowerCase()} (a link or a media ID)`));
+			} else if (type === 'BODY' && component.text) {
+				templateVariables(component.text).forEach((variable, position) => {
+					const example = exampleOf(component.example?.body_text, position);
+					fields.push(field(TEMPLATE_FIELD.card(index, `body:${variable}`), `${name}: {{${variable}}}${example ? ` (e.g. ${example})` : ''}`));
+				});
+			} else if (type === 'BUTTONS') {
+				(component.buttons ?? []).forEach((button, position) => {
+					const buttonType = button.type.toUpperCase();
+					if (buttonType === 'URL' && templateVariables(button.url ?? '').length) {
+						fields.push(field(TEMPLATE_FIELD.card(index, `button:url:${position}`), `${name}: button "${button.text ?? position}": end of ${button.url}`));
+					} else if (buttonType === 'QUICK_REPLY') {
+						fields.push(field(TEMPLATE_FIELD.card(index, `button:quick_reply:${position}`), `${name}: button "${button.text ?? position}": reply payload (optional)`, false));
+					}
+				});
+			}
+		}
+	});
+	return fields;
 }
 
 /** The variable names or positions in a template text, in order of first appearance. */

@@ -22,6 +22,7 @@ export {
 	type TemplateBodyParameterParams,
 	type TemplateButtonParams,
 } from './template';
+export { buildCarousel, MAX_CARDS, type TemplateCardParams, type TemplateCardHeaderParams } from './templateCarousel';
 export { buildMarkAsRead, type MarkAsReadParams } from './markAsRead';
 export type { InteractiveHeaderParams } from './interactive';
 export { MAX_INTERACTIVE_BODY, MAX_LIST_BODY } from './interactive';

@@ -2,6 +2,7 @@ import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
 import { buildLocationObject } from './location';
 import { buildMediaReference } from './media';
+import { buildCarousel, type TemplateCardParams } from './templateCarousel';
 import {
 	isPlainObject,
 	listOf,
@@ -16,6 +17,7 @@ import {
 import type {
 	TemplateBodyParameter,
 	TemplateButtonParameter,
+	TemplateButtonComponent,
 	TemplateButtonSubType,
 	TemplateComponent,
 	TemplateHeaderParameter,
@@ -78,10 +80,12 @@ export interface TemplateParams extends EnvelopeParams {
 	header?: TemplateHeaderParams;
 	bodyParameters?: TemplateBodyParameterParams[];
 	buttons?: TemplateButtonParams[];
+	/** Carousel templates: the cards in order, each with its header, body variables and button values. */
+	cards?: TemplateCardParams[];
 }
 
 /** Meta refuses template values with new lines, tabs or more than 4 spaces in a row (error 132018). */
-function templateText(field: string, value: unknown, maxChars: number): string {
+export function templateText(field: string, value: unknown, maxChars: number): string {
 	const text = requiredText(field, value, maxChars);
 	if (/[\n\r\t]| {5,}/.test(text)) {
 		throw new MessageValidationError(field, 'cannot contain line breaks, tabs or more than 4 spaces in a row (WhatsApp refuses them in template variables)');
@@ -123,8 +127,9 @@ function buildHeader(header: TemplateHeaderParams | undefined): TemplateHeaderPa
 	}
 }
 
-function buildBodyParameter(param: TemplateBodyParameterParams, index: number): TemplateBodyParameter {
-	const at = `bodyParameters[${index}]`;
+/** `prefix`: where the list sits, e.g. `cards[1].` for a card's variables. */
+export function buildBodyParameter(param: TemplateBodyParameterParams, index: number, prefix = ''): TemplateBodyParameter {
+	const at = `${prefix}bodyParameters[${index}]`;
 	if (!isPlainObject(param)) throw new MessageValidationError(at, 'must be a parameter');
 	const type = oneOf(`${at}.type`, param.type ?? 'text', ['text', 'currency', 'date_time'] as const);
 	const name = parameterName(`${at}.parameterName`, param.parameterName);
@@ -151,8 +156,8 @@ function buildBodyParameter(param: TemplateBodyParameterParams, index: number): 
 	}
 }
 
-function buildButton(button: TemplateButtonParams, position: number): TemplateComponent {
-	const at = `buttons[${position}]`;
+export function buildButton(button: TemplateButtonParams, position: number, prefix = ''): TemplateButtonComponent {
+	const at = `${prefix}buttons[${position}]`;
 	if (!isPlainObject(button)) throw new MessageValidationError(at, 'must be a button');
 	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow'] as const);
 	const rawIndex = typeof button.index === 'string' ? button.index.trim() : button.index;
@@ -208,7 +213,7 @@ export function buildTemplate(params: TemplateParams): TemplateMessage {
 	const header = buildHeader(params.header);
 	if (header) components.push({ type: 'header', parameters: [header] });
 
-	const bodyParameters = listOf<TemplateBodyParameterParams>('bodyParameters', params.bodyParameters).map(buildBodyParameter);
+	const bodyParameters = listOf<TemplateBodyParameterParams>('bodyParameters', params.bodyParameters).map((p, i) => buildBodyParameter(p, i));
 	if (bodyParameters.length) {
 		const namedCount = bodyParameters.filter((p) => p.parameter_name !== undefined).length;
 		if (namedCount !== 0 && namedCount !== bodyParameters.length) {
@@ -224,10 +229,12 @@ export function buildTemplate(params: TemplateParams): TemplateMessage {
 		components.push({ type: 'body', parameters: bodyParameters });
 	}
 
-	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map(buildButton);
+	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map((b, i) => buildButton(b, i));
 	if (buttons.length > 10) throw new MessageValidationError('buttons', `has ${buttons.length} buttons; a template has at most 10`);
 	requireUnique((i) => `buttons[${i}].index`, buttons.map((b) => (b.type === 'button' ? b.index : '')), 'Button index');
 	components.push(...buttons);
+	const carousel = buildCarousel(params.cards);
+	if (carousel) components.push(carousel);
 
 	return {
 		...envelope,

@@ -272,7 +272,11 @@ export type TemplateHeaderParameter =
 	| { type: 'image'; image: MediaReference }
 	| { type: 'video'; video: MediaReference }
 	| { type: 'document'; document: MediaReference & { filename?: string } }
-	| { type: 'location'; location: LocationObject };
+	| { type: 'location'; location: LocationObject }
+	| TemplateProductParameter;
+
+/** A product card's header: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates */
+export type TemplateProductParameter = { type: 'product'; product: { product_retailer_id: string; catalog_id: string } };
 
 export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow';
 
@@ -282,10 +286,23 @@ export type TemplateButtonParameter =
 	| { type: 'coupon_code'; coupon_code: string }
 	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } };
 
+export type TemplateButtonComponent = { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
+
+/** One card of a carousel template: its header (media or product), body variables and button values. */
+export interface TemplateCard {
+	card_index: number;
+	components: Array<
+		| { type: 'header'; parameters: TemplateHeaderParameter[] }
+		| { type: 'body'; parameters: TemplateBodyParameter[] }
+		| TemplateButtonComponent
+	>;
+}
+
 export type TemplateComponent =
 	| { type: 'header'; parameters: TemplateHeaderParameter[] }
 	| { type: 'body'; parameters: TemplateBodyParameter[] }
-	| { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
+	| TemplateButtonComponent
+	| { type: 'carousel'; cards: TemplateCard[] };
 
 export interface TemplateMessage extends MessageEnvelope {
 	type: 'template';
