@@ -225,6 +225,7 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-template-copy-code': template,
 	'send-template-copy-code-syntax': template,
 	'send-template-auth-otp': template,
+	'send-template-auth-zero-tap': template,
 	'send-template-flow-button': template,
 	'send-template-carousel-quick-reply-url': template,
 	'send-template-carousel-product-cards': template,

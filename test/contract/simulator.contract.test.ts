@@ -124,6 +124,11 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 			cards: [0, 1].map(() => ({ components: [{ type: 'HEADER' as const, format: 'PRODUCT' as const }, { type: 'BUTTONS' as const, buttons: [{ type: 'SPM' as const, text: 'View' }] }] })),
 		},
 	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates
+	'send-template-auth-zero-tap': template('verification_code', 'AUTHENTICATION', [
+		body('{{1}} is your verification code.'),
+		{ type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Copy Code' }] },
+	]),
 	// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
 	'send-template-flow-button': template('example_template_name', 'MARKETING', [
 		body('This is a flow as template demo'),

@@ -147,6 +147,7 @@ describe('message validation', () => {
 		['a location request', () => ({ type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Where are you?' }, action: { name: 'send_location' } } })],
 		['a media card carousel with its three cards', () => mediaCarousel([0, 1, 2].map((i) => mediaCard(i)))],
 		['a product card carousel of 10 cards from a template approved with 2', () => productCarousel(10)],
+		['a one-tap authentication code of 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(15)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(15)) }])],
 		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
 		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
 		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
@@ -185,6 +186,8 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates ("Maximum 15 characters")
+		['an authentication code over 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(16)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(16)) }]), 131009, 'must be at most 15 characters in an authentication template'],
 		['a media card carousel with fewer cards than its template', () => mediaCarousel([mediaCard(0), mediaCard(1)]), 132000, 'number of cards (2) does not match the number of cards of template carousel_template_media_cards_v1 (3)'],
 		['a media card without its URL button value', () => mediaCarousel([mediaCard(0), mediaCard(1), mediaCard(2, [])]), 132000, 'card 2 button 1: number of localizable_params (0)'],
 		['a media card with a product header', () => mediaCarousel([mediaCard(0), mediaCard(1), productCard(2)]), 100, "must be one of {image}"],

@@ -789,8 +789,27 @@ function validateTemplate(sim: SimState, template: Json): void {
 	const headerExpected = spec.header ? { count: spec.header.count, names: spec.header.names } : { count: 0, names: [] };
 	checkParameterSet(header ?? [], headerExpected, named && (spec.header?.format ?? 'TEXT') === 'TEXT', 'header', `${componentsPath}[header]['parameters']`);
 	checkParameterSet(body ?? [], spec.body, named, 'body', `${componentsPath}[body]['parameters']`);
+	if (found.category === 'AUTHENTICATION') checkAuthenticationParameters(components, componentsPath);
 	requireButtonValues(spec.buttons, buttonIndexes, '');
 	if (spec.cards && !carouselSeen) throw missingParameter(`${componentsPath}[carousel]`);
+}
+
+/**
+ * An authentication template's parameters (its one-time code) are at most 15 characters:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-categorization
+ * (and the autofill / zero-tap pages: "Maximum 15 characters").
+ */
+function checkAuthenticationParameters(components: unknown[], componentsPath: string): void {
+	components.forEach((raw, i) => {
+		const parameters = (raw as Json).parameters;
+		if (!Array.isArray(parameters)) return;
+		parameters.forEach((parameter, j) => {
+			const text = (parameter as Json).text;
+			if (typeof text === 'string' && charLength(text) > 15) {
+				throw invalidValue(`Param ${paramPath(paramPath(paramPath(paramPath(componentsPath, i), 'parameters'), j), 'text')} must be at most 15 characters in an authentication template`);
+			}
+		});
+	});
 }
 
 function requireButtonValues(buttons: TemplateParameterSpec['buttons'], given: Set<number>, where: string): void {

@@ -148,6 +148,11 @@ export function seedTemplates(): SeedTemplate[] {
 			footer('This code expires in 10 minutes.'),
 			buttons({ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }),
 		]),
+		// One-tap autofill: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+		template('login_code_one_tap', 'en_US', 'AUTHENTICATION', [
+			body('*{{1}}* is your verification code.', ['J$FpnYnP']),
+			buttons({ type: 'OTP', otp_type: 'ONE_TAP', text: 'Copy Code' }),
+		]),
 		template('coupon_offer', 'en_US', 'MARKETING', [
 			header('Your coupon'),
 			body('Use code {{1}} for {{2}} off your next order.', ['SAVE20', '20%']),

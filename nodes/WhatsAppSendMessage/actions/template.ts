@@ -13,6 +13,7 @@ import {
 	type MessagesRequestBody,
 	type TemplateMessage,
 } from '../../shared/messages';
+import { checkAuthenticationCode, expandOneTimeCode } from './authenticationTemplate';
 import { collectionList, param, readEnvelope, show } from './common';
 import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
 import { cardsDescription, carouselLabels, checkCarousel, readCardFields, readManualCards } from './templateCarousel';
@@ -513,7 +514,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	let fieldOf: ((builderField: string) => string | undefined) | undefined;
 	let cards: TemplateCardParams[];
 	if (mode === 'fields') {
-		const values = param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {};
+		const values = expandOneTimeCode(param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {});
 		const fields = readTemplateFields(values);
 		const cardFields = readCardFields(values);
 		bodyParameters = fields.bodyParameters;
@@ -706,6 +707,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		}
 	});
 	checkCarousel(body, template);
+	checkAuthenticationCode(body, template);
 }
 
 export const labels = {

@@ -314,3 +314,13 @@ describe('getTemplateFields for carousel templates', () => {
 		expect(fields.map((f) => f.id)).toEqual(['body:1', 'carousel:catalog', 'card:0:header:product', 'card:1:header:product']);
 	});
 });
+
+describe('getTemplateFields for authentication templates', () => {
+	// The code "must appear twice in the payload": https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+	it('asks once for the one-time code, which fills the body and the code button', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'login_code_one_tap', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['otp:0', 'One-time code, up to 15 characters (e.g. J$FpnYnP): sent in the message and on the "Copy Code" button', true],
+		]);
+	});
+});

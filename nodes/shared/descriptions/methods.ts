@@ -324,6 +324,8 @@ export const TEMPLATE_FIELD = {
 	card: (card: number, key: string) => `card:${card}:${key}`,
 	/** The catalog of a product card carousel's products. */
 	catalog: 'carousel:catalog',
+	/** An authentication template's one-time code (`otp:<button index>`): the body's {{1}} and the code button. */
+	otp: 'otp',
 };
 
 function exampleOf(examples: unknown, position: number): string | undefined {
@@ -348,6 +350,8 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 		type: 'string',
 		canBeUsedToMatch: false,
 	});
+	const oneTimeCode = authenticationCodeField(template, field);
+	if (oneTimeCode) return { fields: [oneTimeCode] };
 	for (const component of template.components ?? []) {
 		if (component.type === 'HEADER' && component.format === 'TEXT' && component.text) {
 			const variable = templateVariables(component.text)[0];
@@ -384,6 +388,24 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 	const carousel = (template.components ?? []).find((component) => component.type.toUpperCase() === 'CAROUSEL');
 	if (carousel) fields.push(...carouselFields(carousel, field));
 	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This template has no variables: nothing to fill in' };
+}
+
+/**
+ * An authentication template takes one value, its one-time code, sent as the body's {{1}} and on the code button:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+ */
+function authenticationCodeField(
+	template: MessageTemplate,
+	field: (id: string, displayName: string, required?: boolean) => ResourceMapperField,
+): ResourceMapperField | undefined {
+	if (template.category?.toUpperCase() !== 'AUTHENTICATION') return undefined;
+	const buttons = template.components?.find((component) => component.type === 'BUTTONS')?.buttons ?? [];
+	const codeButton = buttons.findIndex((button) => button.type === 'OTP' || button.type === 'URL');
+	const example = template.components?.find((component) => component.type === 'BODY')?.example?.body_text?.[0]?.[0];
+	return field(
+		codeButton === -1 ? TEMPLATE_FIELD.otp : `${TEMPLATE_FIELD.otp}:${codeButton}`,
+		`One-time code, up to 15 characters${example ? ` (e.g. ${example})` : ''}: sent in the message and on the ${codeButton === -1 ? 'code' : `"${buttons[codeButton].text ?? 'code'}"`} button`,
+	);
 }
 
 /**

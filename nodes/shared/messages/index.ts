@@ -1,5 +1,6 @@
 /** Pure builders: typed parameters in, a Cloud API body out, or a `MessageValidationError` naming the field. */
 export { MessageValidationError } from './errors';
+export { charCount } from './rules';
 export { normalizeRecipient, isBusinessScopedUserId } from './recipient';
 export { buildEnvelope, recipientOf, type EnvelopeParams } from './envelope';
 export { buildText, type TextParams } from './text';
