@@ -123,6 +123,7 @@ function template(b: Doc) {
 		bodyParameters: body?.parameters.map(bodyParameter),
 		buttons: components.filter((c) => c.type === 'button').map(buttonParams),
 		cards: components.find((c) => c.type === 'carousel')?.cards.map(card),
+		offerExpirationTimeMs: components.find((c) => c.type === 'limited_time_offer')?.parameters[0].limited_time_offer.expiration_time_ms,
 	});
 }
 
@@ -226,6 +227,7 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-template-copy-code-syntax': template,
 	'send-template-auth-otp': template,
 	'send-template-auth-zero-tap': template,
+	'send-template-limited-time-offer': template,
 	'send-template-flow-button': template,
 	'send-template-carousel-quick-reply-url': template,
 	'send-template-carousel-product-cards': template,
@@ -317,6 +319,13 @@ const BUILT_DIFFERENTLY: BuiltDifferently[] = [
 		ours: (subType) => String(subType).toLowerCase(),
 		reason: 'sub_type in lower case ("copy_code"), as the coupon page\'s own request syntax writes it; its example writes "COPY_CODE".',
 	},
+	{
+		fixtures: ['send-template-limited-time-offer'],
+		path: 'template.components[3].index',
+		ours: (index) => String(index),
+		reason: 'Button indexes are sent as strings, as above; the limited-time offer page\'s example writes integers (0, 1).',
+	},
+	{ fixtures: ['send-template-limited-time-offer'], path: 'template.components[4].index', ours: (index) => String(index), reason: 'As above.' },
 	{ fixtures: ['send-template-currency-datetime'], path: 'template.components[0].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },
 	{ fixtures: ['send-template-media-header-link'], path: 'template.components[1].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },
 	{ fixtures: ['send-template-quick-reply'], path: 'template.components[1].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },

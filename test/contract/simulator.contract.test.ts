@@ -129,6 +129,13 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('{{1}} is your verification code.'),
 		{ type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Copy Code' }] },
 	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	'send-template-limited-time-offer': template('limited_time_offer_caribbean_pkg_2023', 'MARKETING', [
+		imageHeader,
+		{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+		body('Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!'),
+		{ type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', text: 'Copy offer code', example: ['CARIBE25'] }, { type: 'URL', text: 'Book now!', url: 'https://awesomedestinations.com/offers?code={{1}}' }] },
+	]),
 	// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
 	'send-template-flow-button': template('example_template_name', 'MARKETING', [
 		body('This is a flow as template demo'),
@@ -368,6 +375,10 @@ const OPTIONAL_KEYS: Record<string, string> = {
 	'data[].components[].buttons[].flow_action': TEMPLATE_COMPONENT_KEYS,
 	'data[].components[].buttons[].navigate_screen': TEMPLATE_COMPONENT_KEYS,
 	'data[].components[].example.header_text_named_params': TEMPLATE_COMPONENT_KEYS,
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	'data[].components[].limited_time_offer': TEMPLATE_COMPONENT_KEYS,
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+	'data[].components[].cards': TEMPLATE_COMPONENT_KEYS,
 	'entry[].changes[].value.contacts':
 		'Every message example carries contacts except the nfm_reply and system ones (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive, …/messages/system).',
 };

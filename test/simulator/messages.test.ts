@@ -39,6 +39,15 @@ const mediaCarousel = (cards: unknown[]): Message =>
 const productCard = (index: number) => ({ card_index: index, components: [{ type: 'header', parameters: [{ type: 'product', product: { product_retailer_id: `sku${index}`, catalog_id: '194836987003835' } }] }] });
 const productCarousel = (count: number): Message =>
 	template('carousel_template_product_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo') }, { type: 'carousel', cards: Array.from({ length: count }, (_, i) => productCard(i)) }]);
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+const offer = (code = 'CARIBE25', expiration: unknown = 1798761600000, withOffer = true): Message =>
+	template('limited_time_offer_caribbean_pkg_2023', 'en_US', [
+		{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/beach.jpg' } }] },
+		{ type: 'body', parameters: textParams('Pablo', code) },
+		...(withOffer ? [{ type: 'limited_time_offer', parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: expiration } }] }] : []),
+		{ type: 'button', sub_type: 'copy_code', index: 0, parameters: [{ type: 'coupon_code', coupon_code: code }] },
+		{ type: 'button', sub_type: 'url', index: 1, parameters: textParams('n3mtql') },
+	]);
 const template = (name: string, language: string, components?: unknown[]): Message => ({
 	type: 'template',
 	template: components === undefined ? { name, language: { code: language } } : { name, language: { code: language }, components },
@@ -148,6 +157,7 @@ describe('message validation', () => {
 		['a media card carousel with its three cards', () => mediaCarousel([0, 1, 2].map((i) => mediaCard(i)))],
 		['a product card carousel of 10 cards from a template approved with 2', () => productCarousel(10)],
 		['a one-tap authentication code of 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(15)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(15)) }])],
+		['a limited-time offer with a 15-character code', () => offer(long(15))],
 		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
 		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
 		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
@@ -186,6 +196,10 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		['a limited-time offer code over 15 characters', () => offer(long(16)), 131009, 'must be at most 15 characters in a limited-time offer template'],
+		['a limited-time offer without its expiration', () => offer(undefined, undefined, false), 131008, '[limited_time_offer] is required'],
+		['an offer expiration that is not a number', () => offer(undefined, 'tomorrow'), 100, "['expiration_time_ms'] must be a number"],
+		['a limited_time_offer component for another template', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'limited_time_offer', parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: 1 } }] }]), 100, 'is not a limited-time offer template'],
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates ("Maximum 15 characters")
 		['an authentication code over 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(16)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(16)) }]), 131009, 'must be at most 15 characters in an authentication template'],
 		['a media card carousel with fewer cards than its template', () => mediaCarousel([mediaCard(0), mediaCard(1)]), 132000, 'number of cards (2) does not match the number of cards of template carousel_template_media_cards_v1 (3)'],

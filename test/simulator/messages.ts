@@ -753,13 +753,14 @@ function validateTemplate(sim: SimState, template: Json): void {
 	let body: Array<{ name?: string }> | undefined;
 	const buttonIndexes = new Set<number>();
 	let carouselSeen = false;
+	let offerSeen = false;
 	components.forEach((raw, i) => {
 		const componentPath = paramPath(componentsPath, i);
 		const component = element(raw, componentPath);
 		const type = String(component.type ?? '').toLowerCase();
-		if (!['header', 'body', 'button', 'carousel'].includes(type)) {
+		if (!['header', 'body', 'button', 'carousel', 'limited_time_offer'].includes(type)) {
 			if (component.type === undefined) throw missingParameter(paramPath(componentPath, 'type'));
-			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button, carousel} - got "${String(component.type)}"`);
+			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button, carousel, limited_time_offer} - got "${String(component.type)}"`);
 		}
 		const parametersPath = paramPath(componentPath, 'parameters');
 		if (type === 'header' || type === 'body') {
@@ -774,6 +775,12 @@ function validateTemplate(sim: SimState, template: Json): void {
 			const given = parameters.map((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), allowed, type));
 			if (type === 'header') header = given;
 			else body = given;
+			return;
+		}
+		if (type === 'limited_time_offer') {
+			if (offerSeen) throw invalidValue(`Param ${componentsPath} has more than one limited_time_offer component`);
+			offerSeen = true;
+			validateLimitedTimeOffer(component, componentPath, spec, name);
 			return;
 		}
 		if (type === 'carousel') {
@@ -792,6 +799,8 @@ function validateTemplate(sim: SimState, template: Json): void {
 	if (found.category === 'AUTHENTICATION') checkAuthenticationParameters(components, componentsPath);
 	requireButtonValues(spec.buttons, buttonIndexes, '');
 	if (spec.cards && !carouselSeen) throw missingParameter(`${componentsPath}[carousel]`);
+	if (spec.offer?.expires && !offerSeen) throw missingParameter(`${componentsPath}[limited_time_offer]`);
+	if (spec.offer) checkOfferCode(components, componentsPath);
 }
 
 /**
@@ -809,6 +818,35 @@ function checkAuthenticationParameters(components: unknown[], componentsPath: st
 				throw invalidValue(`Param ${paramPath(paramPath(paramPath(paramPath(componentsPath, i), 'parameters'), j), 'text')} must be at most 15 characters in an authentication template`);
 			}
 		});
+	});
+}
+
+/**
+ * The offer's expiration, "a UNIX timestamp in milliseconds", of a limited-time offer template.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+ */
+function validateLimitedTimeOffer(component: Json, componentPath: string, spec: TemplateParameterSpec, name: string): void {
+	allowKeys(component, componentPath, ['type', 'parameters']);
+	if (!spec.offer) throw invalidParameter(`Param ${paramPath(componentPath, 'type')}: template ${name} is not a limited-time offer template`);
+	const parameters = array(component, 'parameters', componentPath, 1, 1) as unknown[];
+	const parameterPath = paramPath(paramPath(componentPath, 'parameters'), 0);
+	const parameter = element(parameters[0], parameterPath);
+	allowKeys(parameter, parameterPath, ['type', 'limited_time_offer']);
+	oneOf(parameter, 'type', parameterPath, ['limited_time_offer']);
+	const offer = object(parameter, 'limited_time_offer', parameterPath) as Json;
+	allowKeys(offer, paramPath(parameterPath, 'limited_time_offer'), ['expiration_time_ms']);
+	const ms = number(offer, 'expiration_time_ms', paramPath(parameterPath, 'limited_time_offer'), 0, Number.MAX_SAFE_INTEGER) as number;
+	if (!Number.isInteger(ms)) throw invalidValue(`Param ${paramPath(paramPath(parameterPath, 'limited_time_offer'), 'expiration_time_ms')} must be a UNIX timestamp in milliseconds`);
+}
+
+/** A limited-time offer's code (its copy-code button) is at most 15 characters. */
+function checkOfferCode(components: unknown[], componentsPath: string): void {
+	components.forEach((raw, i) => {
+		const parameters = (raw as Json).parameters;
+		const code = Array.isArray(parameters) ? (parameters[0] as Json | undefined)?.coupon_code : undefined;
+		if (typeof code === 'string' && charLength(code) > 15) {
+			throw invalidValue(`Param ${paramPath(paramPath(paramPath(paramPath(componentsPath, i), 'parameters'), 0), 'coupon_code')} must be at most 15 characters in a limited-time offer template`);
+		}
 	});
 }
 

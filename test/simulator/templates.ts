@@ -153,6 +153,13 @@ export function seedTemplates(): SeedTemplate[] {
 			body('*{{1}}* is your verification code.', ['J$FpnYnP']),
 			buttons({ type: 'OTP', otp_type: 'ONE_TAP', text: 'Copy Code' }),
 		]),
+		// The create example of https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+		template('limited_time_offer_caribbean_pkg_2023', 'en_US', 'MARKETING', [
+			mediaHeader('IMAGE'),
+			{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+			body('Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!', ['Pablo', 'CARIBE25']),
+			buttons({ type: 'COPY_CODE', text: 'Copy offer code', example: ['CARIBE25'] }, urlButton('Book now!', 'https://awesomedestinations.com/offers?code={{1}}', 'https://awesomedestinations.com/offers?ref=n3mtql')),
+		]),
 		template('coupon_offer', 'en_US', 'MARKETING', [
 			header('Your coupon'),
 			body('Use code {{1}} for {{2}} off your next order.', ['SAVE20', '20%']),
@@ -274,6 +281,8 @@ export interface TemplateParameterSpec {
 	 * approved with two, sends up to 10 (each like its first card).
 	 */
 	cards?: { exact: boolean; list: CardSpec[] };
+	/** Limited-time offer templates; `expires`: the message must say when the offer expires. */
+	offer?: { expires: boolean };
 }
 
 const VARIABLE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -313,6 +322,10 @@ function cardSpec(card: { components: FixtureTemplateComponent[] }): CardSpec {
 export function templateParameterSpec(template: FixtureTemplate): TemplateParameterSpec {
 	const spec: TemplateParameterSpec = { parameterFormat: template.parameterFormat, body: { count: 0, names: [] }, buttons: [] };
 	for (const component of template.components) {
+		if (component.type === 'LIMITED_TIME_OFFER') {
+			spec.offer = { expires: component.limited_time_offer?.has_expiration === true };
+			continue;
+		}
 		if (component.type === 'CAROUSEL') {
 			const list = (component.cards ?? []).map(cardSpec);
 			spec.cards = { exact: list[0]?.header !== 'PRODUCT', list };

@@ -17,6 +17,7 @@ import { checkAuthenticationCode, expandOneTimeCode } from './authenticationTemp
 import { collectionList, param, readEnvelope, show } from './common';
 import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
 import { cardsDescription, carouselLabels, checkCarousel, readCardFields, readManualCards } from './templateCarousel';
+import { checkLimitedTimeOffer, offerExpirationField, offerExpirationMs } from './templateOffer';
 import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
@@ -335,6 +336,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	cardsDescription,
+	offerExpirationField,
 	{
 		displayName: 'Template Options',
 		name: 'templateOptions',
@@ -513,6 +515,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	let buttons: TemplateButtonParams[];
 	let fieldOf: ((builderField: string) => string | undefined) | undefined;
 	let cards: TemplateCardParams[];
+	let offerExpiration: unknown;
 	if (mode === 'fields') {
 		const values = expandOneTimeCode(param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {});
 		const fields = readTemplateFields(values);
@@ -520,7 +523,9 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		bodyParameters = fields.bodyParameters;
 		buttons = fields.buttons;
 		cards = cardFields.cards;
-		fieldOf = (builderField) => cardFields.fieldOf(builderField) ?? fields.fieldOf(builderField);
+		offerExpiration = values[TEMPLATE_FIELD.offerExpiration];
+		fieldOf = (builderField) =>
+			cardFields.fieldOf(builderField) ?? fields.fieldOf(builderField) ?? (builderField === 'offerExpirationTimeMs' ? 'Offer expiration' : undefined);
 		if (fields.headerText !== undefined && (header.type === 'none' || header.type === 'text')) {
 			header.type = 'text';
 			header.text = fields.headerText;
@@ -529,6 +534,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		bodyParameters = readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter'));
 		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
 		cards = readManualCards(param(context, 'templateCards', itemIndex, {}));
+		offerExpiration = param(context, 'templateOfferExpiration', itemIndex, '');
 	}
 	const built = buildOrError(() =>
 		buildTemplate({
@@ -539,6 +545,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 			bodyParameters,
 			buttons,
 			cards,
+			offerExpirationTimeMs: offerExpirationMs(offerExpiration),
 		}),
 	);
 	if (built.error) {
@@ -708,6 +715,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 	});
 	checkCarousel(body, template);
 	checkAuthenticationCode(body, template);
+	checkLimitedTimeOffer(body, template);
 }
 
 export const labels = {
@@ -744,6 +752,7 @@ export const labels = {
 	flowToken: 'Flow Token',
 	flowActionData: 'Flow Data (JSON)',
 	...carouselLabels,
+	offerExpirationTimeMs: 'Offer Expiration',
 };
 
 export const module: MessageKindModule = { description, read, labels };

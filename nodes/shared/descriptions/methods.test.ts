@@ -324,3 +324,12 @@ describe('getTemplateFields for authentication templates', () => {
 		]);
 	});
 });
+
+describe('getTemplateFields for limited-time offer templates', () => {
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	it('asks when the offer expires, besides the variables and the offer code', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'limited_time_offer_caribbean_pkg_2023', language: 'en_US' }));
+		expect(fields.map((f) => f.id)).toEqual(['body:1', 'body:2', 'button:copy_code:0', 'button:url:1', 'offer:expiration']);
+		expect(fields[4].displayName).toBe('Offer "Expiring offer!" expires at: a date and time (e.g. 2027-05-04T18:00:00Z) or a Unix time in ms');
+	});
+});

@@ -324,6 +324,8 @@ export const TEMPLATE_FIELD = {
 	card: (card: number, key: string) => `card:${card}:${key}`,
 	/** The catalog of a product card carousel's products. */
 	catalog: 'carousel:catalog',
+	/** A limited-time offer template's expiration. */
+	offerExpiration: 'offer:expiration',
 	/** An authentication template's one-time code (`otp:<button index>`): the body's {{1}} and the code button. */
 	otp: 'otp',
 };
@@ -384,6 +386,11 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 				}
 			});
 		}
+	}
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	const offer = (template.components ?? []).find((component) => component.type.toUpperCase() === 'LIMITED_TIME_OFFER');
+	if (offer?.limited_time_offer?.has_expiration) {
+		fields.push(field(TEMPLATE_FIELD.offerExpiration, `Offer "${offer.limited_time_offer.text ?? 'limited-time offer'}" expires at: a date and time (e.g. 2027-05-04T18:00:00Z) or a Unix time in ms`));
 	}
 	const carousel = (template.components ?? []).find((component) => component.type.toUpperCase() === 'CAROUSEL');
 	if (carousel) fields.push(...carouselFields(carousel, field));

@@ -23,6 +23,7 @@ export {
 	type TemplateBodyParameterParams,
 	type TemplateButtonParams,
 } from './template';
+export { buildLimitedTimeOffer, MAX_OFFER_CODE } from './templateOffer';
 export { buildCarousel, MAX_CARDS, type TemplateCardParams, type TemplateCardHeaderParams } from './templateCarousel';
 export { buildMarkAsRead, type MarkAsReadParams } from './markAsRead';
 export type { InteractiveHeaderParams } from './interactive';

@@ -3,6 +3,7 @@ import { MessageValidationError } from './errors';
 import { buildLocationObject } from './location';
 import { buildMediaReference } from './media';
 import { buildCarousel, type TemplateCardParams } from './templateCarousel';
+import { buildLimitedTimeOffer } from './templateOffer';
 import {
 	isPlainObject,
 	listOf,
@@ -82,6 +83,8 @@ export interface TemplateParams extends EnvelopeParams {
 	buttons?: TemplateButtonParams[];
 	/** Carousel templates: the cards in order, each with its header, body variables and button values. */
 	cards?: TemplateCardParams[];
+	/** Limited-time offer templates: when the offer expires, a Unix time in milliseconds. */
+	offerExpirationTimeMs?: unknown;
 }
 
 /** Meta refuses template values with new lines, tabs or more than 4 spaces in a row (error 132018). */
@@ -228,6 +231,9 @@ export function buildTemplate(params: TemplateParams): TemplateMessage {
 		}
 		components.push({ type: 'body', parameters: bodyParameters });
 	}
+
+	const offer = buildLimitedTimeOffer(params.offerExpirationTimeMs);
+	if (offer) components.push(offer);
 
 	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map((b, i) => buildButton(b, i));
 	if (buttons.length > 10) throw new MessageValidationError('buttons', `has ${buttons.length} buttons; a template has at most 10`);

@@ -302,7 +302,14 @@ export type TemplateComponent =
 	| { type: 'header'; parameters: TemplateHeaderParameter[] }
 	| { type: 'body'; parameters: TemplateBodyParameter[] }
 	| TemplateButtonComponent
-	| { type: 'carousel'; cards: TemplateCard[] };
+	| { type: 'carousel'; cards: TemplateCard[] }
+	| TemplateLimitedTimeOffer;
+
+/** When the offer of a limited-time offer template expires: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates */
+export type TemplateLimitedTimeOffer = {
+	type: 'limited_time_offer';
+	parameters: Array<{ type: 'limited_time_offer'; limited_time_offer: { expiration_time_ms: number } }>;
+};
 
 export interface TemplateMessage extends MessageEnvelope {
 	type: 'template';
