@@ -476,11 +476,13 @@ function readTemplateFields(values: IDataObject): {
 		if (buttonMatch) {
 			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow';
 			const index = Number(buttonMatch[2]);
-			// Quick-reply payloads and flow tokens are optional: an empty field sends no parameter for that button.
+			// Quick-reply payloads and flow tokens and data are optional: empty fields send no parameter for that button.
+			const flowActionData = subType === 'flow' ? values[TEMPLATE_FIELD.flowData(index)] : undefined;
+			const empty = (given: unknown) => given === undefined || given === null || String(given).trim() === '';
 			const optional = subType === 'quick_reply' || subType === 'flow';
-			if (optional && (value === undefined || value === null || String(value).trim() === '')) continue;
-			const values = { url: { text: value }, copy_code: { couponCode: value }, quick_reply: { payload: value }, flow: { flowToken: value } };
-			buttons.push({ key, button: { subType, index, ...values[subType] } });
+			if (optional && empty(value) && empty(flowActionData)) continue;
+			const parameters = { url: { text: value }, copy_code: { couponCode: value }, quick_reply: { payload: value }, flow: { flowToken: value, flowActionData } };
+			buttons.push({ key, button: { subType, index, ...parameters[subType] } });
 		}
 	}
 	const positional = body.every((entry) => /^[0-9]+$/.test(entry.variable));

@@ -146,6 +146,8 @@ describe('getTemplateFields', () => {
 		expect(survey.fields.map((f) => [f.id, f.required])).toEqual([
 			['body:1', true],
 			['button:flow:0', false],
+			// Optional initial data for the first screen: https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
+			['button:flow_data:0', false],
 		]);
 	});
 

@@ -324,6 +324,8 @@ export const TEMPLATE_FIELD = {
 	card: (card: number, key: string) => `card:${card}:${key}`,
 	/** The catalog of a product card carousel's products. */
 	catalog: 'carousel:catalog',
+	/** A flow button's initial data (`flow_action_data`), beside its token. */
+	flowData: (index: number) => `button:flow_data:${index}`,
 	/** A limited-time offer template's expiration. */
 	offerExpiration: 'offer:expiration',
 	/** An authentication template's one-time code (`otp:<button index>`): the body's {{1}} and the code button. */
@@ -383,6 +385,8 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 					fields.push(field(TEMPLATE_FIELD.button('quick_reply', index), `Button "${button.text ?? index}": reply payload (optional)`, false));
 				} else if (button.type === 'FLOW') {
 					fields.push(field(TEMPLATE_FIELD.button('flow', index), `Button "${button.text ?? index}": flow token (optional)`, false));
+					// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow: "flow_action_data … optional, json object with the data payload for the first screen"
+					fields.push(field(TEMPLATE_FIELD.flowData(index), `Button "${button.text ?? index}": data for the flow's first screen (JSON, optional)`, false));
 				}
 			});
 		}
