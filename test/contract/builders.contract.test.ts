@@ -83,7 +83,9 @@ const bodyParameter = (p: Doc): TemplateBodyParameterParams => ({
 });
 
 const buttonParams = (c: Doc) => ({
-	subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow',
+	subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm',
+	thumbnailProductRetailerId: c.parameters[0]?.action?.thumbnail_product_retailer_id,
+	sections: c.parameters[0]?.action?.sections?.map((s: Doc) => ({ title: s.title, productRetailerIds: s.product_items.map((p: Doc) => p.product_retailer_id) })),
 	index: c.index,
 	payload: c.parameters[0]?.payload,
 	text: c.parameters[0]?.text,
@@ -228,6 +230,8 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-template-auth-otp': template,
 	'send-template-auth-zero-tap': template,
 	'send-template-limited-time-offer': template,
+	'send-template-catalog': template,
+	'send-template-mpm': template,
 	'send-template-flow-button': template,
 	'send-template-carousel-quick-reply-url': template,
 	'send-template-carousel-product-cards': template,
@@ -326,6 +330,18 @@ const BUILT_DIFFERENTLY: BuiltDifferently[] = [
 		reason: 'Button indexes are sent as strings, as above; the limited-time offer page\'s example writes integers (0, 1).',
 	},
 	{ fixtures: ['send-template-limited-time-offer'], path: 'template.components[4].index', ours: (index) => String(index), reason: 'As above.' },
+	{
+		fixtures: ['send-template-catalog', 'send-template-mpm'],
+		path: 'template.components[-1].index',
+		ours: (index) => String(index),
+		reason: 'Button indexes are sent as strings, as above; the catalog and MPM pages\' examples write 0.',
+	},
+	{
+		fixtures: ['send-template-catalog'],
+		path: 'template.components[-1].sub_type',
+		ours: (subType) => String(subType).toLowerCase(),
+		reason: 'sub_type in lower case ("catalog"), as the MPM page writes "mpm"; the catalog page writes "CATALOG".',
+	},
 	{ fixtures: ['send-template-currency-datetime'], path: 'template.components[0].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },
 	{ fixtures: ['send-template-media-header-link'], path: 'template.components[1].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },
 	{ fixtures: ['send-template-quick-reply'], path: 'template.components[1].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },

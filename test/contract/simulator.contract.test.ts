@@ -136,6 +136,18 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!'),
 		{ type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', text: 'Copy offer code', example: ['CARIBE25'] }, { type: 'URL', text: 'Book now!', url: 'https://awesomedestinations.com/offers?code={{1}}' }] },
 	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+	'send-template-catalog': template('intro_catalog_offer', 'MARKETING', [
+		body('Now shop for your favorite products right here on WhatsApp! Get Rs {{1}} off on all orders above {{2}}Rs! Valid for your first {{3}} orders placed on WhatsApp!'),
+		{ type: 'FOOTER', text: 'Best grocery deals on WhatsApp!' },
+		{ type: 'BUTTONS', buttons: [{ type: 'CATALOG', text: 'View catalog' }] },
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+	'send-template-mpm': template('abandoned_cart', 'MARKETING', [
+		{ type: 'HEADER', format: 'TEXT', text: 'Forget something, {{1}}?' },
+		body('Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!'),
+		{ type: 'BUTTONS', buttons: [{ type: 'MPM', text: 'View items' }] },
+	]),
 	// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
 	'send-template-flow-button': template('example_template_name', 'MARKETING', [
 		body('This is a flow as template demo'),

@@ -48,6 +48,13 @@ const offer = (code = 'CARIBE25', expiration: unknown = 1798761600000, withOffer
 		{ type: 'button', sub_type: 'copy_code', index: 0, parameters: [{ type: 'coupon_code', coupon_code: code }] },
 		{ type: 'button', sub_type: 'url', index: 1, parameters: textParams('n3mtql') },
 	]);
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+const mpm = (action: Message): Message =>
+	template('abandoned_cart', 'en_US', [
+		{ type: 'header', parameters: textParams('Pablo') },
+		{ type: 'body', parameters: textParams('10OFF') },
+		{ type: 'button', sub_type: 'mpm', index: 0, parameters: [{ type: 'action', action }] },
+	]);
 const template = (name: string, language: string, components?: unknown[]): Message => ({
 	type: 'template',
 	template: components === undefined ? { name, language: { code: language } } : { name, language: { code: language }, components },
@@ -158,6 +165,8 @@ describe('message validation', () => {
 		['a product card carousel of 10 cards from a template approved with 2', () => productCarousel(10)],
 		['a one-tap authentication code of 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(15)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(15)) }])],
 		['a limited-time offer with a 15-character code', () => offer(long(15))],
+		['a multi-product template with 30 products', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: 'A', product_items: products(15, 'a') }, { title: 'B', product_items: products(15, 'b') }] })],
+		['a catalog template without a thumbnail', () => template('intro_catalog_offer', 'en_US', [{ type: 'body', parameters: textParams('100', '400', '3') }])],
 		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
 		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
 		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
@@ -196,6 +205,11 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		['a multi-product template without its products', () => template('abandoned_cart', 'en_US', [{ type: 'header', parameters: textParams('Pablo') }, { type: 'body', parameters: textParams('10OFF') }]), 132000, 'button 0: number of localizable_params (0)'],
+		['a multi-product template with 31 products', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: 'A', product_items: products(30, 'a') }, { title: 'B', product_items: products(1, 'b') }] }), 131009, 'must have at most 30 products in all sections together - got 31'],
+		['a multi-product template without a thumbnail', () => mpm({ sections: [{ title: 'A', product_items: products(1) }] }), 131008, "['thumbnail_product_retailer_id'] is required"],
+		['a multi-product section title over 24 characters', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: long(25), product_items: products(1) }] }), 131009, "['title'] must be at most 24 characters"],
+		['sections on a catalog button', () => template('intro_catalog_offer', 'en_US', [{ type: 'body', parameters: textParams('100', '400', '3') }, { type: 'button', sub_type: 'catalog', index: 0, parameters: [{ type: 'action', action: { thumbnail_product_retailer_id: 'a', sections: [] } }] }]), 100, "['sections'] is not a valid parameter here"],
 		['a limited-time offer code over 15 characters', () => offer(long(16)), 131009, 'must be at most 15 characters in a limited-time offer template'],
 		['a limited-time offer without its expiration', () => offer(undefined, undefined, false), 131008, '[limited_time_offer] is required'],
 		['an offer expiration that is not a number', () => offer(undefined, 'tomorrow'), 100, "['expiration_time_ms'] must be a number"],

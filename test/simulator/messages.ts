@@ -439,6 +439,20 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 function validateProductSections(action: Json, actionPath: string): void {
 	allowKeys(action, actionPath, ['catalog_id', 'sections']);
 	string(action, 'catalog_id', actionPath);
+	validateSections(action, actionPath);
+}
+
+/**
+ * A catalog template button's thumbnail (optional), or a multi-product template button's thumbnail and sections.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+ */
+function validateProductButtonAction(action: Json, actionPath: string, multiProduct: boolean): void {
+	allowKeys(action, actionPath, multiProduct ? ['thumbnail_product_retailer_id', 'sections'] : ['thumbnail_product_retailer_id']);
+	string(action, 'thumbnail_product_retailer_id', actionPath, { optional: !multiProduct });
+	if (multiProduct) validateSections(action, actionPath);
+}
+
+function validateSections(action: Json, actionPath: string): void {
 	const sections = array(action, 'sections', actionPath, 1, 10) as unknown[];
 	const sectionsPath = paramPath(actionPath, 'sections');
 	let productCount = 0;
@@ -615,7 +629,12 @@ function validateTemplateParameter(
 			// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
 			string(parameter, 'coupon_code', path, { max: 20 });
 			break;
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
 		case 'action': {
+			if (format === 'button:catalog' || format === 'button:mpm') {
+				validateProductButtonAction(object(parameter, 'action', path) as Json, paramPath(path, 'action'), format === 'button:mpm');
+				break;
+			}
 			const flowAction = object(parameter, 'action', path) as Json;
 			allowKeys(flowAction, paramPath(path, 'action'), ['flow_token', 'flow_action_data']);
 			string(flowAction, 'flow_token', paramPath(path, 'action'), { optional: true });
@@ -703,9 +722,10 @@ function validateButtonComponent(
 		voice_call: ['text'],
 	};
 	const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
-	parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], 'button'));
+	parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], `button:${subType}`));
 	const expected = button.subType === 'otp' ? 1 : button.count;
-	const optional = subType === 'quick_reply' || subType === 'flow';
+	// A catalog button's thumbnail is optional: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+	const optional = subType === 'quick_reply' || subType === 'flow' || subType === 'catalog';
 	if (!optional && parameters.length !== expected) {
 		throw templateParamsMismatch(`button ${index}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`);
 	}

@@ -160,6 +160,18 @@ export function seedTemplates(): SeedTemplate[] {
 			body('Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!', ['Pablo', 'CARIBE25']),
 			buttons({ type: 'COPY_CODE', text: 'Copy offer code', example: ['CARIBE25'] }, urlButton('Book now!', 'https://awesomedestinations.com/offers?code={{1}}', 'https://awesomedestinations.com/offers?ref=n3mtql')),
 		]),
+		// The create examples of https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+		// and …/catalog-templates.
+		template('abandoned_cart', 'en_US', 'MARKETING', [
+			header('Forget something, {{1}}?', ['Pablo']),
+			body('Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!', ['10OFF']),
+			buttons({ type: 'MPM', text: 'View items' }),
+		]),
+		template('intro_catalog_offer', 'en_US', 'MARKETING', [
+			body('Now shop for your favorite products right here on WhatsApp! Get Rs {{1}} off on all orders above {{2}}Rs! Valid for your first {{3}} orders placed on WhatsApp!', ['100', '400', '3']),
+			footer('Best grocery deals on WhatsApp!'),
+			buttons({ type: 'CATALOG', text: 'View catalog' }),
+		]),
 		template('coupon_offer', 'en_US', 'MARKETING', [
 			header('Your coupon'),
 			body('Use code {{1}} for {{2}} off your next order.', ['SAVE20', '20%']),
@@ -260,7 +272,7 @@ export function templateLanguages(templates: FixtureTemplate[], name: string): s
 	return templates.filter((candidate) => candidate.name === name).map((candidate) => candidate.language);
 }
 
-export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'phone_number' | 'otp' | 'spm';
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'phone_number' | 'otp' | 'spm' | 'catalog' | 'mpm';
 
 /** What each card of a carousel must supply: its header's format, body variables and button values. */
 export interface CardSpec {
@@ -301,7 +313,8 @@ function buttonSpecs(component: FixtureTemplateComponent): TemplateParameterSpec
 		const subType = button.type.toLowerCase() as TemplateButtonSubType;
 		let count = 0;
 		if (button.type === 'URL') count = templateVariables(button.url).length;
-		if (button.type === 'COPY_CODE' || button.type === 'OTP') count = 1;
+		// A multi-product button needs its sections; a catalog button's thumbnail is optional (mpm-templates, catalog-templates).
+		if (button.type === 'COPY_CODE' || button.type === 'OTP' || button.type === 'MPM') count = 1;
 		return { index, subType, count };
 	});
 }

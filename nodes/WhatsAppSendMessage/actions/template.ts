@@ -18,6 +18,7 @@ import { collectionList, param, readEnvelope, show } from './common';
 import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
 import { cardsDescription, carouselLabels, checkCarousel, readCardFields, readManualCards } from './templateCarousel';
 import { checkLimitedTimeOffer, offerExpirationField, offerExpirationMs } from './templateOffer';
+import { parseProductSections, productButtonValues } from './templateProducts';
 import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
@@ -278,8 +279,10 @@ export const description: INodeProperties[] = [
 						name: 'subType',
 						type: 'options',
 						options: [
+							{ name: 'Catalog', value: 'catalog' },
 							{ name: 'Copy Code', value: 'copy_code' },
 							{ name: 'Flow', value: 'flow' },
+							{ name: 'Multi-Product', value: 'mpm' },
 							{ name: 'Quick Reply', value: 'quick_reply' },
 							{ name: 'URL', value: 'url' },
 						],
@@ -331,6 +334,7 @@ export const description: INodeProperties[] = [
 						default: '',
 						displayOptions: { show: { subType: ['flow'] } },
 					},
+					...productButtonValues,
 				],
 			},
 		],
@@ -458,6 +462,13 @@ export function typedBodyValue(value: unknown): TemplateBodyParameterParams {
 	return { type: 'text', text: value };
 }
 
+/** Which part of a multi-product button a builder field is: ", section 2 title", " thumbnail"… */
+function productButtonPart(builderField: string): string {
+	const section = /\.sections\[(\d+)\]\.(title|productRetailerIds)/.exec(builderField);
+	if (section) return `, section ${Number(section[1]) + 1} ${section[2] === 'title' ? 'title' : 'products'}`;
+	return builderField.endsWith('.thumbnailProductRetailerId') ? ' thumbnail' : '';
+}
+
 /** Values of the `templateFields` resource mapper, turned into header, body and button parameters. */
 function readTemplateFields(values: IDataObject): {
 	headerText?: unknown;
@@ -472,16 +483,24 @@ function readTemplateFields(values: IDataObject): {
 		if (key === TEMPLATE_FIELD.header) headerText = value;
 		const bodyMatch = /^body:(.+)$/.exec(key);
 		if (bodyMatch) body.push({ variable: bodyMatch[1], value });
-		const buttonMatch = /^button:(url|copy_code|quick_reply|flow):(\d)$/.exec(key);
+		const buttonMatch = /^button:(url|copy_code|quick_reply|flow|catalog|mpm):(\d)$/.exec(key);
 		if (buttonMatch) {
-			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow';
+			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm';
 			const index = Number(buttonMatch[2]);
 			// Quick-reply payloads and flow tokens and data are optional: empty fields send no parameter for that button.
 			const flowActionData = subType === 'flow' ? values[TEMPLATE_FIELD.flowData(index)] : undefined;
 			const empty = (given: unknown) => given === undefined || given === null || String(given).trim() === '';
-			const optional = subType === 'quick_reply' || subType === 'flow';
+			// A catalog button's thumbnail is optional too (Meta then shows the catalog's first product).
+			const optional = subType === 'quick_reply' || subType === 'flow' || subType === 'catalog';
 			if (optional && empty(value) && empty(flowActionData)) continue;
-			const parameters = { url: { text: value }, copy_code: { couponCode: value }, quick_reply: { payload: value }, flow: { flowToken: value, flowActionData } };
+			const parameters = {
+				url: { text: value },
+				copy_code: { couponCode: value },
+				quick_reply: { payload: value },
+				flow: { flowToken: value, flowActionData },
+				catalog: { thumbnailProductRetailerId: value },
+				mpm: { sections: parseProductSections(value, key), thumbnailProductRetailerId: values[TEMPLATE_FIELD.mpmThumbnail(index)] },
+			};
 			buttons.push({ key, button: { subType, index, ...parameters[subType] } });
 		}
 	}
@@ -496,7 +515,7 @@ function readTemplateFields(values: IDataObject): {
 		const bodyIndex = /^bodyParameters\[(\d+)\]/.exec(builderField);
 		if (bodyIndex) return `{{${body[Number(bodyIndex[1])]?.variable}}}`;
 		const buttonIndex = /^buttons\[(\d+)\]/.exec(builderField);
-		if (buttonIndex) return `button ${buttons[Number(buttonIndex[1])]?.button.index}`;
+		if (buttonIndex) return `button ${buttons[Number(buttonIndex[1])]?.button.index}${productButtonPart(builderField)}`;
 		if (builderField.startsWith('header.')) return 'the header variable';
 		return undefined;
 	};
@@ -534,7 +553,9 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		}
 	} else {
 		bodyParameters = readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter'));
-		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button').map((button, position) =>
+			button.subType === 'mpm' ? { ...button, sections: parseProductSections(button.sections, `buttons[${position}].sections`) } : button,
+		) as unknown as TemplateButtonParams[];
 		cards = readManualCards(param(context, 'templateCards', itemIndex, {}));
 		offerExpiration = param(context, 'templateOfferExpiration', itemIndex, '');
 	}
@@ -558,7 +579,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
-const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow' };
+const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow', CATALOG: 'catalog', MPM: 'mpm' };
 
 /**
  * A one-time password button of an authentication template (copy code, one-tap, zero-tap): `OTP` when created,
@@ -710,6 +731,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		const needsValue =
 			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) ||
 			definition.type === 'COPY_CODE' ||
+			definition.type === 'MPM' ||
 			isOtpButton(definition, template!);
 		if (needsValue && !buttonsGiven.some((button) => button.type === 'button' && Number(button.index) === index)) {
 			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
@@ -753,6 +775,9 @@ export const labels = {
 	couponCode: 'Coupon Code',
 	flowToken: 'Flow Token',
 	flowActionData: 'Flow Data (JSON)',
+	thumbnailProductRetailerId: 'Thumbnail Product Retailer ID',
+	sections: 'Product Sections',
+	productRetailerIds: 'Products',
 	...carouselLabels,
 	offerExpirationTimeMs: 'Offer Expiration',
 };

@@ -335,3 +335,27 @@ describe('getTemplateFields for limited-time offer templates', () => {
 		expect(fields[4].displayName).toBe('Offer "Expiring offer!" expires at: a date and time (e.g. 2027-05-04T18:00:00Z) or a Unix time in ms');
 	});
 });
+
+describe('getTemplateFields for catalog and multi-product templates', () => {
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+	it('asks a multi-product template for its thumbnail and its product sections', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'abandoned_cart', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.required])).toEqual([
+			['header', true],
+			['body:1', true],
+			['button:mpm_thumbnail:0', true],
+			['button:mpm:0', true],
+		]);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+	it('offers a catalog template an optional thumbnail', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'intro_catalog_offer', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['body:1', '{{1}} (e.g. 100)', true],
+			['body:2', '{{2}} (e.g. 400)', true],
+			['body:3', '{{3}} (e.g. 3)', true],
+			['button:catalog:0', 'Button "View catalog": thumbnail product retailer ID (optional)', false],
+		]);
+	});
+});

@@ -319,11 +319,13 @@ export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise
 export const TEMPLATE_FIELD = {
 	header: 'header',
 	body: (variable: string) => `body:${variable}`,
-	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow', index: number) => `button:${subType}:${index}`,
+	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm', index: number) => `button:${subType}:${index}`,
 	/** A carousel card's value (card counted from 0): `card:0:header:image`, `card:0:body:1`, `card:0:button:url:1`. */
 	card: (card: number, key: string) => `card:${card}:${key}`,
 	/** The catalog of a product card carousel's products. */
 	catalog: 'carousel:catalog',
+	/** A multi-product button's thumbnail product, beside its sections (`button:mpm:<index>`). */
+	mpmThumbnail: (index: number) => `button:mpm_thumbnail:${index}`,
 	/** A flow button's initial data (`flow_action_data`), beside its token. */
 	flowData: (index: number) => `button:flow_data:${index}`,
 	/** A limited-time offer template's expiration. */
@@ -387,6 +389,13 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 					fields.push(field(TEMPLATE_FIELD.button('flow', index), `Button "${button.text ?? index}": flow token (optional)`, false));
 					// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow: "flow_action_data … optional, json object with the data payload for the first screen"
 					fields.push(field(TEMPLATE_FIELD.flowData(index), `Button "${button.text ?? index}": data for the flow's first screen (JSON, optional)`, false));
+				} else if (button.type === 'CATALOG') {
+					// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+					fields.push(field(TEMPLATE_FIELD.button('catalog', index), `Button "${button.text ?? index}": thumbnail product retailer ID (optional)`, false));
+				} else if (button.type === 'MPM') {
+					// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+					fields.push(field(TEMPLATE_FIELD.mpmThumbnail(index), `Button "${button.text ?? index}": thumbnail product retailer ID`));
+					fields.push(field(TEMPLATE_FIELD.button('mpm', index), `Button "${button.text ?? index}": product sections, one per line: Title: SKU, SKU… (up to 30 products)`));
 				}
 			});
 		}

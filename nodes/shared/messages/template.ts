@@ -1,6 +1,7 @@
 import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
 import { buildLocationObject } from './location';
+import { buildProductButtonAction } from './templateProducts';
 import { buildMediaReference } from './media';
 import { buildCarousel, type TemplateCardParams } from './templateCarousel';
 import { buildLimitedTimeOffer } from './templateOffer';
@@ -72,6 +73,10 @@ export interface TemplateButtonParams {
 	/** flow: a token for this flow session and optional initial data (object or JSON). */
 	flowToken?: unknown;
 	flowActionData?: unknown;
+	/** catalog and mpm: the product whose image heads the message. */
+	thumbnailProductRetailerId?: unknown;
+	/** mpm: up to 30 products in up to 10 sections. */
+	sections?: Array<{ title?: unknown; productRetailerIds: unknown[] }>;
 }
 
 export interface TemplateParams extends EnvelopeParams {
@@ -162,7 +167,7 @@ export function buildBodyParameter(param: TemplateBodyParameterParams, index: nu
 export function buildButton(button: TemplateButtonParams, position: number, prefix = ''): TemplateButtonComponent {
 	const at = `${prefix}buttons[${position}]`;
 	if (!isPlainObject(button)) throw new MessageValidationError(at, 'must be a button');
-	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow'] as const);
+	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm'] as const);
 	const rawIndex = typeof button.index === 'string' ? button.index.trim() : button.index;
 	const index = requiredNumber(`${at}.index`, rawIndex);
 	if (!Number.isInteger(index) || index < 0 || index > 9) {
@@ -197,6 +202,10 @@ export function buildButton(button: TemplateButtonParams, position: number, pref
 			parameter = { type: 'action', action };
 			break;
 		}
+		case 'catalog':
+		case 'mpm':
+			parameter = buildProductButtonAction(subType, button, at);
+			break;
 	}
 	return { type: 'button', sub_type: subType, index: String(index), parameters: [parameter] };
 }

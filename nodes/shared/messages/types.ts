@@ -278,13 +278,15 @@ export type TemplateHeaderParameter =
 /** A product card's header: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates */
 export type TemplateProductParameter = { type: 'product'; product: { product_retailer_id: string; catalog_id: string } };
 
-export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow';
+/** catalog and mpm: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates, …/mpm-templates */
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm';
 
 export type TemplateButtonParameter =
 	| { type: 'payload'; payload: string }
 	| { type: 'text'; text: string }
 	| { type: 'coupon_code'; coupon_code: string }
-	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } };
+	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } }
+	| { type: 'action'; action: { thumbnail_product_retailer_id: string; sections?: ProductSection[] } };
 
 export type TemplateButtonComponent = { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
 
