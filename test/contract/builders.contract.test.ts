@@ -5,6 +5,7 @@
  * fails the coverage test.
  */
 import {
+	buildCallPermissionRequest,
 	buildCatalogMessage,
 	buildContacts,
 	buildCtaUrl,
@@ -210,6 +211,8 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 			catalogId: b.interactive.action.catalog_id,
 			sections: b.interactive.action.sections.map((s: Doc) => ({ title: s.title, productRetailerIds: s.product_items.map((p: Doc) => p.product_retailer_id) })),
 		}),
+	'send-interactive-call-permission-request': (b) => buildCallPermissionRequest({ ...envelope(b), body: b.interactive.body?.text }),
+	'send-template-call-permission-request': template,
 	'send-interactive-catalog-message': (b) =>
 		buildCatalogMessage({
 			...envelope(b),

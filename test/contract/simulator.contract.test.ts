@@ -148,6 +148,11 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!'),
 		{ type: 'BUTTONS', buttons: [{ type: 'MPM', text: 'View items' }] },
 	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/call-permission-request-message-template
+	'send-template-call-permission-request': {
+		...template('august_promotion', 'MARKETING', [body('We would like to call you to help support your order, {{1}}.')]),
+		language: 'en',
+	},
 	// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
 	'send-template-flow-button': template('example_template_name', 'MARKETING', [
 		body('This is a flow as template demo'),

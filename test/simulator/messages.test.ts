@@ -167,6 +167,8 @@ describe('message validation', () => {
 		['a limited-time offer with a 15-character code', () => offer(long(15))],
 		['a multi-product template with 30 products', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: 'A', product_items: products(15, 'a') }, { title: 'B', product_items: products(15, 'b') }] })],
 		['a catalog template without a thumbnail', () => template('intro_catalog_offer', 'en_US', [{ type: 'body', parameters: textParams('100', '400', '3') }])],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+		['a call permission request without body', () => ({ type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' } } })],
 		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
 		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
 		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
@@ -205,6 +207,8 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		['a call permission request with a footer', () => ({ type: 'interactive', interactive: { type: 'call_permission_request', body: { text: 'May we call?' }, footer: { text: 'x' }, action: { name: 'call_permission_request' } } }), 100, 'is not valid for interactive type call_permission_request'],
+		['a call permission request with another action', () => ({ type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'start_call' } } }), 100, 'must be one of'],
 		['a multi-product template without its products', () => template('abandoned_cart', 'en_US', [{ type: 'header', parameters: textParams('Pablo') }, { type: 'body', parameters: textParams('10OFF') }]), 132000, 'button 0: number of localizable_params (0)'],
 		['a multi-product template with 31 products', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: 'A', product_items: products(30, 'a') }, { title: 'B', product_items: products(1, 'b') }] }), 131009, 'must have at most 30 products in all sections together - got 31'],
 		['a multi-product template without a thumbnail', () => mpm({ sections: [{ title: 'A', product_items: products(1) }] }), 131008, "['thumbnail_product_retailer_id'] is required"],

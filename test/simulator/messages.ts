@@ -326,6 +326,7 @@ const INTERACTIVE_TYPES = [
 	'product',
 	'product_list',
 	'catalog_message',
+	'call_permission_request',
 ] as const;
 type InteractiveType = (typeof INTERACTIVE_TYPES)[number];
 
@@ -341,6 +342,8 @@ const HEADER_KINDS: Record<InteractiveType, readonly string[]> = {
 	product: [],
 	product_list: ['text'],
 	catalog_message: [],
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+	call_permission_request: [],
 };
 
 function validateInteractive(sim: SimState, interactive: Json): void {
@@ -366,13 +369,15 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 	}
 
 	// A single-product message's body is optional (share-products page, "Optional Components").
-	const body = object(interactive, 'body', path, type === 'product');
+	// A call permission request's body is optional too, and nothing but its body can be set (user-call-permissions page).
+	const body = object(interactive, 'body', path, type === 'product' || type === 'call_permission_request');
 	if (body) {
 		allowKeys(body, paramPath(path, 'body'), ['text']);
 		string(body, 'text', paramPath(path, 'body'), { max: type === 'list' ? 4096 : 1024 });
 	}
 
 	const footer = object(interactive, 'footer', path, true);
+	if (footer && type === 'call_permission_request') throw invalidParameter(`Param ${paramPath(path, 'footer')} is not valid for interactive type ${type}`);
 	if (footer) {
 		allowKeys(footer, paramPath(path, 'footer'), ['text']);
 		string(footer, 'text', paramPath(path, 'footer'), { max: 60 });
@@ -409,6 +414,10 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 		case 'contact_request':
 			allowKeys(action, actionPath, ['name']);
 			oneOf(action, 'name', actionPath, ['request_contact_info']);
+			break;
+		case 'call_permission_request':
+			allowKeys(action, actionPath, ['name']);
+			oneOf(action, 'name', actionPath, ['call_permission_request']);
 			break;
 		case 'product':
 			allowKeys(action, actionPath, ['catalog_id', 'product_retailer_id']);

@@ -21,6 +21,7 @@ export const ALL_SENDING_KINDS: MessageType[] = [
 	'product',
 	'productList',
 	'catalog',
+	'callPermissionRequest',
 	'template',
 ];
 

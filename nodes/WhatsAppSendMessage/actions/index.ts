@@ -1,4 +1,5 @@
 import { module as buttons } from './buttons';
+import { module as callPermissionRequest } from './callPermissionRequest';
 import { module as catalog } from './catalog';
 import { commonLabels } from './common';
 import { module as contacts } from './contacts';
@@ -35,6 +36,7 @@ export const messageKinds: Record<MessageType, MessageKindModule> = {
 	product,
 	productList,
 	catalog,
+	callPermissionRequest,
 	template,
 	markAsRead,
 };
@@ -57,6 +59,7 @@ export const MESSAGE_TYPE_NAMES: Record<MessageType, string> = {
 	product: 'Product',
 	productList: 'Product List',
 	catalog: 'Catalog',
+	callPermissionRequest: 'Call Permission Request',
 	template: 'Template',
 	markAsRead: 'Mark as Read',
 };

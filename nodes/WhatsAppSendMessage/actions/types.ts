@@ -21,6 +21,7 @@ export type MessageType =
 	| 'product'
 	| 'productList'
 	| 'catalog'
+	| 'callPermissionRequest'
 	| 'template'
 	| 'markAsRead';
 

@@ -16,6 +16,7 @@ export { buildLocationRequest, type LocationRequestParams } from './locationRequ
 export { buildProduct, type ProductParams } from './product';
 export { buildProductList, buildProductSections, MAX_PRODUCTS, MAX_PRODUCT_SECTIONS, type ProductListParams } from './productList';
 export { buildCatalogMessage, type CatalogMessageParams } from './catalogMessage';
+export { buildCallPermissionRequest, type CallPermissionRequestParams } from './callPermissionRequest';
 export {
 	buildTemplate,
 	type TemplateParams,

@@ -239,7 +239,15 @@ export interface InteractiveCatalogMessage {
 	action: { name: 'catalog_message'; parameters?: { thumbnail_product_retailer_id: string } };
 }
 
+/** Asks the user's permission to call them: https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions */
+export interface InteractiveCallPermissionRequest {
+	type: 'call_permission_request';
+	body?: InteractiveText;
+	action: { name: 'call_permission_request' };
+}
+
 export type InteractiveObject =
+	| InteractiveCallPermissionRequest
 	| InteractiveButtons
 	| InteractiveList
 	| InteractiveCtaUrl
