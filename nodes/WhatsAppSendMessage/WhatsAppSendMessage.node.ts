@@ -31,6 +31,10 @@ const MESSAGE_TYPE_DESCRIPTIONS: Record<MessageType, string> = {
 	ctaUrl: 'A text with one button that opens a web page',
 	flow: 'A WhatsApp Flow (a form in the chat)',
 	locationRequest: 'Ask the user to share their location',
+	product: 'One product of your catalog, which the user can add to a cart',
+	productList: 'Up to 30 products of your catalog in sections',
+	catalog: 'A "View catalog" button that opens your whole catalog',
+	callPermissionRequest: 'Ask the user for permission to call them',
 	template: 'An approved template: the only kind allowed outside the 24-hour window',
 	markAsRead: 'Mark a received message as read (blue ticks), optionally showing "typing…"',
 };

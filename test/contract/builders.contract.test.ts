@@ -5,6 +5,8 @@
  * fails the coverage test.
  */
 import {
+	buildCallPermissionRequest,
+	buildCatalogMessage,
 	buildContacts,
 	buildCtaUrl,
 	buildFlow,
@@ -14,6 +16,8 @@ import {
 	buildLocationRequest,
 	buildMarkAsRead,
 	buildMedia,
+	buildProduct,
+	buildProductList,
 	buildReaction,
 	buildTemplate,
 	buildText,
@@ -79,6 +83,30 @@ const bodyParameter = (p: Doc): TemplateBodyParameterParams => ({
 	amount1000: p.currency?.amount_1000,
 });
 
+const buttonParams = (c: Doc) => ({
+	subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm',
+	thumbnailProductRetailerId: c.parameters[0]?.action?.thumbnail_product_retailer_id,
+	sections: c.parameters[0]?.action?.sections?.map((s: Doc) => ({ title: s.title, productRetailerIds: s.product_items.map((p: Doc) => p.product_retailer_id) })),
+	index: c.index,
+	payload: c.parameters[0]?.payload,
+	text: c.parameters[0]?.text,
+	couponCode: c.parameters[0]?.coupon_code,
+	flowToken: c.parameters[0]?.action?.flow_token,
+	flowActionData: c.parameters[0]?.action?.flow_action_data,
+});
+
+const card = (c: Doc) => {
+	const header = c.components.find((part: Doc) => part.type === 'header').parameters[0];
+	return {
+		header:
+			header.type === 'product'
+				? { type: 'product' as const, catalogId: header.product.catalog_id, productRetailerId: header.product.product_retailer_id }
+				: { type: header.type, mediaId: header[header.type].id, link: header[header.type].link },
+		bodyParameters: c.components.find((part: Doc) => part.type === 'body')?.parameters.map(bodyParameter),
+		buttons: c.components.filter((part: Doc) => part.type === 'button').map(buttonParams),
+	};
+};
+
 function template(b: Doc) {
 	const components: Doc[] = b.template.components ?? [];
 	const header = components.find((c) => c.type === 'header')?.parameters[0];
@@ -96,17 +124,9 @@ function template(b: Doc) {
 			filename: header[header.type]?.filename,
 		},
 		bodyParameters: body?.parameters.map(bodyParameter),
-		buttons: components
-			.filter((c) => c.type === 'button')
-			.map((c) => ({
-				subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow',
-				index: c.index,
-				payload: c.parameters[0]?.payload,
-				text: c.parameters[0]?.text,
-				couponCode: c.parameters[0]?.coupon_code,
-				flowToken: c.parameters[0]?.action?.flow_token,
-				flowActionData: c.parameters[0]?.action?.flow_action_data,
-			})),
+		buttons: components.filter((c) => c.type === 'button').map(buttonParams),
+		cards: components.find((c) => c.type === 'carousel')?.cards.map(card),
+		offerExpirationTimeMs: components.find((c) => c.type === 'limited_time_offer')?.parameters[0].limited_time_offer.expiration_time_ms,
 	});
 }
 
@@ -174,6 +194,32 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 			data: p.flow_action_payload?.data,
 		});
 	},
+	'send-interactive-product': (b) =>
+		buildProduct({
+			...envelope(b),
+			body: b.interactive.body?.text,
+			footer: b.interactive.footer?.text,
+			catalogId: b.interactive.action.catalog_id,
+			productRetailerId: b.interactive.action.product_retailer_id,
+		}),
+	'send-interactive-product-list': (b) =>
+		buildProductList({
+			...envelope(b),
+			headerText: b.interactive.header.text,
+			body: b.interactive.body.text,
+			footer: b.interactive.footer?.text,
+			catalogId: b.interactive.action.catalog_id,
+			sections: b.interactive.action.sections.map((s: Doc) => ({ title: s.title, productRetailerIds: s.product_items.map((p: Doc) => p.product_retailer_id) })),
+		}),
+	'send-interactive-call-permission-request': (b) => buildCallPermissionRequest({ ...envelope(b), body: b.interactive.body?.text }),
+	'send-template-call-permission-request': template,
+	'send-interactive-catalog-message': (b) =>
+		buildCatalogMessage({
+			...envelope(b),
+			body: b.interactive.body.text,
+			footer: b.interactive.footer?.text,
+			thumbnailProductRetailerId: b.interactive.action.parameters?.thumbnail_product_retailer_id,
+		}),
 	'send-location-request': (b) => buildLocationRequest({ ...envelope(b), body: b.interactive.body.text }),
 	'send-template-named-params': template,
 	'send-template-positional-params': template,
@@ -185,7 +231,13 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-template-copy-code': template,
 	'send-template-copy-code-syntax': template,
 	'send-template-auth-otp': template,
+	'send-template-auth-zero-tap': template,
+	'send-template-limited-time-offer': template,
+	'send-template-catalog': template,
+	'send-template-mpm': template,
 	'send-template-flow-button': template,
+	'send-template-carousel-quick-reply-url': template,
+	'send-template-carousel-product-cards': template,
 	'mark-as-read': markAsRead,
 	'mark-as-read-whatsapp-api-js': markAsRead,
 	'typing-indicator': markAsRead,
@@ -213,7 +265,6 @@ const NOT_BUILT: Record<string, string> = {
 	'send-bsuid-and-phone':
 		'Both "to" and "recipient": the node has one Recipient field and sends a phone number as "to" or a BSUID as "recipient", never both (Meta would use "to").',
 	'send-bsuid-contact-request': 'The contact_request interactive message (request_contact_info) has no builder.',
-	'send-template-carousel-quick-reply-url': 'Media card carousel templates: the template builder has no card parameters.',
 };
 
 /** A path (`a.b[0].c`) where we build on purpose another value than the documented one; `undefined`: left out. */
@@ -274,6 +325,25 @@ const BUILT_DIFFERENTLY: BuiltDifferently[] = [
 		path: 'template.components[-1].sub_type',
 		ours: (subType) => String(subType).toLowerCase(),
 		reason: 'sub_type in lower case ("copy_code"), as the coupon page\'s own request syntax writes it; its example writes "COPY_CODE".',
+	},
+	{
+		fixtures: ['send-template-limited-time-offer'],
+		path: 'template.components[3].index',
+		ours: (index) => String(index),
+		reason: 'Button indexes are sent as strings, as above; the limited-time offer page\'s example writes integers (0, 1).',
+	},
+	{ fixtures: ['send-template-limited-time-offer'], path: 'template.components[4].index', ours: (index) => String(index), reason: 'As above.' },
+	{
+		fixtures: ['send-template-catalog', 'send-template-mpm'],
+		path: 'template.components[-1].index',
+		ours: (index) => String(index),
+		reason: 'Button indexes are sent as strings, as above; the catalog and MPM pages\' examples write 0.',
+	},
+	{
+		fixtures: ['send-template-catalog'],
+		path: 'template.components[-1].sub_type',
+		ours: (subType) => String(subType).toLowerCase(),
+		reason: 'sub_type in lower case ("catalog"), as the MPM page writes "mpm"; the catalog page writes "CATALOG".',
 	},
 	{ fixtures: ['send-template-currency-datetime'], path: 'template.components[0].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },
 	{ fixtures: ['send-template-media-header-link'], path: 'template.components[1].parameters[2].date_time', ours: fallbackOnly, reason: DATE_TIME_REASON },

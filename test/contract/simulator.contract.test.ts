@@ -106,6 +106,53 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 		body('{{1}} is your verification code.'),
 		{ type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Autofill' }] },
 	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+	'send-template-carousel-quick-reply-url': template('carousel_template_media_cards_v1', 'MARKETING', [
+		body('Rare succulents for sale! {{1}}, add these unique plants to your collection. Each of these rare succulents are {{2}} if you checkout using code {{3}}.'),
+		{
+			type: 'CAROUSEL',
+			cards: [0, 1, 2].map(() => ({
+				components: [imageHeader, { type: 'BUTTONS' as const, buttons: [{ type: 'QUICK_REPLY' as const, text: 'Send me more like this!' }, { type: 'URL' as const, text: 'Shop', url: 'https://www.luckyshrub.com/rare-succulents/{{1}}' }] }],
+			})),
+		},
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+	'send-template-carousel-product-cards': template('carousel_template_product_cards_v1', 'MARKETING', [
+		body('Rare succulents for sale! {{1}}, add these unique plants to your collection.'),
+		{
+			type: 'CAROUSEL',
+			cards: [0, 1].map(() => ({ components: [{ type: 'HEADER' as const, format: 'PRODUCT' as const }, { type: 'BUTTONS' as const, buttons: [{ type: 'SPM' as const, text: 'View' }] }] })),
+		},
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates
+	'send-template-auth-zero-tap': template('verification_code', 'AUTHENTICATION', [
+		body('{{1}} is your verification code.'),
+		{ type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Copy Code' }] },
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	'send-template-limited-time-offer': template('limited_time_offer_caribbean_pkg_2023', 'MARKETING', [
+		imageHeader,
+		{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+		body('Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!'),
+		{ type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', text: 'Copy offer code', example: ['CARIBE25'] }, { type: 'URL', text: 'Book now!', url: 'https://awesomedestinations.com/offers?code={{1}}' }] },
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+	'send-template-catalog': template('intro_catalog_offer', 'MARKETING', [
+		body('Now shop for your favorite products right here on WhatsApp! Get Rs {{1}} off on all orders above {{2}}Rs! Valid for your first {{3}} orders placed on WhatsApp!'),
+		{ type: 'FOOTER', text: 'Best grocery deals on WhatsApp!' },
+		{ type: 'BUTTONS', buttons: [{ type: 'CATALOG', text: 'View catalog' }] },
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+	'send-template-mpm': template('abandoned_cart', 'MARKETING', [
+		{ type: 'HEADER', format: 'TEXT', text: 'Forget something, {{1}}?' },
+		body('Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!'),
+		{ type: 'BUTTONS', buttons: [{ type: 'MPM', text: 'View items' }] },
+	]),
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/call-permission-request-message-template
+	'send-template-call-permission-request': {
+		...template('august_promotion', 'MARKETING', [body('We would like to call you to help support your order, {{1}}.')]),
+		language: 'en',
+	},
 	// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
 	'send-template-flow-button': template('example_template_name', 'MARKETING', [
 		body('This is a flow as template demo'),
@@ -385,7 +432,6 @@ const ADAPT: Record<string, Adapt> = {
 const NOT_SENT: Record<string, string> = {
 	'send-interactive-flow':
 		'Meta\'s "all parameters" example sends flow_id and flow_name together, while the table on the same page says each "cannot be used with" the other (https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow); the simulator follows the table.',
-	'send-template-carousel-quick-reply-url': 'Carousel templates are not simulated (no builder sends them either).',
 	'media-download': 'Played in its own test below (the URL comes from GET /{Media-ID}).',
 	'resumable-upload-file':
 		'The bytes go as a raw body with a file_offset header, which this harness does not send: played in test/simulator/resumableUpload.test.ts against this fixture.',
@@ -426,6 +472,10 @@ const OPTIONAL_KEYS: Record<string, string> = {
 	'data[].components[].buttons[].flow_action': TEMPLATE_COMPONENT_KEYS,
 	'data[].components[].buttons[].navigate_screen': TEMPLATE_COMPONENT_KEYS,
 	'data[].components[].example.header_text_named_params': TEMPLATE_COMPONENT_KEYS,
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	'data[].components[].limited_time_offer': TEMPLATE_COMPONENT_KEYS,
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+	'data[].components[].cards': TEMPLATE_COMPONENT_KEYS,
 	'entry[].changes[].value.contacts':
 		'Every message example carries contacts except the nfm_reply and system ones (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive, …/messages/system).',
 };

@@ -22,6 +22,39 @@ const flow = (parameters: Message): Message => ({
 		action: { name: 'flow', parameters: { flow_message_version: '3', flow_cta: 'Open', ...parameters } },
 	},
 });
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products
+const products = (count: number, prefix = 'sku') => Array.from({ length: count }, (_, i) => ({ product_retailer_id: `${prefix}${i + 1}` }));
+const productList = (sections: unknown[], extra: Message = {}): Message => ({
+	type: 'interactive',
+	interactive: { type: 'product_list', header: { type: 'text', text: 'Our picks' }, body: { text: 'Have a look' }, action: { catalog_id: '194836987003835', sections }, ...extra },
+});
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+const mediaCard = (index: number, components: unknown[] = [{ type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'blue-elf' }] }]) => ({
+	card_index: index,
+	components: [{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/a.png' } }] }, ...components],
+});
+const mediaCarousel = (cards: unknown[]): Message =>
+	template('carousel_template_media_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo', '30%', '30OFF') }, { type: 'carousel', cards }]);
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+const productCard = (index: number) => ({ card_index: index, components: [{ type: 'header', parameters: [{ type: 'product', product: { product_retailer_id: `sku${index}`, catalog_id: '194836987003835' } }] }] });
+const productCarousel = (count: number): Message =>
+	template('carousel_template_product_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo') }, { type: 'carousel', cards: Array.from({ length: count }, (_, i) => productCard(i)) }]);
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+const offer = (code = 'CARIBE25', expiration: unknown = 1798761600000, withOffer = true): Message =>
+	template('limited_time_offer_caribbean_pkg_2023', 'en_US', [
+		{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://example.com/beach.jpg' } }] },
+		{ type: 'body', parameters: textParams('Pablo', code) },
+		...(withOffer ? [{ type: 'limited_time_offer', parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: expiration } }] }] : []),
+		{ type: 'button', sub_type: 'copy_code', index: 0, parameters: [{ type: 'coupon_code', coupon_code: code }] },
+		{ type: 'button', sub_type: 'url', index: 1, parameters: textParams('n3mtql') },
+	]);
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+const mpm = (action: Message): Message =>
+	template('abandoned_cart', 'en_US', [
+		{ type: 'header', parameters: textParams('Pablo') },
+		{ type: 'body', parameters: textParams('10OFF') },
+		{ type: 'button', sub_type: 'mpm', index: 0, parameters: [{ type: 'action', action }] },
+	]);
 const template = (name: string, language: string, components?: unknown[]): Message => ({
 	type: 'template',
 	template: components === undefined ? { name, language: { code: language } } : { name, language: { code: language }, components },
@@ -128,6 +161,18 @@ describe('message validation', () => {
 		['a flow by id that navigates to a screen', () => flow({ flow_id: '1122', flow_token: 'tok', mode: 'draft', flow_action: 'navigate', flow_action_payload: { screen: 'START', data: { a: 1 } } })],
 		['a flow by name that exchanges data', () => flow({ flow_name: 'survey', flow_action: 'data_exchange' })],
 		['a location request', () => ({ type: 'interactive', interactive: { type: 'location_request_message', body: { text: 'Where are you?' }, action: { name: 'send_location' } } })],
+		['a media card carousel with its three cards', () => mediaCarousel([0, 1, 2].map((i) => mediaCard(i)))],
+		['a product card carousel of 10 cards from a template approved with 2', () => productCarousel(10)],
+		['a one-tap authentication code of 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(15)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(15)) }])],
+		['a limited-time offer with a 15-character code', () => offer(long(15))],
+		['a multi-product template with 30 products', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: 'A', product_items: products(15, 'a') }, { title: 'B', product_items: products(15, 'b') }] })],
+		['a catalog template without a thumbnail', () => template('intro_catalog_offer', 'en_US', [{ type: 'body', parameters: textParams('100', '400', '3') }])],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+		['a call permission request without body', () => ({ type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' } } })],
+		['a single product without body', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '194836987003835', product_retailer_id: 'sku1' } } })],
+		['a product list of 30 products in 10 titled sections', () => productList(Array.from({ length: 10 }, (_, i) => ({ title: long(24), product_items: products(3, `s${i}-`) })))],
+		['a product list with one untitled section', () => productList([{ product_items: products(1) }])],
+		['a catalog message without a thumbnail', () => ({ type: 'interactive', interactive: { type: 'catalog_message', body: { text: 'Browse' }, action: { name: 'catalog_message' } } })],
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids#using-interactive-messages
 		['a request for the user\'s phone number', () => ({ type: 'interactive', interactive: { type: 'contact_request', body: { text: 'Please share your phone number.' }, action: { name: 'request_contact_info' } } })],
 		['a template without parameters', () => template('hello_world', 'en_US')],
@@ -162,6 +207,36 @@ describe('message validation', () => {
 	});
 
 	const refused: Array<[string, () => Message, number, string]> = [
+		['a call permission request with a footer', () => ({ type: 'interactive', interactive: { type: 'call_permission_request', body: { text: 'May we call?' }, footer: { text: 'x' }, action: { name: 'call_permission_request' } } }), 100, 'is not valid for interactive type call_permission_request'],
+		['a call permission request with another action', () => ({ type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'start_call' } } }), 100, 'must be one of'],
+		['a multi-product template without its products', () => template('abandoned_cart', 'en_US', [{ type: 'header', parameters: textParams('Pablo') }, { type: 'body', parameters: textParams('10OFF') }]), 132000, 'button 0: number of localizable_params (0)'],
+		['a multi-product template with 31 products', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: 'A', product_items: products(30, 'a') }, { title: 'B', product_items: products(1, 'b') }] }), 131009, 'must have at most 30 products in all sections together - got 31'],
+		['a multi-product template without a thumbnail', () => mpm({ sections: [{ title: 'A', product_items: products(1) }] }), 131008, "['thumbnail_product_retailer_id'] is required"],
+		['a multi-product section title over 24 characters', () => mpm({ thumbnail_product_retailer_id: 'a1', sections: [{ title: long(25), product_items: products(1) }] }), 131009, "['title'] must be at most 24 characters"],
+		['sections on a catalog button', () => template('intro_catalog_offer', 'en_US', [{ type: 'body', parameters: textParams('100', '400', '3') }, { type: 'button', sub_type: 'catalog', index: 0, parameters: [{ type: 'action', action: { thumbnail_product_retailer_id: 'a', sections: [] } }] }]), 100, "['sections'] is not a valid parameter here"],
+		['a limited-time offer code over 15 characters', () => offer(long(16)), 131009, 'must be at most 15 characters in a limited-time offer template'],
+		['a limited-time offer without its expiration', () => offer(undefined, undefined, false), 131008, '[limited_time_offer] is required'],
+		['an offer expiration that is not a number', () => offer(undefined, 'tomorrow'), 100, "['expiration_time_ms'] must be a number"],
+		['a limited_time_offer component for another template', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'limited_time_offer', parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: 1 } }] }]), 100, 'is not a limited-time offer template'],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates ("Maximum 15 characters")
+		['an authentication code over 15 characters', () => template('login_code_one_tap', 'en_US', [{ type: 'body', parameters: textParams(long(16)) }, { type: 'button', sub_type: 'url', index: '0', parameters: textParams(long(16)) }]), 131009, 'must be at most 15 characters in an authentication template'],
+		['a media card carousel with fewer cards than its template', () => mediaCarousel([mediaCard(0), mediaCard(1)]), 132000, 'number of cards (2) does not match the number of cards of template carousel_template_media_cards_v1 (3)'],
+		['a media card without its URL button value', () => mediaCarousel([mediaCard(0), mediaCard(1), mediaCard(2, [])]), 132000, 'card 2 button 1: number of localizable_params (0)'],
+		['a media card with a product header', () => mediaCarousel([mediaCard(0), mediaCard(1), productCard(2)]), 100, "must be one of {image}"],
+		['a carousel without card headers', () => mediaCarousel([0, 1, 2].map((i) => ({ card_index: i, components: [{ type: 'button', sub_type: 'url', index: '1', parameters: textParams('x') }] }))), 131008, "['components'][header] is required"],
+		['two cards with the same card_index', () => mediaCarousel([mediaCard(0), mediaCard(0), mediaCard(2)]), 131009, "['card_index'] must be a distinct whole number"],
+		['a product card carousel of 11 cards', () => productCarousel(11), 131009, "['cards'] must have at most 10 elements"],
+		['a carousel template sent without its cards', () => template('carousel_template_product_cards_v1', 'en_US', [{ type: 'body', parameters: textParams('Pablo') }]), 131008, '[carousel] is required'],
+		['cards for a template without a carousel', () => template('delivery_update', 'en_US', [{ type: 'body', parameters: textParams('A', 'B') }, { type: 'carousel', cards: [productCard(0)] }]), 100, 'template delivery_update has no carousel'],
+		['a product list of 31 products', () => productList([{ title: 'A', product_items: products(30) }, { title: 'B', product_items: products(1, 'b') }]), 131009, 'must have at most 30 products in all sections together - got 31'],
+		['a product list with 11 sections', () => productList(Array.from({ length: 11 }, (_, i) => ({ title: `S${i}`, product_items: products(1, `s${i}-`) }))), 131009, "['sections'] must have at most 10 elements"],
+		['a product list with an untitled section among two', () => productList([{ title: 'A', product_items: products(1) }, { product_items: products(1, 'b') }]), 131008, "['sections'][1]['title'] is required"],
+		['a product list section title over 24 characters', () => productList([{ title: long(25), product_items: products(1) }]), 131009, "['title'] must be at most 24 characters"],
+		['a product list without a header', () => productList([{ product_items: products(1) }], { header: undefined }), 131008, "Param interactive['header'] is required"],
+		['a product list without a catalog', () => productList([{ product_items: products(1) }], { action: { sections: [{ product_items: products(1) }] } }), 131008, "['catalog_id'] is required"],
+		['a single product without a retailer ID', () => ({ type: 'interactive', interactive: { type: 'product', action: { catalog_id: '1' } } }), 131008, "['product_retailer_id'] is required"],
+		['a single product with a header', () => ({ type: 'interactive', interactive: { type: 'product', header: { type: 'text', text: 'x' }, action: { catalog_id: '1', product_retailer_id: 'a' } } }), 100, 'is not valid for interactive type product'],
+		['a catalog message body over 1024 characters', () => ({ type: 'interactive', interactive: { type: 'catalog_message', body: { text: long(1025) }, action: { name: 'catalog_message' } } }), 131009, "['body']['text'] must be at most 1024 characters"],
 		['a missing messaging_product', () => ({ messaging_product: undefined, type: 'text', text: { body: 'x' } }), 131008, 'Param messaging_product is required'],
 		['a messaging_product other than whatsapp', () => ({ messaging_product: 'sms', type: 'text', text: { body: 'x' } }), 100, 'Param messaging_product must be "whatsapp"'],
 		['a missing recipient', () => ({ to: undefined, type: 'text', text: { body: 'x' } }), 131008, 'Param to is required'],

@@ -316,7 +316,18 @@ function validateReaction(reaction: Json): void {
 
 // --- interactive ----------------------------------------------------------------------------------------------
 
-const INTERACTIVE_TYPES = ['button', 'list', 'cta_url', 'flow', 'location_request_message', 'contact_request'] as const;
+const INTERACTIVE_TYPES = [
+	'button',
+	'list',
+	'cta_url',
+	'flow',
+	'location_request_message',
+	'contact_request',
+	'product',
+	'product_list',
+	'catalog_message',
+	'call_permission_request',
+] as const;
 type InteractiveType = (typeof INTERACTIVE_TYPES)[number];
 
 /** Header kinds each interactive type accepts. */
@@ -327,6 +338,12 @@ const HEADER_KINDS: Record<InteractiveType, readonly string[]> = {
 	flow: ['text', 'image', 'video', 'document'],
 	location_request_message: [],
 	contact_request: [],
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products
+	product: [],
+	product_list: ['text'],
+	catalog_message: [],
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+	call_permission_request: [],
 };
 
 function validateInteractive(sim: SimState, interactive: Json): void {
@@ -334,7 +351,8 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 	allowKeys(interactive, path, ['type', 'header', 'body', 'footer', 'action']);
 	const type = oneOf(interactive, 'type', path, INTERACTIVE_TYPES) as InteractiveType;
 
-	const header = object(interactive, 'header', path, true);
+	// A multi-product message must have a text header (share-products page, "Required Components").
+	const header = object(interactive, 'header', path, type !== 'product_list');
 	if (header) {
 		const headerPath = paramPath(path, 'header');
 		const kinds = HEADER_KINDS[type];
@@ -350,11 +368,16 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 		}
 	}
 
-	const body = object(interactive, 'body', path) as Json;
-	allowKeys(body, paramPath(path, 'body'), ['text']);
-	string(body, 'text', paramPath(path, 'body'), { max: type === 'list' ? 4096 : 1024 });
+	// A single-product message's body is optional (share-products page, "Optional Components").
+	// A call permission request's body is optional too, and nothing but its body can be set (user-call-permissions page).
+	const body = object(interactive, 'body', path, type === 'product' || type === 'call_permission_request');
+	if (body) {
+		allowKeys(body, paramPath(path, 'body'), ['text']);
+		string(body, 'text', paramPath(path, 'body'), { max: type === 'list' ? 4096 : 1024 });
+	}
 
 	const footer = object(interactive, 'footer', path, true);
+	if (footer && type === 'call_permission_request') throw invalidParameter(`Param ${paramPath(path, 'footer')} is not valid for interactive type ${type}`);
 	if (footer) {
 		allowKeys(footer, paramPath(path, 'footer'), ['text']);
 		string(footer, 'text', paramPath(path, 'footer'), { max: 60 });
@@ -392,7 +415,71 @@ function validateInteractive(sim: SimState, interactive: Json): void {
 			allowKeys(action, actionPath, ['name']);
 			oneOf(action, 'name', actionPath, ['request_contact_info']);
 			break;
+		case 'call_permission_request':
+			allowKeys(action, actionPath, ['name']);
+			oneOf(action, 'name', actionPath, ['call_permission_request']);
+			break;
+		case 'product':
+			allowKeys(action, actionPath, ['catalog_id', 'product_retailer_id']);
+			string(action, 'catalog_id', actionPath);
+			string(action, 'product_retailer_id', actionPath);
+			break;
+		case 'product_list':
+			validateProductSections(action, actionPath);
+			break;
+		case 'catalog_message': {
+			allowKeys(action, actionPath, ['name', 'parameters']);
+			oneOf(action, 'name', actionPath, ['catalog_message']);
+			// Optional: without it Meta shows the catalog's first product.
+			const parameters = object(action, 'parameters', actionPath, true);
+			if (parameters) {
+				allowKeys(parameters, paramPath(actionPath, 'parameters'), ['thumbnail_product_retailer_id']);
+				string(parameters, 'thumbnail_product_retailer_id', paramPath(actionPath, 'parameters'));
+			}
+			break;
+		}
 	}
+}
+
+/**
+ * Up to 10 sections (titled when more than one, 24 characters) holding at most 30 products in all.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+ */
+function validateProductSections(action: Json, actionPath: string): void {
+	allowKeys(action, actionPath, ['catalog_id', 'sections']);
+	string(action, 'catalog_id', actionPath);
+	validateSections(action, actionPath);
+}
+
+/**
+ * A catalog template button's thumbnail (optional), or a multi-product template button's thumbnail and sections.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+ */
+function validateProductButtonAction(action: Json, actionPath: string, multiProduct: boolean): void {
+	allowKeys(action, actionPath, multiProduct ? ['thumbnail_product_retailer_id', 'sections'] : ['thumbnail_product_retailer_id']);
+	string(action, 'thumbnail_product_retailer_id', actionPath, { optional: !multiProduct });
+	if (multiProduct) validateSections(action, actionPath);
+}
+
+function validateSections(action: Json, actionPath: string): void {
+	const sections = array(action, 'sections', actionPath, 1, 10) as unknown[];
+	const sectionsPath = paramPath(actionPath, 'sections');
+	let productCount = 0;
+	sections.forEach((raw, i) => {
+		const sectionPath = paramPath(sectionsPath, i);
+		const section = element(raw, sectionPath);
+		allowKeys(section, sectionPath, ['title', 'product_items']);
+		string(section, 'title', sectionPath, { optional: sections.length === 1, max: 24 });
+		const items = array(section, 'product_items', sectionPath, 1, 30) as unknown[];
+		items.forEach((rawItem, j) => {
+			const itemPath = paramPath(paramPath(sectionPath, 'product_items'), j);
+			const item = element(rawItem, itemPath);
+			allowKeys(item, itemPath, ['product_retailer_id']);
+			string(item, 'product_retailer_id', itemPath);
+		});
+		productCount += items.length;
+	});
+	if (productCount > 30) throw invalidValue(`Param ${sectionsPath} must have at most 30 products in all sections together - got ${productCount}`);
 }
 
 function validateReplyButtons(action: Json, actionPath: string): void {
@@ -536,6 +623,14 @@ function validateTemplateParameter(
 		case 'location':
 			validateLocation(object(parameter, 'location', path) as Json, paramPath(path, 'location'));
 			break;
+		// A product card's header: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+		case 'product': {
+			const product = object(parameter, 'product', path) as Json;
+			allowKeys(product, paramPath(path, 'product'), ['product_retailer_id', 'catalog_id']);
+			string(product, 'product_retailer_id', paramPath(path, 'product'));
+			string(product, 'catalog_id', paramPath(path, 'product'));
+			break;
+		}
 		case 'payload':
 			string(parameter, 'payload', path, { max: 1000 });
 			break;
@@ -543,7 +638,12 @@ function validateTemplateParameter(
 			// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
 			string(parameter, 'coupon_code', path, { max: 20 });
 			break;
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
 		case 'action': {
+			if (format === 'button:catalog' || format === 'button:mpm') {
+				validateProductButtonAction(object(parameter, 'action', path) as Json, paramPath(path, 'action'), format === 'button:mpm');
+				break;
+			}
 			const flowAction = object(parameter, 'action', path) as Json;
 			allowKeys(flowAction, paramPath(path, 'action'), ['flow_token', 'flow_action_data']);
 			string(flowAction, 'flow_token', paramPath(path, 'action'), { optional: true });
@@ -584,6 +684,59 @@ function checkParameterSet(
 				throw invalidParameter(`Param ${paramPath(paramPath(path, i), 'parameter_name')} is only valid for templates with named parameters`);
 			}
 		});
+	}
+}
+
+/** One button component (`sub_type`, `index`, its parameter) against the template's buttons. */
+function validateButtonComponent(
+	sim: SimState,
+	component: Json,
+	componentPath: string,
+	specButtons: TemplateParameterSpec['buttons'],
+	name: string,
+	buttonIndexes: Set<number>,
+): void {
+	const parametersPath = paramPath(componentPath, 'parameters');
+	allowKeys(component, componentPath, ['type', 'sub_type', 'index', 'parameters']);
+	// Meta's coupon page sends "COPY_CODE" where its syntax writes "copy_code": the sub_type is read in any case.
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
+	const subTypePath = paramPath(componentPath, 'sub_type');
+	const subType = String(string(component, 'sub_type', componentPath)).toLowerCase();
+	if (!(TEMPLATE_BUTTON_SUB_TYPES as readonly string[]).includes(subType)) {
+		throw invalidParameter(`Param ${subTypePath} must be one of {${TEMPLATE_BUTTON_SUB_TYPES.join(', ')}} - got "${String(component.sub_type)}"`);
+	}
+	const rawIndex = component.index;
+	const index = typeof rawIndex === 'number' ? rawIndex : typeof rawIndex === 'string' && /^\d+$/.test(rawIndex) ? Number(rawIndex) : NaN;
+	if (rawIndex === undefined) throw missingParameter(paramPath(componentPath, 'index'));
+	if (!Number.isInteger(index) || index < 0 || index > 9) {
+		throw invalidValue(`Param ${paramPath(componentPath, 'index')} must be a button index from 0 to 9 - got ${JSON.stringify(rawIndex)}`);
+	}
+	if (buttonIndexes.has(index)) throw invalidValue(`Param ${componentPath} repeats button index ${index}: there is more than one button component with index ${index}`);
+	buttonIndexes.add(index);
+	const button = specButtons.find((b) => b.index === index);
+	if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
+	// Authentication templates' one-time password buttons (copy code, one-tap, zero-tap) are sent as url buttons with
+	// the code as text: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
+	const expectedSubTypes = button.subType === 'otp' ? ['url'] : [button.subType];
+	if (!expectedSubTypes.includes(subType)) {
+		throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
+	}
+	const parameterTypes: Record<string, readonly string[]> = {
+		quick_reply: ['payload'],
+		url: ['text'],
+		copy_code: ['coupon_code'],
+		flow: ['action'],
+		catalog: ['action'],
+		mpm: ['action'],
+		voice_call: ['text'],
+	};
+	const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
+	parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], `button:${subType}`));
+	const expected = button.subType === 'otp' ? 1 : button.count;
+	// A catalog button's thumbnail is optional: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+	const optional = subType === 'quick_reply' || subType === 'flow' || subType === 'catalog';
+	if (!optional && parameters.length !== expected) {
+		throw templateParamsMismatch(`button ${index}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`);
 	}
 }
 
@@ -628,13 +781,15 @@ function validateTemplate(sim: SimState, template: Json): void {
 	let header: Array<{ name?: string }> | undefined;
 	let body: Array<{ name?: string }> | undefined;
 	const buttonIndexes = new Set<number>();
+	let carouselSeen = false;
+	let offerSeen = false;
 	components.forEach((raw, i) => {
 		const componentPath = paramPath(componentsPath, i);
 		const component = element(raw, componentPath);
 		const type = String(component.type ?? '').toLowerCase();
-		if (!['header', 'body', 'button'].includes(type)) {
+		if (!['header', 'body', 'button', 'carousel', 'limited_time_offer'].includes(type)) {
 			if (component.type === undefined) throw missingParameter(paramPath(componentPath, 'type'));
-			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button} - got "${String(component.type)}"`);
+			throw invalidParameter(`Param ${paramPath(componentPath, 'type')} must be one of {header, body, button, carousel, limited_time_offer} - got "${String(component.type)}"`);
 		}
 		const parametersPath = paramPath(componentPath, 'parameters');
 		if (type === 'header' || type === 'body') {
@@ -651,59 +806,137 @@ function validateTemplate(sim: SimState, template: Json): void {
 			else body = given;
 			return;
 		}
-		// button
-		allowKeys(component, componentPath, ['type', 'sub_type', 'index', 'parameters']);
-		// Meta's coupon page sends "COPY_CODE" where its syntax writes "copy_code": the sub_type is read in any case.
-		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates
-		const subTypePath = paramPath(componentPath, 'sub_type');
-		const subType = String(string(component, 'sub_type', componentPath)).toLowerCase();
-		if (!(TEMPLATE_BUTTON_SUB_TYPES as readonly string[]).includes(subType)) {
-			throw invalidParameter(`Param ${subTypePath} must be one of {${TEMPLATE_BUTTON_SUB_TYPES.join(', ')}} - got "${String(component.sub_type)}"`);
+		if (type === 'limited_time_offer') {
+			if (offerSeen) throw invalidValue(`Param ${componentsPath} has more than one limited_time_offer component`);
+			offerSeen = true;
+			validateLimitedTimeOffer(component, componentPath, spec, name);
+			return;
 		}
-		const rawIndex = component.index;
-		const index = typeof rawIndex === 'number' ? rawIndex : typeof rawIndex === 'string' && /^\d+$/.test(rawIndex) ? Number(rawIndex) : NaN;
-		if (rawIndex === undefined) throw missingParameter(paramPath(componentPath, 'index'));
-		if (!Number.isInteger(index) || index < 0 || index > 9) {
-			throw invalidValue(`Param ${paramPath(componentPath, 'index')} must be a button index from 0 to 9 - got ${JSON.stringify(rawIndex)}`);
+		if (type === 'carousel') {
+			if (carouselSeen) throw invalidValue(`Param ${componentsPath} has more than one carousel component`);
+			carouselSeen = true;
+			validateCarousel(sim, component, componentPath, spec, name);
+			return;
 		}
-		if (buttonIndexes.has(index)) throw invalidValue(`Param ${componentsPath} has more than one button component with index ${index}`);
-		buttonIndexes.add(index);
-		const button = spec.buttons.find((b) => b.index === index);
-		if (!button) throw invalidValue(`Param ${paramPath(componentPath, 'index')}: template ${name} has no button at index ${index}`);
-		// Authentication templates' one-time password buttons (copy code, one-tap, zero-tap) are sent as url buttons with
-		// the code as text: https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates/copy-code-button-authentication-templates
-		const expectedSubTypes = button.subType === 'otp' ? ['url'] : [button.subType];
-		if (!expectedSubTypes.includes(subType)) {
-			throw invalidValue(`Param ${paramPath(componentPath, 'sub_type')} must be ${expectedSubTypes.join(' or ')} for button ${index} of template ${name} - got "${subType}"`);
-		}
-		const parameterTypes: Record<string, readonly string[]> = {
-			quick_reply: ['payload'],
-			url: ['text'],
-			copy_code: ['coupon_code'],
-			flow: ['action'],
-			catalog: ['action'],
-			mpm: ['action'],
-			voice_call: ['text'],
-		};
-		const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
-		parameters.forEach((p, j) => validateTemplateParameter(sim, p, paramPath(parametersPath, j), parameterTypes[subType], 'button'));
-		const expected = button.subType === 'otp' ? 1 : button.count;
-		const optional = subType === 'quick_reply' || subType === 'flow';
-		if (!optional && parameters.length !== expected) {
-			throw templateParamsMismatch(`button ${index}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`);
-		}
+		validateButtonComponent(sim, component, componentPath, spec.buttons, name, buttonIndexes);
 	});
 
 	// Every variable the template has must be supplied.
 	const headerExpected = spec.header ? { count: spec.header.count, names: spec.header.names } : { count: 0, names: [] };
 	checkParameterSet(header ?? [], headerExpected, named && (spec.header?.format ?? 'TEXT') === 'TEXT', 'header', `${componentsPath}[header]['parameters']`);
 	checkParameterSet(body ?? [], spec.body, named, 'body', `${componentsPath}[body]['parameters']`);
-	for (const button of spec.buttons) {
+	if (found.category === 'AUTHENTICATION') checkAuthenticationParameters(components, componentsPath);
+	requireButtonValues(spec.buttons, buttonIndexes, '');
+	if (spec.cards && !carouselSeen) throw missingParameter(`${componentsPath}[carousel]`);
+	if (spec.offer?.expires && !offerSeen) throw missingParameter(`${componentsPath}[limited_time_offer]`);
+	if (spec.offer) checkOfferCode(components, componentsPath);
+}
+
+/**
+ * An authentication template's parameters (its one-time code) are at most 15 characters:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-categorization
+ * (and the autofill / zero-tap pages: "Maximum 15 characters").
+ */
+function checkAuthenticationParameters(components: unknown[], componentsPath: string): void {
+	components.forEach((raw, i) => {
+		const parameters = (raw as Json).parameters;
+		if (!Array.isArray(parameters)) return;
+		parameters.forEach((parameter, j) => {
+			const text = (parameter as Json).text;
+			if (typeof text === 'string' && charLength(text) > 15) {
+				throw invalidValue(`Param ${paramPath(paramPath(paramPath(paramPath(componentsPath, i), 'parameters'), j), 'text')} must be at most 15 characters in an authentication template`);
+			}
+		});
+	});
+}
+
+/**
+ * The offer's expiration, "a UNIX timestamp in milliseconds", of a limited-time offer template.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+ */
+function validateLimitedTimeOffer(component: Json, componentPath: string, spec: TemplateParameterSpec, name: string): void {
+	allowKeys(component, componentPath, ['type', 'parameters']);
+	if (!spec.offer) throw invalidParameter(`Param ${paramPath(componentPath, 'type')}: template ${name} is not a limited-time offer template`);
+	const parameters = array(component, 'parameters', componentPath, 1, 1) as unknown[];
+	const parameterPath = paramPath(paramPath(componentPath, 'parameters'), 0);
+	const parameter = element(parameters[0], parameterPath);
+	allowKeys(parameter, parameterPath, ['type', 'limited_time_offer']);
+	oneOf(parameter, 'type', parameterPath, ['limited_time_offer']);
+	const offer = object(parameter, 'limited_time_offer', parameterPath) as Json;
+	allowKeys(offer, paramPath(parameterPath, 'limited_time_offer'), ['expiration_time_ms']);
+	const ms = number(offer, 'expiration_time_ms', paramPath(parameterPath, 'limited_time_offer'), 0, Number.MAX_SAFE_INTEGER) as number;
+	if (!Number.isInteger(ms)) throw invalidValue(`Param ${paramPath(paramPath(parameterPath, 'limited_time_offer'), 'expiration_time_ms')} must be a UNIX timestamp in milliseconds`);
+}
+
+/** A limited-time offer's code (its copy-code button) is at most 15 characters. */
+function checkOfferCode(components: unknown[], componentsPath: string): void {
+	components.forEach((raw, i) => {
+		const parameters = (raw as Json).parameters;
+		const code = Array.isArray(parameters) ? (parameters[0] as Json | undefined)?.coupon_code : undefined;
+		if (typeof code === 'string' && charLength(code) > 15) {
+			throw invalidValue(`Param ${paramPath(paramPath(paramPath(paramPath(componentsPath, i), 'parameters'), 0), 'coupon_code')} must be at most 15 characters in a limited-time offer template`);
+		}
+	});
+}
+
+function requireButtonValues(buttons: TemplateParameterSpec['buttons'], given: Set<number>, where: string): void {
+	for (const button of buttons) {
 		const required = button.subType === 'otp' ? 1 : button.count;
-		if (required > 0 && !buttonIndexes.has(button.index)) {
-			throw templateParamsMismatch(`button ${button.index}: number of localizable_params (0) does not match the expected number of params (${required})`);
+		if (required > 0 && !given.has(button.index)) {
+			throw templateParamsMismatch(`${where}button ${button.index}: number of localizable_params (0) does not match the expected number of params (${required})`);
 		}
 	}
+}
+
+/**
+ * A carousel's cards against the template's: a media card template takes exactly its cards, a product card template
+ * up to 10; each card's header format, body variables and button values as its definition says.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ */
+function validateCarousel(sim: SimState, component: Json, componentPath: string, spec: TemplateParameterSpec, name: string): void {
+	allowKeys(component, componentPath, ['type', 'cards']);
+	if (!spec.cards) throw invalidParameter(`Param ${paramPath(componentPath, 'type')}: template ${name} has no carousel`);
+	const cards = array(component, 'cards', componentPath, 1, 10) as unknown[];
+	const cardsPath = paramPath(componentPath, 'cards');
+	if (spec.cards.exact && cards.length !== spec.cards.list.length) {
+		throw templateParamsMismatch(`carousel: number of cards (${cards.length}) does not match the number of cards of template ${name} (${spec.cards.list.length})`);
+	}
+	const seen = new Set<number>();
+	cards.forEach((raw, i) => {
+		const cardPath = paramPath(cardsPath, i);
+		const card = element(raw, cardPath);
+		allowKeys(card, cardPath, ['card_index', 'components']);
+		const cardIndex = number(card, 'card_index', cardPath, 0, 9) as number;
+		if (!Number.isInteger(cardIndex) || seen.has(cardIndex)) throw invalidValue(`Param ${paramPath(cardPath, 'card_index')} must be a distinct whole number from 0 to 9 - got ${JSON.stringify(card.card_index)}`);
+		seen.add(cardIndex);
+		const cardSpec = spec.cards!.list[cardIndex] ?? spec.cards!.list[0];
+		const parts = array(card, 'components', cardPath, 1, 4) as unknown[];
+		let header = false;
+		let body: Array<{ name?: string }> = [];
+		const buttonIndexes = new Set<number>();
+		parts.forEach((rawPart, j) => {
+			const partPath = paramPath(paramPath(cardPath, 'components'), j);
+			const part = element(rawPart, partPath);
+			const type = oneOf(part, 'type', partPath, ['header', 'body', 'button']);
+			if (type === 'button') {
+				validateButtonComponent(sim, part, partPath, cardSpec.buttons, name, buttonIndexes);
+				return;
+			}
+			allowKeys(part, partPath, ['type', 'parameters']);
+			const parametersPath = paramPath(partPath, 'parameters');
+			if (type === 'header') {
+				const parameters = array(part, 'parameters', partPath, 1, 1) as unknown[];
+				validateTemplateParameter(sim, parameters[0], paramPath(parametersPath, 0), [cardSpec.header.toLowerCase()], 'header');
+				header = true;
+			} else {
+				const parameters = array(part, 'parameters', partPath, 0, 100, true) ?? [];
+				body = parameters.map((p, k) => validateTemplateParameter(sim, p, paramPath(parametersPath, k), ['text', 'currency', 'date_time'], 'body'));
+			}
+		});
+		if (!header) throw missingParameter(`${cardPath}['components'][header]`);
+		checkParameterSet(body, cardSpec.body, false, `card ${cardIndex} body`, `${cardPath}['components'][body]['parameters']`);
+		requireButtonValues(cardSpec.buttons, buttonIndexes, `card ${cardIndex} `);
+	});
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -51,6 +51,10 @@ function buttons(...list: Button[]): FixtureTemplateComponent {
 	return { type: 'BUTTONS', buttons: list };
 }
 
+function carousel(...cards: FixtureTemplateComponent[][]): FixtureTemplateComponent {
+	return { type: 'CAROUSEL', cards: cards.map((components) => ({ components })) };
+}
+
 const quickReply = (text: string): Button => ({ type: 'QUICK_REPLY', text });
 const urlButton = (text: string, url: string, example?: string): Button =>
 	example === undefined ? { type: 'URL', text, url } : { type: 'URL', text, url, example: [example] };
@@ -144,6 +148,30 @@ export function seedTemplates(): SeedTemplate[] {
 			footer('This code expires in 10 minutes.'),
 			buttons({ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }),
 		]),
+		// One-tap autofill: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+		template('login_code_one_tap', 'en_US', 'AUTHENTICATION', [
+			body('*{{1}}* is your verification code.', ['J$FpnYnP']),
+			buttons({ type: 'OTP', otp_type: 'ONE_TAP', text: 'Copy Code' }),
+		]),
+		// The create example of https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+		template('limited_time_offer_caribbean_pkg_2023', 'en_US', 'MARKETING', [
+			mediaHeader('IMAGE'),
+			{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+			body('Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!', ['Pablo', 'CARIBE25']),
+			buttons({ type: 'COPY_CODE', text: 'Copy offer code', example: ['CARIBE25'] }, urlButton('Book now!', 'https://awesomedestinations.com/offers?code={{1}}', 'https://awesomedestinations.com/offers?ref=n3mtql')),
+		]),
+		// The create examples of https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+		// and …/catalog-templates.
+		template('abandoned_cart', 'en_US', 'MARKETING', [
+			header('Forget something, {{1}}?', ['Pablo']),
+			body('Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!', ['10OFF']),
+			buttons({ type: 'MPM', text: 'View items' }),
+		]),
+		template('intro_catalog_offer', 'en_US', 'MARKETING', [
+			body('Now shop for your favorite products right here on WhatsApp! Get Rs {{1}} off on all orders above {{2}}Rs! Valid for your first {{3}} orders placed on WhatsApp!', ['100', '400', '3']),
+			footer('Best grocery deals on WhatsApp!'),
+			buttons({ type: 'CATALOG', text: 'View catalog' }),
+		]),
 		template('coupon_offer', 'en_US', 'MARKETING', [
 			header('Your coupon'),
 			body('Use code {{1}} for {{2}} off your next order.', ['SAVE20', '20%']),
@@ -192,6 +220,32 @@ export function seedTemplates(): SeedTemplate[] {
 			body('A new sign-in to your account from {{1}} on {{2}}.', ['Lisbon', 'May 4, 2027']),
 			footer('Not you? Reply HELP.'),
 		]),
+		// The create examples of https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+		// and …/product-card-carousel-templates.
+		template('carousel_template_media_cards_v1', 'en_US', 'MARKETING', [
+			body('Rare succulents for sale! {{1}}, add these unique plants to your collection. Each of these rare succulents are {{2}} if you checkout using code {{3}}. Shop now and add some unique and beautiful plants to your collection!', ['Pablo', '30%', '30OFF']),
+			carousel(
+				...['BLUE_ELF', 'BUDDHA', 'BLACK_PRINCE'].map((example) => [
+					mediaHeader('IMAGE'),
+					buttons(quickReply('Send me more like this!'), urlButton('Shop', 'https://www.luckyshrub.com/rare-succulents/{{1}}', example)),
+				]),
+			),
+		]),
+		template('carousel_template_product_cards_v1', 'en_US', 'MARKETING', [
+			body('Rare succulents for sale! {{1}}, add these unique plants to your collection.', ['Pablo']),
+			carousel(...[0, 1].map(() => [{ type: 'HEADER' as const, format: 'PRODUCT' as const }, buttons({ type: 'SPM', text: 'View' })])),
+		]),
+		// Video cards with a card body variable (media-card-carousel-templates: "optionally include a body text").
+		template('weekly_picks', 'en_US', 'MARKETING', [
+			body('Hi {{1}}, here are this week\'s picks.', ['Ana']),
+			carousel(
+				...['Aloe', 'Jade'].map((example) => [
+					mediaHeader('VIDEO'),
+					{ ...body('{{1}} now at {{2}}.', [example, '$12']) },
+					buttons(quickReply('More like this'), urlButton('Buy', 'https://shop.example.com/p/{{1}}', 'aloe')),
+				]),
+			),
+		]),
 		template('seasonal_promo', 'en_US', 'MARKETING', [body('Spring sale: {{1}} off everything.', ['30%'])], 'PENDING'),
 		template('summer_teaser', 'en_US', 'MARKETING', [body('Something new is coming this summer.')], 'PENDING'),
 		template('black_friday_blast', 'en_US', 'MARKETING', [body('BUY NOW!!! {{1}}', ['LIMITED'])], 'REJECTED', {
@@ -218,7 +272,14 @@ export function templateLanguages(templates: FixtureTemplate[], name: string): s
 	return templates.filter((candidate) => candidate.name === name).map((candidate) => candidate.language);
 }
 
-export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'phone_number' | 'otp';
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'phone_number' | 'otp' | 'spm' | 'catalog' | 'mpm';
+
+/** What each card of a carousel must supply: its header's format, body variables and button values. */
+export interface CardSpec {
+	header: NonNullable<FixtureTemplateComponent['format']>;
+	body: { count: number; names: string[] };
+	buttons: Array<{ index: number; subType: TemplateButtonSubType; count: number }>;
+}
 
 /** What a send of this template must supply, per component. */
 export interface TemplateParameterSpec {
@@ -227,6 +288,13 @@ export interface TemplateParameterSpec {
 	header?: { format: NonNullable<FixtureTemplateComponent['format']>; count: number; names: string[] };
 	body: { count: number; names: string[] };
 	buttons: Array<{ index: number; subType: TemplateButtonSubType; count: number }>;
+	/**
+	 * Carousel templates. A media card template is sent with exactly its number of cards; a product card template,
+	 * approved with two, sends up to 10 (each like its first card).
+	 */
+	cards?: { exact: boolean; list: CardSpec[] };
+	/** Limited-time offer templates; `expires`: the message must say when the offer expires. */
+	offer?: { expires: boolean };
 }
 
 const VARIABLE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -240,9 +308,42 @@ export function templateVariables(text: string | undefined): string[] {
 	return names;
 }
 
+function buttonSpecs(component: FixtureTemplateComponent): TemplateParameterSpec['buttons'] {
+	return (component.buttons ?? []).map((button, index) => {
+		const subType = button.type.toLowerCase() as TemplateButtonSubType;
+		let count = 0;
+		if (button.type === 'URL') count = templateVariables(button.url).length;
+		// A multi-product button needs its sections; a catalog button's thumbnail is optional (mpm-templates, catalog-templates).
+		if (button.type === 'COPY_CODE' || button.type === 'OTP' || button.type === 'MPM') count = 1;
+		return { index, subType, count };
+	});
+}
+
+function cardSpec(card: { components: FixtureTemplateComponent[] }): CardSpec {
+	const spec: CardSpec = { header: 'IMAGE', body: { count: 0, names: [] }, buttons: [] };
+	for (const component of card.components) {
+		if (component.type === 'HEADER') spec.header = component.format ?? 'IMAGE';
+		if (component.type === 'BODY') {
+			const names = templateVariables(component.text);
+			spec.body = { count: names.length, names };
+		}
+		if (component.type === 'BUTTONS') spec.buttons = buttonSpecs(component);
+	}
+	return spec;
+}
+
 export function templateParameterSpec(template: FixtureTemplate): TemplateParameterSpec {
 	const spec: TemplateParameterSpec = { parameterFormat: template.parameterFormat, body: { count: 0, names: [] }, buttons: [] };
 	for (const component of template.components) {
+		if (component.type === 'LIMITED_TIME_OFFER') {
+			spec.offer = { expires: component.limited_time_offer?.has_expiration === true };
+			continue;
+		}
+		if (component.type === 'CAROUSEL') {
+			const list = (component.cards ?? []).map(cardSpec);
+			spec.cards = { exact: list[0]?.header !== 'PRODUCT', list };
+			continue;
+		}
 		if (component.type === 'HEADER') {
 			const format = component.format ?? 'TEXT';
 			if (format === 'TEXT') {
@@ -255,13 +356,7 @@ export function templateParameterSpec(template: FixtureTemplate): TemplateParame
 			const names = templateVariables(component.text);
 			spec.body = { count: names.length, names };
 		} else if (component.type === 'BUTTONS') {
-			(component.buttons ?? []).forEach((button, index) => {
-				const subType = button.type.toLowerCase() as TemplateButtonSubType;
-				let count = 0;
-				if (button.type === 'URL') count = templateVariables(button.url).length;
-				if (button.type === 'COPY_CODE' || button.type === 'OTP') count = 1;
-				spec.buttons.push({ index, subType, count });
-			});
+			spec.buttons = buttonSpecs(component);
 		}
 	}
 	return spec;

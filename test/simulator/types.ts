@@ -34,12 +34,18 @@ export type TemplateParameterFormat = 'POSITIONAL' | 'NAMED';
 
 /** A template component as Meta lists it (`GET /{waba}/message_templates`). */
 export interface FixtureTemplateComponent {
-	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
-	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION';
+	/** CAROUSEL: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates */
+	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | 'CAROUSEL' | 'LIMITED_TIME_OFFER';
+	/** PRODUCT: a product card's header (product-card-carousel-templates). */
+	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION' | 'PRODUCT';
 	text?: string;
 	example?: Record<string, unknown>;
+	/** LIMITED_TIME_OFFER only: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates */
+	limited_time_offer?: { text: string; has_expiration?: boolean };
+	/** CAROUSEL only: every card has the same components (header, optional body, buttons). */
+	cards?: Array<{ components: FixtureTemplateComponent[] }>;
 	buttons?: Array<{
-		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP';
+		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'SPM' | 'CATALOG' | 'MPM';
 		text: string;
 		url?: string;
 		phone_number?: string;

@@ -19,6 +19,10 @@ export const ALL_SENDING_KINDS: MessageType[] = [
 	'ctaUrl',
 	'flow',
 	'locationRequest',
+	'product',
+	'productList',
+	'catalog',
+	'callPermissionRequest',
 	'template',
 ];
 

@@ -1,4 +1,6 @@
 import { module as buttons } from './buttons';
+import { module as callPermissionRequest } from './callPermissionRequest';
+import { module as catalog } from './catalog';
 import { commonLabels } from './common';
 import { module as contacts } from './contacts';
 import { module as ctaUrl } from './ctaUrl';
@@ -8,6 +10,8 @@ import { module as location } from './location';
 import { module as locationRequest } from './locationRequest';
 import { module as markAsRead } from './markAsRead';
 import { module as media } from './media';
+import { module as product } from './product';
+import { module as productList } from './productList';
 import { module as reaction } from './reaction';
 import { module as template } from './template';
 import { module as text } from './text';
@@ -29,6 +33,10 @@ export const messageKinds: Record<MessageType, MessageKindModule> = {
 	ctaUrl,
 	flow,
 	locationRequest,
+	product,
+	productList,
+	catalog,
+	callPermissionRequest,
 	template,
 	markAsRead,
 };
@@ -48,6 +56,10 @@ export const MESSAGE_TYPE_NAMES: Record<MessageType, string> = {
 	ctaUrl: 'Call-to-Action URL',
 	flow: 'Flow',
 	locationRequest: 'Location Request',
+	product: 'Product',
+	productList: 'Product List',
+	catalog: 'Catalog',
+	callPermissionRequest: 'Call Permission Request',
 	template: 'Template',
 	markAsRead: 'Mark as Read',
 };

@@ -8,12 +8,17 @@ import {
 	type TemplateBodyParameterParams,
 	type TemplateButtonParameter,
 	type TemplateButtonParams,
+	type TemplateCardParams,
 	type TemplateHeaderParams,
 	type MessagesRequestBody,
 	type TemplateMessage,
 } from '../../shared/messages';
+import { checkAuthenticationCode, expandOneTimeCode } from './authenticationTemplate';
 import { collectionList, param, readEnvelope, show } from './common';
 import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
+import { cardsDescription, carouselLabels, checkCarousel, readCardFields, readManualCards } from './templateCarousel';
+import { checkLimitedTimeOffer, offerExpirationField, offerExpirationMs } from './templateOffer';
+import { parseProductSections, productButtonValues } from './templateProducts';
 import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
@@ -274,8 +279,10 @@ export const description: INodeProperties[] = [
 						name: 'subType',
 						type: 'options',
 						options: [
+							{ name: 'Catalog', value: 'catalog' },
 							{ name: 'Copy Code', value: 'copy_code' },
 							{ name: 'Flow', value: 'flow' },
+							{ name: 'Multi-Product', value: 'mpm' },
 							{ name: 'Quick Reply', value: 'quick_reply' },
 							{ name: 'URL', value: 'url' },
 						],
@@ -327,10 +334,13 @@ export const description: INodeProperties[] = [
 						default: '',
 						displayOptions: { show: { subType: ['flow'] } },
 					},
+					...productButtonValues,
 				],
 			},
 		],
 	},
+	cardsDescription,
+	offerExpirationField,
 	{
 		displayName: 'Template Options',
 		name: 'templateOptions',
@@ -452,6 +462,13 @@ export function typedBodyValue(value: unknown): TemplateBodyParameterParams {
 	return { type: 'text', text: value };
 }
 
+/** Which part of a multi-product button a builder field is: ", section 2 title", " thumbnail"… */
+function productButtonPart(builderField: string): string {
+	const section = /\.sections\[(\d+)\]\.(title|productRetailerIds)/.exec(builderField);
+	if (section) return `, section ${Number(section[1]) + 1} ${section[2] === 'title' ? 'title' : 'products'}`;
+	return builderField.endsWith('.thumbnailProductRetailerId') ? ' thumbnail' : '';
+}
+
 /** Values of the `templateFields` resource mapper, turned into header, body and button parameters. */
 function readTemplateFields(values: IDataObject): {
 	headerText?: unknown;
@@ -466,15 +483,25 @@ function readTemplateFields(values: IDataObject): {
 		if (key === TEMPLATE_FIELD.header) headerText = value;
 		const bodyMatch = /^body:(.+)$/.exec(key);
 		if (bodyMatch) body.push({ variable: bodyMatch[1], value });
-		const buttonMatch = /^button:(url|copy_code|quick_reply|flow):(\d)$/.exec(key);
+		const buttonMatch = /^button:(url|copy_code|quick_reply|flow|catalog|mpm):(\d)$/.exec(key);
 		if (buttonMatch) {
-			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow';
+			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm';
 			const index = Number(buttonMatch[2]);
-			// Quick-reply payloads and flow tokens are optional: an empty field sends no parameter for that button.
-			const optional = subType === 'quick_reply' || subType === 'flow';
-			if (optional && (value === undefined || value === null || String(value).trim() === '')) continue;
-			const values = { url: { text: value }, copy_code: { couponCode: value }, quick_reply: { payload: value }, flow: { flowToken: value } };
-			buttons.push({ key, button: { subType, index, ...values[subType] } });
+			// Quick-reply payloads and flow tokens and data are optional: empty fields send no parameter for that button.
+			const flowActionData = subType === 'flow' ? values[TEMPLATE_FIELD.flowData(index)] : undefined;
+			const empty = (given: unknown) => given === undefined || given === null || String(given).trim() === '';
+			// A catalog button's thumbnail is optional too (Meta then shows the catalog's first product).
+			const optional = subType === 'quick_reply' || subType === 'flow' || subType === 'catalog';
+			if (optional && empty(value) && empty(flowActionData)) continue;
+			const parameters = {
+				url: { text: value },
+				copy_code: { couponCode: value },
+				quick_reply: { payload: value },
+				flow: { flowToken: value, flowActionData },
+				catalog: { thumbnailProductRetailerId: value },
+				mpm: { sections: parseProductSections(value, key), thumbnailProductRetailerId: values[TEMPLATE_FIELD.mpmThumbnail(index)] },
+			};
+			buttons.push({ key, button: { subType, index, ...parameters[subType] } });
 		}
 	}
 	const positional = body.every((entry) => /^[0-9]+$/.test(entry.variable));
@@ -488,7 +515,7 @@ function readTemplateFields(values: IDataObject): {
 		const bodyIndex = /^bodyParameters\[(\d+)\]/.exec(builderField);
 		if (bodyIndex) return `{{${body[Number(bodyIndex[1])]?.variable}}}`;
 		const buttonIndex = /^buttons\[(\d+)\]/.exec(builderField);
-		if (buttonIndex) return `button ${buttons[Number(buttonIndex[1])]?.button.index}`;
+		if (buttonIndex) return `button ${buttons[Number(buttonIndex[1])]?.button.index}${productButtonPart(builderField)}`;
 		if (builderField.startsWith('header.')) return 'the header variable';
 		return undefined;
 	};
@@ -508,18 +535,29 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	let bodyParameters: TemplateBodyParameterParams[];
 	let buttons: TemplateButtonParams[];
 	let fieldOf: ((builderField: string) => string | undefined) | undefined;
+	let cards: TemplateCardParams[];
+	let offerExpiration: unknown;
 	if (mode === 'fields') {
-		const fields = readTemplateFields(param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {});
+		const values = expandOneTimeCode(param<IDataObject>(context, 'templateFields.value', itemIndex, {}) ?? {});
+		const fields = readTemplateFields(values);
+		const cardFields = readCardFields(values);
 		bodyParameters = fields.bodyParameters;
 		buttons = fields.buttons;
-		fieldOf = fields.fieldOf;
+		cards = cardFields.cards;
+		offerExpiration = values[TEMPLATE_FIELD.offerExpiration];
+		fieldOf = (builderField) =>
+			cardFields.fieldOf(builderField) ?? fields.fieldOf(builderField) ?? (builderField === 'offerExpirationTimeMs' ? 'Offer expiration' : undefined);
 		if (fields.headerText !== undefined && (header.type === 'none' || header.type === 'text')) {
 			header.type = 'text';
 			header.text = fields.headerText;
 		}
 	} else {
 		bodyParameters = readBodyParameters(collectionList(param(context, 'templateBodyParameters', itemIndex, {}), 'parameter'));
-		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button') as unknown as TemplateButtonParams[];
+		buttons = collectionList(param(context, 'templateButtons', itemIndex, {}), 'button').map((button, position) =>
+			button.subType === 'mpm' ? { ...button, sections: parseProductSections(button.sections, `buttons[${position}].sections`) } : button,
+		) as unknown as TemplateButtonParams[];
+		cards = readManualCards(param(context, 'templateCards', itemIndex, {}));
+		offerExpiration = param(context, 'templateOfferExpiration', itemIndex, '');
 	}
 	const built = buildOrError(() =>
 		buildTemplate({
@@ -529,6 +567,8 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 			header,
 			bodyParameters,
 			buttons,
+			cards,
+			offerExpirationTimeMs: offerExpirationMs(offerExpiration),
 		}),
 	);
 	if (built.error) {
@@ -539,7 +579,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
-const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow' };
+const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow', CATALOG: 'catalog', MPM: 'mpm' };
 
 /**
  * A one-time password button of an authentication template (copy code, one-tap, zero-tap): `OTP` when created,
@@ -691,11 +731,15 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		const needsValue =
 			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) ||
 			definition.type === 'COPY_CODE' ||
+			definition.type === 'MPM' ||
 			isOtpButton(definition, template!);
 		if (needsValue && !buttonsGiven.some((button) => button.type === 'button' && Number(button.index) === index)) {
 			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
 		}
 	});
+	checkCarousel(body, template);
+	checkAuthenticationCode(body, template);
+	checkLimitedTimeOffer(body, template);
 }
 
 export const labels = {
@@ -731,6 +775,11 @@ export const labels = {
 	couponCode: 'Coupon Code',
 	flowToken: 'Flow Token',
 	flowActionData: 'Flow Data (JSON)',
+	thumbnailProductRetailerId: 'Thumbnail Product Retailer ID',
+	sections: 'Product Sections',
+	productRetailerIds: 'Products',
+	...carouselLabels,
+	offerExpirationTimeMs: 'Offer Expiration',
 };
 
 export const module: MessageKindModule = { description, read, labels };

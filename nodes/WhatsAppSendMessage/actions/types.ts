@@ -18,6 +18,10 @@ export type MessageType =
 	| 'ctaUrl'
 	| 'flow'
 	| 'locationRequest'
+	| 'product'
+	| 'productList'
+	| 'catalog'
+	| 'callPermissionRequest'
 	| 'template'
 	| 'markAsRead';
 

@@ -18,7 +18,7 @@ export interface WabaPhoneNumberList {
 	paging?: GraphPaging;
 }
 
-export type TemplateComponentType = 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
+export type TemplateComponentType = 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | 'CAROUSEL' | 'LIMITED_TIME_OFFER';
 
 export interface TemplateButtonDefinition {
 	type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'CATALOG' | 'MPM' | string;
@@ -31,8 +31,12 @@ export interface TemplateButtonDefinition {
 
 export interface TemplateComponentDefinition {
 	type: TemplateComponentType | string;
-	/** HEADER only: TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION. */
+	/** HEADER only: TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION; PRODUCT for a product card. */
 	format?: string;
+	/** LIMITED_TIME_OFFER only: the offer text, and whether the message shows the offer's expiration. */
+	limited_time_offer?: { text?: string; has_expiration?: boolean };
+	/** CAROUSEL only: the cards, each with the same components (header, optional body, buttons). */
+	cards?: Array<{ components?: TemplateComponentDefinition[] }>;
 	text?: string;
 	buttons?: TemplateButtonDefinition[];
 	example?: {

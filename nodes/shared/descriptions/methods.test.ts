@@ -146,6 +146,8 @@ describe('getTemplateFields', () => {
 		expect(survey.fields.map((f) => [f.id, f.required])).toEqual([
 			['body:1', true],
 			['button:flow:0', false],
+			// Optional initial data for the first screen: https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow
+			['button:flow_data:0', false],
 		]);
 	});
 
@@ -284,5 +286,76 @@ describe('template paging that never ends', () => {
 			`Reading the languages of template "loop" stopped after ${MAX_TEMPLATE_PAGES} pages of 100 templates: the template list did not end`,
 		);
 		expect(server.requests.filter((request) => request.url.includes('/message_templates'))).toHaveLength(MAX_TEMPLATE_PAGES);
+	});
+});
+
+/**
+ * Carousel templates list their cards' components; each card's values are fields of their own.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ */
+describe('getTemplateFields for carousel templates', () => {
+	it('gives each media card its image, its body variables and its button values', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'weekly_picks', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['body:1', '{{1}} (e.g. Ana)', true],
+			['card:0:header:video', 'Card 1: video (a link or a media ID)', true],
+			['card:0:body:1', 'Card 1: {{1}} (e.g. Aloe)', true],
+			['card:0:body:2', 'Card 1: {{2}} (e.g. $12)', true],
+			['card:0:button:quick_reply:0', 'Card 1: button "More like this": reply payload (optional)', false],
+			['card:0:button:url:1', 'Card 1: button "Buy": end of https://shop.example.com/p/{{1}}', true],
+			['card:1:header:video', 'Card 2: video (a link or a media ID)', true],
+			['card:1:body:1', 'Card 2: {{1}} (e.g. Jade)', true],
+			['card:1:body:2', 'Card 2: {{2}} (e.g. $12)', true],
+			['card:1:button:quick_reply:0', 'Card 2: button "More like this": reply payload (optional)', false],
+			['card:1:button:url:1', 'Card 2: button "Buy": end of https://shop.example.com/p/{{1}}', true],
+		]);
+	});
+
+	it('asks a product card carousel for one catalog and each card\'s product', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'carousel_template_product_cards_v1', language: 'en_US' }));
+		expect(fields.map((f) => f.id)).toEqual(['body:1', 'carousel:catalog', 'card:0:header:product', 'card:1:header:product']);
+	});
+});
+
+describe('getTemplateFields for authentication templates', () => {
+	// The code "must appear twice in the payload": https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+	it('asks once for the one-time code, which fills the body and the code button', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'login_code_one_tap', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['otp:0', 'One-time code, up to 15 characters (e.g. J$FpnYnP): sent in the message and on the "Copy Code" button', true],
+		]);
+	});
+});
+
+describe('getTemplateFields for limited-time offer templates', () => {
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	it('asks when the offer expires, besides the variables and the offer code', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'limited_time_offer_caribbean_pkg_2023', language: 'en_US' }));
+		expect(fields.map((f) => f.id)).toEqual(['body:1', 'body:2', 'button:copy_code:0', 'button:url:1', 'offer:expiration']);
+		expect(fields[4].displayName).toBe('Offer "Expiring offer!" expires at: a date and time (e.g. 2027-05-04T18:00:00Z) or a Unix time in ms');
+	});
+});
+
+describe('getTemplateFields for catalog and multi-product templates', () => {
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+	it('asks a multi-product template for its thumbnail and its product sections', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'abandoned_cart', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.required])).toEqual([
+			['header', true],
+			['body:1', true],
+			['button:mpm_thumbnail:0', true],
+			['button:mpm:0', true],
+		]);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+	it('offers a catalog template an optional thumbnail', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'intro_catalog_offer', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.displayName, f.required])).toEqual([
+			['body:1', '{{1}} (e.g. 100)', true],
+			['body:2', '{{2}} (e.g. 400)', true],
+			['body:3', '{{3}} (e.g. 3)', true],
+			['button:catalog:0', 'Button "View catalog": thumbnail product retailer ID (optional)', false],
+		]);
 	});
 });

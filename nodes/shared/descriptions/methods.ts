@@ -13,7 +13,7 @@ import { listAgainOnStaleCursor } from '../transport';
 import { readCredentials } from '../transport/credentials';
 export { CREDENTIAL_NAME } from '../transport/credentials';
 import type { WhatsAppCredentials } from '../transport/types';
-import type { MessageTemplate, MessageTemplateList, WabaPhoneNumberList } from './graphTypes';
+import type { MessageTemplate, MessageTemplateList, TemplateComponentDefinition, WabaPhoneNumberList } from './graphTypes';
 import { getManagementCache, managementCacheKey } from './managementCache';
 
 /** The page size asked of Graph for list searches (Graph's own maximum for these edges is higher). */
@@ -319,7 +319,19 @@ export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise
 export const TEMPLATE_FIELD = {
 	header: 'header',
 	body: (variable: string) => `body:${variable}`,
-	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow', index: number) => `button:${subType}:${index}`,
+	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm', index: number) => `button:${subType}:${index}`,
+	/** A carousel card's value (card counted from 0): `card:0:header:image`, `card:0:body:1`, `card:0:button:url:1`. */
+	card: (card: number, key: string) => `card:${card}:${key}`,
+	/** The catalog of a product card carousel's products. */
+	catalog: 'carousel:catalog',
+	/** A multi-product button's thumbnail product, beside its sections (`button:mpm:<index>`). */
+	mpmThumbnail: (index: number) => `button:mpm_thumbnail:${index}`,
+	/** A flow button's initial data (`flow_action_data`), beside its token. */
+	flowData: (index: number) => `button:flow_data:${index}`,
+	/** A limited-time offer template's expiration. */
+	offerExpiration: 'offer:expiration',
+	/** An authentication template's one-time code (`otp:<button index>`): the body's {{1}} and the code button. */
+	otp: 'otp',
 };
 
 function exampleOf(examples: unknown, position: number): string | undefined {
@@ -344,6 +356,8 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 		type: 'string',
 		canBeUsedToMatch: false,
 	});
+	const oneTimeCode = authenticationCodeField(template, field);
+	if (oneTimeCode) return { fields: [oneTimeCode] };
 	for (const component of template.components ?? []) {
 		if (component.type === 'HEADER' && component.format === 'TEXT' && component.text) {
 			const variable = templateVariables(component.text)[0];
@@ -373,11 +387,85 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 					fields.push(field(TEMPLATE_FIELD.button('quick_reply', index), `Button "${button.text ?? index}": reply payload (optional)`, false));
 				} else if (button.type === 'FLOW') {
 					fields.push(field(TEMPLATE_FIELD.button('flow', index), `Button "${button.text ?? index}": flow token (optional)`, false));
+					// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow: "flow_action_data … optional, json object with the data payload for the first screen"
+					fields.push(field(TEMPLATE_FIELD.flowData(index), `Button "${button.text ?? index}": data for the flow's first screen (JSON, optional)`, false));
+				} else if (button.type === 'CATALOG') {
+					// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
+					fields.push(field(TEMPLATE_FIELD.button('catalog', index), `Button "${button.text ?? index}": thumbnail product retailer ID (optional)`, false));
+				} else if (button.type === 'MPM') {
+					// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
+					fields.push(field(TEMPLATE_FIELD.mpmThumbnail(index), `Button "${button.text ?? index}": thumbnail product retailer ID`));
+					fields.push(field(TEMPLATE_FIELD.button('mpm', index), `Button "${button.text ?? index}": product sections, one per line: Title: SKU, SKU… (up to 30 products)`));
 				}
 			});
 		}
 	}
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+	const offer = (template.components ?? []).find((component) => component.type.toUpperCase() === 'LIMITED_TIME_OFFER');
+	if (offer?.limited_time_offer?.has_expiration) {
+		fields.push(field(TEMPLATE_FIELD.offerExpiration, `Offer "${offer.limited_time_offer.text ?? 'limited-time offer'}" expires at: a date and time (e.g. 2027-05-04T18:00:00Z) or a Unix time in ms`));
+	}
+	const carousel = (template.components ?? []).find((component) => component.type.toUpperCase() === 'CAROUSEL');
+	if (carousel) fields.push(...carouselFields(carousel, field));
 	return fields.length ? { fields } : { fields, emptyFieldsNotice: 'This template has no variables: nothing to fill in' };
+}
+
+/**
+ * An authentication template takes one value, its one-time code, sent as the body's {{1}} and on the code button:
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+ */
+function authenticationCodeField(
+	template: MessageTemplate,
+	field: (id: string, displayName: string, required?: boolean) => ResourceMapperField,
+): ResourceMapperField | undefined {
+	if (template.category?.toUpperCase() !== 'AUTHENTICATION') return undefined;
+	const buttons = template.components?.find((component) => component.type === 'BUTTONS')?.buttons ?? [];
+	const codeButton = buttons.findIndex((button) => button.type === 'OTP' || button.type === 'URL');
+	const example = template.components?.find((component) => component.type === 'BODY')?.example?.body_text?.[0]?.[0];
+	return field(
+		codeButton === -1 ? TEMPLATE_FIELD.otp : `${TEMPLATE_FIELD.otp}:${codeButton}`,
+		`One-time code, up to 15 characters${example ? ` (e.g. ${example})` : ''}: sent in the message and on the ${codeButton === -1 ? 'code' : `"${buttons[codeButton].text ?? 'code'}"`} button`,
+	);
+}
+
+/**
+ * The fields of each card of a carousel template: its image or video (a link or a media ID) or its product, its body
+ * variables and its button values; one Catalog ID for product cards.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ */
+function carouselFields(
+	carousel: TemplateComponentDefinition,
+	field: (id: string, displayName: string, required?: boolean) => ResourceMapperField,
+): ResourceMapperField[] {
+	const fields: ResourceMapperField[] = [];
+	(carousel.cards ?? []).forEach((card, index) => {
+		const name = `Card ${index + 1}`;
+		for (const component of card.components ?? []) {
+			const type = component.type.toUpperCase();
+			const format = component.format?.toUpperCase();
+			if (type === 'HEADER' && format === 'PRODUCT') {
+				if (index === 0) fields.push(field(TEMPLATE_FIELD.catalog, 'Catalog ID (of the cards\' products)'));
+				fields.push(field(TEMPLATE_FIELD.card(index, 'header:product'), `${name}: product retailer ID (SKU)`));
+			} else if (type === 'HEADER' && (format === 'IMAGE' || format === 'VIDEO')) {
+				fields.push(field(TEMPLATE_FIELD.card(index, `header:${format.toLowerCase()}`), `${name}: ${format.toLowerCase()} (a link or a media ID)`));
+			} else if (type === 'BODY' && component.text) {
+				templateVariables(component.text).forEach((variable, position) => {
+					const example = exampleOf(component.example?.body_text, position);
+					fields.push(field(TEMPLATE_FIELD.card(index, `body:${variable}`), `${name}: {{${variable}}}${example ? ` (e.g. ${example})` : ''}`));
+				});
+			} else if (type === 'BUTTONS') {
+				(component.buttons ?? []).forEach((button, position) => {
+					const buttonType = button.type.toUpperCase();
+					if (buttonType === 'URL' && templateVariables(button.url ?? '').length) {
+						fields.push(field(TEMPLATE_FIELD.card(index, `button:url:${position}`), `${name}: button "${button.text ?? position}": end of ${button.url}`));
+					} else if (buttonType === 'QUICK_REPLY') {
+						fields.push(field(TEMPLATE_FIELD.card(index, `button:quick_reply:${position}`), `${name}: button "${button.text ?? position}": reply payload (optional)`, false));
+					}
+				});
+			}
+		}
+	});
+	return fields;
 }
 
 /** The variable names or positions in a template text, in order of first appearance. */

@@ -7,6 +7,8 @@ import fc from 'fast-check';
 
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import {
+	buildCallPermissionRequest,
+	buildCatalogMessage,
 	buildContacts,
 	buildCtaUrl,
 	buildFlow,
@@ -16,6 +18,8 @@ import {
 	buildLocationRequest,
 	buildMarkAsRead,
 	buildMedia,
+	buildProduct,
+	buildProductList,
 	buildReaction,
 	buildTemplate,
 	buildText,
@@ -266,6 +270,47 @@ describe('fuzzing: every builder returns an accepted body or names the field', (
 		));
 
 	it('buildLocationRequest', () => fuzz('location_request', fc.record({ ...envelope, body: anyText(1024) }), buildLocationRequest));
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products
+	it('buildProduct', () =>
+		fuzz('product', fc.record({ ...envelope, catalogId: field(20), productRetailerId: field(20), body: maybe(anyText(1024)), footer: maybe(anyText(60)) }), buildProduct));
+
+	it('buildProductList', () =>
+		fuzz(
+			'product_list',
+			fc.record({
+				...envelope,
+				headerText: field(60),
+				body: field(1024),
+				footer: maybe(field(60)),
+				catalogId: field(20),
+				sections: fc.array(fc.record({ title: maybe(field(24)), productRetailerIds: fc.array(fc.oneof(fc.uuid(), field(20)), { maxLength: 16 }) }), { maxLength: 3 }),
+			}),
+			buildProductList,
+		));
+
+	it('buildCatalogMessage', () =>
+		fuzz('catalog_message', fc.record({ ...envelope, body: field(1024), footer: maybe(field(60)), thumbnailProductRetailerId: maybe(field(20)) }), buildCatalogMessage));
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions
+	it('buildCallPermissionRequest', () => fuzz('call_permission_request', fc.record({ ...envelope, body: maybe(anyText(1024)) }), buildCallPermissionRequest));
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+	it('buildTemplate with product cards (against the seeded carousel_template_product_cards_v1)', () =>
+		fuzz(
+			'carousel',
+			fc.record({
+				...envelope,
+				name: fc.constant('carousel_template_product_cards_v1'),
+				language: fc.constant('en_US'),
+				bodyParameters: fc.tuple(fc.record({ type: fc.constant('text' as const), text: anyText(100) })),
+				cards: fc.array(
+					fc.record({ header: fc.record({ type: fc.constant('product' as const), catalogId: field(20), productRetailerId: field(20) }) }),
+					{ minLength: 1, maxLength: 11 },
+				),
+			}),
+			buildTemplate,
+		));
 
 	it('buildMarkAsRead', () =>
 		fuzz('mark_as_read', fc.record({ messageId: anyText(40), typingIndicator: maybe(fc.oneof(fc.boolean(), fc.constantFrom('true', 'yes'))) }), buildMarkAsRead));

@@ -1,5 +1,6 @@
 /** Pure builders: typed parameters in, a Cloud API body out, or a `MessageValidationError` naming the field. */
 export { MessageValidationError } from './errors';
+export { charCount } from './rules';
 export { normalizeRecipient, isBusinessScopedUserId } from './recipient';
 export { buildEnvelope, recipientOf, type EnvelopeParams } from './envelope';
 export { buildText, type TextParams } from './text';
@@ -12,6 +13,10 @@ export { buildInteractiveList, MAX_ROWS, MAX_SECTIONS, type InteractiveListParam
 export { buildCtaUrl, type CtaUrlParams } from './ctaUrl';
 export { buildFlow, type FlowParams } from './flow';
 export { buildLocationRequest, type LocationRequestParams } from './locationRequest';
+export { buildProduct, type ProductParams } from './product';
+export { buildProductList, buildProductSections, MAX_PRODUCTS, MAX_PRODUCT_SECTIONS, type ProductListParams } from './productList';
+export { buildCatalogMessage, type CatalogMessageParams } from './catalogMessage';
+export { buildCallPermissionRequest, type CallPermissionRequestParams } from './callPermissionRequest';
 export {
 	buildTemplate,
 	type TemplateParams,
@@ -19,6 +24,8 @@ export {
 	type TemplateBodyParameterParams,
 	type TemplateButtonParams,
 } from './template';
+export { buildLimitedTimeOffer, MAX_OFFER_CODE } from './templateOffer';
+export { buildCarousel, MAX_CARDS, type TemplateCardParams, type TemplateCardHeaderParams } from './templateCarousel';
 export { buildMarkAsRead, type MarkAsReadParams } from './markAsRead';
 export type { InteractiveHeaderParams } from './interactive';
 export { MAX_INTERACTIVE_BODY, MAX_LIST_BODY } from './interactive';

@@ -1,7 +1,10 @@
 import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
 import { buildLocationObject } from './location';
+import { buildProductButtonAction } from './templateProducts';
 import { buildMediaReference } from './media';
+import { buildCarousel, type TemplateCardParams } from './templateCarousel';
+import { buildLimitedTimeOffer } from './templateOffer';
 import {
 	isPlainObject,
 	listOf,
@@ -16,6 +19,7 @@ import {
 import type {
 	TemplateBodyParameter,
 	TemplateButtonParameter,
+	TemplateButtonComponent,
 	TemplateButtonSubType,
 	TemplateComponent,
 	TemplateHeaderParameter,
@@ -69,6 +73,10 @@ export interface TemplateButtonParams {
 	/** flow: a token for this flow session and optional initial data (object or JSON). */
 	flowToken?: unknown;
 	flowActionData?: unknown;
+	/** catalog and mpm: the product whose image heads the message. */
+	thumbnailProductRetailerId?: unknown;
+	/** mpm: up to 30 products in up to 10 sections. */
+	sections?: Array<{ title?: unknown; productRetailerIds: unknown[] }>;
 }
 
 export interface TemplateParams extends EnvelopeParams {
@@ -78,10 +86,14 @@ export interface TemplateParams extends EnvelopeParams {
 	header?: TemplateHeaderParams;
 	bodyParameters?: TemplateBodyParameterParams[];
 	buttons?: TemplateButtonParams[];
+	/** Carousel templates: the cards in order, each with its header, body variables and button values. */
+	cards?: TemplateCardParams[];
+	/** Limited-time offer templates: when the offer expires, a Unix time in milliseconds. */
+	offerExpirationTimeMs?: unknown;
 }
 
 /** Meta refuses template values with new lines, tabs or more than 4 spaces in a row (error 132018). */
-function templateText(field: string, value: unknown, maxChars: number): string {
+export function templateText(field: string, value: unknown, maxChars: number): string {
 	const text = requiredText(field, value, maxChars);
 	if (/[\n\r\t]| {5,}/.test(text)) {
 		throw new MessageValidationError(field, 'cannot contain line breaks, tabs or more than 4 spaces in a row (WhatsApp refuses them in template variables)');
@@ -123,8 +135,9 @@ function buildHeader(header: TemplateHeaderParams | undefined): TemplateHeaderPa
 	}
 }
 
-function buildBodyParameter(param: TemplateBodyParameterParams, index: number): TemplateBodyParameter {
-	const at = `bodyParameters[${index}]`;
+/** `prefix`: where the list sits, e.g. `cards[1].` for a card's variables. */
+export function buildBodyParameter(param: TemplateBodyParameterParams, index: number, prefix = ''): TemplateBodyParameter {
+	const at = `${prefix}bodyParameters[${index}]`;
 	if (!isPlainObject(param)) throw new MessageValidationError(at, 'must be a parameter');
 	const type = oneOf(`${at}.type`, param.type ?? 'text', ['text', 'currency', 'date_time'] as const);
 	const name = parameterName(`${at}.parameterName`, param.parameterName);
@@ -151,10 +164,10 @@ function buildBodyParameter(param: TemplateBodyParameterParams, index: number): 
 	}
 }
 
-function buildButton(button: TemplateButtonParams, position: number): TemplateComponent {
-	const at = `buttons[${position}]`;
+export function buildButton(button: TemplateButtonParams, position: number, prefix = ''): TemplateButtonComponent {
+	const at = `${prefix}buttons[${position}]`;
 	if (!isPlainObject(button)) throw new MessageValidationError(at, 'must be a button');
-	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow'] as const);
+	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm'] as const);
 	const rawIndex = typeof button.index === 'string' ? button.index.trim() : button.index;
 	const index = requiredNumber(`${at}.index`, rawIndex);
 	if (!Number.isInteger(index) || index < 0 || index > 9) {
@@ -189,6 +202,10 @@ function buildButton(button: TemplateButtonParams, position: number): TemplateCo
 			parameter = { type: 'action', action };
 			break;
 		}
+		case 'catalog':
+		case 'mpm':
+			parameter = buildProductButtonAction(subType, button, at);
+			break;
 	}
 	return { type: 'button', sub_type: subType, index: String(index), parameters: [parameter] };
 }
@@ -208,7 +225,7 @@ export function buildTemplate(params: TemplateParams): TemplateMessage {
 	const header = buildHeader(params.header);
 	if (header) components.push({ type: 'header', parameters: [header] });
 
-	const bodyParameters = listOf<TemplateBodyParameterParams>('bodyParameters', params.bodyParameters).map(buildBodyParameter);
+	const bodyParameters = listOf<TemplateBodyParameterParams>('bodyParameters', params.bodyParameters).map((p, i) => buildBodyParameter(p, i));
 	if (bodyParameters.length) {
 		const namedCount = bodyParameters.filter((p) => p.parameter_name !== undefined).length;
 		if (namedCount !== 0 && namedCount !== bodyParameters.length) {
@@ -224,10 +241,15 @@ export function buildTemplate(params: TemplateParams): TemplateMessage {
 		components.push({ type: 'body', parameters: bodyParameters });
 	}
 
-	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map(buildButton);
+	const offer = buildLimitedTimeOffer(params.offerExpirationTimeMs);
+	if (offer) components.push(offer);
+
+	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map((b, i) => buildButton(b, i));
 	if (buttons.length > 10) throw new MessageValidationError('buttons', `has ${buttons.length} buttons; a template has at most 10`);
 	requireUnique((i) => `buttons[${i}].index`, buttons.map((b) => (b.type === 'button' ? b.index : '')), 'Button index');
 	components.push(...buttons);
+	const carousel = buildCarousel(params.cards);
+	if (carousel) components.push(carousel);
 
 	return {
 		...envelope,

@@ -212,12 +212,50 @@ export interface InteractiveLocationRequest {
 	action: { name: 'send_location' };
 }
 
+/** One product of a catalog linked to the WhatsApp Business Account: https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products */
+export interface InteractiveProduct {
+	type: 'product';
+	body?: InteractiveText;
+	footer?: InteractiveText;
+	action: { catalog_id: string; product_retailer_id: string };
+}
+
+export interface ProductSection {
+	title?: string;
+	product_items: Array<{ product_retailer_id: string }>;
+}
+export interface InteractiveProductList {
+	type: 'product_list';
+	header: { type: 'text'; text: string };
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { catalog_id: string; sections: ProductSection[] };
+}
+
+export interface InteractiveCatalogMessage {
+	type: 'catalog_message';
+	body: InteractiveText;
+	footer?: InteractiveText;
+	action: { name: 'catalog_message'; parameters?: { thumbnail_product_retailer_id: string } };
+}
+
+/** Asks the user's permission to call them: https://developers.facebook.com/documentation/business-messaging/whatsapp/calling/user-call-permissions */
+export interface InteractiveCallPermissionRequest {
+	type: 'call_permission_request';
+	body?: InteractiveText;
+	action: { name: 'call_permission_request' };
+}
+
 export type InteractiveObject =
+	| InteractiveCallPermissionRequest
 	| InteractiveButtons
 	| InteractiveList
 	| InteractiveCtaUrl
 	| InteractiveFlow
-	| InteractiveLocationRequest;
+	| InteractiveLocationRequest
+	| InteractiveProduct
+	| InteractiveProductList
+	| InteractiveCatalogMessage;
 
 export interface InteractiveMessage<T extends InteractiveObject = InteractiveObject> extends MessageEnvelope {
 	type: 'interactive';
@@ -242,20 +280,46 @@ export type TemplateHeaderParameter =
 	| { type: 'image'; image: MediaReference }
 	| { type: 'video'; video: MediaReference }
 	| { type: 'document'; document: MediaReference & { filename?: string } }
-	| { type: 'location'; location: LocationObject };
+	| { type: 'location'; location: LocationObject }
+	| TemplateProductParameter;
 
-export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow';
+/** A product card's header: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates */
+export type TemplateProductParameter = { type: 'product'; product: { product_retailer_id: string; catalog_id: string } };
+
+/** catalog and mpm: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates, …/mpm-templates */
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm';
 
 export type TemplateButtonParameter =
 	| { type: 'payload'; payload: string }
 	| { type: 'text'; text: string }
 	| { type: 'coupon_code'; coupon_code: string }
-	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } };
+	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } }
+	| { type: 'action'; action: { thumbnail_product_retailer_id: string; sections?: ProductSection[] } };
+
+export type TemplateButtonComponent = { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
+
+/** One card of a carousel template: its header (media or product), body variables and button values. */
+export interface TemplateCard {
+	card_index: number;
+	components: Array<
+		| { type: 'header'; parameters: TemplateHeaderParameter[] }
+		| { type: 'body'; parameters: TemplateBodyParameter[] }
+		| TemplateButtonComponent
+	>;
+}
 
 export type TemplateComponent =
 	| { type: 'header'; parameters: TemplateHeaderParameter[] }
 	| { type: 'body'; parameters: TemplateBodyParameter[] }
-	| { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
+	| TemplateButtonComponent
+	| { type: 'carousel'; cards: TemplateCard[] }
+	| TemplateLimitedTimeOffer;
+
+/** When the offer of a limited-time offer template expires: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates */
+export type TemplateLimitedTimeOffer = {
+	type: 'limited_time_offer';
+	parameters: Array<{ type: 'limited_time_offer'; limited_time_offer: { expiration_time_ms: number } }>;
+};
 
 export interface TemplateMessage extends MessageEnvelope {
 	type: 'template';
