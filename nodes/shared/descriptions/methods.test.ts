@@ -187,7 +187,7 @@ describe('getTemplateHeaders: the Header choices say what the picked template ne
 });
 
 describe('getPhoneNumberId', () => {
-	const context = (value: unknown) => ({ getNodeParameter: () => value }) as never;
+	const context = (value: unknown) => ({ getNodeParameter: () => value, getNode: () => ({ parameters: { phoneNumberId: value } }) }) as never;
 
 	it('accepts digits with spaces around', () => {
 		expect(getPhoneNumberId(context(' 300000000000001 '), 0)).toBe('300000000000001');
