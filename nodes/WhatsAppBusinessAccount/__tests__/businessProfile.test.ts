@@ -84,3 +84,51 @@ describe('bad input fails before any call, naming the item and the field', () =>
 		expect(sim.requests()).toEqual([]);
 	});
 });
+
+/**
+ * The profile picture from a binary file, through Meta's Resumable Upload API:
+ * https://developers.facebook.com/docs/graph-api/guides/upload (session on /{app-id}/uploads with file_name,
+ * file_length, file_type; the bytes to the session with `file_offset` as an HTTP header and `Authorization: OAuth`;
+ * the answer's `h` is the handle), and the profile update's `profile_picture_handle`
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/business-profiles).
+ */
+describe('Update › Profile Picture File', () => {
+	const APP_ID = () => sim.fixture.appId;
+	const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
+	const withPicture = (updateFields: INodeParameters, mimeType = 'image/png', appId: string | undefined = APP_ID()) =>
+		runWorkflow({
+			nodes: [{ name: 'Account', type: 'whatsAppBusinessAccount', parameters: { resource: 'businessProfile', operation: 'update', phoneNumberId, updateFields } }],
+			credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId, appId } },
+			inputItems: [{ json: {}, binary: { picture: { data: PNG.toString('base64'), mimeType, fileName: 'logo.png' } } } as never],
+		});
+
+	it('uploads the file in a session of the app, then sets the handle Meta gave', async () => {
+		const result = await withPicture({ profilePictureBinary: 'picture', about: 'Plants' });
+		const [start, bytes] = sim.requests().filter((request) => request.path.includes('upload'));
+		expect(start.path).toBe(`/v26.0/${APP_ID()}/uploads`);
+		expect(Object.fromEntries(new URLSearchParams(start.query))).toEqual({ file_name: 'logo.png', file_length: String(PNG.length), file_type: 'image/png' });
+		expect(bytes.path).toMatch(/^\/v26\.0\/upload:/);
+		expect(bytes.headers.file_offset).toBe('0');
+		// The simulator refuses the bytes without the token in the Authorization header (its log leaves the header out).
+		const body = JSON.parse(profileCalls()[0].body) as { profile_picture_handle: string; about: string };
+		expect(body.about).toBe('Plants');
+		expect(body.profile_picture_handle).toMatch(/^4::aW1hZ2UvcG5n:/);
+		expect(result.outputs('Account')).toEqual([expect.objectContaining({ success: true, updated: ['about', 'profile_picture_handle'] })]);
+	});
+
+	it.each([
+		['a file that is not a JPEG or PNG', { profilePictureBinary: 'picture' }, 'application/pdf', '"Update Fields › Profile Picture File" holds a file of type "application/pdf"'],
+		['both a file and a handle', { profilePictureBinary: 'picture', profilePictureHandle: '4::aW1hZ2UvanBlZw==:ARZsim' }, 'image/png', '"Update Fields › Profile Picture File" and "Profile Picture Handle" are both set'],
+		['an empty field name', { profilePictureBinary: ' ' }, 'image/png', '"Update Fields › Profile Picture File" is empty: name the input binary field'],
+	])('refuses %s before any call', async (_case, updateFields, mimeType, message) => {
+		const result = await withPicture(updateFields, mimeType);
+		expect(result.nodeError('Account')?.message).toContain(`Item 1: ${message}`);
+		expect(sim.requests()).toEqual([]);
+	});
+
+	it('refuses a picture file without the App ID in the credential before any call', async () => {
+		const result = await withPicture({ profilePictureBinary: 'picture' }, 'image/png', '');
+		expect(result.nodeError('Account')?.message).toContain('Item 1: "WhatsApp Cloud Nodes API credential › App ID" is empty');
+		expect(sim.requests()).toEqual([]);
+	});
+});

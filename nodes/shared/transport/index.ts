@@ -66,7 +66,7 @@ export function assertUsableCredentials(credentials: WhatsAppCredentials, auth: 
 }
 
 function assertSecrets(credentials: WhatsAppCredentials, auth: GraphRequest['auth']): void {
-	if (auth === 'bearer' && !String(credentials.accessToken ?? '').trim()) {
+	if ((auth === 'bearer' || auth === 'oauth') && !String(credentials.accessToken ?? '').trim()) {
 		throw invalid('The credential has no Access Token: paste the token from Meta Business Settings');
 	}
 	if (auth === 'app' && (!String(credentials.appId ?? '').trim() || !String(credentials.appSecret ?? '').trim())) {
@@ -199,7 +199,7 @@ function authorizationHeader(credentials: WhatsAppCredentials, auth: GraphReques
 	// Graph accepts app tokens (`{app-id}|{app-secret}`) in the Authorization header too: keeping secrets out of
 	// URLs keeps them out of proxy and server access logs.
 	if (auth === 'app') return `Bearer ${String(credentials.appId).trim()}|${String(credentials.appSecret).trim()}`;
-	return `Bearer ${String(credentials.accessToken).trim()}`;
+	return `${auth === 'oauth' ? 'OAuth' : 'Bearer'} ${String(credentials.accessToken).trim()}`;
 }
 
 /**
@@ -580,9 +580,9 @@ export async function graphRequest<T = unknown>(
 
 	for (let hop = 0; ; hop++) {
 		// A plain header object: axios copies it into its own header set anyway.
-		const headers: Record<string, string> = { Accept: binary ? '*/*' : 'application/json' };
+		const headers: Record<string, string> = { ...request.headers, Accept: binary ? '*/*' : 'application/json' };
 		if (authorization) headers.Authorization = authorization;
-		if (data !== undefined && !form) headers['Content-Type'] = 'application/json';
+		if (data !== undefined && !form) headers['Content-Type'] = Buffer.isBuffer(request.body) ? 'application/octet-stream' : 'application/json';
 		// Sends, uploads and deletes answer a few hundred bytes: a compressed answer would cost a zlib stream per call
 		// (~130 µs of CPU measured, more than the rest of the call) to save nothing. GETs (lists, analytics, media)
 		// may be large and keep axios's gzip/deflate/br offer.

@@ -40,12 +40,17 @@ export interface GraphRequest {
 	/** An absolute URL (a media download URL Meta gave us); the bearer token is still sent. */
 	url?: string;
 	query?: Record<string, string | number | boolean | undefined>;
-	/** JSON body, or a FormData for multipart uploads. */
+	/** JSON body, a FormData for multipart uploads, or a Buffer sent as it is (the Resumable Upload API's bytes). */
 	body?: unknown;
+	/** Headers besides the pack's own (Authorization, Accept, Content-Type are always the pack's): `file_offset`. */
+	headers?: Record<string, string>;
 	/** `stream` for media downloads (a Readable of the bytes, never all in memory), `arraybuffer` to have them all. Default `json`. */
 	responseType?: 'json' | 'arraybuffer' | 'stream';
-	/** Default: bearer token. `app` = `{app-id}|{app-secret}` app access token (subscriptions). */
-	auth?: 'bearer' | 'app' | 'none';
+	/**
+	 * Default: bearer token. `app` = `{app-id}|{app-secret}` app access token (subscriptions). `oauth`: the token as
+	 * `Authorization: OAuth {token}`, the scheme Meta's Resumable Upload API documents for the bytes.
+	 */
+	auth?: 'bearer' | 'oauth' | 'app' | 'none';
 	timeoutMs?: number;
 }
 

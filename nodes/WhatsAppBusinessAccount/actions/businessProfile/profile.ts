@@ -69,7 +69,8 @@ function websitesOf(value: string | string[]): string[] {
 }
 
 /** Meta's update body for the fields the user set (an empty Address, Description, Email or Websites clears it). */
-export function profileUpdateBody(update: ProfileUpdate): IDataObject {
+/** `pictureFile`: a picture comes as a file, uploaded at run time, so the fields may be otherwise empty. */
+export function profileUpdateBody(update: ProfileUpdate, pictureFile = false): IDataObject {
 	const body: IDataObject = { messaging_product: 'whatsapp' };
 	if (update.about !== undefined) {
 		// "String cannot be empty. Strings must be between 1 and 139 characters."
@@ -95,7 +96,7 @@ export function profileUpdateBody(update: ProfileUpdate): IDataObject {
 		if (!/^\d+:\S+$/.test(handle)) throw new ManagementInputError(field('Profile Picture Handle'), 'is not a handle from Meta\'s Resumable Upload API', 'e.g. 4::aW1hZ2UvanBlZw==:ARZ…');
 		body.profile_picture_handle = handle;
 	}
-	if (Object.keys(body).length === 1) throw new ManagementInputError('Update Fields', 'is empty: add at least one field to change');
+	if (Object.keys(body).length === 1 && !pictureFile) throw new ManagementInputError('Update Fields', 'is empty: add at least one field to change');
 	return body;
 }
 
