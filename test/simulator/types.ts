@@ -55,6 +55,8 @@ export interface FixtureTemplate {
 	category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
 	parameterFormat: TemplateParameterFormat;
 	components: FixtureTemplateComponent[];
+	/** The custom time-to-live a create or an edit set (`message_send_ttl_seconds`). */
+	messageSendTtlSeconds?: number;
 }
 
 export interface Fixture {
