@@ -80,6 +80,12 @@ describe('the README\'s WhatsApp Business Account section', () => {
 		}
 	});
 
+	test('shows the node\'s panels with the browser test\'s screenshots, each in docs/images', () => {
+		const images = [...section.matchAll(/\]\((docs\/images\/[^)]+)\)/g)].map((match) => match[1]);
+		expect(images).toEqual(['docs/images/account-template-create.png', 'docs/images/account-qr-create.png']);
+		for (const image of images) expect({ image, exists: existsSync(join(root, image)) }).toEqual({ image, exists: true });
+	});
+
 	test('says the management budget, the 24-hour blocking rule and the time-to-live as the node applies them', () => {
 		expect(section).toContain('200 calls an hour');
 		expect(section).toContain('5,000');
