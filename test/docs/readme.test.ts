@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { WhatsAppCloudApi } from '../../credentials/WhatsAppCloudApi.credentials';
+import { WhatsAppBusinessAccount } from '../../nodes/WhatsAppBusinessAccount/WhatsAppBusinessAccount.node';
 import { WhatsAppGetMetrics } from '../../nodes/WhatsAppGetMetrics/WhatsAppGetMetrics.node';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
@@ -49,4 +50,47 @@ test('every picture the guide shows is in docs/images, and every step on Meta\'s
 	for (const image of images) expect({ image, exists: existsSync(join(root, 'docs', image)) }).toEqual({ image, exists: true });
 	const metaSteps = guide.split(/^## /m).slice(1).filter((step) => /^(1|2|3|4|5|7|9|10)\. /.test(step));
 	for (const step of metaSteps) expect({ step: step.split('\n')[0], namesMetaPage: /developers\.facebook\.com/.test(step) }).toEqual({ step: step.split('\n')[0], namesMetaPage: true });
+});
+
+describe('the README\'s WhatsApp Business Account section', () => {
+	const account = new WhatsAppBusinessAccount().description;
+	const section = readme.split(/^### /m).find((part) => part.startsWith(`${account.displayName}\n`)) ?? '';
+	const resources = (account.properties.find((property) => property.name === 'resource')?.options ?? []) as Array<{ name: string; value: string }>;
+	/** A resource's part of the section: from its bold name to the next resource's. */
+	const partOf = (name: string): string => {
+		const start = section.search(new RegExp(`\\*\\*${name}s?\\*\\*`));
+		const ends = resources.map((other) => section.search(new RegExp(`\\*\\*${other.name}s?\\*\\*`))).filter((at) => at > start);
+		return start < 0 ? '' : section.slice(start, Math.min(section.length, ...ends));
+	};
+
+	test('sits under "The nodes" after WhatsApp Metrics, headed by the name the panel shows', () => {
+		expect(section).not.toBe('');
+		const nodes = readme.slice(readme.indexOf('## The nodes'));
+		expect(nodes.indexOf(`### ${account.displayName}\n`)).toBeGreaterThan(nodes.indexOf('### WhatsApp Metrics\n'));
+	});
+
+	test.each(resources.map((resource) => [resource.name, resource.value]))('names the resource "%s" in bold and every operation it offers', (name, value) => {
+		const part = partOf(name).toLowerCase();
+		expect({ name, inSection: part !== '' }).toEqual({ name, inSection: true });
+		const operations = (account.properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes(value))?.options ?? []) as Array<{ name: string }>;
+		expect(operations.length).toBeGreaterThan(1);
+		for (const operation of operations) {
+			const missing = operation.name.toLowerCase().split(' ').filter((word) => !part.includes(word));
+			expect({ operation: operation.name, missing }).toEqual({ operation: operation.name, missing: [] });
+		}
+	});
+
+	test('shows the node\'s panels with the browser test\'s screenshots, each in docs/images', () => {
+		const images = [...section.matchAll(/\]\((docs\/images\/[^)]+)\)/g)].map((match) => match[1]);
+		expect(images).toEqual(['docs/images/account-template-create.png', 'docs/images/account-qr-create.png']);
+		for (const image of images) expect({ image, exists: existsSync(join(root, image)) }).toEqual({ image, exists: true });
+	});
+
+	test('says the management budget, the 24-hour blocking rule and the time-to-live as the node applies them', () => {
+		expect(section).toContain('200 calls an hour');
+		expect(section).toContain('5,000');
+		expect(section).toContain('last 24 hours');
+		expect(section).toContain('64,000');
+		expect(section).toContain('time-to-live');
+	});
 });

@@ -1,10 +1,10 @@
 /**
  * The editor in a browser: headless Chromium (Debian's `chromium`) driven by playwright-core logs into a real n8n with
- * the pack, opens the demo workflows, each of our four nodes and the credential, and saves a screenshot of each to
+ * the pack, opens the demo workflows, each of our five nodes and the credential, and saves a screenshot of each to
  * test/e2e/artifacts/screenshots/. Each panel must show the fields the node's description makes visible, and what a
  * first try tripped over must not come back (a demo marked changed on opening, n8n's generic "At most 3 fields are
  * allowed", a red empty Language, a template Header saying "None", names that disagree). The `guide-*.png`
- * screenshots are the ones docs/meta-setup.md shows (copied to docs/images/).
+ * screenshots are the ones docs/meta-setup.md and the README show (copied to docs/images/).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -45,6 +45,8 @@ let page: Page;
 let workflows: DemoWorkflow[];
 /** Nodes whose editor behaviour a first try tripped over (test/e2e/workflows/editor-checks.json). */
 const editorChecks = loadWorkflow('editor-checks') as unknown as DemoWorkflow;
+/** The WhatsApp Business Account node, as Create Template and Create QR Code (test/e2e/workflows/account-panels.json). */
+const accountPanels = loadWorkflow('account-panels') as unknown as DemoWorkflow;
 const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
 
 /** The built node's description, as n8n loads it from dist/. */
@@ -143,7 +145,7 @@ beforeAll(async () => {
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });
 	stack = await startStack({ name: 'browser' });
 	workflows = demoWorkflows(stack.sim.fixture);
-	await stack.n8n.importWorkflows([...workflows, editorChecks] as never);
+	await stack.n8n.importWorkflows([...workflows, editorChecks, accountPanels] as never);
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		headless: true,
@@ -235,6 +237,26 @@ test.each(panels)('%s: the node panel of "%s › %s" shows its fields', async (s
 	expect(text).not.toMatch(/not (currently )?installed/i);
 });
 
+test.each([
+	['17-account-template-create', 'Create Template', 'Template: Create', 'account-template-create'],
+	['18-account-qr-create', 'Create QR Code', 'QR Code: Create', 'account-qr-create'],
+])('%s: the WhatsApp Business Account panel of "%s" shows its fields and the budget notice', async (shot, nodeName, subtitle, guide) => {
+	const node = nodeOf(accountPanels, nodeName);
+	const ndv = await openPanel(accountPanels.id, node.id);
+	await screenshot(shot);
+	await guideShot(guide, page.locator('[data-test-id="node-parameters"]').first());
+	const text = await ndv.innerText();
+	const labels = visibleLabels(describeType(node.type).properties, node.parameters);
+	expect(labels).toEqual(expect.arrayContaining(['Resource', 'Operation']));
+	for (const label of labels) expect(text).toContain(label);
+	expect(text).toContain('Every call counts in Meta\'s management budget');
+	expect(text).not.toMatch(/not (currently )?installed/i);
+	// The canvas names the operation under the node, as the panel's Resource and Operation say.
+	await page.goto(`${stack.n8n.url}/workflow/${accountPanels.id}`);
+	const onCanvas = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"], [data-node-name="${nodeName}"]`).first();
+	await onCanvas.getByText(subtitle, { exact: true }).first().waitFor();
+});
+
 test('10: a fourth reply button is refused in our words in the panel, and running the node names the item and the field', async () => {
 	const ndv = await openPanel(editorChecks.id, nodeOf(editorChecks, 'Four Buttons').id);
 	const text = await ndv.innerText();
@@ -303,7 +325,7 @@ test('15: the credential picker shows ours as "WhatsApp Cloud Nodes API" beside 
 	expect({ ours, inReadme: README.includes(`**${ours}**`) }).toEqual({ ours, inReadme: true });
 });
 
-test('16: the node picker lists our four nodes by the names the README uses', async () => {
+test('16: the node picker lists our five nodes by the names the README uses', async () => {
 	await page.goto(`${stack.n8n.url}/workflow/${DEMO_IDS.broadcast}`);
 	await page.locator('[data-test-id="canvas-node"]').first().waitFor();
 	await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
@@ -322,6 +344,11 @@ test('16: the node picker lists our four nodes by the names the README uses', as
 		expect({ displayName, inReadme: README.includes(`**${displayName}**`) }).toEqual({ displayName, inReadme: true });
 		expect({ inPicker, inReadme: README.includes(`"${inPicker}"`) }).toEqual({ inPicker, inReadme: true });
 	}
+	// The management node sits next to the others under the same search, and has its own README section.
+	const account = describeType('whatsAppBusinessAccount').displayName;
+	expect(account).toBe('WhatsApp Business Account');
+	expect(listed).toContain(account);
+	expect({ account, inReadme: README.includes(`### ${account}\n`) }).toEqual({ account, inReadme: true });
 });
 
 test('08-credential: the credential dialog shows every field of the WhatsApp Cloud Nodes API credential', async () => {

@@ -44,7 +44,7 @@ afterAll(async () => {
 	await stack?.stop();
 });
 
-test('the editor lists the four nodes and the credential', async () => {
+test('the editor lists the five nodes and the credential', async () => {
 	await expectEditorListsPack(stack.n8n);
 });
 

@@ -239,10 +239,10 @@ async function editorTypes(n8n: N8nInstance): Promise<{ nodes: string[]; credent
 	return { nodes: await names('nodes.json'), credentials: await names('credentials.json') };
 }
 
-/** The smoke's editor check, the same in every n8n version: the editor lists our four nodes and the credential. */
+/** The smoke's editor check, the same in every n8n version: the editor lists our five nodes and the credential. */
 export async function expectEditorListsPack(n8n: N8nInstance): Promise<void> {
 	const types = await editorTypes(n8n);
-	for (const name of ['whatsAppSendMessage', 'whatsAppUploadMedia', 'whatsAppGetMetrics', 'whatsAppTrigger']) {
+	for (const name of ['whatsAppSendMessage', 'whatsAppUploadMedia', 'whatsAppGetMetrics', 'whatsAppBusinessAccount', 'whatsAppTrigger']) {
 		expect(types.nodes).toContain(`${NODE_TYPE_PREFIX}${name}`);
 	}
 	expect(types.credentials).toContain('whatsAppCloudApi');

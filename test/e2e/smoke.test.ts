@@ -61,7 +61,7 @@ describe.each(SMOKE_VERSIONS)('n8n %s', (version) => {
 		expect(JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies).toEqual({ [PACKAGE_NAME]: packageJson.version });
 	});
 
-	test('the editor lists the four nodes and the credential', async () => {
+	test('the editor lists the five nodes and the credential', async () => {
 		await expectEditorListsPack(stack.n8n);
 	});
 

@@ -277,6 +277,22 @@ function categoryOf(value: unknown): FixtureTemplate['category'] {
 	return category as FixtureTemplate['category'];
 }
 
+/**
+ * `message_send_ttl_seconds` per category: authentication 30–900, utility 30–43200 (both also -1, 30 days),
+ * marketing 43200–2592000: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live
+ */
+const TTL_RANGES: Record<string, [number, number, boolean]> = { AUTHENTICATION: [30, 900, true], UTILITY: [30, 43200, true], MARKETING: [43200, 2592000, false] };
+
+function ttlOf(value: unknown, category: string): number | undefined {
+	if (value === undefined) return undefined;
+	const seconds = Number(value);
+	const [min, max, thirtyDays] = TTL_RANGES[category];
+	if (!Number.isInteger(seconds) || !((seconds === -1 && thirtyDays) || (seconds >= min && seconds <= max))) {
+		throw invalidParameter(`Param message_send_ttl_seconds must be ${thirtyDays ? '-1 or ' : ''}between ${min} and ${max} for ${category} templates - got "${text(value)}"`);
+	}
+	return seconds;
+}
+
 function languageOf(value: unknown): string {
 	const language = text(value);
 	if (!/^[a-z]{2,3}(?:_[A-Z0-9]{2,3})?$/.test(language)) throw invalidParameter(`Param language must be a supported template language code - got "${language}"`);
@@ -423,9 +439,10 @@ function createTemplate(req: SimRequest, params: Record<string, string>, sim: Si
 	if (deletedAt !== undefined && sim.now() - deletedAt < 30 * DAY_MS) {
 		throw invalidParameter(`The approved template ${name} was deleted less than 30 days ago: its name cannot be used again yet`);
 	}
+	const ttl = ttlOf(input.message_send_ttl_seconds, category);
 	state.nextId += 1;
 	const id = String(state.nextId);
-	sim.fixture.templates.push({ id, name, language, status, category, parameterFormat: format, components });
+	sim.fixture.templates.push({ id, name, language, status, category, parameterFormat: format, components, ...(ttl === undefined ? {} : { messageSendTtlSeconds: ttl }) });
 	return { status: 200, body: { id, status, category } };
 }
 
@@ -443,7 +460,7 @@ function deleteTemplate(req: SimRequest, params: Record<string, string>, sim: Si
 	return { status: 200, body: { success: true } };
 }
 
-const OBJECT_FIELDS = new Set(['id', 'name', 'language', 'status', 'category', 'parameter_format', 'components', 'rejected_reason']);
+const OBJECT_FIELDS = new Set(['id', 'name', 'language', 'status', 'category', 'parameter_format', 'components', 'rejected_reason', 'message_send_ttl_seconds']);
 
 /** `GET /{template-id}`, or undefined when the ID is not a template (the object route tries the others). */
 export function getTemplateObject(req: SimRequest, id: string, sim: SimContext): SimResponse | undefined {
@@ -453,6 +470,8 @@ export function getTemplateObject(req: SimRequest, id: string, sim: SimContext):
 	const listing = templateListing(template) as unknown as Json;
 	const fields = requestedFields(req);
 	if (!fields) return { status: 200, body: listing };
+	// A field read when asked for, as the Graph API reads non-default fields.
+	if (template.messageSendTtlSeconds !== undefined) listing.message_send_ttl_seconds = template.messageSendTtlSeconds;
 	const picked: Json = {};
 	for (const field of fields) {
 		if (!OBJECT_FIELDS.has(field)) throw invalidParameter(`Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessHSM)`, `(#100) Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessHSM)`);
@@ -476,6 +495,7 @@ export function editTemplateObject(req: SimRequest, id: string, sim: SimContext)
 	const category = input.category === undefined ? template.category : categoryOf(input.category);
 	if (template.status === 'APPROVED' && category !== template.category) throw invalidParameter('You cannot edit the category of an approved template');
 	const components = input.components === undefined ? template.components : checkComponents(input.components, template.parameterFormat, category);
+	const ttl = ttlOf(input.message_send_ttl_seconds, category);
 	if (template.status === 'APPROVED') {
 		const now = sim.now();
 		const edits = (state.edits.get(id) ?? []).filter((at) => now - at < 30 * DAY_MS);
@@ -485,6 +505,7 @@ export function editTemplateObject(req: SimRequest, id: string, sim: SimContext)
 	}
 	template.category = category;
 	template.components = components;
+	if (ttl !== undefined) template.messageSendTtlSeconds = ttl;
 	// "After editing an approved or paused template, it will automatically be approved unless it fails template review."
 	template.status = template.status === 'REJECTED' ? 'PENDING' : 'APPROVED';
 	return { status: 200, body: { success: true } };

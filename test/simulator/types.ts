@@ -61,6 +61,8 @@ export interface FixtureTemplate {
 	category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
 	parameterFormat: TemplateParameterFormat;
 	components: FixtureTemplateComponent[];
+	/** The custom time-to-live a create or an edit set (`message_send_ttl_seconds`). */
+	messageSendTtlSeconds?: number;
 }
 
 export interface Fixture {

@@ -56,6 +56,23 @@ describe('the flow lifecycle', () => {
 		expect((await run({ operation: 'deprecate', flowId })).outputs('Account')).toEqual([{ success: true, flowId }]);
 	});
 
+	// Meta's Flows API, Create: "You can create a new published Flow in single request by specifying flow_json and
+	// publish parameters"; flow_json is the Flow JSON as a string: https://developers.facebook.com/docs/whatsapp/flows/reference/flowsapi
+	it('creates and publishes a flow in one call, the Flow JSON sent as a string', async () => {
+		const created = await run({ operation: 'create', flowName: 'Booking', categories: ['OTHER'], flowOptions: { flowJson: JSON.stringify(FLOW_JSON), publish: true } });
+		expect(JSON.parse(lastCall().body)).toEqual({ name: 'Booking', categories: ['OTHER'], flow_json: JSON.stringify(FLOW_JSON), publish: true });
+		const [flow] = created.outputs('Account');
+		expect(flow).toEqual(expect.objectContaining({ id: expect.any(String), success: true, validation_errors: [], status: 'PUBLISHED' }));
+		expect(sim.requests()).toHaveLength(1);
+		expect((await run({ operation: 'get', flowId: String(flow.id) })).outputs('Account')[0]).toEqual(expect.objectContaining({ status: 'PUBLISHED', json_version: '7.2' }));
+	});
+
+	it('creates a draft with its Flow JSON, unpublished, when Publish is off', async () => {
+		const created = await run({ operation: 'create', flowName: 'Booking', categories: ['OTHER'], flowOptions: { flowJson: FLOW_JSON as unknown as string } });
+		expect(JSON.parse(lastCall().body)).toEqual({ name: 'Booking', categories: ['OTHER'], flow_json: JSON.stringify(FLOW_JSON) });
+		expect(created.outputs('Account')[0]).toEqual(expect.objectContaining({ status: 'DRAFT', validation_errors: [] }));
+	});
+
 	it('uploads the Flow JSON from a binary file', async () => {
 		const flowId = await create();
 		const result = await run({ operation: 'updateJson', flowId, flowJsonSource: 'binary', binaryPropertyName: 'data' }, undefined, false, Buffer.from(JSON.stringify({ version: '7.2', screens: [{ id: 'A' }] })));
@@ -96,6 +113,10 @@ describe('bad input fails before any call, naming the item and the field', () =>
 		['a Flow JSON that is not JSON', { operation: 'updateJson', flowId: '123', flowJsonSource: 'json', flowJson: '{ "version": ' }, '"Flow JSON" is not valid JSON'],
 		['a Flow JSON without version', { operation: 'updateJson', flowId: '123', flowJsonSource: 'json', flowJson: '{ "screens": [{ "id": "A" }] }' }, '"Flow JSON" has no "version"'],
 		['a Flow JSON without screens', { operation: 'updateJson', flowId: '123', flowJsonSource: 'json', flowJson: '{ "version": "7.2", "screens": [] }' }, '"Flow JSON" has no "screens"'],
+		['Publish without a Flow JSON', { operation: 'create', flowName: 'x', categories: ['OTHER'], flowOptions: { publish: true } }, '"Options › Publish" is on, but there is no Flow JSON'],
+		['a create Flow JSON without screens', { operation: 'create', flowName: 'x', categories: ['OTHER'], flowOptions: { flowJson: '{ "version": "7.2" }', publish: true } }, '"Options › Flow JSON" has no "screens"'],
+		['a create Flow JSON that is not JSON', { operation: 'create', flowName: 'x', categories: ['OTHER'], flowOptions: { flowJson: '{ "version"' } }, '"Options › Flow JSON" is not valid JSON'],
+		['a Flow JSON over Meta\'s 10 MB', { operation: 'updateJson', flowId: '123', flowJsonSource: 'json', flowJson: JSON.stringify({ ...FLOW_JSON, padding: 'x'.repeat(10 * 1024 * 1024) }) }, '"Flow JSON" is 10.0 MB: Meta takes a Flow JSON of at most 10 MB'],
 		['a binary field the item lacks', { operation: 'updateJson', flowId: '123', flowJsonSource: 'binary', binaryPropertyName: 'file' }, '"Input Binary Field" is "file"'],
 		['a flow ID that is no ID', { operation: 'publish', flowId: 'flow-1' }, '"Flow ID" is "flow-1"'],
 		['a list Limit of 0', { operation: 'list', returnAll: false, limit: 0 }, '"Limit" is 0'],

@@ -264,6 +264,55 @@ describe('Edit', () => {
 	});
 });
 
+// message_send_ttl_seconds on create and edit, its ranges per category and -1 (30 days):
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live
+describe('Message time-to-live', () => {
+	const ttl = (seconds: unknown): INodeParameters => ({ templateOptions: { messageSendTtlSeconds: seconds } as INodeParameters });
+
+	it.each([
+		['AUTHENTICATION', 900, [{ type: 'BODY', add_security_recommendation: true }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }]],
+		['UTILITY', -1, undefined],
+		['MARKETING', 2592000, undefined],
+	] as Array<[string, number, unknown[] | undefined]>)('a %s template is created with the time-to-live %s', async (category, seconds, components) => {
+		const definition = components ? { defineBy: 'json', componentsJson: JSON.stringify(components) } : {};
+		const result = await run({ ...create({ category, ...definition }), ...ttl(seconds) });
+		expect(result.status).toBe('success');
+		expect(sentBody('POST')).toEqual(expect.objectContaining({ category, message_send_ttl_seconds: seconds }));
+		expect(sim.fixture.templates.find((template) => template.id === result.outputs('Account')[0].id)?.messageSendTtlSeconds).toBe(seconds);
+	});
+
+	it('sends no time-to-live when the option is not set: Meta keeps its default', async () => {
+		await run(create({}));
+		expect(sentBody('POST')).not.toHaveProperty('message_send_ttl_seconds');
+	});
+
+	it('an edit can change only the time-to-live, checked against the category Meta holds before the edit is sent', async () => {
+		const template = sim.fixture.templates.find((candidate) => candidate.name === 'delivery_update' && candidate.language === 'en_US')!;
+		expect(template.category).toBe('UTILITY');
+		const result = await run({ operation: 'edit', templateId: template.id, editCategory: 'keep', replaceComponents: false, ...ttl(3600) });
+		expect(result.status).toBe('success');
+		expect(sentBody('POST')).toEqual({ message_send_ttl_seconds: 3600 });
+		expect(template.messageSendTtlSeconds).toBe(3600);
+	});
+
+	it('an edit\'s time-to-live outside the kept category\'s range fails after reading the category, before the edit', async () => {
+		const template = sim.fixture.templates.find((candidate) => candidate.name === 'delivery_update' && candidate.language === 'en_US')!;
+		const result = await run({ operation: 'edit', templateId: template.id, editCategory: 'keep', replaceComponents: false, ...ttl(86400) });
+		expect(result.nodeError('Account')?.message).toContain('Item 1: "Options › Message Time-to-Live (Seconds)" is 86400: Meta takes a time-to-live of utility 30 to 43200 or -1 (30 days) seconds');
+		expect(templateCalls().map((request) => request.method)).toEqual(['GET']);
+	});
+
+	it('the simulator refuses a time-to-live outside the category\'s range, as Meta\'s page sets it', async () => {
+		const res = await fetch(`${sim.url}/v26.0/${sim.fixture.wabaId}/message_templates`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${sim.fixture.accessToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'ttl_check', language: 'en_US', category: 'MARKETING', message_send_ttl_seconds: 120, components: [{ type: 'BODY', text: 'Sale now on.' }] }),
+		});
+		expect(res.status).toBe(400);
+		expect(JSON.stringify(await res.json())).toContain('message_send_ttl_seconds');
+	});
+});
+
 describe('Delete', () => {
 	it('deletes every language of a name', async () => {
 		const result = await run({ operation: 'delete', deleteBy: 'name', templateName: 'order_confirmation' });
@@ -349,7 +398,14 @@ const BAD_INPUT: Array<[string, INodeParameters, string]> = [
 	['a JSON body over 1,024 characters', create({ defineBy: 'json', componentsJson: JSON.stringify([{ type: 'BODY', text: 'b'.repeat(1025) }]) }), '"Components (JSON) › [0].text" is 1025 characters long'],
 	['JSON without a body', create({ defineBy: 'json', componentsJson: JSON.stringify([{ type: 'FOOTER', text: 'x' }]) }), '"Components (JSON) › [1].text" is missing'],
 	...carouselAndOfferCases(),
-	['an edit that changes nothing', { operation: 'edit', templateId: '123', editCategory: 'keep', replaceComponents: false }, '"Category" is Keep and Replace Components is off'],
+	['an edit that changes nothing', { operation: 'edit', templateId: '123', editCategory: 'keep', replaceComponents: false }, '"Category" is Keep, Replace Components is off and no time-to-live is set'],
+	['a utility time-to-live over 12 hours', create({ templateOptions: { messageSendTtlSeconds: 43201 } }), '"Options › Message Time-to-Live (Seconds)" is 43201: Meta takes a time-to-live of utility 30 to 43200 or -1 (30 days) seconds'],
+	['a time-to-live under 30 seconds', create({ templateOptions: { messageSendTtlSeconds: 29 } }), '"Options › Message Time-to-Live (Seconds)" is 29'],
+	['an authentication time-to-live over 15 minutes', create({ category: 'AUTHENTICATION', defineBy: 'json', componentsJson: JSON.stringify([{ type: 'BODY', add_security_recommendation: true }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }]), templateOptions: { messageSendTtlSeconds: 901 } }), '"Options › Message Time-to-Live (Seconds)" is 901: Meta takes a time-to-live of authentication 30 to 900'],
+	['a marketing time-to-live of -1', create({ category: 'MARKETING', templateOptions: { messageSendTtlSeconds: -1 } }), '"Options › Message Time-to-Live (Seconds)" is -1: Meta takes a time-to-live of marketing 43200 to 2592000 seconds'],
+	['a time-to-live in part seconds', create({ templateOptions: { messageSendTtlSeconds: 60.5 } }), '"Options › Message Time-to-Live (Seconds)" is "60.5": Meta takes whole seconds'],
+	['an edit time-to-live no category allows', { operation: 'edit', templateId: '123', editCategory: 'keep', replaceComponents: false, templateOptions: { messageSendTtlSeconds: 5000000 } }, '"Options › Message Time-to-Live (Seconds)" is 5000000'],
+	['an edit to MARKETING with a utility time-to-live', { operation: 'edit', templateId: '123', editCategory: 'MARKETING', replaceComponents: false, templateOptions: { messageSendTtlSeconds: 600 } }, '"Options › Message Time-to-Live (Seconds)" is 600: Meta takes a time-to-live of marketing'],
 	['a template ID that is no ID', { operation: 'get', templateId: 'order_confirmation' }, '"Template ID" is "order_confirmation"'],
 	['a delete by ID without ID (an expression that gives nothing)', { operation: 'delete', deleteBy: 'id', templateName: 'order_confirmation', templateId: '={{ $json.missing }}' }, '"Template ID" is empty'],
 	['a list Limit of 0', { operation: 'list', returnAll: false, limit: 0 }, '"Limit" is 0'],

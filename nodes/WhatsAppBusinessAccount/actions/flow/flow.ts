@@ -48,8 +48,13 @@ export function checkEndpointUri(value: string, field: string | string[]): strin
 	return uri;
 }
 
-/** A Flow JSON as text, checked as Meta's validator would first: an object with a `version` and `screens`. */
+/** Meta's limit on a Flow JSON file (Flows API, Update Flow JSON: "The size is limited to 10 MB"). */
+export const MAX_FLOW_JSON_BYTES = 10 * 1024 * 1024;
+
+/** A Flow JSON as text, checked as Meta's validator would first: at most 10 MB, an object with a `version` and `screens`. */
 export function checkFlowJson(text: string, field: string | string[]): string {
+	const bytes = Buffer.byteLength(text, 'utf8');
+	if (bytes > MAX_FLOW_JSON_BYTES) throw new ManagementInputError(field, `is ${(bytes / 1024 / 1024).toFixed(1)} MB: Meta takes a Flow JSON of at most 10 MB`);
 	const parsed = parseJsonOrUndefined(text);
 	if (!parsed) throw new ManagementInputError(field, 'is not valid JSON');
 	const flow = parsed.value as { version?: unknown; screens?: unknown } | null;

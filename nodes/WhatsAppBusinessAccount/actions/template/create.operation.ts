@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { managementCall, runOperation, textParam, wabaIdOf } from '../common';
 import { forgetTemplate } from './api';
 import { checkLanguage, checkTemplateName, MAX_TEMPLATE_NAME } from './definition';
-import { definitionFields, readDefinition } from './fields';
+import { definitionFields, readDefinition, readTtl, templateOptionsField } from './fields';
 
 const show = { resource: ['template'], operation: ['create'] };
 
@@ -48,6 +48,7 @@ export const description: INodeProperties[] = [
 		options: CATEGORY_OPTIONS,
 	},
 	...definitionFields('create'),
+	templateOptionsField('create'),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -57,7 +58,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const language = checkLanguage(textParam(this, 'templateLanguage', itemIndex), ['Language']);
 		const category = textParam(this, 'category', itemIndex);
 		const { components, parameterFormat } = readDefinition(this, itemIndex, category);
-		const body = { name, language, category, parameter_format: parameterFormat, components };
+		const ttl = readTtl(this, itemIndex, category);
+		const body = { name, language, category, parameter_format: parameterFormat, components, ...(ttl === undefined ? {} : { message_send_ttl_seconds: ttl }) };
 		return async () => {
 			const created = await managementCall<IDataObject>(credentials, { method: 'POST', path: `/${wabaId}/message_templates`, body });
 			await forgetTemplate(credentials, name);

@@ -330,3 +330,25 @@ export function checkComponents(components: TemplateComponent[], format: Paramet
 	}
 	return components;
 }
+
+/**
+ * Meta's time-to-live ranges per category, in seconds; -1 is 30 days, for authentication and utility only
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live).
+ */
+export const TTL_RANGES: Record<TemplateCategory, { min: number; max: number; thirtyDays: boolean }> = {
+	AUTHENTICATION: { min: 30, max: 900, thirtyDays: true },
+	UTILITY: { min: 30, max: 43200, thirtyDays: true },
+	MARKETING: { min: 43200, max: 2592000, thirtyDays: false },
+};
+
+/** A template's `message_send_ttl_seconds` for its category; with no category known, any category's range. */
+export function checkTtl(value: unknown, category: string, field: string[]): number {
+	const seconds = typeof value === 'number' ? value : Number(String(value ?? '').trim());
+	if (!Number.isInteger(seconds)) throw new ManagementInputError(field, `is "${String(value).slice(0, 20)}": Meta takes whole seconds`);
+	const range = TTL_RANGES[category as TemplateCategory];
+	const ranges = range ? [[category, range] as const] : Object.entries(TTL_RANGES);
+	const fits = ranges.some(([, r]) => (seconds === -1 && r.thirtyDays) || (seconds >= r.min && seconds <= r.max));
+	if (fits) return seconds;
+	const said = ranges.map(([name, r]) => `${name.toLowerCase()} ${r.min} to ${r.max}${r.thirtyDays ? ' or -1 (30 days)' : ''}`).join('; ');
+	throw new ManagementInputError(field, `is ${seconds}: Meta takes a time-to-live of ${said} seconds`);
+}

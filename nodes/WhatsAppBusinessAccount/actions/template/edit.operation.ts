@@ -4,7 +4,8 @@ import { graphId, managementCall, runOperation, textParam } from '../common';
 import { ManagementInputError } from '../errors';
 import { forgetTemplate, readTemplate } from './api';
 import { CATEGORY_OPTIONS } from './create.operation';
-import { definitionFields, readDefinition } from './fields';
+import { checkTtl } from './definition';
+import { definitionFields, readDefinition, readTtl, templateOptionsField, TTL_LABEL } from './fields';
 import { templateIdField } from './get.operation';
 
 const show = { resource: ['template'], operation: ['edit'] };
@@ -32,6 +33,7 @@ export const description: INodeProperties[] = [
 		...field,
 		displayOptions: { show: { ...field.displayOptions?.show, replaceComponents: [true] } },
 	})),
+	templateOptionsField('edit'),
 	{
 		displayName: 'Approved templates can be edited 10 times in 30 days and once in 24 hours; rejected or paused ones without limit',
 		name: 'editNotice',
@@ -46,11 +48,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const templateId = graphId(this, 'templateId', 'Template ID', itemIndex);
 		const category = textParam(this, 'editCategory', itemIndex);
 		const replace = this.getNodeParameter('replaceComponents', itemIndex, true) as boolean;
-		if (category === 'keep' && !replace) throw new ManagementInputError('Category', 'is Keep and Replace Components is off: there is nothing to edit');
-		const body: { category?: string; components?: unknown[] } = {};
+		const ttl = readTtl(this, itemIndex, category === 'keep' ? '' : category);
+		if (category === 'keep' && !replace && ttl === undefined) throw new ManagementInputError('Category', 'is Keep, Replace Components is off and no time-to-live is set: there is nothing to edit');
+		const body: { category?: string; components?: unknown[]; message_send_ttl_seconds?: number } = {};
 		if (category !== 'keep') body.category = category;
 		if (replace) body.components = readDefinition(this, itemIndex, category === 'keep' ? '' : category).components;
+		if (ttl !== undefined) body.message_send_ttl_seconds = ttl;
 		return async () => {
+			// A kept category is Meta's to tell: the time-to-live is checked against it before the edit is sent.
+			if (ttl !== undefined && category === 'keep') checkTtl(ttl, String((await readTemplate(credentials, templateId)).category ?? ''), TTL_LABEL);
 			await managementCall(credentials, { method: 'POST', path: `/${templateId}`, body });
 			// Meta answers {"success": true}: the template as it now stands is more useful, and names it for the cache.
 			const template = await readTemplate(credentials, templateId);

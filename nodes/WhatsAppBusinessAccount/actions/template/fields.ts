@@ -6,7 +6,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parseJsonOrUndefined } from '../../../shared/messages/rules';
 import { ManagementInputError } from '../errors';
-import { checkComponents, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
+import { checkComponents, checkTtl, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
 import type { Labeler, ParameterFormat, TemplateButton, TemplateComponent } from './definition';
 
 const COMPONENTS_JSON = 'Components (JSON)';
@@ -206,6 +206,36 @@ export function definitionFields(operation: string): INodeProperties[] {
 			],
 		},
 	];
+}
+
+export const TTL_LABEL = ['Options', 'Message Time-to-Live (Seconds)'];
+
+/** Create's and Edit's options: the messages' time-to-live. */
+export function templateOptionsField(operation: string): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'templateOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { resource: ['template'], operation: [operation] } },
+		options: [
+			{
+				displayName: 'Message Time-to-Live (Seconds)',
+				name: 'messageSendTtlSeconds',
+				type: 'number',
+				default: 600,
+				description:
+					'How long WhatsApp keeps trying to deliver each message of this template: authentication 30–900, utility 30–43200 (-1: 30 days), marketing 43200–2592000 (<a href="https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live">time-to-live</a>)',
+			},
+		],
+	};
+}
+
+/** The item's time-to-live, checked for the category (any category's range when it is not known here). */
+export function readTtl(context: IExecuteFunctions, itemIndex: number, category: string): number | undefined {
+	const options = context.getNodeParameter('templateOptions', itemIndex, {}) as { messageSendTtlSeconds?: unknown };
+	return options.messageSendTtlSeconds === undefined ? undefined : checkTtl(options.messageSendTtlSeconds, category, TTL_LABEL);
 }
 
 const BUTTON_LABELS: Record<string, string> = { type: 'Type', text: 'Text', url: 'URL', example: 'URL Example', phone_number: 'Phone Number' };
