@@ -376,6 +376,7 @@ const withoutTemplate = (name: string) => async (sim: Simulator) => {
 
 const ADAPT: Record<string, Adapt> = {
 	'template-create-carousel': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_media_cards_v1') },
+	'template-create-carousel-product-cards': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_product_cards_v1') },
 	'template-create-limited-time-offer': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('limited_time_offer_caribbean_pkg_2023') },
 	'flows-list': {
 		reason: 'Flows are created first (one with a Flow JSON Meta finds errors in), so the list has entries of both kinds.',

@@ -91,6 +91,18 @@ describe("a made-up token with the victim's number ID", () => {
 		expect(numberRow(victim)).toMatchObject({ messagesPerSecond: 80 });
 	});
 
+	test("cannot rebind a number nobody has claimed yet to its own WABA budget of 1 while the victim's first calls are in flight", async () => {
+		const victim = credentialsFor(sim);
+		const sends = broadcast(victim, 20);
+		// Same tick: the victim's lane is open, no call of it has answered, so nobody has proved access yet.
+		const attacker = { ...attackerCredentials(), wabaId: '999999999999999' };
+		const attacks = Array.from({ length: 3 }, (_, index) => sendText(attacker, `attack ${index}`, recipientFor(2000 + index)).catch(() => undefined));
+		const results = await sends;
+		expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+		expect(getGateStatus(victim).find((row) => row.scope === 'waba')).toMatchObject({ hourlyBudget: 3 * 1_800_000 });
+		void attacks;
+	});
+
 	test('a colleague with a token of its own that Meta accepts shares the lane once its first call succeeded', async () => {
 		const victim = credentialsFor(sim);
 		await broadcast(victim, 5);

@@ -113,7 +113,9 @@ function checkExamples(component: Json, names: string[], format: Format, kind: '
 		if (missing.length > 0) throw templateError(subcode, `The ${kind} is missing example values for ${missing.map((name) => `{{${name}}}`).join(', ')}`);
 		return;
 	}
-	const values = (kind === 'header' ? example.header_text : (example.body_text as unknown[] | undefined)?.[0]) as unknown[] | undefined;
+	// "If message body text uses a single variable, body_text value can be a string" (product card carousel templates).
+	const body = typeof example.body_text === 'string' ? [example.body_text] : (example.body_text as unknown[] | undefined)?.[0];
+	const values = (kind === 'header' ? example.header_text : body) as unknown[] | undefined;
 	if (!Array.isArray(values) || values.length !== names.length || values.some((value) => text(value) === '')) {
 		throw templateError(subcode, `The ${kind} has ${names.length} parameter(s) and needs one example value for each`);
 	}
@@ -172,9 +174,11 @@ function checkCarousel(raw: Json, format: Format): void {
 	for (const card of cards as Json[]) {
 		const parts = (Array.isArray(card.components) ? card.components : []) as Json[];
 		const header = parts.find((part) => text(part.type).toUpperCase() === 'HEADER');
-		if (!header || !['IMAGE', 'VIDEO'].includes(text(header.format).toUpperCase())) throw templateError(HEADER_FORMAT, 'Every carousel card needs an IMAGE or VIDEO header');
+		// Product cards (product card carousel templates): a PRODUCT header from the catalog, "a single View button or URL button".
+		const productCard = text(header?.format).toUpperCase() === 'PRODUCT';
+		if (!header || (!productCard && !['IMAGE', 'VIDEO'].includes(text(header.format).toUpperCase()))) throw templateError(HEADER_FORMAT, 'Every carousel card needs an IMAGE, VIDEO or PRODUCT header');
 		const handle = ((header.example ?? {}) as Json).header_handle;
-		if (!Array.isArray(handle) || text(handle[0]) === '') throw templateError(HEADER_FORMAT, 'A carousel card header needs example.header_handle');
+		if (!productCard && (!Array.isArray(handle) || text(handle[0]) === '')) throw templateError(HEADER_FORMAT, 'A carousel card header needs example.header_handle');
 		for (const part of parts) {
 			const type = text(part.type).toUpperCase();
 			if (type === 'BODY') {
@@ -182,7 +186,8 @@ function checkCarousel(raw: Json, format: Format): void {
 				checkExamples(part, variablesOf(text(part.text), format, BODY_FORMAT, 'card body'), format, 'body', BODY_FORMAT);
 			}
 			if (type === 'BUTTONS') {
-				if (!Array.isArray(part.buttons) || part.buttons.length < 1 || part.buttons.length > 2) throw invalidParameter('A carousel card has 1 or 2 buttons');
+				const most = productCard ? 1 : 2;
+				if (!Array.isArray(part.buttons) || part.buttons.length < 1 || part.buttons.length > most) throw invalidParameter(`A ${productCard ? 'product' : 'media'} card has ${productCard ? '1 button' : '1 or 2 buttons'}`);
 				checkButtons(part);
 			}
 		}

@@ -74,6 +74,8 @@ describe('bad input fails before any call, naming the item and the field', () =>
 		['a user that is no phone number', { operation: 'block', users: '+16505551234, ana@example.com' }, '"Users" has "ana@example.com" as user #2'],
 		['a number longer than 15 digits', { operation: 'unblock', users: '+1234567890123456' }, '"Users" has "+1234567890123456" as user #1'],
 		['more users than a blocklist holds', { operation: 'block', users: `={{ Array.from({ length: 64001 }, (_, i) => String(16500000000 + i)) }}` }, '"Users" has 64001 users'],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/block-users — "Each request can include a maximum of 1,000 users."
+		['more users than one request takes', { operation: 'block', users: `={{ Array.from({ length: 1001 }, (_, i) => String(16500000000 + i)) }}` }, '"Users" has 1001 users; Meta takes at most 1000 per request'],
 		['a phone number ID that is no ID (from an expression)', { operation: 'list', returnAll: true, phoneNumberId: { __rl: true, mode: 'id', value: '={{ "+16505551234" }}' } }, '"Phone Number" is "+16505551234"'],
 		['a list Limit of 0', { operation: 'list', returnAll: false, limit: 0 }, '"Limit" is 0'],
 	] as Array<[string, INodeParameters, string]>)('%s', async (_case, parameters, message) => {

@@ -194,6 +194,8 @@ describe('Create with carousel, limited-time offer and authentication components
 	it.each([
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
 		['template-create-carousel', 'MARKETING'],
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/product-card-carousel-templates
+		['template-create-carousel-product-cards', 'MARKETING'],
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
 		['template-create-limited-time-offer', 'MARKETING'],
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
@@ -248,6 +250,24 @@ describe('Edit', () => {
 		expect(result.outputs('Account')).toEqual([
 			expect.objectContaining({ success: true, id: template.id, name: 'delivery_update', components: [expect.objectContaining({ text: 'Order {{1}} was delivered at {{2}} today.' })] }),
 		]);
+	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/copy-code-button-authentication-templates:
+	// an authentication body is Meta's fixed text, given only as add_security_recommendation.
+	it('checks an authentication template\'s new components against its kept category, read from Meta first', async () => {
+		const template = sim.fixture.templates.find((candidate) => candidate.name === 'verification_code')!;
+		const components = [{ type: 'BODY', add_security_recommendation: true }, { type: 'FOOTER', code_expiration_minutes: 5 }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE' }] }];
+		const result = await run({ operation: 'edit', templateId: template.id, editCategory: 'keep', defineBy: 'json', componentsJson: JSON.stringify(components) });
+		expect(result.nodeError('Account')).toBeUndefined();
+		expect(templateCalls().map((request) => request.method)).toEqual(['GET', 'POST', 'GET']);
+		expect(sentBody('POST')).toEqual({ components });
+	});
+
+	it('refuses a body without text for a template whose kept category is not authentication, sending nothing', async () => {
+		const template = sim.fixture.templates.find((candidate) => candidate.name === 'delivery_update' && candidate.language === 'en_US')!;
+		const result = await run({ operation: 'edit', templateId: template.id, editCategory: 'keep', defineBy: 'json', componentsJson: JSON.stringify([{ type: 'BODY', add_security_recommendation: true }]) });
+		expect(result.nodeError('Account')?.message).toContain('Item 1: "Components (JSON) › [0].text"');
+		expect(templateCalls().filter((request) => request.method === 'POST')).toEqual([]);
 	});
 
 	it('sends only the category when the components are kept', async () => {
@@ -339,13 +359,16 @@ function carouselAndOfferCases(): Array<[string, INodeParameters, string]> {
 	const card = (extra: unknown[] = [], buttons: unknown[] = [{ type: 'QUICK_REPLY', text: 'More' }]) => ({
 		components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::an...'] } }, ...extra, { type: 'BUTTONS', buttons }],
 	});
+	const productCard = (buttons: number) => ({ components: [{ type: 'HEADER', format: 'PRODUCT' }, { type: 'BUTTONS', buttons: Array.from({ length: buttons }, () => ({ type: 'SPM', text: 'View' })) }] });
 	const carousel = (cards: unknown[]) => json('MARKETING', [{ type: 'BODY', text: 'Rare plants, today only.' }, { type: 'CAROUSEL', cards }]);
 	const offer = (text: string, bodyText = 'Deal of the day.') => json('MARKETING', [{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text, has_expiration: true } }, { type: 'BODY', text: bodyText }]);
 	const auth = (footer: unknown, otp: unknown) => json('AUTHENTICATION', [{ type: 'BODY', add_security_recommendation: true }, footer, { type: 'BUTTONS', buttons: [otp] }]);
 	return [
 		['a carousel of one card', carousel([card()]), '"Components (JSON) › [1].cards" has 1 cards; a carousel has 2 to 10'],
 		['a carousel of eleven cards', carousel(Array.from({ length: 11 }, () => card())), '"Components (JSON) › [1].cards" has 11 cards'],
-		['a card without a media header', carousel([card(), { components: [{ type: 'BODY', text: 'x' }] }]), '"Components (JSON) › [1].cards[1].components" needs an IMAGE or VIDEO header'],
+		['a card without a media header', carousel([card(), { components: [{ type: 'BODY', text: 'x' }] }]), '"Components (JSON) › [1].cards[1].components" needs an IMAGE, VIDEO or PRODUCT header'],
+		['two buttons on a product card (Meta: "a single View button or URL button")', carousel([productCard(2), productCard(2)]), '"Components (JSON) › [1].cards[0].components[1].buttons" has 2 buttons; a product card has 1'],
+		['body examples as a flat list', json('MARKETING', [{ type: 'BODY', text: 'Hi {{1}}, see {{2}} today.', example: { body_text: ['Ana', 'this'] } }]), '"Components (JSON) › [0].example" has body_text as a flat list'],
 		['a card body over 160 characters', carousel([card([{ type: 'BODY', text: 'b'.repeat(161) }]), card([{ type: 'BODY', text: 'b' }])]), '"Components (JSON) › [1].cards[0].components[1].text" is 161 characters long'],
 		['three buttons on a card', carousel([card([], [1, 2, 3].map((n) => ({ type: 'QUICK_REPLY', text: `R${n}` }))), card()]), '"Components (JSON) › [1].cards[0].components[1].buttons" has 3 buttons'],
 		['cards that differ', carousel([card(), card([{ type: 'BODY', text: 'x' }])]), '"Components (JSON) › [1].cards[1].components" differs from the first card'],

@@ -355,7 +355,12 @@ function existingOrNewLane(
 	return lane;
 }
 
-/** The lane under `key` for a credential that proved access to it (or its own): it counts where that credential says. */
+/**
+ * The lane under `key` for a credential that proved access to it (or its own): it counts where that credential says.
+ * A number nobody has claimed yet is shared as before, the last credential binding its budget and Redis; the first
+ * proof binds it to the proving credential's (`watchForProof`), so a made-up token that rebound it meanwhile (a WABA
+ * budget of 1, a Redis of its own) holds it only until the victim's first call answers.
+ */
 function laneAt(key: string, phoneNumberId: string | undefined, budget: () => WabaBudget, view: CredentialView, credentials: WhatsAppCredentials): NumberLane {
 	const lane = existingOrNewLane(key, phoneNumberId, budget, view.settings, credentials);
 	lane.users.note(view.tokenHash);
@@ -519,9 +524,19 @@ function watchForProof(view: CredentialView, pending: PendingCall, phoneNumberId
 			const claiming = !reg.proofs.claimed(resource, now);
 			reg.proofs.record(resource, view.tokenHash, now);
 			view.proved.add(resource);
-			// The first proof drops the limits unproved credentials offered a number nobody had claimed.
+			// The first proof drops the limits unproved credentials offered a number nobody had claimed, and binds the
+			// lane to the prover's budget and Redis, whoever opened it.
 			const lane = reg.lanes.get(resource);
-			if (claiming && lane) applyOffers(lane);
+			if (claiming && lane) {
+				lane.useStore(storeFor(pending.credentials));
+				lane.bindBudget(messagingBudgetFor(view, sharesWaba(view, now)));
+				applyOffers(lane);
+			}
+			const management = resource === view.wabaKey ? reg.lanes.get(managementLaneKeyOf(view)) : undefined;
+			if (claiming && management) {
+				management.useStore(storeFor(pending.credentials));
+				management.bindBudget(managementBudgetFor(view, true));
+			}
 		}
 		resolve(response);
 	};

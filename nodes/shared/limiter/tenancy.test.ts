@@ -1,5 +1,7 @@
 /** The gate's proof book (tenancy.ts), pure, under a fake clock: who proved access, for how long, in bounded memory. */
-import { ProofBook, Users } from './tenancy';
+import type { GraphRequest } from '../transport/types';
+import type { PendingCall } from './gate';
+import { Probation, ProofBook, Users } from './tenancy';
 
 const HOUR = 3_600_000;
 
@@ -43,4 +45,30 @@ test('tells whether one token alone used a lane', () => {
 	users.note('b');
 	expect(users.only('a')).toBe(false);
 	expect(users.only('b')).toBe(false);
+});
+
+test("a probe answered 2xx on another object than the number or the WABA is no refusal: the next call probes again", () => {
+	const seen: string[] = [];
+	const paths = {
+		proven: () => false,
+		refused: () => false,
+		refuse: () => seen.push('refuse'),
+		probe: (call: PendingCall) => seen.push(`probe ${call.request.path}`),
+		shared: (call: PendingCall) => seen.push(`shared ${call.request.path}`),
+		own: (call: PendingCall) => seen.push(`own ${call.request.path}`),
+		// Only a call on the WABA's own path proves access to it.
+		proves: (request: GraphRequest) => request.path === '/200000000000001/message_templates',
+		proved: () => seen.push('proved'),
+	};
+	const call = (path: string) => ({ request: { method: 'GET', path }, resolve: () => undefined, reject: () => undefined }) as unknown as PendingCall;
+	const probation = new Probation(paths);
+	const template = call('/1234567890'); // a template's own ID: proves nothing of the WABA
+	probation.enqueue(template);
+	const list = call('/200000000000001/message_templates');
+	probation.enqueue(list); // held behind the probe
+	template.resolve({ status: 200, data: {}, usage: {} });
+	expect(seen).toEqual(['probe /1234567890', 'probe /200000000000001/message_templates']);
+	list.resolve({ status: 200, data: {}, usage: {} });
+	expect(seen).toContain('proved');
+	expect(seen).not.toContain('refuse');
 });

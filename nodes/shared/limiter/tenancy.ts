@@ -195,7 +195,7 @@ export class Probation {
 		if (isProbe) {
 			call.onFailedAttempt = () => {
 				call.onFailedAttempt = undefined;
-				this.probeSettled();
+				this.probeSettled(true);
 			};
 		}
 		call.resolve = (response) => {
@@ -205,18 +205,25 @@ export class Probation {
 				this.paths.proved(call, !isProbe);
 			}
 			resolve(response);
-			if (isProbe) this.probeSettled();
+			if (isProbe) this.probeSettled(false);
 		};
 		call.reject = (error) => {
 			reject(error);
-			if (isProbe) this.probeSettled();
+			if (isProbe) this.probeSettled(true);
 		};
 	}
 
-	private probeSettled(): void {
+	/**
+	 * `failed`: Meta refused the probe. A success that proves nothing (a call on another object than the number or the
+	 * WABA: a template, a flow, the app's uploads) is no refusal: the next call probes again.
+	 */
+	private probeSettled(failed: boolean): void {
 		if (!this.probing) return;
 		this.probing = false;
-		if (!this.provedAccess) this.paths.refuse();
+		if (!this.provedAccess) {
+			if (failed) this.paths.refuse();
+			else this.probed = false;
+		}
 		for (const call of this.held.splice(0)) this.enqueue(call);
 	}
 }

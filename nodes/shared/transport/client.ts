@@ -193,15 +193,18 @@ function codedError(code: string, message: string): Error {
 /** The body as sent, decompressed if the server compressed it although we asked for `identity` (axios would too). */
 function decoded(body: Buffer, encoding: string | undefined): Buffer {
 	if (!encoding || body.length === 0) return body;
+	// The decompressed size is capped as the compressed one is: a small "bomb" from a host a Base URL names must not
+	// hold the event loop or the memory of every workflow in the process (axios's adapter caps it the same way).
+	const options = { maxOutputLength: MAX_BODY_BYTES };
 	switch (encoding.toLowerCase()) {
 		case 'gzip':
 		case 'x-gzip':
-			return zlib.gunzipSync(body);
+			return zlib.gunzipSync(body, options);
 		case 'deflate':
 			// Servers send both zlib-wrapped and raw deflate under this name.
-			return body[0] === 0x78 ? zlib.inflateSync(body) : zlib.inflateRawSync(body);
+			return body[0] === 0x78 ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
 		case 'br':
-			return zlib.brotliDecompressSync(body);
+			return zlib.brotliDecompressSync(body, options);
 		default:
 			return body;
 	}
@@ -211,7 +214,8 @@ function decoded(body: Buffer, encoding: string | undefined): Buffer {
 function plainBody(data: unknown): Buffer | undefined | false {
 	if (data === undefined) return undefined;
 	if (typeof data === 'string') return Buffer.from(data, 'utf8');
-	if (Buffer.isBuffer(data)) return data;
+	// A body past the cap goes through axios's adapter, which refuses it (maxBodyLength) before sending.
+	if (Buffer.isBuffer(data)) return data.length <= MAX_BODY_BYTES ? data : false;
 	return false;
 }
 

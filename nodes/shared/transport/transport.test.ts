@@ -648,4 +648,18 @@ describe('compression', () => {
 			await stubborn.close();
 		}
 	});
+
+	test('a send answered by a compressed "bomb" fails at the body cap instead of inflating past it', async () => {
+		// 130 MB of zeros compress to ~130 KB: the answer's compressed size is far below the cap, its inflated size above.
+		const bomb = gzipSync(Buffer.alloc(130 * 1024 * 1024));
+		const hostile = await startHttpServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+			res.end(bomb);
+		});
+		try {
+			await expect(graphRequest(credentialsFor(hostile.url), { method: 'POST', path: '/1/messages', body: { to: '1' } })).rejects.toThrow(/decompressed|maxContentLength|exceed|larger/i);
+		} finally {
+			await hostile.close();
+		}
+	});
 });

@@ -7,6 +7,8 @@ import { ManagementInputError } from '../errors';
 
 /** "64k blocklist limit": https://developers.facebook.com/documentation/business-messaging/whatsapp/block-users */
 export const BLOCKLIST_LIMIT = 64_000;
+/** "Each request can include a maximum of 1,000 users" (block users guide, Limitations). */
+const USERS_PER_REQUEST = 1_000;
 
 /** A phone number in international format or a WhatsApp ID: up to 15 digits (E.164), an optional leading +. */
 const USER = /^\+?[1-9]\d{6,14}$/;
@@ -34,7 +36,9 @@ export function readUsers(context: IExecuteFunctions, itemIndex: number): string
 	const value = context.getNodeParameter('users', itemIndex, '') as unknown;
 	const entries = (Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[,;\n]/)).map((entry) => entry.trim()).filter(Boolean);
 	if (entries.length === 0) throw new ManagementInputError('Users', 'is empty: give at least one phone number or WhatsApp ID');
-	if (entries.length > BLOCKLIST_LIMIT) throw new ManagementInputError('Users', `has ${entries.length} users; a number's blocklist holds at most ${BLOCKLIST_LIMIT}`);
+	if (entries.length > USERS_PER_REQUEST) {
+		throw new ManagementInputError('Users', `has ${entries.length} users; Meta takes at most ${USERS_PER_REQUEST} per request (its blocklist holds ${BLOCKLIST_LIMIT})`, 'Split the users over several items.');
+	}
 	return entries.map((entry, index) => {
 		const user = entry.replace(/[\s().-]/g, '');
 		if (!USER.test(user)) {

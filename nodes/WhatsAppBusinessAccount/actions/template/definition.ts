@@ -152,10 +152,26 @@ function checkExamples(component: TemplateComponent, names: string[], format: Pa
 		if (extra !== undefined) throw new ManagementInputError(field, `has an example for "${extra}", which the text does not use`);
 		return;
 	}
-	const values = kind === 'header' ? (example.header_text ?? []) : (example.body_text?.[0] ?? []);
+	const values = exampleValues(kind === 'header' ? example.header_text : example.body_text, kind, field);
 	if (values.length !== names.length || values.some((value) => String(value ?? '').trim() === '')) {
 		throw new ManagementInputError(field, `gives ${values.filter((value) => String(value ?? '').trim() !== '').length} example value(s) for ${names.length} variable(s): Meta requires one example per variable, in order`);
 	}
+}
+
+/**
+ * The positional example values: `header_text: ["v"]` and `body_text: [["v1", "v2"]]` as Meta's pages show them, or one
+ * variable's value given as a plain string (`"body_text": "Pablo"`, the product card carousel page's example).
+ */
+function exampleValues(given: unknown, kind: 'header' | 'body', field: string[]): unknown[] {
+	if (given === undefined || given === null) return [];
+	if (typeof given === 'string') return [given];
+	if (!Array.isArray(given)) throw new ManagementInputError(field, `has ${kind}_text as ${typeof given}: expected a list of example values`);
+	if (kind === 'header') return given as unknown[];
+	const first = (given as unknown[])[0];
+	if (first === undefined) return [];
+	if (typeof first === 'string') throw new ManagementInputError(field, 'has body_text as a flat list: Meta wants the values in a list of their own, e.g. [["Pablo", "30%"]]');
+	if (!Array.isArray(first)) throw new ManagementInputError(field, `has body_text[0] as ${typeof first}: expected a list of example values`);
+	return first as unknown[];
 }
 
 function checkHeader(component: TemplateComponent, format: ParameterFormat, label: (key: string) => string[]): void {
@@ -262,8 +278,12 @@ function checkCarousel(component: TemplateComponent, format: ParameterFormat, la
 		const at = (key: string) => label(`cards[${cardIndex}].${key}`);
 		const header = parts.find((part) => String(part?.type).toUpperCase() === 'HEADER');
 		const headerFormat = String(header?.format ?? '').toUpperCase();
-		if (headerFormat !== 'IMAGE' && headerFormat !== 'VIDEO') throw new ManagementInputError(at('components'), 'needs an IMAGE or VIDEO header: every card has one');
-		if (!header?.example?.header_handle?.[0]) throw new ManagementInputError(at('components'), `has a ${headerFormat.toLowerCase()} header without example.header_handle from the Resumable Upload API`);
+		// Media cards have an image or video header with its example handle; product cards a PRODUCT header (the
+		// catalog's image, title and price) and "a single View button or URL button" (product card carousel templates).
+		const productCard = headerFormat === 'PRODUCT';
+		if (!productCard && headerFormat !== 'IMAGE' && headerFormat !== 'VIDEO') throw new ManagementInputError(at('components'), 'needs an IMAGE, VIDEO or PRODUCT header: every card has one');
+		if (!productCard && !header?.example?.header_handle?.[0]) throw new ManagementInputError(at('components'), `has a ${headerFormat.toLowerCase()} header without example.header_handle from the Resumable Upload API`);
+		const maxButtons = productCard ? 1 : MAX_CARD_BUTTONS;
 		parts.forEach((part, partIndex) => {
 			const type = String(part?.type ?? '').toUpperCase();
 			const partLabel = (key: string) => at(`components[${partIndex}].${key}`);
@@ -274,7 +294,9 @@ function checkCarousel(component: TemplateComponent, format: ParameterFormat, la
 			}
 			if (type === 'BUTTONS') {
 				const buttons = part.buttons ?? [];
-				if (buttons.length === 0 || buttons.length > MAX_CARD_BUTTONS) throw new ManagementInputError(partLabel('buttons'), `has ${buttons.length} buttons; a card has 1 or ${MAX_CARD_BUTTONS}`);
+				if (buttons.length === 0 || buttons.length > maxButtons) {
+					throw new ManagementInputError(partLabel('buttons'), `has ${buttons.length} buttons; a ${productCard ? 'product' : 'media'} card has ${maxButtons === 1 ? '1' : `1 or ${maxButtons}`}`);
+				}
 				checkButtons(part, (key, button) => partLabel(button === undefined ? key : `buttons[${button}].${key}`));
 			}
 		});

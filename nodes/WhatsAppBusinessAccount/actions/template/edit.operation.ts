@@ -52,11 +52,34 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (category === 'keep' && !replace && ttl === undefined) throw new ManagementInputError('Category', 'is Keep, Replace Components is off and no time-to-live is set: there is nothing to edit');
 		const body: { category?: string; components?: unknown[]; message_send_ttl_seconds?: number } = {};
 		if (category !== 'keep') body.category = category;
-		if (replace) body.components = readDefinition(this, itemIndex, category === 'keep' ? '' : category).components;
+		// With the category kept, the components are checked as any category's; an authentication template's body
+		// (Meta's fixed text, no `text`) fails that check, so it is checked again once the template's category is read.
+		let keptCategoryCheck: ManagementInputError | undefined;
+		if (replace) {
+			try {
+				const definition = readDefinition(this, itemIndex, category === 'keep' ? '' : category);
+				// Meta edits only a template's category, components and time-to-live: its parameter format stays as created.
+				body.components = definition.components;
+			} catch (error) {
+				// runOperation turns a ManagementInputError into a NodeOperationError naming the item and the field.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				if (category !== 'keep' || !(error instanceof ManagementInputError)) throw error;
+				keptCategoryCheck = error;
+			}
+		}
 		if (ttl !== undefined) body.message_send_ttl_seconds = ttl;
 		return async () => {
-			// A kept category is Meta's to tell: the time-to-live is checked against it before the edit is sent.
-			if (ttl !== undefined && category === 'keep') checkTtl(ttl, String((await readTemplate(credentials, templateId)).category ?? ''), TTL_LABEL);
+			// A kept category is Meta's to tell: the time-to-live and an authentication body are checked against it
+			// before the edit is sent.
+			if (category === 'keep' && (ttl !== undefined || keptCategoryCheck)) {
+				const kept = String((await readTemplate(credentials, templateId)).category ?? '').toUpperCase();
+				if (ttl !== undefined) checkTtl(ttl, kept, TTL_LABEL);
+				if (keptCategoryCheck) {
+					if (kept !== 'AUTHENTICATION') throw keptCategoryCheck;
+					const definition = readDefinition(this, itemIndex, kept);
+					body.components = definition.components;
+				}
+			}
 			await managementCall(credentials, { method: 'POST', path: `/${templateId}`, body });
 			// Meta answers {"success": true}: the template as it now stands is more useful, and names it for the cache.
 			const template = await readTemplate(credentials, templateId);
