@@ -87,6 +87,21 @@ describe('Send Message: catalog and multi-product templates', () => {
 		expect((await send(sim, catalog(''))).error).toBeUndefined();
 		expect(lastComponent()).toMatchObject({ type: 'body' });
 	});
+
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates:
+	// thumbnail_product_retailer_id is optional (the catalog's first product is shown).
+	test('a catalog template in manual mode with an empty thumbnail sends no button component', async () => {
+		const result = await send(sim, {
+			messageType: 'template',
+			templateInputMode: 'manual',
+			template: named('intro_catalog_offer'),
+			language: 'en_US',
+			templateBodyParameters: { parameter: [{ text: '100' }, { text: '400' }, { text: '3' }] },
+			templateButtons: { button: [{ subType: 'catalog', index: 0, thumbnailProductRetailerId: ' ' }] },
+		});
+		expect(result.error).toBeUndefined();
+		expect(lastComponent()).toMatchObject({ type: 'body' });
+	});
 });
 
 const two = [{ json: { n: 1 } }, { json: { n: 2 } }];

@@ -164,6 +164,12 @@ export function buildBodyParameter(param: TemplateBodyParameterParams, index: nu
 	}
 }
 
+function isBareCatalogButton(button: TemplateButtonParams): boolean {
+	if (!isPlainObject(button) || button.subType !== 'catalog') return false;
+	const thumbnail = button.thumbnailProductRetailerId;
+	return thumbnail === undefined || thumbnail === null || (typeof thumbnail === 'string' && thumbnail.trim() === '');
+}
+
 export function buildButton(button: TemplateButtonParams, position: number, prefix = ''): TemplateButtonComponent {
 	const at = `${prefix}buttons[${position}]`;
 	if (!isPlainObject(button)) throw new MessageValidationError(at, 'must be a button');
@@ -244,7 +250,11 @@ export function buildTemplate(params: TemplateParams): TemplateMessage {
 	const offer = buildLimitedTimeOffer(params.offerExpirationTimeMs);
 	if (offer) components.push(offer);
 
-	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons).map((b, i) => buildButton(b, i));
+	// A catalog button's only value, its thumbnail, is optional ("the first product of the catalog is shown"): without
+	// one the button takes no parameters, so no component is sent for it (as Template Fields mode does).
+	const buttons = listOf<TemplateButtonParams>('buttons', params.buttons)
+		.map((b, i) => (isBareCatalogButton(b) ? undefined : buildButton(b, i)))
+		.filter((b): b is TemplateButtonComponent => b !== undefined);
 	if (buttons.length > 10) throw new MessageValidationError('buttons', `has ${buttons.length} buttons; a template has at most 10`);
 	requireUnique((i) => `buttons[${i}].index`, buttons.map((b) => (b.type === 'button' ? b.index : '')), 'Button index');
 	components.push(...buttons);
