@@ -5,39 +5,22 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../../../test/harness';
-import { startSimulator } from '../../../test/simulator';
 import type { Simulator } from '../../../test/simulator';
-import { clearManagementCache } from '../../shared/descriptions';
-import { destroyGraphClients } from '../../shared/transport';
+import { accountHarness, PHONE } from './harness';
 
-const PHONE = '300000000000001';
-const phoneNumberId = { __rl: true, mode: 'id', value: PHONE };
+const harness = accountHarness('blockedUser');
+const run = harness.run;
 let sim: Simulator;
 
-async function run(parameters: INodeParameters, continueOnFail = false) {
-	return runWorkflow({
-		nodes: [{ name: 'Account', type: 'whatsAppBusinessAccount', parameters: { resource: 'blockedUser', phoneNumberId, ...parameters }, continueOnFail }],
-		credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId } },
-	});
-}
-
-const blockCalls = () => sim.requests().filter((request) => request.path.endsWith('/block_users'));
-
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
+beforeAll(() => {
+	sim = harness.sim;
 });
 
 beforeEach(() => {
-	sim.reset();
 	sim.configure({ inWindowRecipients: ['16505551234', '447700900123'] });
-	clearManagementCache();
 });
+
+const blockCalls = () => sim.requests().filter((request) => request.path.endsWith('/block_users'));
 
 describe('Block, List, Unblock', () => {
 	it('blocks users in one call as Meta\'s reference shows, one output item per user', async () => {

@@ -5,38 +5,18 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../../../test/harness';
-import { startSimulator } from '../../../test/simulator';
 import type { Simulator } from '../../../test/simulator';
-import { clearManagementCache } from '../../shared/descriptions';
-import { destroyGraphClients } from '../../shared/transport';
+import { accountHarness, PHONE } from './harness';
 
-const PHONE = '300000000000001';
-const phoneNumberId = { __rl: true, mode: 'id', value: PHONE };
+const harness = accountHarness('businessProfile');
+const run = harness.run;
 let sim: Simulator;
 
-async function run(parameters: INodeParameters) {
-	return runWorkflow({
-		nodes: [{ name: 'Account', type: 'whatsAppBusinessAccount', parameters: { resource: 'businessProfile', phoneNumberId, ...parameters } }],
-		credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId } },
-	});
-}
+beforeAll(() => {
+	sim = harness.sim;
+});
 
 const profileCalls = () => sim.requests().filter((request) => request.path.endsWith('/whatsapp_business_profile'));
-
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
-
-beforeEach(() => {
-	sim.reset();
-	clearManagementCache();
-});
 
 describe('Get and Update', () => {
 	it('gets the profile with the fields Meta\'s guide asks for, flat', async () => {
@@ -96,9 +76,8 @@ describe('Update › Profile Picture File', () => {
 	const APP_ID = () => sim.fixture.appId;
 	const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
 	const withPicture = (updateFields: INodeParameters, mimeType = 'image/png', appId: string | undefined = APP_ID()) =>
-		runWorkflow({
-			nodes: [{ name: 'Account', type: 'whatsAppBusinessAccount', parameters: { resource: 'businessProfile', operation: 'update', phoneNumberId, updateFields } }],
-			credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId, appId } },
+		run({ operation: 'update', updateFields }, false, {
+			credential: { appId },
 			inputItems: [{ json: {}, binary: { picture: { data: PNG.toString('base64'), mimeType, fileName: 'logo.png' } } } as never],
 		});
 

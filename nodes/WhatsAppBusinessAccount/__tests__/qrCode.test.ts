@@ -5,38 +5,18 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../../../test/harness';
-import { startSimulator } from '../../../test/simulator';
 import type { Simulator } from '../../../test/simulator';
-import { clearManagementCache } from '../../shared/descriptions';
-import { destroyGraphClients } from '../../shared/transport';
+import { accountHarness, PHONE } from './harness';
 
-const PHONE = '300000000000001';
-const phoneNumberId = { __rl: true, mode: 'id', value: PHONE };
+const harness = accountHarness('qrCode');
+const run = harness.run;
 let sim: Simulator;
 
-async function run(parameters: INodeParameters) {
-	return runWorkflow({
-		nodes: [{ name: 'Account', type: 'whatsAppBusinessAccount', parameters: { resource: 'qrCode', phoneNumberId, ...parameters } }],
-		credentials: { whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId } },
-	});
-}
+beforeAll(() => {
+	sim = harness.sim;
+});
 
 const qrCalls = () => sim.requests().filter((request) => request.path.includes('/message_qrdls'));
-
-beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none' });
-});
-
-afterAll(async () => {
-	destroyGraphClients();
-	await sim.stop();
-});
-
-beforeEach(() => {
-	sim.reset();
-	clearManagementCache();
-});
 
 describe('Create, List, Update, Delete', () => {
 	it('creates a QR code and puts its SVG image in the binary field', async () => {
