@@ -1,5 +1,5 @@
 import { DAY_SECONDS, MetricsInputError, checkChoices, checkGranularity, parseCountryCodes, parsePhoneNumbers, resolveTimeRange, toUnixSeconds } from './timeRange';
-import { followableNextUrl } from './paging';
+import { followableNextUrl } from '../shared/paging';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0) / 1000;
 const rules = { lookbackDays: 365, label: 'message analytics' };

@@ -2,11 +2,9 @@
 
 export type NumberLike = number | string;
 
-export interface GraphPaging {
-	cursors?: { before?: string; after?: string };
-	next?: string;
-	previous?: string;
-}
+import type { GraphPaging } from '../shared/transport/types';
+
+export type { GraphPaging };
 
 /** `GET /{waba}?fields=analytics…` → `analytics` */
 export interface MessageAnalytics {

@@ -9,8 +9,8 @@ import { scheduleGraphCall } from '../../shared/limiter';
 import { readCredentials } from '../../shared/transport/credentials';
 import { redactSecrets } from '../../shared/transport';
 import type { GraphRequest, WhatsAppCredentials } from '../../shared/transport/types';
-import { runPerItem } from '../../WhatsAppUploadMedia/helpers';
-import type { ItemJob } from '../../WhatsAppUploadMedia/helpers';
+import { runPerItem } from '../../shared/perItem';
+import type { ItemJob } from '../../shared/perItem';
 import { ManagementInputError } from './errors';
 
 export const PHONE_NUMBER_LABEL = 'Phone Number';

@@ -1,7 +1,7 @@
 /** A list operation's Return All / Limit fields and its paged read, as n8n's list operations have them. */
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { collectPages } from '../../WhatsAppGetMetrics/paging';
+import { collectPages } from '../../shared/paging';
 import type { GraphRequest, WhatsAppCredentials } from '../../shared/transport/types';
 import { ManagementInputError } from './errors';
 

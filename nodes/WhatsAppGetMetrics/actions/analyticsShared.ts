@@ -2,7 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { INSIGHTS_DISABLED_CODES, isGraphApiError } from '../../shared/transport';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { collectPages } from '../paging';
+import { collectPages } from '../../shared/paging';
 import { checkChoices, checkGranularity, parseCountryCodes, parsePhoneNumbers, timeColumns } from '../timeRange';
 import type { GraphPaging, NumberLike } from '../types';
 import { graphList, rawResponseOption, readTimeRange, requireWabaId } from './common';

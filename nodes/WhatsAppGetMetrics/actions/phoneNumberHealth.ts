@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { getManagementCache, getPhoneNumberId, managementCacheKey, phoneNumberIdLocator } from '../../shared/descriptions';
 import { scheduleGraphCall, sharedEntriesFor } from '../../shared/limiter';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { collectPages } from '../paging';
+import { collectPages } from '../../shared/paging';
 import type { PhoneNumberHealth, PhoneNumberList } from '../types';
 import { requireWabaId } from './common';
 import type { MetricsRows, OperationContext } from './common';

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { templateLocator } from '../../shared/descriptions';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { collectPages } from '../paging';
+import { collectPages } from '../../shared/paging';
 import { MetricsInputError, checkChoices, timeColumns, toNumber } from '../timeRange';
 import type { TemplateAnalyticsPage, TemplateIdList } from '../types';
 import { readWithoutCostIfRefused, withCostNote } from './analyticsShared';

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { deleteMedia } from '../../shared/media';
-import { readCredentials, runPerItem, toNodeError } from '../helpers';
-import type { ItemJob } from '../helpers';
+import { readCredentials, runPerItem, toNodeError } from '../../shared/perItem';
+import type { ItemJob } from '../../shared/perItem';
 import { getMediaId, mediaIdField } from './mediaId';
 
 export const description: INodeProperties[] = [

@@ -3,8 +3,8 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { downloadMediaInto, extensionForMimeType } from '../../shared/media';
 import type { StoredMedia } from '../../shared/media';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { readCredentials, runPerItem, toNodeError } from '../helpers';
-import type { ItemJob } from '../helpers';
+import { readCredentials, runPerItem, toNodeError } from '../../shared/perItem';
+import type { ItemJob } from '../../shared/perItem';
 import { getMediaId, mediaIdField } from './mediaId';
 import { fileNameOption, optionsCollection } from './options';
 

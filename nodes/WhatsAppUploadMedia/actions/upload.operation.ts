@@ -4,8 +4,8 @@ import { getPhoneNumberId, phoneNumberIdLocator } from '../../shared/description
 import { MEDIA_KINDS, MediaValidationError, checkMedia, uploadMediaCached } from '../../shared/media';
 import type { MediaKind, UploadedMedia } from '../../shared/media';
 import { fieldError } from '../../shared/errors';
-import { readCredentials, runPerItem, toNodeError } from '../helpers';
-import type { ItemJob } from '../helpers';
+import { readCredentials, runPerItem, toNodeError } from '../../shared/perItem';
+import type { ItemJob } from '../../shared/perItem';
 import { fileNameOption, optionsCollection } from './options';
 
 const show = { resource: ['media'], operation: ['upload'] };

@@ -54,6 +54,13 @@ export interface GraphRequest {
 	timeoutMs?: number;
 }
 
+/** Graph's paging object on an edge's answer. */
+export interface GraphPaging {
+	cursors?: { before?: string; after?: string };
+	next?: string;
+	previous?: string;
+}
+
 /** Parsed Meta usage headers (X-App-Usage, X-Business-Use-Case-Usage). */
 export interface GraphUsage {
 	appUsage?: { call_count?: number; total_cputime?: number; total_time?: number };

@@ -8,10 +8,11 @@ import { runWorkflow } from '../../test/harness';
 import { startSimulator } from '../../test/simulator';
 import { startHttpServer } from '../../test/harness/rawServers';
 import type { RawServer } from '../../test/harness/rawServers';
-import { destroyGraphClients } from '../shared/transport';
-import type { WhatsAppCredentials } from '../shared/transport/types';
+import { destroyGraphClients } from './transport';
+import type { WhatsAppCredentials } from './transport/types';
 import { TooManyPagesError, collectPages } from './paging';
-import type { ConversationAnalytics, GraphPaging } from './types';
+import type { GraphPaging } from './transport/types';
+import type { ConversationAnalytics } from '../WhatsAppGetMetrics/types';
 
 const WABA = '200000000000009';
 const TOKEN = 'EAAGpagingTOKEN0123456789';

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorItem, fieldError } from '../shared/errors';
-import { phoneNumberFieldError, toItemError } from '../shared/itemErrors';
-import { MediaValidationError } from '../shared/media';
-import { isGraphApiError, redactSecrets } from '../shared/transport';
-import type { WhatsAppCredentials } from '../shared/transport/types';
+import { errorItem, fieldError } from './errors';
+import { phoneNumberFieldError, toItemError } from './itemErrors';
+import { MediaValidationError } from './media';
+import { isGraphApiError, redactSecrets } from './transport';
+import type { WhatsAppCredentials } from './transport/types';
 
-export { readCredentials } from '../shared/transport/credentials';
+export { readCredentials } from './transport/credentials';
 
 /** The phone-number field as the WhatsApp Media node shows it. */
 export const PHONE_NUMBER_LABEL = 'Phone Number';

@@ -1,8 +1,8 @@
 /** Following Graph paging through the gate. */
-import { scheduleGraphCall } from '../shared/limiter';
-import { listAgainOnStaleCursor } from '../shared/transport';
-import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../shared/transport/types';
-import type { GraphPaging } from './types';
+import { scheduleGraphCall } from './limiter';
+import { listAgainOnStaleCursor } from './transport';
+import type { GraphRequest, GraphResponse, WhatsAppCredentials } from './transport/types';
+import type { GraphPaging } from './transport/types';
 
 /** A safety stop far above what an analytics range produces; a loop beyond it is a paging bug, not data. */
 export const MAX_PAGES = 500;
