@@ -3,7 +3,9 @@
  * after a forced garbage collection every few ms) while real workflows run against the simulator. Send Message holds
  * one copy of a file however many items carry it; Upload Media streams downloads into n8n's binary store, a few at a
  * time, instead of holding every file whole. The simulator runs in this process too: what it keeps (the uploaded
- * file) is in the baseline, measured before the run.
+ * file) is in the baseline, measured before the run. The media calls are Meta's: upload, then the media URL and the
+ * download with the token (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media,
+ * as the contract suite's media fixtures pin the simulator to them).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

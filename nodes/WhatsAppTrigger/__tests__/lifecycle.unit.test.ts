@@ -2,6 +2,9 @@ import { subscriptionAdvice } from '../lifecycle';
 import { triggerProperties } from '../description';
 import { strategyFor, SubscriptionError } from '../subscription';
 
+// The codes are Graph's: 190 (access token), 3 / 10 / 200–299 (permissions) and 100 (invalid parameter) from
+// https://developers.facebook.com/docs/graph-api/guides/error-handling/; 2200 (callback verification failed) from the
+// app subscriptions reference, https://developers.facebook.com/docs/graph-api/reference/app/subscriptions/.
 describe('advice on a subscription call Meta refused', () => {
 	const url = 'https://n8n.example.com/webhook/x/webhook';
 
