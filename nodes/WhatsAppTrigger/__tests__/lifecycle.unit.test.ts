@@ -3,8 +3,8 @@ import { triggerProperties } from '../description';
 import { strategyFor, SubscriptionError } from '../subscription';
 
 // The codes are Graph's: 190 (access token), 3 / 10 / 200–299 (permissions) and 100 (invalid parameter) from
-// https://developers.facebook.com/docs/graph-api/guides/error-handling/; 2200 (callback verification failed) from the
-// app subscriptions reference, https://developers.facebook.com/docs/graph-api/reference/app/subscriptions/.
+// https://developers.facebook.com/docs/graph-api/guides/error-handling/. 2200 (the callback could not be verified) is
+// the trigger's long-standing advice; no Meta page found documents that code, so it stands on the trigger's own word.
 describe('advice on a subscription call Meta refused', () => {
 	const url = 'https://n8n.example.com/webhook/x/webhook';
 
