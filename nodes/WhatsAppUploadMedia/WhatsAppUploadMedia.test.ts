@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { runWorkflow } from '../../test/harness';
+import { removeStoredBinaryData, runWorkflow } from '../../test/harness';
 import { findSecretLeaks } from '../../test/harness/secrets';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator';
@@ -51,6 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	removeStoredBinaryData();
 	destroyGraphClients();
 	await sim.stop();
 	await new Promise<void>((resolve) => receiver.close(() => resolve()));

@@ -5,7 +5,9 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { runWorkflow } from './index';
+import { removeStoredBinaryData, runWorkflow } from './index';
+
+afterAll(removeStoredBinaryData);
 
 const baseDescription = (name: string): INodeTypeDescription => ({
 	displayName: name,

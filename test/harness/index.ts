@@ -35,7 +35,7 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TestCredentialsHelper } from './credentialsHelper';
@@ -213,13 +213,24 @@ class TestNodeTypes implements INodeTypes {
 // ---------------------------------------------------------------------------------------------------------------
 
 let binaryModeReady: 'memory' | 'filesystem' | undefined;
+let binaryStoragePath: string | undefined;
+
+/**
+ * Deletes the temp directory filesystem mode stored files in (call it in `afterAll` of a file that ran in filesystem
+ * mode): a test that stores large files would otherwise leave them in the temp directory at every run.
+ */
+export function removeStoredBinaryData(): void {
+	if (binaryStoragePath) rmSync(binaryStoragePath, { recursive: true, force: true });
+	binaryStoragePath = undefined;
+}
 
 async function prepareBinaryData(mode: 'memory' | 'filesystem'): Promise<BinaryDataService> {
 	const service = Container.get(BinaryDataService);
 	if (mode === 'filesystem' && binaryModeReady !== 'filesystem') {
 		const config = Container.get(BinaryDataConfig);
 		config.mode = 'filesystem';
-		config.localStoragePath = mkdtempSync(join(tmpdir(), 'wa-n8n-binary-'));
+		binaryStoragePath = mkdtempSync(join(tmpdir(), 'wa-n8n-binary-'));
+		config.localStoragePath = binaryStoragePath;
 		await service.init();
 	}
 	// Memory mode: without init no storage manager exists, so n8n keeps binary data inline (base64) in the item.
