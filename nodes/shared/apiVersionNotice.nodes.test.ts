@@ -20,8 +20,8 @@ const NODES: Array<[string, string, INodeParameters]> = [
 		'whatsAppSendMessage',
 		{ phoneNumberId: { __rl: true, mode: 'id', value: STANDARD_NUMBER }, recipient: '+1 650 555 1234', messageType: 'text', textBody: 'hello' },
 	],
-	['WhatsApp Media', 'whatsAppUploadMedia', { operation: 'delete', mediaId: '999000111' }],
-	['WhatsApp Metrics', 'whatsAppGetMetrics', { resource: 'limiter', operation: 'limiterStatus' }],
+	['WhatsApp Media', 'whatsAppMedia', { operation: 'delete', mediaId: '999000111' }],
+	['WhatsApp Metrics', 'whatsAppMetrics', { resource: 'limiter', operation: 'limiterStatus' }],
 ];
 
 let sim: Simulator;

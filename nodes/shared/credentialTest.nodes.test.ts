@@ -1,18 +1,18 @@
 import type { ICredentialTestFunctions, INodeCredentialTestResult, INodeType } from 'n8n-workflow';
 
 import { startSimulator, type Simulator } from '../../test/simulator';
-import { WhatsAppGetMetrics } from '../WhatsAppGetMetrics/WhatsAppGetMetrics.node';
+import { WhatsAppMedia } from '../WhatsAppMedia/WhatsAppMedia.node';
+import { WhatsAppMetrics } from '../WhatsAppMetrics/WhatsAppMetrics.node';
 import { WhatsAppSendMessage } from '../WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppTrigger } from '../WhatsAppTrigger/WhatsAppTrigger.node';
-import { WhatsAppUploadMedia } from '../WhatsAppUploadMedia/WhatsAppUploadMedia.node';
 import { destroyGraphClients } from './transport';
 
 type CredentialTest = (this: ICredentialTestFunctions, credential: unknown) => Promise<INodeCredentialTestResult>;
 
 const NODES: Array<[string, INodeType]> = [
 	['WhatsApp Send Message', new WhatsAppSendMessage()],
-	['WhatsApp Media', new WhatsAppUploadMedia()],
-	['WhatsApp Metrics', new WhatsAppGetMetrics()],
+	['WhatsApp Media', new WhatsAppMedia()],
+	['WhatsApp Metrics', new WhatsAppMetrics()],
 	['WhatsApp Cloud Trigger', new WhatsAppTrigger()],
 ];
 

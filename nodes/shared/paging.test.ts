@@ -12,7 +12,7 @@ import { destroyGraphClients } from './transport';
 import type { WhatsAppCredentials } from './transport/types';
 import { TooManyPagesError, collectPages } from './paging';
 import type { GraphPaging } from './transport/types';
-import type { ConversationAnalytics } from '../WhatsAppGetMetrics/types';
+import type { ConversationAnalytics } from '../WhatsAppMetrics/types';
 
 const WABA = '200000000000009';
 const TOKEN = 'EAAGpagingTOKEN0123456789';
@@ -70,7 +70,7 @@ async function conversationRows(): Promise<IDataObject[]> {
 		nodes: [
 			{
 				name: 'Metrics',
-				type: 'whatsAppGetMetrics',
+				type: 'whatsAppMetrics',
 				parameters: {
 					operation: 'conversationAnalytics',
 					start: new Date((now - 5 * 86400) * 1000).toISOString(),

@@ -8,15 +8,15 @@ import { join, resolve } from 'path';
 
 import { WhatsAppCloudApi } from '../../credentials/WhatsAppCloudApi.credentials';
 import { WhatsAppBusinessAccount } from '../../nodes/WhatsAppBusinessAccount/WhatsAppBusinessAccount.node';
-import { WhatsAppGetMetrics } from '../../nodes/WhatsAppGetMetrics/WhatsAppGetMetrics.node';
+import { WhatsAppMedia } from '../../nodes/WhatsAppMedia/WhatsAppMedia.node';
+import { WhatsAppMetrics } from '../../nodes/WhatsAppMetrics/WhatsAppMetrics.node';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
-import { WhatsAppUploadMedia } from '../../nodes/WhatsAppUploadMedia/WhatsAppUploadMedia.node';
 
 const root = resolve(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const guide = readFileSync(join(root, 'docs', 'meta-setup.md'), 'utf8');
-const nodeNames = [new WhatsAppSendMessage(), new WhatsAppUploadMedia(), new WhatsAppGetMetrics(), new WhatsAppTrigger()].map(
+const nodeNames = [new WhatsAppSendMessage(), new WhatsAppMedia(), new WhatsAppMetrics(), new WhatsAppTrigger()].map(
 	(node) => node.description.displayName,
 );
 const credentialName = new WhatsAppCloudApi().displayName;
@@ -34,9 +34,15 @@ test('the README and the guide call the credential what n8n\'s credential picker
 });
 
 test('no name the nodes or the credential do not have', () => {
-	for (const stale of ['WhatsApp Get Metrics', 'WhatsApp Upload Media', '**WhatsApp Cloud API**', 'Credential: WhatsApp Cloud API', 'the WhatsApp Trigger']) {
+	for (const stale of ['Get Metrics', 'Upload Media', '**WhatsApp Cloud API**', 'Credential: WhatsApp Cloud API', 'the WhatsApp Trigger']) {
 		expect({ stale, inReadme: readme.includes(stale), inGuide: guide.includes(stale) }).toEqual({ stale, inReadme: false, inGuide: false });
 	}
+});
+
+test('every node folder the README names is a node folder of the package', () => {
+	const folders = [...new Set([...readme.matchAll(/nodes\/(WhatsApp\w+)\//g)].map((match) => match[1]))];
+	expect(folders.length).toBeGreaterThanOrEqual(5);
+	for (const folder of folders) expect({ folder, exists: existsSync(join(root, 'nodes', folder)) }).toEqual({ folder, exists: true });
 });
 
 test('no simulator command assumes port 4100: npm start may have taken another', () => {

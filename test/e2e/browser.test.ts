@@ -336,7 +336,7 @@ test('16: the node picker lists our five nodes by the names the README uses', as
 	const listed = (await page.locator('[data-test-id="node-creator-item-name"]').allInnerTexts()).map((name) => name.trim());
 	await screenshot('16-node-picker');
 	await guideShot('node-picker', page.locator('[data-test-id="node-creator"]').first());
-	for (const type of ['whatsAppSendMessage', 'whatsAppUploadMedia', 'whatsAppGetMetrics', 'whatsAppTrigger']) {
+	for (const type of ['whatsAppSendMessage', 'whatsAppMedia', 'whatsAppMetrics', 'whatsAppTrigger']) {
 		const { displayName } = describeType(type);
 		// n8n's picker drops " Trigger" from a trigger's name; the canvas and the panel keep it.
 		const inPicker = displayName.replace(/ Trigger$/, '');

@@ -4,10 +4,10 @@
  */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import { WhatsAppGetMetrics } from '../../nodes/WhatsAppGetMetrics/WhatsAppGetMetrics.node';
+import { WhatsAppMedia } from '../../nodes/WhatsAppMedia/WhatsAppMedia.node';
+import { WhatsAppMetrics } from '../../nodes/WhatsAppMetrics/WhatsAppMetrics.node';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
-import { WhatsAppUploadMedia } from '../../nodes/WhatsAppUploadMedia/WhatsAppUploadMedia.node';
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const { demoWorkflows } = require('../../scripts/demo/workflows') as {
@@ -21,8 +21,8 @@ const { demoWorkflows } = require('../../scripts/demo/workflows') as {
 const descriptions: Record<string, INodeTypeDescription> = {
 	whatsAppSendMessage: new WhatsAppSendMessage().description,
 	whatsAppTrigger: new WhatsAppTrigger().description,
-	whatsAppGetMetrics: new WhatsAppGetMetrics().description,
-	whatsAppUploadMedia: new WhatsAppUploadMedia().description,
+	whatsAppMetrics: new WhatsAppMetrics().description,
+	whatsAppMedia: new WhatsAppMedia().description,
 };
 
 const ours = demoWorkflows().flatMap((workflow) =>

@@ -242,7 +242,7 @@ async function editorTypes(n8n: N8nInstance): Promise<{ nodes: string[]; credent
 /** The smoke's editor check, the same in every n8n version: the editor lists our five nodes and the credential. */
 export async function expectEditorListsPack(n8n: N8nInstance): Promise<void> {
 	const types = await editorTypes(n8n);
-	for (const name of ['whatsAppSendMessage', 'whatsAppUploadMedia', 'whatsAppGetMetrics', 'whatsAppBusinessAccount', 'whatsAppTrigger']) {
+	for (const name of ['whatsAppSendMessage', 'whatsAppMedia', 'whatsAppMetrics', 'whatsAppBusinessAccount', 'whatsAppTrigger']) {
 		expect(types.nodes).toContain(`${NODE_TYPE_PREFIX}${name}`);
 	}
 	expect(types.credentials).toContain('whatsAppCloudApi');

@@ -8,15 +8,15 @@
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { WhatsAppBusinessAccount } from '../../nodes/WhatsAppBusinessAccount/WhatsAppBusinessAccount.node';
-import { WhatsAppGetMetrics } from '../../nodes/WhatsAppGetMetrics/WhatsAppGetMetrics.node';
+import { WhatsAppMedia } from '../../nodes/WhatsAppMedia/WhatsAppMedia.node';
+import { WhatsAppMetrics } from '../../nodes/WhatsAppMetrics/WhatsAppMetrics.node';
 import { WhatsAppSendMessage } from '../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
-import { WhatsAppUploadMedia } from '../../nodes/WhatsAppUploadMedia/WhatsAppUploadMedia.node';
 
 const descriptions: Array<[string, INodeTypeDescription]> = [
 	['WhatsApp Send Message', new WhatsAppSendMessage().description],
-	['WhatsApp Media', new WhatsAppUploadMedia().description],
-	['WhatsApp Metrics', new WhatsAppGetMetrics().description],
+	['WhatsApp Media', new WhatsAppMedia().description],
+	['WhatsApp Metrics', new WhatsAppMetrics().description],
 	['WhatsApp Cloud Trigger', new WhatsAppTrigger().description],
 	['WhatsApp Business Account', new WhatsAppBusinessAccount().description],
 ];

@@ -136,7 +136,7 @@ describe('media downloads go only to Meta’s media hosts or the Graph host', ()
 		const elsewhere = await recorder();
 		const graph = await graphNaming(() => `${elsewhere.url}/whatsapp_business/attachments/?mid=1`);
 		const result = await runWorkflow({
-			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId: MEDIA_ID } as never, continueOnFail: true }],
+			nodes: [{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId: MEDIA_ID } as never, continueOnFail: true }],
 			credentials: { whatsAppCloudApi: credentials(graph.url) as never },
 		});
 		expect(elsewhere.requests).toEqual([]);
@@ -149,7 +149,7 @@ describe('media downloads go only to Meta’s media hosts or the Graph host', ()
 	test('a download from the Graph host itself works, as the simulator serves media', async () => {
 		const graph = await graphNaming(() => `${graph.url}/whatsapp_business/attachments/?mid=1`);
 		const result = await runWorkflow({
-			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId: MEDIA_ID } as never }],
+			nodes: [{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId: MEDIA_ID } as never }],
 			credentials: { whatsAppCloudApi: credentials(graph.url) as never },
 		});
 		expect(result.items('Download')[0].binary?.data).toBeDefined();

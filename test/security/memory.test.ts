@@ -1,7 +1,7 @@
 /**
  * Bounded memory (issue 24, item 4), measured: the peak of the process's live Buffer memory (`arrayBuffers`, sampled
  * after a forced garbage collection every few ms) while real workflows run against the simulator. Send Message holds
- * one copy of a file however many items carry it; Upload Media streams downloads into n8n's binary store, a few at a
+ * one copy of a file however many items carry it; WhatsApp Media streams downloads into n8n's binary store, a few at a
  * time, instead of holding every file whole. The simulator runs in this process too: what it keeps (the uploaded
  * file) is in the baseline, measured before the run. The media calls are Meta's: upload, then the media URL and the
  * download with the token (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media,
@@ -100,7 +100,7 @@ test('Send Message: 100 items carrying one 4 MB PDF hold it once, not 100 times 
 
 // 24 files of 4 MB (96 MB): all held at once would be far above the bound; streamed, a few 64 KB chunks are. The
 // timeout is generous because the files go to disk, which a busy CI machine makes slow (60 s was once not enough).
-test("Upload Media: 24 downloads of a 4 MB file stream to n8n's binary store, never 24 files (96 MB) in memory", async () => {
+test("WhatsApp Media: 24 downloads of a 4 MB file stream to n8n's binary store, never 24 files (96 MB) in memory", async () => {
 	const data = pdf(4 * MB);
 	const { mediaId } = await uploadMediaCached({
 		credentials: credentials().whatsAppCloudApi,
@@ -112,7 +112,7 @@ test("Upload Media: 24 downloads of a 4 MB file stream to n8n's binary store, ne
 	let result: Awaited<ReturnType<typeof runWorkflow>> | undefined;
 	const growth = await peakGrowth(async () => {
 		result = await runWorkflow({
-			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId } }],
+			nodes: [{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId } }],
 			credentials: credentials(),
 			inputItems: Array.from({ length: 24 }, (_, index) => ({ json: { index } })),
 			binaryMode: 'filesystem',

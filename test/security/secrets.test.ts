@@ -339,12 +339,12 @@ describe('Send Message node', () => {
 	});
 });
 
-describe('Upload Media node', () => {
+describe('WhatsApp Media node', () => {
 	test('an upload Meta refuses carries no secret, as an error item or a node failure', async () => {
 		sim.scriptFaults([{ path: '/media', method: 'POST', count: 2, action: { kind: 'error', code: 100, message: ECHO } }]);
-		const asItem = await node('whatsAppUploadMedia', { operation: 'upload', phoneNumberId: byId(STANDARD_NUMBER) }, { continueOnFail: true, inputItems: [pngItem()] });
+		const asItem = await node('whatsAppMedia', { operation: 'upload', phoneNumberId: byId(STANDARD_NUMBER) }, { continueOnFail: true, inputItems: [pngItem()] });
 		expect(asItem.outputs('Node')[0].error).toBeDefined();
-		const asFailure = await node('whatsAppUploadMedia', { operation: 'upload', phoneNumberId: byId(STANDARD_NUMBER) }, { inputItems: [pngItem()] });
+		const asFailure = await node('whatsAppMedia', { operation: 'upload', phoneNumberId: byId(STANDARD_NUMBER) }, { inputItems: [pngItem()] });
 		expect(asFailure.status).toBe('error');
 		expect(everyLeak({ ...runViews(asItem), ...runViews(asFailure) })).toEqual([]);
 	});
@@ -354,7 +354,7 @@ describe('Upload Media node', () => {
 			message: { document: { id: string } };
 		};
 		sim.scriptFaults([{ path: 'attachments', count: 3, action: { kind: 'error', code: 100, httpStatus: 404, message: ECHO } }]);
-		const result = await node('whatsAppUploadMedia', { operation: 'download', mediaId: message.document.id }, { continueOnFail: true });
+		const result = await node('whatsAppMedia', { operation: 'download', mediaId: message.document.id }, { continueOnFail: true });
 		expect(result.outputs('Node')[0].error).toBeDefined();
 		expect(sim.requests().some((request) => request.path.includes('attachments'))).toBe(true);
 		expect(everyLeak(runViews(result))).toEqual([]);
@@ -364,21 +364,21 @@ describe('Upload Media node', () => {
 		const { message } = (await sim.injectInbound({ phoneNumberId: STANDARD_NUMBER, from: '16505551234', type: 'image', image: { mime_type: 'image/jpeg' } })) as {
 			message: { image: { id: string } };
 		};
-		const result = await node('whatsAppUploadMedia', { operation: 'download', mediaId: message.image.id });
+		const result = await node('whatsAppMedia', { operation: 'download', mediaId: message.image.id });
 		expect(result.items('Node')[0].binary?.data).toBeDefined();
 		expect(everyLeak(runViews(result))).toEqual([]);
 	});
 
 	test('a delete of unknown media carries no secret', async () => {
-		const result = await node('whatsAppUploadMedia', { operation: 'delete', mediaId: '123456789012345' }, { continueOnFail: true });
+		const result = await node('whatsAppMedia', { operation: 'delete', mediaId: '123456789012345' }, { continueOnFail: true });
 		expect(result.outputs('Node')[0].error).toBeDefined();
-		const failed = await node('whatsAppUploadMedia', { operation: 'delete', mediaId: '123456789012345' });
+		const failed = await node('whatsAppMedia', { operation: 'delete', mediaId: '123456789012345' });
 		expect(failed.status).toBe('error');
 		expect(everyLeak({ ...runViews(result), ...runViews(failed) })).toEqual([]);
 	});
 });
 
-describe('Get Metrics node', () => {
+describe('WhatsApp Metrics node', () => {
 	const day = 86400;
 	const today = Math.floor(Date.now() / 1000 / day) * day;
 	const parameters = {
@@ -391,14 +391,14 @@ describe('Get Metrics node', () => {
 
 	test('an analytics call Meta refuses carries no secret, as an error item or a node failure', async () => {
 		sim.scriptFaults([{ path: `/${sim.fixture.wabaId}`, method: 'GET', count: 10, action: { kind: 'error', code: 100, message: ECHO } }]);
-		const asItem = await node('whatsAppGetMetrics', parameters, { continueOnFail: true });
-		const asFailure = await node('whatsAppGetMetrics', parameters);
+		const asItem = await node('whatsAppMetrics', parameters, { continueOnFail: true });
+		const asFailure = await node('whatsAppMetrics', parameters);
 		expect(asFailure.status).toBe('error');
 		expect(everyLeak({ ...runViews(asItem), ...runViews(asFailure) })).toEqual([]);
 	});
 
 	test('an expired token on a metrics call carries neither token', async () => {
-		const result = await node('whatsAppGetMetrics', parameters, { extra: { accessToken: SECRETS.expiredToken } });
+		const result = await node('whatsAppMetrics', parameters, { extra: { accessToken: SECRETS.expiredToken } });
 		expect(result.status).toBe('error');
 		expect(everyLeak(runViews(result))).toEqual([]);
 	});

@@ -23,10 +23,10 @@ export const OPERATION_NAMES: Record<keyof typeof operations, string> = {
 	delete: 'Delete',
 };
 
-export class WhatsAppUploadMedia implements INodeType {
+export class WhatsAppMedia implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Media',
-		name: 'whatsAppUploadMedia',
+		name: 'whatsAppMedia',
 		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
 		group: ['transform'],
 		version: 1,

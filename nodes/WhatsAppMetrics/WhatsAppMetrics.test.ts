@@ -29,7 +29,7 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 async function metrics(parameters: INodeParameters, overrides: Record<string, unknown> = {}, continueOnFail = false) {
 	return runWorkflow({
-		nodes: [{ name: 'Metrics', type: 'whatsAppGetMetrics', parameters, continueOnFail }],
+		nodes: [{ name: 'Metrics', type: 'whatsAppMetrics', parameters, continueOnFail }],
 		credentials: credentials(overrides),
 	});
 }

@@ -67,7 +67,7 @@ describe('WhatsApp Media node', () => {
 		const data = pngBytes(4096);
 		const result = await runWorkflow({
 			nodes: [
-				{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } },
+				{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } },
 				{
 					name: 'Send',
 					type: 'whatsAppSendMessage',
@@ -79,9 +79,9 @@ describe('WhatsApp Media node', () => {
 						mediaId: '={{ $json.mediaId }}',
 					},
 				},
-				{ name: 'Get URL', type: 'whatsAppUploadMedia', parameters: { operation: 'getUrl', mediaId: "={{ $('Upload').item.json.mediaId }}" } },
-				{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId: '={{ $json.mediaId }}' } },
-				{ name: 'Delete', type: 'whatsAppUploadMedia', parameters: { operation: 'delete', mediaId: '={{ $json.mediaId }}' } },
+				{ name: 'Get URL', type: 'whatsAppMedia', parameters: { operation: 'getUrl', mediaId: "={{ $('Upload').item.json.mediaId }}" } },
+				{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId: '={{ $json.mediaId }}' } },
+				{ name: 'Delete', type: 'whatsAppMedia', parameters: { operation: 'delete', mediaId: '={{ $json.mediaId }}' } },
 			],
 			credentials: credentials(),
 			inputItems: [fileItem(data, 'image/png', 'photo.png')],
@@ -112,7 +112,7 @@ describe('WhatsApp Media node', () => {
 
 	it('rejects an image over 5 MB before any call, naming the item, the field, the MIME type and the limit', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 			credentials: credentials(),
 			inputItems: [fileItem(pngBytes(100), 'image/png', 'ok.png'), fileItem(pngBytes(5 * 1024 * 1024 + 10), 'image/png', 'huge.png')],
 		});
@@ -122,7 +122,7 @@ describe('WhatsApp Media node', () => {
 
 	it('rejects a MIME type WhatsApp does not take before any call', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 			credentials: credentials(),
 			inputItems: [fileItem(Buffer.from('GIF89a-not-really'), 'image/gif', 'anim.gif')],
 		});
@@ -133,7 +133,7 @@ describe('WhatsApp Media node', () => {
 	it('names the MIME Type option when the MIME type came from it', async () => {
 		const result = await runWorkflow({
 			nodes: [
-				{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator, options: { mimeType: 'image/gif' } } },
+				{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator, options: { mimeType: 'image/gif' } } },
 			],
 			credentials: credentials(),
 			inputItems: [fileItem(pngBytes(64), 'image/png', 'b.png')],
@@ -144,13 +144,13 @@ describe('WhatsApp Media node', () => {
 
 	it('names the Phone Number field as this node shows it, and a missing binary field with the item\'s files', async () => {
 		const badNumber = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: '={{ "" }}' } } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: '={{ "" }}' } } }],
 			credentials: credentials(),
 			inputItems: [fileItem(pngBytes(64), 'image/png', 'b.png')],
 		});
 		expect(badNumber.nodeError('Upload')?.message).toBe('Item 1: "Phone Number" is empty: pick a number from the list or give its phone number ID');
 		const noFile = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator, binaryPropertyName: 'file' } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator, binaryPropertyName: 'file' } }],
 			credentials: credentials(),
 			inputItems: [fileItem(pngBytes(64), 'image/png', 'b.png')],
 		});
@@ -163,7 +163,7 @@ describe('WhatsApp Media node', () => {
 		webp.write('RIFF', 0, 'ascii');
 		webp.write('WEBPVP8 ', 8, 'ascii');
 		const result = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 			credentials: credentials(),
 			inputItems: [fileItem(webp, 'image/webp', 'sticker.webp')],
 		});
@@ -173,7 +173,7 @@ describe('WhatsApp Media node', () => {
 
 	it('turns a bad file into an error item and uploads the rest when Continue On Fail is on', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', continueOnFail: true, parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', continueOnFail: true, parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 			credentials: credentials(),
 			inputItems: [fileItem(Buffer.from('GIF89a'), 'image/gif', 'a.gif'), fileItem(pngBytes(64), 'image/png', 'b.png')],
 		});
@@ -190,7 +190,7 @@ describe('WhatsApp Media node', () => {
 
 	it('uploads a file n8n could only call octet-stream by the MIME type of its extension', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 			credentials: credentials(),
 			inputItems: [fileItem(Buffer.from('%PDF-1.7 tiny'), 'application/octet-stream', 'report.pdf')],
 		});
@@ -202,7 +202,7 @@ describe('WhatsApp Media node', () => {
 		const data = pngBytes(2048, 9);
 		const run = () =>
 			runWorkflow({
-				nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+				nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 				credentials: credentials(),
 				inputItems: [fileItem(data, 'image/png', 'same.png')],
 			});
@@ -216,7 +216,7 @@ describe('WhatsApp Media node', () => {
 	it('uploads the same file once when several items carry it in one execution', async () => {
 		const data = pngBytes(2048, 10);
 		const result = await runWorkflow({
-			nodes: [{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
+			nodes: [{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } }],
 			credentials: credentials(),
 			inputItems: [1, 2, 3, 4].map(() => fileItem(data, 'image/png', 'same.png')),
 		});
@@ -231,7 +231,7 @@ describe('WhatsApp Media node', () => {
 				nodes: [
 					{
 						name: 'Upload',
-						type: 'whatsAppUploadMedia',
+						type: 'whatsAppMedia',
 						parameters: { operation: 'upload', phoneNumberId: phoneLocator, options: { useCache: false } },
 					},
 				],
@@ -254,7 +254,7 @@ describe('WhatsApp Media node', () => {
 			nodes: [
 				{
 					name: 'Download',
-					type: 'whatsAppUploadMedia',
+					type: 'whatsAppMedia',
 					parameters: { operation: 'download', mediaId: '={{ $json.document.id }}', options: { fileName: '={{ $json.document.filename }}' } },
 				},
 			],
@@ -270,7 +270,7 @@ describe('WhatsApp Media node', () => {
 
 	it('fails a download of an unknown media ID with Meta\'s error and no secret', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId: '123456789012345' } }],
+			nodes: [{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId: '123456789012345' } }],
 			credentials: credentials(),
 		});
 		expect(result.nodeError('Download')?.message).toContain('Item 1');
@@ -279,7 +279,7 @@ describe('WhatsApp Media node', () => {
 
 	it('with Continue On Fail, a Graph error becomes an item with Meta\'s code, trace ID and HTTP status, and no secret', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', continueOnFail: true, parameters: { operation: 'download', mediaId: '123456789012345' } }],
+			nodes: [{ name: 'Download', type: 'whatsAppMedia', continueOnFail: true, parameters: { operation: 'download', mediaId: '123456789012345' } }],
 			credentials: credentials(),
 		});
 		expect(result.error).toBeUndefined();
@@ -291,7 +291,7 @@ describe('WhatsApp Media node', () => {
 
 	it('rejects a media ID that is not digits before any call', async () => {
 		const result = await runWorkflow({
-			nodes: [{ name: 'URL', type: 'whatsAppUploadMedia', parameters: { operation: 'getUrl', mediaId: 'wamid.HBgL' } }],
+			nodes: [{ name: 'URL', type: 'whatsAppMedia', parameters: { operation: 'getUrl', mediaId: 'wamid.HBgL' } }],
 			credentials: credentials(),
 		});
 		expect(result.nodeError('URL')?.message).toBe('Item 1: "Media ID" is "wamid.HBgL", which is not a media ID: expected digits only');
@@ -305,8 +305,8 @@ describe('WhatsApp Media node with n8n\'s filesystem binary mode', () => {
 		const data = pngBytes(3000, 12);
 		const result = await runWorkflow({
 			nodes: [
-				{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } },
-				{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId: '={{ $json.mediaId }}', binaryPropertyName: 'file' } },
+				{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: phoneLocator } },
+				{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId: '={{ $json.mediaId }}', binaryPropertyName: 'file' } },
 			],
 			credentials: credentials(),
 			inputItems: [fileItem(data, 'image/png', 'disk.png')],

@@ -5,8 +5,8 @@
 import type { INode, INodeType, INodeTypes } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { WhatsAppGetMetrics } from '../WhatsAppGetMetrics/WhatsAppGetMetrics.node';
-import { WhatsAppUploadMedia } from './WhatsAppUploadMedia.node';
+import { WhatsAppMetrics } from '../WhatsAppMetrics/WhatsAppMetrics.node';
+import { WhatsAppMedia } from './WhatsAppMedia.node';
 
 function subtitleOf(nodeType: INodeType, parameters: INode['parameters']): unknown {
 	const node: INode = {
@@ -33,7 +33,7 @@ describe('subtitles show display names', () => {
 		['download', 'Download'],
 		['delete', 'Delete'],
 	])('WhatsApp Media %s → %s', (operation, shown) => {
-		expect(subtitleOf(new WhatsAppUploadMedia(), { resource: 'media', operation })).toBe(shown);
+		expect(subtitleOf(new WhatsAppMedia(), { resource: 'media', operation })).toBe(shown);
 	});
 
 	it.each([
@@ -44,6 +44,6 @@ describe('subtitles show display names', () => {
 		['phoneNumberHealth', 'Phone Number Health'],
 		['limiterStatus', 'Rate Limiter Status'],
 	])('WhatsApp Metrics %s → %s', (operation, shown) => {
-		expect(subtitleOf(new WhatsAppGetMetrics(), { operation })).toBe(shown);
+		expect(subtitleOf(new WhatsAppMetrics(), { operation })).toBe(shown);
 	});
 });

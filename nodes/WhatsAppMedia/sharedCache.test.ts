@@ -48,7 +48,7 @@ const fileItem = () => ({ json: {}, binary: { data: { data: PNG.toString('base64
 const credentials = () => ({
 	whatsAppCloudApi: { accessToken: sim.fixture.accessToken, apiVersion: 'v26.0', baseUrl: sim.url, wabaId: sim.fixture.wabaId },
 });
-const uploadNode = { name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: PHONE } } };
+const uploadNode = { name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: PHONE } } };
 const sendNode = {
 	name: 'Send',
 	type: 'whatsAppSendMessage',

@@ -55,7 +55,7 @@ describe('raw output against the simulator (its paging links carry the token, as
 			nodes: [
 				{
 					name: 'Metrics',
-					type: 'whatsAppGetMetrics',
+					type: 'whatsAppMetrics',
 					parameters: {
 						operation: 'templateAnalytics',
 						templates: picks('order_confirmation', 'hello_world'),
@@ -138,7 +138,7 @@ describe('raw output of every family against a Graph stand-in whose next and pre
 
 	async function rawPages(parameters: INodeParameters): Promise<IDataObject[]> {
 		const result = await runWorkflow({
-			nodes: [{ name: 'Metrics', type: 'whatsAppGetMetrics', parameters }],
+			nodes: [{ name: 'Metrics', type: 'whatsAppMetrics', parameters }],
 			credentials: {
 				whatsAppCloudApi: { accessToken: TOKEN, apiVersion: 'v26.0', baseUrl: server.url, wabaId: WABA, registeredNumbers: 1 },
 			},

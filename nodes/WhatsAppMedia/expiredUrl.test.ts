@@ -43,8 +43,8 @@ afterAll(async () => {
 it('downloads equal bytes after the URL expired, and again when the fresh URL lapses before it is fetched', async () => {
 	const first = await runWorkflow({
 		nodes: [
-			{ name: 'Upload', type: 'whatsAppUploadMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: PHONE } } },
-			{ name: 'Get URL', type: 'whatsAppUploadMedia', parameters: { operation: 'getUrl', mediaId: '={{ $json.mediaId }}' } },
+			{ name: 'Upload', type: 'whatsAppMedia', parameters: { operation: 'upload', phoneNumberId: { __rl: true, mode: 'id', value: PHONE } } },
+			{ name: 'Get URL', type: 'whatsAppMedia', parameters: { operation: 'getUrl', mediaId: '={{ $json.mediaId }}' } },
 		],
 		credentials: credentials(),
 		inputItems: [{ json: {}, binary: { data: { data: PDF.toString('base64'), mimeType: 'application/pdf', fileName: 'invoice.pdf' } } }],
@@ -62,7 +62,7 @@ it('downloads equal bytes after the URL expired, and again when the fresh URL la
 	const infoCallsBefore = sim.requests().filter((request) => request.method === 'GET' && request.path.endsWith(`/${mediaId}`)).length;
 	jumpAfterFetchesFrom = attachmentFetches().length;
 	const download = await runWorkflow({
-		nodes: [{ name: 'Download', type: 'whatsAppUploadMedia', parameters: { operation: 'download', mediaId } }],
+		nodes: [{ name: 'Download', type: 'whatsAppMedia', parameters: { operation: 'download', mediaId } }],
 		credentials: credentials(),
 	});
 	expect(download.error).toBeUndefined();

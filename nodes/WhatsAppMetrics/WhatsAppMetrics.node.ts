@@ -33,10 +33,10 @@ export const OPERATION_NAMES: Record<MetricsOperation, string> = {
 	limiterStatus: 'Rate Limiter Status',
 };
 
-export class WhatsAppGetMetrics implements INodeType {
+export class WhatsAppMetrics implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Metrics',
-		name: 'whatsAppGetMetrics',
+		name: 'whatsAppMetrics',
 		icon: { light: 'file:../../icons/whatsapp.svg', dark: 'file:../../icons/whatsapp.dark.svg' },
 		group: ['input'],
 		version: 1,
