@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType,
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchPhoneNumbers } from '../shared/descriptions';
-import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
+import { whatsAppCloudApiTest } from '../shared/credentialTest';
 import { router } from './actions/router';
 import * as blockedUser from './actions/blockedUser/BlockedUser.resource';
 import * as businessProfile from './actions/businessProfile/BusinessProfile.resource';

@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchPhoneNumbers } from '../shared/descriptions';
-import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
+import { whatsAppCloudApiTest } from '../shared/credentialTest';
 import * as deleteMedia from './actions/delete.operation';
 import * as download from './actions/download.operation';
 import * as getUrl from './actions/getUrl.operation';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchPhoneNumbers, searchTemplates } from '../shared/descriptions';
-import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
+import { whatsAppCloudApiTest } from '../shared/credentialTest';
 import type { MetricsOperation, MetricsRows, OperationContext } from './actions/common';
 import { readCredentials } from './actions/common';
 import { redactDeep } from '../shared/transport';

@@ -10,7 +10,7 @@ import {
 	searchPhoneNumbers,
 	searchTemplates,
 } from '../shared/descriptions';
-import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
+import { whatsAppCloudApiTest } from '../shared/credentialTest';
 import { messageKinds, MESSAGE_TYPE_NAMES } from './actions';
 import { recipientField, sendOptionsField, show } from './actions/common';
 import type { MessageType } from './actions/types';

@@ -21,7 +21,8 @@ import {
 	type SendMessageResponse,
 	type TemplateMessage,
 } from '../shared/messages';
-import { isGraphApiError, toNodeApiError } from '../shared/transport';
+import { toNodeApiError } from '../shared/nodeApiError';
+import { isGraphApiError } from '../shared/transport';
 import { readCredentials } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { checkAgainstTemplate } from './actions/template';

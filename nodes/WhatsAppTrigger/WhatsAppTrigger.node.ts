@@ -2,7 +2,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchPhoneNumbers } from '../shared/descriptions';
-import { whatsAppCloudApiTest } from '../shared/transport/credentialTest';
+import { whatsAppCloudApiTest } from '../shared/credentialTest';
 import { receiveDelivery } from './delivery';
 import { subscriptionSubtitle, triggerProperties } from './description';
 import { webhookLifecycle } from './lifecycle';

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PhoneNumberIdError } from './descriptions/phoneNumber';
 import { fieldError } from './errors';
-import { isGraphApiError, redactSecrets, toNodeApiError } from './transport';
+import { toNodeApiError } from './nodeApiError';
+import { isGraphApiError, redactSecrets } from './transport';
 import type { WhatsAppCredentials } from './transport/types';
 
 /** A bad phone-number ID, worded after the field's name as the node shows it. */

@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { scheduleGraphCall } from '../../nodes/shared/limiter';
-import { testWhatsAppCredentials, whatsAppCloudApiTest } from '../../nodes/shared/transport/credentialTest';
-import { toNodeApiError } from '../../nodes/shared/transport';
+import { testWhatsAppCredentials, whatsAppCloudApiTest } from '../../nodes/shared/credentialTest';
+import { toNodeApiError } from '../../nodes/shared/nodeApiError';
 import type { WhatsAppCredentials } from '../../nodes/shared/transport/types';
 
 interface PhoneNumberFields {

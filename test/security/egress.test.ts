@@ -17,7 +17,7 @@ import { startSimulator, type Simulator } from '../simulator';
 import { configureGateForTests, resetGateForTests } from '../../nodes/shared/limiter';
 import { clearMediaCache } from '../../nodes/shared/media';
 import { destroyGraphClients, graphRequest, GraphApiError, type WhatsAppCredentials } from '../../nodes/shared/transport';
-import { testWhatsAppCredentials } from '../../nodes/shared/transport/credentialTest';
+import { testWhatsAppCredentials } from '../../nodes/shared/credentialTest';
 import { APP_ID, SECRETS } from './sweep';
 
 const TOKEN = SECRETS.accessToken;

@@ -17,7 +17,7 @@ import { startSimulator, type Simulator } from '../simulator';
 import { configureGateForTests, getGateStatus, resetGateForTests, scheduleGraphCall } from '../../nodes/shared/limiter';
 import { clearMediaCache } from '../../nodes/shared/media';
 import { destroyGraphClients, graphRequest, GraphApiError, type WhatsAppCredentials } from '../../nodes/shared/transport';
-import { testWhatsAppCredentials, whatsAppCloudApiTest } from '../../nodes/shared/transport/credentialTest';
+import { testWhatsAppCredentials, whatsAppCloudApiTest } from '../../nodes/shared/credentialTest';
 import { clearRedeliveryStores, closeRedisClients, signWebhookBody } from '../../nodes/shared/webhook';
 import { body, inboundTextChange, metaJson } from '../../nodes/shared/webhook/__tests__/fixtures';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';

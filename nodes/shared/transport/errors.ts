@@ -269,3 +269,8 @@ export class GraphApiError extends Error {
 export function isGraphApiError(error: unknown): error is GraphApiError {
 	return error instanceof GraphApiError || (error instanceof Error && error.name === 'GraphApiError');
 }
+
+/** Settings or input the transport refuses before anything is sent: permanent, never retried. */
+export function invalidInput(message: string): GraphApiError {
+	return new GraphApiError({ message, invalidInput: true });
+}

@@ -1,6 +1,7 @@
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { findSecretLeaks } from '../../../test/harness/secrets';
-import { destroyGraphClients, GraphApiError, graphRequest, type GraphRequest, type WhatsAppCredentials } from './index';
+import { destroyGraphClients, GraphApiError, graphRequest, type WhatsAppCredentials } from './index';
+import type { GraphRequest } from './types';
 
 /** The transport against the Cloud API simulator: the faults it injects end up in the right class. */
 describe('graphRequest against the simulator', () => {

@@ -2,14 +2,9 @@ import { gzipSync } from 'node:zlib';
 import type { INode } from 'n8n-workflow';
 import { captureOutput, findSecretLeaks } from '../../../test/harness/secrets';
 import { closedPort, startHttpServer, startNetServer, type RawServer } from '../../../test/harness/rawServers';
-import {
-	destroyGraphClients,
-	GraphApiError,
-	graphRequest,
-	toNodeApiError,
-	type GraphRequest,
-	type WhatsAppCredentials,
-} from './index';
+import { toNodeApiError } from '../nodeApiError';
+import { destroyGraphClients, GraphApiError, graphRequest, type WhatsAppCredentials } from './index';
+import type { GraphRequest } from './types';
 
 const TOKEN = 'EAAGtest0accessTOKEN0123456789';
 const APP_SECRET = 'testAppSecret0123456789abcdef';

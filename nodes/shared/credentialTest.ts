@@ -4,12 +4,9 @@ import type {
 	ICredentialTestFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { apiVersionState, apiVersionWarning, NEWEST_API_VERSION, resolveApiVersion } from './apiVersions';
-import { apiVersionClock, noteApiVersion } from './credentials';
-import { GraphApiError, isGraphApiError } from './errors';
-import { graphRequest } from './index';
-import { redactSecrets } from './redact';
-import type { WhatsAppCredentials } from './types';
+import { apiVersionClock, noteApiVersion } from './transport/credentials';
+import { graphRequest, isGraphApiError, redactSecrets, type GraphApiError, type WhatsAppCredentials } from './transport';
+import { apiVersionState, apiVersionWarning, NEWEST_API_VERSION, resolveApiVersion } from './transport/apiVersions';
 
 /** A credential test must answer while the user waits in the dialog. */
 const CREDENTIAL_TEST_TIMEOUT_MS = 15_000;

@@ -1,7 +1,5 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { isGraphApiError, type GraphApiError } from './errors';
-import { redactSecrets } from './redact';
-import type { WhatsAppCredentials } from './types';
+import { isGraphApiError, redactSecrets, type GraphApiError, type WhatsAppCredentials } from './transport';
 
 export interface GraphErrorText {
 	/** One line: what went wrong, in the user's words, with Meta's own message. */

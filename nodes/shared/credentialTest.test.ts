@@ -1,8 +1,8 @@
-import { startSimulator, type Simulator } from '../../../test/simulator';
-import { startHttpServer, type RawServer } from '../../../test/harness/rawServers';
+import { startSimulator, type Simulator } from '../../test/simulator';
+import { startHttpServer, type RawServer } from '../../test/harness/rawServers';
 import { CREDENTIAL_NEEDS, testWhatsAppCredentials, whatsAppCloudApiTest } from './credentialTest';
-import { apiVersionClock, forgetApiVersionWarningsForTests } from './credentials';
-import { destroyGraphClients, type WhatsAppCredentials } from './index';
+import { apiVersionClock, forgetApiVersionWarningsForTests } from './transport/credentials';
+import { destroyGraphClients, type WhatsAppCredentials } from './transport';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 const realClock = apiVersionClock.now;
