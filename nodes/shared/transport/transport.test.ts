@@ -241,14 +241,6 @@ describe('app-token calls', () => {
 	});
 });
 
-describe('toNodeApiError with other failures', () => {
-	test('a plain error becomes a NodeOperationError with the secrets redacted', () => {
-		const nodeError = toNodeApiError(NODE, new Error(`boom ${TOKEN} ${APP_SECRET}`), 2, SECRETS);
-		expect(nodeError.message).toBe('boom [redacted] [redacted]');
-		expect(findSecretLeaks(nodeError, SECRETS)).toEqual([]);
-	});
-});
-
 describe('graphRequest network failures', () => {
 	afterAll(() => destroyGraphClients());
 
