@@ -10,14 +10,12 @@
  * through that Redis (`SET NX PX` per event, one pipeline per body) as n8n queue mode does; `--concurrency=N` bodies
  * in flight (default 1, 16 with Redis).
  */
+import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../nodes/shared/redis';
 import {
-	closeRedisClients,
-	getRedisClient,
 	handleDelivery,
 	MemoryRedeliveryStore,
 	redeliveryHashKey,
 	RedisRedeliveryStore,
-	resolveRedisTarget,
 	signWebhookBody,
 	type DeliveryOptions,
 	type RedeliveryStore,

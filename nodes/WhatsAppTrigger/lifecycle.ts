@@ -6,7 +6,8 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readCredentials } from '../shared/transport/credentials';
-import { fieldsForSelection, resolveRedisTarget } from '../shared/webhook';
+import { fieldsForSelection } from '../shared/webhook';
+import { resolveRedisTarget } from '../shared/redis';
 import {
 	credentialProblem,
 	customVerifyToken,

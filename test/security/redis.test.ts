@@ -7,10 +7,9 @@
 import * as net from 'node:net';
 
 import type { GateEnvironment } from '../../nodes/shared/limiter/gate';
-import { RedisStore, redisTargetFor, redisTargetKey } from '../../nodes/shared/limiter/redis';
-import { forgetRedisVersionChecks } from '../../nodes/shared/limiter/redisServer';
+import { RedisStore } from '../../nodes/shared/limiter/redis';
 import type { WhatsAppCredentials } from '../../nodes/shared/transport';
-import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/webhook/redis';
+import { closeRedisClients, forgetRedisVersionChecks, getRedisClient, resolveRedisTarget } from '../../nodes/shared/redis';
 
 interface FakeRedis {
 	port: number;
@@ -61,9 +60,9 @@ async function fakeRedis(version: string): Promise<FakeRedis> {
 /** The gate's connection to the Redis a credential names, reporting what the gate would warn. */
 function gateStore(credentials: Partial<WhatsAppCredentials>, env: NodeJS.ProcessEnv = {}) {
 	const warnings: Array<{ topic: string; message: string }> = [];
-	const options = redisTargetFor(credentials as WhatsAppCredentials, env);
-	if (!options) throw new Error('expected a Redis target');
-	const store = new RedisStore(redisTargetKey(options), options, {
+	const target = resolveRedisTarget((credentials as WhatsAppCredentials).redisUrl, env);
+	if (!target) throw new Error('expected a Redis target');
+	const store = new RedisStore(target, {
 		// The store only warns through its environment.
 		warn: (topic: string, message: string) => void warnings.push({ topic, message }),
 	} as unknown as GateEnvironment);

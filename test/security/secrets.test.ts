@@ -18,7 +18,8 @@ import { configureGateForTests, getGateStatus, resetGateForTests, scheduleGraphC
 import { clearMediaCache } from '../../nodes/shared/media';
 import { destroyGraphClients, graphRequest, GraphApiError, type WhatsAppCredentials } from '../../nodes/shared/transport';
 import { testWhatsAppCredentials, whatsAppCloudApiTest } from '../../nodes/shared/credentialTest';
-import { clearRedeliveryStores, closeRedisClients, signWebhookBody } from '../../nodes/shared/webhook';
+import { clearRedeliveryStores, signWebhookBody } from '../../nodes/shared/webhook';
+import { closeRedisClients } from '../../nodes/shared/redis';
 import { body, inboundTextChange, metaJson } from '../../nodes/shared/webhook/__tests__/fixtures';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
 import { startTriggerServer, type TriggerServer } from '../support/trigger/fakeContexts';

@@ -15,7 +15,7 @@ import { getGateStatus, resetGateForTests, sharedEntriesFor } from '../../nodes/
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
 import { clearMediaCache, uploadMediaCached } from '../../nodes/shared/media';
 import { destroyGraphClients, type WhatsAppCredentials } from '../../nodes/shared/transport';
-import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/webhook/redis';
+import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/redis';
 
 let sim: Simulator;
 

@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 
-import { clearRedeliveryStores, closeRedisClients, getRedisClient, resolveRedisTarget, signWebhookBody } from '../../shared/webhook';
+import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../shared/redis';
 import {
 	body,
 	inboundTextChange,

@@ -7,7 +7,9 @@
 import { graphRequest, isGraphApiError } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { describeError, ManagementBudget, NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
-import { hashKey, redisConnectionKey, RedisStore, redisTargetFor, redisTargetKey, type SharedEntries } from './redis';
+import { hashKey, RedisStore, type SharedEntries } from './redis';
+import { processWide } from '../processWide';
+import { redisConnectionOf, resolveRedisTarget } from '../redis';
 import {
 	CALLS_PER_HOUR_PER_NUMBER,
 	DEFAULT_TIMINGS,
@@ -84,38 +86,30 @@ interface Registry {
 	sweeper: NodeJS.Timeout | undefined;
 }
 
-// One registry per process, even if n8n loads two copies of this module (a Symbol.for key is global).
-const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.gate');
-
-function registry(): Registry {
-	const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-	let existing = holder[REGISTRY_KEY];
-	if (!existing) {
-		const warned = new Set<string>();
-		existing = {
-			lanes: new Map(),
-			wabas: new Map(),
-			throughput: new Map(),
-			stores: new Map(),
-			probations: new Map(),
-			proofs: new ProofBook(),
-			warned,
-			sweeper: undefined,
-			env: {
-				timings: { ...DEFAULT_TIMINGS },
-				transport: graphRequest,
-				random: Math.random,
-				warn: (topic, message) => {
-					if (warned.has(topic)) return;
-					warned.add(topic);
-					console.warn(`[whatsapp-cloud gate] ${message}`);
-				},
+// One registry per process, even if n8n loads two copies of this module.
+const registry = processWide('gate', (): Registry => {
+	const warned = new Set<string>();
+	return {
+		lanes: new Map(),
+		wabas: new Map(),
+		throughput: new Map(),
+		stores: new Map(),
+		probations: new Map(),
+		proofs: new ProofBook(),
+		warned,
+		sweeper: undefined,
+		env: {
+			timings: { ...DEFAULT_TIMINGS },
+			transport: graphRequest,
+			random: Math.random,
+			warn: (topic, message) => {
+				if (warned.has(topic)) return;
+				warned.add(topic);
+				console.warn(`[whatsapp-cloud gate] ${message}`);
 			},
-		};
-		holder[REGISTRY_KEY] = existing;
-	}
-	return existing;
-}
+		},
+	};
+});
 
 function baseUrlOf(credentials: WhatsAppCredentials): string {
 	return (credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
@@ -129,20 +123,20 @@ function wabaKeyOf(credentials: WhatsAppCredentials): string {
 
 function storeFor(credentials: WhatsAppCredentials): RedisStore | undefined {
 	const reg = registry();
-	let options;
+	let target;
 	try {
-		options = redisTargetFor(credentials);
+		target = resolveRedisTarget(credentials.redisUrl);
 	} catch {
 		reg.env.warn('redis-url', 'The Redis URL in the credential is not a valid redis:// URL; the gate uses local limits');
 		return undefined;
 	}
-	if (!options) return undefined;
+	if (!target) return undefined;
 	// The login is part of the key: another credential's password never rides on this one's connection, and a rotated
 	// password opens a new connection at the next execution.
-	const key = redisConnectionKey(options);
+	const key = redisConnectionOf(target);
 	let store = reg.stores.get(key);
 	if (!store) {
-		store = new RedisStore(redisTargetKey(options), options, reg.env);
+		store = new RedisStore(target, reg.env);
 		reg.stores.set(key, store);
 		ensureSweeper(reg);
 	}

@@ -10,40 +10,12 @@ import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warm
 import { startWorkers } from './__tests__/processes';
 import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
-import { hashKey, RedisStore, redisTargetFor, redisTargetKey } from './redis';
+import { hashKey, RedisStore } from './redis';
+import { resolveRedisTarget } from '../redis';
 import { DEFAULT_TIMINGS } from './settings';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;
-
-describe('where Redis is', () => {
-	it('takes the Redis URL from the credential', () => {
-		const options = redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: 'redis://user:s3cret@cache:6380/2' });
-		expect(options).toMatchObject({ host: 'cache', port: 6380, username: 'user', password: 's3cret', db: 2 });
-	});
-
-	it("uses n8n's QUEUE_BULL_REDIS_* variables in queue mode when the credential has no URL", () => {
-		const options = redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x' }, {
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: 'redis.internal',
-			QUEUE_BULL_REDIS_PORT: '6390',
-			QUEUE_BULL_REDIS_PASSWORD: 'pw',
-			QUEUE_BULL_REDIS_USERNAME: 'n8n',
-			QUEUE_BULL_REDIS_DB: '3',
-			QUEUE_BULL_REDIS_TLS: 'true',
-		});
-		expect(options).toMatchObject({ host: 'redis.internal', port: 6390, password: 'pw', username: 'n8n', db: 3, tls: {} });
-	});
-
-	it('stays local outside queue mode without a Redis URL', () => {
-		expect(redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x' }, {})).toBeUndefined();
-	});
-
-	it('keys a Redis target without its password', () => {
-		const options = redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: 'redis://u:s3cret@cache:6380' });
-		expect(redisTargetKey(options!)).not.toContain('s3cret');
-	});
-});
 
 describeWithRedis('with a real redis-server', () => {
 	// The options a test may change, as the simulator starts: restored before each test (a reset keeps options).
@@ -241,7 +213,7 @@ describeWithRedis('with a real redis-server', () => {
 	});
 
 	it('tells a refused reservation when the calls it wants fit, not when the first one does', async () => {
-		const store = new RedisStore('script', redisTargetFor({ accessToken: 't', apiVersion: 'v26.0', baseUrl: 'x', redisUrl: redis.url })!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
 		const reserve = (requested: number, wanted?: number) =>
 			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted });
 		try {
@@ -271,7 +243,7 @@ describeWithRedis('with a real redis-server', () => {
 		const credentials = credentialsFor(sim, { redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));
 		// Another worker's gate got 80007 and paused the WABA for 1.5 s: this process only learns it through Redis.
-		const other = new RedisStore('other', redisTargetFor(credentials)!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const other = new RedisStore(resolveRedisTarget(credentials.redisUrl, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		await other.pauseWaba(`${sim.url}|waba:${sim.fixture.wabaId}`, 1500);
 		await other.close();

@@ -6,10 +6,9 @@
  */
 import { createHash } from 'crypto';
 import Bottleneck from 'bottleneck';
-import Redis, { type RedisOptions } from 'ioredis';
-import type { WhatsAppCredentials } from '../transport/types';
+import Redis from 'ioredis';
 import { quietly, type GateEnvironment, type NumberLane, type SharedStore } from './gate';
-import { checkedRedisOptions, loginFingerprint, watchRedisVersion } from './redisServer';
+import { watchRedisVersion, type RedisTarget } from '../redis';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -127,54 +126,6 @@ end
 return 1
 `;
 
-/** Where Redis is, from the credential or (queue mode) from n8n's own QUEUE_BULL_REDIS_* variables. */
-export function redisTargetFor(credentials: WhatsAppCredentials, env = process.env): RedisOptions | undefined {
-	const common: RedisOptions = {
-		// Fail fast while disconnected so the gate falls back to local limits instead of waiting.
-		enableOfflineQueue: false,
-		maxRetriesPerRequest: 1,
-		retryStrategy: (times) => Math.min(times * 200, 2000),
-		connectTimeout: 2000,
-		lazyConnect: false,
-	};
-	const url = credentials.redisUrl?.trim();
-	if (url) {
-		const parsed = new URL(url);
-		// A user's Redis obeys n8n's SSRF policy; n8n's own queue Redis below is the admin's.
-		return checkedRedisOptions({
-			...common,
-			host: parsed.hostname,
-			port: parsed.port ? Number(parsed.port) : 6379,
-			username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-			password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-			db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
-			tls: parsed.protocol === 'rediss:' ? {} : undefined,
-		});
-	}
-	if (env.EXECUTIONS_MODE === 'queue') {
-		return {
-			...common,
-			host: env.QUEUE_BULL_REDIS_HOST || 'localhost',
-			port: Number(env.QUEUE_BULL_REDIS_PORT || 6379),
-			username: env.QUEUE_BULL_REDIS_USERNAME || undefined,
-			password: env.QUEUE_BULL_REDIS_PASSWORD || undefined,
-			db: Number(env.QUEUE_BULL_REDIS_DB || 0),
-			tls: env.QUEUE_BULL_REDIS_TLS === 'true' ? {} : undefined,
-		};
-	}
-	return undefined;
-}
-
-/** A stable key for a Redis target that holds no password (it names the target in warnings). */
-export function redisTargetKey(options: RedisOptions): string {
-	return `${options.tls ? 'rediss' : 'redis'}://${options.username ?? ''}@${options.host}:${options.port}/${options.db ?? 0}`;
-}
-
-/** The target and its login: one connection per password, so none rides on another credential's login. */
-export function redisConnectionKey(options: RedisOptions): string {
-	return `${redisTargetKey(options)}#${loginFingerprint(options.password)}`;
-}
-
 /**
  * The number's and the WABA's keys, and the WABA's pause: one Lua script touches them together, so on a Redis Cluster
  * they share the WABA's {hash tag} (one slot).
@@ -235,11 +186,16 @@ export class RedisStore implements SharedStore, SharedEntries {
 	/** When a credential last asked for this connection: one unused for a while is closed (a rotated password's). */
 	lastUsedAt = Date.now();
 
+	/** Names the server in warnings (never the password). */
+	readonly targetKey: string;
+
 	constructor(
-		readonly targetKey: string,
-		options: RedisOptions,
+		target: RedisTarget,
 		private readonly env: GateEnvironment,
 	) {
+		this.targetKey = target.id;
+		const targetKey = target.id;
+		const options = { ...target.options, lazyConnect: false };
 		this.client = new Redis(options) as ReservingRedis;
 		this.client.defineCommand('waGateReserve', { numberOfKeys: 3, lua: RESERVE_SCRIPT });
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });

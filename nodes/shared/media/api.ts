@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 
 import { scheduleGraphCall, tokenHashOf } from '../limiter';
+import { processWide } from '../processWide';
 import type { WhatsAppCredentials } from '../transport/types';
 import { getMediaCache, mediaCacheKey } from './cache';
 import { checkMedia } from './mime';
@@ -156,15 +157,7 @@ function isExpiredUrlError(error: unknown): boolean {
 /** At most this many downloads stream at once in the process: each holds a socket and its buffers until stored. */
 export const MAX_CONCURRENT_DOWNLOADS = 4;
 
-// One limiter for every copy of the module (n8n may load the package twice), like the gate's registry.
-const DOWNLOADS_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.downloads');
-type GlobalWithDownloads = typeof globalThis & { [DOWNLOADS_KEY]?: Bottleneck };
-
-function downloads(): Bottleneck {
-	const store = globalThis as GlobalWithDownloads;
-	store[DOWNLOADS_KEY] ??= new Bottleneck({ maxConcurrent: MAX_CONCURRENT_DOWNLOADS });
-	return store[DOWNLOADS_KEY];
-}
+const downloads = processWide('downloads', () => new Bottleneck({ maxConcurrent: MAX_CONCURRENT_DOWNLOADS }));
 
 /**
  * Fetch a fresh URL, then the bytes with the bearer token, as a stream. If the URL lapsed while the call waited in the

@@ -2,6 +2,7 @@
  * The content-hash upload cache: the same bytes uploaded for the same phone number reuse the media ID while it is
  * valid. One cache per process (shared by WhatsApp Media and WhatsApp Send Message, across executions).
  */
+import { processWide } from '../processWide';
 import type { MediaKind } from './types';
 
 /** Uploaded IDs live 30 days at Meta; expire a day earlier so a cached ID is never one Meta just dropped. */
@@ -106,17 +107,8 @@ export class MediaCache {
 	}
 }
 
-// A Symbol.for key so two copies of this module (n8n loads community packages separately) share one cache.
-const CACHE_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.mediaCache');
-type GlobalWithCache = typeof globalThis & { [CACHE_KEY]?: MediaCache };
-
-/** The process-wide media cache. */
-export function getMediaCache(): MediaCache {
-	// The one place shared by every copy of the module.
-	const holder = globalThis as GlobalWithCache;
-	if (!holder[CACHE_KEY]) holder[CACHE_KEY] = new MediaCache();
-	return holder[CACHE_KEY];
-}
+/** The process-wide media cache (one for every copy of this module). */
+export const getMediaCache = processWide('mediaCache', () => new MediaCache());
 
 /** Forget a media ID everywhere in the process-wide cache (a send got "media not found" for it). */
 export function forgetMedia(mediaId: string): number {

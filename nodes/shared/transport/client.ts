@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { processWide } from '../processWide';
 import { checkProxiedTarget, guardAgent, secureLookup } from './egress';
 import { proxyForUrl, TunnelingAgent } from './proxy';
 
@@ -67,19 +68,9 @@ export interface GraphClient {
 	connection?: { settings: ConnectionSettings; readAt: number };
 }
 
-// Shared through a global symbol so two copies of this module (n8n loads each node's bundle) share one pool.
-const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.transport.clients');
+// One pool for every copy of this module (n8n loads each node's bundle).
 type Registry = Map<string, GraphClient>;
-const globalStore = globalThis as unknown as Record<symbol, Registry | undefined>;
-
-function registry(): Registry {
-	let clients = globalStore[REGISTRY_KEY];
-	if (!clients) {
-		clients = new Map();
-		globalStore[REGISTRY_KEY] = clients;
-	}
-	return clients;
-}
+const registry = processWide('transport.clients', (): Registry => new Map());
 
 /**
  * How the calls `sendPlain` does not take are sent (GETs, forms, forward proxies): axios's own http adapter

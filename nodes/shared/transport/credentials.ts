@@ -6,6 +6,7 @@
  */
 import type { ICredentialDataDecryptedObject, INode, NodeExecutionHint } from 'n8n-workflow';
 
+import { processWide } from '../processWide';
 import { apiVersionState, apiVersionWarning } from './apiVersions';
 import type { WhatsAppCredentials } from './types';
 
@@ -31,13 +32,8 @@ export async function readCredentials(context: CredentialReader): Promise<WhatsA
 /** The clock the version warnings go by (tests set their own). */
 export const apiVersionClock = { now: (): number => Date.now() };
 
-/** Versions whose warning n8n's log has had in this process (a Symbol.for key: shared by two copies of the module). */
-const LOGGED_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.apiVersionWarnings');
-
-function loggedWarnings(): Set<string> {
-	const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-	return (holder[LOGGED_KEY] ??= new Set());
-}
+/** Versions whose warning n8n's log has had in this process. */
+const loggedWarnings = processWide('apiVersionWarnings', () => new Set<string>());
 
 /**
  * When the credential's Graph API version ends within 90 days or has ended: a warning hint with the node's output on
@@ -70,13 +66,8 @@ interface RememberedRead {
 	credentials: Promise<WhatsAppCredentials>;
 }
 
-/** One process-wide store, even if n8n loads two copies of this module (a Symbol.for key is global). */
-const STORE_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.credentialReads');
-
-function store(): Map<string, RememberedRead> {
-	const holder = globalThis as unknown as Record<symbol, Map<string, RememberedRead> | undefined>;
-	return (holder[STORE_KEY] ??= new Map());
-}
+/** One process-wide store, even if n8n loads two copies of this module. */
+const store = processWide('credentialReads', () => new Map<string, RememberedRead>());
 
 /**
  * The credential as `readCredentials` gives it, read at most once per `reuseMs` for this workflow, node and

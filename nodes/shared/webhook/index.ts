@@ -4,5 +4,4 @@ export * from './events';
 export * from './select';
 export * from './dedupe';
 export * from './handler';
-export * from './redis';
 export * from './stores';

@@ -1,11 +1,10 @@
 /**
- * The redelivery store of each trigger, kept for the life of the process (a module singleton on a `Symbol.for`
- * key, so two copies of this module still share it): memory per trigger, plus Redis when the gate shares through it.
+ * The redelivery store of each trigger, kept for the life of the process (shared by every copy of this module):
+ * memory per trigger, plus Redis when the gate shares through it.
  */
 import { DEFAULT_MAX_REMEMBERED, MemoryRedeliveryStore, RedisRedeliveryStore, type RedeliveryStore } from './dedupe';
-import { getRedisClient, redisConnectionOf, releaseRedisClient, resolveRedisTarget } from './redis';
-
-const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.webhook.redeliveryStores');
+import { processWide } from '../processWide';
+import { getRedisClient, redisConnectionOf, releaseRedisClient, resolveRedisTarget } from '../redis';
 
 interface Entry {
 	memory: MemoryRedeliveryStore;
@@ -14,11 +13,7 @@ interface Entry {
 	store: RedeliveryStore;
 }
 
-function registry(): Map<string, Entry> {
-	const holder = globalThis as unknown as Record<symbol, Map<string, Entry> | undefined>;
-	holder[REGISTRY_KEY] ??= new Map();
-	return holder[REGISTRY_KEY];
-}
+const registry = processWide('webhook.redeliveryStores', () => new Map<string, Entry>());
 
 export interface StoreRequest {
 	/** One trigger: workflow ID, node ID and test/production. */

@@ -10,7 +10,6 @@ import {
 	redeliveryHashKey,
 	redeliveryKey,
 	RedisRedeliveryStore,
-	resolveRedisTarget,
 	sha256AsHex,
 	signWebhookBody,
 	splitIntoEvents,
@@ -287,28 +286,6 @@ describe('redelivery dedupe', () => {
 	});
 });
 
-describe('which Redis the dedupe shares through', () => {
-	it('uses the credential\'s Redis URL, keeping the password out of its identity', () => {
-		const target = resolveRedisTarget('redis://:hunter2@redis.internal:6380/2', {});
-		expect(target?.url).toBe('redis://:hunter2@redis.internal:6380/2');
-		expect(target?.id).toBe('redis://redis.internal:6380/2');
-	});
-
-	it('uses n8n queue mode\'s Redis when the credential has none', () => {
-		const target = resolveRedisTarget('', { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: 'redis', QUEUE_BULL_REDIS_PORT: '6390', QUEUE_BULL_REDIS_PASSWORD: 'pw' });
-		expect(target?.options).toMatchObject({ host: 'redis', port: 6390, password: 'pw' });
-		expect(target?.id).toBe('redis://redis:6390/0');
-	});
-
-	it('refuses a Redis URL that is not one without echoing it', () => {
-		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('"Redis URL" in the "WhatsApp Cloud Nodes API" credential is not a URL');
-		expect(() => resolveRedisTarget('hunter2@@::', {})).not.toThrow(/hunter2/);
-	});
-
-	it('keeps the memory alone outside queue mode without a Redis URL', () => {
-		expect(resolveRedisTarget(undefined, { QUEUE_BULL_REDIS_HOST: 'redis' })).toBeUndefined();
-	});
-});
 
 describe('one delivery', () => {
 	it('outputs the events of a verified body and drops its redelivery', async () => {

@@ -1,4 +1,4 @@
-import { hasLuaFixes, luaFixWarning } from './redisServer';
+import { hasLuaFixes, luaFixWarning } from './server';
 
 // Fixed releases per line: Redis's advisory for CVE-2025-49844 and the three Lua CVEs fixed with it
 // (https://github.com/redis/redis/security/advisories/GHSA-4789-qfc9-5f9q; releases 6.2.20, 7.2.11, 7.4.6, 8.0.4, 8.2.2).

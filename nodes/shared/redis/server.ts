@@ -9,6 +9,7 @@ import type { ErrorEmitter } from 'ioredis/built/connectors/AbstractConnector';
 import type { NetStream } from 'ioredis/built/types';
 import { createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { processWide } from '../processWide';
 import { secureLookup } from '../transport/egress';
 import { ssrfPolicy } from '../transport/ssrf';
 
@@ -105,13 +106,7 @@ export function luaFixWarning(info: string, server: string): string | undefined 
 	);
 }
 
-const CHECKED_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.redis.versionChecked');
-
-function checkedServers(): Set<string> {
-	const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-	holder[CHECKED_KEY] ??= new Set();
-	return holder[CHECKED_KEY];
-}
+const checkedServers = processWide('redis.versionChecked', () => new Set<string>());
 
 /** A client whose server can be asked for `INFO server`. */
 interface InfoClient {

@@ -1,0 +1,56 @@
+/**
+ * One Redis client per server and login for the whole process, shared by the trigger's dedupe and the conversation
+ * ledger. The gate keeps a connection of its own per login (limiter/redis.ts): it carries the gate's Lua commands and
+ * Bottleneck's datastore, and is reset when Redis restarts.
+ */
+import Redis from 'ioredis';
+import { processWide } from '../processWide';
+import { watchRedisVersion } from './server';
+import { redisConnectionOf, type RedisTarget } from './target';
+
+const registry = processWide('redis.clients', () => new Map<string, Redis>());
+
+/** The process-wide client for a target; connection errors are swallowed here (its users fall back to memory). */
+export function getRedisClient(target: RedisTarget): Redis {
+	const clients = registry();
+	const key = redisConnectionOf(target);
+	let client = clients.get(key);
+	if (!client) {
+		client = new Redis(target.options);
+		// Without a listener ioredis prints every reconnect failure; the stores report outages themselves.
+		client.on('error', () => undefined);
+		const server = `${target.options.host}:${target.options.port}`;
+		watchRedisVersion(client, server, (message) => console.warn(`[whatsapp-cloud] ${message}`));
+		clients.set(key, client);
+	}
+	return client;
+}
+
+/** Closes the connection of a login nothing uses any more (its password was changed). */
+export function releaseRedisClient(connection: string): void {
+	const clients = registry();
+	const client = clients.get(connection);
+	if (!client) return;
+	clients.delete(connection);
+	// Commands still under way fail over to memory (their store reports it); no reconnect with the old password.
+	client.disconnect();
+}
+
+/** Closes every client (tests, shutdown). */
+export async function closeRedisClients(): Promise<void> {
+	const clients = registry();
+	const closing = [...clients.values()].map(async (client) => {
+		// A client still (re)connecting would wait for Redis to QUIT: stop it outright.
+		if (client.status !== 'ready') {
+			client.disconnect();
+			return;
+		}
+		try {
+			await client.quit();
+		} catch {
+			client.disconnect();
+		}
+	});
+	clients.clear();
+	await Promise.all(closing);
+}

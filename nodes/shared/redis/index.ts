@@ -1,0 +1,3 @@
+export { closeRedisClients, getRedisClient, releaseRedisClient } from './clients';
+export { resolveRedisTarget, redisConnectionOf, type RedisTarget } from './target';
+export { checkedRedisOptions, forgetRedisVersionChecks, loginFingerprint, watchRedisVersion } from './server';
