@@ -1,6 +1,7 @@
 /**
  * Time ranges, granularities and lookback limits for the analytics calls. Pure: no network, no n8n.
  */
+import { FieldError } from '../shared/fieldError';
 
 export const DAY_SECONDS = 24 * 60 * 60;
 
@@ -8,14 +9,10 @@ export const DAY_SECONDS = 24 * 60 * 60;
  * A check that failed: `field` is the display name (nested fields as a list), `problem` what is wrong with it,
  * phrased to follow the field's name (`"Start" is more than 90 days ago…`). The node adds the item.
  */
-export class MetricsInputError extends Error {
-	constructor(
-		readonly field: string | readonly string[],
-		readonly problem: string,
-		readonly description?: string,
-	) {
-		super(`"${typeof field === 'string' ? field : field.join(' › ')}" ${problem}`);
-		this.name = 'MetricsInputError';
+export class MetricsInputError extends FieldError {
+	/** The hint, under the name the Metrics node has always given it. */
+	get description(): string | undefined {
+		return this.hint;
 	}
 }
 

@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep, type NodeApiError } from 'n8n-workflow';
 
-import { errorItem as sharedErrorItem, fieldError } from '../shared/errors';
+import { errorItem as sharedErrorItem, joinFieldPath, nameItem } from '../shared/errors';
+import { toItemError } from '../shared/itemErrors';
+import { PHONE_NUMBER_LABEL } from '../shared/perItem';
 import {
 	cachedTemplateVariants,
 	forgetTemplateVariants,
@@ -11,10 +13,9 @@ import {
 } from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
 import { readGateSettings, scheduleGraphCall } from '../shared/limiter';
-import { forgetMedia, MediaValidationError, uploadMediaCached } from '../shared/media';
+import { forgetMedia, uploadMediaCached } from '../shared/media';
 import { readParameter } from '../shared/parameters';
 import {
-	MessageValidationError,
 	recipientOf,
 	type MarkAsReadResponse,
 	type MessagesRequestBody,
@@ -117,24 +118,14 @@ function reportProgress(context: IExecuteFunctions, credentials: WhatsAppCredent
 }
 
 /** A read/validation failure as the error n8n shows: item and field named, with what was expected. */
-export function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number, messageType: MessageType): NodeOperationError {
+export function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number, messageType: MessageType): NodeApiError | NodeOperationError {
 	const node = context.getNode();
-	const item = `Item ${itemIndex + 1}`;
-	if (error instanceof MessageValidationError) {
-		const field = fieldDisplayName(messageType, error.field);
-		return fieldError(node, itemIndex, field, error.message, {
-			description: `Fix the field "${field}" of the ${MESSAGE_TYPE_NAMES[messageType]} message; nothing was sent to WhatsApp for this item.`,
-		});
-	}
-	if (error instanceof PhoneNumberIdError) return new NodeOperationError(node, `${item}: ${error.message}`, { itemIndex });
-	if (error instanceof MediaValidationError) {
-		return fieldError(node, itemIndex, fieldDisplayName(messageType, error.field), error.message, { description: error.description });
-	}
-	if (error instanceof NodeOperationError) {
-		if (!/^Item \d+/.test(error.message)) error.message = `${item}: ${error.message}`;
-		return error;
-	}
-	return new NodeOperationError(node, `${item}: ${error instanceof Error ? error.message : String(error)}`, { itemIndex });
+	if (error instanceof PhoneNumberIdError) return nameItem(new NodeOperationError(node, error.message, { itemIndex }), itemIndex);
+	return toItemError(node, error, itemIndex, {
+		phoneNumberLabel: PHONE_NUMBER_LABEL,
+		fieldLabel: (e) => (typeof e.field === 'string' ? fieldDisplayName(messageType, e.field) : e.field),
+		defaultHint: (label) => `Fix the field "${joinFieldPath(label)}" of the ${MESSAGE_TYPE_NAMES[messageType]} message; nothing was sent to WhatsApp for this item.`,
+	});
 }
 
 /** An error item for "continue on fail" (the shared builder), with the sender's phone-number ID when known. */
@@ -328,9 +319,8 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		const { error, item } = firstFailure;
 		const failed = settled.filter((result) => result.status === 'rejected').length;
 		const failure = isGraphApiError(error)
-			? toNodeApiError(this.getNode(), error, item.itemIndex, credentials)
+			? nameItem(toNodeApiError(this.getNode(), error, item.itemIndex, credentials), item.itemIndex)
 			: itemError(this, error, item.itemIndex, item.messageType);
-		failure.message = `${/^Item \d+/.test(failure.message) ? '' : `Item ${item.itemIndex + 1}: `}${failure.message}`;
 		const sent = settled.length - failed;
 		failure.description = [
 			failure.description,

@@ -6,7 +6,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { joinFieldPath } from '../shared/errors';
+import { FieldError } from '../shared/fieldError';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { DEFAULT_DEDUPE_WINDOW_MS, DEFAULT_MAX_REMEMBERED, MAX_DEDUPE_WINDOW_MS } from '../shared/webhook';
 import { defaultVerifyToken, findStrategy, type SubscriptionMode } from './subscription';
@@ -81,14 +81,10 @@ export function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCred
 }
 
 /** A setting of this trigger that cannot work; `field` is the name the user sees (a path joined with " › "). */
-export class SettingError extends Error {
-	constructor(
-		readonly field: string | readonly string[],
-		readonly problem: string,
-		readonly description?: string,
-	) {
-		super(`"${joinFieldPath(field)}" ${problem}`);
-		this.name = 'SettingError';
+export class SettingError extends FieldError {
+	/** The hint, as n8n's error description. */
+	get description(): string | undefined {
+		return this.hint;
 	}
 }
 

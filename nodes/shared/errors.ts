@@ -1,11 +1,26 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { joinFieldPath } from './fieldError';
 import { isGraphApiError } from './transport';
 
-/** `["Sections #2", "Rows #1", "ID"]` → `Sections #2 › Rows #1 › ID`. */
-export function joinFieldPath(field: string | readonly string[]): string {
-	return typeof field === 'string' ? field : field.filter(Boolean).join(' › ');
+export { joinFieldPath };
+
+// Set on an error whose message already starts with its item, so nothing has to read the message to know (a
+// Symbol.for key: a copy of this module loaded apart from another still recognises the mark).
+const NAMES_ITEM = Symbol.for('n8n-nodes-whatsapp-cloud.namesItem');
+
+/** Whether the error's message already starts with "Item N:". */
+export function namesItem(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[NAMES_ITEM] === true;
+}
+
+/** Prefixes the error's message with its item, once. */
+export function nameItem<T extends Error>(error: T, itemIndex: number): T {
+	if (namesItem(error)) return error;
+	error.message = `Item ${itemIndex + 1}: ${error.message}`;
+	(error as unknown as Record<symbol, unknown>)[NAMES_ITEM] = true;
+	return error;
 }
 
 /**
@@ -20,10 +35,7 @@ export function fieldError(
 	options: { description?: string } = {},
 ): NodeOperationError {
 	const name = joinFieldPath(field);
-	return new NodeOperationError(node, `Item ${itemIndex + 1}: "${name}" ${problem}`, {
-		itemIndex,
-		description: options.description,
-	});
+	return nameItem(new NodeOperationError(node, `"${name}" ${problem}`, { itemIndex, description: options.description }), itemIndex);
 }
 
 /**

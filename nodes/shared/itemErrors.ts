@@ -2,7 +2,8 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PhoneNumberIdError } from './descriptions/phoneNumber';
-import { fieldError } from './errors';
+import { fieldError, nameItem, namesItem } from './errors';
+import { FieldError } from './fieldError';
 import { toNodeApiError } from './nodeApiError';
 import { isGraphApiError, redactSecrets } from './transport';
 import type { WhatsAppCredentials } from './transport/types';
@@ -16,34 +17,33 @@ export function phoneNumberFieldError(node: INode, itemIndex: number, error: Pho
 	return fieldError(node, itemIndex, label, problem);
 }
 
+export interface ItemErrorOptions {
+	/** The phone-number field's name as the node shows it. */
+	phoneNumberLabel: string;
+	credentials?: Partial<WhatsAppCredentials>;
+	/** A FieldError's field as the node shows it (a builder names `buttons[1].title`, the user sees "Buttons › Title"). */
+	fieldLabel?: (error: FieldError) => string | readonly string[];
+	/** The hint of a FieldError that has none of its own. */
+	defaultHint?: (label: string | readonly string[]) => string;
+}
+
 /**
  * Any failure of one item as an n8n error naming the item (and the field, when known): an error already naming its
- * item as it is, the node's own field checks through `nodeFieldError` (undefined: not one of them), a bad phone-number
- * ID after `phoneNumberLabel`, Graph failures through the transport's helper (Meta's code, hint, fbtrace_id),
- * everything else as a NodeOperationError. Secrets redacted.
+ * item as it is, a FieldError after its field's name, a bad phone-number ID after `phoneNumberLabel`, Graph failures
+ * through the transport's helper (Meta's code, hint, fbtrace_id), everything else as a NodeOperationError. Secrets
+ * redacted.
  */
-export function toItemError(
-	node: INode,
-	error: unknown,
-	itemIndex: number,
-	options: {
-		phoneNumberLabel: string;
-		credentials?: Partial<WhatsAppCredentials>;
-		nodeFieldError?: (error: unknown) => NodeOperationError | undefined;
-	},
-): NodeApiError | NodeOperationError {
+export function toItemError(node: INode, error: unknown, itemIndex: number, options: ItemErrorOptions): NodeApiError | NodeOperationError {
 	const { credentials } = options;
-	if ((error instanceof NodeOperationError || error instanceof NodeApiError) && /^Item \d+/.test(error.message)) return error;
-	const nodeError = options.nodeFieldError?.(error);
-	if (nodeError) return nodeError;
-	if (error instanceof PhoneNumberIdError) return phoneNumberFieldError(node, itemIndex, error, options.phoneNumberLabel);
-	if (isGraphApiError(error)) {
-		const apiError = toNodeApiError(node, error, itemIndex, credentials);
-		apiError.message = `Item ${itemIndex + 1}: ${apiError.message}`;
-		return apiError;
+	if ((error instanceof NodeOperationError || error instanceof NodeApiError) && namesItem(error)) return error;
+	if (error instanceof FieldError) {
+		const label = options.fieldLabel?.(error) ?? error.field;
+		const hint = error.hint ?? options.defaultHint?.(label);
+		return fieldError(node, itemIndex, label, redactSecrets(error.problem, credentials), { description: hint && redactSecrets(hint, credentials) });
 	}
+	if (error instanceof PhoneNumberIdError) return phoneNumberFieldError(node, itemIndex, error, options.phoneNumberLabel);
+	if (isGraphApiError(error)) return nameItem(toNodeApiError(node, error, itemIndex, credentials), itemIndex);
 	const e = (error ?? {}) as { message?: string; description?: string };
-	const message = redactSecrets(`Item ${itemIndex + 1}: ${e.message ?? String(error)}`, credentials);
 	const description = e.description ? redactSecrets(e.description, credentials) : undefined;
-	return new NodeOperationError(node, message, { itemIndex, description });
+	return nameItem(new NodeOperationError(node, redactSecrets(e.message ?? String(error), credentials), { itemIndex, description }), itemIndex);
 }

@@ -1,38 +1,32 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { errorItem, fieldError } from './errors';
-import { phoneNumberFieldError, toItemError } from './itemErrors';
+import { errorItem } from './errors';
+import { toItemError } from './itemErrors';
 import { MediaValidationError } from './media';
-import { isGraphApiError, redactSecrets } from './transport';
+import { isGraphApiError } from './transport';
 import type { WhatsAppCredentials } from './transport/types';
 
 export { readCredentials } from './transport/credentials';
 
-/** The phone-number field as the WhatsApp Media node shows it. */
+/** The phone-number field as every node shows it. */
 export const PHONE_NUMBER_LABEL = 'Phone Number';
 
-export { phoneNumberFieldError };
-
 /**
- * Any failure of one item as an n8n error naming the item (and the field, when known): field checks through the
- * shared `fieldError` (`fieldLabel`: the display name of the field a media check is about), Graph failures through
- * the transport's helper (Meta's code, hint, fbtrace_id), everything else as a NodeOperationError. Secrets redacted.
+ * Any failure of one item as an n8n error naming the item and the field (see toItemError); `mediaFieldLabel`: the
+ * field a media check (MIME type, size) is about, as the operation shows it.
  */
 export function toNodeError(
 	node: INode,
 	error: unknown,
 	itemIndex: number,
-	fieldLabel?: string | readonly string[],
 	credentials?: Partial<WhatsAppCredentials>,
+	mediaFieldLabel?: string | readonly string[],
 ): NodeApiError | NodeOperationError {
 	return toItemError(node, error, itemIndex, {
 		phoneNumberLabel: PHONE_NUMBER_LABEL,
 		credentials,
-		nodeFieldError: (e) =>
-			e instanceof MediaValidationError && fieldLabel
-				? fieldError(node, itemIndex, fieldLabel, redactSecrets(e.problem, credentials), { description: e.description })
-				: undefined,
+		fieldLabel: (e) => (e instanceof MediaValidationError && mediaFieldLabel ? mediaFieldLabel : e.field),
 	});
 }
 
@@ -66,9 +60,9 @@ export async function runPerItem<T>(
 			output.push(...[await toOutput(result.value, itemIndex)].flat());
 			continue;
 		}
-		if (!continueOnFail) throw toNodeError(node, result.reason, itemIndex, undefined, credentials);
+		if (!continueOnFail) throw toNodeError(node, result.reason, itemIndex, credentials);
 		const reason: unknown = result.reason;
-		output.push(errorItem(isGraphApiError(reason) ? reason : toNodeError(node, reason, itemIndex, undefined, credentials), itemIndex));
+		output.push(errorItem(isGraphApiError(reason) ? reason : toNodeError(node, reason, itemIndex, credentials), itemIndex));
 	}
 	return output;
 }

@@ -1,19 +1,14 @@
 /** What every operation of the WhatsApp Business Account node shares: item running, field errors, management calls. */
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { phoneNumberIdLocator } from '../../shared/descriptions';
-import { fieldError } from '../../shared/errors';
-import { toItemError } from '../../shared/itemErrors';
 import { scheduleGraphCall } from '../../shared/limiter';
 import { readCredentials } from '../../shared/transport/credentials';
-import { redactSecrets } from '../../shared/transport';
 import type { GraphRequest, WhatsAppCredentials } from '../../shared/transport/types';
-import { runPerItem } from '../../shared/perItem';
+import { PHONE_NUMBER_LABEL, runPerItem, toNodeError } from '../../shared/perItem';
 import type { ItemJob } from '../../shared/perItem';
 import { ManagementInputError } from './errors';
 
-export const PHONE_NUMBER_LABEL = 'Phone Number';
 
 /** The business phone number an operation of a number-level resource (blocked users, profile, QR codes) acts on. */
 export function phoneNumberField(resource: string, operation: string, description: string): INodeProperties {
@@ -31,17 +26,6 @@ export class ItemWithBinary {
 /** One item's call, prepared after its parameters passed every check: one output item, or one per listed entry. */
 export type ItemCall = () => Promise<IDataObject | IDataObject[] | ItemWithBinary>;
 
-/** Any failure of one item as an n8n error naming the item (and the field of a ManagementInputError). */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, credentials?: Partial<WhatsAppCredentials>): NodeApiError | NodeOperationError {
-	return toItemError(node, error, itemIndex, {
-		phoneNumberLabel: PHONE_NUMBER_LABEL,
-		credentials,
-		nodeFieldError: (e) =>
-			e instanceof ManagementInputError
-				? fieldError(node, itemIndex, e.field, redactSecrets(e.problem, credentials), { description: e.hint })
-				: undefined,
-	});
-}
 
 /**
  * Checks every item's parameters first (`prepare` throws a ManagementInputError for a bad field, so nothing is called

@@ -64,7 +64,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const { fileName } = this.getNodeParameter('options', itemIndex, {}) as { fileName?: string };
 			jobs.push({ itemIndex, run: () => download(this, credentials, mediaId, binaryPropertyName, fileName) });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, credentials, 'Media ID');
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}

@@ -21,7 +21,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const mediaId = getMediaId(this, itemIndex);
 			jobs.push({ itemIndex, run: async () => getMediaInfo(credentials, mediaId) });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, 'Media ID', credentials);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, credentials, 'Media ID');
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}

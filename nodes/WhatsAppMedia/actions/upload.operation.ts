@@ -135,7 +135,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			});
 		} catch (error) {
 			const label = fieldLabel((error as { field?: string }).field, Boolean(options.mimeType?.trim()));
-			const nodeError = toNodeError(node, error, itemIndex, label, credentials);
+			const nodeError = toNodeError(node, error, itemIndex, credentials, label);
 			if (!this.continueOnFail()) throw nodeError;
 			jobs.push({ itemIndex, error: nodeError });
 		}

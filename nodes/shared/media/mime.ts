@@ -2,6 +2,7 @@
  * Meta's MIME and size table for WhatsApp media (CLOUD_API.md, Media), and the checks made before an upload.
  * Pure: no network, no n8n.
  */
+import { FieldError } from '../fieldError';
 import type { MediaKind } from './types';
 
 const KB = 1024;
@@ -123,18 +124,16 @@ export function formatBytes(bytes: number): string {
  * A media check that failed; `field` names what the user should fix. The node adds the item index and the field's
  * display name, followed by `problem` (worded to follow the field's name; the message when not given).
  */
-export class MediaValidationError extends Error {
-	readonly problem: string;
+export class MediaValidationError extends FieldError {
+	declare readonly field: 'mimeType' | 'fileSize' | 'kind' | 'data';
 
-	constructor(
-		message: string,
-		readonly field: 'mimeType' | 'fileSize' | 'kind' | 'data',
-		readonly description?: string,
-		problem?: string,
-	) {
-		super(message);
-		this.name = 'MediaValidationError';
-		this.problem = problem ?? `is not usable: ${message}`;
+	constructor(message: string, field: 'mimeType' | 'fileSize' | 'kind' | 'data', description?: string, problem?: string) {
+		super(field, problem ?? `is not usable: ${message}`, description, message);
+	}
+
+	/** The hint, under the name media checks have always given it. */
+	get description(): string | undefined {
+		return this.hint;
 	}
 }
 
