@@ -378,6 +378,7 @@ const ADAPT: Record<string, Adapt> = {
 	'template-create-carousel': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_media_cards_v1') },
 	'template-create-carousel-product-cards': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_product_cards_v1') },
 	'template-create-limited-time-offer': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('limited_time_offer_caribbean_pkg_2023') },
+	'template-create-spm': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('spm_template_named_params') },
 	'flows-list': {
 		reason: 'Flows are created first (one with a Flow JSON Meta finds errors in), so the list has entries of both kinds.',
 		before: async (sim) => {

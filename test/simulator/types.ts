@@ -45,7 +45,7 @@ export interface FixtureTemplateComponent {
 	/** CAROUSEL only: every card has the same components (header, optional body, buttons). */
 	cards?: Array<{ components: FixtureTemplateComponent[] }>;
 	buttons?: Array<{
-		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'SPM' | 'CATALOG' | 'MPM';
+		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'SPM' | 'CATALOG' | 'MPM' | 'ORDER_DETAILS';
 		text: string;
 		url?: string;
 		phone_number?: string;

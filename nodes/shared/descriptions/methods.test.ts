@@ -182,7 +182,7 @@ describe('getTemplateHeaders: the Header choices say what the picked template ne
 	it('a fixed header, no header, or no template picked yet: plain None', async () => {
 		expect((await header({ template: 'hello_world' })).none).toBe("None (This Template's Header Is Fixed Text)");
 		expect((await header({ template: 'delivery_update' })).none).toBe('None (This Template Has No Header)');
-		expect(await header({})).toEqual({ none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location' });
+		expect(await header({})).toEqual({ none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location', product: 'Product' });
 	});
 });
 

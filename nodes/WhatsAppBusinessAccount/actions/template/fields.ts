@@ -6,10 +6,13 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parseJsonOrUndefined } from '../../../shared/messages/rules';
 import { ManagementInputError } from '../errors';
-import { checkComponents, checkTtl, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
+import { checkComponents, checkTtl, FIXED_BUTTON_TEXT, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
 import type { Labeler, ParameterFormat, TemplateButton, TemplateComponent } from './definition';
 
 const COMPONENTS_JSON = 'Components (JSON)';
+/** https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates */
+const CHECKOUT_HINT =
+	'"Buy now": India only (Payments API India: businesses with Razorpay, PayU or Zaakpay configured, users with +91 numbers); the order is given at each send';
 
 export function definitionFields(operation: string): INodeProperties[] {
 	const show = { resource: ['template'], operation: [operation] };
@@ -65,6 +68,7 @@ export function definitionFields(operation: string): INodeProperties[] {
 				{ name: 'Video', value: 'VIDEO' },
 				{ name: 'Document', value: 'DOCUMENT' },
 				{ name: 'Location', value: 'LOCATION' },
+				{ name: 'Product (Single-Product Template)', value: 'PRODUCT' },
 			],
 		},
 		{
@@ -151,10 +155,12 @@ export function definitionFields(operation: string): INodeProperties[] {
 							type: 'options',
 							default: 'QUICK_REPLY',
 							options: [
+								{ name: 'Checkout (Buy Now, India)', value: 'ORDER_DETAILS', description: CHECKOUT_HINT },
 								{ name: 'Copy Code', value: 'COPY_CODE' },
 								{ name: 'Phone Number', value: 'PHONE_NUMBER' },
 								{ name: 'Quick Reply', value: 'QUICK_REPLY' },
 								{ name: 'URL', value: 'URL' },
+								{ name: 'View Product (Single-Product Template)', value: 'SPM', description: 'The "View" button of a template with a Product header' },
 							],
 						},
 						{
@@ -278,6 +284,8 @@ function buttonOf(input: ButtonInput): TemplateButton {
 	}
 	if (type === 'PHONE_NUMBER') return { type, text: input.text ?? '', phone_number: String(input.phoneNumber ?? '').trim() };
 	if (type === 'COPY_CODE') return { type, example: String(input.code ?? '').trim() };
+	// Meta fixes these buttons' text (checkout button templates, SPM templates): it is filled in, not asked for.
+	if (FIXED_BUTTON_TEXT[type] !== undefined) return { type, text: FIXED_BUTTON_TEXT[type] };
 	return { type, text: input.text ?? '' };
 }
 
@@ -321,8 +329,8 @@ function componentsFromFields(context: IExecuteFunctions, itemIndex: number, for
 		const example = headerExample(header.text ?? '', text('headerExample').trim(), format);
 		if (example) header.example = example;
 		components.push(header);
-	} else if (headerFormat === 'LOCATION') {
-		components.push({ type: 'HEADER', format: 'LOCATION' });
+	} else if (headerFormat === 'LOCATION' || headerFormat === 'PRODUCT') {
+		components.push({ type: 'HEADER', format: headerFormat });
 	} else if (headerFormat !== 'none') {
 		const handle = text('headerHandle').trim();
 		components.push({ type: 'HEADER', format: headerFormat, example: { header_handle: handle ? [handle] : [] } });
