@@ -8,6 +8,7 @@ import { parseJsonOrUndefined } from '../../../shared/messages/rules';
 import { ManagementInputError } from '../errors';
 import { checkComponents, checkTtl, FIXED_BUTTON_TEXT, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
 import type { Labeler, ParameterFormat, TemplateButton, TemplateComponent } from './definition';
+import { placeMediaFiles, readMediaFileEntries, type PendingMediaFile } from './mediaFiles';
 
 const COMPONENTS_JSON = 'Components (JSON)';
 /** https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates */
@@ -93,7 +94,7 @@ export function definitionFields(operation: string): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 4::aW1hZ2UvcG5n:ARYp…',
-			displayOptions: { show: { ...byFields, headerFormat: ['IMAGE', 'VIDEO', 'DOCUMENT'] } },
+			displayOptions: { show: { ...byFields, headerFormat: ['IMAGE', 'VIDEO', 'DOCUMENT'] }, hide: { headerMediaSource: ['binary'] } },
 			description:
 				'An example file\'s handle from Meta\'s <a href="https://developers.facebook.com/docs/graph-api/guides/upload">Resumable Upload API</a>, reviewed with the template',
 		},
@@ -332,7 +333,7 @@ function componentsFromFields(context: IExecuteFunctions, itemIndex: number, for
 	} else if (headerFormat === 'LOCATION' || headerFormat === 'PRODUCT') {
 		components.push({ type: 'HEADER', format: headerFormat });
 	} else if (headerFormat !== 'none') {
-		const handle = text('headerHandle').trim();
+		const handle = context.getNodeParameter('headerMediaSource', itemIndex, 'handle') === 'binary' ? '' : text('headerHandle').trim();
 		components.push({ type: 'HEADER', format: headerFormat, example: { header_handle: handle ? [handle] : [] } });
 	}
 	const body: TemplateComponent = { type: 'BODY', text: text('bodyText') };
@@ -361,13 +362,20 @@ function componentsFromJson(context: IExecuteFunctions, itemIndex: number): Temp
 	return value.map((component: TemplateComponent) => ({ ...component, type: String(component.type ?? '').toUpperCase() }));
 }
 
-/** The item's template components and parameter format, checked against Meta's limits. */
-export function readDefinition(context: IExecuteFunctions, itemIndex: number, category: string): { components: TemplateComponent[]; parameterFormat: ParameterFormat } {
+/**
+ * The item's template components and parameter format, checked against Meta's limits. With `withFiles` (Create), the
+ * media examples given as binary files are placed (checked, a stand-in handle) and returned for upload.
+ */
+export function readDefinition(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	category: string,
+	withFiles = false,
+): { components: TemplateComponent[]; parameterFormat: ParameterFormat; files: PendingMediaFile[] } {
 	const parameterFormat = (String(context.getNodeParameter('parameterFormat', itemIndex, 'POSITIONAL')).toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL') as ParameterFormat;
 	const defineBy = String(context.getNodeParameter('defineBy', itemIndex, 'fields'));
-	if (defineBy === 'json') {
-		return { components: checkComponents(componentsFromJson(context, itemIndex), parameterFormat, category, jsonLabeler), parameterFormat };
-	}
-	const headerFormat = String(context.getNodeParameter('headerFormat', itemIndex, 'none'));
-	return { components: checkComponents(componentsFromFields(context, itemIndex, parameterFormat), parameterFormat, category, fieldsModeLabeler(headerFormat)), parameterFormat };
+	const components = defineBy === 'json' ? componentsFromJson(context, itemIndex) : componentsFromFields(context, itemIndex, parameterFormat);
+	const files = withFiles ? placeMediaFiles(context, itemIndex, components, readMediaFileEntries(context, itemIndex, defineBy)) : [];
+	const labeler = defineBy === 'json' ? jsonLabeler : fieldsModeLabeler(String(context.getNodeParameter('headerFormat', itemIndex, 'none')));
+	return { components: checkComponents(components, parameterFormat, category, labeler), parameterFormat, files };
 }
