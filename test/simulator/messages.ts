@@ -6,6 +6,7 @@ import { baseMimeType, findMedia, MEDIA_TYPES } from './media';
 import { pathRoute } from './server';
 import { assertAccess } from './surfaces';
 import type { SimState } from './state';
+import { checkCatalogProducts } from './catalog';
 import { findTemplate, templateLanguages, templateParameterSpec, type TemplateParameterSpec } from './templates';
 import { BSUID, MetaError, recipientKey, type AcceptedMessage, type FixtureTemplate, type Route, type SimRequest, type SimResponse } from './types';
 
@@ -1168,6 +1169,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	}
 
 	const message = validateMessage(sim, parsed);
+	checkCatalogProducts(sim, parsed);
 	const recipient = recipientKey(message.to);
 	if (message.userId !== undefined && isAuthenticationTemplate(sim, parsed)) {
 		// The BSUID page: authentication templates cannot be sent to a BSUID (131062); the wording here is ours.

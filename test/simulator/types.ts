@@ -65,6 +65,19 @@ export interface FixtureTemplate {
 	messageSendTtlSeconds?: number;
 }
 
+/** A product of a catalog: its SKU (Content ID in Commerce Manager) and name. */
+export interface FixtureProduct {
+	retailerId: string;
+	name: string;
+}
+
+/** An ecommerce catalog and the WhatsApp Business Account it is connected to. */
+export interface FixtureCatalog {
+	id: string;
+	wabaId: string;
+	products: FixtureProduct[];
+}
+
 export interface Fixture {
 	accessToken: string;
 	/** A token the simulator treats as expired (190, subcode 463), for credential tests. */
@@ -76,6 +89,8 @@ export interface Fixture {
 	wabaId: string;
 	phoneNumbers: FixturePhoneNumber[];
 	templates: FixtureTemplate[];
+	/** The catalogs, one connected per account (catalog.ts); a reset keeps what was added, as account data. */
+	catalogs: FixtureCatalog[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

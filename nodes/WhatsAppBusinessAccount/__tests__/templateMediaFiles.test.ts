@@ -50,7 +50,7 @@ const carouselFromFiles = (files: IDataObject[], components: unknown = carousel(
 	category: 'MARKETING',
 	defineBy: 'json',
 	componentsJson: JSON.stringify(components),
-	mediaFiles: { file: files },
+	mediaFiles: { file: files } as INodeParameters,
 });
 const withAppId = () => ({ credential: { appId: account.sim.fixture.appId } });
 
