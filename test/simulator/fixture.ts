@@ -77,6 +77,7 @@ export function defaultOptions(): SimulatorOptions {
 		maintenance: {},
 		appRateLimit: null,
 		enforceServiceWindow: false,
+		checkCatalog: true,
 		inWindowRecipients: [],
 		undeliverableRecipients: [],
 		undeliverableVia: 'response',

@@ -1169,7 +1169,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	}
 
 	const message = validateMessage(sim, parsed);
-	checkCatalogProducts(sim, parsed);
+	if (sim.options.checkCatalog) checkCatalogProducts(sim, parsed);
 	const recipient = recipientKey(message.to);
 	if (message.userId !== undefined && isAuthenticationTemplate(sim, parsed)) {
 		// The BSUID page: authentication templates cannot be sent to a BSUID (131062); the wording here is ours.

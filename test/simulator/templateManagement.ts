@@ -196,6 +196,8 @@ function checkCarousel(raw: Json, format: Format): void {
 				const most = productCard ? 1 : 2;
 				if (!Array.isArray(part.buttons) || part.buttons.length < 1 || part.buttons.length > most) throw invalidParameter(`A ${productCard ? 'product' : 'media'} card has ${productCard ? '1 button' : '1 or 2 buttons'}`);
 				checkButtons(part);
+				// Checkout button templates page: a card's checkout button "is the first button in the card".
+				if ((part.buttons as Json[]).findIndex((button) => text(button.type).toUpperCase() === 'ORDER_DETAILS') > 0) throw invalidParameter('A carousel card\'s ORDER_DETAILS button must be its first button');
 			}
 		}
 		const cardShape = parts.map((part) => `${text(part.type).toUpperCase()}:${((part.buttons ?? []) as Json[]).map((button) => text(button.type).toUpperCase()).join('+')}`).join(',');

@@ -271,6 +271,12 @@ export function seedTemplates(): SeedTemplate[] {
 			footer("Tap 'Stop' below to stop back-in-stock reminders."),
 			buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, quickReply('Stop')),
 		]),
+		// Checkout button templates page, Multiple Products: "create a media card carousel template as you normally
+		// would, but replace one of the buttons with a checkout button, and make sure that it is the first button".
+		template('checkout_carousel', 'en_US', 'MARKETING', [
+			body('Rare succulents for sale, {{1}}! Buy them right here.', ['Pablo']),
+			carousel(...[0, 1].map(() => [mediaHeader('IMAGE'), buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, quickReply('More like this'))])),
+		]),
 	];
 }
 

@@ -182,6 +182,8 @@ export interface SimulatorOptions {
 	appRateLimit: { calls: number; windowMs: number } | null;
 	/** When true, non-template sends to recipients not in `inWindowRecipients` fail with 131047. */
 	enforceServiceWindow: boolean;
+	/** Refuse products the account's catalog lacks, as Meta does (catalog.ts); off for tests of shapes and limits only. */
+	checkCatalog: boolean;
 	inWindowRecipients: string[];
 	/** Recipients (digits) whose messages fail with 131026. */
 	undeliverableRecipients: string[];

@@ -75,6 +75,13 @@ describe('Create single-product and checkout button templates', () => {
 		]);
 	});
 
+	// Checkout button templates page, Multiple Products: a media card carousel whose cards each start with a checkout button.
+	it('creates a carousel of checkout cards', async () => {
+		const card = { components: [{ type: 'header', format: 'image', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARZsim'] } }, { type: 'buttons', buttons: [{ type: 'order_details', text: 'Buy now' }, { type: 'quick_reply', text: 'More like this' }] }] };
+		const result = await account.run({ ...fromJson('checkout_cards', [{ type: 'body', text: 'Rare succulents for sale, {{1}}!', example: { body_text: [['Pablo']] } }, { type: 'carousel', cards: [card, card] }]), parameterFormat: 'POSITIONAL' }, false);
+		expect(result.outputs('Account')).toEqual([expect.objectContaining({ status: 'PENDING' })]);
+	});
+
 	it('builds a checkout button template from the fields: "Buy now" and a quick reply', async () => {
 		const result = await account.run(checkoutFields());
 		expect(result.outputs('Account')).toEqual([expect.objectContaining({ status: 'PENDING' })]);
@@ -95,6 +102,14 @@ describe('bad single-product and checkout template input fails before any call, 
 		['a checkout button with other text (JSON)', fromJson('co_json', [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::x'] } }, { type: 'BODY', text: 'Back in stock.' }, { type: 'BUTTONS', buttons: [{ type: 'ORDER_DETAILS', text: 'Pay' }] }]), '"Components (JSON) › [2].buttons[0].text" is "Pay": Meta fixes a ORDER_DETAILS button\'s text to "Buy now"'],
 		['a checkout template with a text header', checkoutFields({ headerFormat: 'TEXT', headerText: 'Back in stock' }), '"Header" must be Image or Video'],
 		['a checkout template with a URL button', checkoutFields({ templateButtons: { button: [{ type: 'ORDER_DETAILS' }, { type: 'URL', text: 'Shop', url: 'https://shop.example.com' }] } }), '"Buttons › Button #2 › Type" is URL: beside its checkout button, a checkout button template has quick replies only'],
+		[
+			'a carousel card whose checkout button is not its first',
+			{ ...fromJson('checkout_cards', [
+				{ type: 'body', text: 'Rare succulents for sale, {{1}}!', example: { body_text: [['Pablo']] } },
+				{ type: 'carousel', cards: [0, 1].map(() => ({ components: [{ type: 'header', format: 'image', example: { header_handle: ['4::x'] } }, { type: 'buttons', buttons: [{ type: 'quick_reply', text: 'More' }, { type: 'order_details', text: 'Buy now' }] }] })) },
+			]), parameterFormat: 'POSITIONAL' },
+			'"Components (JSON) › [1].cards[0].components[1].buttons[1].type" is a checkout button, which must be the first button of its card',
+		],
 		['two checkout buttons', checkoutFields({ templateButtons: { button: [{ type: 'ORDER_DETAILS' }, { type: 'ORDER_DETAILS' }] } }), '"Buttons › Button #2 › Type" is one ORDER_DETAILS button too many: Meta allows at most 1 per template'],
 	] as Array<[string, INodeParameters, string]>)('%s', async (_case, parameters, message) => {
 		const result = await account.run(parameters);

@@ -83,6 +83,30 @@ describe('Send Message: single-product and checkout button templates', () => {
 		expect(result.error).toBeUndefined();
 		expect(sentComponents()[2]).toMatchObject({ sub_type: 'order_details', parameters: [{ action: { order_details: { reference_id: 'abc.123_xyz-1' } } }] });
 	});
+
+	// Checkout button templates page, Multiple Products: a media card carousel whose cards each have a checkout button.
+	test('a carousel of checkout cards sends each card\'s order', async () => {
+		const result = await send(
+			sim,
+			{
+				messageType: 'template',
+				template: named('checkout_carousel'),
+				language: 'en_US',
+				templateFields: fields({
+					'body:1': 'Pablo',
+					'card:0:header:image': 'https://shop.example.com/aloe.jpg',
+					'card:0:button:order_details:0': '={{ $json.first }}',
+					'card:1:header:image': 'https://shop.example.com/jade.jpg',
+					'card:1:button:order_details:0': '={{ $json.second }}',
+				}),
+			},
+			{ inputItems: [{ json: { first: order(), second: order((d) => (d.reference_id = 'abc.123_xyz-2')) } }] },
+		);
+		expect(result.error).toBeUndefined();
+		const cards = (sentComponents()[1] as { cards: Array<{ components: IDataObject[] }> }).cards;
+		expect(cards.map((card) => (card.components[1] as { parameters: Array<{ action: { order_details: IDataObject } }> }).parameters[0].action.order_details.reference_id)).toEqual(['abc.123_xyz-1', 'abc.123_xyz-2']);
+		expect(cards[0].components[1]).toMatchObject({ type: 'button', sub_type: 'order_details', index: '0' });
+	});
 });
 
 const two = [{ json: { n: 1 } }, { json: { n: 2 } }];
@@ -110,6 +134,19 @@ describe('Send Message: bad single-product and checkout input fails before any c
 		['a quantity over 100', badOrder((d) => (items(d)[0].quantity = 101)), /order\.items\[0\]\.quantity must be a whole number from 1 to 100/],
 		['a subtotal that is not the items\' total', badOrder((d) => ((d.order as { subtotal: IDataObject }).subtotal.value = 150001)), /order\.subtotal\.value is 150001, but the items come to 150000/],
 		['a total that is not the sum', badOrder((d) => ((d.total_amount as IDataObject).value = 180000)), /total_amount\.value is 180000, but subtotal \+ shipping \+ tax − discount is 165000/],
+		[
+			'two carousel cards with the same reference ID',
+			[
+				{
+					messageType: 'template',
+					template: named('checkout_carousel'),
+					language: 'en_US',
+					templateFields: fields({ 'body:1': 'Pablo', 'card:0:header:image': 'https://shop.example.com/a.jpg', 'card:0:button:order_details:0': '={{ $json.order }}', 'card:1:header:image': 'https://shop.example.com/b.jpg', 'card:1:button:order_details:0': '={{ $json.order }}' }),
+				},
+				[{ json: { order: order() } }],
+			],
+			/^Item 1: "Template Fields" Card 2: button 0 order details reference_id Checkout reference ID "abc\.123_xyz-1" is used twice/,
+		],
 		['an order that is not JSON', [checkout('={{ $json.order }}'), [{ json: { order: order() } }, { json: { order: '{ reference_id: ' } }]], /^Item 2: "Template Fields" button 0 order details is not valid JSON/],
 	] as Array<[string, INodeParameters | [INodeParameters, IDataObject[]], RegExp]>)('%s', async (_name, given, message) => {
 		const [parameters, inputItems] = Array.isArray(given) ? given : [given, two];

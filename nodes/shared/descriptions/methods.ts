@@ -471,6 +471,9 @@ function carouselFields(
 						fields.push(field(TEMPLATE_FIELD.card(index, `button:url:${position}`), `${name}: button "${button.text ?? position}": end of ${button.url}`));
 					} else if (buttonType === 'QUICK_REPLY') {
 						fields.push(field(TEMPLATE_FIELD.card(index, `button:quick_reply:${position}`), `${name}: button "${button.text ?? position}": reply payload (optional)`, false));
+					} else if (buttonType === 'ORDER_DETAILS') {
+						// https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates (India only)
+						fields.push(field(TEMPLATE_FIELD.card(index, `button:order_details:${position}`), `${name}: button "${button.text ?? position}": order details (JSON, Meta's order_details; India, INR)`));
 					}
 				});
 			}

@@ -309,6 +309,9 @@ function checkCarousel(component: TemplateComponent, format: ParameterFormat, la
 					throw new ManagementInputError(partLabel('buttons'), `has ${buttons.length} buttons; a ${productCard ? 'product' : 'media'} card has ${maxButtons === 1 ? '1' : `1 or ${maxButtons}`}`);
 				}
 				checkButtons(part, (key, button) => partLabel(button === undefined ? key : `buttons[${button}].${key}`));
+				// "replace one of the buttons with a checkout button, and make sure that it is the first button in the card" (checkout button templates page).
+				const checkout = buttons.findIndex((button) => String(button?.type ?? '').toUpperCase() === 'ORDER_DETAILS');
+				if (checkout > 0) throw new ManagementInputError(partLabel(`buttons[${checkout}].type`), 'is a checkout button, which must be the first button of its card');
 			}
 		});
 		// "All cards defined on a template must have the same components."
