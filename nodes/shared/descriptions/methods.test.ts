@@ -317,6 +317,25 @@ describe('getTemplateFields for carousel templates', () => {
 	});
 });
 
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+describe('getTemplateFields for checkout button templates', () => {
+	it('asks for the order behind the checkout button, and leaves the quick reply optional', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'item_back_in_stock_v2', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.required])).toEqual([
+			['body:1', true],
+			['body:2', true],
+			['button:order_details:0', true],
+			['button:quick_reply:1', false],
+		]);
+		expect(fields[2].displayName).toBe('Button "Buy now": order details (JSON, Meta\'s order_details; India, INR)');
+	});
+
+	it('asks each checkout card of a carousel for its order', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'checkout_carousel', language: 'en_US' }));
+		expect(fields.map((f) => f.id).filter((id) => id.includes('order_details'))).toEqual(['card:0:button:order_details:0', 'card:1:button:order_details:0']);
+	});
+});
+
 describe('getTemplateFields for authentication templates', () => {
 	// The code "must appear twice in the payload": https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
 	it('asks once for the one-time code, which fills the body and the code button', async () => {
