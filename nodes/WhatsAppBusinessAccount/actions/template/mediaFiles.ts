@@ -47,8 +47,8 @@ export const mediaFileFields: INodeProperties[] = [
 		default: 'handle',
 		displayOptions: createOnly({ defineBy: ['fields'], headerFormat: ['IMAGE', 'VIDEO', 'DOCUMENT'] }),
 		options: [
-			{ name: 'Handle / Link', value: 'handle', description: 'A handle Meta gave for an uploaded example file' },
 			{ name: 'Binary File', value: 'binary', description: 'A file of the input item, uploaded to Meta for its handle' },
+			{ name: 'Handle / Link', value: 'handle', description: 'A handle Meta gave for an uploaded example file' },
 		],
 	},
 	{
