@@ -84,7 +84,8 @@ const bodyParameter = (p: Doc): TemplateBodyParameterParams => ({
 });
 
 const buttonParams = (c: Doc) => ({
-	subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm',
+	subType: String(c.sub_type).toLowerCase() as 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm' | 'order_details',
+	orderDetails: c.parameters[0]?.action?.order_details,
 	thumbnailProductRetailerId: c.parameters[0]?.action?.thumbnail_product_retailer_id,
 	sections: c.parameters[0]?.action?.sections?.map((s: Doc) => ({ title: s.title, productRetailerIds: s.product_items.map((p: Doc) => p.product_retailer_id) })),
 	index: c.index,
@@ -122,6 +123,8 @@ function template(b: Doc) {
 			mediaId: header[header.type]?.id,
 			link: header[header.type]?.link,
 			filename: header[header.type]?.filename,
+			catalogId: header.product?.catalog_id,
+			productRetailerId: header.product?.product_retailer_id,
 		},
 		bodyParameters: body?.parameters.map(bodyParameter),
 		buttons: components.filter((c) => c.type === 'button').map(buttonParams),
@@ -238,6 +241,8 @@ const BUILDS: Record<string, (body: Doc) => unknown> = {
 	'send-template-flow-button': template,
 	'send-template-carousel-quick-reply-url': template,
 	'send-template-carousel-product-cards': template,
+	'send-template-spm': template,
+	'send-template-checkout-button': template,
 	'mark-as-read': markAsRead,
 	'mark-as-read-whatsapp-api-js': markAsRead,
 	'typing-indicator': markAsRead,
@@ -338,6 +343,18 @@ const BUILT_DIFFERENTLY: BuiltDifferently[] = [
 		path: 'template.components[-1].index',
 		ours: (index) => String(index),
 		reason: 'Button indexes are sent as strings, as above; the catalog and MPM pages\' examples write 0.',
+	},
+	{
+		fixtures: ['send-template-checkout-button'],
+		path: 'template.components[-1].index',
+		ours: (index) => String(index),
+		reason: 'Button indexes are sent as strings, as above; the checkout button page\'s example writes 0.',
+	},
+	{
+		fixtures: ['send-template-checkout-button'],
+		path: 'template.language.policy',
+		ours: () => undefined,
+		reason: 'The checkout page\'s example writes language.policy "deterministic"; the builder sends the code only, as Meta\'s other template pages do (SOURCES.md item 29).',
 	},
 	{
 		fixtures: ['send-template-catalog'],

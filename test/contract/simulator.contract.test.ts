@@ -374,10 +374,19 @@ const withoutTemplate = (name: string) => async (sim: Simulator) => {
 	sim.fixture.templates = sim.fixture.templates.filter((template) => template.name !== name);
 };
 
+/** The share-products page writes placeholders for its catalog and SKUs: the account's catalog is theirs. */
+const PLACEHOLDER_CATALOG = 'The page\'s catalog ID and SKUs are placeholders: the account is connected to a catalog of that ID holding them (the simulator refuses products its catalog lacks, as the page\'s "Missing items" says).';
+const placeholderCatalog = (...retailerIds: string[]) => async (sim: Simulator) => {
+	sim.fixture.catalogs = [{ id: 'CATALOG_ID', wabaId: sim.fixture.wabaId, products: retailerIds.map((retailerId) => ({ retailerId, name: retailerId })) }];
+};
+
 const ADAPT: Record<string, Adapt> = {
+	'send-interactive-product': { reason: PLACEHOLDER_CATALOG, before: placeholderCatalog('ID_TEST_ITEM_1') },
+	'send-interactive-product-list': { reason: PLACEHOLDER_CATALOG, before: placeholderCatalog('PRODUCT-SKU', 'PRODUCT-SKU-2', 'PRODUCT-SKU-3', 'PRODUCT-SKU-4') },
 	'template-create-carousel': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_media_cards_v1') },
 	'template-create-carousel-product-cards': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_product_cards_v1') },
 	'template-create-limited-time-offer': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('limited_time_offer_caribbean_pkg_2023') },
+	'template-create-spm': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('spm_template_named_params') },
 	'flows-list': {
 		reason: 'Flows are created first (one with a Flow JSON Meta finds errors in), so the list has entries of both kinds.',
 		before: async (sim) => {

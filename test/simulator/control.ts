@@ -15,6 +15,7 @@ export interface Controllable {
 	scriptFaults(faults: ScriptedFault[]): void;
 	injectInbound(input: Record<string, unknown>): Promise<unknown>;
 	reviewTemplate(templateId: string, event: string, reason?: string): Promise<unknown>;
+	addProduct(input: Record<string, unknown>): unknown;
 	readonly webhooks: {
 		deliveries(): unknown[];
 		redeliver(count?: number): Promise<unknown>;
@@ -41,6 +42,8 @@ export const CONTROL_ENDPOINTS = [
 	'POST /_sim/webhooks/raw?signature=valid|wrong|none   deliver this JSON body as it is',
 	'POST /_sim/webhooks/event JSON {field, value?, phoneNumberId?, templateId?}: a template, number or account update',
 	'POST /_sim/templates/review JSON {templateId, event, reason?}: Meta\'s review: the template takes the status, its status webhook is sent',
+	'GET  /_sim/catalog        the catalogs and their products (retailer IDs); sends of products not in the account\'s catalog are refused (131009)',
+	'POST /_sim/catalog/products JSON {retailerId, name?, catalogId?}: adds a product to the account\'s catalog (kept across resets)',
 ];
 
 function parseBody(body: Buffer): unknown {
@@ -142,6 +145,13 @@ export function controlHandler(sim: Controllable): ControlHandler {
 				const input = parseBody(body) as { templateId?: unknown; event?: unknown; reason?: unknown };
 				if (typeof input.templateId !== 'string' || typeof input.event !== 'string') throw new Error('POST /_sim/templates/review needs {templateId, event, reason?}');
 				return ok(await sim.reviewTemplate(input.templateId, input.event, typeof input.reason === 'string' ? input.reason : undefined));
+			}
+			case 'GET catalog':
+				return ok({ catalogs: (sim.fixture as { catalogs: unknown }).catalogs });
+			case 'POST catalog/products': {
+				const input = parseBody(body);
+				if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('POST /_sim/catalog/products needs {retailerId, name?, catalogId?}');
+				return ok({ success: true, product: sim.addProduct(input as Record<string, unknown>) });
 			}
 			case 'POST webhooks/event': {
 				const input = parseBody(body) as { field?: unknown };

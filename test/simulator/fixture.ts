@@ -1,6 +1,7 @@
 /**
  * The default Meta account (token, app, WABA, three numbers, templates) and the default options.
  */
+import { defaultCatalogs } from './catalog';
 import { seedTemplates } from './templates';
 import type { Fixture, FixturePhoneNumber, SimulatorOptions } from './types';
 
@@ -53,6 +54,7 @@ export function defaultFixture(): Fixture {
 			phoneNumber('300000000000003', '+1 555-010-0003', 'Sim Business App', 'BUSINESS_APP'),
 		],
 		templates: seedTemplates(),
+		catalogs: defaultCatalogs('200000000000001'),
 	};
 }
 
@@ -75,6 +77,7 @@ export function defaultOptions(): SimulatorOptions {
 		maintenance: {},
 		appRateLimit: null,
 		enforceServiceWindow: false,
+		checkCatalog: true,
 		inWindowRecipients: [],
 		undeliverableRecipients: [],
 		undeliverableVia: 'response',
@@ -97,7 +100,9 @@ export function defaultOptions(): SimulatorOptions {
 }
 
 export function buildFixture(overrides: Partial<Fixture> = {}): Fixture {
-	return { ...defaultFixture(), ...overrides };
+	const fixture = { ...defaultFixture(), ...overrides };
+	// The catalog is connected to the account, whatever its ID.
+	return overrides.catalogs === undefined ? { ...fixture, catalogs: defaultCatalogs(fixture.wabaId) } : fixture;
 }
 
 /** Options merged over the current ones; map-like options replace the whole map only when given. */

@@ -4,6 +4,7 @@
  */
 import { analyticsRoutes } from './analytics';
 import { blockUsersRoutes } from './blockUsers';
+import { addProduct } from './catalog';
 import { flowRoutes } from './flows';
 import { businessProfileRoutes } from './businessProfile';
 import { qrCodeRoutes } from './qrCodes';
@@ -22,6 +23,7 @@ import { WebhookDispatcher } from './webhooks';
 import type {
 	AcceptedMessage,
 	Fixture,
+	FixtureProduct,
 	RequestLogEntry,
 	Route,
 	ScriptedFault,
@@ -34,6 +36,7 @@ export { metaJson, LIVE_VERSIONS, LATEST_VERSION } from './server';
 export { defaultFixture, defaultOptions } from './fixture';
 export { latencySampler, META_LATENCY } from './latency';
 export { CONTROL_ENDPOINTS } from './control';
+export { DOCUMENTED_CATALOG_ID } from './catalog';
 export { WebhookDispatcher, signBody } from './webhooks';
 
 export class Simulator {
@@ -128,6 +131,14 @@ export class Simulator {
 			.injectEvent({ field: 'message_template_status_update', templateId, value: { event, reason } })
 			.catch((error: unknown) => ({ sent: false, reason: error instanceof Error ? error.message : String(error) }));
 		return { templateId, status: event, webhook };
+	}
+
+	/**
+	 * Adds a product (`retailerId`, `name?`) to the account's catalog, or to `catalogId`'s: sends of products not in
+	 * the catalog are refused as Meta refuses them (catalog.ts). Kept across resets, as account data.
+	 */
+	addProduct(input: { retailerId?: unknown; retailer_id?: unknown; name?: unknown; catalogId?: unknown }): FixtureProduct {
+		return addProduct(this.state, input);
 	}
 
 	/** Injects an inbound customer message (sent to the subscribed callback as a signed webhook). */

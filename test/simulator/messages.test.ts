@@ -91,6 +91,8 @@ describe('message validation', () => {
 
 	beforeAll(async () => {
 		sim = await startSimulator({ latency: 'none', mps: { [PHONE_STANDARD]: 100_000 }, pairBurst: 1_000_000 });
+		// Sends of products the account's catalog lacks are refused (catalog.ts): these tests' SKUs are in it.
+		for (const prefix of ['sku', 'a', 'b', ...Array.from({ length: 10 }, (_, i) => `s${i}-`)]) for (let n = 0; n <= 30; n++) sim.addProduct({ retailerId: `${prefix}${n}` });
 		imageId = await upload(sim, 'image/png', png(), 'a.png');
 		pdfId = await upload(sim, 'application/pdf', Buffer.from('%PDF-1.4 test'), 'a.pdf');
 	});

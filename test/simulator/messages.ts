@@ -6,6 +6,7 @@ import { baseMimeType, findMedia, MEDIA_TYPES } from './media';
 import { pathRoute } from './server';
 import { assertAccess } from './surfaces';
 import type { SimState } from './state';
+import { checkCatalogProducts } from './catalog';
 import { findTemplate, templateLanguages, templateParameterSpec, type TemplateParameterSpec } from './templates';
 import { BSUID, MetaError, recipientKey, type AcceptedMessage, type FixtureTemplate, type Route, type SimRequest, type SimResponse } from './types';
 
@@ -560,7 +561,63 @@ function validateFlowAction(action: Json, actionPath: string): void {
 
 // --- template -------------------------------------------------------------------------------------------------
 
-const TEMPLATE_BUTTON_SUB_TYPES = ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm', 'voice_call'] as const;
+const TEMPLATE_BUTTON_SUB_TYPES = ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm', 'voice_call', 'order_details'] as const;
+
+/** `{ offset, value }` of a checkout order; returns the value. */
+function orderAmount(parent: Json, key: string, path: string, optional = false): number {
+	const amount = object(parent, key, path, optional);
+	if (!amount) return 0;
+	const amountPath = paramPath(path, key);
+	number(amount, 'offset', amountPath, 1, 1_000_000);
+	string(amount, 'description', amountPath, { optional: true, max: 60 });
+	const value = amount.value;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw invalidParameter(`Param ${paramPath(amountPath, 'value')} must be a non-negative integer`);
+	return value;
+}
+
+/**
+ * A checkout button's order_details (India): the send body and limits of
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+ * Meta names no error code for a wrong sum; 131009 (parameter value not valid) is the nearest documented one.
+ */
+function validateOrderDetails(action: Json, actionPath: string): void {
+	allowKeys(action, actionPath, ['order_details']);
+	const details = object(action, 'order_details', actionPath) as Json;
+	const path = paramPath(actionPath, 'order_details');
+	const referenceId = string(details, 'reference_id', path, { max: 35 }) as string;
+	if (!/^[A-Za-z0-9_.-]+$/.test(referenceId)) throw invalidValue(`Param ${paramPath(path, 'reference_id')} may contain only English letters, numbers, underscores, dashes or dots`);
+	const goods = oneOf(details, 'type', path, ['digital-goods', 'physical-goods']);
+	oneOf(details, 'currency', path, ['INR']);
+	const settings = array(details, 'payment_settings', path, 1, 10) as unknown[];
+	settings.forEach((raw, i) => {
+		const settingPath = paramPath(paramPath(path, 'payment_settings'), i);
+		const setting = element(raw, settingPath);
+		oneOf(setting, 'type', settingPath, ['payment_gateway']);
+		const gateway = object(setting, 'payment_gateway', settingPath) as Json;
+		oneOf(gateway, 'type', paramPath(settingPath, 'payment_gateway'), ['razorpay', 'payu', 'zaakpay']);
+		string(gateway, 'configuration_name', paramPath(settingPath, 'payment_gateway'));
+	});
+	const shipping = object(details, 'shipping_info', path, goods !== 'physical-goods');
+	if (shipping) oneOf(shipping, 'country', paramPath(path, 'shipping_info'), ['IN']);
+	const order = object(details, 'order', path) as Json;
+	const orderPath = paramPath(path, 'order');
+	oneOf(order, 'status', orderPath, ['pending']);
+	let itemsTotal = 0;
+	(array(order, 'items', orderPath, 1, 999) as unknown[]).forEach((raw, i) => {
+		const itemPath = paramPath(paramPath(orderPath, 'items'), i);
+		const item = element(raw, itemPath);
+		string(item, 'name', itemPath, { max: 60 });
+		const quantity = number(item, 'quantity', itemPath, 1, 100) as number;
+		const price = orderAmount(item, 'amount', itemPath);
+		const sale = item.sale_amount === undefined ? undefined : orderAmount(item, 'sale_amount', itemPath);
+		itemsTotal += (sale ?? price) * quantity;
+	});
+	const subtotal = orderAmount(order, 'subtotal', orderPath);
+	if (subtotal !== itemsTotal) throw invalidValue(`Param ${paramPath(paramPath(orderPath, 'subtotal'), 'value')} must equal the items' total (${itemsTotal})`);
+	const expected = subtotal + orderAmount(order, 'shipping', orderPath) + orderAmount(order, 'tax', orderPath) - orderAmount(order, 'discount', orderPath, true);
+	const total = orderAmount(details, 'total_amount', path);
+	if (total !== expected) throw invalidValue(`Param ${paramPath(paramPath(path, 'total_amount'), 'value')} must be subtotal + shipping + tax - discount (${expected})`);
+}
 
 function templateError(code: number, message: string, details: string): MetaError {
 	return new MetaError({ httpStatus: 400, code, message, details });
@@ -640,6 +697,10 @@ function validateTemplateParameter(
 			break;
 		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
 		case 'action': {
+			if (format === 'button:order_details') {
+				validateOrderDetails(object(parameter, 'action', path) as Json, paramPath(path, 'action'));
+				break;
+			}
 			if (format === 'button:catalog' || format === 'button:mpm') {
 				validateProductButtonAction(object(parameter, 'action', path) as Json, paramPath(path, 'action'), format === 'button:mpm');
 				break;
@@ -728,6 +789,7 @@ function validateButtonComponent(
 		flow: ['action'],
 		catalog: ['action'],
 		mpm: ['action'],
+		order_details: ['action'],
 		voice_call: ['text'],
 	};
 	const parameters = array(component, 'parameters', componentPath, 0, 1, true) ?? [];
@@ -1107,6 +1169,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	}
 
 	const message = validateMessage(sim, parsed);
+	if (sim.options.checkCatalog) checkCatalogProducts(sim, parsed);
 	const recipient = recipientKey(message.to);
 	if (message.userId !== undefined && isAuthenticationTemplate(sim, parsed)) {
 		// The BSUID page: authentication templates cannot be sent to a BSUID (131062); the wording here is ours.

@@ -118,6 +118,32 @@ describe('carousel, limited-time offer and authentication templates', () => {
 });
 
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-library
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+describe('single-product and checkout button templates', () => {
+	const product = { type: 'HEADER', format: 'PRODUCT' };
+	const image = { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARZsim'] } };
+	const buttons = (...list: Array<Record<string, string>>) => ({ type: 'BUTTONS', buttons: list });
+	const marketing = (name: string, components: unknown[], category = 'MARKETING') => create({ name, category, components });
+
+	it('creates an SPM template (no header example) and a checkout template', async () => {
+		expect((await marketing('spm_ok', [product, body('Our newest succulent.'), buttons({ type: 'SPM', text: 'View' })])).status).toBe(200);
+		expect((await marketing('checkout_ok', [image, body('Back in stock.'), buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, { type: 'QUICK_REPLY', text: 'Stop' })])).status).toBe(200);
+	});
+
+	it.each([
+		['an SPM template that is not marketing', () => marketing('spm_utility', [product, body('Hi.'), buttons({ type: 'SPM', text: 'View' })], 'UTILITY'), undefined],
+		['an SPM body over 160 characters', () => marketing('spm_long', [product, body('x'.repeat(161)), buttons({ type: 'SPM', text: 'View' })]), 2388040],
+		['an SPM template with a quick reply', () => marketing('spm_quick', [product, body('Hi.'), buttons({ type: 'SPM', text: 'View' }, { type: 'QUICK_REPLY', text: 'No' })]), undefined],
+		['a View button with other text', () => marketing('spm_text', [product, body('Hi.'), buttons({ type: 'SPM', text: 'Open' })]), undefined],
+		['a checkout template with a text header', () => marketing('co_text', [{ type: 'HEADER', format: 'TEXT', text: 'Hi' }, body('Hi.'), buttons({ type: 'ORDER_DETAILS', text: 'Buy now' })]), 2388047],
+		['a checkout template with a URL button', () => marketing('co_url', [image, body('Hi.'), buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, { type: 'URL', text: 'Shop', url: 'https://shop.example.com' })]), undefined],
+		['two checkout buttons', () => marketing('co_two', [image, body('Hi.'), buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, { type: 'ORDER_DETAILS', text: 'Buy now' })]), undefined],
+	])('refuses %s', async (_case, send, subcode) => {
+		expect(errorOf(await send())).toEqual({ status: 400, code: 100, subcode });
+	});
+});
+
 describe('the Template Library', () => {
 	it('lists entries in the shape of the page\'s example (template-library-list.json), filtered by search', async () => {
 		const fixture = JSON.parse(readFileSync(join(__dirname, '../contract/fixtures/requests/template-library-list.json'), 'utf8')) as { response: { body: Json } };

@@ -62,8 +62,12 @@ function stateOf(sim: SimContext): ManagementState {
 // ---------------------------------------------------------------------------------------------------------------
 
 const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
-const HEADER_FORMATS = ['TEXT', 'IMAGE', 'VIDEO', 'GIF', 'DOCUMENT', 'LOCATION'];
-const BUTTON_LIMITS: Record<string, number> = { QUICK_REPLY: 10, URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1 };
+const HEADER_FORMATS = ['TEXT', 'IMAGE', 'VIDEO', 'GIF', 'DOCUMENT', 'LOCATION', 'PRODUCT'];
+// One checkout button (checkout-button-templates: "a single checkout button, and up to 9 quick-reply buttons"); one
+// View button (spm-templates).
+const BUTTON_LIMITS: Record<string, number> = { QUICK_REPLY: 10, URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1, ORDER_DETAILS: 1, SPM: 1 };
+/** Buttons whose text Meta fixes: "non-customizable syntax" (checkout-button-templates), "View" (spm-templates). */
+const FIXED_BUTTON_TEXT: Record<string, string> = { ORDER_DETAILS: 'Buy now', SPM: 'View' };
 
 type Format = 'POSITIONAL' | 'NAMED';
 type Json = Record<string, unknown>;
@@ -154,6 +158,9 @@ function checkButtons(component: Json): void {
 		if (type === 'OTP' && !['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'].includes(text(button.otp_type).toUpperCase())) {
 			throw invalidParameter('An OTP button needs otp_type COPY_CODE, ONE_TAP or ZERO_TAP');
 		}
+		if (FIXED_BUTTON_TEXT[type] !== undefined && text(button.text) !== FIXED_BUTTON_TEXT[type]) {
+			throw invalidParameter(`A ${type} button's text must be "${FIXED_BUTTON_TEXT[type]}"`);
+		}
 		if (type === 'COPY_CODE') {
 			const example = Array.isArray(button.example) ? button.example[0] : button.example;
 			if (text(example) === '') throw invalidParameter('A COPY_CODE button needs an example');
@@ -189,11 +196,35 @@ function checkCarousel(raw: Json, format: Format): void {
 				const most = productCard ? 1 : 2;
 				if (!Array.isArray(part.buttons) || part.buttons.length < 1 || part.buttons.length > most) throw invalidParameter(`A ${productCard ? 'product' : 'media'} card has ${productCard ? '1 button' : '1 or 2 buttons'}`);
 				checkButtons(part);
+				// Checkout button templates page: a card's checkout button "is the first button in the card".
+				if ((part.buttons as Json[]).findIndex((button) => text(button.type).toUpperCase() === 'ORDER_DETAILS') > 0) throw invalidParameter('A carousel card\'s ORDER_DETAILS button must be its first button');
 			}
 		}
 		const cardShape = parts.map((part) => `${text(part.type).toUpperCase()}:${((part.buttons ?? []) as Json[]).map((button) => text(button.type).toUpperCase()).join('+')}`).join(',');
 		if (shape !== undefined && shape !== cardShape) throw invalidParameter('All cards defined on a template must have the same components');
 		shape = cardShape;
+	}
+}
+
+/**
+ * Single-product and checkout button templates (spm-templates, checkout-button-templates): MARKETING; an SPM template
+ * has a PRODUCT header, a body of at most 160 characters and the one View button; a checkout template an IMAGE or
+ * VIDEO header, its Buy now button and quick replies only.
+ */
+function checkCommerceTemplate(components: FixtureTemplateComponent[], category: string, body: FixtureTemplateComponent | undefined): void {
+	const header = components.find((component) => component.type === 'HEADER');
+	const buttonTypes = (components.find((component) => component.type === 'BUTTONS')?.buttons ?? []).map((button) => button.type);
+	const spm = header?.format === 'PRODUCT' || buttonTypes.includes('SPM');
+	const checkout = buttonTypes.includes('ORDER_DETAILS');
+	if ((spm || checkout) && category !== 'MARKETING') throw invalidParameter(`${spm ? 'Single-product' : 'Checkout button'} templates are MARKETING templates`);
+	if (spm) {
+		if (header?.format !== 'PRODUCT') throw templateError(HEADER_FORMAT, 'A single-product template needs a PRODUCT header');
+		if (buttonTypes.length !== 1 || buttonTypes[0] !== 'SPM') throw invalidParameter('A single-product template has one button, SPM "View"');
+		if (length(body?.text ?? '') > 160) throw templateError(CHARACTER_LIMIT, 'A single-product template body is at most 160 characters');
+	}
+	if (checkout) {
+		if (header?.format !== 'IMAGE' && header?.format !== 'VIDEO') throw templateError(HEADER_FORMAT, 'A checkout button template needs an IMAGE or VIDEO header');
+		if (buttonTypes.some((type) => type !== 'ORDER_DETAILS' && type !== 'QUICK_REPLY')) throw invalidParameter('A checkout button template has its ORDER_DETAILS button and up to 9 QUICK_REPLY buttons only');
 	}
 }
 
@@ -218,7 +249,7 @@ function checkComponents(value: unknown, format: Format, category: string): Fixt
 				const names = variablesOf(header, format, HEADER_FORMAT, 'header');
 				if (names.length > 1) throw templateError(HEADER_FORMAT, 'A text header supports 1 parameter');
 				checkExamples(raw, names, format, 'header', HEADER_FORMAT);
-			} else if (headerFormat !== 'LOCATION') {
+			} else if (headerFormat !== 'LOCATION' && headerFormat !== 'PRODUCT') {
 				const handle = ((raw.example ?? {}) as Json).header_handle;
 				if (!Array.isArray(handle) || text(handle[0]) === '') throw templateError(HEADER_FORMAT, `A ${headerFormat} header needs example.header_handle from the Resumable Upload API`);
 			}
@@ -265,6 +296,7 @@ function checkComponents(value: unknown, format: Format, category: string): Fixt
 	}
 	if (!seen.has('BODY')) throw templateError(BODY_FORMAT, 'A template needs a BODY component');
 	const body = out.find((component) => component.type === 'BODY');
+	checkCommerceTemplate(out, category, body);
 	if (seen.has('LIMITED_TIME_OFFER') && length(body?.text ?? '') > 600) throw templateError(CHARACTER_LIMIT, 'A limited-time offer body is at most 600 characters');
 	return out;
 }

@@ -82,7 +82,7 @@ describe('simulator message templates', () => {
 		expect(seeded.length).toBeGreaterThanOrEqual(30);
 		const components = seeded.flatMap((template) => template.components);
 		const headerFormats = new Set(components.filter((c) => c.type === 'HEADER').map((c) => c.format));
-		expect([...headerFormats].sort()).toEqual(['DOCUMENT', 'IMAGE', 'LOCATION', 'TEXT', 'VIDEO']);
+		expect([...headerFormats].sort()).toEqual(['DOCUMENT', 'IMAGE', 'LOCATION', 'PRODUCT', 'TEXT', 'VIDEO']);
 		const buttonTypes = new Set(components.flatMap((c) => c.buttons ?? []).map((b) => b.type));
 		for (const type of ['QUICK_REPLY', 'URL', 'COPY_CODE', 'FLOW', 'PHONE_NUMBER', 'OTP']) expect(buttonTypes).toContain(type);
 		expect(new Set(seeded.map((t) => t.status))).toEqual(new Set(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED']));

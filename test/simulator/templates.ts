@@ -256,6 +256,27 @@ export function seedTemplates(): SeedTemplate[] {
 		}),
 		template('old_newsletter', 'en_US', 'MARKETING', [body('Our monthly news, {{1}}.', ['Ana'])], 'PAUSED'),
 		template('legacy_notice', 'en_US', 'UTILITY', [body('This service is retired.')], 'DISABLED'),
+		// The create example of https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates
+		template('spm_template_named_params', 'en_US', 'MARKETING', [
+			{ type: 'HEADER', format: 'PRODUCT' },
+			body('Use code {{code}} to get {{percent}} off our newest succulent!', { code: '15OFF', percent: '15%' }),
+			footer('Offer ends September 22, 2024'),
+			buttons({ type: 'SPM', text: 'View' }),
+		]),
+		// The send example of https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+		// (its create example, item_back_in_stock_v1, with the name the send uses).
+		template('item_back_in_stock_v2', 'en_US', 'MARKETING', [
+			mediaHeader('IMAGE'),
+			body("Hi {{1}}! The {{2}} is back in stock! Order now before it's gone!", ['Pablo', 'Blue Elf Aloe']),
+			footer("Tap 'Stop' below to stop back-in-stock reminders."),
+			buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, quickReply('Stop')),
+		]),
+		// Checkout button templates page, Multiple Products: "create a media card carousel template as you normally
+		// would, but replace one of the buttons with a checkout button, and make sure that it is the first button".
+		template('checkout_carousel', 'en_US', 'MARKETING', [
+			body('Rare succulents for sale, {{1}}! Buy them right here.', ['Pablo']),
+			carousel(...[0, 1].map(() => [mediaHeader('IMAGE'), buttons({ type: 'ORDER_DETAILS', text: 'Buy now' }, quickReply('More like this'))])),
+		]),
 	];
 }
 
@@ -272,7 +293,7 @@ export function templateLanguages(templates: FixtureTemplate[], name: string): s
 	return templates.filter((candidate) => candidate.name === name).map((candidate) => candidate.language);
 }
 
-export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'phone_number' | 'otp' | 'spm' | 'catalog' | 'mpm';
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'phone_number' | 'otp' | 'spm' | 'catalog' | 'mpm' | 'order_details';
 
 /** What each card of a carousel must supply: its header's format, body variables and button values. */
 export interface CardSpec {
@@ -314,7 +335,8 @@ function buttonSpecs(component: FixtureTemplateComponent): TemplateParameterSpec
 		let count = 0;
 		if (button.type === 'URL') count = templateVariables(button.url).length;
 		// A multi-product button needs its sections; a catalog button's thumbnail is optional (mpm-templates, catalog-templates).
-		if (button.type === 'COPY_CODE' || button.type === 'OTP' || button.type === 'MPM') count = 1;
+		// A checkout button takes its order at each send (checkout-button-templates).
+		if (button.type === 'COPY_CODE' || button.type === 'OTP' || button.type === 'MPM' || button.type === 'ORDER_DETAILS') count = 1;
 		return { index, subType, count };
 	});
 }

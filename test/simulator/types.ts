@@ -45,7 +45,7 @@ export interface FixtureTemplateComponent {
 	/** CAROUSEL only: every card has the same components (header, optional body, buttons). */
 	cards?: Array<{ components: FixtureTemplateComponent[] }>;
 	buttons?: Array<{
-		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'SPM' | 'CATALOG' | 'MPM';
+		type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'FLOW' | 'OTP' | 'SPM' | 'CATALOG' | 'MPM' | 'ORDER_DETAILS';
 		text: string;
 		url?: string;
 		phone_number?: string;
@@ -65,6 +65,19 @@ export interface FixtureTemplate {
 	messageSendTtlSeconds?: number;
 }
 
+/** A product of a catalog: its SKU (Content ID in Commerce Manager) and name. */
+export interface FixtureProduct {
+	retailerId: string;
+	name: string;
+}
+
+/** An ecommerce catalog and the WhatsApp Business Account it is connected to. */
+export interface FixtureCatalog {
+	id: string;
+	wabaId: string;
+	products: FixtureProduct[];
+}
+
 export interface Fixture {
 	accessToken: string;
 	/** A token the simulator treats as expired (190, subcode 463), for credential tests. */
@@ -76,6 +89,8 @@ export interface Fixture {
 	wabaId: string;
 	phoneNumbers: FixturePhoneNumber[];
 	templates: FixtureTemplate[];
+	/** The catalogs, one connected per account (catalog.ts); a reset keeps what was added, as account data. */
+	catalogs: FixtureCatalog[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -167,6 +182,8 @@ export interface SimulatorOptions {
 	appRateLimit: { calls: number; windowMs: number } | null;
 	/** When true, non-template sends to recipients not in `inWindowRecipients` fail with 131047. */
 	enforceServiceWindow: boolean;
+	/** Refuse products the account's catalog lacks, as Meta does (catalog.ts); off for tests of shapes and limits only. */
+	checkCatalog: boolean;
 	inWindowRecipients: string[];
 	/** Recipients (digits) whose messages fail with 131026. */
 	undeliverableRecipients: string[];

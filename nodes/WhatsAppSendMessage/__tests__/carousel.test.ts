@@ -15,6 +15,12 @@ let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
+// The simulator refuses products its catalog lacks, as Meta does (share-products page, "Missing items"): the product
+// cards' SKUs are in the account's catalog.
+beforeAll(() => {
+	for (let n = 0; n < 10; n++) sim.addProduct({ retailerId: `sku${n}` });
+});
+
 const fields = (value: IDataObject): ResourceMapperValue => ({
 	mappingMode: 'defineBelow',
 	value: value as ResourceMapperValue['value'],

@@ -14,6 +14,12 @@ let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
+// The simulator refuses products its catalog lacks, as Meta does (share-products page, "Missing items"): the SKUs
+// these tests send are in the account's catalog.
+beforeAll(() => {
+	for (const prefix of ['a', 'b']) for (let n = 1; n <= 30; n++) sim.addProduct({ retailerId: `${prefix}${n}` });
+});
+
 const fields = (value: IDataObject): ResourceMapperValue => ({
 	mappingMode: 'defineBelow',
 	value: value as ResourceMapperValue['value'],

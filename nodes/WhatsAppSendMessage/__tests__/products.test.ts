@@ -13,6 +13,12 @@ let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
+// The simulator refuses products its catalog lacks, as Meta does (share-products page, "Missing items"): the SKUs
+// these tests send are in the account's catalog.
+beforeAll(() => {
+	for (const prefix of ['a', 'b', 'sku']) for (let n = 1; n <= 30; n++) sim.addProduct({ retailerId: `${prefix}${n}` });
+});
+
 const CATALOG = '194836987003835';
 const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '16505551234' };
 /** `count` SKUs `${prefix}1`…, comma-separated as a user types them. */

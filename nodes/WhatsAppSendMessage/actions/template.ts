@@ -19,6 +19,7 @@ import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media
 import { cardsDescription, carouselLabels, checkCarousel, readCardFields, readManualCards } from './templateCarousel';
 import { checkLimitedTimeOffer, offerExpirationField, offerExpirationMs } from './templateOffer';
 import { parseProductSections, productButtonValues } from './templateProducts';
+import { checkoutButtonValues } from './templateCheckout';
 import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 /** Used in the body until the template's own default language is known. */
@@ -189,6 +190,25 @@ export const description: INodeProperties[] = [
 		description: 'The address shown under the name',
 		displayOptions: headerShown('location'),
 	},
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates
+	{
+		displayName: 'Header Catalog ID',
+		name: 'templateHeaderCatalogId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 194836987003835',
+		description: 'The catalog connected to your WhatsApp Business Account that holds the product',
+		displayOptions: headerShown('product'),
+	},
+	{
+		displayName: 'Header Product Retailer ID',
+		name: 'templateHeaderProductRetailerId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. nqryix03ez',
+		description: "The product's SKU (Content ID in Commerce Manager): its image, title and price head the message",
+		displayOptions: headerShown('product'),
+	},
 	{
 		displayName: 'Body Variables',
 		name: 'templateBodyParameters',
@@ -280,6 +300,7 @@ export const description: INodeProperties[] = [
 						type: 'options',
 						options: [
 							{ name: 'Catalog', value: 'catalog' },
+							{ name: 'Checkout (Buy Now, India)', value: 'order_details' },
 							{ name: 'Copy Code', value: 'copy_code' },
 							{ name: 'Flow', value: 'flow' },
 							{ name: 'Multi-Product', value: 'mpm' },
@@ -335,6 +356,7 @@ export const description: INodeProperties[] = [
 						displayOptions: { show: { subType: ['flow'] } },
 					},
 					...productButtonValues,
+					...checkoutButtonValues,
 				],
 			},
 		],
@@ -423,6 +445,12 @@ function readHeaderValues(context: IExecuteFunctions, itemIndex: number, type: T
 				name: param(context, 'templateHeaderLocationName', itemIndex, ''),
 				address: param(context, 'templateHeaderLocationAddress', itemIndex, ''),
 			};
+		case 'product':
+			return {
+				type,
+				catalogId: param(context, 'templateHeaderCatalogId', itemIndex, ''),
+				productRetailerId: param(context, 'templateHeaderProductRetailerId', itemIndex, ''),
+			};
 		default:
 			return { type: 'none' };
 	}
@@ -466,6 +494,8 @@ export function typedBodyValue(value: unknown): TemplateBodyParameterParams {
 function productButtonPart(builderField: string): string {
 	const section = /\.sections\[(\d+)\]\.(title|productRetailerIds)/.exec(builderField);
 	if (section) return `, section ${Number(section[1]) + 1} ${section[2] === 'title' ? 'title' : 'products'}`;
+	const order = /\.orderDetails\.?(.*)$/.exec(builderField);
+	if (order) return order[1] ? ` order details ${order[1]}` : ' order details';
 	return builderField.endsWith('.thumbnailProductRetailerId') ? ' thumbnail' : '';
 }
 
@@ -483,9 +513,9 @@ function readTemplateFields(values: IDataObject): {
 		if (key === TEMPLATE_FIELD.header) headerText = value;
 		const bodyMatch = /^body:(.+)$/.exec(key);
 		if (bodyMatch) body.push({ variable: bodyMatch[1], value });
-		const buttonMatch = /^button:(url|copy_code|quick_reply|flow|catalog|mpm):(\d)$/.exec(key);
+		const buttonMatch = /^button:(url|copy_code|quick_reply|flow|catalog|mpm|order_details):(\d)$/.exec(key);
 		if (buttonMatch) {
-			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm';
+			const subType = buttonMatch[1] as 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm' | 'order_details';
 			const index = Number(buttonMatch[2]);
 			// Quick-reply payloads and flow tokens and data are optional: empty fields send no parameter for that button.
 			const flowActionData = subType === 'flow' ? values[TEMPLATE_FIELD.flowData(index)] : undefined;
@@ -500,6 +530,7 @@ function readTemplateFields(values: IDataObject): {
 				flow: { flowToken: value, flowActionData },
 				catalog: { thumbnailProductRetailerId: value },
 				mpm: { sections: parseProductSections(value, key), thumbnailProductRetailerId: values[TEMPLATE_FIELD.mpmThumbnail(index)] },
+				order_details: { orderDetails: value },
 			};
 			buttons.push({ key, button: { subType, index, ...parameters[subType] } });
 		}
@@ -516,7 +547,8 @@ function readTemplateFields(values: IDataObject): {
 		if (bodyIndex) return `{{${body[Number(bodyIndex[1])]?.variable}}}`;
 		const buttonIndex = /^buttons\[(\d+)\]/.exec(builderField);
 		if (buttonIndex) return `button ${buttons[Number(buttonIndex[1])]?.button.index}${productButtonPart(builderField)}`;
-		if (builderField.startsWith('header.')) return 'the header variable';
+		// Only a text header's variable is a template field; a media or product header has fields of its own.
+		if (builderField === 'header.text' || builderField === 'header.parameterName') return 'the header variable';
 		return undefined;
 	};
 	return { headerText, bodyParameters, buttons: buttons.map((entry) => entry.button), fieldOf };
@@ -579,7 +611,15 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
-const BUTTON_SUBTYPE: Record<string, string> = { QUICK_REPLY: 'quick_reply', URL: 'url', COPY_CODE: 'copy_code', FLOW: 'flow', CATALOG: 'catalog', MPM: 'mpm' };
+const BUTTON_SUBTYPE: Record<string, string> = {
+	QUICK_REPLY: 'quick_reply',
+	URL: 'url',
+	COPY_CODE: 'copy_code',
+	FLOW: 'flow',
+	CATALOG: 'catalog',
+	MPM: 'mpm',
+	ORDER_DETAILS: 'order_details',
+};
 
 /**
  * A one-time password button of an authentication template (copy code, one-tap, zero-tap): `OTP` when created,
@@ -732,6 +772,7 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 			(definition.type === 'URL' && templateVariables(definition.url ?? '').length > 0) ||
 			definition.type === 'COPY_CODE' ||
 			definition.type === 'MPM' ||
+			definition.type === 'ORDER_DETAILS' ||
 			isOtpButton(definition, template!);
 		if (needsValue && !buttonsGiven.some((button) => button.type === 'button' && Number(button.index) === index)) {
 			throw new MessageValidationError('buttons', `button ${index} of template "${name}" (${definition.type.toLowerCase().replace('_', ' ')}) needs a value: add it under Buttons with position ${index}`);
@@ -760,6 +801,8 @@ export const labels = {
 	'header.longitude': 'Header Longitude',
 	'header.name': 'Header Location Name',
 	'header.address': 'Header Location Address',
+	'header.catalogId': 'Header Catalog ID',
+	'header.productRetailerId': 'Header Product Retailer ID',
 	bodyParameters: 'Body Variables',
 	parameterName: 'Variable',
 	type: 'Type',
@@ -778,6 +821,7 @@ export const labels = {
 	thumbnailProductRetailerId: 'Thumbnail Product Retailer ID',
 	sections: 'Product Sections',
 	productRetailerIds: 'Products',
+	orderDetails: 'Order Details (JSON)',
 	...carouselLabels,
 	offerExpirationTimeMs: 'Offer Expiration',
 };

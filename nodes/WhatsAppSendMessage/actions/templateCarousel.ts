@@ -104,13 +104,20 @@ export const cardsDescription: INodeProperties = {
 									name: 'subType',
 									type: 'options',
 									options: [
+										{ name: 'Checkout (Buy Now, India)', value: 'order_details' },
 										{ name: 'Quick Reply', value: 'quick_reply' },
 										{ name: 'URL', value: 'url' },
 									],
 									default: 'quick_reply',
 								},
 								{ displayName: 'Button Position', name: 'index', type: 'number', typeOptions: { minValue: 0, maxValue: 1 }, default: 0, description: 'The position of the button on the card: 0 or 1' },
-								{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'The payload returned when tapped, or the end of the URL that replaces {{1}}' },
+								{
+									displayName: 'Value',
+									name: 'value',
+									type: 'string',
+									default: '',
+									description: 'The payload returned when tapped, the end of the URL that replaces {{1}}, or a checkout button\'s order details (JSON, India only: see the checkout button templates page)',
+								},
 							],
 						},
 					],
@@ -128,14 +135,18 @@ export function readManualCards(value: unknown): TemplateCardParams[] {
 				? { type: 'product', catalogId: card.catalogId, productRetailerId: card.productRetailerId }
 				: cardMediaHeader(card.headerType === 'video' ? 'video' : 'image', card.media),
 		bodyParameters: collectionList(card.variables, 'variable').map((variable) => ({ type: 'text' as const, text: variable.text })),
-		buttons: collectionList(card.buttons, 'button').map((button) => {
-			const subType = button.subType === 'url' ? 'url' : 'quick_reply';
-			return subType === 'url' ? { subType, index: button.index, text: button.value } : { subType, index: button.index, payload: button.value };
-		}),
+		buttons: collectionList(card.buttons, 'button').map((button) => cardButton(String(button.subType), button.index, button.value)),
 	}));
 }
 
-const CARD_KEY = /^card:(\d+):(header:(image|video|product)|body:(.+)|button:(url|quick_reply):(\d))$/;
+/** A card's button value as typed: a URL's end, a quick reply's payload, or a checkout button's order (JSON). */
+function cardButton(subType: string, index: unknown, value: unknown): TemplateButtonParams {
+	if (subType === 'url') return { subType, index, text: value };
+	if (subType === 'order_details') return { subType, index, orderDetails: value };
+	return { subType: 'quick_reply', index, payload: value };
+}
+
+const CARD_KEY = /^card:(\d+):(header:(image|video|product)|body:(.+)|button:(url|quick_reply|order_details):(\d))$/;
 
 /**
  * Cards from the Template Fields (`card:<n>:…` keys, see TEMPLATE_FIELD.card), and the field a builder error about a
@@ -154,7 +165,7 @@ export function readCardFields(values: IDataObject): { cards: TemplateCardParams
 		else if (variable !== undefined) card.body.push({ variable, value });
 		// An empty quick-reply payload sends no parameter for that button.
 		else if (buttonType === 'quick_reply' && (value === undefined || value === null || String(value).trim() === '')) continue;
-		else card.buttons.push(buttonType === 'url' ? { subType: 'url', index: Number(buttonIndex), text: value } : { subType: 'quick_reply', index: Number(buttonIndex), payload: value });
+		else card.buttons.push(cardButton(buttonType, Number(buttonIndex), value));
 	}
 	const built = Array.from(cards, (card) => ({
 		header: card?.header as TemplateCardHeaderParams,
@@ -169,7 +180,9 @@ export function readCardFields(values: IDataObject): { cards: TemplateCardParams
 		const card = Number(match[1]);
 		if (match[2] === 'header') return builderField.endsWith('catalogId') ? 'Catalog ID' : `Card ${card + 1}: header`;
 		if (match[3] !== undefined) return `Card ${card + 1}: {{${cards[card]?.body.sort((a, b) => Number(a.variable) - Number(b.variable))[Number(match[3])]?.variable}}}`;
-		if (match[4] !== undefined) return `Card ${card + 1}: button ${cards[card]?.buttons[Number(match[4])]?.index}`;
+		const order = /\.orderDetails\.?(.*)$/.exec(builderField);
+		const part = order ? ` order details${order[1] ? ` ${order[1]}` : ''}` : '';
+		if (match[4] !== undefined) return `Card ${card + 1}: button ${cards[card]?.buttons[Number(match[4])]?.index}${part}`;
 		return `Card ${card + 1}`;
 	};
 	return { cards: built, fieldOf };
@@ -228,9 +241,10 @@ export function checkCarousel(body: TemplateMessage, template: MessageTemplate):
 			}
 		});
 		expected.buttons.forEach((definitionButton, position) => {
-			const needsValue = upper(definitionButton.type) === 'URL' && templateVariables(definitionButton.url ?? '').length > 0;
+			const needsValue = (upper(definitionButton.type) === 'URL' && templateVariables(definitionButton.url ?? '').length > 0) || upper(definitionButton.type) === 'ORDER_DETAILS';
 			if (needsValue && !buttons.some((button) => button.type === 'button' && Number(button.index) === position)) {
-				throw new MessageValidationError(`cards[${index}].buttons`, `card ${index + 1} of template "${name}": button ${position} (URL ${definitionButton.url}) needs the end of its URL`);
+				const what = upper(definitionButton.type) === 'URL' ? `(URL ${definitionButton.url}) needs the end of its URL` : '(checkout) needs its order details';
+				throw new MessageValidationError(`cards[${index}].buttons`, `card ${index + 1} of template "${name}": button ${position} ${what}`);
 			}
 		});
 	});
@@ -251,4 +265,5 @@ export const carouselLabels = {
 	'cards.buttons.index': 'Button Position',
 	'cards.buttons.payload': 'Value',
 	'cards.buttons.text': 'Value',
+	'cards.buttons.orderDetails': 'Value',
 };

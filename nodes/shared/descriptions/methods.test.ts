@@ -182,7 +182,7 @@ describe('getTemplateHeaders: the Header choices say what the picked template ne
 	it('a fixed header, no header, or no template picked yet: plain None', async () => {
 		expect((await header({ template: 'hello_world' })).none).toBe("None (This Template's Header Is Fixed Text)");
 		expect((await header({ template: 'delivery_update' })).none).toBe('None (This Template Has No Header)');
-		expect(await header({})).toEqual({ none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location' });
+		expect(await header({})).toEqual({ none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location', product: 'Product' });
 	});
 });
 
@@ -314,6 +314,25 @@ describe('getTemplateFields for carousel templates', () => {
 	it('asks a product card carousel for one catalog and each card\'s product', async () => {
 		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'carousel_template_product_cards_v1', language: 'en_US' }));
 		expect(fields.map((f) => f.id)).toEqual(['body:1', 'carousel:catalog', 'card:0:header:product', 'card:1:header:product']);
+	});
+});
+
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+describe('getTemplateFields for checkout button templates', () => {
+	it('asks for the order behind the checkout button, and leaves the quick reply optional', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'item_back_in_stock_v2', language: 'en_US' }));
+		expect(fields.map((f) => [f.id, f.required])).toEqual([
+			['body:1', true],
+			['body:2', true],
+			['button:order_details:0', true],
+			['button:quick_reply:1', false],
+		]);
+		expect(fields[2].displayName).toBe('Button "Buy now": order details (JSON, Meta\'s order_details; India, INR)');
+	});
+
+	it('asks each checkout card of a carousel for its order', async () => {
+		const { fields } = await getTemplateFields.call(loadOptionsContext({ template: 'checkout_carousel', language: 'en_US' }));
+		expect(fields.map((f) => f.id).filter((id) => id.includes('order_details'))).toEqual(['card:0:button:order_details:0', 'card:1:button:order_details:0']);
 	});
 });
 

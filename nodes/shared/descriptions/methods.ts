@@ -250,7 +250,7 @@ export async function getTemplateLanguages(this: ILoadOptionsFunctions): Promise
 }
 
 /** The header kinds a template send can carry (the node's Header values). */
-export const TEMPLATE_HEADER_KINDS = ['none', 'text', 'image', 'video', 'document', 'location'] as const;
+export const TEMPLATE_HEADER_KINDS = ['none', 'text', 'image', 'video', 'document', 'location', 'product'] as const;
 export type TemplateHeaderKind = (typeof TEMPLATE_HEADER_KINDS)[number];
 
 /** What a template's header asks of a send: nothing, or a value of one kind (a text header: its variable). */
@@ -265,7 +265,15 @@ export function templateHeaderNeed(template: MessageTemplate): TemplateHeaderNee
 	return variable ? { kind: 'text', variable } : { kind: 'none', fixed: true };
 }
 
-const HEADER_NAMES: Record<TemplateHeaderKind, string> = { none: 'None', text: 'Text', image: 'Image', video: 'Video', document: 'Document', location: 'Location' };
+const HEADER_NAMES: Record<TemplateHeaderKind, string> = {
+	none: 'None',
+	text: 'Text',
+	image: 'Image',
+	video: 'Video',
+	document: 'Document',
+	location: 'Location',
+	product: 'Product',
+};
 
 /**
  * The Header choices, each named by what the picked template needs (`need` undefined: no template picked yet). In
@@ -319,7 +327,7 @@ export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise
 export const TEMPLATE_FIELD = {
 	header: 'header',
 	body: (variable: string) => `body:${variable}`,
-	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm', index: number) => `button:${subType}:${index}`,
+	button: (subType: 'url' | 'copy_code' | 'quick_reply' | 'flow' | 'catalog' | 'mpm' | 'order_details', index: number) => `button:${subType}:${index}`,
 	/** A carousel card's value (card counted from 0): `card:0:header:image`, `card:0:body:1`, `card:0:button:url:1`. */
 	card: (card: number, key: string) => `card:${card}:${key}`,
 	/** The catalog of a product card carousel's products. */
@@ -396,6 +404,9 @@ export async function getTemplateFields(this: ILoadOptionsFunctions): Promise<Re
 					// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
 					fields.push(field(TEMPLATE_FIELD.mpmThumbnail(index), `Button "${button.text ?? index}": thumbnail product retailer ID`));
 					fields.push(field(TEMPLATE_FIELD.button('mpm', index), `Button "${button.text ?? index}": product sections, one per line: Title: SKU, SKU… (up to 30 products)`));
+				} else if (button.type === 'ORDER_DETAILS') {
+					// https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates (India only)
+					fields.push(field(TEMPLATE_FIELD.button('order_details', index), `Button "${button.text ?? index}": order details (JSON, Meta's order_details; India, INR)`));
 				}
 			});
 		}
@@ -460,6 +471,9 @@ function carouselFields(
 						fields.push(field(TEMPLATE_FIELD.card(index, `button:url:${position}`), `${name}: button "${button.text ?? position}": end of ${button.url}`));
 					} else if (buttonType === 'QUICK_REPLY') {
 						fields.push(field(TEMPLATE_FIELD.card(index, `button:quick_reply:${position}`), `${name}: button "${button.text ?? position}": reply payload (optional)`, false));
+					} else if (buttonType === 'ORDER_DETAILS') {
+						// https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates (India only)
+						fields.push(field(TEMPLATE_FIELD.card(index, `button:order_details:${position}`), `${name}: button "${button.text ?? position}": order details (JSON, Meta's order_details; India, INR)`));
 					}
 				});
 			}

@@ -36,7 +36,8 @@ const PHONE_NUMBER_ID = '300000000000002';
 let sim: Simulator;
 
 beforeAll(async () => {
-	sim = await startSimulator({ latency: 'none', pairBurst: 1_000_000, mps: { [PHONE_NUMBER_ID]: 1_000_000 } });
+	// Builders and simulator are compared on shapes and limits: which products the catalog holds is account data.
+	sim = await startSimulator({ latency: 'none', pairBurst: 1_000_000, mps: { [PHONE_NUMBER_ID]: 1_000_000 }, checkCatalog: false });
 });
 
 afterAll(async () => {

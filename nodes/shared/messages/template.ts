@@ -2,6 +2,7 @@ import { buildEnvelope, type EnvelopeParams } from './envelope';
 import { MessageValidationError } from './errors';
 import { buildLocationObject } from './location';
 import { buildProductButtonAction } from './templateProducts';
+import { buildOrderDetails } from './templateCheckout';
 import { buildMediaReference } from './media';
 import { buildCarousel, type TemplateCardParams } from './templateCarousel';
 import { buildLimitedTimeOffer } from './templateOffer';
@@ -35,7 +36,7 @@ export const MAX_QUICK_REPLY_PAYLOAD = 1000;
 
 /** The template's header parameter; which fields apply depends on `type`. */
 export interface TemplateHeaderParams {
-	type: 'none' | 'text' | 'image' | 'video' | 'document' | 'location';
+	type: 'none' | 'text' | 'image' | 'video' | 'document' | 'location' | 'product';
 	text?: unknown;
 	parameterName?: unknown;
 	mediaId?: unknown;
@@ -45,6 +46,9 @@ export interface TemplateHeaderParams {
 	longitude?: unknown;
 	name?: unknown;
 	address?: unknown;
+	/** product (single-product templates): the catalog and the product's SKU. */
+	catalogId?: unknown;
+	productRetailerId?: unknown;
 }
 
 /** One body variable; which fields apply depends on `type`. */
@@ -77,6 +81,8 @@ export interface TemplateButtonParams {
 	thumbnailProductRetailerId?: unknown;
 	/** mpm: up to 30 products in up to 10 sections. */
 	sections?: Array<{ title?: unknown; productRetailerIds: unknown[] }>;
+	/** order_details (checkout button templates, India): the order, an object or JSON. */
+	orderDetails?: unknown;
 }
 
 export interface TemplateParams extends EnvelopeParams {
@@ -113,7 +119,7 @@ function parameterName(field: string, value: unknown): string | undefined {
 function buildHeader(header: TemplateHeaderParams | undefined): TemplateHeaderParameter | undefined {
 	if (header === undefined || header === null) return undefined;
 	if (!isPlainObject(header)) throw new MessageValidationError('header', 'must be a header');
-	const type = oneOf('header.type', header.type ?? 'none', ['none', 'text', 'image', 'video', 'document', 'location'] as const);
+	const type = oneOf('header.type', header.type ?? 'none', ['none', 'text', 'image', 'video', 'document', 'location', 'product'] as const);
 	switch (type) {
 		case 'none':
 			return undefined;
@@ -132,6 +138,12 @@ function buildHeader(header: TemplateHeaderParams | undefined): TemplateHeaderPa
 		}
 		case 'location':
 			return { type: 'location', location: buildLocationObject({ latitude: header.latitude, longitude: header.longitude, name: header.name, address: header.address }, 'header.') };
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates
+		case 'product':
+			return {
+				type: 'product',
+				product: { product_retailer_id: requiredId('header.productRetailerId', header.productRetailerId), catalog_id: requiredId('header.catalogId', header.catalogId) },
+			};
 	}
 }
 
@@ -173,7 +185,7 @@ function isBareCatalogButton(button: TemplateButtonParams): boolean {
 export function buildButton(button: TemplateButtonParams, position: number, prefix = ''): TemplateButtonComponent {
 	const at = `${prefix}buttons[${position}]`;
 	if (!isPlainObject(button)) throw new MessageValidationError(at, 'must be a button');
-	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm'] as const);
+	const subType = oneOf(`${at}.subType`, button.subType, ['quick_reply', 'url', 'copy_code', 'flow', 'catalog', 'mpm', 'order_details'] as const);
 	const rawIndex = typeof button.index === 'string' ? button.index.trim() : button.index;
 	const index = requiredNumber(`${at}.index`, rawIndex);
 	if (!Number.isInteger(index) || index < 0 || index > 9) {
@@ -211,6 +223,9 @@ export function buildButton(button: TemplateButtonParams, position: number, pref
 		case 'catalog':
 		case 'mpm':
 			parameter = buildProductButtonAction(subType, button, at);
+			break;
+		case 'order_details':
+			parameter = { type: 'action', action: { order_details: buildOrderDetails(button.orderDetails, `${at}.orderDetails`) } };
 			break;
 	}
 	return { type: 'button', sub_type: subType, index: String(index), parameters: [parameter] };

@@ -1,6 +1,6 @@
 import { MessageValidationError } from './errors';
 import { buildMediaReference } from './media';
-import { charCount, isPlainObject, listOf, oneOf, requiredId } from './rules';
+import { charCount, isPlainObject, listOf, oneOf, requiredId, requireUnique } from './rules';
 import { buildBodyParameter, buildButton, type TemplateBodyParameterParams, type TemplateButtonParams } from './template';
 import type { TemplateCard, TemplateComponent, TemplateHeaderParameter } from './types';
 
@@ -57,8 +57,12 @@ function buildCard(card: TemplateCardParams, index: number): TemplateCard {
 	if (bodyParameters.length) components.push({ type: 'body', parameters: bodyParameters });
 	const buttons = listOf<TemplateButtonParams>(`${at}.buttons`, card.buttons).map((button, i) => {
 		const built = buildButton(button, i, `${at}.`);
-		if (built.sub_type !== 'quick_reply' && built.sub_type !== 'url') {
-			throw new MessageValidationError(`${at}.buttons[${i}].subType`, `must be Quick Reply or URL: a card's buttons are quick replies, URLs or phone numbers (which take no value), got ${built.sub_type}`);
+		if (built.sub_type !== 'quick_reply' && built.sub_type !== 'url' && built.sub_type !== 'order_details') {
+			throw new MessageValidationError(`${at}.buttons[${i}].subType`, `must be Quick Reply, URL or Checkout: a card's buttons are quick replies, URLs, checkout buttons or phone numbers (which take no value), got ${built.sub_type}`);
+		}
+		// "make sure that it is the first button in the card" (checkout button templates, Multiple Products).
+		if (built.sub_type === 'order_details' && built.index !== '0') {
+			throw new MessageValidationError(`${at}.buttons[${i}].index`, `must be 0: a card's checkout button is its first button, got ${built.index}`);
 		}
 		if (Number(built.index) >= MAX_CARD_BUTTONS) {
 			throw new MessageValidationError(`${at}.buttons[${i}].index`, `must be 0 or 1: a card has at most ${MAX_CARD_BUTTONS} buttons, got ${built.index}`);
@@ -83,5 +87,18 @@ export function buildCarousel(given: unknown): TemplateComponent | undefined {
 	if (odd !== -1) {
 		throw new MessageValidationError(`cards[${odd}].header.type`, `is ${headerType(built[odd])} but card 1 is ${headerType(built[0])}: all cards of a carousel have the same kind of header`);
 	}
+	requireUnique((i) => `cards[${i}].buttons[0].orderDetails.reference_id`, checkoutReferences(built), 'Checkout reference ID');
 	return { type: 'carousel', cards: built };
+}
+
+/**
+ * The cards' checkout reference IDs: "If sending a carousel template, each checkout button must have a unique reference
+ * ID" (https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates).
+ */
+function checkoutReferences(cards: TemplateCard[]): string[] {
+	return cards.map((card) => {
+		const button = card.components.find((part) => part.type === 'button' && part.sub_type === 'order_details');
+		const action = button?.type === 'button' ? (button.parameters[0] as { action?: { order_details?: { reference_id?: string } } }).action : undefined;
+		return action?.order_details?.reference_id ?? `\u0000card ${card.card_index}`;
+	});
 }

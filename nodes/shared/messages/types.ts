@@ -287,14 +287,29 @@ export type TemplateHeaderParameter =
 export type TemplateProductParameter = { type: 'product'; product: { product_retailer_id: string; catalog_id: string } };
 
 /** catalog and mpm: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates, …/mpm-templates */
-export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm';
+export type TemplateButtonSubType = 'quick_reply' | 'url' | 'copy_code' | 'flow' | 'catalog' | 'mpm' | 'order_details';
+
+/**
+ * A checkout button's order (India): https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+ * Checked field by field in templateCheckout.ts; sent as the user gave it.
+ */
+export interface OrderDetails {
+	reference_id: string;
+	type: 'digital-goods' | 'physical-goods';
+	currency: 'INR';
+	payment_settings: Array<{ type: 'payment_gateway'; payment_gateway: { type: string; configuration_name: string } }>;
+	shipping_info?: { country: 'IN'; addresses: Array<Record<string, string>> };
+	order: Record<string, unknown>;
+	total_amount: { offset: number; value: number };
+}
 
 export type TemplateButtonParameter =
 	| { type: 'payload'; payload: string }
 	| { type: 'text'; text: string }
 	| { type: 'coupon_code'; coupon_code: string }
 	| { type: 'action'; action: { flow_token?: string; flow_action_data?: Record<string, unknown> } }
-	| { type: 'action'; action: { thumbnail_product_retailer_id: string; sections?: ProductSection[] } };
+	| { type: 'action'; action: { thumbnail_product_retailer_id: string; sections?: ProductSection[] } }
+	| { type: 'action'; action: { order_details: OrderDetails } };
 
 export type TemplateButtonComponent = { type: 'button'; sub_type: TemplateButtonSubType; index: string; parameters: TemplateButtonParameter[] };
 

@@ -4,6 +4,7 @@ import { managementCall, runOperation, textParam, wabaIdOf } from '../common';
 import { forgetTemplate } from './api';
 import { checkLanguage, checkTemplateName, MAX_TEMPLATE_NAME } from './definition';
 import { definitionFields, readDefinition, readTtl, templateOptionsField } from './fields';
+import { mediaFileFields, uploadAppId, uploadMediaFiles } from './mediaFiles';
 
 const show = { resource: ['template'], operation: ['create'] };
 
@@ -48,6 +49,7 @@ export const description: INodeProperties[] = [
 		options: CATEGORY_OPTIONS,
 	},
 	...definitionFields('create'),
+	...mediaFileFields,
 	templateOptionsField('create'),
 ];
 
@@ -57,10 +59,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const name = checkTemplateName(textParam(this, 'templateName', itemIndex), ['Template Name']);
 		const language = checkLanguage(textParam(this, 'templateLanguage', itemIndex), ['Language']);
 		const category = textParam(this, 'category', itemIndex);
-		const { components, parameterFormat } = readDefinition(this, itemIndex, category);
+		const { components, parameterFormat, files } = readDefinition(this, itemIndex, category, true);
+		const appId = uploadAppId(credentials, files);
 		const ttl = readTtl(this, itemIndex, category);
 		const body = { name, language, category, parameter_format: parameterFormat, components, ...(ttl === undefined ? {} : { message_send_ttl_seconds: ttl }) };
 		return async () => {
+			await uploadMediaFiles(this, itemIndex, credentials, appId, files);
 			const created = await managementCall<IDataObject>(credentials, { method: 'POST', path: `/${wabaId}/message_templates`, body });
 			await forgetTemplate(credentials, name);
 			return { ...created, name, language };

@@ -31,7 +31,14 @@ const OTP_TYPES = ['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'];
 const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)+$/;
 const SIGNATURE_HASH = /^[A-Za-z0-9+/=]+$/;
 /** Per button type: how many one template may carry (components page, "Buttons"). */
-export const MAX_BUTTONS_OF_TYPE: Record<string, number> = { QUICK_REPLY: 10, URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1 };
+export const MAX_BUTTONS_OF_TYPE: Record<string, number> = { QUICK_REPLY: 10, URL: 2, PHONE_NUMBER: 1, COPY_CODE: 1, ORDER_DETAILS: 1, SPM: 1 };
+/**
+ * Buttons whose text Meta fixes: the checkout button's "non-customizable syntax" (checkout button templates page) and
+ * the single-product template's View button (SPM templates page).
+ */
+export const FIXED_BUTTON_TEXT: Record<string, string> = { ORDER_DETAILS: 'Buy now', SPM: 'View' };
+/** An SPM template's body: "Maximum 160 characters" (SPM templates page). */
+export const MAX_SPM_BODY = 160;
 
 export type ParameterFormat = 'POSITIONAL' | 'NAMED';
 export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
@@ -234,6 +241,10 @@ function checkButtons(component: TemplateComponent, labelOf: (key: string, butto
 			}
 		}
 		if (type === 'PHONE_NUMBER') limitedText(button.phone_number, MAX_PHONE_NUMBER, label('phone_number', index), true);
+		const fixed = FIXED_BUTTON_TEXT[type];
+		if (fixed !== undefined && button.text !== fixed) {
+			throw new ManagementInputError(label('text', index), `is ${JSON.stringify(button.text ?? '')}: Meta fixes a ${type} button's text to "${fixed}"`);
+		}
 		if (type === 'COPY_CODE') {
 			const example = Array.isArray(button.example) ? button.example[0] : button.example;
 			limitedText(example, MAX_COPY_CODE_EXAMPLE, label('example', index), true);
@@ -298,6 +309,9 @@ function checkCarousel(component: TemplateComponent, format: ParameterFormat, la
 					throw new ManagementInputError(partLabel('buttons'), `has ${buttons.length} buttons; a ${productCard ? 'product' : 'media'} card has ${maxButtons === 1 ? '1' : `1 or ${maxButtons}`}`);
 				}
 				checkButtons(part, (key, button) => partLabel(button === undefined ? key : `buttons[${button}].${key}`));
+				// "replace one of the buttons with a checkout button, and make sure that it is the first button in the card" (checkout button templates page).
+				const checkout = buttons.findIndex((button) => String(button?.type ?? '').toUpperCase() === 'ORDER_DETAILS');
+				if (checkout > 0) throw new ManagementInputError(partLabel(`buttons[${checkout}].type`), 'is a checkout button, which must be the first button of its card');
 			}
 		});
 		// "All cards defined on a template must have the same components."
@@ -305,6 +319,35 @@ function checkCarousel(component: TemplateComponent, format: ParameterFormat, la
 		if (shape !== undefined && cardShape !== shape) throw new ManagementInputError(at('components'), 'differs from the first card\'s: every card of a carousel has the same components and buttons');
 		shape = cardShape;
 	});
+}
+
+/**
+ * Single-product (SPM) and checkout button templates: MARKETING; an SPM template has a PRODUCT header, a body of at most
+ * 160 characters and the one View button; a checkout template an IMAGE or VIDEO header ("Value can be image or video")
+ * and, beside its Buy now button, quick replies only ("a single checkout button, and up to 9 quick-reply buttons").
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates
+ */
+function checkCommerceTemplate(components: TemplateComponent[], category: string, labeler: Labeler): void {
+	const at = (type: string) => components.findIndex((component) => String(component?.type ?? '').toUpperCase() === type);
+	const label = (type: string, key: string, button?: number) => labeler({ component: type, index: at(type) === -1 ? components.length : at(type), key, button });
+	const header = components[at('HEADER')];
+	const headerFormat = String(header?.format ?? '').toUpperCase();
+	const buttons = (components[at('BUTTONS')]?.buttons ?? []).map((button) => String(button?.type ?? '').toUpperCase());
+	const spm = headerFormat === 'PRODUCT' || buttons.includes('SPM');
+	const checkout = buttons.includes('ORDER_DETAILS');
+	if (!spm && !checkout) return;
+	const kind = spm ? 'single-product (SPM)' : 'checkout button';
+	if (category && category !== 'MARKETING') throw new ManagementInputError(['Category'], `is ${category}: a ${kind} template is a MARKETING template`);
+	if (spm) {
+		if (headerFormat !== 'PRODUCT') throw new ManagementInputError(label('HEADER', 'format'), 'must be Product: a single-product template shows the product from your catalog in its header');
+		if (buttons.length !== 1 || buttons[0] !== 'SPM') throw new ManagementInputError(label('BUTTONS', 'buttons'), 'must be the one View Product (SPM) button: a single-product template has no other');
+		limitedText(components[at('BODY')].text, MAX_SPM_BODY, label('BODY', 'text'), true);
+		return;
+	}
+	if (headerFormat !== 'IMAGE' && headerFormat !== 'VIDEO') throw new ManagementInputError(label('HEADER', 'format'), 'must be Image or Video: a checkout button template shows its product in an image or video header');
+	const other = buttons.findIndex((type) => type !== 'ORDER_DETAILS' && type !== 'QUICK_REPLY');
+	if (other !== -1) throw new ManagementInputError(label('BUTTONS', 'type', other), `is ${buttons[other]}: beside its checkout button, a checkout button template has quick replies only`);
 }
 
 /**
@@ -345,6 +388,7 @@ export function checkComponents(components: TemplateComponent[], format: Paramet
 		}
 	});
 	if (!seen.has('BODY')) throw new ManagementInputError(labeler({ component: 'BODY', index: components.length, key: 'text' }), 'is missing: every template needs a body');
+	checkCommerceTemplate(components, category, labeler);
 	// A limited-time offer's body is shorter: 600 characters.
 	const bodyIndex = components.findIndex((component) => String(component?.type ?? '').toUpperCase() === 'BODY');
 	if (components.some((component) => String(component?.type ?? '').toUpperCase() === 'LIMITED_TIME_OFFER')) {

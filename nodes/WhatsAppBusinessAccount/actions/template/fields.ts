@@ -6,10 +6,14 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parseJsonOrUndefined } from '../../../shared/messages/rules';
 import { ManagementInputError } from '../errors';
-import { checkComponents, checkTtl, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
+import { checkComponents, checkTtl, FIXED_BUTTON_TEXT, MAX_BODY_TEXT, MAX_FOOTER_TEXT, MAX_HEADER_TEXT, placeholders } from './definition';
 import type { Labeler, ParameterFormat, TemplateButton, TemplateComponent } from './definition';
+import { placeMediaFiles, readMediaFileEntries, type PendingMediaFile } from './mediaFiles';
 
 const COMPONENTS_JSON = 'Components (JSON)';
+/** https://developers.facebook.com/documentation/business-messaging/whatsapp/payments/payments-in/checkout-button-templates */
+const CHECKOUT_HINT =
+	'"Buy now": India only (Payments API India: businesses with Razorpay, PayU or Zaakpay configured, users with +91 numbers); the order is given at each send';
 
 export function definitionFields(operation: string): INodeProperties[] {
 	const show = { resource: ['template'], operation: [operation] };
@@ -65,6 +69,7 @@ export function definitionFields(operation: string): INodeProperties[] {
 				{ name: 'Video', value: 'VIDEO' },
 				{ name: 'Document', value: 'DOCUMENT' },
 				{ name: 'Location', value: 'LOCATION' },
+				{ name: 'Product (Single-Product Template)', value: 'PRODUCT' },
 			],
 		},
 		{
@@ -89,7 +94,7 @@ export function definitionFields(operation: string): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 4::aW1hZ2UvcG5n:ARYp…',
-			displayOptions: { show: { ...byFields, headerFormat: ['IMAGE', 'VIDEO', 'DOCUMENT'] } },
+			displayOptions: { show: { ...byFields, headerFormat: ['IMAGE', 'VIDEO', 'DOCUMENT'] }, hide: { headerMediaSource: ['binary'] } },
 			description:
 				'An example file\'s handle from Meta\'s <a href="https://developers.facebook.com/docs/graph-api/guides/upload">Resumable Upload API</a>, reviewed with the template',
 		},
@@ -151,10 +156,12 @@ export function definitionFields(operation: string): INodeProperties[] {
 							type: 'options',
 							default: 'QUICK_REPLY',
 							options: [
+								{ name: 'Checkout (Buy Now, India)', value: 'ORDER_DETAILS', description: CHECKOUT_HINT },
 								{ name: 'Copy Code', value: 'COPY_CODE' },
 								{ name: 'Phone Number', value: 'PHONE_NUMBER' },
 								{ name: 'Quick Reply', value: 'QUICK_REPLY' },
 								{ name: 'URL', value: 'URL' },
+								{ name: 'View Product (Single-Product Template)', value: 'SPM', description: 'The "View" button of a template with a Product header' },
 							],
 						},
 						{
@@ -278,6 +285,8 @@ function buttonOf(input: ButtonInput): TemplateButton {
 	}
 	if (type === 'PHONE_NUMBER') return { type, text: input.text ?? '', phone_number: String(input.phoneNumber ?? '').trim() };
 	if (type === 'COPY_CODE') return { type, example: String(input.code ?? '').trim() };
+	// Meta fixes these buttons' text (checkout button templates, SPM templates): it is filled in, not asked for.
+	if (FIXED_BUTTON_TEXT[type] !== undefined) return { type, text: FIXED_BUTTON_TEXT[type] };
 	return { type, text: input.text ?? '' };
 }
 
@@ -321,10 +330,10 @@ function componentsFromFields(context: IExecuteFunctions, itemIndex: number, for
 		const example = headerExample(header.text ?? '', text('headerExample').trim(), format);
 		if (example) header.example = example;
 		components.push(header);
-	} else if (headerFormat === 'LOCATION') {
-		components.push({ type: 'HEADER', format: 'LOCATION' });
+	} else if (headerFormat === 'LOCATION' || headerFormat === 'PRODUCT') {
+		components.push({ type: 'HEADER', format: headerFormat });
 	} else if (headerFormat !== 'none') {
-		const handle = text('headerHandle').trim();
+		const handle = context.getNodeParameter('headerMediaSource', itemIndex, 'handle') === 'binary' ? '' : text('headerHandle').trim();
 		components.push({ type: 'HEADER', format: headerFormat, example: { header_handle: handle ? [handle] : [] } });
 	}
 	const body: TemplateComponent = { type: 'BODY', text: text('bodyText') };
@@ -353,13 +362,20 @@ function componentsFromJson(context: IExecuteFunctions, itemIndex: number): Temp
 	return value.map((component: TemplateComponent) => ({ ...component, type: String(component.type ?? '').toUpperCase() }));
 }
 
-/** The item's template components and parameter format, checked against Meta's limits. */
-export function readDefinition(context: IExecuteFunctions, itemIndex: number, category: string): { components: TemplateComponent[]; parameterFormat: ParameterFormat } {
+/**
+ * The item's template components and parameter format, checked against Meta's limits. With `withFiles` (Create), the
+ * media examples given as binary files are placed (checked, a stand-in handle) and returned for upload.
+ */
+export function readDefinition(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	category: string,
+	withFiles = false,
+): { components: TemplateComponent[]; parameterFormat: ParameterFormat; files: PendingMediaFile[] } {
 	const parameterFormat = (String(context.getNodeParameter('parameterFormat', itemIndex, 'POSITIONAL')).toUpperCase() === 'NAMED' ? 'NAMED' : 'POSITIONAL') as ParameterFormat;
 	const defineBy = String(context.getNodeParameter('defineBy', itemIndex, 'fields'));
-	if (defineBy === 'json') {
-		return { components: checkComponents(componentsFromJson(context, itemIndex), parameterFormat, category, jsonLabeler), parameterFormat };
-	}
-	const headerFormat = String(context.getNodeParameter('headerFormat', itemIndex, 'none'));
-	return { components: checkComponents(componentsFromFields(context, itemIndex, parameterFormat), parameterFormat, category, fieldsModeLabeler(headerFormat)), parameterFormat };
+	const components = defineBy === 'json' ? componentsFromJson(context, itemIndex) : componentsFromFields(context, itemIndex, parameterFormat);
+	const files = withFiles ? placeMediaFiles(context, itemIndex, components, readMediaFileEntries(context, itemIndex, defineBy)) : [];
+	const labeler = defineBy === 'json' ? jsonLabeler : fieldsModeLabeler(String(context.getNodeParameter('headerFormat', itemIndex, 'none')));
+	return { components: checkComponents(components, parameterFormat, category, labeler), parameterFormat, files };
 }
