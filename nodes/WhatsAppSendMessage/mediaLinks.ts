@@ -82,19 +82,23 @@ export async function uploadLinksOnce<T extends LinkItem>(
 			kept.push(item);
 			continue;
 		}
-		try {
-			sendById(item, await files.get(`${link.kind}|${link.url}`)!);
+		const resolved = await files.get(`${link.kind}|${link.url}`)!.then(
+			(file) => ({ file, failure: undefined }),
+			(failure: unknown) => ({ file: undefined, failure }),
+		);
+		if (resolved.file) {
+			sendById(item, resolved.file);
 			kept.push(item);
-		} catch (error) {
-			if (!(error instanceof MediaLinkError)) throw error;
-			fail(
-				item,
-				fieldError(context.getNode(), item.itemIndex, 'Link', `could not be fetched to upload once (${shownLink(link.url)}): ${error.message}`, {
-					description:
-						'Fix the link, or set "Upload Once and Send by ID" to "Never" to let Meta download it. Nothing was sent to WhatsApp for this item.',
-				}),
-			);
+			continue;
 		}
+		if (!(resolved.failure instanceof MediaLinkError)) return Promise.reject(resolved.failure);
+		fail(
+			item,
+			fieldError(context.getNode(), item.itemIndex, 'Link', `could not be fetched to upload once (${shownLink(link.url)}): ${resolved.failure.message}`, {
+				description:
+					'Fix the link, or set "Upload Once and Send by ID" to "Never" to let Meta download it. Nothing was sent to WhatsApp for this item.',
+			}),
+		);
 	}
 	return kept;
 }

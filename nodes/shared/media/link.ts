@@ -17,7 +17,7 @@ import { egressRefusalIn, guardAgent, secureLookup } from '../transport/egress';
 import { sha256Hex } from './api';
 import { MEDIA_ID_TTL_MS } from './cache';
 import { conditionalHeaders, linkFreshness, type LinkCacheHeaders } from './linkFreshness';
-import { checkMedia, formatBytes, MEDIA_RULES, MediaValidationError } from './mime';
+import { checkMedia, formatBytes, MEDIA_RULES, MediaValidationError, type CheckedMedia } from './mime';
 import type { MediaKind } from './types';
 
 /** Redirects followed before giving up (each one checked again where it goes). */
@@ -137,33 +137,61 @@ function getOnce(url: URL, requestHeaders: Record<string, string>, maxBytes: num
 	});
 }
 
-/** GET the link, following at most `maxRedirects` redirects, within `timeoutMs` in all. */
+/** What went wrong with a link's fetch, in words that follow "could not be fetched: ". */
+function linkFailure(error: unknown, timedOut: boolean, timeoutMs: number): MediaLinkError {
+	if (error instanceof MediaLinkError) return error;
+	const refusal = egressRefusalIn(error);
+	if (refusal) return new MediaLinkError(`the address is not allowed: ${refusal.message}`);
+	if (timedOut) return new MediaLinkError(`it did not answer within ${Math.round(timeoutMs / 1000)} s`);
+	return new MediaLinkError(`the fetch failed (${(error as Error).message})`);
+}
+
+/** GET the link, following at most `maxRedirects` redirects (each checked again where it goes). */
+async function followRedirects(link: URL, requestHeaders: Record<string, string>, kind: MediaKind, maxRedirects: number, signal: AbortSignal): Promise<Answer> {
+	let url = link;
+	for (let redirects = 0; ; redirects++) {
+		const answer = await getOnce(url, requestHeaders, maxBytesOf(kind), signal);
+		if (answer.status === 200) return { status: 200, headers: answer.headers, data: answer.data!, url };
+		if (answer.status === 304) return { status: 304, headers: answer.headers };
+		const location = header(answer.headers, 'location');
+		if (![301, 302, 303, 307, 308].includes(answer.status) || !location) {
+			throw new MediaLinkError(`its server answered HTTP ${answer.status}${url === link ? '' : ` (at ${url.host}, after ${redirects} redirect${redirects === 1 ? '' : 's'})`}`);
+		}
+		if (redirects >= maxRedirects) throw new MediaLinkError(`it redirects more than ${maxRedirects} times`);
+		url = new URL(location, url);
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MediaLinkError(`it redirects to a ${url.protocol} URL; only http and https are fetched`);
+	}
+}
+
+/** GET the link, redirects included, within `timeoutMs` in all; every failure a `MediaLinkError`. */
 async function fetchLink(link: URL, requestHeaders: Record<string, string>, kind: MediaKind, options: LinkFetchOptions): Promise<Answer> {
 	const { timeoutMs = LINK_FETCH_TIMEOUT_MS, maxRedirects = MAX_LINK_REDIRECTS } = options;
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(), timeoutMs);
 	try {
-		let url = link;
-		for (let redirects = 0; ; redirects++) {
-			const answer = await getOnce(url, requestHeaders, maxBytesOf(kind), controller.signal);
-			if (answer.status === 200) return { status: 200, headers: answer.headers, data: answer.data!, url };
-			if (answer.status === 304) return { status: 304, headers: answer.headers };
-			const location = header(answer.headers, 'location');
-			if (![301, 302, 303, 307, 308].includes(answer.status) || !location) {
-				throw new MediaLinkError(`its server answered HTTP ${answer.status}${url === link ? '' : ` (at ${url.host}, after ${redirects} redirect${redirects === 1 ? '' : 's'})`}`);
-			}
-			if (redirects >= maxRedirects) throw new MediaLinkError(`it redirects more than ${maxRedirects} times`);
-			url = new URL(location, url);
-			if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MediaLinkError(`it redirects to a ${url.protocol} URL; only http and https are fetched`);
-		}
-	} catch (error) {
-		if (error instanceof MediaLinkError) throw error;
-		const refusal = egressRefusalIn(error);
-		if (refusal) throw new MediaLinkError(`the address is not allowed: ${refusal.message}`);
-		if (controller.signal.aborted) throw new MediaLinkError(`it did not answer within ${Math.round(timeoutMs / 1000)} s`);
-		throw new MediaLinkError(`the fetch failed (${(error as Error).message})`);
+		return await followRedirects(link, requestHeaders, kind, maxRedirects, controller.signal).catch((error: unknown) =>
+			Promise.reject(linkFailure(error, controller.signal.aborted, timeoutMs)),
+		);
 	} finally {
 		clearTimeout(timer);
+	}
+}
+
+/** Meta's MIME / size check of a fetched file, or why it does not fit (as a `MediaLinkError`). */
+function checkFetched(data: Buffer, mimeType: string, kind: MediaKind, fileName: string): CheckedMedia | MediaLinkError {
+	try {
+		return checkMedia({ data, mimeType, kind, fileName });
+	} catch (error) {
+		if (!(error instanceof MediaValidationError)) return new MediaLinkError(String(error));
+		return new MediaLinkError(`${error.message}. ${error.description ?? ''}`.trim());
+	}
+}
+
+function parseLink(url: string): URL | undefined {
+	try {
+		return new URL(url.trim());
+	} catch {
+		return undefined;
 	}
 }
 
@@ -207,13 +235,8 @@ async function resolve(link: URL, kind: MediaKind, shared: SharedEntries | undef
 		return known;
 	}
 	const fileName = fileNameOf(answer.url);
-	let checked;
-	try {
-		checked = checkMedia({ data: answer.data, mimeType: header(answer.headers, 'content-type') ?? '', kind, fileName });
-	} catch (error) {
-		if (error instanceof MediaValidationError) throw new MediaLinkError(`${error.message}. ${error.description ?? ''}`.trim());
-		throw error;
-	}
+	const checked = checkFetched(answer.data, header(answer.headers, 'content-type') ?? '', kind, fileName);
+	if (checked instanceof MediaLinkError) throw checked;
 	const entry: LinkEntry = { ...headers, sha256: sha256Hex(answer.data), mimeType: checked.mimeType, kind, fileSize: checked.fileSize, fileName, freshUntil: freshness.freshUntil };
 	await (freshness.keep ? keep(key, entry, shared) : drop(key, shared));
 	return { url: link.href, ...entry, data: answer.data, fetched: true };
@@ -242,12 +265,8 @@ export async function loadMediaLink(file: LinkFile, options: LinkFetchOptions = 
  * being fetched wait for that one fetch. Throws `MediaLinkError` saying what is wrong.
  */
 export async function resolveMediaLink(url: string, kind: MediaKind, shared?: SharedEntries, options: LinkFetchOptions = {}): Promise<LinkFile> {
-	let link: URL;
-	try {
-		link = new URL(url.trim());
-	} catch {
-		throw new MediaLinkError('it is not a URL: expected an http:// or https:// link to the file');
-	}
+	const link = parseLink(url);
+	if (!link) throw new MediaLinkError('it is not a URL: expected an http:// or https:// link to the file');
 	if (link.protocol !== 'http:' && link.protocol !== 'https:') throw new MediaLinkError(`it starts with ${link.protocol}: expected an http:// or https:// link`);
 	const key = linkKey(link.href, kind);
 	const pending = inFlight();
