@@ -142,7 +142,7 @@ function linkFailure(error: unknown, timedOut: boolean, timeoutMs: number): Medi
 	if (error instanceof MediaLinkError) return error;
 	const refusal = egressRefusalIn(error);
 	if (refusal) return new MediaLinkError(`the address is not allowed: ${refusal.message}`);
-	if (timedOut) return new MediaLinkError(`it did not answer within ${Math.round(timeoutMs / 1000)} s`);
+	if (timedOut) return new MediaLinkError(`it did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`);
 	return new MediaLinkError(`the fetch failed (${(error as Error).message})`);
 }
 
