@@ -212,3 +212,15 @@ test('by default a link sent to a single item still goes as a link (nothing to s
 	expect(served.paths).toEqual([]);
 	expect(sim.log()[0].body.image).toEqual({ link: `${filesUrl}/dot.png` });
 });
+
+test('the link shares the binary upload cache: bytes already uploaded from a binary file are not uploaded again', async () => {
+	const binary = await send(sim, { messageType: 'image', mediaSource: 'binary', binaryPropertyName: 'data' }, {
+		inputItems: [{ json: {}, binary: { data: { data: PNG.toString('base64'), mimeType: 'image/png', fileName: 'dot.png' } } }],
+	});
+	expect(binary.error).toBeUndefined();
+	const result = await send(sim, imageLink('/dot.png'), { inputItems: recipients(3) });
+	expect(result.error).toBeUndefined();
+	expect(served.full).toBe(1);
+	expect(uploads()).toHaveLength(1);
+	expect(new Set(sim.log().map((message) => (message.body.image as { id?: string }).id))).toEqual(new Set([binary.outputs('Send')[0].mediaId]));
+});
