@@ -158,6 +158,16 @@ test('a second sender number gets its own upload of the one fetched file', async
 	expect(idsByNumber.get(STANDARD_NUMBER)).not.toEqual(idsByNumber.get(HIGH_NUMBER));
 });
 
+test('a second sender number in a later execution gets its own upload without a second fetch (one 304)', async () => {
+	const first = await send(sim, { ...imageLink('/dot.png'), phoneNumberId: byId(STANDARD_NUMBER) }, { inputItems: recipients(3) });
+	expect(first.error).toBeUndefined();
+	const second = await send(sim, { ...imageLink('/dot.png'), phoneNumberId: byId(HIGH_NUMBER) }, { inputItems: recipients(3) });
+	expect(second.error).toBeUndefined();
+	expect(served).toMatchObject({ full: 1, notModified: 1 });
+	expect(uploads().map((request) => request.path)).toEqual([`/v26.0/${STANDARD_NUMBER}/media`, `/v26.0/${HIGH_NUMBER}/media`]);
+	expect(second.outputs('Send')[0].mediaId).not.toBe(first.outputs('Send')[0].mediaId);
+});
+
 test('a link to a loopback address is refused by default, naming the item and the field, before any send', async () => {
 	delete process.env.N8N_SSRF_ALLOWED_IP_RANGES;
 	const result = await send(sim, imageLink('/dot.png'), { inputItems: recipients(3) });

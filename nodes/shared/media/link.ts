@@ -26,6 +26,8 @@ export const MAX_LINK_REDIRECTS = 3;
 export const LINK_FETCH_TIMEOUT_MS = 30_000;
 /** Links whose answer is kept in this process (the gate's Redis keeps them for other processes). */
 const LINK_CACHE_MAX_ENTRIES = 1000;
+/** Bytes of recently fetched links kept for another sender number's upload (a larger file is fetched again). */
+export const LINK_BYTES_KEPT_MAX = 32 * 1024 * 1024;
 
 /** A link that could not be fetched or does not fit Meta's table: the item's error, before any send. */
 export class MediaLinkError extends Error {
@@ -71,10 +73,26 @@ const agents = processWide('mediaLinkAgents', () => ({
 
 const kept = processWide('mediaLinks', () => new Map<string, LinkEntry>());
 const inFlight = processWide('mediaLinks.inFlight', () => new Map<string, Promise<LinkFile>>());
+const recentBytes = processWide('mediaLinks.bytes', () => new Map<string, Buffer>());
+
+/** Keep a fetched file's bytes by content hash, the oldest dropped past LINK_BYTES_KEPT_MAX in all. */
+function keepBytes(sha256: string, data: Buffer): void {
+	const bytes = recentBytes();
+	if (data.length > LINK_BYTES_KEPT_MAX) return;
+	bytes.delete(sha256);
+	bytes.set(sha256, data);
+	let total = [...bytes.values()].reduce((sum, kept) => sum + kept.length, 0);
+	for (const [hash, kept] of bytes) {
+		if (total <= LINK_BYTES_KEPT_MAX) break;
+		bytes.delete(hash);
+		total -= kept.length;
+	}
+}
 
 /** Forget every kept link (tests, or a user who wants every link fetched afresh). */
 export function clearMediaLinks(): void {
 	kept().clear();
+	recentBytes().clear();
 }
 
 function linkKey(url: string, kind: MediaKind): string {
@@ -239,11 +257,14 @@ async function resolve(link: URL, kind: MediaKind, shared: SharedEntries | undef
 	if (checked instanceof MediaLinkError) throw checked;
 	const entry: LinkEntry = { ...headers, sha256: sha256Hex(answer.data), mimeType: checked.mimeType, kind, fileSize: checked.fileSize, fileName, freshUntil: freshness.freshUntil };
 	await (freshness.keep ? keep(key, entry, shared) : drop(key, shared));
+	keepBytes(entry.sha256, answer.data);
 	return { url: link.href, ...entry, data: answer.data, fetched: true };
 }
 
 /** The link's bytes now, unconditionally (a media ID is needed for a number no process uploaded the kept file for). */
 export async function loadMediaLink(file: LinkFile, options: LinkFetchOptions = {}): Promise<Buffer> {
+	const recent = recentBytes().get(file.sha256);
+	if (recent) return recent;
 	const key = `bytes|${linkKey(file.url, file.kind)}`;
 	const pending = inFlight();
 	let loading = pending.get(key);
