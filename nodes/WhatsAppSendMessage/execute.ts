@@ -12,7 +12,7 @@ import {
 	PhoneNumberIdError,
 } from '../shared/descriptions';
 import type { MessageTemplate } from '../shared/descriptions';
-import { readGateSettings, scheduleGraphCall } from '../shared/limiter';
+import { readGateSettings, scheduleGraphCall, sharedEntriesFor, type SharedEntries } from '../shared/limiter';
 import { forgetMedia, uploadMediaCached } from '../shared/media';
 import { readParameter } from '../shared/parameters';
 import {
@@ -29,6 +29,7 @@ import type { WhatsAppCredentials } from '../shared/transport/types';
 import { checkAgainstTemplate } from './actions/template';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
 import type { MessageType, PreparedMessage } from './actions/types';
+import { uploadLinksOnce } from './mediaLinks';
 import { startProgress, type ProgressReport } from './progress';
 
 interface ReadyItem extends PreparedMessage {
@@ -166,7 +167,7 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 }
 
 /** One item's send through the gate: with a binary file, its upload first, and one re-upload if Meta lost the cached media ID. */
-async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem): Promise<SentItem> {
+async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem, shared?: SharedEntries): Promise<SentItem> {
 	// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
 	// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
 	if (!item.upload) {
@@ -184,6 +185,8 @@ async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem): Prom
 			credentials,
 			phoneNumberId: item.phoneNumberId,
 			data: item.upload!.data,
+			sha256: item.upload!.sha256,
+			shared,
 			mimeType: item.upload!.mimeType,
 			fileName: item.upload!.fileName,
 			kind: item.upload!.kind,
@@ -265,13 +268,20 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 	}
 
+	// 1b. Media links sent by ID: each fetched once, before any send (a link that fails is its items' error).
+	const shared = ready.some((item) => item.upload || item.mediaLink) ? await sharedEntriesFor(credentials) : undefined;
+	const linked = await uploadLinksOnce(this, ready, shared, (item, failure) => {
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex);
+	});
+
 	// 2. Templates: check the items against each distinct template, still before any send. Its definition is kept a few
 	// minutes across executions: Meta allows only 200 (or 5,000) management calls an hour.
 	const templateNames = [...new Set(ready.filter((item) => item.template).map((item) => item.template!.name))];
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	const checked: ReadyItem[] = [];
-	for (const item of ready) {
+	for (const item of linked) {
 		if (!item.template) {
 			checked.push(item);
 			continue;
@@ -295,7 +305,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
 	const progress = reportProgress(this, credentials, checked);
-	const settled = await Promise.allSettled(checked.map((item) => (progress ? tracked(progress, sendItem(credentials, item)) : sendItem(credentials, item))));
+	const settled = await Promise.allSettled(checked.map((item) => (progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))));
 
 	// A template Meta refused as not matching its definition is read afresh next time.
 	await forgetStaleTemplates(credentials, checked, settled);

@@ -3,7 +3,7 @@ import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { checkMedia, type MediaKind } from '../../shared/media';
 import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
 import { param, readEnvelope, show } from './common';
-import type { MessageKindModule, PendingUpload, PreparedMessage } from './types';
+import type { LinkUploadOnce, MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
@@ -54,6 +54,24 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/brochure.pdf',
 		description: 'A public URL of the file; Meta downloads it when sending',
+		displayOptions: { show: { messageType: MEDIA, mediaSource: ['link'] } },
+	},
+	{
+		displayName: 'Upload Once and Send by ID',
+		name: 'linkUploadOnce',
+		type: 'options',
+		options: [
+			{ name: 'Always', value: 'always', description: 'Also for a single item: later executions reuse the media ID' },
+			{ name: 'Never', value: 'never', description: 'Send the link; Meta downloads the file for each message' },
+			{
+				name: 'When Sent to Several Items',
+				value: 'auto',
+				description: 'When this execution sends the same link to more than one item',
+			},
+		],
+		default: 'auto',
+		description:
+			"Whether n8n downloads the file once (from n8n's network, not Meta's), checks it against WhatsApp's type and size limits, uploads it once per sender number and sends every item by its media ID, as Meta recommends for broadcasts. The media ID is reused while the link's caching headers say the file is unchanged (up to 29 days). Private and local addresses are refused unless your n8n administrator allows them (N8N_SSRF_ALLOWED_IP_RANGES or N8N_SSRF_ALLOWED_HOSTNAMES).",
 		displayOptions: { show: { messageType: MEDIA, mediaSource: ['link'] } },
 	},
 	{
@@ -127,7 +145,7 @@ export async function readBinaryMedia(
 	return { data, mimeType: checked.mimeType, fileName: binary.fileName, kind };
 }
 
-function setMediaId(body: MessagesRequestBody, mediaId: string): void {
+export function setMediaId(body: MessagesRequestBody, mediaId: string): void {
 	const media = (body as unknown as Record<string, { id?: string }>)[(body as { type: string }).type];
 	media.id = mediaId;
 }
@@ -147,12 +165,11 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		if (kind === 'document' && !common.filename && file.fileName) common.filename = file.fileName;
 		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), upload: { ...file, setMediaId } };
 	}
+	const link = source === 'link' ? param<string>(context, 'mediaLink', itemIndex, '') : undefined;
+	const uploadOnce = source === 'link' ? param<LinkUploadOnce>(context, 'linkUploadOnce', itemIndex, 'auto') : 'never';
 	return {
-		body: buildMedia({
-			...common,
-			mediaId: source === 'id' ? param(context, 'mediaId', itemIndex, '') : undefined,
-			link: source === 'link' ? param(context, 'mediaLink', itemIndex, '') : undefined,
-		}),
+		body: buildMedia({ ...common, mediaId: source === 'id' ? param(context, 'mediaId', itemIndex, '') : undefined, link }),
+		mediaLink: link && uploadOnce !== 'never' ? { url: link, kind, uploadOnce } : undefined,
 	};
 }
 
@@ -162,6 +179,7 @@ export const labels = {
 	caption: 'Caption',
 	filename: 'File Name',
 	voice: 'Send as Voice Note',
+	linkUploadOnce: 'Upload Once and Send by ID',
 	kind: 'Message Type',
 	data: 'Input Binary Field',
 	mimeType: 'Input Binary Field (MIME type)',

@@ -27,7 +27,9 @@ export type MessageType =
 
 /** A binary file to upload before the send; its media ID replaces the placeholder in the body. */
 export interface PendingUpload {
-	data: Buffer;
+	/** The bytes, or how to get them if no media ID is known for `sha256` (a link not fetched again). */
+	data: Buffer | (() => Promise<Buffer>);
+	sha256?: string;
 	mimeType: string;
 	fileName?: string;
 	kind: MediaKind;
@@ -35,10 +37,15 @@ export interface PendingUpload {
 	setMediaId: (body: MessagesRequestBody, mediaId: string) => void;
 }
 
+/** "Upload Once and Send by ID" of a media link: `auto` when the execution sends the link to several items. */
+export type LinkUploadOnce = 'auto' | 'always' | 'never';
+
 /** One item, read and validated, ready to be scheduled. */
 export interface PreparedMessage {
 	body: MessagesRequestBody;
 	upload?: PendingUpload;
+	/** A media link to fetch once and send by media ID (see mediaLinks.ts), when the option allows. */
+	mediaLink?: { url: string; kind: MediaKind; uploadOnce: Exclude<LinkUploadOnce, 'never'> };
 	/** Template sends are checked against the template Meta holds before any send. */
 	template?: { name: string; language: string; languageGiven: boolean };
 }

@@ -5,11 +5,11 @@ import Bottleneck from 'bottleneck';
 import { createHash } from 'crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 
-import { scheduleGraphCall, tokenHashOf } from '../limiter';
+import { scheduleGraphCall, tokenHashOf, type SharedEntries } from '../limiter';
 import { processWide } from '../processWide';
 import type { WhatsAppCredentials } from '../transport/types';
-import { getMediaCache, mediaCacheKey } from './cache';
-import { checkMedia } from './mime';
+import { getMediaCache, isForgottenMedia, mediaCacheKey, MEDIA_ID_TTL_MS, type CachedMedia } from './cache';
+import { checkMedia, normalizeMimeType } from './mime';
 import type {
 	MediaDeleteResponse,
 	MediaInfoResponse,
@@ -21,13 +21,18 @@ import type {
 export interface UploadMediaArgs {
 	credentials: WhatsAppCredentials;
 	phoneNumberId: string;
-	data: Buffer;
+	/** The bytes, or how to get them when no media ID is known for them (then `sha256` says what they are). */
+	data: Buffer | (() => Promise<Buffer>);
+	/** Hex SHA-256 of the bytes `data` loads (a media link already fetched and checked once). */
+	sha256?: string;
 	mimeType: string;
 	fileName?: string;
 	/** Omit to derive from the MIME type. */
 	kind?: MediaKind;
 	/** Default true. False: always upload, and do not remember the ID. */
 	useCache?: boolean;
+	/** The gate's Redis: media IDs uploaded by any process that shares it. */
+	shared?: SharedEntries;
 }
 
 export function sha256Hex(data: Buffer): string {
@@ -73,8 +78,15 @@ async function uploadOnce(
  * not fit.
  */
 export async function uploadMediaCached(args: UploadMediaArgs): Promise<UploadedMedia> {
-	const { credentials, phoneNumberId, data, fileName, useCache = true } = args;
+	const { credentials, phoneNumberId, fileName, useCache = true, shared } = args;
 	if (!phoneNumberId) throw new Error('A phone number ID is needed to upload media');
+	if (typeof args.data === 'function') {
+		const known = args.sha256 && useCache ? await knownUpload(args, args.sha256) : undefined;
+		if (known) return known;
+		const data = await args.data();
+		return uploadMediaCached({ ...args, data, sha256: undefined });
+	}
+	const data = args.data;
 	const checked = checkMedia({ data, mimeType: args.mimeType, kind: args.kind, fileName });
 	const sha256 = contentHashOf(data);
 	const name = fileName || `${checked.kind}-${sha256.slice(0, 12)}`;
@@ -89,19 +101,55 @@ export async function uploadMediaCached(args: UploadMediaArgs): Promise<Uploaded
 		const mediaId = await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name);
 		return { ...describe(mediaId), fromCache: false };
 	}
-	// One token's uploads are its own: another credential naming the number gets no media ID without a call to Meta.
-	const key = `${mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType: checked.mimeType })}|token:${tokenHashOf(credentials)}`;
-	const { entry, fromCache } = await getMediaCache().getOrUpload(key, async () =>
-		describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name)),
-	);
+	const key = uploadKey(credentials, phoneNumberId, sha256, checked.mimeType);
+	let sharedHit = false;
+	const { entry, fromCache } = await getMediaCache().getOrUpload(key, async () => {
+		const remembered = await sharedUpload(shared, key);
+		if (remembered) {
+			sharedHit = true;
+			return remembered;
+		}
+		const uploaded = describe(await uploadOnce(credentials, phoneNumberId, data, checked.mimeType, name));
+		await shared?.set(key, JSON.stringify(uploaded), MEDIA_ID_TTL_MS).catch(() => undefined);
+		return uploaded;
+	});
 	return {
 		mediaId: entry.mediaId,
 		sha256: entry.sha256,
 		fileSize: entry.fileSize,
 		mimeType: entry.mimeType,
 		kind: entry.kind,
-		fromCache,
+		fromCache: fromCache || sharedHit,
 	};
+}
+
+/** The cache key of one upload: one token's uploads are its own (another credential naming the number gets no ID without a call). */
+function uploadKey(credentials: WhatsAppCredentials, phoneNumberId: string, sha256: string, mimeType: string): string {
+	return `${mediaCacheKey({ baseUrl: credentials.baseUrl, phoneNumberId, sha256, mimeType })}|token:${tokenHashOf(credentials)}`;
+}
+
+/** A media ID uploaded by another process sharing the gate's Redis, unless this process saw Meta forget it. */
+async function sharedUpload(shared: SharedEntries | undefined, key: string): Promise<Omit<CachedMedia, 'expiresAt'> | undefined> {
+	// The shared store is a help, never a failure: Redis down means uploading as without it.
+	const found = await shared?.get(key).catch(() => undefined);
+	if (!found) return undefined;
+	const media = JSON.parse(found.value) as Omit<CachedMedia, 'expiresAt'>;
+	if (!isForgottenMedia(media.mediaId)) return media;
+	await shared?.delete(key).catch(() => undefined);
+	return undefined;
+}
+
+/** The media ID already known (here or through Redis) for bytes of this hash, without reading the bytes. */
+async function knownUpload(args: UploadMediaArgs, sha256: string): Promise<UploadedMedia | undefined> {
+	const mimeType = normalizeMimeType(args.mimeType);
+	const key = uploadKey(args.credentials, args.phoneNumberId, sha256, mimeType);
+	const cache = getMediaCache();
+	let entry: Omit<CachedMedia, 'expiresAt'> | undefined = cache.get(key);
+	if (!entry) {
+		entry = await sharedUpload(args.shared, key);
+		if (entry) cache.set(key, entry);
+	}
+	return entry && { ...entry, fromCache: true };
 }
 
 export interface MediaInfo {

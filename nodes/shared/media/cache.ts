@@ -110,12 +110,24 @@ export class MediaCache {
 /** The process-wide media cache (one for every copy of this module). */
 export const getMediaCache = processWide('mediaCache', () => new MediaCache());
 
+/** Media IDs Meta said it no longer knows: a copy of one in the gate's Redis (another process's upload) is not used. */
+const forgotten = processWide('mediaCache.forgotten', () => new Set<string>());
+const FORGOTTEN_MAX = 10_000;
+
+export function isForgottenMedia(mediaId: string): boolean {
+	return forgotten().has(mediaId);
+}
+
 /** Forget a media ID everywhere in the process-wide cache (a send got "media not found" for it). */
 export function forgetMedia(mediaId: string): number {
+	const ids = forgotten();
+	if (ids.size >= FORGOTTEN_MAX) ids.clear();
+	ids.add(mediaId);
 	return getMediaCache().forgetMediaId(mediaId);
 }
 
 /** Empty the process-wide cache (tests, or a user who wants fresh uploads). */
 export function clearMediaCache(): void {
 	getMediaCache().clear();
+	forgotten().clear();
 }

@@ -19,9 +19,13 @@ export {
 	MediaCache,
 	clearMediaCache,
 	forgetMedia,
+	isForgottenMedia,
 	getMediaCache,
 	mediaCacheKey,
 } from './cache';
 export type { CachedMedia } from './cache';
 export { uploadMediaCached, getMediaInfo, downloadMedia, downloadMediaInto, deleteMedia, sha256Hex, MAX_CONCURRENT_DOWNLOADS } from './api';
 export type { UploadMediaArgs, MediaInfo, DownloadedMedia, StoredMedia } from './api';
+export { LINK_FETCH_TIMEOUT_MS, MAX_LINK_REDIRECTS, MediaLinkError, clearMediaLinks, loadMediaLink, resolveMediaLink } from './link';
+export type { LinkFetchOptions, LinkFile } from './link';
+export { cacheDirectives, conditionalHeaders, linkFreshness } from './linkFreshness';

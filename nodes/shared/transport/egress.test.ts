@@ -20,6 +20,7 @@ function lookupOnce(lookup: ReturnType<typeof secureLookup>, hostname: string): 
 afterEach(() => {
 	delete process.env.N8N_SSRF_PROTECTION_ENABLED;
 	delete process.env.N8N_SSRF_ALLOWED_HOSTNAMES;
+	delete process.env.N8N_SSRF_ALLOWED_IP_RANGES;
 });
 
 describe('the connect-time lookup', () => {
@@ -43,6 +44,22 @@ describe('the connect-time lookup', () => {
 		process.env.N8N_SSRF_ALLOWED_HOSTNAMES = '*.corp.example';
 		const lookup = secureLookup('any', resolverAnswering([{ address: '10.0.0.5', family: 4 }]));
 		expect(await lookupOnce(lookup, 'graph.corp.example')).toBe('10.0.0.5');
+	});
+
+	test('a media link (public reach) never reaches private, loopback or link-local addresses, even with n8n’s protection off', async () => {
+		for (const address of ['10.0.0.5', '127.0.0.1', '169.254.169.254', '192.168.1.1']) {
+			const lookup = secureLookup('public', resolverAnswering([{ address, family: 4 }]));
+			expect(await lookupOnce(lookup, 'files.example')).toBeInstanceOf(EgressRefusedError);
+		}
+		expect(await lookupOnce(secureLookup('public', resolverAnswering([{ address: '157.240.1.1', family: 4 }])), 'files.example')).toBe('157.240.1.1');
+	});
+
+	test('a media link reaches a private address only when the admin allows it (n8n’s allowed ranges or names)', async () => {
+		process.env.N8N_SSRF_ALLOWED_IP_RANGES = '10.1.0.0/16';
+		expect(await lookupOnce(secureLookup('public', resolverAnswering([{ address: '10.1.2.3', family: 4 }])), 'files.example')).toBe('10.1.2.3');
+		expect(await lookupOnce(secureLookup('public', resolverAnswering([{ address: '10.2.0.1', family: 4 }])), 'files.example')).toBeInstanceOf(EgressRefusedError);
+		process.env.N8N_SSRF_ALLOWED_HOSTNAMES = 'cdn.corp.example';
+		expect(await lookupOnce(secureLookup('public', resolverAnswering([{ address: '10.9.9.9', family: 4 }])), 'cdn.corp.example')).toBe('10.9.9.9');
 	});
 
 	test('plain http only reaches loopback, whether or not SSRF protection is on', async () => {

@@ -31,8 +31,12 @@ export function egressRefusalIn(error: unknown): EgressRefusedError | undefined 
 	return undefined;
 }
 
-/** `any` for https connections; `loopback` for plain http, which may only stay on this machine. */
-export type Reach = 'any' | 'loopback';
+/**
+ * `any` for https connections; `loopback` for plain http, which may only stay on this machine; `public` for fetching a
+ * user's media link, where n8n's blocked ranges apply even with n8n's protection off (a link from an item must not
+ * reach the internal network) and only the admin's allowed lists open them.
+ */
+export type Reach = 'any' | 'loopback' | 'public';
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -59,9 +63,9 @@ function addressRefusal(ip: string, host: string, reach: Reach, policy: SsrfPoli
 }
 
 /** The policy that applies to `host`, or undefined when n8n's protection is off or allows the name outright. */
-function policyFor(host: string): SsrfPolicy | undefined | 'blocked' {
+function policyFor(host: string, reach: Reach): SsrfPolicy | undefined | 'blocked' {
 	const policy = ssrfPolicy();
-	if (!policy.enabled) return undefined;
+	if (!policy.enabled && reach !== 'public') return undefined;
 	const verdict = isIP(host) ? 'check' : policy.nameVerdict(host);
 	return verdict === 'blocked' ? verdict : verdict === 'allowed' ? undefined : policy;
 }
@@ -75,7 +79,7 @@ type LookupCallback = Parameters<LookupFunction>[2];
 export function secureLookup(reach: Reach, resolve: typeof dns.lookup = dns.lookup): LookupFunction {
 	return (hostname, options, callback: LookupCallback) => {
 		const fail = (error: Error) => (options.all ? callback(error, []) : callback(error, ''));
-		const policy = policyFor(hostname);
+		const policy = policyFor(hostname, reach);
 		if (policy === 'blocked') {
 			fail(new EgressRefusedError(`The connection to ${hostname} was blocked by n8n's SSRF protection: the name is on ${SSRF_ENV.blockedHostnames}. ${SSRF_ADVICE}`));
 			return;
@@ -103,7 +107,7 @@ function ipLiteralRefusal(host: unknown, reach: Reach): string | undefined {
 	if (typeof host !== 'string') return undefined;
 	const ip = unbracket(host);
 	if (!isIP(ip)) return undefined;
-	const policy = policyFor(ip);
+	const policy = policyFor(ip, reach);
 	return addressRefusal(ip, ip, reach, policy === 'blocked' ? undefined : policy);
 }
 

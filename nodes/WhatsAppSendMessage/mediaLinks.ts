@@ -1,0 +1,104 @@
+/**
+ * "Upload Once and Send by ID": media links fetched once per execution (and reused across executions while their
+ * caching headers allow), so each item uploads nothing new and sends the media ID. Meta recommends media IDs over
+ * links for throughput: https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { fieldError } from '../shared/errors';
+import type { SharedEntries } from '../shared/limiter';
+import { loadMediaLink, MediaLinkError, resolveMediaLink, type LinkFile } from '../shared/media';
+import type { MessagesRequestBody } from '../shared/messages';
+import { PENDING_MEDIA_ID, setMediaId } from './actions/media';
+import type { PreparedMessage } from './actions/types';
+
+type LinkItem = PreparedMessage & { itemIndex: number };
+
+/** The links to upload once: "Always" ones, and "When Sent to Several Items" ones that more than one item sends. */
+export function linksToUpload(items: LinkItem[]): Set<string> {
+	const counts = new Map<string, number>();
+	for (const item of items) if (item.mediaLink) counts.set(item.mediaLink.url, (counts.get(item.mediaLink.url) ?? 0) + 1);
+	const chosen = new Set<string>();
+	for (const item of items) {
+		const link = item.mediaLink;
+		if (link && (link.uploadOnce === 'always' || (counts.get(link.url) ?? 0) > 1)) chosen.add(link.url);
+	}
+	return chosen;
+}
+
+/** A link as an error may show it: without its query, which may hold a signature (a pre-signed storage URL). */
+function shownLink(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+	} catch {
+		return url.slice(0, 100);
+	}
+}
+
+/** The body sends the (pending) media ID instead of the link. */
+function sendById(item: LinkItem, file: LinkFile): void {
+	const body = item.body as unknown as Record<string, Record<string, unknown>>;
+	const media = body[(item.body as { type: string }).type];
+	delete media.link;
+	media.id = PENDING_MEDIA_ID;
+	item.upload = {
+		data: file.data ?? (() => loadMediaLink(file)),
+		sha256: file.sha256,
+		mimeType: file.mimeType,
+		fileName: file.fileName || undefined,
+		kind: file.kind,
+		setMediaId: setMediaId as (body: MessagesRequestBody, mediaId: string) => void,
+	};
+}
+
+/**
+ * Fetches each chosen link once (all at once, before any send) and turns its items into uploads of that file; an item
+ * whose link fails gets `fail(item, error)` with an error naming the item and the "Link" field. Returns the items left.
+ */
+export async function uploadLinksOnce<T extends LinkItem>(
+	context: IExecuteFunctions,
+	items: T[],
+	shared: SharedEntries | undefined,
+	fail: (item: T, error: Error) => void,
+): Promise<T[]> {
+	const chosen = linksToUpload(items);
+	if (chosen.size === 0) return items;
+	const files = new Map<string, Promise<LinkFile>>();
+	for (const item of items) {
+		const link = item.mediaLink;
+		const key = link && `${link.kind}|${link.url}`;
+		if (link && key && chosen.has(link.url) && !files.has(key)) {
+			const resolving = resolveMediaLink(link.url, link.kind, shared);
+			// Awaited below per item; a failure is each of its items' error, not an unhandled rejection.
+			resolving.catch(() => undefined);
+			files.set(key, resolving);
+		}
+	}
+	const kept: T[] = [];
+	for (const item of items) {
+		const link = item.mediaLink;
+		if (!link || !chosen.has(link.url)) {
+			kept.push(item);
+			continue;
+		}
+		const resolved = await files.get(`${link.kind}|${link.url}`)!.then(
+			(file) => ({ file, failure: undefined }),
+			(failure: unknown) => ({ file: undefined, failure }),
+		);
+		if (resolved.file) {
+			sendById(item, resolved.file);
+			kept.push(item);
+			continue;
+		}
+		if (!(resolved.failure instanceof MediaLinkError)) return Promise.reject(resolved.failure);
+		fail(
+			item,
+			fieldError(context.getNode(), item.itemIndex, 'Link', `could not be fetched to upload once (${shownLink(link.url)}): ${resolved.failure.message}`, {
+				description:
+					'Fix the link, or set "Upload Once and Send by ID" to "Never" to let Meta download it. Nothing was sent to WhatsApp for this item.',
+			}),
+		);
+	}
+	return kept;
+}
