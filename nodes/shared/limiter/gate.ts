@@ -58,6 +58,8 @@ export interface SharedStore {
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
 	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
 	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
+	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
+	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: NumberLane): Bottleneck | undefined;
 	/** True while the first connection is being made (calls wait a moment instead of going local). */
@@ -421,19 +423,49 @@ export class NumberLane {
 		this.waba.window.record(at, 1);
 		this.lastActivityAt = Math.max(this.lastActivityAt, at);
 		if (!this.shared?.usable()) return;
-		const { secondMs, secondGuardMs, redisSecondGuardMs, hourSlotMs } = this.env.timings;
 		this.shared
 			.reserve({
 				numberKey: this.key,
 				wabaKey: this.waba.key,
 				requested: 1,
 				numberCap: Number.MAX_SAFE_INTEGER,
-				numberWindowMs: secondMs + Math.max(secondGuardMs, redisSecondGuardMs),
+				numberWindowMs: this.sharedWindowMs,
 				budgetCap: Number.MAX_SAFE_INTEGER,
 				budgetWindowMs: this.waba.window.windowMs,
-				budgetSlotMs: hourSlotMs,
+				budgetSlotMs: this.env.timings.hourSlotMs,
 			})
 			.catch((error: unknown) => this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describeError(error)}); using local limits`));
+	}
+
+	/**
+	 * Messages customers sent to the number: Meta's throughput "is inclusive of inbound and outbound messages"
+	 * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput), so each takes a place in
+	 * the sliding second from `at`, here and through Redis, and the sends' rounds leave room for it. Nothing waits on
+	 * it: a send path with no inbound traffic costs what it did.
+	 */
+	countInbound(at: number, count: number): void {
+		this.window.record(at, count);
+		this.lastActivityAt = Math.max(this.lastActivityAt, at);
+		this.shareInbound(count);
+	}
+
+	/** Through Redis for the other processes; a first connection still being made is waited for (2 s at most). */
+	private shareInbound(count: number): void {
+		const shared = this.shared;
+		if (shared?.connecting()) {
+			setTimeout(() => this.shareInbound(count), 20).unref();
+			return;
+		}
+		if (!shared?.usable()) return;
+		shared
+			.recordInbound(this.key, this.waba.key, count, this.sharedWindowMs)
+			.catch((error: unknown) => this.env.warn('redis-inbound', `Could not count received messages in Redis (${describeError(error)}); counting them in this process only`));
+	}
+
+	/** The sliding second shared through Redis: across processes the time from a grant to the bytes leaving varies more. */
+	private get sharedWindowMs(): number {
+		const { secondMs, secondGuardMs, redisSecondGuardMs } = this.env.timings;
+		return secondMs + Math.max(secondGuardMs, redisSecondGuardMs);
 	}
 
 	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
@@ -846,8 +878,7 @@ export class NumberLane {
 					wabaKey: this.waba.key,
 					requested: Math.min(requested, localAvailable),
 					numberCap: cap,
-					// Across processes the time from Redis' grant to the bytes leaving varies more: a wider guard.
-					numberWindowMs: this.env.timings.secondMs + Math.max(this.env.timings.secondGuardMs, this.env.timings.redisSecondGuardMs),
+					numberWindowMs: this.sharedWindowMs,
 					budgetCap: this.waba.hourlyBudget,
 					budgetWindowMs: this.waba.window.windowMs,
 					budgetSlotMs: this.env.timings.hourSlotMs,

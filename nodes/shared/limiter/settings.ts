@@ -166,6 +166,8 @@ export interface GateSettings {
 	/** Explicit budget override, 0 = derived from registered numbers. */
 	hourlyCallBudget: number;
 	pairRateLimiting: boolean;
+	/** Inbound messages take places in their number's sliding second (Meta counts them in its throughput). */
+	countInboundMessages: boolean;
 	maxAttempts: number;
 	maxWaitMs: number;
 	retryAmbiguous: boolean;
@@ -200,6 +202,7 @@ export function readGateSettings(credentials: WhatsAppCredentials): GateSettings
 		registeredNumbers: Math.floor(positiveNumber(credentials.registeredNumbers, 0)),
 		hourlyCallBudget: Math.floor(positiveNumber(credentials.hourlyCallBudget, 0)),
 		pairRateLimiting: credentials.pairRateLimiting !== false,
+		countInboundMessages: credentials.countInboundMessages !== false,
 		maxAttempts: Math.floor(positiveNumber(credentials.maxAttempts, 5)),
 		maxWaitMs: positiveNumber(credentials.maxWaitSeconds, 300) * 1000,
 		retryAmbiguous: credentials.retryAmbiguous === true,
