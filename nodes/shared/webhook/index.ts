@@ -4,5 +4,6 @@ export * from './events';
 export * from './select';
 export * from './dedupe';
 export * from './handler';
+export * from './inbound';
 export * from './redis';
 export * from './stores';
