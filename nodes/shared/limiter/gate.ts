@@ -16,6 +16,9 @@ import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings
 import { SlidingWindow } from './slidingWindow';
 import { ProvenSettings, Users } from './tenancy';
 
+/** Received messages are counted for the margin in 10 ms slots: ~100 counters per number that receives any. */
+const INBOUND_SLOT_MS = 10;
+
 /** One call waiting in (or passing through) the gate. */
 export interface PendingCall {
 	credentials: WhatsAppCredentials;
@@ -235,6 +238,8 @@ export class NumberLane {
 	 * at 1,000 msg/s, polling for every freed slot made ~45 % of reservations grant nothing.
 	 */
 	private sharedRetryAt = 0;
+	/** Received messages in the sliding second (made at the first one): how many places to keep free (inboundMargin). */
+	private inbound: SlidingWindow | undefined;
 	/** Rounds with calls whose request is not written yet (see unwrittenOutside). */
 	private readonly unwritten = new Set<Round>();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
@@ -445,6 +450,8 @@ export class NumberLane {
 	 */
 	countInbound(at: number, count: number): void {
 		this.window.record(at, count);
+		this.inbound ??= new SlidingWindow(this.window.windowMs, INBOUND_SLOT_MS);
+		this.inbound.record(at, count);
 		this.lastActivityAt = Math.max(this.lastActivityAt, at);
 		this.shareInbound(count);
 	}
@@ -460,6 +467,15 @@ export class NumberLane {
 		shared
 			.recordInbound(this.key, this.waba.key, count, this.sharedWindowMs)
 			.catch((error: unknown) => this.env.warn('redis-inbound', `Could not count received messages in Redis (${describeError(error)}); counting them in this process only`));
+	}
+
+	/**
+	 * Places kept free for messages Meta counted whose webhooks have not come yet: in proportion to those that came in
+	 * the sliding second (a webhook's delay varies; a steady delay is no harm, the window then just shifts).
+	 */
+	private inboundMargin(now: number): number {
+		if (this.inbound === undefined) return 0;
+		return Math.ceil((this.inbound.count(now) * this.env.timings.inboundLagMs) / this.inbound.windowMs);
 	}
 
 	/** The sliding second shared through Redis: across processes the time from a grant to the bytes leaving varies more. */
@@ -550,7 +566,8 @@ export class NumberLane {
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
 		this.tokensAt = now;
 		const stale = this.unwrittenOutside(now);
-		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale;
+		const margin = this.inboundMargin(now);
+		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale - margin;
 		const allowance = Math.min(
 			Math.floor(this.tokens),
 			windowRoom,
@@ -586,7 +603,7 @@ export class NumberLane {
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
 				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
 				// Calls still unwritten after their second: look again a round later (they count once written).
-				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + want);
+				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + margin + want);
 			}
 			if (this.waba.available(now) <= 0) {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
