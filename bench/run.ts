@@ -3,7 +3,15 @@
  * for people and returns its machine fields; this runner prints them as one JSON line `{"bench":NAME,…}` after it.
  */
 import { readdirSync } from 'fs';
+import Module from 'module';
 import { join } from 'path';
+
+// `X.node` names both a node's code (X.node.ts) and its codex (X.node.json): resolve the code first, as jest does
+// (ts-node registers `.ts` after Node's own `.json`).
+const extensions = (Module as unknown as { _extensions: Record<string, unknown> })._extensions;
+const json = extensions['.json'];
+delete extensions['.json'];
+extensions['.json'] = json;
 
 interface BenchModule {
 	run(args: string[]): Promise<Record<string, unknown>>;

@@ -16,6 +16,7 @@ const CONTRACT_FIELDS: Array<keyof Required<WhatsAppCredentials>> = [
 	'appSecret',
 	'throughputTier',
 	'customMessagesPerSecond',
+	'countInboundMessages',
 	'registeredNumbers',
 	'hourlyCallBudget',
 	'pairRateLimiting',
@@ -63,6 +64,8 @@ describe('WhatsApp Cloud Nodes API credential', () => {
 		expect(field('registeredNumbers')?.default).toBe(0);
 		expect(field('hourlyCallBudget')?.default).toBe(0);
 		expect(field('pairRateLimiting')?.default).toBe(true);
+		// Meta counts inbound messages in the throughput: https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+		expect(field('countInboundMessages')?.default).toBe(true);
 		expect(field('retryAmbiguous')?.default).toBe(false);
 		expect(field('retryAmbiguous')?.description).toContain('twice');
 	});

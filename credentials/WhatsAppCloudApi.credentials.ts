@@ -124,6 +124,16 @@ export class WhatsAppCloudApi implements ICredentialType {
 			description: 'Messages per second for each phone number (1 to 1,000)',
 		},
 		{
+			// Meta: "Throughput is inclusive of inbound and outbound messages and all message types"
+			// (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+			displayName: 'Count Received Messages in Throughput',
+			name: 'countInboundMessages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether messages your customers send to a number (as the WhatsApp Cloud Trigger receives them) take a place in that number’s messages per second, as Meta counts them, so sends leave room for them. Turn off only if your number shows no such effect.',
+		},
+		{
 			displayName: 'Registered Phone Numbers',
 			name: 'registeredNumbers',
 			type: 'number',

@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { recordInboundMessages } from '../shared/limiter';
 import { readCredentialsBriefly } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { getRedeliveryStore, handleDelivery, redeliveryHashKey, type DeliveryOptions, type RedeliveryStore } from '../shared/webhook';
@@ -93,6 +94,8 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 		if (outcome.statusCode === 500) context.logger.error(logLine(context, outcome.reason));
 		return { noWebhookResponse: true };
 	}
+	// Before the trigger's own choices: a trigger that outputs only statuses still leaves the sends room for messages.
+	for (const [phoneNumberId, count] of outcome.inboundMessages) recordInboundMessages(credentials, phoneNumberId, count);
 	// 200 all the same: Meta would retry a refusal for 7 days, and a replay must start nothing either way.
 	if (outcome.tooOld > 0 && options.dedupe) warnTooOld(context, outcome.tooOld, options.dedupe.windowMs);
 	if (outcome.events.length === 0) {

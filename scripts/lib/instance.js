@@ -53,6 +53,7 @@ function simulatorCredential(fixture, simUrl, overrides = {}) {
 			registeredNumbers: 0,
 			hourlyCallBudget: 0,
 			pairRateLimiting: true,
+			countInboundMessages: true,
 			maxAttempts: 5,
 			maxWaitSeconds: 300,
 			retryAmbiguous: false,

@@ -67,6 +67,7 @@ export function defaultOptions(): SimulatorOptions {
 		fixture: {},
 		mps: {},
 		throughputWindowMs: 1000,
+		inboundCountsInThroughput: true,
 		throttleHttpStatus: 429,
 		hourlyBudget: undefined,
 		budgetWindowMs: 3_600_000,

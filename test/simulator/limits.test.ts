@@ -1,6 +1,7 @@
 import http from 'http';
 import { startSimulator, type Simulator } from './index';
 import { call, PHONE_HIGH, PHONE_STANDARD, send, text } from './helpers';
+import { Receiver } from './surfaces.helpers';
 import { PairRateBuckets, RollingBudget, SlidingWindowLimit, regainAccessMinutes, throughputLimit } from './limits';
 
 /** A hand-moved clock so window tests do not depend on how fast the machine is. */
@@ -27,6 +28,19 @@ describe('limit bookkeeping (pure)', () => {
 		for (let i = 0; i < 5; i++) expect(window.tryStart(900)).toBe(true);
 		expect(window.tryStart(1100)).toBe(false);
 		expect(window.tryStart(1900)).toBe(true);
+	});
+
+	// Meta: "Throughput is inclusive of inbound and outbound messages and all message types"
+	// (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+	test('an inbound message is counted even past the limit, and starts wait until enough of it has left', () => {
+		const window = new SlidingWindowLimit(3, 1000);
+		expect(window.tryStart(0)).toBe(true);
+		for (const t of [10, 20, 30]) window.record(t);
+		expect(window.count(30)).toBe(4);
+		// Four in a window of three: the start at 0 leaving frees no place yet, the inbound one at 10 leaving does.
+		expect(window.tryStart(1000)).toBe(false);
+		expect(window.tryStart(1010)).toBe(true);
+		expect(window.tryStart(1011)).toBe(false);
 	});
 
 	test('the rolling budget frees one call when the oldest leaves the window', () => {
@@ -93,6 +107,7 @@ describe('limits over HTTP', () => {
 			enforceServiceWindow: false,
 			inWindowRecipients: [],
 			undeliverableRecipients: [],
+			inboundCountsInThroughput: true,
 		});
 		sim.reset();
 	});
@@ -329,5 +344,68 @@ describe('limits over HTTP', () => {
 		expect((await send(sim, text('hi', '+16505550101'))).body.error.code).toBe(131047);
 		const template = await send(sim, { to: '+16505550101', type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } });
 		expect(template.status).toBe(200);
+	});
+});
+
+/**
+ * Meta: "Throughput is inclusive of inbound and outbound messages and all message types. […] If you attempt to send
+ * more messages than your current throughput level allows, the API will return error code 130429"
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+ */
+describe('inbound messages in the throughput', () => {
+	let sim: Simulator;
+	let receiver: Receiver;
+	const clock = manualClock();
+	const customer = (i: number) => String(5511987650000 + i);
+
+	beforeAll(async () => {
+		receiver = await new Receiver().start();
+		sim = await startSimulator({ latency: 'none', clock: clock.now, webhooks: { callbackUrl: receiver.url, statuses: [] } });
+	});
+	afterAll(async () => {
+		await sim.stop();
+		await receiver.stop();
+	});
+	beforeEach(() => {
+		clock.set(0);
+		sim.configure({ mps: { [PHONE_STANDARD]: 5 }, inboundCountsInThroughput: true });
+		sim.reset();
+	});
+
+	async function receive(count: number, phoneNumberId = PHONE_STANDARD): Promise<void> {
+		for (let i = 0; i < count; i++) await sim.injectInbound({ phoneNumberId, from: customer(i), type: 'text', body: `hi ${i}` });
+	}
+
+	test('sends get only the rest of the second that inbound messages left, then 130429', async () => {
+		await receive(3);
+		const results = [];
+		for (let i = 0; i < 3; i++) results.push(await send(sim, text('hi', customer(i))));
+		expect(results.map((r) => r.body.error?.code ?? r.status)).toEqual([200, 200, 130429]);
+		expect(sim.counters().inboundCounted).toBe(3);
+	});
+
+	test('inbound messages past the limit are still delivered, and sends wait until they leave the second', async () => {
+		const before = receiver.posts.length;
+		await receive(7);
+		expect(receiver.posts.length - before).toBe(7);
+		expect((await send(sim, text('hi'))).body.error.code).toBe(130429);
+		clock.set(999);
+		expect((await send(sim, text('hi'))).body.error.code).toBe(130429);
+		clock.set(1000);
+		expect((await send(sim, text('hi'))).status).toBe(200);
+	});
+
+	test('each number counts its own inbound messages', async () => {
+		await receive(5, PHONE_HIGH);
+		expect((await send(sim, text('hi'))).status).toBe(200);
+	});
+
+	test('with inboundCountsInThroughput off, inbound messages leave the whole second to sends', async () => {
+		sim.configure({ inboundCountsInThroughput: false });
+		await receive(5);
+		const results = [];
+		for (let i = 0; i < 5; i++) results.push((await send(sim, text('hi', customer(i)))).status);
+		expect(results).toEqual([200, 200, 200, 200, 200]);
+		expect(sim.counters().inboundCounted).toBe(0);
 	});
 });

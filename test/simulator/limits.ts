@@ -65,6 +65,15 @@ export class SlidingWindowLimit {
 		return true;
 	}
 
+	/**
+	 * Counts an event that already happened and cannot be refused (a message a customer sent): it may fill the window
+	 * past the limit, and starts are refused until enough of it has left.
+	 */
+	record(now: number): void {
+		this.expire(now);
+		this.starts.push(now);
+	}
+
 	/** Starts currently in the window. */
 	count(now: number): number {
 		this.expire(now);

@@ -51,6 +51,7 @@ function emptyCounters(): SimCounters {
 		stalls: 0,
 		errors5xx: 0,
 		webhooksSent: 0,
+		inboundCounted: 0,
 		repeatedBodies: 0,
 	};
 }
@@ -189,6 +190,18 @@ export class SimState implements SimContext {
 
 	/** Records a message call start for the number; false when its sliding window is full (130429). */
 	tryThroughput(phoneNumberId: string, now: number): boolean {
+		this.recordPeak(phoneNumberId, now);
+		return this.throughputOf(phoneNumberId).tryStart(now);
+	}
+
+	countInbound(phoneNumberId: string, now: number): void {
+		if (!this.options.inboundCountsInThroughput) return;
+		this.throughputOf(phoneNumberId).record(now);
+		this.counters.inboundCounted++;
+	}
+
+	/** The peak counts call starts only: tests compare it with the sends' rate. */
+	private recordPeak(phoneNumberId: string, now: number): void {
 		let peak = this.peaks.get(phoneNumberId);
 		if (!peak) {
 			peak = new PeakRateMeter(1000);
@@ -198,13 +211,16 @@ export class SimState implements SimContext {
 		if (peak.peak > (this.counters.peakPerSecond[phoneNumberId] ?? 0)) {
 			this.counters.peakPerSecond[phoneNumberId] = peak.peak;
 		}
+	}
+
+	private throughputOf(phoneNumberId: string): SlidingWindowLimit {
 		let limiter = this.throughput.get(phoneNumberId);
 		if (!limiter) {
 			const o = this.options;
 			limiter = new SlidingWindowLimit(throughputLimit(this.mpsOf(phoneNumberId), o.throughputWindowMs), o.throughputWindowMs);
 			this.throughput.set(phoneNumberId, limiter);
 		}
-		return limiter.tryStart(now);
+		return limiter;
 	}
 
 	/** Counts a Graph call against the WABA's rolling budget; false when it is spent (80007). */

@@ -162,6 +162,13 @@ export interface SimulatorOptions {
 	mps: Record<string, number>;
 	/** Length of the sliding throughput window (ms); the limit is mps × window / 1000 call starts. */
 	throughputWindowMs: number;
+	/**
+	 * Whether each inbound message delivered as a webhook takes a place in its number's sliding window (default true):
+	 * Meta's "Throughput is inclusive of inbound and outbound messages and all message types"
+	 * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput). Sends beyond the rest
+	 * get 130429; the inbound message is never refused.
+	 */
+	inboundCountsInThroughput: boolean;
 	/** HTTP status of throttling errors (130429, 80007, 4, 131056): 400, 429, or alternate between them. */
 	throttleHttpStatus: 400 | 429 | 'alternate';
 	/** Calls per WABA in the rolling budget window (default 1,800,000 × registered numbers). Management calls do not count. */
@@ -351,6 +358,8 @@ export interface SimCounters {
 	stalls: number;
 	errors5xx: number;
 	webhooksSent: number;
+	/** Inbound messages counted in their number's sliding window (see `inboundCountsInThroughput`). */
+	inboundCounted: number;
 	/**
 	 * Accepted messages whose number and exact body were accepted before, since the last reset. Running the same
 	 * broadcast twice repeats every body on purpose; within one run, a repeat means a message went out twice.
@@ -389,6 +398,8 @@ export interface SimContext {
 	newId(prefix?: string): string;
 	/** Adds one to a counter (`rejectedByCode` is kept by the server). */
 	count(counter: 'webhooksSent' | 'readReceipts', by?: number): void;
+	/** A customer's message reached the number: it takes a place in the number's sliding window (never refused). */
+	countInbound(phoneNumberId: string, now: number): void;
 }
 
 export type RouteParams = Record<string, string>;

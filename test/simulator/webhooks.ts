@@ -285,6 +285,9 @@ export class WebhookDispatcher implements WebhookSink {
 		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
 		const url = this.callbackFor(phoneNumberId, 'messages')?.url;
 		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
+		// Meta counts the message when the customer's message reaches the number, before its webhook goes out (once,
+		// whatever the redeliveries): https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+		this.sim.countInbound(phoneNumberId, this.sim.now());
 		const delivery = await this.enqueueBody(url, body, 'valid', true, 'messages');
 		return { message, delivery };
 	}

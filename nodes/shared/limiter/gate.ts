@@ -16,6 +16,9 @@ import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings
 import { SlidingWindow } from './slidingWindow';
 import { ProvenSettings, Users } from './tenancy';
 
+/** Received messages are counted for the margin in 10 ms slots: ~100 counters per number that receives any. */
+const INBOUND_SLOT_MS = 10;
+
 /** One call waiting in (or passing through) the gate. */
 export interface PendingCall {
 	credentials: WhatsAppCredentials;
@@ -58,6 +61,8 @@ export interface SharedStore {
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
 	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
 	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
+	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
+	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: NumberLane): Bottleneck | undefined;
 	/** True while the first connection is being made (calls wait a moment instead of going local). */
@@ -233,6 +238,8 @@ export class NumberLane {
 	 * at 1,000 msg/s, polling for every freed slot made ~45 % of reservations grant nothing.
 	 */
 	private sharedRetryAt = 0;
+	/** Received messages in the sliding second (made at the first one): how many places to keep free (inboundMargin). */
+	private inbound: SlidingWindow | undefined;
 	/** Rounds with calls whose request is not written yet (see unwrittenOutside). */
 	private readonly unwritten = new Set<Round>();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
@@ -421,19 +428,60 @@ export class NumberLane {
 		this.waba.window.record(at, 1);
 		this.lastActivityAt = Math.max(this.lastActivityAt, at);
 		if (!this.shared?.usable()) return;
-		const { secondMs, secondGuardMs, redisSecondGuardMs, hourSlotMs } = this.env.timings;
 		this.shared
 			.reserve({
 				numberKey: this.key,
 				wabaKey: this.waba.key,
 				requested: 1,
 				numberCap: Number.MAX_SAFE_INTEGER,
-				numberWindowMs: secondMs + Math.max(secondGuardMs, redisSecondGuardMs),
+				numberWindowMs: this.sharedWindowMs,
 				budgetCap: Number.MAX_SAFE_INTEGER,
 				budgetWindowMs: this.waba.window.windowMs,
-				budgetSlotMs: hourSlotMs,
+				budgetSlotMs: this.env.timings.hourSlotMs,
 			})
 			.catch((error: unknown) => this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describeError(error)}); using local limits`));
+	}
+
+	/**
+	 * Messages customers sent to the number: Meta's throughput "is inclusive of inbound and outbound messages"
+	 * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput), so each takes a place in
+	 * the sliding second from `at`, here and through Redis, and the sends' rounds leave room for it. Nothing waits on
+	 * it: a send path with no inbound traffic costs what it did.
+	 */
+	countInbound(at: number, count: number): void {
+		this.window.record(at, count);
+		this.inbound ??= new SlidingWindow(this.window.windowMs, INBOUND_SLOT_MS);
+		this.inbound.record(at, count);
+		this.lastActivityAt = Math.max(this.lastActivityAt, at);
+		this.shareInbound(count);
+	}
+
+	/** Through Redis for the other processes; a first connection still being made is waited for (2 s at most). */
+	private shareInbound(count: number): void {
+		const shared = this.shared;
+		if (shared?.connecting()) {
+			setTimeout(() => this.shareInbound(count), 20).unref();
+			return;
+		}
+		if (!shared?.usable()) return;
+		shared
+			.recordInbound(this.key, this.waba.key, count, this.sharedWindowMs)
+			.catch((error: unknown) => this.env.warn('redis-inbound', `Could not count received messages in Redis (${describeError(error)}); counting them in this process only`));
+	}
+
+	/**
+	 * Places kept free for messages Meta counted whose webhooks have not come yet: in proportion to those that came in
+	 * the sliding second (a webhook's delay varies; a steady delay is no harm, the window then just shifts).
+	 */
+	private inboundMargin(now: number): number {
+		if (this.inbound === undefined) return 0;
+		return Math.ceil((this.inbound.count(now) * this.env.timings.inboundLagMs) / this.inbound.windowMs);
+	}
+
+	/** The sliding second shared through Redis: across processes the time from a grant to the bytes leaving varies more. */
+	private get sharedWindowMs(): number {
+		const { secondMs, secondGuardMs, redisSecondGuardMs } = this.env.timings;
+		return secondMs + Math.max(secondGuardMs, redisSecondGuardMs);
 	}
 
 	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
@@ -518,7 +566,8 @@ export class NumberLane {
 		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
 		this.tokensAt = now;
 		const stale = this.unwrittenOutside(now);
-		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale;
+		const margin = this.inboundMargin(now);
+		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale - margin;
 		const allowance = Math.min(
 			Math.floor(this.tokens),
 			windowRoom,
@@ -554,7 +603,7 @@ export class NumberLane {
 				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
 				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
 				// Calls still unwritten after their second: look again a round later (they count once written).
-				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + want);
+				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + margin + want);
 			}
 			if (this.waba.available(now) <= 0) {
 				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
@@ -846,8 +895,7 @@ export class NumberLane {
 					wabaKey: this.waba.key,
 					requested: Math.min(requested, localAvailable),
 					numberCap: cap,
-					// Across processes the time from Redis' grant to the bytes leaving varies more: a wider guard.
-					numberWindowMs: this.env.timings.secondMs + Math.max(this.env.timings.secondGuardMs, this.env.timings.redisSecondGuardMs),
+					numberWindowMs: this.sharedWindowMs,
 					budgetCap: this.waba.hourlyBudget,
 					budgetWindowMs: this.waba.window.windowMs,
 					budgetSlotMs: this.env.timings.hourSlotMs,

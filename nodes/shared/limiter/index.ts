@@ -667,6 +667,32 @@ export function scheduleGraphCall<T = unknown>(call: GateCall): Promise<GraphRes
 }
 
 /**
+ * `count` messages customers sent to a number, as a verified webhook told them: Meta's throughput "is inclusive of
+ * inbound and outbound messages" (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput),
+ * so they take places in the number's sliding second, here and through Redis, and its sends leave room for them. They
+ * already happened: nothing here waits, refuses or throws (a credential the gate cannot read is warned about once).
+ * The lane is the one this credential's sends would share. A token that has not proved access to a number someone
+ * else claimed counts only on a lane of its own that its sends already made: a body signed with one's own App Secret
+ * can name any number, and must not take another tenant's throughput; no lane is made for such a token either.
+ */
+export function recordInboundMessages(credentials: WhatsAppCredentials, phoneNumberId: string, count: number): void {
+	const reg = registry();
+	try {
+		if (!(count > 0)) return;
+		const view = viewOf(credentials);
+		if (!view.settings.countInboundMessages) return;
+		const now = Date.now();
+		const resource = numberKeyOf(view, phoneNumberId);
+		const lane = sharesResource(resource, view.tokenHash, now)
+			? existingOrNewLane(resource, phoneNumberId, () => messagingBudgetFor(view, sharesWaba(view, now)), view.settings, credentials)
+			: reg.lanes.get(ownKeyOf(resource, view));
+		if (lane && !lane.released) lane.countInbound(now, count);
+	} catch (error) {
+		reg.env.warn('inbound-count', `Could not count received messages in the number's throughput (${describeError(error)})`);
+	}
+}
+
+/**
  * The gate's Redis (the one this credential's calls share their limits through) as a store of shared entries, when the
  * gate uses Redis and it is up; undefined otherwise (callers then keep things in this process only).
  */

@@ -15,11 +15,9 @@ const NUMBER_SLOT_MS = 5;
 /** How long the first calls wait for the first connection before the gate starts on local limits. */
 const FIRST_CONNECT_WAIT_MS = 2000;
 
-// KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
-// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default). Returns { granted, retryInMs, redisNow, paused }:
-// retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window; nothing is granted
-// while the WABA is paused. Each hash holds slot → count plus `total`, `oldest`, `newest`.
-const RESERVE_SCRIPT = `
+// The scripts' common start: each hash holds slot → count plus `total`, `oldest`, `newest`; `evict` drops the slots
+// out of the window ending at `now`, Redis' own clock in ms.
+const EVICT_LUA = `
 local function evict(key, now, windowMs, slotMs)
 	local firstLive = math.floor((now - windowMs) / slotMs)
 	local total = tonumber(redis.call('HGET', key, 'total') or '0')
@@ -40,6 +38,15 @@ local function evict(key, now, windowMs, slotMs)
 	redis.call('HSET', key, 'total', total, 'oldest', oldest)
 	return total, oldest
 end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+`;
+
+// KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
+// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default). Returns { granted, retryInMs, redisNow, paused }:
+// retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window; nothing is granted
+// while the WABA is paused.
+const RESERVE_SCRIPT = `${EVICT_LUA}
 local function retryIn(key, now, windowMs, slotMs, oldest, excess)
 	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
 	local slot = oldest
@@ -53,8 +60,6 @@ local function retryIn(key, now, windowMs, slotMs, oldest, excess)
 	end
 	return slotMs
 end
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local pausedUntil = tonumber(redis.call('GET', KEYS[3]) or '0')
 if pausedUntil > now then return { 0, pausedUntil - now, now, 1 } end
 local requested = tonumber(ARGV[1])
@@ -85,6 +90,22 @@ end
 redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
 redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
 return { granted, wait, now, 0 }
+`;
+
+// KEYS: number hash. ARGV: count, numberWindowMs, numberSlotMs. Messages customers sent to the number take `count`
+// places in its window at Redis time, whatever its cap (they already happened); sends' reservations then see them.
+// Returns Redis time. The WABA's hour is not touched: an inbound message is no Graph call.
+const INBOUND_SCRIPT = `${EVICT_LUA}
+local count, windowMs, slotMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local total = evict(KEYS[1], now, windowMs, slotMs)
+local slot = math.floor(now / slotMs)
+redis.call('HINCRBY', KEYS[1], tostring(slot), count)
+redis.call('HSET', KEYS[1], 'total', total + count)
+local newest = tonumber(redis.call('HGET', KEYS[1], 'newest') or '-1')
+if slot > newest then redis.call('HSET', KEYS[1], 'newest', slot) end
+if redis.call('HEXISTS', KEYS[1], 'oldest') == 0 then redis.call('HSET', KEYS[1], 'oldest', slot) end
+redis.call('PEXPIRE', KEYS[1], windowMs + 60000)
+return now
 `;
 
 // KEYS: WABA pause. ARGV: pause length in ms. Sets the pause to end at Redis time + ms unless it already ends later.
@@ -159,6 +180,7 @@ type ReservingRedis = Redis & {
 	): Promise<[number, number, number, number]>;
 	waGateMove(numberKey: string, wabaKey: string, ...args: Array<string | number>): Promise<number>;
 	waGatePause(pauseKey: string, pauseMs: number): Promise<number>;
+	waGateInbound(numberKey: string, count: number, windowMs: number, slotMs: number): Promise<number>;
 };
 
 /** Small JSON texts every process sees, each expiring after its own time (the management cache). */
@@ -200,6 +222,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 		this.client.defineCommand('waGateReserve', { numberOfKeys: 3, lua: RESERVE_SCRIPT });
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
 		this.client.defineCommand('waGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
+		this.client.defineCommand('waGateInbound', { numberOfKeys: 1, lua: INBOUND_SCRIPT });
 		const server = `${options.host}:${options.port}`;
 		watchRedisVersion(this.client, server, (message) => env.warn(`redis-version:${server}`, message));
 		this.client.on('error', (error: Error) => {
@@ -275,6 +298,10 @@ export class RedisStore implements SharedStore, SharedEntries {
 	async pauseWaba(wabaKey: string, pauseMs: number): Promise<void> {
 		if (!this.usable() || pauseMs <= 0) return;
 		await this.client.waGatePause(redisKeys('', wabaKey)[2], Math.ceil(pauseMs));
+	}
+
+	async recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void> {
+		await this.client.waGateInbound(redisKeys(numberKey, wabaKey)[0], count, numberWindowMs, NUMBER_SLOT_MS);
 	}
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {

@@ -25,3 +25,12 @@ describe('the throughput tier of the credential', () => {
 		expect(() => readGateSettings(credentials({ throughputTier: 'custom', customMessagesPerSecond: 0 }))).toThrow('Custom Messages per Second');
 	});
 });
+
+// Meta: "Throughput is inclusive of inbound and outbound messages" (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput).
+describe('inbound messages in the throughput', () => {
+	test('count by default (also when the field is missing), and not once the credential turns them off', () => {
+		expect(readGateSettings(credentials()).countInboundMessages).toBe(true);
+		expect(readGateSettings(credentials({ countInboundMessages: true })).countInboundMessages).toBe(true);
+		expect(readGateSettings(credentials({ countInboundMessages: false })).countInboundMessages).toBe(false);
+	});
+});

@@ -23,6 +23,7 @@ test("after a refused reservation, the lane waits until Redis said a round's wor
 		},
 		pauseWaba: async () => undefined,
 		moveLate: async () => undefined,
+		recordInbound: async () => undefined,
 	};
 	const env: GateEnvironment = {
 		timings: { ...DEFAULT_TIMINGS },

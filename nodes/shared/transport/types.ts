@@ -19,6 +19,8 @@ export interface WhatsAppCredentials {
 	 */
 	throughputTier?: 'automatic' | 'standard' | 'high' | 'businessApp' | 'custom';
 	customMessagesPerSecond?: number;
+	/** Inbound messages the trigger receives take places in their number's sliding second (default true). */
+	countInboundMessages?: boolean;
 	/** 0 = read the count of registered numbers from the WABA. */
 	registeredNumbers?: number;
 	/** 0 = 1,800,000 × registered numbers. */

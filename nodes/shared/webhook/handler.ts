@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'crypto';
 
 import { CLOCK_SKEW_ALLOWANCE_MS, olderThanWindow, redeliveryKey, type RedeliveryStore } from './dedupe';
 import { splitIntoEvents } from './events';
+import { inboundMessagesByNumber } from './inbound';
 import { createEventFilter } from './select';
 import { verifyWebhookSignature } from './signature';
 import type { WebhookBody, WhatsAppEvent } from './types';
@@ -47,6 +48,11 @@ export type DeliveryOutcome =
 			tooOld: number;
 			/** Dedupe keys this delivery claimed (release them if the execution cannot start). */
 			claimedKeys: string[];
+			/**
+			 * Messages customers sent, per phone-number ID, from every event of the body whatever the trigger outputs; only
+			 * from a body whose signature was checked (anyone may post an unsigned one).
+			 */
+			inboundMessages: Map<string, number>;
 	  }
 	| { accepted: false; statusCode: 400 | 401 | 413 | 500; reason: string };
 
@@ -108,6 +114,7 @@ export async function handleDelivery(
 			reason: `Event ${oversized + 1} of the body has a message ID of ${length} characters; WhatsApp message IDs have at most ${MAX_MESSAGE_ID_LENGTH}: the body is not Meta's`,
 		};
 	}
+	const inboundMessages = options.verifySignature ? inboundMessagesByNumber(all, (options.now ?? Date.now)()) : new Map<string, number>();
 	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
 	let events = selected;
 	let duplicates = 0;
@@ -124,7 +131,7 @@ export async function handleDelivery(
 		keys.forEach((key, index) => firstSightings[index] && claimedKeys.push(key));
 		duplicates = recent.length - events.length;
 	}
-	return { accepted: true, events, totalEvents: all.length, duplicates, tooOld, claimedKeys };
+	return { accepted: true, events, totalEvents: all.length, duplicates, tooOld, claimedKeys, inboundMessages };
 }
 
 /** The `GET` handshake: the challenge when mode and token match, else a refusal. */

@@ -4,4 +4,5 @@ export * from './events';
 export * from './select';
 export * from './dedupe';
 export * from './handler';
+export * from './inbound';
 export * from './stores';

@@ -38,6 +38,8 @@ export interface WebhookHost {
 	logs: string[];
 	/** When set, the next execution fails to start (as when n8n's database is down): n8n then answers 500. */
 	failNextExecutionStart: boolean;
+	/** Runs as an execution starts, with its items (as a workflow's next node would get them). */
+	onExecution?: (items: INodeExecutionData[]) => void;
 	/** Runs after an execution started (or failed to) and before n8n's answer: a test can hang up the client here. */
 	beforeAnswer?: (res: http.ServerResponse) => Promise<void>;
 	close: () => Promise<void>;
@@ -85,7 +87,10 @@ export async function startWebhookHost(runWebhook: (call: WebhookCall) => Promis
 		if (result.workflowData) {
 			const started = !host.failNextExecutionStart;
 			host.failNextExecutionStart = false;
-			if (started) host.executions.push(result.workflowData[0]);
+			if (started) {
+				host.executions.push(result.workflowData[0]);
+				host.onExecution?.(result.workflowData[0]);
+			}
 			await host.beforeAnswer?.(res);
 			if (started) res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
 			else res.status(500).json({ message: 'Workflow could not be started!' });

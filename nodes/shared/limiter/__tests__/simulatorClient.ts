@@ -25,6 +25,8 @@ export interface SimulatorProcess {
 	configure(partial: Partial<SimulatorOptions>): Promise<void>;
 	/** The next calls matching each fault get its action, in order. */
 	scriptFaults(faults: ScriptedFault[]): Promise<void>;
+	/** A customer's message to a number, delivered as a signed webhook (resolves once delivered). */
+	injectInbound(input: Record<string, unknown>): Promise<void>;
 	counters(): Promise<SimCounters>;
 	/** Every accepted message, in the order accepted (read in pages). */
 	log(): Promise<AcceptedMessage[]>;
@@ -96,6 +98,9 @@ function remoteControl(
 		},
 		async scriptFaults(faults) {
 			await control('POST', 'faults', faults);
+		},
+		async injectInbound(input) {
+			await control('POST', 'inbound', input);
 		},
 		counters: () => control<SimCounters>('GET', 'counters'),
 		async log() {
