@@ -7,7 +7,7 @@
  * Meta answers 131047; a failed status carries `errors[]` with code, title, message and error_data.details
  * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status).
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 import type { Simulator } from '../../../test/simulator';
@@ -48,7 +48,7 @@ async function customerWrites(from: string): Promise<number> {
 	return Number(message.timestamp) * 1000;
 }
 
-const text = (options: IDataObject) => ({ messageType: 'text', textBody: 'Your order shipped', sendOptions: options });
+const text = (options: INodeParameters) => ({ messageType: 'text', textBody: 'Your order shipped', sendOptions: options });
 const toEach = (...recipients: string[]) => recipients.map((recipient) => ({ recipient }));
 
 describe('Outside the 24-Hour Window', () => {
