@@ -46,9 +46,10 @@ export function readConversationOptions(context: IExecuteFunctions, itemIndex: n
 	if (!isFreeForm(messageType)) return { outsideWindow: 'send', deliveryWaitMs };
 	const outsideWindow = readParameter<OutsideWindow>(context, 'sendOptions.outsideWindow', itemIndex, 'send') ?? 'send';
 	if (outsideWindow !== 'template') return { outsideWindow, deliveryWaitMs };
-	const options = readParameter<IDataObject>(context, 'sendOptions', itemIndex, {});
-	const name = String(options.windowTemplateName ?? '').trim();
-	const language = String(options.windowTemplateLanguage ?? '').trim();
+	// Each option by its path: reading the whole collection would evaluate its other expressions once more.
+	const option = (name: string, fallback: unknown) => readParameter<unknown>(context, `sendOptions.${name}`, itemIndex, fallback);
+	const name = String(option('windowTemplateName', '') ?? '').trim();
+	const language = String(option('windowTemplateLanguage', '') ?? '').trim();
 	let body: TemplateMessage | undefined;
 	let failure: unknown;
 	try {
@@ -56,7 +57,7 @@ export function readConversationOptions(context: IExecuteFunctions, itemIndex: n
 			...readEnvelope(context, itemIndex),
 			name,
 			language,
-			bodyParameters: readBodyParameters(collectionList(options.windowTemplateVariables, 'parameter')),
+			bodyParameters: readBodyParameters(collectionList(option('windowTemplateVariables', {}), 'parameter')),
 		});
 	} catch (error) {
 		failure = windowTemplateError(error);
