@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { getConversationLedger } from '../shared/conversations';
 import { recordInboundMessages } from '../shared/limiter';
 import { readCredentialsBriefly } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
@@ -24,6 +25,11 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 		triggerOn: readParameter<string[]>(context, 'triggerOn', []),
 		phoneNumberIds: settings.phoneNumberIds,
 		includeRawChange: options.includeRawChange === true,
+		ledger: getConversationLedger({
+			redisUrl: credentials.redisUrl,
+			onFallback: (error) =>
+				context.logger.warn(logLine(context, `Redis is unreachable (${error.message}); the conversation ledger (windows, delivery statuses) is kept in this process's memory only until it is back`)),
+		}),
 		dedupe:
 			options.ignoreRedeliveries === false
 				? undefined

@@ -5,6 +5,8 @@
  */
 import { timingSafeEqual } from 'crypto';
 
+import { recordFacts, type ConversationLedger } from '../conversations';
+import { ledgerFactsOf } from '../conversations/facts';
 import { CLOCK_SKEW_ALLOWANCE_MS, olderThanWindow, redeliveryKey, type RedeliveryStore } from './dedupe';
 import { splitIntoEvents } from './events';
 import { inboundMessagesByNumber } from './inbound';
@@ -31,6 +33,11 @@ export interface DeliveryOptions {
 		/** From `redeliveryHashKey`: the trigger's keys are hashed under it. */
 		hashKey: Buffer;
 	};
+	/**
+	 * Fed from every verified body before the user's choices: windows, statuses, heartbeats. Only a verified body:
+	 * a forged one must not open a window or fail a message.
+	 */
+	ledger?: ConversationLedger;
 	/** Epoch ms, to judge events' age (tests move it). */
 	now?: () => number;
 }
@@ -114,7 +121,10 @@ export async function handleDelivery(
 			reason: `Event ${oversized + 1} of the body has a message ID of ${length} characters; WhatsApp message IDs have at most ${MAX_MESSAGE_ID_LENGTH}: the body is not Meta's`,
 		};
 	}
-	const inboundMessages = options.verifySignature ? inboundMessagesByNumber(all, (options.now ?? Date.now)()) : new Map<string, number>();
+	const now = (options.now ?? Date.now)();
+	const inboundMessages = options.verifySignature ? inboundMessagesByNumber(all, now) : new Map<string, number>();
+	// One Redis round trip for the whole body, in parallel with the dedupe's.
+	const recorded = options.ledger && options.verifySignature ? recordFacts(options.ledger, ledgerFactsOf(body, now)) : undefined;
 	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
 	let events = selected;
 	let duplicates = 0;
@@ -122,7 +132,7 @@ export async function handleDelivery(
 	const claimedKeys: string[] = [];
 	if (options.dedupe && selected.length > 0) {
 		const { store, windowMs, hashKey } = options.dedupe;
-		const old = olderThanWindow(selected, all, windowMs, (options.now ?? Date.now)());
+		const old = olderThanWindow(selected, all, windowMs, now);
 		const recent = selected.filter((_event, index) => !old[index]);
 		tooOld = selected.length - recent.length;
 		const keys = recent.map((event) => redeliveryKey(event, hashKey));
@@ -131,6 +141,7 @@ export async function handleDelivery(
 		keys.forEach((key, index) => firstSightings[index] && claimedKeys.push(key));
 		duplicates = recent.length - events.length;
 	}
+	await recorded;
 	return { accepted: true, events, totalEvents: all.length, duplicates, tooOld, claimedKeys, inboundMessages };
 }
 
