@@ -6,6 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
+import { clearConversationLedgers, getConversationLedger } from '../../shared/conversations';
 import { accountHarness, PHONE } from './harness';
 
 const harness = accountHarness('blockedUser');
@@ -48,6 +49,40 @@ describe('Block, List, Unblock', () => {
 		const [item] = result.outputs('Account') as IDataObject[];
 		expect(item).toEqual(expect.objectContaining({ code: 139100, retryable: false }));
 		expect(String(item.details)).toContain('only users who messaged this number in the last 24 hours');
+	});
+});
+
+// "You can only block users that have messaged your business in the last 24 hours" (block users guide, Limitations):
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/block-users
+describe('the 24-hour rule, checked before the call from what the trigger received (the conversation ledger)', () => {
+	const ledger = () => getConversationLedger({});
+	afterEach(() => clearConversationLedgers());
+
+	it('refuses, before any call, users no trigger saw write in the last 24 hours while a trigger receives the number', async () => {
+		await ledger().recordTriggerSeen(PHONE, Date.now());
+		await ledger().recordInbound(PHONE, '16505551234', Date.now() - 60_000);
+		const result = await run({ operation: 'block', users: '+16505551234, 447700900123' }, true);
+		const [item] = result.outputs('Account') as IDataObject[];
+		expect(String(item.error)).toBe(
+			'Item 1: "Users" has 1 user who sent this number no message in the last 24 hours that a WhatsApp Cloud Trigger of this n8n received (447700900123); nothing was blocked',
+		);
+		expect(String(item.description)).toContain('turn off "Check the 24-Hour Rule First"');
+		expect(blockCalls()).toHaveLength(0);
+	});
+
+	it('blocks users who wrote within the window', async () => {
+		await ledger().recordTriggerSeen(PHONE, Date.now());
+		await ledger().recordInbound(PHONE, '16505551234', Date.now() - 60_000);
+		const result = await run({ operation: 'block', users: '+16505551234' });
+		expect(result.outputs('Account')).toEqual([{ phoneNumberId: PHONE, user: '+16505551234', waId: '16505551234', blocked: true }]);
+	});
+
+	it('leaves it to Meta when no trigger received the number\'s webhooks (nothing is known), or when the check is off', async () => {
+		await run({ operation: 'block', users: '447700900123' });
+		expect(blockCalls()).toHaveLength(1);
+		await ledger().recordTriggerSeen(PHONE, Date.now());
+		await run({ operation: 'block', users: '16505551234', checkWindow: false });
+		expect(blockCalls()).toHaveLength(2);
 	});
 });
 

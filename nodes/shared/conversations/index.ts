@@ -1,7 +1,8 @@
 /**
- * The conversation ledger: one per process and Redis target (a module singleton on a `Symbol.for` key, so two
- * copies of this module share it). Memory always; Redis too whenever the trigger's dedupe would use one.
+ * The conversation ledger: one per process and Redis target (shared by every copy of this module). Memory always;
+ * Redis too whenever the trigger's dedupe would use one.
  */
+import { processWide } from '../processWide';
 import { getRedisClient, redisConnectionOf, resolveRedisTarget, type RedisTarget } from '../redis';
 import { MemoryLedger } from './memory';
 import { RedisLedger } from './redis';
@@ -11,14 +12,9 @@ export type { ConversationLedger, DeliveryState, LedgerFacts, LedgerRequest, Pen
 export { WINDOW_MS } from './types';
 export { recordFacts, statusesOf, whenStatusesSettle } from './reading';
 
-const REGISTRY_KEY = Symbol.for('n8n-nodes-whatsapp-cloud.conversations.ledgers');
 const MEMORY = 'memory';
 
-function registry(): Map<string, ConversationLedger> {
-	const holder = globalThis as unknown as Record<symbol, Map<string, ConversationLedger> | undefined>;
-	holder[REGISTRY_KEY] ??= new Map();
-	return holder[REGISTRY_KEY];
-}
+const registry = processWide('conversations.ledgers', () => new Map<string, ConversationLedger>());
 
 function targetOf(request: LedgerRequest): RedisTarget | undefined {
 	try {
