@@ -26,7 +26,7 @@ import { toNodeApiError } from '../shared/nodeApiError';
 import { isGraphApiError } from '../shared/transport';
 import { readCredentials } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
-import { checkAgainstTemplate } from './actions/template';
+import { checkAgainstTemplate } from './actions/template/check';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
 import type { MessageType, PreparedMessage } from './actions/types';
 import { uploadLinksOnce } from './mediaLinks';

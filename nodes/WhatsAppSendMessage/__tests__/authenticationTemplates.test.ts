@@ -6,7 +6,7 @@
  */
 import type { MessageTemplate, TemplateButtonDefinition } from '../../shared/descriptions';
 import { buildTemplate, MessageValidationError, type TemplateButtonParams, type TemplateMessage } from '../../shared/messages';
-import { checkAgainstTemplate } from '../actions/template';
+import { checkAgainstTemplate } from '../actions/template/check';
 
 const body = [{ type: 'text' as const, text: '482913' }];
 

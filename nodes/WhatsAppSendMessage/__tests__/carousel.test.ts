@@ -8,7 +8,7 @@
 import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { cardMediaHeader } from '../actions/templateCarousel';
+import { cardMediaHeader } from '../actions/template/carousel';
 import { messageCalls, send, withSimulator } from './helpers';
 
 let sim: Simulator;

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { TEMPLATE_FIELD, templateVariables } from '../../shared/descriptions';
-import type { MessageTemplate, TemplateComponentDefinition } from '../../shared/descriptions';
+import { TEMPLATE_FIELD, templateVariables } from '../../../shared/descriptions';
+import type { MessageTemplate, TemplateComponentDefinition } from '../../../shared/descriptions';
 import {
 	MAX_CARDS,
 	MessageValidationError,
@@ -10,8 +10,8 @@ import {
 	type TemplateCardHeaderParams,
 	type TemplateCardParams,
 	type TemplateMessage,
-} from '../../shared/messages';
-import { collectionList } from './common';
+} from '../../../shared/messages';
+import { collectionList } from '../common';
 
 /**
  * Carousel templates (media cards and product cards): the cards' fields when filled by hand, reading them from the

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { TEMPLATE_FIELD } from '../../shared/descriptions';
-import type { MessageTemplate } from '../../shared/descriptions';
-import { charCount, MessageValidationError, type TemplateMessage } from '../../shared/messages';
+import { TEMPLATE_FIELD } from '../../../shared/descriptions';
+import type { MessageTemplate } from '../../../shared/descriptions';
+import { charCount, MessageValidationError, type TemplateMessage } from '../../../shared/messages';
 
 /**
  * Authentication templates carry one one-time code, "at most 15 characters", which "must appear twice in the payload"

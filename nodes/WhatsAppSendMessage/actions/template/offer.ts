@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { MessageTemplate } from '../../shared/descriptions';
-import { MAX_OFFER_CODE, MessageValidationError, type TemplateMessage } from '../../shared/messages';
+import type { MessageTemplate } from '../../../shared/descriptions';
+import { MAX_OFFER_CODE, MessageValidationError, type TemplateMessage } from '../../../shared/messages';
 
 /**
  * Limited-time offer templates: the offer's expiration (a date, or a Unix time in ms) and the check against the

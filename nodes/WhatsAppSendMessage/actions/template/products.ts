@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MessageValidationError } from '../../shared/messages';
+import { MessageValidationError } from '../../../shared/messages';
 
 /**
  * Catalog and multi-product templates: the "View catalog" / "View items" button's values as the user types them.
