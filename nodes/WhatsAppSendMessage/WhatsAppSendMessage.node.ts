@@ -12,43 +12,21 @@ import {
 } from '../shared/descriptions';
 import { whatsAppCloudApiTest } from '../shared/credentialTest';
 import { messageKinds, MESSAGE_TYPE_NAMES } from './actions';
+import { FREE_FORM_KINDS, KINDS, MESSAGE_TYPES } from './actions/kinds';
 import { recipientField, sendOptionsField, show } from './actions/common';
-import type { MessageType } from './actions/types';
 import { executeSendMessage } from './execute';
 
-const MESSAGE_TYPE_DESCRIPTIONS: Record<MessageType, string> = {
-	text: 'A text message, with an optional link preview',
-	image: 'A JPEG or PNG picture with an optional caption',
-	video: 'An MP4 or 3GPP video with an optional caption',
-	audio: 'An audio file or voice note',
-	document: 'A file (PDF, Word, Excel…) with a file name and caption',
-	sticker: 'A WebP sticker',
-	location: 'A map pin with a name and address',
-	contacts: 'One or more contact cards',
-	reaction: 'An emoji reaction to a message (or remove one)',
-	buttons: 'A text with up to 3 reply buttons',
-	list: 'A menu of up to 10 choices behind a button',
-	ctaUrl: 'A text with one button that opens a web page',
-	flow: 'A WhatsApp Flow (a form in the chat)',
-	locationRequest: 'Ask the user to share their location',
-	product: 'One product of your catalog, which the user can add to a cart',
-	productList: 'Up to 30 products of your catalog in sections',
-	catalog: 'A "View catalog" button that opens your whole catalog',
-	callPermissionRequest: 'Ask the user for permission to call them',
-	template: 'An approved template: the only kind allowed outside the 24-hour window',
-	markAsRead: 'Mark a received message as read (blue ticks), optionally showing "typing…"',
-};
 
 const messageTypeField: INodeProperties = {
 	displayName: 'Message Type',
 	name: 'messageType',
 	type: 'options',
 	noDataExpression: true,
-	options: (Object.keys(MESSAGE_TYPE_NAMES) as MessageType[]).map((value) => ({
-		name: MESSAGE_TYPE_NAMES[value],
+	options: MESSAGE_TYPES.map((value) => ({
+		name: KINDS[value].name,
 		value,
-		description: MESSAGE_TYPE_DESCRIPTIONS[value],
-		action: value === 'markAsRead' ? 'Mark a message as read' : `Send a ${MESSAGE_TYPE_NAMES[value].toLowerCase()} message`,
+		description: KINDS[value].description,
+		action: KINDS[value].action ?? `Send a ${KINDS[value].name.toLowerCase()} message`,
 	})),
 	default: 'text',
 };
@@ -83,7 +61,7 @@ export class WhatsAppSendMessage implements INodeType {
 				name: 'windowNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: show('text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'ctaUrl', 'flow', 'locationRequest'),
+				displayOptions: show(...FREE_FORM_KINDS),
 			},
 			...kindFields,
 			sendOptionsField,

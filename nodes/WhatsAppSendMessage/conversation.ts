@@ -10,6 +10,7 @@ import { buildTemplate, MessageValidationError, recipientOf, type MessagesReques
 import { readParameter } from '../shared/parameters';
 import { isGraphApiError } from '../shared/transport';
 import type { WhatsAppCredentials } from '../shared/transport/types';
+import { KINDS } from './actions/kinds';
 import { collectionList, readEnvelope } from './actions/common';
 import { readBodyParameters } from './actions/template';
 import type { MessageType, PreparedMessage } from './actions/types';
@@ -20,12 +21,9 @@ export type OutsideWindow = 'send' | 'fail' | 'template';
 export const REENGAGEMENT_CODE = 131047;
 export const MAX_DELIVERY_WAIT_SECONDS = 600;
 
-/**
- * Kinds bound by the window: every service (free-form) message, reactions included; templates are not. Meta's
- * Service messages page lists the kinds: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
- */
+/** Kinds bound by the window: every service (free-form) message, reactions included; templates are not (kinds.ts). */
 export function isFreeForm(messageType: MessageType): boolean {
-	return messageType !== 'template' && messageType !== 'markAsRead';
+	return KINDS[messageType].freeForm;
 }
 
 export interface ConversationOptions {

@@ -2,34 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { EnvelopeParams } from '../../shared/messages';
 import { readParameter } from '../../shared/parameters';
+import { FREE_FORM_KINDS, SENDING_KINDS } from './kinds';
 import type { MessageType } from './types';
 
-export const ALL_SENDING_KINDS: MessageType[] = [
-	'text',
-	'image',
-	'video',
-	'audio',
-	'document',
-	'sticker',
-	'location',
-	'contacts',
-	'reaction',
-	'buttons',
-	'list',
-	'ctaUrl',
-	'flow',
-	'locationRequest',
-	'product',
-	'productList',
-	'catalog',
-	'callPermissionRequest',
-	'template',
-];
+/** Every kind that sends a message (the list lives in kinds.ts). */
+export const ALL_SENDING_KINDS: MessageType[] = SENDING_KINDS;
 
 export const show = (...messageType: MessageType[]) => ({ show: { messageType } });
 
-/** Kinds bound by the 24-hour window: every sending kind but templates. */
-const FREE_FORM_KINDS = ALL_SENDING_KINDS.filter((kind) => kind !== 'template');
 const outsideWindowIs = (choice: string) => ({ show: { '/messageType': FREE_FORM_KINDS, outsideWindow: [choice] } });
 
 /** Recipient, shown for every kind that sends a message. */

@@ -17,7 +17,7 @@ import { module as template } from './template';
 import { module as text } from './text';
 import type { MessageKindModule, MessageType } from './types';
 
-/** The router: one module per message kind (the five media kinds share one). */
+/** The router: one module per message kind (the five media kinds share one); what each kind is: kinds.ts. */
 export const messageKinds: Record<MessageType, MessageKindModule> = {
 	text,
 	image: media,
@@ -41,28 +41,7 @@ export const messageKinds: Record<MessageType, MessageKindModule> = {
 	markAsRead,
 };
 
-export const MESSAGE_TYPE_NAMES: Record<MessageType, string> = {
-	text: 'Text',
-	image: 'Image',
-	video: 'Video',
-	audio: 'Audio',
-	document: 'Document',
-	sticker: 'Sticker',
-	location: 'Location',
-	contacts: 'Contacts',
-	reaction: 'Reaction',
-	buttons: 'Reply Buttons',
-	list: 'List',
-	ctaUrl: 'Call-to-Action URL',
-	flow: 'Flow',
-	locationRequest: 'Location Request',
-	product: 'Product',
-	productList: 'Product List',
-	catalog: 'Catalog',
-	callPermissionRequest: 'Call Permission Request',
-	template: 'Template',
-	markAsRead: 'Mark as Read',
-};
+export { KINDS, MESSAGE_TYPE_NAMES } from './kinds';
 
 /**
  * The display name of a builder field path for one kind, e.g. `sections[1].rows[0].id` → "Sections #2 › Rows #1 › ID".

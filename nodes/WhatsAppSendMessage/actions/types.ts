@@ -3,27 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { MediaKind } from '../../shared/media';
 import type { MessagesRequestBody } from '../../shared/messages';
 
-export type MessageType =
-	| 'text'
-	| 'image'
-	| 'video'
-	| 'audio'
-	| 'document'
-	| 'sticker'
-	| 'location'
-	| 'contacts'
-	| 'reaction'
-	| 'buttons'
-	| 'list'
-	| 'ctaUrl'
-	| 'flow'
-	| 'locationRequest'
-	| 'product'
-	| 'productList'
-	| 'catalog'
-	| 'callPermissionRequest'
-	| 'template'
-	| 'markAsRead';
+export type { MessageType } from './kinds';
 
 /** A binary file to upload before the send; its media ID replaces the placeholder in the body. */
 export interface PendingUpload {
