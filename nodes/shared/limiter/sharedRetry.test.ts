@@ -4,7 +4,8 @@
  * (each a round trip). A stand-in for the Redis store records the reservations; no Redis or HTTP needed.
  */
 import Bottleneck from 'bottleneck';
-import { NumberLane, WabaBudget, type GateEnvironment, type PendingCall, type SharedStore } from './gate';
+import { WabaBudget } from './budget';
+import { NumberLane, type GateEnvironment, type PendingCall, type SharedStore } from './gate';
 import { DEFAULT_TIMINGS, readGateSettings } from './settings';
 import type { GraphResponse } from '../transport/types';
 
