@@ -11,6 +11,7 @@ import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiErr
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { PaceGuard } from './guard';
 import { Deque, TimeHeap } from './queues';
+import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
 import { decideReaction, reactionDelay } from './reactions';
 import type { WabaBudget } from './budget';
 import type { GateSettings, GateTimings } from './settings';
@@ -110,17 +111,7 @@ interface DelayedEntry {
 	recipient?: RecipientState;
 }
 
-interface RecipientState {
-	id: string;
-	tokens: number;
-	updatedAt: number;
-	blockedUntil: number;
-	strikes: number;
-	parked: Deque<PendingCall>;
-	wakeAt: number;
-	/** Calls to this recipient under way: after a 131056 only one at a time, so retries keep their order. */
-	inFlight: number;
-}
+type RecipientState = RecipientStateOf<PendingCall>;
 
 /** Everything the gate knows about one phone number (or the WABA-level calls of one WABA and family). */
 export class NumberLane {
@@ -128,7 +119,8 @@ export class NumberLane {
 	/** Due retries and calls released by their recipient: they go before new calls. */
 	readonly retryQueue = new Deque<PendingCall>();
 	readonly delayed = new TimeHeap<DelayedEntry>();
-	readonly recipients = new Map<string, RecipientState>();
+	/** Each recipient's pair rate (131056): its bucket, its parked calls. */
+	readonly pairRate: PairRate<PendingCall>;
 	window: SlidingWindow;
 	readonly hourWindow: SlidingWindow;
 	settings: GateSettings;
@@ -208,6 +200,7 @@ export class NumberLane {
 		this.waba = waba;
 		this.settings = settings;
 		this.guard = new PaceGuard(env.timings);
+		this.pairRate = new PairRate(env);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		this.tokens = this.burst;
@@ -348,8 +341,8 @@ export class NumberLane {
 	 */
 	countStart(at: number, recipient: string | undefined, pairRateLimiting: boolean): void {
 		if (recipient !== undefined && pairRateLimiting) {
-			const state = this.recipientState(recipient, at);
-			this.refillRecipient(state, at);
+			const state = this.pairRate.state(recipient, at);
+			this.pairRate.refill(state, at);
 			state.tokens -= 1;
 		}
 		this.window.record(at, 1);
@@ -571,38 +564,11 @@ export class NumberLane {
 		}
 	}
 
-	/** A little slower than Meta's refill: our clock starts at the decision, Meta's at an arrival that may come later. */
-	private get pairIntervalMs(): number {
-		return this.env.timings.pairIntervalMs * 1.05 + 25;
-	}
-
-	private recipientState(id: string, now: number): RecipientState {
-		let state = this.recipients.get(id);
-		if (!state) {
-			state = { id, tokens: this.env.timings.pairBurst, updatedAt: now, blockedUntil: 0, strikes: 0, parked: new Deque(), wakeAt: 0, inFlight: 0 };
-			this.recipients.set(id, state);
-		}
-		return state;
-	}
-
-	private refillRecipient(state: RecipientState, now: number): void {
-		const { pairBurst } = this.env.timings;
-		state.tokens = Math.min(pairBurst, state.tokens + (now - state.updatedAt) / this.pairIntervalMs);
-		state.updatedAt = now;
-	}
-
-	/** When this recipient may receive the next message (now if it may). */
-	private recipientReadyAt(state: RecipientState, now: number): number {
-		this.refillRecipient(state, now);
-		const byTokens = state.tokens >= 1 ? now : now + Math.ceil((1 - state.tokens) * this.pairIntervalMs);
-		return Math.max(byTokens, state.blockedUntil);
-	}
-
 	private park(state: RecipientState, call: PendingCall, now: number, front = false): void {
 		if (front) state.parked.insertBefore(call, (other) => other.seq > call.seq);
 		else state.parked.push(call);
 		this.parkedCount++;
-		const at = this.recipientReadyAt(state, now);
+		const at = this.pairRate.readyAt(state, now);
 		if (state.wakeAt === 0 || at < state.wakeAt) {
 			state.wakeAt = at;
 			this.delayed.push({ at, recipient: state });
@@ -617,7 +583,7 @@ export class NumberLane {
 			state.wakeAt = 0;
 			return;
 		}
-		const readyAt = this.recipientReadyAt(state, now);
+		const readyAt = this.pairRate.readyAt(state, now);
 		if (readyAt > now) {
 			state.wakeAt = readyAt;
 			this.delayed.push({ at: readyAt, recipient: state });
@@ -641,7 +607,7 @@ export class NumberLane {
 			if (!call) break;
 			// Each credential's own choice (several may share the lane).
 			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
-				const state = this.recipientState(call.recipient, now);
+				const state = this.pairRate.state(call.recipient, now);
 				const unparked = call.resumed === true;
 				call.resumed = false;
 				// Keep each recipient's order: a new call waits behind that recipient's parked calls, and after a 131056
@@ -650,14 +616,14 @@ export class NumberLane {
 					this.park(state, call, now);
 					continue;
 				}
-				if (this.recipientReadyAt(state, now) > now) {
+				if (this.pairRate.readyAt(state, now) > now) {
 					this.park(state, call, now, unparked);
 					continue;
 				}
 				state.tokens -= 1;
 				state.inFlight += 1;
 				if (state.parked.length > 0 && state.wakeAt === 0 && state.strikes === 0) {
-					const at = this.recipientReadyAt(state, now);
+					const at = this.pairRate.readyAt(state, now);
 					state.wakeAt = at;
 					this.delayed.push({ at, recipient: state });
 				}
@@ -673,7 +639,7 @@ export class NumberLane {
 		for (let index = calls.length - 1; index >= 0; index--) {
 			const call = calls[index];
 			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
-				const state = this.recipientState(call.recipient, now);
+				const state = this.pairRate.state(call.recipient, now);
 				state.tokens += 1;
 				state.inFlight -= 1;
 				call.resumed = true;
@@ -955,7 +921,7 @@ export class NumberLane {
 				this.kick();
 			}
 			const recipient = call.recipient;
-			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.recipients.get(recipient);
+			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.pairRate.get(recipient);
 			if (response === undefined) {
 				call.onFailedAttempt?.();
 				this.react(call, failure);
@@ -978,7 +944,7 @@ export class NumberLane {
 			this.fail(call, failure, now);
 			return;
 		}
-		const recipientState = call.recipient !== undefined ? this.recipientState(call.recipient, now) : undefined;
+		const recipientState = call.recipient !== undefined ? this.pairRate.state(call.recipient, now) : undefined;
 		const isPairLimit = failure.code === 131056;
 		if (isPairLimit && recipientState) recipientState.strikes += 1;
 		if (failure.code === 80007 && !((failure.usage?.estimatedTimeToRegainAccessMinutes ?? 0) > 0)) this.waba.budgetStrikes += 1;
@@ -1036,11 +1002,11 @@ export class NumberLane {
 
 	/** A recipient's call ended: if more wait for it, wake the next when its time comes. Returns its state. */
 	private recipientDone(recipient: string): RecipientState | undefined {
-		const state = this.recipients.get(recipient);
+		const state = this.pairRate.get(recipient);
 		if (!state) return undefined;
 		state.inFlight = Math.max(0, state.inFlight - 1);
 		if (state.parked.length > 0 && state.wakeAt === 0) {
-			const at = this.recipientReadyAt(state, Date.now());
+			const at = this.pairRate.readyAt(state, Date.now());
 			state.wakeAt = at;
 			this.delayed.push({ at, recipient: state });
 			this.kick();
@@ -1101,11 +1067,12 @@ export class NumberLane {
 
 	/** Recipients with a full bucket and nothing parked carry no state worth keeping. */
 	sweepRecipients(now: number): void {
-		for (const [id, state] of this.recipients) {
-			if (state.parked.length > 0 || state.blockedUntil > now || state.wakeAt !== 0 || state.inFlight > 0) continue;
-			this.refillRecipient(state, now);
-			if (state.tokens >= this.env.timings.pairBurst) this.recipients.delete(id);
-		}
+		this.pairRate.sweep(now);
+	}
+
+	/** Each recipient's pair-rate state (the gate's status reads it). */
+	get recipients(): Map<string, RecipientState> {
+		return this.pairRate.recipients;
 	}
 
 	/** Drop the lane: reject what is still waiting (used only by tests' reset and when the process shuts the gate). */
