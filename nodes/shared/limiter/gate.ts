@@ -11,6 +11,7 @@ import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiErr
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { PaceGuard } from './guard';
 import { Deque, TimeHeap } from './queues';
+import { burst, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
 import { decideReaction, reactionDelay } from './reactions';
 import type { WabaBudget } from './budget';
@@ -147,8 +148,10 @@ export class NumberLane {
 	private slowDownAtSecondStart = 1;
 	private lastRecoveryAt = 0;
 	pausedUntil = 0;
-	private tokens: number;
-	private tokensAt = Date.now();
+	/** Tokens and head start (pacer.ts). */
+	private readonly pace: PacerState;
+	/** What the wake-up after a round depends on: filled each round (one record per lane, not one per round). */
+	private readonly wake: WakeInput;
 	private timer: NodeJS.Timeout | undefined;
 	private timerAt = 0;
 	private lastPumpAt = 0;
@@ -165,10 +168,6 @@ export class NumberLane {
 	private readonly unwritten = new Set<Round>();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
-	/** Until then the lane sends a head start: its calls count `headStartGuardMs` later in the sliding second. */
-	private headStartEndsAt = 0;
-	/** No call was waiting at some round since the last one that sent (a new lane too). */
-	private idleBeforeRound = true;
 	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
 	private lease: Lease | undefined;
 	private acquiring = false;
@@ -203,7 +202,27 @@ export class NumberLane {
 		this.pairRate = new PairRate(env);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
-		this.tokens = this.burst;
+		const createdAt = Date.now();
+		this.pace = newPacerState(createdAt, this.burst);
+		this.wake = {
+			now: createdAt,
+			pumpIntervalMs: 0,
+			roundsWorth: 0,
+			tokens: 0,
+			rate: 0,
+			windowRoom: 0,
+			started: 0,
+			queued: 0,
+			stale: 0,
+			window: this.window,
+			cap: 0,
+			reservedPending: 0,
+			inboundMargin: 0,
+			budgetRoom: 0,
+			budgetWindow: waba.window,
+			hourlyBudget: 0,
+			budgetReservedPending: 0,
+		};
 		this.longestCallMs = env.timings.longestPlainCallMs;
 		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
 		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
@@ -246,16 +265,9 @@ export class NumberLane {
 		this.kick();
 	}
 
-	/** Rounds long enough to carry `callsPerRound` calls (a round's cost is per round: a wake-up, a reservation), never shorter than the floor. */
+	/** Rounds long enough to carry `callsPerRound` calls; longer through Redis (see pacer.ts). */
 	private get pumpIntervalMs(): number {
-		const timings = this.env.timings;
-		// Through Redis a round costs a reservation's round trip: longer rounds.
-		const redis = this.shared?.usable() === true;
-		const floor = redis ? timings.redisPumpIntervalMs : timings.pumpIntervalMs;
-		const calls = redis ? timings.redisCallsPerRound : timings.callsPerRound;
-		const ceiling = redis ? timings.redisMaxPumpIntervalMs : timings.maxPumpIntervalMs;
-		const forBatch = (calls * timings.secondMs) / Math.max(1, this.cap);
-		return Math.max(floor, Math.min(ceiling, forBatch));
+		return pumpIntervalMs(this.cap, this.shared?.usable() === true, this.env.timings);
 	}
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
@@ -283,18 +295,16 @@ export class NumberLane {
 	}
 
 	/**
-	 * Calls the pacer may start at once after a quiet spell: `burstShare` of a sliding second, at least two rounds' worth.
-	 * Only the two rounds while slowed down after 130429: Meta allows less than we thought, a head start would be refused.
-	 * Through Redis each process asks for its head start and Redis grants the shared second's worth between them.
+	 * Calls the pacer may start at once after a quiet spell (see pacer.ts). Through Redis each process asks for its head
+	 * start and Redis grants the shared second's worth between them.
 	 */
 	private get burst(): number {
-		const headStart = this.slowDown < 1 ? 0 : Math.ceil(this.cap * this.env.timings.burstShare);
-		return Math.max(1, Math.ceil(2 * this.roundsWorth), headStart);
+		return burst(this.cap, this.slowDown < 1, this.roundsWorth, this.env.timings);
 	}
 
 	/** Calls the cap allows in one round (fractional). */
 	private get roundsWorth(): number {
-		return (this.cap * this.pumpIntervalMs) / this.env.timings.secondMs;
+		return roundsWorth(this.cap, this.pumpIntervalMs, this.env.timings);
 	}
 
 	get queued(): number {
@@ -457,7 +467,7 @@ export class NumberLane {
 		this.recover(now);
 		this.releaseDue(now);
 		if (this.queue.length === 0 && this.retryQueue.length === 0) {
-			this.idleBeforeRound = true;
+			this.pace.idleBeforeRound = true;
 			this.giveLeaseBack();
 			this.scheduleNextDelayed();
 			return;
@@ -482,54 +492,41 @@ export class NumberLane {
 		// No lease yet: its start runs the next round.
 		if (!lease) return;
 		const cap = this.cap;
-		// Tokens refill at the window's own rate and hold a full second: in steady state the sliding second decides, and
-		// each round starts what has expired from it (replaying the first second's shape, the most Meta allows).
+		const pace = this.pace;
 		const rate = cap / this.window.windowMs;
-		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
-		this.tokensAt = now;
+		refillTokens(pace, now, rate, this.burst);
 		const stale = this.unwrittenOutside(now);
 		const margin = this.inboundMargin(now);
-		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale - margin;
-		const allowance = Math.min(
-			Math.floor(this.tokens),
-			windowRoom,
-			this.inFlightCap - this.heldWeight,
-			this.waba.available(now),
-			this.env.timings.maxCallsPerRound,
-		);
+		const room = windowRoom(this.window.available(now, cap), this.reservedPending, stale, margin);
+		const allowance = roundAllowance(pace.tokens, room, this.inFlightCap - this.heldWeight, this.waba.available(now), this.env.timings);
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
-		// A head start goes out far faster than the rate, and a receiver stamps such a burst late (its backlog: 59–68 ms
-		// in the simulator at 1,000 mps) while the token-paced calls after it come in on time: its calls count
-		// `headStartGuardMs` later. It begins with the first round after the lane had nothing to send, if the tokens hold
-		// more than two rounds (a steady stream near the rate has few; a window-bound lane refilling them is not idle),
-		// and ends when they fall to a round's worth or after a second (counting the next second later too would push
-		// every later second back). So it costs `headStartGuardMs` once per broadcast.
-		const roundsWorth = this.roundsWorth;
-		if (this.idleBeforeRound && batch.length > 0) {
-			this.idleBeforeRound = false;
-			if (this.tokens >= 2 * roundsWorth) this.headStartEndsAt = now + this.env.timings.secondMs;
-		}
-		const extraGuardMs = now < this.headStartEndsAt ? this.env.timings.headStartGuardMs : 0;
+		const worth = this.roundsWorth;
+		const extraGuardMs = startRound(pace, now, batch.length, worth, this.env.timings);
 		if (batch.length > 0) {
-			this.tokens -= batch.length;
-			if (this.tokens < roundsWorth) this.headStartEndsAt = 0;
 			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
 			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describeError(error)}`));
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
-			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
-			let next = now + this.pumpIntervalMs;
-			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
-			if (windowRoom - batch.length <= 0) {
-				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
-				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
-				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
-				// Calls still unwritten after their second: look again a round later (they count once written).
-				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + margin + want);
-			}
-			if (this.waba.available(now) <= 0) {
-				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
-			}
+			// Read after the round started (its calls are counted, its weight held), as the pacer's wake-up needs.
+			const wake = this.wake;
+			wake.now = now;
+			wake.pumpIntervalMs = this.pumpIntervalMs;
+			wake.roundsWorth = worth;
+			wake.tokens = pace.tokens;
+			wake.rate = rate;
+			wake.windowRoom = room;
+			wake.started = batch.length;
+			wake.queued = this.queue.length + this.retryQueue.length;
+			wake.stale = stale;
+			wake.window = this.window;
+			wake.cap = cap;
+			wake.reservedPending = this.reservedPending;
+			wake.inboundMargin = margin;
+			wake.budgetRoom = this.waba.available(now);
+			wake.budgetWindow = this.waba.window;
+			wake.hourlyBudget = this.waba.hourlyBudget;
+			wake.budgetReservedPending = this.waba.reservedPending;
+			const next = nextRoundAt(wake, this.env.timings);
 			if (this.inFlightCap - this.heldWeight > 0 || this.heldWeight === 0) this.scheduleAt(next);
 			// The in-flight cap is full: the next answer kicks the next round (other answers wake nothing).
 			else this.waitingForAnswers = true;
@@ -858,7 +855,7 @@ export class NumberLane {
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full). Nothing left to send:
 		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
 		if (this.queue.length > 0 || this.retryQueue.length > 0) this.kick();
-		else this.idleBeforeRound = true;
+		else this.pace.idleBeforeRound = true;
 	}
 
 	/** A round whose calls are all written (or settled without a write) no longer holds places outside the window. */
@@ -1044,7 +1041,7 @@ export class NumberLane {
 		this.slowDown = Math.max(floor, this.slowDown - 1 / this.messagesPerSecond);
 		this.lastRecoveryAt = now;
 		this.lastThrottledAt = now;
-		this.tokens = Math.min(this.tokens, this.burst);
+		this.pace.tokens = Math.min(this.pace.tokens, this.burst);
 	}
 
 	private fail(call: PendingCall, failure: unknown, now: number): void {
