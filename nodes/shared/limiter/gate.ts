@@ -6,11 +6,12 @@
  * and the hour are exact counters outside it. So Bottleneck runs about one job per lane every two seconds instead of
  * one per message (its ceiling is ~400 jobs/s per limiter) or per round (each costs round trips through Redis).
  */
-import Bottleneck from 'bottleneck';
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { PaceGuard } from './guard';
+import { LaneLease, type Lease, type LeaseStore } from './lease';
 import { Deque, TimeHeap } from './queues';
+import { describeError, quietly } from './quiet';
 import { burst, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
 import { decideReaction, reactionDelay } from './reactions';
@@ -45,8 +46,7 @@ export interface PendingCall {
 }
 
 /** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
-export interface SharedStore {
-	usable(): boolean;
+export interface SharedStore extends LeaseStore {
 	/** Atomically grant up to `requested` call starts under the number's sliding second and the WABA's rolling hour. */
 	reserve(request: {
 		numberKey: string;
@@ -66,12 +66,8 @@ export interface SharedStore {
 	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
 	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
 	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
-	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
-	limiterFor(lane: NumberLane): Bottleneck | undefined;
 	/** True while the first connection is being made (calls wait a moment instead of going local). */
 	connecting(): boolean;
-	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
-	forget(lane: NumberLane): void;
 }
 
 export interface GateEnvironment {
@@ -81,18 +77,6 @@ export interface GateEnvironment {
 	random: () => number;
 	/** Warn once per topic; never given a secret. */
 	warn: (topic: string, message: string) => void;
-}
-
-/** The right to send on a lane for a while: one running Bottleneck job, ended when it is closed and its calls are done. */
-interface Lease {
-	throughRedis: boolean;
-	startedAt: number;
-	/** Rounds may start under it. */
-	open: boolean;
-	/** Calls started under it (or being reserved) whose answer has not come yet. */
-	calls: number;
-	/** Ends the Bottleneck job (frees its weight). */
-	end: () => void;
 }
 
 /**
@@ -168,13 +152,9 @@ export class NumberLane {
 	private readonly unwritten = new Set<Round>();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
-	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
-	private lease: Lease | undefined;
-	private acquiring = false;
-	/** The longest a call seen on this lane may take (see longestCallMs): a Redis lease expires only after that. */
-	private longestCallMs: number;
+	/** The lease rounds start under now, and the next one being acquired (lease.ts). */
+	private readonly leases: LaneLease;
 	lastActivityAt = Date.now();
-	readonly localLimiter: Bottleneck;
 	/** True while the last batch went through Redis. */
 	sharedThroughRedis = false;
 	/** Where the counts are shared across processes: the Redis of the last credential that used the lane. */
@@ -223,10 +203,7 @@ export class NumberLane {
 			hourlyBudget: 0,
 			budgetReservedPending: 0,
 		};
-		this.longestCallMs = env.timings.longestPlainCallMs;
-		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
-		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
-		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describeError(error)}`));
+		this.leases = new LaneLease(this, env);
 		waba.lanes.add(this);
 	}
 
@@ -419,9 +396,7 @@ export class NumberLane {
 	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
 	private rateChanged(before: number): void {
 		if (before === this.messagesPerSecond) return;
-		this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
-		const redisLimiter = this.shared?.limiterFor(this);
-		if (redisLimiter) quietly(() => redisLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency }));
+		this.leases.resize();
 		this.kick();
 	}
 
@@ -431,7 +406,7 @@ export class NumberLane {
 		call.seq = this.nextSeq++;
 		// Sends and other plain calls take the default (`longestPlainCallMs`); media and explicit timeouts may be longer.
 		const longest = longestCallMs(call.request);
-		if (longest > LONGEST_PLAIN_CALL_MS && longest > this.longestCallMs) this.longestCallMs = longest;
+		if (longest > LONGEST_PLAIN_CALL_MS && longest > this.leases.longestCallMs) this.leases.longestCallMs = longest;
 		this.lastActivityAt = Date.now();
 		this.queue.push(call);
 		this.kick();
@@ -488,7 +463,7 @@ export class NumberLane {
 			this.scheduleAt(this.sharedRetryAt);
 			return;
 		}
-		const lease = this.currentLease(now);
+		const lease = this.leases.serving(now);
 		// No lease yet: its start runs the next round.
 		if (!lease) return;
 		const cap = this.cap;
@@ -645,123 +620,22 @@ export class NumberLane {
 		}
 	}
 
-	/**
-	 * The lease to start a round under, or undefined while one is being acquired. A lease that is due for renewal (older
-	 * than `leaseMs`) still serves until the next one starts, up to twice its length; one that no longer matches the path
-	 * (Redis went away, or came back while the lease was local) is renewed the same way.
-	 */
-	private currentLease(now: number): Lease | undefined {
-		const lease = this.lease;
-		const redisUsable = this.shared?.usable() === true;
-		if (lease) {
-			const age = now - lease.startedAt;
-			const { leaseMs } = this.env.timings;
-			// Redis is gone (its limiter cannot answer: go local at once), or the lease had its turn (others may wait).
-			if ((lease.throughRedis && !redisUsable) || age >= 2 * leaseMs) this.closeLease(lease);
-			else if (age < leaseMs && lease.throughRedis === redisUsable) return lease;
-		}
-		// None, or due for renewal: the next one is asked for (a lease still open serves until it starts).
-		this.acquireLease(redisUsable);
-		return this.lease;
-	}
-
-	/** Ask Bottleneck for a lease; when its job starts, the lease replaces the current one and a round runs. */
-	private acquireLease(throughRedis: boolean): void {
-		if (this.acquiring || this.released) return;
-		const redisLimiter = throughRedis ? this.shared?.limiterFor(this) : undefined;
-		const limiter = redisLimiter ?? this.localLimiter;
-		this.acquiring = true;
-		let jobStarted = false;
-		let abandoned = false;
-		const abandon = (): void => {
-			abandoned = true;
-			this.acquiring = false;
-			this.kick();
-		};
-		const { leaseMs, leaseExpiryGraceMs } = this.env.timings;
-		// On Redis, the lease of a worker that dies is freed once its expiration passes (Bottleneck frees only those): after
-		// its longest life (two leaseMs) and its last call's timeout.
-		const options: Bottleneck.JobOptions = redisLimiter
-			? { weight: this.leaseWeight, expiration: 2 * leaseMs + this.longestCallMs + leaseExpiryGraceMs }
-			: { weight: this.leaseWeight };
-		const job = limiter.schedule(
-			options,
-			() =>
-				new Promise<void>((end) => {
-					// Given up while Redis was down, or the lane was dropped: end the job at once.
-					if (abandoned || this.released) {
-						end();
-						return;
-					}
-					jobStarted = true;
-					this.acquiring = false;
-					const lease: Lease = { throughRedis: redisLimiter !== undefined, startedAt: Date.now(), open: true, calls: 0, end };
-					const previous = this.lease;
-					this.lease = lease;
-					if (previous) this.closeLease(previous);
-					this.clearTimer();
-					this.pump();
-				}),
-		);
-		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
-		job.catch((error: unknown) => {
-			if (jobStarted || abandoned) return;
-			// Bottleneck (or Redis under it) refused the lease before it started: nothing was sent; try again (locally
-			// while Redis is unusable).
-			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describeError(error)}); continuing with local limits`);
-			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
-			// A limiter whose stored maxConcurrent is below the lease (OVERWEIGHT: set by an older version or a lower rate)
-			// is made afresh too (limiterFor sets its settings).
-			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describeError(error))) this.shared?.forget(this);
-			abandon();
-		});
-		if (redisLimiter) {
-			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
-			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
-			// The same when Redis came back in between (the store then retired that limiter: it hears no other worker's
-			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
-			const giveUpAt = Date.now() + (options.expiration ?? 0);
-			const watch = (): void => {
-				if (jobStarted || abandoned || this.released) return;
-				const usable = this.shared?.usable() === true;
-				const current = usable ? this.shared?.limiterFor(this) : undefined;
-				if (current === redisLimiter && Date.now() < giveUpAt) {
-					setTimeout(watch, this.env.timings.redisJobWatchMs);
-					return;
-				}
-				// Drop that limiter unless the store already made a fresh one.
-				if (!usable || current === redisLimiter) this.shared?.forget(this);
-				this.env.warn(
-					'bottleneck-job-lost',
-					usable
-						? "The number's lease waited too long in its Redis limiter (Redis reconnected, or a wake-up was lost); asking a fresh one"
-						: "Redis went away while the number's lease waited in its shared limiter; continuing with local limits",
-				);
-				abandon();
-			};
-			setTimeout(watch, this.env.timings.redisJobWatchMs);
-		}
-	}
-
-	/** No more rounds under this lease; its Bottleneck job ends once the calls started under it have answered. */
-	private closeLease(lease: Lease): void {
-		lease.open = false;
-		if (this.lease === lease) this.lease = undefined;
-		if (lease.calls === 0) lease.end();
+	/** A lease began (lease.ts): a round runs under it at once. */
+	leaseStarted(): void {
+		this.clearTimer();
+		this.pump();
 	}
 
 	/** Calls of a lease are done (answered, or handed back before they started). */
 	private leaseCallsDone(lease: Lease, count: number): void {
-		lease.calls -= count;
-		if (lease.calls > 0) return;
-		if (!lease.open) lease.end();
 		// The last answer of an idle lane: give the lease back now rather than on a wake-up just for that.
-		else if (this.queue.length === 0 && this.retryQueue.length === 0) this.giveLeaseBack();
+		if (this.leases.callsDone(lease, count) && this.queue.length === 0 && this.retryQueue.length === 0) this.giveLeaseBack();
 	}
 
 	/** The lane stops sending for now (idle or paused): no more rounds under its lease, unless a reservation is under way. */
 	private giveLeaseBack(): void {
-		if (this.lease && !this.reserving) this.closeLease(this.lease);
+		const lease = this.leases.current;
+		if (lease && !this.reserving) this.leases.close(lease);
 	}
 
 	/** One round under a lease: take the final say on the window and budget (through Redis when shared), then fire. */
@@ -1078,34 +952,16 @@ export class NumberLane {
 		this.clearTimer();
 		this.waba.lanes.delete(this);
 		// Its Bottleneck job ends now, whatever is still under way.
-		const lease = this.lease;
-		this.lease = undefined;
-		lease?.end();
+		this.leases.endNow();
 		if (reason) {
 			const waiting = [...this.queue.drain(), ...this.retryQueue.drain()];
 			for (const entry of this.delayed.drain()) if (entry.call) waiting.push(entry.call);
 			for (const state of this.recipients.values()) waiting.push(...state.parked.drain());
 			for (const call of waiting) call.reject(reason);
 		}
-		try {
-			void this.localLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
-		} catch {
-			// already stopped
-		}
+		this.leases.stop();
 	}
 }
 
-/** An error as one short line for a warning (never the whole of a long message). */
-export function describeError(error: unknown): string {
-	const text = error instanceof Error ? error.message : String(error);
-	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-/** Bottleneck's disconnect/stop may throw, return a promise or return nothing: never let it surface. */
-export function quietly(action: () => unknown): void {
-	try {
-		void Promise.resolve(action()).catch(() => undefined);
-	} catch {
-		// already stopped
-	}
-}
+/** Callers (index.ts, redis.ts) read these here. */
+export { describeError, quietly };
