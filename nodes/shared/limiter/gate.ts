@@ -9,7 +9,7 @@
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { PaceGuard } from './guard';
-import { LaneLease, type Lease, type LeaseStore } from './lease';
+import { LaneLease, type Lease } from './lease';
 import { Deque, TimeHeap } from './queues';
 import { describeError, quietly } from './quiet';
 import { burst, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
@@ -18,6 +18,7 @@ import { decideReaction, reactionDelay } from './reactions';
 import type { WabaBudget } from './budget';
 import type { GateSettings, GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
+import type { SharedStore } from './store';
 import { ProvenSettings, Users } from './tenancy';
 
 /** Received messages are counted for the margin in 10 ms slots: ~100 counters per number that receives any. */
@@ -43,31 +44,6 @@ export interface PendingCall {
 	onFailedAttempt?: () => void;
 	/** When its current attempt's round started (the pace guard ignores a 130429 paced under an older margin). */
 	sentAt?: number;
-}
-
-/** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
-export interface SharedStore extends LeaseStore {
-	/** Atomically grant up to `requested` call starts under the number's sliding second and the WABA's rolling hour. */
-	reserve(request: {
-		numberKey: string;
-		wabaKey: string;
-		requested: number;
-		numberCap: number;
-		numberWindowMs: number;
-		budgetCap: number;
-		budgetWindowMs: number;
-		budgetSlotMs: number;
-		/** When not all are granted: retry once this many more fit (at most the rest), not as soon as one does. */
-		wanted?: number;
-	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
-	/** Pause the WABA in every process sharing this store (80007). */
-	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
-	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
-	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
-	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
-	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
-	/** True while the first connection is being made (calls wait a moment instead of going local). */
-	connecting(): boolean;
 }
 
 export interface GateEnvironment {

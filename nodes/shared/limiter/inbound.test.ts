@@ -9,7 +9,8 @@ import { redisAvailable, startRedis, type TestRedis } from '../../../test/suppor
 import { configureGateForTests, gateRegistryForTests, recordInboundMessages, resetGateForTests, sharedEntriesFor } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import { WabaBudget } from './budget';
-import { NumberLane, type GateEnvironment, type SharedStore } from './gate';
+import { NumberLane, type GateEnvironment } from './gate';
+import type { SharedStore } from './store';
 import { hashKey, RedisStore, redisKeys } from './redis';
 import { resolveRedisTarget } from '../redis';
 import { DEFAULT_TIMINGS, readGateSettings } from './settings';

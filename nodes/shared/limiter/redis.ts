@@ -7,7 +7,8 @@
 import { createHash } from 'crypto';
 import Bottleneck from 'bottleneck';
 import Redis from 'ioredis';
-import { quietly, type GateEnvironment, type SharedStore } from './gate';
+import { quietly, type GateEnvironment } from './gate';
+import type { SharedStore } from './store';
 import type { LeasedLane } from './lease';
 import { watchRedisVersion, type RedisTarget } from '../redis';
 

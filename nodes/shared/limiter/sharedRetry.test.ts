@@ -6,7 +6,8 @@
  */
 import Bottleneck from 'bottleneck';
 import { WabaBudget } from './budget';
-import { NumberLane, type GateEnvironment, type PendingCall, type SharedStore } from './gate';
+import { NumberLane, type GateEnvironment, type PendingCall } from './gate';
+import type { SharedStore } from './store';
 import { DEFAULT_TIMINGS, readGateSettings } from './settings';
 import type { GraphResponse } from '../transport/types';
 
