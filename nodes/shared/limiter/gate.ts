@@ -18,6 +18,7 @@ import { decideReaction, reactionDelay } from './reactions';
 import type { WabaBudget } from './budget';
 import type { GateSettings, GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
+import { SlowDown } from './slowDown';
 import type { SharedStore } from './store';
 import { ProvenSettings, Users } from './tenancy';
 
@@ -94,19 +95,14 @@ export class NumberLane {
 	parkedCount = 0;
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
-	slowDown = 1;
+	/** The slow-down after 130429 / code 4 (slowDown.ts). */
+	private readonly throttle: SlowDown;
 	/** The extra margin on the sliding second that 130429s for calls paced within it widen (see guard.ts). */
 	readonly guard: PaceGuard;
 	/** Automatic tier: the rate Meta gave for this number, once known. */
 	private measuredMessagesPerSecond: number | undefined;
-	/** When the last 130429 / code 4 slowed the number down (0 = never). */
-	lastThrottledAt = 0;
 	/** Automatic tier: no call starts before this while Meta's first answer is awaited (0 = no hold). */
 	private throughputHoldUntil = 0;
-	/** Start of the second in which the last 130429s came, and the slow-down factor then (the most a second may cut). */
-	private slowDownSecondAt = -Infinity;
-	private slowDownAtSecondStart = 1;
-	private lastRecoveryAt = 0;
 	pausedUntil = 0;
 	/** Tokens and head start (pacer.ts). */
 	private readonly pace: PacerState;
@@ -156,6 +152,7 @@ export class NumberLane {
 		this.settings = settings;
 		this.guard = new PaceGuard(env.timings);
 		this.pairRate = new PairRate(env);
+		this.throttle = new SlowDown(env);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		const createdAt = Date.now();
@@ -187,6 +184,16 @@ export class NumberLane {
 		const { secondMs, secondGuardMs } = this.env.timings;
 		// 1 ms slots: exact enough at 1,000 mps, ~1,000 counters per number.
 		return new SlidingWindow(secondMs + secondGuardMs, 1);
+	}
+
+	/** The share of the rate in force after 130429s (1 = none). */
+	get slowDown(): number {
+		return this.throttle.factor;
+	}
+
+	/** When the last 130429 / code 4 slowed the number down (0 = never). */
+	get lastThrottledAt(): number {
+		return this.throttle.lastThrottledAt;
 	}
 
 	get messagesPerSecond(): number {
@@ -415,7 +422,7 @@ export class NumberLane {
 		if (this.released) return;
 		const now = Date.now();
 		this.lastPumpAt = now;
-		this.recover(now);
+		this.throttle.recover(now);
 		this.releaseDue(now);
 		if (this.queue.length === 0 && this.retryQueue.length === 0) {
 			this.pace.idleBeforeRound = true;
@@ -489,16 +496,6 @@ export class NumberLane {
 	private scheduleNextDelayed(): void {
 		const next = this.delayed.peek();
 		if (next) this.scheduleAt(Math.max(next.at, Date.now()));
-	}
-
-	/** Additive recovery of the slow-down while no new 130429 comes in. */
-	private recover(now: number): void {
-		if (this.slowDown >= 1) return;
-		const { recoveryIntervalMs, recoveryStep } = this.env.timings;
-		const steps = Math.floor((now - this.lastRecoveryAt) / recoveryIntervalMs);
-		if (steps <= 0) return;
-		this.slowDown = Math.min(1, this.slowDown + steps * recoveryStep);
-		this.lastRecoveryAt += steps * recoveryIntervalMs;
 	}
 
 	private releaseDue(now: number): void {
@@ -876,21 +873,9 @@ export class NumberLane {
 		});
 	}
 
-	/**
-	 * Each 130429 takes one call per second off the cap, but the cap loses at most `slowDownFactor` of itself within a
-	 * second (answers to calls already under way keep coming); recovery is additive, in pump(). So a setting twice what
-	 * Meta allows is halved within a second, while one stray 130429 at 1,000 mps costs 0.1 % for a second, not half.
-	 */
+	/** A 130429 / code 4: the slow-down cuts the cap (slowDown.ts), and the tokens no longer hold a head start. */
 	private applySlowDown(now: number): void {
-		const { secondMs, slowDownFactor, minSlowDown } = this.env.timings;
-		if (now - this.slowDownSecondAt >= secondMs) {
-			this.slowDownSecondAt = now;
-			this.slowDownAtSecondStart = this.slowDown;
-		}
-		const floor = Math.max(minSlowDown, this.slowDownAtSecondStart * slowDownFactor);
-		this.slowDown = Math.max(floor, this.slowDown - 1 / this.messagesPerSecond);
-		this.lastRecoveryAt = now;
-		this.lastThrottledAt = now;
+		this.throttle.throttled(now, this.messagesPerSecond);
 		this.pace.tokens = Math.min(this.pace.tokens, this.burst);
 	}
 
