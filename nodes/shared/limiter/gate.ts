@@ -11,8 +11,9 @@ import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transp
 import { PaceGuard } from './guard';
 import { LaneLease, type Lease } from './lease';
 import { Deque, TimeHeap } from './queues';
+import { UnwrittenRounds, type Round } from './rounds';
 import { describeError, quietly } from './quiet';
-import { burst, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
+import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
 import { decideReaction, reactionDelay } from './reactions';
 import type { WabaBudget } from './budget';
@@ -54,17 +55,6 @@ export interface GateEnvironment {
 	random: () => number;
 	/** Warn once per topic; never given a secret. */
 	warn: (topic: string, message: string) => void;
-}
-
-/**
- * A round of calls, counted in the sliding second at `countedAt` until each call's request is written (then when it
- * left). `calls − max(written, settled)` bounds those still unwritten: a call settles after its write, or without one.
- */
-interface Round {
-	countedAt: number;
-	calls: number;
-	written: number;
-	settled: number;
 }
 
 interface DelayedEntry {
@@ -120,8 +110,8 @@ export class NumberLane {
 	private sharedRetryAt = 0;
 	/** Received messages in the sliding second (made at the first one): how many places to keep free (inboundMargin). */
 	private inbound: SlidingWindow | undefined;
-	/** Rounds with calls whose request is not written yet (see unwrittenOutside). */
-	private readonly unwritten = new Set<Round>();
+	/** Rounds with calls whose request is not written yet (rounds.ts). */
+	private readonly unwritten = new UnwrittenRounds();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
 	/** The lease rounds start under now, and the next one being acquired (lease.ts). */
@@ -367,7 +357,7 @@ export class NumberLane {
 	 */
 	private inboundMargin(now: number): number {
 		if (this.inbound === undefined) return 0;
-		return Math.ceil((this.inbound.count(now) * this.env.timings.inboundLagMs) / this.inbound.windowMs);
+		return inboundMargin(this.inbound.count(now), this.env.timings.inboundLagMs, this.inbound.windowMs);
 	}
 
 	/** The sliding second shared through Redis: across processes the time from a grant to the bytes leaving varies more. */
@@ -690,7 +680,7 @@ export class NumberLane {
 		const hooks: GraphRequestHooks = {
 			onSent: (at: number) => {
 				round.written++;
-				this.roundProgressed(round);
+				this.unwritten.progressed(round);
 				this.departed(startAt, extraGuardMs, at, redisCount);
 			},
 		};
@@ -705,22 +695,9 @@ export class NumberLane {
 		else this.pace.idleBeforeRound = true;
 	}
 
-	/** A round whose calls are all written (or settled without a write) no longer holds places outside the window. */
-	private roundProgressed(round: Round): void {
-		if (round.calls - Math.max(round.written, round.settled) <= 0) this.unwritten.delete(round);
-	}
-
-	/**
-	 * Calls counted more than a sliding second ago whose request is still not written (queued behind the socket pool, or
-	 * a starved event loop): the window no longer holds them, yet they will leave, so they still take a place. Without
-	 * this, 100 numbers at 80 msg/s (more calls in flight than the pool's sockets) sent each second's calls twice.
-	 */
+	/** Calls counted more than a sliding second ago whose request is still not written: they still take a place. */
 	private unwrittenOutside(now: number): number {
-		if (this.unwritten.size === 0) return 0;
-		const horizon = now - this.window.windowMs;
-		let count = 0;
-		for (const round of this.unwritten) if (round.countedAt <= horizon) count += round.calls - Math.max(round.written, round.settled);
-		return count;
+		return this.unwritten.outside(now, this.window.windowMs);
 	}
 
 	/**
@@ -754,7 +731,7 @@ export class NumberLane {
 		}
 		try {
 			round.settled++;
-			this.roundProgressed(round);
+			this.unwritten.progressed(round);
 			this.inFlight -= 1;
 			// Per call, not per round: a round's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
 			this.heldWeight -= 1;

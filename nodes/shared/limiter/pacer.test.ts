@@ -5,6 +5,7 @@
  */
 import {
 	burst,
+	inboundMargin,
 	newPacerState,
 	nextRoundAt,
 	pumpIntervalMs,
@@ -70,6 +71,16 @@ test.each([
 test('the window room leaves places for reservations under way, calls unwritten past their second and received messages', () => {
 	expect(windowRoom(100, 10, 5, 3)).toBe(82);
 	expect(windowRoom(0, 10, 0, 0)).toBe(-10);
+});
+
+test.each([
+	// received in the second, kept free (150 ms of lag over a 1,030 ms second)
+	[0, 0],
+	[1, 1],
+	[100, 15],
+	[1000, 146],
+])('with %i messages received in the sliding second, %i places are kept for webhooks still on their way', (received, expected) => {
+	expect(inboundMargin(received, DEFAULT_TIMINGS.inboundLagMs, 1030)).toBe(expected);
 });
 
 describe('head start', () => {

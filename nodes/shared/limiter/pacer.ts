@@ -95,6 +95,14 @@ export function refillTokens(state: PacerState, now: number, rate: number, burst
 	state.tokensAt = now;
 }
 
+/**
+ * Places kept free for messages Meta counted whose webhooks have not come yet: in proportion to those that came in the
+ * sliding second (a webhook's delay varies; a steady delay is no harm, the window then just shifts).
+ */
+export function inboundMargin(received: number, lagMs: number, windowMs: number): number {
+	return Math.ceil((received * lagMs) / windowMs);
+}
+
 /** Places free in the sliding second for this round: less those reserved, unwritten past their second, or kept for received messages. */
 export function windowRoom(available: number, reservedPending: number, stale: number, inboundMargin: number): number {
 	return available - reservedPending - stale - inboundMargin;
