@@ -1,10 +1,11 @@
 /**
- * The gate's machinery: one lane per phone number (queue, sliding-second pacing, in-flight cap, pair rate,
- * reactions) and one budget per WABA (rolling hour, pauses). A lane sends only under a lease: one Bottleneck job,
- * weighted by the lane's in-flight cap, that covers its rounds for up to `leaseMs` and ends when the calls started
- * under it have answered. Bottleneck (through Redis: across processes) decides who holds a lease; the sliding second
- * and the hour are exact counters outside it. So Bottleneck runs about one job per lane every two seconds instead of
- * one per message (its ceiling is ~400 jobs/s per limiter) or per round (each costs round trips through Redis).
+ * The lane: one per phone number (or the WABA-level calls of one WABA and family). It holds the number's queues and
+ * orchestrates the parts, each with one concern and its clock passed in:
+ * - pacer.ts: per round, how many calls may start and when to wake (tokens, sliding second, head start);
+ * - guard.ts: the pace guard's margin on the sliding second; slowDown.ts: the slow-down after 130429;
+ * - pairRate.ts: each recipient's bucket (131056); rounds.ts: calls counted but not yet written;
+ * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means;
+ * - lease.ts: the Bottleneck lease a lane sends under; store.ts: the counts shared through Redis (redis.ts).
  */
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
