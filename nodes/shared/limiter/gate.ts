@@ -302,9 +302,7 @@ export class NumberLane {
 	 */
 	countStart(at: number, recipient: string | undefined, pairRateLimiting: boolean): void {
 		if (recipient !== undefined && pairRateLimiting) {
-			const state = this.pairRate.state(recipient, at);
-			this.pairRate.refill(state, at);
-			state.tokens -= 1;
+			this.pairRate.countStart(recipient, at);
 		}
 		this.window.record(at, 1);
 		this.hourWindow.record(at, 1);
@@ -514,8 +512,7 @@ export class NumberLane {
 	/** A recipient's time has come: its next parked call goes before new calls, in its original order. */
 	private wakeRecipient(state: RecipientState, now: number): void {
 		if (state.wakeAt === 0) return;
-		if (state.strikes > 0 && state.inFlight > 0) {
-			// The call under way decides (success or another 131056) before the next one goes.
+		if (this.pairRate.holdsNext(state)) {
 			state.wakeAt = 0;
 			return;
 		}
@@ -546,9 +543,7 @@ export class NumberLane {
 				const state = this.pairRate.state(call.recipient, now);
 				const unparked = call.resumed === true;
 				call.resumed = false;
-				// Keep each recipient's order: a new call waits behind that recipient's parked calls, and after a 131056
-				// also behind the retried call under way (one at a time until it settles).
-				if (!unparked && (state.parked.length > 0 || (state.strikes > 0 && state.inFlight > 0))) {
+				if (this.pairRate.waitsBehind(state, unparked)) {
 					this.park(state, call, now);
 					continue;
 				}
@@ -556,8 +551,7 @@ export class NumberLane {
 					this.park(state, call, now, unparked);
 					continue;
 				}
-				state.tokens -= 1;
-				state.inFlight += 1;
+				this.pairRate.take(state);
 				if (state.parked.length > 0 && state.wakeAt === 0 && state.strikes === 0) {
 					const at = this.pairRate.readyAt(state, now);
 					state.wakeAt = at;
@@ -576,8 +570,7 @@ export class NumberLane {
 			const call = calls[index];
 			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
 				const state = this.pairRate.state(call.recipient, now);
-				state.tokens += 1;
-				state.inFlight -= 1;
+				this.pairRate.giveBack(state);
 				call.resumed = true;
 			}
 			this.retryQueue.unshift(call);
@@ -826,7 +819,7 @@ export class NumberLane {
 	private recipientDone(recipient: string): RecipientState | undefined {
 		const state = this.pairRate.get(recipient);
 		if (!state) return undefined;
-		state.inFlight = Math.max(0, state.inFlight - 1);
+		this.pairRate.done(state);
 		if (state.parked.length > 0 && state.wakeAt === 0) {
 			const at = this.pairRate.readyAt(state, Date.now());
 			state.wakeAt = at;

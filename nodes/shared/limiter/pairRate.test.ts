@@ -65,3 +65,42 @@ test('the interval follows the timings the gate holds now (tests and benches swa
 	holder.timings = { ...env.timings, pairIntervalMs: 100 };
 	expect(pairs.intervalMs).toBe(130);
 });
+
+test('a call taken and given back leaves the bucket and the calls under way as they were', () => {
+	const pairs = new PairRate<string>(env);
+	const state = pairs.state('+1', 0);
+	pairs.take(state);
+	expect(state).toMatchObject({ tokens: 1, inFlight: 1 });
+	pairs.giveBack(state);
+	expect(state).toMatchObject({ tokens: 2, inFlight: 0 });
+	pairs.take(state);
+	pairs.done(state);
+	pairs.done(state);
+	expect(state).toMatchObject({ tokens: 1, inFlight: 0 });
+});
+
+test("a new call waits behind its recipient's parked calls, and after a 131056 behind the one under way; a resumed one does not", () => {
+	const pairs = new PairRate<string>(env);
+	const state = pairs.state('+1', 0);
+	expect(pairs.waitsBehind(state, false)).toBe(false);
+	state.parked.push('earlier');
+	expect(pairs.waitsBehind(state, false)).toBe(true);
+	expect(pairs.waitsBehind(state, true)).toBe(false);
+	state.parked.shift();
+	pairs.take(state);
+	expect(pairs.waitsBehind(state, false)).toBe(false);
+	state.strikes = 1;
+	expect(pairs.holdsNext(state)).toBe(true);
+	expect(pairs.waitsBehind(state, false)).toBe(true);
+	pairs.done(state);
+	expect(pairs.holdsNext(state)).toBe(false);
+});
+
+test("a call that went another way (a credential's probe) takes a token from the recipient's refilled bucket", () => {
+	const pairs = new PairRate<string>(env);
+	pairs.state('+1', 0).tokens = 0;
+	pairs.countStart('+1', 1075);
+	expect(pairs.get('+1')?.tokens).toBeCloseTo(0, 10);
+	pairs.countStart('+2', 0);
+	expect(pairs.get('+2')?.tokens).toBe(1);
+});

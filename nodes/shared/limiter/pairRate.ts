@@ -57,6 +57,43 @@ export class PairRate<Call> {
 		return Math.max(byTokens, state.blockedUntil);
 	}
 
+	/** After a 131056 only one call at a time: the one under way decides (success or another 131056) before the next goes. */
+	holdsNext(state: RecipientState<Call>): boolean {
+		return state.strikes > 0 && state.inFlight > 0;
+	}
+
+	/**
+	 * A new call keeps its recipient's order: it waits behind that recipient's parked calls, and after a 131056 also
+	 * behind the call under way. One resumed (a retry, or released by its recipient) has its place already.
+	 */
+	waitsBehind(state: RecipientState<Call>, resumed: boolean): boolean {
+		return !resumed && (state.parked.length > 0 || this.holdsNext(state));
+	}
+
+	/** A call to the recipient starts: it takes a token and is under way. */
+	take(state: RecipientState<Call>): void {
+		state.tokens -= 1;
+		state.inFlight += 1;
+	}
+
+	/** A call picked for a round that could not start: its token comes back. */
+	giveBack(state: RecipientState<Call>): void {
+		state.tokens += 1;
+		state.inFlight -= 1;
+	}
+
+	/** A call to the recipient ended (answered or failed). */
+	done(state: RecipientState<Call>): void {
+		state.inFlight = Math.max(0, state.inFlight - 1);
+	}
+
+	/** A call that did not go through this lane (a credential's probe) took a token at `at`. */
+	countStart(id: string, at: number): void {
+		const state = this.state(id, at);
+		this.refill(state, at);
+		state.tokens -= 1;
+	}
+
 	/** Recipients with a full bucket and nothing parked carry no state worth keeping. */
 	sweep(now: number): void {
 		for (const [id, state] of this.recipients) {
