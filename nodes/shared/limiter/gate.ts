@@ -1,19 +1,27 @@
 /**
- * The gate's machinery: one lane per phone number (queue, sliding-second pacing, in-flight cap, pair rate,
- * reactions) and one budget per WABA (rolling hour, pauses). A lane sends only under a lease: one Bottleneck job,
- * weighted by the lane's in-flight cap, that covers its rounds for up to `leaseMs` and ends when the calls started
- * under it have answered. Bottleneck (through Redis: across processes) decides who holds a lease; the sliding second
- * and the hour are exact counters outside it. So Bottleneck runs about one job per lane every two seconds instead of
- * one per message (its ceiling is ~400 jobs/s per limiter) or per round (each costs round trips through Redis).
+ * The lane: one per phone number (or the WABA-level calls of one WABA and family). It holds the number's queues and
+ * orchestrates the parts, each with one concern and its clock passed in:
+ * - pacer.ts: per round, how many calls may start and when to wake (tokens, sliding second, head start);
+ * - guard.ts: the pace guard's margin on the sliding second; slowDown.ts: the slow-down after 130429;
+ * - pairRate.ts: each recipient's bucket (131056); rounds.ts: calls counted but not yet written;
+ * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means;
+ * - lease.ts: the Bottleneck lease a lane sends under; store.ts: the counts shared through Redis (redis.ts).
  */
-import Bottleneck from 'bottleneck';
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { PaceGuard } from './guard';
+import { LaneLease, type Lease } from './lease';
 import { Deque, TimeHeap } from './queues';
+import { UnwrittenRounds, type Round } from './rounds';
+import { describeError, quietly } from './quiet';
+import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
+import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
 import { decideReaction, reactionDelay } from './reactions';
-import { CALLS_PER_HOUR_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, type GateSettings, type GateTimings } from './settings';
+import type { WabaBudget } from './budget';
+import type { GateSettings, GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
+import { SlowDown } from './slowDown';
+import type { SharedStore } from './store';
 import { ProvenSettings, Users } from './tenancy';
 
 /** Received messages are counted for the margin in 10 ms slots: ~100 counters per number that receives any. */
@@ -41,36 +49,6 @@ export interface PendingCall {
 	sentAt?: number;
 }
 
-/** Cross-process limits (Redis). The gate falls back to local limits whenever `usable()` is false or a call throws. */
-export interface SharedStore {
-	usable(): boolean;
-	/** Atomically grant up to `requested` call starts under the number's sliding second and the WABA's rolling hour. */
-	reserve(request: {
-		numberKey: string;
-		wabaKey: string;
-		requested: number;
-		numberCap: number;
-		numberWindowMs: number;
-		budgetCap: number;
-		budgetWindowMs: number;
-		budgetSlotMs: number;
-		/** When not all are granted: retry once this many more fit (at most the rest), not as soon as one does. */
-		wanted?: number;
-	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
-	/** Pause the WABA in every process sharing this store (80007). */
-	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
-	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
-	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
-	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
-	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
-	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
-	limiterFor(lane: NumberLane): Bottleneck | undefined;
-	/** True while the first connection is being made (calls wait a moment instead of going local). */
-	connecting(): boolean;
-	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
-	forget(lane: NumberLane): void;
-}
-
 export interface GateEnvironment {
 	timings: GateTimings;
 	/** The transport (`graphRequest`); benches swap in a stub to measure the gate's own CPU. */
@@ -80,118 +58,13 @@ export interface GateEnvironment {
 	warn: (topic: string, message: string) => void;
 }
 
-/** The right to send on a lane for a while: one running Bottleneck job, ended when it is closed and its calls are done. */
-interface Lease {
-	throughRedis: boolean;
-	startedAt: number;
-	/** Rounds may start under it. */
-	open: boolean;
-	/** Calls started under it (or being reserved) whose answer has not come yet. */
-	calls: number;
-	/** Ends the Bottleneck job (frees its weight). */
-	end: () => void;
-}
-
-/**
- * A round of calls, counted in the sliding second at `countedAt` until each call's request is written (then when it
- * left). `calls − max(written, settled)` bounds those still unwritten: a call settles after its write, or without one.
- */
-interface Round {
-	countedAt: number;
-	calls: number;
-	written: number;
-	settled: number;
-}
-
 interface DelayedEntry {
 	at: number;
 	call?: PendingCall;
 	recipient?: RecipientState;
 }
 
-interface RecipientState {
-	id: string;
-	tokens: number;
-	updatedAt: number;
-	blockedUntil: number;
-	strikes: number;
-	parked: Deque<PendingCall>;
-	wakeAt: number;
-	/** Calls to this recipient under way: after a 131056 only one at a time, so retries keep their order. */
-	inFlight: number;
-}
-
-/** The WABA's rolling-hour budget and pauses, shared by every number of the WABA in this process. */
-export class WabaBudget {
-	readonly window: SlidingWindow;
-	pausedUntil = 0;
-	budgetStrikes = 0;
-	/** Calls of rounds whose reservation is under way (already promised against the budget). */
-	reservedPending = 0;
-	/** Registered numbers read from the WABA (0 = not known). */
-	discoveredNumbers = 0;
-	lookupState: 'none' | 'pending' | 'done' = 'none';
-	lookupRetryAt = 0;
-	/** Registered numbers and budget override: the most permissive of the credentials that proved access to the WABA. */
-	settings: GateSettings;
-	readonly offers = new ProvenSettings();
-	/** Whether one token alone used it (it may see the counters before proving access, see tenancy.ts). */
-	readonly users = new Users();
-	lastActivityAt = Date.now();
-	readonly lanes = new Set<NumberLane>();
-
-	constructor(
-		readonly key: string,
-		readonly wabaId: string | undefined,
-		settings: GateSettings,
-		readonly env: GateEnvironment,
-	) {
-		this.settings = settings;
-		const { hourMs, hourGuardMs, hourSlotMs } = env.timings;
-		this.window = new SlidingWindow(hourMs + hourGuardMs, hourSlotMs);
-	}
-
-	/** Registered numbers from the credential, else read from the WABA (0 = not known yet). */
-	get registeredNumbers(): number {
-		return this.settings.registeredNumbers || this.discoveredNumbers;
-	}
-
-	/** 1,800,000 × registered numbers (1 while not known) unless overridden. */
-	get hourlyBudget(): number {
-		if (this.settings.hourlyCallBudget > 0) return this.settings.hourlyCallBudget;
-		return CALLS_PER_HOUR_PER_NUMBER * (this.registeredNumbers || 1);
-	}
-
-	available(now: number): number {
-		return Math.max(0, this.window.available(now, this.hourlyBudget) - this.reservedPending);
-	}
-
-	pause(until: number): void {
-		if (until > this.pausedUntil) this.pausedUntil = until;
-		for (const lane of this.lanes) lane.kick();
-	}
-}
-
-/**
- * The WABA's management calls (the WABA itself, templates, phone numbers, subscriptions): their own rolling hour and
- * their own 80007 pause, so neither family's 80007 holds the other. 200 per hour, 5,000 once the WABA has a
- * registered number (as the messaging budget knows it).
- */
-export class ManagementBudget extends WabaBudget {
-	constructor(
-		key: string,
-		wabaId: string | undefined,
-		settings: GateSettings,
-		env: GateEnvironment,
-		readonly messaging: WabaBudget,
-	) {
-		super(key, wabaId, settings, env);
-	}
-
-	override get hourlyBudget(): number {
-		return this.messaging.registeredNumbers > 0 ? MANAGEMENT_CALLS_PER_HOUR.withRegisteredNumber : MANAGEMENT_CALLS_PER_HOUR.withoutRegisteredNumber;
-	}
-}
+type RecipientState = RecipientStateOf<PendingCall>;
 
 /** Everything the gate knows about one phone number (or the WABA-level calls of one WABA and family). */
 export class NumberLane {
@@ -199,7 +72,8 @@ export class NumberLane {
 	/** Due retries and calls released by their recipient: they go before new calls. */
 	readonly retryQueue = new Deque<PendingCall>();
 	readonly delayed = new TimeHeap<DelayedEntry>();
-	readonly recipients = new Map<string, RecipientState>();
+	/** Each recipient's pair rate (131056): its bucket, its parked calls. */
+	readonly pairRate: PairRate<PendingCall>;
 	window: SlidingWindow;
 	readonly hourWindow: SlidingWindow;
 	settings: GateSettings;
@@ -212,22 +86,19 @@ export class NumberLane {
 	parkedCount = 0;
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
-	slowDown = 1;
+	/** The slow-down after 130429 / code 4 (slowDown.ts). */
+	private readonly throttle: SlowDown;
 	/** The extra margin on the sliding second that 130429s for calls paced within it widen (see guard.ts). */
 	readonly guard: PaceGuard;
 	/** Automatic tier: the rate Meta gave for this number, once known. */
 	private measuredMessagesPerSecond: number | undefined;
-	/** When the last 130429 / code 4 slowed the number down (0 = never). */
-	lastThrottledAt = 0;
 	/** Automatic tier: no call starts before this while Meta's first answer is awaited (0 = no hold). */
 	private throughputHoldUntil = 0;
-	/** Start of the second in which the last 130429s came, and the slow-down factor then (the most a second may cut). */
-	private slowDownSecondAt = -Infinity;
-	private slowDownAtSecondStart = 1;
-	private lastRecoveryAt = 0;
 	pausedUntil = 0;
-	private tokens: number;
-	private tokensAt = Date.now();
+	/** Tokens and head start (pacer.ts). */
+	private readonly pace: PacerState;
+	/** What the wake-up after a round depends on: filled each round (one record per lane, not one per round). */
+	private readonly wake: WakeInput;
 	private timer: NodeJS.Timeout | undefined;
 	private timerAt = 0;
 	private lastPumpAt = 0;
@@ -240,21 +111,13 @@ export class NumberLane {
 	private sharedRetryAt = 0;
 	/** Received messages in the sliding second (made at the first one): how many places to keep free (inboundMargin). */
 	private inbound: SlidingWindow | undefined;
-	/** Rounds with calls whose request is not written yet (see unwrittenOutside). */
-	private readonly unwritten = new Set<Round>();
+	/** Rounds with calls whose request is not written yet (rounds.ts). */
+	private readonly unwritten = new UnwrittenRounds();
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
-	/** Until then the lane sends a head start: its calls count `headStartGuardMs` later in the sliding second. */
-	private headStartEndsAt = 0;
-	/** No call was waiting at some round since the last one that sent (a new lane too). */
-	private idleBeforeRound = true;
-	/** The lease rounds start under now; a lease being acquired (the next one, or the first after an idle spell). */
-	private lease: Lease | undefined;
-	private acquiring = false;
-	/** The longest a call seen on this lane may take (see longestCallMs): a Redis lease expires only after that. */
-	private longestCallMs: number;
+	/** The lease rounds start under now, and the next one being acquired (lease.ts). */
+	private readonly leases: LaneLease;
 	lastActivityAt = Date.now();
-	readonly localLimiter: Bottleneck;
 	/** True while the last batch went through Redis. */
 	sharedThroughRedis = false;
 	/** Where the counts are shared across processes: the Redis of the last credential that used the lane. */
@@ -279,13 +142,32 @@ export class NumberLane {
 		this.waba = waba;
 		this.settings = settings;
 		this.guard = new PaceGuard(env.timings);
+		this.pairRate = new PairRate(env);
+		this.throttle = new SlowDown(env);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
-		this.tokens = this.burst;
-		this.longestCallMs = env.timings.longestPlainCallMs;
-		this.localLimiter = new Bottleneck({ maxConcurrent: this.limiterConcurrency });
-		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
-		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describeError(error)}`));
+		const createdAt = Date.now();
+		this.pace = newPacerState(createdAt, this.burst);
+		this.wake = {
+			now: createdAt,
+			pumpIntervalMs: 0,
+			roundsWorth: 0,
+			tokens: 0,
+			rate: 0,
+			windowRoom: 0,
+			started: 0,
+			queued: 0,
+			stale: 0,
+			window: this.window,
+			cap: 0,
+			reservedPending: 0,
+			inboundMargin: 0,
+			budgetRoom: 0,
+			budgetWindow: waba.window,
+			hourlyBudget: 0,
+			budgetReservedPending: 0,
+		};
+		this.leases = new LaneLease(this, env);
 		waba.lanes.add(this);
 	}
 
@@ -293,6 +175,16 @@ export class NumberLane {
 		const { secondMs, secondGuardMs } = this.env.timings;
 		// 1 ms slots: exact enough at 1,000 mps, ~1,000 counters per number.
 		return new SlidingWindow(secondMs + secondGuardMs, 1);
+	}
+
+	/** The share of the rate in force after 130429s (1 = none). */
+	get slowDown(): number {
+		return this.throttle.factor;
+	}
+
+	/** When the last 130429 / code 4 slowed the number down (0 = never). */
+	get lastThrottledAt(): number {
+		return this.throttle.lastThrottledAt;
 	}
 
 	get messagesPerSecond(): number {
@@ -324,16 +216,9 @@ export class NumberLane {
 		this.kick();
 	}
 
-	/** Rounds long enough to carry `callsPerRound` calls (a round's cost is per round: a wake-up, a reservation), never shorter than the floor. */
+	/** Rounds long enough to carry `callsPerRound` calls; longer through Redis (see pacer.ts). */
 	private get pumpIntervalMs(): number {
-		const timings = this.env.timings;
-		// Through Redis a round costs a reservation's round trip: longer rounds.
-		const redis = this.shared?.usable() === true;
-		const floor = redis ? timings.redisPumpIntervalMs : timings.pumpIntervalMs;
-		const calls = redis ? timings.redisCallsPerRound : timings.callsPerRound;
-		const ceiling = redis ? timings.redisMaxPumpIntervalMs : timings.maxPumpIntervalMs;
-		const forBatch = (calls * timings.secondMs) / Math.max(1, this.cap);
-		return Math.max(floor, Math.min(ceiling, forBatch));
+		return pumpIntervalMs(this.cap, this.shared?.usable() === true, this.env.timings);
 	}
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
@@ -361,18 +246,16 @@ export class NumberLane {
 	}
 
 	/**
-	 * Calls the pacer may start at once after a quiet spell: `burstShare` of a sliding second, at least two rounds' worth.
-	 * Only the two rounds while slowed down after 130429: Meta allows less than we thought, a head start would be refused.
-	 * Through Redis each process asks for its head start and Redis grants the shared second's worth between them.
+	 * Calls the pacer may start at once after a quiet spell (see pacer.ts). Through Redis each process asks for its head
+	 * start and Redis grants the shared second's worth between them.
 	 */
 	private get burst(): number {
-		const headStart = this.slowDown < 1 ? 0 : Math.ceil(this.cap * this.env.timings.burstShare);
-		return Math.max(1, Math.ceil(2 * this.roundsWorth), headStart);
+		return burst(this.cap, this.slowDown < 1, this.roundsWorth, this.env.timings);
 	}
 
 	/** Calls the cap allows in one round (fractional). */
 	private get roundsWorth(): number {
-		return (this.cap * this.pumpIntervalMs) / this.env.timings.secondMs;
+		return roundsWorth(this.cap, this.pumpIntervalMs, this.env.timings);
 	}
 
 	get queued(): number {
@@ -419,9 +302,7 @@ export class NumberLane {
 	 */
 	countStart(at: number, recipient: string | undefined, pairRateLimiting: boolean): void {
 		if (recipient !== undefined && pairRateLimiting) {
-			const state = this.recipientState(recipient, at);
-			this.refillRecipient(state, at);
-			state.tokens -= 1;
+			this.pairRate.countStart(recipient, at);
 		}
 		this.window.record(at, 1);
 		this.hourWindow.record(at, 1);
@@ -475,7 +356,7 @@ export class NumberLane {
 	 */
 	private inboundMargin(now: number): number {
 		if (this.inbound === undefined) return 0;
-		return Math.ceil((this.inbound.count(now) * this.env.timings.inboundLagMs) / this.inbound.windowMs);
+		return inboundMargin(this.inbound.count(now), this.env.timings.inboundLagMs, this.inbound.windowMs);
 	}
 
 	/** The sliding second shared through Redis: across processes the time from a grant to the bytes leaving varies more. */
@@ -487,9 +368,7 @@ export class NumberLane {
 	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
 	private rateChanged(before: number): void {
 		if (before === this.messagesPerSecond) return;
-		this.localLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency });
-		const redisLimiter = this.shared?.limiterFor(this);
-		if (redisLimiter) quietly(() => redisLimiter.updateSettings({ maxConcurrent: this.limiterConcurrency }));
+		this.leases.resize();
 		this.kick();
 	}
 
@@ -499,7 +378,7 @@ export class NumberLane {
 		call.seq = this.nextSeq++;
 		// Sends and other plain calls take the default (`longestPlainCallMs`); media and explicit timeouts may be longer.
 		const longest = longestCallMs(call.request);
-		if (longest > LONGEST_PLAIN_CALL_MS && longest > this.longestCallMs) this.longestCallMs = longest;
+		if (longest > LONGEST_PLAIN_CALL_MS && longest > this.leases.longestCallMs) this.leases.longestCallMs = longest;
 		this.lastActivityAt = Date.now();
 		this.queue.push(call);
 		this.kick();
@@ -532,10 +411,10 @@ export class NumberLane {
 		if (this.released) return;
 		const now = Date.now();
 		this.lastPumpAt = now;
-		this.recover(now);
+		this.throttle.recover(now);
 		this.releaseDue(now);
 		if (this.queue.length === 0 && this.retryQueue.length === 0) {
-			this.idleBeforeRound = true;
+			this.pace.idleBeforeRound = true;
 			this.giveLeaseBack();
 			this.scheduleNextDelayed();
 			return;
@@ -556,58 +435,45 @@ export class NumberLane {
 			this.scheduleAt(this.sharedRetryAt);
 			return;
 		}
-		const lease = this.currentLease(now);
+		const lease = this.leases.serving(now);
 		// No lease yet: its start runs the next round.
 		if (!lease) return;
 		const cap = this.cap;
-		// Tokens refill at the window's own rate and hold a full second: in steady state the sliding second decides, and
-		// each round starts what has expired from it (replaying the first second's shape, the most Meta allows).
+		const pace = this.pace;
 		const rate = cap / this.window.windowMs;
-		this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * rate);
-		this.tokensAt = now;
+		refillTokens(pace, now, rate, this.burst);
 		const stale = this.unwrittenOutside(now);
 		const margin = this.inboundMargin(now);
-		const windowRoom = this.window.available(now, cap) - this.reservedPending - stale - margin;
-		const allowance = Math.min(
-			Math.floor(this.tokens),
-			windowRoom,
-			this.inFlightCap - this.heldWeight,
-			this.waba.available(now),
-			this.env.timings.maxCallsPerRound,
-		);
+		const room = windowRoom(this.window.available(now, cap), this.reservedPending, stale, margin);
+		const allowance = roundAllowance(pace.tokens, room, this.inFlightCap - this.heldWeight, this.waba.available(now), this.env.timings);
 		const batch = allowance > 0 ? this.pick(allowance, now) : [];
-		// A head start goes out far faster than the rate, and a receiver stamps such a burst late (its backlog: 59–68 ms
-		// in the simulator at 1,000 mps) while the token-paced calls after it come in on time: its calls count
-		// `headStartGuardMs` later. It begins with the first round after the lane had nothing to send, if the tokens hold
-		// more than two rounds (a steady stream near the rate has few; a window-bound lane refilling them is not idle),
-		// and ends when they fall to a round's worth or after a second (counting the next second later too would push
-		// every later second back). So it costs `headStartGuardMs` once per broadcast.
-		const roundsWorth = this.roundsWorth;
-		if (this.idleBeforeRound && batch.length > 0) {
-			this.idleBeforeRound = false;
-			if (this.tokens >= 2 * roundsWorth) this.headStartEndsAt = now + this.env.timings.secondMs;
-		}
-		const extraGuardMs = now < this.headStartEndsAt ? this.env.timings.headStartGuardMs : 0;
+		const worth = this.roundsWorth;
+		const extraGuardMs = startRound(pace, now, batch.length, worth, this.env.timings);
 		if (batch.length > 0) {
-			this.tokens -= batch.length;
-			if (this.tokens < roundsWorth) this.headStartEndsAt = 0;
 			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
 			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describeError(error)}`));
 		}
 		if (this.queue.length > 0 || this.retryQueue.length > 0) {
-			// Wake when the next constraint lifts; completions and new calls kick earlier rounds anyway.
-			let next = now + this.pumpIntervalMs;
-			if (this.tokens < 1) next = Math.max(next, now + Math.ceil((1 - this.tokens) / rate));
-			if (windowRoom - batch.length <= 0) {
-				// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays
-				// every later second's sends by as much (they replay the first second's shape), which costs throughput.
-				const want = Math.max(1, Math.min(this.queue.length + this.retryQueue.length, Math.floor(this.tokens) || 1, Math.ceil(roundsWorth), this.env.timings.maxCallsPerRound));
-				// Calls still unwritten after their second: look again a round later (they count once written).
-				next = stale > 0 ? now + this.pumpIntervalMs : this.window.nextAvailableAt(now, cap, this.reservedPending + margin + want);
-			}
-			if (this.waba.available(now) <= 0) {
-				next = Math.max(next, this.waba.window.nextAvailableAt(now, this.waba.hourlyBudget, this.waba.reservedPending + 1));
-			}
+			// Read after the round started (its calls are counted, its weight held), as the pacer's wake-up needs.
+			const wake = this.wake;
+			wake.now = now;
+			wake.pumpIntervalMs = this.pumpIntervalMs;
+			wake.roundsWorth = worth;
+			wake.tokens = pace.tokens;
+			wake.rate = rate;
+			wake.windowRoom = room;
+			wake.started = batch.length;
+			wake.queued = this.queue.length + this.retryQueue.length;
+			wake.stale = stale;
+			wake.window = this.window;
+			wake.cap = cap;
+			wake.reservedPending = this.reservedPending;
+			wake.inboundMargin = margin;
+			wake.budgetRoom = this.waba.available(now);
+			wake.budgetWindow = this.waba.window;
+			wake.hourlyBudget = this.waba.hourlyBudget;
+			wake.budgetReservedPending = this.waba.reservedPending;
+			const next = nextRoundAt(wake, this.env.timings);
 			if (this.inFlightCap - this.heldWeight > 0 || this.heldWeight === 0) this.scheduleAt(next);
 			// The in-flight cap is full: the next answer kicks the next round (other answers wake nothing).
 			else this.waitingForAnswers = true;
@@ -621,16 +487,6 @@ export class NumberLane {
 		if (next) this.scheduleAt(Math.max(next.at, Date.now()));
 	}
 
-	/** Additive recovery of the slow-down while no new 130429 comes in. */
-	private recover(now: number): void {
-		if (this.slowDown >= 1) return;
-		const { recoveryIntervalMs, recoveryStep } = this.env.timings;
-		const steps = Math.floor((now - this.lastRecoveryAt) / recoveryIntervalMs);
-		if (steps <= 0) return;
-		this.slowDown = Math.min(1, this.slowDown + steps * recoveryStep);
-		this.lastRecoveryAt += steps * recoveryIntervalMs;
-	}
-
 	private releaseDue(now: number): void {
 		for (let entry = this.delayed.peek(); entry && entry.at <= now; entry = this.delayed.peek()) {
 			this.delayed.pop();
@@ -642,38 +498,11 @@ export class NumberLane {
 		}
 	}
 
-	/** A little slower than Meta's refill: our clock starts at the decision, Meta's at an arrival that may come later. */
-	private get pairIntervalMs(): number {
-		return this.env.timings.pairIntervalMs * 1.05 + 25;
-	}
-
-	private recipientState(id: string, now: number): RecipientState {
-		let state = this.recipients.get(id);
-		if (!state) {
-			state = { id, tokens: this.env.timings.pairBurst, updatedAt: now, blockedUntil: 0, strikes: 0, parked: new Deque(), wakeAt: 0, inFlight: 0 };
-			this.recipients.set(id, state);
-		}
-		return state;
-	}
-
-	private refillRecipient(state: RecipientState, now: number): void {
-		const { pairBurst } = this.env.timings;
-		state.tokens = Math.min(pairBurst, state.tokens + (now - state.updatedAt) / this.pairIntervalMs);
-		state.updatedAt = now;
-	}
-
-	/** When this recipient may receive the next message (now if it may). */
-	private recipientReadyAt(state: RecipientState, now: number): number {
-		this.refillRecipient(state, now);
-		const byTokens = state.tokens >= 1 ? now : now + Math.ceil((1 - state.tokens) * this.pairIntervalMs);
-		return Math.max(byTokens, state.blockedUntil);
-	}
-
 	private park(state: RecipientState, call: PendingCall, now: number, front = false): void {
 		if (front) state.parked.insertBefore(call, (other) => other.seq > call.seq);
 		else state.parked.push(call);
 		this.parkedCount++;
-		const at = this.recipientReadyAt(state, now);
+		const at = this.pairRate.readyAt(state, now);
 		if (state.wakeAt === 0 || at < state.wakeAt) {
 			state.wakeAt = at;
 			this.delayed.push({ at, recipient: state });
@@ -683,12 +512,11 @@ export class NumberLane {
 	/** A recipient's time has come: its next parked call goes before new calls, in its original order. */
 	private wakeRecipient(state: RecipientState, now: number): void {
 		if (state.wakeAt === 0) return;
-		if (state.strikes > 0 && state.inFlight > 0) {
-			// The call under way decides (success or another 131056) before the next one goes.
+		if (this.pairRate.holdsNext(state)) {
 			state.wakeAt = 0;
 			return;
 		}
-		const readyAt = this.recipientReadyAt(state, now);
+		const readyAt = this.pairRate.readyAt(state, now);
 		if (readyAt > now) {
 			state.wakeAt = readyAt;
 			this.delayed.push({ at: readyAt, recipient: state });
@@ -712,23 +540,20 @@ export class NumberLane {
 			if (!call) break;
 			// Each credential's own choice (several may share the lane).
 			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
-				const state = this.recipientState(call.recipient, now);
+				const state = this.pairRate.state(call.recipient, now);
 				const unparked = call.resumed === true;
 				call.resumed = false;
-				// Keep each recipient's order: a new call waits behind that recipient's parked calls, and after a 131056
-				// also behind the retried call under way (one at a time until it settles).
-				if (!unparked && (state.parked.length > 0 || (state.strikes > 0 && state.inFlight > 0))) {
+				if (this.pairRate.waitsBehind(state, unparked)) {
 					this.park(state, call, now);
 					continue;
 				}
-				if (this.recipientReadyAt(state, now) > now) {
+				if (this.pairRate.readyAt(state, now) > now) {
 					this.park(state, call, now, unparked);
 					continue;
 				}
-				state.tokens -= 1;
-				state.inFlight += 1;
+				this.pairRate.take(state);
 				if (state.parked.length > 0 && state.wakeAt === 0 && state.strikes === 0) {
-					const at = this.recipientReadyAt(state, now);
+					const at = this.pairRate.readyAt(state, now);
 					state.wakeAt = at;
 					this.delayed.push({ at, recipient: state });
 				}
@@ -744,132 +569,30 @@ export class NumberLane {
 		for (let index = calls.length - 1; index >= 0; index--) {
 			const call = calls[index];
 			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
-				const state = this.recipientState(call.recipient, now);
-				state.tokens += 1;
-				state.inFlight -= 1;
+				const state = this.pairRate.state(call.recipient, now);
+				this.pairRate.giveBack(state);
 				call.resumed = true;
 			}
 			this.retryQueue.unshift(call);
 		}
 	}
 
-	/**
-	 * The lease to start a round under, or undefined while one is being acquired. A lease that is due for renewal (older
-	 * than `leaseMs`) still serves until the next one starts, up to twice its length; one that no longer matches the path
-	 * (Redis went away, or came back while the lease was local) is renewed the same way.
-	 */
-	private currentLease(now: number): Lease | undefined {
-		const lease = this.lease;
-		const redisUsable = this.shared?.usable() === true;
-		if (lease) {
-			const age = now - lease.startedAt;
-			const { leaseMs } = this.env.timings;
-			// Redis is gone (its limiter cannot answer: go local at once), or the lease had its turn (others may wait).
-			if ((lease.throughRedis && !redisUsable) || age >= 2 * leaseMs) this.closeLease(lease);
-			else if (age < leaseMs && lease.throughRedis === redisUsable) return lease;
-		}
-		// None, or due for renewal: the next one is asked for (a lease still open serves until it starts).
-		this.acquireLease(redisUsable);
-		return this.lease;
-	}
-
-	/** Ask Bottleneck for a lease; when its job starts, the lease replaces the current one and a round runs. */
-	private acquireLease(throughRedis: boolean): void {
-		if (this.acquiring || this.released) return;
-		const redisLimiter = throughRedis ? this.shared?.limiterFor(this) : undefined;
-		const limiter = redisLimiter ?? this.localLimiter;
-		this.acquiring = true;
-		let jobStarted = false;
-		let abandoned = false;
-		const abandon = (): void => {
-			abandoned = true;
-			this.acquiring = false;
-			this.kick();
-		};
-		const { leaseMs, leaseExpiryGraceMs } = this.env.timings;
-		// On Redis, the lease of a worker that dies is freed once its expiration passes (Bottleneck frees only those): after
-		// its longest life (two leaseMs) and its last call's timeout.
-		const options: Bottleneck.JobOptions = redisLimiter
-			? { weight: this.leaseWeight, expiration: 2 * leaseMs + this.longestCallMs + leaseExpiryGraceMs }
-			: { weight: this.leaseWeight };
-		const job = limiter.schedule(
-			options,
-			() =>
-				new Promise<void>((end) => {
-					// Given up while Redis was down, or the lane was dropped: end the job at once.
-					if (abandoned || this.released) {
-						end();
-						return;
-					}
-					jobStarted = true;
-					this.acquiring = false;
-					const lease: Lease = { throughRedis: redisLimiter !== undefined, startedAt: Date.now(), open: true, calls: 0, end };
-					const previous = this.lease;
-					this.lease = lease;
-					if (previous) this.closeLease(previous);
-					this.clearTimer();
-					this.pump();
-				}),
-		);
-		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
-		job.catch((error: unknown) => {
-			if (jobStarted || abandoned) return;
-			// Bottleneck (or Redis under it) refused the lease before it started: nothing was sent; try again (locally
-			// while Redis is unusable).
-			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describeError(error)}); continuing with local limits`);
-			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
-			// A limiter whose stored maxConcurrent is below the lease (OVERWEIGHT: set by an older version or a lower rate)
-			// is made afresh too (limiterFor sets its settings).
-			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describeError(error))) this.shared?.forget(this);
-			abandon();
-		});
-		if (redisLimiter) {
-			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
-			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
-			// The same when Redis came back in between (the store then retired that limiter: it hears no other worker's
-			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
-			const giveUpAt = Date.now() + (options.expiration ?? 0);
-			const watch = (): void => {
-				if (jobStarted || abandoned || this.released) return;
-				const usable = this.shared?.usable() === true;
-				const current = usable ? this.shared?.limiterFor(this) : undefined;
-				if (current === redisLimiter && Date.now() < giveUpAt) {
-					setTimeout(watch, this.env.timings.redisJobWatchMs);
-					return;
-				}
-				// Drop that limiter unless the store already made a fresh one.
-				if (!usable || current === redisLimiter) this.shared?.forget(this);
-				this.env.warn(
-					'bottleneck-job-lost',
-					usable
-						? "The number's lease waited too long in its Redis limiter (Redis reconnected, or a wake-up was lost); asking a fresh one"
-						: "Redis went away while the number's lease waited in its shared limiter; continuing with local limits",
-				);
-				abandon();
-			};
-			setTimeout(watch, this.env.timings.redisJobWatchMs);
-		}
-	}
-
-	/** No more rounds under this lease; its Bottleneck job ends once the calls started under it have answered. */
-	private closeLease(lease: Lease): void {
-		lease.open = false;
-		if (this.lease === lease) this.lease = undefined;
-		if (lease.calls === 0) lease.end();
+	/** A lease began (lease.ts): a round runs under it at once. */
+	leaseStarted(): void {
+		this.clearTimer();
+		this.pump();
 	}
 
 	/** Calls of a lease are done (answered, or handed back before they started). */
 	private leaseCallsDone(lease: Lease, count: number): void {
-		lease.calls -= count;
-		if (lease.calls > 0) return;
-		if (!lease.open) lease.end();
 		// The last answer of an idle lane: give the lease back now rather than on a wake-up just for that.
-		else if (this.queue.length === 0 && this.retryQueue.length === 0) this.giveLeaseBack();
+		if (this.leases.callsDone(lease, count) && this.queue.length === 0 && this.retryQueue.length === 0) this.giveLeaseBack();
 	}
 
 	/** The lane stops sending for now (idle or paused): no more rounds under its lease, unless a reservation is under way. */
 	private giveLeaseBack(): void {
-		if (this.lease && !this.reserving) this.closeLease(this.lease);
+		const lease = this.leases.current;
+		if (lease && !this.reserving) this.leases.close(lease);
 	}
 
 	/** One round under a lease: take the final say on the window and budget (through Redis when shared), then fire. */
@@ -951,7 +674,7 @@ export class NumberLane {
 		const hooks: GraphRequestHooks = {
 			onSent: (at: number) => {
 				round.written++;
-				this.roundProgressed(round);
+				this.unwritten.progressed(round);
 				this.departed(startAt, extraGuardMs, at, redisCount);
 			},
 		};
@@ -963,25 +686,12 @@ export class NumberLane {
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full). Nothing left to send:
 		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
 		if (this.queue.length > 0 || this.retryQueue.length > 0) this.kick();
-		else this.idleBeforeRound = true;
+		else this.pace.idleBeforeRound = true;
 	}
 
-	/** A round whose calls are all written (or settled without a write) no longer holds places outside the window. */
-	private roundProgressed(round: Round): void {
-		if (round.calls - Math.max(round.written, round.settled) <= 0) this.unwritten.delete(round);
-	}
-
-	/**
-	 * Calls counted more than a sliding second ago whose request is still not written (queued behind the socket pool, or
-	 * a starved event loop): the window no longer holds them, yet they will leave, so they still take a place. Without
-	 * this, 100 numbers at 80 msg/s (more calls in flight than the pool's sockets) sent each second's calls twice.
-	 */
+	/** Calls counted more than a sliding second ago whose request is still not written: they still take a place. */
 	private unwrittenOutside(now: number): number {
-		if (this.unwritten.size === 0) return 0;
-		const horizon = now - this.window.windowMs;
-		let count = 0;
-		for (const round of this.unwritten) if (round.countedAt <= horizon) count += round.calls - Math.max(round.written, round.settled);
-		return count;
+		return this.unwritten.outside(now, this.window.windowMs);
 	}
 
 	/**
@@ -1015,7 +725,7 @@ export class NumberLane {
 		}
 		try {
 			round.settled++;
-			this.roundProgressed(round);
+			this.unwritten.progressed(round);
 			this.inFlight -= 1;
 			// Per call, not per round: a round's slowest answer (Meta's p99 is ~2 s) must not hold its siblings' places.
 			this.heldWeight -= 1;
@@ -1026,7 +736,7 @@ export class NumberLane {
 				this.kick();
 			}
 			const recipient = call.recipient;
-			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.recipients.get(recipient);
+			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.pairRate.get(recipient);
 			if (response === undefined) {
 				call.onFailedAttempt?.();
 				this.react(call, failure);
@@ -1049,7 +759,7 @@ export class NumberLane {
 			this.fail(call, failure, now);
 			return;
 		}
-		const recipientState = call.recipient !== undefined ? this.recipientState(call.recipient, now) : undefined;
+		const recipientState = call.recipient !== undefined ? this.pairRate.state(call.recipient, now) : undefined;
 		const isPairLimit = failure.code === 131056;
 		if (isPairLimit && recipientState) recipientState.strikes += 1;
 		if (failure.code === 80007 && !((failure.usage?.estimatedTimeToRegainAccessMinutes ?? 0) > 0)) this.waba.budgetStrikes += 1;
@@ -1107,11 +817,11 @@ export class NumberLane {
 
 	/** A recipient's call ended: if more wait for it, wake the next when its time comes. Returns its state. */
 	private recipientDone(recipient: string): RecipientState | undefined {
-		const state = this.recipients.get(recipient);
+		const state = this.pairRate.get(recipient);
 		if (!state) return undefined;
-		state.inFlight = Math.max(0, state.inFlight - 1);
+		this.pairRate.done(state);
 		if (state.parked.length > 0 && state.wakeAt === 0) {
-			const at = this.recipientReadyAt(state, Date.now());
+			const at = this.pairRate.readyAt(state, Date.now());
 			state.wakeAt = at;
 			this.delayed.push({ at, recipient: state });
 			this.kick();
@@ -1134,22 +844,10 @@ export class NumberLane {
 		});
 	}
 
-	/**
-	 * Each 130429 takes one call per second off the cap, but the cap loses at most `slowDownFactor` of itself within a
-	 * second (answers to calls already under way keep coming); recovery is additive, in pump(). So a setting twice what
-	 * Meta allows is halved within a second, while one stray 130429 at 1,000 mps costs 0.1 % for a second, not half.
-	 */
+	/** A 130429 / code 4: the slow-down cuts the cap (slowDown.ts), and the tokens no longer hold a head start. */
 	private applySlowDown(now: number): void {
-		const { secondMs, slowDownFactor, minSlowDown } = this.env.timings;
-		if (now - this.slowDownSecondAt >= secondMs) {
-			this.slowDownSecondAt = now;
-			this.slowDownAtSecondStart = this.slowDown;
-		}
-		const floor = Math.max(minSlowDown, this.slowDownAtSecondStart * slowDownFactor);
-		this.slowDown = Math.max(floor, this.slowDown - 1 / this.messagesPerSecond);
-		this.lastRecoveryAt = now;
-		this.lastThrottledAt = now;
-		this.tokens = Math.min(this.tokens, this.burst);
+		this.throttle.throttled(now, this.messagesPerSecond);
+		this.pace.tokens = Math.min(this.pace.tokens, this.burst);
 	}
 
 	private fail(call: PendingCall, failure: unknown, now: number): void {
@@ -1172,11 +870,12 @@ export class NumberLane {
 
 	/** Recipients with a full bucket and nothing parked carry no state worth keeping. */
 	sweepRecipients(now: number): void {
-		for (const [id, state] of this.recipients) {
-			if (state.parked.length > 0 || state.blockedUntil > now || state.wakeAt !== 0 || state.inFlight > 0) continue;
-			this.refillRecipient(state, now);
-			if (state.tokens >= this.env.timings.pairBurst) this.recipients.delete(id);
-		}
+		this.pairRate.sweep(now);
+	}
+
+	/** Each recipient's pair-rate state (the gate's status reads it). */
+	get recipients(): Map<string, RecipientState> {
+		return this.pairRate.recipients;
 	}
 
 	/** Drop the lane: reject what is still waiting (used only by tests' reset and when the process shuts the gate). */
@@ -1185,34 +884,16 @@ export class NumberLane {
 		this.clearTimer();
 		this.waba.lanes.delete(this);
 		// Its Bottleneck job ends now, whatever is still under way.
-		const lease = this.lease;
-		this.lease = undefined;
-		lease?.end();
+		this.leases.endNow();
 		if (reason) {
 			const waiting = [...this.queue.drain(), ...this.retryQueue.drain()];
 			for (const entry of this.delayed.drain()) if (entry.call) waiting.push(entry.call);
 			for (const state of this.recipients.values()) waiting.push(...state.parked.drain());
 			for (const call of waiting) call.reject(reason);
 		}
-		try {
-			void this.localLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
-		} catch {
-			// already stopped
-		}
+		this.leases.stop();
 	}
 }
 
-/** An error as one short line for a warning (never the whole of a long message). */
-export function describeError(error: unknown): string {
-	const text = error instanceof Error ? error.message : String(error);
-	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-/** Bottleneck's disconnect/stop may throw, return a promise or return nothing: never let it surface. */
-export function quietly(action: () => unknown): void {
-	try {
-		void Promise.resolve(action()).catch(() => undefined);
-	} catch {
-		// already stopped
-	}
-}
+/** Callers (index.ts, redis.ts) read these here. */
+export { describeError, quietly };

@@ -1,7 +1,7 @@
 /**
  * The head start's extra guard, on a transport stub that records when each call left: a broadcast after a quiet spell
  * starts with a full second's worth at once, which a receiver stamps late; those calls count `headStartGuardMs` later,
- * once, and the paced seconds after them keep the plain guard.
+ * once, and the paced seconds after them keep the plain guard. Under jest's fake clock.
  */
 import { configureGateForTests, resetGateForTests } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
@@ -11,6 +11,7 @@ import type { GraphResponse } from '../transport/types';
 const leftAt: number[] = [];
 
 beforeEach(() => {
+	jest.useFakeTimers({ now: 1_000_000 });
 	leftAt.length = 0;
 	configureGateForTests({
 		// 300 ms (60 by default): far above any stall of this machine, so the two cases cannot be mistaken for each other.
@@ -26,11 +27,14 @@ beforeEach(() => {
 
 afterEach(async () => {
 	await resetGateForTests();
+	jest.useRealTimers();
 });
 
 test('counts a head start later than paced calls (headStartGuardMs), once per broadcast', async () => {
 	const credentials = credentialsFor({ url: 'http://127.0.0.1:9', fixture: { accessToken: 'EAAGstub', wabaId: '200000000000007' } }, { throughputTier: 'custom', customMessagesPerSecond: 100 });
-	await Promise.all(Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i), '399999999999990')));
+	const all = Promise.all(Array.from({ length: 300 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i), '399999999999990')));
+	await jest.advanceTimersByTimeAsync(5000);
+	await all;
 	expect(leftAt).toHaveLength(300);
 	const [first, head, paced] = [leftAt[0], leftAt[100], leftAt[200]];
 	// The head start (100 calls at once) leaves the sliding second after 1,000 + 20 (guard) + 300 ms…

@@ -6,7 +6,8 @@
  */
 import { graphRequest, isGraphApiError } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
-import { describeError, ManagementBudget, NumberLane, WabaBudget, type GateEnvironment, type PendingCall } from './gate';
+import { ManagementBudget, WabaBudget } from './budget';
+import { describeError, NumberLane, type GateEnvironment, type PendingCall } from './gate';
 import { hashKey, RedisStore, type SharedEntries } from './redis';
 import { processWide } from '../processWide';
 import { redisConnectionOf, resolveRedisTarget } from '../redis';

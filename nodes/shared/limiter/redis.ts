@@ -7,7 +7,9 @@
 import { createHash } from 'crypto';
 import Bottleneck from 'bottleneck';
 import Redis from 'ioredis';
-import { quietly, type GateEnvironment, type NumberLane, type SharedStore } from './gate';
+import { quietly, type GateEnvironment } from './gate';
+import type { SharedStore } from './store';
+import type { LeasedLane } from './lease';
 import { watchRedisVersion, type RedisTarget } from '../redis';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
@@ -200,7 +202,7 @@ function entryKey(key: string): string {
 export class RedisStore implements SharedStore, SharedEntries {
 	readonly client: ReservingRedis;
 	private connection: Bottleneck.IORedisConnection | undefined;
-	private readonly limiters = new Map<NumberLane, Bottleneck>();
+	private readonly limiters = new Map<LeasedLane, Bottleneck>();
 	private wasReady = false;
 	private failedOnce = false;
 	private closed = false;
@@ -312,7 +314,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 		await this.client.waGateMove(numberHash, wabaHash, NUMBER_SLOT_MS, budgetSlotMs, ...crossing.flat());
 	}
 
-	limiterFor(lane: NumberLane): Bottleneck | undefined {
+	limiterFor(lane: LeasedLane): Bottleneck | undefined {
 		if (!this.usable()) return undefined;
 		let limiter = this.limiters.get(lane);
 		if (!limiter) {
@@ -344,7 +346,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 		return limiter;
 	}
 
-	forget(lane: NumberLane): void {
+	forget(lane: LeasedLane): void {
 		const limiter = this.limiters.get(lane);
 		this.limiters.delete(lane);
 		if (limiter) this.retire(limiter);

@@ -1,14 +1,22 @@
 /**
  * Through Redis, a round the shared second has no room for is asked again when Redis says a round's worth fits, not at
  * every round: with two workers on one number, polling for each freed slot made ~45 % of reservations grant nothing
- * (each a round trip). A stand-in for the Redis store records the reservations; no Redis or HTTP needed.
+ * (each a round trip). A stand-in for the Redis store records the reservations; no Redis or HTTP needed. Under jest's
+ * fake clock.
  */
 import Bottleneck from 'bottleneck';
-import { NumberLane, WabaBudget, type GateEnvironment, type PendingCall, type SharedStore } from './gate';
+import { WabaBudget } from './budget';
+import { NumberLane, type GateEnvironment, type PendingCall } from './gate';
+import type { SharedStore } from './store';
 import { DEFAULT_TIMINGS, readGateSettings } from './settings';
 import type { GraphResponse } from '../transport/types';
 
+afterEach(() => {
+	jest.useRealTimers();
+});
+
 test("after a refused reservation, the lane waits until Redis said a round's worth fits", async () => {
+	jest.useFakeTimers({ now: 1_000_000 });
 	const reservations: Array<{ at: number; requested: number; wanted?: number }> = [];
 	const limiter = new Bottleneck({ maxConcurrent: 1_000_000 });
 	const store: SharedStore = {
@@ -42,8 +50,9 @@ test("after a refused reservation, the lane waits until Redis said a round's wor
 			});
 		const sent = Array.from({ length: 10 }, (_, i) => send(i));
 		// A call arriving during the wait wakes the lane, which still does not ask before Redis said.
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await jest.advanceTimersByTimeAsync(100);
 		sent.push(send(10));
+		await jest.advanceTimersByTimeAsync(2000);
 		await Promise.all(sent);
 		expect(reservations).toHaveLength(3);
 		// Each refused round waited the 300 ms Redis gave (rounds are 50 ms apart at 80 msg/s through Redis).

@@ -18,7 +18,7 @@ export function credentialsFor(sim: SimulatorLike, extra: Partial<WhatsAppCreden
 		baseUrl: sim.url,
 		wabaId: sim.fixture.wabaId,
 		registeredNumbers: 3,
-		// A known tier, as before Automatic became the credential's default: automaticTier.test.ts tests reading it from Meta.
+		// A known tier, as before Automatic became the credential's default: automaticTier.timing.test.ts tests reading it from Meta.
 		throughputTier: 'standard',
 		...extra,
 	};

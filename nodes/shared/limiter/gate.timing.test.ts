@@ -112,7 +112,7 @@ describe('rolling budget', () => {
 		expect((await sim.counters()).peakBudgetWindow[sim.fixture.wabaId]).toBeLessThanOrEqual(100);
 	});
 
-	it('counts every messaging call against the budget, not only sends (management calls count apart: families.test.ts)', async () => {
+	it('counts every messaging call against the budget, not only sends (management calls count apart: families.timing.test.ts)', async () => {
 		const credentials = credentialsFor(sim, { hourlyCallBudget: 1000 });
 		await sendText(credentials, 'hello', recipientFor(1));
 		const { scheduleGraphCall } = await import('.');

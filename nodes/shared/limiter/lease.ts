@@ -1,0 +1,219 @@
+/**
+ * The Bottleneck lease: a lane sends only under a lease, one Bottleneck job weighted by the lane's in-flight cap that
+ * covers its rounds for up to `leaseMs` and ends when the calls started under it have answered. Bottleneck (through
+ * Redis: across processes) decides who holds a lease; the sliding second and the hour are exact counters outside it.
+ * So Bottleneck runs about one job per lane every two seconds instead of one per message (its ceiling is ~400 jobs/s
+ * per limiter) or per round (each costs round trips through Redis).
+ */
+import Bottleneck from 'bottleneck';
+import { describeError, quietly } from './quiet';
+import type { GateTimings } from './settings';
+
+/** The right to send on a lane for a while: one running Bottleneck job, ended when it is closed and its calls are done. */
+export interface Lease {
+	throughRedis: boolean;
+	startedAt: number;
+	/** Rounds may start under it. */
+	open: boolean;
+	/** Calls started under it (or being reserved) whose answer has not come yet. */
+	calls: number;
+	/** Ends the Bottleneck job (frees its weight). */
+	end: () => void;
+}
+
+/** A lane as its shared limiter knows it: by key, sized by its concurrency. */
+export interface LeasedLane {
+	readonly key: string;
+	readonly limiterConcurrency: number;
+}
+
+/** Where leases are shared across processes: a Bottleneck limiter on Redis per lane. */
+export interface LeaseStore {
+	usable(): boolean;
+	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
+	limiterFor(lane: LeasedLane): Bottleneck | undefined;
+	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
+	forget(lane: LeasedLane): void;
+}
+
+/** What the lease needs of its lane. */
+export interface LeaseOwner extends LeasedLane {
+	readonly released: boolean;
+	readonly shared: LeaseStore | undefined;
+	/** The weight of one lease: the lane's in-flight cap. */
+	readonly leaseWeight: number;
+	/** Run a round soon. */
+	kick(): void;
+	/** A lease began: run a round under it at once. */
+	leaseStarted(): void;
+}
+
+export type LeaseTimings = Pick<GateTimings, 'leaseMs' | 'leaseExpiryGraceMs' | 'redisJobWatchMs' | 'longestPlainCallMs'>;
+
+export interface LeaseEnvironment {
+	readonly timings: LeaseTimings;
+	warn: (topic: string, message: string) => void;
+}
+
+/** The leases of one lane: the one rounds start under, the next being acquired, and the local limiter. */
+export class LaneLease {
+	/** The lease rounds start under now. */
+	current: Lease | undefined;
+	/** A lease being acquired (the next one, or the first after an idle spell). */
+	private acquiring = false;
+	/** The longest a call seen on this lane may take (see longestCallMs): a Redis lease expires only after that. */
+	longestCallMs: number;
+	readonly localLimiter: Bottleneck;
+
+	constructor(
+		private readonly owner: LeaseOwner,
+		private readonly env: LeaseEnvironment,
+	) {
+		this.longestCallMs = env.timings.longestPlainCallMs;
+		this.localLimiter = new Bottleneck({ maxConcurrent: owner.limiterConcurrency });
+		// Bottleneck emits 'error' for failures in its own machinery: log, never crash n8n.
+		this.localLimiter.on('error', (error: unknown) => env.warn('bottleneck', `Bottleneck error: ${describeError(error)}`));
+	}
+
+	/**
+	 * The lease to start a round under, or undefined while one is being acquired. A lease that is due for renewal (older
+	 * than `leaseMs`) still serves until the next one starts, up to twice its length; one that no longer matches the path
+	 * (Redis went away, or came back while the lease was local) is renewed the same way.
+	 */
+	serving(now: number): Lease | undefined {
+		const lease = this.current;
+		const redisUsable = this.owner.shared?.usable() === true;
+		if (lease) {
+			const age = now - lease.startedAt;
+			const { leaseMs } = this.env.timings;
+			// Redis is gone (its limiter cannot answer: go local at once), or the lease had its turn (others may wait).
+			if ((lease.throughRedis && !redisUsable) || age >= 2 * leaseMs) this.close(lease);
+			else if (age < leaseMs && lease.throughRedis === redisUsable) return lease;
+		}
+		// None, or due for renewal: the next one is asked for (a lease still open serves until it starts).
+		this.acquire(redisUsable);
+		return this.current;
+	}
+
+	/** Ask Bottleneck for a lease; when its job starts, the lease replaces the current one and a round runs. */
+	private acquire(throughRedis: boolean): void {
+		const owner = this.owner;
+		if (this.acquiring || owner.released) return;
+		const redisLimiter = throughRedis ? owner.shared?.limiterFor(owner) : undefined;
+		const limiter = redisLimiter ?? this.localLimiter;
+		this.acquiring = true;
+		let jobStarted = false;
+		let abandoned = false;
+		const abandon = (): void => {
+			abandoned = true;
+			this.acquiring = false;
+			owner.kick();
+		};
+		const { leaseMs, leaseExpiryGraceMs } = this.env.timings;
+		// On Redis, the lease of a worker that dies is freed once its expiration passes (Bottleneck frees only those): after
+		// its longest life (two leaseMs) and its last call's timeout.
+		const options: Bottleneck.JobOptions = redisLimiter
+			? { weight: owner.leaseWeight, expiration: 2 * leaseMs + this.longestCallMs + leaseExpiryGraceMs }
+			: { weight: owner.leaseWeight };
+		const job = limiter.schedule(
+			options,
+			() =>
+				new Promise<void>((end) => {
+					// Given up while Redis was down, or the lane was dropped: end the job at once.
+					if (abandoned || owner.released) {
+						end();
+						return;
+					}
+					jobStarted = true;
+					this.acquiring = false;
+					const lease: Lease = { throughRedis: redisLimiter !== undefined, startedAt: Date.now(), open: true, calls: 0, end };
+					const previous = this.current;
+					this.current = lease;
+					if (previous) this.close(previous);
+					owner.leaseStarted();
+				}),
+		);
+		// Every Bottleneck promise gets a handler: an unhandled rejection crashes n8n.
+		job.catch((error: unknown) => {
+			if (jobStarted || abandoned) return;
+			// Bottleneck (or Redis under it) refused the lease before it started: nothing was sent; try again (locally
+			// while Redis is unusable).
+			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describeError(error)}); continuing with local limits`);
+			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
+			// A limiter whose stored maxConcurrent is below the lease (OVERWEIGHT: set by an older version or a lower rate)
+			// is made afresh too (limiterFor sets its settings).
+			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describeError(error))) owner.shared?.forget(owner);
+			abandon();
+		});
+		if (redisLimiter) {
+			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
+			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
+			// The same when Redis came back in between (the store then retired that limiter: it hears no other worker's
+			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
+			const giveUpAt = Date.now() + (options.expiration ?? 0);
+			const watch = (): void => {
+				if (jobStarted || abandoned || owner.released) return;
+				const usable = owner.shared?.usable() === true;
+				const current = usable ? owner.shared?.limiterFor(owner) : undefined;
+				if (current === redisLimiter && Date.now() < giveUpAt) {
+					setTimeout(watch, this.env.timings.redisJobWatchMs);
+					return;
+				}
+				// Drop that limiter unless the store already made a fresh one.
+				if (!usable || current === redisLimiter) owner.shared?.forget(owner);
+				this.env.warn(
+					'bottleneck-job-lost',
+					usable
+						? "The number's lease waited too long in its Redis limiter (Redis reconnected, or a wake-up was lost); asking a fresh one"
+						: "Redis went away while the number's lease waited in its shared limiter; continuing with local limits",
+				);
+				abandon();
+			};
+			setTimeout(watch, this.env.timings.redisJobWatchMs);
+		}
+	}
+
+	/** No more rounds under this lease; its Bottleneck job ends once the calls started under it have answered. */
+	close(lease: Lease): void {
+		lease.open = false;
+		if (this.current === lease) this.current = undefined;
+		if (lease.calls === 0) lease.end();
+	}
+
+	/**
+	 * Calls of a lease are done (answered, or handed back before they started). True when the lease is still open with
+	 * none of its calls left: the lane gives it back if it has nothing more to send.
+	 */
+	callsDone(lease: Lease, count: number): boolean {
+		lease.calls -= count;
+		if (lease.calls > 0) return false;
+		if (!lease.open) {
+			lease.end();
+			return false;
+		}
+		return true;
+	}
+
+	/** The lane's rate changed: its leases weigh differently, so its Bottleneck limiters take more or fewer. */
+	resize(): void {
+		this.localLimiter.updateSettings({ maxConcurrent: this.owner.limiterConcurrency });
+		const redisLimiter = this.owner.shared?.limiterFor(this.owner);
+		if (redisLimiter) quietly(() => redisLimiter.updateSettings({ maxConcurrent: this.owner.limiterConcurrency }));
+	}
+
+	/** The lane is dropped: its Bottleneck job ends now, whatever is still under way. */
+	endNow(): void {
+		const lease = this.current;
+		this.current = undefined;
+		lease?.end();
+	}
+
+	/** Stop the local limiter (the lane is dropped). */
+	stop(): void {
+		try {
+			void this.localLimiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+		} catch {
+			// already stopped
+		}
+	}
+}

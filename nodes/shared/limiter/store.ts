@@ -1,0 +1,34 @@
+/**
+ * The shared store: the counts and pauses that processes sharing one Redis hold together (each number's sliding
+ * second, each WABA's rolling hour and pause, received messages) and the Bottleneck limiter each lane's leases go
+ * through. One interface; RedisStore (redis.ts) implements it.
+ */
+import type { LeaseStore } from './lease';
+
+/**
+ * Cross-process limits (Redis: redis.ts). The gate falls back to local limits whenever `usable()` is false or a call
+ * throws; with no store at all the lane's own windows are the only counts (no await on that path).
+ */
+export interface SharedStore extends LeaseStore {
+	/** Atomically grant up to `requested` call starts under the number's sliding second and the WABA's rolling hour. */
+	reserve(request: {
+		numberKey: string;
+		wabaKey: string;
+		requested: number;
+		numberCap: number;
+		numberWindowMs: number;
+		budgetCap: number;
+		budgetWindowMs: number;
+		budgetSlotMs: number;
+		/** When not all are granted: retry once this many more fit (at most the rest), not as soon as one does. */
+		wanted?: number;
+	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
+	/** Pause the WABA in every process sharing this store (80007). */
+	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
+	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
+	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
+	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
+	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
+	/** True while the first connection is being made (calls wait a moment instead of going local). */
+	connecting(): boolean;
+}
