@@ -70,6 +70,8 @@ const kindFields = [...new Set(Object.values(messageKinds))].flatMap((kind) => k
 
 const subtitle = `={{ ${JSON.stringify(MESSAGE_TYPE_NAMES)}[$parameter["messageType"]] }}`;
 
+// Its only webhook is n8n's resume URL (restartWebhook), never registered anywhere: no lifecycle to implement.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class WhatsAppSendMessage implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Send Message',

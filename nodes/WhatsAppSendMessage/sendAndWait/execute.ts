@@ -48,7 +48,7 @@ function readApproval(context: IExecuteFunctions, itemIndex: number): PreparedMe
 			}),
 		};
 	} catch (error) {
-		if (!(error instanceof MessageValidationError)) throw error;
+		if (!(error instanceof MessageValidationError)) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 		const field = APPROVAL_LABELS[error.field] ?? error.field;
 		throw fieldError(context.getNode(), itemIndex, field, error.message, { description: 'Nothing was sent to WhatsApp.' });
 	}
