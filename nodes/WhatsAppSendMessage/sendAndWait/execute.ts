@@ -13,16 +13,13 @@ import { buildInteractiveButtons, MessageValidationError, type TemplateMessage }
 import { readParameter } from '../../shared/parameters';
 import { isGraphApiError, toNodeApiError } from '../../shared/transport';
 import { readCredentials } from '../../shared/transport/credentials';
-import { APPROVE_ID, DECLINE_ID } from '../../shared/waits/answers';
+import { ANY_NUMBER, APPROVE_ID, DECLINE_ID } from '../../shared/waits/answers';
 import { MESSAGE_TYPE_NAMES, messageKinds } from '../actions';
 import { readEnvelope } from '../actions/common';
 import { checkAgainstTemplate } from '../actions/template';
 import type { MessageType, PreparedMessage } from '../actions/types';
 import { itemError, output, sendItem, type ReadyItem } from '../execute';
 import { kindProblem, waitLimitMs } from './rules';
-
-/** Heartbeat key a trigger records when it receives every number of its app (no Phone Number IDs option). */
-export const ANY_NUMBER = '*';
 
 /** The approval's labels as the user sees them, for errors the buttons builder raises. */
 const APPROVAL_LABELS: Record<string, string> = {

@@ -9,6 +9,9 @@ import type { WhatsAppEvent } from '../webhook/types';
 export const APPROVE_ID = 'approve';
 export const DECLINE_ID = 'decline';
 
+/** The heartbeat key of a trigger that receives every number of its app (no Phone Number IDs option). */
+export const ANY_NUMBER = '*';
+
 /** What the trigger posts to the resume URL: the wait it took from the ledger and the message that answers it. */
 export interface ResumeBody {
 	waitId: string;
