@@ -3,7 +3,7 @@
  * events, the user's choices, dedupe) → the items of one execution, or an answer of our own when nothing starts.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getConversationLedger } from '../shared/conversations';
 import type { ResumeBody } from '../shared/waits/answers';
@@ -29,11 +29,13 @@ async function postResume(context: IWebhookFunctions, url: string, body: ResumeB
 				headers?: Record<string, string>;
 			};
 			// n8n 2.x answers an already finished send-and-wait with an HTML page ("no action required").
-			if (String(response.headers?.['content-type'] ?? '').includes('text/html')) throw new Error('n8n says the execution needs no answer any more');
+			if (String(response.headers?.['content-type'] ?? '').includes('text/html')) {
+				throw Object.assign(new Error('n8n says the execution needs no answer any more'), { httpCode: '200' });
+			}
 			return;
 		} catch (error) {
 			const status = (error as { httpCode?: string; status?: number }).httpCode ?? (error as { status?: number }).status;
-			if (String(status) !== '409' || attempt >= RESUME_ATTEMPTS) throw error;
+			if (String(status) !== '409' || attempt >= RESUME_ATTEMPTS) throw new NodeOperationError(context.getNode(), error as Error);
 			await sleep(RESUME_RETRY_MS);
 		}
 	}
