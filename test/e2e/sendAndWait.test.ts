@@ -146,6 +146,16 @@ describe.each(VERSIONS)('Send and Wait for Reply in n8n %s', (version) => {
 		await stack?.stop();
 	});
 
+	// n8n 2.x makes a human-review tool of every node with a "sendAndWait" operation and webhooks (hitl-tools.ts).
+	(version.startsWith('1.') ? test.skip : test)('n8n 2.x offers the node as the human-review step of an AI Agent tool call', async () => {
+		const cookie = await stack.n8n.ensureOwner();
+		const res = await httpRequest(`${stack.n8n.url}/types/nodes.json`, { headers: { cookie }, timeoutMs: 60000 });
+		const hitl = (res.json as Array<{ name: string; properties: Array<{ name: string; type: string; default: unknown }> }>).find((type) => type.name.endsWith('.whatsAppSendMessageHitlTool'));
+		expect(hitl).toBeDefined();
+		expect(hitl?.properties.find((property) => property.name === 'operation')).toMatchObject({ type: 'hidden', default: 'sendAndWait' });
+		expect(hitl?.properties.find((property) => property.name === 'responseType')).toMatchObject({ type: 'hidden', default: 'approval' });
+	});
+
 	test('refuses before sending while no WhatsApp Cloud Trigger receives the number\'s messages, saying how to fix it', async () => {
 		const to = '15550002000';
 		const answer = await httpRequest(`${stack.n8n.url}/webhook/${ASKERS.approval.path}`, { method: 'POST', body: { to } });
