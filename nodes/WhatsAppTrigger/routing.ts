@@ -5,7 +5,7 @@
  * is logged and the message stays in the output, so nothing is lost.
  */
 import type { ConversationLedger, PendingWait } from '../shared/conversations';
-import { answersWait, contactOfMessage, resumeBodyOf, type ResumeBody } from '../shared/waits/answers';
+import { answersWait, choiceOf, contactOfMessage, resumeBodyOf, type ResumeBody } from '../shared/waits/answers';
 import type { WhatsAppEvent } from '../shared/webhook/types';
 
 export interface RoutingDeps {
@@ -31,6 +31,15 @@ function olderThan(event: WhatsAppEvent, wait: PendingWait): boolean {
 }
 
 /**
+ * Whether the event answers this wait: the right kind of answer, not older than the question, and a tapped option
+ * only on the question's own message (a tap on an older question must not approve the newest one).
+ */
+function answers(event: WhatsAppEvent, wait: PendingWait, quoted: string | undefined): boolean {
+	if (!answersWait(wait.responseType, event) || olderThan(event, wait)) return false;
+	return quoted === undefined || quoted === wait.messageId || choiceOf(event) === undefined;
+}
+
+/**
  * Resumes the waits these events answer, in the order Meta sent them; returns the events that resumed one. A wait
  * taken for a message that does not answer it (a typed text to an Approval) goes back to the ledger as it was.
  */
@@ -43,7 +52,7 @@ export async function routeAnswers(deps: RoutingDeps, events: WhatsAppEvent[]): 
 		const quoted = typeof event.replyToMessageId === 'string' ? event.replyToMessageId : undefined;
 		const wait = await deps.ledger.takeWaitFor(event.phoneNumberId, contact, quoted, deps.now());
 		if (!wait) continue;
-		if (!answersWait(wait.responseType, event) || olderThan(event, wait)) {
+		if (!answers(event, wait, quoted)) {
 			await deps.ledger.addWait(wait);
 			continue;
 		}

@@ -25,13 +25,16 @@ function customerCommands(simUrl, phoneNumberId, supportPhoneNumberId) {
 	return {
 		...commands,
 		supportInbound: post({ phoneNumberId: supportPhoneNumberId, ...customer, type: 'text', body: 'My order never arrived' }),
-		// An answer quoting nothing the bot knows goes to Ana's latest wait on that number: the question.
-		supportAnswer: post({
-			phoneNumberId: supportPhoneNumberId,
-			...customer,
-			type: 'interactive',
-			interactive: { type: 'button_reply', button_reply: { id: 'approve', title: 'Yes, solved' } },
-		}),
+		// A tap quotes the question it answers (Meta's button_reply carries context.id): the newest message Ana got.
+		supportAnswer:
+			`Q=$(curl -s '${simUrl}/_sim/log?to=${DEMO_CUSTOMER.from}&limit=1' | sed -E 's/.*"wamid":"([^"]+)".*/\\1/') && ` +
+			post({
+				phoneNumberId: supportPhoneNumberId,
+				...customer,
+				type: 'interactive',
+				context: { id: '__QUESTION__' },
+				interactive: { type: 'button_reply', button_reply: { id: 'approve', title: 'Yes, solved' } },
+			}).replace('__QUESTION__', `'"$Q"'`),
 	};
 }
 

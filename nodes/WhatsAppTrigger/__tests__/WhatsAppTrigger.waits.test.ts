@@ -140,6 +140,14 @@ describe('answers to Send and Wait', () => {
 		expect(await ledger().takeWaitFor(PHONE_NUMBER_ID, CONTACT, undefined, Date.now())).toMatchObject({ id: '41:node-0' });
 	});
 
+	it('does not take a tap on an older question as the answer to the newest one', async () => {
+		await ledger().addWait(waitFor('42', 'approval'));
+		await signedPost(trigger, body([buttonReplyChange('wamid.an-older-question', 'approve', 'Yes')]));
+		expect(endpoint.posts).toEqual([]);
+		expect(trigger.executions).toHaveLength(1);
+		expect(await ledger().takeWaitFor(PHONE_NUMBER_ID, CONTACT, undefined, Date.now())).toMatchObject({ id: '42:node-0' });
+	});
+
 	it('also starts the workflow with the answer when "Also Output Answers to Waits" is on', async () => {
 		trigger.parameters.options = { outputAnswers: true };
 		const asked = waitFor('41', 'approval');
