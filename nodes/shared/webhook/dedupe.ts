@@ -6,6 +6,7 @@
  * Keys are keyed hashes of fixed length: a message ID holds the customer's phone number (base64), so neither is kept.
  */
 import { createHmac } from 'crypto';
+import { callRedisWithin, type ConnectingClient } from './redis';
 import type { WhatsAppEvent } from './types';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 60 * 60 * 1000;
@@ -129,10 +130,7 @@ export class MemoryRedeliveryStore implements RedeliveryStore {
 }
 
 /** The subset of an ioredis client this store uses (so tests can pass a real client or a stand-in). */
-export interface RedisLike {
-	status?: string;
-	once?(event: 'ready', listener: () => void): unknown;
-	removeListener?(event: 'ready', listener: () => void): unknown;
+export interface RedisLike extends ConnectingClient {
 	pipeline(): {
 		set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): unknown;
 		exec(): Promise<Array<[Error | null, unknown]> | null>;
@@ -190,44 +188,14 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		}
 	}
 
-	/** While the first connection is being made, wait for it (briefly) instead of answering from memory. */
-	private async untilConnected(timeoutMs: number): Promise<void> {
-		const redis = this.redis;
-		if (!redis.once || !['wait', 'connecting', 'connect'].includes(String(redis.status))) return;
-		await new Promise<void>((resolve) => {
-			const onReady = () => {
-				clearTimeout(timer);
-				resolve();
-			};
-			const timer = setTimeout(() => {
-				redis.removeListener?.('ready', onReady);
-				resolve();
-			}, timeoutMs);
-			// A wait for Redis must never keep n8n (or a test run) alive on its own.
-			timer.unref?.();
-			redis.once?.('ready', onReady);
-		});
-	}
-
 	private async claimInRedis(keys: string[], windowMs: number): Promise<boolean[]> {
-		await this.untilConnected(this.options.timeoutMs ?? 1000);
 		const pipeline = this.redis.pipeline();
 		for (const key of keys) pipeline.set(this.options.prefix + key, '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
-		const timeoutMs = this.options.timeoutMs ?? 1000;
-		let timer: NodeJS.Timeout | undefined;
-		const timeout = new Promise<never>((_resolve, reject) => {
-			timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-			timer.unref?.();
+		const results = await callRedisWithin(this.redis, () => pipeline.exec(), this.options.timeoutMs ?? 1000);
+		if (!results) throw new Error('Redis returned no result for the dedupe pipeline');
+		return results.map(([error, reply]) => {
+			if (error) throw error;
+			return reply === 'OK';
 		});
-		try {
-			const results = await Promise.race([pipeline.exec(), timeout]);
-			if (!results) throw new Error('Redis returned no result for the dedupe pipeline');
-			return results.map(([error, reply]) => {
-				if (error) throw error;
-				return reply === 'OK';
-			});
-		} finally {
-			if (timer) clearTimeout(timer);
-		}
 	}
 }

@@ -1,0 +1,225 @@
+/**
+ * The ledger through Redis, so every n8n process reads what another one saw. Each write lands in this process's
+ * memory too; when Redis fails the memory answers alone and `onFallback` is told once per outage.
+ * Keys: `w:<number>:<contact>` last inbound, `s:<wamid>` status, `t:<number>` heartbeat, `wait:<id>` a wait,
+ * `wq:<number>:<contact>` the contact's waits by creation, `wm:<wamid>` the wait a message asks for.
+ */
+import type Redis from 'ioredis';
+
+import { callRedisWithin } from '../webhook/redis';
+import { contactKey, type MemoryLedger } from './memory';
+import { REMOVE_WAIT, RECORD_FACTS, TAKE_WAIT } from './scripts';
+import { STATE_RANK } from './status';
+import {
+	HEARTBEAT_TTL_MS,
+	STATUS_TTL_MS,
+	WINDOW_MS,
+	type ConversationLedger,
+	type LedgerFacts,
+	type PendingWait,
+	type StatusRecord,
+} from './types';
+
+export const LEDGER_KEY_PREFIX = 'whatsapp-cloud:conversations:';
+
+type ScriptClient = Redis & {
+	ledgerRecordFacts(numKeys: number, ...args: Array<string | number>): Promise<number>;
+	ledgerTakeWait(numKeys: number, ...args: Array<string | number>): Promise<string | null>;
+	ledgerRemoveWait(numKeys: number, ...args: Array<string | number>): Promise<number>;
+};
+
+/** The client with the ledger's scripts (EVALSHA, loaded on first use); defined once per client. */
+function withScripts(redis: Redis): ScriptClient {
+	const client = redis as ScriptClient;
+	if (typeof client.ledgerRecordFacts !== 'function') {
+		client.defineCommand('ledgerRecordFacts', { lua: RECORD_FACTS });
+		client.defineCommand('ledgerTakeWait', { lua: TAKE_WAIT });
+		client.defineCommand('ledgerRemoveWait', { lua: REMOVE_WAIT });
+	}
+	return client;
+}
+
+export interface RedisLedgerOptions {
+	/** The process-wide client (looked up per call: a changed password replaces it). */
+	client: () => Redis;
+	memory: MemoryLedger;
+	onFallback?: (error: Error) => void;
+	/** Longest wait for Redis before answering from memory alone. */
+	timeoutMs?: number;
+	now?: () => number;
+	prefix?: string;
+}
+
+/** A status as stored: "rank|ttl|json" for the script (the stored value drops the ttl). */
+function statusPayload(record: StatusRecord): string {
+	return `${STATE_RANK[record.state]}|${STATUS_TTL_MS}|${JSON.stringify(record)}`;
+}
+
+function parseStatus(stored: string | null): StatusRecord | undefined {
+	if (!stored) return undefined;
+	return JSON.parse(stored.slice(stored.indexOf('|') + 1)) as StatusRecord;
+}
+
+export class RedisLedger implements ConversationLedger {
+	readonly kind = 'redis' as const;
+	private failing = false;
+	private readonly prefix: string;
+	private readonly now: () => number;
+
+	constructor(private readonly options: RedisLedgerOptions) {
+		this.prefix = options.prefix ?? LEDGER_KEY_PREFIX;
+		this.now = options.now ?? Date.now;
+	}
+
+	/** Outages are told to the latest caller's logger (the trigger's or a sending node's). */
+	reportTo(onFallback: ((error: Error) => void) | undefined): void {
+		if (onFallback) this.options.onFallback = onFallback;
+	}
+
+	/** True while the last Redis call failed and memory answers alone. */
+	get fallingBack(): boolean {
+		return this.failing;
+	}
+
+	/** The memory this process keeps alongside Redis (and answers from during an outage). */
+	get memory(): MemoryLedger {
+		return this.options.memory;
+	}
+
+	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once. */
+	private async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T): Promise<T> {
+		try {
+			const redis = withScripts(this.options.client());
+			const result = await callRedisWithin(redis, () => call(redis), this.options.timeoutMs ?? 1000);
+			this.failing = false;
+			return result;
+		} catch (error) {
+			if (!this.failing) this.options.onFallback?.(error as Error);
+			this.failing = true;
+			return fallback();
+		}
+	}
+
+	async recordFacts(facts: LedgerFacts): Promise<void> {
+		this.options.memory.recordFactsSync(facts);
+		const keys: string[] = [];
+		const args: string[] = [];
+		for (const { phoneNumberId, at } of facts.triggerSeen) {
+			keys.push(`${this.prefix}t:${phoneNumberId}`);
+			args.push('t', `${Math.round(at)}:${HEARTBEAT_TTL_MS}`);
+		}
+		for (const { phoneNumberId, contact, at } of facts.inbound) {
+			keys.push(`${this.prefix}w:${contactKey(phoneNumberId, contact)}`);
+			args.push('w', `${Math.round(at)}:${WINDOW_MS}`);
+		}
+		for (const { messageId, record } of facts.statuses) {
+			keys.push(`${this.prefix}s:${messageId}`);
+			args.push('s', statusPayload(record));
+		}
+		if (keys.length === 0) return;
+		await this.shared(
+			(redis) => redis.ledgerRecordFacts(keys.length, ...keys, this.now(), ...args),
+			() => 0,
+		);
+	}
+
+	async recordInbound(phoneNumberId: string, contact: string, at: number): Promise<void> {
+		await this.recordFacts({ inbound: [{ phoneNumberId, contact, at }], statuses: [], triggerSeen: [] });
+	}
+
+	async windowOpenUntil(phoneNumberId: string, contact: string, now: number): Promise<number | undefined> {
+		const fromMemory = () => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now);
+		const last = await this.shared(
+			async (redis) => redis.get(`${this.prefix}w:${contactKey(phoneNumberId, contact)}`),
+			() => undefined,
+		);
+		if (this.failing) return fromMemory();
+		if (!last) return undefined;
+		const until = Number(last) + WINDOW_MS;
+		return until > now ? until : undefined;
+	}
+
+	async closeWindow(phoneNumberId: string, contact: string): Promise<void> {
+		await this.options.memory.closeWindow(phoneNumberId, contact);
+		await this.shared(
+			(redis) => redis.del(`${this.prefix}w:${contactKey(phoneNumberId, contact)}`),
+			() => 0,
+		);
+	}
+
+	async recordStatus(messageId: string, record: StatusRecord): Promise<void> {
+		await this.recordFacts({ inbound: [], statuses: [{ messageId, record }], triggerSeen: [] });
+	}
+
+	async statusOf(messageId: string): Promise<StatusRecord | undefined> {
+		const stored = await this.shared(
+			(redis) => redis.get(`${this.prefix}s:${messageId}`),
+			() => null,
+		);
+		return this.failing ? this.options.memory.statusOfSync(messageId) : parseStatus(stored);
+	}
+
+	/** Many statuses in one round trip (the delivery-status wait polls with it). */
+	async statusesOf(messageIds: string[]): Promise<Array<StatusRecord | undefined>> {
+		if (messageIds.length === 0) return [];
+		const stored = await this.shared(
+			(redis) => redis.mget(...messageIds.map((id) => `${this.prefix}s:${id}`)),
+			() => [],
+		);
+		return this.failing ? messageIds.map((id) => this.options.memory.statusOfSync(id)) : stored.map(parseStatus);
+	}
+
+	async recordTriggerSeen(phoneNumberId: string, at: number): Promise<void> {
+		await this.recordFacts({ inbound: [], statuses: [], triggerSeen: [{ phoneNumberId, at }] });
+	}
+
+	async triggerSeenAt(phoneNumberId: string): Promise<number | undefined> {
+		const stored = await this.shared(
+			(redis) => redis.get(`${this.prefix}t:${phoneNumberId}`),
+			() => null,
+		);
+		if (this.failing) return this.options.memory.triggerSeenAt(phoneNumberId);
+		return stored ? Number(stored) : undefined;
+	}
+
+	async addWait(wait: PendingWait): Promise<void> {
+		this.options.memory.addWaitSync(wait);
+		const ttl = Math.max(1, wait.expiresAt - this.now());
+		const queue = `${this.prefix}wq:${contactKey(wait.phoneNumberId, wait.contact)}`;
+		await this.shared(
+			(redis) =>
+				redis
+					.multi()
+					.set(`${this.prefix}wait:${wait.id}`, JSON.stringify(wait), 'PX', ttl)
+					.set(`${this.prefix}wm:${wait.messageId}`, wait.id, 'PX', ttl)
+					.zadd(queue, wait.createdAt, wait.id)
+					// The index lives as long as its longest wait: GT keeps a later expiry (Redis 7).
+					.pexpire(queue, ttl, 'GT')
+					.pexpire(queue, ttl, 'NX')
+					.exec(),
+			() => null,
+		);
+	}
+
+	async takeWaitFor(phoneNumberId: string, contact: string, quotedMessageId: string | undefined, now: number): Promise<PendingWait | undefined> {
+		const keys = [`${this.prefix}wq:${contactKey(phoneNumberId, contact)}`];
+		if (quotedMessageId) keys.push(`${this.prefix}wm:${quotedMessageId}`);
+		const taken = await this.shared(
+			(redis) => redis.ledgerTakeWait(keys.length, ...keys, now, this.prefix, phoneNumberId, contact),
+			() => null,
+		);
+		if (this.failing) return this.options.memory.takeWaitForSync(phoneNumberId, contact, quotedMessageId, now);
+		if (!taken) return undefined;
+		const wait = JSON.parse(taken) as PendingWait;
+		await this.options.memory.removeWait(wait.id);
+		return wait;
+	}
+
+	async removeWait(id: string): Promise<void> {
+		await this.options.memory.removeWait(id);
+		await this.shared(
+			(redis) => redis.ledgerRemoveWait(1, `${this.prefix}wait:${id}`, this.prefix),
+			() => 0,
+		);
+	}
+}
