@@ -27,6 +27,15 @@ import type { WhatsAppCredentials } from '../shared/transport/types';
 import { checkAgainstTemplate } from './actions/template';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
 import type { MessageType, PreparedMessage } from './actions/types';
+import {
+	closeWindowsMetaRefused,
+	decideWindows,
+	deliveryFields,
+	deliveryStatuses,
+	ledgerFor,
+	readConversationOptions,
+	type ConversationOptions,
+} from './conversation';
 import { startProgress, type ProgressReport } from './progress';
 
 export interface ReadyItem extends PreparedMessage {
@@ -36,6 +45,11 @@ export interface ReadyItem extends PreparedMessage {
 	/** The sender's display number, when the user picked it from the list. */
 	senderDisplayNumber?: string;
 	includeRawResponse: boolean;
+	conversation: ConversationOptions;
+	/** Epoch ms the customer service window stays open, when the ledger knows it. */
+	windowOpenUntil?: number;
+	/** The window was closed and "Send a Template Instead" replaced the message. */
+	sentAsTemplate?: boolean;
 }
 
 export interface SentItem {
@@ -163,6 +177,8 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 		if (contact?.user_id !== undefined) json.userId = contact.user_id;
 		json.recipient = recipientOf(body);
 		if (body.type === 'template') json.template = { name: body.template.name, language: body.template.language.code };
+		if (ready.sentAsTemplate) json.sentAsTemplate = true;
+		if (ready.windowOpenUntil !== undefined) json.windowOpenUntil = new Date(ready.windowOpenUntil).toISOString();
 	}
 	if (sent.media) {
 		json.mediaId = sent.media.mediaId;
@@ -258,6 +274,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			// Only the one option, not the whole collection: reading 'sendOptions' would evaluate its expressions
 			// (callback data, reply-to) a second time per item after readEnvelope already did.
 			const includeRawResponse = readParameter<unknown>(this, 'sendOptions.includeRawResponse', itemIndex, false) === true;
+			const conversation = readConversationOptions(this, itemIndex, messageType);
 			ready.push({
 				...prepared,
 				itemIndex,
@@ -265,6 +282,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 				phoneNumberId,
 				senderDisplayNumber: mayHaveDisplayNumber ? getSenderDisplayNumber(this, itemIndex) : undefined,
 				includeRawResponse,
+				conversation,
 			});
 		} catch (error) {
 			const failure = itemError(this, error, itemIndex, messageType);
@@ -273,13 +291,33 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 	}
 
+	// 1b. The 24-hour window, from the ledger the trigger fills: still before any call to Meta.
+	const ledger = ledgerFor(this, credentials);
+	const decisions = await decideWindows(ledger, ready, Date.now());
+	const windowed: ReadyItem[] = [];
+	for (const [position, item] of ready.entries()) {
+		const decision = decisions[position];
+		if (decision.action === 'fail') {
+			const failure = new NodeOperationError(this.getNode(), `Item ${item.itemIndex + 1}: ${decision.reason}`, { itemIndex: item.itemIndex });
+			if (!continueOnFail) throw failure;
+			results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
+			continue;
+		}
+		if (decision.action === 'template') {
+			// The template replaces the message whole: its own body and check, no file to upload.
+			Object.assign(item, { ...item.conversation.windowTemplate!, upload: undefined, sentAsTemplate: true });
+		}
+		item.windowOpenUntil = decision.openUntil;
+		windowed.push(item);
+	}
+
 	// 2. Templates: check the items against each distinct template, still before any send. Its definition is kept a few
 	// minutes across executions: Meta allows only 200 (or 5,000) management calls an hour.
-	const templateNames = [...new Set(ready.filter((item) => item.template).map((item) => item.template!.name))];
+	const templateNames = [...new Set(windowed.filter((item) => item.template).map((item) => item.template!.name))];
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	const checked: ReadyItem[] = [];
-	for (const item of ready) {
+	for (const item of windowed) {
 		if (!item.template) {
 			checked.push(item);
 			continue;
@@ -307,6 +345,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 
 	// A template Meta refused as not matching its definition is read afresh next time.
 	await forgetStaleTemplates(credentials, checked, settled);
+	await closeWindowsMetaRefused(ledger, checked, settled);
 
 	// 4. Collect in input order.
 	let firstFailure: { error: unknown; item: ReadyItem } | undefined;
@@ -339,5 +378,14 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			.join(' ');
 		throw failure;
 	}
+
+	// 5. Delivery statuses, as the trigger records them: one wait for all the items together.
+	const waiting = checked.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);
+	const records = await deliveryStatuses(
+		ledger,
+		waiting.map((item) => String(results[item.itemIndex]!.json.messageId)),
+		Math.max(0, ...waiting.map((item) => item.conversation.deliveryWaitMs)),
+	);
+	waiting.forEach((item, position) => Object.assign(results[item.itemIndex]!.json, deliveryFields(records[position])));
 	return [results.filter((result): result is INodeExecutionData => result !== undefined)];
 }

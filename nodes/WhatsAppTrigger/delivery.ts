@@ -9,6 +9,7 @@ import { getConversationLedger } from '../shared/conversations';
 import type { ResumeBody } from '../shared/waits/answers';
 import type { WhatsAppEvent } from '../shared/webhook/types';
 
+import { getConversationLedger } from '../shared/conversations';
 import { readCredentialsBriefly } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { getRedeliveryStore, handleDelivery, redeliveryHashKey, type DeliveryOptions, type RedeliveryStore } from '../shared/webhook';
@@ -73,6 +74,11 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 		triggerOn: readParameter<string[]>(context, 'triggerOn', []),
 		phoneNumberIds: settings.phoneNumberIds,
 		includeRawChange: options.includeRawChange === true,
+		ledger: getConversationLedger({
+			redisUrl: credentials.redisUrl,
+			onFallback: (error) =>
+				context.logger.warn(logLine(context, `Redis is unreachable (${error.message}); the conversation ledger (windows, delivery statuses) is kept in this process's memory only until it is back`)),
+		}),
 		dedupe:
 			options.ignoreRedeliveries === false
 				? undefined

@@ -28,6 +28,10 @@ export const ALL_SENDING_KINDS: MessageType[] = [
 
 export const show = (...messageType: MessageType[]) => ({ show: { messageType } });
 
+/** Kinds bound by the 24-hour window: every sending kind but templates. */
+const FREE_FORM_KINDS = ALL_SENDING_KINDS.filter((kind) => kind !== 'template');
+const outsideWindowIs = (choice: string) => ({ show: { '/messageType': FREE_FORM_KINDS, outsideWindow: [choice] } });
+
 /** Recipient, shown for every kind that sends a message. */
 export const recipientField: INodeProperties = {
 	displayName: 'Recipient',
@@ -66,6 +70,24 @@ export const sendOptionsField: INodeProperties = {
 			description: "Whether to add Meta's full answer to the output item",
 		},
 		{
+			displayName: 'Outside the 24-Hour Window',
+			name: 'outsideWindow',
+			type: 'options',
+			default: 'send',
+			displayOptions: { show: { '/messageType': FREE_FORM_KINDS } },
+			description:
+				'What to do when the customer has not written in the last 24 hours, so WhatsApp accepts only templates (error 131047). A WhatsApp Cloud Trigger receiving this number\'s webhooks tells n8n when each customer last wrote.',
+			options: [
+				{ name: 'Send Anyway', value: 'send', description: 'Send as usual; WhatsApp refuses it if the window is closed' },
+				{
+					name: 'Fail Before Sending',
+					value: 'fail',
+					description: 'Fail the item, saying which customer and why, without calling WhatsApp, unless a message from the customer in the last 24 hours was received',
+				},
+				{ name: 'Send a Template Instead', value: 'template', description: 'Send the template below to the same recipient instead' },
+			],
+		},
+		{
 			displayName: 'Reply To Message ID',
 			name: 'replyToMessageId',
 			type: 'string',
@@ -74,6 +96,53 @@ export const sendOptionsField: INodeProperties = {
 			description:
 				'Send this message as a reply to a received message (it shows as a quote). Use the message ID (wamid…) from the WhatsApp Cloud Trigger.',
 		},
+		{
+			displayName: 'Template Language (Outside the Window)',
+			name: 'windowTemplateLanguage',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. en_US',
+			displayOptions: outsideWindowIs('template'),
+			description: 'The language code of the template sent when the window is closed',
+		},
+		{
+			displayName: 'Template Name (Outside the Window)',
+			name: 'windowTemplateName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. order_update',
+			displayOptions: outsideWindowIs('template'),
+			description: 'The approved template sent instead of this message when the 24-hour window is closed',
+		},
+		{
+			displayName: 'Template Variables (Outside the Window)',
+			name: 'windowTemplateVariables',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add variable',
+			default: {},
+			displayOptions: outsideWindowIs('template'),
+			description: 'The template body\'s variables, in order for {{1}}, {{2}}… or by name for {{first_name}}',
+			options: [
+				{
+					displayName: 'Variable',
+					name: 'parameter',
+					values: [
+						{ displayName: 'Variable', name: 'variable', type: 'string', default: '', placeholder: 'e.g. 1 or first_name', description: 'Empty: the next position' },
+						{ displayName: 'Text', name: 'text', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Wait for Delivery Status (Seconds)',
+			name: 'waitForDeliverySeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 600 },
+			default: 0,
+			description:
+				'After sending, wait up to this long (for all items together) for WhatsApp to report each message delivered, read or failed; each item then gets deliveryStatus, and deliveryError when it failed. Needs an active WhatsApp Cloud Trigger for this number. 0: do not wait.',
+		},
 	],
 };
 
@@ -81,6 +150,11 @@ export const commonLabels: Record<string, string> = {
 	to: 'Recipient',
 	replyToMessageId: 'Options › Reply To Message ID',
 	bizOpaqueCallbackData: 'Options › Callback Data',
+	waitForDeliverySeconds: 'Options › Wait for Delivery Status (Seconds)',
+	'windowTemplate.name': 'Options › Template Name (Outside the Window)',
+	'windowTemplate.language': 'Options › Template Language (Outside the Window)',
+	'windowTemplate.bodyParameters': 'Options › Template Variables (Outside the Window)',
+	windowTemplate: 'Options › Template Variables (Outside the Window)',
 };
 
 /** Reads a parameter of one item (a constant once per run); `fallback` is returned when the field is hidden or unset. */

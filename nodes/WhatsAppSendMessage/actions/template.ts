@@ -362,7 +362,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** Variables given as {{1}}, {{2}} go by position; named ones carry their name. */
-function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterParams[] {
+export function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterParams[] {
 	const entries = raw.map((entry, position) => {
 		const variable = String(entry.variable ?? '').trim().replace(/^\{\{\s*|\s*\}\}$/g, '');
 		const built: TemplateBodyParameterParams = {

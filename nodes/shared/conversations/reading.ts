@@ -23,6 +23,16 @@ export async function statusesOf(ledger: ConversationLedger, messageIds: string[
 	return Promise.all(messageIds.map((id) => ledger.statusOf(id)));
 }
 
+/** The windows of many senders in one round trip (a send of many items asks once). */
+export async function windowsOpenUntil(
+	ledger: ConversationLedger,
+	senders: Array<{ phoneNumberId: string; contact: string }>,
+	now: number,
+): Promise<Array<number | undefined>> {
+	if (ledger instanceof RedisLedger) return ledger.windowsOpenUntil(senders, now);
+	return Promise.all(senders.map(({ phoneNumberId, contact }) => ledger.windowOpenUntil(phoneNumberId, contact, now)));
+}
+
 /** A status that will not change in a way the sender cares about: delivered, read or failed. */
 export function isSettled(record: StatusRecord | undefined): boolean {
 	return record !== undefined && record.state !== 'sent';

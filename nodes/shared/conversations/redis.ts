@@ -128,15 +128,18 @@ export class RedisLedger implements ConversationLedger {
 	}
 
 	async windowOpenUntil(phoneNumberId: string, contact: string, now: number): Promise<number | undefined> {
-		const fromMemory = () => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now);
-		const last = await this.shared(
-			async (redis) => redis.get(`${this.prefix}w:${contactKey(phoneNumberId, contact)}`),
-			() => undefined,
+		return (await this.windowsOpenUntil([{ phoneNumberId, contact }], now))[0];
+	}
+
+	/** Many windows in one round trip. */
+	async windowsOpenUntil(senders: Array<{ phoneNumberId: string; contact: string }>, now: number): Promise<Array<number | undefined>> {
+		if (senders.length === 0) return [];
+		const stored = await this.shared(
+			(redis) => redis.mget(...senders.map(({ phoneNumberId, contact }) => `${this.prefix}w:${contactKey(phoneNumberId, contact)}`)),
+			() => [],
 		);
-		if (this.failing) return fromMemory();
-		if (!last) return undefined;
-		const until = Number(last) + WINDOW_MS;
-		return until > now ? until : undefined;
+		if (this.failing) return senders.map(({ phoneNumberId, contact }) => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now));
+		return stored.map((last) => (last && Number(last) + WINDOW_MS > now ? Number(last) + WINDOW_MS : undefined));
 	}
 
 	async closeWindow(phoneNumberId: string, contact: string): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import { timingSafeEqual } from 'crypto';
 
+import { recordFacts, type ConversationLedger } from '../conversations';
+import { ledgerFactsOf } from '../conversations/facts';
 import { CLOCK_SKEW_ALLOWANCE_MS, olderThanWindow, redeliveryKey, type RedeliveryStore } from './dedupe';
 import { splitIntoEvents } from './events';
 import { createEventFilter } from './select';
@@ -30,6 +32,11 @@ export interface DeliveryOptions {
 		/** From `redeliveryHashKey`: the trigger's keys are hashed under it. */
 		hashKey: Buffer;
 	};
+	/**
+	 * Fed from every verified body before the user's choices: windows, statuses, heartbeats. Only a verified body:
+	 * a forged one must not open a window or fail a message.
+	 */
+	ledger?: ConversationLedger;
 	/** Epoch ms, to judge events' age (tests move it). */
 	now?: () => number;
 }
@@ -108,6 +115,9 @@ export async function handleDelivery(
 			reason: `Event ${oversized + 1} of the body has a message ID of ${length} characters; WhatsApp message IDs have at most ${MAX_MESSAGE_ID_LENGTH}: the body is not Meta's`,
 		};
 	}
+	const now = (options.now ?? Date.now)();
+	// One Redis round trip for the whole body, in parallel with the dedupe's.
+	const recorded = options.ledger && options.verifySignature ? recordFacts(options.ledger, ledgerFactsOf(body, now)) : undefined;
 	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
 	let events = selected;
 	let duplicates = 0;
@@ -115,7 +125,7 @@ export async function handleDelivery(
 	const claimedKeys: string[] = [];
 	if (options.dedupe && selected.length > 0) {
 		const { store, windowMs, hashKey } = options.dedupe;
-		const old = olderThanWindow(selected, all, windowMs, (options.now ?? Date.now)());
+		const old = olderThanWindow(selected, all, windowMs, now);
 		const recent = selected.filter((_event, index) => !old[index]);
 		tooOld = selected.length - recent.length;
 		const keys = recent.map((event) => redeliveryKey(event, hashKey));
@@ -124,6 +134,7 @@ export async function handleDelivery(
 		keys.forEach((key, index) => firstSightings[index] && claimedKeys.push(key));
 		duplicates = recent.length - events.length;
 	}
+	await recorded;
 	return { accepted: true, events, totalEvents: all.length, duplicates, tooOld, claimedKeys };
 }
 
