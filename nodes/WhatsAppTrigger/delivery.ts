@@ -5,7 +5,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { getConversationLedger } from '../shared/conversations';
+import type { ConversationLedger } from '../shared/conversations';
 import type { ResumeBody } from '../shared/waits/answers';
 import type { WhatsAppEvent } from '../shared/webhook/types';
 
@@ -42,18 +42,8 @@ async function postResume(context: IWebhookFunctions, url: string, body: ResumeB
 	}
 }
 
-/**
- * Records that this trigger receives these numbers' messages (the heartbeat Send and Wait checks before it asks),
- * then resumes the waits the messages answer; returns the events that resumed one.
- */
-async function routeToWaits(context: IWebhookFunctions, redisUrl: string | undefined, events: WhatsAppEvent[]): Promise<Set<WhatsAppEvent>> {
-	const ledger = getConversationLedger({
-		redisUrl,
-		onFallback: (error) => context.logger.warn(logLine(context, `Redis is unreachable (${error.message}); replies resume only waits this process knows`)),
-	});
-	const now = Date.now();
-	const numbers = new Set(events.map((event) => event.phoneNumberId).filter((id): id is string => typeof id === 'string'));
-	await Promise.all([...numbers].map((id) => ledger.recordTriggerSeen(id, now)));
+/** Resumes the waits the new messages answer (handleDelivery recorded the number's heartbeat); returns those events. */
+async function routeToWaits(context: IWebhookFunctions, ledger: ConversationLedger, events: WhatsAppEvent[]): Promise<Set<WhatsAppEvent>> {
 	return routeAnswers(
 		{ ledger, now: Date.now, resume: async (url, body) => postResume(context, url, body), warn: (message) => context.logger.warn(logLine(context, message)) },
 		events,
@@ -151,7 +141,8 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	}
 	// 200 all the same: Meta would retry a refusal for 7 days, and a replay must start nothing either way.
 	if (outcome.tooOld > 0 && options.dedupe) warnTooOld(context, outcome.tooOld, options.dedupe.windowMs);
-	const resumed = await routeToWaits(context, credentials.redisUrl, outcome.events);
+	// Only a body signed by Meta may answer a wait: an unsigned one could approve anything.
+	const resumed = options.ledger && options.verifySignature ? await routeToWaits(context, options.ledger, outcome.events) : new Set<WhatsAppEvent>();
 	// A message that resumed a waiting execution does not also start this workflow, unless the user asks for both.
 	const events = readOptions(context).outputAnswers === true ? outcome.events : outcome.events.filter((event) => !resumed.has(event));
 	if (events.length === 0) {

@@ -105,11 +105,12 @@ async function lifecycleStep<T>(context: IHookFunctions, input: LifecycleInput, 
 }
 
 /**
- * The heartbeat of an activated production trigger that receives messages: Send and Wait asks only when some trigger
+ * The heartbeat of an activated production trigger that receives messages and verifies signatures: Send and Wait asks only when some trigger
  * would route the answer back (deliveries then keep it fresh, delivery.ts). Its numbers, or every number of the app.
  */
 async function recordActivation(context: IHookFunctions, input: LifecycleInput): Promise<void> {
-	if (context.getMode() === 'manual') return;
+	// Only a trigger that verifies Meta's signature routes answers (delivery.ts).
+	if (context.getMode() === 'manual' || context.getNodeParameter('verifySignature', true) !== true) return;
 	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
 	if (!triggerOn.some((kind) => kind === 'messages' || kind.startsWith('message:'))) return;
 	const settings = readSettings(readOptions(context));

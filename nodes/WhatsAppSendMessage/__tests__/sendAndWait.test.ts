@@ -150,6 +150,30 @@ describe('Send and Wait for Reply', () => {
 		expect(await ledger().takeWaitFor(STANDARD_NUMBER, '16505551234', undefined, Date.now())).toMatchObject({ responseType: 'choice' });
 	});
 
+	it('fails before sending outside the 24-hour window when the options say so, as any send does', async () => {
+		await ledger().recordTriggerSeen(STANDARD_NUMBER, Date.now());
+		const result = await runAsk({ sendOptions: { outsideWindow: 'fail' } });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('Item 1: the 24-hour customer service window with 16505551234 is closed');
+		expect(messageCalls(sim)).toBe(0);
+	});
+
+	it('says when the window is open, inside it', async () => {
+		const now = Date.now();
+		await ledger().recordTriggerSeen(STANDARD_NUMBER, now);
+		await ledger().recordInbound(STANDARD_NUMBER, '16505551234', now);
+		const result = await runAsk({ sendOptions: { outsideWindow: 'fail' } });
+		expect(result.status).toBe('waiting');
+		expect(result.outputs('Ask')[0].windowOpenUntil).toBe(new Date(now + 24 * 3_600_000).toISOString());
+	});
+
+	it('refuses an Approval when the window is closed and a template would be sent instead: it cannot carry the buttons', async () => {
+		await ledger().recordTriggerSeen(STANDARD_NUMBER, Date.now());
+		const result = await runAsk({ sendOptions: { outsideWindow: 'template', windowTemplateName: 'hello_world', windowTemplateLanguage: 'en_US' } });
+		expect(result.error?.message).toContain('cannot carry the Approve and Decline buttons');
+		expect(messageCalls(sim)).toBe(0);
+	});
+
 	describe('refuses bad input before any call', () => {
 		beforeEach(async () => {
 			await ledger().recordTriggerSeen(STANDARD_NUMBER, Date.now());

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
-import { getConversationLedger, type ConversationLedger, type WaitResponseType } from '../../shared/conversations';
+import type { ConversationLedger, WaitResponseType } from '../../shared/conversations';
 import { cachedTemplateVariants, getPhoneNumberId } from '../../shared/descriptions';
 import { fieldError } from '../../shared/errors';
 import { buildInteractiveButtons, MessageValidationError, type TemplateMessage } from '../../shared/messages';
@@ -18,6 +18,7 @@ import { MESSAGE_TYPE_NAMES, messageKinds } from '../actions';
 import { readEnvelope } from '../actions/common';
 import { checkAgainstTemplate } from '../actions/template';
 import type { MessageType, PreparedMessage } from '../actions/types';
+import { closeWindowsMetaRefused, decideWindows, deliveryFields, deliveryStatuses, ledgerFor, readConversationOptions } from '../conversation';
 import { itemError, output, sendItem, type ReadyItem } from '../execute';
 import { kindProblem, waitLimitMs } from './rules';
 
@@ -63,14 +64,38 @@ async function readItem(context: IExecuteFunctions, responseType: WaitResponseTy
 		if (typeof limitMs === 'string') throw new NodeOperationError(node, `Item 1: ${limitMs}`, { itemIndex, description: 'Nothing was sent to WhatsApp.' });
 		const phoneNumberId = getPhoneNumberId(context, itemIndex);
 		const prepared = responseType === 'approval' ? readApproval(context, itemIndex) : await messageKinds[messageType].read(context, itemIndex);
-		if (prepared.template) {
-			const variants = await cachedTemplateVariants(context, prepared.template.name);
-			checkAgainstTemplate(prepared.body as TemplateMessage, variants, prepared.template.languageGiven);
-		}
 		const includeRawResponse = readParameter<unknown>(context, 'sendOptions.includeRawResponse', itemIndex, false) === true;
-		return { ...prepared, itemIndex, messageType, phoneNumberId, includeRawResponse, limitMs };
+		const conversation = readConversationOptions(context, itemIndex, messageType);
+		return { ...prepared, itemIndex, messageType, phoneNumberId, includeRawResponse, conversation, limitMs };
 	} catch (error) {
 		throw isGraphApiError(error) ? toNodeApiError(node, error, itemIndex) : itemError(context, error, itemIndex, messageType);
+	}
+}
+
+/**
+ * The 24-hour window, as for any send ("Options › Outside the 24-Hour Window"); a template sent instead can ask for a
+ * Free Text answer only, as it carries none of the Approval's or the Choice's options. Then the template check.
+ */
+async function applyWindow(context: IExecuteFunctions, ledger: ConversationLedger, item: ReadyItem, responseType: WaitResponseType): Promise<void> {
+	const [decision] = await decideWindows(ledger, [item], Date.now());
+	const node = context.getNode();
+	if (decision.action === 'fail') throw new NodeOperationError(node, `Item 1: ${decision.reason}`, { itemIndex: 0 });
+	if (decision.action === 'template') {
+		if (responseType !== 'freeText') {
+			throw new NodeOperationError(
+				node,
+				`Item 1: the 24-hour customer service window is closed, and the template "Outside the 24-Hour Window" sends instead cannot carry the ${responseType === 'approval' ? 'Approve and Decline buttons' : "message's options"}; nothing was sent`,
+				{ itemIndex: 0, description: 'Pick Response Type "Free Text" to wait for any answer to the template, or ask with a template that has quick-reply buttons (Response Type "Choice", Message Type "Template").' },
+			);
+		}
+		Object.assign(item, { ...item.conversation.windowTemplate!, upload: undefined, sentAsTemplate: true });
+	}
+	item.windowOpenUntil = decision.openUntil;
+	if (!item.template) return;
+	try {
+		checkAgainstTemplate(item.body as TemplateMessage, await cachedTemplateVariants(context, item.template.name), item.template.languageGiven);
+	} catch (error) {
+		throw isGraphApiError(error) ? toNodeApiError(node, error, 0) : itemError(context, error, 0, item.messageType);
 	}
 }
 
@@ -90,7 +115,7 @@ async function refuseWithoutTrigger(context: IExecuteFunctions, ledger: Conversa
 		{
 			itemIndex: 0,
 			description:
-				'Activate a workflow with a WhatsApp Cloud Trigger for this number (its production URL subscribed at Meta, with Options › Phone Number IDs empty or listing this number), with the same Redis as this node when n8n runs in queue mode. Nothing was sent to WhatsApp.',
+				'Activate a workflow with a WhatsApp Cloud Trigger for this number (its production URL subscribed at Meta, Verify Signature on, Options › Phone Number IDs empty or listing this number), with the same Redis as this node when n8n runs in queue mode. Nothing was sent to WhatsApp.',
 		},
 	);
 }
@@ -124,21 +149,24 @@ export async function executeSendAndWait(this: IExecuteFunctions): Promise<INode
 	const responseType = readParameter<WaitResponseType>(this, 'responseType', 0, 'approval');
 	const credentials = await readCredentials(this);
 	const item = await readItem(this, responseType);
-	const ledger = getConversationLedger({
-		redisUrl: credentials.redisUrl,
-		onFallback: (error) => this.logger.warn(`WhatsApp Send Message "${this.getNode().name}": Redis is unreachable (${error.message}); the wait is kept in this process's memory only`),
-	});
+	const ledger = ledgerFor(this, credentials);
 	await refuseWithoutTrigger(this, ledger, item.phoneNumberId);
+	await applyWindow(this, ledger, item, responseType);
 
 	let sent: INodeExecutionData;
 	try {
 		sent = output(item, await sendItem(credentials, item));
 	} catch (error) {
+		await closeWindowsMetaRefused(ledger, [item], [{ status: 'rejected', reason: error }]);
 		throw isGraphApiError(error) ? toNodeApiError(this.getNode(), error, 0, credentials) : itemError(this, error, 0, item.messageType);
+	}
+	const json = sent.json;
+	if (item.conversation.deliveryWaitMs > 0) {
+		const [record] = await deliveryStatuses(ledger, [String(json.messageId)], item.conversation.deliveryWaitMs);
+		Object.assign(json, deliveryFields(record));
 	}
 	const now = Date.now();
 	const expiresAt = now + item.limitMs;
-	const json = sent.json;
 	await ledger.addWait({
 		id: `${this.getExecutionId()}:${this.getNode().id}`,
 		phoneNumberId: item.phoneNumberId,

@@ -170,6 +170,16 @@ describe('answers to Send and Wait', () => {
 		expect(warning).not.toContain('signature');
 	});
 
+	it('lets no unsigned body answer a wait when Verify Signature is off', async () => {
+		trigger.parameters.verifySignature = false;
+		const asked = waitFor('41', 'approval');
+		await ledger().addWait(asked);
+		const raw = Buffer.from(metaJson(body([buttonReplyChange(asked.messageId, 'approve', 'Yes')])));
+		await post(trigger.webhookUrl, raw, {});
+		expect(endpoint.posts).toEqual([]);
+		expect(trigger.executions).toHaveLength(1);
+	});
+
 	it('records that it receives the number\'s messages (the heartbeat Send and Wait checks)', async () => {
 		expect(await ledger().triggerSeenAt(PHONE_NUMBER_ID)).toBeUndefined();
 		await signedPost(trigger, body([inboundTextChange(CONTACT, 'Ana', 'hello')]));
