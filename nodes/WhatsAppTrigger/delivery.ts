@@ -22,8 +22,23 @@ const RESUME_RETRY_MS = 400;
 /** A resume answers once n8n has queued the execution: far below this unless n8n is stuck. */
 const RESUME_TIMEOUT_MS = 10_000;
 
+/**
+ * Whether a resume URL points at this n8n: the same host as the trigger's own webhook URL (both come from n8n's
+ * WEBHOOK_URL). A URL read from a shared Redis is never posted to another host.
+ */
+export function isOwnHost(resumeUrl: string, webhookUrl: string | undefined): boolean {
+	try {
+		return webhookUrl !== undefined && new URL(resumeUrl).hostname === new URL(webhookUrl).hostname;
+	} catch {
+		return false;
+	}
+}
+
 /** Posts an answer to n8n's resume URL; rejects unless n8n resumed the execution (its JSON answer, not a page). */
 async function postResume(context: IWebhookFunctions, url: string, body: ResumeBody): Promise<void> {
+	if (!isOwnHost(url, context.getNodeWebhookUrl('default'))) {
+		throw new NodeOperationError(context.getNode(), "the resume URL is not on this n8n's host, so it was not called");
+	}
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const response = (await context.helpers.httpRequest({ method: 'POST', url, body, json: true, timeout: RESUME_TIMEOUT_MS, returnFullResponse: true })) as {

@@ -180,6 +180,15 @@ describe('answers to Send and Wait', () => {
 		expect(trigger.executions).toHaveLength(1);
 	});
 
+	it('posts to no host but its own n8n\'s, whatever URL the ledger holds', async () => {
+		const asked = { ...waitFor('41', 'approval'), resumeUrl: endpoint.url('41').replace('127.0.0.1', 'localhost') };
+		await ledger().addWait(asked);
+		await signedPost(trigger, body([buttonReplyChange(asked.messageId, 'approve', 'Yes')]));
+		expect(endpoint.posts).toEqual([]);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.logs.find((line) => line.includes('could not resume execution 41'))).toContain("not on this n8n's host");
+	});
+
 	it('records that it receives the number\'s messages (the heartbeat Send and Wait checks)', async () => {
 		expect(await ledger().triggerSeenAt(PHONE_NUMBER_ID)).toBeUndefined();
 		await signedPost(trigger, body([inboundTextChange(CONTACT, 'Ana', 'hello')]));
