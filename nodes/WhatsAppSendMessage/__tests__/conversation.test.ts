@@ -9,10 +9,11 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
+import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
+import { simulatorCredentials, startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 import type { Simulator } from '../../../test/simulator';
 import { clearConversationLedgers, getConversationLedger, WINDOW_MS } from '../../shared/conversations';
-import { clearRedeliveryStores } from '../../shared/webhook';
+import { clearRedeliveryStores, closeRedisClients } from '../../shared/webhook';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
 
 let sim: Simulator;
@@ -36,8 +37,9 @@ afterEach(async () => {
 });
 
 /** An active trigger (only incoming messages selected) subscribed to the simulator's webhooks. */
-async function activateTrigger(): Promise<void> {
+async function activateTrigger(redisUrl?: string): Promise<void> {
 	trigger = await startN8nTrigger(sim, { subscription: 'app', triggerOn: ['messages'] });
+	if (redisUrl) await trigger.setCredentials({ ...simulatorCredentials(sim), redisUrl });
 	await trigger.trigger.webhookMethods.default.create.call(trigger.hooks());
 }
 
@@ -157,5 +159,36 @@ describe('Wait for Delivery Status (Seconds)', () => {
 		const result = await send(sim, { ...text({}), recipient: SILENT });
 		expect(result.outputs('Send')[0]).not.toHaveProperty('deliveryStatus');
 		expect(result.outputs('Send')[0]).not.toHaveProperty('windowOpenUntil');
+	});
+});
+
+const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;
+
+describeWithRedis('through Redis (queue mode: the trigger in one process, the send in another)', () => {
+	let redis: TestRedis;
+
+	beforeAll(async () => {
+		redis = await startRedis();
+	});
+
+	afterAll(async () => {
+		await closeRedisClients();
+		await redis.stop();
+	});
+
+	it('reads the window and the delivery status the trigger recorded in Redis', async () => {
+		await activateTrigger(redis.url);
+		const wroteAt = await customerWrites(WROTE);
+		// Another process: nothing in its memory, only Redis knows.
+		clearConversationLedgers();
+		const result = await send(sim, { ...text({ outsideWindow: 'fail', waitForDeliverySeconds: 60 }), recipient: '={{ $json.recipient }}' }, {
+			inputItems: toEach(WROTE, SILENT),
+			continueOnFail: true,
+			credentials: { redisUrl: redis.url },
+		});
+		const [sent, failed] = result.outputs('Send');
+		expect(sent).toMatchObject({ windowOpenUntil: new Date(wroteAt + WINDOW_MS).toISOString(), deliveryStatus: 'delivered' });
+		expect(String(failed.error)).toMatch(/^Item 2: the 24-hour customer service window with 16505550102 is closed/);
+		expect(messageCalls(sim)).toBe(1);
 	});
 });
