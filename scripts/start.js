@@ -79,7 +79,7 @@ async function main() {
 		if (fs.existsSync(path.join(userFolder, '.n8n', 'database.sqlite'))) {
 			// A bot still active from the last run would come back without subscribing at the new simulator
 			// (n8n does not re-run a trigger's subscription on start-up): unpublish it, activate it afresh below.
-			await n8n.cli(['unpublish:workflow', `--id=${DEMO_IDS.echoBot}`], { allowFailure: true });
+			for (const id of [DEMO_IDS.echoBot, DEMO_IDS.supportBot]) await n8n.cli(['unpublish:workflow', `--id=${id}`], { allowFailure: true });
 		}
 		await n8n.start();
 		timed(`n8n on ${n8n.url}`, started);
@@ -90,7 +90,8 @@ async function main() {
 		await n8n.importWorkflows(demoWorkflows(sim.fixture));
 		// The trigger subscribes its production webhook URL at the simulator when it is activated.
 		await n8n.activate(DEMO_IDS.echoBot);
-		timed('owner, credential, demo workflows, echo bot active', started);
+		await n8n.activate(DEMO_IDS.supportBot);
+		timed('owner, credential, demo workflows, echo bot and support bot active', started);
 	} catch (error) {
 		console.error(`[start] failed: ${error.message}`);
 		console.error(`[start] n8n's log: ${path.join(userFolder, 'n8n.log')}`);
@@ -109,6 +110,7 @@ async function main() {
 		n8nUrl: n8n.url,
 		simUrl: sim.url,
 		phoneNumberId: sim.fixture.phoneNumbers[0].id,
+		supportPhoneNumberId: sim.fixture.phoneNumbers[1].id,
 		owner: DEFAULT_OWNER,
 		logFile: path.join(userFolder, 'n8n.log'),
 		readyIn: formatSeconds(Date.now() - all),

@@ -1,5 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
 import {
 	getTemplateFields,
@@ -15,6 +23,10 @@ import { messageKinds, MESSAGE_TYPE_NAMES } from './actions';
 import { FREE_FORM_KINDS, KINDS, MESSAGE_TYPES } from './actions/kinds';
 import { recipientField, sendOptionsField, show } from './actions/common';
 import { executeSendMessage } from './execute';
+import { operationField, sendAndWaitFields } from './sendAndWait/description';
+import { executeSendAndWait } from './sendAndWait/execute';
+import { receiveAnswer } from './sendAndWait/webhook';
+import { readParameter } from '../shared/parameters';
 
 
 const messageTypeField: INodeProperties = {
@@ -36,6 +48,8 @@ const kindFields = [...new Set(Object.values(messageKinds))].flatMap((kind) => k
 
 const subtitle = `={{ ${JSON.stringify(MESSAGE_TYPE_NAMES)}[$parameter["messageType"]] }}`;
 
+// Its only webhook is n8n's resume URL (restartWebhook), never registered anywhere: no lifecycle to implement.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class WhatsAppSendMessage implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Send Message',
@@ -51,7 +65,13 @@ export class WhatsAppSendMessage implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest' }],
+		waitingNodeTooltip: 'Waiting for the contact to answer on WhatsApp (through a WhatsApp Cloud Trigger), or for the wait limit',
+		// The resume URL of "Send and Wait for Reply" (n8n's waiting webhooks): never registered on activation.
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+		],
 		properties: [
+			operationField,
 			messageTypeField,
 			phoneNumberIdLocator,
 			recipientField,
@@ -64,6 +84,7 @@ export class WhatsAppSendMessage implements INodeType {
 				displayOptions: show(...FREE_FORM_KINDS),
 			},
 			...kindFields,
+			...sendAndWaitFields,
 			sendOptionsField,
 		],
 	};
@@ -76,6 +97,12 @@ export class WhatsAppSendMessage implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return executeSendMessage.call(this);
+		const operation = readParameter<string>(this, 'operation', 0, 'send');
+		return operation === SEND_AND_WAIT_OPERATION ? executeSendAndWait.call(this) : executeSendMessage.call(this);
+	}
+
+	/** The answer to a "Send and Wait for Reply", posted by the trigger to the execution's resume URL. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return receiveAnswer.call(this);
 	}
 }

@@ -41,7 +41,7 @@ import {
 } from './conversation';
 import { startProgress, type ProgressReport } from './progress';
 
-interface ReadyItem extends PreparedMessage {
+export interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
 	messageType: MessageType;
 	phoneNumberId: string;
@@ -55,7 +55,7 @@ interface ReadyItem extends PreparedMessage {
 	sentAsTemplate?: boolean;
 }
 
-interface SentItem {
+export interface SentItem {
 	response: SendMessageResponse & MarkAsReadResponse;
 	media?: { mediaId: string; fromCache: boolean; reuploaded?: boolean };
 }
@@ -153,7 +153,7 @@ function pairRateKey(item: ReadyItem): string | undefined {
 	return item.messageType === 'markAsRead' ? undefined : recipientOf(item.body as Exclude<MessagesRequestBody, { status: 'read' }>);
 }
 
-function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
+export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	const { response } = sent;
 	const json: IDataObject = { messageType: ready.messageType, phoneNumberId: ready.phoneNumberId };
 	if (ready.senderDisplayNumber) json.senderDisplayNumber = ready.senderDisplayNumber;
@@ -183,7 +183,7 @@ function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 }
 
 /** One item's send through the gate: with a binary file, its upload first, and one re-upload if Meta lost the cached media ID. */
-async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem, shared?: SharedEntries): Promise<SentItem> {
+export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem, shared?: SharedEntries): Promise<SentItem> {
 	// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
 	// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
 	if (!item.upload) {

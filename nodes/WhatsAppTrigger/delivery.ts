@@ -3,13 +3,68 @@
  * events, the user's choices, dedupe) → the items of one execution, or an answer of our own when nothing starts.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { ConversationLedger } from '../shared/conversations';
+import type { ResumeBody } from '../shared/waits/answers';
+import type { WhatsAppEvent } from '../shared/webhook/types';
 
 import { getConversationLedger } from '../shared/conversations';
 import { recordInboundMessages } from '../shared/limiter';
 import { readCredentialsBriefly } from '../shared/transport/credentials';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { getRedeliveryStore, handleDelivery, redeliveryHashKey, type DeliveryOptions, type RedeliveryStore } from '../shared/webhook';
+import { routeAnswers } from './routing';
 import { logLine, readOptions, readParameter, readSettings, SettingError, tokenSecret, triggerCredentials } from './settings';
+
+/** n8n answers 409 while the asking execution is still being saved as waiting: a reply that fast is posted again. */
+const RESUME_ATTEMPTS = 5;
+const RESUME_RETRY_MS = 400;
+/** A resume answers once n8n has queued the execution: far below this unless n8n is stuck. */
+const RESUME_TIMEOUT_MS = 10_000;
+
+/**
+ * Whether a resume URL points at this n8n: the same host as the trigger's own webhook URL (both come from n8n's
+ * WEBHOOK_URL). A URL read from a shared Redis is never posted to another host.
+ */
+export function isOwnHost(resumeUrl: string, webhookUrl: string | undefined): boolean {
+	try {
+		return webhookUrl !== undefined && new URL(resumeUrl).hostname === new URL(webhookUrl).hostname;
+	} catch {
+		return false;
+	}
+}
+
+/** Posts an answer to n8n's resume URL; rejects unless n8n resumed the execution (its JSON answer, not a page). */
+async function postResume(context: IWebhookFunctions, url: string, body: ResumeBody): Promise<void> {
+	if (!isOwnHost(url, context.getNodeWebhookUrl('default'))) {
+		throw new NodeOperationError(context.getNode(), "the resume URL is not on this n8n's host, so it was not called");
+	}
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const response = (await context.helpers.httpRequest({ method: 'POST', url, body, json: true, timeout: RESUME_TIMEOUT_MS, returnFullResponse: true })) as {
+				headers?: Record<string, string>;
+			};
+			// n8n 2.x answers an already finished send-and-wait with an HTML page ("no action required").
+			if (String(response.headers?.['content-type'] ?? '').includes('text/html')) {
+				throw Object.assign(new Error('n8n says the execution needs no answer any more'), { httpCode: '200' });
+			}
+			return;
+		} catch (error) {
+			const status = (error as { httpCode?: string; status?: number }).httpCode ?? (error as { status?: number }).status;
+			if (String(status) !== '409' || attempt >= RESUME_ATTEMPTS) throw new NodeOperationError(context.getNode(), error as Error);
+			await sleep(RESUME_RETRY_MS);
+		}
+	}
+}
+
+/** Resumes the waits the new messages answer (handleDelivery recorded the number's heartbeat); returns those events. */
+async function routeToWaits(context: IWebhookFunctions, ledger: ConversationLedger, events: WhatsAppEvent[]): Promise<Set<WhatsAppEvent>> {
+	return routeAnswers(
+		{ ledger, now: Date.now, resume: async (url, body) => postResume(context, url, body), warn: (message) => context.logger.warn(logLine(context, message)) },
+		events,
+	);
+}
 
 /** The delivery settings of this trigger, read once per request; a bad option answers its SettingError. */
 function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCredentials): DeliveryOptions | SettingError {
@@ -104,10 +159,14 @@ export async function receiveDelivery(context: IWebhookFunctions): Promise<IWebh
 	for (const [phoneNumberId, count] of outcome.inboundMessages) recordInboundMessages(credentials, phoneNumberId, count);
 	// 200 all the same: Meta would retry a refusal for 7 days, and a replay must start nothing either way.
 	if (outcome.tooOld > 0 && options.dedupe) warnTooOld(context, outcome.tooOld, options.dedupe.windowMs);
-	if (outcome.events.length === 0) {
+	// Only a body signed by Meta may answer a wait: an unsigned one could approve anything.
+	const resumed = options.ledger && options.verifySignature ? await routeToWaits(context, options.ledger, outcome.events) : new Set<WhatsAppEvent>();
+	// A message that resumed a waiting execution does not also start this workflow, unless the user asks for both.
+	const events = readOptions(context).outputAnswers === true ? outcome.events : outcome.events.filter((event) => !resumed.has(event));
+	if (events.length === 0) {
 		// Verified and parsed, but nothing new to run on (duplicates, too old, or not picked): 200, no run.
-		return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates, tooOld: outcome.tooOld } };
+		return { webhookResponse: { received: outcome.totalEvents, started: 0, duplicates: outcome.duplicates, tooOld: outcome.tooOld, resumed: resumed.size } };
 	}
 	if (options.dedupe && outcome.claimedKeys.length > 0) forgetIfNotStarted(res, options.dedupe.store, outcome.claimedKeys);
-	return { workflowData: [outcome.events.map((event) => ({ json: event as unknown as IDataObject }))] };
+	return { workflowData: [events.map((event) => ({ json: event as unknown as IDataObject }))] };
 }

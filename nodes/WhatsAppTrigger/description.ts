@@ -146,6 +146,14 @@ export const triggerProperties: INodeProperties[] = [
 					'Comma-separated phone number IDs: events of other numbers are ignored. Events that belong to no number (template and account updates) always pass.',
 			},
 			{
+				displayName: 'Also Output Answers to Waits',
+				name: 'outputAnswers',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a message that answered a WhatsApp Send Message "Send and Wait for Reply" (and resumed that workflow) also starts this one. Off: it only resumes the waiting workflow.',
+			},
+			{
 				displayName: 'Include Raw Change',
 				name: 'includeRawChange',
 				type: 'boolean',

@@ -5,7 +5,9 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { getConversationLedger } from '../shared/conversations';
 import { readCredentials } from '../shared/transport/credentials';
+import { ANY_NUMBER } from '../shared/waits/answers';
 import { fieldsForSelection } from '../shared/webhook';
 import { resolveRedisTarget } from '../shared/redis';
 import {
@@ -103,11 +105,30 @@ async function lifecycleStep<T>(context: IHookFunctions, input: LifecycleInput, 
 	}
 }
 
+/**
+ * The heartbeat of an activated production trigger that receives messages and verifies signatures: Send and Wait asks only when some trigger
+ * would route the answer back (deliveries then keep it fresh, delivery.ts). Its numbers, or every number of the app.
+ */
+async function recordActivation(context: IHookFunctions, input: LifecycleInput): Promise<void> {
+	// Only a trigger that verifies Meta's signature routes answers (delivery.ts).
+	if (context.getMode() === 'manual' || context.getNodeParameter('verifySignature', true) !== true) return;
+	const triggerOn = context.getNodeParameter('triggerOn', []) as string[];
+	if (!triggerOn.some((kind) => kind === 'messages' || kind.startsWith('message:'))) return;
+	const settings = readSettings(readOptions(context));
+	const listed = settings instanceof SettingError ? [] : settings.phoneNumberIds;
+	const numbers = listed.length > 0 ? listed : input.phoneNumberId ? [input.phoneNumberId] : [ANY_NUMBER];
+	const ledger = getConversationLedger({ redisUrl: input.credentials.redisUrl });
+	const now = Date.now();
+	await Promise.all(numbers.map((id) => ledger.recordTriggerSeen(id, now)));
+}
+
 /** The node's `webhookMethods.default`. */
 export const webhookLifecycle = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
 		const input = await checkedLifecycleInput(this);
-		return await lifecycleStep(this, input, async () => await subscriptionExists(input));
+		const exists = await lifecycleStep(this, input, async () => await subscriptionExists(input));
+		if (exists) await recordActivation(this, input);
+		return exists;
 	},
 
 	async create(this: IHookFunctions): Promise<boolean> {
@@ -116,6 +137,7 @@ export const webhookLifecycle = {
 		const staticData = this.getWorkflowStaticData('node');
 		if (record) staticData.subscription = record as unknown as IDataObject;
 		else delete staticData.subscription;
+		await recordActivation(this, input);
 		return true;
 	},
 

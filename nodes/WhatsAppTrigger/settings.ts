@@ -21,6 +21,7 @@ export interface TriggerOptions {
 	redeliveryWindowMinutes?: number;
 	maxRememberedEvents?: number;
 	verifyToken?: string;
+	outputAnswers?: boolean;
 }
 
 export const TRIGGER_NAME = 'WhatsApp Cloud Trigger';

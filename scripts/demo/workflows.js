@@ -9,15 +9,20 @@ const DEMO_IDS = {
 	broadcast: 'demoBroadcast001',
 	metrics: 'demoMetrics00001',
 	sendImage: 'demoSendImage001',
+	supportBot: 'demoSupportBot01',
 };
 
-const FILES = ['echo-bot.json', 'broadcast.json', 'metrics-report.json', 'send-image.json'];
+const FILES = ['echo-bot.json', 'broadcast.json', 'metrics-report.json', 'send-image.json', 'support-bot.json'];
 const DEFAULT_SENDER = '300000000000001';
+/** The support bot's number: its trigger subscribes this number alone, so it and the echo bot each get their own. */
+const SUPPORT_SENDER = '300000000000002';
 
 function demoWorkflows(fixture) {
-	const sender = fixture && fixture.phoneNumbers && fixture.phoneNumbers[0] ? fixture.phoneNumbers[0].id : DEFAULT_SENDER;
+	const numbers = (fixture && fixture.phoneNumbers) || [];
+	const sender = numbers[0] ? numbers[0].id : DEFAULT_SENDER;
+	const supportSender = numbers[1] ? numbers[1].id : SUPPORT_SENDER;
 	return FILES.map((file) => {
-		const text = fs.readFileSync(path.join(__dirname, file), 'utf8').split(DEFAULT_SENDER).join(sender);
+		const text = fs.readFileSync(path.join(__dirname, file), 'utf8').split(DEFAULT_SENDER).join(sender).split(SUPPORT_SENDER).join(supportSender);
 		return JSON.parse(text);
 	});
 }

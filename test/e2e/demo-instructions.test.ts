@@ -12,13 +12,19 @@ import { startSimulator, type Simulator } from '../simulator';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { demoInstructions, customerCommands, DEMO_CUSTOMER } = require('../../scripts/demo/instructions') as {
 	demoInstructions: (input: Record<string, unknown>) => string[];
-	customerCommands: (simUrl: string, phoneNumberId: string) => { inbound: string; reply: string; counters: string };
+	customerCommands: (
+		simUrl: string,
+		phoneNumberId: string,
+		supportPhoneNumberId?: string,
+	) => { inbound: string; reply: string; counters: string; supportInbound?: string; supportAnswer?: string };
 	DEMO_CUSTOMER: { from: string; name: string };
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 let sim: Simulator;
 let bot: http.Server;
+/** Every inbound message the stand-in bot received. */
+const received: Array<Record<string, unknown>> = [];
 
 /** A stand-in for the echo bot: answers each inbound text through the Graph API, as the demo workflow does. */
 function startBot(): Promise<http.Server> {
@@ -31,6 +37,8 @@ function startBot(): Promise<http.Server> {
 			for (const entry of body.entry ?? []) {
 				for (const change of entry.changes ?? []) {
 					for (const message of change.value?.messages ?? []) {
+						received.push(message);
+						if (message.type !== 'text') continue;
 						void fetch(`${sim.url}/v26.0/${change.value.metadata.phone_number_id}/messages`, {
 							method: 'POST',
 							headers: { authorization: `Bearer ${sim.fixture.accessToken}`, 'content-type': 'application/json' },
@@ -95,4 +103,26 @@ test('the printed commands, run as printed, show the bot\'s reply to the custome
 	expect(reply.messages[0].to).toBe(DEMO_CUSTOMER.from);
 	expect(reply.messages[0].body.text?.body).toBe('You said: hello');
 	expect(JSON.parse(await shell(commands.counters))).toMatchObject({ accepted: 6 });
+});
+
+test('the printed support-bot tap quotes the question the customer got last, as Meta\'s button replies do', async () => {
+	const support = sim.fixture.phoneNumbers[1].id;
+	const commands = customerCommands(sim.url, sim.fixture.phoneNumbers[0].id, support);
+	const asked = await fetch(`${sim.url}/v26.0/${support}/messages`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${sim.fixture.accessToken}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ messaging_product: 'whatsapp', to: DEMO_CUSTOMER.from, type: 'text', text: { body: 'Is your issue solved?' } }),
+	});
+	const wamid = ((await asked.json()) as { messages: Array<{ id: string }> }).messages[0].id;
+	await shell(commands.supportAnswer!);
+	const tap = await (async () => {
+		for (let tries = 0; tries < 50; tries++) {
+			const found = received.find((message) => message.type === 'interactive');
+			if (found) return found;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		return undefined;
+	})();
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive
+	expect(tap).toMatchObject({ from: DEMO_CUSTOMER.from, context: { id: wamid }, interactive: { type: 'button_reply', button_reply: { id: 'approve' } } });
 });

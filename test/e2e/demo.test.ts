@@ -24,7 +24,7 @@ import {
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const { demoWorkflows, DEMO_IDS } = require('../../scripts/demo/workflows') as {
 	demoWorkflows: (fixture: unknown) => Array<{ id: string; name: string; nodes: Array<{ webhookId?: string }> }>;
-	DEMO_IDS: Record<'echoBot' | 'broadcast' | 'metrics' | 'sendImage', string>;
+	DEMO_IDS: Record<'echoBot' | 'broadcast' | 'metrics' | 'sendImage' | 'supportBot', string>;
 };
 
 jest.setTimeout(10 * 60 * 1000);
@@ -165,5 +165,68 @@ describe('the active echo bot', () => {
 		const res = await httpRequest(`${echoBotWebhookUrl}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=wrong-token`);
 		expect(res.status).toBe(403);
 		expect(res.text).not.toContain('1158201444');
+	});
+});
+
+/**
+ * The support bot on the simulator's second number: a customer writes, the bot asks "Is your issue solved?" with Send
+ * and Wait for Reply (Approval), the customer's tap comes back through the bot's own trigger and the workflow goes on
+ * down the branch of the answer. Interactive button replies quote the question (context.id):
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive
+ */
+describe('the active support bot', () => {
+	let supportNumber: string;
+
+	beforeAll(async () => {
+		supportNumber = stack.sim.fixture.phoneNumbers[1].id;
+		const webhookId = demoWorkflows(stack.sim.fixture).find((wf) => wf.id === DEMO_IDS.supportBot)?.nodes.find((node) => node.webhookId)?.webhookId;
+		const before = stack.sim.requests().length;
+		await stack.n8n.activate(DEMO_IDS.supportBot);
+		// Its trigger subscribes its number alone (Meta's number-level override: POST /{phone-number-id}).
+		await waitFor('the support bot\'s number-level subscription', () => {
+			const done = stack.sim.requests().slice(before).find((request) => request.method === 'POST' && request.path.endsWith(`/${supportNumber}`) && request.status !== undefined);
+			return done;
+		}, 120000, 250);
+		expect(webhookId).toBeDefined();
+	});
+
+	async function question(from: string) {
+		await stack.sim.injectInbound({ phoneNumberId: supportNumber, from, name: 'Ana', type: 'text', body: 'My order never arrived' });
+		return waitFor('the question', () => stack.sim.log().find((message) => message.to === from), 60000);
+	}
+
+	async function answerAndNextMessage(from: string, asked: { wamid: string }, id: 'approve' | 'decline', title: string) {
+		await waitFor('the waiting execution', async () => (await executionsOf(stack.n8n, DEMO_IDS.supportBot)).find((execution) => execution.status === 'waiting'), 60000, 500);
+		await stack.sim.injectInbound({
+			phoneNumberId: supportNumber,
+			from,
+			name: 'Ana',
+			type: 'interactive',
+			context: { from: '15550000002', id: asked.wamid },
+			interactive: { type: 'button_reply', button_reply: { id, title } },
+		});
+		return waitFor('the bot\'s answer to the tap', () => stack.sim.log().filter((message) => message.to === from)[1], 60000);
+	}
+
+	test('asks "Is your issue solved?" with two buttons and thanks the customer who taps "Yes, solved"', async () => {
+		const from = '15550007001';
+		const asked = await question(from);
+		expect(asked.phoneNumberId).toBe(supportNumber);
+		expect(asked.body).toMatchObject({
+			type: 'interactive',
+			interactive: { body: { text: 'Thanks for writing, Ana! We looked into it. Is your issue solved?' }, action: { buttons: [{ reply: { id: 'approve', title: 'Yes, solved' } }, { reply: { id: 'decline', title: 'No, still broken' } }] } },
+		});
+		const answer = await answerAndNextMessage(from, asked, 'approve', 'Yes, solved');
+		expect(answer.body).toMatchObject({ type: 'text', text: { body: 'Great, glad it works now! Write any time.' } });
+	});
+
+	test('hands over to a person when the customer taps "No, still broken"', async () => {
+		const from = '15550007002';
+		const asked = await question(from);
+		const answer = await answerAndNextMessage(from, asked, 'decline', 'No, still broken');
+		expect(answer.body).toMatchObject({ type: 'text', text: { body: 'Sorry about that. A person from our team will write to you shortly.' } });
+		// The tap resumed the waiting execution: it started no second one.
+		await sleep(2000);
+		expect(stack.sim.log().filter((message) => message.to === from)).toHaveLength(2);
 	});
 });

@@ -81,6 +81,8 @@ export interface RunWorkflowOptions {
 	 * Filesystem mode is process-wide once chosen: later runs in the same test file keep it.
 	 */
 	binaryMode?: 'memory' | 'filesystem';
+	/** A waiting run's data to continue, as n8n's wait tracker does when the wait limit passes (same `nodes`). */
+	resumeFrom?: IRunExecutionData;
 }
 
 export interface WorkflowRunResult {
@@ -349,7 +351,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		sendDataToUI: () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData: IRunExecutionData = createRunExecutionData({
+	const runExecutionData: IRunExecutionData = options.resumeFrom ?? createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: startNode, data: { main: [toItems(options.inputItems)] }, source: null }],
 		},

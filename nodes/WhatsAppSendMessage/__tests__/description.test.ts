@@ -7,7 +7,7 @@ import { WhatsAppSendMessage } from '../WhatsAppSendMessage.node';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES } from '../actions';
 
 const { description } = new WhatsAppSendMessage();
-const shared = new Set(['messageType', 'phoneNumberId']);
+const shared = new Set(['operation', 'messageType', 'phoneNumberId']);
 
 describe('Send Message description', () => {
 	it('is usable as an AI tool and uses the WhatsApp credential', () => {
@@ -21,8 +21,8 @@ describe('Send Message description', () => {
 		expect(kinds).toEqual(Object.keys(MESSAGE_TYPE_NAMES));
 	});
 
-	it('shows every field only for the kinds it belongs to', () => {
-		const unscoped = description.properties.filter((p) => !shared.has(p.name) && !p.displayOptions?.show?.messageType);
+	it('shows every field only for the kinds or the operation it belongs to', () => {
+		const unscoped = description.properties.filter((p) => !shared.has(p.name) && !p.displayOptions?.show?.messageType && !p.displayOptions?.show?.operation);
 		expect(unscoped.map((p) => p.name)).toEqual([]);
 	});
 

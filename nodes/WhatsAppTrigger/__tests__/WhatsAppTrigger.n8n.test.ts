@@ -225,7 +225,7 @@ describe('deliveries (WebhookContext)', () => {
 		const redelivered = await sim.webhooks.redeliver(3);
 		await sim.webhooks.idle();
 		expect(redelivered.map((record) => record.status)).toEqual([200, 200, 200]);
-		expect(n8n.responses.slice(-3).map((response) => JSON.parse(response.body))).toEqual(new Array(3).fill({ received: 1, started: 0, duplicates: 1, tooOld: 0 }));
+		expect(n8n.responses.slice(-3).map((response) => JSON.parse(response.body))).toEqual(new Array(3).fill({ received: 1, started: 0, duplicates: 1, tooOld: 0, resumed: 0 }));
 		expect(n8n.executions).toHaveLength(3);
 	});
 

@@ -138,7 +138,8 @@ describeWithRedis('through Redis', () => {
 		const status = JSON.parse(metaBody('statuses-failed', seconds).toString()).entry[0].changes[0];
 		value.entry[0].changes.push(status, status);
 		await signedPost(trigger, Buffer.from(JSON.stringify(value)));
-		expect(await evalCalls()).toBe(1);
+		// The body's facts in one, and the one message's look for a Send and Wait it answers (routing.ts).
+		expect(await evalCalls()).toBe(2);
 		// Another process: its own memory, the same Redis.
 		clearConversationLedgers();
 		const other = getConversationLedger({ redisUrl: redis.url });

@@ -38,6 +38,19 @@ function parameterGetter(parameters: TriggerParameters) {
 	};
 }
 
+/** n8n's `helpers.httpRequest` as the trigger uses it (JSON body, full response): a non-2xx throws with its `httpCode`. */
+async function httpRequest(options: { method: string; url: string; body?: unknown; timeout?: number }) {
+	const response = await fetch(options.url, {
+		method: options.method,
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(options.body),
+		signal: AbortSignal.timeout(options.timeout ?? 10_000),
+	});
+	const text = await response.text();
+	if (!response.ok) throw Object.assign(new Error(`Request failed with status code ${response.status}`), { httpCode: String(response.status) });
+	return { statusCode: response.status, headers: Object.fromEntries(response.headers.entries()), body: text };
+}
+
 export async function startTriggerServer(credentials: WhatsAppCredentials, parameters: TriggerParameters = {}): Promise<TriggerServer> {
 	const node = new WhatsAppTrigger();
 	const staticData: IDataObject = {};
@@ -66,6 +79,7 @@ export async function startTriggerServer(credentials: WhatsAppCredentials, param
 			getMode: () => (isTest ? 'manual' : 'webhook'),
 			getNodeWebhookUrl: () => trigger.webhookUrl,
 			getWorkflowStaticData: () => staticData,
+			helpers: { httpRequest },
 			logger,
 		} as unknown as IWebhookFunctions;
 		return await node.webhook.call(context);
