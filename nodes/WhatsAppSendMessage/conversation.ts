@@ -74,6 +74,7 @@ function windowTemplateError(error: unknown): unknown {
 export function ledgerFor(context: IExecuteFunctions, credentials: WhatsAppCredentials): ConversationLedger {
 	return getConversationLedger({
 		redisUrl: credentials.redisUrl,
+		accessToken: credentials.accessToken,
 		onFallback: (error) => context.logger.warn(`WhatsApp Send Message: Redis is unreachable (${error.message}); windows and delivery statuses are read from this process's memory until it is back`),
 	});
 }

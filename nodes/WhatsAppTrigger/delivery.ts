@@ -82,6 +82,7 @@ function deliveryOptions(context: IWebhookFunctions, credentials: WhatsAppCreden
 		includeRawChange: options.includeRawChange === true,
 		ledger: getConversationLedger({
 			redisUrl: credentials.redisUrl,
+			accessToken: credentials.accessToken,
 			onFallback: (error) =>
 				context.logger.warn(logLine(context, `Redis is unreachable (${error.message}); the conversation ledger (windows, delivery statuses) is kept in this process's memory only until it is back`)),
 		}),

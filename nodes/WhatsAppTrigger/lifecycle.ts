@@ -117,7 +117,7 @@ async function recordActivation(context: IHookFunctions, input: LifecycleInput):
 	const settings = readSettings(readOptions(context));
 	const listed = settings instanceof SettingError ? [] : settings.phoneNumberIds;
 	const numbers = listed.length > 0 ? listed : input.phoneNumberId ? [input.phoneNumberId] : [ANY_NUMBER];
-	const ledger = getConversationLedger({ redisUrl: input.credentials.redisUrl });
+	const ledger = getConversationLedger({ redisUrl: input.credentials.redisUrl, accessToken: input.credentials.accessToken });
 	const now = Date.now();
 	await Promise.all(numbers.map((id) => ledger.recordTriggerSeen(id, now)));
 }

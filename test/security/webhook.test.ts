@@ -73,7 +73,7 @@ describe('dedupe keys: fixed length, no message ID and no phone number at rest',
 			await redis.stop();
 		});
 
-		it('keeps only fixed-length keyed hashes in Redis: no message ID, no customer phone number', async () => {
+		it('keeps only fixed-length keyed hashes in Redis: no message ID, no customer phone number, in the dedupe and the ledger alike', async () => {
 			trigger.credentials.redisUrl = redis.url;
 			const messageId = wamidFor(CUSTOMER);
 			const statusId = wamidFor('16505559876');
@@ -85,9 +85,11 @@ describe('dedupe keys: fixed length, no message ID and no phone number at rest',
 			const client = new Redis(redis.url);
 			try {
 				const keys = await client.keys('*');
-				expect(keys).toHaveLength(3);
+				// The three events' dedupe claims, and the conversation ledger's facts (a window, a status, a heartbeat).
+				expect(keys.filter((key) => key.startsWith('whatsapp-cloud:webhook:'))).toHaveLength(3);
+				expect(keys.filter((key) => key.startsWith('whatsapp-cloud:conversations:')).map((key) => key.split(':')[2]).sort()).toEqual(['s', 't', 'w']);
 				for (const key of keys) {
-					expect(key).toMatch(/^whatsapp-cloud:webhook:workflow-1:node-1:production:[A-Za-z0-9_-]{22}$/);
+					expect(key).toMatch(/^whatsapp-cloud:(webhook:workflow-1:node-1:production|conversations:[a-z]+):[A-Za-z0-9_-]{22}$/);
 					const hash = key.slice(key.lastIndexOf(':') + 1);
 					for (const secret of [CUSTOMER, '16505559876', messageId, statusId, messageId.slice(6, 30), longId.slice(0, 40)]) {
 						expect(key).not.toContain(secret);
@@ -105,7 +107,7 @@ describe('replays of captured signed bodies', () => {
 	it('starts nothing for a signed body whose events are older than the window, as a replay after its keys expired', async () => {
 		const response = await signedPost(body([textSentAgo(2 * 3600, 'captured two hours ago'), statusChange(wamidFor(CUSTOMER), 'read', CUSTOMER, nowSeconds() - 2 * 3600)]));
 		expect(response.status).toBe(200);
-		expect(JSON.parse(response.body)).toEqual({ received: 2, started: 0, duplicates: 0, tooOld: 2 });
+		expect(JSON.parse(response.body)).toEqual({ received: 2, started: 0, duplicates: 0, tooOld: 2, resumed: 0 });
 		expect(trigger.executions).toHaveLength(0);
 		expect(trigger.logs.filter((line) => line.startsWith('warn:'))).toEqual([
 			expect.stringContaining('2 event(s) older than the redelivery window (60 minutes) were refused'),

@@ -142,7 +142,7 @@ describeWithRedis('through Redis', () => {
 		expect(await evalCalls()).toBe(2);
 		// Another process: its own memory, the same Redis.
 		clearConversationLedgers();
-		const other = getConversationLedger({ redisUrl: redis.url });
+		const other = getConversationLedger({ redisUrl: redis.url, accessToken: credentials.accessToken });
 		expect(other.kind).toBe('redis');
 		expect(await other.windowOpenUntil(META_NUMBER, '16505551234', Date.now())).toBe(seconds * 1000 + WINDOW_MS);
 		expect((await other.statusOf('wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI0QUQ2MjA4NEYyRkExNjMyREUA'))?.error?.code).toBe(131049);

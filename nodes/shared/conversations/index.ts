@@ -2,6 +2,8 @@
  * The conversation ledger: one per process and Redis target (shared by every copy of this module). Memory always;
  * Redis too whenever the trigger's dedupe would use one.
  */
+import { createHash } from 'node:crypto';
+
 import { processWide } from '../processWide';
 import { getRedisClient, redisConnectionOf, resolveRedisTarget, type RedisTarget } from '../redis';
 import { MemoryLedger } from './memory';
@@ -30,11 +32,12 @@ function targetOf(request: LedgerRequest): RedisTarget | undefined {
 export function getConversationLedger(request: LedgerRequest): ConversationLedger {
 	const ledgers = registry();
 	const target = targetOf(request);
-	const key = target ? redisConnectionOf(target) : MEMORY;
+	const keySecret = target && createHash('sha256').update(`whatsapp-cloud ledger\0${request.accessToken ?? ''}`).digest();
+	const key = target ? `${redisConnectionOf(target)}#${keySecret!.toString('base64url').slice(0, 16)}` : MEMORY;
 	let ledger = ledgers.get(key);
 	if (!ledger) {
 		ledger = target
-			? new RedisLedger({ client: () => getRedisClient(target), memory: new MemoryLedger(), onFallback: request.onFallback })
+			? new RedisLedger({ client: () => getRedisClient(target), memory: new MemoryLedger(), onFallback: request.onFallback, keySecret: keySecret! })
 			: new MemoryLedger();
 		ledgers.set(key, ledger);
 	}

@@ -25,7 +25,7 @@ describeWithRedis('the ledger through Redis', () => {
 		const client = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 500, retryStrategy: () => 100 });
 		client.on('error', () => undefined);
 		clients.push(client);
-		return new RedisLedger({ client: () => client, memory: new MemoryLedger(), onFallback, timeoutMs: 500 });
+		return new RedisLedger({ client: () => client, memory: new MemoryLedger(), onFallback, timeoutMs: 500, keySecret: Buffer.from('test') });
 	}
 
 	async function inspector(): Promise<Redis> {
@@ -106,21 +106,34 @@ describeWithRedis('the ledger through Redis', () => {
 		await ledger.addWait(waitFor({ expiresAt: now + HOUR }));
 		const keys = await client.keys(`${LEDGER_KEY_PREFIX}*`);
 		expect(keys).toHaveLength(6);
-		const ttl = async (key: string) => client.pttl(LEDGER_KEY_PREFIX + key);
-		expect(await ttl('w:1001:c')).toBeLessThanOrEqual(WINDOW_MS - HOUR);
-		expect(await ttl('w:1001:c')).toBeGreaterThan(WINDOW_MS - 2 * HOUR);
-		expect(await ttl('s:wamid.1')).toBeGreaterThan(STATUS_TTL_MS - HOUR);
-		expect(await ttl('t:1001')).toBeGreaterThan(WINDOW_MS - HOUR);
-		for (const key of ['wait:exec-1:node:0', 'wm:wamid.ASK1', 'wq:1001:15550001111']) {
+		const ttl = async (key: string) => client.pttl(key);
+		expect(await ttl(ledger.key('w', '1001', 'c'))).toBeLessThanOrEqual(WINDOW_MS - HOUR);
+		expect(await ttl(ledger.key('w', '1001', 'c'))).toBeGreaterThan(WINDOW_MS - 2 * HOUR);
+		expect(await ttl(ledger.key('s', 'wamid.1'))).toBeGreaterThan(STATUS_TTL_MS - HOUR);
+		expect(await ttl(ledger.key('t', '1001'))).toBeGreaterThan(WINDOW_MS - HOUR);
+		for (const key of [`${LEDGER_KEY_PREFIX}wait:exec-1:node:0`, ledger.key('wm', 'wamid.ASK1'), ledger.key('wq', '1001', '15550001111')]) {
 			expect(await ttl(key)).toBeGreaterThan(0);
 			expect(await ttl(key)).toBeLessThanOrEqual(HOUR);
 		}
 	});
 
+	it('names its keys by keyed hashes (no phone number or message ID in Redis), under the credential\'s token: another token reads nothing', async () => {
+		const mine = getConversationLedger({ redisUrl: redis.url, accessToken: 'token-A' });
+		await mine.recordInbound('1001', '16505551234', Date.now());
+		await mine.recordStatus('wamid.SECRET', { state: 'read', at: Date.now() });
+		const keys = await (await inspector()).keys(`${LEDGER_KEY_PREFIX}*`);
+		expect(keys).toHaveLength(2);
+		for (const key of keys) expect(key).toMatch(/^whatsapp-cloud:conversations:[a-z]+:[A-Za-z0-9_-]{22}$/);
+		clearConversationLedgers();
+		expect(await getConversationLedger({ redisUrl: redis.url, accessToken: 'token-A' }).windowOpenUntil('1001', '16505551234', Date.now())).toBeDefined();
+		expect(await getConversationLedger({ redisUrl: redis.url, accessToken: 'token-B' }).windowOpenUntil('1001', '16505551234', Date.now())).toBeUndefined();
+		expect(await getConversationLedger({ redisUrl: redis.url, accessToken: 'token-B' }).statusOf('wamid.SECRET')).toBeUndefined();
+	});
+
 	it('does not record an inbound message older than the window at all', async () => {
 		const ledger = processLedger();
 		await ledger.recordInbound('1001', 'c', Date.now() - WINDOW_MS - 1000);
-		expect(await (await inspector()).exists(`${LEDGER_KEY_PREFIX}w:1001:c`)).toBe(0);
+		expect(await (await inspector()).exists(ledger.key('w', '1001', 'c'))).toBe(0);
 	});
 
 	it('closes a window for every process', async () => {

@@ -1,13 +1,17 @@
 /**
  * The ledger through Redis, so every n8n process reads what another one saw. Each write lands in this process's
  * memory too; when Redis fails the memory answers alone and `onFallback` is told once per outage.
- * Keys: `w:<number>:<contact>` last inbound, `s:<wamid>` status, `t:<number>` heartbeat, `wait:<id>` a wait,
- * `wq:<number>:<contact>` the contact's waits by creation, `wm:<wamid>` the wait a message asks for.
+ * Keys: `w:<number, contact>` last inbound, `s:<wamid>` status, `t:<number>` heartbeat, `wait:<id>` a wait,
+ * `wq:<number, contact>` the contact's waits by creation, `wm:<wamid>` the wait a message asks for — each `<…>` a
+ * fixed-length HMAC under a key derived from the credential's access token, so Redis holds no phone number or
+ * message ID in its key names (as the webhook dedupe's keys), and a reader without the token cannot test a guessed
+ * number against them. A wait's own value (its contact, question and resume URL) is kept as it is, until its limit.
  */
+import { createHmac } from 'node:crypto';
 import type Redis from 'ioredis';
 
 import { callRedisWithin } from '../redis';
-import { contactKey, type MemoryLedger } from './memory';
+import type { MemoryLedger } from './memory';
 import { REMOVE_WAIT, RECORD_FACTS, TAKE_WAIT } from './scripts';
 import { STATE_RANK } from './status';
 import {
@@ -48,7 +52,12 @@ export interface RedisLedgerOptions {
 	timeoutMs?: number;
 	now?: () => number;
 	prefix?: string;
+	/** The HMAC key of the key names (from the credential's access token; every process with it derives the same). */
+	keySecret: Buffer;
 }
+
+/** A wait as stored: the wait, plus the hashed names of its index keys (the scripts remove them with it). */
+type StoredWait = PendingWait & { _keys: { wm: string; wq: string } };
 
 /** A status as stored: "rank|ttl|json" for the script (the stored value drops the ttl). */
 function statusPayload(record: StatusRecord): string {
@@ -69,6 +78,11 @@ export class RedisLedger implements ConversationLedger {
 	constructor(private readonly options: RedisLedgerOptions) {
 		this.prefix = options.prefix ?? LEDGER_KEY_PREFIX;
 		this.now = options.now ?? Date.now;
+	}
+
+	/** A key name: the kind, then the HMAC of its parts (fixed length, no ID or number in it). */
+	key(kind: string, ...parts: string[]): string {
+		return `${this.prefix}${kind}:${createHmac('sha256', this.options.keySecret).update(parts.join('\0')).digest('base64url').slice(0, 22)}`;
 	}
 
 	/** Outages are told to the latest caller's logger (the trigger's or a sending node's). */
@@ -105,15 +119,15 @@ export class RedisLedger implements ConversationLedger {
 		const keys: string[] = [];
 		const args: string[] = [];
 		for (const { phoneNumberId, at } of facts.triggerSeen) {
-			keys.push(`${this.prefix}t:${phoneNumberId}`);
+			keys.push(this.key('t', phoneNumberId));
 			args.push('t', `${Math.round(at)}:${HEARTBEAT_TTL_MS}`);
 		}
 		for (const { phoneNumberId, contact, at } of facts.inbound) {
-			keys.push(`${this.prefix}w:${contactKey(phoneNumberId, contact)}`);
+			keys.push(this.key('w', phoneNumberId, contact));
 			args.push('w', `${Math.round(at)}:${WINDOW_MS}`);
 		}
 		for (const { messageId, record } of facts.statuses) {
-			keys.push(`${this.prefix}s:${messageId}`);
+			keys.push(this.key('s', messageId));
 			args.push('s', statusPayload(record));
 		}
 		if (keys.length === 0) return;
@@ -135,7 +149,7 @@ export class RedisLedger implements ConversationLedger {
 	async windowsOpenUntil(senders: Array<{ phoneNumberId: string; contact: string }>, now: number): Promise<Array<number | undefined>> {
 		if (senders.length === 0) return [];
 		const stored = await this.shared(
-			(redis) => redis.mget(...senders.map(({ phoneNumberId, contact }) => `${this.prefix}w:${contactKey(phoneNumberId, contact)}`)),
+			(redis) => redis.mget(...senders.map(({ phoneNumberId, contact }) => this.key('w', phoneNumberId, contact))),
 			() => [],
 		);
 		if (this.failing) return senders.map(({ phoneNumberId, contact }) => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now));
@@ -145,7 +159,7 @@ export class RedisLedger implements ConversationLedger {
 	async closeWindow(phoneNumberId: string, contact: string): Promise<void> {
 		await this.options.memory.closeWindow(phoneNumberId, contact);
 		await this.shared(
-			(redis) => redis.del(`${this.prefix}w:${contactKey(phoneNumberId, contact)}`),
+			(redis) => redis.del(this.key('w', phoneNumberId, contact)),
 			() => 0,
 		);
 	}
@@ -156,7 +170,7 @@ export class RedisLedger implements ConversationLedger {
 
 	async statusOf(messageId: string): Promise<StatusRecord | undefined> {
 		const stored = await this.shared(
-			(redis) => redis.get(`${this.prefix}s:${messageId}`),
+			(redis) => redis.get(this.key('s', messageId)),
 			() => null,
 		);
 		return this.failing ? this.options.memory.statusOfSync(messageId) : parseStatus(stored);
@@ -166,7 +180,7 @@ export class RedisLedger implements ConversationLedger {
 	async statusesOf(messageIds: string[]): Promise<Array<StatusRecord | undefined>> {
 		if (messageIds.length === 0) return [];
 		const stored = await this.shared(
-			(redis) => redis.mget(...messageIds.map((id) => `${this.prefix}s:${id}`)),
+			(redis) => redis.mget(...messageIds.map((id) => this.key('s', id))),
 			() => [],
 		);
 		return this.failing ? messageIds.map((id) => this.options.memory.statusOfSync(id)) : stored.map(parseStatus);
@@ -178,7 +192,7 @@ export class RedisLedger implements ConversationLedger {
 
 	async triggerSeenAt(phoneNumberId: string): Promise<number | undefined> {
 		const stored = await this.shared(
-			(redis) => redis.get(`${this.prefix}t:${phoneNumberId}`),
+			(redis) => redis.get(this.key('t', phoneNumberId)),
 			() => null,
 		);
 		if (this.failing) return this.options.memory.triggerSeenAt(phoneNumberId);
@@ -188,13 +202,15 @@ export class RedisLedger implements ConversationLedger {
 	async addWait(wait: PendingWait): Promise<void> {
 		this.options.memory.addWaitSync(wait);
 		const ttl = Math.max(1, wait.expiresAt - this.now());
-		const queue = `${this.prefix}wq:${contactKey(wait.phoneNumberId, wait.contact)}`;
+		const queue = this.key('wq', wait.phoneNumberId, wait.contact);
+		const asked = this.key('wm', wait.messageId);
+		const stored: StoredWait = { ...wait, _keys: { wm: asked, wq: queue } };
 		await this.shared(
 			(redis) =>
 				redis
 					.multi()
-					.set(`${this.prefix}wait:${wait.id}`, JSON.stringify(wait), 'PX', ttl)
-					.set(`${this.prefix}wm:${wait.messageId}`, wait.id, 'PX', ttl)
+					.set(`${this.prefix}wait:${wait.id}`, JSON.stringify(stored), 'PX', ttl)
+					.set(asked, wait.id, 'PX', ttl)
 					.zadd(queue, wait.createdAt, wait.id)
 					// The index lives as long as its longest wait: GT keeps a later expiry (Redis 7).
 					.pexpire(queue, ttl, 'GT')
@@ -205,15 +221,17 @@ export class RedisLedger implements ConversationLedger {
 	}
 
 	async takeWaitFor(phoneNumberId: string, contact: string, quotedMessageId: string | undefined, now: number): Promise<PendingWait | undefined> {
-		const keys = [`${this.prefix}wq:${contactKey(phoneNumberId, contact)}`];
-		if (quotedMessageId) keys.push(`${this.prefix}wm:${quotedMessageId}`);
+		const keys = [this.key('wq', phoneNumberId, contact)];
+		if (quotedMessageId) keys.push(this.key('wm', quotedMessageId));
 		const taken = await this.shared(
 			(redis) => redis.ledgerTakeWait(keys.length, ...keys, now, this.prefix, phoneNumberId, contact),
 			() => null,
 		);
 		if (this.failing) return this.options.memory.takeWaitForSync(phoneNumberId, contact, quotedMessageId, now);
 		if (!taken) return undefined;
-		const wait = JSON.parse(taken) as PendingWait;
+		// The stored index keys are the scripts' business, not the caller's.
+		const wait: Partial<StoredWait> & PendingWait = JSON.parse(taken) as StoredWait;
+		delete wait._keys;
 		await this.options.memory.removeWait(wait.id);
 		return wait;
 	}

@@ -47,7 +47,7 @@ local function live(id)
   return raw, wait
 end
 local function take(id, raw, wait)
-  redis.call('DEL', prefix .. 'wait:' .. id, prefix .. 'wm:' .. wait.messageId)
+  redis.call('DEL', prefix .. 'wait:' .. id, wait._keys.wm)
   redis.call('ZREM', KEYS[1], id)
   return raw
 end
@@ -68,13 +68,12 @@ end
 return false
 `;
 
-/** Removes one wait and its index entries. KEYS[1] = the wait; ARGV = key prefix. */
+/** Removes one wait and its index entries (their hashed names are stored with it). KEYS[1] = the wait. */
 export const REMOVE_WAIT = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local wait = cjson.decode(raw)
-local prefix = ARGV[1]
-redis.call('DEL', KEYS[1], prefix .. 'wm:' .. wait.messageId)
-redis.call('ZREM', prefix .. 'wq:' .. wait.phoneNumberId .. ':' .. wait.contact, wait.id)
+redis.call('DEL', KEYS[1], wait._keys.wm)
+redis.call('ZREM', wait._keys.wq, wait.id)
 return 1
 `;

@@ -59,6 +59,11 @@ export interface ConversationLedger {
 export interface LedgerRequest {
 	/** The credential's Redis URL (empty: queue mode's Redis, or memory). */
 	redisUrl?: string;
+	/**
+	 * The credential's access token: the key its Redis key names are hashed under, so the trigger and the nodes that
+	 * read what it recorded must use the same credential (token). Never stored.
+	 */
+	accessToken?: string;
 	env?: Record<string, string | undefined>;
 	onFallback?: (error: Error) => void;
 }

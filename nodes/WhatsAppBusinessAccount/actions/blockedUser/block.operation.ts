@@ -51,7 +51,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const body = { messaging_product: 'whatsapp', block_users: users.map((user) => ({ user })) };
 		return async (): Promise<IDataObject[]> => {
 			if (checkWindow) {
-				const ledger = getConversationLedger({ redisUrl: credentials.redisUrl });
+				const ledger = getConversationLedger({ redisUrl: credentials.redisUrl, accessToken: credentials.accessToken });
 				const outside = await usersOutsideWindow(ledger, phoneNumberId, users, Date.now());
 				if (outside && outside.length > 0) {
 					const named = outside.slice(0, 5).join(', ') + (outside.length > 5 ? ` and ${outside.length - 5} more` : '');
