@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import type { Simulator } from '../../../test/simulator';
+import { clearConversationLedgers } from '../../shared/conversations';
 import { resetGateForTests } from '../../shared/limiter';
+import { closeRedisClients } from '../../shared/redis';
 import { clearMediaCache, clearMediaLinks } from '../../shared/media';
 import { send, withSimulator } from './helpers';
 
@@ -53,6 +55,10 @@ describeWithRedis('media links sent by ID, through the gate\'s Redis', () => {
 	afterAll(async () => {
 		delete process.env.N8N_SSRF_ALLOWED_IP_RANGES;
 		await resetGateForTests();
+		// Send Message reads the conversation ledger through the same Redis: its shared client must close too, or its
+		// reconnect timer keeps the test run alive once Redis is stopped.
+		await closeRedisClients();
+		clearConversationLedgers();
 		clearMediaCache();
 		clearMediaLinks();
 		files.closeAllConnections();
