@@ -9,12 +9,7 @@ export const DAY_SECONDS = 24 * 60 * 60;
  * A check that failed: `field` is the display name (nested fields as a list), `problem` what is wrong with it,
  * phrased to follow the field's name (`"Start" is more than 90 days ago…`). The node adds the item.
  */
-export class MetricsInputError extends FieldError {
-	/** The hint, under the name the Metrics node has always given it. */
-	get description(): string | undefined {
-		return this.hint;
-	}
-}
+export class MetricsInputError extends FieldError {}
 
 /** Offset of `timeZone` from UTC at the instant `utcMs`, in ms (e.g. +3,600,000 for Europe/Berlin in winter). */
 function zoneOffsetMs(utcMs: number, timeZone: string): number {

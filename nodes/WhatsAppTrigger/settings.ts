@@ -82,12 +82,7 @@ export function verifyTokenOf(context: TriggerContext, credentials: WhatsAppCred
 }
 
 /** A setting of this trigger that cannot work; `field` is the name the user sees (a path joined with " › "). */
-export class SettingError extends FieldError {
-	/** The hint, as n8n's error description. */
-	get description(): string | undefined {
-		return this.hint;
-	}
-}
+export class SettingError extends FieldError {}
 
 export function settingError(context: TriggerContext, error: SettingError): NodeOperationError {
 	return new NodeOperationError(context.getNode(), error.message, { description: error.description });

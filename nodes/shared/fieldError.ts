@@ -25,4 +25,9 @@ export class FieldError extends Error {
 		super(message ?? `"${joinFieldPath(field)}" ${problem}`);
 		this.name = new.target.name;
 	}
+
+	/** The hint under the name n8n's errors and error items give it. */
+	get description(): string | undefined {
+		return this.hint;
+	}
 }

@@ -2,12 +2,16 @@
  * "Upload Once and Send by ID" for media links, against the simulator over real HTTP, with a small file server in the
  * test that serves the image and counts what it is asked.
  *
- * Meta recommends media IDs over links for throughput ("upload your media assets to our servers and use their returned
- * media IDs … or use media caching"): https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+ * Meta recommends media IDs over links: "For better performance, we recommend using `id` and an uploaded media asset ID
+ * instead" (Image messages, the `<MEDIA_URL>` row, read in the verbatim mirror kapso-meta-docs/documentation,
+ * documentation/whatsapp/messages/image-messages.mdx, "Updated: Nov 3, 2025"):
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages — whose example
+ * request sends `image.id` instead of `image.link`, as these tests check. The throughput page
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput) says the same for high volume.
  * A link's answer is reused as Meta's own link cache reuses it (Cache-Control max-age / no-cache / no-store / private,
  * Last-Modified, ETag): https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-messages#media-http-caching
- * The message sends `image.id` instead of `image.link`:
- * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages
+ * — that page is not in the material stored here; its rules were read as pywa (types/media.py, CacheControl and
+ * MediaUrlToCache, which link the page) and two Go clients quote them word for word.
  *
  * The file server is on loopback, which the fetch refuses unless the n8n admin allows it: these tests allow
  * 127.0.0.1 through n8n's own N8N_SSRF_ALLOWED_IP_RANGES, as an admin would, and one test shows the refusal without it.

@@ -239,7 +239,7 @@ export class RedisLedger implements ConversationLedger {
 	async removeWait(id: string): Promise<void> {
 		await this.options.memory.removeWait(id);
 		await this.shared(
-			(redis) => redis.ledgerRemoveWait(1, `${this.prefix}wait:${id}`, this.prefix),
+			(redis) => redis.ledgerRemoveWait(1, `${this.prefix}wait:${id}`),
 			() => 0,
 		);
 	}

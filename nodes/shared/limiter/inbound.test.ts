@@ -177,14 +177,14 @@ describeWithRedis('through a real redis-server', () => {
 		await resetGateForTests();
 	});
 
-	async function readyStore(name: string): Promise<RedisStore> {
+	async function readyStore(): Promise<RedisStore> {
 		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, env);
 		while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
 		return store;
 	}
 
 	it("a reservation grants only the rest of the number's window, whatever the cap, and the WABA's hour stays untouched", async () => {
-		const store = await readyStore('inbound');
+		const store = await readyStore();
 		const admin = new Redis(redis.url);
 		try {
 			await store.recordInbound('n1', 'w1', 6, 60_000);
@@ -203,7 +203,7 @@ describeWithRedis('through a real redis-server', () => {
 		const withRedis = credentials({ redisUrl: redis.url });
 		await sharedEntriesFor(withRedis);
 		recordInboundMessages(withRedis, NUMBER, 7);
-		const worker = await readyStore('worker');
+		const worker = await readyStore();
 		const admin = new Redis(redis.url);
 		try {
 			// The worker's keys for this number and WABA, as the gate forms them (index.ts); the count is sent without waiting.

@@ -1,6 +1,7 @@
 /**
  * How long a media link's answer is reused, as Meta's own link cache reads the same headers ("Media HTTP Caching"):
- * https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-messages#media-http-caching
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-messages#media-http-caching (not stored here: read
+ * as pywa's CacheControl docstrings and two Go clients quote the page word for word)
  * max-age=n: reuse n seconds; no-cache: keep but ask again (Last-Modified); no-store / private: never keep; none of
  * Cache-Control, Last-Modified, ETag: never keep. Pure, under a fixed clock.
  */

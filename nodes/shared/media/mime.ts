@@ -130,11 +130,6 @@ export class MediaValidationError extends FieldError {
 	constructor(message: string, field: 'mimeType' | 'fileSize' | 'kind' | 'data', description?: string, problem?: string) {
 		super(field, problem ?? `is not usable: ${message}`, description, message);
 	}
-
-	/** The hint, under the name media checks have always given it. */
-	get description(): string | undefined {
-		return this.hint;
-	}
 }
 
 export interface MediaCheck {
