@@ -1,6 +1,7 @@
 /**
  * Parameters of a send, through n8n-core's WorkflowExecute: a parameter whose stored value holds no expression is
- * read from n8n once per run and given to every item; an expression is still evaluated for each item.
+ * read from n8n once per run and given to every item; an expression is still evaluated for each item, by n8n unless
+ * it only names item fields (then read from the item: nodes/shared/fieldExpressions.ts).
  * Text message body: https://developers.facebook.com/docs/whatsapp/cloud-api/messages/text-messages
  */
 import { ExecuteContext } from 'n8n-core';
@@ -53,11 +54,27 @@ test('a per-item expression still gives each item its own value when the other p
 	);
 });
 
-test('a constant parameter is read from n8n once per run; an expression once per item', async () => {
+test('a constant parameter is read from n8n once per run; an expression n8n must evaluate once per item', async () => {
 	const { result, reads } = await countReads(() =>
-		send(sim, { messageType: 'text', recipient: '={{ $json.phone }}', textBody: '=Hello {{ $json.name }}', previewUrl: false }, { inputItems: items }),
+		send(sim, { messageType: 'text', recipient: '={{ $json.phone.trim() }}', textBody: '=Hello {{ $json.name.trim() }}', previewUrl: false }, { inputItems: items }),
 	);
 	expect(result.status).toBe('success');
 	expect(sim.log().map((message) => (message.body.text as { body: string }).body)).toEqual(['Hello Ana', 'Hello Bo', 'Hello Cy']);
 	expect(reads).toMatchObject({ messageType: 1, phoneNumberId: 1, previewUrl: 1, 'sendOptions.includeRawResponse': 1, recipient: 3, textBody: 3 });
+});
+
+test('expressions that only name item fields are read from the items, without n8n', async () => {
+	const { result, reads } = await countReads(() =>
+		send(sim, { messageType: 'text', recipient: '={{ $json.phone }}', textBody: '=Hello {{ $json.name }}', previewUrl: '={{ $json.preview }}' }, { inputItems: items }),
+	);
+	expect(result.status).toBe('success');
+	expect(sim.log().map((message) => [message.body.to, message.body.text])).toEqual([
+		['16505550001', { body: 'Hello Ana', preview_url: true }],
+		['16505550002', { body: 'Hello Bo', preview_url: false }],
+		['16505550003', { body: 'Hello Cy', preview_url: true }],
+	]);
+	expect(reads).toMatchObject({ messageType: 1, phoneNumberId: 1 });
+	expect(reads).not.toHaveProperty('recipient');
+	expect(reads).not.toHaveProperty('textBody');
+	expect(reads).not.toHaveProperty('previewUrl');
 });
