@@ -3,16 +3,23 @@
  * broadcast spread over several numbers of the WABA, a recipient always hearing from the same number, each number paced
  * by its own gate lane, a media link uploaded once per number, bad pools refused before any send.
  *
- * Meta's side, as these tests expect it: a number's throughput is its own ("Each business phone number has a default
- * throughput of 80 messages per second", https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput),
- * so the simulator counts and limits each number apart (130429 past it); the 24-hour customer service window is
- * between the user and the business phone number they wrote to ("a customer service window … is opened … when a user
- * messages you", https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages);
- * media is uploaded to a number (`POST /{phone-number-id}/media`,
- * https://developers.facebook.com/documentation/business-messaging/whatsapp/business-phone-numbers/media) and its ID
- * sent in `image.id` (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages);
- * the WABA's numbers are `GET /{waba-id}/phone_numbers`
- * (https://developers.facebook.com/docs/whatsapp/business-management-api/manage-phone-numbers).
+ * Meta's side, as these tests expect it (pages read through the docs search, Dec 2026):
+ * - Throughput is per number: "For each registered business phone number, Cloud API supports up to 80 messages per
+ *   second (mps) by default … If you attempt to send more messages than your current throughput level allows, the API
+ *   will return error code 130429" (Throughput, updated May 21, 2026:
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput). The simulator counts and
+ *   limits each number apart.
+ * - The 24-hour customer service window is between the user and the business number they wrote to (Meta's send-messages
+ *   page, https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages, as
+ *   conversation.test.ts reads it; Telnyx's Cloud API wrapper says the same: the window is "open for a given
+ *   source/destination pair", https://developers.telnyx.com/api-reference/whatsapp-phone-numbers/get-conversation-window-status-for-a-phone-number.md).
+ * - Media is uploaded to a number (`POST /{phone-number-id}/media`) and its ID sent in `image.id`
+ *   (https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages). Meta's pages
+ *   do not say whether another number of the WABA may send that ID; AWS's Cloud API wrapper says "Only the specified
+ *   originationPhoneNumberId has the permissions to send the media file"
+ *   (https://docs.aws.amazon.com/social-messaging/latest/APIReference/API_PostWhatsAppMessageMedia.md): one upload
+ *   per number, as mediaLinks.test.ts already expects for two senders.
+ * - The WABA's numbers: `GET /{waba-id}/phone_numbers` (the list the pack's number picker already reads).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
