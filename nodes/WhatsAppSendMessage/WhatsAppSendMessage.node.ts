@@ -14,6 +14,7 @@ import {
 	getTemplateHeaders,
 	getTemplateLanguages,
 	getTemplateVariables,
+	getWabaPhoneNumbers,
 	phoneNumberIdLocator,
 	searchPhoneNumbers,
 	searchTemplates,
@@ -91,7 +92,7 @@ export class WhatsAppSendMessage implements INodeType {
 
 	methods = {
 		listSearch: { searchPhoneNumbers, searchTemplates },
-		loadOptions: { getTemplateHeaders, getTemplateLanguages, getTemplateVariables },
+		loadOptions: { getTemplateHeaders, getTemplateLanguages, getTemplateVariables, getWabaPhoneNumbers },
 		resourceMapping: { getTemplateFields },
 		credentialTest: { whatsAppCloudApiTest },
 	};

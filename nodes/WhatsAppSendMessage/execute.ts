@@ -40,6 +40,7 @@ import {
 	type ConversationOptions,
 } from './conversation';
 import { startProgress, type ProgressReport } from './progress';
+import { readSenderPool, spreadOverSenderPools, type SenderChoice } from './senderPool';
 
 export interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
@@ -53,6 +54,9 @@ export interface ReadyItem extends PreparedMessage {
 	windowOpenUntil?: number;
 	/** The window was closed and "Send a Template Instead" replaced the message. */
 	sentAsTemplate?: boolean;
+	/** Options › Sender Pool: every number of the pool (senderPool.ts picks `phoneNumberId` among them). */
+	senderPool?: string[];
+	senderChosenBy?: SenderChoice;
 }
 
 export interface SentItem {
@@ -157,6 +161,7 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	const { response } = sent;
 	const json: IDataObject = { messageType: ready.messageType, phoneNumberId: ready.phoneNumberId };
 	if (ready.senderDisplayNumber) json.senderDisplayNumber = ready.senderDisplayNumber;
+	if (ready.senderChosenBy) json.senderChosenBy = ready.senderChosenBy;
 	if (ready.messageType === 'markAsRead') {
 		json.success = response.success === true;
 		json.messageId = (ready.body as { message_id: string }).message_id;
@@ -278,6 +283,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 				senderDisplayNumber: mayHaveDisplayNumber ? getSenderDisplayNumber(this, itemIndex) : undefined,
 				includeRawResponse,
 				conversation,
+				senderPool: messageType === 'markAsRead' ? undefined : readSenderPool(this, itemIndex, phoneNumberId),
 			});
 		} catch (error) {
 			const failure = itemError(this, error, itemIndex, messageType);
@@ -288,9 +294,14 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 
 	// 1b. The 24-hour window, from the ledger the trigger fills: still before any call to Meta.
 	const ledger = ledgerFor(this, credentials);
-	const decisions = await decideWindows(ledger, ready, Date.now());
+	// Sender pool first: each pooled item's number is the one its window is open with, else its recipient's (senderPool.ts).
+	const pooled = await spreadOverSenderPools(this, credentials, ledger, ready, Date.now(), (item, failure) => {
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex);
+	});
+	const decisions = await decideWindows(ledger, pooled, Date.now());
 	const windowed: ReadyItem[] = [];
-	for (const [position, item] of ready.entries()) {
+	for (const [position, item] of pooled.entries()) {
 		const decision = decisions[position];
 		if (decision.action === 'fail') {
 			const failure = nameItem(new NodeOperationError(this.getNode(), decision.reason, { itemIndex: item.itemIndex }), item.itemIndex);

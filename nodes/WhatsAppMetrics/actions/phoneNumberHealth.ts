@@ -1,10 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { getManagementCache, getPhoneNumberId, managementCacheKey, phoneNumberIdLocator } from '../../shared/descriptions';
-import { scheduleGraphCall, sharedEntriesFor } from '../../shared/limiter';
+import { cachedWabaPhoneNumbers, getPhoneNumberId, phoneNumberIdLocator } from '../../shared/descriptions';
+import { scheduleGraphCall } from '../../shared/limiter';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { collectPages } from '../../shared/paging';
-import type { PhoneNumberHealth, PhoneNumberList } from '../types';
+import type { PhoneNumberHealth } from '../types';
 import { requireWabaId } from './common';
 import type { MetricsRows, OperationContext } from './common';
 
@@ -113,18 +112,8 @@ export async function run(op: OperationContext): Promise<MetricsRows> {
 	if (scope === 'one') {
 		ids = [getPhoneNumberId(context, itemIndex)];
 	} else {
-		const wabaId = requireWabaId(credentials);
-		const request = (after?: string) => ({
-			method: 'GET' as const,
-			path: `/${wabaId}/phone_numbers`,
-			query: { fields: 'id,display_phone_number,verified_name,quality_rating', limit: 100, after },
-		});
 		// The WABA's numbers change rarely: kept a few minutes (each number's health below is read every time).
-		const listNumbers = async () =>
-			(await collectPages<PhoneNumberList>({ credentials, request: request(), pageOf: (body) => body as PhoneNumberList, requestAfter: request }))
-				.flatMap((page) => page.data ?? [])
-				.map((number) => String(number.id));
-		ids = await getManagementCache().read(managementCacheKey(credentials, 'phone_numbers'), listNumbers, await sharedEntriesFor(credentials));
+		ids = (await cachedWabaPhoneNumbers(credentials, requireWabaId(credentials))).map((number) => number.id);
 	}
 	// The list has no throughput or limit fields: ask each number (the gate paces these calls).
 	const numbers = await Promise.all(ids.map(async (id) => getHealth(credentials, id)));

@@ -21,3 +21,4 @@ export {
 export type { CredentialContext, TemplateHeaderNeed } from './methods';
 export { clearManagementCache, getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
 export type * from './graphTypes';
+export { cachedWabaPhoneNumbers, getWabaPhoneNumbers } from './wabaNumbers';

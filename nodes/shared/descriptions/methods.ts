@@ -28,7 +28,7 @@ export const MAX_TEMPLATE_PAGES = 60;
 /** What the list and template helpers need of n8n: works from loadOptions and from execute. */
 export type CredentialContext = Pick<ILoadOptionsFunctions, 'getCredentials' | 'getNode'>;
 
-async function credentialsWithWaba(context: CredentialContext): Promise<WhatsAppCredentials & { wabaId: string }> {
+export async function credentialsWithWaba(context: CredentialContext): Promise<WhatsAppCredentials & { wabaId: string }> {
 	const credentials = await readCredentials(context);
 	const wabaId = String(credentials.wabaId ?? '').trim();
 	if (!wabaId) {
