@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { EnvelopeParams } from '../../shared/messages';
 import { readParameter } from '../../shared/parameters';
 import { FREE_FORM_KINDS, SENDING_KINDS } from './kinds';
+import { MARKETING_TTL_LABEL, marketingMessagesOptions } from './template/marketingMessages';
 import type { MessageType } from './types';
 
 /** Every kind that sends a message (the list lives in kinds.ts). */
@@ -123,6 +124,7 @@ export const sendOptionsField: INodeProperties = {
 			description:
 				'After sending, wait up to this long (for all items together) for WhatsApp to report each message delivered, read or failed; each item then gets deliveryStatus, and deliveryError when it failed. Needs an active WhatsApp Cloud Trigger for this number. 0: do not wait.',
 		},
+		...marketingMessagesOptions,
 	],
 };
 
@@ -135,6 +137,7 @@ export const commonLabels: Record<string, string> = {
 	'windowTemplate.language': 'Options › Template Language (Outside the Window)',
 	'windowTemplate.bodyParameters': 'Options › Template Variables (Outside the Window)',
 	windowTemplate: 'Options › Template Variables (Outside the Window)',
+	marketingTimeToLiveSeconds: MARKETING_TTL_LABEL,
 };
 
 /** Reads a parameter of one item (a constant once per run); `fallback` is returned when the field is hidden or unset. */
