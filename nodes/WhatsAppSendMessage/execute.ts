@@ -322,7 +322,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	const checked: ReadyItem[] = [];
-	const marketingRoute = new MarketingRoute();
+	const marketingRoute = new MarketingRoute(credentials);
 	for (const item of linked) {
 		if (!item.template) {
 			checked.push(item);
@@ -332,7 +332,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			const variants = await templates.get(item.template.name)!;
 			const body = item.body as TemplateMessage;
 			checkAgainstTemplate(body, variants, item.template.languageGiven);
-			marketingRoute.consider(item, item.marketingSetting, variants.find((variant) => variant.language === body.template.language.code));
+			await marketingRoute.consider(item, item.marketingSetting, variants.find((variant) => variant.language === body.template.language.code));
 			checked.push(item);
 		} catch (error) {
 			const failure = isGraphApiError(error)

@@ -15,6 +15,7 @@
 import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
+import { clearManagementCache } from '../../shared/descriptions';
 import { resetGateForTests } from '../../shared/limiter';
 import { send, STANDARD_NUMBER, withSimulator } from './helpers';
 
@@ -133,5 +134,60 @@ describe('Send Message: marketing templates through the Marketing Messages API',
 		const error = result.nodeError('Send');
 		expect(error?.message).toContain(`Item 1: "Options › Marketing Time-to-Live (Seconds)" ${said}: Meta takes a marketing template's time-to-live in whole seconds from 43200 (12 hours) to 2592000 (30 days)`);
 		expect(sim.requests()).toHaveLength(0);
+	});
+
+	describe('the time-to-live, which Meta keeps on the template', () => {
+		const loyalty = () => sim.fixture.templates.find((template) => template.name === 'loyalty_points' && template.language === 'en_US')!;
+		const edits = () => sim.requests().filter((request) => request.method === 'POST' && request.path.endsWith(`/${loyalty().id}`));
+
+		test('is set on the template once (POST /{template-id} message_send_ttl_seconds), then the messages go', async () => {
+			onboard();
+			const result = await send(sim, loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: 86400 }), { inputItems: items(3) });
+			expect(result.error).toBeUndefined();
+			expect(edits().map((request) => JSON.parse(request.body))).toEqual([{ message_send_ttl_seconds: 86400 }]);
+			expect(loyalty().messageSendTtlSeconds).toBe(86400);
+			expect(callsTo('marketing_messages')).toHaveLength(3);
+			// Meta answers sends only after the edit: every send started after it.
+			const editedAt = edits()[0].at;
+			expect(callsTo('marketing_messages').every((request) => request.at >= editedAt)).toBe(true);
+		});
+
+		test('is not edited again while Meta holds the same value, even once the kept reading expired', async () => {
+			onboard();
+			await send(sim, loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: 86400 }));
+			clearManagementCache();
+			const again = await send(sim, loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: 86400 }));
+			expect(again.error).toBeUndefined();
+			// Approved templates can be edited once in 24 hours: a second edit would have failed these sends.
+			expect(edits()).toHaveLength(1);
+			expect(callsTo('marketing_messages')).toHaveLength(2);
+		});
+
+		test('Meta\'s refusal of the edit fails the template\'s items before anything is sent', async () => {
+			onboard();
+			await send(sim, loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: 86400 }));
+			clearManagementCache();
+			const refused = await send(sim, loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: 172800 }), { inputItems: items(2), continueOnFail: true });
+			expect(refused.outputs('Send').map((item) => JSON.stringify(item))).toEqual([
+				expect.stringContaining('An approved template can be edited once in 24 hours'),
+				expect.stringContaining('An approved template can be edited once in 24 hours'),
+			]);
+			expect(edits()).toHaveLength(2);
+			expect(callsTo('marketing_messages')).toHaveLength(1);
+		});
+
+		test('two items asking different values for one template: the later one fails naming the field, the first goes', async () => {
+			onboard();
+			const result = await send(
+				sim,
+				loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: '={{ $json.i === 0 ? 86400 : 172800 }}' }),
+				{ inputItems: items(2), continueOnFail: true },
+			);
+			const [first, second] = result.outputs('Send');
+			expect(first.sentThrough).toBe('marketing_messages');
+			expect(JSON.stringify(second.error)).toContain('Options › Marketing Time-to-Live (Seconds)');
+			expect(JSON.stringify(second.error)).toContain('is 172800, but an earlier item of this execution asks 86400 for template \\"loyalty_points (en_US)\\"');
+			expect(callsTo('marketing_messages')).toHaveLength(1);
+		});
 	});
 });

@@ -11,10 +11,12 @@
  */
 import type { INodeProperties, IExecuteFunctions } from 'n8n-workflow';
 
-import type { MessageTemplate } from '../../../shared/descriptions';
+import { getManagementCache, managementCacheKey, type MessageTemplate, type MessageTemplateList } from '../../../shared/descriptions';
+import { scheduleGraphCall, sharedEntriesFor } from '../../../shared/limiter';
 import { MessageValidationError } from '../../../shared/messages';
 import { readParameter } from '../../../shared/parameters';
 import { isGraphApiError } from '../../../shared/transport';
+import type { WhatsAppCredentials } from '../../../shared/transport/types';
 import type { MessageType } from '../types';
 
 /**
@@ -69,7 +71,6 @@ export type SentThrough = 'marketing_messages' | 'messages';
 /** An item that goes the marketing way, once its template is known to be a marketing one. */
 export interface MarketingSend {
 	route: MarketingRoute;
-	templateId?: string;
 	timeToLiveSeconds?: number;
 	sentThrough?: SentThrough;
 }
@@ -119,11 +120,30 @@ type Decision = 'marketing' | 'fallback';
 export class MarketingRoute {
 	private readonly decisions = new Map<string, Promise<Decision>>();
 	private readonly fallbacks = new Map<string, Fallback>();
+	private readonly timesToLive = new Map<string, { seconds: number; set: Promise<void> }>();
 
-	/** Marks the item for the marketing path when the option is on and Meta's definition says MARKETING. */
-	consider(item: RoutableItem, setting: MarketingSetting | undefined, template: MessageTemplate | undefined): void {
+	constructor(private readonly credentials: WhatsAppCredentials) {}
+
+	/**
+	 * Marks the item for the marketing path when the option is on and Meta's definition says MARKETING, and sets the
+	 * template's time-to-live at Meta first when the item asks for one (once per template and execution).
+	 */
+	async consider(item: RoutableItem, setting: MarketingSetting | undefined, template: MessageTemplate | undefined): Promise<void> {
 		if (!setting || template?.category?.toUpperCase() !== 'MARKETING') return;
-		item.marketing = { route: this, templateId: template.id, timeToLiveSeconds: setting.timeToLiveSeconds };
+		const seconds = setting.timeToLiveSeconds;
+		if (seconds !== undefined) {
+			const name = templateOf(item);
+			const asked = this.timesToLive.get(name);
+			if (asked && asked.seconds !== seconds) {
+				throw new MessageValidationError(
+					'marketingTimeToLiveSeconds',
+					`is ${seconds}, but an earlier item of this execution asks ${asked.seconds} for template "${name}": a template has one time-to-live at Meta, so give its items the same value`,
+				);
+			}
+			if (!asked) this.timesToLive.set(name, { seconds, set: setTemplateTimeToLive(this.credentials, item, seconds) });
+			await this.timesToLive.get(name)!.set;
+		}
+		item.marketing = { route: this, timeToLiveSeconds: seconds };
 	}
 
 	/** Sends the item through /marketing_messages, or /messages once Meta refused the path for its template and number. */
@@ -167,6 +187,38 @@ export class MarketingRoute {
 		const reasons = fallbacks.map((f) => `"${f.template}" from ${f.phoneNumberId}: error ${f.code}, ${FALLBACK_CODES[f.code]}`).join('; ');
 		return `The Marketing Messages API refused ${fallbacks.length === 1 ? 'a template' : `${fallbacks.length} templates`} (${reasons}), so ${items} marketing message${items === 1 ? '' : 's'} went through the Cloud API (/messages) instead, without the Marketing Messages API's time-to-live; each item's sentThrough says which way it went. See https://developers.facebook.com/documentation/business-messaging/whatsapp/marketing-messages/onboarding`;
 	}
+}
+
+interface TemplateTimeToLive {
+	id: string;
+	seconds?: number;
+}
+
+/**
+ * Sets a template's `message_send_ttl_seconds` with `POST /{template-id}` when Meta holds another value: approved
+ * templates can be edited only once in 24 hours, so the value Meta holds is read first (kept like the definitions).
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live
+ */
+async function setTemplateTimeToLive(credentials: WhatsAppCredentials, item: RoutableItem, seconds: number): Promise<void> {
+	const { template } = item.body as { template: { name: string; language: { code: string } } };
+	const key = managementCacheKey(credentials, 'templateTimeToLive', template.name, template.language.code);
+	const shared = await sharedEntriesFor(credentials);
+	const held = await getManagementCache().read(key, () => readTemplateTimeToLive(credentials, template.name, template.language.code), shared);
+	// Meta's default for a marketing template is 30 days, the top of the range.
+	if ((held.seconds ?? MARKETING_TTL_RANGE.max) === seconds) return;
+	await scheduleGraphCall({ credentials, family: 'management', request: { method: 'POST', path: `/${held.id}`, body: { message_send_ttl_seconds: seconds } } });
+	await getManagementCache().refresh(key, async () => ({ ...held, seconds }), shared);
+}
+
+async function readTemplateTimeToLive(credentials: WhatsAppCredentials, name: string, language: string): Promise<TemplateTimeToLive> {
+	const answer = await scheduleGraphCall<MessageTemplateList>({
+		credentials,
+		family: 'management',
+		request: { method: 'GET', path: `/${credentials.wabaId}/message_templates`, query: { name, language, fields: 'id,name,language,message_send_ttl_seconds' } },
+	});
+	const found = (answer.data?.data ?? []).find((template) => template.name === name && template.language === language) as (MessageTemplate & { message_send_ttl_seconds?: number }) | undefined;
+	if (!found?.id) throw new MessageValidationError('name', `template "${name}" (${language}) was not found at Meta to set its time-to-live`);
+	return { id: found.id, seconds: found.message_send_ttl_seconds };
 }
 
 function templateOf(item: RoutableItem): string {
