@@ -106,6 +106,18 @@ describe('Send Message: marketing templates through the Marketing Messages API',
 		expect(hintsOf(result)[0].message).toContain('error 134101, the template is still syncing');
 	});
 
+	test('a refusal after the path was taken moves only that item to /messages: each message still goes once', async () => {
+		onboard();
+		sim.scriptFaults([{ path: '/marketing_messages', recipient: '16505550003', count: 1, action: { kind: 'error', code: 134102 } }]);
+		const result = await send(sim, { ...loyaltyPoints(), recipient: '={{ "+1 650 555 000" + $json.i }}' }, { inputItems: items(4) });
+		expect(result.error).toBeUndefined();
+		expect(callsTo('marketing_messages')).toHaveLength(4);
+		expect(callsTo('messages')).toHaveLength(1);
+		expect(sim.log().map((message) => message.to).sort()).toEqual(['16505550000', '16505550001', '16505550002', '16505550003']);
+		expect(result.outputs('Send').map((item) => item.sentThrough)).toEqual(['marketing_messages', 'marketing_messages', 'marketing_messages', 'messages']);
+		expect(hintsOf(result)[0].message).toContain('so 1 marketing message went through the Cloud API (/messages) instead');
+	});
+
 	test('an error Meta gives for the person, not the path, is the item\'s error and sends nothing through /messages', async () => {
 		onboard();
 		sim.scriptFaults([{ path: '/marketing_messages', count: 1, action: { kind: 'error', httpStatus: 400, code: 131050 } }]);

@@ -9,7 +9,7 @@
  *   route by the template's latest category: MARKETING to /marketing_messages, every other to /messages.
  * - https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes#marketing-messages-api-for-whatsapp-error-codes
  */
-import type { INodeProperties, IExecuteFunctions } from 'n8n-workflow';
+import { SEND_AND_WAIT_OPERATION, type INodeProperties, type IExecuteFunctions } from 'n8n-workflow';
 
 import { getManagementCache, managementCacheKey, type MessageTemplate, type MessageTemplateList } from '../../../shared/descriptions';
 import { scheduleGraphCall, sharedEntriesFor } from '../../../shared/limiter';
@@ -37,6 +37,8 @@ export const MARKETING_TTL_RANGE = { min: 43200, max: 2592000 };
 export const MARKETING_TTL_LABEL = 'Options › Marketing Time-to-Live (Seconds)';
 
 const onlyTemplates = { '/messageType': ['template'] };
+// "Send and Wait for Reply" sends through /messages only.
+const notWaiting = { '/operation': [SEND_AND_WAIT_OPERATION] };
 
 /** The options, at the end of Send Message's option list. */
 export const marketingMessagesOptions: INodeProperties[] = [
@@ -45,7 +47,7 @@ export const marketingMessagesOptions: INodeProperties[] = [
 		name: 'marketingMessagesApi',
 		type: 'boolean',
 		default: false,
-		displayOptions: { show: onlyTemplates },
+		displayOptions: { show: onlyTemplates, hide: notWaiting },
 		description:
 			"Whether to send templates whose category is Marketing through Meta's Marketing Messages API (POST /marketing_messages), which optimises their delivery, instead of the Cloud API. Other templates still go through the Cloud API. Where Meta answers that the account is not onboarded (or the template cannot use it yet), the items go through the Cloud API instead, and the output says so once.",
 	},
@@ -54,7 +56,7 @@ export const marketingMessagesOptions: INodeProperties[] = [
 		name: 'marketingTimeToLiveSeconds',
 		type: 'number',
 		default: 0,
-		displayOptions: { show: { ...onlyTemplates, marketingMessagesApi: [true] } },
+		displayOptions: { show: { ...onlyTemplates, marketingMessagesApi: [true] }, hide: notWaiting },
 		description:
 			"How long WhatsApp keeps trying to deliver the template when the person's phone is unreachable: 43,200 (12 hours) to 2,592,000 (30 days). Meta keeps it on the template (message_send_ttl_seconds) and applies it only through the Marketing Messages API, so the template is edited once when its time-to-live differs (approved templates can be edited once in 24 hours). 0: keep the template's own (30 days unless set).",
 	},
@@ -176,6 +178,8 @@ export class MarketingRoute {
 		if (!this.fallbacks.has(key)) this.fallbacks.set(key, { code, template: templateOf(item), phoneNumberId: item.phoneNumberId, items: 0 });
 		this.fallbacks.get(key)!.items++;
 		decide('fallback');
+		// Refused after it was taken (onboarding or the template changed meanwhile): the later items go straight to /messages.
+		if (known) this.decisions.set(key, Promise.resolve('fallback'));
 		return viaMessages();
 	}
 
