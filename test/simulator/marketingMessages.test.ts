@@ -83,3 +83,16 @@ test('the endpoint counts in the number\'s throughput like /messages (same numbe
 		sim.configure({ mps: {} });
 	}
 });
+
+test('status webhooks say marketing_lite for the Marketing Messages API and marketing through the Cloud API ("Receiving message status webhooks")', async () => {
+	await onboard(true);
+	await post(loyalty());
+	await onboard(false);
+	await post(loyalty());
+	const [viaPath, viaCloudApi] = sim.log();
+	expect(sim.webhooks.statusObject(viaPath, 'delivered', 1, 'v23.0')).toMatchObject({
+		conversation: { origin: { type: 'marketing_lite' } },
+		pricing: { billable: true, pricing_model: 'PMP', category: 'marketing_lite' },
+	});
+	expect(sim.webhooks.statusObject(viaCloudApi, 'delivered', 1, 'v23.0')).toMatchObject({ pricing: { category: 'marketing' } });
+});
