@@ -25,8 +25,9 @@ import {
 import { toNodeApiError } from '../shared/nodeApiError';
 import { isGraphApiError } from '../shared/transport';
 import { readCredentials } from '../shared/transport/credentials';
-import type { WhatsAppCredentials } from '../shared/transport/types';
+import type { GraphResponse, WhatsAppCredentials } from '../shared/transport/types';
 import { checkAgainstTemplate } from './actions/template/check';
+import { MarketingRoute, readMarketingSetting, type MarketingSend, type MarketingSetting } from './actions/template/marketingMessages';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
 import type { MessageType, PreparedMessage } from './actions/types';
 import { uploadLinksOnce } from './mediaLinks';
@@ -57,6 +58,9 @@ export interface ReadyItem extends PreparedMessage {
 	/** Options › Sender Pool: every number of the pool (senderPool.ts picks `phoneNumberId` among them). */
 	senderPool?: string[];
 	senderChosenBy?: SenderChoice;
+	/** "Send Marketing Templates Through the Marketing Messages API", and the path once the template is known. */
+	marketingSetting?: MarketingSetting;
+	marketing?: MarketingSend;
 }
 
 export interface SentItem {
@@ -177,6 +181,7 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 		if (body.type === 'template') json.template = { name: body.template.name, language: body.template.language.code };
 		if (ready.sentAsTemplate) json.sentAsTemplate = true;
 		if (ready.windowOpenUntil !== undefined) json.windowOpenUntil = new Date(ready.windowOpenUntil).toISOString();
+		if (ready.marketing?.sentThrough) json.sentThrough = ready.marketing.sentThrough;
 	}
 	if (sent.media) {
 		json.mediaId = sent.media.mediaId;
@@ -187,17 +192,19 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	return { json, pairedItem: { item: ready.itemIndex } };
 }
 
+/** One call through the gate: to /messages, or the Marketing Messages API's path for a marketing template with the option on. */
+function sendThrough(credentials: WhatsAppCredentials, item: ReadyItem): Promise<GraphResponse<SendMessageResponse & MarkAsReadResponse>> {
+	const post = (path: string, body: unknown) =>
+		scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({ credentials, phoneNumberId: item.phoneNumberId, recipient: pairRateKey(item), request: { method: 'POST', path, body } });
+	return item.marketing ? item.marketing.route.send(item, post) : post(`/${item.phoneNumberId}/messages`, item.body);
+}
+
 /** One item's send through the gate: with a binary file, its upload first, and one re-upload if Meta lost the cached media ID. */
 export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem, shared?: SharedEntries): Promise<SentItem> {
 	// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
 	// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
 	if (!item.upload) {
-		const answer = await scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
-			credentials,
-			phoneNumberId: item.phoneNumberId,
-			recipient: pairRateKey(item),
-			request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
-		});
+		const answer = await sendThrough(credentials, item);
 		return { response: answer.data ?? {} };
 	}
 	let media: SentItem['media'];
@@ -215,13 +222,7 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 		item.upload!.setMediaId(item.body, uploaded.mediaId);
 		return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
 	};
-	const sendOnce = () =>
-		scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
-			credentials,
-			phoneNumberId: item.phoneNumberId,
-			recipient: pairRateKey(item),
-			request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
-		});
+	const sendOnce = () => sendThrough(credentials, item);
 	if (item.upload) media = await upload();
 	const attempt = await sendOnce().then(
 		(answer) => ({ answer, failure: undefined }),
@@ -275,6 +276,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			// (callback data, reply-to) a second time per item after readEnvelope already did.
 			const includeRawResponse = readParameter<unknown>(this, 'sendOptions.includeRawResponse', itemIndex, false) === true;
 			const conversation = readConversationOptions(this, itemIndex, messageType);
+			const marketingSetting = readMarketingSetting(this, itemIndex, messageType);
 			ready.push({
 				...prepared,
 				itemIndex,
@@ -284,6 +286,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 				includeRawResponse,
 				conversation,
 				senderPool: messageType === 'markAsRead' ? undefined : readSenderPool(this, itemIndex, phoneNumberId),
+				marketingSetting,
 			});
 		} catch (error) {
 			const failure = itemError(this, error, itemIndex, messageType);
@@ -330,6 +333,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	const checked: ReadyItem[] = [];
+	const marketingRoute = new MarketingRoute(credentials);
 	for (const item of linked) {
 		if (!item.template) {
 			checked.push(item);
@@ -337,7 +341,9 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 		try {
 			const variants = await templates.get(item.template.name)!;
-			checkAgainstTemplate(item.body as TemplateMessage, variants, item.template.languageGiven);
+			const body = item.body as TemplateMessage;
+			checkAgainstTemplate(body, variants, item.template.languageGiven);
+			await marketingRoute.consider(item, item.marketingSetting, variants.find((variant) => variant.language === body.template.language.code));
 			checked.push(item);
 		} catch (error) {
 			const failure = isGraphApiError(error)
@@ -359,6 +365,11 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	// A template Meta refused as not matching its definition is read afresh next time.
 	await forgetStaleTemplates(credentials, checked, settled);
 	await closeWindowsMetaRefused(ledger, checked, settled);
+	const marketingNotice = marketingRoute.notice();
+	if (marketingNotice) {
+		this.logger.warn(marketingNotice);
+		this.addExecutionHints({ type: 'warning', message: marketingNotice, location: 'outputPane' });
+	}
 
 	// 4. Collect in input order.
 	let firstFailure: { error: unknown; item: ReadyItem } | undefined;

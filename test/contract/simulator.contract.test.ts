@@ -166,6 +166,11 @@ const TEMPLATES: Record<string, FixtureTemplate> = {
 	'template-edit-category': { ...template('seasonal_offer', 'UTILITY', [body('Our {{1}} sale is on now.')]), status: 'REJECTED' },
 	// The page's template ID, named as in its request.
 	'template-delete-by-id': { ...template('order_confirmation', 'UTILITY', [body('Thank you, {{1}}! Your order number is {{2}}.')]), id: '1407680676729941' },
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/reference/whatsapp-business-phone-number/marketing-messages-lite-api
+	// and the OpenAPI examples: the Marketing Messages API takes marketing templates only.
+	'marketing-messages-send': { ...template('hello_world', 'MARKETING', [body('Hello World')]), language: 'en' },
+	'marketing-messages-send-product-policy': template('welcome_offer', 'MARKETING', [body('Welcome! Here is an offer for you.')]),
+	'marketing-messages-send-strict': { ...template('promotional_offer', 'MARKETING', [body('{{1}}, get {{2}} off today.')]), language: 'en' },
 };
 
 /** A local endpoint that answers Meta's handshake and takes deliveries, for subscriptions and webhooks. */
@@ -380,7 +385,15 @@ const placeholderCatalog = (...retailerIds: string[]) => async (sim: Simulator) 
 	sim.fixture.catalogs = [{ id: 'CATALOG_ID', wabaId: sim.fixture.wabaId, products: retailerIds.map((retailerId) => ({ retailerId, name: retailerId })) }];
 };
 
+const MARKETING_ONBOARDED: Adapt = {
+	reason: 'The examples send through the Marketing Messages API itself: the account is onboarded to it (the simulator\'s switch).',
+	before: async (sim) => sim.configure({ marketingMessagesOnboarded: [sim.fixture.wabaId] }),
+};
+
 const ADAPT: Record<string, Adapt> = {
+	'marketing-messages-send': MARKETING_ONBOARDED,
+	'marketing-messages-send-product-policy': MARKETING_ONBOARDED,
+	'marketing-messages-send-strict': MARKETING_ONBOARDED,
 	'send-interactive-product': { reason: PLACEHOLDER_CATALOG, before: placeholderCatalog('ID_TEST_ITEM_1') },
 	'send-interactive-product-list': { reason: PLACEHOLDER_CATALOG, before: placeholderCatalog('PRODUCT-SKU', 'PRODUCT-SKU-2', 'PRODUCT-SKU-3', 'PRODUCT-SKU-4') },
 	'template-create-carousel': { reason: TEMPLATE_NOT_HELD, before: withoutTemplate('carousel_template_media_cards_v1') },
@@ -592,6 +605,12 @@ const ERROR_CALLS: Record<string, { method: string; path: (sim: Simulator) => st
 	'error-200005': { method: 'GET', path: (sim) => `/${VERSION}/${sim.fixture.wabaId}/template_analytics` },
 	'error-200006': { method: 'POST', path: (sim) => `/${VERSION}/${sim.fixture.wabaId}?is_enabled_for_insights=false` },
 	'error-200007': { method: 'GET', path: (sim) => `/${VERSION}/${sim.fixture.wabaId}/template_analytics` },
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes#marketing-messages-api-for-whatsapp-error-codes
+	'error-134102': {
+		method: 'POST',
+		path: () => `/${VERSION}/${PHONE_STANDARD}/marketing_messages`,
+		body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: '16315552222', type: 'template', template: { name: 'loyalty_points', language: { code: 'en_US' } }, product_policy: 'STRICT' },
+	},
 };
 const SEND: (typeof ERROR_CALLS)[string] = {
 	method: 'POST',

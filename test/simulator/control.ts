@@ -44,6 +44,7 @@ export const CONTROL_ENDPOINTS = [
 	'POST /_sim/templates/review JSON {templateId, event, reason?}: Meta\'s review: the template takes the status, its status webhook is sent',
 	'GET  /_sim/catalog        the catalogs and their products (retailer IDs); sends of products not in the account\'s catalog are refused (131009)',
 	'POST /_sim/catalog/products JSON {retailerId, name?, catalogId?}: adds a product to the account\'s catalog (kept across resets)',
+	'POST /_sim/marketing-messages/onboarding JSON {wabaId?, onboarded}: the WABA (default the fixture\'s) is onboarded to the Marketing Messages API or not',
 ];
 
 function parseBody(body: Buffer): unknown {
@@ -152,6 +153,14 @@ export function controlHandler(sim: Controllable): ControlHandler {
 				const input = parseBody(body);
 				if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('POST /_sim/catalog/products needs {retailerId, name?, catalogId?}');
 				return ok({ success: true, product: sim.addProduct(input as Record<string, unknown>) });
+			}
+			case 'POST marketing-messages/onboarding': {
+				const input = parseBody(body) as { wabaId?: unknown; onboarded?: unknown };
+				if (typeof input.onboarded !== 'boolean') throw new Error('POST /_sim/marketing-messages/onboarding needs {wabaId?, onboarded: true|false}');
+				const wabaId = typeof input.wabaId === 'string' ? input.wabaId : (sim.fixture as { wabaId: string }).wabaId;
+				const others = sim.options.marketingMessagesOnboarded.filter((id) => id !== wabaId);
+				sim.configure({ marketingMessagesOnboarded: input.onboarded ? [...others, wabaId] : others });
+				return ok({ success: true, marketingMessagesOnboarded: sim.options.marketingMessagesOnboarded });
 			}
 			case 'POST webhooks/event': {
 				const input = parseBody(body) as { field?: unknown };

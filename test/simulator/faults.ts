@@ -137,6 +137,11 @@ export function faultErrorDefaults(code: number): { httpStatus: number; message:
 			return { httpStatus: 500, message: '(#131045) Incorrect certificate', type: 'OAuthException' };
 		case 133000:
 			return { httpStatus: 500, message: '(#133000) Incomplete deregistration', type: 'OAuthException' };
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes#marketing-messages-api-for-whatsapp-error-codes
+		case 134101:
+			return { httpStatus: 400, message: '(#134101) Your template is still syncing', type: 'OAuthException' };
+		case 134102:
+			return { httpStatus: 500, message: '(#134102) Template unavailable for use', type: 'OAuthException' };
 
 		case 2:
 			return { httpStatus: 503, message: 'Service temporarily unavailable', type: 'OAuthException' };

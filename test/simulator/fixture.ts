@@ -82,6 +82,7 @@ export function defaultOptions(): SimulatorOptions {
 		inWindowRecipients: [],
 		undeliverableRecipients: [],
 		undeliverableVia: 'response',
+		marketingMessagesOnboarded: [],
 		templateInsightsEnabled: true,
 		partnerBilledWaba: false,
 		latency: 'meta',

@@ -12,6 +12,7 @@ import { resumableUploadRoutes } from './resumableUpload';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
 import { mediaRoutes } from './media';
+import { marketingMessageRoutes } from './marketingMessages';
 import { messageRoutes } from './messages';
 import { phoneNumberRoutes } from './phoneNumbers';
 import { SimServer } from './server';
@@ -47,6 +48,7 @@ export class Simulator {
 	constructor(private readonly state: SimState, extraRoutes: Route[] = []) {
 		const routes: Route[] = [
 			...messageRoutes(state),
+			...marketingMessageRoutes(state),
 			...mediaRoutes,
 			...templateRoutes,
 			...templateManagementRoutes,

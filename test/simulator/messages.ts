@@ -1135,7 +1135,17 @@ function unknownPhoneNumber(phoneNumberId: string): MetaError {
 	});
 }
 
-export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: string): SimResponse {
+/** Another send path on the same number (marketingMessages.ts): its own fields and refusals around the Cloud API's checks. */
+export interface SendPath {
+	/** The body the Cloud API's checks read, once this path's own fields are checked and taken out. */
+	strip(parsed: Json): Json;
+	/** After those checks: throws this path's refusals, or says whether the path itself (not the Cloud API) carries it. */
+	route(sim: SimState, phoneNumberId: string, body: Json, parsed: Json): { viaPath: boolean };
+	/** Fields this path's answer adds to the Cloud API's. */
+	answer: Record<string, unknown>;
+}
+
+export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: string, path?: SendPath): SimResponse {
 	const now = sim.now();
 	const phone = sim.fixture.phoneNumbers.find((p) => p.id === phoneNumberId);
 	if (!phone) throw unknownPhoneNumber(phoneNumberId);
@@ -1159,8 +1169,9 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 		});
 	}
 
-	const parsed = req.json();
-	if (!isObject(parsed)) throw invalidParameter(`The request body must be a JSON object, got ${typeName(parsed)}`);
+	const received = req.json();
+	if (!isObject(received)) throw invalidParameter(`The request body must be a JSON object, got ${typeName(received)}`);
+	const parsed = path ? path.strip(received) : received;
 
 	if (parsed.status !== undefined) {
 		validateReadReceipt(parsed);
@@ -1170,6 +1181,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 
 	const message = validateMessage(sim, parsed);
 	if (sim.options.checkCatalog) checkCatalogProducts(sim, parsed);
+	const viaPath = path?.route(sim, phoneNumberId, parsed, received).viaPath === true;
 	const recipient = recipientKey(message.to);
 	if (message.userId !== undefined && isAuthenticationTemplate(sim, parsed)) {
 		// The BSUID page: authentication templates cannot be sent to a BSUID (131062); the wording here is ours.
@@ -1202,9 +1214,10 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 		to: message.to,
 		waId: message.waId,
 		type: message.type,
-		body: parsed,
+		body: received,
 		acceptedAt: now,
 	};
+	if (viaPath) accepted.viaMarketingMessagesApi = true;
 	if (message.userId !== undefined) accepted.userId = message.userId;
 	if (message.bizOpaqueCallbackData !== undefined) accepted.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
 	sim.recordAccepted(accepted, req.rawBody);
@@ -1215,6 +1228,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 			// Sent to a BSUID, the contact carries `user_id` and no `wa_id` (the BSUID page, "Sending messages").
 			contacts: [message.userId === undefined ? { input: message.to, wa_id: message.waId } : { input: message.to, user_id: message.userId }],
 			messages: [{ id: wamid, message_status: 'accepted' }],
+			...path?.answer,
 		},
 	};
 }

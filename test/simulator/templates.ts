@@ -398,6 +398,7 @@ export interface TemplateListing {
 	parameter_format: string;
 	components: FixtureTemplateComponent[];
 	rejected_reason?: string;
+	message_send_ttl_seconds?: number;
 }
 
 export function templateListing(template: FixtureTemplate): TemplateListing {
@@ -415,7 +416,7 @@ export function templateListing(template: FixtureTemplate): TemplateListing {
 	return listing;
 }
 
-const LISTING_FIELDS = new Set(['id', 'name', 'language', 'status', 'category', 'parameter_format', 'components', 'rejected_reason']);
+const LISTING_FIELDS = new Set(['id', 'name', 'language', 'status', 'category', 'parameter_format', 'components', 'rejected_reason', 'message_send_ttl_seconds']);
 const STATUSES = new Set(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'IN_APPEAL', 'PENDING_DELETION', 'DELETED', 'LIMIT_EXCEEDED']);
 const CATEGORIES = new Set(['MARKETING', 'UTILITY', 'AUTHENTICATION']);
 
@@ -444,6 +445,8 @@ function listTemplates(req: SimRequest, params: Record<string, string>, sim: Sim
 	const data = page.data.map((candidate) => {
 		const listing = templateListing(candidate);
 		if (!fields) return listing;
+		// A field the WhatsAppBusinessHSM node has, read only when asked for (the time-to-live page sets it).
+		if (candidate.messageSendTtlSeconds !== undefined) listing.message_send_ttl_seconds = candidate.messageSendTtlSeconds;
 		const picked: Record<string, unknown> = {};
 		for (const field of fields) {
 			const value = listing[field as keyof TemplateListing];

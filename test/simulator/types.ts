@@ -196,6 +196,11 @@ export interface SimulatorOptions {
 	undeliverableRecipients: string[];
 	/** 131026 as the send's error response (default), or accepted then a `failed` status webhook (Meta's usual way). */
 	undeliverableVia: 'response' | 'webhook';
+	/**
+	 * WhatsApp Business Accounts onboarded to the Marketing Messages API (marketingMessages.ts); the others' sends to
+	 * `/marketing_messages` go through the Cloud API, or are refused with 134102 when `product_policy` is STRICT.
+	 */
+	marketingMessagesOnboarded: string[];
 
 	/**
 	 * Whether template insights are enabled on the WABA. When false, `template_analytics` answers 200005 until
@@ -329,6 +334,8 @@ export interface AcceptedMessage {
 	/** Epoch ms (simulator clock). */
 	acceptedAt: number;
 	bizOpaqueCallbackData?: string;
+	/** Sent through the Marketing Messages API (its status webhooks say `marketing_lite`). */
+	viaMarketingMessagesApi?: boolean;
 }
 
 /** One request as the simulator saw it (Authorization header left out). */

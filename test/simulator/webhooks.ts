@@ -567,6 +567,9 @@ export class WebhookDispatcher implements WebhookSink {
 
 	private categoryOf(message: AcceptedMessage): string {
 		if (message.type !== 'template') return 'service';
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/marketing-messages/send-marketing-messages
+		// ("Receiving message status webhooks"): `marketing_lite` for the Marketing Messages API, `marketing` via Cloud API.
+		if (message.viaMarketingMessagesApi) return 'marketing_lite';
 		const template = (message.body as { template?: { name?: string; language?: { code?: string } } }).template;
 		const found = template?.name && template.language?.code ? findTemplate(this.sim.fixture.templates, template.name, template.language.code) : undefined;
 		return (found?.category ?? 'UTILITY').toLowerCase();

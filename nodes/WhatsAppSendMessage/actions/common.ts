@@ -4,6 +4,7 @@ import type { EnvelopeParams } from '../../shared/messages';
 import { readParameter } from '../../shared/parameters';
 import { senderPoolOption } from '../senderPool';
 import { FREE_FORM_KINDS, SENDING_KINDS } from './kinds';
+import { MARKETING_TTL_LABEL, marketingMessagesOptions } from './template/marketingMessages';
 import type { MessageType } from './types';
 
 /** Every kind that sends a message (the list lives in kinds.ts). */
@@ -125,6 +126,7 @@ export const sendOptionsField: INodeProperties = {
 				'After sending, wait up to this long (for all items together) for WhatsApp to report each message delivered, read or failed; each item then gets deliveryStatus, and deliveryError when it failed. Needs an active WhatsApp Cloud Trigger for this number. 0: do not wait.',
 		},
 		senderPoolOption,
+		...marketingMessagesOptions,
 	],
 };
 
@@ -138,6 +140,7 @@ export const commonLabels: Record<string, string> = {
 	'windowTemplate.bodyParameters': 'Options › Template Variables (Outside the Window)',
 	windowTemplate: 'Options › Template Variables (Outside the Window)',
 	senderPool: 'Options › Sender Pool',
+	marketingTimeToLiveSeconds: MARKETING_TTL_LABEL,
 };
 
 /** Reads a parameter of one item (a constant once per run); `fallback` is returned when the field is hidden or unset. */

@@ -7,9 +7,10 @@ export const THROTTLED_CODES: ReadonlySet<number> = new Set([130429, 80007, 4, 1
 export const TRANSIENT_CODES: ReadonlySet<number> = new Set([2, 131000, 131016]);
 /**
  * Meta codes that are final whatever the HTTP status: 3 (permissions), 131045 and 133000 (registration problems)
- * come with HTTP 500, and 1 ("invalid request or possible server error") with 400. Retrying them only repeats them.
+ * and 134102 (Marketing Messages API: template unavailable, account not onboarded) come with HTTP 500, and 1
+ * ("invalid request or possible server error") with 400. Retrying them only repeats them.
  */
-export const PERMANENT_CODES: ReadonlySet<number> = new Set([1, 3, 131045, 133000]);
+export const PERMANENT_CODES: ReadonlySet<number> = new Set([1, 3, 131045, 133000, 134102]);
 /** Meta's code for a paging cursor that is no longer valid (v24+): list again without it. */
 export const STALE_CURSOR_CODE = 131059;
 /** Meta's codes for "template insights are not enabled on this WhatsApp Business Account". */
