@@ -13,6 +13,19 @@ import type { ConversationLedger, LedgerRequest } from './types';
 export type { ConversationLedger, DeliveryState, LedgerFacts, LedgerRequest, PendingWait, StatusRecord, WaitResponseType } from './types';
 export { WINDOW_MS } from './types';
 export { recordFacts, statusesOf, whenStatusesSettle } from './reading';
+export {
+	contactsMarketing,
+	noCampaignFacts,
+	recordCampaignFacts,
+	TEMPLATE_PAUSE_MS,
+	TemplateHeldError,
+	templateHolds,
+	templateSendSignal,
+	type CampaignFacts,
+	type ContactMarketing,
+	type TemplateHold,
+	type TemplateRef,
+} from './campaign';
 
 const MEMORY = 'memory';
 
