@@ -40,6 +40,8 @@ import {
 	type ConversationOptions,
 } from './conversation';
 import { startProgress, type ProgressReport } from './progress';
+import { reportCampaign, screenCampaign, watchSends } from './campaign';
+import { TemplateHeldError } from '../shared/conversations';
 
 export interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
@@ -53,6 +55,8 @@ export interface ReadyItem extends PreparedMessage {
 	windowOpenUntil?: number;
 	/** The window was closed and "Send a Template Instead" replaced the message. */
 	sentAsTemplate?: boolean;
+	/** Aborted if Meta pauses the item's template meanwhile: the gate drops the call unsent (campaign.ts). */
+	withdrawal?: AbortSignal;
 }
 
 export interface SentItem {
@@ -192,6 +196,7 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 			phoneNumberId: item.phoneNumberId,
 			recipient: pairRateKey(item),
 			request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+			withdrawal: item.withdrawal,
 		});
 		return { response: answer.data ?? {} };
 	}
@@ -216,6 +221,7 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 			phoneNumberId: item.phoneNumberId,
 			recipient: pairRateKey(item),
 			request: { method: 'POST', path: `/${item.phoneNumberId}/messages`, body: item.body },
+			withdrawal: item.withdrawal,
 		});
 	if (item.upload) media = await upload();
 	const attempt = await sendOnce().then(
@@ -318,7 +324,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	const templateNames = [...new Set(windowed.filter((item) => item.template).map((item) => item.template!.name))];
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
-	const checked: ReadyItem[] = [];
+	let checked: ReadyItem[] = [];
 	for (const item of linked) {
 		if (!item.template) {
 			checked.push(item);
@@ -341,9 +347,23 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 	}
 
+	// 2b. Campaign rules (campaign.ts): paused templates fail, marketing to opted-out or limited people is skipped.
+	const screened = await screenCampaign(ledger, credentials, checked, templates, Date.now());
+	for (const { item, error } of screened.failed) {
+		const failure = itemError(this, error, item.itemIndex, item.messageType);
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
+	}
+	for (const { item, json } of screened.skipped) results[item.itemIndex] = { json, pairedItem: { item: item.itemIndex } };
+	checked = screened.send;
+
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
 	const progress = reportProgress(this, credentials, checked);
-	const settled = await Promise.allSettled(checked.map((item) => (progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))));
+	const watch = watchSends(ledger, credentials);
+	const settled = await Promise.allSettled(
+		checked.map((item) => watch.sending(item, progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))),
+	);
+	await watch.recorded();
 
 	// A template Meta refused as not matching its definition is read afresh next time.
 	await forgetStaleTemplates(credentials, checked, settled);
@@ -379,6 +399,9 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			.join(' ');
 		throw failure;
 	}
+
+	const withdrawn = settled.filter((result) => result.status === 'rejected' && result.reason instanceof TemplateHeldError).length;
+	reportCampaign(this, results.flatMap((result) => (result ? [result.json] : [])), screened.failed.length + withdrawn);
 
 	// 5. Delivery statuses, as the trigger records them: one wait for all the items together.
 	const waiting = checked.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);

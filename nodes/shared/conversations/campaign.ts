@@ -158,32 +158,34 @@ export class TemplateHeldError extends Error {
 	}
 }
 
-/** Per template: a signal this process's sends of it carry into the gate, aborted (with the error) when it is held. */
-const stops = processWide('conversations.templateStops', () => new Map<string, { controller: AbortController; until: number }>());
+/** Per template: the signal this process's sends of it carry into the gate, aborted (with the error) when it is held. */
+const stops = processWide('conversations.templateStops', () => new Map<string, AbortController>());
 
-/** The signal of this process's sends of `template`: aborted at once when a pause is recorded here. */
-export function templateSendSignal(template: TemplateRef, now: number = Date.now()): AbortSignal {
+/**
+ * The signal for new sends of `template`, asked once the ledger said it is not held: a signal aborted by an earlier
+ * pause (whose sends stay withdrawn) is replaced by a fresh one.
+ */
+export function templateSendSignal(template: TemplateRef): AbortSignal {
 	const key = templateParts(template).join('\0');
-	const current = stops().get(key);
-	if (current && !(current.controller.signal.aborted && current.until <= now)) return current.controller.signal;
-	const fresh = { controller: new AbortController(), until: 0 };
-	stops().set(key, fresh);
-	return fresh.controller.signal;
+	let controller = stops().get(key);
+	if (!controller || controller.signal.aborted) {
+		controller = new AbortController();
+		stops().set(key, controller);
+	}
+	return controller.signal;
 }
 
-/** Withdraws this process's queued sends of held templates; a reinstated one gets a fresh signal. */
+/** Withdraws this process's queued sends of a template as soon as a pause of it is recorded. */
 function applyTemplateStops(facts: CampaignFacts): void {
 	for (const { template, state, at, forMs } of facts.templates) {
-		const key = templateParts(template).join('\0');
-		if (state === 'active') {
-			if (stops().get(key)?.controller.signal.aborted) stops().delete(key);
-			continue;
-		}
-		const stop = stops().get(key) ?? { controller: new AbortController(), until: 0 };
-		stop.until = Math.max(stop.until, at + forMs);
-		stops().set(key, stop);
-		if (!stop.controller.signal.aborted) stop.controller.abort(new TemplateHeldError(template, { state, since: at, until: at + forMs }));
+		const controller = stops().get(templateParts(template).join('\0'));
+		if (state !== 'active' && controller && !controller.signal.aborted) controller.abort(new TemplateHeldError(template, { state, since: at, until: at + forMs }));
 	}
+}
+
+/** Forgets the signals (tests, with clearConversationLedgers). */
+export function clearTemplateStops(): void {
+	stops().clear();
 }
 
 /** Records one body's (or one send's) campaign facts: one Redis round trip for all of them. */

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 
 import { processWide } from '../processWide';
 import { getRedisClient, redisConnectionOf, resolveRedisTarget, type RedisTarget } from '../redis';
+import { clearTemplateStops } from './campaign';
 import { MemoryLedger } from './memory';
 import { RedisLedger } from './redis';
 import type { ConversationLedger, LedgerRequest } from './types';
@@ -61,4 +62,5 @@ export function getConversationLedger(request: LedgerRequest): ConversationLedge
 /** Forgets every ledger (tests). */
 export function clearConversationLedgers(): void {
 	registry().clear();
+	clearTemplateStops();
 }
