@@ -147,6 +147,21 @@ describe('paused and held templates', () => {
 		expect(outputs.some((json) => String(json.error).startsWith('Item') && /is paused by Meta for low quality \(error 132015\): this message was not sent/.test(String(json.error)))).toBe(true);
 	});
 
+	it('a PAUSED status webhook reaching the trigger mid-broadcast withdraws the template\'s sends still queued', async () => {
+		await activateTrigger();
+		const recipients = Array.from({ length: 20 }, (_unused, index) => `1650555${String(2000 + index)}`);
+		const sending = send(sim, MARKETING, { inputItems: toEach(...recipients), continueOnFail: true, credentials: { throughputTier: 'custom', customMessagesPerSecond: 2 } });
+		while (sim.log().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		await sim.reviewTemplate(templateId('feedback_request'), 'PAUSED');
+		await sim.webhooks.idle();
+		const outputs = (await sending).outputs('Send');
+		const sent = outputs.filter((json) => json.messageStatus === 'accepted').length;
+		expect(sent).toBeGreaterThanOrEqual(1);
+		for (const json of outputs.slice(sent)) expect(String(json.error)).toMatch(/paused/i);
+		// Calls already under way when the webhook came may still reach Meta; none of the queued ones does.
+		expect(messageCalls(sim)).toBeLessThanOrEqual(sent + 2);
+	});
+
 	it('a PAUSED status webhook reaching the trigger fails the next broadcast of the template before any call, though its kept definition still says approved', async () => {
 		await activateTrigger();
 		// A first send keeps the template's definition (approved) for a few minutes.
