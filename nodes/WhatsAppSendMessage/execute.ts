@@ -42,6 +42,8 @@ import {
 } from './conversation';
 import { startProgress, type ProgressReport } from './progress';
 import { readSenderPool, spreadOverSenderPools, type SenderChoice } from './senderPool';
+import { reportCampaign, screenCampaign, watchSends } from './campaign';
+import { TemplateHeldError } from '../shared/conversations';
 
 export interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
@@ -61,6 +63,8 @@ export interface ReadyItem extends PreparedMessage {
 	/** "Send Marketing Templates Through the Marketing Messages API", and the path once the template is known. */
 	marketingSetting?: MarketingSetting;
 	marketing?: MarketingSend;
+	/** Aborted if Meta pauses the item's template meanwhile: the gate drops the call unsent (campaign.ts). */
+	withdrawal?: AbortSignal;
 }
 
 export interface SentItem {
@@ -195,7 +199,13 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 /** One call through the gate: to /messages, or the Marketing Messages API's path for a marketing template with the option on. */
 function sendThrough(credentials: WhatsAppCredentials, item: ReadyItem): Promise<GraphResponse<SendMessageResponse & MarkAsReadResponse>> {
 	const post = (path: string, body: unknown) =>
-		scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({ credentials, phoneNumberId: item.phoneNumberId, recipient: pairRateKey(item), request: { method: 'POST', path, body } });
+		scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
+			credentials,
+			phoneNumberId: item.phoneNumberId,
+			recipient: pairRateKey(item),
+			request: { method: 'POST', path, body },
+			withdrawal: item.withdrawal,
+		});
 	return item.marketing ? item.marketing.route.send(item, post) : post(`/${item.phoneNumberId}/messages`, item.body);
 }
 
@@ -332,7 +342,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	const templateNames = [...new Set(windowed.filter((item) => item.template).map((item) => item.template!.name))];
 	const templates = new Map<string, Promise<MessageTemplate[]>>();
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
-	const checked: ReadyItem[] = [];
+	let checked: ReadyItem[] = [];
 	const marketingRoute = new MarketingRoute(credentials);
 	for (const item of linked) {
 		if (!item.template) {
@@ -358,9 +368,23 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 	}
 
+	// 2b. Campaign rules (campaign.ts): paused templates fail, marketing to opted-out or limited people is skipped.
+	const screened = await screenCampaign(ledger, credentials, checked, templates, Date.now());
+	for (const { item, error } of screened.failed) {
+		const failure = itemError(this, error, item.itemIndex, item.messageType);
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
+	}
+	for (const { item, json } of screened.skipped) results[item.itemIndex] = { json, pairedItem: { item: item.itemIndex } };
+	checked = screened.send;
+
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
 	const progress = reportProgress(this, credentials, checked);
-	const settled = await Promise.allSettled(checked.map((item) => (progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))));
+	const watch = watchSends(ledger, credentials);
+	const settled = await Promise.allSettled(
+		checked.map((item) => watch.sending(item, progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))),
+	);
+	await watch.recorded();
 
 	// A template Meta refused as not matching its definition is read afresh next time.
 	await forgetStaleTemplates(credentials, checked, settled);
@@ -401,6 +425,9 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			.join(' ');
 		throw failure;
 	}
+
+	const withdrawn = settled.filter((result) => result.status === 'rejected' && result.reason instanceof TemplateHeldError).length;
+	reportCampaign(this, results.flatMap((result) => (result ? [result.json] : [])), screened.failed.length + withdrawn);
 
 	// 5. Delivery statuses, as the trigger records them: one wait for all the items together.
 	const waiting = checked.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);

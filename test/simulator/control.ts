@@ -2,6 +2,7 @@
  * Control endpoints under `/_sim/` (no auth, not counted, not in the request log): the demo and end-to-end tests
  * drive a simulator in another process through them.
  */
+import type { Via } from './marketing';
 import type { ControlHandler } from './server';
 import { recipientKey, type ScriptedFault, type SimResponse, type SimulatorOptions } from './types';
 
@@ -16,6 +17,9 @@ export interface Controllable {
 	injectInbound(input: Record<string, unknown>): Promise<unknown>;
 	reviewTemplate(templateId: string, event: string, reason?: string): Promise<unknown>;
 	addProduct(input: Record<string, unknown>): unknown;
+	limitMarketing(recipient: string, hours?: number, via?: Via): unknown;
+	setMarketingPreference(recipient: string, value: 'stop' | 'resume', options?: { phoneNumberId?: string; via?: Via }): Promise<unknown>;
+	paceTemplate(templateId: string, holdAfter: number, pauseAfter?: number): unknown;
 	readonly webhooks: {
 		deliveries(): unknown[];
 		redeliver(count?: number): Promise<unknown>;
@@ -45,6 +49,9 @@ export const CONTROL_ENDPOINTS = [
 	'GET  /_sim/catalog        the catalogs and their products (retailer IDs); sends of products not in the account\'s catalog are refused (131009)',
 	'POST /_sim/catalog/products JSON {retailerId, name?, catalogId?}: adds a product to the account\'s catalog (kept across resets)',
 	'POST /_sim/marketing-messages/onboarding JSON {wabaId?, onboarded}: the WABA (default the fixture\'s) is onboarded to the Marketing Messages API or not',
+	'POST /_sim/marketing/limit JSON {recipient, hours?, via?}: marketing templates to them fail with 131049 (by status webhook, or via:"response")',
+	'POST /_sim/marketing/preferences JSON {recipient, value:"stop"|"resume", phoneNumberId?, via?}: the user stops/resumes marketing (131050) and the user_preferences webhook is sent',
+	'POST /_sim/templates/pacing JSON {templateId, holdAfter, pauseAfter?}: sends past holdAfter answer held_for_quality_assessment; at pauseAfter sends the template is PAUSED and held ones fail (132015)',
 ];
 
 function parseBody(body: Buffer): unknown {
@@ -77,6 +84,12 @@ export function readLog(log: LoggedMessage[], query: URLSearchParams): { count: 
 	const limit = Number(query.get('limit') ?? 0);
 	if (Number.isInteger(limit) && limit > 0) messages = messages.slice(0, limit);
 	return { count: log.length, messages };
+}
+
+function viaOf(value: unknown): Via | undefined {
+	if (value === undefined) return undefined;
+	if (value !== 'webhook' && value !== 'response') throw new Error('via must be "webhook" (a failed status, Meta\'s documented way) or "response" (a 400)');
+	return value;
 }
 
 function ok(body: unknown): SimResponse {
@@ -146,6 +159,23 @@ export function controlHandler(sim: Controllable): ControlHandler {
 				const input = parseBody(body) as { templateId?: unknown; event?: unknown; reason?: unknown };
 				if (typeof input.templateId !== 'string' || typeof input.event !== 'string') throw new Error('POST /_sim/templates/review needs {templateId, event, reason?}');
 				return ok(await sim.reviewTemplate(input.templateId, input.event, typeof input.reason === 'string' ? input.reason : undefined));
+			}
+			case 'POST marketing/limit': {
+				const input = parseBody(body) as { recipient?: unknown; hours?: unknown; via?: unknown };
+				if (typeof input.recipient !== 'string') throw new Error('POST /_sim/marketing/limit needs {recipient, hours?, via?}');
+				return ok(sim.limitMarketing(input.recipient, typeof input.hours === 'number' ? input.hours : undefined, viaOf(input.via)));
+			}
+			case 'POST marketing/preferences': {
+				const input = parseBody(body) as { recipient?: unknown; value?: unknown; phoneNumberId?: unknown; via?: unknown };
+				if (typeof input.recipient !== 'string' || (input.value !== 'stop' && input.value !== 'resume')) {
+					throw new Error('POST /_sim/marketing/preferences needs {recipient, value: "stop" | "resume", phoneNumberId?, via?}');
+				}
+				return ok(await sim.setMarketingPreference(input.recipient, input.value, { phoneNumberId: typeof input.phoneNumberId === 'string' ? input.phoneNumberId : undefined, via: viaOf(input.via) }));
+			}
+			case 'POST templates/pacing': {
+				const input = parseBody(body) as { templateId?: unknown; holdAfter?: unknown; pauseAfter?: unknown };
+				if (typeof input.templateId !== 'string' || typeof input.holdAfter !== 'number') throw new Error('POST /_sim/templates/pacing needs {templateId, holdAfter, pauseAfter?}');
+				return ok(sim.paceTemplate(input.templateId, input.holdAfter, typeof input.pauseAfter === 'number' ? input.pauseAfter : undefined));
 			}
 			case 'GET catalog':
 				return ok({ catalogs: (sim.fixture as { catalogs: unknown }).catalogs });

@@ -11,6 +11,7 @@ import { qrCodeRoutes } from './qrCodes';
 import { resumableUploadRoutes } from './resumableUpload';
 import { controlHandler } from './control';
 import { defaultOptions, mergeOptions } from './fixture';
+import { limitMarketing, paceTemplate, setMarketingPreference, userPreferencesValue, type Via } from './marketing';
 import { mediaRoutes } from './media';
 import { marketingMessageRoutes } from './marketingMessages';
 import { messageRoutes } from './messages';
@@ -141,6 +142,30 @@ export class Simulator {
 	 */
 	addProduct(input: { retailerId?: unknown; retailer_id?: unknown; name?: unknown; catalogId?: unknown }): FixtureProduct {
 		return addProduct(this.state, input);
+	}
+
+	/** Marketing templates to `recipient` fail with 131049 for `hours` (marketing.ts). */
+	limitMarketing(recipient: string, hours?: number, via?: Via): { recipient: string; until: string } {
+		return limitMarketing(this.state, recipient, hours, via);
+	}
+
+	/**
+	 * The user stops or resumes marketing messages (131050 while stopped, marketing.ts); the user_preferences webhook goes
+	 * to the number's callback when one is subscribed.
+	 */
+	async setMarketingPreference(recipient: string, value: 'stop' | 'resume', options: { phoneNumberId?: string; via?: Via } = {}): Promise<unknown> {
+		setMarketingPreference(this.state, recipient, value, options.via);
+		const phoneNumberId = options.phoneNumberId ?? this.state.fixture.phoneNumbers[0].id;
+		const webhook = await this.webhooks
+			.injectEvent({ field: 'user_preferences', phoneNumberId, value: userPreferencesValue(recipient, value, Math.floor(this.state.now() / 1000)) })
+			.catch((error: unknown) => ({ sent: false, reason: error instanceof Error ? error.message : String(error) }));
+		return { recipient, value, webhook };
+	}
+
+	/** Template pacing (marketing.ts): sends past `holdAfter` are held; at `pauseAfter` sends the template is paused. */
+	paceTemplate(templateId: string, holdAfter: number, pauseAfter?: number): { templateId: string; holdAfter: number; pauseAfter?: number } {
+		paceTemplate(this.state, templateId, holdAfter, pauseAfter);
+		return { templateId, holdAfter, pauseAfter };
 	}
 
 	/** Injects an inbound customer message (sent to the subscribed callback as a signed webhook). */

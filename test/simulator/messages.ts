@@ -7,6 +7,7 @@ import { pathRoute } from './server';
 import { assertAccess } from './surfaces';
 import type { SimState } from './state';
 import { checkCatalogProducts } from './catalog';
+import { afterAccepted, marketingOutcome } from './marketing';
 import { findTemplate, templateLanguages, templateParameterSpec, type TemplateParameterSpec } from './templates';
 import { BSUID, MetaError, recipientKey, type AcceptedMessage, type FixtureTemplate, type Route, type SimRequest, type SimResponse } from './types';
 
@@ -1203,6 +1204,8 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 			details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number. Use a template.',
 		});
 	}
+	// Marketing limits, opt-outs and template pacing (marketing.ts): refused here, or accepted and failed or held.
+	const marketing = marketingOutcome(sim, parsed, message.to, now);
 	if (!sim.pairs.tryTake(phoneNumberId, recipient, now)) {
 		throw throttled(sim, 131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit', `Too many messages sent from ${phoneNumberId} to ${message.to} in a short period of time`);
 	}
@@ -1220,14 +1223,18 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	if (viaPath) accepted.viaMarketingMessagesApi = true;
 	if (message.userId !== undefined) accepted.userId = message.userId;
 	if (message.bizOpaqueCallbackData !== undefined) accepted.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
+	if (marketing.failure) accepted.failure = marketing.failure;
+	if (marketing.held) accepted.held = true;
 	sim.recordAccepted(accepted, req.rawBody);
+	afterAccepted(sim, accepted);
 	return {
 		status: 200,
 		body: {
 			messaging_product: 'whatsapp',
 			// Sent to a BSUID, the contact carries `user_id` and no `wa_id` (the BSUID page, "Sending messages").
 			contacts: [message.userId === undefined ? { input: message.to, wa_id: message.waId } : { input: message.to, user_id: message.userId }],
-			messages: [{ id: wamid, message_status: 'accepted' }],
+			// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-pacing ("API Behavior")
+			messages: [{ id: wamid, message_status: accepted.held ? 'held_for_quality_assessment' : 'accepted' }],
 			...path?.answer,
 		},
 	};

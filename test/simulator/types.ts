@@ -336,6 +336,18 @@ export interface AcceptedMessage {
 	bizOpaqueCallbackData?: string;
 	/** Sent through the Marketing Messages API (its status webhooks say `marketing_lite`). */
 	viaMarketingMessagesApi?: boolean;
+	/** Accepted, then failed by webhook with this error instead of being sent (marketing.ts). */
+	failure?: StatusError;
+	/** Answered `held_for_quality_assessment`: no status until it is released or dropped (marketing.ts). */
+	held?: boolean;
+}
+
+/** The error of a failed status webhook: `errors[0]` of https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status */
+export interface StatusError {
+	code: number;
+	title: string;
+	message: string;
+	details: string;
 }
 
 /** One request as the simulator saw it (Authorization header left out). */
@@ -383,6 +395,10 @@ export interface WebhookSink {
 	configure?(options: Record<string, unknown>): void;
 	/** Builds and delivers an inbound customer message: `{phoneNumberId, from, name, type, …that type's fields}`. */
 	injectInbound?(input: Record<string, unknown>): Promise<unknown>;
+	/** Delivers an event of another field (template status, user_preferences…). */
+	injectEvent?(input: { field: string; value?: Record<string, unknown>; phoneNumberId?: string; templateId?: string }): Promise<unknown>;
+	/** A held message is dropped: its failed status goes out with this error. */
+	onDropped?(message: AcceptedMessage, error: StatusError): void;
 }
 
 /** Shared state the route modules read and write. */

@@ -14,7 +14,7 @@ import { downloadUrl, mediaOptions, storeMedia } from './media';
 import { LATEST_VERSION, metaJson } from './server';
 import { effectiveCallback } from './subscriptions';
 import { findTemplate } from './templates';
-import { recipientKey, type AcceptedMessage, type FixtureTemplate, type SimContext, type WebhookSink } from './types';
+import { recipientKey, type AcceptedMessage, type FixtureTemplate, type SimContext, type StatusError, type WebhookSink } from './types';
 
 /** `played` is Meta's status for a voice message the customer listened to. */
 export type StatusKind = 'sent' | 'delivered' | 'read' | 'played';
@@ -113,6 +113,8 @@ interface StatusItem {
 	/** Index into the configured statuses (or -1 for failed). */
 	stage: number;
 	dueAt: number;
+	/** A failed status's error (default: 131026 undeliverable). */
+	error?: StatusError;
 }
 
 interface Job {
@@ -230,6 +232,12 @@ export class WebhookDispatcher implements WebhookSink {
 		if (this.stopped) return;
 		let delay: number;
 		const recipient = recipientKey(message.to);
+		// Held for quality assessment: nothing until Meta releases or drops it (onDropped).
+		if (message.held) return;
+		if (message.failure) {
+			this.onDropped(message, message.failure);
+			return;
+		}
 		if (this.sim.options.undeliverableRecipients.some((candidate) => recipientKey(String(candidate)) === recipient)) {
 			delay = this.options.delaysMs.failed;
 			this.failedWaiting.push({ message, stage: -1, dueAt: Date.now() + delay });
@@ -239,6 +247,14 @@ export class WebhookDispatcher implements WebhookSink {
 		} else {
 			return;
 		}
+		this.schedule(delay);
+	}
+
+	/** A message Meta accepted but will not send: a failed status with `error` (131049, 131050, a dropped held message). */
+	onDropped(message: AcceptedMessage, error: StatusError): void {
+		if (this.stopped) return;
+		const delay = this.options.delaysMs.failed;
+		this.failedWaiting.push({ message, stage: -1, dueAt: Date.now() + delay, error });
 		this.schedule(delay);
 	}
 
@@ -526,7 +542,7 @@ export class WebhookDispatcher implements WebhookSink {
 	// -------------------------------------------------------------------------------------------------------------
 
 	/** Meta's status object for one stage of an accepted message. */
-	statusObject(message: AcceptedMessage, status: StatusKind | 'failed', timestampSeconds: number, version: string): Record<string, unknown> {
+	statusObject(message: AcceptedMessage, status: StatusKind | 'failed', timestampSeconds: number, version: string, error?: StatusError): Record<string, unknown> {
 		const object: Record<string, unknown> = { id: message.wamid, status, timestamp: String(timestampSeconds) };
 		if (message.userId === undefined) {
 			object.recipient_id = message.waId;
@@ -550,7 +566,17 @@ export class WebhookDispatcher implements WebhookSink {
 			}
 			object.pricing = { billable, pricing_model: 'PMP', category, type: billable ? 'regular' : 'free_customer_service' };
 		}
-		if (status === 'failed') {
+		if (status === 'failed' && error) {
+			object.errors = [
+				{
+					code: error.code,
+					title: error.title,
+					message: error.message,
+					error_data: { details: error.details },
+					href: '/documentation/business-messaging/whatsapp/support/error-codes',
+				},
+			];
+		} else if (status === 'failed') {
 			object.errors = [
 				{
 					code: 131026,
@@ -663,7 +689,7 @@ export class WebhookDispatcher implements WebhookSink {
 				value: {
 					messaging_product: 'whatsapp',
 					metadata: this.metadataOf(item.message.phoneNumberId),
-					statuses: [this.statusObject(item.message, status, nowSeconds, version)],
+					statuses: [this.statusObject(item.message, status, nowSeconds, version, item.error)],
 				},
 				field: 'messages',
 			};

@@ -130,16 +130,18 @@ describeWithRedis('through Redis', () => {
 
 	it('records a whole body in one Redis round trip, for every process to read', async () => {
 		trigger.credentials.redisUrl = redis.url;
-		// The first body loads the script (EVALSHA, then EVAL once): not counted.
+		// The first bodies load the scripts (EVALSHA, then EVAL once): not counted.
 		await signedPost(trigger, metaBody('statuses-sent-pricing'));
+		await signedPost(trigger, metaBody('user-preferences'));
 		await inspector.config('RESETSTAT');
 		const seconds = Math.floor(Date.now() / 1000);
 		const value = JSON.parse(metaBody('messages-text', seconds).toString());
 		const status = JSON.parse(metaBody('statuses-failed', seconds).toString()).entry[0].changes[0];
 		value.entry[0].changes.push(status, status);
 		await signedPost(trigger, Buffer.from(JSON.stringify(value)));
-		// The body's facts in one, and the one message's look for a Send and Wait it answers (routing.ts).
-		expect(await evalCalls()).toBe(2);
+		// The body's facts in one, its campaign facts (the 131049 statuses: campaign.ts) in one, and the one message's look
+		// for a Send and Wait it answers (routing.ts).
+		expect(await evalCalls()).toBe(3);
 		// Another process: its own memory, the same Redis.
 		clearConversationLedgers();
 		const other = getConversationLedger({ redisUrl: redis.url, accessToken: credentials.accessToken });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 
 import { processWide } from '../processWide';
 import { getRedisClient, redisConnectionOf, resolveRedisTarget, type RedisTarget } from '../redis';
+import { clearTemplateStops } from './campaign';
 import { MemoryLedger } from './memory';
 import { RedisLedger } from './redis';
 import type { ConversationLedger, LedgerRequest } from './types';
@@ -13,6 +14,19 @@ import type { ConversationLedger, LedgerRequest } from './types';
 export type { ConversationLedger, DeliveryState, LedgerFacts, LedgerRequest, PendingWait, StatusRecord, WaitResponseType } from './types';
 export { WINDOW_MS } from './types';
 export { recordFacts, statusesOf, whenStatusesSettle } from './reading';
+export {
+	contactsMarketing,
+	noCampaignFacts,
+	recordCampaignFacts,
+	TEMPLATE_PAUSE_MS,
+	TemplateHeldError,
+	templateHolds,
+	templateSendSignal,
+	type CampaignFacts,
+	type ContactMarketing,
+	type TemplateHold,
+	type TemplateRef,
+} from './campaign';
 
 const MEMORY = 'memory';
 
@@ -48,4 +62,5 @@ export function getConversationLedger(request: LedgerRequest): ConversationLedge
 /** Forgets every ledger (tests). */
 export function clearConversationLedgers(): void {
 	registry().clear();
+	clearTemplateStops();
 }

@@ -100,6 +100,11 @@ export class RedisLedger implements ConversationLedger {
 		return this.options.memory;
 	}
 
+	/** A Redis call of another part of the ledger (campaign.ts), with the same timeout, fallback and outage report. */
+	run<T>(call: (redis: Redis) => Promise<T>, fallback: () => T): Promise<T> {
+		return this.shared(call, fallback);
+	}
+
 	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once. */
 	private async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T): Promise<T> {
 		try {

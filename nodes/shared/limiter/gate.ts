@@ -47,6 +47,8 @@ export interface PendingCall {
 	onFailedAttempt?: () => void;
 	/** When its current attempt's round started (the pace guard ignores a 130429 paced under an older margin). */
 	sentAt?: number;
+	/** Aborted by the caller before its turn (e.g. its template was paused): it leaves with the reason, never sent. */
+	withdrawal?: AbortSignal;
 }
 
 export interface GateEnvironment {
@@ -538,6 +540,10 @@ export class NumberLane {
 		while (batch.length < allowance) {
 			const call = this.retryQueue.shift() ?? this.queue.shift();
 			if (!call) break;
+			if (call.withdrawal?.aborted) {
+				call.reject(call.withdrawal.reason);
+				continue;
+			}
 			// Each credential's own choice (several may share the lane).
 			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
 				const state = this.pairRate.state(call.recipient, now);

@@ -49,6 +49,8 @@ export interface GateCall {
 	/** The recipient's WhatsApp ID for message sends: enables pair-rate limiting for that user. */
 	recipient?: string;
 	request: GraphRequest;
+	/** Once aborted, the call is not started: it rejects with the signal's reason when its turn comes. */
+	withdrawal?: AbortSignal;
 }
 
 export interface GateStatus {
@@ -642,6 +644,7 @@ function schedule<T>(call: GateCall, internal: boolean): Promise<GraphResponse<T
 			credentials: call.credentials,
 			request: call.request,
 			recipient: call.recipient,
+			withdrawal: call.withdrawal,
 			// The caller's own retry limits, whoever shares the lane.
 			settings: view.settings,
 			resolve: resolve as (response: GraphResponse<unknown>) => void,

@@ -5,7 +5,8 @@
  */
 import { timingSafeEqual } from 'crypto';
 
-import { recordFacts, type ConversationLedger } from '../conversations';
+import { recordCampaignFacts, recordFacts, type ConversationLedger } from '../conversations';
+import { campaignFactsOf } from '../conversations/campaignFacts';
 import { ledgerFactsOf } from '../conversations/facts';
 import { CLOCK_SKEW_ALLOWANCE_MS, olderThanWindow, redeliveryKey, type RedeliveryStore } from './dedupe';
 import { splitIntoEvents } from './events';
@@ -125,6 +126,8 @@ export async function handleDelivery(
 	const inboundMessages = options.verifySignature ? inboundMessagesByNumber(all, now) : new Map<string, number>();
 	// One Redis round trip for the whole body, in parallel with the dedupe's.
 	const recorded = options.ledger && options.verifySignature ? recordFacts(options.ledger, ledgerFactsOf(body, now)) : undefined;
+	// Opt-outs, marketing limits and template pauses: what Send Message refuses before sending (campaign.ts).
+	const campaign = options.ledger && options.verifySignature ? recordCampaignFacts(options.ledger, campaignFactsOf(body, now), now) : undefined;
 	const selected = all.filter(createEventFilter({ triggerOn: options.triggerOn, phoneNumberIds: options.phoneNumberIds }));
 	let events = selected;
 	let duplicates = 0;
@@ -142,6 +145,7 @@ export async function handleDelivery(
 		duplicates = recent.length - events.length;
 	}
 	await recorded;
+	await campaign;
 	return { accepted: true, events, totalEvents: all.length, duplicates, tooOld, claimedKeys, inboundMessages };
 }
 
