@@ -53,7 +53,7 @@ async function markReadAndAnswer(inputItems: IDataObject[]) {
 			credentials: credentialsFor(sim),
 			inputItems,
 		});
-	const read = await run({ messageType: 'markAsRead', readMessageId: '={{ $json.messageId }}' });
+	const read = await run({ operation: 'markAsRead', readMessageId: '={{ $json.messageId }}' });
 	const answer = await run({ messageType: 'text', recipient: '={{ $json.replyTo }}', textBody: 'Yes: blue and green.' });
 	return { read, answer };
 }
