@@ -5,8 +5,8 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { gateRegistryForTests } from '../../shared/limiter';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { gateRegistryForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

@@ -44,8 +44,3 @@ export function getConversationLedger(request: LedgerRequest): ConversationLedge
 	if (ledger instanceof RedisLedger) ledger.reportTo(request.onFallback);
 	return ledger;
 }
-
-/** Forgets every ledger (tests). */
-export function clearConversationLedgers(): void {
-	registry().clear();
-}

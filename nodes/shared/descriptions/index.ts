@@ -19,5 +19,5 @@ export {
 	templateVariables,
 } from './methods';
 export type { CredentialContext, TemplateHeaderNeed } from './methods';
-export { clearManagementCache, getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
+export { getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
 export type * from './graphTypes';
