@@ -1,7 +1,7 @@
 /**
  * The node's UI description: one kind never shows another kind's fields, and n8n's conventions hold.
  */
-import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type INode, type INodeProperties, type INodeTypes } from 'n8n-workflow';
 
 import { WhatsAppSendMessage } from '../WhatsAppSendMessage.node';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES } from '../actions';
@@ -64,6 +64,20 @@ describe('operations', () => {
 
 	it('a workflow saved with Mark as Read as its Message Type (no operation) still shows and reads its fields', () => {
 		expect(shown({ messageType: 'markAsRead', readMessageId: 'wamid.IN1' })).toEqual(['operation', 'phoneNumberId', 'messageType', 'readMessageId', 'typingIndicator', 'sendOptions']);
+	});
+
+	it.each([
+		[{ operation: 'markAsRead' }, 'Mark as Read'],
+		[{ operation: 'send', messageType: 'markAsRead' }, 'Mark as Read'],
+		[{ operation: 'send', messageType: 'buttons' }, 'Reply Buttons'],
+		[{ operation: 'sendAndWait', messageType: 'text' }, 'Text'],
+	])('the canvas subtitle of %j reads "%s"', (parameters, subtitle) => {
+		// Evaluated by n8n's expression engine, as the editor does (see WhatsAppMedia/subtitle.test.ts).
+		const saved: INode = { ...node(parameters), parameters } as INode;
+		const nodeType = new WhatsAppSendMessage();
+		const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		const workflow = new Workflow({ nodes: [saved], connections: {}, active: false, nodeTypes });
+		expect(workflow.expression.getSimpleParameterValue(saved, description.subtitle as string, 'internal', {})).toBe(subtitle);
 	});
 
 	it('Send Message shows the message fields and none of Mark as Read\'s', () => {
