@@ -19,9 +19,9 @@ import { cpus, loadavg } from 'node:os';
 import { runWorkflow } from '../test/harness';
 import { defaultFixture } from '../test/simulator/fixture';
 import type { FixturePhoneNumber, RequestLogEntry } from '../test/simulator/types';
-import { resetGateForTests } from '../nodes/shared/limiter';
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 import { destroyGraphClients } from '../nodes/shared/transport';
+import { resetGateForTests } from '../test/support/testHooks';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 

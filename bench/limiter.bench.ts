@@ -24,10 +24,6 @@ const { ensureNode } = require('../scripts/ensure-node') as {
 	ensureNode: (major: number, options?: { orNewer?: boolean }) => { nodeBin: string; version: string };
 };
 import { join } from 'node:path';
-import {
-	configureGateForTests,
-	resetGateForTests,
-} from '../nodes/shared/limiter';
 import { credentialsFor, departureRecorder, FAST_NUMBER, peakInWindow, recipientFor, sendText, textOf, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
 import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
 import type { CpuJob, CpuReport } from './limiter/gateCpuWorker';
@@ -39,6 +35,7 @@ import type { ReceiveJitter } from '../test/simulator/types';
 import { median, quantiles } from './stats';
 import { cpus, loadavg } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { configureGateForTests, resetGateForTests } from '../test/support/testHooks';
 
 interface Scenario {
 	name: string;

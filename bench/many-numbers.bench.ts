@@ -20,7 +20,6 @@
 import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../nodes/shared/limiter';
 import { credentialsFor, peakInWindow, recipientFor, sendText, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 import { destroyGraphClients, graphRequest, isGraphApiError, type GraphRequestHooks } from '../nodes/shared/transport';
@@ -28,6 +27,7 @@ import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../nodes/
 import { defaultFixture } from '../test/simulator/fixture';
 import type { FixturePhoneNumber } from '../test/simulator/types';
 import { median } from './stats';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../test/support/testHooks';
 
 const RATE = 80;
 /** Each number's backlog is kept this many seconds of traffic deep. */

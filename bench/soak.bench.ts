@@ -36,8 +36,9 @@ import { runInNewContext } from 'node:vm';
 
 import { raisePriority } from './limiter/priority';
 import { loadPackageCredentialTypes, loadPackageNodeTypes, runWorkflow } from '../test/harness';
-import { configureGateForTests, gateRegistryForTests, getGateStatus, scheduleGraphCall } from '../nodes/shared/limiter';
+import { getGateStatus, scheduleGraphCall } from '../nodes/shared/limiter';
 import { destroyGraphClients, type WhatsAppCredentials } from '../nodes/shared/transport';
+import { configureGateForTests, gateRegistryForTests } from '../test/support/testHooks';
 
 const HIGH_NUMBER = '300000000000002';
 const REPO_ROOT = resolve(__dirname, '..');

@@ -7,13 +7,12 @@
  * the simulator counts the messages it delivers in the number's sliding second and answers 130429 past the rest.
  * Shared by the timing test (nodes/WhatsAppTrigger/__tests__/echoBroadcast.test.ts) and `npm run bench -- echo-broadcast`.
  */
-import { resetGateForTests } from '../../nodes/shared/limiter';
 import { credentialsFor, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
 import type { SimulatorProcess } from '../../nodes/shared/limiter/__tests__/simulatorClient';
 import { destroyGraphClients } from '../../nodes/shared/transport';
 import type { WhatsAppCredentials } from '../../nodes/shared/transport/types';
-import { clearRedeliveryStores } from '../../nodes/shared/webhook';
 import { startTriggerServer } from '../../test/support/trigger/fakeContexts';
+import { clearRedeliveryStores, resetGateForTests } from '../../test/support/testHooks';
 
 /** The simulator's standard number: 80 messages per second. */
 export const ECHO_NUMBER = '300000000000001';

@@ -11,10 +11,11 @@
  * {done} at the end.
  */
 import { readFileSync } from 'node:fs';
-import { configureGateForTests, getGateStatus, resetGateForTests } from '../../nodes/shared/limiter';
+import { getGateStatus } from '../../nodes/shared/limiter';
 import { credentialsFor, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
 import type { GraphRequestHooks } from '../../nodes/shared/transport';
 import type { GraphResponse, WhatsAppCredentials } from '../../nodes/shared/transport/types';
+import { configureGateForTests, resetGateForTests } from '../../test/support/testHooks';
 
 export interface CpuJob {
 	messagesPerSecond: number;

@@ -9,9 +9,10 @@ import { removeStoredBinaryData, runWorkflow } from '../../test/harness';
 import { findSecretLeaks } from '../../test/harness/secrets';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator';
-import { clearMediaCache, sha256Hex } from '../shared/media';
+import { sha256Hex } from '../shared/media';
 import { destroyGraphClients } from '../shared/transport';
 import { downloadFileName } from './actions/download.operation';
+import { clearMediaCache } from '../../test/support/testHooks';
 
 const PHONE = '300000000000001';
 const phoneLocator = { __rl: true, mode: 'id', value: PHONE };

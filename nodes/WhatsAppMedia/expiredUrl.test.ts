@@ -5,8 +5,8 @@
 import { runWorkflow } from '../../test/harness';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator';
-import { clearMediaCache } from '../shared/media';
 import { destroyGraphClients } from '../shared/transport';
+import { clearMediaCache } from '../../test/support/testHooks';
 
 const PHONE = '300000000000001';
 const TTL_MS = 1000;

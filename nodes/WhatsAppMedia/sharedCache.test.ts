@@ -8,8 +8,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { runWorkflow } from '../../test/harness';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator';
-import { clearMediaCache } from '../shared/media';
 import { destroyGraphClients } from '../shared/transport';
+import { clearMediaCache } from '../../test/support/testHooks';
 
 const PHONE = '300000000000001';
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2048, 7)]);

@@ -4,10 +4,10 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow } from '../../test/harness';
-import { clearManagementCache } from '../shared/descriptions';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator';
 import { destroyGraphClients } from '../shared/transport';
+import { clearManagementCache } from '../../test/support/testHooks';
 
 const DAY = 86400;
 const PHONE = '300000000000001';

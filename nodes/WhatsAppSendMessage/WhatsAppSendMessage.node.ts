@@ -1,13 +1,12 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	getTemplateFields,
@@ -20,34 +19,16 @@ import {
 	searchTemplates,
 } from '../shared/descriptions';
 import { whatsAppCloudApiTest } from '../shared/credentialTest';
-import { messageKinds, MESSAGE_TYPE_NAMES } from './actions';
-import { FREE_FORM_KINDS, KINDS, MESSAGE_TYPES } from './actions/kinds';
-import { recipientField, sendOptionsField, show } from './actions/common';
-import { executeSendMessage } from './execute';
-import { operationField, sendAndWaitFields } from './sendAndWait/description';
-import { executeSendAndWait } from './sendAndWait/execute';
+import { MESSAGE_TYPE_NAMES } from './actions';
+import { messageOptionsField } from './actions/messageFields';
+import * as markAsRead from './actions/markAsRead.operation';
+import { operationField, router } from './actions/router';
+import * as send from './actions/send.operation';
+import * as sendAndWait from './actions/sendAndWait.operation';
 import { receiveAnswer } from './sendAndWait/webhook';
-import { readParameter } from '../shared/parameters';
 
-
-const messageTypeField: INodeProperties = {
-	displayName: 'Message Type',
-	name: 'messageType',
-	type: 'options',
-	noDataExpression: true,
-	options: MESSAGE_TYPES.map((value) => ({
-		name: KINDS[value].name,
-		value,
-		description: KINDS[value].description,
-		action: KINDS[value].action ?? `Send a ${KINDS[value].name.toLowerCase()} message`,
-	})),
-	default: 'text',
-};
-
-/** Each kind's fields once (the five media kinds share one module). */
-const kindFields = [...new Set(Object.values(messageKinds))].flatMap((kind) => kind.description);
-
-const subtitle = `={{ ${JSON.stringify(MESSAGE_TYPE_NAMES)}[$parameter["messageType"]] }}`;
+// Mark as Read is named by its operation; a workflow saved with it as a Message Type keeps its subtitle.
+const subtitle = `={{ $parameter["operation"] === "${markAsRead.MARK_AS_READ_OPERATION}" ? "Mark as Read" : ${JSON.stringify(MESSAGE_TYPE_NAMES)}[$parameter["messageType"]] }}`;
 
 // Its only webhook is n8n's resume URL (restartWebhook), never registered anywhere: no lifecycle to implement.
 // eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
@@ -73,20 +54,11 @@ export class WhatsAppSendMessage implements INodeType {
 		],
 		properties: [
 			operationField,
-			messageTypeField,
 			phoneNumberIdLocator,
-			recipientField,
-			{
-				displayName:
-					'Free-form messages reach a user only within 24 hours of their last message to you; outside that window, send a Template',
-				name: 'windowNotice',
-				type: 'notice',
-				default: '',
-				displayOptions: show(...FREE_FORM_KINDS),
-			},
-			...kindFields,
-			...sendAndWaitFields,
-			sendOptionsField,
+			...send.description,
+			...sendAndWait.description,
+			messageOptionsField,
+			...markAsRead.description,
 		],
 	};
 
@@ -98,8 +70,7 @@ export class WhatsAppSendMessage implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = readParameter<string>(this, 'operation', 0, 'send');
-		return operation === SEND_AND_WAIT_OPERATION ? executeSendAndWait.call(this) : executeSendMessage.call(this);
+		return await router.call(this);
 	}
 
 	/** The answer to a "Send and Wait for Reply", posted by the trigger to the execution's resume URL. */

@@ -15,7 +15,7 @@ import { FieldError } from '../shared/fieldError';
 import { recipientOf, type MessagesRequestBody } from '../shared/messages';
 import { readParameter } from '../shared/parameters';
 import type { WhatsAppCredentials } from '../shared/transport/types';
-import { SEND_OPERATION } from './sendAndWait/description';
+import { SEND_OPERATION } from './actions/operationNames';
 
 /** The option's builder field name (common.ts labels it "Options › Sender Pool"). */
 export const SENDER_POOL_FIELD = 'senderPool';

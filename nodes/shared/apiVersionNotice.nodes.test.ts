@@ -7,9 +7,9 @@ import type { INodeParameters, NodeExecutionHint } from 'n8n-workflow';
 
 import { runWorkflow } from '../../test/harness';
 import { startSimulator, type Simulator } from '../../test/simulator';
-import { resetGateForTests } from './limiter';
 import { destroyGraphClients } from './transport';
-import { apiVersionClock, forgetApiVersionWarningsForTests } from './transport/credentials';
+import { apiVersionClock } from './transport/credentials';
+import { forgetApiVersionWarningsForTests, resetGateForTests } from '../../test/support/testHooks';
 
 const STANDARD_NUMBER = '300000000000001';
 

@@ -1,9 +1,10 @@
 import { startSimulator, type Simulator } from '../../test/simulator';
 import { startHttpServer, type RawServer } from '../../test/harness/rawServers';
 import { CREDENTIAL_NEEDS, testWhatsAppCredentials, whatsAppCloudApiTest } from './credentialTest';
-import { apiVersionClock, forgetApiVersionWarningsForTests } from './transport/credentials';
+import { apiVersionClock } from './transport/credentials';
 import { destroyGraphClients, type WhatsAppCredentials } from './transport';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
+import { forgetApiVersionWarningsForTests } from '../../test/support/testHooks';
 
 const realClock = apiVersionClock.now;
 /** Meta's changelog: v21.0 is available until 2027-01-21 (https://developers.facebook.com/docs/graph-api/changelog). */

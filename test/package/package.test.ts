@@ -2,7 +2,8 @@
  * The package as n8n installs it: `npm test` builds first, so `dist/` here is what `npm publish` would ship.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
@@ -15,6 +16,26 @@ const { N8N_VERSION } = require('../../scripts/ensure-n8n') as { N8N_VERSION: st
 const root = resolve(__dirname, '..', '..');
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const REPOSITORY = 'https://github.com/n8n-nodes-whatsapp-cloud/n8n-nodes-whatsapp-cloud';
+
+/** The names a compiled module (CommonJS .js or its .d.ts) exports, as tsc writes them. */
+function exportedNames(source: string): string[] {
+	const patterns = [
+		/\bexports\.(\w+)\s*=/g,
+		/Object\.defineProperty\(exports,\s*"(\w+)"/g,
+		/^export\s+(?:declare\s+)?(?:async\s+)?(?:function|const|let|var|class|enum|interface|type)\s+(\w+)/gm,
+	];
+	const names = patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1]));
+	for (const list of source.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}/gm)) {
+		names.push(...list[1].split(',').map((entry) => entry.trim().split(/\s+as\s+/).pop()!).filter(Boolean));
+	}
+	return names;
+}
+
+function filesUnder(folder: string): string[] {
+	return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+		entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)],
+	);
+}
 
 interface IconPair {
 	light: string;
@@ -61,6 +82,29 @@ describe('the built package', () => {
 			for (const path of [...packageJson.n8n.credentials, ...packageJson.n8n.nodes]) expect(listed).toContain(path);
 			expect(listed.filter((file) => /__tests__|\.test\.|simulator|harness/.test(file))).toEqual([]);
 		} finally {
+			rmSync(dirname(tarball), { recursive: true, force: true });
+		}
+	});
+
+	test('its tarball exports no test hook: no name ending in ForTests, none of test/support/testHooks', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const hooks = Object.keys(require('../support/testHooks') as object);
+		expect(hooks).toContain('resetGateForTests');
+		const { tarball } = packTarball();
+		const unpacked = mkdtempSync(join(tmpdir(), 'n8n-wa-unpacked-'));
+		try {
+			execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+			const modules = filesUnder(join(unpacked, 'package', 'dist')).filter((file) => /\.(js|d\.ts)$/.test(file));
+			// The scan sees what the modules do export (the gate's one verb), so an empty list below means something.
+			expect(modules.flatMap((file) => exportedNames(readFileSync(file, 'utf8')))).toEqual(expect.arrayContaining(['scheduleGraphCall', 'WhatsAppSendMessage']));
+			const shipped = modules.flatMap((file) =>
+				exportedNames(readFileSync(file, 'utf8'))
+					.filter((name) => name.endsWith('ForTests') || hooks.includes(name))
+					.map((name) => `${file.slice(unpacked.length + 1)}: ${name}`),
+			);
+			expect(shipped).toEqual([]);
+		} finally {
+			rmSync(unpacked, { recursive: true, force: true });
 			rmSync(dirname(tarball), { recursive: true, force: true });
 		}
 	});

@@ -14,11 +14,10 @@ import { networkInterfaces } from 'node:os';
 import { runWorkflow } from '../harness';
 import { startHttpServer, type RawServer } from '../harness/rawServers';
 import { startSimulator, type Simulator } from '../simulator';
-import { configureGateForTests, resetGateForTests } from '../../nodes/shared/limiter';
-import { clearMediaCache } from '../../nodes/shared/media';
 import { destroyGraphClients, graphRequest, GraphApiError, type WhatsAppCredentials } from '../../nodes/shared/transport';
 import { testWhatsAppCredentials } from '../../nodes/shared/credentialTest';
 import { APP_ID, SECRETS } from './sweep';
+import { clearMediaCache, configureGateForTests, resetGateForTests } from '../support/testHooks';
 
 const TOKEN = SECRETS.accessToken;
 const MEDIA_ID = '1166846181421424';

@@ -12,9 +12,9 @@ import { runInNewContext } from 'node:vm';
 
 import { removeStoredBinaryData, runWorkflow } from '../harness';
 import { startSimulator, type Simulator } from '../simulator';
-import { resetGateForTests } from '../../nodes/shared/limiter';
-import { clearMediaCache, uploadMediaCached } from '../../nodes/shared/media';
+import { uploadMediaCached } from '../../nodes/shared/media';
 import { destroyGraphClients } from '../../nodes/shared/transport';
+import { clearMediaCache, resetGateForTests } from '../support/testHooks';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;

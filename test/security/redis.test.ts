@@ -9,7 +9,8 @@ import * as net from 'node:net';
 import type { GateEnvironment } from '../../nodes/shared/limiter/gate';
 import { RedisStore } from '../../nodes/shared/limiter/redis';
 import type { WhatsAppCredentials } from '../../nodes/shared/transport';
-import { closeRedisClients, forgetRedisVersionChecks, getRedisClient, resolveRedisTarget } from '../../nodes/shared/redis';
+import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/redis';
+import { forgetRedisVersionChecks } from '../support/testHooks';
 
 interface FakeRedis {
 	port: number;

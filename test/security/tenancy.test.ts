@@ -11,11 +11,12 @@ import Redis from 'ioredis';
 
 import { startSimulator, type Simulator } from '../simulator';
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis';
-import { getGateStatus, resetGateForTests, sharedEntriesFor } from '../../nodes/shared/limiter';
+import { getGateStatus, sharedEntriesFor } from '../../nodes/shared/limiter';
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText } from '../../nodes/shared/limiter/__tests__/helpers';
-import { clearMediaCache, uploadMediaCached } from '../../nodes/shared/media';
+import { uploadMediaCached } from '../../nodes/shared/media';
 import { destroyGraphClients, type WhatsAppCredentials } from '../../nodes/shared/transport';
 import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/redis';
+import { clearMediaCache, resetGateForTests } from '../support/testHooks';
 
 let sim: Simulator;
 

@@ -11,7 +11,7 @@ import Redis from 'ioredis';
 import { startRedis, type TestRedis } from '../support/redis';
 import { startHttpServer, type RawServer } from '../harness/rawServers';
 import { startSimulator, type Simulator } from '../simulator';
-import { clearRedeliveryStores, signWebhookBody } from '../../nodes/shared/webhook';
+import { signWebhookBody } from '../../nodes/shared/webhook';
 import { closeRedisClients } from '../../nodes/shared/redis';
 import { body, inboundTextChange, messagesChange, metaJson, nowSeconds, statusChange, wamid, wamidFor } from '../../nodes/shared/webhook/__tests__/fixtures';
 import type { WhatsAppCredentials } from '../../nodes/shared/transport/types';
@@ -19,6 +19,7 @@ import { defaultVerifyToken, type SubscriptionRecord } from '../../nodes/WhatsAp
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
 import { startTriggerServer, WEBHOOK_ID, type TriggerServer } from '../support/trigger/fakeContexts';
 import { post } from '../support/trigger/host';
+import { clearRedeliveryStores } from '../support/testHooks';
 
 const APP_SECRET = 'securityAppSecret0123456789ab';
 const CUSTOMER = '16505551234';

@@ -6,8 +6,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { clearConversationLedgers, getConversationLedger } from '../../shared/conversations';
+import { getConversationLedger } from '../../shared/conversations';
 import { accountHarness, PHONE } from './harness';
+import { clearConversationLedgers } from '../../../test/support/testHooks';
 
 const harness = accountHarness('blockedUser');
 const run = harness.run;

@@ -8,8 +8,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runWorkflow } from '../../../test/harness';
 import { startSimulator } from '../../../test/simulator';
 import type { Simulator } from '../../../test/simulator';
-import { clearManagementCache } from '../../shared/descriptions';
 import { destroyGraphClients } from '../../shared/transport';
+import { clearManagementCache } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 const FLOW_JSON = { version: '7.2', screens: [{ id: 'WELCOME', title: 'Welcome', terminal: true, layout: { type: 'SingleColumnLayout', children: [] } }] };

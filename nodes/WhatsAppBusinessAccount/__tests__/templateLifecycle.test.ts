@@ -12,8 +12,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { runWorkflow } from '../../../test/harness';
 import { startSimulator } from '../../../test/simulator';
 import type { Simulator } from '../../../test/simulator';
-import { clearManagementCache } from '../../shared/descriptions';
 import { destroyGraphClients } from '../../shared/transport';
+import { clearManagementCache } from '../../../test/support/testHooks';
 
 const PHONE = '300000000000001';
 let sim: Simulator;

@@ -1,9 +1,9 @@
 /**
  * Media from an n8n binary property: uploaded once through the gate, then its media ID reused from the cache.
  */
-import { clearMediaCache } from '../../shared/media';
 import type { Simulator } from '../../../test/simulator';
 import { send, withSimulator } from './helpers';
+import { clearMediaCache } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

@@ -15,9 +15,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 import type { Simulator } from '../../../test/simulator';
-import { clearConversationLedgers } from '../../shared/conversations';
-import { clearRedeliveryStores } from '../../shared/webhook';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { clearConversationLedgers, clearRedeliveryStores } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 let trigger: N8nTrigger | undefined;

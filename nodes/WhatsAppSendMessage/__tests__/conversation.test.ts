@@ -12,10 +12,10 @@ import type { INodeParameters } from 'n8n-workflow';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { simulatorCredentials, startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 import type { Simulator } from '../../../test/simulator';
-import { clearConversationLedgers, getConversationLedger, WINDOW_MS } from '../../shared/conversations';
-import { clearRedeliveryStores } from '../../shared/webhook';
+import { getConversationLedger, WINDOW_MS } from '../../shared/conversations';
 import { closeRedisClients } from '../../shared/redis';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { clearConversationLedgers, clearRedeliveryStores } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 let trigger: N8nTrigger | undefined;

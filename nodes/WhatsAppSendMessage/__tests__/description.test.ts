@@ -1,7 +1,7 @@
 /**
  * The node's UI description: one kind never shows another kind's fields, and n8n's conventions hold.
  */
-import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type INode, type INodeProperties, type INodeTypes } from 'n8n-workflow';
 
 import { WhatsAppSendMessage } from '../WhatsAppSendMessage.node';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES } from '../actions';
@@ -16,9 +16,9 @@ describe('Send Message description', () => {
 		expect(description.name).toBe('whatsAppSendMessage');
 	});
 
-	it('offers every message kind', () => {
+	it('offers every message kind that sends (Mark as Read is an operation)', () => {
 		const kinds = description.properties.find((p) => p.name === 'messageType')?.options?.map((o) => (o as { value: string }).value);
-		expect(kinds).toEqual(Object.keys(MESSAGE_TYPE_NAMES));
+		expect(kinds).toEqual(Object.keys(MESSAGE_TYPE_NAMES).filter((kind) => kind !== 'markAsRead'));
 	});
 
 	it('shows every field only for the kinds or the operation it belongs to', () => {
@@ -38,6 +38,50 @@ describe('Send Message description', () => {
 	it('describes every top-level field for people and AI agents', () => {
 		const undescribed = description.properties.filter((p) => !shared.has(p.name) && !['notice', 'options', 'collection'].includes(p.type) && !p.description && !p.hint);
 		expect(undescribed.map((p) => p.name)).toEqual([]);
+	});
+});
+
+describe('operations', () => {
+	const node = (parameters: Record<string, unknown>) => ({ id: '1', name: 'Send', type: 'whatsAppSendMessage', typeVersion: 1, position: [0, 0] as [number, number], parameters: parameters as never });
+	/** The fields the editor shows (and a run reads) for these saved parameters, as n8n resolves them. */
+	const shown = (parameters: Record<string, unknown>) =>
+		Object.keys(NodeHelpers.getNodeParameters(description.properties, parameters as never, true, false, node(parameters), description) ?? {});
+
+	it('offers Send Message, Send and Wait for Reply and Mark as Read, each with its action', () => {
+		const options = description.properties.find((p) => p.name === 'operation')?.options as Array<{ name: string; value: string; action: string }>;
+		expect(options.map(({ name, value, action }) => ({ name, value, action }))).toEqual([
+			{ name: 'Send Message', value: 'send', action: 'Send a message' },
+			{ name: 'Send and Wait for Reply', value: 'sendAndWait', action: 'Send a message and wait for the reply' },
+			{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read' },
+		]);
+	});
+
+	it('Mark as Read shows its own fields only: no Message Type, recipient or message fields', () => {
+		expect(shown({ operation: 'markAsRead' })).toEqual(['operation', 'phoneNumberId', 'readMessageId', 'typingIndicator', 'sendOptions']);
+		const options = description.properties.filter((p) => p.name === 'sendOptions' && p.displayOptions?.show?.operation?.includes('markAsRead'));
+		expect(options.map((p) => (p.options ?? []).map((o) => (o as { name: string }).name))).toEqual([['includeRawResponse']]);
+	});
+
+	it('a workflow saved with Mark as Read as its Message Type (no operation) still shows and reads its fields', () => {
+		expect(shown({ messageType: 'markAsRead', readMessageId: 'wamid.IN1' })).toEqual(['operation', 'phoneNumberId', 'messageType', 'readMessageId', 'typingIndicator', 'sendOptions']);
+	});
+
+	it.each([
+		[{ operation: 'markAsRead' }, 'Mark as Read'],
+		[{ operation: 'send', messageType: 'markAsRead' }, 'Mark as Read'],
+		[{ operation: 'send', messageType: 'buttons' }, 'Reply Buttons'],
+		[{ operation: 'sendAndWait', messageType: 'text' }, 'Text'],
+	])('the canvas subtitle of %j reads "%s"', (parameters, subtitle) => {
+		// Evaluated by n8n's expression engine, as the editor does (see WhatsAppMedia/subtitle.test.ts).
+		const saved: INode = { ...node(parameters), parameters } as INode;
+		const nodeType = new WhatsAppSendMessage();
+		const nodeTypes = { getByName: () => nodeType, getByNameAndVersion: () => nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		const workflow = new Workflow({ nodes: [saved], connections: {}, active: false, nodeTypes });
+		expect(workflow.expression.getSimpleParameterValue(saved, description.subtitle as string, 'internal', {})).toBe(subtitle);
+	});
+
+	it('Send Message shows the message fields and none of Mark as Read\'s', () => {
+		expect(shown({ operation: 'send' })).toEqual(['operation', 'phoneNumberId', 'messageType', 'recipient', 'windowNotice', 'textBody', 'previewUrl', 'sendOptions']);
 	});
 });
 
@@ -64,8 +108,9 @@ describe('too many buttons or rows in the editor (n8n-workflow\'s own checks, as
 			.map((property) => property.displayName);
 	const issues = (parameters: Record<string, unknown>) =>
 		JSON.stringify(NodeHelpers.getNodeParametersIssues(description.properties, node(parameters), description) ?? {});
-	const buttons = (count: number) => ({ messageType: 'buttons', interactiveBody: 'Pick', replyButtons: { button: Array.from({ length: count }, (_, i) => ({ id: `b${i}`, title: `B${i}` })) } });
+	const buttons = (count: number) => ({ operation: 'send', messageType: 'buttons', interactiveBody: 'Pick', replyButtons: { button: Array.from({ length: count }, (_, i) => ({ id: `b${i}`, title: `B${i}` })) } });
 	const rows = (...counts: number[]) => ({
+		operation: 'send',
 		messageType: 'list',
 		interactiveBody: 'Pick',
 		listButtonText: 'Open',

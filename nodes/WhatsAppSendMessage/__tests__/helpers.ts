@@ -1,9 +1,9 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow, type WorkflowRunResult } from '../../../test/harness';
-import { clearManagementCache } from '../../shared/descriptions';
 import { destroyGraphClients } from '../../shared/transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
+import { clearManagementCache } from '../../../test/support/testHooks';
 
 export const STANDARD_NUMBER = '300000000000001';
 export const HIGH_NUMBER = '300000000000002';

@@ -5,8 +5,8 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { gateRegistryForTests } from '../../shared/limiter';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { gateRegistryForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 
@@ -463,7 +463,7 @@ describe('Send Message: every kind is accepted by the simulator', () => {
 	});
 
 	test('mark as read with a typing indicator', async () => {
-		const result = await send(sim, { messageType: 'markAsRead', readMessageId: 'wamid.IN1', typingIndicator: true });
+		const result = await send(sim, { operation: 'markAsRead', readMessageId: 'wamid.IN1', typingIndicator: true });
 		expect(result.error).toBeUndefined();
 		expect(result.outputs('Send')).toEqual([{ messageType: 'markAsRead', phoneNumberId: STANDARD_NUMBER, success: true, messageId: 'wamid.IN1' }]);
 		expect(sim.counters().readReceipts).toBe(1);
@@ -480,7 +480,7 @@ describe('Send Message: every kind is accepted by the simulator', () => {
 	});
 
 	test('mark as read can add the raw response too', async () => {
-		const result = await send(sim, { messageType: 'markAsRead', readMessageId: 'wamid.IN3', sendOptions: { includeRawResponse: true } });
+		const result = await send(sim, { operation: 'markAsRead', readMessageId: 'wamid.IN3', sendOptions: { includeRawResponse: true } });
 		expect(result.error).toBeUndefined();
 		expect(result.outputs('Send')[0]).toMatchObject({ success: true, messageId: 'wamid.IN3', rawResponse: { success: true } });
 	});
@@ -491,6 +491,40 @@ describe('Send Message: every kind is accepted by the simulator', () => {
 		expect(fromList.outputs('Send')[0]).toMatchObject({ phoneNumberId: STANDARD_NUMBER, senderDisplayNumber: '+1 555-0100' });
 		const byIdOnly = await send(sim, { messageType: 'text', textBody: 'Hi' });
 		expect(byIdOnly.outputs('Send')[0].senderDisplayNumber).toBeUndefined();
+	});
+});
+
+/**
+ * Mark as Read was a Message Type of "Send" before it became an operation: a workflow saved then (with `operation: send`,
+ * or with no operation at all) sends the same call and outputs the same item as the operation does.
+ * The body: https://developers.facebook.com/documentation/business-messaging/whatsapp/typing-indicators
+ * (test/contract/fixtures/requests/typing-indicator.json).
+ */
+describe('Mark as Read saved as a Message Type', () => {
+	const saved = { messageType: 'markAsRead', readMessageId: 'wamid.IN1', typingIndicator: true, sendOptions: { includeRawResponse: true } };
+	const readBody = { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN1', typing_indicator: { type: 'text' } };
+
+	test.each([
+		['with no operation', saved],
+		['with operation "send"', { operation: 'send', ...saved }],
+		['as the operation', { operation: 'markAsRead', readMessageId: 'wamid.IN1', typingIndicator: true, sendOptions: { includeRawResponse: true } }],
+	])('%s marks the message read, with the same call and output', async (_name, parameters) => {
+		const result = await send(sim, parameters as INodeParameters);
+		expect(result.error).toBeUndefined();
+		expect(result.outputs('Send')).toEqual([
+			{ messageType: 'markAsRead', phoneNumberId: STANDARD_NUMBER, success: true, messageId: 'wamid.IN1', rawResponse: { success: true } },
+		]);
+		const calls = sim.requests().filter((request) => request.method === 'POST' && request.path.endsWith('/messages'));
+		expect(calls.map((request) => [request.path, JSON.parse(request.body)])).toEqual([[`/v26.0/${STANDARD_NUMBER}/messages`, readBody]]);
+		expect(sim.counters().readReceipts).toBe(1);
+	});
+
+	test('an empty message ID fails naming the field, before any call, as it did', async () => {
+		const result = await send(sim, { messageType: 'markAsRead', readMessageId: '={{ "" }}' });
+		expect(result.error?.message).toContain('Received Message ID');
+		expect(messageCalls(sim)).toBe(0);
+		const asOperation = await send(sim, { operation: 'markAsRead', readMessageId: '={{ "" }}' });
+		expect(asOperation.error?.message).toBe(result.error?.message);
 	});
 });
 

@@ -8,8 +8,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeParameters } from 'n8n-wo
 
 import type { Simulator } from '../../../test/simulator';
 import { getTemplateFields } from '../../shared/descriptions';
-import { resetGateForTests } from '../../shared/limiter';
 import { send, withSimulator } from './helpers';
+import { resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

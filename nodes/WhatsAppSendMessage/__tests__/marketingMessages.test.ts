@@ -15,9 +15,8 @@
 import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { clearManagementCache } from '../../shared/descriptions';
-import { resetGateForTests } from '../../shared/limiter';
 import { send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { clearManagementCache, resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

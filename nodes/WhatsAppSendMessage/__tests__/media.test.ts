@@ -2,9 +2,9 @@
  * Media kinds through the workflow harness against the simulator: each kind from a media ID, video / audio / sticker
  * from a binary file, and a cached media ID that Meta no longer knows (uploaded again once, then sent).
  */
-import { clearMediaCache } from '../../shared/media';
 import type { Simulator } from '../../../test/simulator';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { clearMediaCache } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

@@ -11,11 +11,9 @@ import type { AddressInfo } from 'node:net';
 
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import type { Simulator } from '../../../test/simulator';
-import { clearConversationLedgers } from '../../shared/conversations';
-import { resetGateForTests } from '../../shared/limiter';
 import { closeRedisClients } from '../../shared/redis';
-import { clearMediaCache, clearMediaLinks } from '../../shared/media';
 import { send, withSimulator } from './helpers';
+import { clearConversationLedgers, clearMediaCache, clearMediaLinks, resetGateForTests } from '../../../test/support/testHooks';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;

@@ -19,9 +19,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { clearMediaCache, clearMediaLinks } from '../../shared/media';
 import type { Simulator } from '../../../test/simulator';
 import { byId, HIGH_NUMBER, messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { clearMediaCache, clearMediaLinks } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 let files: http.Server;

@@ -7,9 +7,10 @@
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { runWorkflow } from '../../../test/harness';
-import { clearConversationLedgers, getConversationLedger } from '../../shared/conversations';
+import { getConversationLedger } from '../../shared/conversations';
 import { byId, credentialsFor, messageCalls, STANDARD_NUMBER, withSimulator } from './helpers';
 import type { Simulator } from '../../../test/simulator';
+import { clearConversationLedgers } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 withSimulator((started) => (sim = started), clearConversationLedgers);

@@ -28,13 +28,10 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { defaultFixture } from '../../../test/simulator/fixture';
-import { clearConversationLedgers } from '../../shared/conversations';
-import { clearManagementCache } from '../../shared/descriptions';
-import { clearMediaCache, clearMediaLinks } from '../../shared/media';
 import { destroyGraphClients } from '../../shared/transport';
-import { clearRedeliveryStores } from '../../shared/webhook';
 import { hashedSender } from '../senderPool';
 import { byId, messageCalls, send } from './helpers';
+import { clearConversationLedgers, clearManagementCache, clearMediaCache, clearMediaLinks, clearRedeliveryStores } from '../../../test/support/testHooks';
 
 /** Three numbers of the simulator's WABA beside its default ones, each limited to 5 messages in any sliding second. */
 const POOL = ['310000000000001', '310000000000002', '310000000000003'];

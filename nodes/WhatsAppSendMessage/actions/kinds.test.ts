@@ -9,8 +9,9 @@ const shownFor = (name: string) =>
 
 test('one list of kinds: the Message Type options, the router, the sending and window kinds all come from it', () => {
 	const options = (properties.find((property) => property.name === 'messageType')?.options ?? []) as Array<{ name: string; value: string; description: string }>;
-	expect(options.map((option) => option.value)).toEqual(MESSAGE_TYPES);
-	expect(options.map((option) => option.name)).toEqual(MESSAGE_TYPES.map((type) => KINDS[type].name));
+	// Mark as Read is an operation of its own, no longer offered as a Message Type.
+	expect(options.map((option) => option.value)).toEqual(SENDING_KINDS);
+	expect(options.map((option) => option.name)).toEqual(SENDING_KINDS.map((type) => KINDS[type].name));
 	for (const type of MESSAGE_TYPES) expect(messageKinds[type]).toBeDefined();
 	expect(SENDING_KINDS).toEqual(MESSAGE_TYPES.filter((type) => type !== 'markAsRead'));
 	expect(FREE_FORM_KINDS).toEqual(SENDING_KINDS.filter((type) => type !== 'template'));

@@ -15,8 +15,6 @@ export interface KindInfo {
 	 * them: https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/send-messages
 	 */
 	freeForm: boolean;
-	/** The action n8n lists in its node picker (default: "Send a <name> message"). */
-	action?: string;
 }
 
 const message = (name: string, description: string): KindInfo => ({ name, description, sends: true, freeForm: true });
@@ -41,7 +39,8 @@ const KIND_LIST = {
 	catalog: message('Catalog', 'A "View catalog" button that opens your whole catalog'),
 	callPermissionRequest: message('Call Permission Request', 'Ask the user for permission to call them'),
 	template: { name: 'Template', description: 'An approved template: the only kind allowed outside the 24-hour window', sends: true, freeForm: false },
-	markAsRead: { name: 'Mark as Read', description: 'Mark a received message as read (blue ticks), optionally showing "typing…"', sends: false, freeForm: false, action: 'Mark a message as read' },
+	// The operation "Mark as Read" runs as this kind; workflows saved before it was an operation hold it as a Message Type.
+	markAsRead: { name: 'Mark as Read', description: 'Mark a received message as read (blue ticks), optionally showing "typing…"', sends: false, freeForm: false },
 } satisfies Record<string, KindInfo>;
 
 export type MessageType = keyof typeof KIND_LIST;

@@ -2,30 +2,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
-export const SEND_OPERATION = 'send';
-
-/**
- * `operation` with the value n8n names SEND_AND_WAIT_OPERATION: n8n then checks the signature of the resume URL
- * (waiting-webhooks.ts, 1.x and 2.x) and, in 2.x, offers the node as a human-review tool of an AI Agent (hitl-tools.ts).
- */
-export const operationField: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{ name: 'Send', value: SEND_OPERATION, description: 'Send the message and go on', action: 'Send a message' },
-		{
-			name: 'Send and Wait for Reply',
-			value: SEND_AND_WAIT_OPERATION,
-			description:
-				'Send the message, then pause the workflow until the contact answers on WhatsApp (received by an active WhatsApp Cloud Trigger) or the wait limit passes',
-			action: 'Send a message and wait for the reply',
-		},
-	],
-	default: SEND_OPERATION,
-};
-
 const showWait = (extra: Record<string, string[]> = {}) => ({ show: { operation: [SEND_AND_WAIT_OPERATION], ...extra } });
 
 export const sendAndWaitFields: INodeProperties[] = [

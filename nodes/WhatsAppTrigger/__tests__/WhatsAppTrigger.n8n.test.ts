@@ -3,10 +3,11 @@
  * through `WebhookContext`, the simulator playing Meta (handshake, signed deliveries, redeliveries, bad bodies).
  */
 import { startSimulator, type Simulator } from '../../../test/simulator';
-import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { signWebhookBody } from '../../shared/webhook';
 import { batchBody, body, inboundTextChange, metaJson, statusChange, wamid } from '../../shared/webhook/__tests__/fixtures';
 import { defaultVerifyToken } from '../subscription';
 import { N8N_WEBHOOK_ID, simulatorCredentials, startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
+import { clearRedeliveryStores } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 let n8n: N8nTrigger;

@@ -10,9 +10,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { runWorkflow } from '../../../test/harness';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { destroyGraphClients } from '../../shared/transport';
-import { clearRedeliveryStores } from '../../shared/webhook';
 import { byId, credentialsFor, STANDARD_NUMBER } from '../../WhatsAppSendMessage/__tests__/helpers';
 import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
+import { clearRedeliveryStores } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 let trigger: N8nTrigger;
@@ -53,7 +53,7 @@ async function markReadAndAnswer(inputItems: IDataObject[]) {
 			credentials: credentialsFor(sim),
 			inputItems,
 		});
-	const read = await run({ messageType: 'markAsRead', readMessageId: '={{ $json.messageId }}' });
+	const read = await run({ operation: 'markAsRead', readMessageId: '={{ $json.messageId }}' });
 	const answer = await run({ messageType: 'text', recipient: '={{ $json.replyTo }}', textBody: 'Yes: blue and green.' });
 	return { read, answer };
 }

@@ -6,8 +6,8 @@
  */
 import { INBOUND_TYPES, type InboundMessage, type InboundType } from '../../../test/simulator/inbound';
 import { startSimulator, type Simulator } from '../../../test/simulator';
-import { clearRedeliveryStores } from '../../shared/webhook';
 import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
+import { clearRedeliveryStores } from '../../../test/support/testHooks';
 
 const FAST_NUMBER = '300000000000002';
 let sim: Simulator;

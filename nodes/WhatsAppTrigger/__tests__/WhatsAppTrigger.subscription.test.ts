@@ -4,10 +4,10 @@
  */
 import { findSecretLeaks } from '../../../test/harness/secrets';
 import { startSimulator, type Simulator } from '../../../test/simulator';
-import { clearRedeliveryStores } from '../../shared/webhook';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { WhatsAppTrigger } from '../WhatsAppTrigger.node';
 import { startTriggerServer, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
+import { clearRedeliveryStores } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 let trigger: TriggerServer;

@@ -7,13 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { clearConversationLedgers, getConversationLedger, type PendingWait } from '../../shared/conversations';
+import { getConversationLedger, type PendingWait } from '../../shared/conversations';
 import type { ResumeBody } from '../../shared/waits/answers';
-import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { signWebhookBody } from '../../shared/webhook';
 import { body, inboundTextChange, messagesChange, metaJson, nowSeconds, PHONE_NUMBER_ID, wamid } from '../../shared/webhook/__tests__/fixtures';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { startTriggerServer, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
 import { post } from '../../../test/support/trigger/host';
+import { clearConversationLedgers, clearRedeliveryStores } from '../../../test/support/testHooks';
 
 const APP_SECRET = 'simAppSecret0123456789abcdef';
 const CONTACT = '351911111111';

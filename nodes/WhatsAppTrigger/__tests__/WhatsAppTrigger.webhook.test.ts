@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 
-import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { signWebhookBody } from '../../shared/webhook';
 import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../shared/redis';
 import {
 	body,
@@ -22,6 +22,7 @@ import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { defaultVerifyToken } from '../subscription';
 import { startTriggerServer, WEBHOOK_ID, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
 import { post } from '../../../test/support/trigger/host';
+import { clearRedeliveryStores } from '../../../test/support/testHooks';
 
 const APP_SECRET = 'simAppSecret0123456789abcdef';
 const credentials: WhatsAppCredentials = {

@@ -4,12 +4,12 @@
  * (https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput). Over real HTTP with thin
  * contexts; only Date is faked (the sliding second is read at the moment the body came).
  */
-import { gateRegistryForTests, resetGateForTests } from '../../shared/limiter';
-import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { signWebhookBody } from '../../shared/webhook';
 import { body, inboundTextChange, messagesChange, metaJson, statusChange, textMessage, wamid } from '../../shared/webhook/__tests__/fixtures';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { startTriggerServer, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
 import { post } from '../../../test/support/trigger/host';
+import { clearRedeliveryStores, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const APP_SECRET = 'simAppSecret0123456789abcdef';
 const NOW = 1_800_000_000_000;

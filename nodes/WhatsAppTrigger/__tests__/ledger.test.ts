@@ -11,10 +11,11 @@ import { webhookFixtures } from '../../../test/contract/fixtures';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { startTriggerServer, type TriggerServer } from '../../../test/support/trigger/fakeContexts';
 import { post } from '../../../test/support/trigger/host';
-import { clearConversationLedgers, getConversationLedger, WINDOW_MS } from '../../shared/conversations';
+import { getConversationLedger, WINDOW_MS } from '../../shared/conversations';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
-import { clearRedeliveryStores, signWebhookBody } from '../../shared/webhook';
+import { signWebhookBody } from '../../shared/webhook';
 import { closeRedisClients } from '../../shared/redis';
+import { clearConversationLedgers, clearRedeliveryStores } from '../../../test/support/testHooks';
 
 const APP_SECRET = 'simAppSecret0123456789abcdef';
 const credentials: WhatsAppCredentials = {

@@ -183,11 +183,6 @@ function applyTemplateStops(facts: CampaignFacts): void {
 	}
 }
 
-/** Forgets the signals (tests, with clearConversationLedgers). */
-export function clearTemplateStops(): void {
-	stops().clear();
-}
-
 /** Records one body's (or one send's) campaign facts: one Redis round trip for all of them. */
 export async function recordCampaignFacts(ledger: ConversationLedger, facts: CampaignFacts, now: number = Date.now()): Promise<void> {
 	applyTemplateStops(facts);

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 
 import { processWide } from '../processWide';
 import { getRedisClient, redisConnectionOf, resolveRedisTarget, type RedisTarget } from '../redis';
-import { clearTemplateStops } from './campaign';
 import { MemoryLedger } from './memory';
 import { RedisLedger } from './redis';
 import type { ConversationLedger, LedgerRequest } from './types';
@@ -57,10 +56,4 @@ export function getConversationLedger(request: LedgerRequest): ConversationLedge
 	}
 	if (ledger instanceof RedisLedger) ledger.reportTo(request.onFallback);
 	return ledger;
-}
-
-/** Forgets every ledger (tests). */
-export function clearConversationLedgers(): void {
-	registry().clear();
-	clearTemplateStops();
 }

@@ -5,11 +5,12 @@
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { closeRedisClients } from '../redis';
-import { clearConversationLedgers, getConversationLedger } from '.';
+import { getConversationLedger } from '.';
 import { MemoryLedger } from './memory';
 import { LEDGER_KEY_PREFIX, RedisLedger } from './redis';
 import { whenStatusesSettle } from './reading';
 import { STATUS_TTL_MS, WINDOW_MS, type PendingWait } from './types';
+import { clearConversationLedgers } from '../../../test/support/testHooks';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;

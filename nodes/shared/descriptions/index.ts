@@ -19,6 +19,6 @@ export {
 	templateVariables,
 } from './methods';
 export type { CredentialContext, TemplateHeaderNeed } from './methods';
-export { clearManagementCache, getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
+export { getManagementCache, ManagementCache, MANAGEMENT_CACHE_TTL_MS, managementCacheKey } from './managementCache';
 export type * from './graphTypes';
 export { cachedWabaPhoneNumbers, getWabaPhoneNumbers } from './wabaNumbers';

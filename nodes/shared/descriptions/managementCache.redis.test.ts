@@ -7,11 +7,10 @@ import Redis from 'ioredis';
 
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
-import { resetGateForTests } from '../limiter';
 import { destroyGraphClients } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
-import { clearManagementCache } from './managementCache';
 import { cachedTemplateVariants, forgetTemplateVariants, type CredentialContext } from './methods';
+import { clearManagementCache, resetGateForTests } from '../../../test/support/testHooks';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;

@@ -95,8 +95,3 @@ export function getManagementCache(): ManagementCache {
 	processCache ??= new ManagementCache();
 	return processCache;
 }
-
-/** Empty the process-wide cache (tests). */
-export function clearManagementCache(): void {
-	getManagementCache().clear();
-}

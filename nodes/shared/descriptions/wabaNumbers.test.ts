@@ -7,8 +7,8 @@ import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { destroyGraphClients } from '../transport';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { defaultFixture } from '../../../test/simulator/fixture';
-import { clearManagementCache } from './managementCache';
 import { cachedWabaPhoneNumbers, getWabaPhoneNumbers } from './wabaNumbers';
+import { clearManagementCache } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

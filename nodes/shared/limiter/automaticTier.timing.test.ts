@@ -6,10 +6,11 @@
  * a shared number answers `is_on_biz_app: true`:
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/embedded-signup/onboarding-business-app-users
  */
-import { configureGateForTests, getGateStatus, resetGateForTests, type GateTimings } from '.';
+import { getGateStatus, type GateTimings } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import type { WhatsAppCredentials } from '../transport/types';
+import { configureGateForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const BUSINESS_APP_NUMBER = '300000000000003';
 const FAST_TIMINGS: Partial<GateTimings> = { throttleRetryMs: 100, recoveryIntervalMs: 250, recoveryStep: 0.1 };

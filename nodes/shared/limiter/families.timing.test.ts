@@ -8,11 +8,12 @@ import { startSimulator, type Simulator } from '../../../test/simulator';
 import { redisAvailable, startRedis } from '../../../test/support/redis';
 import { destroyGraphClients } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
-import { configureGateForTests, gateRegistryForTests, getGateStatus, resetGateForTests, scheduleGraphCall, type GateCall } from '.';
+import { getGateStatus, scheduleGraphCall, type GateCall } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText } from './__tests__/helpers';
 import { RedisStore } from './redis';
 import { resolveRedisTarget } from '../redis';
 import { DEFAULT_TIMINGS } from './settings';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

@@ -5,8 +5,9 @@
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { isGraphApiError } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
-import { configureGateForTests, gateRegistryForTests, resetGateForTests, scheduleGraphCall } from '.';
+import { scheduleGraphCall } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, warmUp } from './__tests__/helpers';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 

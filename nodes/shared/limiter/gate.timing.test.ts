@@ -4,10 +4,11 @@
  * arrival stamps of calls the gate spread out: see __tests__/simulatorClient.ts.
  */
 import type { SimulatorOptions } from '../../../test/simulator/types';
-import { configureGateForTests, getGateStatus, resetGateForTests, type GateTimings } from '.';
+import { getGateStatus, type GateTimings } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { isGraphApiError } from '../transport';
+import { configureGateForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const FAST_TIMINGS: Partial<GateTimings> = {
 	throttleRetryMs: 100,

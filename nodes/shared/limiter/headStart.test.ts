@@ -3,10 +3,10 @@
  * starts with a full second's worth at once, which a receiver stamps late; those calls count `headStartGuardMs` later,
  * once, and the paced seconds after them keep the plain guard. Under jest's fake clock.
  */
-import { configureGateForTests, resetGateForTests } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import type { GraphRequestHooks } from '../transport';
 import type { GraphResponse } from '../transport/types';
+import { configureGateForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const leftAt: number[] = [];
 

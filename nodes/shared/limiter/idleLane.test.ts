@@ -3,11 +3,11 @@
  * fake clock, on a transport stub answering after 100 ms: once the round that sent a number's last calls ran, no other
  * round runs, however long the number then sits idle, and its next call still starts at once.
  */
-import { configureGateForTests, resetGateForTests } from '.';
 import { NumberLane } from './gate';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import type { GraphRequestHooks } from '../transport';
 import type { GraphResponse } from '../transport/types';
+import { configureGateForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const NUMBER = '399999999999991';
 let sent = 0;

@@ -6,7 +6,7 @@
  */
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
-import { configureGateForTests, gateRegistryForTests, recordInboundMessages, resetGateForTests, sharedEntriesFor } from '.';
+import { recordInboundMessages, sharedEntriesFor } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import { WabaBudget } from './budget';
 import { NumberLane, type GateEnvironment } from './gate';
@@ -16,6 +16,7 @@ import { resolveRedisTarget } from '../redis';
 import { DEFAULT_TIMINGS, readGateSettings } from './settings';
 import type { GraphRequestHooks } from '../transport';
 import type { GraphResponse, WhatsAppCredentials } from '../transport/types';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const NUMBER = '399999999999993';
 const BASE_URL = 'http://127.0.0.1:9';

@@ -4,22 +4,15 @@
  * transient failures, and shared across processes through Redis when configured. Once a token proved access to a
  * number or WABA, its lane and budgets are shared only by the tokens that did (tenancy.ts).
  */
-import { graphRequest, isGraphApiError } from '../transport';
+import { isGraphApiError } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { ManagementBudget, WabaBudget } from './budget';
-import { describeError, NumberLane, type GateEnvironment, type PendingCall } from './gate';
+import { describeError, NumberLane, type PendingCall } from './gate';
 import { hashKey, RedisStore, type SharedEntries } from './redis';
-import { processWide } from '../processWide';
+import { registry, type Registry } from './registry';
 import { redisConnectionOf, resolveRedisTarget } from '../redis';
-import {
-	CALLS_PER_HOUR_PER_NUMBER,
-	DEFAULT_TIMINGS,
-	readGateSettings,
-	TIER_MESSAGES_PER_SECOND,
-	type GateSettings,
-	type GateTimings,
-} from './settings';
-import { isOnObject, Probation, ProofBook, type Users } from './tenancy';
+import { CALLS_PER_HOUR_PER_NUMBER, readGateSettings, TIER_MESSAGES_PER_SECOND, type GateSettings } from './settings';
+import { isOnObject, Probation, type Users } from './tenancy';
 import {
 	messagesPerSecondOf,
 	newThroughputReading,
@@ -72,47 +65,6 @@ export interface GateStatus {
 	/** Recipients currently held back by the pair rate or a 131056. */
 	recipientsWaiting?: number;
 }
-
-interface Registry {
-	lanes: Map<string, NumberLane>;
-	wabas: Map<string, WabaBudget>;
-	/** Automatic tier: what Meta said of each number, by lane key (kept when an idle lane is released). */
-	throughput: Map<string, ThroughputReading>;
-	/** Redis connections by target and login (a hash of the password, never the password). */
-	stores: Map<string, RedisStore>;
-	/** Credentials' calls on numbers and WABAs they have not proved access to, by their own lane's key. */
-	probations: Map<string, Probation>;
-	/** Which tokens (by hash) answered 2xx on which number or WABA. */
-	proofs: ProofBook;
-	env: GateEnvironment;
-	warned: Set<string>;
-	sweeper: NodeJS.Timeout | undefined;
-}
-
-// One registry per process, even if n8n loads two copies of this module.
-const registry = processWide('gate', (): Registry => {
-	const warned = new Set<string>();
-	return {
-		lanes: new Map(),
-		wabas: new Map(),
-		throughput: new Map(),
-		stores: new Map(),
-		probations: new Map(),
-		proofs: new ProofBook(),
-		warned,
-		sweeper: undefined,
-		env: {
-			timings: { ...DEFAULT_TIMINGS },
-			transport: graphRequest,
-			random: Math.random,
-			warn: (topic, message) => {
-				if (warned.has(topic)) return;
-				warned.add(topic);
-				console.warn(`[whatsapp-cloud gate] ${message}`);
-			},
-		},
-	};
-});
 
 function baseUrlOf(credentials: WhatsAppCredentials): string {
 	return (credentials.baseUrl || 'https://graph.facebook.com').replace(/\/+$/, '');
@@ -795,42 +747,4 @@ function sentInLast(waba: WabaBudget, now: number): number {
 	let sum = 0;
 	for (const lane of waba.lanes) sum += lane.window.count(now);
 	return sum;
-}
-
-/**
- * Tests and benches only: scale the gate's internal timings (windows, backoffs) and its randomness. Applies to
- * numbers and WABAs created afterwards; call `resetGateForTests()` first to start from a clean registry.
- */
-export function configureGateForTests(
-	options: { timings?: Partial<GateTimings>; random?: () => number; transport?: GateEnvironment['transport'] } = {},
-): void {
-	const reg = registry();
-	reg.env.timings = { ...DEFAULT_TIMINGS, ...options.timings };
-	if (options.random) reg.env.random = options.random;
-	if (options.transport) reg.env.transport = options.transport;
-}
-
-/** Tests and benches only: the process' registry (lanes, WABAs, Redis stores), to look at what the gate keeps. */
-export function gateRegistryForTests(): Pick<Registry, 'lanes' | 'wabas' | 'stores' | 'throughput' | 'probations' | 'proofs'> {
-	return registry();
-}
-
-/** Tests and benches only: drop every lane (rejecting what still waits), close Redis, restore default timings. */
-export async function resetGateForTests(): Promise<void> {
-	const reg = registry();
-	const reason = new Error('The gate was reset');
-	for (const lane of reg.lanes.values()) lane.release(reason);
-	reg.lanes.clear();
-	reg.wabas.clear();
-	reg.throughput.clear();
-	reg.probations.clear();
-	reg.proofs.clear();
-	await Promise.all([...reg.stores.values()].map((store) => store.close()));
-	reg.stores.clear();
-	reg.warned.clear();
-	if (reg.sweeper) clearInterval(reg.sweeper);
-	reg.sweeper = undefined;
-	reg.env.timings = { ...DEFAULT_TIMINGS };
-	reg.env.random = Math.random;
-	reg.env.transport = graphRequest;
 }

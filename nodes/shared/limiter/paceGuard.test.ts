@@ -2,10 +2,10 @@
  * The pace guard in the gate (issue 17), under jest's fake clock on a transport stub: a 130429 for a call paced within
  * the number's second widens the second for longer than the slow-down lasts, then the number returns to full rate.
  */
-import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import { GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphResponse } from '../transport/types';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const NUMBER = '399999999999992';
 let throttleNext = 0;

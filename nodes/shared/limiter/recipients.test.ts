@@ -2,9 +2,9 @@
  * What the gate keeps per recipient (the pair rate's bucket, 234 bytes) goes once the bucket has refilled, on the pair
  * rate's timescale: at 1,000 msg/s a minute's worth of recipients would hold ~14 MB. Under jest's fake clock.
  */
-import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '.';
 import { credentialsFor, recipientFor, sendText } from './__tests__/helpers';
 import type { GraphResponse } from '../transport/types';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const NUMBER = '399999999999991';
 

@@ -5,7 +5,7 @@
 import BottleneckClass from 'bottleneck';
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
-import { configureGateForTests, gateRegistryForTests, getGateStatus, resetGateForTests } from '.';
+import { getGateStatus } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { startWorkers } from './__tests__/processes';
 import type { WorkerReport } from './__tests__/worker';
@@ -13,6 +13,7 @@ import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simula
 import { hashKey, RedisStore } from './redis';
 import { resolveRedisTarget } from '../redis';
 import { DEFAULT_TIMINGS } from './settings';
+import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;

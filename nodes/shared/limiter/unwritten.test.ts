@@ -4,10 +4,10 @@
  * the first second's calls 1.5 s late and the rest at once: the number's calls never leave more than its rate in any
  * second, counted when each really left.
  */
-import { configureGateForTests, resetGateForTests } from '.';
 import { credentialsFor, peakInWindow, recipientFor, sendText } from './__tests__/helpers';
 import type { GraphRequestHooks } from '../transport';
 import type { GraphResponse } from '../transport/types';
+import { configureGateForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const NUMBER = '399999999999993';
 const leftAt: number[] = [];

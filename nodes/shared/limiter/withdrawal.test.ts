@@ -3,7 +3,8 @@
  * signal's reason and never reaches the transport; the calls queued with it and after it still go, in order.
  */
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
-import { configureGateForTests, resetGateForTests, scheduleGraphCall } from '.';
+import { scheduleGraphCall } from '.';
+import { configureGateForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const credentials: WhatsAppCredentials = {
 	accessToken: 'EAAGwithdrawalTOKEN0123456789',

@@ -6,7 +6,8 @@ import { startSimulator } from '../../../test/simulator';
 import type { Simulator } from '../../../test/simulator';
 import { scheduleGraphCall } from '../limiter';
 import type { WhatsAppCredentials } from '../transport/types';
-import { MediaValidationError, clearMediaCache, deleteMedia, downloadMedia, forgetMedia, getMediaInfo, sha256Hex, uploadMediaCached } from '.';
+import { MediaValidationError, deleteMedia, downloadMedia, forgetMedia, getMediaInfo, sha256Hex, uploadMediaCached } from '.';
+import { clearMediaCache } from '../../../test/support/testHooks';
 
 const PHONE = '300000000000001';
 const OTHER_PHONE = '300000000000002';

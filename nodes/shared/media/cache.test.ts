@@ -1,5 +1,6 @@
-import { MEDIA_ID_TTL_MS, MediaCache, clearMediaCache, forgetMedia, getMediaCache, mediaCacheKey } from './cache';
+import { MEDIA_ID_TTL_MS, MediaCache, forgetMedia, getMediaCache, mediaCacheKey } from './cache';
 import type { CachedMedia } from './cache';
+import { clearMediaCache } from '../../../test/support/testHooks';
 
 const media = (mediaId: string): Omit<CachedMedia, 'expiresAt'> => ({
 	mediaId,

@@ -125,9 +125,3 @@ export function forgetMedia(mediaId: string): number {
 	ids.add(mediaId);
 	return getMediaCache().forgetMediaId(mediaId);
 }
-
-/** Empty the process-wide cache (tests, or a user who wants fresh uploads). */
-export function clearMediaCache(): void {
-	getMediaCache().clear();
-	forgotten().clear();
-}

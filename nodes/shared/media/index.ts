@@ -17,7 +17,6 @@ export {
 	MEDIA_ID_TTL_MS,
 	MEDIA_CACHE_MAX_ENTRIES,
 	MediaCache,
-	clearMediaCache,
 	forgetMedia,
 	isForgottenMedia,
 	getMediaCache,
@@ -26,6 +25,6 @@ export {
 export type { CachedMedia } from './cache';
 export { uploadMediaCached, getMediaInfo, downloadMedia, downloadMediaInto, deleteMedia, sha256Hex, MAX_CONCURRENT_DOWNLOADS } from './api';
 export type { UploadMediaArgs, MediaInfo, DownloadedMedia, StoredMedia } from './api';
-export { LINK_FETCH_TIMEOUT_MS, MAX_LINK_REDIRECTS, MediaLinkError, clearMediaLinks, loadMediaLink, resolveMediaLink } from './link';
+export { LINK_FETCH_TIMEOUT_MS, MAX_LINK_REDIRECTS, MediaLinkError, loadMediaLink, resolveMediaLink } from './link';
 export type { LinkFetchOptions, LinkFile } from './link';
 export { cacheDirectives, conditionalHeaders, linkFreshness } from './linkFreshness';

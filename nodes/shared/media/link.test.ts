@@ -7,7 +7,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { clearMediaLinks, MediaLinkError, resolveMediaLink } from './link';
+import { MediaLinkError, resolveMediaLink } from './link';
+import { clearMediaLinks } from '../../../test/support/testHooks';
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',

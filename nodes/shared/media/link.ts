@@ -89,12 +89,6 @@ function keepBytes(sha256: string, data: Buffer): void {
 	}
 }
 
-/** Forget every kept link (tests, or a user who wants every link fetched afresh). */
-export function clearMediaLinks(): void {
-	kept().clear();
-	recentBytes().clear();
-}
-
 function linkKey(url: string, kind: MediaKind): string {
 	return `media-link|${kind}|${url}`;
 }

@@ -1,4 +1,4 @@
 export { callRedisWithin, type ConnectingClient } from './call';
 export { closeRedisClients, getRedisClient, releaseRedisClient } from './clients';
 export { resolveRedisTarget, redisConnectionOf, type RedisTarget } from './target';
-export { checkedRedisOptions, forgetRedisVersionChecks, loginFingerprint, watchRedisVersion } from './server';
+export { checkedRedisOptions, loginFingerprint, watchRedisVersion } from './server';

@@ -134,8 +134,3 @@ export function watchRedisVersion(client: InfoClient, server: string, warn: (mes
 		);
 	});
 }
-
-/** Forget which servers were checked (tests). */
-export function forgetRedisVersionChecks(): void {
-	checkedServers().clear();
-}

@@ -3,11 +3,10 @@ import type { INode, NodeExecutionHint } from 'n8n-workflow';
 import {
 	apiVersionClock,
 	CREDENTIAL_REUSE_MS,
-	forgetApiVersionWarningsForTests,
-	forgetCredentialReadsForTests,
 	readCredentials,
 	readCredentialsBriefly,
 } from './credentials';
+import { forgetApiVersionWarningsForTests, forgetCredentialReadsForTests } from '../../../test/support/testHooks';
 
 /** A webhook context reduced to what a credential read uses; `reads` counts n8n's decryptions. */
 function contextFor(nodeId: string, credentialId: string | undefined, answers: Array<() => Promise<object>>, workflowId = 'wf-1') {

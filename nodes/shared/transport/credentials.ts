@@ -51,11 +51,6 @@ export function noteApiVersion(context: Pick<CredentialReader, 'logger' | 'addEx
 	context.logger.warn(`WhatsApp Cloud API: ${warning}`);
 }
 
-/** Tests only: forget which version warnings the log has had. */
-export function forgetApiVersionWarningsForTests(): void {
-	loggedWarnings().clear();
-}
-
 /** How long a webhook keeps a read: an edit to the credential applies to requests this much later at most. */
 export const CREDENTIAL_REUSE_MS = 5_000;
 /** Reads remembered at once (one per trigger node and credential); expired ones are dropped past this. */
@@ -96,9 +91,4 @@ export async function readCredentialsBriefly(
 		if (reads.get(key) === read) reads.delete(key);
 	});
 	return await read.credentials;
-}
-
-/** Tests only: forget every remembered read. */
-export function forgetCredentialReadsForTests(): void {
-	store().clear();
 }

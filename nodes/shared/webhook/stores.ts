@@ -62,8 +62,3 @@ export function getRedeliveryStore(request: StoreRequest): RedeliveryStore {
 	}
 	return entry.store;
 }
-
-/** Forgets every trigger's memory (tests). */
-export function clearRedeliveryStores(): void {
-	registry().clear();
-}

@@ -18,11 +18,11 @@ import {
 } from 'n8n-workflow';
 
 import { WhatsAppCloudApi } from '../../../credentials/WhatsAppCloudApi.credentials';
-import { forgetCredentialReadsForTests } from '../../../nodes/shared/transport/credentials';
 import { WhatsAppTrigger } from '../../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
 import { TestCredentialsHelper } from '../../harness/credentialsHelper';
 import type { Simulator } from '../../simulator';
 import { startWebhookHost, webhookUrls, type WebhookHost } from './host';
+import { forgetCredentialReadsForTests } from '../testHooks';
 
 export const N8N_WEBHOOK_ID = '5b0e4f7a-9c3d-4e2b-8a1f-6d7c8b9a0e1f';
 const NODE_NAME = 'WhatsApp Cloud Trigger';

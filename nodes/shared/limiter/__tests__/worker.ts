@@ -3,9 +3,10 @@
  * two workers sharing one number through Redis stay within its limit together.
  * Protocol (IPC): parent sends a WorkerJob, the worker answers {ready}, parent sends {go}, worker answers a WorkerReport.
  */
-import { configureGateForTests, getGateStatus, type GateTimings } from '..';
+import { getGateStatus, type GateTimings } from '..';
 import type { WhatsAppCredentials } from '../../transport/types';
 import { credentialsFor, departureRecorder, recipientFor, sendText } from './helpers';
+import { configureGateForTests } from '../../../../test/support/testHooks';
 
 export interface WorkerJob {
 	simUrl: string;

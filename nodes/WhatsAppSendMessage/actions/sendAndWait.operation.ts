@@ -15,13 +15,15 @@ import { toNodeApiError } from '../../shared/nodeApiError';
 import { isGraphApiError } from '../../shared/transport';
 import { readCredentials } from '../../shared/transport/credentials';
 import { ANY_NUMBER, APPROVE_ID, DECLINE_ID } from '../../shared/waits/answers';
-import { MESSAGE_TYPE_NAMES, messageKinds } from '../actions';
-import { readEnvelope } from '../actions/common';
-import { checkAgainstTemplate } from '../actions/template/check';
-import type { MessageType, PreparedMessage } from '../actions/types';
+import { MESSAGE_TYPE_NAMES, messageKinds } from './index';
+import { readEnvelope } from './common';
+import { checkAgainstTemplate } from './template/check';
+import type { MessageType, PreparedMessage } from './types';
 import { closeWindowsMetaRefused, decideWindows, deliveryFields, deliveryStatuses, ledgerFor, readConversationOptions } from '../conversation';
-import { itemError, output, sendItem, type ReadyItem } from '../execute';
-import { kindProblem, waitLimitMs } from './rules';
+import { itemError, output, sendItem, type ReadyItem } from './send.operation';
+import { kindProblem, waitLimitMs } from '../sendAndWait/rules';
+
+export { sendAndWaitFields as description } from '../sendAndWait/description';
 
 /** The approval's labels as the user sees them, for errors the buttons builder raises. */
 const APPROVAL_LABELS: Record<string, string> = {
@@ -138,7 +140,7 @@ function resumeUrlOf(context: IExecuteFunctions): string {
 	return url.toString();
 }
 
-export async function executeSendAndWait(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length > 1) {
 		throw new NodeOperationError(this.getNode(), `Item 2: Send and Wait for Reply asks one contact per execution, and got ${items.length} items`, {

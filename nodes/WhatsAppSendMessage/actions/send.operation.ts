@@ -1,36 +1,36 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, sleep, type NodeApiError } from 'n8n-workflow';
 
-import { errorItem as sharedErrorItem, joinFieldPath, nameItem } from '../shared/errors';
-import { toItemError } from '../shared/itemErrors';
-import { PHONE_NUMBER_LABEL } from '../shared/perItem';
+import { errorItem as sharedErrorItem, joinFieldPath, nameItem } from '../../shared/errors';
+import { toItemError } from '../../shared/itemErrors';
+import { PHONE_NUMBER_LABEL } from '../../shared/perItem';
 import {
 	cachedTemplateVariants,
 	forgetTemplateVariants,
 	getPhoneNumberId,
 	getSenderDisplayNumber,
 	PhoneNumberIdError,
-} from '../shared/descriptions';
-import type { MessageTemplate } from '../shared/descriptions';
-import { readGateSettings, scheduleGraphCall, sharedEntriesFor, type SharedEntries } from '../shared/limiter';
-import { forgetMedia, uploadMediaCached } from '../shared/media';
-import { readParameter } from '../shared/parameters';
+} from '../../shared/descriptions';
+import type { MessageTemplate } from '../../shared/descriptions';
+import { readGateSettings, scheduleGraphCall, sharedEntriesFor, type SharedEntries } from '../../shared/limiter';
+import { forgetMedia, uploadMediaCached } from '../../shared/media';
+import { readParameter } from '../../shared/parameters';
 import {
 	recipientOf,
 	type MarkAsReadResponse,
 	type MessagesRequestBody,
 	type SendMessageResponse,
 	type TemplateMessage,
-} from '../shared/messages';
-import { toNodeApiError } from '../shared/nodeApiError';
-import { isGraphApiError } from '../shared/transport';
-import { readCredentials } from '../shared/transport/credentials';
-import type { GraphResponse, WhatsAppCredentials } from '../shared/transport/types';
-import { checkAgainstTemplate } from './actions/template/check';
-import { MarketingRoute, readMarketingSetting, type MarketingSend, type MarketingSetting } from './actions/template/marketingMessages';
-import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
-import type { MessageType, PreparedMessage } from './actions/types';
-import { uploadLinksOnce } from './mediaLinks';
+} from '../../shared/messages';
+import { toNodeApiError } from '../../shared/nodeApiError';
+import { isGraphApiError } from '../../shared/transport';
+import { readCredentials } from '../../shared/transport/credentials';
+import type { GraphResponse, WhatsAppCredentials } from '../../shared/transport/types';
+import { checkAgainstTemplate } from './template/check';
+import { MarketingRoute, readMarketingSetting, type MarketingSend, type MarketingSetting } from './template/marketingMessages';
+import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './index';
+import type { MessageType, PreparedMessage } from './types';
+import { uploadLinksOnce } from '../mediaLinks';
 import {
 	closeWindowsMetaRefused,
 	decideWindows,
@@ -39,11 +39,15 @@ import {
 	ledgerFor,
 	readConversationOptions,
 	type ConversationOptions,
-} from './conversation';
-import { startProgress, type ProgressReport } from './progress';
-import { readSenderPool, spreadOverSenderPools, type SenderChoice } from './senderPool';
-import { reportCampaign, screenCampaign, watchSends } from './campaign';
-import { TemplateHeldError } from '../shared/conversations';
+} from '../conversation';
+import { startProgress, type ProgressReport } from '../progress';
+import { readSenderPool, spreadOverSenderPools, type SenderChoice } from '../senderPool';
+import { reportCampaign, screenCampaign, watchSends } from '../campaign';
+import { TemplateHeldError } from '../../shared/conversations';
+import { messageFields } from './messageFields';
+
+/** The message's fields; "Send and Wait for Reply" shows them too. */
+export const description: INodeProperties[] = messageFields;
 
 export interface ReadyItem extends PreparedMessage {
 	itemIndex: number;
@@ -102,7 +106,7 @@ async function forgetStaleTemplates(credentials: WhatsAppCredentials, items: Rea
 }
 
 /**
- * Longest stretch of item reading before the loop gets a turn (see step 1 of executeSendMessage). The gate paces
+ * Longest stretch of item reading before the loop gets a turn (see step 1 of execute). The gate paces
  * calls with timers, so the loop's lag is its jitter: in the soak bench (3 executions of 1,000 in flight) 5 ms slices
  * gave ~945 mps while sending against ~905 with 20 ms (loop delay p99 26 ms against 43 ms), and 2 ms gained nothing.
  * `sleep(0)` is a timer (node files may not use setImmediate): when nothing else is waiting it idles up to 1 ms, so a
@@ -258,7 +262,7 @@ function tracked(progress: ProgressReport, sent: Promise<SentItem>): Promise<Sen
 	return sent;
 }
 
-export async function executeSendMessage(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const credentials = await readCredentials(this);
 	const continueOnFail = this.continueOnFail();
@@ -276,7 +280,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 			await sleep(0);
 			sliceStart = performance.now();
 		}
-		const messageType = readParameter<MessageType>(this, 'messageType', itemIndex);
+		const messageType = onlyKind ?? readParameter<MessageType>(this, 'messageType', itemIndex);
 		try {
 			const kind = messageKinds[messageType];
 			if (!kind) throw new NodeOperationError(this.getNode(), `Unknown message type "${messageType}"`, { itemIndex });
