@@ -30,6 +30,7 @@ import { checkAgainstTemplate } from './actions/template/check';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './actions';
 import type { MessageType, PreparedMessage } from './actions/types';
 import { uploadLinksOnce } from './mediaLinks';
+import { applyMessagingLimit } from './messagingLimit';
 import {
 	closeWindowsMetaRefused,
 	decideWindows,
@@ -341,18 +342,27 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 		}
 	}
 
+	// 2b. The portfolio's messaging limit (messagingLimit.ts): items past it fail, or wait for room, before any send.
+	const limited = await applyMessagingLimit(this, credentials, ledger, checked, (item, failure) => {
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
+	});
+	const sending = limited.items;
+
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
-	const progress = reportProgress(this, credentials, checked);
-	const settled = await Promise.allSettled(checked.map((item) => (progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))));
+	const progress = reportProgress(this, credentials, sending);
+	const send = (item: ReadyItem) => limited.send(item, () => sendItem(credentials, item, shared));
+	const settled = await Promise.allSettled(sending.map((item) => (progress ? tracked(progress, send(item)) : send(item))));
 
 	// A template Meta refused as not matching its definition is read afresh next time.
-	await forgetStaleTemplates(credentials, checked, settled);
-	await closeWindowsMetaRefused(ledger, checked, settled);
+	await forgetStaleTemplates(credentials, sending, settled);
+	await closeWindowsMetaRefused(ledger, sending, settled);
+	await limited.release(sending, settled);
 
 	// 4. Collect in input order.
 	let firstFailure: { error: unknown; item: ReadyItem } | undefined;
 	settled.forEach((result, position) => {
-		const item = checked[position];
+		const item = sending[position];
 		if (result.status === 'fulfilled') {
 			results[item.itemIndex] = output(item, result.value);
 			return;
@@ -381,7 +391,7 @@ export async function executeSendMessage(this: IExecuteFunctions): Promise<INode
 	}
 
 	// 5. Delivery statuses, as the trigger records them: one wait for all the items together.
-	const waiting = checked.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);
+	const waiting = sending.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);
 	const records = await deliveryStatuses(
 		ledger,
 		waiting.map((item) => String(results[item.itemIndex]!.json.messageId)),

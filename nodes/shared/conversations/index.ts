@@ -13,6 +13,7 @@ import type { ConversationLedger, LedgerRequest } from './types';
 export type { ConversationLedger, DeliveryState, LedgerFacts, LedgerRequest, PendingWait, StatusRecord, WaitResponseType } from './types';
 export { WINDOW_MS } from './types';
 export { recordFacts, statusesOf, whenStatusesSettle } from './reading';
+export { reachOf, REACH_WINDOW_MS, type Reach, type ReachAnswer } from './reach';
 
 const MEMORY = 'memory';
 
