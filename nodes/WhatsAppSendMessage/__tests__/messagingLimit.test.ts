@@ -133,6 +133,16 @@ describe('the messaging limit (Fail Before Sending, the default)', () => {
 	});
 });
 
+describe('bad limit options', () => {
+	it('an unknown limit or too long a wait fails the item naming the option and what is expected, before any call', async () => {
+		const limit = await send(sim, hello(HIGH_NUMBER, { messagingLimit: '={{ "300" }}' }), { inputItems: people(0, 1) });
+		expect(limit.nodeError('Send')?.message).toBe('Item 1: "Options › Messaging Limit" is "300": expected automatic, 250, 2000, 10000, 100000 or unlimited');
+		const wait = await send(sim, hello(HIGH_NUMBER, { pastMessagingLimit: 'wait', messagingLimitWaitMinutes: 90 }), { inputItems: people(0, 1) });
+		expect(wait.nodeError('Send')?.message).toBe('Item 1: "Options › Longest Wait for Room (Minutes)" is 90: give a number of minutes from 0 to 60');
+		expect(messageCalls(sim)).toBe(0);
+	});
+});
+
 describe('Past the Messaging Limit: Wait for Room', () => {
 	it('sends once the oldest place frees, when that is within the wait set', async () => {
 		await send(sim, hello(HIGH_NUMBER), { inputItems: people(0, 250) });
