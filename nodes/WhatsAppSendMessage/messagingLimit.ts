@@ -15,6 +15,7 @@ import { fieldError, nameItem } from '../shared/errors';
 import { MESSAGING_LIMIT_TIERS, readMessagingLimit } from '../shared/descriptions/messagingLimit';
 import { recipientOf, type MessagesRequestBody } from '../shared/messages';
 import { readParameter } from '../shared/parameters';
+import { processWide } from '../shared/processWide';
 import { isGraphApiError } from '../shared/transport';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import type { ReadyItem, SentItem } from './execute';
@@ -64,6 +65,8 @@ export function portfolioOf(credentials: Pick<WhatsAppCredentials, 'wabaId'>, ph
 	return wabaId ? `waba:${wabaId}` : `number:${phoneNumberId}`;
 }
 
+const warnedOnce = processWide('messagingLimit.warnings', () => new Set<string>());
+
 /** A limit the check goes by: people per 24 h and how to name it. */
 interface KnownLimit {
 	people: number;
@@ -109,9 +112,12 @@ async function limitOf(context: IExecuteFunctions, credentials: WhatsAppCredenti
 	const reading = await readMessagingLimit(credentials, portfolio.items[0].phoneNumberId, portfolio.key);
 	const people = reading.tier === undefined ? undefined : MESSAGING_LIMIT_TIERS[reading.tier];
 	if (people === undefined) {
-		context.logger.warn(
-			`WhatsApp Send Message: the messaging limit is not checked before sending (${reading.problem ?? `Meta named an unknown tier "${reading.tier}"`}); set "Options › Messaging Limit" to check it`,
-		);
+		const problem = reading.problem ?? `Meta named an unknown tier "${reading.tier}"`;
+		// Once per process and problem: a busy bot would otherwise log it on every execution while it is kept.
+		if (!warnedOnce().has(problem)) {
+			warnedOnce().add(problem);
+			context.logger.warn(`WhatsApp Send Message: the messaging limit is not checked before sending (${problem}); set "Options › Messaging Limit" to check it`);
+		}
 		return undefined;
 	}
 	return people === null ? undefined : { people, name: `${format(people)} people (${reading.tier})` };

@@ -121,6 +121,15 @@ describe('the messaging limit (Fail Before Sending, the default)', () => {
 		expect(limitReads('messaging_limit')).toBe(0);
 	});
 
+	it("when Meta's field cannot be read, sends unchecked (Meta still refuses past its limit) and asks again only a few minutes later", async () => {
+		sim.scriptFaults([{ method: 'GET', query: 'whatsapp_business_manager_messaging_limit', count: 1, action: { kind: 'error', code: 100, message: '(#100) Tried accessing nonexisting field (whatsapp_business_manager_messaging_limit)' } }]);
+		const first = await send(sim, hello(HIGH_NUMBER), { inputItems: people(0, 251), continueOnFail: true });
+		expect(first.outputs('Send')[250].code).toBe(131048);
+		const second = await send(sim, hello(HIGH_NUMBER), { inputItems: people(251, 1), continueOnFail: true });
+		expect(second.outputs('Send')[0].code).toBe(131048);
+		expect(limitReads('whatsapp_business_manager_messaging_limit')).toBe(1);
+	});
+
 	it('a template Meta refused gives its place back', async () => {
 		// Meta counts sends of other systems too: here it refuses what this n8n would admit.
 		sim.configure({ messagingLimitTier: 'TIER_250' });
