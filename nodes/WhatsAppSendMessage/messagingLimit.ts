@@ -186,9 +186,17 @@ export async function applyMessagingLimit(
 			return wait ? wait.then(run) : run();
 		},
 		release: async (sent, settled) => {
-			// Meta refused these sends: they reached nobody, so their places go back.
-			const refused = sent.filter((item, position) => settled[position].status === 'rejected' && isGraphApiError((settled[position] as PromiseRejectedResult).reason));
-			await releaseAll(ledger, refused.map((item) => reservations.get(item)).filter((reservation): reservation is Reservation => reservation !== undefined));
+			// Meta refused these sends: they reached nobody (unless another item of this run reached the same person).
+			const reached = new Set<string>();
+			const refused: Reservation[] = [];
+			sent.forEach((item, position) => {
+				const reservation = reservations.get(item);
+				const result = settled[position];
+				if (!reservation) return;
+				if (result.status === 'fulfilled') reached.add(`${reservation.portfolio}\0${reservation.recipient}`);
+				else if (isGraphApiError(result.reason)) refused.push(reservation);
+			});
+			await releaseAll(ledger, refused.filter(({ portfolio, recipient }) => !reached.has(`${portfolio}\0${recipient}`)));
 		},
 	};
 }
@@ -196,7 +204,12 @@ export async function applyMessagingLimit(
 /** Gives back the places taken new (a person already counted stays counted). */
 async function releaseAll(ledger: ConversationLedger, taken: Reservation[]): Promise<void> {
 	const byPortfolio = new Map<string, string[]>();
-	for (const { portfolio, recipient, isNew } of taken) if (isNew) byPortfolio.set(portfolio, [...(byPortfolio.get(portfolio) ?? []), recipient]);
+	for (const { portfolio, recipient, isNew } of taken) {
+		if (!isNew) continue;
+		const recipients = byPortfolio.get(portfolio) ?? [];
+		recipients.push(recipient);
+		byPortfolio.set(portfolio, recipients);
+	}
 	await Promise.all([...byPortfolio].map(([portfolio, recipients]) => reachOf(ledger).release(portfolio, recipients)));
 }
 
