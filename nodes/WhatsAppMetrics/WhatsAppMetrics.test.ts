@@ -282,6 +282,11 @@ describe('template analytics', () => {
 });
 
 describe('phone number health', () => {
+	// The limit is the business portfolio's, the same on each of its numbers:
+	// https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits
+	beforeEach(() => sim.configure({ messagingLimitTier: 'TIER_10K' }));
+	afterEach(() => sim.configure({ messagingLimitTier: 'TIER_UNLIMITED' }));
+
 	it('reads the v24+ messaging limit field on v26.0 for every number of the account', async () => {
 		const result = await metrics({ resource: 'phoneNumber', operation: 'phoneNumberHealth', healthScope: 'all' });
 		expect(result.error).toBeUndefined();
@@ -299,7 +304,7 @@ describe('phone number health', () => {
 			codeVerificationStatus: 'VERIFIED',
 			platformType: 'CLOUD_API',
 		});
-		expect(rows[1]).toMatchObject({ throughputLevel: 'HIGH', messagingLimitTier: 'TIER_UNLIMITED' });
+		expect(rows[1]).toMatchObject({ throughputLevel: 'HIGH', messagingLimitTier: 'TIER_10K' });
 		const numberCalls = sim.requests().filter((request) => /\/v26\.0\/3\d+$/.test(request.path));
 		expect(numberCalls.every((request) => decodeURIComponent(request.query).includes('whatsapp_business_manager_messaging_limit'))).toBe(true);
 	});

@@ -35,7 +35,6 @@ function phoneNumber(
 		status: 'CONNECTED',
 		nameStatus: 'APPROVED',
 		codeVerificationStatus: 'VERIFIED',
-		messagingLimitTier: level === 'HIGH' ? 'TIER_UNLIMITED' : 'TIER_10K',
 		sharedWithBusinessApp: shared,
 	};
 }
@@ -77,6 +76,7 @@ export function defaultOptions(): SimulatorOptions {
 		pairIntervalMs: 6000,
 		maintenance: {},
 		appRateLimit: null,
+		messagingLimitTier: 'TIER_UNLIMITED',
 		enforceServiceWindow: false,
 		checkCatalog: true,
 		inWindowRecipients: [],

@@ -221,6 +221,53 @@ export class PairRateBuckets {
 	}
 }
 
+/** Unique users per moving 24 h by messaging-limit tier (null: unlimited). */
+export const MESSAGING_LIMIT_USERS: Record<string, number | null> = {
+	TIER_250: 250,
+	TIER_2K: 2000,
+	TIER_10K: 10_000,
+	TIER_100K: 100_000,
+	TIER_UNLIMITED: null,
+};
+
+/**
+ * A portfolio's messaging limit: the unique users reached with business-initiated messages in a moving `windowMs`,
+ * each counted until `windowMs` after the latest such message to them (a user already counted takes no new place).
+ * Map order = order of those times, so the oldest is first.
+ */
+export class UniqueReach {
+	private readonly lastSent = new Map<string, number>();
+
+	constructor(public windowMs: number) {}
+
+	/** Whether a message to `user` at `now` fits under `limit` (checks only; `record` counts it once it is accepted). */
+	fits(user: string, limit: number | null, now: number): boolean {
+		this.expire(now);
+		return limit === null || this.lastSent.has(user) || this.lastSent.size < limit;
+	}
+
+	record(user: string, now: number): void {
+		this.lastSent.delete(user);
+		this.lastSent.set(user, now);
+	}
+
+	count(now: number): number {
+		this.expire(now);
+		return this.lastSent.size;
+	}
+
+	clear(): void {
+		this.lastSent.clear();
+	}
+
+	private expire(now: number): void {
+		for (const [user, at] of this.lastSent) {
+			if (at > now - this.windowMs) return;
+			this.lastSent.delete(user);
+		}
+	}
+}
+
 /** Messages a number may start in one throughput window: mps × window, at least 1. */
 export function throughputLimit(mps: number, windowMs: number): number {
 	return Math.max(1, Math.round((mps * windowMs) / 1000));

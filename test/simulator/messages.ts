@@ -1204,6 +1204,21 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 			details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number. Use a template.',
 		});
 	}
+	if (message.type === 'template' && !sim.fitsMessagingLimit(recipient, now)) {
+		// Meta documents no code of its own for a portfolio past its messaging limit (messaging-limits page,
+		// https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits, says nothing of the
+		// answer; the error-codes page has none). 131048's text is the one a provider page quotes for it ("If you exceed your
+		// messaging limit any further messages you send to new users … will fail with an error message like … restrictions
+		// on how many messages can be sent from this phone number": Sinch's "Messaging Limits", copied in spacedsweden/workshop
+		// docs/whatsapp/messaging-limits.md), and Meta lists 131048 with that text among the throttling errors
+		// (https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes).
+		throw throttled(
+			sim,
+			131048,
+			'(#131048) Spam rate limit hit',
+			'Message failed to send because there are restrictions on how many messages can be sent from this phone number. This may be because too many previous messages were blocked or flagged as spam.',
+		);
+	}
 	// Marketing limits, opt-outs and template pacing (marketing.ts): refused here, or accepted and failed or held.
 	const marketing = marketingOutcome(sim, parsed, message.to, now);
 	if (!sim.pairs.tryTake(phoneNumberId, recipient, now)) {
@@ -1225,6 +1240,7 @@ export function sendMessage(sim: SimState, req: SimRequest, phoneNumberId: strin
 	if (message.bizOpaqueCallbackData !== undefined) accepted.bizOpaqueCallbackData = message.bizOpaqueCallbackData;
 	if (marketing.failure) accepted.failure = marketing.failure;
 	if (marketing.held) accepted.held = true;
+	if (message.type === 'template') sim.recordReach(recipient, now);
 	sim.recordAccepted(accepted, req.rawBody);
 	afterAccepted(sim, accepted);
 	return {

@@ -79,9 +79,15 @@ describe('simulator phone numbers', () => {
 		expect((await call(sim, 'GET', `/v26.0/${PHONE_HIGH}?fields=throughput`)).body).toEqual({ throughput: { level: 'HIGH' }, id: PHONE_HIGH });
 	});
 
+	// The limit is the business portfolio's, shown by each of its numbers; requested as whatsapp_business_manager_messaging_limit
+	// (v24.0 and newer) or messaging_limit_tier (23.0 and older), example answer {"whatsapp_business_manager_messaging_limit":
+	// "TIER_250","id":"106540352242922"}: https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits ("Via API").
 	test('from v24.0 the messaging limit is whatsapp_business_manager_messaging_limit and the old field is refused', async () => {
+		sim.configure({ messagingLimitTier: 'TIER_10K' });
 		const v24 = await call(sim, 'GET', `/v24.0/${PHONE_STANDARD}?fields=whatsapp_business_manager_messaging_limit`);
 		expect(v24.body).toEqual({ whatsapp_business_manager_messaging_limit: 'TIER_10K', id: PHONE_STANDARD });
+		// Every number of the portfolio shows the portfolio's limit, whatever its throughput.
+		expect((await call(sim, 'GET', `/v24.0/${PHONE_HIGH}?fields=whatsapp_business_manager_messaging_limit`)).body.whatsapp_business_manager_messaging_limit).toBe('TIER_10K');
 		const old = await call(sim, 'GET', `/v24.0/${PHONE_STANDARD}?fields=messaging_limit_tier`);
 		expect(old.status).toBe(400);
 		expect(old.body.error.code).toBe(100);
@@ -89,6 +95,7 @@ describe('simulator phone numbers', () => {
 	});
 
 	test('before v24.0 the messaging limit is messaging_limit_tier and the new field is refused', async () => {
+		sim.configure({ messagingLimitTier: 'TIER_10K' });
 		const v23 = await call(sim, 'GET', `/v23.0/${PHONE_STANDARD}?fields=messaging_limit_tier`);
 		expect(v23.body).toEqual({ messaging_limit_tier: 'TIER_10K', id: PHONE_STANDARD });
 		const expired = await call(sim, 'GET', `/v19.0/${PHONE_STANDARD}?fields=messaging_limit_tier`);

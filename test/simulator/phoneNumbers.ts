@@ -48,8 +48,9 @@ export function phoneNumberFields(number: FixturePhoneNumber, version: string, s
 		account_mode: 'LIVE',
 		is_official_business_account: false,
 		is_pin_enabled: true,
-		messaging_limit_tier: number.messagingLimitTier,
-		whatsapp_business_manager_messaging_limit: number.messagingLimitTier,
+		// The portfolio's limit, whichever of its numbers is asked (messaging-limits page, "Via API").
+		messaging_limit_tier: sim.options.messagingLimitTier,
+		whatsapp_business_manager_messaging_limit: sim.options.messagingLimitTier,
 		is_on_biz_app: number.sharedWithBusinessApp,
 		webhook_configuration: numberWebhookConfiguration(number.id, sim),
 	};

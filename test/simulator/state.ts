@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { buildFixture, HOURLY_BUDGET_PER_NUMBER, MANAGEMENT_CALLS_PER_HOUR, mergeOptions } from './fixture';
 import { FaultPlan } from './faults';
 import { latencySampler, type LatencySampler } from './latency';
-import { PairRateBuckets, PeakRateMeter, RollingBudget, SlidingWindowLimit, throughputLimit } from './limits';
+import { MESSAGING_LIMIT_USERS, PairRateBuckets, PeakRateMeter, RollingBudget, SlidingWindowLimit, throughputLimit, UniqueReach } from './limits';
 import type {
 	AcceptedMessage,
 	Fixture,
@@ -81,6 +81,8 @@ export class SimState implements SimContext {
 	private inWindow = new Set<string>();
 	private sentBodies = new Set<number>();
 	private undeliverable = new Set<string>();
+	/** The portfolio's reach under its messaging limit (one portfolio: the fixture's WABA). */
+	private readonly reach = new UniqueReach(24 * 60 * 60 * 1000);
 
 	constructor(options: SimulatorOptions) {
 		this.options = options;
@@ -129,6 +131,7 @@ export class SimState implements SimContext {
 		this.faults.clear();
 		this.throughput.clear();
 		this.peaks.clear();
+		this.reach.clear();
 		this.applyLimits(true);
 		this.webhooks.reset?.();
 	}
@@ -266,6 +269,25 @@ export class SimState implements SimContext {
 	/** `recipient`: a WhatsApp ID (digits) or a business-scoped user ID (see recipientKey). */
 	isInServiceWindow(recipient: string): boolean {
 		return !this.options.enforceServiceWindow || this.inWindow.has(recipient);
+	}
+
+	/**
+	 * Whether a template to `recipient` fits the portfolio's messaging limit: it counts only outside a customer service
+	 * window, and a user already reached in the last 24 h takes no new place.
+	 */
+	fitsMessagingLimit(recipient: string, now: number): boolean {
+		if (this.inWindow.has(recipient)) return true;
+		return this.reach.fits(recipient, MESSAGING_LIMIT_USERS[this.options.messagingLimitTier] ?? null, now);
+	}
+
+	/** Counts an accepted template to `recipient` (outside a window) in the portfolio's reach. */
+	recordReach(recipient: string, now: number): void {
+		if (!this.inWindow.has(recipient) && MESSAGING_LIMIT_USERS[this.options.messagingLimitTier] != null) this.reach.record(recipient, now);
+	}
+
+	/** Users the portfolio reached with business-initiated messages in the last 24 h (tests). */
+	reachCount(now: number): number {
+		return this.reach.count(now);
 	}
 
 	isUndeliverable(recipient: string): boolean {

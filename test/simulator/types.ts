@@ -11,6 +11,12 @@ import type { IncomingHttpHeaders } from 'http';
 /** Throughput tier of a number: 80 mps (STANDARD), 1,000 mps (HIGH), 20 mps (shared with the Business app). */
 export type ThroughputLevel = 'STANDARD' | 'HIGH' | 'NOT_APPLICABLE';
 
+/**
+ * A business portfolio's messaging limit: unique users reached with business-initiated messages per moving 24 h.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits
+ */
+export type MessagingLimitTier = 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
+
 export interface FixturePhoneNumber {
 	id: string;
 	displayPhoneNumber: string;
@@ -24,8 +30,6 @@ export interface FixturePhoneNumber {
 	status: 'CONNECTED' | 'PENDING' | 'DISCONNECTED';
 	nameStatus: 'APPROVED' | 'PENDING_REVIEW' | 'DECLINED' | 'NONE';
 	codeVerificationStatus: 'VERIFIED' | 'NOT_VERIFIED' | 'EXPIRED';
-	/** Unique users per rolling 24 h: TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED. */
-	messagingLimitTier: 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
 	/** True for a number shared with the WhatsApp Business app (20 mps): answered as `is_on_biz_app`. */
 	sharedWithBusinessApp: boolean;
 }
@@ -187,6 +191,12 @@ export interface SimulatorOptions {
 	maintenance: Record<string, number>;
 	/** App call rate (code 4): at most `calls` Graph calls per `windowMs` (null = off). */
 	appRateLimit: { calls: number; windowMs: number } | null;
+	/**
+	 * The business portfolio's messaging limit (the simulator's WABA is one portfolio): every number shows it (Meta moved
+	 * the limit from the number to the portfolio on 7 Oct 2025), and template sends to recipients outside
+	 * `inWindowRecipients` beyond it in a moving 24 h fail with 131048. Default TIER_UNLIMITED (nothing refused).
+	 */
+	messagingLimitTier: MessagingLimitTier;
 	/** When true, non-template sends to recipients not in `inWindowRecipients` fail with 131047. */
 	enforceServiceWindow: boolean;
 	/** Refuse products the account's catalog lacks, as Meta does (catalog.ts); off for tests of shapes and limits only. */

@@ -365,7 +365,7 @@ export class WebhookDispatcher implements WebhookSink {
 			case 'template_category_update':
 				return { ...templateRef, previous_category: 'UTILITY', new_category: 'MARKETING' };
 			case 'phone_number_quality_update':
-				return { display_phone_number: display, event: 'FLAGGED', current_limit: number.messagingLimitTier };
+				return { display_phone_number: display, event: 'FLAGGED', current_limit: this.sim.options.messagingLimitTier };
 			case 'phone_number_name_update':
 				return { display_phone_number: display, decision: 'APPROVED', requested_verified_name: number.verifiedName, rejection_reason: null };
 			case 'account_update':

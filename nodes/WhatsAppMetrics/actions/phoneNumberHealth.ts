@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { cachedWabaPhoneNumbers, getPhoneNumberId, phoneNumberIdLocator } from '../../shared/descriptions';
+import { apiMajorVersion, messagingLimitField, tierValue } from '../../shared/descriptions/messagingLimit';
 import { scheduleGraphCall } from '../../shared/limiter';
 import type { WhatsAppCredentials } from '../../shared/transport/types';
 import type { PhoneNumberHealth } from '../types';
@@ -47,16 +48,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** `v26.0` → 26; an unreadable version counts as the newest (Meta serves unknown versions as the latest). */
-export function apiMajorVersion(apiVersion: string | undefined): number {
-	const match = /^v?(\d+)/i.exec(String(apiVersion ?? '').trim());
-	return match ? Number(match[1]) : Number.POSITIVE_INFINITY;
-}
-
-/** From v24 Meta replaced `messaging_limit_tier` by `whatsapp_business_manager_messaging_limit`. */
-export function messagingLimitField(apiVersion: string | undefined): 'whatsapp_business_manager_messaging_limit' | 'messaging_limit_tier' {
-	return apiMajorVersion(apiVersion) >= 24 ? 'whatsapp_business_manager_messaging_limit' : 'messaging_limit_tier';
-}
+// The version's messaging-limit field is Send Message's too (its messaging limit check): one place for it.
+export { apiMajorVersion, messagingLimitField };
 
 export function healthFields(apiVersion: string | undefined): string {
 	return [
@@ -73,12 +66,6 @@ export function healthFields(apiVersion: string | undefined): string {
 	].join(',');
 }
 
-function limitValue(value: PhoneNumberHealth['whatsapp_business_manager_messaging_limit']): string | null {
-	if (value === undefined || value === null) return null;
-	if (typeof value === 'string') return value;
-	return value.tier ?? value.current_limit ?? value.value ?? null;
-}
-
 /** One flat row per number. */
 export function flattenPhoneNumberHealth(number: PhoneNumberHealth): IDataObject {
 	return {
@@ -87,7 +74,7 @@ export function flattenPhoneNumberHealth(number: PhoneNumberHealth): IDataObject
 		verifiedName: number.verified_name ?? null,
 		qualityRating: number.quality_rating ?? null,
 		throughputLevel: number.throughput?.level ?? null,
-		messagingLimitTier: limitValue(number.whatsapp_business_manager_messaging_limit) ?? number.messaging_limit_tier ?? null,
+		messagingLimitTier: tierValue(number.whatsapp_business_manager_messaging_limit) ?? number.messaging_limit_tier ?? null,
 		nameStatus: number.name_status ?? null,
 		status: number.status ?? null,
 		codeVerificationStatus: number.code_verification_status ?? null,

@@ -16,7 +16,7 @@ import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-work
 
 import type { Simulator } from '../../../test/simulator';
 import { send, STANDARD_NUMBER, withSimulator } from './helpers';
-import { clearManagementCache, resetGateForTests } from '../../../test/support/testHooks';
+import { clearConversationLedgers, clearManagementCache, resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 
@@ -24,6 +24,8 @@ withSimulator((started) => (sim = started));
 
 afterEach(async () => {
 	sim.configure({ marketingMessagesOnboarded: [], mps: {} });
+	// A 131050 answer records the person's opt-out in the ledger (campaign.ts): later tests send to the same people.
+	clearConversationLedgers();
 	await resetGateForTests();
 });
 

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { runWorkflow } from '../../../test/harness';
-import { getConversationLedger } from '../../shared/conversations';
+import { getConversationLedger, reachOf } from '../../shared/conversations';
 import { byId, credentialsFor, messageCalls, STANDARD_NUMBER, withSimulator } from './helpers';
 import type { Simulator } from '../../../test/simulator';
 import { clearConversationLedgers } from '../../../test/support/testHooks';
@@ -173,6 +173,21 @@ describe('Send and Wait for Reply', () => {
 		const result = await runAsk({ sendOptions: { outsideWindow: 'template', windowTemplateName: 'hello_world', windowTemplateLanguage: 'en_US' } });
 		expect(result.error?.message).toContain('cannot carry the Approve and Decline buttons');
 		expect(messageCalls(sim)).toBe(0);
+	});
+
+	it("refuses before sending a template past the portfolio's messaging limit (https://developers.facebook.com/documentation/business-messaging/whatsapp/messaging-limits)", async () => {
+		await ledger().recordTriggerSeen(STANDARD_NUMBER, Date.now());
+		sim.configure({ messagingLimitTier: 'TIER_250' });
+		try {
+			// 250 people reached with templates in the last 24 hours, by this portfolio's other sends.
+			const others = Array.from({ length: 250 }, (_, i) => `1650777${String(i).padStart(4, '0')}`);
+			await reachOf(ledger()).admit(`waba:${sim.fixture.wabaId}`, others, 250, Date.now());
+			const result = await runAsk({ responseType: 'freeText', sendOptions: { outsideWindow: 'template', windowTemplateName: 'hello_world', windowTemplateLanguage: 'en_US' } });
+			expect(result.error?.message).toMatch(/^Item 1: the business portfolio's messaging limit is reached: WhatsApp lets it reach 250 people \(TIER_250\)/);
+			expect(messageCalls(sim)).toBe(0);
+		} finally {
+			sim.configure({ messagingLimitTier: 'TIER_UNLIMITED' });
+		}
 	});
 
 	describe('refuses bad input before any call', () => {

@@ -127,6 +127,42 @@ export const sendOptionsField: INodeProperties = {
 		},
 		senderPoolOption,
 		...marketingMessagesOptions,
+		{
+			displayName: 'Messaging Limit',
+			name: 'messagingLimit',
+			type: 'options',
+			default: 'automatic',
+			description:
+				'How many people your business portfolio may reach with templates outside a customer service window in any 24 hours, all its numbers together (WhatsApp Manager › Messaging limits). Items past it fail before sending, without a call to WhatsApp.',
+			options: [
+				{ name: 'Automatic (Read From Meta)', value: 'automatic', description: "Read the portfolio's limit from Meta every few minutes" },
+				{ name: '250', value: '250' },
+				{ name: '2,000', value: '2000' },
+				{ name: '10,000', value: '10000' },
+				{ name: '100,000', value: '100000' },
+				{ name: 'Unlimited (Do Not Check)', value: 'unlimited' },
+			],
+		},
+		{
+			displayName: 'Past the Messaging Limit',
+			name: 'pastMessagingLimit',
+			type: 'options',
+			default: 'fail',
+			description: "What to do with a template once the portfolio's messaging limit is reached",
+			options: [
+				{ name: 'Fail Before Sending', value: 'fail', description: 'Fail the item, saying the limit and when room frees up, without calling WhatsApp' },
+				{ name: 'Wait for Room', value: 'wait', description: 'Send it once a place frees up (24 hours after the oldest person reached), if that is within the wait below' },
+			],
+		},
+		{
+			displayName: 'Longest Wait for Room (Minutes)',
+			name: 'messagingLimitWaitMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 60 },
+			default: 10,
+			displayOptions: { show: { pastMessagingLimit: ['wait'] } },
+			description: 'Items whose place frees up later than this fail as with Fail Before Sending; the execution waits meanwhile',
+		},
 	],
 };
 

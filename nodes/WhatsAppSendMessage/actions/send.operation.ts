@@ -31,6 +31,7 @@ import { MarketingRoute, readMarketingSetting, type MarketingSend, type Marketin
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './index';
 import type { MessageType, PreparedMessage } from './types';
 import { uploadLinksOnce } from '../mediaLinks';
+import { applyMessagingLimit } from '../messagingLimit';
 import {
 	closeWindowsMetaRefused,
 	decideWindows,
@@ -382,17 +383,24 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	for (const { item, json } of screened.skipped) results[item.itemIndex] = { json, pairedItem: { item: item.itemIndex } };
 	checked = screened.send;
 
+	// 2c. The portfolio's messaging limit (messagingLimit.ts): items past it fail, or wait for room, before any send.
+	const limited = await applyMessagingLimit(this, credentials, ledger, checked, (item, failure) => {
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
+	});
+	const sending = limited.items;
+
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
-	const progress = reportProgress(this, credentials, checked);
+	const progress = reportProgress(this, credentials, sending);
 	const watch = watchSends(ledger, credentials);
-	const settled = await Promise.allSettled(
-		checked.map((item) => watch.sending(item, progress ? tracked(progress, sendItem(credentials, item, shared)) : sendItem(credentials, item, shared))),
-	);
+	const send = (item: ReadyItem) => watch.sending(item, limited.send(item, () => sendItem(credentials, item, shared)));
+	const settled = await Promise.allSettled(sending.map((item) => (progress ? tracked(progress, send(item)) : send(item))));
 	await watch.recorded();
 
 	// A template Meta refused as not matching its definition is read afresh next time.
-	await forgetStaleTemplates(credentials, checked, settled);
-	await closeWindowsMetaRefused(ledger, checked, settled);
+	await forgetStaleTemplates(credentials, sending, settled);
+	await closeWindowsMetaRefused(ledger, sending, settled);
+	await limited.release(sending, settled);
 	const marketingNotice = marketingRoute.notice();
 	if (marketingNotice) {
 		this.logger.warn(marketingNotice);
@@ -402,7 +410,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	// 4. Collect in input order.
 	let firstFailure: { error: unknown; item: ReadyItem } | undefined;
 	settled.forEach((result, position) => {
-		const item = checked[position];
+		const item = sending[position];
 		if (result.status === 'fulfilled') {
 			results[item.itemIndex] = output(item, result.value);
 			return;
@@ -434,7 +442,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	reportCampaign(this, results.flatMap((result) => (result ? [result.json] : [])), screened.failed.length + withdrawn);
 
 	// 5. Delivery statuses, as the trigger records them: one wait for all the items together.
-	const waiting = checked.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);
+	const waiting = sending.filter((item, position) => settled[position].status === 'fulfilled' && item.conversation.deliveryWaitMs > 0 && results[item.itemIndex]?.json.messageId);
 	const records = await deliveryStatuses(
 		ledger,
 		waiting.map((item) => String(results[item.itemIndex]!.json.messageId)),

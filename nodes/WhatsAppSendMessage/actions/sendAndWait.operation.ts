@@ -21,6 +21,7 @@ import { checkAgainstTemplate } from './template/check';
 import type { MessageType, PreparedMessage } from './types';
 import { closeWindowsMetaRefused, decideWindows, deliveryFields, deliveryStatuses, ledgerFor, readConversationOptions } from '../conversation';
 import { itemError, output, sendItem, type ReadyItem } from './send.operation';
+import { applyMessagingLimit } from '../messagingLimit';
 import { kindProblem, waitLimitMs } from '../sendAndWait/rules';
 
 export { sendAndWaitFields as description } from '../sendAndWait/description';
@@ -156,11 +157,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	await refuseWithoutTrigger(this, ledger, item.phoneNumberId);
 	await applyWindow(this, ledger, item, responseType);
 
+	// The portfolio's messaging limit, as for any send (messagingLimit.ts): a template past it is refused before sending.
+	const limited = await applyMessagingLimit(this, credentials, ledger, [item], (_item, failure) => {
+		throw failure;
+	});
+
 	let sent: INodeExecutionData;
 	try {
-		sent = output(item, await sendItem(credentials, item));
+		sent = output(item, await limited.send(item, () => sendItem(credentials, item)));
 	} catch (error) {
 		await closeWindowsMetaRefused(ledger, [item], [{ status: 'rejected', reason: error }]);
+		await limited.release([item], [{ status: 'rejected', reason: error }]);
 		throw isGraphApiError(error) ? toNodeApiError(this.getNode(), error, 0, credentials) : itemError(this, error, 0, item.messageType);
 	}
 	const json = sent.json;

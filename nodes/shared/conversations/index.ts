@@ -26,6 +26,7 @@ export {
 	type TemplateHold,
 	type TemplateRef,
 } from './campaign';
+export { reachOf, REACH_WINDOW_MS, type Reach, type ReachAnswer } from './reach';
 
 const MEMORY = 'memory';
 

@@ -26,7 +26,7 @@ import {
 
 export const LEDGER_KEY_PREFIX = 'whatsapp-cloud:conversations:';
 
-type ScriptClient = Redis & {
+export type ScriptClient = Redis & {
 	ledgerRecordFacts(numKeys: number, ...args: Array<string | number>): Promise<number>;
 	ledgerTakeWait(numKeys: number, ...args: Array<string | number>): Promise<string | null>;
 	ledgerRemoveWait(numKeys: number, ...args: Array<string | number>): Promise<number>;
@@ -105,8 +105,8 @@ export class RedisLedger implements ConversationLedger {
 		return this.shared(call, fallback);
 	}
 
-	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once. */
-	private async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T): Promise<T> {
+	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once (reach.ts uses it too). */
+	async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T): Promise<T> {
 		try {
 			const redis = withScripts(this.options.client());
 			const result = await callRedisWithin(redis, () => call(redis), this.options.timeoutMs ?? 1000);
