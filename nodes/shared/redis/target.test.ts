@@ -1,3 +1,4 @@
+import { keySlot } from './slots';
 import { resolveRedisTarget } from './target';
 
 describe('which Redis the gate, the dedupe and the ledger share through', () => {
@@ -37,7 +38,7 @@ describe('which Redis the gate, the dedupe and the ledger share through', () => 
 	it('refuses a Redis URL that is not one, or a database that is not a number, without echoing it', () => {
 		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('"Redis URL" in the "WhatsApp Cloud Nodes API" credential is not a URL');
 		expect(() => resolveRedisTarget('hunter2@@::', {})).not.toThrow(/hunter2/);
-		expect(() => resolveRedisTarget('http://cache:6379', {})).toThrow('must start with redis:// or rediss://');
+		expect(() => resolveRedisTarget('http://cache:6379', {})).toThrow('must start with redis://, rediss://, redis+cluster:// or rediss+cluster://');
 		expect(() => resolveRedisTarget('redis://:hunter2@cache:6379/x', {})).toThrow('expected a number');
 		expect(() => resolveRedisTarget('redis://:hunter2@cache:6379/x', {})).not.toThrow(/hunter2/);
 	});
@@ -45,5 +46,60 @@ describe('which Redis the gate, the dedupe and the ledger share through', () => 
 	it('stays in this process outside queue mode without a Redis URL', () => {
 		expect(resolveRedisTarget(undefined, { QUEUE_BULL_REDIS_HOST: 'redis' })).toBeUndefined();
 		expect(resolveRedisTarget('  ', {})).toBeUndefined();
+	});
+
+	// n8n's own reading: packages/@n8n/config/src/configs/scaling-mode.config.ts and
+	// packages/cli/src/services/redis-client.service.ts (n8n-io/n8n): cluster nodes override HOST and PORT.
+	it("uses n8n's QUEUE_BULL_REDIS_CLUSTER_NODES as n8n does: a cluster client, the login and TLS on every node", () => {
+		const target = resolveRedisTarget('', {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_CLUSTER_NODES: 'redis-1:7000, redis-2:7001,[fd00::3]:7002',
+			QUEUE_BULL_REDIS_HOST: 'ignored',
+			QUEUE_BULL_REDIS_USERNAME: 'n8n',
+			QUEUE_BULL_REDIS_PASSWORD: 'pw',
+			QUEUE_BULL_REDIS_TLS: 'true',
+			QUEUE_BULL_REDIS_DUALSTACK: 'true',
+			QUEUE_BULL_REDIS_SLOT_REFRESH_TIMEOUT: '1500',
+			QUEUE_BULL_REDIS_SLOT_REFRESH_INTERVAL: '7000',
+		});
+		expect(target?.cluster?.nodes).toEqual([
+			{ host: 'redis-1', port: 7000 },
+			{ host: 'redis-2', port: 7001 },
+			{ host: 'fd00::3', port: 7002 },
+		]);
+		expect(target?.cluster?.options).toMatchObject({ slotsRefreshTimeout: 1500, slotsRefreshInterval: 7000, enableOfflineQueue: false });
+		expect(target?.options).toMatchObject({ username: 'n8n', password: 'pw', tls: {}, family: 0 });
+		expect(target?.options.host).toBeUndefined();
+		expect(target?.id).toBe('rediss+cluster://n8n@redis-1:7000,redis-2:7001,[fd00::3]:7002');
+	});
+
+	it('takes a cluster from the credential as redis+cluster://user:password@host:port,host:port, checked against SSRF', () => {
+		const target = resolveRedisTarget('redis+cluster://u:p%40ss@10.0.0.1:7000,10.0.0.2:7001', {});
+		expect(target?.cluster?.nodes).toEqual([
+			{ host: '10.0.0.1', port: 7000 },
+			{ host: '10.0.0.2', port: 7001 },
+		]);
+		expect(target?.options).toMatchObject({ username: 'u', password: 'p@ss' });
+		expect(target?.options.Connector).toBeDefined();
+		expect(target?.id).toBe('redis+cluster://u@10.0.0.1:7000,10.0.0.2:7001');
+		expect(resolveRedisTarget('rediss+cluster://cache:7000', {})?.options.tls).toEqual({});
+	});
+
+	it('refuses a cluster URL with a bad node or a database, without echoing it', () => {
+		expect(() => resolveRedisTarget('redis+cluster://:hunter2@a:7000,b:x', {})).toThrow('node 2 is not host:port');
+		expect(() => resolveRedisTarget('redis+cluster://:hunter2@a:7000,b:x', {})).not.toThrow(/hunter2/);
+		expect(() => resolveRedisTarget('redis+cluster://a:7000/3', {})).toThrow('a cluster has database 0 only');
+		expect(() => resolveRedisTarget('', { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: 'a:1,,b:c' })).toThrow(
+			'QUEUE_BULL_REDIS_CLUSTER_NODES lists Redis Cluster nodes: node 2 is not host:port',
+		);
+	});
+
+	// Slots from the cluster specification's examples (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/).
+	it('hashes keys to Redis Cluster slots, only the {hash tag} when there is one', () => {
+		expect(keySlot('123456789')).toBe(0x31c3);
+		expect(keySlot('{user1000}.following')).toBe(keySlot('{user1000}.followers'));
+		expect(keySlot('foo{}{bar}')).not.toBe(keySlot('bar'));
+		expect(keySlot('{user1000}.following')).toBe(keySlot('user1000'));
+		expect(keySlot('foo{{bar}}zap')).toBe(keySlot('{bar'));
 	});
 });
