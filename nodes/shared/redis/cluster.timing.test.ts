@@ -1,0 +1,196 @@
+/**
+ * [redis-cluster] The gate, the trigger's dedupe and the conversation ledger on a real 3-master Redis Cluster
+ * (`redis-server --cluster-enabled yes` ×3 + `redis-cli --cluster create`, started here), reached as a credential's
+ * `redis+cluster://` URL. Run alone: `CI=true npx jest nodes/shared/redis/cluster.timing.test.ts`.
+ * The simulator runs in a process of its own (as Meta is another machine): see limiter/__tests__/simulatorClient.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { clusterUnsupported, startRedisCluster, type TestRedisCluster } from '../../../test/support/redisCluster';
+import { clearConversationLedgers, getConversationLedger } from '../conversations';
+import { MemoryLedger } from '../conversations/memory';
+import { RedisLedger } from '../conversations/redis';
+import type { PendingWait, StatusRecord } from '../conversations/types';
+import { resetGateForTests } from '../limiter';
+import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from '../limiter/__tests__/helpers';
+import { startWorkers } from '../limiter/__tests__/processes';
+import { startSimulatorProcess, type SimulatorProcess } from '../limiter/__tests__/simulatorClient';
+import { redisKeys } from '../limiter/redis';
+import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
+import { clearRedeliveryStores, getRedeliveryStore } from '../webhook/stores';
+import { closeRedisClients, connectRedis, resolveRedisTarget, type RedisClient } from '.';
+
+const unsupported = clusterUnsupported();
+// CI installs Redis 7 with redis-cli: there a missing cluster is a failure, not a skip.
+const describeWithCluster = !unsupported || process.env.CI ? describe : describe.skip;
+if (unsupported && !process.env.CI) {
+	process.stdout.write(`[redis-cluster] skipped: ${unsupported}; install redis-server and redis-cli 7 or set REDIS_SERVER_BIN / REDIS_CLI_BIN\n`);
+}
+
+const HOUR = 60 * 60 * 1000;
+/** How soon after the restarted master serves again both workers share its limits (seen: at once; margin for a busy machine). */
+const SHARED_AGAIN_WITHIN_MS = 2000;
+
+describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', () => {
+	let cluster: TestRedisCluster;
+	let sim: SimulatorProcess;
+	const clients: RedisClient[] = [];
+
+	/** A client of its own, as another n8n process holds one. */
+	function processClient(): RedisClient {
+		const client = connectRedis(resolveRedisTarget(cluster.url, {})!, () => undefined);
+		client.on('error', () => undefined);
+		clients.push(client);
+		return client;
+	}
+
+	function processLedger(): RedisLedger {
+		const client = processClient();
+		return new RedisLedger({ client: () => client, memory: new MemoryLedger(), keySecret: Buffer.from('cluster test') });
+	}
+
+	async function ready(client: RedisClient): Promise<void> {
+		if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+	}
+
+	beforeAll(async () => {
+		[cluster, sim] = await Promise.all([
+			startRedisCluster(),
+			startSimulatorProcess({ latency: { median: 10, p90: 25, p99: 40, max: 60, min: 3 }, mps: { [FAST_NUMBER]: 100 } }),
+		]);
+		// A cold simulator takes the first calls late, then many at once: warm it as the other Redis tests do.
+		await warmUp(credentialsFor(sim));
+	}, 60_000);
+
+	afterAll(async () => {
+		await Promise.all([sim?.stop(), cluster?.stop()]);
+	});
+
+	afterEach(async () => {
+		await Promise.all(clients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
+		await closeRedisClients();
+		await resetGateForTests();
+		clearConversationLedgers();
+		clearRedeliveryStores();
+	});
+
+	it("dedupes Meta's redeliveries across processes, whatever slots the keys fall in", async () => {
+		const scope = `cluster-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		// Process A: the trigger's own store (the process-wide cluster client); B and C: a client and memory of their own.
+		const first = getRedeliveryStore({ scope, redisUrl: cluster.url });
+		const second = new RedisRedeliveryStore(processClient(), { prefix, memory: new MemoryRedeliveryStore() });
+		const third = new RedisRedeliveryStore(processClient(), { prefix, memory: new MemoryRedeliveryStore() });
+		const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+		expect(first.kind).toBe('redis');
+		expect(await first.claim(keys.slice(0, 30), HOUR)).toEqual(keys.slice(0, 30).map(() => true));
+		// 30 seen by A: B lets only the 10 new ones through.
+		expect(await second.claim(keys, HOUR)).toEqual(keys.map((_, i) => i >= 30));
+		// A could not start an execution for 5 of them: Meta's redelivery of those runs (in C).
+		await first.release(keys.slice(0, 5));
+		expect(await third.claim(keys.slice(0, 6), HOUR)).toEqual([true, true, true, true, true, false]);
+		expect([second.fallingBack, third.fallingBack]).toEqual([false, false]);
+	});
+
+	it("shares the ledger's facts and takes one wait once across processes", async () => {
+		const now = Date.now();
+		const statuses = Array.from({ length: 20 }, (_, i) => ({ messageId: `wamid.${i}`, record: { state: 'delivered', at: now } as StatusRecord }));
+		const inbound = Array.from({ length: 20 }, (_, i) => ({ phoneNumberId: '1001', contact: `1555000${i}`, at: now }));
+		const writer = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' });
+		expect(writer.kind).toBe('redis');
+		await writer.recordFacts({ statuses, inbound, triggerSeen: [{ phoneNumberId: '1001', at: now }] });
+		// Another process: a client and a ledger of its own (this one's memory forgotten), the same credential.
+		await closeRedisClients();
+		clearConversationLedgers();
+		const reader = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' }) as RedisLedger;
+		expect(reader).not.toBe(writer);
+		expect((await reader.statusesOf(statuses.map((status) => status.messageId))).map((record) => record?.state)).toEqual(statuses.map(() => 'delivered'));
+		expect((await reader.windowsOpenUntil(inbound, now)).every((until) => until !== undefined && until > now)).toBe(true);
+		expect(await reader.triggerSeenAt('1001')).toBe(now);
+		expect(reader.fallingBack).toBe(false);
+
+		const wait: PendingWait = {
+			id: 'exec-1:node:0',
+			phoneNumberId: '1001',
+			contact: '15550001111',
+			messageId: 'wamid.ASK1',
+			resumeUrl: 'http://n8n/webhook-waiting/1',
+			responseType: 'approval',
+			createdAt: now,
+			expiresAt: now + HOUR,
+		};
+		await processLedger().addWait(wait);
+		const processes = Array.from({ length: 6 }, () => processLedger());
+		await Promise.all(clients.map(ready));
+		const taken = await Promise.all(processes.map((ledger, i) => ledger.takeWaitFor('1001', '15550001111', i % 2 ? 'wamid.ASK1' : undefined, Date.now())));
+		expect(taken.filter(Boolean).map((found) => found?.id)).toEqual(['exec-1:node:0']);
+		expect(processes.some((ledger) => ledger.fallingBack)).toBe(false);
+	});
+
+	function workerJob(count: number, prefix: string, recipientOffset: number) {
+		return {
+			simUrl: sim.url,
+			accessToken: sim.fixture.accessToken,
+			wabaId: sim.fixture.wabaId,
+			redisUrl: cluster.url,
+			messagesPerSecond: 100,
+			phoneNumberId: FAST_NUMBER,
+			count,
+			prefix,
+			recipientOffset,
+		};
+	}
+
+	it("keeps two processes sharing one number within its limit together, measured at the simulator", async () => {
+		await sim.reset();
+		const workers = await startWorkers([workerJob(200, 'a', 0), workerJob(200, 'b', 1000)]);
+		workers.go();
+		const reports = await workers.reports;
+		const counters = await sim.counters();
+		const log = await sim.log();
+		process.stdout.write(
+			`[redis-cluster 2 processes at 100 mps] peak ${peakInWindow(log.map((message) => message.acceptedAt), 1000)} in a sliding second, 130429: ${counters.rejectedByCode['130429'] ?? 0}, sent in ${reports.map((report) => report.durationMs).join(' / ')} ms\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+		// Each alone would send 100 a second: only the shared count keeps the pair at 100 (the simulator refuses the rest).
+		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+		expect(peakInWindow(log.map((message) => message.acceptedAt), 1000)).toBeLessThanOrEqual(100);
+		expect(log).toHaveLength(400);
+	});
+
+	it("keeps sending when the master holding the number's keys restarts: local limits meanwhile, then shared again", async () => {
+		await sim.reset();
+		const workers = await startWorkers([workerJob(500, 'a', 0), workerJob(500, 'b', 1000)]);
+		// The master that serves the gate's keys for this number and WABA (one hash tag): the worst one to lose.
+		const gateKey = redisKeys(`${sim.url}|number:${FAST_NUMBER}`, `${sim.url}|waba:${sim.fixture.wabaId}`)[0];
+		const master = await cluster.masterOf(gateKey);
+		workers.go();
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const beforeRestart = await sim.counters();
+		const killedAt = Date.now();
+		await cluster.restart(master, 1000);
+		const backAt = Date.now();
+		// ioredis reconnects to the master when another node redirects it there (MOVED): the pair shares one limit again.
+		await new Promise((resolve) => setTimeout(resolve, SHARED_AGAIN_WITHIN_MS));
+		const sharedAgain = await sim.counters();
+		const sharedAgainAt = Date.now();
+		const reports = await workers.reports;
+		const atEnd = await sim.counters();
+		const log = await sim.log();
+		const accepted = log.map((message) => message.acceptedAt);
+		const refused = (counters: typeof atEnd) => counters.rejectedByCode['130429'] ?? 0;
+		process.stdout.write(
+			`[redis-cluster restart of one master] down ${backAt - killedAt} ms; 130429: ${refused(beforeRestart)} before, ` +
+				`${refused(sharedAgain) - refused(beforeRestart)} during and ${SHARED_AGAIN_WITHIN_MS / 1000} s after, ${refused(atEnd) - refused(sharedAgain)} later ` +
+				`(${accepted.filter((at) => at >= sharedAgainAt).length} messages); every message once: ${new Set(log.map((message) => (message.body.text as { body: string }).body)).size}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(log).toHaveLength(1000);
+		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(1000);
+		// Before the restart and once shared again, the pair never went over the number's limit.
+		expect(refused(beforeRestart)).toBe(0);
+		expect(accepted.filter((at) => at >= sharedAgainAt).length).toBeGreaterThan(100);
+		expect(refused(atEnd) - refused(sharedAgain)).toBe(0);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+	}, 60_000);
+});
