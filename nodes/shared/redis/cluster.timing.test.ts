@@ -95,7 +95,7 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		const now = Date.now();
 		const statuses = Array.from({ length: 20 }, (_, i) => ({ messageId: `wamid.${i}`, record: { state: 'delivered', at: now } as StatusRecord }));
 		const inbound = Array.from({ length: 20 }, (_, i) => ({ phoneNumberId: '1001', contact: `1555000${i}`, at: now }));
-		const writer = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' });
+		const writer = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' }) as RedisLedger;
 		expect(writer.kind).toBe('redis');
 		await writer.recordFacts({ statuses, inbound, triggerSeen: [{ phoneNumberId: '1001', at: now }] });
 		// Another process: a client and a ledger of its own (this one's memory forgotten), the same credential.

@@ -1,3 +1,4 @@
+import { tlsFromEnv } from './queueMode';
 import { keySlot } from './slots';
 import { resolveRedisTarget } from './target';
 
@@ -101,5 +102,43 @@ describe('which Redis the gate, the dedupe and the ledger share through', () => 
 		expect(keySlot('foo{}{bar}')).not.toBe(keySlot('bar'));
 		expect(keySlot('{user1000}.following')).toBe(keySlot('user1000'));
 		expect(keySlot('foo{{bar}}zap')).toBe(keySlot('{bar'));
+	});
+
+	it("builds TLS from n8n's QUEUE_BULL_REDIS_TLS_* as n8n does: files read once, absolute paths only, errors without their content", () => {
+		const reads: string[] = [];
+		const readFile = (path: string): string => {
+			reads.push(path);
+			if (path === '/certs/missing.pem') throw Object.assign(new Error('ENOENT: /certs/missing.pem'), { code: 'ENOENT' });
+			return `PEM of ${path}`;
+		};
+		const env = {
+			QUEUE_BULL_REDIS_TLS: 'true',
+			QUEUE_BULL_REDIS_TLS_CA_FILE: '/certs/ca.pem',
+			QUEUE_BULL_REDIS_TLS_SERVERNAME: 'redis.internal',
+			QUEUE_BULL_REDIS_TLS_REJECT_UNAUTHORIZED: 'false',
+		};
+		expect(tlsFromEnv(env, readFile)).toMatchObject({ ca: 'PEM of /certs/ca.pem', servername: 'redis.internal', rejectUnauthorized: false });
+		tlsFromEnv(env, readFile);
+		expect(reads).toEqual(['/certs/ca.pem']);
+		expect(tlsFromEnv({ ...env, QUEUE_BULL_REDIS_TLS: 'false' }, readFile)).toBeUndefined();
+		expect(() => tlsFromEnv({ ...env, QUEUE_BULL_REDIS_TLS_CA_FILE: 'certs/ca.pem' }, readFile)).toThrow('QUEUE_BULL_REDIS_TLS_CA_FILE must be an absolute path');
+		expect(() => tlsFromEnv({ ...env, QUEUE_BULL_REDIS_TLS_CERT_FILE: '/certs/missing.pem' }, readFile)).toThrow(
+			'QUEUE_BULL_REDIS_TLS_CERT_FILE names a file that cannot be read (ENOENT)',
+		);
+	});
+
+	it('refuses QUEUE_BULL_REDIS_DUALSTACK with QUEUE_BULL_REDIS_IPV6, as n8n does', () => {
+		expect(() =>
+			resolveRedisTarget('', { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_DUALSTACK: 'true', QUEUE_BULL_REDIS_IPV6: 'true' }),
+		).toThrow('only one of them');
+		expect(resolveRedisTarget('', { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_IPV6: 'true' })?.options.family).toBe(6);
+	});
+
+	it("resolves a credential's cluster nodes by their names (the SSRF check and TLS see the name), n8n's by its DNS strategy", () => {
+		const lookup = (target: ReturnType<typeof resolveRedisTarget>) => target?.cluster?.options.dnsLookup;
+		expect(lookup(resolveRedisTarget('rediss+cluster://cache.example:7000', {}))).toBeDefined();
+		const queue = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: 'redis-1:7000' };
+		expect(lookup(resolveRedisTarget('', queue))).toBeUndefined();
+		expect(lookup(resolveRedisTarget('', { ...queue, QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY: 'NONE' }))).toBeDefined();
 	});
 });

@@ -2,17 +2,12 @@
  * Which Redis the pack shares through, for the gate, the trigger's dedupe and the conversation ledger alike: the
  * credential's Redis URL, else n8n queue mode's `QUEUE_BULL_REDIS_*` (the Redis every worker already reaches), else none.
  * Either may name a Redis Cluster: `redis+cluster://` / `rediss+cluster://` with one or more `host:port` in the
- * credential, or `QUEUE_BULL_REDIS_CLUSTER_NODES` as n8n reads it (packages/cli/src/services/redis-client.service.ts).
+ * credential, or `QUEUE_BULL_REDIS_CLUSTER_NODES` as n8n reads it (queueMode.ts).
  */
 import type { ClusterOptions, RedisOptions } from 'ioredis';
+import { clusterNodeName, parseClusterNodes, type ClusterNode } from './clusterNodes';
+import { clusterOptions, isQueueMode, queueModeRedis, type Env } from './queueMode';
 import { checkedRedisOptions, loginFingerprint } from './server';
-
-type Env = Record<string, string | undefined>;
-
-export interface ClusterNode {
-	host: string;
-	port: number;
-}
 
 export interface RedisTarget {
 	/** Names the server (or the cluster's startup nodes) and database, never the password (it appears in warnings). */
@@ -34,24 +29,6 @@ function parseUrl(text: string): URL | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-/** One `host:port` (an IPv6 host in brackets), as a cluster's node list gives it; undefined when it is not one. */
-function parseNode(text: string): ClusterNode | undefined {
-	const parsed = parseUrl(`redis://${text.trim()}`);
-	if (!parsed || !parsed.hostname || parsed.username || parsed.password || parsed.pathname.length > 1 || parsed.search || parsed.hash) return undefined;
-	return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port ? Number(parsed.port) : 6379 };
-}
-
-/** A comma-separated `host:port` list; `where` names the field in the error, which never echoes the list. */
-function parseNodes(list: string, where: string): ClusterNode[] {
-	const entries = list.split(',').filter((entry) => entry.trim() !== '');
-	const nodes = entries.map(parseNode);
-	const bad = nodes.findIndex((node) => !node);
-	if (entries.length === 0 || bad >= 0) {
-		throw new Error(`${where} lists Redis Cluster nodes: node ${bad + 1} is not host:port (expected e.g. redis-1:6379,redis-2:6379)`);
-	}
-	return nodes as ClusterNode[];
 }
 
 /** The options of a credential's `redis://` / `rediss://` URL; its messages never echo the URL (it may hold a password). */
@@ -90,14 +67,17 @@ function clusterFromUrl(match: RegExpExecArray, base: RedisOptions): { nodes: Cl
 	const password = login && colon >= 0 ? login.slice(colon + 1) : '';
 	const decode = (text: string): string | undefined => {
 		if (!text) return undefined;
+		let decoded: string | undefined;
 		try {
-			return decodeURIComponent(text);
+			decoded = decodeURIComponent(text);
 		} catch {
-			throw new Error(`${CREDENTIAL_FIELD} has a login that is not URL-encoded: encode "@", ":" and "%" in the user and password`);
+			decoded = undefined;
 		}
+		if (decoded === undefined) throw new Error(`${CREDENTIAL_FIELD} has a login that is not URL-encoded: encode "@", ":" and "%" in the user and password`);
+		return decoded;
 	};
 	return {
-		nodes: parseNodes(hosts, CREDENTIAL_FIELD),
+		nodes: parseClusterNodes(hosts, CREDENTIAL_FIELD),
 		options: checkedRedisOptions({
 			...base,
 			username: decode(username),
@@ -105,67 +85,6 @@ function clusterFromUrl(match: RegExpExecArray, base: RedisOptions): { nodes: Cl
 			tls: scheme.toLowerCase() === 'rediss' ? {} : undefined,
 		}),
 	};
-}
-
-function isQueueMode(env: Env): boolean {
-	return env.EXECUTIONS_MODE === 'queue' || env.N8N_EXECUTIONS_MODE === 'queue';
-}
-
-/** n8n's address family for its queue Redis: IPv4 unless QUEUE_BULL_REDIS_DUALSTACK (both) or _IPV6 (IPv6 only). */
-function familyFromEnv(env: Env): number | undefined {
-	if (env.QUEUE_BULL_REDIS_DUALSTACK === 'true') return 0;
-	if (env.QUEUE_BULL_REDIS_IPV6 === 'true') return 6;
-	return undefined;
-}
-
-/** n8n queue mode's Redis: a cluster when QUEUE_BULL_REDIS_CLUSTER_NODES is set (HOST and PORT are then ignored, as n8n does). */
-function fromEnv(env: Env, base: RedisOptions): { nodes?: ClusterNode[]; options: RedisOptions } {
-	const family = familyFromEnv(env);
-	const options: RedisOptions = {
-		...base,
-		host: env.QUEUE_BULL_REDIS_HOST || 'localhost',
-		port: Number(env.QUEUE_BULL_REDIS_PORT || 6379),
-		db: Number(env.QUEUE_BULL_REDIS_DB || 0),
-		username: env.QUEUE_BULL_REDIS_USERNAME || undefined,
-		password: env.QUEUE_BULL_REDIS_PASSWORD || undefined,
-		tls: env.QUEUE_BULL_REDIS_TLS === 'true' ? {} : undefined,
-		...(family === undefined ? {} : { family }),
-	};
-	const list = env.QUEUE_BULL_REDIS_CLUSTER_NODES ?? '';
-	if (list.trim() === '') return { options };
-	const { host: _host, port: _port, db: _db, ...perNode } = options;
-	return { nodes: parseNodes(list, 'QUEUE_BULL_REDIS_CLUSTER_NODES'), options: perNode };
-}
-
-/** A whole number of ms from n8n's variable, else n8n's default. */
-function msFromEnv(value: string | undefined, fallback: number): number {
-	const ms = Number(value);
-	return value && Number.isInteger(ms) && ms > 0 ? ms : fallback;
-}
-
-/**
- * The cluster client's options: n8n's slot refresh settings, and failing fast while a node is down (the gate then
- * uses local limits and the webhook answers from memory) rather than queueing commands for it.
- */
-function clusterOptions(env: Env, fromQueueMode: boolean): ClusterOptions {
-	return {
-		enableOfflineQueue: false,
-		clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-		// A node that stops answering: retry a few times while the slots are refreshed, then fail over to local.
-		retryDelayOnFailover: 100,
-		retryDelayOnClusterDown: 100,
-		maxRedirections: 4,
-		slotsRefreshTimeout: fromQueueMode ? msFromEnv(env.QUEUE_BULL_REDIS_SLOT_REFRESH_TIMEOUT, 1000) : 1000,
-		slotsRefreshInterval: fromQueueMode ? msFromEnv(env.QUEUE_BULL_REDIS_SLOT_REFRESH_INTERVAL, 5000) : 5000,
-		// n8n's "NONE" strategy (AWS ElastiCache with TLS): connect by name so the certificate matches.
-		...(fromQueueMode && env.QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY === 'NONE'
-			? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) }
-			: {}),
-	};
-}
-
-function nodeName({ host, port }: ClusterNode): string {
-	return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** The Redis to share through, or undefined when everything stays in this process (no URL, not in queue mode). */
@@ -184,7 +103,7 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 	if (clusterUrl) resolved = clusterFromUrl(clusterUrl, base);
 	else if (url) resolved = { options: optionsFromUrl(url, base) };
 	else if (isQueueMode(env)) {
-		resolved = fromEnv(env, base);
+		resolved = queueModeRedis(env, base);
 		fromQueueMode = true;
 	} else return undefined;
 	const { nodes, options } = resolved;
@@ -192,7 +111,7 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 	const user = options.username ? `${options.username}@` : '';
 	return {
 		id: nodes
-			? `${scheme}+cluster://${user}${nodes.map(nodeName).join(',')}`
+			? `${scheme}+cluster://${user}${nodes.map(clusterNodeName).join(',')}`
 			: `${scheme}://${user}${options.host}:${options.port}/${options.db ?? 0}`,
 		login: `${loginFingerprint(options.username)}:${loginFingerprint(options.password)}`,
 		options,
