@@ -1,7 +1,7 @@
 /**
  * A real Redis Cluster for one test: three masters (`redis-server --cluster-enabled yes`, no replicas) on free ports in
- * a temp dir, joined by `redis-cli --cluster create`. `restart(port)` kills one master (SIGKILL, its data is gone) and
- * starts it again from its nodes.conf, so it rejoins with its slots, empty.
+ * a temp dir, joined by `redis-cli --cluster create`. `kill(port)` then `start(port)` restarts one master: it rejoins
+ * from its nodes.conf with its slots, empty (no persistence).
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +20,10 @@ export interface TestRedisCluster {
 	url: string;
 	/** The master that serves a key's slot. */
 	masterOf(key: string): Promise<number>;
-	/** Kill one master, wait `downMs`, start it again and wait until the cluster serves every slot. */
-	restart(port: number, downMs: number): Promise<void>;
+	/** Kill one master (SIGKILL: its connections drop at once, its data is gone). */
+	kill(port: number): Promise<void>;
+	/** Start a killed master again from its nodes.conf and wait until the cluster serves every slot. */
+	start(port: number): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -128,11 +130,9 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
 			}
 			throw new Error(`no master serves slot ${slot}`);
 		},
-		restart: async (port, downMs) => {
-			const node = nodes.find((candidate) => candidate.port === port)!;
-			await halt(node, 'SIGKILL');
-			await new Promise((resolve) => setTimeout(resolve, downMs));
-			await launch(node);
+		kill: (port) => halt(nodes.find((candidate) => candidate.port === port)!, 'SIGKILL'),
+		start: async (port) => {
+			await launch(nodes.find((candidate) => candidate.port === port)!);
 			await until(healthy, 15_000, 'the restarted master did not rejoin');
 		},
 		stop: async () => {

@@ -158,20 +158,47 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(log).toHaveLength(400);
 	});
 
-	it("keeps sending when the master holding the number's keys restarts: local limits meanwhile, then shared again", async () => {
+	/** The first index whose key the given master serves. */
+	async function indexServedBy(master: number, key: (index: number) => string): Promise<number> {
+		for (let index = 0; ; index++) if ((await cluster.masterOf(key(index))) === master) return index;
+	}
+
+	it("keeps sending when the master holding the number's keys restarts: local limits and memory meanwhile, then shared again", async () => {
 		await sim.reset();
+		const scope = `restart-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		const dedupe = getRedeliveryStore({ scope, redisUrl: cluster.url }) as RedisRedeliveryStore;
+		const ledger = processLedger();
 		const workers = await startWorkers([workerJob(500, 'a', 0), workerJob(500, 'b', 1000)]);
 		// The master that serves the gate's keys for this number and WABA (one hash tag): the worst one to lose.
 		const gateKey = redisKeys(`${sim.url}|number:${FAST_NUMBER}`, `${sim.url}|waba:${sim.fixture.wabaId}`)[0];
 		const master = await cluster.masterOf(gateKey);
+		// A redelivery key and a status the same master serves.
+		const during = `during-${await indexServedBy(master, (i) => `${prefix}during-${i}`)}`;
+		const after = `after-${await indexServedBy(master, (i) => `${prefix}after-${i}`)}`;
+		const statusId = `wamid.${await indexServedBy(master, (i) => ledger.key('s', `wamid.${i}`))}`;
 		workers.go();
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		const beforeRestart = await sim.counters();
 		const killedAt = Date.now();
-		await cluster.restart(master, 1000);
+		await cluster.kill(master);
+		// Meanwhile the dedupe and the ledger answer from this process's memory, and say so.
+		expect(await dedupe.claim([during], HOUR)).toEqual([true]);
+		expect(await dedupe.claim([during], HOUR)).toEqual([false]);
+		expect(dedupe.fallingBack).toBe(true);
+		await ledger.recordStatus(statusId, { state: 'sent', at: Date.now() });
+		expect(ledger.fallingBack).toBe(true);
+		expect((await ledger.statusOf(statusId))?.state).toBe('sent');
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 1000 - Date.now())));
+		await cluster.start(master);
 		const backAt = Date.now();
-		// ioredis reconnects to the master when another node redirects it there (MOVED): the pair shares one limit again.
-		await new Promise((resolve) => setTimeout(resolve, SHARED_AGAIN_WITHIN_MS));
+		// ioredis reconnects to the master when another node redirects it there (MOVED): everything is shared again.
+		expect(await dedupe.claim([after], HOUR)).toEqual([true]);
+		expect(dedupe.fallingBack).toBe(false);
+		await ledger.recordStatus(statusId, { state: 'delivered', at: Date.now() });
+		expect(ledger.fallingBack).toBe(false);
+		expect((await processLedger().statusOf(statusId))?.state).toBe('delivered');
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, backAt + SHARED_AGAIN_WITHIN_MS - Date.now())));
 		const sharedAgain = await sim.counters();
 		const sharedAgainAt = Date.now();
 		const reports = await workers.reports;
