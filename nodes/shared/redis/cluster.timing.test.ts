@@ -154,7 +154,9 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 
 	it("keeps two processes sharing one number within its limit together, measured at the simulator", async () => {
 		await sim.reset();
-		const workers = await startWorkers([workerJob(200, 'a', 0), workerJob(200, 'b', 1000)]);
+		// One worker finds the cluster in its credential, the other in n8n's queue-mode variables (no Redis URL).
+		const queueMode = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: cluster.ports.map((port) => `127.0.0.1:${port}`).join(',') };
+		const workers = await startWorkers([workerJob(200, 'a', 0), { ...workerJob(200, 'b', 1000), redisUrl: '', env: queueMode }]);
 		workers.go();
 		const reports = await workers.reports;
 		const counters = await sim.counters();
