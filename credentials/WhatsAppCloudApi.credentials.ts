@@ -195,7 +195,7 @@ export class WhatsAppCloudApi implements ICredentialType {
 			default: '',
 			placeholder: 'redis://user:password@redis-host:6379',
 			description:
-				'Optional. Lets several n8n processes share the limits above. In queue mode the n8n Redis is used when empty; without Redis each process keeps its own limits.',
+				'Optional. Lets several n8n processes share the limits above. In queue mode the n8n Redis (or Redis Cluster) is used when empty; without Redis each process keeps its own limits. For a Redis Cluster: redis+cluster://user:password@host1:6379,host2:6379 (rediss+cluster:// for TLS).',
 		},
 	];
 

@@ -7,12 +7,12 @@
  * Contacts are keyed alone, not per sender number: Meta's limit counts marketing "from any business", an opt-out is
  * "from your business", and a sender pool must see both from every number.
  */
-import type Redis from 'ioredis';
 
 import { processWide } from '../processWide';
+import { positionsBySlot } from '../redis';
 import { ExpiringLru } from './lru';
 import { MemoryLedger } from './memory';
-import { RedisLedger } from './redis';
+import { RedisLedger, type ScriptClient } from './redis';
 import type { ConversationLedger } from './types';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -117,9 +117,9 @@ end
 return #KEYS
 `;
 
-type CampaignClient = Redis & { ledgerRecordCampaign(numKeys: number, ...args: Array<string | number>): Promise<number> };
+type CampaignClient = ScriptClient & { ledgerRecordCampaign(numKeys: number, ...args: Array<string | number>): Promise<number> };
 
-function withCampaignScript(redis: Redis): CampaignClient {
+function withCampaignScript(redis: ScriptClient): CampaignClient {
 	const client = redis as CampaignClient;
 	if (typeof client.ledgerRecordCampaign !== 'function') client.defineCommand('ledgerRecordCampaign', { lua: RECORD_CAMPAIGN });
 	return client;
@@ -196,9 +196,15 @@ export async function recordCampaignFacts(ledger: ConversationLedger, facts: Cam
 	}
 	if (!(ledger instanceof RedisLedger)) return;
 	const keys = entries.map((entry) => ledger.key(entry.kind, ...entry.parts));
-	await ledger.run(
-		(redis) => withCampaignScript(redis).ledgerRecordCampaign(keys.length, ...keys, now, ...entries.map(encode)),
-		() => 0,
+	// One script per hash slot: on a Redis Cluster a script's keys must share one (one call in all on a single Redis).
+	await ledger.shared(
+		(redis) =>
+			Promise.all(
+				positionsBySlot(redis, keys).map((positions) =>
+					withCampaignScript(redis).ledgerRecordCampaign(positions.length, ...positions.map((at) => keys[at]), now, ...positions.map((at) => encode(entries[at]))),
+				),
+			),
+		() => [],
 	);
 }
 
@@ -208,8 +214,8 @@ async function read(ledger: ConversationLedger, wanted: Array<Pick<Entry, 'kind'
 	const memory = memoryOf(ledger);
 	const fromMemory = () => wanted.map((entry) => decode(memory?.get(memoryKey(entry), now), now));
 	if (!(ledger instanceof RedisLedger)) return fromMemory();
-	const stored = await ledger.run(
-		(redis) => redis.mget(...wanted.map((entry) => ledger.key(entry.kind, ...entry.parts))),
+	const stored = await ledger.shared<Array<string | null> | undefined>(
+		(redis) => ledger.getMany(redis, wanted.map((entry) => ledger.key(entry.kind, ...entry.parts))),
 		() => undefined,
 	);
 	return stored ? stored.map((value) => decode(value, now)) : fromMemory();

@@ -142,7 +142,7 @@ describe('waits', () => {
 	it('a removed wait is never taken', async () => {
 		const ledger = new MemoryLedger({}, clock().now);
 		await ledger.addWait(waitFor());
-		await ledger.removeWait('exec-1:node:0');
+		await ledger.removeWait(waitFor());
 		expect(await ledger.takeWaitFor('1001', '15550001111', undefined, T0)).toBeUndefined();
 	});
 });

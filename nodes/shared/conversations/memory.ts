@@ -14,6 +14,7 @@ import {
 	type LedgerLimits,
 	type PendingWait,
 	type StatusRecord,
+	type WaitOf,
 } from './types';
 
 export function contactKey(phoneNumberId: string, contact: string): string {
@@ -148,7 +149,7 @@ export class MemoryLedger implements ConversationLedger {
 		return this.takeWaitForSync(phoneNumberId, contact, quotedMessageId, now);
 	}
 
-	async removeWait(id: string): Promise<void> {
+	async removeWait({ id }: WaitOf): Promise<void> {
 		this.waits.delete(id);
 	}
 

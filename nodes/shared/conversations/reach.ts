@@ -8,9 +8,8 @@
  * Kept beside the conversation ledger: in its memory, and in its Redis (one sorted set per portfolio, names and members
  * HMAC'd under the ledger's key secret, as its own keys) when the ledger uses Redis.
  */
-import type Redis from 'ioredis';
 
-import { RedisLedger } from './redis';
+import { RedisLedger, type ScriptClient } from './redis';
 import { WINDOW_MS, type ConversationLedger } from './types';
 
 /** The moving window Meta counts people in: 24 hours, as the customer service window. */
@@ -95,9 +94,9 @@ redis.call('PEXPIRE', KEYS[1], window)
 return answers
 `;
 
-type ReachClient = Redis & { ledgerAdmitReach(numKeys: number, ...args: Array<string | number>): Promise<number[]> };
+type ReachClient = ScriptClient & { ledgerAdmitReach(numKeys: number, ...args: Array<string | number>): Promise<number[]> };
 
-function withReachScript(redis: Redis): ReachClient {
+function withReachScript(redis: ScriptClient): ReachClient {
 	const client = redis as ReachClient;
 	if (typeof client.ledgerAdmitReach !== 'function') client.defineCommand('ledgerAdmitReach', { lua: ADMIT_REACH });
 	return client;

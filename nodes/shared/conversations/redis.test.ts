@@ -112,7 +112,8 @@ describeWithRedis('the ledger through Redis', () => {
 		expect(await ttl(ledger.key('w', '1001', 'c'))).toBeGreaterThan(WINDOW_MS - 2 * HOUR);
 		expect(await ttl(ledger.key('s', 'wamid.1'))).toBeGreaterThan(STATUS_TTL_MS - HOUR);
 		expect(await ttl(ledger.key('t', '1001'))).toBeGreaterThan(WINDOW_MS - HOUR);
-		for (const key of [`${LEDGER_KEY_PREFIX}wait:exec-1:node:0`, ledger.key('wm', 'wamid.ASK1'), ledger.key('wq', '1001', '15550001111')]) {
+		const waits = ledger.waitKeys('1001', '15550001111');
+		for (const key of [waits.wait('exec-1:node:0'), waits.asked('wamid.ASK1'), waits.queue]) {
 			expect(await ttl(key)).toBeGreaterThan(0);
 			expect(await ttl(key)).toBeLessThanOrEqual(HOUR);
 		}
@@ -161,7 +162,7 @@ describeWithRedis('the ledger through Redis', () => {
 		await ledger.addWait(waitFor({ id: 'b', messageId: 'wamid.B', createdAt: now + 1 }));
 		await ledger.addWait(waitFor({ id: 'c', messageId: 'wamid.C', createdAt: now + 2 }));
 		await ledger.addWait(waitFor({ id: 'late', messageId: 'wamid.L', createdAt: now + 3, expiresAt: now + 1000 }));
-		await ledger.removeWait('c');
+		await ledger.removeWait(waitFor({ id: 'c' }));
 		const other = processLedger();
 		expect((await other.takeWaitFor('1001', '15550001111', 'wamid.A', now + 2000))?.id).toBe('a');
 		expect((await other.takeWaitFor('1001', '15550001111', 'wamid.UNKNOWN', now + 2000))?.id).toBe('b');

@@ -1,16 +1,16 @@
 /**
  * The ledger through Redis, so every n8n process reads what another one saw. Each write lands in this process's
  * memory too; when Redis fails the memory answers alone and `onFallback` is told once per outage.
- * Keys: `w:<number, contact>` last inbound, `s:<wamid>` status, `t:<number>` heartbeat, `wait:<id>` a wait,
- * `wq:<number, contact>` the contact's waits by creation, `wm:<wamid>` the wait a message asks for — each `<…>` a
- * fixed-length HMAC under a key derived from the credential's access token, so Redis holds no phone number or
- * message ID in its key names (as the webhook dedupe's keys), and a reader without the token cannot test a guessed
- * number against them. A wait's own value (its contact, question and resume URL) is kept as it is, until its limit.
+ * Keys: `w:<number, contact>` last inbound, `s:<wamid>` status, `t:<number>` heartbeat; a contact's waits under its
+ * {hash tag} `{<number, contact>}` (one Redis Cluster slot, as the wait scripts need): `wq:{…}` its waits by creation,
+ * `wait:{…}:<id>` a wait, `wm:{…}:<wamid>` the wait a message asks for — each `<…>` a fixed-length HMAC under a key
+ * derived from the credential's access token, so Redis holds no phone number or message ID in its key names (as the
+ * webhook dedupe's keys), and a reader without the token cannot test a guessed number against them. A wait's own
+ * value (its contact, question and resume URL) is kept as it is, until its limit. Facts over unrelated keys go one
+ * call per hash slot on a cluster.
  */
 import { createHmac } from 'node:crypto';
-import type Redis from 'ioredis';
-
-import { callRedisWithin } from '../redis';
+import { callRedisWithin, positionsBySlot, type RedisClient } from '../redis';
 import type { MemoryLedger } from './memory';
 import { REMOVE_WAIT, RECORD_FACTS, TAKE_WAIT } from './scripts';
 import { STATE_RANK } from './status';
@@ -22,18 +22,19 @@ import {
 	type LedgerFacts,
 	type PendingWait,
 	type StatusRecord,
+	type WaitOf,
 } from './types';
 
 export const LEDGER_KEY_PREFIX = 'whatsapp-cloud:conversations:';
 
-export type ScriptClient = Redis & {
+export type ScriptClient = RedisClient & {
 	ledgerRecordFacts(numKeys: number, ...args: Array<string | number>): Promise<number>;
 	ledgerTakeWait(numKeys: number, ...args: Array<string | number>): Promise<string | null>;
 	ledgerRemoveWait(numKeys: number, ...args: Array<string | number>): Promise<number>;
 };
 
 /** The client with the ledger's scripts (EVALSHA, loaded on first use); defined once per client. */
-function withScripts(redis: Redis): ScriptClient {
+function withScripts(redis: RedisClient): ScriptClient {
 	const client = redis as ScriptClient;
 	if (typeof client.ledgerRecordFacts !== 'function') {
 		client.defineCommand('ledgerRecordFacts', { lua: RECORD_FACTS });
@@ -45,7 +46,7 @@ function withScripts(redis: Redis): ScriptClient {
 
 export interface RedisLedgerOptions {
 	/** The process-wide client (looked up per call: a changed password replaces it). */
-	client: () => Redis;
+	client: () => RedisClient;
 	memory: MemoryLedger;
 	onFallback?: (error: Error) => void;
 	/** Longest wait for Redis before answering from memory alone. */
@@ -82,7 +83,33 @@ export class RedisLedger implements ConversationLedger {
 
 	/** A key name: the kind, then the HMAC of its parts (fixed length, no ID or number in it). */
 	key(kind: string, ...parts: string[]): string {
-		return `${this.prefix}${kind}:${createHmac('sha256', this.options.keySecret).update(parts.join('\0')).digest('base64url').slice(0, 22)}`;
+		return `${this.prefix}${kind}:${this.hash(parts)}`;
+	}
+
+	/** A contact's wait keys, in one hash slot: the index, a wait by id, the wait a message asks for. */
+	waitKeys(phoneNumberId: string, contact: string): { queue: string; wait: (id: string) => string; asked: (messageId: string) => string } {
+		const tag = `{${this.hash([phoneNumberId, contact])}}`;
+		return {
+			queue: `${this.prefix}wq:${tag}`,
+			wait: (id) => `${this.prefix}wait:${tag}:${id}`,
+			asked: (messageId) => `${this.prefix}wm:${tag}:${this.hash([messageId])}`,
+		};
+	}
+
+	private hash(parts: string[]): string {
+		return createHmac('sha256', this.options.keySecret).update(parts.join('\0')).digest('base64url').slice(0, 22);
+	}
+
+	/** GET of many keys: one MGET per hash slot (one in all on a single Redis), answers in the keys' order. */
+	async getMany(redis: ScriptClient, keys: string[]): Promise<Array<string | null>> {
+		const values: Array<string | null> = [];
+		await Promise.all(
+			positionsBySlot(redis, keys).map(async (positions) => {
+				const got = await redis.mget(...positions.map((position) => keys[position]));
+				positions.forEach((position, index) => (values[position] = got[index] ?? null));
+			}),
+		);
+		return values;
 	}
 
 	/** Outages are told to the latest caller's logger (the trigger's or a sending node's). */
@@ -100,12 +127,7 @@ export class RedisLedger implements ConversationLedger {
 		return this.options.memory;
 	}
 
-	/** A Redis call of another part of the ledger (campaign.ts), with the same timeout, fallback and outage report. */
-	run<T>(call: (redis: Redis) => Promise<T>, fallback: () => T): Promise<T> {
-		return this.shared(call, fallback);
-	}
-
-	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once (reach.ts uses it too). */
+	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once (campaign.ts and reach.ts use it too). */
 	async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T): Promise<T> {
 		try {
 			const redis = withScripts(this.options.client());
@@ -136,9 +158,20 @@ export class RedisLedger implements ConversationLedger {
 			args.push('s', statusPayload(record));
 		}
 		if (keys.length === 0) return;
+		const now = this.now();
 		await this.shared(
-			(redis) => redis.ledgerRecordFacts(keys.length, ...keys, this.now(), ...args),
-			() => 0,
+			(redis) =>
+				Promise.all(
+					positionsBySlot(redis, keys).map((positions) =>
+						redis.ledgerRecordFacts(
+							positions.length,
+							...positions.map((position) => keys[position]),
+							now,
+							...positions.flatMap((position) => [args[2 * position], args[2 * position + 1]]),
+						),
+					),
+				),
+			() => [],
 		);
 	}
 
@@ -154,7 +187,7 @@ export class RedisLedger implements ConversationLedger {
 	async windowsOpenUntil(senders: Array<{ phoneNumberId: string; contact: string }>, now: number): Promise<Array<number | undefined>> {
 		if (senders.length === 0) return [];
 		const stored = await this.shared(
-			(redis) => redis.mget(...senders.map(({ phoneNumberId, contact }) => this.key('w', phoneNumberId, contact))),
+			(redis) => this.getMany(redis, senders.map(({ phoneNumberId, contact }) => this.key('w', phoneNumberId, contact))),
 			() => [],
 		);
 		if (this.failing) return senders.map(({ phoneNumberId, contact }) => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now));
@@ -185,7 +218,7 @@ export class RedisLedger implements ConversationLedger {
 	async statusesOf(messageIds: string[]): Promise<Array<StatusRecord | undefined>> {
 		if (messageIds.length === 0) return [];
 		const stored = await this.shared(
-			(redis) => redis.mget(...messageIds.map((id) => this.key('s', id))),
+			(redis) => this.getMany(redis, messageIds.map((id) => this.key('s', id))),
 			() => [],
 		);
 		return this.failing ? messageIds.map((id) => this.options.memory.statusOfSync(id)) : stored.map(parseStatus);
@@ -207,14 +240,15 @@ export class RedisLedger implements ConversationLedger {
 	async addWait(wait: PendingWait): Promise<void> {
 		this.options.memory.addWaitSync(wait);
 		const ttl = Math.max(1, wait.expiresAt - this.now());
-		const queue = this.key('wq', wait.phoneNumberId, wait.contact);
-		const asked = this.key('wm', wait.messageId);
+		const keys = this.waitKeys(wait.phoneNumberId, wait.contact);
+		const queue = keys.queue;
+		const asked = keys.asked(wait.messageId);
 		const stored: StoredWait = { ...wait, _keys: { wm: asked, wq: queue } };
 		await this.shared(
 			(redis) =>
 				redis
 					.multi()
-					.set(`${this.prefix}wait:${wait.id}`, JSON.stringify(stored), 'PX', ttl)
+					.set(keys.wait(wait.id), JSON.stringify(stored), 'PX', ttl)
 					.set(asked, wait.id, 'PX', ttl)
 					.zadd(queue, wait.createdAt, wait.id)
 					// The index lives as long as its longest wait: GT keeps a later expiry (Redis 7).
@@ -226,10 +260,11 @@ export class RedisLedger implements ConversationLedger {
 	}
 
 	async takeWaitFor(phoneNumberId: string, contact: string, quotedMessageId: string | undefined, now: number): Promise<PendingWait | undefined> {
-		const keys = [this.key('wq', phoneNumberId, contact)];
-		if (quotedMessageId) keys.push(this.key('wm', quotedMessageId));
+		const waitKeys = this.waitKeys(phoneNumberId, contact);
+		const keys = [waitKeys.queue];
+		if (quotedMessageId) keys.push(waitKeys.asked(quotedMessageId));
 		const taken = await this.shared(
-			(redis) => redis.ledgerTakeWait(keys.length, ...keys, now, this.prefix, phoneNumberId, contact),
+			(redis) => redis.ledgerTakeWait(keys.length, ...keys, now, waitKeys.wait(''), phoneNumberId, contact),
 			() => null,
 		);
 		if (this.failing) return this.options.memory.takeWaitForSync(phoneNumberId, contact, quotedMessageId, now);
@@ -237,14 +272,14 @@ export class RedisLedger implements ConversationLedger {
 		// The stored index keys are the scripts' business, not the caller's.
 		const wait: Partial<StoredWait> & PendingWait = JSON.parse(taken) as StoredWait;
 		delete wait._keys;
-		await this.options.memory.removeWait(wait.id);
+		await this.options.memory.removeWait(wait);
 		return wait;
 	}
 
-	async removeWait(id: string): Promise<void> {
-		await this.options.memory.removeWait(id);
+	async removeWait(wait: WaitOf): Promise<void> {
+		await this.options.memory.removeWait(wait);
 		await this.shared(
-			(redis) => redis.ledgerRemoveWait(1, `${this.prefix}wait:${id}`),
+			(redis) => redis.ledgerRemoveWait(1, this.waitKeys(wait.phoneNumberId, wait.contact).wait(wait.id)),
 			() => 0,
 		);
 	}

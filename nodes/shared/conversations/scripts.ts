@@ -34,20 +34,20 @@ return #KEYS
 
 /**
  * Takes the wait an answer belongs to. KEYS[1] = the contact's waits (sorted set, score = createdAt), KEYS[2] =
- * the quoted message's wait ID (optional). ARGV = now, key prefix, phoneNumberId, contact.
+ * the quoted message's wait ID (optional). ARGV = now, the contact's wait key prefix (same hash slot), phoneNumberId, contact.
  */
 export const TAKE_WAIT = `
 local now = tonumber(ARGV[1])
-local prefix = ARGV[2]
+local waitPrefix = ARGV[2]
 local function live(id)
-  local raw = redis.call('GET', prefix .. 'wait:' .. id)
+  local raw = redis.call('GET', waitPrefix .. id)
   if not raw then return nil end
   local wait = cjson.decode(raw)
   if tonumber(wait.expiresAt) <= now or wait.phoneNumberId ~= ARGV[3] or wait.contact ~= ARGV[4] then return nil end
   return raw, wait
 end
 local function take(id, raw, wait)
-  redis.call('DEL', prefix .. 'wait:' .. id, wait._keys.wm)
+  redis.call('DEL', waitPrefix .. id, wait._keys.wm)
   redis.call('ZREM', KEYS[1], id)
   return raw
 end

@@ -53,8 +53,11 @@ export interface ConversationLedger {
 	 * in Redis), so one answer resumes one wait once.
 	 */
 	takeWaitFor(phoneNumberId: string, contact: string, quotedMessageId: string | undefined, now: number): Promise<PendingWait | undefined>;
-	removeWait(id: string): Promise<void>;
+	removeWait(wait: WaitOf): Promise<void>;
 }
+
+/** What names a wait: its id, and the contact it waits for (a Redis Cluster keeps a contact's waits in one slot). */
+export type WaitOf = Pick<PendingWait, 'id' | 'phoneNumberId' | 'contact'>;
 
 export interface LedgerRequest {
 	/** The credential's Redis URL (empty: queue mode's Redis, or memory). */

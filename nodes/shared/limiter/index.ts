@@ -81,8 +81,9 @@ function storeFor(credentials: WhatsAppCredentials): RedisStore | undefined {
 	let target;
 	try {
 		target = resolveRedisTarget(credentials.redisUrl);
-	} catch {
-		reg.env.warn('redis-url', 'The Redis URL in the credential is not a valid redis:// URL; the gate uses local limits');
+	} catch (error) {
+		// The message names the credential field or n8n variable at fault, never its value.
+		reg.env.warn('redis-url', `${(error as Error).message}; the gate uses local limits`);
 		return undefined;
 	}
 	if (!target) return undefined;

@@ -6,11 +6,10 @@
  */
 import { createHash } from 'crypto';
 import Bottleneck from 'bottleneck';
-import Redis from 'ioredis';
 import { quietly, type GateEnvironment } from './gate';
 import type { SharedStore } from './store';
 import type { LeasedLane } from './lease';
-import { watchRedisVersion, type RedisTarget } from '../redis';
+import { connectRedis, redisServerOf, type RedisClient, type RedisTarget } from '../redis';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -173,7 +172,7 @@ export function hashKey(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
-type ReservingRedis = Redis & {
+type ReservingRedis = RedisClient & {
 	waGateReserve(
 		numberKey: string,
 		wabaKey: string,
@@ -219,14 +218,14 @@ export class RedisStore implements SharedStore, SharedEntries {
 	) {
 		this.targetKey = target.id;
 		const targetKey = target.id;
-		const options = { ...target.options, lazyConnect: false };
-		this.client = new Redis(options) as ReservingRedis;
+		const server = redisServerOf(target);
+		this.client = connectRedis({ ...target, options: { ...target.options, lazyConnect: false } }, (message) =>
+			env.warn(`redis-version:${server}`, message),
+		) as ReservingRedis;
 		this.client.defineCommand('waGateReserve', { numberOfKeys: 3, lua: RESERVE_SCRIPT });
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
 		this.client.defineCommand('waGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
 		this.client.defineCommand('waGateInbound', { numberOfKeys: 1, lua: INBOUND_SCRIPT });
-		const server = `${options.host}:${options.port}`;
-		watchRedisVersion(this.client, server, (message) => env.warn(`redis-version:${server}`, message));
 		this.client.on('error', (error: Error) => {
 			this.failedOnce = true;
 			// ioredis errors name host and port at most, never the password.

@@ -1,26 +1,42 @@
 /**
  * One Redis client per server and login for the whole process, shared by the trigger's dedupe and the conversation
  * ledger. The gate keeps a connection of its own per login (limiter/redis.ts): it carries the gate's Lua commands and
- * Bottleneck's datastore, and is reset when Redis restarts.
+ * Bottleneck's datastore, and is reset when Redis restarts. Both are made here, a Redis Cluster client when the
+ * target is a cluster.
  */
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { processWide } from '../processWide';
 import { watchRedisVersion } from './server';
 import { redisConnectionOf, type RedisTarget } from './target';
 
-const registry = processWide('redis.clients', () => new Map<string, Redis>());
+/** A client of one Redis server or of a Redis Cluster: the same commands, scripts and pipelines (per hash slot). */
+export type RedisClient = Redis | Cluster;
+
+/** Where a target's client connects, for warnings: `host:port`, or a cluster's startup nodes. */
+export function redisServerOf(target: RedisTarget): string {
+	return target.id.replace(/^[a-z+]+:\/\/([^@/]*@)?/, '').replace(/\/\d+$/, '');
+}
+
+/** A new client for the target (a cluster client for a cluster), warning once per server when it lacks the Lua fixes. */
+export function connectRedis(target: RedisTarget, warn: (message: string) => void): RedisClient {
+	const client = target.cluster
+		? new Cluster(target.cluster.nodes, { ...target.cluster.options, redisOptions: target.options })
+		: new Redis(target.options);
+	watchRedisVersion(client, redisServerOf(target), warn);
+	return client;
+}
+
+const registry = processWide('redis.clients', () => new Map<string, RedisClient>());
 
 /** The process-wide client for a target; connection errors are swallowed here (its users fall back to memory). */
-export function getRedisClient(target: RedisTarget): Redis {
+export function getRedisClient(target: RedisTarget): RedisClient {
 	const clients = registry();
 	const key = redisConnectionOf(target);
 	let client = clients.get(key);
 	if (!client) {
-		client = new Redis(target.options);
+		client = connectRedis(target, (message) => console.warn(`[whatsapp-cloud] ${message}`));
 		// Without a listener ioredis prints every reconnect failure; the stores report outages themselves.
 		client.on('error', () => undefined);
-		const server = `${target.options.host}:${target.options.port}`;
-		watchRedisVersion(client, server, (message) => console.warn(`[whatsapp-cloud] ${message}`));
 		clients.set(key, client);
 	}
 	return client;

@@ -1,4 +1,5 @@
 export { callRedisWithin, type ConnectingClient } from './call';
-export { closeRedisClients, getRedisClient, releaseRedisClient } from './clients';
+export { keySlot, positionsBySlot } from './slots';
+export { closeRedisClients, connectRedis, getRedisClient, redisServerOf, releaseRedisClient, type RedisClient } from './clients';
 export { resolveRedisTarget, redisConnectionOf, type RedisTarget } from './target';
 export { checkedRedisOptions, loginFingerprint, watchRedisVersion } from './server';

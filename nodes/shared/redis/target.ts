@@ -1,20 +1,27 @@
 /**
  * Which Redis the pack shares through, for the gate, the trigger's dedupe and the conversation ledger alike: the
  * credential's Redis URL, else n8n queue mode's `QUEUE_BULL_REDIS_*` (the Redis every worker already reaches), else none.
+ * Either may name a Redis Cluster: `redis+cluster://` / `rediss+cluster://` with one or more `host:port` in the
+ * credential, or `QUEUE_BULL_REDIS_CLUSTER_NODES` as n8n reads it (queueMode.ts).
  */
-import type { RedisOptions } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
+import { clusterNodeName, parseClusterNodes, type ClusterNode } from './clusterNodes';
+import { clusterOptions, isQueueMode, queueModeRedis, type Env } from './queueMode';
 import { checkedRedisOptions, loginFingerprint } from './server';
 
-type Env = Record<string, string | undefined>;
-
 export interface RedisTarget {
-	/** Names the server and database, never the password (it appears in warnings). */
+	/** Names the server (or the cluster's startup nodes) and database, never the password (it appears in warnings). */
 	id: string;
 	/** The login's fingerprint (never the password): a connection serves one login only, and a new password a new one. */
 	login: string;
-	/** Everything ioredis needs to connect (host, port, login, db, TLS, timeouts). */
+	/** Everything ioredis needs to connect (host, port, login, db, TLS, timeouts); for a cluster, what each node gets. */
 	options: RedisOptions;
+	/** A Redis Cluster: the nodes to start from and the cluster client's own options (`options` apply to each node). */
+	cluster?: { nodes: ClusterNode[]; options: ClusterOptions };
 }
+
+const CREDENTIAL_FIELD = '"Redis URL" in the "WhatsApp Cloud Nodes API" credential';
+const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:(.*)@)?([^@/?#]+)(\/[^?#]*)?$/i;
 
 function parseUrl(text: string): URL | undefined {
 	try {
@@ -28,14 +35,14 @@ function parseUrl(text: string): URL | undefined {
 function optionsFromUrl(url: string, base: RedisOptions): RedisOptions {
 	const parsed = parseUrl(url);
 	if (!parsed) {
-		throw new Error('"Redis URL" in the "WhatsApp Cloud Nodes API" credential is not a URL: expected redis://[user:password@]host:port[/db]');
+		throw new Error(`${CREDENTIAL_FIELD} is not a URL: expected redis://[user:password@]host:port[/db] or redis+cluster://[user:password@]host:port,host:port`);
 	}
 	if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-		throw new Error(`"Redis URL" in the "WhatsApp Cloud Nodes API" credential must start with redis:// or rediss://, not "${parsed.protocol}"`);
+		throw new Error(`${CREDENTIAL_FIELD} must start with redis://, rediss://, redis+cluster:// or rediss+cluster://, not "${parsed.protocol}"`);
 	}
 	const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
 	if (!Number.isInteger(db) || db < 0) {
-		throw new Error(`"Redis URL" in the "WhatsApp Cloud Nodes API" credential names database "${parsed.pathname.slice(1, 20)}": expected a number, e.g. redis://host:6379/0`);
+		throw new Error(`${CREDENTIAL_FIELD} names database "${parsed.pathname.slice(1, 20)}": expected a number, e.g. redis://host:6379/0`);
 	}
 	// A user's Redis obeys n8n's SSRF policy; n8n's own queue Redis below is the admin's.
 	return checkedRedisOptions({
@@ -49,8 +56,35 @@ function optionsFromUrl(url: string, base: RedisOptions): RedisOptions {
 	});
 }
 
-function isQueueMode(env: Env): boolean {
-	return env.EXECUTIONS_MODE === 'queue' || env.N8N_EXECUTIONS_MODE === 'queue';
+/** A credential's `redis+cluster://[user:password@]host:port,host:port` (rediss+cluster:// for TLS): nodes and login. */
+function clusterFromUrl(match: RegExpExecArray, base: RedisOptions): { nodes: ClusterNode[]; options: RedisOptions } {
+	const [, scheme, login, hosts, path] = match;
+	if (path && path !== '/' && path !== '/0') {
+		throw new Error(`${CREDENTIAL_FIELD} names a database for a Redis Cluster: a cluster has database 0 only, e.g. redis+cluster://host:6379`);
+	}
+	const colon = login?.indexOf(':') ?? -1;
+	const username = login ? (colon >= 0 ? login.slice(0, colon) : login) : '';
+	const password = login && colon >= 0 ? login.slice(colon + 1) : '';
+	const decode = (text: string): string | undefined => {
+		if (!text) return undefined;
+		let decoded: string | undefined;
+		try {
+			decoded = decodeURIComponent(text);
+		} catch {
+			decoded = undefined;
+		}
+		if (decoded === undefined) throw new Error(`${CREDENTIAL_FIELD} has a login that is not URL-encoded: encode "@", ":" and "%" in the user and password`);
+		return decoded;
+	};
+	return {
+		nodes: parseClusterNodes(hosts, CREDENTIAL_FIELD),
+		options: checkedRedisOptions({
+			...base,
+			username: decode(username),
+			password: decode(password),
+			tls: scheme.toLowerCase() === 'rediss' ? {} : undefined,
+		}),
+	};
 }
 
 /** The Redis to share through, or undefined when everything stays in this process (no URL, not in queue mode). */
@@ -63,25 +97,25 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 		retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
 	};
 	const url = redisUrl?.trim();
-	let options: RedisOptions;
-	if (url) options = optionsFromUrl(url, base);
+	let resolved: { nodes?: ClusterNode[]; options: RedisOptions };
+	let fromQueueMode = false;
+	const clusterUrl = url ? CLUSTER_URL.exec(url) : null;
+	if (clusterUrl) resolved = clusterFromUrl(clusterUrl, base);
+	else if (url) resolved = { options: optionsFromUrl(url, base) };
 	else if (isQueueMode(env)) {
-		options = {
-			...base,
-			host: env.QUEUE_BULL_REDIS_HOST || 'localhost',
-			port: Number(env.QUEUE_BULL_REDIS_PORT || 6379),
-			db: Number(env.QUEUE_BULL_REDIS_DB || 0),
-			username: env.QUEUE_BULL_REDIS_USERNAME || undefined,
-			password: env.QUEUE_BULL_REDIS_PASSWORD || undefined,
-			tls: env.QUEUE_BULL_REDIS_TLS === 'true' ? {} : undefined,
-		};
+		resolved = queueModeRedis(env, base);
+		fromQueueMode = true;
 	} else return undefined;
+	const { nodes, options } = resolved;
 	const scheme = options.tls ? 'rediss' : 'redis';
 	const user = options.username ? `${options.username}@` : '';
 	return {
-		id: `${scheme}://${user}${options.host}:${options.port}/${options.db ?? 0}`,
+		id: nodes
+			? `${scheme}+cluster://${user}${nodes.map(clusterNodeName).join(',')}`
+			: `${scheme}://${user}${options.host}:${options.port}/${options.db ?? 0}`,
 		login: `${loginFingerprint(options.username)}:${loginFingerprint(options.password)}`,
 		options,
+		...(nodes ? { cluster: { nodes, options: clusterOptions(env, fromQueueMode) } } : {}),
 	};
 }
 

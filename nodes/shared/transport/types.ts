@@ -29,7 +29,7 @@ export interface WhatsAppCredentials {
 	maxAttempts?: number;
 	maxWaitSeconds?: number;
 	retryAmbiguous?: boolean;
-	/** Optional `redis://` URL; in n8n queue mode QUEUE_BULL_REDIS_* is used when empty. */
+	/** Optional `redis://` (or `redis+cluster://`) URL; in n8n queue mode QUEUE_BULL_REDIS_* is used when empty. */
 	redisUrl?: string;
 }
 

@@ -6,7 +6,7 @@
  * Keys are keyed hashes of fixed length: a message ID holds the customer's phone number (base64), so neither is kept.
  */
 import { createHmac } from 'crypto';
-import { callRedisWithin, type ConnectingClient } from '../redis';
+import { callRedisWithin, positionsBySlot, type ConnectingClient } from '../redis';
 import type { WhatsAppEvent } from './types';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 60 * 60 * 1000;
@@ -131,6 +131,8 @@ export class MemoryRedeliveryStore implements RedeliveryStore {
 
 /** The subset of an ioredis client this store uses (so tests can pass a real client or a stand-in). */
 export interface RedisLike extends ConnectingClient {
+	/** A Redis Cluster client: a pipeline then keeps to one hash slot. */
+	isCluster?: boolean;
 	pipeline(): {
 		set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): unknown;
 		exec(): Promise<Array<[Error | null, unknown]> | null>;
@@ -181,21 +183,31 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 	async release(keys: string[]): Promise<void> {
 		await this.options.memory.release(keys);
 		if (keys.length === 0 || !this.redis.del) return;
+		const names = keys.map((key) => this.options.prefix + key);
+		const del = this.redis.del.bind(this.redis);
 		try {
-			await this.redis.del(...keys.map((key) => this.options.prefix + key));
+			await Promise.all(positionsBySlot(this.redis, names).map((positions) => del(...positions.map((position) => names[position]))));
 		} catch {
 			// Redis is down: its keys expire with the window; this process's memory is already cleared.
 		}
 	}
 
 	private async claimInRedis(keys: string[], windowMs: number): Promise<boolean[]> {
-		const pipeline = this.redis.pipeline();
-		for (const key of keys) pipeline.set(this.options.prefix + key, '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
-		const results = await callRedisWithin(this.redis, () => pipeline.exec(), this.options.timeoutMs ?? 1000);
-		if (!results) throw new Error('Redis returned no result for the dedupe pipeline');
-		return results.map(([error, reply]) => {
-			if (error) throw error;
-			return reply === 'OK';
-		});
+		const ms = Math.max(1, Math.round(windowMs));
+		const names = keys.map((key) => this.options.prefix + key);
+		const claimed: boolean[] = [];
+		const claimSlot = async (positions: number[]): Promise<void> => {
+			const pipeline = this.redis.pipeline();
+			for (const position of positions) pipeline.set(names[position], '1', 'PX', ms, 'NX');
+			const results = await pipeline.exec();
+			if (!results) throw new Error('Redis returned no result for the dedupe pipeline');
+			results.forEach(([error, reply], index) => {
+				if (error) throw error;
+				claimed[positions[index]] = reply === 'OK';
+			});
+		};
+		// One pipeline per hash slot on a Redis Cluster (the keys are unrelated), one in all on a single Redis.
+		await callRedisWithin(this.redis, () => Promise.all(positionsBySlot(this.redis, names).map(claimSlot)), this.options.timeoutMs ?? 1000);
+		return claimed;
 	}
 }

@@ -27,6 +27,8 @@ export interface WorkerJob {
 	credentialExtra?: Partial<WhatsAppCredentials>;
 	/** Report when each message's request was written (by its text): the limiter bench's lag and departure counts. */
 	recordDepartures?: boolean;
+	/** Environment variables set in the worker before it starts (n8n's queue-mode QUEUE_BULL_REDIS_*…). */
+	env?: Record<string, string>;
 }
 
 export interface WorkerReport {
@@ -47,6 +49,7 @@ let recorder: ReturnType<typeof departureRecorder> | undefined;
 process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 	if (message.job) {
 		job = message.job;
+		Object.assign(process.env, job.env);
 		recorder = job.recordDepartures ? departureRecorder() : undefined;
 		configureGateForTests({ timings: job.timings, transport: recorder?.transport });
 		process.send?.({ ready: true });

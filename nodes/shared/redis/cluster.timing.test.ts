@@ -1,0 +1,259 @@
+/**
+ * [redis-cluster] The gate, the trigger's dedupe and the conversation ledger on a real 3-master Redis Cluster
+ * (`redis-server --cluster-enabled yes` ×3 + `redis-cli --cluster create`, started here), reached as a credential's
+ * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~40 s):
+ * `CI=true npx jest nodes/shared/redis/cluster.timing.test.ts`; skipped, saying why, without redis-server/redis-cli 7.
+ * The simulator runs in a process of its own (as Meta is another machine): see limiter/__tests__/simulatorClient.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { clusterUnsupported, startRedisCluster, type TestRedisCluster } from '../../../test/support/redisCluster';
+import { getConversationLedger } from '../conversations';
+import { MemoryLedger } from '../conversations/memory';
+import { RedisLedger } from '../conversations/redis';
+import { contactsMarketing, reachOf, recordCampaignFacts } from '../conversations';
+import type { PendingWait, StatusRecord } from '../conversations/types';
+import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from '../limiter/__tests__/helpers';
+import { startWorkers } from '../limiter/__tests__/processes';
+import { startSimulatorProcess, type SimulatorProcess } from '../limiter/__tests__/simulatorClient';
+import { redisKeys } from '../limiter/redis';
+import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
+import { getRedeliveryStore } from '../webhook/stores';
+import { closeRedisClients, connectRedis, resolveRedisTarget, type RedisClient } from '.';
+import { clearConversationLedgers, clearRedeliveryStores, resetGateForTests } from '../../../test/support/testHooks';
+
+const unsupported = clusterUnsupported();
+// CI installs Redis 7 with redis-cli: there a missing cluster is a failure, not a skip.
+const describeWithCluster = !unsupported || process.env.CI ? describe : describe.skip;
+if (unsupported && !process.env.CI) {
+	process.stdout.write(`[redis-cluster] skipped: ${unsupported}; install redis-server and redis-cli 7 or set REDIS_SERVER_BIN / REDIS_CLI_BIN\n`);
+}
+
+const HOUR = 60 * 60 * 1000;
+/** ioredis's slot refresh interval for a credential's cluster (n8n's default for QUEUE_BULL_REDIS_SLOT_REFRESH_INTERVAL). */
+const SLOT_REFRESH_MS = 5000;
+/** Both workers share the limits again by then, at the latest (seen: at once, as the dedupe's and ledger's clients). */
+const SHARED_AGAIN_WITHIN_MS = SLOT_REFRESH_MS + 1000;
+
+/** Tries `attempt` every 100 ms until it says yes; how long that took (fails after `timeoutMs`). */
+async function within(timeoutMs: number, attempt: () => Promise<boolean>): Promise<number> {
+	const started = Date.now();
+	while (!(await attempt())) {
+		if (Date.now() - started > timeoutMs) throw new Error(`still not shared again after ${timeoutMs} ms`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	return Date.now() - started;
+}
+
+describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', () => {
+	let cluster: TestRedisCluster;
+	let sim: SimulatorProcess;
+	const clients: RedisClient[] = [];
+
+	/** A client of its own, as another n8n process holds one. */
+	function processClient(): RedisClient {
+		const client = connectRedis(resolveRedisTarget(cluster.url, {})!, () => undefined);
+		client.on('error', () => undefined);
+		clients.push(client);
+		return client;
+	}
+
+	function processLedger(): RedisLedger {
+		const client = processClient();
+		return new RedisLedger({ client: () => client, memory: new MemoryLedger(), keySecret: Buffer.from('cluster test') });
+	}
+
+	async function ready(client: RedisClient): Promise<void> {
+		if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+	}
+
+	beforeAll(async () => {
+		[cluster, sim] = await Promise.all([
+			startRedisCluster(),
+			startSimulatorProcess({ latency: { median: 10, p90: 25, p99: 40, max: 60, min: 3 }, mps: { [FAST_NUMBER]: 100 } }),
+		]);
+		// A cold simulator takes the first calls late, then many at once: warm it as the other Redis tests do.
+		await warmUp(credentialsFor(sim));
+	}, 60_000);
+
+	afterAll(async () => {
+		await Promise.all([sim?.stop(), cluster?.stop()]);
+	});
+
+	afterEach(async () => {
+		await Promise.all(clients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
+		await closeRedisClients();
+		await resetGateForTests();
+		clearConversationLedgers();
+		clearRedeliveryStores();
+	});
+
+	it("dedupes Meta's redeliveries across processes, whatever slots the keys fall in", async () => {
+		const scope = `cluster-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		// Process A: the trigger's own store (the process-wide cluster client); B and C: a client and memory of their own.
+		const first = getRedeliveryStore({ scope, redisUrl: cluster.url });
+		const second = new RedisRedeliveryStore(processClient(), { prefix, memory: new MemoryRedeliveryStore() });
+		const third = new RedisRedeliveryStore(processClient(), { prefix, memory: new MemoryRedeliveryStore() });
+		const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+		expect(first.kind).toBe('redis');
+		expect(await first.claim(keys.slice(0, 30), HOUR)).toEqual(keys.slice(0, 30).map(() => true));
+		// 30 seen by A: B lets only the 10 new ones through.
+		expect(await second.claim(keys, HOUR)).toEqual(keys.map((_, i) => i >= 30));
+		// A could not start an execution for 5 of them: Meta's redelivery of those runs (in C).
+		await first.release(keys.slice(0, 5));
+		expect(await third.claim(keys.slice(0, 6), HOUR)).toEqual([true, true, true, true, true, false]);
+		expect([second.fallingBack, third.fallingBack]).toEqual([false, false]);
+	});
+
+	it("shares the ledger's facts and takes one wait once across processes", async () => {
+		const now = Date.now();
+		const statuses = Array.from({ length: 20 }, (_, i) => ({ messageId: `wamid.${i}`, record: { state: 'delivered', at: now } as StatusRecord }));
+		const inbound = Array.from({ length: 20 }, (_, i) => ({ phoneNumberId: '1001', contact: `1555000${i}`, at: now }));
+		const writer = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' }) as RedisLedger;
+		expect(writer.kind).toBe('redis');
+		await writer.recordFacts({ statuses, inbound, triggerSeen: [{ phoneNumberId: '1001', at: now }] });
+		// Another process: a client and a ledger of its own (this one's memory forgotten), the same credential.
+		await closeRedisClients();
+		clearConversationLedgers();
+		const reader = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' }) as RedisLedger;
+		expect(reader).not.toBe(writer);
+		expect((await reader.statusesOf(statuses.map((status) => status.messageId))).map((record) => record?.state)).toEqual(statuses.map(() => 'delivered'));
+		expect((await reader.windowsOpenUntil(inbound, now)).every((until) => until !== undefined && until > now)).toBe(true);
+		expect(await reader.triggerSeenAt('1001')).toBe(now);
+		expect(reader.fallingBack).toBe(false);
+
+		// Campaign facts (opt-outs, Meta's per-user marketing limit) and the messaging-limit reach, over many slots.
+		const contacts = Array.from({ length: 20 }, (_, i) => `1555100${i}`);
+		await recordCampaignFacts(writer, { preferences: contacts.slice(0, 10).map((contact) => ({ contact, value: 'stop' as const, at: now })), limits: contacts.slice(10).map((contact) => ({ contact, at: now })), templates: [] }, now);
+		await reachOf(writer).admit('waba-1', contacts, 1000, now);
+		expect(writer.fallingBack).toBe(false);
+		await closeRedisClients();
+		clearConversationLedgers();
+		const campaignReader = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' }) as RedisLedger;
+		const marketing = await contactsMarketing(campaignReader, contacts, now);
+		expect(marketing.map((state) => state.optedOutAt !== undefined)).toEqual(contacts.map((_, i) => i < 10));
+		expect(marketing.map((state) => state.limitedUntil !== undefined)).toEqual(contacts.map((_, i) => i >= 10));
+		expect((await reachOf(campaignReader).admit('waba-1', [...contacts, '15559999999'], 21, now)).map((answer) => answer.admitted)).toEqual([...contacts.map(() => true), true]);
+		expect((await reachOf(campaignReader).admit('waba-1', ['15558888888'], 21, now))[0].admitted).toBe(false);
+		expect(campaignReader.fallingBack).toBe(false);
+
+		const wait: PendingWait = {
+			id: 'exec-1:node:0',
+			phoneNumberId: '1001',
+			contact: '15550001111',
+			messageId: 'wamid.ASK1',
+			resumeUrl: 'http://n8n/webhook-waiting/1',
+			responseType: 'approval',
+			createdAt: now,
+			expiresAt: now + HOUR,
+		};
+		await processLedger().addWait(wait);
+		const processes = Array.from({ length: 6 }, () => processLedger());
+		await Promise.all(clients.map(ready));
+		const taken = await Promise.all(processes.map((ledger, i) => ledger.takeWaitFor('1001', '15550001111', i % 2 ? 'wamid.ASK1' : undefined, Date.now())));
+		expect(taken.filter(Boolean).map((found) => found?.id)).toEqual(['exec-1:node:0']);
+		expect(processes.some((ledger) => ledger.fallingBack)).toBe(false);
+	});
+
+	function workerJob(count: number, prefix: string, recipientOffset: number) {
+		return {
+			simUrl: sim.url,
+			accessToken: sim.fixture.accessToken,
+			wabaId: sim.fixture.wabaId,
+			redisUrl: cluster.url,
+			messagesPerSecond: 100,
+			phoneNumberId: FAST_NUMBER,
+			count,
+			prefix,
+			recipientOffset,
+		};
+	}
+
+	it("keeps two processes sharing one number within its limit together, measured at the simulator", async () => {
+		await sim.reset();
+		// One worker finds the cluster in its credential, the other in n8n's queue-mode variables (no Redis URL).
+		const queueMode = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: cluster.ports.map((port) => `127.0.0.1:${port}`).join(',') };
+		const workers = await startWorkers([workerJob(200, 'a', 0), { ...workerJob(200, 'b', 1000), redisUrl: '', env: queueMode }]);
+		workers.go();
+		const reports = await workers.reports;
+		const counters = await sim.counters();
+		const log = await sim.log();
+		process.stdout.write(
+			`[redis-cluster 2 processes at 100 mps] peak ${peakInWindow(log.map((message) => message.acceptedAt), 1000)} in a sliding second, 130429: ${counters.rejectedByCode['130429'] ?? 0}, sent in ${reports.map((report) => report.durationMs).join(' / ')} ms\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+		// Each alone would send 100 a second: only the shared count keeps the pair at 100 (the simulator refuses the rest).
+		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+		expect(peakInWindow(log.map((message) => message.acceptedAt), 1000)).toBeLessThanOrEqual(100);
+		expect(log).toHaveLength(400);
+	});
+
+	/** The first index whose key the given master serves. */
+	async function indexServedBy(master: number, key: (index: number) => string): Promise<number> {
+		for (let index = 0; ; index++) if ((await cluster.masterOf(key(index))) === master) return index;
+	}
+
+	it("keeps sending when the master holding the number's keys restarts: local limits and memory meanwhile, then shared again", async () => {
+		await sim.reset();
+		const scope = `restart-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		const dedupe = getRedeliveryStore({ scope, redisUrl: cluster.url }) as RedisRedeliveryStore;
+		const ledger = processLedger();
+		const workers = await startWorkers([workerJob(700, 'a', 0), workerJob(700, 'b', 1000)]);
+		// The master that serves the gate's keys for this number and WABA (one hash tag): the worst one to lose.
+		const gateKey = redisKeys(`${sim.url}|number:${FAST_NUMBER}`, `${sim.url}|waba:${sim.fixture.wabaId}`)[0];
+		const master = await cluster.masterOf(gateKey);
+		// A redelivery key and a status the same master serves.
+		const during = `during-${await indexServedBy(master, (i) => `${prefix}during-${i}`)}`;
+		const after = `after-${await indexServedBy(master, (i) => `${prefix}after-${i}`)}`;
+		const statusId = `wamid.${await indexServedBy(master, (i) => ledger.key('s', `wamid.${i}`))}`;
+		workers.go();
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const beforeRestart = await sim.counters();
+		const killedAt = Date.now();
+		await cluster.kill(master);
+		// Meanwhile the dedupe and the ledger answer from this process's memory, and say so.
+		expect(await dedupe.claim([during], HOUR)).toEqual([true]);
+		expect(await dedupe.claim([during], HOUR)).toEqual([false]);
+		expect(dedupe.fallingBack).toBe(true);
+		await ledger.recordStatus(statusId, { state: 'sent', at: Date.now() });
+		expect(ledger.fallingBack).toBe(true);
+		expect((await ledger.statusOf(statusId))?.state).toBe('sent');
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 1000 - Date.now())));
+		await cluster.start(master);
+		const backAt = Date.now();
+		// ioredis reconnects to the master when a node redirects it there (MOVED) or at its next slot refresh (5 s).
+		let attempt = 0;
+		const dedupeBackIn = await within(SLOT_REFRESH_MS + 1000, async () => {
+			expect(await dedupe.claim([`${after}-${attempt++}`], HOUR)).toEqual([true]);
+			return !dedupe.fallingBack;
+		});
+		const ledgerBackIn = await within(SLOT_REFRESH_MS + 1000, async () => {
+			await ledger.recordStatus(statusId, { state: 'delivered', at: Date.now() });
+			return !ledger.fallingBack;
+		});
+		expect((await processLedger().statusOf(statusId))?.state).toBe('delivered');
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, backAt + SHARED_AGAIN_WITHIN_MS - Date.now())));
+		const sharedAgain = await sim.counters();
+		const sharedAgainAt = Date.now();
+		const reports = await workers.reports;
+		const atEnd = await sim.counters();
+		const log = await sim.log();
+		const accepted = log.map((message) => message.acceptedAt);
+		const refused = (counters: typeof atEnd) => counters.rejectedByCode['130429'] ?? 0;
+		process.stdout.write(
+			`[redis-cluster restart of one master] down ${backAt - killedAt} ms; 130429: ${refused(beforeRestart)} before, ` +
+				`${refused(sharedAgain) - refused(beforeRestart)} during and ${SHARED_AGAIN_WITHIN_MS / 1000} s after, ${refused(atEnd) - refused(sharedAgain)} later ` +
+				`(${accepted.filter((at) => at >= sharedAgainAt).length} messages); dedupe shared again in ${dedupeBackIn} ms, ledger in ${ledgerBackIn} ms; every message once: ${new Set(log.map((message) => (message.body.text as { body: string }).body)).size}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(log).toHaveLength(1400);
+		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(1400);
+		// Before the restart and once shared again, the pair never went over the number's limit.
+		expect(refused(beforeRestart)).toBe(0);
+		expect(accepted.filter((at) => at >= sharedAgainAt).length).toBeGreaterThan(100);
+		expect(refused(atEnd) - refused(sharedAgain)).toBe(0);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+	}, 60_000);
+});
