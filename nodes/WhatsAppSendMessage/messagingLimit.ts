@@ -10,7 +10,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { reachOf, REACH_WINDOW_MS, type ConversationLedger, type Reach, type ReachAnswer } from '../shared/conversations';
+import { reachOf, REACH_WINDOW_MS, TemplateHeldError, type ConversationLedger, type Reach, type ReachAnswer } from '../shared/conversations';
 import { fieldError, nameItem } from '../shared/errors';
 import { MESSAGING_LIMIT_TIERS, readMessagingLimit } from '../shared/descriptions/messagingLimit';
 import { recipientOf, type MessagesRequestBody } from '../shared/messages';
@@ -186,7 +186,7 @@ export async function applyMessagingLimit(
 			return wait ? wait.then(run) : run();
 		},
 		release: async (sent, settled) => {
-			// Meta refused these sends: they reached nobody (unless another item of this run reached the same person).
+			// Refused by Meta or withdrawn unsent (template paused): they reached nobody, unless another item of this run did.
 			const reached = new Set<string>();
 			const refused: Reservation[] = [];
 			sent.forEach((item, position) => {
@@ -194,7 +194,7 @@ export async function applyMessagingLimit(
 				const result = settled[position];
 				if (!reservation) return;
 				if (result.status === 'fulfilled') reached.add(`${reservation.portfolio}\0${reservation.recipient}`);
-				else if (isGraphApiError(result.reason)) refused.push(reservation);
+				else if (isGraphApiError(result.reason) || result.reason instanceof TemplateHeldError) refused.push(reservation);
 			});
 			await releaseAll(ledger, refused.filter(({ portfolio, recipient }) => !reached.has(`${portfolio}\0${recipient}`)));
 		},
