@@ -207,7 +207,7 @@ describe('Send and Wait for Reply', () => {
 		});
 
 		it('refuses a marketing template to a person who stopped marketing messages, before any call: there is no answer to wait for', async () => {
-			await recordCampaignFacts(ledger(), { preferences: [{ contact: '16505551234', value: 'stop', at: Date.now() }], limits: [], templates: [] });
+			await recordCampaignFacts(ledger(), { preferences: [{ wabaId: String(sim.fixture.wabaId), contact: '16505551234', value: 'stop', at: Date.now() }], limits: [], templates: [] });
 			const result = await runAsk(marketing as INodeParameters);
 			expect(result.error?.message).toMatch(/^Item 1: 16505551234 stopped marketing messages from your business/);
 			expect(messageCalls(sim)).toBe(0);
