@@ -25,8 +25,8 @@ export type PastMessagingLimit = 'fail' | 'wait';
 
 export const MAX_LIMIT_WAIT_MINUTES = 60;
 
-/** The clock and timer the check goes by (tests set their own). */
-export const messagingLimitClock = { now: (): number => Date.now(), sleep: (ms: number): Promise<void> => sleep(ms) };
+/** The clock and timer the check goes by, process-wide (test/support/testHooks.ts sets a fake one). */
+const clock = processWide('messagingLimit.clock', () => ({ now: (): number => Date.now(), sleep: (ms: number): Promise<void> => sleep(ms) }));
 
 interface LimitOptions {
 	limit: MessagingLimitChoice;
@@ -160,7 +160,7 @@ export async function applyMessagingLimit(
 		const limit = await limitOf(context, credentials, portfolio);
 		if (!limit) continue;
 		const recipients = portfolio.items.map((item) => recipientOf(item.body as Exclude<MessagesRequestBody, { status: 'read' }>));
-		const startedAt = messagingLimitClock.now();
+		const startedAt = clock().now();
 		const answers = await reach.admit(portfolio.key, recipients, limit.people, startedAt);
 		const waiting: Array<{ item: ReadyItem; recipient: string; freesAt: number }> = [];
 		answers.forEach((answer, position) => {
@@ -239,8 +239,8 @@ function waitForRoom(
 		let pending = waiting;
 		while (pending.length > 0) {
 			const next = Math.min(...pending.map((entry) => entry.freesAt));
-			await messagingLimitClock.sleep(Math.max(0, Math.min(next, deadline) - messagingLimitClock.now()));
-			const now = messagingLimitClock.now();
+			await clock().sleep(Math.max(0, Math.min(next, deadline) - clock().now()));
+			const now = clock().now();
 			let answers: ReachAnswer[];
 			try {
 				answers = await reach.admit(portfolio.key, pending.map((entry) => entry.recipient), limit.people, now);

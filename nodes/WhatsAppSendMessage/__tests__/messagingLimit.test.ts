@@ -14,13 +14,13 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { getConversationLedger, reachOf, REACH_WINDOW_MS } from '../../shared/conversations';
 import { destroyGraphClients } from '../../shared/transport';
-import { messagingLimitClock } from '../messagingLimit';
 import { byId, HIGH_NUMBER, messageCalls, send, STANDARD_NUMBER } from './helpers';
-import { clearConversationLedgers, clearManagementCache } from '../../../test/support/testHooks';
+import { clearConversationLedgers, clearManagementCache, messagingLimitClockForTests } from '../../../test/support/testHooks';
 
 const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
 let now = T0;
 let sim: Simulator;
+const messagingLimitClock = messagingLimitClockForTests();
 const realClock = { ...messagingLimitClock };
 
 const person = (n: number) => `1650555${String(n).padStart(4, '0')}`;
