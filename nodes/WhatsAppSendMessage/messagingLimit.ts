@@ -139,14 +139,16 @@ export async function applyMessagingLimit(
 	const reservations = new Map<ReadyItem, Reservation>();
 	const waits = new Map<ReadyItem, Promise<void>>();
 	const failed = new Set<ReadyItem>();
+	// By portfolio and options: items whose expressions give other options are checked by their own.
 	const portfolios = new Map<string, Portfolio>();
 	for (const item of items.filter(countsTowardLimit)) {
 		try {
 			const options = readLimitOptions(context, item);
 			const key = portfolioOf(credentials, item.phoneNumberId);
-			const portfolio = portfolios.get(key) ?? { key, items: [], options };
+			const group = `${key}\0${options.limit}\0${options.past}\0${options.maxWaitMs}`;
+			const portfolio = portfolios.get(group) ?? { key, items: [], options };
 			portfolio.items.push(item);
-			portfolios.set(key, portfolio);
+			portfolios.set(group, portfolio);
 		} catch (error) {
 			failed.add(item);
 			fail(item, error as NodeOperationError);

@@ -121,6 +121,17 @@ describe('the messaging limit (Fail Before Sending, the default)', () => {
 		expect(limitReads('messaging_limit')).toBe(0);
 	});
 
+	it('"Messaging Limit" given per item by an expression is each item\'s own, not the first item\'s for all', async () => {
+		sim.configure({ messagingLimitTier: 'TIER_UNLIMITED' });
+		await send(sim, hello(HIGH_NUMBER, { messagingLimit: '250' }), { inputItems: people(0, 250) });
+		const inputItems = [{ recipient: person(300), limit: 'unlimited' }, { recipient: person(301), limit: '250' }];
+		const result = await send(sim, hello(HIGH_NUMBER, { messagingLimit: '={{ $json.limit }}' }), { inputItems, continueOnFail: true });
+		const [unchecked, limited] = result.outputs('Send');
+		expect(unchecked.messageId).toBeDefined();
+		expect(String(limited.error)).toMatch(/^Item 2: the business portfolio's messaging limit is reached: WhatsApp lets it reach 250 people \(set in "Options › Messaging Limit"\)/);
+		expect(messageCalls(sim)).toBe(251);
+	});
+
 	it("when Meta's field cannot be read, sends unchecked (Meta still refuses past its limit) and asks again only a few minutes later", async () => {
 		sim.scriptFaults([{ method: 'GET', query: 'whatsapp_business_manager_messaging_limit', count: 1, action: { kind: 'error', code: 100, message: '(#100) Tried accessing nonexisting field (whatsapp_business_manager_messaging_limit)' } }]);
 		const first = await send(sim, hello(HIGH_NUMBER), { inputItems: people(0, 251), continueOnFail: true });
