@@ -102,7 +102,7 @@ export async function screenCampaign<T extends CampaignItem>(
 	const refs = templated.map((item) => templateRefOf(credentials, item)!);
 	const categories = await Promise.all(templated.map((item) => categoryOf(item, definitions)));
 	const marketing = templated.filter((_item, index) => categories[index] === 'MARKETING');
-	const [holds, people] = await Promise.all([templateHolds(ledger, refs, now), contactsMarketing(ledger, marketing.map(contactOf), now)]);
+	const [holds, people] = await Promise.all([templateHolds(ledger, refs, now), contactsMarketing(ledger, refs[0].wabaId, marketing.map(contactOf), now)]);
 	const holdOf = new Map(templated.map((item, index) => [item, { ref: refs[index], hold: holds[index] }]));
 	const personOf = new Map(marketing.map((item, index) => [item as CampaignItem, people[index]]));
 	for (const item of items) {
@@ -132,7 +132,7 @@ export function refusalFacts(error: unknown, item: CampaignItem, template: Templ
 	if (!isGraphApiError(error) || !template) return undefined;
 	const facts: CampaignFacts = { preferences: [], limits: [], templates: [] };
 	if (error.code === 131049) facts.limits.push({ contact: contactOf(item), at: now });
-	else if (error.code === 131050) facts.preferences.push({ contact: contactOf(item), value: 'stop', at: now });
+	else if (error.code === 131050) facts.preferences.push({ wabaId: template.wabaId, contact: contactOf(item), value: 'stop', at: now });
 	else if (error.code === 132015) facts.templates.push({ template, state: 'paused', at: now, forMs: TEMPLATE_PAUSE_MS.answered });
 	else if (error.code === 132016) facts.templates.push({ template, state: 'disabled', at: now, forMs: TEMPLATE_PAUSE_MS.disabled });
 	else return undefined;

@@ -7,6 +7,8 @@
 import { GraphApiError } from '../shared/transport';
 import { MemoryLedger } from '../shared/conversations/memory';
 import { recordCampaignFacts, TemplateHeldError } from '../shared/conversations';
+import { campaignFactsOf } from '../shared/conversations/campaignFacts';
+import type { WebhookBody } from '../shared/webhook/types';
 import type { MessageTemplate } from '../shared/descriptions';
 import type { WhatsAppCredentials } from '../shared/transport/types';
 import { refusalFacts, screenCampaign, type CampaignItem } from './campaign';
@@ -41,11 +43,29 @@ const screen = (ledger: MemoryLedger, items: CampaignItem[]) => screenCampaign(l
 
 test('a person who stopped marketing is skipped for marketing templates only; utility and authentication templates go', async () => {
 	const ledger = new MemoryLedger();
-	await recordCampaignFacts(ledger, { preferences: [{ contact: PERSON, value: 'stop', at: NOW - HOUR }], limits: [], templates: [] }, NOW);
+	await recordCampaignFacts(ledger, { preferences: [{ wabaId: credentials.wabaId!, contact: PERSON, value: 'stop', at: NOW - HOUR }], limits: [], templates: [] }, NOW);
 	const result = await screen(ledger, [item(0, 'spring_sale'), item(1, 'order_update'), item(2, 'login_code'), item(3, 'spring_sale', '16505550000')]);
 	expect(result.skipped.map(({ item: skipped, json }) => [skipped.itemIndex, json.skipReason])).toEqual([[0, 'optedOut']]);
 	expect(result.send.map((sent) => sent.itemIndex)).toEqual([1, 2, 3]);
 	expect(result.send.every((sent) => sent.withdrawal && !sent.withdrawal.aborted)).toBe(true);
+});
+
+/**
+ * An opt-out is "from your business" (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates,
+ * Stop/Resume controls), and the user_preferences webhook names the business by entry.id, its WABA ID
+ * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences).
+ */
+test("a person who stopped another business's marketing (another WABA sharing this n8n's ledger) still gets this one's", async () => {
+	const ledger = new MemoryLedger();
+	const stop = (wabaId: string): WebhookBody =>
+		({
+			object: 'whatsapp_business_account',
+			entry: [{ id: wabaId, changes: [{ field: 'user_preferences', value: { messaging_product: 'whatsapp', user_preferences: [{ wa_id: PERSON, category: 'marketing_messages', value: 'stop', timestamp: (NOW - HOUR) / 1000 }] } }] }],
+		}) as unknown as WebhookBody;
+	await recordCampaignFacts(ledger, campaignFactsOf(stop('200000000000999'), NOW), NOW);
+	expect((await screen(ledger, [item(0, 'spring_sale')])).send.map((sent) => sent.itemIndex)).toEqual([0]);
+	await recordCampaignFacts(ledger, campaignFactsOf(stop(credentials.wabaId!), NOW), NOW);
+	expect((await screen(ledger, [item(0, 'spring_sale')])).skipped.map(({ json }) => json.skipReason)).toEqual(['optedOut']);
 });
 
 test('a person inside the marketing limit is skipped until it ends, unless their window is open', async () => {
@@ -74,7 +94,7 @@ test('Meta\'s campaign codes become facts; any other failure teaches nothing', (
 	const error = (code: number) => new GraphApiError({ message: `(#${code})`, code, httpStatus: 400 });
 	const one = item(0, 'spring_sale');
 	expect(refusalFacts(error(131049), one, template, NOW)?.limits).toEqual([{ contact: PERSON, at: NOW }]);
-	expect(refusalFacts(error(131050), one, template, NOW)?.preferences).toEqual([{ contact: PERSON, value: 'stop', at: NOW }]);
+	expect(refusalFacts(error(131050), one, template, NOW)?.preferences).toEqual([{ wabaId: template.wabaId, contact: PERSON, value: 'stop', at: NOW }]);
 	expect(refusalFacts(error(132015), one, template, NOW)?.templates).toEqual([{ template, state: 'paused', at: NOW, forMs: 15 * 60_000 }]);
 	expect(refusalFacts(error(132016), one, template, NOW)?.templates[0].state).toBe('disabled');
 	expect(refusalFacts(error(131026), one, template, NOW)).toBeUndefined();

@@ -10,7 +10,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { reachOf, REACH_WINDOW_MS, type ConversationLedger, type Reach, type ReachAnswer } from '../shared/conversations';
+import { reachOf, REACH_WINDOW_MS, TemplateHeldError, type ConversationLedger, type Reach, type ReachAnswer } from '../shared/conversations';
 import { fieldError, nameItem } from '../shared/errors';
 import { MESSAGING_LIMIT_TIERS, readMessagingLimit } from '../shared/descriptions/messagingLimit';
 import { recipientOf, type MessagesRequestBody } from '../shared/messages';
@@ -25,8 +25,8 @@ export type PastMessagingLimit = 'fail' | 'wait';
 
 export const MAX_LIMIT_WAIT_MINUTES = 60;
 
-/** The clock and timer the check goes by (tests set their own). */
-export const messagingLimitClock = { now: (): number => Date.now(), sleep: (ms: number): Promise<void> => sleep(ms) };
+/** The clock and timer the check goes by, process-wide (test/support/testHooks.ts sets a fake one). */
+const clock = processWide('messagingLimit.clock', () => ({ now: (): number => Date.now(), sleep: (ms: number): Promise<void> => sleep(ms) }));
 
 interface LimitOptions {
 	limit: MessagingLimitChoice;
@@ -139,14 +139,16 @@ export async function applyMessagingLimit(
 	const reservations = new Map<ReadyItem, Reservation>();
 	const waits = new Map<ReadyItem, Promise<void>>();
 	const failed = new Set<ReadyItem>();
+	// By portfolio and options: items whose expressions give other options are checked by their own.
 	const portfolios = new Map<string, Portfolio>();
 	for (const item of items.filter(countsTowardLimit)) {
 		try {
 			const options = readLimitOptions(context, item);
 			const key = portfolioOf(credentials, item.phoneNumberId);
-			const portfolio = portfolios.get(key) ?? { key, items: [], options };
+			const group = `${key}\0${options.limit}\0${options.past}\0${options.maxWaitMs}`;
+			const portfolio = portfolios.get(group) ?? { key, items: [], options };
 			portfolio.items.push(item);
-			portfolios.set(key, portfolio);
+			portfolios.set(group, portfolio);
 		} catch (error) {
 			failed.add(item);
 			fail(item, error as NodeOperationError);
@@ -160,7 +162,7 @@ export async function applyMessagingLimit(
 		const limit = await limitOf(context, credentials, portfolio);
 		if (!limit) continue;
 		const recipients = portfolio.items.map((item) => recipientOf(item.body as Exclude<MessagesRequestBody, { status: 'read' }>));
-		const startedAt = messagingLimitClock.now();
+		const startedAt = clock().now();
 		const answers = await reach.admit(portfolio.key, recipients, limit.people, startedAt);
 		const waiting: Array<{ item: ReadyItem; recipient: string; freesAt: number }> = [];
 		answers.forEach((answer, position) => {
@@ -186,7 +188,7 @@ export async function applyMessagingLimit(
 			return wait ? wait.then(run) : run();
 		},
 		release: async (sent, settled) => {
-			// Meta refused these sends: they reached nobody (unless another item of this run reached the same person).
+			// Refused by Meta or withdrawn unsent (template paused): they reached nobody, unless another item of this run did.
 			const reached = new Set<string>();
 			const refused: Reservation[] = [];
 			sent.forEach((item, position) => {
@@ -194,7 +196,7 @@ export async function applyMessagingLimit(
 				const result = settled[position];
 				if (!reservation) return;
 				if (result.status === 'fulfilled') reached.add(`${reservation.portfolio}\0${reservation.recipient}`);
-				else if (isGraphApiError(result.reason)) refused.push(reservation);
+				else if (isGraphApiError(result.reason) || result.reason instanceof TemplateHeldError) refused.push(reservation);
 			});
 			await releaseAll(ledger, refused.filter(({ portfolio, recipient }) => !reached.has(`${portfolio}\0${recipient}`)));
 		},
@@ -239,8 +241,8 @@ function waitForRoom(
 		let pending = waiting;
 		while (pending.length > 0) {
 			const next = Math.min(...pending.map((entry) => entry.freesAt));
-			await messagingLimitClock.sleep(Math.max(0, Math.min(next, deadline) - messagingLimitClock.now()));
-			const now = messagingLimitClock.now();
+			await clock().sleep(Math.max(0, Math.min(next, deadline) - clock().now()));
+			const now = clock().now();
 			let answers: ReachAnswer[];
 			try {
 				answers = await reach.admit(portfolio.key, pending.map((entry) => entry.recipient), limit.people, now);

@@ -17,7 +17,9 @@ import {
 	clearRedeliveryStores,
 	forgetCredentialReadsForTests,
 	forgetRedisVersionChecks,
+	messagingLimitClockForTests,
 } from './testHooks';
+import { processWide } from '../../nodes/shared/processWide';
 
 const root = join(__dirname, '..', '..');
 const sourcesUnder = (folder: string): string[] =>
@@ -97,3 +99,17 @@ test('clearMediaCache forgets the media IDs Meta said it no longer knows', () =>
 	clearMediaCache();
 	expect(isForgottenMedia('hooks-test-media')).toBe(false);
 });
+
+test('the messaging limit ships no clock for tests: messagingLimitClockForTests reaches the one it keeps process-wide', async () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	expect(Object.keys(require('../../nodes/WhatsAppSendMessage/messagingLimit') as object)).not.toContain('messagingLimitClock');
+	const clock = messagingLimitClockForTests();
+	const real = { ...clock };
+	try {
+		clock.now = () => 42;
+		expect(processWide<{ now(): number }>('messagingLimit.clock', () => ({ now: () => 0 }))().now()).toBe(42);
+	} finally {
+		Object.assign(clock, real);
+	}
+});
+

@@ -3,6 +3,8 @@
  * exports no `…ForTests`). Each reaches its module's process-wide state by the `processWide` name the module uses, or
  * through the module's own internal file, never through an export the nodes would ship only for tests.
  */
+import { sleep } from 'n8n-workflow';
+
 import { getManagementCache } from '../../nodes/shared/descriptions';
 import { DEFAULT_TIMINGS, type GateTimings } from '../../nodes/shared/limiter';
 import type { GateEnvironment } from '../../nodes/shared/limiter/gate';
@@ -95,4 +97,9 @@ export function clearMediaCache(): void {
 /** Empty the management cache (templates, phone numbers; descriptions/managementCache.ts). */
 export function clearManagementCache(): void {
 	getManagementCache().clear();
+}
+
+/** The messaging limit's clock and timer (WhatsAppSendMessage/messagingLimit.ts): set `now` and `sleep` to fake time. */
+export function messagingLimitClockForTests(): { now: () => number; sleep: (ms: number) => Promise<void> } {
+	return processWide('messagingLimit.clock', () => ({ now: (): number => Date.now(), sleep: (ms: number): Promise<void> => sleep(ms) }))();
 }

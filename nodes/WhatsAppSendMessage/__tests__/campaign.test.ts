@@ -15,6 +15,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { startN8nTrigger, type N8nTrigger } from '../../../test/support/trigger/n8nContexts';
 import type { Simulator } from '../../../test/simulator';
+import { getConversationLedger, reachOf } from '../../shared/conversations';
 import { messageCalls, send, STANDARD_NUMBER, withSimulator } from './helpers';
 import { clearConversationLedgers, clearRedeliveryStores } from '../../../test/support/testHooks';
 
@@ -144,6 +145,20 @@ describe('paused and held templates', () => {
 		expect(sim.counters().rejectedByCode['132015'] ?? 0).toBeLessThanOrEqual(5);
 		expect(messageCalls(sim)).toBeLessThan(10);
 		expect(outputs.some((json) => String(json.error).startsWith('Item') && /is paused by Meta for low quality \(error 132015\): this message was not sent/.test(String(json.error)))).toBe(true);
+	});
+
+	it('a send withdrawn because its template was paused gives back its place under the messaging limit (nothing reached that person)', async () => {
+		sim.paceTemplate(templateId('feedback_request'), 100, 3);
+		const recipients = Array.from({ length: 30 }, (_unused, index) => `1650555${String(3000 + index)}`);
+		const params = { ...MARKETING, sendOptions: { messagingLimit: '2000' } };
+		const result = await send(sim, params, { inputItems: toEach(...recipients), continueOnFail: true, credentials: { throughputTier: 'custom', customMessagesPerSecond: 5 } });
+		const accepted = result.outputs('Send').filter((json) => json.messageStatus === 'accepted').length;
+		expect(accepted).toBe(3);
+		// Only the three people Meta took a message to keep a place: a limit of 3 is full, one of 4 still has room.
+		const reach = reachOf(getConversationLedger({ accessToken: sim.fixture.accessToken }));
+		const portfolio = `waba:${sim.fixture.wabaId}`;
+		expect((await reach.admit(portfolio, ['probe'], 3, Date.now()))[0].admitted).toBe(false);
+		expect((await reach.admit(portfolio, ['probe'], 4, Date.now()))[0].admitted).toBe(true);
 	});
 
 	it('a PAUSED status webhook reaching the trigger mid-broadcast withdraws the template\'s sends still queued', async () => {

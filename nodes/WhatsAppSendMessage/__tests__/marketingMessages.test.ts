@@ -189,6 +189,17 @@ describe('Send Message: marketing templates through the Marketing Messages API',
 			expect(callsTo('marketing_messages')).toHaveLength(1);
 		});
 
+		test('is not edited when another item stops the node before any send (an approved template can be edited once in 24 hours)', async () => {
+			onboard();
+			const parameters = loyaltyPoints({ marketingMessagesApi: true, marketingTimeToLiveSeconds: 86400 });
+			parameters.template = { __rl: true, mode: 'name', value: '={{ $json.i === 0 ? "loyalty_points" : "no_such_template" }}' };
+			const result = await send(sim, parameters, { inputItems: items(2) });
+			expect(result.nodeError('Send')?.message).toMatch(/^Item 2:/);
+			expect(edits()).toHaveLength(0);
+			expect(loyalty().messageSendTtlSeconds).not.toBe(86400);
+			expect(callsTo('marketing_messages')).toHaveLength(0);
+		});
+
 		test('two items asking different values for one template: the later one fails naming the field, the first goes', async () => {
 			onboard();
 			const result = await send(

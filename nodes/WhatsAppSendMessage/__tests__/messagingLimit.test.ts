@@ -14,13 +14,13 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startSimulator, type Simulator } from '../../../test/simulator';
 import { getConversationLedger, reachOf, REACH_WINDOW_MS } from '../../shared/conversations';
 import { destroyGraphClients } from '../../shared/transport';
-import { messagingLimitClock } from '../messagingLimit';
 import { byId, HIGH_NUMBER, messageCalls, send, STANDARD_NUMBER } from './helpers';
-import { clearConversationLedgers, clearManagementCache } from '../../../test/support/testHooks';
+import { clearConversationLedgers, clearManagementCache, messagingLimitClockForTests } from '../../../test/support/testHooks';
 
 const T0 = Date.UTC(2026, 11, 5, 8, 0, 0);
 let now = T0;
 let sim: Simulator;
+const messagingLimitClock = messagingLimitClockForTests();
 const realClock = { ...messagingLimitClock };
 
 const person = (n: number) => `1650555${String(n).padStart(4, '0')}`;
@@ -119,6 +119,17 @@ describe('the messaging limit (Fail Before Sending, the default)', () => {
 		const result = await send(sim, hello(HIGH_NUMBER, { messagingLimit: '250' }), { inputItems: people(0, 251), continueOnFail: true });
 		expect(String(result.outputs('Send')[250].error)).toContain('reach 250 people (set in "Options › Messaging Limit")');
 		expect(limitReads('messaging_limit')).toBe(0);
+	});
+
+	it('"Messaging Limit" given per item by an expression is each item\'s own, not the first item\'s for all', async () => {
+		sim.configure({ messagingLimitTier: 'TIER_UNLIMITED' });
+		await send(sim, hello(HIGH_NUMBER, { messagingLimit: '250' }), { inputItems: people(0, 250) });
+		const inputItems = [{ recipient: person(300), limit: 'unlimited' }, { recipient: person(301), limit: '250' }];
+		const result = await send(sim, hello(HIGH_NUMBER, { messagingLimit: '={{ $json.limit }}' }), { inputItems, continueOnFail: true });
+		const [unchecked, limited] = result.outputs('Send');
+		expect(unchecked.messageId).toBeDefined();
+		expect(String(limited.error)).toMatch(/^Item 2: the business portfolio's messaging limit is reached: WhatsApp lets it reach 250 people \(set in "Options › Messaging Limit"\)/);
+		expect(messageCalls(sim)).toBe(251);
 	});
 
 	it("when Meta's field cannot be read, sends unchecked (Meta still refuses past its limit) and asks again only a few minutes later", async () => {

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { runWorkflow } from '../../../test/harness';
-import { getConversationLedger, reachOf } from '../../shared/conversations';
+import { getConversationLedger, reachOf, recordCampaignFacts } from '../../shared/conversations';
 import { byId, credentialsFor, messageCalls, STANDARD_NUMBER, withSimulator } from './helpers';
 import type { Simulator } from '../../../test/simulator';
 import { clearConversationLedgers } from '../../../test/support/testHooks';
@@ -188,6 +188,40 @@ describe('Send and Wait for Reply', () => {
 		} finally {
 			sim.configure({ messagingLimitTier: 'TIER_UNLIMITED' });
 		}
+	});
+
+	describe('campaign rules, as for any send (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-pausing, https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates)', () => {
+		/** feedback_request is a MARKETING template of the simulator's WABA, without variables. */
+		const marketing = { responseType: 'freeText', messageType: 'template', template: { __rl: true, mode: 'name', value: 'feedback_request' }, language: 'en_US' };
+
+		beforeEach(async () => {
+			await ledger().recordTriggerSeen(STANDARD_NUMBER, Date.now());
+		});
+
+		it('refuses a template Meta paused before any call', async () => {
+			const template = { wabaId: String(sim.fixture.wabaId), name: 'feedback_request', language: 'en_US' };
+			await recordCampaignFacts(ledger(), { preferences: [], limits: [], templates: [{ template, state: 'paused', at: Date.now(), forMs: 3 * 3600_000 }] });
+			const result = await runAsk(marketing as INodeParameters);
+			expect(result.error?.message).toMatch(/^Item 1: template "feedback_request" \(en_US\) is paused by Meta/);
+			expect(messageCalls(sim)).toBe(0);
+		});
+
+		it('refuses a marketing template to a person who stopped marketing messages, before any call: there is no answer to wait for', async () => {
+			await recordCampaignFacts(ledger(), { preferences: [{ wabaId: String(sim.fixture.wabaId), contact: '16505551234', value: 'stop', at: Date.now() }], limits: [], templates: [] });
+			const result = await runAsk(marketing as INodeParameters);
+			expect(result.error?.message).toMatch(/^Item 1: 16505551234 stopped marketing messages from your business/);
+			expect(messageCalls(sim)).toBe(0);
+		});
+
+		it("records Meta's 131050 answer as an opt-out, so the next ask is refused before any call", async () => {
+			await sim.setMarketingPreference('16505551234', 'stop', { via: 'response' });
+			const first = await runAsk(marketing as INodeParameters);
+			expect(first.error?.message).toContain('131050');
+			expect(messageCalls(sim)).toBe(1);
+			const second = await runAsk(marketing as INodeParameters);
+			expect(second.error?.message).toMatch(/^Item 1: 16505551234 stopped marketing messages/);
+			expect(messageCalls(sim)).toBe(1);
+		});
 	});
 
 	describe('refuses bad input before any call', () => {

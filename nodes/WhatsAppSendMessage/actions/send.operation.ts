@@ -358,7 +358,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 			const variants = await templates.get(item.template.name)!;
 			const body = item.body as TemplateMessage;
 			checkAgainstTemplate(body, variants, item.template.languageGiven);
-			await marketingRoute.consider(item, item.marketingSetting, variants.find((variant) => variant.language === body.template.language.code));
+			marketingRoute.consider(item, item.marketingSetting, variants.find((variant) => variant.language === body.template.language.code));
 			checked.push(item);
 		} catch (error) {
 			const failure = isGraphApiError(error)

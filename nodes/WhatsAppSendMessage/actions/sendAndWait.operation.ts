@@ -22,6 +22,8 @@ import type { MessageType, PreparedMessage } from './types';
 import { closeWindowsMetaRefused, decideWindows, deliveryFields, deliveryStatuses, ledgerFor, readConversationOptions } from '../conversation';
 import { itemError, output, sendItem, type ReadyItem } from './send.operation';
 import { applyMessagingLimit } from '../messagingLimit';
+import { screenCampaign, watchSends } from '../campaign';
+import type { WhatsAppCredentials } from '../../shared/transport/types';
 import { kindProblem, waitLimitMs } from '../sendAndWait/rules';
 
 export { sendAndWaitFields as description } from '../sendAndWait/description';
@@ -104,6 +106,23 @@ async function applyWindow(context: IExecuteFunctions, ledger: ConversationLedge
 }
 
 /**
+ * The campaign rules, as for any send (campaign.ts): a paused template fails; a marketing template the person stopped, or
+ * is inside Meta's per-user limit for, is refused, as nothing would be sent to answer.
+ */
+async function applyCampaignRules(context: IExecuteFunctions, ledger: ConversationLedger, credentials: WhatsAppCredentials, item: ReadyItem): Promise<void> {
+	if (!item.template) return;
+	const definitions = new Map([[item.template.name, cachedTemplateVariants(context, item.template.name)]]);
+	const { failed, skipped } = await screenCampaign(ledger, credentials, [item], definitions, Date.now());
+	if (failed.length > 0) throw itemError(context, failed[0].error, 0, item.messageType);
+	if (skipped.length > 0) {
+		throw new NodeOperationError(context.getNode(), `Item 1: ${String(skipped[0].json.skipDetail)}`, {
+			itemIndex: 0,
+			description: 'Nothing was sent to WhatsApp, so there is no answer to wait for. Ask with a utility template, or once the person writes to you.',
+		});
+	}
+}
+
+/**
  * Refuses before sending when no trigger would bring the answer back. "Seen" is the ledger's heartbeat: a WhatsApp
  * Cloud Trigger records it when it is activated in production (for its Phone Number IDs, or for every number) and on
  * every webhook body it receives for a number; heartbeats live 24 hours, and a number that sends gets status webhooks
@@ -156,6 +175,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const ledger = ledgerFor(this, credentials);
 	await refuseWithoutTrigger(this, ledger, item.phoneNumberId);
 	await applyWindow(this, ledger, item, responseType);
+	await applyCampaignRules(this, ledger, credentials, item);
 
 	// The portfolio's messaging limit, as for any send (messagingLimit.ts): a template past it is refused before sending.
 	const limited = await applyMessagingLimit(this, credentials, ledger, [item], (_item, failure) => {
@@ -163,9 +183,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	});
 
 	let sent: INodeExecutionData;
+	const watch = watchSends(ledger, credentials);
 	try {
-		sent = output(item, await limited.send(item, () => sendItem(credentials, item)));
+		sent = output(item, await watch.sending(item, limited.send(item, () => sendItem(credentials, item))));
 	} catch (error) {
+		await watch.recorded();
 		await closeWindowsMetaRefused(ledger, [item], [{ status: 'rejected', reason: error }]);
 		await limited.release([item], [{ status: 'rejected', reason: error }]);
 		throw isGraphApiError(error) ? toNodeApiError(this.getNode(), error, 0, credentials) : itemError(this, error, 0, item.messageType);

@@ -50,7 +50,7 @@ function pausedBody(title: string, timeSeconds: number, event = 'PAUSED'): Webho
 
 describe('campaign facts of webhook bodies', () => {
 	it('reads a user_preferences resume with its numeric timestamp', () => {
-		expect(campaignFactsOf(fixture('user-preferences'), NOW).preferences).toEqual([{ contact: CONTACT, value: 'resume', at: 1731705721000 }]);
+		expect(campaignFactsOf(fixture('user-preferences'), NOW).preferences).toEqual([{ wabaId: '102290129340398', contact: CONTACT, value: 'resume', at: 1731705721000 }]);
 	});
 
 	it('reads a stop for both the phone number and the business-scoped user ID', () => {
@@ -84,18 +84,18 @@ function behaves(name: string, make: () => Promise<ConversationLedger>): void {
 
 		it('an older stop redelivered after a resume does not opt the contact out again', async () => {
 			const ledger = await make();
-			await recordCampaignFacts(ledger, facts({ preferences: [{ contact: CONTACT, value: 'stop', at: NOW - 2 * HOUR }] }), NOW);
-			expect((await contactsMarketing(ledger, [CONTACT], NOW))[0]).toEqual({ optedOutAt: NOW - 2 * HOUR });
-			await recordCampaignFacts(ledger, facts({ preferences: [{ contact: CONTACT, value: 'resume', at: NOW - HOUR }] }), NOW);
-			await recordCampaignFacts(ledger, facts({ preferences: [{ contact: CONTACT, value: 'stop', at: NOW - 2 * HOUR }] }), NOW);
-			expect((await contactsMarketing(ledger, [CONTACT], NOW))[0]).toEqual({});
+			await recordCampaignFacts(ledger, facts({ preferences: [{ wabaId: TEMPLATE.wabaId, contact: CONTACT, value: 'stop', at: NOW - 2 * HOUR }] }), NOW);
+			expect((await contactsMarketing(ledger, TEMPLATE.wabaId, [CONTACT], NOW))[0]).toEqual({ optedOutAt: NOW - 2 * HOUR });
+			await recordCampaignFacts(ledger, facts({ preferences: [{ wabaId: TEMPLATE.wabaId, contact: CONTACT, value: 'resume', at: NOW - HOUR }] }), NOW);
+			await recordCampaignFacts(ledger, facts({ preferences: [{ wabaId: TEMPLATE.wabaId, contact: CONTACT, value: 'stop', at: NOW - 2 * HOUR }] }), NOW);
+			expect((await contactsMarketing(ledger, TEMPLATE.wabaId, [CONTACT], NOW))[0]).toEqual({});
 		});
 
 		it('a marketing limit holds 24 hours from Meta\'s answer, then lifts', async () => {
 			const ledger = await make();
 			await recordCampaignFacts(ledger, facts({ limits: [{ contact: CONTACT, at: NOW }] }), NOW);
-			expect((await contactsMarketing(ledger, [CONTACT, '16505550000'], NOW + HOUR))).toEqual([{ limitedUntil: NOW + MARKETING_LIMIT_MS }, {}]);
-			expect((await contactsMarketing(ledger, [CONTACT], NOW + MARKETING_LIMIT_MS + 1))[0]).toEqual({});
+			expect((await contactsMarketing(ledger, TEMPLATE.wabaId, [CONTACT, '16505550000'], NOW + HOUR))).toEqual([{ limitedUntil: NOW + MARKETING_LIMIT_MS }, {}]);
+			expect((await contactsMarketing(ledger, TEMPLATE.wabaId, [CONTACT], NOW + MARKETING_LIMIT_MS + 1))[0]).toEqual({});
 		});
 
 		it('a paused template is held whatever the language spelling, until reinstated', async () => {
@@ -139,8 +139,8 @@ describeWithRedis('the campaign facts through Redis', () => {
 			clients.push(client);
 			return new RedisLedger({ client: () => client, memory: new MemoryLedger(), timeoutMs: 500, keySecret });
 		};
-		await recordCampaignFacts(make(), { preferences: [{ contact: '16505559999', value: 'stop', at: NOW }], limits: [], templates: [] }, NOW);
-		expect((await contactsMarketing(make(), ['16505559999'], NOW))[0]).toEqual({ optedOutAt: NOW });
+		await recordCampaignFacts(make(), { preferences: [{ wabaId: TEMPLATE.wabaId, contact: '16505559999', value: 'stop', at: NOW }], limits: [], templates: [] }, NOW);
+		expect((await contactsMarketing(make(), TEMPLATE.wabaId, ['16505559999'], NOW))[0]).toEqual({ optedOutAt: NOW });
 		expect((await clients[0].keys('*')).join(' ')).not.toContain('16505559999');
 	});
 });

@@ -4,8 +4,9 @@
  * disabled (132015 / 132016, `message_template_status_update`). Kept beside the conversation facts: in this process's
  * memory, and in Redis under the ledger's hashed key names when it has one. Each entry is "at:state:until" and a later
  * fact (by Meta's time) replaces an earlier one, so redelivered or reordered webhooks never undo a newer choice.
- * Contacts are keyed alone, not per sender number: Meta's limit counts marketing "from any business", an opt-out is
- * "from your business", and a sender pool must see both from every number.
+ * Not per sender number, so a sender pool sees both from every number: Meta's limit counts marketing "from any
+ * business", so it is keyed by contact alone; an opt-out is "from your business", so by WABA and contact (one n8n, and
+ * its memory ledger, may serve several businesses).
  */
 
 import { processWide } from '../processWide';
@@ -41,8 +42,8 @@ export interface TemplateRef {
 export type TemplateState = 'paused' | 'disabled' | 'active';
 
 export interface CampaignFacts {
-	/** `stop` or `resume` marketing messages (user_preferences; 131050 is a `stop`). */
-	preferences: Array<{ contact: string; value: 'stop' | 'resume'; at: number }>;
+	/** `stop` or `resume` marketing messages from the WABA's business (user_preferences; 131050 is a `stop`). */
+	preferences: Array<{ wabaId: string; contact: string; value: 'stop' | 'resume'; at: number }>;
 	/** 131049: Meta did not deliver a marketing template to this contact. */
 	limits: Array<{ contact: string; at: number }>;
 	templates: Array<{ template: TemplateRef; state: TemplateState; at: number; forMs: number }>;
@@ -80,7 +81,7 @@ interface Entry {
 
 function entriesOf(facts: CampaignFacts): Entry[] {
 	return [
-		...facts.preferences.map(({ contact, value, at }): Entry => ({ kind: 'mp', parts: [contact], at, state: value, until: at + (value === 'stop' ? OPT_OUT_MS : LATER_FACT_MS) })),
+		...facts.preferences.map(({ wabaId, contact, value, at }): Entry => ({ kind: 'mp', parts: [wabaId, contact], at, state: value, until: at + (value === 'stop' ? OPT_OUT_MS : LATER_FACT_MS) })),
 		...facts.limits.map(({ contact, at }): Entry => ({ kind: 'ml', parts: [contact], at, state: 'limited', until: at + MARKETING_LIMIT_MS })),
 		...facts.templates.map(({ template, state, at, forMs }): Entry => ({ kind: 'tp', parts: templateParts(template), at, state, until: at + (state === 'active' ? LATER_FACT_MS : forMs) })),
 	];
@@ -221,9 +222,9 @@ async function read(ledger: ConversationLedger, wanted: Array<Pick<Entry, 'kind'
 	return stored ? stored.map((value) => decode(value, now)) : fromMemory();
 }
 
-/** Each contact's marketing state: opted out, and/or inside Meta's per-user limit. */
-export async function contactsMarketing(ledger: ConversationLedger, contacts: string[], now: number): Promise<ContactMarketing[]> {
-	const stored = await read(ledger, contacts.flatMap((contact) => [{ kind: 'mp' as const, parts: [contact] }, { kind: 'ml' as const, parts: [contact] }]), now);
+/** Each contact's marketing state: opted out of the WABA's business, and/or inside Meta's per-user limit. */
+export async function contactsMarketing(ledger: ConversationLedger, wabaId: string, contacts: string[], now: number): Promise<ContactMarketing[]> {
+	const stored = await read(ledger, contacts.flatMap((contact) => [{ kind: 'mp' as const, parts: [wabaId, contact] }, { kind: 'ml' as const, parts: [contact] }]), now);
 	return contacts.map((_contact, index) => {
 		const preference = stored[2 * index];
 		const limit = stored[2 * index + 1];

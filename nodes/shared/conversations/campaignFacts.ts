@@ -1,5 +1,7 @@
 /**
  * What a verified webhook body tells the ledger's campaign facts (campaign.ts). Pure; read before any event filter.
+ * - every change's entry.id is the WABA (an opt-out is from that business):
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
  * - `user_preferences` (category `marketing_messages`, value `stop` | `resume`, numeric `timestamp`):
  *   https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/user_preferences
  * - failed statuses with 131049 (per-user marketing limit) or 131050 (stopped marketing messages):
@@ -52,14 +54,15 @@ function templateStateOf(value: Json): { state: TemplateState; forMs: number } |
 export function campaignFactsOf(body: WebhookBody, now: number): CampaignFacts {
 	const facts = noCampaignFacts();
 	for (const entry of records(body.entry)) {
+		const wabaId = text(entry.id);
 		for (const change of records(entry.changes)) {
 			const value = (typeof change.value === 'object' && change.value !== null ? change.value : {}) as Json;
 			if (change.field === 'user_preferences') {
-				for (const preference of records(value.user_preferences)) {
+				for (const preference of records(wabaId ? value.user_preferences : undefined)) {
 					const choice = preference.value;
 					if (preference.category !== 'marketing_messages' || (choice !== 'stop' && choice !== 'resume')) continue;
 					const at = timeOf(preference.timestamp, now);
-					for (const contact of contactsOf(preference, 'wa_id', 'user_id')) facts.preferences.push({ contact, value: choice, at });
+					for (const contact of contactsOf(preference, 'wa_id', 'user_id')) facts.preferences.push({ wabaId: wabaId!, contact, value: choice, at });
 				}
 			} else if (change.field === 'messages') {
 				for (const status of records(value.statuses)) {
@@ -68,11 +71,10 @@ export function campaignFactsOf(body: WebhookBody, now: number): CampaignFacts {
 					const at = timeOf(status.timestamp, now);
 					for (const contact of contactsOf(status, 'recipient_id', 'recipient_user_id')) {
 						if (code === MARKETING_LIMIT_CODE) facts.limits.push({ contact, at });
-						else facts.preferences.push({ contact, value: 'stop', at });
+						else if (wabaId) facts.preferences.push({ wabaId, contact, value: 'stop', at });
 					}
 				}
 			} else if (change.field === 'message_template_status_update') {
-				const wabaId = text(entry.id);
 				const name = text(value.message_template_name);
 				const language = text(value.message_template_language);
 				const decided = templateStateOf(value);

@@ -122,15 +122,16 @@ type Decision = 'marketing' | 'fallback';
 export class MarketingRoute {
 	private readonly decisions = new Map<string, Promise<Decision>>();
 	private readonly fallbacks = new Map<string, Fallback>();
-	private readonly timesToLive = new Map<string, { seconds: number; set: Promise<void> }>();
+	/** Per template: the time-to-live its items ask, set at Meta by the first of them to be sent (not before). */
+	private readonly timesToLive = new Map<string, { seconds: number; set?: Promise<void> }>();
 
 	constructor(private readonly credentials: WhatsAppCredentials) {}
 
 	/**
-	 * Marks the item for the marketing path when the option is on and Meta's definition says MARKETING, and sets the
-	 * template's time-to-live at Meta first when the item asks for one (once per template and execution).
+	 * Marks the item for the marketing path when the option is on and Meta's definition says MARKETING. The template's
+	 * time-to-live is only noted here: editing it is a call to Meta, made when the first item is sent (see `send`).
 	 */
-	async consider(item: RoutableItem, setting: MarketingSetting | undefined, template: MessageTemplate | undefined): Promise<void> {
+	consider(item: RoutableItem, setting: MarketingSetting | undefined, template: MessageTemplate | undefined): void {
 		if (!setting || template?.category?.toUpperCase() !== 'MARKETING') return;
 		const seconds = setting.timeToLiveSeconds;
 		if (seconds !== undefined) {
@@ -142,8 +143,7 @@ export class MarketingRoute {
 					`is ${seconds}, but an earlier item of this execution asks ${asked.seconds} for template "${name}": a template has one time-to-live at Meta, so give its items the same value`,
 				);
 			}
-			if (!asked) this.timesToLive.set(name, { seconds, set: setTemplateTimeToLive(this.credentials, item, seconds) });
-			await this.timesToLive.get(name)!.set;
+			if (!asked) this.timesToLive.set(name, { seconds });
 		}
 		item.marketing = { route: this, timeToLiveSeconds: seconds };
 	}
@@ -151,6 +151,7 @@ export class MarketingRoute {
 	/** Sends the item through /marketing_messages, or /messages once Meta refused the path for its template and number. */
 	async send<T>(item: RoutableItem, post: (path: string, body: unknown) => Promise<T>): Promise<T> {
 		const marketing = item.marketing!;
+		await this.setTimeToLive(item);
 		const viaMessages = () => {
 			marketing.sentThrough = 'messages';
 			return post(`/${item.phoneNumberId}/messages`, item.body);
@@ -181,6 +182,15 @@ export class MarketingRoute {
 		// Refused after it was taken (onboarding or the template changed meanwhile): the later items go straight to /messages.
 		if (known) this.decisions.set(key, Promise.resolve('fallback'));
 		return viaMessages();
+	}
+
+	/** Sets the template's time-to-live at Meta once per execution, before its first send; its items wait for it (and share its failure). */
+	private async setTimeToLive(item: RoutableItem): Promise<void> {
+		const seconds = item.marketing!.timeToLiveSeconds;
+		if (seconds === undefined) return;
+		const asked = this.timesToLive.get(templateOf(item))!;
+		asked.set ??= setTemplateTimeToLive(this.credentials, item, seconds);
+		await asked.set;
 	}
 
 	/** The one notice of the execution, when Meta refused the path for any template: which, why, and what went instead. */
