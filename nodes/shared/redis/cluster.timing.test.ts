@@ -124,13 +124,13 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 
 		// Campaign facts (opt-outs, Meta's per-user marketing limit) and the messaging-limit reach, over many slots.
 		const contacts = Array.from({ length: 20 }, (_, i) => `1555100${i}`);
-		await recordCampaignFacts(writer, { preferences: contacts.slice(0, 10).map((contact) => ({ contact, value: 'stop' as const, at: now })), limits: contacts.slice(10).map((contact) => ({ contact, at: now })), templates: [] }, now);
+		await recordCampaignFacts(writer, { preferences: contacts.slice(0, 10).map((contact) => ({ wabaId: 'waba-1', contact, value: 'stop' as const, at: now })), limits: contacts.slice(10).map((contact) => ({ contact, at: now })), templates: [] }, now);
 		await reachOf(writer).admit('waba-1', contacts, 1000, now);
 		expect(writer.fallingBack).toBe(false);
 		await closeRedisClients();
 		clearConversationLedgers();
 		const campaignReader = getConversationLedger({ redisUrl: cluster.url, accessToken: 'token' }) as RedisLedger;
-		const marketing = await contactsMarketing(campaignReader, contacts, now);
+		const marketing = await contactsMarketing(campaignReader, 'waba-1', contacts, now);
 		expect(marketing.map((state) => state.optedOutAt !== undefined)).toEqual(contacts.map((_, i) => i < 10));
 		expect(marketing.map((state) => state.limitedUntil !== undefined)).toEqual(contacts.map((_, i) => i >= 10));
 		expect((await reachOf(campaignReader).admit('waba-1', [...contacts, '15559999999'], 21, now)).map((answer) => answer.admitted)).toEqual([...contacts.map(() => true), true]);
