@@ -221,9 +221,10 @@ async function bottleneckClients(client: Redis): Promise<Map<string, { running: 
 	const clients = new Map<string, { running: number; lastSeen: number }>();
 	for (const key of await client.keys('b_*_client_running')) {
 		const prefix = key.slice(0, -'client_running'.length);
-		const running = await client.hgetall(key);
+		// Both sorted sets (Bottleneck 2.19.5's process_tick.lua): client → running weight, client → last seen.
+		const running = await client.zrange(key, 0, -1, 'WITHSCORES');
 		const seen = await client.zrange(`${prefix}client_last_seen`, 0, -1, 'WITHSCORES');
-		for (const [id, weight] of Object.entries(running)) clients.set(`${prefix}${id}`, { running: Number(weight), lastSeen: 0 });
+		for (let i = 0; i < running.length; i += 2) clients.set(`${prefix}${running[i]}`, { running: Number(running[i + 1]), lastSeen: 0 });
 		for (let i = 0; i < seen.length; i += 2) {
 			const entry = clients.get(`${prefix}${seen[i]}`) ?? { running: 0, lastSeen: 0 };
 			entry.lastSeen = Number(seen[i + 1]);
@@ -258,6 +259,45 @@ interface ScenarioResult {
 	loadBefore: number;
 	loadAfter: number;
 	fault?: Record<string, unknown>;
+	/** The goals this run missed (see GOALS), and whether it met them all. */
+	missed: string[];
+	goal_met: boolean;
+}
+
+/** Seconds a dead worker's lease may hold its weight: its expiration (2 × 2 s + 40 s + 10 s, lease.ts) and a tick. */
+const LEASE_EXPIRY_S = 54;
+const LEASE_FREE_SLACK_S = 6;
+
+/** Each scenario's goals, as names of what was missed. */
+function missedGoals(row: Omit<ScenarioResult, 'missed' | 'goal_met'>): string[] {
+	const missed: string[] = [];
+	const fault = row.fault ?? {};
+	const check = (ok: boolean, name: string) => {
+		if (!ok) missed.push(name);
+	};
+	check(row.duplicates === 0, 'each message at most once');
+	if (row.scenario === 'rate') {
+		check(row.distinctRecipients === row.messages, 'every message sent');
+		check(row.ratio >= 0.95, 'ratio ≥ 0.95');
+		check(row.peak <= row.mps, 'peak ≤ mps');
+		check(row.throttled === 0, 'zero 130429');
+		check((row.executionStatuses.success ?? 0) === row.executions, 'every execution succeeded');
+	}
+	if (row.scenario === 'worker-kill') {
+		const killed = Object.values((fault.killedStatus as Record<string, string> | undefined) ?? {});
+		check((fault.survivorsPeak as number) <= row.mps, 'survivors: peak ≤ mps');
+		check((fault.survivorsRatio as number) >= 0.95, 'survivors: ratio ≥ 0.95');
+		check(typeof fault.deadLeaseFreedAfterS === 'number' && fault.deadLeaseFreedAfterS <= LEASE_EXPIRY_S + LEASE_FREE_SLACK_S, 'dead lease freed within its expiry');
+		check(killed.length > 0 && killed.every((status) => status === 'error' || status === 'crashed'), 'killed executions end (error / crashed), not re-run');
+		check((row.executionStatuses.success ?? 0) === row.executions - killed.length, 'the other executions succeeded');
+	}
+	if (row.scenario === 'redis-restart') {
+		check(row.distinctRecipients === row.messages, 'nothing lost');
+		check((row.executionStatuses.success ?? 0) === row.executions, 'every execution succeeded');
+		check((fault.peakAfter as number) <= row.mps, 'shared again: peak ≤ mps after');
+		check(fault.throttledAfter === 0, 'shared again: no 130429 after');
+	}
+	return missed;
 }
 
 async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioResult> {
@@ -300,10 +340,12 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 		if (answers.some((answer) => answer.status !== 200)) throw new Error(`a broadcast part was refused: ${answers.map((answer) => answer.status).join(', ')}`);
 
 		let fault: Record<string, unknown> | undefined;
+		let cpuAtFault: Record<string, number> | undefined;
 		const sampler = setInterval(() => void sample().catch(() => undefined), 250);
 		try {
 			if (scenario !== 'rate') {
 				await waitFor('the fault point', async () => ((await sample()).accepted >= options.faultAt * options.messages ? true : undefined), 10 * 60_000, 100);
+				cpuAtFault = cpu();
 				fault = scenario === 'worker-kill' ? await killWorker(topology, gateClient, options) : await restartRedis(topology, options);
 			}
 			fault = { ...fault, ...(await settleExecutions(stack, parts.length, scenario === 'worker-kill' ? options.crashWaitS : 600, fault)) };
@@ -316,12 +358,13 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 		const log = await stack.sim.log();
 		const result = summarize(scenario, options, log, counters, samples, fault);
 		const cpuMs: Record<string, number> = {};
-		for (const [name, ms] of Object.entries(cpuAfter)) cpuMs[name] = ms - (cpuBefore[name] ?? 0);
+		// A killed worker's processes are gone: its CPU is what it had used when it was killed.
+		for (const [name, ms] of Object.entries(cpuAfter)) cpuMs[name] = Math.max(ms, cpuAtFault?.[name] ?? 0) - (cpuBefore[name] ?? 0);
 		const finalStatuses: Record<string, number> = {};
 		for (const execution of (await executionsOf(stack.n8n, WORKFLOW_ID)).filter((entry) => entry.mode !== 'manual')) {
 			finalStatuses[execution.status] = (finalStatuses[execution.status] ?? 0) + 1;
 		}
-		return {
+		const row = {
 			...result,
 			executionStatuses: finalStatuses,
 			cpuMs,
@@ -329,6 +372,8 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 			loadBefore,
 			loadAfter: os.loadavg()[0],
 		};
+		const missed = missedGoals(row);
+		return { ...row, missed, goal_met: missed.length === 0 };
 	} finally {
 		gateClient.disconnect();
 		await topology.stop();
@@ -343,7 +388,7 @@ async function killWorker(topology: Topology, gateClient: Redis, options: Option
 	const victim = topology.workers.find((worker) => runningOn(worker).length > 0);
 	if (!victim) throw new Error('no worker has an execution under way at the fault point');
 	const killedExecutions = runningOn(victim);
-	const before = await bottleneckClients(gateClient);
+	const before = await bottleneckClients(gateClient).catch(() => new Map<string, { running: number; lastSeen: number }>());
 	const killedAt = Date.now();
 	process.kill(-(victim.child.pid ?? 0), 'SIGKILL');
 	const acceptedAtKill = (await topology.stack.sim.counters()).accepted;
@@ -417,7 +462,7 @@ function summarize(
 	counters: SimCounters,
 	samples: Sample[],
 	fault: Record<string, unknown> | undefined,
-): Omit<ScenarioResult, 'executionStatuses' | 'cpuMs' | 'machineCpuBusy' | 'loadBefore' | 'loadAfter'> {
+): Omit<ScenarioResult, 'executionStatuses' | 'cpuMs' | 'machineCpuBusy' | 'loadBefore' | 'loadAfter' | 'missed' | 'goal_met'> {
 	const mine = log.filter((message) => message.phoneNumberId === NUMBER);
 	const perRecipient = new Map<string, number>();
 	for (const message of mine) perRecipient.set(message.to, (perRecipient.get(message.to) ?? 0) + 1);
@@ -457,6 +502,16 @@ function summarize(
 			notSent: options.messages - perRecipient.size,
 		};
 	}
+	// When the 130429s came: seconds after the first accepted message → how many in that second (from the samples).
+	const throttledAt: Record<string, number> = {};
+	for (let i = 1; i < samples.length; i++) {
+		const added = samples[i].throttled - samples[i - 1].throttled;
+		if (added > 0 && times.length > 0) {
+			const second = String(Math.floor((samples[i].at - times[0]) / 1000));
+			throttledAt[second] = (throttledAt[second] ?? 0) + added;
+		}
+	}
+	if (throttled > 0) detail = { ...detail, throttledAtSecond: throttledAt };
 	return {
 		scenario,
 		workers: options.workers,
@@ -491,6 +546,7 @@ function printRow(row: ScenarioResult): void {
 		`${row.machineCpuBusy} %`,
 		cpu,
 		`${row.loadBefore.toFixed(1)} → ${row.loadAfter.toFixed(1)}`,
+		row.goal_met ? 'met' : `MISSED: ${row.missed.join('; ')}`,
 	];
 	console.log(`| ${cells.join(' | ')} |`);
 	if (row.fault) console.log(`  ${row.scenario}: ${JSON.stringify(row.fault)}`);
@@ -503,8 +559,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 		`queue: ${options.messages} messages in ${options.executions} executions on ${options.workers} workers (concurrency ${options.concurrency}), ` +
 			`number at ${options.mps} msg/s; ${os.cpus().length} CPUs, load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
-	console.log('| scenario | topology | sent | duplicates | s sending | ratio | peak / mps | 130429 | executions | machine CPU busy | process CPU s | load |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+	console.log('| scenario | topology | sent | duplicates | s sending | ratio | peak / mps | 130429 | executions | machine CPU busy | process CPU s | load | goal |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const results: ScenarioResult[] = [];
 	for (const scenario of options.scenarios) {
 		const result = await runScenario(scenario, options);
