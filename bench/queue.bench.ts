@@ -410,7 +410,7 @@ async function killWorker(topology: Topology, gateClient: Redis, options: Option
 		}
 	}
 	return {
-		killed: victim === topology.workers[0] ? 'worker-1' : `worker-${topology.workers.indexOf(victim) + 1}`,
+		killed: `worker-${topology.workers.indexOf(victim) + 1}`,
 		killedExecutions,
 		acceptedAtKill,
 		killedAt,
