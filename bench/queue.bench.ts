@@ -17,8 +17,9 @@
  *     Meta answers 130429 to the excess, which the gate retries; once Redis is back the workers share again.
  * Other options: `--workers=4` `--messages=10000` `--executions=10` `--mps=1000` `--concurrency=3`
  * `--fault-at=0.3` `--redis-down-ms=3000` `--crash-wait-s=180` (how long to wait for n8n to settle a killed
- * execution). Prints a table and per-process CPU (main, workers, simulator, Redis) from /proc.
+ * execution) `--db=postgres` (a throwaway PostgreSQL, n8n's database for queue mode; `sqlite` as the e2e tests run). Prints a table and per-process CPU (main, workers, simulator, Redis) from /proc.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -53,6 +54,8 @@ interface Options {
 	faultAt: number;
 	redisDownMs: number;
 	crashWaitS: number;
+	/** n8n's database: `postgres` (what n8n supports for queue mode) or `sqlite` (four workers met SQLITE_BUSY). */
+	db: 'postgres' | 'sqlite';
 }
 
 /** The simulator's high-throughput number (1,000 msg/s by its tier unless `--mps` overrides it). */
@@ -74,6 +77,7 @@ function parseOptions(args: string[]): Options {
 		faultAt: number('fault-at', 0.3),
 		redisDownMs: number('redis-down-ms', 3000),
 		crashWaitS: number('crash-wait-s', 180),
+		db: value('db') === 'sqlite' ? 'sqlite' : 'postgres',
 	};
 }
 
@@ -86,8 +90,8 @@ function broadcastWorkflow(): ReturnType<typeof loadWorkflow> {
 	return workflow;
 }
 
-/** User + system CPU ms of every process in a process group (n8n and its task runner), or of one pid. */
-function cpuMsOf(match: (pid: number, pgrp: number) => boolean): number {
+/** User + system CPU ms of the processes `match` picks (a process group: n8n and its task runner; one pid; children). */
+function cpuMsOf(match: (pid: number, pgrp: number, ppid: number) => boolean): number {
 	let ticks = 0;
 	for (const entry of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
@@ -95,7 +99,7 @@ function cpuMsOf(match: (pid: number, pgrp: number) => boolean): number {
 			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
 			// Fields after the command (which may hold spaces) start at state: state ppid pgrp … utime(14) stime(15).
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (match(Number(entry), Number(fields[2]))) ticks += Number(fields[11]) + Number(fields[12]);
+			if (match(Number(entry), Number(fields[2]), Number(fields[1]))) ticks += Number(fields[11]) + Number(fields[12]);
 		} catch {
 			// the process ended meanwhile
 		}
@@ -142,7 +146,55 @@ function rateOf(times: number[]): number {
 	return times.length < 2 ? 0 : (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
 }
 
+interface Postgres {
+	env: Record<string, string>;
+	/** The postmaster's pid (its backends are its children). */
+	pid(): number | undefined;
+	stop(): void;
+}
+
+/**
+ * A throwaway PostgreSQL cluster for n8n's database (trust auth on 127.0.0.1, a free port), run as the `postgres`
+ * user: with SQLite the main process and four workers met `SQLITE_BUSY: database is locked` under load.
+ */
+async function startPostgres(): Promise<Postgres> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-queue-bench-pg-'));
+	const port = await freePort();
+	const asPostgres = (command: string, args: string[]) =>
+		execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+	try {
+		execFileSync('chown', ['postgres:postgres', dir]);
+		asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+		asPostgres('pg_ctl', ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+	} catch (error) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		throw new Error(`could not start PostgreSQL (initdb / pg_ctl as user postgres); run with --db=sqlite instead: ${String(error)}`);
+	}
+	return {
+		env: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_USER: 'postgres',
+			DB_POSTGRESDB_DATABASE: 'postgres',
+		},
+		pid() {
+			const first = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0];
+			return Number(first) || undefined;
+		},
+		stop() {
+			try {
+				asPostgres('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']);
+			} catch {
+				// already gone
+			}
+			fs.rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
 interface Topology {
+	postgres?: Postgres;
 	stack: Stack<SimulatorProcess>;
 	workers: N8nProcess[];
 	queueRedis: TestRedis;
@@ -151,9 +203,11 @@ interface Topology {
 }
 
 async function startTopology(name: string, options: Options, ownGateRedis: boolean): Promise<Topology> {
+	const postgres = options.db === 'postgres' ? await startPostgres() : undefined;
 	const queueRedis = await startRedis();
 	const gateRedis = ownGateRedis ? await startRedis() : queueRedis;
 	const queueEnv = {
+		...postgres?.env,
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(queueRedis.port),
@@ -176,6 +230,7 @@ async function startTopology(name: string, options: Options, ownGateRedis: boole
 		await stack.stop();
 		await queueRedis.stop();
 		if (gateRedis !== queueRedis) await gateRedis.stop();
+		postgres?.stop();
 	};
 	try {
 		await stack.n8n.importWorkflows([broadcastWorkflow()]);
@@ -205,7 +260,7 @@ async function startTopology(name: string, options: Options, ownGateRedis: boole
 		await stop();
 		throw error;
 	}
-	return { stack, workers, queueRedis, gateRedis, stop };
+	return { postgres, stack, workers, queueRedis, gateRedis, stop };
 }
 
 /** Executions a worker started and has not finished, from its log. */
@@ -316,6 +371,8 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 				result[`worker-${index + 1}`] = cpuMsOf((_pid, pgrp) => pgrp === worker.child.pid);
 			});
 			result.simulator = cpuMsOf((pid) => pid === simulatorPid);
+			const postmaster = topology.postgres?.pid();
+			if (postmaster !== undefined) result.postgres = cpuMsOf((pid, _pgrp, ppid) => pid === postmaster || ppid === postmaster);
 			for (const [name, redis] of Object.entries({ redis: topology.queueRedis, gateRedis: topology.gateRedis })) {
 				if (name === 'gateRedis' && topology.gateRedis === topology.queueRedis) continue;
 				const pid = redisPid(redis.port);
@@ -557,7 +614,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
 	console.log(
 		`queue: ${options.messages} messages in ${options.executions} executions on ${options.workers} workers (concurrency ${options.concurrency}), ` +
-			`number at ${options.mps} msg/s; ${os.cpus().length} CPUs, load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+			`number at ${options.mps} msg/s, n8n on ${options.db}; ${os.cpus().length} CPUs, load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
 	console.log('| scenario | topology | sent | duplicates | s sending | ratio | peak / mps | 130429 | executions | machine CPU busy | process CPU s | load | goal |');
 	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
