@@ -3,7 +3,8 @@
  * asking execution runs on the worker, which registers the wait in the ledger through queue mode's Redis; the
  * customer's answer reaches the trigger on the main process, which finds the wait in Redis and posts it to n8n's
  * resume URL; the resumed execution runs on the worker again. Then the same across a restart of every n8n process,
- * with the wait registered before: Redis holds it, so the answer still resumes the execution.
+ * with the wait registered before: Redis holds it, so the answer still resumes the execution. And a restart of the
+ * main process alone, the worker running on, with several executions waiting: each resumes with its own answer.
  * Interactive button replies (context.id quotes the asking message):
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive
  */
@@ -160,4 +161,42 @@ test('a wait registered before every n8n process restarts still resumes from Red
 		return res.status === 404 ? undefined : true;
 	}, 120000, 500);
 	expect(await approveAndReport(question)).toEqual({ approved: true, messageId: question.wamid });
+});
+
+test('executions waiting while the main process alone restarts each resume with their own answer afterwards', async () => {
+	const recipients = ['15550003101', '15550003102', '15550003103'];
+	const questions: AcceptedMessage[] = [];
+	for (const to of recipients) questions.push(await ask(to));
+	await waitFor('three waiting executions', async () => {
+		const waitingNow = (await executionsOf(stack.n8n, ASK_ID)).filter((execution) => execution.status === 'waiting');
+		return waitingNow.length >= recipients.length ? true : undefined;
+	}, 60000, 500);
+	const workerPid = worker!.child.pid;
+	await stack.n8n.stop();
+	await stack.n8n.start({ timeoutMs: START_TIMEOUT_MS });
+	await waitFor('the production webhook after the restart', async () => {
+		const res = await httpRequest(`${stack.n8n.url}/webhook/${ROUTER_WEBHOOK_ID}/webhook?hub.mode=subscribe&hub.challenge=1&hub.verify_token=x`);
+		return res.status === 404 ? undefined : true;
+	}, 120000, 500);
+	// The same worker process ran on through the restart.
+	expect(worker!.child.pid).toBe(workerPid);
+	expect(worker!.child.exitCode).toBeNull();
+	// Answered last-asked first: each answer quotes its own question (context.id), so each resumes its own execution.
+	const reports = stack.sim.log().filter((message) => message.to === REPORT_TO).length;
+	for (const question of [...questions].reverse()) {
+		await stack.sim.injectInbound({ from: question.waId, name: 'Ana', type: 'interactive', context: { from: '15550000001', id: question.wamid }, interactive: { type: 'button_reply', button_reply: { id: 'approve', title: '✓ Approve' } } });
+	}
+	const resumed = await waitFor('three reports of resumed executions', () => {
+		const all = stack.sim.log().filter((message) => message.to === REPORT_TO).slice(reports);
+		return all.length >= recipients.length ? all : undefined;
+	}, 120000, 250);
+	const ids = resumed.map((report) => (JSON.parse((report.body as { text: { body: string } }).text.body) as { approved: boolean; messageId: string }));
+	expect(ids.every((entry) => entry.approved)).toBe(true);
+	expect(ids.map((entry) => entry.messageId).sort()).toEqual(questions.map((question) => question.wamid).sort());
+	// Each resumed once: no fourth report comes, and none of the three still waits.
+	await waitFor('no execution of the three left waiting', async () => {
+		const waitingNow = (await executionsOf(stack.n8n, ASK_ID)).filter((execution) => execution.status === 'waiting');
+		return waitingNow.length === 0 ? true : undefined;
+	}, 60000, 500);
+	expect(stack.sim.log().filter((message) => message.to === REPORT_TO).length - reports).toBe(recipients.length);
 });
