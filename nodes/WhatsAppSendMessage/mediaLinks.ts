@@ -8,9 +8,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../shared/errors';
 import type { SharedEntries } from '../shared/limiter';
 import { loadMediaLink, MediaLinkError, resolveMediaLink, type LinkFile } from '../shared/media';
-import type { MessagesRequestBody } from '../shared/messages';
-import { PENDING_MEDIA_ID, setMediaId } from './actions/media';
-import type { PreparedMessage } from './actions/types';
+import { PENDING_MEDIA_ID } from './actions/media';
+import type { MediaLinkUse, PreparedMessage } from './actions/types';
 
 type LinkItem = PreparedMessage & { itemIndex: number };
 
@@ -36,25 +35,22 @@ function shownLink(url: string): string {
 	}
 }
 
-/** The body sends the (pending) media ID instead of the link. */
-function sendById(item: LinkItem, file: LinkFile): void {
-	const body = item.body as unknown as Record<string, Record<string, unknown>>;
-	const media = body[(item.body as { type: string }).type];
-	delete media.link;
-	media.id = PENDING_MEDIA_ID;
+/** The body sends the (pending) media ID instead of the link, wherever the link was (message, or header). */
+function sendById(item: LinkItem, link: MediaLinkUse, file: LinkFile): void {
+	link.setMediaId(item.body, PENDING_MEDIA_ID);
 	item.upload = {
 		data: file.data ?? (() => loadMediaLink(file)),
 		sha256: file.sha256,
 		mimeType: file.mimeType,
 		fileName: file.fileName || undefined,
 		kind: file.kind,
-		setMediaId: setMediaId as (body: MessagesRequestBody, mediaId: string) => void,
+		setMediaId: link.setMediaId,
 	};
 }
 
 /**
  * Fetches each chosen link once (all at once, before any send) and turns its items into uploads of that file; an item
- * whose link fails gets `fail(item, error)` with an error naming the item and the "Link" field. Returns the items left.
+ * whose link fails gets `fail(item, error)` with an error naming the item and the link's field. Returns the items left.
  */
 export async function uploadLinksOnce<T extends LinkItem>(
 	context: IExecuteFunctions,
@@ -87,14 +83,14 @@ export async function uploadLinksOnce<T extends LinkItem>(
 			(failure: unknown) => ({ file: undefined, failure }),
 		);
 		if (resolved.file) {
-			sendById(item, resolved.file);
+			sendById(item, link, resolved.file);
 			kept.push(item);
 			continue;
 		}
 		if (!(resolved.failure instanceof MediaLinkError)) return Promise.reject(resolved.failure);
 		fail(
 			item,
-			fieldError(context.getNode(), item.itemIndex, 'Link', `could not be fetched to upload once (${shownLink(link.url)}): ${resolved.failure.message}`, {
+			fieldError(context.getNode(), item.itemIndex, link.field, `could not be fetched to upload once (${shownLink(link.url)}): ${resolved.failure.message}`, {
 				description:
 					'Fix the link, or set "Upload Once and Send by ID" to "Never" to let Meta download it. Nothing was sent to WhatsApp for this item.',
 			}),

@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
-	const { header, upload } = await readInteractiveHeader(context, itemIndex);
+	const { header, upload } = await readInteractiveHeader(context, itemIndex, 'ctaUrl');
 	return {
 		upload,
 		body: buildCtaUrl({

@@ -335,13 +335,6 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 		windowed.push(item);
 	}
 
-	// 1c. Media links sent by ID: each fetched once, before any send (a link that fails is its items' error).
-	const shared = windowed.some((item) => item.upload || item.mediaLink) ? await sharedEntriesFor(credentials) : undefined;
-	const linked = await uploadLinksOnce(this, windowed, shared, (item, failure) => {
-		if (!continueOnFail) throw failure;
-		results[item.itemIndex] = errorItem(failure, item.itemIndex);
-	});
-
 	// 2. Templates: check the items against each distinct template, still before any send. Its definition is kept a few
 	// minutes across executions: Meta allows only 200 (or 5,000) management calls an hour.
 	const templateNames = [...new Set(windowed.filter((item) => item.template).map((item) => item.template!.name))];
@@ -349,7 +342,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	let checked: ReadyItem[] = [];
 	const marketingRoute = new MarketingRoute(credentials);
-	for (const item of linked) {
+	for (const item of windowed) {
 		if (!item.template) {
 			checked.push(item);
 			continue;
@@ -372,6 +365,14 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 			results[item.itemIndex] = isGraphApiError(error) ? errorItem(error, item.itemIndex, item.phoneNumberId) : errorItem(failure, item.itemIndex);
 		}
 	}
+
+	// 2a. Media links sent by ID (message or header): each fetched once, before any send (a link that fails is its
+	// items' error); after the template check, so a template Meta would refuse costs no fetch or upload.
+	const shared = checked.some((item) => item.upload || item.mediaLink) ? await sharedEntriesFor(credentials) : undefined;
+	checked = await uploadLinksOnce(this, checked, shared, (item, failure) => {
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex);
+	});
 
 	// 2b. Campaign rules (campaign.ts): paused templates fail, marketing to opted-out or limited people is skipped.
 	const screened = await screenCampaign(ledger, credentials, checked, templates, Date.now());

@@ -13,12 +13,12 @@ import {
 } from '../../../shared/messages';
 import { expandOneTimeCode } from './authentication';
 import { collectionList, param, readEnvelope, show } from '../common';
-import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from '../media';
+import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUse } from '../media';
 import { cardsDescription, carouselLabels, readCardFields, readManualCards } from './carousel';
 import { offerExpirationField, offerExpirationMs } from './offer';
 import { parseProductSections, productButtonValues } from './products';
 import { checkoutButtonValues } from './checkout';
-import type { MessageKindModule, PendingUpload, PreparedMessage } from '../types';
+import type { MediaLinkUse, MessageKindModule, PendingUpload, PreparedMessage } from '../types';
 
 /** Used in the body until the template's own default language is known. */
 const LANGUAGE_PENDING = 'en';
@@ -134,6 +134,7 @@ export const description: INodeProperties[] = [
 			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['link'] },
 		},
 	},
+	linkUploadOnceField({ show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['link'] } }),
 	{
 		displayName: 'Header Media ID',
 		name: 'templateHeaderMediaId',
@@ -401,19 +402,29 @@ export function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterPar
 	return entries.map((entry) => entry.built);
 }
 
-async function readHeader(context: IExecuteFunctions, itemIndex: number): Promise<{ header: TemplateHeaderParams; upload?: PendingUpload }> {
+/** Puts a media ID in the template's header parameter, in place of its link if it had one. */
+function headerMediaId(type: 'image' | 'video' | 'document') {
+	return (body: MessagesRequestBody, mediaId: string) => {
+		const header = (body as TemplateMessage).template.components?.find((component) => component.type === 'header');
+		const media = (header?.parameters[0] as Record<string, { id?: string; link?: string }> | undefined)![type];
+		delete media.link;
+		media.id = mediaId;
+	};
+}
+
+async function readHeader(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ header: TemplateHeaderParams; upload?: PendingUpload; mediaLink?: MediaLinkUse }> {
 	const type = param<TemplateHeaderParams['type']>(context, 'templateHeader', itemIndex, 'none');
 	if ((type === 'image' || type === 'video' || type === 'document') && param<string>(context, 'templateHeaderMediaSource', itemIndex, 'link') === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'templateHeaderBinaryPropertyName', itemIndex, 'data'), type);
 		const filename = type === 'document' ? param<string>(context, 'templateHeaderFilename', itemIndex, '') || file.fileName : undefined;
-		const setMediaId = (body: MessagesRequestBody, mediaId: string) => {
-			const header = (body as TemplateMessage).template.components?.find((component) => component.type === 'header');
-			const parameter = header?.parameters[0] as Record<string, { id?: string }> | undefined;
-			parameter![type].id = mediaId;
-		};
-		return { header: { type, mediaId: PENDING_MEDIA_ID, filename }, upload: { ...file, setMediaId } };
+		return { header: { type, mediaId: PENDING_MEDIA_ID, filename }, upload: { ...file, setMediaId: headerMediaId(type) } };
 	}
-	return { header: readHeaderValues(context, itemIndex, type) };
+	const header = readHeaderValues(context, itemIndex, type);
+	if (header.type !== 'image' && header.type !== 'video' && header.type !== 'document') return { header };
+	return { header, mediaLink: readLinkUse(context, itemIndex, { url: header.link, kind: header.type, field: 'Header Link', setMediaId: headerMediaId(header.type) }) };
 }
 
 function readHeaderValues(context: IExecuteFunctions, itemIndex: number, type: TemplateHeaderParams['type']): TemplateHeaderParams {
@@ -561,7 +572,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		throw new MessageValidationError('language', 'is required when "Check Against Template" is off (e.g. en_US)');
 	}
 	const mode = param<string>(context, 'templateInputMode', itemIndex, 'fields');
-	const { header, upload } = await readHeader(context, itemIndex);
+	const { header, upload, mediaLink } = await readHeader(context, itemIndex);
 	let bodyParameters: TemplateBodyParameterParams[];
 	let buttons: TemplateButtonParams[];
 	let fieldOf: ((builderField: string) => string | undefined) | undefined;
@@ -606,7 +617,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		throw templateField ? new MessageValidationError('templateFields', `${templateField} ${built.error.message}`) : built.error;
 	}
 	const body = built.body!;
-	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
+	return { body, upload, mediaLink, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
 export const labels = {
@@ -620,6 +631,7 @@ export const labels = {
 	'header.mediaId': 'Header Media ID',
 	'header.link': 'Header Link',
 	'header.filename': 'Header File Name',
+	linkUploadOnce: 'Upload Once and Send by ID',
 	mimeType: 'Header Input Binary Field (MIME type)',
 	fileSize: 'Header Input Binary Field (file size)',
 	data: 'Header Input Binary Field',
