@@ -329,7 +329,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 		}
 		if (decision.action === 'template') {
 			// The template replaces the message whole: its own body and check, no file to upload.
-			Object.assign(item, { ...item.conversation.windowTemplate!, upload: undefined, sentAsTemplate: true });
+			Object.assign(item, { ...item.conversation.windowTemplate!, upload: undefined, mediaLink: undefined, sentAsTemplate: true });
 		}
 		item.windowOpenUntil = decision.openUntil;
 		windowed.push(item);
