@@ -16,11 +16,10 @@ type LinkItem = PreparedMessage & { itemIndex: number };
 /** The links to upload once: "Always" ones, and "When Sent to Several Items" ones that more than one item sends. */
 export function linksToUpload(items: LinkItem[]): Set<string> {
 	const counts = new Map<string, number>();
-	for (const item of items) if (item.mediaLink) counts.set(item.mediaLink.url, (counts.get(item.mediaLink.url) ?? 0) + 1);
+	for (const item of items) for (const link of item.mediaLinks ?? []) counts.set(link.url, (counts.get(link.url) ?? 0) + 1);
 	const chosen = new Set<string>();
 	for (const item of items) {
-		const link = item.mediaLink;
-		if (link && (link.uploadOnce === 'always' || (counts.get(link.url) ?? 0) > 1)) chosen.add(link.url);
+		for (const link of item.mediaLinks ?? []) if (link.uploadOnce === 'always' || (counts.get(link.url) ?? 0) > 1) chosen.add(link.url);
 	}
 	return chosen;
 }
@@ -38,14 +37,14 @@ function shownLink(url: string): string {
 /** The body sends the (pending) media ID instead of the link, wherever the link was (message, or header). */
 function sendById(item: LinkItem, link: MediaLinkUse, file: LinkFile): void {
 	link.setMediaId(item.body, PENDING_MEDIA_ID);
-	item.upload = {
+	(item.uploads ??= []).push({
 		data: file.data ?? (() => loadMediaLink(file)),
 		sha256: file.sha256,
 		mimeType: file.mimeType,
 		fileName: file.fileName || undefined,
 		kind: file.kind,
 		setMediaId: link.setMediaId,
-	};
+	});
 }
 
 /**
@@ -61,36 +60,37 @@ export async function uploadLinksOnce<T extends LinkItem>(
 	const chosen = linksToUpload(items);
 	if (chosen.size === 0) return items;
 	const files = new Map<string, Promise<LinkFile>>();
+	const key = (link: MediaLinkUse) => `${link.kind}|${link.url}`;
 	for (const item of items) {
-		const link = item.mediaLink;
-		const key = link && `${link.kind}|${link.url}`;
-		if (link && key && chosen.has(link.url) && !files.has(key)) {
+		for (const link of item.mediaLinks ?? []) {
+			if (!chosen.has(link.url) || files.has(key(link))) continue;
 			const resolving = resolveMediaLink(link.url, link.kind, shared);
 			// Awaited below per item; a failure is each of its items' error, not an unhandled rejection.
 			resolving.catch(() => undefined);
-			files.set(key, resolving);
+			files.set(key(link), resolving);
 		}
 	}
 	const kept: T[] = [];
 	for (const item of items) {
-		const link = item.mediaLink;
-		if (!link || !chosen.has(link.url)) {
-			kept.push(item);
-			continue;
-		}
-		const resolved = await files.get(`${link.kind}|${link.url}`)!.then(
-			(file) => ({ file, failure: undefined }),
-			(failure: unknown) => ({ file: undefined, failure }),
+		const links = (item.mediaLinks ?? []).filter((link) => chosen.has(link.url));
+		const resolved = await Promise.all(
+			links.map((link) =>
+				files.get(key(link))!.then(
+					(file) => ({ link, file, failure: undefined }),
+					(failure: unknown) => ({ link, file: undefined, failure }),
+				),
+			),
 		);
-		if (resolved.file) {
-			sendById(item, link, resolved.file);
+		const failed = resolved.find((outcome) => !outcome.file);
+		if (!failed) {
+			for (const { link, file } of resolved) sendById(item, link, file!);
 			kept.push(item);
 			continue;
 		}
-		if (!(resolved.failure instanceof MediaLinkError)) return Promise.reject(resolved.failure);
+		if (!(failed.failure instanceof MediaLinkError)) return Promise.reject(failed.failure);
 		fail(
 			item,
-			fieldError(context.getNode(), item.itemIndex, link.field, `could not be fetched to upload once (${shownLink(link.url)}): ${resolved.failure.message}`, {
+			fieldError(context.getNode(), item.itemIndex, failed.link.field, `could not be fetched to upload once (${shownLink(failed.link.url)}): ${failed.failure.message}`, {
 				description:
 					'Fix the link, or set "Upload Once and Send by ID" to "Never" to let Meta download it. Nothing was sent to WhatsApp for this item.',
 			}),

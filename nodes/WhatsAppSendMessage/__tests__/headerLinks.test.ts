@@ -14,6 +14,11 @@
  *   documentation/whatsapp/messages/interactive-reply-buttons-messages.mdx, "Updated: Nov 3, 2025"):
  *   https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages
  *
+ * - Carousel cards: the card header is `{ "type": "image", "image": { "id": "<MESSAGE_HEADER_ASSET_ID>" } }`, "Header
+ *   asset's uploaded media asset ID" (Media card carousel templates, verbatim mirror kapso-meta-docs/documentation,
+ *   documentation/whatsapp/templates/marketing-templates/media-card-carousel-templates.mdx, "Updated: Nov 4, 2025"):
+ *   https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/media-card-carousel-templates
+ *
  * The file server is on loopback, allowed here through n8n's N8N_SSRF_ALLOWED_IP_RANGES as an admin would.
  */
 import * as http from 'node:http';
@@ -42,6 +47,14 @@ function serveFile(req: http.IncomingMessage, res: http.ServerResponse): void {
 	if (path === '/banner.png') {
 		served.full++;
 		res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length, 'cache-control': 'max-age=3600' }).end(PNG);
+		return;
+	}
+	const card = /^\/card\/(\d)\.png$/.exec(path);
+	if (card) {
+		// A byte after the PNG's end per card: three files, three uploads (uploads are cached by content).
+		const file = Buffer.concat([PNG, Buffer.from([Number(card[1])])]);
+		served.full++;
+		res.writeHead(200, { 'content-type': 'image/png', 'content-length': file.length }).end(file);
 		return;
 	}
 	if (path === '/big.png') {
@@ -81,6 +94,34 @@ const imageButtons = (path: string, extra: Record<string, unknown> = {}) => ({
 	recipient: '={{ $json.phone }}',
 	...extra,
 });
+
+/** The simulator's `carousel_template_media_cards_v1` (three image cards) from its Template Fields, card images as links. */
+const carousel = (cardPath: (card: number) => string) => ({
+	messageType: 'template',
+	template: { __rl: true, mode: 'name', value: 'carousel_template_media_cards_v1' },
+	language: 'en_US',
+	templateFields: {
+		mappingMode: 'defineBelow',
+		value: {
+			'body:1': 'Pablo',
+			'body:2': '20%',
+			'body:3': '20OFF',
+			'card:0:header:image': `${filesUrl}${cardPath(0)}`,
+			'card:0:button:url:1': 'blue-elf',
+			'card:1:header:image': `${filesUrl}${cardPath(1)}`,
+			'card:1:button:url:1': 'buddhas-temple',
+			'card:2:header:image': `${filesUrl}${cardPath(2)}`,
+			'card:2:button:url:1': 'black-prince',
+		},
+		matchingColumns: [],
+		schema: [],
+	},
+	recipient: '={{ $json.phone }}',
+});
+const cardHeaders = (body: unknown) =>
+	(body as { template: { components: Array<{ type: string; cards?: Array<{ components: Array<{ type: string; parameters: unknown[] }> }> }> } }).template.components
+		.find((component) => component.type === 'carousel')!
+		.cards!.map((card) => card.components.find((component) => component.type === 'header')!.parameters[0]);
 
 type TemplateBody = { template: { components: Array<{ type: string; parameters?: Array<Record<string, unknown>> }> } };
 const templateHeader = (body: unknown) => (body as TemplateBody).template.components.find((component) => component.type === 'header')?.parameters?.[0];
@@ -172,5 +213,26 @@ test('a template Meta would refuse (a variable missing) costs no fetch: the temp
 	const result = await send(sim, imageTemplate('/banner.png', { templateBodyParameters: {} }), { inputItems: recipients(3) });
 	expect(result.error?.message).toMatch(/^Item 1: /);
 	expect(served.paths).toEqual([]);
+	expect(messageCalls(sim)).toBe(0);
+});
+
+test('20 items of a three-card carousel with a link per card: 3 fetches, 3 uploads, 20 sends whose cards have the media IDs', async () => {
+	const result = await send(sim, carousel((card) => `/card/${card}.png`), { inputItems: recipients(20) });
+	expect(result.error).toBeUndefined();
+	expect(served.full).toBe(3);
+	expect(uploads()).toHaveLength(3);
+	const log = sim.log();
+	expect(log).toHaveLength(20);
+	const ids = cardHeaders(log[0].body).map((header) => ((header as { image: { id?: string } }).image).id);
+	expect(new Set(ids).size).toBe(3);
+	ids.forEach((id) => expect(id).toMatch(/^\d+$/));
+	for (const message of log) expect(cardHeaders(message.body)).toEqual(ids.map((id) => ({ type: 'image', image: { id } })));
+	expect(result.outputs('Send')[0].mediaIds).toEqual(ids);
+});
+
+test('a carousel card link that fails fails the items, naming the card, before any upload or send', async () => {
+	const result = await send(sim, carousel((card) => (card === 1 ? '/missing.png' : `/card/${card}.png`)), { inputItems: recipients(3) });
+	expect(result.error?.message).toMatch(/^Item 1: "Template Fields › Card 2 header" could not be fetched to upload once .*HTTP 404/);
+	expect(uploads()).toHaveLength(0);
 	expect(messageCalls(sim)).toBe(0);
 });

@@ -65,10 +65,10 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		id: button.id,
 		title: button.title,
 	}));
-	const { header, upload, mediaLink } = await readInteractiveHeader(context, itemIndex, 'buttons');
+	const { header, uploads, mediaLinks } = await readInteractiveHeader(context, itemIndex, 'buttons');
 	return {
-		upload,
-		mediaLink,
+		uploads,
+		mediaLinks,
 		body: buildInteractiveButtons({
 			...readEnvelope(context, itemIndex),
 			header,

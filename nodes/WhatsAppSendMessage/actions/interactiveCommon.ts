@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { MAX_INTERACTIVE_BODY } from '../../shared/messages';
 import type { InteractiveHeaderParams, InteractiveMessage, MessagesRequestBody } from '../../shared/messages';
 import { param } from './common';
-import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUse } from './media';
+import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUses } from './media';
 import type { MediaLinkUse, MessageType, PendingUpload } from './types';
 
 /**
@@ -136,19 +136,19 @@ export async function readInteractiveHeader(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	kind: MessageType,
-): Promise<{ header: InteractiveHeaderParams; upload?: PendingUpload; mediaLink?: MediaLinkUse }> {
+): Promise<{ header: InteractiveHeaderParams; uploads?: PendingUpload[]; mediaLinks?: MediaLinkUse[] }> {
 	const type = param<InteractiveHeaderParams['type']>(context, 'headerType', itemIndex, 'none');
 	if (type === 'none') return { header: { type } };
 	if (type === 'text') return { header: { type, text: param(context, 'headerText', itemIndex, '') } };
 	const source = param<string>(context, 'headerMediaSource', itemIndex, 'link');
 	if (source === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'headerBinaryPropertyName', itemIndex, 'data'), type);
-		return { header: { type, mediaId: PENDING_MEDIA_ID }, upload: { ...file, setMediaId: headerMediaId(type) } };
+		return { header: { type, mediaId: PENDING_MEDIA_ID }, uploads: [{ ...file, setMediaId: headerMediaId(type) }] };
 	}
 	const link = source === 'link' ? param(context, 'headerLink', itemIndex, '') : undefined;
 	return {
 		header: { type, mediaId: source === 'id' ? param(context, 'headerMediaId', itemIndex, '') : undefined, link },
-		mediaLink: HEADER_LINK_BY_ID.includes(kind) ? readLinkUse(context, itemIndex, { url: link, kind: type, field: 'Header Link', setMediaId: headerMediaId(type) }) : undefined,
+		mediaLinks: HEADER_LINK_BY_ID.includes(kind) ? readLinkUses(context, itemIndex, [{ url: link, kind: type, field: 'Header Link', setMediaId: headerMediaId(type) }]) : undefined,
 	};
 }
 

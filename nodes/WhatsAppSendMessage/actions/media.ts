@@ -3,7 +3,7 @@ import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { checkMedia, type MediaKind } from '../../shared/media';
 import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
 import { param, readEnvelope, show } from './common';
-import type { LinkUploadOnce, MediaLinkUse, MessageKindModule, PendingUpload, PreparedMessage } from './types';
+import type { GivenLink, LinkUploadOnce, MediaLinkUse, MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
@@ -156,15 +156,16 @@ export function setMediaId(body: MessagesRequestBody, mediaId: string): void {
 	media.id = mediaId;
 }
 
-/** A link the item may send by media ID, per its "Upload Once and Send by ID" (undefined when "Never" or no link). */
-export function readLinkUse(
+/** The links the item may send by media ID, per its "Upload Once and Send by ID" (none when "Never"). */
+export function readLinkUses(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	use: Omit<MediaLinkUse, 'uploadOnce' | 'url'> & { url: unknown },
-): MediaLinkUse | undefined {
-	if (typeof use.url !== 'string' || !use.url) return undefined;
+	uses: GivenLink[],
+): MediaLinkUse[] | undefined {
+	const given = uses.filter((use): use is typeof use & { url: string } => typeof use.url === 'string' && use.url !== '');
+	if (given.length === 0) return undefined;
 	const uploadOnce = param<LinkUploadOnce>(context, 'linkUploadOnce', itemIndex, 'auto');
-	return uploadOnce === 'never' ? undefined : { ...use, url: use.url, uploadOnce };
+	return uploadOnce === 'never' ? undefined : given.map((use) => ({ ...use, uploadOnce }));
 }
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
@@ -180,12 +181,12 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	if (source === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'binaryPropertyName', itemIndex, 'data'), kind);
 		if (kind === 'document' && !common.filename && file.fileName) common.filename = file.fileName;
-		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), upload: { ...file, setMediaId } };
+		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), uploads: [{ ...file, setMediaId }] };
 	}
 	const link = source === 'link' ? param<string>(context, 'mediaLink', itemIndex, '') : undefined;
 	return {
 		body: buildMedia({ ...common, mediaId: source === 'id' ? param(context, 'mediaId', itemIndex, '') : undefined, link }),
-		mediaLink: readLinkUse(context, itemIndex, { url: link, kind, field: 'Link', setMediaId }),
+		mediaLinks: readLinkUses(context, itemIndex, [{ url: link, kind, field: 'Link', setMediaId }]),
 	};
 }
 

@@ -31,12 +31,16 @@ export interface MediaLinkUse {
 	setMediaId: (body: MessagesRequestBody, mediaId: string) => void;
 }
 
+/** A link as a reader finds it (maybe empty or not text), before the option is read. */
+export type GivenLink = Omit<MediaLinkUse, 'uploadOnce' | 'url'> & { url: unknown };
+
 /** One item, read and validated, ready to be scheduled. */
 export interface PreparedMessage {
 	body: MessagesRequestBody;
-	upload?: PendingUpload;
-	/** A media link to fetch once and send by media ID (see mediaLinks.ts), when the option allows. */
-	mediaLink?: MediaLinkUse;
+	/** Files to upload before the send: a binary file, or links fetched once (a carousel has one per card). */
+	uploads?: PendingUpload[];
+	/** Media links to fetch once and send by media ID (see mediaLinks.ts), when the option allows. */
+	mediaLinks?: MediaLinkUse[];
 	/** Template sends are checked against the template Meta holds before any send. */
 	template?: { name: string; language: string; languageGiven: boolean };
 }
