@@ -236,3 +236,24 @@ test('a carousel card link that fails fails the items, naming the card, before a
 	expect(uploads()).toHaveLength(0);
 	expect(messageCalls(sim)).toBe(0);
 });
+
+test('a card’s cached media ID that Meta no longer knows is uploaded once more and the carousel sent', async () => {
+	const always = { ...carousel((card) => `/card/${card}.png`), linkUploadOnce: 'always' };
+	const first = await send(sim, always, { inputItems: recipients(1) });
+	expect(first.error).toBeUndefined();
+	const oldIds = first.outputs('Send')[0].mediaIds as string[];
+	const deleted = await fetch(`${sim.url}/v26.0/${oldIds[1]}`, { method: 'DELETE', headers: { Authorization: `Bearer ${sim.fixture.accessToken}` } });
+	expect(deleted.status).toBe(200);
+
+	const second = await send(sim, always, { inputItems: recipients(1) });
+	expect(second.error).toBeUndefined();
+	const [output] = second.outputs('Send');
+	expect(output).toMatchObject({ mediaReuploaded: true, messageStatus: 'accepted' });
+	const newIds = output.mediaIds as string[];
+	expect([newIds[0], newIds[2]]).toEqual([oldIds[0], oldIds[2]]);
+	expect(newIds[1]).not.toBe(oldIds[1]);
+	// Three first uploads, then only the lost card's file again; one send refused for the stale ID, then the resend.
+	expect(uploads()).toHaveLength(4);
+	expect(messageCalls(sim)).toBe(3);
+	expect(cardHeaders(sim.log()[1].body)).toEqual(newIds.map((id) => ({ type: 'image', image: { id } })));
+});

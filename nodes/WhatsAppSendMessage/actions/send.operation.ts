@@ -92,6 +92,13 @@ function isStaleMediaError(error: unknown, mediaId: string): boolean {
 	return text.includes(mediaId) || /media/i.test(text);
 }
 
+/** The cached files a stale-media refusal is about: those whose media ID Meta's error names, else every cached one. */
+function staleFiles(error: unknown, media: Array<{ mediaId: string; fromCache: boolean }>): Array<{ mediaId: string }> {
+	const cached = media.filter((file) => file.fromCache && isStaleMediaError(error, file.mediaId));
+	const named = cached.filter((file) => isGraphApiError(error) && `${error.message} ${error.details ?? ''}`.includes(file.mediaId));
+	return named.length > 0 ? named : cached;
+}
+
 /** Meta refused a template send as not matching the template it holds: the kept definition is out of date. */
 const STALE_TEMPLATE_CODES: ReadonlySet<number> = new Set([132000, 132001, 132012, 132015]);
 
@@ -254,7 +261,7 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 	let reuploaded = false;
 	if (!response) {
 		// A cached media ID Meta no longer knows (deleted, or expired early): drop it, upload once more, resend.
-		const stale = media.filter((file) => file.fromCache && isStaleMediaError(attempt.failure, file.mediaId));
+		const stale = staleFiles(attempt.failure, media);
 		if (stale.length === 0) return Promise.reject(attempt.failure);
 		for (const file of stale) forgetMedia(file.mediaId);
 		media = await uploadAll();
