@@ -257,3 +257,9 @@ test('a card’s cached media ID that Meta no longer knows is uploaded once more
 	expect(messageCalls(sim)).toBe(3);
 	expect(cardHeaders(sim.log()[1].body)).toEqual(newIds.map((id) => ({ type: 'image', image: { id } })));
 });
+
+test('a header link whose host does not resolve still names the item and "Header Link" (n8n rewrites messages holding a Node error code)', async () => {
+	const result = await send(sim, imageButtons('', { headerLink: 'http://no-such-host.invalid/banner.png' }), { inputItems: recipients(2) });
+	expect(result.error?.message).toMatch(/^Item 1: "Header Link" could not be fetched to upload once \(http:\/\/no-such-host\.invalid\/banner\.png\): its host name/);
+	expect(messageCalls(sim)).toBe(0);
+});
