@@ -263,3 +263,31 @@ test('a header link whose host does not resolve still names the item and "Header
 	expect(result.error?.message).toMatch(/^Item 1: "Header Link" could not be fetched to upload once \(http:\/\/no-such-host\.invalid\/banner\.png\): its host name/);
 	expect(messageCalls(sim)).toBe(0);
 });
+
+// A limited-time offer's image header goes by ID as well: its send example has `"image": { "id": "<HEADER_ASSET_ID>" }`
+// (Limited-time offer templates, verbatim mirror kapso-meta-docs/documentation, documentation/whatsapp/templates/
+// marketing-templates/limited-time-offer-templates.mdx):
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
+test('a limited-time offer’s header image link to 10 items: 1 fetch, 1 upload, 10 sends by ID', async () => {
+	const offer = {
+		messageType: 'template',
+		template: { __rl: true, mode: 'name', value: 'limited_time_offer_caribbean_pkg_2023' },
+		language: 'en_US',
+		templateHeader: 'image',
+		templateHeaderMediaSource: 'link',
+		templateHeaderLink: `${filesUrl}/banner.png`,
+		templateFields: {
+			mappingMode: 'defineBelow',
+			value: { 'body:1': 'Pablo', 'body:2': 'CARIBE25', 'button:copy_code:0': 'CARIBE25', 'button:url:1': 'n3mtql', 'offer:expiration': '2027-01-01T00:00:00Z' },
+			matchingColumns: [],
+			schema: [],
+		},
+		recipient: '={{ $json.phone }}',
+	};
+	const result = await send(sim, offer, { inputItems: recipients(10) });
+	expect(result.error).toBeUndefined();
+	expect(served.full).toBe(1);
+	expect(uploads()).toHaveLength(1);
+	const mediaId = result.outputs('Send')[0].mediaId;
+	expect(sim.log().map((message) => templateHeader(message.body))).toEqual(Array(10).fill({ type: 'image', image: { id: mediaId } }));
+});
