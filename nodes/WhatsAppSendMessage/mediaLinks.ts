@@ -8,20 +8,18 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../shared/errors';
 import type { SharedEntries } from '../shared/limiter';
 import { loadMediaLink, MediaLinkError, resolveMediaLink, type LinkFile } from '../shared/media';
-import type { MessagesRequestBody } from '../shared/messages';
-import { PENDING_MEDIA_ID, setMediaId } from './actions/media';
-import type { PreparedMessage } from './actions/types';
+import { PENDING_MEDIA_ID } from './actions/media';
+import type { MediaLinkUse, PreparedMessage } from './actions/types';
 
 type LinkItem = PreparedMessage & { itemIndex: number };
 
 /** The links to upload once: "Always" ones, and "When Sent to Several Items" ones that more than one item sends. */
 export function linksToUpload(items: LinkItem[]): Set<string> {
 	const counts = new Map<string, number>();
-	for (const item of items) if (item.mediaLink) counts.set(item.mediaLink.url, (counts.get(item.mediaLink.url) ?? 0) + 1);
+	for (const item of items) for (const link of item.mediaLinks ?? []) counts.set(link.url, (counts.get(link.url) ?? 0) + 1);
 	const chosen = new Set<string>();
 	for (const item of items) {
-		const link = item.mediaLink;
-		if (link && (link.uploadOnce === 'always' || (counts.get(link.url) ?? 0) > 1)) chosen.add(link.url);
+		for (const link of item.mediaLinks ?? []) if (link.uploadOnce === 'always' || (counts.get(link.url) ?? 0) > 1) chosen.add(link.url);
 	}
 	return chosen;
 }
@@ -36,25 +34,22 @@ function shownLink(url: string): string {
 	}
 }
 
-/** The body sends the (pending) media ID instead of the link. */
-function sendById(item: LinkItem, file: LinkFile): void {
-	const body = item.body as unknown as Record<string, Record<string, unknown>>;
-	const media = body[(item.body as { type: string }).type];
-	delete media.link;
-	media.id = PENDING_MEDIA_ID;
-	item.upload = {
+/** The body sends the (pending) media ID instead of the link, wherever the link was (message, or header). */
+function sendById(item: LinkItem, link: MediaLinkUse, file: LinkFile): void {
+	link.setMediaId(item.body, PENDING_MEDIA_ID);
+	(item.uploads ??= []).push({
 		data: file.data ?? (() => loadMediaLink(file)),
 		sha256: file.sha256,
 		mimeType: file.mimeType,
 		fileName: file.fileName || undefined,
 		kind: file.kind,
-		setMediaId: setMediaId as (body: MessagesRequestBody, mediaId: string) => void,
-	};
+		setMediaId: link.setMediaId,
+	});
 }
 
 /**
  * Fetches each chosen link once (all at once, before any send) and turns its items into uploads of that file; an item
- * whose link fails gets `fail(item, error)` with an error naming the item and the "Link" field. Returns the items left.
+ * whose link fails gets `fail(item, error)` with an error naming the item and the link's field. Returns the items left.
  */
 export async function uploadLinksOnce<T extends LinkItem>(
 	context: IExecuteFunctions,
@@ -65,36 +60,37 @@ export async function uploadLinksOnce<T extends LinkItem>(
 	const chosen = linksToUpload(items);
 	if (chosen.size === 0) return items;
 	const files = new Map<string, Promise<LinkFile>>();
+	const key = (link: MediaLinkUse) => `${link.kind}|${link.url}`;
 	for (const item of items) {
-		const link = item.mediaLink;
-		const key = link && `${link.kind}|${link.url}`;
-		if (link && key && chosen.has(link.url) && !files.has(key)) {
+		for (const link of item.mediaLinks ?? []) {
+			if (!chosen.has(link.url) || files.has(key(link))) continue;
 			const resolving = resolveMediaLink(link.url, link.kind, shared);
 			// Awaited below per item; a failure is each of its items' error, not an unhandled rejection.
 			resolving.catch(() => undefined);
-			files.set(key, resolving);
+			files.set(key(link), resolving);
 		}
 	}
 	const kept: T[] = [];
 	for (const item of items) {
-		const link = item.mediaLink;
-		if (!link || !chosen.has(link.url)) {
-			kept.push(item);
-			continue;
-		}
-		const resolved = await files.get(`${link.kind}|${link.url}`)!.then(
-			(file) => ({ file, failure: undefined }),
-			(failure: unknown) => ({ file: undefined, failure }),
+		const links = (item.mediaLinks ?? []).filter((link) => chosen.has(link.url));
+		const resolved = await Promise.all(
+			links.map((link) =>
+				files.get(key(link))!.then(
+					(file) => ({ link, file, failure: undefined }),
+					(failure: unknown) => ({ link, file: undefined, failure }),
+				),
+			),
 		);
-		if (resolved.file) {
-			sendById(item, resolved.file);
+		const failed = resolved.find((outcome) => !outcome.file);
+		if (!failed) {
+			for (const { link, file } of resolved) sendById(item, link, file!);
 			kept.push(item);
 			continue;
 		}
-		if (!(resolved.failure instanceof MediaLinkError)) return Promise.reject(resolved.failure);
+		if (!(failed.failure instanceof MediaLinkError)) return Promise.reject(failed.failure);
 		fail(
 			item,
-			fieldError(context.getNode(), item.itemIndex, 'Link', `could not be fetched to upload once (${shownLink(link.url)}): ${resolved.failure.message}`, {
+			fieldError(context.getNode(), item.itemIndex, failed.link.field, `could not be fetched to upload once (${shownLink(failed.link.url)}): ${failed.failure.message}`, {
 				description:
 					'Fix the link, or set "Upload Once and Send by ID" to "Never" to let Meta download it. Nothing was sent to WhatsApp for this item.',
 			}),

@@ -112,6 +112,22 @@ describe('Outside the 24-Hour Window', () => {
 		});
 	});
 
+	it('Send a Template Instead of an image link set to upload once: the template goes as is, the link is neither fetched nor uploaded', async () => {
+		const options = {
+			outsideWindow: 'template',
+			windowTemplateName: 'welcome_named',
+			windowTemplateLanguage: 'en_US',
+			windowTemplateVariables: { parameter: [{ variable: 'first_name', text: 'Ana' }, { variable: 'shop_name', text: 'Casa Verde' }] },
+		};
+		const image = { messageType: 'image', mediaSource: 'link', mediaLink: 'https://example.com/sale.png', linkUploadOnce: 'always', sendOptions: options };
+		const result = await send(sim, { ...image, recipient: SILENT });
+		expect(result.error).toBeUndefined();
+		expect(result.outputs('Send')[0]).toMatchObject({ sentAsTemplate: true });
+		expect(result.outputs('Send')[0]).not.toHaveProperty('mediaId');
+		expect(sim.requests().filter((request) => request.path.endsWith('/media'))).toHaveLength(0);
+		expect(sim.log()[0].body).toEqual(expect.objectContaining({ type: 'template', template: expect.not.objectContaining({ id: expect.anything() }) }));
+	});
+
 	it('names the template field when the template is not usable, before sending anything', async () => {
 		const result = await send(sim, { ...text({ outsideWindow: 'template', windowTemplateName: 'Welcome Named', windowTemplateLanguage: 'en_US' }), recipient: SILENT });
 		expect(result.nodeError('Send')?.message).toMatch(/^Item 1: "Options › Template Name \(Outside the Window\)"/);

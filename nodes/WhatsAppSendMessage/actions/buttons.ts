@@ -65,9 +65,10 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		id: button.id,
 		title: button.title,
 	}));
-	const { header, upload } = await readInteractiveHeader(context, itemIndex);
+	const { header, uploads, mediaLinks } = await readInteractiveHeader(context, itemIndex, 'buttons');
 	return {
-		upload,
+		uploads,
+		mediaLinks,
 		body: buildInteractiveButtons({
 			...readEnvelope(context, itemIndex),
 			header,

@@ -30,9 +30,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
-	const { header, upload } = await readInteractiveHeader(context, itemIndex);
+	const { header, uploads } = await readInteractiveHeader(context, itemIndex, 'ctaUrl');
 	return {
-		upload,
+		uploads,
 		body: buildCtaUrl({
 			...readEnvelope(context, itemIndex),
 			header,

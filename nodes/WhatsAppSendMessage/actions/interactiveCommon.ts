@@ -3,8 +3,16 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { MAX_INTERACTIVE_BODY } from '../../shared/messages';
 import type { InteractiveHeaderParams, InteractiveMessage, MessagesRequestBody } from '../../shared/messages';
 import { param } from './common';
-import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from './media';
-import type { MessageType, PendingUpload } from './types';
+import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUses } from './media';
+import type { MediaLinkUse, MessageType, PendingUpload } from './types';
+
+/**
+ * The kinds whose header link may go as a media ID: Meta's reply buttons page offers `id` or `link` ("link (not
+ * recommended)"); its CTA URL page shows only `link`.
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-reply-buttons-messages
+ * https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/interactive-cta-url-messages
+ */
+const HEADER_LINK_BY_ID: MessageType[] = ['buttons'];
 
 /**
  * Header, body and footer fields for the interactive kinds given. `mediaHeader`: image/video/document allowed.
@@ -64,6 +72,10 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 				description: 'A public URL of the header image, video or document',
 				displayOptions: { show: { messageType: kinds, headerType: ['image', 'video', 'document'], headerMediaSource: ['link'] } },
 			},
+		);
+		const byId = kinds.filter((kind) => HEADER_LINK_BY_ID.includes(kind));
+		if (byId.length > 0) fields.push(linkUploadOnceField({ show: { messageType: byId, headerType: ['image', 'video', 'document'], headerMediaSource: ['link'] } }));
+		fields.push(
 			{
 				displayName: 'Header Media ID',
 				name: 'headerMediaId',
@@ -107,29 +119,36 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 	return fields;
 }
 
-/** The header of one item; a binary header file comes back as an upload whose media ID fills the header. */
+/** Puts a media ID in the interactive header, in place of its link if it had one. */
+function headerMediaId(type: 'image' | 'video' | 'document') {
+	return (body: MessagesRequestBody, mediaId: string) => {
+		const media = ((body as InteractiveMessage).interactive as { header?: Record<string, { id?: string; link?: string }> }).header![type];
+		delete media.link;
+		media.id = mediaId;
+	};
+}
+
+/**
+ * The header of one item; a binary header file comes back as an upload whose media ID fills the header, and a header
+ * link of a kind in HEADER_LINK_BY_ID as a link to send by media ID when "Upload Once and Send by ID" allows.
+ */
 export async function readInteractiveHeader(
 	context: IExecuteFunctions,
 	itemIndex: number,
-): Promise<{ header: InteractiveHeaderParams; upload?: PendingUpload }> {
+	kind: MessageType,
+): Promise<{ header: InteractiveHeaderParams; uploads?: PendingUpload[]; mediaLinks?: MediaLinkUse[] }> {
 	const type = param<InteractiveHeaderParams['type']>(context, 'headerType', itemIndex, 'none');
 	if (type === 'none') return { header: { type } };
 	if (type === 'text') return { header: { type, text: param(context, 'headerText', itemIndex, '') } };
 	const source = param<string>(context, 'headerMediaSource', itemIndex, 'link');
 	if (source === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'headerBinaryPropertyName', itemIndex, 'data'), type);
-		const setMediaId = (body: MessagesRequestBody, mediaId: string) => {
-			const header = (body as InteractiveMessage).interactive as { header?: Record<string, { id?: string }> };
-			header.header![type].id = mediaId;
-		};
-		return { header: { type, mediaId: PENDING_MEDIA_ID }, upload: { ...file, setMediaId } };
+		return { header: { type, mediaId: PENDING_MEDIA_ID }, uploads: [{ ...file, setMediaId: headerMediaId(type) }] };
 	}
+	const link = source === 'link' ? param(context, 'headerLink', itemIndex, '') : undefined;
 	return {
-		header: {
-			type,
-			mediaId: source === 'id' ? param(context, 'headerMediaId', itemIndex, '') : undefined,
-			link: source === 'link' ? param(context, 'headerLink', itemIndex, '') : undefined,
-		},
+		header: { type, mediaId: source === 'id' ? param(context, 'headerMediaId', itemIndex, '') : undefined, link },
+		mediaLinks: HEADER_LINK_BY_ID.includes(kind) ? readLinkUses(context, itemIndex, [{ url: link, kind: type, field: 'Header Link', setMediaId: headerMediaId(type) }]) : undefined,
 	};
 }
 
@@ -143,6 +162,7 @@ export const interactiveLabels = {
 	'header.text': 'Header Text',
 	'header.mediaId': 'Header Media ID',
 	'header.link': 'Header Link',
+	linkUploadOnce: 'Upload Once and Send by ID',
 	mimeType: 'Header Input Binary Field (MIME type)',
 	fileSize: 'Header Input Binary Field (file size)',
 	data: 'Header Input Binary Field',

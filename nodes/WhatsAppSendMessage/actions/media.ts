@@ -3,7 +3,7 @@ import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { checkMedia, type MediaKind } from '../../shared/media';
 import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
 import { param, readEnvelope, show } from './common';
-import type { LinkUploadOnce, MessageKindModule, PendingUpload, PreparedMessage } from './types';
+import type { GivenLink, LinkUploadOnce, MediaLinkUse, MessageKindModule, PendingUpload, PreparedMessage } from './types';
 
 const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
@@ -16,6 +16,28 @@ export const HEADER_MEDIA_SOURCES = [
 ];
 
 export const PENDING_MEDIA_ID = '0';
+
+/** "Upload Once and Send by ID", shown under each link it applies to (a media message's, a template or interactive header's). */
+export function linkUploadOnceField(displayOptions: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Upload Once and Send by ID',
+		name: 'linkUploadOnce',
+		type: 'options',
+		options: [
+			{ name: 'Always', value: 'always', description: 'Also for a single item: later executions reuse the media ID' },
+			{ name: 'Never', value: 'never', description: 'Send the link; Meta downloads the file for each message' },
+			{
+				name: 'When Sent to Several Items',
+				value: 'auto',
+				description: 'When this execution sends the same link to more than one item',
+			},
+		],
+		default: 'auto',
+		description:
+			"Whether n8n downloads the file once (from n8n's network, not Meta's), checks it against WhatsApp's type and size limits, uploads it once per sender number and sends every item by its media ID, as Meta recommends for broadcasts. The media ID is reused while the link's caching headers say the file is unchanged (up to 29 days). Private and local addresses are refused unless your n8n administrator allows them (N8N_SSRF_ALLOWED_IP_RANGES or N8N_SSRF_ALLOWED_HOSTNAMES).",
+		displayOptions,
+	};
+}
 
 export const description: INodeProperties[] = [
 	{
@@ -56,24 +78,7 @@ export const description: INodeProperties[] = [
 		description: 'A public URL of the file; Meta downloads it when sending',
 		displayOptions: { show: { messageType: MEDIA, mediaSource: ['link'] } },
 	},
-	{
-		displayName: 'Upload Once and Send by ID',
-		name: 'linkUploadOnce',
-		type: 'options',
-		options: [
-			{ name: 'Always', value: 'always', description: 'Also for a single item: later executions reuse the media ID' },
-			{ name: 'Never', value: 'never', description: 'Send the link; Meta downloads the file for each message' },
-			{
-				name: 'When Sent to Several Items',
-				value: 'auto',
-				description: 'When this execution sends the same link to more than one item',
-			},
-		],
-		default: 'auto',
-		description:
-			"Whether n8n downloads the file once (from n8n's network, not Meta's), checks it against WhatsApp's type and size limits, uploads it once per sender number and sends every item by its media ID, as Meta recommends for broadcasts. The media ID is reused while the link's caching headers say the file is unchanged (up to 29 days). Private and local addresses are refused unless your n8n administrator allows them (N8N_SSRF_ALLOWED_IP_RANGES or N8N_SSRF_ALLOWED_HOSTNAMES).",
-		displayOptions: { show: { messageType: MEDIA, mediaSource: ['link'] } },
-	},
+	linkUploadOnceField({ show: { messageType: MEDIA, mediaSource: ['link'] } }),
 	{
 		displayName: 'Media ID',
 		name: 'mediaId',
@@ -146,8 +151,21 @@ export async function readBinaryMedia(
 }
 
 export function setMediaId(body: MessagesRequestBody, mediaId: string): void {
-	const media = (body as unknown as Record<string, { id?: string }>)[(body as { type: string }).type];
+	const media = (body as unknown as Record<string, { id?: string; link?: string }>)[(body as { type: string }).type];
+	delete media.link;
 	media.id = mediaId;
+}
+
+/** The links the item may send by media ID, per its "Upload Once and Send by ID" (none when "Never"). */
+export function readLinkUses(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	uses: GivenLink[],
+): MediaLinkUse[] | undefined {
+	const given = uses.filter((use): use is typeof use & { url: string } => typeof use.url === 'string' && use.url !== '');
+	if (given.length === 0) return undefined;
+	const uploadOnce = param<LinkUploadOnce>(context, 'linkUploadOnce', itemIndex, 'auto');
+	return uploadOnce === 'never' ? undefined : given.map((use) => ({ ...use, uploadOnce }));
 }
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
@@ -163,13 +181,12 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 	if (source === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'binaryPropertyName', itemIndex, 'data'), kind);
 		if (kind === 'document' && !common.filename && file.fileName) common.filename = file.fileName;
-		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), upload: { ...file, setMediaId } };
+		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), uploads: [{ ...file, setMediaId }] };
 	}
 	const link = source === 'link' ? param<string>(context, 'mediaLink', itemIndex, '') : undefined;
-	const uploadOnce = source === 'link' ? param<LinkUploadOnce>(context, 'linkUploadOnce', itemIndex, 'auto') : 'never';
 	return {
 		body: buildMedia({ ...common, mediaId: source === 'id' ? param(context, 'mediaId', itemIndex, '') : undefined, link }),
-		mediaLink: link && uploadOnce !== 'never' ? { url: link, kind, uploadOnce } : undefined,
+		mediaLinks: readLinkUses(context, itemIndex, [{ url: link, kind, field: 'Link', setMediaId }]),
 	};
 }
 

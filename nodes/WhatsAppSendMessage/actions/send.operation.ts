@@ -74,7 +74,8 @@ export interface ReadyItem extends PreparedMessage {
 
 export interface SentItem {
 	response: SendMessageResponse & MarkAsReadResponse;
-	media?: { mediaId: string; fromCache: boolean; reuploaded?: boolean };
+	/** The first file's media ID; `mediaIds` lists every file's when the message carries several (carousel cards). */
+	media?: { mediaId: string; fromCache: boolean; reuploaded?: boolean; mediaIds?: string[] };
 }
 
 /** Meta codes for a media ID it no longer knows (deleted, expired, or from another number). */
@@ -89,6 +90,13 @@ function isStaleMediaError(error: unknown, mediaId: string): boolean {
 	const text = `${error.message} ${error.details ?? ''}`;
 	if (error.code === 131053) return true;
 	return text.includes(mediaId) || /media/i.test(text);
+}
+
+/** The cached files a stale-media refusal is about: those whose media ID Meta's error names, else every cached one. */
+function staleFiles(error: unknown, media: Array<{ mediaId: string; fromCache: boolean }>): Array<{ mediaId: string }> {
+	const cached = media.filter((file) => file.fromCache && isStaleMediaError(error, file.mediaId));
+	const named = cached.filter((file) => isGraphApiError(error) && `${error.message} ${error.details ?? ''}`.includes(file.mediaId));
+	return named.length > 0 ? named : cached;
 }
 
 /** Meta refused a template send as not matching the template it holds: the kept definition is out of date. */
@@ -196,6 +204,7 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 		json.mediaId = sent.media.mediaId;
 		json.fromCache = sent.media.fromCache;
 		if (sent.media.reuploaded) json.mediaReuploaded = true;
+		if (sent.media.mediaIds) json.mediaIds = sent.media.mediaIds;
 	}
 	if (ready.includeRawResponse) json.rawResponse = response as IDataObject;
 	return { json, pairedItem: { item: ready.itemIndex } };
@@ -214,44 +223,56 @@ function sendThrough(credentials: WhatsAppCredentials, item: ReadyItem): Promise
 	return item.marketing ? item.marketing.route.send(item, post) : post(`/${item.phoneNumberId}/messages`, item.body);
 }
 
-/** One item's send through the gate: with a binary file, its upload first, and one re-upload if Meta lost the cached media ID. */
+/**
+ * One item's send through the gate: with files (a binary file, links fetched once), their uploads first, and one
+ * re-upload if Meta lost a cached media ID.
+ */
 export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem, shared?: SharedEntries): Promise<SentItem> {
 	// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
 	// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
-	if (!item.upload) {
+	if (!item.uploads?.length) {
 		const answer = await sendThrough(credentials, item);
 		return { response: answer.data ?? {} };
 	}
-	let media: SentItem['media'];
-	const upload = async () => {
-		const uploaded = await uploadMediaCached({
-			credentials,
-			phoneNumberId: item.phoneNumberId,
-			data: item.upload!.data,
-			sha256: item.upload!.sha256,
-			shared,
-			mimeType: item.upload!.mimeType,
-			fileName: item.upload!.fileName,
-			kind: item.upload!.kind,
-		});
-		item.upload!.setMediaId(item.body, uploaded.mediaId);
-		return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
-	};
+	const uploadAll = () =>
+		Promise.all(
+			item.uploads!.map(async (file) => {
+				const uploaded = await uploadMediaCached({
+					credentials,
+					phoneNumberId: item.phoneNumberId,
+					data: file.data,
+					sha256: file.sha256,
+					shared,
+					mimeType: file.mimeType,
+					fileName: file.fileName,
+					kind: file.kind,
+				});
+				file.setMediaId(item.body, uploaded.mediaId);
+				return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
+			}),
+		);
 	const sendOnce = () => sendThrough(credentials, item);
-	if (item.upload) media = await upload();
+	let media = await uploadAll();
 	const attempt = await sendOnce().then(
 		(answer) => ({ answer, failure: undefined }),
 		(failure: unknown) => ({ answer: undefined, failure }),
 	);
 	let response = attempt.answer;
+	let reuploaded = false;
 	if (!response) {
 		// A cached media ID Meta no longer knows (deleted, or expired early): drop it, upload once more, resend.
-		if (!media?.fromCache || !isStaleMediaError(attempt.failure, media.mediaId)) return Promise.reject(attempt.failure);
-		forgetMedia(media.mediaId);
-		media = { ...(await upload()), reuploaded: true };
+		const stale = staleFiles(attempt.failure, media);
+		if (stale.length === 0) return Promise.reject(attempt.failure);
+		for (const file of stale) forgetMedia(file.mediaId);
+		media = await uploadAll();
+		reuploaded = true;
 		response = await sendOnce();
 	}
-	return { response: response.data ?? {}, media };
+	const [first] = media;
+	return {
+		response: response.data ?? {},
+		media: { ...first, ...(reuploaded ? { reuploaded } : {}), ...(media.length > 1 ? { mediaIds: media.map((file) => file.mediaId) } : {}) },
+	};
 }
 
 /** The same promise, counted in the progress report when it settles. */
@@ -329,18 +350,11 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 		}
 		if (decision.action === 'template') {
 			// The template replaces the message whole: its own body and check, no file to upload.
-			Object.assign(item, { ...item.conversation.windowTemplate!, upload: undefined, sentAsTemplate: true });
+			Object.assign(item, { ...item.conversation.windowTemplate!, uploads: undefined, mediaLinks: undefined, sentAsTemplate: true });
 		}
 		item.windowOpenUntil = decision.openUntil;
 		windowed.push(item);
 	}
-
-	// 1c. Media links sent by ID: each fetched once, before any send (a link that fails is its items' error).
-	const shared = windowed.some((item) => item.upload || item.mediaLink) ? await sharedEntriesFor(credentials) : undefined;
-	const linked = await uploadLinksOnce(this, windowed, shared, (item, failure) => {
-		if (!continueOnFail) throw failure;
-		results[item.itemIndex] = errorItem(failure, item.itemIndex);
-	});
 
 	// 2. Templates: check the items against each distinct template, still before any send. Its definition is kept a few
 	// minutes across executions: Meta allows only 200 (or 5,000) management calls an hour.
@@ -349,7 +363,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	for (const name of templateNames) templates.set(name, cachedTemplateVariants(this, name));
 	let checked: ReadyItem[] = [];
 	const marketingRoute = new MarketingRoute(credentials);
-	for (const item of linked) {
+	for (const item of windowed) {
 		if (!item.template) {
 			checked.push(item);
 			continue;
@@ -372,6 +386,14 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 			results[item.itemIndex] = isGraphApiError(error) ? errorItem(error, item.itemIndex, item.phoneNumberId) : errorItem(failure, item.itemIndex);
 		}
 	}
+
+	// 2a. Media links sent by ID (message or header): each fetched once, before any send (a link that fails is its
+	// items' error); after the template check, so a template Meta would refuse costs no fetch or upload.
+	const shared = checked.some((item) => item.uploads || item.mediaLinks) ? await sharedEntriesFor(credentials) : undefined;
+	checked = await uploadLinksOnce(this, checked, shared, (item, failure) => {
+		if (!continueOnFail) throw failure;
+		results[item.itemIndex] = errorItem(failure, item.itemIndex);
+	});
 
 	// 2b. Campaign rules (campaign.ts): paused templates fail, marketing to opted-out or limited people is skipped.
 	const screened = await screenCampaign(ledger, credentials, checked, templates, Date.now());

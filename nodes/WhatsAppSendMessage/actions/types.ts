@@ -20,12 +20,27 @@ export interface PendingUpload {
 /** "Upload Once and Send by ID" of a media link: `auto` when the execution sends the link to several items. */
 export type LinkUploadOnce = 'auto' | 'always' | 'never';
 
+/** A link in a body (a media message's, or a template or interactive header's) that may be sent by media ID instead. */
+export interface MediaLinkUse {
+	url: string;
+	kind: MediaKind;
+	uploadOnce: Exclude<LinkUploadOnce, 'never'>;
+	/** The field the user gave the link in, as errors name it ("Link", "Header Link"). */
+	field: string;
+	/** Puts the media ID where the link was in the body (the link goes). */
+	setMediaId: (body: MessagesRequestBody, mediaId: string) => void;
+}
+
+/** A link as a reader finds it (maybe empty or not text), before the option is read. */
+export type GivenLink = Omit<MediaLinkUse, 'uploadOnce' | 'url'> & { url: unknown };
+
 /** One item, read and validated, ready to be scheduled. */
 export interface PreparedMessage {
 	body: MessagesRequestBody;
-	upload?: PendingUpload;
-	/** A media link to fetch once and send by media ID (see mediaLinks.ts), when the option allows. */
-	mediaLink?: { url: string; kind: MediaKind; uploadOnce: Exclude<LinkUploadOnce, 'never'> };
+	/** Files to upload before the send: a binary file, or links fetched once (a carousel has one per card). */
+	uploads?: PendingUpload[];
+	/** Media links to fetch once and send by media ID (see mediaLinks.ts), when the option allows. */
+	mediaLinks?: MediaLinkUse[];
 	/** Template sends are checked against the template Meta holds before any send. */
 	template?: { name: string; language: string; languageGiven: boolean };
 }

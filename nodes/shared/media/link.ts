@@ -149,13 +149,28 @@ function getOnce(url: URL, requestHeaders: Record<string, string>, maxBytes: num
 	});
 }
 
+/**
+ * Network failures in words, without Node's codes: n8n replaces an error message that holds one (ENOTFOUND…) with a
+ * generic sentence, which would lose the item and the field.
+ */
+const NETWORK_FAILURES: Record<string, string> = {
+	ENOTFOUND: 'its host name was not found',
+	EAI_AGAIN: 'its host name could not be looked up (DNS did not answer)',
+	ECONNREFUSED: 'its server refused the connection',
+	ECONNRESET: 'its server closed the connection',
+	ETIMEDOUT: 'the connection timed out',
+	EHOSTUNREACH: 'its host is unreachable',
+	ECONNABORTED: 'the connection was aborted',
+};
+
 /** What went wrong with a link's fetch, in words that follow "could not be fetched: ". */
 function linkFailure(error: unknown, timedOut: boolean, timeoutMs: number): MediaLinkError {
 	if (error instanceof MediaLinkError) return error;
 	const refusal = egressRefusalIn(error);
 	if (refusal) return new MediaLinkError(`the address is not allowed: ${refusal.message}`);
 	if (timedOut) return new MediaLinkError(`it did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`);
-	return new MediaLinkError(`the fetch failed (${(error as Error).message})`);
+	const described = NETWORK_FAILURES[String((error as { code?: unknown }).code)];
+	return new MediaLinkError(described ?? `the fetch failed (${(error as Error).message})`);
 }
 
 /** GET the link, following at most `maxRedirects` redirects (each checked again where it goes). */

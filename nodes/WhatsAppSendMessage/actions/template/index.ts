@@ -13,12 +13,12 @@ import {
 } from '../../../shared/messages';
 import { expandOneTimeCode } from './authentication';
 import { collectionList, param, readEnvelope, show } from '../common';
-import { HEADER_MEDIA_SOURCES, PENDING_MEDIA_ID, readBinaryMedia } from '../media';
+import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUses } from '../media';
 import { cardsDescription, carouselLabels, readCardFields, readManualCards } from './carousel';
 import { offerExpirationField, offerExpirationMs } from './offer';
 import { parseProductSections, productButtonValues } from './products';
 import { checkoutButtonValues } from './checkout';
-import type { MessageKindModule, PendingUpload, PreparedMessage } from '../types';
+import type { GivenLink, MessageKindModule, PendingUpload, PreparedMessage } from '../types';
 
 /** Used in the body until the template's own default language is known. */
 const LANGUAGE_PENDING = 'en';
@@ -134,6 +134,11 @@ export const description: INodeProperties[] = [
 			show: { messageType: ['template'], templateHeader: ['image', 'video', 'document'], templateHeaderMediaSource: ['link'] },
 		},
 	},
+	// Also with no header: a carousel's card images and videos are links too.
+	linkUploadOnceField({
+		show: { messageType: ['template'], templateHeader: ['none', 'image', 'video', 'document'] },
+		hide: { templateHeaderMediaSource: ['binary', 'id'] },
+	}),
 	{
 		displayName: 'Header Media ID',
 		name: 'templateHeaderMediaId',
@@ -401,19 +406,65 @@ export function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterPar
 	return entries.map((entry) => entry.built);
 }
 
-async function readHeader(context: IExecuteFunctions, itemIndex: number): Promise<{ header: TemplateHeaderParams; upload?: PendingUpload }> {
+/** Puts a media ID in the template's header parameter, in place of its link if it had one. */
+function headerMediaId(type: 'image' | 'video' | 'document') {
+	return (body: MessagesRequestBody, mediaId: string) => {
+		const header = (body as TemplateMessage).template.components?.find((component) => component.type === 'header');
+		const media = (header?.parameters[0] as Record<string, { id?: string; link?: string }> | undefined)![type];
+		delete media.link;
+		media.id = mediaId;
+	};
+}
+
+async function readHeader(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<{ header: TemplateHeaderParams; uploads?: PendingUpload[] }> {
 	const type = param<TemplateHeaderParams['type']>(context, 'templateHeader', itemIndex, 'none');
 	if ((type === 'image' || type === 'video' || type === 'document') && param<string>(context, 'templateHeaderMediaSource', itemIndex, 'link') === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'templateHeaderBinaryPropertyName', itemIndex, 'data'), type);
 		const filename = type === 'document' ? param<string>(context, 'templateHeaderFilename', itemIndex, '') || file.fileName : undefined;
-		const setMediaId = (body: MessagesRequestBody, mediaId: string) => {
-			const header = (body as TemplateMessage).template.components?.find((component) => component.type === 'header');
-			const parameter = header?.parameters[0] as Record<string, { id?: string }> | undefined;
-			parameter![type].id = mediaId;
-		};
-		return { header: { type, mediaId: PENDING_MEDIA_ID, filename }, upload: { ...file, setMediaId } };
+		return { header: { type, mediaId: PENDING_MEDIA_ID, filename }, uploads: [{ ...file, setMediaId: headerMediaId(type) }] };
 	}
 	return { header: readHeaderValues(context, itemIndex, type) };
+}
+
+/** Puts a media ID in a carousel card's header, in place of its link. */
+function cardMediaId(cardIndex: number, type: 'image' | 'video') {
+	return (body: MessagesRequestBody, mediaId: string) => {
+		const carousel = (body as TemplateMessage).template.components?.find((component) => component.type === 'carousel');
+		const card = carousel?.type === 'carousel' ? carousel.cards.find((candidate) => candidate.card_index === cardIndex) : undefined;
+		const media = (card!.components[0].parameters[0] as unknown as Record<string, { id?: string; link?: string }>)[type];
+		delete media.link;
+		media.id = mediaId;
+	};
+}
+
+/**
+ * The links of a built template that may go by media ID: its media header's, and each carousel card's. Meta takes an
+ * uploaded media ID in both (Template media: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-media/;
+ * a card header is "Header asset's uploaded media asset ID" on the media card carousel templates page).
+ */
+function templateLinkUses(body: TemplateMessage, manual: boolean): GivenLink[] {
+	const uses: GivenLink[] = [];
+	for (const component of body.template.components ?? []) {
+		const header = component.type === 'header' ? linkOf(component.parameters[0], ['image', 'video', 'document'] as const) : undefined;
+		if (header) uses.push({ ...header, field: 'Header Link', setMediaId: headerMediaId(header.kind) });
+		if (component.type !== 'carousel') continue;
+		for (const card of component.cards) {
+			const cardHeader = linkOf(card.components[0]?.parameters[0], ['image', 'video'] as const);
+			const field = manual ? `Carousel Cards #${card.card_index + 1} › Image or Video` : `Template Fields › Card ${card.card_index + 1} header`;
+			if (cardHeader) uses.push({ ...cardHeader, field, setMediaId: cardMediaId(card.card_index, cardHeader.kind) });
+		}
+	}
+	return uses;
+}
+
+/** The kind and link of a media parameter `{ type, <type>: { link } }` of one of the kinds given. */
+function linkOf<K extends string>(parameter: unknown, kinds: readonly K[]): { kind: K; url: unknown } | undefined {
+	const type = (parameter as { type?: string } | undefined)?.type as K | undefined;
+	if (!type || !kinds.includes(type)) return undefined;
+	return { kind: type, url: (parameter as Record<string, { link?: unknown } | undefined>)[type]?.link };
 }
 
 function readHeaderValues(context: IExecuteFunctions, itemIndex: number, type: TemplateHeaderParams['type']): TemplateHeaderParams {
@@ -561,7 +612,7 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		throw new MessageValidationError('language', 'is required when "Check Against Template" is off (e.g. en_US)');
 	}
 	const mode = param<string>(context, 'templateInputMode', itemIndex, 'fields');
-	const { header, upload } = await readHeader(context, itemIndex);
+	const { header, uploads } = await readHeader(context, itemIndex);
 	let bodyParameters: TemplateBodyParameterParams[];
 	let buttons: TemplateButtonParams[];
 	let fieldOf: ((builderField: string) => string | undefined) | undefined;
@@ -606,7 +657,8 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		throw templateField ? new MessageValidationError('templateFields', `${templateField} ${built.error.message}`) : built.error;
 	}
 	const body = built.body!;
-	return { body, upload, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
+	const mediaLinks = readLinkUses(context, itemIndex, templateLinkUses(body, mode === 'manual'));
+	return { body, uploads, mediaLinks, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
 }
 
 export const labels = {
@@ -620,6 +672,7 @@ export const labels = {
 	'header.mediaId': 'Header Media ID',
 	'header.link': 'Header Link',
 	'header.filename': 'Header File Name',
+	linkUploadOnce: 'Upload Once and Send by ID',
 	mimeType: 'Header Input Binary Field (MIME type)',
 	fileSize: 'Header Input Binary Field (file size)',
 	data: 'Header Input Binary Field',
