@@ -2,7 +2,7 @@
  * A Redis that freezes (SIGSTOP: its connections stay open, nothing answers) is treated as a lost one: past the gate's
  * deadline on a Redis answer (`redisAnswerMs`) the lanes send on local limits, every message once, and they share
  * through Redis again once it answers. Real redis-server; the simulator in a process of its own (as Meta is another
- * machine). About 25 s.
+ * machine). About 30 s.
  */
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
