@@ -1,6 +1,7 @@
 /**
  * A real `redis-server` for one test or bench: started on a free port in a temp dir (no persistence), stopped and
- * removed afterwards. `kill()` simulates a crash; `restart()` brings it back on the same port, empty.
+ * removed afterwards. `kill()` simulates a crash; `restart()` brings it back on the same port, empty; `freeze()`
+ * (SIGSTOP) keeps its connections open with nothing answering, until `thaw()` (SIGCONT).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,10 @@ export interface TestRedis {
 	kill(): Promise<void>;
 	/** Start again on the same port (after kill). */
 	restart(): Promise<void>;
+	/** SIGSTOP: connections stay open, nothing answers (a frozen server or a stalled master). */
+	freeze(): void;
+	/** SIGCONT: it answers again, commands sent during the freeze first. */
+	thaw(): void;
 	stop(): Promise<void>;
 }
 
@@ -83,7 +88,11 @@ export async function startRedis(): Promise<TestRedis> {
 		url: `redis://127.0.0.1:${port}`,
 		kill: () => halt('SIGKILL'),
 		restart: launch,
+		freeze: () => void child?.kill('SIGSTOP'),
+		thaw: () => void child?.kill('SIGCONT'),
 		stop: async () => {
+			// A frozen server would never take SIGTERM.
+			child?.kill('SIGCONT');
 			await halt('SIGTERM');
 			rmSync(dir, { recursive: true, force: true });
 		},

@@ -24,6 +24,10 @@ export interface TestRedisCluster {
 	kill(port: number): Promise<void>;
 	/** Start a killed master again from its nodes.conf and wait until the cluster serves every slot. */
 	start(port: number): Promise<void>;
+	/** SIGSTOP one master: its connections stay open, nothing answers (under the 5 s node timeout: no failover). */
+	freeze(port: number): void;
+	/** SIGCONT: it answers again, commands sent during the freeze first. */
+	thaw(port: number): void;
 	stop(): Promise<void>;
 }
 
@@ -135,7 +139,11 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
 			await launch(nodes.find((candidate) => candidate.port === port)!);
 			await until(healthy, 15_000, 'the restarted master did not rejoin');
 		},
+		freeze: (port) => void nodes.find((candidate) => candidate.port === port)?.child?.kill('SIGSTOP'),
+		thaw: (port) => void nodes.find((candidate) => candidate.port === port)?.child?.kill('SIGCONT'),
 		stop: async () => {
+			// A frozen master would never take SIGTERM.
+			nodes.forEach((node) => node.child?.kill('SIGCONT'));
 			await Promise.all(nodes.map((node) => halt(node, 'SIGTERM')));
 			rmSync(root, { recursive: true, force: true });
 		},

@@ -120,7 +120,7 @@ test('through a usable store the lease takes the lane’s Redis limiter, and goe
 	const lane = fakeLane();
 	const local = laneLease({ ...fakeLane(), key: 'stand-in' });
 	let usable = true;
-	lane.shared = { usable: () => usable, limiterFor: () => (usable ? local.localLimiter : undefined), forget: () => undefined };
+	lane.shared = { usable: () => usable, limiterFor: () => (usable ? local.localLimiter : undefined), forget: () => undefined, answers: async () => usable };
 	const leasing = laneLease(lane);
 	leasing.serving(Date.now());
 	await jest.advanceTimersByTimeAsync(50);

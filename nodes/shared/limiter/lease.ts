@@ -34,6 +34,8 @@ export interface LeaseStore {
 	limiterFor(lane: LeasedLane): Bottleneck | undefined;
 	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
 	forget(lane: LeasedLane): void;
+	/** Whether Redis still answers the lane's limiter in time (a frozen one holds a waiting lease without failing it). */
+	answers(lane: LeasedLane): Promise<boolean>;
 }
 
 /** What the lease needs of its lane. */
@@ -61,6 +63,8 @@ export class LaneLease {
 	current: Lease | undefined;
 	/** A lease being acquired (the next one, or the first after an idle spell). */
 	private acquiring = false;
+	/** The watch of a lease waiting in the Redis limiter: run at once when Redis turns unusable (it then goes local). */
+	private watchRedisJob: (() => void) | undefined;
 	/** The longest a call seen on this lane may take (see longestCallMs): a Redis lease expires only after that. */
 	longestCallMs: number;
 	readonly localLimiter: Bottleneck;
@@ -83,6 +87,7 @@ export class LaneLease {
 	serving(now: number): Lease | undefined {
 		const lease = this.current;
 		const redisUsable = this.owner.shared?.usable() === true;
+		if (!redisUsable) this.watchRedisJob?.();
 		if (lease) {
 			const age = now - lease.startedAt;
 			const { leaseMs } = this.env.timings;
@@ -152,13 +157,19 @@ export class LaneLease {
 			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
 			const giveUpAt = Date.now() + (options.expiration ?? 0);
 			const watch = (): void => {
-				if (jobStarted || abandoned || owner.released) return;
+				if (jobStarted || abandoned || owner.released) {
+					if (this.watchRedisJob === watch) this.watchRedisJob = undefined;
+					return;
+				}
 				const usable = owner.shared?.usable() === true;
 				const current = usable ? owner.shared?.limiterFor(owner) : undefined;
 				if (current === redisLimiter && Date.now() < giveUpAt) {
+					// A frozen Redis fails nothing: a probe past its deadline turns the store unusable, and this watch goes local.
+					void owner.shared?.answers(owner).then((answers) => answers || watch());
 					setTimeout(watch, this.env.timings.redisJobWatchMs);
 					return;
 				}
+				this.watchRedisJob = undefined;
 				// Drop that limiter unless the store already made a fresh one.
 				if (!usable || current === redisLimiter) owner.shared?.forget(owner);
 				this.env.warn(
@@ -169,6 +180,7 @@ export class LaneLease {
 				);
 				abandon();
 			};
+			this.watchRedisJob = watch;
 			setTimeout(watch, this.env.timings.redisJobWatchMs);
 		}
 	}

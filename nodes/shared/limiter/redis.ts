@@ -9,7 +9,7 @@ import Bottleneck from 'bottleneck';
 import { quietly, type GateEnvironment } from './gate';
 import type { SharedStore } from './store';
 import type { LeasedLane } from './lease';
-import { connectRedis, redisServerOf, type RedisClient, type RedisTarget } from '../redis';
+import { callRedisWithin, connectRedis, RedisDeadlineError, redisFrozen, redisServerOf, type RedisClient, type RedisTarget } from '../redis';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -168,6 +168,14 @@ export function redisKeys(numberKey: string, wabaKey: string): [string, string, 
 
 const keysCache = new Map<string, [string, string, string]>();
 
+/**
+ * A lane's Bottleneck limiter id: a {hash tag}, so Bottleneck's keys b_<id>_* live in one Redis Cluster slot, as its
+ * Lua scripts need. "lease": the limiter holds leases (not the per-round batches of earlier versions, sized differently).
+ */
+function limiterId(lane: LeasedLane): string {
+	return `{wa-gate-lease-${hashKey(lane.key)}}`;
+}
+
 export function hashKey(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
@@ -205,6 +213,10 @@ export class RedisStore implements SharedStore, SharedEntries {
 	private wasReady = false;
 	private failedOnce = false;
 	private closed = false;
+	/** Redis was found frozen and has not answered since (warned once each way). */
+	private frozen = false;
+	/** A lease waiting in its Redis limiter asked whether Redis still answers, and the answer has not come. */
+	private probing = false;
 	private readonly createdAt = Date.now();
 	/** When a credential last asked for this connection: one unused for a while is closed (a rotated password's). */
 	lastUsedAt = Date.now();
@@ -242,7 +254,51 @@ export class RedisStore implements SharedStore, SharedEntries {
 	}
 
 	usable(): boolean {
-		return !this.closed && this.client.status === 'ready';
+		return !this.closed && this.client.status === 'ready' && !redisFrozen(this.client);
+	}
+
+	/**
+	 * A gate call to Redis with a deadline (`redisAnswerMs`): a frozen Redis keeps the connection open and answers
+	 * nothing, so the call fails in time (its caller goes local) and the store is unusable until Redis answers again.
+	 */
+	private answered<T>(call: () => Promise<T>): Promise<T> {
+		return callRedisWithin(this.client, call, this.env.timings.redisAnswerMs).catch((error: unknown) => {
+			if (error instanceof RedisDeadlineError) this.noteFreeze(error.over);
+			throw error;
+		});
+	}
+
+	/** Warn once that Redis froze, and once that it answers again (the lanes then share through it again). */
+	private noteFreeze(over: Promise<void>): void {
+		if (this.frozen || this.closed) return;
+		this.frozen = true;
+		this.env.warn(
+			`redis-frozen:${this.targetKey}`,
+			`Redis ${this.targetKey} did not answer within ${this.env.timings.redisAnswerMs} ms; the gate uses local limits until it answers`,
+		);
+		void over.then(() => {
+			this.frozen = false;
+			if (this.usable()) this.env.warn(`redis-thawed:${this.targetKey}`, `Redis ${this.targetKey} answers again; the gate shares its limits through it again`);
+		});
+	}
+
+	/**
+	 * A lease waits in the lane's Redis limiter: true when Redis still answers (within the deadline). Bottleneck's own
+	 * calls have no deadline, so a frozen Redis would hold the lease for good; its limiter's key routes the probe to the
+	 * same Redis Cluster master.
+	 */
+	async answers(lane: LeasedLane): Promise<boolean> {
+		if (!this.usable()) return false;
+		if (this.probing) return true;
+		this.probing = true;
+		try {
+			await this.answered(() => this.client.exists(`b_${limiterId(lane)}_settings`));
+			return true;
+		} catch {
+			return this.usable();
+		} finally {
+			this.probing = false;
+		}
 	}
 
 	/** The first connection is still being made: wait for it rather than start with local limits. */
@@ -266,31 +322,33 @@ export class RedisStore implements SharedStore, SharedEntries {
 	}
 
 	async get(key: string): Promise<{ value: string; ttlMs: number } | undefined> {
-		const answers = await this.client.multi().get(entryKey(key)).pttl(entryKey(key)).exec();
+		const answers = await this.answered(() => this.client.multi().get(entryKey(key)).pttl(entryKey(key)).exec());
 		const value = answers?.[0]?.[1];
 		const ttlMs = Number(answers?.[1]?.[1]);
 		return typeof value === 'string' && ttlMs > 0 ? { value, ttlMs } : undefined;
 	}
 
 	async set(key: string, value: string, ttlMs: number): Promise<void> {
-		await this.client.set(entryKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+		await this.answered(() => this.client.set(entryKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs))));
 	}
 
 	async delete(key: string): Promise<void> {
-		await this.client.del(entryKey(key));
+		await this.answered(() => this.client.del(entryKey(key)));
 	}
 
 	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<Awaited<ReturnType<SharedStore['reserve']>>> {
-		const [granted, retryInMs, redisNow, paused] = await this.client.waGateReserve(
-			...redisKeys(request.numberKey, request.wabaKey),
-			request.requested,
-			request.numberCap,
-			request.numberWindowMs,
-			NUMBER_SLOT_MS,
-			request.budgetCap,
-			request.budgetWindowMs,
-			request.budgetSlotMs,
-			request.wanted ?? 1,
+		const [granted, retryInMs, redisNow, paused] = await this.answered(() =>
+			this.client.waGateReserve(
+				...redisKeys(request.numberKey, request.wabaKey),
+				request.requested,
+				request.numberCap,
+				request.numberWindowMs,
+				NUMBER_SLOT_MS,
+				request.budgetCap,
+				request.budgetWindowMs,
+				request.budgetSlotMs,
+				request.wanted ?? 1,
+			),
 		);
 		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1 };
 	}
@@ -298,11 +356,11 @@ export class RedisStore implements SharedStore, SharedEntries {
 	/** Pause the WABA for every process (80007): reservations grant nothing until it ends, on Redis's clock. */
 	async pauseWaba(wabaKey: string, pauseMs: number): Promise<void> {
 		if (!this.usable() || pauseMs <= 0) return;
-		await this.client.waGatePause(redisKeys('', wabaKey)[2], Math.ceil(pauseMs));
+		await this.answered(() => this.client.waGatePause(redisKeys('', wabaKey)[2], Math.ceil(pauseMs)));
 	}
 
 	async recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void> {
-		await this.client.waGateInbound(redisKeys(numberKey, wabaKey)[0], count, numberWindowMs, NUMBER_SLOT_MS);
+		await this.answered(() => this.client.waGateInbound(redisKeys(numberKey, wabaKey)[0], count, numberWindowMs, NUMBER_SLOT_MS));
 	}
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {
@@ -310,7 +368,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 		const crossing = moves.filter(([from, to]) => Math.floor(from / NUMBER_SLOT_MS) !== Math.floor(to / NUMBER_SLOT_MS));
 		if (crossing.length === 0 || !this.usable()) return;
 		const [numberHash, wabaHash] = redisKeys(numberKey, wabaKey);
-		await this.client.waGateMove(numberHash, wabaHash, NUMBER_SLOT_MS, budgetSlotMs, ...crossing.flat());
+		await this.answered(() => this.client.waGateMove(numberHash, wabaHash, NUMBER_SLOT_MS, budgetSlotMs, ...crossing.flat()));
 	}
 
 	limiterFor(lane: LeasedLane): Bottleneck | undefined {
@@ -325,9 +383,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 			}
 			const maxConcurrent = lane.limiterConcurrency;
 			limiter = new Bottleneck({
-				// A {hash tag}: Bottleneck's keys b_<id>_* then live in one Redis Cluster slot, as its Lua scripts need.
-				// "lease": the limiter holds leases (not the per-round batches of earlier versions, sized differently).
-				id: `{wa-gate-lease-${hashKey(lane.key)}}`,
+				id: limiterId(lane),
 				datastore: 'ioredis',
 				connection: this.connection,
 				maxConcurrent,

@@ -24,6 +24,7 @@ test("after a refused reservation, the lane waits until Redis said a round's wor
 		connecting: () => false,
 		forget: () => undefined,
 		limiterFor: () => limiter,
+		answers: async () => true,
 		// The first two reservations find the shared second full; a round's worth fits 300 ms later.
 		reserve: async (request) => {
 			reservations.push({ at: Date.now(), requested: request.requested, wanted: request.wanted });

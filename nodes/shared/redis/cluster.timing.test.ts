@@ -1,7 +1,7 @@
 /**
  * [redis-cluster] The gate, the trigger's dedupe and the conversation ledger on a real 3-master Redis Cluster
  * (`redis-server --cluster-enabled yes` ×3 + `redis-cli --cluster create`, started here), reached as a credential's
- * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~40 s):
+ * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~70 s):
  * `CI=true npx jest nodes/shared/redis/cluster.timing.test.ts`; skipped, saying why, without redis-server/redis-cli 7.
  * The simulator runs in a process of its own (as Meta is another machine): see limiter/__tests__/simulatorClient.ts.
  */
@@ -254,6 +254,38 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(refused(beforeRestart)).toBe(0);
 		expect(accepted.filter((at) => at >= sharedAgainAt).length).toBeGreaterThan(100);
 		expect(refused(atEnd) - refused(sharedAgain)).toBe(0);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+	}, 60_000);
+
+	it("keeps sending when the master holding the number's keys freezes for 3 s (SIGSTOP), each message once, then shares again", async () => {
+		await sim.reset();
+		const workers = await startWorkers([workerJob(300, 'a', 0), workerJob(300, 'b', 1000)]);
+		const gateKey = redisKeys(`${sim.url}|number:${FAST_NUMBER}`, `${sim.url}|waba:${sim.fixture.wabaId}`)[0];
+		const master = await cluster.masterOf(gateKey);
+		workers.go();
+		while ((await sim.log()).length < 100) await new Promise((resolve) => setTimeout(resolve, 50));
+		cluster.freeze(master);
+		const frozenAt = Date.now();
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		cluster.thaw(master);
+		const thawedAt = Date.now();
+		const reports = await workers.reports;
+		const log = await sim.log();
+		const accepted = log.map((message) => message.acceptedAt).sort((a, b) => a - b);
+		const maxGap = Math.max(...accepted.slice(1).map((at, index) => at - accepted[index]));
+		const duringFreeze = accepted.filter((at) => at > frozenAt && at < thawedAt).length;
+		const afterThaw = accepted.filter((at) => at > thawedAt + 1000);
+		process.stdout.write(
+			`[redis-cluster one master frozen 3 s] longest gap ${maxGap} ms, ${duringFreeze} sent while frozen, peak after it ${peakInWindow(afterThaw, 1000)} ` +
+				`(${afterThaw.length} sent), 130429: ${(await sim.counters()).rejectedByCode['130429'] ?? 0}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(600);
+		expect(log).toHaveLength(600);
+		// A full shared second as it froze (up to 1 s), the gate's 500 ms deadline, a round (see limiter/frozenRedis.timing.test.ts).
+		expect(maxGap).toBeLessThan(1900);
+		expect(duringFreeze).toBeGreaterThanOrEqual(100);
+		expect(peakInWindow(afterThaw, 1000)).toBeLessThanOrEqual(100);
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
 	}, 60_000);
 });

@@ -186,7 +186,9 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		const names = keys.map((key) => this.options.prefix + key);
 		const del = this.redis.del.bind(this.redis);
 		try {
-			await Promise.all(positionsBySlot(this.redis, names).map((positions) => del(...positions.map((position) => names[position]))));
+			// A frozen Redis must not hold the execution that gives its claims back.
+			const deleteAll = () => Promise.all(positionsBySlot(this.redis, names).map((positions) => del(...positions.map((position) => names[position]))));
+			await callRedisWithin(this.redis, deleteAll, this.options.timeoutMs ?? 1000);
 		} catch {
 			// Redis is down: its keys expire with the window; this process's memory is already cleared.
 		}

@@ -1,0 +1,52 @@
+/** callRedisWithin under a fake clock: a call past its deadline marks its client frozen until its late answer comes. */
+import { callRedisWithin, RedisDeadlineError, redisFrozen } from './call';
+
+afterEach(() => jest.useRealTimers());
+
+/** A connected client whose next call answers only when told (a frozen server keeps the connection open). */
+function frozenClient() {
+	const client = { status: 'ready' };
+	let answer: (value: string) => void = () => undefined;
+	let calls = 0;
+	const call = () => {
+		calls++;
+		return new Promise<string>((resolve) => (answer = resolve));
+	};
+	return { client, call, answer: (value: string) => answer(value), calls: () => calls };
+}
+
+test('a call past its deadline fails; later calls fail at once without reaching Redis until the late answer comes', async () => {
+	jest.useFakeTimers();
+	const redis = frozenClient();
+	const first = callRedisWithin(redis.client, redis.call, 1000);
+	const failed = expect(first).rejects.toBeInstanceOf(RedisDeadlineError);
+	await jest.advanceTimersByTimeAsync(1000);
+	await failed;
+	expect(redisFrozen(redis.client)).toBe(true);
+	// No timer needed: it fails now, and nothing more is sent to the frozen server.
+	await expect(callRedisWithin(redis.client, redis.call, 1000)).rejects.toThrow('has not answered an earlier call');
+	expect(redis.calls()).toBe(1);
+	const error = (await first.catch((reason: unknown) => reason)) as RedisDeadlineError;
+	let over = false;
+	void error.over.then(() => (over = true));
+	redis.answer('late');
+	await Promise.resolve();
+	await Promise.resolve();
+	expect(over).toBe(true);
+	expect(redisFrozen(redis.client)).toBe(false);
+	const next = callRedisWithin(redis.client, redis.call, 1000);
+	await Promise.resolve();
+	redis.answer('on time');
+	await expect(next).resolves.toBe('on time');
+});
+
+test('a client not connected when the deadline passes is not counted frozen (its calls fail on their own)', async () => {
+	jest.useFakeTimers();
+	const redis = frozenClient();
+	redis.client.status = 'reconnecting';
+	const first = callRedisWithin(redis.client, redis.call, 1000);
+	const failed = expect(first).rejects.toBeInstanceOf(RedisDeadlineError);
+	await jest.advanceTimersByTimeAsync(1000);
+	await failed;
+	expect(redisFrozen(redis.client)).toBe(false);
+});
