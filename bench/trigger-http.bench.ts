@@ -110,7 +110,7 @@ function parseOptions(args: string[]): Options {
 	};
 }
 
-function workflows(triggerVersion: number): Array<Record<string, unknown>> {
+function workflows(triggerVersion: number, anchorMessagesOnly = false): Array<Record<string, unknown>> {
 	const noOp = (id: string) => ({ id, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
 	return [
 		{
@@ -144,7 +144,8 @@ function workflows(triggerVersion: number): Array<Record<string, unknown>> {
 					type: 'n8n-nodes-base.whatsAppTrigger',
 					typeVersion: 1,
 					position: [0, 0],
-					parameters: { updates: ['messages'], options: {} },
+					// No status values: n8n's trigger then drops status changes (filterStatuses) and starts nothing for them.
+					parameters: { updates: ['messages'], options: anchorMessagesOnly ? { messageStatusUpdates: [] } : {} },
 					webhookId: ANCHOR_WEBHOOK_ID,
 					credentials: { whatsAppTriggerApi: ANCHOR_CREDENTIAL },
 				},
@@ -243,6 +244,8 @@ export interface TriggerN8nOptions {
 	targets: Target[];
 	/** One main: the credential's Redis URL points at a Redis of its own, so the conversation ledger can be read back. */
 	ledgerRedis?: boolean;
+	/** n8n's trigger outputs inbound messages only, as ours does (default: statuses too). */
+	anchorMessagesOnly?: boolean;
 }
 
 export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions): Promise<TriggerN8n> {
@@ -276,7 +279,7 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 		await started.n8n.importCredentials([
 			{ ...ANCHOR_CREDENTIAL, type: 'whatsAppTriggerApi', data: { clientId: started.sim.fixture.appId, clientSecret: started.sim.fixture.appSecret } },
 		]);
-		await started.n8n.importWorkflows(workflows(options.triggerVersion) as never);
+		await started.n8n.importWorkflows(workflows(options.triggerVersion, options.anchorMessagesOnly) as never);
 		for (const target of options.targets) await started.n8n.activate(target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID);
 		let bases = [started.n8n.url];
 		if (queue) {

@@ -4,16 +4,19 @@
  * in Meta's sizing example), signed and shaped as Meta sends them, to the production URL of
  *   - ours: WhatsApp Cloud Trigger (Trigger On: messages) → NoOp; it records every status in the conversation ledger
  *     (Redis) and starts an execution for the messages only;
- *   - the anchor: n8n's built-in WhatsApp Trigger (updates: messages) → NoOp, the same stream in the same run.
+ *   - the anchor: n8n's built-in WhatsApp Trigger (updates: messages, no status updates) → NoOp, the same stream in
+ *     the same run. Its credential's Client Secret is the App Secret: it checks X-Hub-Signature-256 with it and, on a
+ *     mismatch, answers 200 and starts nothing (no 401), so a wrong secret would look fast and lose every event.
  * Topologies: `main` (one n8n, the credential's Redis URL for the ledger) and `queue` (main + one webhook process +
  * one worker + Redis; the webhook process takes the stream). Batching: Meta puts up to 1,000 updates in one body
  * when it has a backlog; `--batches=100,1` runs the stream with bodies of up to 100 updates, then one update each
  * (the unbatched ceiling). Non-200 answers are retried as Meta does and counted.
  *
- * For ours every update is reconciled: each inbound message must be an item of exactly one execution (read back from
- * n8n's execution data), each message's statuses must be in the ledger (its latest state `read`: the simulator posts a
- * message's next status only once the previous one was answered), and what Meta could not deliver after its retries
- * is counted apart. `lost` = updates − reconciled − undelivered: must be 0.
+ * Every update is reconciled: each inbound message must be an item of exactly one execution (read back from n8n's
+ * execution data); for ours each message's statuses must be in the ledger (its latest state `read`: the simulator
+ * posts a message's next status only once the previous one was answered), for n8n's they are its deliberate drops;
+ * what Meta could not deliver after its retries is counted apart. `lost` = updates − reconciled − dropped −
+ * undelivered: must be 0.
  *
  * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
  * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
@@ -49,6 +52,8 @@ interface Reconciled {
 	duplicateItems: number;
 	/** Status updates the ledger accounts for (a message whose latest state is read accounts for three). */
 	statusesInLedger: number;
+	/** Statuses the trigger drops by design, unrecorded (n8n's trigger set to messages only). */
+	droppedStatuses: number;
 	lost: number;
 }
 
@@ -114,11 +119,19 @@ async function executionIdsAfter(stack: Stack, workflowId: string, afterId: numb
 	}
 }
 
-/** The message IDs the trigger output in one execution (its items, read back from n8n's execution data). */
+interface OutputItem {
+	json: { messageId?: string; messages?: Array<{ id?: string }> };
+}
+
+/**
+ * The message IDs a trigger output in one execution, read back from n8n's execution data: ours outputs one item per
+ * message (`messageId`), n8n's one item per change (its `messages`).
+ */
 async function itemsOf(stack: Stack, executionId: number): Promise<string[]> {
 	const execution = await stack.n8n.rest('GET', `/executions/${executionId}`);
-	const data = parseFlatted(execution.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: { messageId?: string } }>> } }>> } };
-	return (data.resultData.runData.Trigger?.[0]?.data?.main?.[0] ?? []).map((item) => String(item.json.messageId));
+	const data = parseFlatted(execution.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: OutputItem[][] } }>> } };
+	const items = data.resultData.runData.Trigger?.[0]?.data?.main?.[0] ?? [];
+	return items.flatMap((item) => (item.json.messageId !== undefined ? [item.json.messageId] : (item.json.messages ?? []).map((message) => String(message.id))));
 }
 
 /** Runs `work` over `inputs` with `width` at a time. */
@@ -131,25 +144,32 @@ async function eachLimited<T>(inputs: T[], width: number, work: (input: T) => Pr
 
 const STAGES: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
 
-/** Accounts for every update of the stream: execution items for the inbound messages, the ledger for the statuses. */
-async function reconcile(stack: Stack, redisUrl: string, report: WebhookStreamReport, executionIds: number[]): Promise<Reconciled> {
+/**
+ * Accounts for every update of the stream: execution items for the inbound messages, the ledger for the statuses
+ * (ours; n8n's trigger keeps none, so its statuses are its deliberate drops and only its messages are reconciled).
+ */
+async function reconcile(stack: Stack, redisUrl: string | undefined, report: WebhookStreamReport, executionIds: number[]): Promise<Reconciled> {
 	const seen = new Map<string, number>();
 	await eachLimited(executionIds, 8, async (id) => {
 		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, (seen.get(messageId) ?? 0) + 1);
 	});
 	const inboundItems = report.inboundIds.filter((id) => seen.has(id)).length;
 	const duplicateItems = [...seen.values()].filter((count) => count > 1).length;
+	if (redisUrl === undefined) {
+		const dropped = report.messageIds.length * 3;
+		return { inboundItems, duplicateItems, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
+	}
 	clearConversationLedgers();
 	const ledger = getConversationLedger({ redisUrl, accessToken: stack.sim.fixture.accessToken });
 	let statusesInLedger = 0;
 	await eachLimited(report.messageIds, 32, async (messageId) => {
 		statusesInLedger += STAGES[(await ledger.statusOf(messageId))?.state ?? ''] ?? 0;
 	});
-	return { inboundItems, duplicateItems, statusesInLedger, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
+	return { inboundItems, duplicateItems, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
 }
 
 async function runTopology(topology: Topology, options: Options): Promise<Row[]> {
-	const n8n = await startTriggerN8n('vm', { webhookProcesses: topology === 'queue' ? 1 : 0, triggerVersion: 2, targets: options.targets, ledgerRedis: true });
+	const n8n = await startTriggerN8n('vm', { webhookProcesses: topology === 'queue' ? 1 : 0, triggerVersion: 2, targets: options.targets, ledgerRedis: true, anchorMessagesOnly: true });
 	const { stack } = n8n;
 	const rows: Row[] = [];
 	try {
@@ -190,9 +210,8 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					loadAverage: round(loadAverage),
 					machineCpuBusy: machineCpu(cpuBefore, cpuAfter, report.posts).machineCpuBusy,
 				};
-				if (target === 'ours' && n8n.redis) {
-					row.reconciled = await reconcile(stack, n8n.redis.url, report, await executionIdsAfter(stack, workflowId, lastBefore));
-				}
+				const ledgerUrl = target === 'ours' ? n8n.redis?.url : undefined;
+				row.reconciled = await reconcile(stack, ledgerUrl, report, await executionIdsAfter(stack, workflowId, lastBefore));
 				rows.push(row);
 				printRow(row);
 			}
@@ -219,7 +238,7 @@ function printRow(row: Row): void {
 		row.non200,
 		row.undelivered,
 		row.executionsStarted,
-		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, lost ${r.lost}` : '—',
+		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped, lost ${r.lost}` : '—',
 		`${row.loadAverage} / ${row.machineCpuBusy ?? '?'} %`,
 	];
 	console.log(`| ${cells.join(' | ')} |`);
