@@ -28,7 +28,7 @@ import { parse as parseFlatted } from 'flatted';
 
 import { closeRedisClients } from '../nodes/shared/redis';
 import { clearConversationLedgers, getConversationLedger } from '../nodes/shared/conversations';
-import type { Stack } from '../test/e2e/helpers';
+import { waitFor, type Stack } from '../test/e2e/helpers';
 import { streamWebhooks, type WebhookStreamReport } from '../test/simulator/webhookStream';
 import { quantiles } from './stats';
 import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Target } from './trigger-http.bench';
@@ -128,7 +128,16 @@ interface OutputItem {
  * message (`messageId`), n8n's one item per change (its `messages`).
  */
 async function itemsOf(stack: Stack, executionId: number): Promise<string[]> {
-	const execution = await stack.n8n.rest('GET', `/executions/${executionId}`);
+	// An execution is counted once created; its data is there once it ran (on the worker in queue mode).
+	const execution = await waitFor(
+		`execution ${executionId} to finish`,
+		async () => {
+			const found = await stack.n8n.rest('GET', `/executions/${executionId}`);
+			return ['new', 'running', 'queued'].includes(String(found.status)) ? undefined : found;
+		},
+		120_000,
+		250,
+	);
 	const data = parseFlatted(execution.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: OutputItem[][] } }>> } };
 	const items = data.resultData.runData.Trigger?.[0]?.data?.main?.[0] ?? [];
 	return items.flatMap((item) => (item.json.messageId !== undefined ? [item.json.messageId] : (item.json.messages ?? []).map((message) => String(message.id))));
