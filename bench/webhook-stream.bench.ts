@@ -104,17 +104,21 @@ async function lastExecutionId(stack: Stack, workflowId: string): Promise<number
 	return Number((data.results ?? [])[0]?.id ?? 0);
 }
 
+/** n8n's executions list gives at most this many per page, whatever `limit` asks for. */
+const PAGE = 100;
+
 /** Every execution of a workflow above `afterId`, newest first, page by page. */
 async function executionIdsAfter(stack: Stack, workflowId: string, afterId: number): Promise<number[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const ids: number[] = [];
 	let lastId: number | undefined;
 	for (;;) {
-		const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=250${lastId ? `&lastId=${lastId}` : ''}`);
-		const found = ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id)).filter((id) => id > afterId);
+		const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=${PAGE}${lastId ? `&lastId=${lastId}` : ''}`);
+		const listed = ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id));
+		const found = listed.filter((id) => id > afterId);
 		ids.push(...found);
-		// A page not below the last one means n8n ignored `lastId`: stop rather than loop.
-		if (found.length < 250 || (lastId !== undefined && found[found.length - 1] >= lastId)) return ids;
+		// Done below `afterId`; a page not below the last one means n8n ignored `lastId`: stop rather than loop.
+		if (found.length === 0 || found.length < listed.length || (lastId !== undefined && found[found.length - 1] >= lastId)) return ids;
 		lastId = found[found.length - 1];
 	}
 }
@@ -171,9 +175,13 @@ async function reconcile(stack: Stack, redisUrl: string | undefined, report: Web
 	clearConversationLedgers();
 	const ledger = getConversationLedger({ redisUrl, accessToken: stack.sim.fixture.accessToken });
 	let statusesInLedger = 0;
-	await eachLimited(report.messageIds, 32, async (messageId) => {
-		statusesInLedger += STAGES[(await ledger.statusOf(messageId))?.state ?? ''] ?? 0;
-	});
+	// One at a time: a Redis call that times out on a busy machine answers from this process's empty memory (and
+	// concurrent calls with it), so a status not found is read again.
+	for (const messageId of report.messageIds) {
+		let state: string | undefined;
+		for (let tries = 0; tries < 3 && state === undefined; tries++) state = (await ledger.statusOf(messageId))?.state;
+		statusesInLedger += STAGES[state ?? ''] ?? 0;
+	}
 	return { inboundItems, duplicateItems, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
 }
 
