@@ -29,7 +29,7 @@ import { quantiles } from './stats';
 import { startGraphStub } from './trigger/graphStub';
 
 /** n8n's expression engine: the default `vm`, `vm-lazy` (the same with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE), `legacy`. */
-type Engine = 'vm' | 'vm-lazy' | 'legacy';
+export type Engine = 'vm' | 'vm-lazy' | 'legacy';
 
 const ENGINE_ENV: Record<Engine, Record<string, string>> = {
 	vm: { N8N_EXPRESSION_ENGINE: 'vm' },
@@ -37,7 +37,7 @@ const ENGINE_ENV: Record<Engine, Record<string, string>> = {
 	legacy: { N8N_EXPRESSION_ENGINE: 'legacy' },
 };
 type Stream = 'status' | 'inbound' | 'batch';
-type Target = 'ours' | 'anchor';
+export type Target = 'ours' | 'anchor';
 
 interface Options {
 	engines: Engine[];
@@ -77,7 +77,7 @@ interface StreamResult {
 const MS_PER_TICK = 10;
 
 /** Busy and total CPU time of the machine so far (Linux /proc/stat), to tell a saturated machine from a slow path. */
-function cpuTimes(): { busy: number; total: number } | undefined {
+export function cpuTimes(): { busy: number; total: number } | undefined {
 	try {
 		const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
 		const idle = fields[3] + (fields[4] ?? 0);
@@ -110,7 +110,7 @@ function parseOptions(args: string[]): Options {
 	};
 }
 
-function workflows(triggerVersion: number): Array<Record<string, unknown>> {
+function workflows(triggerVersion: number, anchorMessagesOnly = false): Array<Record<string, unknown>> {
 	const noOp = (id: string) => ({ id, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
 	return [
 		{
@@ -144,7 +144,8 @@ function workflows(triggerVersion: number): Array<Record<string, unknown>> {
 					type: 'n8n-nodes-base.whatsAppTrigger',
 					typeVersion: 1,
 					position: [0, 0],
-					parameters: { updates: ['messages'], options: {} },
+					// No status values: n8n's trigger then drops status changes (filterStatuses) and starts nothing for them.
+					parameters: { updates: ['messages'], options: anchorMessagesOnly ? { messageStatusUpdates: [] } : {} },
 					webhookId: ANCHOR_WEBHOOK_ID,
 					credentials: { whatsAppTriggerApi: ANCHOR_CREDENTIAL },
 				},
@@ -221,15 +222,36 @@ async function drive(urls: URL[], stream: Stream, appSecret: string, seconds: nu
 	return { latencies, non200, events, elapsed };
 }
 
-async function countExecutions(stack: Stack, workflowId: string): Promise<number> {
+export async function countExecutions(stack: Stack, workflowId: string): Promise<number> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const data = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=1`);
 	return Number(data.count ?? (await executionsOf(stack.n8n, workflowId)).length);
 }
 
-async function runEngine(engine: Engine, options: Options): Promise<StreamResult[]> {
+/** A fresh n8n (one main, or queue mode) with both trigger workflows active and their production URLs answering. */
+export interface TriggerN8n {
+	stack: Stack;
+	/** Base URLs taking the webhooks: the main, or the webhook processes in queue mode. */
+	bases: string[];
+	/** The Redis of queue mode, or of the ledger when asked for (the trigger records statuses there). */
+	redis?: TestRedis;
+	stop(): Promise<void>;
+}
+
+export interface TriggerN8nOptions {
+	webhookProcesses: number;
+	triggerVersion: number;
+	targets: Target[];
+	/** One main: the credential's Redis URL points at a Redis of its own, so the conversation ledger can be read back. */
+	ledgerRedis?: boolean;
+	/** n8n's trigger outputs inbound messages only, as ours does (default: statuses too). */
+	anchorMessagesOnly?: boolean;
+}
+
+export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions): Promise<TriggerN8n> {
 	const stub = await startGraphStub();
-	const redis: TestRedis | undefined = options.webhookProcesses > 0 ? await startRedis() : undefined;
+	const redis: TestRedis | undefined = options.webhookProcesses > 0 || options.ledgerRedis ? await startRedis() : undefined;
+	const queue = options.webhookProcesses > 0;
 	const env: Record<string, string> = {
 		...ENGINE_ENV[engine],
 		// The anchor's activation calls graph.facebook.com: the preload sends it to the stub.
@@ -237,26 +259,35 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 		WA_BENCH_GRAPH_STUB: stub.url,
 		// What `npm start` users keep: executions saved, the default log level.
 		N8N_LOG_LEVEL: 'warn',
-		...(redis
+		...(redis && queue
 			? { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_HEALTH_CHECK_ACTIVE: 'false' }
 			: {}),
 	};
-	const stack = await startStack({ name: `trigger-http-${engine}`, extraEnv: env });
+	// In queue mode the pack uses queue mode's Redis when the credential names none.
+	const credential = redis && !queue ? { redisUrl: redis.url } : undefined;
 	const helpers: N8nProcess[] = [];
-	const results: StreamResult[] = [];
+	let stack: Stack | undefined;
+	const stop = async () => {
+		await Promise.all(helpers.map((helper) => helper.stop()));
+		await stack?.stop();
+		await redis?.stop();
+		await stub.stop();
+	};
 	try {
-		await stack.n8n.importCredentials([
-			{ ...ANCHOR_CREDENTIAL, type: 'whatsAppTriggerApi', data: { clientId: stack.sim.fixture.appId, clientSecret: stack.sim.fixture.appSecret } },
+		stack = await startStack({ name: `trigger-http-${engine}`, extraEnv: env, credential });
+		const started = stack;
+		await started.n8n.importCredentials([
+			{ ...ANCHOR_CREDENTIAL, type: 'whatsAppTriggerApi', data: { clientId: started.sim.fixture.appId, clientSecret: started.sim.fixture.appSecret } },
 		]);
-		await stack.n8n.importWorkflows(workflows(options.triggerVersion) as never);
-		for (const target of options.targets) await stack.n8n.activate(target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID);
-		let bases = [stack.n8n.url];
-		if (redis) {
+		await started.n8n.importWorkflows(workflows(options.triggerVersion, options.anchorMessagesOnly) as never);
+		for (const target of options.targets) await started.n8n.activate(target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID);
+		let bases = [started.n8n.url];
+		if (queue) {
 			const start = async (command: 'worker' | 'webhook', name: string) =>
 				await startN8n({
-					nodeBin: stack.n8n.install.nodeBin,
-					n8nBin: stack.n8n.install.n8nBin,
-					userFolder: stack.n8n.userFolder,
+					nodeBin: started.n8n.install.nodeBin,
+					n8nBin: started.n8n.install.n8nBin,
+					userFolder: started.n8n.userFolder,
 					port: await freePort(),
 					// The worker says it is ready at log level info only.
 					extraEnv: command === 'worker' ? { ...env, N8N_LOG_LEVEL: 'info' } : env,
@@ -267,15 +298,37 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 				});
 			helpers.push(await start('worker', 'worker'));
 			for (let index = 1; index <= options.webhookProcesses; index++) helpers.push(await start('webhook', `webhook-${index}`));
-			bases = helpers.filter((helper) => helper !== helpers[0]).map((helper) => helper.url);
+			bases = helpers.slice(1).map((helper) => helper.url);
 		}
 		for (const target of options.targets) {
-			const webhookId = target === 'ours' ? OUR_WEBHOOK_ID : ANCHOR_WEBHOOK_ID;
-			const workflowId = target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID;
-			const urls = bases.map((base) => new URL(`${base}/webhook/${webhookId}/webhook`));
-			for (const url of urls) {
-				await waitFor('the production webhook', async () => ((await post(new http.Agent(), url, payload('status', stack.sim.fixture.appSecret))).status === 200 ? true : undefined), 60_000, 500);
+			for (const base of bases) {
+				const url = new URL(`${base}/webhook/${webhookIdOf(target)}/webhook`);
+				await waitFor('the production webhook', async () => ((await post(new http.Agent(), url, payload('status', started.sim.fixture.appSecret))).status === 200 ? true : undefined), 60_000, 500);
 			}
+		}
+		return { stack: started, bases, redis, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+export function webhookIdOf(target: Target): string {
+	return target === 'ours' ? OUR_WEBHOOK_ID : ANCHOR_WEBHOOK_ID;
+}
+
+export function workflowIdOf(target: Target): string {
+	return target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID;
+}
+
+async function runEngine(engine: Engine, options: Options): Promise<StreamResult[]> {
+	const n8n = await startTriggerN8n(engine, options);
+	const { stack, bases } = n8n;
+	const results: StreamResult[] = [];
+	try {
+		for (const target of options.targets) {
+			const workflowId = workflowIdOf(target);
+			const urls = bases.map((base) => new URL(`${base}/webhook/${webhookIdOf(target)}/webhook`));
 			for (const stream of options.streams) {
 				if (options.warmupSeconds > 0) await drive(urls, stream, stack.sim.fixture.appSecret, options.warmupSeconds, options.concurrency);
 				await settle(stack, workflowId);
@@ -297,25 +350,32 @@ async function runEngine(engine: Engine, options: Options): Promise<StreamResult
 					p99Ms: round(p99),
 					non200: run.non200,
 					executionsStarted: after - before,
-					machineCpuBusy:
-						cpuBefore && cpuAfter ? Math.round((100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total)) : undefined,
-					machineCpuMsPerRequest:
-						cpuBefore && cpuAfter ? round(((cpuAfter.busy - cpuBefore.busy) * MS_PER_TICK) / Math.max(1, run.latencies.length)) : undefined,
+					...machineCpu(cpuBefore, cpuAfter, run.latencies.length),
 				});
 				printRow(results[results.length - 1]);
 			}
 		}
 	} finally {
-		await Promise.all(helpers.map((helper) => helper.stop()));
-		await stack.stop();
-		await redis?.stop();
-		await stub.stop();
+		await n8n.stop();
 	}
 	return results;
 }
 
+/** How busy the machine was between two readings: share of CPU time, and busy CPU ms per request answered. */
+export function machineCpu(
+	before: ReturnType<typeof cpuTimes>,
+	after: ReturnType<typeof cpuTimes>,
+	requests: number,
+): { machineCpuBusy?: number; machineCpuMsPerRequest?: number } {
+	if (!before || !after) return {};
+	return {
+		machineCpuBusy: Math.round((100 * (after.busy - before.busy)) / Math.max(1, after.total - before.total)),
+		machineCpuMsPerRequest: round(((after.busy - before.busy) * MS_PER_TICK) / Math.max(1, requests)),
+	};
+}
+
 /** Waits until the workflow's execution count stops growing (executions finish after their webhook answered). */
-async function settle(stack: Stack, workflowId: string): Promise<number> {
+export async function settle(stack: Stack, workflowId: string): Promise<number> {
 	let last = -1;
 	for (let tries = 0; tries < 120; tries++) {
 		const count = await countExecutions(stack, workflowId);
@@ -326,7 +386,7 @@ async function settle(stack: Stack, workflowId: string): Promise<number> {
 	return last;
 }
 
-function round(value: number): number {
+export function round(value: number): number {
 	return Math.round(value * 10) / 10;
 }
 

@@ -107,6 +107,19 @@ export interface InjectedInbound {
 	delivery: DeliveryRecord;
 }
 
+/** One POST as `observe()` reports it. */
+export interface DeliveryAttempt {
+	kind: DeliveryRecord['kind'];
+	/** HTTP status (0: no answer). */
+	status: number;
+	/** Time from the request's start to the end of the answer, ms. */
+	ms: number;
+	/** Updates (statuses or messages) the body carries. */
+	updates: number;
+	/** Whether the dispatcher will post the same bytes again (a non-200 answer with retries left). */
+	willRetry: boolean;
+}
+
 /** One pending status of an accepted message. */
 interface StatusItem {
 	message: AcceptedMessage;
@@ -126,6 +139,8 @@ interface Job {
 	record: DeliveryRecord;
 	/** Statuses this body carries: each advances to its next stage once the body is done. */
 	items?: StatusItem[];
+	/** Updates a prepared body carries (one when not given). */
+	updates?: number;
 	done?: (record: DeliveryRecord) => void;
 }
 
@@ -192,6 +207,7 @@ export class WebhookDispatcher implements WebhookSink {
 	private log: DeliveryRecord[] = [];
 	private logNext = 0;
 	private idleWaiters: Array<() => void> = [];
+	private observers = new Set<(attempt: DeliveryAttempt) => void>();
 	private stopped = false;
 	private generation = 0;
 	private readonly httpAgent: http.Agent;
@@ -274,7 +290,30 @@ export class WebhookDispatcher implements WebhookSink {
 
 	/** A customer message, from a spec or a full message object, delivered to the number's callback. */
 	async injectInbound(input: Record<string, unknown>): Promise<InjectedInbound> {
-		const spec = input as InjectInboundInput;
+		const [injected] = await this.injectInboundBatch([input as InjectInboundInput]);
+		return injected;
+	}
+
+	/**
+	 * Several customer messages in one body, one change each, as Meta batches them when it has a backlog (the
+	 * envelope of https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview).
+	 * They go to the first message's number's callback.
+	 */
+	async injectInboundBatch(inputs: InjectInboundInput[]): Promise<InjectedInbound[]> {
+		if (inputs.length === 0) return [];
+		const changes = inputs.map((input) => this.inboundChange(input));
+		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: changes.map(({ value }) => ({ value, field: 'messages' })) }] });
+		const url = this.callbackFor(changes[0].phoneNumberId, 'messages')?.url;
+		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
+		// Meta counts the message when the customer's message reaches the number, before its webhook goes out (once,
+		// whatever the redeliveries): https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
+		for (const change of changes) this.sim.countInbound(change.phoneNumberId, this.sim.now());
+		const delivery = await this.enqueueBody(url, body, 'valid', true, 'messages', changes.length);
+		return changes.map(({ message }) => ({ message, delivery }));
+	}
+
+	/** The `value` of one inbound message's change (contacts, messages), checked before anything is sent. */
+	private inboundChange(spec: InjectInboundInput): { message: InboundMessage; value: Record<string, unknown>; phoneNumberId: string } {
 		const phoneNumberId = spec.phoneNumberId ?? this.sim.fixture.phoneNumbers[0].id;
 		const number = this.sim.fixture.phoneNumbers.find((candidate) => candidate.id === phoneNumberId);
 		if (!number) throw new Error(`injectInbound: phoneNumberId "${phoneNumberId}" is not a phone number of the simulator's WABA`);
@@ -298,14 +337,7 @@ export class WebhookDispatcher implements WebhookSink {
 		// System messages come without contacts: https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system
 		if (message.type !== 'system') value.contacts = [inboundContact(message, name, spec.username)];
 		value.messages = [message];
-		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: [{ value, field: 'messages' }] }] });
-		const url = this.callbackFor(phoneNumberId, 'messages')?.url;
-		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
-		// Meta counts the message when the customer's message reaches the number, before its webhook goes out (once,
-		// whatever the redeliveries): https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
-		this.sim.countInbound(phoneNumberId, this.sim.now());
-		const delivery = await this.enqueueBody(url, body, 'valid', true, 'messages');
-		return { message, delivery };
+		return { message, value, phoneNumberId };
 	}
 
 	/**
@@ -497,6 +529,12 @@ export class WebhookDispatcher implements WebhookSink {
 	deliveries(): DeliveryRecord[] {
 		if (this.logNext === 0) return this.log.slice();
 		return [...this.log.slice(this.logNext), ...this.log.slice(0, this.logNext)];
+	}
+
+	/** Calls `listener` after every POST (each retry too) until the returned function is called. */
+	observe(listener: (attempt: DeliveryAttempt) => void): () => void {
+		this.observers.add(listener);
+		return () => this.observers.delete(listener);
 	}
 
 	/** Resolves when nothing is waiting, in flight or due for a retry. */
@@ -705,21 +743,22 @@ export class WebhookDispatcher implements WebhookSink {
 		return { ...input, record, items };
 	}
 
-	private enqueueBody(url: string | undefined, body: string, signature: SignatureMode, retry: boolean, kind: DeliveryRecord['kind']): Promise<DeliveryRecord> {
+	private enqueueBody(url: string | undefined, body: string, signature: SignatureMode, retry: boolean, kind: DeliveryRecord['kind'], updates?: number): Promise<DeliveryRecord> {
 		if (!url) {
 			return Promise.reject(new Error('No webhook callback: subscribe one (app subscription, WABA or number override) or set webhooks.callbackUrl'));
 		}
 		let header: string | undefined;
 		if (signature === 'valid') header = signBody(body, this.sim.fixture.appSecret);
 		else if (signature === 'wrong') header = signBody(body, `${this.sim.fixture.appSecret}-wrong`);
-		return this.enqueueJob({ url, body, signature: header, kind, retry });
+		return this.enqueueJob({ url, body, signature: header, kind, retry }, updates);
 	}
 
-	private enqueueJob(input: { url: string; body: string; signature?: string; kind: DeliveryRecord['kind']; retry: boolean }): Promise<DeliveryRecord> {
+	private enqueueJob(input: { url: string; body: string; signature?: string; kind: DeliveryRecord['kind']; retry: boolean }, updates?: number): Promise<DeliveryRecord> {
 		if (this.stopped) return Promise.reject(new Error('The webhook dispatcher is stopped'));
 		return new Promise((resolve) => {
 			const job = this.makeJob(input);
 			job.done = resolve;
+			job.updates = updates;
 			this.readyBodies.push(job);
 			this.pump();
 		});
@@ -746,7 +785,9 @@ export class WebhookDispatcher implements WebhookSink {
 		record.attempts += 1;
 		record.firstAttemptAt ??= this.sim.now();
 		this.sim.count('webhooksSent');
+		const started = performance.now();
 		this.post(job).then((status) => {
+			const ms = performance.now() - started;
 			this.inFlight -= 1;
 			record.statuses.push(status);
 			record.status = status;
@@ -759,7 +800,12 @@ export class WebhookDispatcher implements WebhookSink {
 				return;
 			}
 			const retryIndex = record.attempts - 1;
-			if (status !== 200 && job.retry && retryIndex < this.options.retryDelaysMs.length && !this.stopped) {
+			const willRetry = status !== 200 && job.retry && retryIndex < this.options.retryDelaysMs.length && !this.stopped;
+			if (this.observers.size > 0) {
+				const attempt: DeliveryAttempt = { kind: job.kind, status, ms, updates: job.items?.length ?? job.updates ?? 1, willRetry };
+				for (const observer of this.observers) observer(attempt);
+			}
+			if (willRetry) {
 				this.retriesPending += 1;
 				const timer = setTimeout(() => {
 					this.retryTimers.delete(timer);

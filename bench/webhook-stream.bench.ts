@@ -1,0 +1,274 @@
+/**
+ * Meta's webhooks for a 1,000-msg/s sender through a real n8n (2.40.7, as trigger-http starts it): the simulator
+ * streams each message's sent, delivered and read statuses plus the customers' inbound messages (0.3 per message, as
+ * in Meta's sizing example), signed and shaped as Meta sends them, to the production URL of
+ *   - ours: WhatsApp Cloud Trigger (Trigger On: messages) → NoOp; it records every status in the conversation ledger
+ *     (Redis) and starts an execution for the messages only;
+ *   - the anchor: n8n's built-in WhatsApp Trigger (updates: messages, no status updates) → NoOp, the same stream in
+ *     the same run. Its credential's Client Secret is the App Secret: it checks X-Hub-Signature-256 with it and, on a
+ *     mismatch, answers 200 and starts nothing (no 401), so a wrong secret would look fast and lose every event.
+ * Topologies: `main` (one n8n, the credential's Redis URL for the ledger) and `queue` (main + one webhook process +
+ * one worker + Redis; the webhook process takes the stream). Batching: Meta puts up to 1,000 updates in one body
+ * when it has a backlog; `--batches=100,1` runs the stream with bodies of up to 100 updates, then one update each
+ * (the unbatched ceiling). Non-200 answers are retried as Meta does and counted.
+ *
+ * Every update is reconciled: each inbound message must be an item of exactly one execution (read back from n8n's
+ * execution data); for ours each message's statuses must be in the ledger (its latest state `read`: the simulator
+ * posts a message's next status only once the previous one was answered), for n8n's they are its deliberate drops;
+ * what Meta could not deliver after its retries is counted apart. `lost` = updates − reconciled − dropped −
+ * undelivered: must be 0.
+ *
+ * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
+ * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
+ * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor`.
+ */
+import * as os from 'os';
+
+import { parse as parseFlatted } from 'flatted';
+
+import { closeRedisClients } from '../nodes/shared/redis';
+import { clearConversationLedgers, getConversationLedger } from '../nodes/shared/conversations';
+import { waitFor, type Stack } from '../test/e2e/helpers';
+import { streamWebhooks, type WebhookStreamReport } from '../test/simulator/webhookStream';
+import { quantiles } from './stats';
+import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Target } from './trigger-http.bench';
+
+type Topology = 'main' | 'queue';
+
+interface Options {
+	rate: number;
+	seconds: number;
+	inbound: number;
+	batches: number[];
+	connections: number;
+	tickMs: number;
+	topologies: Topology[];
+	targets: Target[];
+}
+
+interface Reconciled {
+	/** Inbound messages found as execution items, and those found more than once. */
+	inboundItems: number;
+	duplicateItems: number;
+	/** Status updates the ledger accounts for (a message whose latest state is read accounts for three). */
+	statusesInLedger: number;
+	/** Statuses the trigger drops by design, unrecorded (n8n's trigger set to messages only). */
+	droppedStatuses: number;
+	lost: number;
+}
+
+interface Row {
+	topology: Topology;
+	target: Target;
+	maxUpdatesPerBody: number;
+	updates: number;
+	posts: number;
+	/** Updates answered 200 per second, from the first message to the last answer (a backlog's drain included). */
+	eventsPerSecond: number;
+	/** The rate offered: updates per second of the sender's schedule. */
+	offeredPerSecond: number;
+	p50Ms: number;
+	p99Ms: number;
+	non200: number;
+	undelivered: number;
+	executionsStarted: number;
+	reconciled?: Reconciled;
+	loadAverage: number;
+	machineCpuBusy?: number;
+}
+
+function parseOptions(args: string[]): Options {
+	const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+	const list = (name: string, fallback: string[]) => value(name)?.split(',').filter(Boolean) ?? fallback;
+	const positive = (name: string, fallback: number) => {
+		const number = Number(value(name) ?? fallback);
+		if (!(number > 0)) throw new Error(`--${name} must be a positive number, not "${value(name)}"`);
+		return number;
+	};
+	return {
+		rate: positive('rate', 1000),
+		seconds: positive('seconds', 10),
+		inbound: Number(value('inbound') ?? 0.3),
+		batches: list('batches', ['100', '1']).map(Number),
+		connections: positive('connections', 16),
+		tickMs: positive('tick', 20),
+		topologies: list('topologies', ['main', 'queue']) as Topology[],
+		targets: list('targets', ['ours', 'anchor']) as Target[],
+	};
+}
+
+/** The highest execution ID of a workflow so far (IDs grow), so a run's executions are those above it. */
+async function lastExecutionId(stack: Stack, workflowId: string): Promise<number> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const data = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=1`);
+	return Number((data.results ?? [])[0]?.id ?? 0);
+}
+
+/** n8n's executions list gives at most this many per page, whatever `limit` asks for. */
+const PAGE = 100;
+
+/** Every execution of a workflow above `afterId`, newest first, page by page. */
+async function executionIdsAfter(stack: Stack, workflowId: string, afterId: number): Promise<number[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const ids: number[] = [];
+	let lastId: number | undefined;
+	for (;;) {
+		const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=${PAGE}${lastId ? `&lastId=${lastId}` : ''}`);
+		const listed = ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id));
+		const found = listed.filter((id) => id > afterId);
+		ids.push(...found);
+		// Done below `afterId`; a page not below the last one means n8n ignored `lastId`: stop rather than loop.
+		if (found.length === 0 || found.length < listed.length || (lastId !== undefined && found[found.length - 1] >= lastId)) return ids;
+		lastId = found[found.length - 1];
+	}
+}
+
+interface OutputItem {
+	json: { messageId?: string; messages?: Array<{ id?: string }> };
+}
+
+/**
+ * The message IDs a trigger output in one execution, read back from n8n's execution data: ours outputs one item per
+ * message (`messageId`), n8n's one item per change (its `messages`).
+ */
+async function itemsOf(stack: Stack, executionId: number): Promise<string[]> {
+	// An execution is counted once created; its data is there once it ran (on the worker in queue mode).
+	const execution = await waitFor(
+		`execution ${executionId} to finish`,
+		async () => {
+			const found = await stack.n8n.rest('GET', `/executions/${executionId}`);
+			return ['new', 'running', 'queued'].includes(String(found.status)) ? undefined : found;
+		},
+		120_000,
+		250,
+	);
+	const data = parseFlatted(execution.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: OutputItem[][] } }>> } };
+	const items = data.resultData.runData.Trigger?.[0]?.data?.main?.[0] ?? [];
+	return items.flatMap((item) => (item.json.messageId !== undefined ? [item.json.messageId] : (item.json.messages ?? []).map((message) => String(message.id))));
+}
+
+/** Runs `work` over `inputs` with `width` at a time. */
+async function eachLimited<T>(inputs: T[], width: number, work: (input: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(Array.from({ length: Math.min(width, inputs.length) }, async () => {
+		while (next < inputs.length) await work(inputs[next++]);
+	}));
+}
+
+const STAGES: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
+
+/**
+ * Accounts for every update of the stream: execution items for the inbound messages, the ledger for the statuses
+ * (ours; n8n's trigger keeps none, so its statuses are its deliberate drops and only its messages are reconciled).
+ */
+async function reconcile(stack: Stack, redisUrl: string | undefined, report: WebhookStreamReport, executionIds: number[]): Promise<Reconciled> {
+	const seen = new Map<string, number>();
+	await eachLimited(executionIds, 8, async (id) => {
+		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, (seen.get(messageId) ?? 0) + 1);
+	});
+	const inboundItems = report.inboundIds.filter((id) => seen.has(id)).length;
+	const duplicateItems = [...seen.values()].filter((count) => count > 1).length;
+	if (redisUrl === undefined) {
+		const dropped = report.messageIds.length * 3;
+		return { inboundItems, duplicateItems, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
+	}
+	clearConversationLedgers();
+	const ledger = getConversationLedger({ redisUrl, accessToken: stack.sim.fixture.accessToken });
+	let statusesInLedger = 0;
+	// One at a time: a Redis call that times out on a busy machine answers from this process's empty memory (and
+	// concurrent calls with it), so a status not found is read again.
+	for (const messageId of report.messageIds) {
+		let state: string | undefined;
+		for (let tries = 0; tries < 3 && state === undefined; tries++) state = (await ledger.statusOf(messageId))?.state;
+		statusesInLedger += STAGES[state ?? ''] ?? 0;
+	}
+	return { inboundItems, duplicateItems, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
+}
+
+async function runTopology(topology: Topology, options: Options): Promise<Row[]> {
+	const n8n = await startTriggerN8n('vm', { webhookProcesses: topology === 'queue' ? 1 : 0, triggerVersion: 2, targets: options.targets, ledgerRedis: true, anchorMessagesOnly: true });
+	const { stack } = n8n;
+	const rows: Row[] = [];
+	try {
+		for (const target of options.targets) {
+			const workflowId = workflowIdOf(target);
+			const url = `${n8n.bases[0]}/webhook/${webhookIdOf(target)}/webhook`;
+			for (const maxUpdatesPerBody of options.batches) {
+				await settle(stack, workflowId);
+				const before = await countExecutions(stack, workflowId);
+				const lastBefore = await lastExecutionId(stack, workflowId);
+				const loadAverage = os.loadavg()[0];
+				const cpuBefore = cpuTimes();
+				const report = await streamWebhooks(stack.sim, {
+					url,
+					messagesPerSecond: options.rate,
+					messages: Math.round(options.rate * options.seconds),
+					inboundPerMessage: options.inbound,
+					maxUpdatesPerBody,
+					connections: options.connections,
+					tickMs: options.tickMs,
+				});
+				const cpuAfter = cpuTimes();
+				const after = await settle(stack, workflowId);
+				const [p50, p99] = quantiles(report.latenciesMs, [0.5, 0.99]);
+				const row: Row = {
+					topology,
+					target,
+					maxUpdatesPerBody,
+					updates: report.updates,
+					posts: report.posts,
+					eventsPerSecond: round(report.updatesAnswered / (report.elapsedMs / 1000)),
+					offeredPerSecond: round(report.updates / options.seconds),
+					p50Ms: round(p50),
+					p99Ms: round(p99),
+					non200: report.non200,
+					undelivered: report.updatesUndelivered,
+					executionsStarted: after - before,
+					loadAverage: round(loadAverage),
+					machineCpuBusy: machineCpu(cpuBefore, cpuAfter, report.posts).machineCpuBusy,
+				};
+				const ledgerUrl = target === 'ours' ? n8n.redis?.url : undefined;
+				row.reconciled = await reconcile(stack, ledgerUrl, report, await executionIdsAfter(stack, workflowId, lastBefore));
+				rows.push(row);
+				printRow(row);
+			}
+		}
+	} finally {
+		await closeRedisClients();
+		await n8n.stop();
+	}
+	return rows;
+}
+
+function printRow(row: Row): void {
+	const r = row.reconciled;
+	const cells = [
+		row.topology,
+		row.target,
+		row.maxUpdatesPerBody,
+		row.updates,
+		row.posts,
+		row.offeredPerSecond,
+		row.eventsPerSecond,
+		row.p50Ms,
+		row.p99Ms,
+		row.non200,
+		row.undelivered,
+		row.executionsStarted,
+		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped, lost ${r.lost}` : '—',
+		`${row.loadAverage} / ${row.machineCpuBusy ?? '?'} %`,
+	];
+	console.log(`| ${cells.join(' | ')} |`);
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+	const options = parseOptions(args);
+	console.log(
+		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+	);
+	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	const rows: Row[] = [];
+	for (const topology of options.topologies) rows.push(...(await runTopology(topology, options)));
+	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, results: rows };
+}

@@ -1,0 +1,90 @@
+import { createHmac } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { shapeDifferencesFrom, type Json } from '../contract/fixtures';
+import type { Simulator } from './index';
+import { Receiver, startSurfaceSimulator } from './surfaces.helpers';
+import { streamWebhooks } from './webhookStream';
+
+/** Meta's documented bodies (test/contract/fixtures/webhooks, each naming its page). */
+function documented(...names: string[]): Json[] {
+	return names.map((name) => (JSON.parse(readFileSync(join(__dirname, '../contract/fixtures/webhooks', `${name}.json`), 'utf8')) as { body: Json }).body);
+}
+
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status
+const STATUS_BODIES = documented('statuses-sent-pricing', 'statuses-delivered-pricing', 'statuses-read-all-fields', 'statuses-v24-no-conversation');
+// https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/text
+const TEXT_BODIES = documented('messages-text');
+
+interface Change {
+	value: { statuses?: Array<{ id: string; status: string }>; messages?: Array<{ id: string }> };
+}
+
+describe('the webhook stream of a busy sender', () => {
+	let sim: Simulator;
+	let receiver: Receiver;
+
+	beforeAll(async () => {
+		({ sim } = await startSurfaceSimulator());
+	});
+	afterAll(async () => {
+		await sim.stop();
+	});
+	beforeEach(async () => {
+		sim.reset();
+		receiver = await new Receiver().start();
+	});
+	afterEach(async () => {
+		await receiver.stop();
+	});
+
+	const changesOf = (index: number): Change[] => receiver.json(index).entry.flatMap((entry: { changes: Change[] }) => entry.changes);
+
+	test("every message's sent, delivered and read, and the inbound messages, arrive signed in Meta's shapes", async () => {
+		const report = await streamWebhooks(sim, { url: receiver.url, messages: 30, messagesPerSecond: 1e6, inboundPerMessage: 0.5, maxUpdatesPerBody: 10 });
+
+		expect(report).toMatchObject({ updates: 30 * 3 + 15, updatesAnswered: 105, updatesUndelivered: 0, non200: 0, posts: receiver.posts.length });
+		const seen = new Map<string, string[]>();
+		const inbound: string[] = [];
+		receiver.posts.forEach((post, index) => {
+			expect(post.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', sim.fixture.appSecret).update(post.raw).digest('hex')}`);
+			const changes = changesOf(index);
+			expect(changes.length).toBeLessThanOrEqual(10);
+			const examples = changes[0].value.statuses ? STATUS_BODIES : TEXT_BODIES;
+			expect(shapeDifferencesFrom(examples, receiver.json(index))).toEqual([]);
+			for (const change of changes) {
+				for (const status of change.value.statuses ?? []) seen.set(status.id, [...(seen.get(status.id) ?? []), status.status]);
+				inbound.push(...(change.value.messages ?? []).map((message) => message.id));
+			}
+		});
+		expect([...seen.keys()].sort()).toEqual([...report.messageIds].sort());
+		for (const statuses of seen.values()) expect(statuses).toEqual(['sent', 'delivered', 'read']);
+		expect(inbound.sort()).toEqual([...report.inboundIds].sort());
+		expect(new Set(inbound).size).toBe(15);
+	});
+
+	test('updates produced together share bodies up to the batch size; a batch size of 1 posts each alone', async () => {
+		const batched = await streamWebhooks(sim, { url: receiver.url, messages: 40, messagesPerSecond: 1e6, inboundPerMessage: 0, maxUpdatesPerBody: 25 });
+		const sizes = receiver.posts.map((_post, index) => changesOf(index).length);
+		expect(Math.max(...sizes)).toBe(25);
+		expect(batched.posts).toBeLessThan(batched.updates);
+
+		await receiver.stop();
+		receiver = await new Receiver().start();
+		const single = await streamWebhooks(sim, { url: receiver.url, messages: 40, messagesPerSecond: 1e6, inboundPerMessage: 0.25, maxUpdatesPerBody: 1 });
+		expect(receiver.posts.map((_post, index) => changesOf(index).length).every((size) => size === 1)).toBe(true);
+		expect(single).toMatchObject({ updates: 130, posts: 130, updatesAnswered: 130 });
+	});
+
+	test("non-200 answers are counted and retried with the same bytes, so no update is lost; refused to the end, they count as undelivered", async () => {
+		receiver.answer = (_post, index) => (index < 3 ? 503 : 200);
+		const retried = await streamWebhooks(sim, { url: receiver.url, messages: 5, messagesPerSecond: 1e6, inboundPerMessage: 0, maxUpdatesPerBody: 1, connections: 1, retryDelaysMs: [1, 1, 1] });
+		expect(retried).toMatchObject({ updates: 15, updatesAnswered: 15, updatesUndelivered: 0, non200: 3, posts: 18, posts200: 15 });
+		expect(receiver.posts[1].raw.equals(receiver.posts[0].raw)).toBe(true);
+
+		receiver.answer = () => 500;
+		const refused = await streamWebhooks(sim, { url: receiver.url, messages: 2, messagesPerSecond: 1e6, inboundPerMessage: 1, maxUpdatesPerBody: 1, retryDelaysMs: [1] });
+		// Each body is posted twice (one retry), then counted as undelivered, and the message's next status follows.
+		expect(refused).toMatchObject({ updates: 8, updatesAnswered: 0, updatesUndelivered: 8, non200: 16, posts200: 0 });
+	});
+});
