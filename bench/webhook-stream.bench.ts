@@ -27,11 +27,12 @@ import * as os from 'os';
 import { parse as parseFlatted } from 'flatted';
 
 import { closeRedisClients } from '../nodes/shared/redis';
-import { clearConversationLedgers, getConversationLedger } from '../nodes/shared/conversations';
+import { getConversationLedger } from '../nodes/shared/conversations';
 import { waitFor, type Stack } from '../test/e2e/helpers';
 import { streamWebhooks, type WebhookStreamReport } from '../test/simulator/webhookStream';
 import { quantiles } from './stats';
 import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Target } from './trigger-http.bench';
+import { clearConversationLedgers } from '../test/support/testHooks';
 
 type Topology = 'main' | 'queue';
 
