@@ -12,7 +12,7 @@ import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transp
 import { PaceGuard } from './guard';
 import { LaneLease, type Lease } from './lease';
 import { Deque, TimeHeap } from './queues';
-import { UnwrittenRounds, type Round } from './rounds';
+import { redisTimeOf, UnwrittenRounds, type Round, type SharedCount } from './rounds';
 import { describeError, quietly } from './quiet';
 import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
@@ -115,6 +115,8 @@ export class NumberLane {
 	private inbound: SlidingWindow | undefined;
 	/** Rounds with calls whose request is not written yet (rounds.ts). */
 	private readonly unwritten = new UnwrittenRounds();
+	/** Through Redis: wakes when unwritten calls' shared count must move to the present (armed only while some wait). */
+	private keepAliveTimer: NodeJS.Timeout | undefined;
 	/** The last round stopped at the in-flight cap: an answer must wake the lane (no timer does). */
 	private waitingForAnswers = false;
 	/** The lease rounds start under now, and the next one being acquired (lease.ts). */
@@ -673,15 +675,16 @@ export class NumberLane {
 		// Redis counted the batch at redisNow; a call moves there by as much as it left after the reservation was sent
 		// (`now`, before the round trip): Redis ran the script after that, so the mapped time is never early, however
 		// long this event loop took to read the answer.
-		const redisCount = redisNow === undefined ? undefined : { redisNow, localAt: now };
+		const shared: SharedCount | undefined = redisNow === undefined ? undefined : { redisNow, localAt: now, at: now };
 		// One hook for the round's calls: they differ only in when they left.
-		const round: Round = { countedAt: startAt + extraGuardMs, calls: granted, written: 0, settled: 0 };
+		const round: Round = { countedAt: startAt + extraGuardMs, calls: granted, written: 0, settled: 0, shared };
 		this.unwritten.add(round);
+		if (shared) this.armKeepAlive();
 		const hooks: GraphRequestHooks = {
 			onSent: (at: number) => {
 				round.written++;
 				this.unwritten.progressed(round);
-				this.departed(startAt, extraGuardMs, at, redisCount);
+				this.departed(startAt, extraGuardMs, at, shared);
 			},
 		};
 		for (const call of fired) {
@@ -705,9 +708,10 @@ export class NumberLane {
 	 * extra guard), here and for the other processes (the calls of one tick in one Redis round trip), so the guard is
 	 * left for the trip to Meta.
 	 */
-	private departed(startAt: number, extraGuardMs: number, at: number, redisCount: { redisNow: number; localAt: number } | undefined): void {
+	private departed(startAt: number, extraGuardMs: number, at: number, shared: SharedCount | undefined): void {
 		if (at > startAt) this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
-		if (redisCount && at > redisCount.localAt) this.queueDeparture(redisCount.redisNow, redisCount.redisNow + (at - redisCount.localAt));
+		// From where the shared second counts it now: when it was granted, or where it was last kept alive.
+		if (shared && at > shared.at) this.queueDeparture(redisTimeOf(shared, shared.at), redisTimeOf(shared, at));
 		// Later than the guard covers: the hour learns it too.
 		if (at - startAt > this.env.timings.secondGuardMs) {
 			this.waba.window.move(startAt, at, 1);
@@ -835,6 +839,33 @@ export class NumberLane {
 		return state;
 	}
 
+	/**
+	 * Half the shared second: on a starved event loop the tick comes late, and its move must reach Redis before the
+	 * count leaves the window there. Calls written on time are never kept alive (no round trip).
+	 */
+	private get keepAliveAgeMs(): number {
+		return this.sharedWindowMs / 2;
+	}
+
+	/** Wake when the oldest unwritten calls counted through Redis need keeping alive (nothing to do: no timer). */
+	private armKeepAlive(): void {
+		if (this.keepAliveTimer !== undefined || this.released) return;
+		const at = this.unwritten.nextKeepAliveAt(this.keepAliveAgeMs);
+		if (at === undefined) return;
+		this.keepAliveTimer = setTimeout(() => this.keepAlive(), Math.max(0, at - Date.now()));
+		this.keepAliveTimer.unref();
+	}
+
+	/**
+	 * Calls reserved through Redis and still unwritten keep their place in the shared second, as they do here: their
+	 * count moves to now (with the tick's departures, one round trip), before other processes see the room free.
+	 */
+	private keepAlive(): void {
+		this.keepAliveTimer = undefined;
+		for (const [from, to] of this.unwritten.keepAlive(Date.now(), this.keepAliveAgeMs)) this.queueDeparture(from, to);
+		this.armKeepAlive();
+	}
+
 	private pendingDepartures: Array<[number, number]> = [];
 
 	/** The departures of one tick go to Redis in one round trip. */
@@ -888,6 +919,7 @@ export class NumberLane {
 	release(reason?: Error): void {
 		this.released = true;
 		this.clearTimer();
+		clearTimeout(this.keepAliveTimer);
 		this.waba.lanes.delete(this);
 		// Its Bottleneck job ends now, whatever is still under way.
 		this.leases.endNow();

@@ -120,14 +120,21 @@ return untilMs
 `;
 
 // KEYS: number hash, WABA hash. ARGV: numberSlotMs, budgetSlotMs, then pairs of (countedAt, sentAt) in Redis ms.
-// Each call is moved to when it really left this process (the transport's `onSent`).
+// Each call is moved to when it really left this process (the transport's `onSent`), or, still unwritten, to the
+// present (kept alive). A call whose slot left the window still counts from `to`, even once the hash itself is gone.
 const MOVE_SCRIPT = `
 local function move(key, slotMs, from, to)
-	if redis.call('EXISTS', key) == 0 then return end
-	local oldest = tonumber(redis.call('HGET', key, 'oldest') or '0')
 	local fromSlot = math.floor(from / slotMs)
 	local toSlot = math.floor(to / slotMs)
 	if fromSlot == toSlot then return end
+	if redis.call('EXISTS', key) == 0 then
+		-- Its oldest slot is at most Redis's present, where reservations count; it lives an hour's hash's time (a reservation then sets its own).
+		local time = redis.call('TIME')
+		local nowSlot = math.floor((tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)) / slotMs)
+		redis.call('HSET', key, 'total', 0, 'oldest', math.min(toSlot, nowSlot), 'newest', -1)
+		redis.call('PEXPIRE', key, 3660000)
+	end
+	local oldest = tonumber(redis.call('HGET', key, 'oldest') or '0')
 	local value = tonumber(redis.call('HGET', key, tostring(fromSlot)) or '0')
 	local total = tonumber(redis.call('HGET', key, 'total') or '0')
 	if fromSlot >= oldest and value > 0 then

@@ -4,7 +4,9 @@
  * Protocol (IPC): parent sends a WorkerJob, the worker answers {ready}, parent sends {go}, worker answers a WorkerReport.
  */
 import { getGateStatus, type GateTimings } from '..';
+import { graphRequest } from '../../transport';
 import type { WhatsAppCredentials } from '../../transport/types';
+import type { GateEnvironment } from '../gate';
 import { credentialsFor, departureRecorder, recipientFor, sendText } from './helpers';
 import { configureGateForTests } from '../../../../test/support/testHooks';
 
@@ -29,6 +31,8 @@ export interface WorkerJob {
 	recordDepartures?: boolean;
 	/** Environment variables set in the worker before it starts (n8n's queue-mode QUEUE_BULL_REDIS_*…). */
 	env?: Record<string, string>;
+	/** The first `calls` requests reach the transport `afterMs` late, as behind a starved event loop or a full socket pool. */
+	writeLate?: { calls: number; afterMs: number };
 }
 
 export interface WorkerReport {
@@ -51,12 +55,22 @@ process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 		job = message.job;
 		Object.assign(process.env, job.env);
 		recorder = job.recordDepartures ? departureRecorder() : undefined;
-		configureGateForTests({ timings: job.timings, transport: recorder?.transport });
+		configureGateForTests({ timings: job.timings, transport: writingLate(job.writeLate, recorder?.transport) });
 		process.send?.({ ready: true });
 		return;
 	}
 	if (message.go && job) void run(job);
 });
+
+/** The transport, handing its first calls over late: their `onSent` still says when each really left. */
+function writingLate(late: WorkerJob['writeLate'], transport: GateEnvironment['transport'] = graphRequest): GateEnvironment['transport'] | undefined {
+	if (!late) return transport === graphRequest ? undefined : transport;
+	let calls = 0;
+	return (credentials, request, hooks) => {
+		if (calls++ >= late.calls) return transport(credentials, request, hooks);
+		return new Promise<void>((resolve) => setTimeout(resolve, late.afterMs)).then(() => transport(credentials, request, hooks));
+	};
+}
 
 async function sendAll(work: WorkerJob, phoneNumberId: string, prefix: string): Promise<Array<PromiseSettledResult<unknown>>> {
 	const credentials = credentialsFor(
