@@ -5,23 +5,15 @@
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates
  */
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
 const template = (name: string) => ({ __rl: true, mode: 'name', value: name });
 const codeSent = (code: string) => [
 	{ type: 'body', parameters: [{ type: 'text', text: code }] },

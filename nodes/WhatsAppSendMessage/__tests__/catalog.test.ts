@@ -4,23 +4,15 @@
  * (https://developers.facebook.com/documentation/business-messaging/whatsapp/catalogs/sell-products-and-services/share-products,
  * "Missing items"); the node reports Meta's answer for the item. The page names no code; the simulator answers 131009.
  */
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { DOCUMENTED_CATALOG_ID, type Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
 const product = (productRetailerId: string): INodeParameters => ({ messageType: 'product', catalogId: DOCUMENTED_CATALOG_ID, productRetailerId });
 // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates
 const spm = (productRetailerId: string): INodeParameters => ({

@@ -8,10 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
@@ -21,14 +21,6 @@ withSimulator((started) => (sim = started));
 const documented = (name: string) =>
 	(JSON.parse(readFileSync(join(__dirname, '../../../test/contract/fixtures/requests', `${name}.json`), 'utf8')) as { request: { body: { template: { components: IDataObject[] } } } }).request.body.template;
 
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
 const named = (value: string) => ({ __rl: true, mode: 'name', value });
 const sentComponents = () => (sim.log()[0].body as { template: { components: IDataObject[] } }).template.components;
 

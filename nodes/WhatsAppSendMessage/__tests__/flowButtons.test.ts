@@ -4,23 +4,15 @@
  * https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow ("flow_token … optional", "flow_action_data
  * … optional, json object with the data payload for the first screen")
  */
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
 const survey = (values: IDataObject): INodeParameters => ({
 	messageType: 'template',
 	template: { __rl: true, mode: 'name', value: 'survey_flow' },

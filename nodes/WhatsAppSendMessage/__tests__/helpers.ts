@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
 
 import { runWorkflow, type WorkflowRunResult } from '../../../test/harness';
 import { destroyGraphClients } from '../../shared/transport';
@@ -69,3 +69,13 @@ export function withSimulator(set: (sim: Simulator) => void, afterEachTest?: () 
 		await sim.stop();
 	});
 }
+
+/** A template's fields as the editor's resource mapper stores them ("Define Below", every value a string). */
+export const templateFields = (value: IDataObject): ResourceMapperValue => ({
+	mappingMode: 'defineBelow',
+	value: value as ResourceMapperValue['value'],
+	matchingColumns: [],
+	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
+	attemptToConvertTypes: false,
+	convertFieldsToString: true,
+});

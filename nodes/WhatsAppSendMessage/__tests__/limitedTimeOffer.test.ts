@@ -4,23 +4,15 @@
  * value fails before any call, naming the item and the field.
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates
  */
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
 const NAME = 'limited_time_offer_caribbean_pkg_2023';
 const offerFields = (overrides: IDataObject = {}): INodeParameters => ({
 	messageType: 'template',

@@ -12,10 +12,10 @@
  * - https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live
  *   (marketing templates: message_send_ttl_seconds 43200 to 2592000, applied through the Marketing Messages API only)
  */
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { send, STANDARD_NUMBER, withSimulator } from './helpers';
+import { send, STANDARD_NUMBER, withSimulator, templateFields as fields } from './helpers';
 import { clearConversationLedgers, clearManagementCache, resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
@@ -27,15 +27,6 @@ afterEach(async () => {
 	// A 131050 answer records the person's opt-out in the ledger (campaign.ts): later tests send to the same people.
 	clearConversationLedgers();
 	await resetGateForTests();
-});
-
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
 });
 
 /** loyalty_points is a MARKETING template of the simulator's account; hello_world a UTILITY one. */

@@ -5,10 +5,10 @@
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/catalog-templates
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/mpm-templates
  */
-import type { IDataObject, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
@@ -20,14 +20,6 @@ beforeAll(() => {
 	for (const prefix of ['a', 'b']) for (let n = 1; n <= 30; n++) sim.addProduct({ retailerId: `${prefix}${n}` });
 });
 
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
 const named = (value: string) => ({ __rl: true, mode: 'name', value });
 const cart = (values: IDataObject): INodeParameters => ({
 	messageType: 'template',

@@ -2,25 +2,16 @@
  * Templates filled through the "Template Fields" resource mapper: the fields come from the template Meta holds, and
  * the values become header, body and button parameters the simulator accepts.
  */
-import type { IDataObject, ResourceMapperValue } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { Simulator } from '../../../test/simulator';
-import { messageCalls, send, withSimulator } from './helpers';
+import { messageCalls, send, withSimulator, templateFields as fields } from './helpers';
 
 let sim: Simulator;
 
 withSimulator((started) => (sim = started));
 
 /** A resource mapper value as n8n saves it. */
-const fields = (value: IDataObject): ResourceMapperValue => ({
-	mappingMode: 'defineBelow',
-	value: value as ResourceMapperValue['value'],
-	matchingColumns: [],
-	schema: Object.keys(value).map((id) => ({ id, displayName: id, required: true, defaultMatch: false, display: true, type: 'string' as const, canBeUsedToMatch: false })),
-	attemptToConvertTypes: false,
-	convertFieldsToString: true,
-});
-
 const template = (name: string) => ({ __rl: true, mode: 'name', value: name });
 
 describe('Send Message: templates filled from the template fields', () => {
