@@ -6,8 +6,8 @@
  * read per item) and n8n's built-in WhatsApp node (n8n-nodes-base, from the n8n install `scripts/ensure-n8n.js` makes)
  * sending the same messages with its base URL pointed at the simulator. Ours runs twice: with the fields mapped as
  * n8n's drag and drop writes them (`{{ $json.phone }}`: read from the item, see nodes/shared/fieldExpressions.ts) and
- * with expressions n8n must evaluate (`{{ $json.phone.trim() }}`). The harness runs n8n's legacy expression engine
- * (isolated-vm, the 2.x default, needs Node 24), where n8n's cost per expression is lower than in real n8n 2.x.
+ * with expressions n8n must evaluate (`{{ $json.phone.trim() }}`). The harness runs n8n's legacy expression engine:
+ * isolated-vm, the 2.x default, needs Node 24, so its cost per expression is not measured here.
  *
  *   npm run bench -- send-cpu                           5 runs of each, the median
  *   npm run bench -- send-cpu --runs=5 --items=1000     more runs; --cpu-prof=FILE also writes the profile for DevTools

@@ -144,6 +144,8 @@ export function watchSends(ledger: ConversationLedger, credentials: WhatsAppCred
 	const recording: Array<Promise<void>> = [];
 	return {
 		sending<R>(item: CampaignItem, sent: Promise<R>): Promise<R> {
+			// Only a template's refusal is a campaign fact (refusalFacts): other sends pay no handler on the hot path.
+			if (!item.template) return sent;
 			sent.catch((error: unknown) => {
 				const facts = refusalFacts(error, item, templateRefOf(credentials, item), Date.now());
 				if (facts) recording.push(recordCampaignFacts(ledger, facts));

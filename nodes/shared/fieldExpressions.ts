@@ -98,15 +98,9 @@ export function resolveFieldExpression(expression: FieldExpression, json: object
 	return text;
 }
 
-function isFieldExpression(value: object): value is FieldExpression {
-	return Object.getPrototypeOf(value) === FIELD_EXPRESSION;
-}
-
-const FIELD_EXPRESSION = {};
-
-/** Marks a parse so a parsed tree can hold it beside plain stored objects. */
-export function marked(expression: FieldExpression): FieldExpression {
-	return Object.assign(Object.create(FIELD_EXPRESSION) as FieldExpression, expression);
+/** An expression inside a parsed stored tree (parameters.ts), told apart from the plain stored objects around it. */
+export class FieldRead {
+	constructor(readonly expression: FieldExpression) {}
 }
 
 /**
@@ -115,7 +109,7 @@ export function marked(expression: FieldExpression): FieldExpression {
  */
 export function resolveFieldExpressions(tree: unknown, json: object): unknown {
 	if (!tree || typeof tree !== 'object') return tree;
-	if (isFieldExpression(tree)) return resolveFieldExpression(tree, json);
+	if (tree instanceof FieldRead) return resolveFieldExpression(tree.expression, json);
 	if (Array.isArray(tree)) {
 		const list: unknown[] = [];
 		for (const entry of tree) {

@@ -7,7 +7,7 @@
  */
 import type { IExecuteFunctions, IGetNodeParameterOptions, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { marked, NOT_RESOLVED, parseFieldExpression, resolveFieldExpressions } from './fieldExpressions';
+import { FieldRead, NOT_RESOLVED, parseFieldExpression, resolveFieldExpressions } from './fieldExpressions';
 
 interface RunParameters {
 	/** The node's stored parameters (n8n's `getNode()` copies the node, so it is called once per run). */
@@ -123,7 +123,7 @@ function parsedTree(value: unknown): unknown {
 	if (typeof value === 'string') {
 		if (!isExpression(value)) return value;
 		const parsed = parseFieldExpression(value);
-		return parsed && marked(parsed);
+		return parsed && new FieldRead(parsed);
 	}
 	if (!value || typeof value !== 'object') return value;
 	if (Array.isArray(value)) {

@@ -290,6 +290,11 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	const continueOnFail = this.continueOnFail();
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const ready: ReadyItem[] = [];
+	/** An item that fails before any send: the node stops there, or with "Continue On Fail" the item is an error item. */
+	const fail = (failure: Error, itemIndex: number, phoneNumberId?: string): void => {
+		if (!continueOnFail) throw failure;
+		results[itemIndex] = errorItem(failure, itemIndex, phoneNumberId);
+	};
 
 	// 1. Read and validate every item before any call: a bad field stops the node before anything is sent.
 	const mayHaveDisplayNumber = locatorMayBeFromList(this.getNode().parameters.phoneNumberId);
@@ -325,27 +330,20 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 				marketingSetting,
 			});
 		} catch (error) {
-			const failure = itemError(this, error, itemIndex, messageType);
-			if (!continueOnFail) throw failure;
-			results[itemIndex] = errorItem(failure, itemIndex);
+			fail(itemError(this, error, itemIndex, messageType), itemIndex);
 		}
 	}
 
 	// 1b. The 24-hour window, from the ledger the trigger fills: still before any call to Meta.
 	const ledger = ledgerFor(this, credentials);
 	// Sender pool first: each pooled item's number is the one its window is open with, else its recipient's (senderPool.ts).
-	const pooled = await spreadOverSenderPools(this, credentials, ledger, ready, Date.now(), (item, failure) => {
-		if (!continueOnFail) throw failure;
-		results[item.itemIndex] = errorItem(failure, item.itemIndex);
-	});
+	const pooled = await spreadOverSenderPools(this, credentials, ledger, ready, Date.now(), (item, failure) => fail(failure, item.itemIndex));
 	const decisions = await decideWindows(ledger, pooled, Date.now());
 	const windowed: ReadyItem[] = [];
 	for (const [position, item] of pooled.entries()) {
 		const decision = decisions[position];
 		if (decision.action === 'fail') {
-			const failure = nameItem(new NodeOperationError(this.getNode(), decision.reason, { itemIndex: item.itemIndex }), item.itemIndex);
-			if (!continueOnFail) throw failure;
-			results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
+			fail(nameItem(new NodeOperationError(this.getNode(), decision.reason, { itemIndex: item.itemIndex }), item.itemIndex), item.itemIndex, item.phoneNumberId);
 			continue;
 		}
 		if (decision.action === 'template') {
@@ -390,26 +388,16 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 	// 2a. Media links sent by ID (message or header): each fetched once, before any send (a link that fails is its
 	// items' error); after the template check, so a template Meta would refuse costs no fetch or upload.
 	const shared = checked.some((item) => item.uploads || item.mediaLinks) ? await sharedEntriesFor(credentials) : undefined;
-	checked = await uploadLinksOnce(this, checked, shared, (item, failure) => {
-		if (!continueOnFail) throw failure;
-		results[item.itemIndex] = errorItem(failure, item.itemIndex);
-	});
+	checked = await uploadLinksOnce(this, checked, shared, (item, failure) => fail(failure, item.itemIndex));
 
 	// 2b. Campaign rules (campaign.ts): paused templates fail, marketing to opted-out or limited people is skipped.
 	const screened = await screenCampaign(ledger, credentials, checked, templates, Date.now());
-	for (const { item, error } of screened.failed) {
-		const failure = itemError(this, error, item.itemIndex, item.messageType);
-		if (!continueOnFail) throw failure;
-		results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
-	}
+	for (const { item, error } of screened.failed) fail(itemError(this, error, item.itemIndex, item.messageType), item.itemIndex, item.phoneNumberId);
 	for (const { item, json } of screened.skipped) results[item.itemIndex] = { json, pairedItem: { item: item.itemIndex } };
 	checked = screened.send;
 
 	// 2c. The portfolio's messaging limit (messagingLimit.ts): items past it fail, or wait for room, before any send.
-	const limited = await applyMessagingLimit(this, credentials, ledger, checked, (item, failure) => {
-		if (!continueOnFail) throw failure;
-		results[item.itemIndex] = errorItem(failure, item.itemIndex, item.phoneNumberId);
-	});
+	const limited = await applyMessagingLimit(this, credentials, ledger, checked, (item, failure) => fail(failure, item.itemIndex, item.phoneNumberId));
 	const sending = limited.items;
 
 	// 3. Schedule every send at once; the gate decides when each starts. Never await one before the next.
