@@ -10,6 +10,8 @@
  * the gate's own CPU: run by Node 24 (what n8n 2.40+ runs on) after a warm-up at 1,000 mps, in segments (a gated
  * pass and a replay without the gate, alternating which goes first) whose median is reported, with each segment's figure and the main
  * thread's share. The table also shows the whole process' CPU per message with real HTTP.
+ * sustained_ratio is the rate after the first second and first_second_ms that second's span: `ratio` is bimodal by
+ * the first second's shape (see sustained_ratio), these say which shape a run had. --dump=DIR writes each run's times.
  * Options: --messages=N (10,000 default; 2,000 at 80 mps), --only=name1,name2, --cpu-segments=N (4; the 80-mps CPU
  * pass takes four times as many, of 500 messages each, as its 8,000 messages, and the Redis one twice as many; 0 =
  * throughput only).
@@ -23,6 +25,7 @@ import { fork } from 'node:child_process';
 const { ensureNode } = require('../scripts/ensure-node') as {
 	ensureNode: (major: number, options?: { orNewer?: boolean }) => { nodeBin: string; version: string };
 };
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { credentialsFor, departureRecorder, FAST_NUMBER, peakInWindow, recipientFor, sendText, textOf, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
 import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
@@ -32,7 +35,7 @@ import { destroyGraphClients, isGraphApiError } from '../nodes/shared/transport'
 import { startRedis, type TestRedis } from '../test/support/redis';
 import { startSimulatorProcess, type SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 import type { ReceiveJitter } from '../test/simulator/types';
-import { median, quantiles } from './stats';
+import { median, quantiles, secondShape } from './stats';
 import { cpus, loadavg } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { configureGateForTests, resetGateForTests } from '../test/support/testHooks';
@@ -67,6 +70,16 @@ interface ScenarioResult {
 	messages: number;
 	achieved_mps: number;
 	ratio: number;
+	/**
+	 * The rate after the first second, as a share of the mps: (messages − mps) / (last acceptance − the mps-th). `ratio`
+	 * ends at the last acceptance, so a run whose sends keep the head start's shape (each second's calls in one burst,
+	 * then silence until the window frees) ends its last second early and scores above 1; one whose first second came
+	 * spread out (items produced slower than the rate at the start) scores ~0.95. Both send the mps once per window
+	 * (1,000 ms + the 30 ms guard + timer lateness): this figure is the same for both shapes. Null below two seconds.
+	 */
+	sustained_ratio: number | null;
+	/** From the first acceptance to the mps-th (ms): a burst (~250–400) or a spread first second (~1,000). */
+	first_second_ms: number | null;
 	errors_130429: number;
 	errors_other: number;
 	/** Most requests we wrote in any 1,000 ms (from the transport's onSent): the gate's own pacing, whatever the receiver. */
@@ -168,7 +181,7 @@ function describeJitter(jitter: ReceiveJitter | undefined): string | null {
 	return 'maxMs' in jitter ? `0-${jitter.maxMs}` : `${jitter.meanMs}±${jitter.spreadMs}`;
 }
 
-async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario, cpuSegments: number): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
+async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenario: Scenario, cpuSegments: number, dumpDir?: string): Promise<ScenarioResult & { process_cpu_us_per_msg: number }> {
 	await sim.reset();
 	await sim.configure({ mps: { [FAST_NUMBER]: scenario.mps }, receiveJitter: scenario.jitter ?? null });
 	await resetGateForTests();
@@ -237,12 +250,15 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		const errorsOther = Object.entries(failures).reduce((sum, [code, count]) => (code === '130429' ? sum : sum + count), 0);
 		const failedItems = Object.values(failures).reduce((sum, count) => sum + count, 0);
 		const ratio = Math.round((achieved / scenario.mps) * 1000) / 1000;
+		const shape = secondShape(times, scenario.mps);
+		if (dumpDir) writeFileSync(join(dumpDir, `${scenario.name}-${Date.now()}.json`), JSON.stringify({ from, accepted: times, sent: [...departures.values()] }));
 		return {
 			name: scenario.name,
 			configured_mps: scenario.mps,
 			messages: scenario.messages,
 			achieved_mps: Math.round(achieved * 10) / 10,
 			ratio,
+			...shape,
 			errors_130429: errors130429,
 			errors_other: errorsOther,
 			peak_sent_per_second: peakInWindow([...departures.values()], 1000),
@@ -362,13 +378,15 @@ function lagFigures(lags: number[]): { p50: number; p99: number; max: number } |
 }
 
 function table(rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }>): string {
-	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', '130429', 'other errors', 'peak sent/s', 'peak accepted/s', 'lag p50/p99/max ms', 'gate µs/msg', 'main thread', 'stub floor', 'process µs/msg', 'peak RSS MB', 'jitter ms', 'busy', 'load', 'goal'];
+	const header = ['scenario', 'mps', 'messages', 'achieved', 'ratio', 'sustained', '1st s ms', '130429', 'other errors', 'peak sent/s', 'peak accepted/s', 'lag p50/p99/max ms', 'gate µs/msg', 'main thread', 'stub floor', 'process µs/msg', 'peak RSS MB', 'jitter ms', 'busy', 'load', 'goal'];
 	const lines = rows.map((row) => [
 		row.name,
 		String(row.configured_mps),
 		String(row.messages),
 		row.achieved_mps.toFixed(1),
 		row.ratio.toFixed(3),
+		row.sustained_ratio?.toFixed(3) ?? '–',
+		row.first_second_ms === null ? '–' : String(row.first_second_ms),
 		String(row.errors_130429),
 		String(row.errors_other),
 		String(row.peak_sent_per_second),
@@ -396,6 +414,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const only = option('only')?.split(',');
 	// --cpu-segments=0: throughput only (no CPU pass).
 	const cpuSegments = Math.max(0, Number(option('cpu-segments') ?? 4));
+	// --dump=DIR: each scenario's acceptance and departure times (ms) as JSON, to see the shape of its seconds.
+	const dumpDir = option('dump');
+	if (dumpDir) mkdirSync(dumpDir, { recursive: true });
 	const scenarios: Scenario[] = [
 		{ name: 'one-execution-80', mps: 80, messages: slowMessages, executions: 1, gate: true, cpuMessages: slowMessages * 4 },
 		{ name: 'one-execution-1000', mps: 1000, messages, executions: 1, gate: true },
@@ -414,7 +435,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const rows: Array<ScenarioResult & { process_cpu_us_per_msg: number }> = [];
 	try {
 		for (const scenario of scenarios) {
-			const row = await runScenario(sim, redis, scenario, cpuSegments);
+			const row = await runScenario(sim, redis, scenario, cpuSegments, dumpDir);
 			rows.push(row);
 			console.log(`${scenario.name}: ${row.achieved_mps} mps, ratio ${row.ratio}, 130429 ${row.errors_130429}, other ${row.errors_other}`);
 		}
