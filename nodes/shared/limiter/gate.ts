@@ -5,7 +5,7 @@
  * - pacer.ts: per round, how many calls may start and when to wake (tokens, sliding second, head start);
  * - guard.ts: the pace guard's margin on the sliding second; slowDown.ts: the slow-down after 130429;
  * - pairRate.ts: each recipient's bucket (131056); rounds.ts: calls counted but not yet written;
- * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means;
+ * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means and what becomes of it;
  * - lease.ts: the Bottleneck lease a lane sends under; store.ts: the counts shared through Redis (redis.ts).
  */
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
@@ -17,7 +17,7 @@ import { describeError, quietly } from './quiet';
 import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
 import { CallLine } from './line';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
-import { decideReaction, reactionDelay } from './reactions';
+import { applyReaction, decideReaction, fateOf, type ReactionEffects } from './reactions';
 import type { WabaBudget } from './budget';
 import type { GateSettings, GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
@@ -682,8 +682,7 @@ export class NumberLane {
 			return;
 		}
 		const recipientState = call.recipient !== undefined ? this.pairRate.state(call.recipient, now) : undefined;
-		const isPairLimit = failure.code === 131056;
-		if (isPairLimit && recipientState) recipientState.strikes += 1;
+		if (failure.code === 131056 && recipientState) recipientState.strikes += 1;
 		if (failure.code === 80007 && !((failure.usage?.estimatedTimeToRegainAccessMinutes ?? 0) > 0)) this.waba.budgetStrikes += 1;
 		const reaction = decideReaction(failure, {
 			attempts: call.attempts,
@@ -693,48 +692,40 @@ export class NumberLane {
 			timings: this.env.timings,
 			random: this.env.random,
 		});
-		// The reaction's effect on the number / WABA / recipient applies even when this call gives up.
-		switch (reaction.kind) {
-			case 'slowDown':
-				this.applySlowDown(now);
-				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
-				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
-				break;
-			case 'pauseWaba':
-				this.waba.pause(now + reaction.pauseMs);
-				// The other workers learn it through Redis: their reservations grant nothing until it ends.
-				this.shared
-					?.pauseWaba(this.waba.key, reaction.pauseMs)
-					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describeError(error)})`));
-				break;
-			case 'pauseNumber':
-				if (now + reaction.pauseMs > this.pausedUntil) this.pausedUntil = now + reaction.pauseMs;
-				break;
-			case 'pauseRecipient':
-				if (recipientState) {
-					recipientState.blockedUntil = Math.max(recipientState.blockedUntil, now + reaction.pauseMs);
-				}
-				break;
-			default:
-				break;
-		}
-		if (reaction.kind === 'fail') {
-			this.fail(call, failure, now);
-			return;
-		}
-		const delayMs = reactionDelay(reaction);
-		if (call.attempts >= call.settings.maxAttempts || now + delayMs - call.firstQueuedAt > call.settings.maxWaitMs) {
+		applyReaction(reaction, this.reactionEffects(call, failure, recipientState, now));
+		const fate = fateOf(reaction, call, now);
+		if (fate.kind === 'giveUp') {
 			this.fail(call, failure, now);
 			return;
 		}
 		call.started = false;
-		if (reaction.kind === 'pauseRecipient' && recipientState && call.settings.pairRateLimiting) {
-			// Only this recipient waits; its call goes back to the front of its own line.
-			this.line.backToRecipient(call, recipientState, now);
-		} else {
-			this.line.retryAt(call, now + delayMs);
-		}
+		if (fate.kind === 'retryAt') this.line.retryAt(call, fate.at);
+		else if (recipientState) this.line.backToRecipient(call, recipientState, now);
 		this.kick();
+	}
+
+	/** Where a failed call's reaction takes effect (reactions.ts): this number, its WABA, the call's recipient. */
+	private reactionEffects(call: PendingCall, failure: GraphApiError, recipientState: RecipientState | undefined, now: number): ReactionEffects {
+		return {
+			slowDown: () => {
+				this.applySlowDown(now);
+				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
+				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
+			},
+			pauseWaba: (pauseMs) => {
+				this.waba.pause(now + pauseMs);
+				// The other workers learn it through Redis: their reservations grant nothing until it ends.
+				this.shared
+					?.pauseWaba(this.waba.key, pauseMs)
+					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describeError(error)})`));
+			},
+			pauseNumber: (pauseMs) => {
+				if (now + pauseMs > this.pausedUntil) this.pausedUntil = now + pauseMs;
+			},
+			pauseRecipient: (pauseMs) => {
+				if (recipientState) recipientState.blockedUntil = Math.max(recipientState.blockedUntil, now + pauseMs);
+			},
+		};
 	}
 
 	/**
