@@ -1,22 +1,23 @@
 /**
- * The lane: one per phone number (or the WABA-level calls of one WABA and family). It holds the number's queues and
- * orchestrates the parts, each with one concern and its clock passed in:
+ * The lane: one per phone number (or the WABA-level calls of one WABA and family). It orchestrates the parts, each
+ * with one concern and its clock passed in:
+ * - line.ts: the line of calls (new, retried, delayed, parked by recipient) and what a round picks from it;
  * - pacer.ts: per round, how many calls may start and when to wake (tokens, sliding second, head start);
  * - guard.ts: the pace guard's margin on the sliding second; slowDown.ts: the slow-down after 130429;
  * - pairRate.ts: each recipient's bucket (131056); rounds.ts: calls counted but not yet written;
- * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means;
+ * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means and what becomes of it;
  * - lease.ts: the Bottleneck lease a lane sends under; store.ts: the counts shared through Redis (redis.ts).
  */
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
 import { PaceGuard } from './guard';
 import { LaneLease, type Lease } from './lease';
-import { Deque, TimeHeap } from './queues';
 import { redisTimeOf, UnwrittenRounds, type Round, type SharedCount } from './rounds';
 import { describeError, quietly } from './quiet';
 import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
+import { CallLine } from './line';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
-import { decideReaction, reactionDelay } from './reactions';
+import { applyReaction, decideReaction, fateOf, type ReactionEffects } from './reactions';
 import type { WabaBudget } from './budget';
 import type { GateSettings, GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
@@ -60,22 +61,14 @@ export interface GateEnvironment {
 	warn: (topic: string, message: string) => void;
 }
 
-interface DelayedEntry {
-	at: number;
-	call?: PendingCall;
-	recipient?: RecipientState;
-}
-
 type RecipientState = RecipientStateOf<PendingCall>;
 
 /** Everything the gate knows about one phone number (or the WABA-level calls of one WABA and family). */
 export class NumberLane {
-	readonly queue = new Deque<PendingCall>();
-	/** Due retries and calls released by their recipient: they go before new calls. */
-	readonly retryQueue = new Deque<PendingCall>();
-	readonly delayed = new TimeHeap<DelayedEntry>();
-	/** Each recipient's pair rate (131056): its bucket, its parked calls. */
+	/** Each recipient's pair rate (131056): its bucket (its parked calls are the line's). */
 	readonly pairRate: PairRate<PendingCall>;
+	/** The calls waiting: new, retried, delayed, parked by recipient (line.ts). */
+	private readonly line: CallLine<PendingCall>;
 	window: SlidingWindow;
 	readonly hourWindow: SlidingWindow;
 	settings: GateSettings;
@@ -85,7 +78,6 @@ export class NumberLane {
 	heldWeight = 0;
 	/** Calls of a round whose reservation (through Redis) is under way. */
 	reservedPending = 0;
-	parkedCount = 0;
 	/** Calls whose request left later than the guard covers (moved in the sliding second and the hour to when they left). */
 	lateStarts = 0;
 	/** The slow-down after 130429 / code 4 (slowDown.ts). */
@@ -147,6 +139,7 @@ export class NumberLane {
 		this.settings = settings;
 		this.guard = new PaceGuard(env.timings);
 		this.pairRate = new PairRate(env);
+		this.line = new CallLine(this.pairRate);
 		this.throttle = new SlowDown(env);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
@@ -263,7 +256,16 @@ export class NumberLane {
 	}
 
 	get queued(): number {
-		return this.queue.length + this.retryQueue.length + this.delayed.length + this.parkedCount;
+		return this.line.queued;
+	}
+
+	/** runBatch reads the line's new calls and retries by their lengths (as `line.ready`). */
+	private get queue(): { readonly length: number } {
+		return this.line.newCalls;
+	}
+
+	private get retryQueue(): { readonly length: number } {
+		return this.line.retries;
 	}
 
 	updateSettings(settings: GateSettings): void {
@@ -376,15 +378,12 @@ export class NumberLane {
 		this.kick();
 	}
 
-	private nextSeq = 0;
-
 	enqueue(call: PendingCall): void {
-		call.seq = this.nextSeq++;
 		// Sends and other plain calls take the default (`longestPlainCallMs`); media and explicit timeouts may be longer.
 		const longest = longestCallMs(call.request);
 		if (longest > LONGEST_PLAIN_CALL_MS && longest > this.leases.longestCallMs) this.leases.longestCallMs = longest;
 		this.lastActivityAt = Date.now();
-		this.queue.push(call);
+		this.line.push(call);
 		this.kick();
 	}
 
@@ -401,7 +400,7 @@ export class NumberLane {
 		this.timerAt = at;
 		this.timer = setTimeout(() => this.pump(), Math.max(0, at - Date.now()));
 		// Queued calls are work a caller awaits: keep the process alive for them, but never for an idle gate.
-		if (this.queue.length + this.retryQueue.length + this.delayed.length + this.parkedCount === 0) this.timer.unref();
+		if (this.line.queued === 0) this.timer.unref();
 	}
 
 	private clearTimer(): void {
@@ -416,8 +415,8 @@ export class NumberLane {
 		const now = Date.now();
 		this.lastPumpAt = now;
 		this.throttle.recover(now);
-		this.releaseDue(now);
-		if (this.queue.length === 0 && this.retryQueue.length === 0) {
+		this.line.releaseDue(now);
+		if (this.line.ready === 0) {
 			this.pace.idleBeforeRound = true;
 			this.giveLeaseBack();
 			this.scheduleNextDelayed();
@@ -450,14 +449,14 @@ export class NumberLane {
 		const margin = this.inboundMargin(now);
 		const room = windowRoom(this.window.available(now, cap), this.reservedPending, stale, margin);
 		const allowance = roundAllowance(pace.tokens, room, this.inFlightCap - this.heldWeight, this.waba.available(now), this.env.timings);
-		const batch = allowance > 0 ? this.pick(allowance, now) : [];
+		const batch = allowance > 0 ? this.line.pick(allowance, now) : [];
 		const worth = this.roundsWorth;
 		const extraGuardMs = startRound(pace, now, batch.length, worth, this.env.timings);
 		if (batch.length > 0) {
 			// Every promise gets a handler: an unhandled rejection crashes n8n (nothing in a round is meant to throw).
 			this.runBatch(batch, lease, extraGuardMs).catch((error: unknown) => this.env.warn('gate-round', `A round of calls failed unexpectedly: ${describeError(error)}`));
 		}
-		if (this.queue.length > 0 || this.retryQueue.length > 0) {
+		if (this.line.ready > 0) {
 			// Read after the round started (its calls are counted, its weight held), as the pacer's wake-up needs.
 			const wake = this.wake;
 			wake.now = now;
@@ -467,7 +466,7 @@ export class NumberLane {
 			wake.rate = rate;
 			wake.windowRoom = room;
 			wake.started = batch.length;
-			wake.queued = this.queue.length + this.retryQueue.length;
+			wake.queued = this.line.ready;
 			wake.stale = stale;
 			wake.window = this.window;
 			wake.cap = cap;
@@ -487,102 +486,13 @@ export class NumberLane {
 	}
 
 	private scheduleNextDelayed(): void {
-		const next = this.delayed.peek();
-		if (next) this.scheduleAt(Math.max(next.at, Date.now()));
+		const at = this.line.nextDelayedAt();
+		if (at !== undefined) this.scheduleAt(Math.max(at, Date.now()));
 	}
 
-	private releaseDue(now: number): void {
-		for (let entry = this.delayed.peek(); entry && entry.at <= now; entry = this.delayed.peek()) {
-			this.delayed.pop();
-			if (entry.call) {
-				entry.call.resumed = true;
-				this.retryQueue.push(entry.call);
-			}
-			else if (entry.recipient) this.wakeRecipient(entry.recipient, now);
-		}
-	}
-
-	private park(state: RecipientState, call: PendingCall, now: number, front = false): void {
-		if (front) state.parked.insertBefore(call, (other) => other.seq > call.seq);
-		else state.parked.push(call);
-		this.parkedCount++;
-		const at = this.pairRate.readyAt(state, now);
-		if (state.wakeAt === 0 || at < state.wakeAt) {
-			state.wakeAt = at;
-			this.delayed.push({ at, recipient: state });
-		}
-	}
-
-	/** A recipient's time has come: its next parked call goes before new calls, in its original order. */
-	private wakeRecipient(state: RecipientState, now: number): void {
-		if (state.wakeAt === 0) return;
-		if (this.pairRate.holdsNext(state)) {
-			state.wakeAt = 0;
-			return;
-		}
-		const readyAt = this.pairRate.readyAt(state, now);
-		if (readyAt > now) {
-			state.wakeAt = readyAt;
-			this.delayed.push({ at: readyAt, recipient: state });
-			return;
-		}
-		state.wakeAt = 0;
-		const call = state.parked.shift();
-		if (call) {
-			this.parkedCount--;
-			// pick() lets it through without parking it again behind its own siblings.
-			call.resumed = true;
-			this.retryQueue.push(call);
-		}
-	}
-
-	/** Take up to `allowance` calls in order, parking those whose recipient must wait (never blocking the others). */
-	private pick(allowance: number, now: number): PendingCall[] {
-		const batch: PendingCall[] = [];
-		while (batch.length < allowance) {
-			const call = this.retryQueue.shift() ?? this.queue.shift();
-			if (!call) break;
-			if (call.withdrawal?.aborted) {
-				call.reject(call.withdrawal.reason);
-				continue;
-			}
-			// Each credential's own choice (several may share the lane).
-			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
-				const state = this.pairRate.state(call.recipient, now);
-				const unparked = call.resumed === true;
-				call.resumed = false;
-				if (this.pairRate.waitsBehind(state, unparked)) {
-					this.park(state, call, now);
-					continue;
-				}
-				if (this.pairRate.readyAt(state, now) > now) {
-					this.park(state, call, now, unparked);
-					continue;
-				}
-				this.pairRate.take(state);
-				if (state.parked.length > 0 && state.wakeAt === 0 && state.strikes === 0) {
-					const at = this.pairRate.readyAt(state, now);
-					state.wakeAt = at;
-					this.delayed.push({ at, recipient: state });
-				}
-			}
-			batch.push(call);
-		}
-		return batch;
-	}
-
-	/** Give calls a batch could not start back to the front of the line, in order, with their pair tokens. */
+	/** Give calls a batch could not start back to the front of the line, with their pair tokens (line.ts). */
 	private unpick(calls: PendingCall[]): void {
-		const now = Date.now();
-		for (let index = calls.length - 1; index >= 0; index--) {
-			const call = calls[index];
-			if (call.settings.pairRateLimiting && call.recipient !== undefined) {
-				const state = this.pairRate.state(call.recipient, now);
-				this.pairRate.giveBack(state);
-				call.resumed = true;
-			}
-			this.retryQueue.unshift(call);
-		}
+		this.line.giveBack(calls, Date.now());
 	}
 
 	/** A lease began (lease.ts): a round runs under it at once. */
@@ -594,7 +504,7 @@ export class NumberLane {
 	/** Calls of a lease are done (answered, or handed back before they started). */
 	private leaseCallsDone(lease: Lease, count: number): void {
 		// The last answer of an idle lane: give the lease back now rather than on a wake-up just for that.
-		if (this.leases.callsDone(lease, count) && this.queue.length === 0 && this.retryQueue.length === 0) this.giveLeaseBack();
+		if (this.leases.callsDone(lease, count) && this.line.ready === 0) this.giveLeaseBack();
 	}
 
 	/** The lane stops sending for now (idle or paused): no more rounds under its lease, unless a reservation is under way. */
@@ -746,7 +656,9 @@ export class NumberLane {
 				this.kick();
 			}
 			const recipient = call.recipient;
-			const recipientState = recipient === undefined ? undefined : call.settings.pairRateLimiting ? this.recipientDone(recipient) : this.pairRate.get(recipient);
+			// A recipient's call ended: if more wait for it, the next wakes when its time comes.
+			if (recipient !== undefined && call.settings.pairRateLimiting && this.line.recipientDone(recipient, Date.now())) this.kick();
+			const recipientState = recipient === undefined ? undefined : this.pairRate.get(recipient);
 			if (response === undefined) {
 				call.onFailedAttempt?.();
 				this.react(call, failure);
@@ -770,8 +682,7 @@ export class NumberLane {
 			return;
 		}
 		const recipientState = call.recipient !== undefined ? this.pairRate.state(call.recipient, now) : undefined;
-		const isPairLimit = failure.code === 131056;
-		if (isPairLimit && recipientState) recipientState.strikes += 1;
+		if (failure.code === 131056 && recipientState) recipientState.strikes += 1;
 		if (failure.code === 80007 && !((failure.usage?.estimatedTimeToRegainAccessMinutes ?? 0) > 0)) this.waba.budgetStrikes += 1;
 		const reaction = decideReaction(failure, {
 			attempts: call.attempts,
@@ -781,62 +692,40 @@ export class NumberLane {
 			timings: this.env.timings,
 			random: this.env.random,
 		});
-		// The reaction's effect on the number / WABA / recipient applies even when this call gives up.
-		switch (reaction.kind) {
-			case 'slowDown':
-				this.applySlowDown(now);
-				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
-				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
-				break;
-			case 'pauseWaba':
-				this.waba.pause(now + reaction.pauseMs);
-				// The other workers learn it through Redis: their reservations grant nothing until it ends.
-				this.shared
-					?.pauseWaba(this.waba.key, reaction.pauseMs)
-					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describeError(error)})`));
-				break;
-			case 'pauseNumber':
-				if (now + reaction.pauseMs > this.pausedUntil) this.pausedUntil = now + reaction.pauseMs;
-				break;
-			case 'pauseRecipient':
-				if (recipientState) {
-					recipientState.blockedUntil = Math.max(recipientState.blockedUntil, now + reaction.pauseMs);
-				}
-				break;
-			default:
-				break;
-		}
-		if (reaction.kind === 'fail') {
-			this.fail(call, failure, now);
-			return;
-		}
-		const delayMs = reactionDelay(reaction);
-		if (call.attempts >= call.settings.maxAttempts || now + delayMs - call.firstQueuedAt > call.settings.maxWaitMs) {
+		applyReaction(reaction, this.reactionEffects(call, failure, recipientState, now));
+		const fate = fateOf(reaction, call, now);
+		if (fate.kind === 'giveUp') {
 			this.fail(call, failure, now);
 			return;
 		}
 		call.started = false;
-		if (reaction.kind === 'pauseRecipient' && recipientState && call.settings.pairRateLimiting) {
-			// Only this recipient waits; its call goes back to the front of its own line.
-			this.park(recipientState, call, now, true);
-		} else {
-			this.delayed.push({ at: now + delayMs, call });
-		}
+		if (fate.kind === 'retryAt') this.line.retryAt(call, fate.at);
+		else if (recipientState) this.line.backToRecipient(call, recipientState, now);
 		this.kick();
 	}
 
-	/** A recipient's call ended: if more wait for it, wake the next when its time comes. Returns its state. */
-	private recipientDone(recipient: string): RecipientState | undefined {
-		const state = this.pairRate.get(recipient);
-		if (!state) return undefined;
-		this.pairRate.done(state);
-		if (state.parked.length > 0 && state.wakeAt === 0) {
-			const at = this.pairRate.readyAt(state, Date.now());
-			state.wakeAt = at;
-			this.delayed.push({ at, recipient: state });
-			this.kick();
-		}
-		return state;
+	/** Where a failed call's reaction takes effect (reactions.ts): this number, its WABA, the call's recipient. */
+	private reactionEffects(call: PendingCall, failure: GraphApiError, recipientState: RecipientState | undefined, now: number): ReactionEffects {
+		return {
+			slowDown: () => {
+				this.applySlowDown(now);
+				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
+				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
+			},
+			pauseWaba: (pauseMs) => {
+				this.waba.pause(now + pauseMs);
+				// The other workers learn it through Redis: their reservations grant nothing until it ends.
+				this.shared
+					?.pauseWaba(this.waba.key, pauseMs)
+					.catch((error: unknown) => this.env.warn('redis-pause', `Could not share the WABA's pause through Redis (${describeError(error)})`));
+			},
+			pauseNumber: (pauseMs) => {
+				if (now + pauseMs > this.pausedUntil) this.pausedUntil = now + pauseMs;
+			},
+			pauseRecipient: (pauseMs) => {
+				if (recipientState) recipientState.blockedUntil = Math.max(recipientState.blockedUntil, now + pauseMs);
+			},
+		};
 	}
 
 	/**
@@ -924,10 +813,7 @@ export class NumberLane {
 		// Its Bottleneck job ends now, whatever is still under way.
 		this.leases.endNow();
 		if (reason) {
-			const waiting = [...this.queue.drain(), ...this.retryQueue.drain()];
-			for (const entry of this.delayed.drain()) if (entry.call) waiting.push(entry.call);
-			for (const state of this.recipients.values()) waiting.push(...state.parked.drain());
-			for (const call of waiting) call.reject(reason);
+			for (const call of this.line.drain()) call.reject(reason);
 		}
 		this.leases.stop();
 	}

@@ -1,6 +1,7 @@
 /**
- * How the gate reacts to one failed attempt: a pure decision from the error, the attempt count and the timings.
- * The gate applies it (slow the number down, pause the WABA, delay one recipient) and requeues through itself.
+ * How the gate reacts to one failed attempt: a pure decision from the error, the attempt count and the timings,
+ * its effects (slow the number down, pause the WABA, delay one recipient) dispatched to the lane, and the failed
+ * call's fate (give up, wait for its recipient, or go again later), which the lane carries out.
  */
 import type { GraphApiError } from '../transport';
 import type { GateSettings, GateTimings } from './settings';
@@ -87,4 +88,53 @@ export function reactionDelay(reaction: Reaction): number {
 		default:
 			return reaction.pauseMs;
 	}
+}
+
+/** Where a reaction takes effect beyond the failed call: the lane's number, its WABA, the call's recipient. */
+export interface ReactionEffects {
+	slowDown(): void;
+	pauseWaba(pauseMs: number): void;
+	pauseNumber(pauseMs: number): void;
+	pauseRecipient(pauseMs: number): void;
+}
+
+/** The reaction's effect on the number / WABA / recipient: it applies even when this call gives up. */
+export function applyReaction(reaction: Reaction, effects: ReactionEffects): void {
+	switch (reaction.kind) {
+		case 'slowDown':
+			effects.slowDown();
+			return;
+		case 'pauseWaba':
+			effects.pauseWaba(reaction.pauseMs);
+			return;
+		case 'pauseNumber':
+			effects.pauseNumber(reaction.pauseMs);
+			return;
+		case 'pauseRecipient':
+			effects.pauseRecipient(reaction.pauseMs);
+			return;
+		default:
+			return;
+	}
+}
+
+/** What becomes of the failed call: it gives up, waits for its recipient (131056), or goes again at `at`. */
+export type CallFate = { kind: 'giveUp' } | { kind: 'backToRecipient' } | { kind: 'retryAt'; at: number };
+
+export interface FailedCall {
+	/** Attempts made so far, including the failed one. */
+	attempts: number;
+	firstQueuedAt: number;
+	recipient?: string;
+	settings: Pick<GateSettings, 'maxAttempts' | 'maxWaitMs' | 'pairRateLimiting'>;
+}
+
+/** A call gives up on a final error, after its last attempt, or when its next would start past its longest wait. */
+export function fateOf(reaction: Reaction, call: FailedCall, now: number): CallFate {
+	if (reaction.kind === 'fail') return { kind: 'giveUp' };
+	const at = now + reactionDelay(reaction);
+	if (call.attempts >= call.settings.maxAttempts || at - call.firstQueuedAt > call.settings.maxWaitMs) return { kind: 'giveUp' };
+	// Only this recipient waits; its call goes back to the front of its own line.
+	if (reaction.kind === 'pauseRecipient' && call.recipient !== undefined && call.settings.pairRateLimiting) return { kind: 'backToRecipient' };
+	return { kind: 'retryAt', at };
 }
