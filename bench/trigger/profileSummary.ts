@@ -27,6 +27,7 @@ const PARTS: Array<[string, (url: string, name: string) => boolean]> = [
 	['redis (ioredis)', (url) => /\/(ioredis|redis-parser|denque|cluster-key-slot|@ioredis)\//.test(url)],
 	// The pack's own code (n8n's install cache is under a directory of the same name: its dist/ tells them apart).
 	['ours (n8n-nodes-whatsapp-cloud)', (url) => /n8n-nodes-whatsapp-cloud\/dist\//.test(url)],
+	["n8n's WhatsApp Trigger (n8n-nodes-base, the anchor)", (url) => /\/n8n-nodes-base\//.test(url)],
 	['expressions (isolated-vm, n8n expression)', (url) => /isolated-vm|expression|tmpl|@n8n\/tournament/i.test(url)],
 	['database (typeorm, sqlite)', (url) => /\/(typeorm|sqlite3|@n8n\/db|better-sqlite3|pg)\//.test(url) || /repositories\//.test(url)],
 	['execution (run, lifecycle hooks, saving)', (url) => /workflow-execute|execution-lifecycle|active-executions|workflow-runner|execution|n8n-core\/dist\/(execution-engine)|workflow-data-proxy|routing-node/i.test(url)],
