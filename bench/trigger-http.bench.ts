@@ -255,7 +255,14 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 	const env: Record<string, string> = {
 		...ENGINE_ENV[engine],
 		// The anchor's activation calls graph.facebook.com: the preload sends it to the stub.
-		NODE_OPTIONS: [`--require ${path.join(__dirname, 'trigger', 'graphPreload.js')}`, process.env.WA_BENCH_NODE_OPTIONS ?? ''].join(' ').trim(),
+		NODE_OPTIONS: [
+			`--require ${path.join(__dirname, 'trigger', 'graphPreload.js')}`,
+			// Inert unless WA_BENCH_PROFILE_DIR is set (webhook-stream --profile).
+			`--require ${path.join(__dirname, 'trigger', 'profilePreload.js')}`,
+			process.env.WA_BENCH_NODE_OPTIONS ?? '',
+		]
+			.join(' ')
+			.trim(),
 		WA_BENCH_GRAPH_STUB: stub.url,
 		// What `npm start` users keep: executions saved, the default log level.
 		N8N_LOG_LEVEL: 'warn',

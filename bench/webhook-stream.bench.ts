@@ -20,8 +20,11 @@
  *
  * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
  * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
- * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor`.
+ * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor`
+ * `--profile=DIR`: a CPU profile of n8n main during each stream, DIR/<topology>-<target>-<batch>.cpuprofile
+ * (bench/trigger/profilePreload.js; summarise with `npx ts-node bench/trigger/profileSummary.ts FILE`).
  */
+import * as fs from 'fs';
 import * as os from 'os';
 
 import { parse as parseFlatted } from 'flatted';
@@ -45,6 +48,7 @@ interface Options {
 	tickMs: number;
 	topologies: Topology[];
 	targets: Target[];
+	profileDir?: string;
 }
 
 interface Reconciled {
@@ -76,6 +80,8 @@ interface Row {
 	reconciled?: Reconciled;
 	loadAverage: number;
 	machineCpuBusy?: number;
+	/** CPU time of n8n main (Linux /proc) from the stream's start until its executions settled, per update: unlike the rate, not slowed by other processes. */
+	n8nMainCpuUsPerUpdate?: number;
 }
 
 function parseOptions(args: string[]): Options {
@@ -95,6 +101,7 @@ function parseOptions(args: string[]): Options {
 		tickMs: positive('tick', 20),
 		topologies: list('topologies', ['main', 'queue']) as Topology[],
 		targets: list('targets', ['ours', 'anchor']) as Target[],
+		profileDir: value('profile'),
 	};
 }
 
@@ -186,7 +193,34 @@ async function reconcile(stack: Stack, redisUrl: string | undefined, report: Web
 	return { inboundItems, duplicateItems, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
 }
 
+/** CPU time (user + system) of a process so far in ms, from /proc/<pid>/stat; undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		// After the command: state is field 3, utime and stime fields 14 and 15, in ticks of 10 ms.
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Starts (first call) or stops and saves (second call) the CPU profile of n8n main; resolves the saved file. */
+async function toggleProfile(stack: Stack, dir: string, saveAs?: string): Promise<void> {
+	const pid = stack.n8n.main?.child.pid;
+	if (pid === undefined) return;
+	const before = new Set(fs.readdirSync(dir));
+	process.kill(pid, 'SIGUSR2');
+	if (saveAs === undefined) return;
+	const file = await waitFor('the CPU profile', () => fs.readdirSync(dir).find((name) => name.endsWith('.cpuprofile') && !before.has(name)), 60_000, 200);
+	fs.renameSync(`${dir}/${file}`, saveAs);
+	console.log(`CPU profile of n8n main: ${saveAs}`);
+}
+
 async function runTopology(topology: Topology, options: Options): Promise<Row[]> {
+	if (options.profileDir) {
+		fs.mkdirSync(options.profileDir, { recursive: true });
+		process.env.WA_BENCH_PROFILE_DIR = options.profileDir;
+	}
 	const n8n = await startTriggerN8n('vm', { webhookProcesses: topology === 'queue' ? 1 : 0, triggerVersion: 2, targets: options.targets, ledgerRedis: true, anchorMessagesOnly: true });
 	const { stack } = n8n;
 	const rows: Row[] = [];
@@ -200,6 +234,8 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				const lastBefore = await lastExecutionId(stack, workflowId);
 				const loadAverage = os.loadavg()[0];
 				const cpuBefore = cpuTimes();
+				const mainCpuBefore = processCpuMs(stack.n8n.main?.child.pid);
+				if (options.profileDir) await toggleProfile(stack, options.profileDir);
 				const report = await streamWebhooks(stack.sim, {
 					url,
 					messagesPerSecond: options.rate,
@@ -211,6 +247,9 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				});
 				const cpuAfter = cpuTimes();
 				const after = await settle(stack, workflowId);
+				const mainCpuAfter = processCpuMs(stack.n8n.main?.child.pid);
+				// After settling: the executions a stream started run (and are saved) after their webhook answered.
+				if (options.profileDir) await toggleProfile(stack, options.profileDir, `${options.profileDir}/${topology}-${target}-${maxUpdatesPerBody}.cpuprofile`);
 				const [p50, p99] = quantiles(report.latenciesMs, [0.5, 0.99]);
 				const row: Row = {
 					topology,
@@ -227,6 +266,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					executionsStarted: after - before,
 					loadAverage: round(loadAverage),
 					machineCpuBusy: machineCpu(cpuBefore, cpuAfter, report.posts).machineCpuBusy,
+					n8nMainCpuUsPerUpdate: mainCpuBefore === undefined || mainCpuAfter === undefined ? undefined : round(((mainCpuAfter - mainCpuBefore) * 1000) / report.updates),
 				};
 				const ledgerUrl = target === 'ours' ? n8n.redis?.url : undefined;
 				row.reconciled = await reconcile(stack, ledgerUrl, report, await executionIdsAfter(stack, workflowId, lastBefore));
@@ -258,6 +298,7 @@ function printRow(row: Row): void {
 		row.executionsStarted,
 		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped, lost ${r.lost}` : '—',
 		`${row.loadAverage} / ${row.machineCpuBusy ?? '?'} %`,
+		row.n8nMainCpuUsPerUpdate ?? '?',
 	];
 	console.log(`| ${cells.join(' | ')} |`);
 }
@@ -267,8 +308,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 	console.log(
 		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
-	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy | n8n main CPU µs / update |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const rows: Row[] = [];
 	for (const topology of options.topologies) rows.push(...(await runTopology(topology, options)));
 	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, results: rows };

@@ -45,12 +45,16 @@ function answers(event: WhatsAppEvent, wait: PendingWait, quoted: string | undef
  */
 export async function routeAnswers(deps: RoutingDeps, events: WhatsAppEvent[]): Promise<Set<WhatsAppEvent>> {
 	const resumed = new Set<WhatsAppEvent>();
-	for (const event of events) {
-		if (event.event !== 'message' || typeof event.phoneNumberId !== 'string') continue;
-		const contact = contactOfMessage(event);
-		if (!contact) continue;
+	const senders = events.flatMap((event) => {
+		const contact = event.event === 'message' && typeof event.phoneNumberId === 'string' ? contactOfMessage(event) : undefined;
+		return contact ? [{ event, phoneNumberId: event.phoneNumberId as string, contact }] : [];
+	});
+	// One round trip for the body: only a sender someone waits for costs a take of their own.
+	const waiting = await deps.ledger.contactsWaiting(senders);
+	for (const [index, { event, phoneNumberId, contact }] of senders.entries()) {
+		if (!waiting[index]) continue;
 		const quoted = typeof event.replyToMessageId === 'string' ? event.replyToMessageId : undefined;
-		const wait = await deps.ledger.takeWaitFor(event.phoneNumberId, contact, quoted, deps.now());
+		const wait = await deps.ledger.takeWaitFor(phoneNumberId, contact, quoted, deps.now());
 		if (!wait) continue;
 		if (!answers(event, wait, quoted)) {
 			await deps.ledger.addWait(wait);

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { getConversationLedger, type PendingWait } from '../../shared/conversations';
+import { MemoryLedger } from '../../shared/conversations/memory';
 import type { ResumeBody } from '../../shared/waits/answers';
 import { signWebhookBody } from '../../shared/webhook';
 import { body, inboundTextChange, messagesChange, metaJson, nowSeconds, PHONE_NUMBER_ID, wamid } from '../../shared/webhook/__tests__/fixtures';
@@ -112,6 +113,23 @@ describe('answers to Send and Wait', () => {
 		expect(endpoint.posts[0].body.reply).toMatchObject({ event: 'message', buttonReplyId: 'approve', replyToMessageId: asked.messageId });
 		expect(trigger.executions).toHaveLength(0);
 		expect(await ledger().takeWaitFor(PHONE_NUMBER_ID, CONTACT, undefined, Date.now())).toBeUndefined();
+	});
+
+	it('takes waits only for the senders one is pending for: one of ten messages answers, nine start the workflow', async () => {
+		const asked = waitFor('41', 'approval');
+		await ledger().addWait(asked);
+		const others = Array.from({ length: 9 }, (_unused, index) => inboundTextChange(`35191200000${index}`, 'Bea', 'hello'));
+		const takes = jest.spyOn(MemoryLedger.prototype, 'takeWaitFor');
+		try {
+			await signedPost(trigger, body([...others.slice(0, 4), buttonReplyChange(asked.messageId, 'approve', 'Yes'), ...others.slice(4)]));
+			// The body's senders are checked at once: a take costs a Redis script call, and nobody waits for the nine.
+			expect(takes.mock.calls.map(([, contact]) => contact)).toEqual([CONTACT]);
+		} finally {
+			takes.mockRestore();
+		}
+		expect(endpoint.posts.map((posted) => posted.body.waitId)).toEqual(['41:node-0']);
+		expect(trigger.executions).toHaveLength(1);
+		expect(trigger.executions[0]).toHaveLength(9);
 	});
 
 	it('sends an answer quoting one of two waits on the same contact to that wait', async () => {

@@ -126,6 +126,19 @@ describe('waits', () => {
 		expect((await ledger.takeWaitFor('1001', '15550001111', 'wamid.UNKNOWN', T0 + 3000))?.id).toBe('b');
 	});
 
+	it('tells which senders a wait is pending for, until it is taken', async () => {
+		const ledger = new MemoryLedger({}, clock().now);
+		await ledger.addWait(waitFor());
+		const senders = [
+			{ phoneNumberId: '1001', contact: '15550001111' },
+			{ phoneNumberId: '1001', contact: '15550002222' },
+			{ phoneNumberId: '1002', contact: '15550001111' },
+		];
+		expect(await ledger.contactsWaiting(senders)).toEqual([true, false, false]);
+		await ledger.takeWaitFor('1001', '15550001111', undefined, T0);
+		expect(await ledger.contactsWaiting(senders)).toEqual([false, false, false]);
+	});
+
 	it('one answer takes one wait once', async () => {
 		const ledger = new MemoryLedger({}, clock().now);
 		await ledger.addWait(waitFor());

@@ -149,6 +149,14 @@ export class MemoryLedger implements ConversationLedger {
 		return this.takeWaitForSync(phoneNumberId, contact, quotedMessageId, now);
 	}
 
+	contactsWaitingSync(senders: Array<{ phoneNumberId: string; contact: string }>): boolean[] {
+		return senders.map(({ phoneNumberId, contact }) => this.waitsByContact.has(contactKey(phoneNumberId, contact)));
+	}
+
+	async contactsWaiting(senders: Array<{ phoneNumberId: string; contact: string }>): Promise<boolean[]> {
+		return this.contactsWaitingSync(senders);
+	}
+
 	async removeWait({ id }: WaitOf): Promise<void> {
 		this.waits.delete(id);
 	}

@@ -170,6 +170,26 @@ describeWithRedis('the ledger through Redis', () => {
 		expect(await other.takeWaitFor('1002', '15550001111', undefined, now)).toBeUndefined();
 	});
 
+	it('tells in one call which senders another process left a wait for, and says every sender may be waited for when Redis is gone', async () => {
+		const asker = processLedger();
+		const trigger = processLedger();
+		await asker.addWait(waitFor());
+		const senders = [
+			{ phoneNumberId: '1001', contact: '15550001111' },
+			{ phoneNumberId: '1001', contact: '15550002222' },
+			{ phoneNumberId: '1002', contact: '15550001111' },
+		];
+		expect(await trigger.contactsWaiting(senders)).toEqual([true, false, false]);
+		await trigger.takeWaitFor('1001', '15550001111', undefined, Date.now());
+		expect(await trigger.contactsWaiting(senders)).toEqual([false, false, false]);
+		await redis.kill();
+		try {
+			expect(await trigger.contactsWaiting(senders)).toEqual([true, true, true]);
+		} finally {
+			await redis.restart();
+		}
+	});
+
 	it('answers from memory when Redis is gone, and says so once', async () => {
 		const outages: Error[] = [];
 		const ledger = processLedger((error) => outages.push(error));

@@ -276,6 +276,34 @@ export class RedisLedger implements ConversationLedger {
 		return wait;
 	}
 
+	/**
+	 * A contact's wait index lives as long as its longest wait and goes when its last wait is taken: one EXISTS each,
+	 * pipelined per hash slot. When Redis does not answer, every sender may be waited for (takeWaitFor then decides).
+	 */
+	async contactsWaiting(senders: Array<{ phoneNumberId: string; contact: string }>): Promise<boolean[]> {
+		if (senders.length === 0) return [];
+		const queues = senders.map(({ phoneNumberId, contact }) => this.waitKeys(phoneNumberId, contact).queue);
+		const waiting: boolean[] = [];
+		const existing = async (redis: ScriptClient, positions: number[]): Promise<void> => {
+			const pipeline = redis.pipeline();
+			for (const position of positions) pipeline.exists(queues[position]);
+			const results = (await pipeline.exec()) ?? [];
+			if (results.length !== positions.length) throw new Error('Redis answered part of the wait check');
+			results.forEach(([error, count], index) => {
+				if (error) throw error;
+				waiting[positions[index]] = Number(count) > 0;
+			});
+		};
+		const answered = await this.shared(
+			async (redis) => {
+				await Promise.all(positionsBySlot(redis, queues).map((positions) => existing(redis, positions)));
+				return true;
+			},
+			() => false,
+		);
+		return answered ? waiting : senders.map(() => true);
+	}
+
 	async removeWait(wait: WaitOf): Promise<void> {
 		await this.options.memory.removeWait(wait);
 		await this.shared(

@@ -53,6 +53,11 @@ export interface ConversationLedger {
 	 * in Redis), so one answer resumes one wait once.
 	 */
 	takeWaitFor(phoneNumberId: string, contact: string, quotedMessageId: string | undefined, now: number): Promise<PendingWait | undefined>;
+	/**
+	 * For each sender, whether any wait may be pending for them (false: `takeWaitFor` would find none). One round trip
+	 * for a whole body, so the messages of senders nobody waits for cost no call each; true when it cannot tell.
+	 */
+	contactsWaiting(senders: Array<{ phoneNumberId: string; contact: string }>): Promise<boolean[]>;
 	removeWait(wait: WaitOf): Promise<void>;
 }
 

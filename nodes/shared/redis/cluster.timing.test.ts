@@ -150,6 +150,10 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		await processLedger().addWait(wait);
 		const processes = Array.from({ length: 6 }, () => processLedger());
 		await Promise.all(clients.map(ready));
+		// Senders in other hash slots than the waited-for one: one pipeline per slot, each answered.
+		const senders = ['15550001111', '15550002222', '15550003333', '15550004444'].map((contact) => ({ phoneNumberId: '1001', contact }));
+		expect(await processes[0].contactsWaiting(senders)).toEqual([true, false, false, false]);
+		expect(processes[0].fallingBack).toBe(false);
 		const taken = await Promise.all(processes.map((ledger, i) => ledger.takeWaitFor('1001', '15550001111', i % 2 ? 'wamid.ASK1' : undefined, Date.now())));
 		expect(taken.filter(Boolean).map((found) => found?.id)).toEqual(['exec-1:node:0']);
 		expect(processes.some((ledger) => ledger.fallingBack)).toBe(false);

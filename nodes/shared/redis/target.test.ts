@@ -36,6 +36,14 @@ describe('which Redis the gate, the dedupe and the ledger share through', () => 
 		expect(resolveRedisTarget('redis://u:one@cache:6379', {})!.login).toBe(a.login);
 	});
 
+	it("parses a credential's URL once per process (each webhook request resolves it), and refuses a bad one every time", () => {
+		const first = resolveRedisTarget('redis://u:one@cache:6379/1', {});
+		expect(resolveRedisTarget(' redis://u:one@cache:6379/1 ', {})).toBe(first);
+		expect(resolveRedisTarget('redis://u:two@cache:6379/1', {})).not.toBe(first);
+		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('is not a URL');
+		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('is not a URL');
+	});
+
 	it('refuses a Redis URL that is not one, or a database that is not a number, without echoing it', () => {
 		expect(() => resolveRedisTarget('hunter2@@::', {})).toThrow('"Redis URL" in the "WhatsApp Cloud Nodes API" credential is not a URL');
 		expect(() => resolveRedisTarget('hunter2@@::', {})).not.toThrow(/hunter2/);

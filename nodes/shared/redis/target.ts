@@ -7,6 +7,7 @@
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import { clusterNodeName, parseClusterNodes, type ClusterNode } from './clusterNodes';
 import { clusterOptions, isQueueMode, queueModeRedis, type Env } from './queueMode';
+import { processWide } from '../processWide';
 import { checkedRedisOptions, loginFingerprint } from './server';
 
 export interface RedisTarget {
@@ -87,8 +88,29 @@ function clusterFromUrl(match: RegExpExecArray, base: RedisOptions): { nodes: Cl
 	};
 }
 
-/** The Redis to share through, or undefined when everything stays in this process (no URL, not in queue mode). */
+/** Credential URLs parsed so far: every webhook request resolves its trigger's, and a URL always names the same Redis. */
+const targetsByUrl = processWide('redis.targetsByUrl', () => new Map<string, Readonly<RedisTarget>>());
+const MAX_REMEMBERED_URLS = 100;
+
+/**
+ * The Redis to share through, or undefined when everything stays in this process (no URL, not in queue mode). A
+ * credential's URL (not a cluster's, whose options read the environment) is parsed once per process; a bad one
+ * throws every time.
+ */
 export function resolveRedisTarget(redisUrl: string | undefined, env: Env = process.env): RedisTarget | undefined {
+	const url = redisUrl?.trim();
+	if (!url || CLUSTER_URL.test(url)) return resolveAnew(url, env);
+	const remembered = targetsByUrl();
+	let target = remembered.get(url);
+	if (!target) {
+		target = resolveAnew(url, env)!;
+		if (remembered.size >= MAX_REMEMBERED_URLS) remembered.clear();
+		remembered.set(url, target);
+	}
+	return target;
+}
+
+function resolveAnew(url: string | undefined, env: Env): RedisTarget | undefined {
 	const base: RedisOptions = {
 		// Fail fast while Redis is down: the gate falls back to local limits and the webhook answers from memory.
 		enableOfflineQueue: false,
@@ -96,7 +118,6 @@ export function resolveRedisTarget(redisUrl: string | undefined, env: Env = proc
 		connectTimeout: 2000,
 		retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
 	};
-	const url = redisUrl?.trim();
 	let resolved: { nodes?: ClusterNode[]; options: RedisOptions };
 	let fromQueueMode = false;
 	const clusterUrl = url ? CLUSTER_URL.exec(url) : null;
