@@ -32,6 +32,8 @@ export class CallLine<Call extends LineCall> {
 	private readonly retryQueue = new Deque<Call>();
 	private readonly delayed = new TimeHeap<DelayedEntry<Call>>();
 	private parkedCount = 0;
+	/** Calls in the delayed heap (the rest of its entries are recipients' wake-ups, which hold no call). */
+	private delayedCalls = 0;
 	private nextSeq = 0;
 
 	constructor(private readonly pairRate: PairRate<Call>) {}
@@ -41,9 +43,12 @@ export class CallLine<Call extends LineCall> {
 		return this.queue.length + this.retryQueue.length;
 	}
 
-	/** Calls in line, plus recipients' pending wake-ups (the lane is idle, and lets the process exit, only at 0). */
+	/**
+	 * Calls in line: new, retries (due or not) and parked by recipient, each once (the live status shows it; the lane
+	 * is idle, and lets the process exit, only at 0). A recipient's wake-up is no call: without parked calls it does nothing.
+	 */
 	get queued(): number {
-		return this.queue.length + this.retryQueue.length + this.delayed.length + this.parkedCount;
+		return this.queue.length + this.retryQueue.length + this.delayedCalls + this.parkedCount;
 	}
 
 	/** New calls, by their count. */
@@ -65,6 +70,7 @@ export class CallLine<Call extends LineCall> {
 	/** A failed call goes again at `at`, ahead of new calls. */
 	retryAt(call: Call, at: number): void {
 		this.delayed.push({ at, call });
+		this.delayedCalls++;
 	}
 
 	/** A failed call waits for its recipient (131056), at the front of that recipient's line in its original order. */
@@ -82,6 +88,7 @@ export class CallLine<Call extends LineCall> {
 		for (let entry = this.delayed.peek(); entry && entry.at <= now; entry = this.delayed.peek()) {
 			this.delayed.pop();
 			if (entry.call) {
+				this.delayedCalls--;
 				entry.call.resumed = true;
 				this.retryQueue.push(entry.call);
 			} else if (entry.recipient) this.wakeRecipient(entry.recipient, now);
@@ -145,6 +152,7 @@ export class CallLine<Call extends LineCall> {
 	drain(): Call[] {
 		const waiting = [...this.queue.drain(), ...this.retryQueue.drain()];
 		for (const entry of this.delayed.drain()) if (entry.call) waiting.push(entry.call);
+		this.delayedCalls = 0;
 		for (const state of this.pairRate.recipients.values()) waiting.push(...state.parked.drain());
 		this.parkedCount = 0;
 		return waiting;
