@@ -7,8 +7,9 @@
  *   - the anchor: n8n's built-in WhatsApp Trigger (updates: messages, no status updates) → NoOp, the same stream in
  *     the same run. Its credential's Client Secret is the App Secret: it checks X-Hub-Signature-256 with it and, on a
  *     mismatch, answers 200 and starts nothing (no 401), so a wrong secret would look fast and lose every event.
- * Topologies: `main` (one n8n, the credential's Redis URL for the ledger) and `queue` (main + one webhook process +
- * one worker + Redis; the webhook process takes the stream). Batching: Meta puts up to 1,000 updates in one body
+ * Topologies: `main` (one n8n on SQLite, as `npm start` runs it; the credential's Redis URL for the ledger) and
+ * `queue` (main + one webhook process + one worker + Redis; the webhook process takes the stream) on a throwaway
+ * PostgreSQL, what n8n supports for queue mode (`--db=sqlite`: three processes on one SQLite file met SQLITE_BUSY). Batching: Meta puts up to 1,000 updates in one body
  * when it has a backlog; `--batches=100,1` runs the stream with bodies of up to 100 updates, then one update each
  * (the unbatched ceiling). Non-200 answers are retried as Meta does and counted.
  *
@@ -20,7 +21,8 @@
  *
  * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
  * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
- * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor`.
+ * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`.
+ * Prints per-process CPU during each stream (n8n's processes, PostgreSQL, Redis, this process: the simulator's sender).
  */
 import * as os from 'os';
 
@@ -30,6 +32,8 @@ import { closeRedisClients } from '../nodes/shared/redis';
 import { getConversationLedger } from '../nodes/shared/conversations';
 import { waitFor, type Stack } from '../test/e2e/helpers';
 import { streamWebhooks, type WebhookStreamReport } from '../test/simulator/webhookStream';
+import { databaseOf, type N8nDatabase } from '../test/support/postgres';
+import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 import { quantiles } from './stats';
 import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Target } from './trigger-http.bench';
 import { clearConversationLedgers } from '../test/support/testHooks';
@@ -45,6 +49,8 @@ interface Options {
 	tickMs: number;
 	topologies: Topology[];
 	targets: Target[];
+	/** n8n's database in the queue topology (the main topology runs on SQLite, as `npm start` does). */
+	db: N8nDatabase;
 }
 
 interface Reconciled {
@@ -76,6 +82,8 @@ interface Row {
 	reconciled?: Reconciled;
 	loadAverage: number;
 	machineCpuBusy?: number;
+	/** CPU ms of each process during the stream. */
+	cpuMs: Record<string, number>;
 }
 
 function parseOptions(args: string[]): Options {
@@ -95,6 +103,7 @@ function parseOptions(args: string[]): Options {
 		tickMs: positive('tick', 20),
 		topologies: list('topologies', ['main', 'queue']) as Topology[],
 		targets: list('targets', ['ours', 'anchor']) as Target[],
+		db: databaseOf(value('db')),
 	};
 }
 
@@ -187,8 +196,26 @@ async function reconcile(stack: Stack, redisUrl: string | undefined, report: Web
 }
 
 async function runTopology(topology: Topology, options: Options): Promise<Row[]> {
-	const n8n = await startTriggerN8n('vm', { webhookProcesses: topology === 'queue' ? 1 : 0, triggerVersion: 2, targets: options.targets, ledgerRedis: true, anchorMessagesOnly: true });
+	const n8n = await startTriggerN8n('vm', {
+		webhookProcesses: topology === 'queue' ? 1 : 0,
+		triggerVersion: 2,
+		targets: options.targets,
+		ledgerRedis: true,
+		anchorMessagesOnly: true,
+		db: topology === 'queue' ? options.db : 'sqlite',
+	});
 	const { stack } = n8n;
+	const processCpu = (): Record<string, number> => {
+		const result: Record<string, number> = { main: n8nCpuMs(stack.n8n.main?.child.pid) };
+		for (const [name, helper] of Object.entries(n8n.queueProcesses)) result[name] = n8nCpuMs(helper.child.pid);
+		const postgres = postgresCpuMs(n8n.postgres);
+		if (postgres !== undefined) result.postgres = postgres;
+		const redis = n8n.redis && redisCpuMs(n8n.redis.port);
+		if (redis !== undefined) result.redis = redis;
+		// This process: the simulator streaming the webhooks, and the ledger reads between streams.
+		result.bench = cpuMsOf((pid) => pid === process.pid);
+		return result;
+	};
 	const rows: Row[] = [];
 	try {
 		for (const target of options.targets) {
@@ -200,6 +227,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				const lastBefore = await lastExecutionId(stack, workflowId);
 				const loadAverage = os.loadavg()[0];
 				const cpuBefore = cpuTimes();
+				const processBefore = processCpu();
 				const report = await streamWebhooks(stack.sim, {
 					url,
 					messagesPerSecond: options.rate,
@@ -210,6 +238,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					tickMs: options.tickMs,
 				});
 				const cpuAfter = cpuTimes();
+				const processAfter = processCpu();
 				const after = await settle(stack, workflowId);
 				const [p50, p99] = quantiles(report.latenciesMs, [0.5, 0.99]);
 				const row: Row = {
@@ -227,6 +256,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					executionsStarted: after - before,
 					loadAverage: round(loadAverage),
 					machineCpuBusy: machineCpu(cpuBefore, cpuAfter, report.posts).machineCpuBusy,
+					cpuMs: cpuSpent(processBefore, processAfter),
 				};
 				const ledgerUrl = target === 'ours' ? n8n.redis?.url : undefined;
 				row.reconciled = await reconcile(stack, ledgerUrl, report, await executionIdsAfter(stack, workflowId, lastBefore));
@@ -258,6 +288,7 @@ function printRow(row: Row): void {
 		row.executionsStarted,
 		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped, lost ${r.lost}` : '—',
 		`${row.loadAverage} / ${row.machineCpuBusy ?? '?'} %`,
+		formatCpu(row.cpuMs),
 	];
 	console.log(`| ${cells.join(' | ')} |`);
 }
@@ -265,11 +296,11 @@ function printRow(row: Row): void {
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(
-		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections, queue mode on ${options.db}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
-	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy | process CPU s |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const rows: Row[] = [];
 	for (const topology of options.topologies) rows.push(...(await runTopology(topology, options)));
-	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, results: rows };
+	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, db: options.db, results: rows };
 }
