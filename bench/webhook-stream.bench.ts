@@ -57,6 +57,8 @@ interface Reconciled {
 	/** Inbound messages found as execution items, and those found more than once. */
 	inboundItems: number;
 	duplicateItems: number;
+	/** A few messages output more than once, with the executions that output them (to look them up in n8n). */
+	duplicateExamples: Record<string, number[]>;
 	/** Status updates the ledger accounts for (a message whose latest state is read accounts for three). */
 	statusesInLedger: number;
 	/** Statuses the trigger drops by design, unrecorded (n8n's trigger set to messages only). */
@@ -172,15 +174,17 @@ const STAGES: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
  * (ours; n8n's trigger keeps none, so its statuses are its deliberate drops and only its messages are reconciled).
  */
 async function reconcile(stack: Stack, redisUrl: string | undefined, report: WebhookStreamReport, executionIds: number[]): Promise<Reconciled> {
-	const seen = new Map<string, number>();
+	const seen = new Map<string, number[]>();
 	await eachLimited(executionIds, 8, async (id) => {
-		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, (seen.get(messageId) ?? 0) + 1);
+		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, [...(seen.get(messageId) ?? []), id]);
 	});
 	const inboundItems = report.inboundIds.filter((id) => seen.has(id)).length;
-	const duplicateItems = [...seen.values()].filter((count) => count > 1).length;
+	const twice = [...seen].filter(([, executions]) => executions.length > 1);
+	const duplicateItems = twice.length;
+	const duplicateExamples = Object.fromEntries(twice.slice(0, 3));
 	if (redisUrl === undefined) {
 		const dropped = report.messageIds.length * 3;
-		return { inboundItems, duplicateItems, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
+		return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
 	}
 	clearConversationLedgers();
 	const ledger = getConversationLedger({ redisUrl, accessToken: stack.sim.fixture.accessToken });
@@ -192,7 +196,7 @@ async function reconcile(stack: Stack, redisUrl: string | undefined, report: Web
 		for (let tries = 0; tries < 3 && state === undefined; tries++) state = (await ledger.statusOf(messageId))?.state;
 		statusesInLedger += STAGES[state ?? ''] ?? 0;
 	}
-	return { inboundItems, duplicateItems, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
+	return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
 }
 
 async function runTopology(topology: Topology, options: Options): Promise<Row[]> {
@@ -291,6 +295,7 @@ function printRow(row: Row): void {
 		formatCpu(row.cpuMs),
 	];
 	console.log(`| ${cells.join(' | ')} |`);
+	if (r && r.duplicateItems > 0) console.log(`  output more than once (message → executions): ${JSON.stringify(r.duplicateExamples)}`);
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
