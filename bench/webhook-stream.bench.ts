@@ -109,29 +109,37 @@ function parseOptions(args: string[]): Options {
 	};
 }
 
-/** The highest execution ID of a workflow so far (IDs grow), so a run's executions are those above it. */
-async function lastExecutionId(stack: Stack, workflowId: string): Promise<number> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const data = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=1`);
-	return Number((data.results ?? [])[0]?.id ?? 0);
-}
-
 /** n8n's executions list gives at most this many per page, whatever `limit` asks for. */
 const PAGE = 100;
+/** Above any execution ID (PostgreSQL's integer): the open upper end of a range. */
+const ID_CEILING = 2_147_483_647;
 
-/** Every execution of a workflow above `afterId`, newest first, page by page. */
-async function executionIdsAfter(stack: Stack, workflowId: string, afterId: number): Promise<number[]> {
+/**
+ * A workflow's execution IDs strictly between `firstId` and `lastId`, highest first. Both ends are always given:
+ * without them n8n 2.40.7 (findLatestCurrentAndCompleted) lists running executions first and the rest by start
+ * time, not by ID, and paging on by the last ID listed read one execution twice (its items counted twice).
+ */
+async function executionIdsBetween(stack: Stack, workflowId: string, firstId: number, lastId: number, limit: number): Promise<number[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=${limit}&firstId=${firstId}&lastId=${lastId}`);
+	return ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id));
+}
+
+/** The highest execution ID of a workflow so far (IDs grow), so a run's executions are those above it. */
+async function lastExecutionId(stack: Stack, workflowId: string): Promise<number> {
+	return (await executionIdsBetween(stack, workflowId, 0, ID_CEILING, 1))[0] ?? 0;
+}
+
+/** Every execution of a workflow above `afterId`, highest first, page by page. */
+async function executionIdsAfter(stack: Stack, workflowId: string, afterId: number): Promise<number[]> {
 	const ids: number[] = [];
-	let lastId: number | undefined;
+	let below = ID_CEILING;
 	for (;;) {
-		const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=${PAGE}${lastId ? `&lastId=${lastId}` : ''}`);
-		const listed = ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id));
-		const found = listed.filter((id) => id > afterId);
-		ids.push(...found);
-		// Done below `afterId`; a page not below the last one means n8n ignored `lastId`: stop rather than loop.
-		if (found.length === 0 || found.length < listed.length || (lastId !== undefined && found[found.length - 1] >= lastId)) return ids;
-		lastId = found[found.length - 1];
+		const listed = await executionIdsBetween(stack, workflowId, afterId, below, PAGE);
+		ids.push(...listed);
+		// A short page is the last; one not below the previous means n8n ignored the range: stop rather than loop.
+		if (listed.length < PAGE || listed[listed.length - 1] >= below) return ids;
+		below = listed[listed.length - 1];
 	}
 }
 
