@@ -19,28 +19,27 @@
  * `--fault-at=0.3` `--redis-down-ms=3000` `--crash-wait-s=180` (how long to wait for n8n to settle a killed
  * execution) `--db=postgres` (a throwaway PostgreSQL, n8n's database for queue mode; `sqlite` as the e2e tests run). Prints a table and per-process CPU (main, workers, simulator, Redis) from /proc.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 import Redis from 'ioredis';
 
 import type { AcceptedMessage, SimCounters } from '../test/simulator/types';
 import type { SimulatorProcess } from '../nodes/shared/limiter/__tests__/simulatorClient';
 import { startRedis, type TestRedis } from '../test/support/redis';
+import { databaseOf, startPostgres, type N8nDatabase, type TestPostgres } from '../test/support/postgres';
 import {
 	ARTIFACTS_DIR,
 	executionsOf,
-	freePort,
 	httpRequest,
 	loadWorkflow,
-	START_TIMEOUT_MS,
-	startN8n,
+	queueModeEnv,
+	startQueueProcess,
 	startStack,
 	waitFor,
 	type N8nProcess,
 	type Stack,
 } from '../test/e2e/helpers';
+import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 
 type Scenario = 'rate' | 'worker-kill' | 'redis-restart';
 
@@ -55,14 +54,12 @@ interface Options {
 	redisDownMs: number;
 	crashWaitS: number;
 	/** n8n's database: `postgres` (what n8n supports for queue mode) or `sqlite` (four workers met SQLITE_BUSY). */
-	db: 'postgres' | 'sqlite';
+	db: N8nDatabase;
 }
 
 /** The simulator's high-throughput number (1,000 msg/s by its tier unless `--mps` overrides it). */
 const NUMBER = '300000000000002';
 const WORKFLOW_ID = 'e2eQueueBroadcast1';
-/** Linux counts /proc times in ticks of 1/100 s (USER_HZ). */
-const MS_PER_TICK = 10;
 
 function parseOptions(args: string[]): Options {
 	const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
@@ -77,7 +74,7 @@ function parseOptions(args: string[]): Options {
 		faultAt: number('fault-at', 0.3),
 		redisDownMs: number('redis-down-ms', 3000),
 		crashWaitS: number('crash-wait-s', 180),
-		db: value('db') === 'sqlite' ? 'sqlite' : 'postgres',
+		db: databaseOf(value('db')),
 	};
 }
 
@@ -88,38 +85,6 @@ function broadcastWorkflow(): ReturnType<typeof loadWorkflow> {
 		if (node.name === 'Send Template') node.parameters = { ...node.parameters, phoneNumberId: { __rl: true, mode: 'id', value: NUMBER } };
 	}
 	return workflow;
-}
-
-/** User + system CPU ms of the processes `match` picks (a process group: n8n and its task runner; one pid; children). */
-function cpuMsOf(match: (pid: number, pgrp: number, ppid: number) => boolean): number {
-	let ticks = 0;
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-			// Fields after the command (which may hold spaces) start at state: state ppid pgrp … utime(14) stime(15).
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (match(Number(entry), Number(fields[2]), Number(fields[1]))) ticks += Number(fields[11]) + Number(fields[12]);
-		} catch {
-			// the process ended meanwhile
-		}
-	}
-	return ticks * MS_PER_TICK;
-}
-
-function redisPid(port: number): number | undefined {
-	for (const entry of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-			if (cmdline.startsWith('/usr/bin/redis-server') || cmdline.startsWith('redis-server')) {
-				if (cmdline.includes(`:${port}`) || cmdline.includes(`--port\0${port}\0`)) return Number(entry);
-			}
-		} catch {
-			// gone
-		}
-	}
-	return undefined;
 }
 
 /** Busy and total CPU ticks of the machine (/proc/stat). */
@@ -146,55 +111,8 @@ function rateOf(times: number[]): number {
 	return times.length < 2 ? 0 : (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
 }
 
-interface Postgres {
-	env: Record<string, string>;
-	/** The postmaster's pid (its backends are its children). */
-	pid(): number | undefined;
-	stop(): void;
-}
-
-/**
- * A throwaway PostgreSQL cluster for n8n's database (trust auth on 127.0.0.1, a free port), run as the `postgres`
- * user: with SQLite the main process and four workers met `SQLITE_BUSY: database is locked` under load.
- */
-async function startPostgres(): Promise<Postgres> {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-queue-bench-pg-'));
-	const port = await freePort();
-	const asPostgres = (command: string, args: string[]) =>
-		execFileSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-	try {
-		execFileSync('chown', ['postgres:postgres', dir]);
-		asPostgres('initdb', ['-D', dir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-		asPostgres('pg_ctl', ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
-	} catch (error) {
-		fs.rmSync(dir, { recursive: true, force: true });
-		throw new Error(`could not start PostgreSQL (initdb / pg_ctl as user postgres); run with --db=sqlite instead: ${String(error)}`);
-	}
-	return {
-		env: {
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: String(port),
-			DB_POSTGRESDB_USER: 'postgres',
-			DB_POSTGRESDB_DATABASE: 'postgres',
-		},
-		pid() {
-			const first = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0];
-			return Number(first) || undefined;
-		},
-		stop() {
-			try {
-				asPostgres('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']);
-			} catch {
-				// already gone
-			}
-			fs.rmSync(dir, { recursive: true, force: true });
-		},
-	};
-}
-
 interface Topology {
-	postgres?: Postgres;
+	postgres?: TestPostgres;
 	stack: Stack<SimulatorProcess>;
 	workers: N8nProcess[];
 	queueRedis: TestRedis;
@@ -206,16 +124,7 @@ async function startTopology(name: string, options: Options, ownGateRedis: boole
 	const postgres = options.db === 'postgres' ? await startPostgres() : undefined;
 	const queueRedis = await startRedis();
 	const gateRedis = ownGateRedis ? await startRedis() : queueRedis;
-	const queueEnv = {
-		...postgres?.env,
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(queueRedis.port),
-		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
-		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-		// The worker says it is ready, and which executions it starts and finishes, at log level info.
-		N8N_LOG_LEVEL: 'info',
-	};
+	const queueEnv = { ...postgres?.env, ...queueModeEnv(queueRedis.port), EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' };
 	const stack = await startStack({
 		name: `queue-bench-${name}`,
 		sim: { latency: 'meta', mps: { [NUMBER]: options.mps } },
@@ -235,21 +144,7 @@ async function startTopology(name: string, options: Options, ownGateRedis: boole
 	try {
 		await stack.n8n.importWorkflows([broadcastWorkflow()]);
 		for (let index = 1; index <= options.workers; index++) {
-			const workerName = `worker-${index}`;
-			workers.push(
-				await startN8n({
-					nodeBin: stack.n8n.install.nodeBin,
-					n8nBin: stack.n8n.install.n8nBin,
-					userFolder: stack.n8n.userFolder,
-					port: await freePort(),
-					extraEnv: queueEnv,
-					command: 'worker',
-					args: [`--concurrency=${options.concurrency}`],
-					logFile: path.join(ARTIFACTS_DIR, `n8n-queue-bench-${name}-${workerName}.log`),
-					timeoutMs: START_TIMEOUT_MS,
-					name: workerName,
-				}),
-			);
+			workers.push(await startQueueProcess(stack, { name: `worker-${index}`, args: [`--concurrency=${options.concurrency}`] }));
 		}
 		await stack.n8n.activate(WORKFLOW_ID);
 		await waitFor('the broadcast webhook', async () => {
@@ -368,19 +263,18 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 		await stack.sim.reset();
 		const loadBefore = os.loadavg()[0];
 		const simulatorPid = stack.sim.pid;
-		const mainPid = stack.n8n.main?.child.pid ?? -1;
 		const cpu = (): Record<string, number> => {
-			const result: Record<string, number> = { main: cpuMsOf((_pid, pgrp) => pgrp === mainPid) };
+			const result: Record<string, number> = { main: n8nCpuMs(stack.n8n.main?.child.pid) };
 			workers.forEach((worker, index) => {
-				result[`worker-${index + 1}`] = cpuMsOf((_pid, pgrp) => pgrp === worker.child.pid);
+				result[`worker-${index + 1}`] = n8nCpuMs(worker.child.pid);
 			});
 			result.simulator = cpuMsOf((pid) => pid === simulatorPid);
-			const postmaster = topology.postgres?.pid();
-			if (postmaster !== undefined) result.postgres = cpuMsOf((pid, _pgrp, ppid) => pid === postmaster || ppid === postmaster);
+			const postgres = postgresCpuMs(topology.postgres);
+			if (postgres !== undefined) result.postgres = postgres;
 			for (const [name, redis] of Object.entries({ redis: topology.queueRedis, gateRedis: topology.gateRedis })) {
 				if (name === 'gateRedis' && topology.gateRedis === topology.queueRedis) continue;
-				const pid = redisPid(redis.port);
-				if (pid !== undefined) result[name] = cpuMsOf((candidate) => candidate === pid);
+				const ms = redisCpuMs(redis.port);
+				if (ms !== undefined) result[name] = ms;
 			}
 			return result;
 		};
@@ -418,9 +312,8 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 		const counters = await sample();
 		const log = await stack.sim.log();
 		const result = summarize(scenario, options, log, counters, samples, fault);
-		const cpuMs: Record<string, number> = {};
 		// A killed worker's processes are gone: its CPU is what it had used when it was killed.
-		for (const [name, ms] of Object.entries(cpuAfter)) cpuMs[name] = Math.max(ms, cpuAtFault?.[name] ?? 0) - (cpuBefore[name] ?? 0);
+		const cpuMs = cpuSpent(cpuBefore, Object.fromEntries(Object.entries(cpuAfter).map(([name, ms]) => [name, Math.max(ms, cpuAtFault?.[name] ?? 0)])));
 		const finalStatuses: Record<string, number> = {};
 		for (const execution of (await executionsOf(stack.n8n, WORKFLOW_ID)).filter((entry) => entry.mode !== 'manual')) {
 			finalStatuses[execution.status] = (finalStatuses[execution.status] ?? 0) + 1;
@@ -592,9 +485,7 @@ function summarize(
 }
 
 function printRow(row: ScenarioResult): void {
-	const cpu = Object.entries(row.cpuMs)
-		.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)}`)
-		.join(', ');
+	const cpu = formatCpu(row.cpuMs);
 	const cells = [
 		row.scenario,
 		`${row.workers} × ${row.executions} exec`,

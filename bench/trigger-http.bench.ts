@@ -23,7 +23,8 @@ import * as path from 'path';
 
 import { signWebhookBody } from '../nodes/shared/webhook';
 import { batchBody, body, inboundTextChange, metaJson, statusChange, wamid } from '../nodes/shared/webhook/__tests__/fixtures';
-import { ARTIFACTS_DIR, executionsOf, freePort, startN8n, startStack, START_TIMEOUT_MS, waitFor, type N8nProcess, type Stack } from '../test/e2e/helpers';
+import { executionsOf, queueModeEnv, startQueueProcess, startStack, waitFor, type N8nProcess, type Stack } from '../test/e2e/helpers';
+import { startPostgres, type N8nDatabase, type TestPostgres } from '../test/support/postgres';
 import { startRedis, type TestRedis } from '../test/support/redis';
 import { quantiles } from './stats';
 import { startGraphStub } from './trigger/graphStub';
@@ -235,6 +236,10 @@ export interface TriggerN8n {
 	bases: string[];
 	/** The Redis of queue mode, or of the ledger when asked for (the trigger records statuses there). */
 	redis?: TestRedis;
+	/** Queue mode's processes beside the main, by name: `worker`, `webhook-1`, … */
+	queueProcesses: Record<string, N8nProcess>;
+	/** n8n's database when it is PostgreSQL. */
+	postgres?: TestPostgres;
 	stop(): Promise<void>;
 }
 
@@ -246,13 +251,17 @@ export interface TriggerN8nOptions {
 	ledgerRedis?: boolean;
 	/** n8n's trigger outputs inbound messages only, as ours does (default: statuses too). */
 	anchorMessagesOnly?: boolean;
+	/** n8n's database (default: SQLite, as `npm start` runs it; n8n supports queue mode on PostgreSQL). */
+	db?: N8nDatabase;
 }
 
 export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions): Promise<TriggerN8n> {
 	const stub = await startGraphStub();
 	const redis: TestRedis | undefined = options.webhookProcesses > 0 || options.ledgerRedis ? await startRedis() : undefined;
+	const postgres = options.db === 'postgres' ? await startPostgres() : undefined;
 	const queue = options.webhookProcesses > 0;
 	const env: Record<string, string> = {
+		...postgres?.env,
 		...ENGINE_ENV[engine],
 		// The anchor's activation calls graph.facebook.com: the preload sends it to the stub.
 		NODE_OPTIONS: [
@@ -266,18 +275,17 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 		WA_BENCH_GRAPH_STUB: stub.url,
 		// What `npm start` users keep: executions saved, the default log level.
 		N8N_LOG_LEVEL: 'warn',
-		...(redis && queue
-			? { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_HEALTH_CHECK_ACTIVE: 'false' }
-			: {}),
+		...(redis && queue ? queueModeEnv(redis.port) : {}),
 	};
 	// In queue mode the pack uses queue mode's Redis when the credential names none.
 	const credential = redis && !queue ? { redisUrl: redis.url } : undefined;
-	const helpers: N8nProcess[] = [];
+	const queueProcesses: Record<string, N8nProcess> = {};
 	let stack: Stack | undefined;
 	const stop = async () => {
-		await Promise.all(helpers.map((helper) => helper.stop()));
+		await Promise.all(Object.values(queueProcesses).map((helper) => helper.stop()));
 		await stack?.stop();
 		await redis?.stop();
+		postgres?.stop();
 		await stub.stop();
 	};
 	try {
@@ -290,22 +298,11 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 		for (const target of options.targets) await started.n8n.activate(target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID);
 		let bases = [started.n8n.url];
 		if (queue) {
-			const start = async (command: 'worker' | 'webhook', name: string) =>
-				await startN8n({
-					nodeBin: started.n8n.install.nodeBin,
-					n8nBin: started.n8n.install.n8nBin,
-					userFolder: started.n8n.userFolder,
-					port: await freePort(),
-					// The worker says it is ready at log level info only.
-					extraEnv: command === 'worker' ? { ...env, N8N_LOG_LEVEL: 'info' } : env,
-					command,
-					logFile: path.join(ARTIFACTS_DIR, `n8n-trigger-http-${name}.log`),
-					timeoutMs: START_TIMEOUT_MS,
-					name,
-				});
-			helpers.push(await start('worker', 'worker'));
-			for (let index = 1; index <= options.webhookProcesses; index++) helpers.push(await start('webhook', `webhook-${index}`));
-			bases = helpers.slice(1).map((helper) => helper.url);
+			queueProcesses.worker = await startQueueProcess(started, { name: 'worker' });
+			for (let index = 1; index <= options.webhookProcesses; index++) {
+				queueProcesses[`webhook-${index}`] = await startQueueProcess(started, { name: `webhook-${index}`, command: 'webhook' });
+			}
+			bases = Object.entries(queueProcesses).filter(([name]) => name.startsWith('webhook-')).map(([, helper]) => helper.url);
 		}
 		for (const target of options.targets) {
 			for (const base of bases) {
@@ -313,7 +310,7 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 				await waitFor('the production webhook', async () => ((await post(new http.Agent(), url, payload('status', started.sim.fixture.appSecret))).status === 200 ? true : undefined), 60_000, 500);
 			}
 		}
-		return { stack: started, bases, redis, stop };
+		return { stack: started, bases, redis, queueProcesses, postgres, stop };
 	} catch (error) {
 		await stop();
 		throw error;

@@ -7,8 +7,9 @@
  *   - the anchor: n8n's built-in WhatsApp Trigger (updates: messages, no status updates) → NoOp, the same stream in
  *     the same run. Its credential's Client Secret is the App Secret: it checks X-Hub-Signature-256 with it and, on a
  *     mismatch, answers 200 and starts nothing (no 401), so a wrong secret would look fast and lose every event.
- * Topologies: `main` (one n8n, the credential's Redis URL for the ledger) and `queue` (main + one webhook process +
- * one worker + Redis; the webhook process takes the stream). Batching: Meta puts up to 1,000 updates in one body
+ * Topologies: `main` (one n8n on SQLite, as `npm start` runs it; the credential's Redis URL for the ledger) and
+ * `queue` (main + one webhook process + one worker + Redis; the webhook process takes the stream) on a throwaway
+ * PostgreSQL, what n8n supports for queue mode (`--db=sqlite`: three processes on one SQLite file met SQLITE_BUSY). Batching: Meta puts up to 1,000 updates in one body
  * when it has a backlog; `--batches=100,1` runs the stream with bodies of up to 100 updates, then one update each
  * (the unbatched ceiling). Non-200 answers are retried as Meta does and counted.
  *
@@ -20,7 +21,8 @@
  *
  * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
  * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
- * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor`
+ * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`.
+ * Prints per-process CPU during each stream (n8n's processes, PostgreSQL, Redis, this process: the simulator's sender).
  * `--profile=DIR`: a CPU profile of n8n main during each stream, DIR/<topology>-<target>-<batch>.cpuprofile
  * (bench/trigger/profilePreload.js; summarise with `npx ts-node bench/trigger/profileSummary.ts FILE`).
  */
@@ -33,6 +35,8 @@ import { closeRedisClients } from '../nodes/shared/redis';
 import { getConversationLedger } from '../nodes/shared/conversations';
 import { waitFor, type Stack } from '../test/e2e/helpers';
 import { streamWebhooks, type WebhookStreamReport } from '../test/simulator/webhookStream';
+import { databaseOf, type N8nDatabase } from '../test/support/postgres';
+import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 import { quantiles } from './stats';
 import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Target } from './trigger-http.bench';
 import { clearConversationLedgers } from '../test/support/testHooks';
@@ -49,12 +53,16 @@ interface Options {
 	topologies: Topology[];
 	targets: Target[];
 	profileDir?: string;
+	/** n8n's database in the queue topology (the main topology runs on SQLite, as `npm start` does). */
+	db: N8nDatabase;
 }
 
 interface Reconciled {
 	/** Inbound messages found as execution items, and those found more than once. */
 	inboundItems: number;
 	duplicateItems: number;
+	/** A few messages output more than once, with the executions that output them (to look them up in n8n). */
+	duplicateExamples: Record<string, number[]>;
 	/** Status updates the ledger accounts for (a message whose latest state is read accounts for three). */
 	statusesInLedger: number;
 	/** Statuses the trigger drops by design, unrecorded (n8n's trigger set to messages only). */
@@ -82,6 +90,8 @@ interface Row {
 	machineCpuBusy?: number;
 	/** CPU time of n8n main (Linux /proc) from the stream's start until its executions settled, per update: unlike the rate, not slowed by other processes. */
 	n8nMainCpuUsPerUpdate?: number;
+	/** CPU ms of each process during the stream. */
+	cpuMs: Record<string, number>;
 }
 
 function parseOptions(args: string[]): Options {
@@ -102,32 +112,41 @@ function parseOptions(args: string[]): Options {
 		topologies: list('topologies', ['main', 'queue']) as Topology[],
 		targets: list('targets', ['ours', 'anchor']) as Target[],
 		profileDir: value('profile'),
+		db: databaseOf(value('db')),
 	};
-}
-
-/** The highest execution ID of a workflow so far (IDs grow), so a run's executions are those above it. */
-async function lastExecutionId(stack: Stack, workflowId: string): Promise<number> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const data = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=1`);
-	return Number((data.results ?? [])[0]?.id ?? 0);
 }
 
 /** n8n's executions list gives at most this many per page, whatever `limit` asks for. */
 const PAGE = 100;
+/** Above any execution ID (PostgreSQL's integer): the open upper end of a range. */
+const ID_CEILING = 2_147_483_647;
 
-/** Every execution of a workflow above `afterId`, newest first, page by page. */
-async function executionIdsAfter(stack: Stack, workflowId: string, afterId: number): Promise<number[]> {
+/**
+ * A workflow's execution IDs strictly between `firstId` and `lastId`, highest first. Both ends are always given:
+ * without them n8n 2.40.7 (findLatestCurrentAndCompleted) lists running executions first and the rest by start
+ * time, not by ID, and paging on by the last ID listed read one execution twice (its items counted twice).
+ */
+async function executionIdsBetween(stack: Stack, workflowId: string, firstId: number, lastId: number, limit: number): Promise<number[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=${limit}&firstId=${firstId}&lastId=${lastId}`);
+	return ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id));
+}
+
+/** The highest execution ID of a workflow so far (IDs grow), so a run's executions are those above it. */
+async function lastExecutionId(stack: Stack, workflowId: string): Promise<number> {
+	return (await executionIdsBetween(stack, workflowId, 0, ID_CEILING, 1))[0] ?? 0;
+}
+
+/** Every execution of a workflow above `afterId`, highest first, page by page. */
+async function executionIdsAfter(stack: Stack, workflowId: string, afterId: number): Promise<number[]> {
 	const ids: number[] = [];
-	let lastId: number | undefined;
+	let below = ID_CEILING;
 	for (;;) {
-		const page = await stack.n8n.rest('GET', `/executions?filter=${filter}&limit=${PAGE}${lastId ? `&lastId=${lastId}` : ''}`);
-		const listed = ((page.results ?? []) as Array<{ id: string }>).map((execution) => Number(execution.id));
-		const found = listed.filter((id) => id > afterId);
-		ids.push(...found);
-		// Done below `afterId`; a page not below the last one means n8n ignored `lastId`: stop rather than loop.
-		if (found.length === 0 || found.length < listed.length || (lastId !== undefined && found[found.length - 1] >= lastId)) return ids;
-		lastId = found[found.length - 1];
+		const listed = await executionIdsBetween(stack, workflowId, afterId, below, PAGE);
+		ids.push(...listed);
+		// A short page is the last; one not below the previous means n8n ignored the range: stop rather than loop.
+		if (listed.length < PAGE || listed[listed.length - 1] >= below) return ids;
+		below = listed[listed.length - 1];
 	}
 }
 
@@ -170,15 +189,17 @@ const STAGES: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
  * (ours; n8n's trigger keeps none, so its statuses are its deliberate drops and only its messages are reconciled).
  */
 async function reconcile(stack: Stack, redisUrl: string | undefined, report: WebhookStreamReport, executionIds: number[]): Promise<Reconciled> {
-	const seen = new Map<string, number>();
+	const seen = new Map<string, number[]>();
 	await eachLimited(executionIds, 8, async (id) => {
-		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, (seen.get(messageId) ?? 0) + 1);
+		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, [...(seen.get(messageId) ?? []), id]);
 	});
 	const inboundItems = report.inboundIds.filter((id) => seen.has(id)).length;
-	const duplicateItems = [...seen.values()].filter((count) => count > 1).length;
+	const twice = [...seen].filter(([, executions]) => executions.length > 1);
+	const duplicateItems = twice.length;
+	const duplicateExamples = Object.fromEntries(twice.slice(0, 3));
 	if (redisUrl === undefined) {
 		const dropped = report.messageIds.length * 3;
-		return { inboundItems, duplicateItems, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
+		return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
 	}
 	clearConversationLedgers();
 	const ledger = getConversationLedger({ redisUrl, accessToken: stack.sim.fixture.accessToken });
@@ -190,18 +211,7 @@ async function reconcile(stack: Stack, redisUrl: string | undefined, report: Web
 		for (let tries = 0; tries < 3 && state === undefined; tries++) state = (await ledger.statusOf(messageId))?.state;
 		statusesInLedger += STAGES[state ?? ''] ?? 0;
 	}
-	return { inboundItems, duplicateItems, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
-}
-
-/** CPU time (user + system) of a process so far in ms, from /proc/<pid>/stat; undefined elsewhere. */
-function processCpuMs(pid: number | undefined): number | undefined {
-	try {
-		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		// After the command: state is field 3, utime and stime fields 14 and 15, in ticks of 10 ms.
-		return (Number(fields[11]) + Number(fields[12])) * 10;
-	} catch {
-		return undefined;
-	}
+	return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
 }
 
 /** Starts (first call) or stops and saves (second call) the CPU profile of n8n main; resolves the saved file. */
@@ -221,8 +231,26 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 		fs.mkdirSync(options.profileDir, { recursive: true });
 		process.env.WA_BENCH_PROFILE_DIR = options.profileDir;
 	}
-	const n8n = await startTriggerN8n('vm', { webhookProcesses: topology === 'queue' ? 1 : 0, triggerVersion: 2, targets: options.targets, ledgerRedis: true, anchorMessagesOnly: true });
+	const n8n = await startTriggerN8n('vm', {
+		webhookProcesses: topology === 'queue' ? 1 : 0,
+		triggerVersion: 2,
+		targets: options.targets,
+		ledgerRedis: true,
+		anchorMessagesOnly: true,
+		db: topology === 'queue' ? options.db : 'sqlite',
+	});
 	const { stack } = n8n;
+	const processCpu = (): Record<string, number> => {
+		const result: Record<string, number> = { main: n8nCpuMs(stack.n8n.main?.child.pid) };
+		for (const [name, helper] of Object.entries(n8n.queueProcesses)) result[name] = n8nCpuMs(helper.child.pid);
+		const postgres = postgresCpuMs(n8n.postgres);
+		if (postgres !== undefined) result.postgres = postgres;
+		const redis = n8n.redis && redisCpuMs(n8n.redis.port);
+		if (redis !== undefined) result.redis = redis;
+		// This process: the simulator streaming the webhooks, and the ledger reads between streams.
+		result.bench = cpuMsOf((pid) => pid === process.pid);
+		return result;
+	};
 	const rows: Row[] = [];
 	try {
 		for (const target of options.targets) {
@@ -234,7 +262,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				const lastBefore = await lastExecutionId(stack, workflowId);
 				const loadAverage = os.loadavg()[0];
 				const cpuBefore = cpuTimes();
-				const mainCpuBefore = processCpuMs(stack.n8n.main?.child.pid);
+				const processBefore = processCpu();
 				if (options.profileDir) await toggleProfile(stack, options.profileDir);
 				const report = await streamWebhooks(stack.sim, {
 					url,
@@ -246,8 +274,9 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					tickMs: options.tickMs,
 				});
 				const cpuAfter = cpuTimes();
+				const processAfter = processCpu();
 				const after = await settle(stack, workflowId);
-				const mainCpuAfter = processCpuMs(stack.n8n.main?.child.pid);
+				const mainCpuAfter = n8nCpuMs(stack.n8n.main?.child.pid);
 				// After settling: the executions a stream started run (and are saved) after their webhook answered.
 				if (options.profileDir) await toggleProfile(stack, options.profileDir, `${options.profileDir}/${topology}-${target}-${maxUpdatesPerBody}.cpuprofile`);
 				const [p50, p99] = quantiles(report.latenciesMs, [0.5, 0.99]);
@@ -266,7 +295,8 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					executionsStarted: after - before,
 					loadAverage: round(loadAverage),
 					machineCpuBusy: machineCpu(cpuBefore, cpuAfter, report.posts).machineCpuBusy,
-					n8nMainCpuUsPerUpdate: mainCpuBefore === undefined || mainCpuAfter === undefined ? undefined : round(((mainCpuAfter - mainCpuBefore) * 1000) / report.updates),
+					n8nMainCpuUsPerUpdate: round(((mainCpuAfter - processBefore.main) * 1000) / report.updates),
+					cpuMs: cpuSpent(processBefore, processAfter),
 				};
 				const ledgerUrl = target === 'ours' ? n8n.redis?.url : undefined;
 				row.reconciled = await reconcile(stack, ledgerUrl, report, await executionIdsAfter(stack, workflowId, lastBefore));
@@ -299,18 +329,20 @@ function printRow(row: Row): void {
 		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped, lost ${r.lost}` : '—',
 		`${row.loadAverage} / ${row.machineCpuBusy ?? '?'} %`,
 		row.n8nMainCpuUsPerUpdate ?? '?',
+		formatCpu(row.cpuMs),
 	];
 	console.log(`| ${cells.join(' | ')} |`);
+	if (r && r.duplicateItems > 0) console.log(`  output more than once (message → executions): ${JSON.stringify(r.duplicateExamples)}`);
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(
-		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections, queue mode on ${options.db}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
-	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy | n8n main CPU µs / update |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy | n8n main CPU µs / update | process CPU s |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const rows: Row[] = [];
 	for (const topology of options.topologies) rows.push(...(await runTopology(topology, options)));
-	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, results: rows };
+	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, db: options.db, results: rows };
 }

@@ -70,6 +70,8 @@ export interface N8nInstance {
 	url: string;
 	port: number;
 	userFolder: string;
+	/** The environment every process of this instance gets (queue mode, database), beside scripts/lib's defaults. */
+	extraEnv: Record<string, string>;
 	main?: N8nProcess;
 	install: { nodeBin: string; n8nBin: string; version: string; nodeVersion: string };
 	start(options?: { command?: string; timeoutMs?: number }): Promise<N8nInstance>;
@@ -168,6 +170,45 @@ export async function startStack(options: StackOptions): Promise<Stack<Simulator
 			fs.rmSync(userFolder, { recursive: true, force: true });
 		},
 	};
+}
+
+/** Queue mode's settings for every n8n process of one instance: Bull's queue in this Redis, no worker health server. */
+export function queueModeEnv(redisPort: number): Record<string, string> {
+	return { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redisPort), QUEUE_HEALTH_CHECK_ACTIVE: 'false' };
+}
+
+export interface QueueProcessOptions {
+	/** Names the process in errors and its log: artifacts/n8n-<stack name>-<name>.log. */
+	name: string;
+	/** `worker` runs executions; `webhook` answers production webhooks and queues their executions. */
+	command?: 'worker' | 'webhook';
+	/** Worker options, e.g. `--concurrency=1`. */
+	args?: string[];
+	/** Settings for this process only, over the main process's (queue mode and database are the instance's). */
+	extraEnv?: Record<string, string>;
+}
+
+/**
+ * Starts one more process of a queue-mode stack (started with queueModeEnv in its extraEnv): a worker (default) or a
+ * webhook process on the main's user folder, database and Redis, on a port of its own; resolves once it is ready.
+ */
+export async function startQueueProcess(stack: Stack<Simulator | SimulatorProcess>, options: QueueProcessOptions): Promise<N8nProcess> {
+	const command = options.command ?? 'worker';
+	const logFile = stack.logFile.replace(/\.log$/, `-${options.name}.log`);
+	fs.rmSync(logFile, { force: true });
+	return startN8n({
+		nodeBin: stack.n8n.install.nodeBin,
+		n8nBin: stack.n8n.install.n8nBin,
+		userFolder: stack.n8n.userFolder,
+		port: await freePort(),
+		// A worker says it is ready (and which executions it starts and finishes) at log level info only.
+		extraEnv: { ...stack.n8n.extraEnv, ...(command === 'worker' ? { N8N_LOG_LEVEL: 'info' } : {}), ...options.extraEnv },
+		command,
+		args: options.args ?? [],
+		logFile,
+		timeoutMs: START_TIMEOUT_MS,
+		name: options.name,
+	});
 }
 
 /** Polls until `check` returns a value other than undefined, or fails with `what` after timeoutMs. */

@@ -11,12 +11,11 @@ import { startRedis, type TestRedis } from '../support/redis';
 import {
 	ARTIFACTS_DIR,
 	executionsOf,
-	freePort,
 	httpRequest,
 	INSTALL_TIMEOUT_MS,
 	loadWorkflow,
-	START_TIMEOUT_MS,
-	startN8n,
+	queueModeEnv,
+	startQueueProcess,
 	startStack,
 	waitFor,
 	type N8nProcess,
@@ -35,14 +34,6 @@ const workers: N8nProcess[] = [];
 
 beforeAll(async () => {
 	redis = await startRedis();
-	const queueEnv = {
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
-		// Keep every execution's data so the test can read both parts.
-		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-	};
 	stack = await startStack({
 		name: 'queue',
 		// Meta-like latency: the gate must keep ~2 s of calls in flight per worker to reach the rate.
@@ -50,27 +41,13 @@ beforeAll(async () => {
 		// Meta is another machine: a simulator sharing this process (and the 2 cores' contention with n8n's main and
 		// workers) stamped ~200 ms of arrivals at once now and then (peak 91, 11 × 130429 at 80 mps).
 		simulatorProcess: true,
-		extraEnv: queueEnv,
+		// Keep every execution's data so the test can read both parts.
+		extraEnv: { ...queueModeEnv(redis.port), EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' },
 	});
 	await stack.n8n.importWorkflows([loadWorkflow('queue-broadcast')]);
 	for (const name of ['worker-1', 'worker-2']) {
-		const logFile = path.join(ARTIFACTS_DIR, `n8n-queue-${name}.log`);
-		fs.rmSync(logFile, { force: true });
-		workers.push(
-			await startN8n({
-				nodeBin: stack.n8n.install.nodeBin,
-				n8nBin: stack.n8n.install.n8nBin,
-				userFolder: stack.n8n.userFolder,
-				port: await freePort(),
-				extraEnv: queueEnv,
-				command: 'worker',
-				// One job at a time per worker, so the two parts land on different workers.
-				args: ['--concurrency=1'],
-				logFile,
-				timeoutMs: START_TIMEOUT_MS,
-				name,
-			}),
-		);
+		// One job at a time per worker, so the two parts land on different workers.
+		workers.push(await startQueueProcess(stack, { name, args: ['--concurrency=1'] }));
 	}
 	await stack.n8n.activate(WORKFLOW_ID);
 	await waitFor('the broadcast webhook', async () => {

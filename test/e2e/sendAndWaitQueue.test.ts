@@ -8,20 +8,16 @@
  * Interactive button replies (context.id quotes the asking message):
  * https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/interactive
  */
-import * as fs from 'fs';
-import * as path from 'path';
-
 import type { AcceptedMessage } from '../simulator/types';
 import { startRedis, type TestRedis } from '../support/redis';
 import {
 	activateTrigger,
-	ARTIFACTS_DIR,
 	executionsOf,
-	freePort,
 	httpRequest,
 	INSTALL_TIMEOUT_MS,
+	queueModeEnv,
 	START_TIMEOUT_MS,
-	startN8n,
+	startQueueProcess,
 	startStack,
 	waitFor,
 	type N8nProcess,
@@ -77,22 +73,10 @@ const routerWorkflow = {
 let redis: TestRedis;
 let stack: Stack;
 let worker: N8nProcess | undefined;
-let queueEnv: Record<string, string>;
 
 async function startWorker(): Promise<N8nProcess> {
-	const logFile = path.join(ARTIFACTS_DIR, 'n8n-send-and-wait-queue-worker.log');
-	return startN8n({
-		nodeBin: stack.n8n.install.nodeBin,
-		n8nBin: stack.n8n.install.n8nBin,
-		userFolder: stack.n8n.userFolder,
-		port: await freePort(),
-		// As in any queue-mode deployment, every process has n8n's public URL: the worker builds the resume URL from it.
-		extraEnv: { ...queueEnv, WEBHOOK_URL: `${stack.n8n.url}/`, N8N_WEBHOOK_URL: `${stack.n8n.url}/` },
-		command: 'worker',
-		logFile,
-		timeoutMs: START_TIMEOUT_MS,
-		name: 'worker',
-	});
+	// As in any queue-mode deployment, every process has n8n's public URL: the worker builds the resume URL from it.
+	return startQueueProcess(stack, { name: 'worker', extraEnv: { WEBHOOK_URL: `${stack.n8n.url}/`, N8N_WEBHOOK_URL: `${stack.n8n.url}/` } });
 }
 
 async function ask(to: string): Promise<AcceptedMessage> {
@@ -114,15 +98,7 @@ async function approveAndReport(question: AcceptedMessage): Promise<Record<strin
 
 beforeAll(async () => {
 	redis = await startRedis();
-	queueEnv = {
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
-		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-	};
-	fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-	stack = await startStack({ name: 'send-and-wait-queue', extraEnv: queueEnv });
+	stack = await startStack({ name: 'send-and-wait-queue', extraEnv: { ...queueModeEnv(redis.port), EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' } });
 	await stack.n8n.importWorkflows([askWorkflow, routerWorkflow] as never);
 	worker = await startWorker();
 	await stack.n8n.activate(ASK_ID);

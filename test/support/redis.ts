@@ -29,7 +29,8 @@ export function redisAvailable(): boolean {
 	return existsSync(REDIS_SERVER_BINARY);
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (the servers test/support starts each take one). */
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.once('error', reject);
