@@ -171,6 +171,26 @@ describe('the next round', () => {
 		expect(nextRoundAt(wake({ window, windowRoom: 0, started: 0, queued: 1, reservedPending: 20, inboundMargin: 10 }), timings)).toBe(T0 - 1000 + 2 + 1030);
 	});
 
+	test('window-bound at the tail of a second: the last places (fewer than a round’s worth) are used a round after they free, not a second later', () => {
+		// The four-executions bench: a second's calls went in rounds; its last 19 left at one ms, then silence until the
+		// next second. Waiting for a round's worth (20) waited for that next second: 19 places idle through the gap, and as
+		// every later second is full, 19 calls of the broadcast went in an eleventh second (ratio 0.95 instead of 1.01).
+		const window = new SlidingWindow(1030, 1);
+		// The last 19 of the second before (they free at T0 − 1,000 + 1 + 1,030), then this second's 981, just sent.
+		window.record(T0 - 1000, 19);
+		window.record(T0 - 10, 981);
+		const next = nextRoundAt(wake({ window, windowRoom: 0, started: 0, tokens: 1000 }), timings);
+		// A round (20 ms) after the 19 free, not when this second's first calls do (T0 + 1,021).
+		expect(next).toBe(T0 + 31 + 20);
+	});
+
+	test('window-bound with places freeing steadily: still one wake-up per round’s worth, not one per place', () => {
+		const window = new SlidingWindow(1030, 1);
+		for (let ms = 0; ms < 1000; ms++) window.record(T0 - 1000 + ms, 1);
+		// One place a ms from T0 + 31: 20 are free 19 ms later, sooner than a round after the first.
+		expect(nextRoundAt(wake({ window, windowRoom: 0, started: 0, tokens: 1000 }), timings)).toBe(T0 - 1000 + 20 + 1030);
+	});
+
 	test('window-bound while calls from more than a second ago are still unwritten: looks again a round later', () => {
 		expect(nextRoundAt(wake({ windowRoom: 10, started: 10, stale: 3 }), timings)).toBe(T0 + 20);
 	});
