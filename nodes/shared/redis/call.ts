@@ -99,7 +99,7 @@ export async function callRedisWithin<T>(redis: ConnectingClient, call: () => Pr
 			reject(new RedisDeadlineError(`Redis did not answer within ${timeoutMs} ms`, over));
 		};
 		// After a stalled event loop the timer runs before the answer already in the socket is read (timers go before
-		// I/O): look after the next poll, so a busy worker, not a frozen Redis, never sends on local limits.
+		// I/O): look after the next poll, so a busy process is not taken for a frozen Redis (and never goes local for it).
 		timer = setTimeout(() => setImmediate(expire).unref?.(), timeoutMs);
 		timer.unref?.();
 	});
