@@ -103,6 +103,42 @@ describeWithRedis('with a redis-server that freezes', () => {
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
 	});
 
+	it('keeps a worker whose event loop was busy past the deadline on the shared limits: Redis had answered (no 130429)', async () => {
+		// Queue mode at 1,000 msg/s: a worker starting its executions was busy while its reservation was under way; its
+		// timer ran before the answer waiting in the socket was read, so it went local and sent a head start of its own
+		// into the second the others had filled (`npm run bench -- queue`: 103–177 × 130429, all at the start).
+		const job = {
+			simUrl: sim.url,
+			accessToken: sim.fixture.accessToken,
+			wabaId: sim.fixture.wabaId,
+			redisUrl: redis.url,
+			messagesPerSecond: 100,
+			count: 200,
+			phoneNumberId: FAST_NUMBER,
+		};
+		// Both start at once: the first round of each takes the shared second between them, so a's second reservation
+		// finds it full; a's loop is then busy for longer than the deadline while Redis has long answered.
+		const workers = await startWorkers([
+			{ ...job, prefix: 'a', recipientOffset: 0, stallWhileReserving: { reservation: 2, ms: DEFAULT_TIMINGS.redisAnswerMs + 300, answerAfterMs: 100 } },
+			{ ...job, prefix: 'b', recipientOffset: 1000 },
+		]);
+		workers.go();
+		const reports = await workers.reports;
+		const counters = await sim.counters();
+		const log = await sim.log();
+		process.stdout.write(
+			`[busy worker, 2 processes at 100 mps] peak ${counters.peakPerSecond[FAST_NUMBER]} in a sliding second, 130429: ${counters.rejectedByCode['130429'] ?? 0}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+		// Every call start counts in the simulator's peak, refused or not.
+		expect(counters.peakPerSecond[FAST_NUMBER]).toBeLessThanOrEqual(100);
+		const bodies = log.map((message) => (message.body.text as { body: string }).body);
+		expect(new Set(bodies).size).toBe(400);
+		expect(bodies).toHaveLength(400);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+	});
+
 	it('gives a lane waiting for its first Redis lease a local one when Redis freezes, and a Redis one after', async () => {
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));

@@ -620,8 +620,9 @@ export class NumberLane {
 	 */
 	private departed(startAt: number, extraGuardMs: number, at: number, shared: SharedCount | undefined): void {
 		if (at > startAt) this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
-		// From where the shared second counts it now: when it was granted, or where it was last kept alive.
-		if (shared && at > shared.at) this.queueDeparture(redisTimeOf(shared, shared.at), redisTimeOf(shared, at));
+		// From where the shared second counts it now (when it was granted, or where it was last kept alive), with the head
+		// start's guard too: the workers' head starts reach the receiver together and are stamped late together.
+		if (shared && at + extraGuardMs > shared.at) this.queueDeparture(redisTimeOf(shared, shared.at), redisTimeOf(shared, at + extraGuardMs));
 		// Later than the guard covers: the hour learns it too.
 		if (at - startAt > this.env.timings.secondGuardMs) {
 			this.waba.window.move(startAt, at, 1);

@@ -75,6 +75,25 @@ describeWithRedis('calls written late, across processes sharing a number through
 		expect(log).toHaveLength(300);
 	});
 
+	it("keeps a head start's calls moved ahead of Redis's present counted after a later reservation, until they leave", async () => {
+		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const reserve = (requested: number) =>
+			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
+		try {
+			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
+			const granted = await reserve(5);
+			// They left with a head start's guard (800 ms here): counted that far ahead of Redis's present.
+			await store.moveLate('n', 'w', 1000, Array.from({ length: 5 }, (): [number, number] => [granted.redisNow, granted.redisNow + 800]));
+			// Another reservation counts at the present, behind them.
+			expect((await reserve(1)).granted).toBe(1);
+			// Past that reservation's second (not theirs): the five still take their places.
+			await new Promise((resolve) => setTimeout(resolve, 1200));
+			expect((await reserve(10)).granted).toBe(5);
+		} finally {
+			await store.close();
+		}
+	});
+
 	it("counts a late departure again when it leaves, even once the number's counts have all left the shared second", async () => {
 		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
 		const reserve = (requested: number) =>

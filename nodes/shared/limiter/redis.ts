@@ -70,15 +70,16 @@ local numberTotal, numberOldest = evict(KEYS[1], now, numberWindowMs, numberSlot
 local budgetTotal, budgetOldest = evict(KEYS[2], now, budgetWindowMs, budgetSlotMs)
 local granted = math.max(0, math.min(requested, numberCap - numberTotal, budgetCap - budgetTotal))
 local wait = 0
+-- A head start's calls are moved a little ahead of Redis's present (moveLate): the newest slot never goes back.
+local function count(key, slot, granted, total)
+	redis.call('HINCRBY', key, tostring(slot), granted)
+	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
+	redis.call('HSET', key, 'total', total + granted, 'newest', math.max(slot, newest))
+	if redis.call('HEXISTS', key, 'oldest') == 0 then redis.call('HSET', key, 'oldest', slot) end
+end
 if granted > 0 then
-	local numberSlot = math.floor(now / numberSlotMs)
-	redis.call('HINCRBY', KEYS[1], tostring(numberSlot), granted)
-	redis.call('HSET', KEYS[1], 'total', numberTotal + granted, 'newest', numberSlot)
-	if redis.call('HEXISTS', KEYS[1], 'oldest') == 0 then redis.call('HSET', KEYS[1], 'oldest', numberSlot) end
-	local budgetSlot = math.floor(now / budgetSlotMs)
-	redis.call('HINCRBY', KEYS[2], tostring(budgetSlot), granted)
-	redis.call('HSET', KEYS[2], 'total', budgetTotal + granted, 'newest', budgetSlot)
-	if redis.call('HEXISTS', KEYS[2], 'oldest') == 0 then redis.call('HSET', KEYS[2], 'oldest', budgetSlot) end
+	count(KEYS[1], math.floor(now / numberSlotMs), granted, numberTotal)
+	count(KEYS[2], math.floor(now / budgetSlotMs), granted, budgetTotal)
 end
 if granted < requested then
 	if numberCap - numberTotal < requested then

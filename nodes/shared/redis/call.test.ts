@@ -1,4 +1,5 @@
 /** callRedisWithin under a fake clock: a call past its deadline marks its client frozen until its late answer comes. */
+import * as net from 'node:net';
 import { callRedisWithin, RedisDeadlineError, redisFrozen } from './call';
 
 afterEach(() => jest.useRealTimers());
@@ -21,6 +22,8 @@ test('a call past its deadline fails; later calls fail at once without reaching 
 	const first = callRedisWithin(redis.client, redis.call, 1000);
 	const failed = expect(first).rejects.toBeInstanceOf(RedisDeadlineError);
 	await jest.advanceTimersByTimeAsync(1000);
+	// The deadline is told after the next poll (an answer already read would win).
+	await jest.advanceTimersByTimeAsync(1);
 	await failed;
 	expect(redisFrozen(redis.client)).toBe(true);
 	// No timer needed: it fails now, and nothing more is sent to the frozen server.
@@ -47,6 +50,44 @@ test('a client not connected when the deadline passes is not counted frozen (its
 	const first = callRedisWithin(redis.client, redis.call, 1000);
 	const failed = expect(first).rejects.toBeInstanceOf(RedisDeadlineError);
 	await jest.advanceTimersByTimeAsync(1000);
+	// The deadline is told after the next poll (an answer already read would win).
+	await jest.advanceTimersByTimeAsync(1);
 	await failed;
 	expect(redisFrozen(redis.client)).toBe(false);
+});
+
+test('an answer that came while the event loop was busy past the deadline is read first: a busy process is no frozen Redis', async () => {
+	// Real sockets and timers: the order of Node's phases (timers before I/O) is what is tested, not a duration.
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+	const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+	await new Promise<void>((resolve) => socket.once('connect', resolve));
+	const redisSide = await accepted;
+	const client = { status: 'ready' };
+	try {
+		const answer = callRedisWithin(
+			client,
+			() =>
+				new Promise<string>((resolve) => {
+					socket.once('data', (data) => resolve(String(data)));
+					// Answered at once: the reply waits in the socket for the next poll.
+					redisSide.write('PONG');
+				}),
+			50,
+		);
+		// After the call went out and its deadline was armed: the loop is busy well past the deadline.
+		setImmediate(() => {
+			const until = Date.now() + 250;
+			while (Date.now() < until) {
+				// a synchronous stretch of work
+			}
+		});
+		await expect(answer).resolves.toBe('PONG');
+		expect(redisFrozen(client)).toBe(false);
+	} finally {
+		socket.destroy();
+		redisSide.destroy();
+		await new Promise((resolve) => server.close(resolve));
+	}
 });

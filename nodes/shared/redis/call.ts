@@ -85,13 +85,22 @@ export async function callRedisWithin<T>(redis: ConnectingClient, call: () => Pr
 	if (frozen) throw new RedisDeadlineError('Redis has not answered an earlier call yet', frozen.over);
 	await untilConnected(redis, timeoutMs);
 	let timer: NodeJS.Timeout | undefined;
+	let answered = false;
 	const pending = call();
+	pending.then(
+		() => (answered = true),
+		() => (answered = true),
+	);
 	const timeout = new Promise<never>((_resolve, reject) => {
-		timer = setTimeout(() => {
+		const expire = (): void => {
+			if (answered) return;
 			// Not connected: the call fails on its own (no offline queue), and its user goes local as when Redis is lost.
 			const over = redis.status === 'ready' ? lateCall(redis, pending) : Promise.resolve();
 			reject(new RedisDeadlineError(`Redis did not answer within ${timeoutMs} ms`, over));
-		}, timeoutMs);
+		};
+		// After a stalled event loop the timer runs before the answer already in the socket is read (timers go before
+		// I/O): look after the next poll, so a busy process is not taken for a frozen Redis (and never goes local for it).
+		timer = setTimeout(() => setImmediate(expire).unref?.(), timeoutMs);
 		timer.unref?.();
 	});
 	try {

@@ -8,6 +8,7 @@ import { graphRequest } from '../../transport';
 import type { WhatsAppCredentials } from '../../transport/types';
 import type { GateEnvironment } from '../gate';
 import { credentialsFor, departureRecorder, recipientFor, sendText } from './helpers';
+import { RedisStore } from '../redis';
 import { configureGateForTests } from '../../../../test/support/testHooks';
 
 export interface WorkerJob {
@@ -33,6 +34,8 @@ export interface WorkerJob {
 	env?: Record<string, string>;
 	/** The first `calls` requests reach the transport `afterMs` late, as behind a starved event loop or a full socket pool. */
 	writeLate?: { calls: number; afterMs: number };
+	/** The event loop is busy for `ms` (a queue-mode worker starting its executions) while its `reservation`th Redis reservation is under way. */
+	stallWhileReserving?: { reservation: number; ms: number; answerAfterMs: number };
 }
 
 export interface WorkerReport {
@@ -56,6 +59,7 @@ process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 		Object.assign(process.env, job.env);
 		recorder = job.recordDepartures ? departureRecorder() : undefined;
 		configureGateForTests({ timings: job.timings, transport: writingLate(job.writeLate, recorder?.transport) });
+		if (job.stallWhileReserving) stallWhileReserving(job.stallWhileReserving);
 		process.send?.({ ready: true });
 		return;
 	}
@@ -70,6 +74,45 @@ function writingLate(late: WorkerJob['writeLate'], transport: GateEnvironment['t
 		if (calls++ >= late.calls) return transport(credentials, request, hooks);
 		return new Promise<void>((resolve) => setTimeout(resolve, late.afterMs)).then(() => transport(credentials, request, hooks));
 	};
+}
+
+/**
+ * The chosen reservation is answered `answerAfterMs` late (Redis runs a slow script first), and meanwhile this worker's
+ * event loop turns busy for `ms` (from its next check phase, as an execution's work would): Redis answers during the
+ * busy stretch, and its answer waits in the socket while the reservation's deadline passes.
+ */
+function stallWhileReserving(stall: NonNullable<WorkerJob['stallWhileReserving']>): void {
+	const reserve = RedisStore.prototype.reserve;
+	let reservations = 0;
+	RedisStore.prototype.reserve = function (this: RedisStore, request) {
+		if (++reservations === stall.reservation) {
+			const client = this.client;
+			const send = client.waGateReserve;
+			client.waGateReserve = function (this: unknown, ...args: Parameters<typeof send>) {
+				client.waGateReserve = send;
+				void client.eval(SLOW_SCRIPT, 0, stall.answerAfterMs).catch(() => undefined);
+				const answer = send.apply(client, args);
+				setImmediate(() => busyFor(stall.ms));
+				return answer;
+			};
+		}
+		return reserve.call(this, request);
+	};
+}
+
+/** Keeps Redis busy for ARGV[1] ms (the commands behind it on the connection wait). */
+const SLOW_SCRIPT = `
+local t = redis.call('TIME')
+local stop = tonumber(t[1]) * 1000000 + tonumber(t[2]) + tonumber(ARGV[1]) * 1000
+repeat t = redis.call('TIME') until tonumber(t[1]) * 1000000 + tonumber(t[2]) >= stop
+return 1
+`;
+
+function busyFor(ms: number): void {
+	const until = Date.now() + ms;
+	while (Date.now() < until) {
+		// a synchronous stretch of work, as building an execution's items
+	}
 }
 
 async function sendAll(work: WorkerJob, phoneNumberId: string, prefix: string): Promise<Array<PromiseSettledResult<unknown>>> {
