@@ -541,6 +541,7 @@ export class NumberLane {
 					budgetWindowMs: this.waba.window.windowMs,
 					budgetSlotMs: this.env.timings.hourSlotMs,
 					wanted: Math.ceil(this.roundsWorth),
+					afterFirstMs: this.pumpIntervalMs,
 				});
 				granted = answer.granted;
 				retryInMs = answer.retryInMs;

@@ -240,6 +240,31 @@ describeWithRedis('with a real redis-server', () => {
 		}
 	});
 
+	it('tells a refused reservation to come back a round after the first place frees when the tail of a second is fewer than it wants', async () => {
+		// As pacer.ts's nextRoundAt: 3 places free, then silence; waiting for 5 would wait for the next second's places.
+		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const reserve = (requested: number, wanted?: number, afterFirstMs?: number) =>
+			store.reserve({ numberKey: 'tail', wabaKey: 'w-tail', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted, afterFirstMs });
+		try {
+			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
+			const first = await reserve(3);
+			expect(first.granted).toBe(3);
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			const rest = await reserve(7);
+			expect(rest.granted).toBe(7);
+			const gap = rest.redisNow - first.redisNow;
+			expect(gap).toBeGreaterThanOrEqual(390);
+			const waitsForFive = await reserve(5, 5);
+			const capped = await reserve(5, 5, 50);
+			expect([waitsForFive.granted, capped.granted]).toEqual([0, 0]);
+			// Uncapped: when the 4th and 5th places free (the second group, ~400 ms after the first). Capped: 50 ms after the 3 free.
+			const firstFreesIn = waitsForFive.retryInMs - gap;
+			expect(Math.abs(capped.retryInMs + (capped.redisNow - waitsForFive.redisNow) - (firstFreesIn + 50))).toBeLessThanOrEqual(10);
+		} finally {
+			await store.close();
+		}
+	});
+
 	it("holds a WABA another process paused after 80007, until the pause it shared through Redis ends", async () => {
 		const credentials = credentialsFor(sim, { redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));

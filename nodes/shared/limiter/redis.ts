@@ -44,18 +44,22 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
 
 // KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
-// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default). Returns { granted, retryInMs, redisNow, paused }:
-// retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window; nothing is granted
-// while the WABA is paused.
+// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default), afterFirstMs (optional). Returns { granted, retryInMs,
+// redisNow, paused }: retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window,
+// but at most `afterFirstMs` after the first one does (the tail of a second must not wait for the next second); nothing
+// is granted while the WABA is paused.
 const RESERVE_SCRIPT = `${EVICT_LUA}
-local function retryIn(key, now, windowMs, slotMs, oldest, excess)
+local function retryIn(key, now, windowMs, slotMs, oldest, excess, wantedMore, afterFirstMs)
 	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
 	local slot = oldest
+	local first
 	while slot <= newest do
 		local value = redis.call('HGET', key, tostring(slot))
 		if value then
 			excess = excess - tonumber(value)
-			if excess <= 0 then return (slot + 1) * slotMs + windowMs - now end
+			local at = (slot + 1) * slotMs + windowMs - now
+			if first == nil and excess - wantedMore + 1 <= 0 then first = at end
+			if excess <= 0 then return math.min(at, first + afterFirstMs) end
 		end
 		slot = slot + 1
 	end
@@ -84,7 +88,8 @@ end
 if granted < requested then
 	if numberCap - numberTotal < requested then
 		local wanted = math.max(1, math.min(requested - granted, tonumber(ARGV[8] or '1')))
-		wait = retryIn(KEYS[1], now, numberWindowMs, numberSlotMs, numberOldest, numberTotal + granted + wanted - numberCap)
+		local afterFirstMs = tonumber(ARGV[9] or '') or numberWindowMs
+		wait = retryIn(KEYS[1], now, numberWindowMs, numberSlotMs, numberOldest, numberTotal + granted + wanted - numberCap, wanted, afterFirstMs)
 	else
 		wait = budgetSlotMs
 	end
@@ -356,6 +361,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 				request.budgetWindowMs,
 				request.budgetSlotMs,
 				request.wanted ?? 1,
+				request.afterFirstMs ?? request.numberWindowMs,
 			),
 		);
 		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1 };

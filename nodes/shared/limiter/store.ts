@@ -22,6 +22,8 @@ export interface SharedStore extends LeaseStore {
 		budgetSlotMs: number;
 		/** When not all are granted: retry once this many more fit (at most the rest), not as soon as one does. */
 		wanted?: number;
+		/** …but at most this long after the first one fits (the tail of a second: see pacer.ts nextRoundAt). */
+		afterFirstMs?: number;
 	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
 	/** Pause the WABA in every process sharing this store (80007). */
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
