@@ -63,6 +63,15 @@ export interface WebhookStreamReport {
 	latenciesMs: number[];
 	/** From the first message to the last answer, ms. */
 	elapsedMs: number;
+	/** Bodies posted (retries included) and the updates they carried, by kind: shows how far batching went under backlog. */
+	bodies: Record<'statuses' | 'messages', BodySizes>;
+}
+
+export interface BodySizes {
+	posts: number;
+	updates: number;
+	/** Most updates in one body. */
+	max: number;
 }
 
 /** Meta's wamid shape: `wamid.` and base64 of an opaque blob (ours carries the run and a counter, so it is unique). */
@@ -97,10 +106,15 @@ export async function streamWebhooks(sim: Simulator, input: Partial<WebhookStrea
 		non200: 0,
 		latenciesMs: [],
 		elapsedMs: 0,
+		bodies: { statuses: { posts: 0, updates: 0, max: 0 }, messages: { posts: 0, updates: 0, max: 0 } },
 	};
 	const stopObserving = webhooks.observe((attempt: DeliveryAttempt) => {
 		report.posts += 1;
 		report.latenciesMs.push(attempt.ms);
+		const sizes = report.bodies[attempt.kind === 'statuses' ? 'statuses' : 'messages'];
+		sizes.posts += 1;
+		sizes.updates += attempt.updates;
+		sizes.max = Math.max(sizes.max, attempt.updates);
 		if (attempt.status === 200) {
 			report.posts200 += 1;
 			report.updatesAnswered += attempt.updates;
