@@ -5,8 +5,9 @@
  *
  * Batching follows Meta: "Event Notifications are aggregated and sent in a batch with a maximum of 1000 updates.
  * However batching cannot be guaranteed" (https://developers.facebook.com/docs/graph-api/webhooks/getting-started/,
- * "Event Notifications"). Updates produced in one tick, or waiting behind busy connections, share a body of up to
- * `maxUpdatesPerBody` changes; 1 streams every update alone. Sizing follows Meta's WhatsApp guidance as BSPs quote
+ * "Event Notifications"). Statuses produced in one tick, or waiting behind busy connections, share a body of up to
+ * `maxUpdatesPerBody` changes; inbound messages share one only with those of their tick (`tickMs`), backlog or not, as
+ * Meta documents no more; 1 streams every update alone. Sizing follows Meta's WhatsApp guidance as BSPs quote
  * it: 3x the outgoing message rate in statuses plus the inbound rate (https://docs.360dialog.com/docs/messaging/webhook).
  */
 import { DEFAULT_WEBHOOK_OPTIONS, type DeliveryAttempt, type InjectInboundInput } from './webhooks';
