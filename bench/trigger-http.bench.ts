@@ -111,8 +111,27 @@ function parseOptions(args: string[]): Options {
 	};
 }
 
-function workflows(triggerVersion: number, anchorMessagesOnly = false): Array<Record<string, unknown>> {
-	const noOp = (id: string) => ({ id, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [300, 0], parameters: {} });
+/**
+ * The message IDs of every item the trigger output, as an n8n expression: ours outputs `messageId` per message, n8n's
+ * trigger one item per change with its `messages`.
+ */
+const OUTPUT_IDS = '$input.all().flatMap((item) => item.json.messageId !== undefined ? [item.json.messageId] : (item.json.messages || []).map((message) => message.id))';
+
+/** The node after each trigger: a NoOp, or (with a sink) one POST per execution of the IDs output to `${sinkUrl}/${path}`. */
+function doneNode(id: string, sinkUrl: string | undefined, path: Target): Record<string, unknown> {
+	const node = { id, name: 'Done', position: [300, 0] };
+	if (sinkUrl === undefined) return { ...node, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
+	return {
+		...node,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		// Once per execution, with every item's IDs in one body.
+		executeOnce: true,
+		parameters: { method: 'POST', url: `${sinkUrl}/${path}`, sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: `={{ { ids: ${OUTPUT_IDS} } }}`, options: {} },
+	};
+}
+
+function workflows(triggerVersion: number, anchorMessagesOnly = false, sinkUrl?: string): Array<Record<string, unknown>> {
 	return [
 		{
 			id: OUR_WORKFLOW_ID,
@@ -129,7 +148,7 @@ function workflows(triggerVersion: number, anchorMessagesOnly = false): Array<Re
 					parameters: { subscription: 'manual', triggerOn: ['messages'], verifySignature: true, options: { verifyToken: 'bench-verify-token' } },
 					webhookId: OUR_WEBHOOK_ID,
 				},
-				noOp('b0000000-0000-4000-8000-000000000002'),
+				doneNode('b0000000-0000-4000-8000-000000000002', sinkUrl, 'ours'),
 			],
 			connections: { Trigger: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		},
@@ -150,7 +169,7 @@ function workflows(triggerVersion: number, anchorMessagesOnly = false): Array<Re
 					webhookId: ANCHOR_WEBHOOK_ID,
 					credentials: { whatsAppTriggerApi: ANCHOR_CREDENTIAL },
 				},
-				noOp('b0000000-0000-4000-8000-000000000004'),
+				doneNode('b0000000-0000-4000-8000-000000000004', sinkUrl, 'anchor'),
 			],
 			connections: { Trigger: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		},
@@ -253,7 +272,14 @@ export interface TriggerN8nOptions {
 	anchorMessagesOnly?: boolean;
 	/** n8n's database (default: SQLite, as `npm start` runs it; n8n supports queue mode on PostgreSQL). */
 	db?: N8nDatabase;
+	/** EXECUTIONS_DATA_SAVE_ON_SUCCESS (default `all`, n8n's default); failed executions are saved either way. */
+	saveSuccess?: SaveSuccess;
+	/** Each workflow's second node posts the IDs it got here (bench/trigger/countingSink.ts) instead of doing nothing. */
+	sinkUrl?: string;
 }
+
+/** Whether n8n keeps successful executions' data: `all` (its default) or `none` (its advice for volume). */
+export type SaveSuccess = 'all' | 'none';
 
 export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions): Promise<TriggerN8n> {
 	const stub = await startGraphStub();
@@ -273,8 +299,9 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 			.join(' ')
 			.trim(),
 		WA_BENCH_GRAPH_STUB: stub.url,
-		// What `npm start` users keep: executions saved, the default log level.
+		// What `npm start` users keep: the default log level, successful executions saved unless told `none`.
 		N8N_LOG_LEVEL: 'warn',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: options.saveSuccess ?? 'all',
 		...(redis && queue ? queueModeEnv(redis.port) : {}),
 	};
 	// In queue mode the pack uses queue mode's Redis when the credential names none.
@@ -294,7 +321,7 @@ export async function startTriggerN8n(engine: Engine, options: TriggerN8nOptions
 		await started.n8n.importCredentials([
 			{ ...ANCHOR_CREDENTIAL, type: 'whatsAppTriggerApi', data: { clientId: started.sim.fixture.appId, clientSecret: started.sim.fixture.appSecret } },
 		]);
-		await started.n8n.importWorkflows(workflows(options.triggerVersion, options.anchorMessagesOnly) as never);
+		await started.n8n.importWorkflows(workflows(options.triggerVersion, options.anchorMessagesOnly, options.sinkUrl) as never);
 		for (const target of options.targets) await started.n8n.activate(target === 'ours' ? OUR_WORKFLOW_ID : ANCHOR_WORKFLOW_ID);
 		let bases = [started.n8n.url];
 		if (queue) {

@@ -7,7 +7,7 @@
  *   - the anchor: n8n's built-in WhatsApp Trigger (updates: messages, no status updates) → NoOp, the same stream in
  *     the same run. Its credential's Client Secret is the App Secret: it checks X-Hub-Signature-256 with it and, on a
  *     mismatch, answers 200 and starts nothing (no 401), so a wrong secret would look fast and lose every event.
- * Topologies: `main` (one n8n on SQLite, as `npm start` runs it; the credential's Redis URL for the ledger) and
+ * Topologies: `main` (one n8n, on SQLite as `npm start` runs it unless `--main-db`; the credential's Redis URL for the ledger) and
  * `queue` (main + one webhook process + one worker + Redis; the webhook process takes the stream) on a throwaway
  * PostgreSQL, what n8n supports for queue mode (`--db=sqlite`: three processes on one SQLite file met SQLITE_BUSY). Batching: Meta puts up to 1,000 updates in one body
  * when it has a backlog; `--batches=100,1` runs the stream with bodies of up to 100 updates, then one update each
@@ -21,7 +21,20 @@
  *
  * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
  * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
- * `--tick=20` (ms of updates that may share a body) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`.
+ * `--tick=20` (ms of updates that may share a body; inbound messages never share one beyond their tick, so at 20 ms
+ * they come ~6 to a body and make most POSTs and every execution whatever `--batches` says) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`
+ * (queue mode's database) `--main-db=sqlite` (the main topology's) `--save-success=all`.
+ *
+ * Tuned as n8n's scaling docs tell a busy instance: "n8n recommends that you don't save unnecessary data" ("# Don't
+ * save successful executions / export EXECUTIONS_DATA_SAVE_ON_SUCCESS=none", with EXECUTIONS_DATA_SAVE_ON_ERROR=all;
+ * https://docs.n8n.io/deploy/host-n8n/configure-n8n/scaling/manage-execution-data), "You can configure data saving and
+ * pruning to improve database performance" (https://docs.n8n.io/deploy/host-n8n/configure-n8n/scaling/), and queue mode
+ * "provides the best scalability" (same page): `--save-success=none` sets it, `--main-db=postgres` puts one main on a
+ * throwaway PostgreSQL. With `none` n8n keeps no successful execution to read back, so each workflow's second node
+ * (both triggers alike) posts the IDs its trigger output to a counting sink in this process (bench/trigger/
+ * countingSink.ts), one POST per execution; the inbound messages are reconciled against what it received, and the
+ * executions n8n still saves (failed ones, SAVE_ON_ERROR) must be 0. With `all` the second node is the NoOp it was.
+ * Each row shows how far batching went: posts and mean / largest updates per body, statuses and inbound apart.
  * Prints per-process CPU during each stream (n8n's processes, PostgreSQL, Redis, this process: the simulator's sender).
  * `--profile=DIR`: a CPU profile of n8n main during each stream, DIR/<topology>-<target>-<batch>.cpuprofile
  * (bench/trigger/profilePreload.js; summarise with `npx ts-node bench/trigger/profileSummary.ts FILE`).
@@ -34,11 +47,12 @@ import { parse as parseFlatted } from 'flatted';
 import { closeRedisClients } from '../nodes/shared/redis';
 import { getConversationLedger } from '../nodes/shared/conversations';
 import { waitFor, type Stack } from '../test/e2e/helpers';
-import { streamWebhooks, type WebhookStreamReport } from '../test/simulator/webhookStream';
+import { streamWebhooks, type BodySizes, type WebhookStreamReport } from '../test/simulator/webhookStream';
 import { databaseOf, type N8nDatabase } from '../test/support/postgres';
 import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 import { quantiles } from './stats';
-import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Target } from './trigger-http.bench';
+import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type SaveSuccess, type Target } from './trigger-http.bench';
+import { startCountingSink, type SinkTally } from './trigger/countingSink';
 import { clearConversationLedgers } from '../test/support/testHooks';
 
 type Topology = 'main' | 'queue';
@@ -53,8 +67,11 @@ interface Options {
 	topologies: Topology[];
 	targets: Target[];
 	profileDir?: string;
-	/** n8n's database in the queue topology (the main topology runs on SQLite, as `npm start` does). */
+	/** n8n's database in the queue topology. */
 	db: N8nDatabase;
+	/** n8n's database in the main topology (default SQLite, as `npm start` runs it). */
+	mainDb: N8nDatabase;
+	saveSuccess: SaveSuccess;
 }
 
 interface Reconciled {
@@ -67,11 +84,15 @@ interface Reconciled {
 	statusesInLedger: number;
 	/** Statuses the trigger drops by design, unrecorded (n8n's trigger set to messages only). */
 	droppedStatuses: number;
+	/** Executions n8n saved as not successful (with `--save-success=none`, the only ones it keeps): must be 0. */
+	failedExecutions?: number;
 	lost: number;
 }
 
 interface Row {
 	topology: Topology;
+	db: N8nDatabase;
+	saveSuccess: SaveSuccess;
 	target: Target;
 	maxUpdatesPerBody: number;
 	updates: number;
@@ -84,7 +105,9 @@ interface Row {
 	p99Ms: number;
 	non200: number;
 	undelivered: number;
+	/** Executions n8n counted (`all`), or POSTs the sink received, one per execution (`none`). */
 	executionsStarted: number;
+	bodies: WebhookStreamReport['bodies'];
 	reconciled?: Reconciled;
 	loadAverage: number;
 	machineCpuBusy?: number;
@@ -113,7 +136,15 @@ function parseOptions(args: string[]): Options {
 		targets: list('targets', ['ours', 'anchor']) as Target[],
 		profileDir: value('profile'),
 		db: databaseOf(value('db')),
+		mainDb: value('main-db') === undefined ? 'sqlite' : databaseOf(value('main-db')),
+		saveSuccess: saveSuccessOf(value('save-success')),
 	};
+}
+
+/** `--save-success` (absent: `all`, n8n's default); anything else is refused, not read as the default. */
+function saveSuccessOf(value: string | undefined): SaveSuccess {
+	if (value === undefined || value === 'all' || value === 'none') return value ?? 'all';
+	throw new Error(`--save-success must be all or none, not "${value}"`);
 }
 
 /** n8n's executions list gives at most this many per page, whatever `limit` asks for. */
@@ -184,22 +215,45 @@ async function eachLimited<T>(inputs: T[], width: number, work: (input: T) => Pr
 
 const STAGES: Record<string, number> = { sent: 1, delivered: 2, read: 3 };
 
-/**
- * Accounts for every update of the stream: execution items for the inbound messages, the ledger for the statuses
- * (ours; n8n's trigger keeps none, so its statuses are its deliberate drops and only its messages are reconciled).
- */
-async function reconcile(stack: Stack, redisUrl: string | undefined, report: WebhookStreamReport, executionIds: number[]): Promise<Reconciled> {
-	const seen = new Map<string, number[]>();
+/** Where each message ID was output: the executions that output it (read back), or one entry per POST to the sink. */
+type Outputs = Map<string, number[]>;
+
+/** The message IDs of every execution n8n kept (`--save-success=all`), with the execution that output each. */
+async function outputsOfExecutions(stack: Stack, executionIds: number[]): Promise<Outputs> {
+	const seen: Outputs = new Map();
 	await eachLimited(executionIds, 8, async (id) => {
 		for (const messageId of await itemsOf(stack, id)) seen.set(messageId, [...(seen.get(messageId) ?? []), id]);
 	});
+	return seen;
+}
+
+/** The message IDs the workflows' second node posted to the sink (`--save-success=none`); no execution ID to show. */
+function outputsOfSink(tally: SinkTally): Outputs {
+	return new Map([...tally.seen].map(([messageId, times]) => [messageId, Array.from({ length: times }, () => 0)]));
+}
+
+/** Waits until the sink has every inbound message, or its POSTs stop growing for 5 s (the rest then count as lost). */
+async function settleSink(tally: SinkTally, inboundIds: string[]): Promise<void> {
+	let lastPosts = -1;
+	for (let quiet = 0; quiet < 10 && inboundIds.some((id) => !tally.seen.has(id)); ) {
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		quiet = tally.posts === lastPosts ? quiet + 1 : 0;
+		lastPosts = tally.posts;
+	}
+}
+
+/**
+ * Accounts for every update of the stream: the outputs for the inbound messages, the ledger for the statuses (ours;
+ * n8n's trigger keeps none, so its statuses are its deliberate drops and only its messages are reconciled).
+ */
+async function reconcile(stack: Stack, redisUrl: string | undefined, report: WebhookStreamReport, seen: Outputs, failedExecutions?: number): Promise<Reconciled> {
 	const inboundItems = report.inboundIds.filter((id) => seen.has(id)).length;
 	const twice = [...seen].filter(([, executions]) => executions.length > 1);
 	const duplicateItems = twice.length;
 	const duplicateExamples = Object.fromEntries(twice.slice(0, 3));
 	if (redisUrl === undefined) {
 		const dropped = report.messageIds.length * 3;
-		return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger: 0, droppedStatuses: dropped, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
+		return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger: 0, droppedStatuses: dropped, failedExecutions, lost: report.updates - inboundItems - dropped - report.updatesUndelivered };
 	}
 	clearConversationLedgers();
 	const ledger = getConversationLedger({ redisUrl, accessToken: stack.sim.fixture.accessToken });
@@ -211,7 +265,7 @@ async function reconcile(stack: Stack, redisUrl: string | undefined, report: Web
 		for (let tries = 0; tries < 3 && state === undefined; tries++) state = (await ledger.statusOf(messageId))?.state;
 		statusesInLedger += STAGES[state ?? ''] ?? 0;
 	}
-	return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger, droppedStatuses: 0, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
+	return { inboundItems, duplicateItems, duplicateExamples, statusesInLedger, droppedStatuses: 0, failedExecutions, lost: report.updates - inboundItems - statusesInLedger - report.updatesUndelivered };
 }
 
 /** Starts (first call) or stops and saves (second call) the CPU profile of n8n main; resolves the saved file. */
@@ -231,14 +285,25 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 		fs.mkdirSync(options.profileDir, { recursive: true });
 		process.env.WA_BENCH_PROFILE_DIR = options.profileDir;
 	}
-	const n8n = await startTriggerN8n('vm', {
-		webhookProcesses: topology === 'queue' ? 1 : 0,
-		triggerVersion: 2,
-		targets: options.targets,
-		ledgerRedis: true,
-		anchorMessagesOnly: true,
-		db: topology === 'queue' ? options.db : 'sqlite',
-	});
+	const db = topology === 'queue' ? options.db : options.mainDb;
+	// Without successful executions to read back, the workflows report what they output to the sink.
+	const sink = options.saveSuccess === 'none' ? await startCountingSink() : undefined;
+	let n8n: Awaited<ReturnType<typeof startTriggerN8n>>;
+	try {
+		n8n = await startTriggerN8n('vm', {
+			webhookProcesses: topology === 'queue' ? 1 : 0,
+			triggerVersion: 2,
+			targets: options.targets,
+			ledgerRedis: true,
+			anchorMessagesOnly: true,
+			db,
+			saveSuccess: options.saveSuccess,
+			sinkUrl: sink?.url,
+		});
+	} catch (error) {
+		await sink?.stop();
+		throw error;
+	}
 	const { stack } = n8n;
 	const processCpu = (): Record<string, number> => {
 		const result: Record<string, number> = { main: n8nCpuMs(stack.n8n.main?.child.pid) };
@@ -260,6 +325,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				await settle(stack, workflowId);
 				const before = await countExecutions(stack, workflowId);
 				const lastBefore = await lastExecutionId(stack, workflowId);
+				sink?.reset(target);
 				const loadAverage = os.loadavg()[0];
 				const cpuBefore = cpuTimes();
 				const processBefore = processCpu();
@@ -275,6 +341,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				});
 				const cpuAfter = cpuTimes();
 				const processAfter = processCpu();
+				if (sink) await settleSink(sink.tally(target), report.inboundIds);
 				const after = await settle(stack, workflowId);
 				const mainCpuAfter = n8nCpuMs(stack.n8n.main?.child.pid);
 				// After settling: the executions a stream started run (and are saved) after their webhook answered.
@@ -282,6 +349,8 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 				const [p50, p99] = quantiles(report.latenciesMs, [0.5, 0.99]);
 				const row: Row = {
 					topology,
+					db,
+					saveSuccess: options.saveSuccess,
 					target,
 					maxUpdatesPerBody,
 					updates: report.updates,
@@ -292,14 +361,19 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					p99Ms: round(p99),
 					non200: report.non200,
 					undelivered: report.updatesUndelivered,
-					executionsStarted: after - before,
+					executionsStarted: sink ? sink.tally(target).posts : after - before,
+					bodies: report.bodies,
 					loadAverage: round(loadAverage),
 					machineCpuBusy: machineCpu(cpuBefore, cpuAfter, report.posts).machineCpuBusy,
 					n8nMainCpuUsPerUpdate: round(((mainCpuAfter - processBefore.main) * 1000) / report.updates),
 					cpuMs: cpuSpent(processBefore, processAfter),
 				};
 				const ledgerUrl = target === 'ours' ? n8n.redis?.url : undefined;
-				row.reconciled = await reconcile(stack, ledgerUrl, report, await executionIdsAfter(stack, workflowId, lastBefore));
+				const saved = await executionIdsAfter(stack, workflowId, lastBefore);
+				// With `none` n8n keeps only the executions that did not succeed: each one is a failure.
+				row.reconciled = sink
+					? await reconcile(stack, ledgerUrl, report, outputsOfSink(sink.tally(target)), saved.length)
+					: await reconcile(stack, ledgerUrl, report, await outputsOfExecutions(stack, saved));
 				rows.push(row);
 				printRow(row);
 			}
@@ -307,14 +381,21 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 	} finally {
 		await closeRedisClients();
 		await n8n.stop();
+		await sink?.stop();
 	}
 	return rows;
+}
+
+/** POSTs and mean / largest updates per body, statuses then inbound messages. */
+function formatBodies(bodies: WebhookStreamReport['bodies']): string {
+	const kind = (sizes: BodySizes) => `${sizes.posts} × ${sizes.posts ? round(sizes.updates / sizes.posts) : 0} (≤ ${sizes.max})`;
+	return `${kind(bodies.statuses)} / ${kind(bodies.messages)}`;
 }
 
 function printRow(row: Row): void {
 	const r = row.reconciled;
 	const cells = [
-		row.topology,
+		`${row.topology} (${row.db}, save ${row.saveSuccess})`,
 		row.target,
 		row.maxUpdatesPerBody,
 		row.updates,
@@ -325,24 +406,25 @@ function printRow(row: Row): void {
 		row.p99Ms,
 		row.non200,
 		row.undelivered,
+		formatBodies(row.bodies),
 		row.executionsStarted,
-		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped, lost ${r.lost}` : '—',
+		r ? `${r.inboundItems} items (${r.duplicateItems} twice), ${r.statusesInLedger} in ledger, ${r.droppedStatuses} dropped${r.failedExecutions === undefined ? '' : `, ${r.failedExecutions} failed`}, lost ${r.lost}` : '—',
 		`${row.loadAverage} / ${row.machineCpuBusy ?? '?'} %`,
 		row.n8nMainCpuUsPerUpdate ?? '?',
 		formatCpu(row.cpuMs),
 	];
 	console.log(`| ${cells.join(' | ')} |`);
-	if (r && r.duplicateItems > 0) console.log(`  output more than once (message → executions): ${JSON.stringify(r.duplicateExamples)}`);
+	if (r && r.duplicateItems > 0) console.log(`  output more than once (message → executions; 0: an execution n8n did not keep): ${JSON.stringify(r.duplicateExamples)}`);
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(
-		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections, queue mode on ${options.db}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections, main on ${options.mainDb}, queue mode on ${options.db}, successful executions saved: ${options.saveSuccess}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
-	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | executions | reconciled | load / CPU busy | n8n main CPU µs / update | process CPU s |');
-	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | bodies: statuses / inbound, POSTs × mean (≤ max) updates | executions | reconciled | load / CPU busy | n8n main CPU µs / update | process CPU s |');
+	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const rows: Row[] = [];
 	for (const topology of options.topologies) rows.push(...(await runTopology(topology, options)));
-	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, db: options.db, results: rows };
+	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, db: options.db, mainDb: options.mainDb, saveSuccess: options.saveSuccess, results: rows };
 }

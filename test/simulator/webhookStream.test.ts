@@ -68,12 +68,16 @@ describe('the webhook stream of a busy sender', () => {
 		const sizes = receiver.posts.map((_post, index) => changesOf(index).length);
 		expect(Math.max(...sizes)).toBe(25);
 		expect(batched.posts).toBeLessThan(batched.updates);
+		// The report's body sizes are what the receiver got (the bench prints them to show how far batching went).
+		expect(batched.bodies.statuses).toEqual({ posts: sizes.length, updates: 120, max: 25 });
+		expect(batched.bodies.messages).toEqual({ posts: 0, updates: 0, max: 0 });
 
 		await receiver.stop();
 		receiver = await new Receiver().start();
 		const single = await streamWebhooks(sim, { url: receiver.url, messages: 40, messagesPerSecond: 1e6, inboundPerMessage: 0.25, maxUpdatesPerBody: 1 });
 		expect(receiver.posts.map((_post, index) => changesOf(index).length).every((size) => size === 1)).toBe(true);
 		expect(single).toMatchObject({ updates: 130, posts: 130, updatesAnswered: 130 });
+		expect(single.bodies).toEqual({ statuses: { posts: 120, updates: 120, max: 1 }, messages: { posts: 10, updates: 10, max: 1 } });
 	});
 
 	test("non-200 answers are counted and retried with the same bytes, so no update is lost; refused to the end, they count as undelivered", async () => {

@@ -5,8 +5,9 @@
  *
  * Batching follows Meta: "Event Notifications are aggregated and sent in a batch with a maximum of 1000 updates.
  * However batching cannot be guaranteed" (https://developers.facebook.com/docs/graph-api/webhooks/getting-started/,
- * "Event Notifications"). Updates produced in one tick, or waiting behind busy connections, share a body of up to
- * `maxUpdatesPerBody` changes; 1 streams every update alone. Sizing follows Meta's WhatsApp guidance as BSPs quote
+ * "Event Notifications"). Statuses produced in one tick, or waiting behind busy connections, share a body of up to
+ * `maxUpdatesPerBody` changes; inbound messages share one only with those of their tick (`tickMs`), backlog or not, as
+ * Meta documents no more; 1 streams every update alone. Sizing follows Meta's WhatsApp guidance as BSPs quote
  * it: 3x the outgoing message rate in statuses plus the inbound rate (https://docs.360dialog.com/docs/messaging/webhook).
  */
 import { DEFAULT_WEBHOOK_OPTIONS, type DeliveryAttempt, type InjectInboundInput } from './webhooks';
@@ -63,6 +64,15 @@ export interface WebhookStreamReport {
 	latenciesMs: number[];
 	/** From the first message to the last answer, ms. */
 	elapsedMs: number;
+	/** Bodies posted (retries included) and the updates they carried, by kind: shows how far batching went under backlog. */
+	bodies: Record<'statuses' | 'messages', BodySizes>;
+}
+
+export interface BodySizes {
+	posts: number;
+	updates: number;
+	/** Most updates in one body. */
+	max: number;
 }
 
 /** Meta's wamid shape: `wamid.` and base64 of an opaque blob (ours carries the run and a counter, so it is unique). */
@@ -97,10 +107,15 @@ export async function streamWebhooks(sim: Simulator, input: Partial<WebhookStrea
 		non200: 0,
 		latenciesMs: [],
 		elapsedMs: 0,
+		bodies: { statuses: { posts: 0, updates: 0, max: 0 }, messages: { posts: 0, updates: 0, max: 0 } },
 	};
 	const stopObserving = webhooks.observe((attempt: DeliveryAttempt) => {
 		report.posts += 1;
 		report.latenciesMs.push(attempt.ms);
+		const sizes = report.bodies[attempt.kind === 'statuses' ? 'statuses' : 'messages'];
+		sizes.posts += 1;
+		sizes.updates += attempt.updates;
+		sizes.max = Math.max(sizes.max, attempt.updates);
 		if (attempt.status === 200) {
 			report.posts200 += 1;
 			report.updatesAnswered += attempt.updates;
