@@ -28,7 +28,7 @@ const { ensureNode } = require('../scripts/ensure-node') as {
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { credentialsFor, departureRecorder, FAST_NUMBER, peakInWindow, recipientFor, sendText, textOf, warmUp } from '../nodes/shared/limiter/__tests__/helpers';
-import { startWorkers } from '../nodes/shared/limiter/__tests__/processes';
+import { jobBase, startWorkers } from '../nodes/shared/limiter/__tests__/processes';
 import type { CpuJob, CpuReport } from './limiter/gateCpuWorker';
 import type { GateEnvironment } from '../nodes/shared/limiter/gate';
 import { destroyGraphClients, isGraphApiError } from '../nodes/shared/transport';
@@ -202,13 +202,9 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 	let workerRssMb = 0;
 	if (scenario.processes && redis) {
 		const job = {
-			simUrl: sim.url,
-			accessToken: sim.fixture.accessToken,
-			wabaId: sim.fixture.wabaId,
-			redisUrl: redis.url,
+			...jobBase(sim, redis.url),
 			messagesPerSecond: scenario.mps,
 			count: Math.ceil(scenario.messages / scenario.processes),
-			phoneNumberId: FAST_NUMBER,
 			recordDepartures: true,
 		};
 		const workers = await startWorkers(

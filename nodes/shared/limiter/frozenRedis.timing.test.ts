@@ -12,7 +12,7 @@ import { resolveRedisTarget } from '../redis';
 import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
 import { getGateStatus } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
-import { startWorkers } from './__tests__/processes';
+import { jobBase, startWorkers } from './__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { DEFAULT_TIMINGS } from './settings';
 import { resetGateForTests } from '../../../test/support/testHooks';
@@ -50,13 +50,9 @@ describeWithRedis('with a redis-server that freezes', () => {
 
 	it('keeps two processes sending through a 3 s freeze, each message once, and shares again after it', async () => {
 		const job = {
-			simUrl: sim.url,
-			accessToken: sim.fixture.accessToken,
-			wabaId: sim.fixture.wabaId,
-			redisUrl: redis.url,
+			...jobBase(sim, redis.url),
 			messagesPerSecond: 100,
 			count: 300,
-			phoneNumberId: FAST_NUMBER,
 		};
 		const workers = await startWorkers([
 			{ ...job, prefix: 'a', recipientOffset: 0 },
@@ -108,13 +104,9 @@ describeWithRedis('with a redis-server that freezes', () => {
 		// timer ran before the answer waiting in the socket was read, so it went local and sent a head start of its own
 		// into the second the others had filled (`npm run bench -- queue`: 103–177 × 130429, all at the start).
 		const job = {
-			simUrl: sim.url,
-			accessToken: sim.fixture.accessToken,
-			wabaId: sim.fixture.wabaId,
-			redisUrl: redis.url,
+			...jobBase(sim, redis.url),
 			messagesPerSecond: 100,
 			count: 200,
-			phoneNumberId: FAST_NUMBER,
 		};
 		// Both start at once: the first round of each takes the shared second between them, so a's second reservation
 		// finds it full; a's loop is then busy for longer than the deadline while Redis has long answered.

@@ -8,7 +8,7 @@
 import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from './__tests__/helpers';
-import { startWorkers } from './__tests__/processes';
+import { jobBase, startWorkers } from './__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { RedisStore, redisKeys } from './redis';
 import { resolveRedisTarget } from '../redis';
@@ -42,7 +42,7 @@ describeWithRedis('calls written late, across processes sharing a number through
 	});
 
 	it('keeps their place in the shared second while unwritten: the other process never sends into it', async () => {
-		const job = { simUrl: sim.url, accessToken: sim.fixture.accessToken, wabaId: sim.fixture.wabaId, redisUrl: redis.url, messagesPerSecond: 100, phoneNumberId: FAST_NUMBER };
+		const job = { ...jobBase(sim, redis.url), messagesPerSecond: 100 };
 		// A's calls are counted in Redis when granted and written 1.5 s later; B has two seconds' worth to send at once.
 		const workers = await startWorkers([
 			{ ...job, count: 100, prefix: 'a', recipientOffset: 0, writeLate: { calls: 100, afterMs: 1500 } },

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { getGateStatus } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
-import { startWorkers } from './__tests__/processes';
+import { jobBase, startWorkers } from './__tests__/processes';
 import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { hashKey, RedisStore } from './redis';
@@ -54,13 +54,9 @@ describeWithRedis('with a real redis-server', () => {
 	it('keeps two processes sharing one number within its limit together', async () => {
 		await sim.configure({ mps: { [FAST_NUMBER]: 100 } });
 		const job = {
-			simUrl: sim.url,
-			accessToken: sim.fixture.accessToken,
-			wabaId: sim.fixture.wabaId,
-			redisUrl: redis.url,
+			...jobBase(sim, redis.url),
 			messagesPerSecond: 100,
 			count: 200,
-			phoneNumberId: FAST_NUMBER,
 		};
 		const workers = await startWorkers([
 			{ ...job, prefix: 'a', recipientOffset: 0 },
@@ -84,13 +80,9 @@ describeWithRedis('with a real redis-server', () => {
 	it('holds the rolling budget across processes', async () => {
 		await sim.configure({ hourlyBudget: 60, budgetWindowMs: 2000, mps: { [FAST_NUMBER]: 200 } });
 		const job = {
-			simUrl: sim.url,
-			accessToken: sim.fixture.accessToken,
-			wabaId: sim.fixture.wabaId,
-			redisUrl: redis.url,
+			...jobBase(sim, redis.url),
 			messagesPerSecond: 200,
 			count: 60,
-			phoneNumberId: FAST_NUMBER,
 			// Cold worker processes send their first calls late: a guard of 10 % of the scaled window (1 s of an hour by default).
 			timings: { hourMs: 2000, hourSlotMs: 10, hourGuardMs: 200 },
 			credentialExtra: { hourlyCallBudget: 60 },
@@ -113,7 +105,7 @@ describeWithRedis('with a real redis-server', () => {
 		// One lease at a time, renewed every 300 ms, expiring 2 × 300 + 1,000 + 500 = 2.1 s after it started: while the
 		// killed worker's lease lives, the other cannot start; after it, nothing is left behind.
 		const timings = { leaseMs: 300, leasesAtOnce: 1, longestPlainCallMs: 1000, leaseExpiryGraceMs: 500 };
-		const job = { simUrl: sim.url, accessToken: sim.fixture.accessToken, wabaId: sim.fixture.wabaId, redisUrl: redis.url, messagesPerSecond: 100, phoneNumberId: FAST_NUMBER, timings };
+		const job = { ...jobBase(sim, redis.url), messagesPerSecond: 100, timings };
 		const workers = await startWorkers([
 			{ ...job, count: 3000, prefix: 'a', recipientOffset: 0 },
 			{ ...job, count: 50, prefix: 'b', recipientOffset: 5000 },

@@ -13,7 +13,7 @@ import { RedisLedger } from '../conversations/redis';
 import { contactsMarketing, reachOf, recordCampaignFacts } from '../conversations';
 import type { PendingWait, StatusRecord } from '../conversations/types';
 import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from '../limiter/__tests__/helpers';
-import { startWorkers } from '../limiter/__tests__/processes';
+import { jobBase, startWorkers } from '../limiter/__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from '../limiter/__tests__/simulatorClient';
 import { redisKeys } from '../limiter/redis';
 import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
@@ -161,12 +161,8 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 
 	function workerJob(count: number, prefix: string, recipientOffset: number) {
 		return {
-			simUrl: sim.url,
-			accessToken: sim.fixture.accessToken,
-			wabaId: sim.fixture.wabaId,
-			redisUrl: cluster.url,
+			...jobBase(sim, cluster.url),
 			messagesPerSecond: 100,
-			phoneNumberId: FAST_NUMBER,
 			count,
 			prefix,
 			recipientOffset,

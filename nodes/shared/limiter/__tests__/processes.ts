@@ -1,7 +1,13 @@
 /** Fork gate workers (see worker.ts) and start them at the same instant. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { FAST_NUMBER } from './helpers';
 import type { WorkerJob, WorkerReport } from './worker';
+
+/** What every worker's job against the simulator shares: where it is, its token and WABA, the Redis, the fast number. */
+export function jobBase(sim: { url: string; fixture: { accessToken: string; wabaId: string } }, redisUrl: string): Pick<WorkerJob, 'simUrl' | 'accessToken' | 'wabaId' | 'redisUrl' | 'phoneNumberId'> {
+	return { simUrl: sim.url, accessToken: sim.fixture.accessToken, wabaId: sim.fixture.wabaId, redisUrl, phoneNumberId: FAST_NUMBER };
+}
 
 export interface RunningWorker {
 	child: ChildProcess;
