@@ -132,7 +132,8 @@ describe('the webhook stream of a busy sender', () => {
 		receiver.answer = (_post, index) => (index < 3 ? 503 : 200);
 		const retried = await streamWebhooks(sim, { url: receiver.url, messages: 5, messagesPerSecond: 1e6, inboundPerMessage: 0, maxUpdatesPerBody: 1, connections: 1, retryDelaysMs: [1, 1, 1] });
 		expect(retried).toMatchObject({ updates: 15, updatesAnswered: 15, updatesUndelivered: 0, non200: 3, posts: 18, posts200: 15 });
-		expect(receiver.posts[1].raw.equals(receiver.posts[0].raw)).toBe(true);
+		// The refused first body comes again byte for byte; another status may take the one connection before its retry.
+		expect(receiver.posts.slice(1).some((post) => post.raw.equals(receiver.posts[0].raw))).toBe(true);
 
 		receiver.answer = () => 500;
 		const refused = await streamWebhooks(sim, { url: receiver.url, messages: 2, messagesPerSecond: 1e6, inboundPerMessage: 1, maxUpdatesPerBody: 1, retryDelaysMs: [1] });
