@@ -21,8 +21,10 @@
  *
  * Goal: ≥ 3,000 events/s answered 200 with Meta-like batching (3× the send rate; Meta: median answer ≤ 250 ms).
  * Options: `--rate=1000` (messages/s) `--seconds=10` `--inbound=0.3` `--batches=100,1` `--connections=16`
- * `--tick=20` (ms of updates that may share a body; inbound messages never share one beyond their tick, so at 20 ms
- * they come ~6 to a body and make most POSTs and every execution whatever `--batches` says) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`
+ * `--tick=20` (ms of updates that may share a body when connections are free) `--inbound-batching=backlog` (inbound
+ * messages waiting behind busy connections share bodies up to `--batches`, as Meta aggregates all notifications;
+ * `body`: never beyond their tick, so at 20 ms they come ~6 to a body and make most POSTs and every execution whatever
+ * `--batches` says) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`
  * (queue mode's database) `--main-db=sqlite` (the main topology's) `--save-success=all`.
  *
  * Tuned as n8n's scaling docs tell a busy instance: "n8n recommends that you don't save unnecessary data" ("# Don't
@@ -48,6 +50,7 @@ import { closeRedisClients } from '../nodes/shared/redis';
 import { getConversationLedger } from '../nodes/shared/conversations';
 import { waitFor, type Stack } from '../test/e2e/helpers';
 import { streamWebhooks, type BodySizes, type WebhookStreamReport } from '../test/simulator/webhookStream';
+import type { InboundBatching } from '../test/simulator/webhooks';
 import { databaseOf, type N8nDatabase } from '../test/support/postgres';
 import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 import { quantiles } from './stats';
@@ -64,6 +67,7 @@ interface Options {
 	batches: number[];
 	connections: number;
 	tickMs: number;
+	inboundBatching: InboundBatching;
 	topologies: Topology[];
 	targets: Target[];
 	profileDir?: string;
@@ -132,6 +136,7 @@ function parseOptions(args: string[]): Options {
 		batches: list('batches', ['100', '1']).map(Number),
 		connections: positive('connections', 16),
 		tickMs: positive('tick', 20),
+		inboundBatching: inboundBatchingOf(value('inbound-batching')),
 		topologies: list('topologies', ['main', 'queue']) as Topology[],
 		targets: list('targets', ['ours', 'anchor']) as Target[],
 		profileDir: value('profile'),
@@ -145,6 +150,12 @@ function parseOptions(args: string[]): Options {
 function saveSuccessOf(value: string | undefined): SaveSuccess {
 	if (value === undefined || value === 'all' || value === 'none') return value ?? 'all';
 	throw new Error(`--save-success must be all or none, not "${value}"`);
+}
+
+/** `--inbound-batching` (absent: `backlog`); anything else is refused, not read as the default. */
+function inboundBatchingOf(value: string | undefined): InboundBatching {
+	if (value === undefined || value === 'backlog' || value === 'body') return value ?? 'backlog';
+	throw new Error(`--inbound-batching must be backlog or body, not "${value}"`);
 }
 
 /** n8n's executions list gives at most this many per page, whatever `limit` asks for. */
@@ -338,6 +349,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 					maxUpdatesPerBody,
 					connections: options.connections,
 					tickMs: options.tickMs,
+					inboundBatching: options.inboundBatching,
 				});
 				const cpuAfter = cpuTimes();
 				const processAfter = processCpu();
@@ -420,11 +432,11 @@ function printRow(row: Row): void {
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(
-		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message), ${options.connections} connections, main on ${options.mainDb}, queue mode on ${options.db}, successful executions saved: ${options.saveSuccess}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message, batched by ${options.inboundBatching}), ${options.connections} connections, main on ${options.mainDb}, queue mode on ${options.db}, successful executions saved: ${options.saveSuccess}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
 	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | bodies: statuses / inbound, POSTs × mean (≤ max) updates | executions | reconciled | load / CPU busy | n8n main CPU µs / update | process CPU s |');
 	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 	const rows: Row[] = [];
 	for (const topology of options.topologies) rows.push(...(await runTopology(topology, options)));
-	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, connections: options.connections, db: options.db, mainDb: options.mainDb, saveSuccess: options.saveSuccess, results: rows };
+	return { rate: options.rate, seconds: options.seconds, inbound: options.inbound, inboundBatching: options.inboundBatching, connections: options.connections, db: options.db, mainDb: options.mainDb, saveSuccess: options.saveSuccess, results: rows };
 }

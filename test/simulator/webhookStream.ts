@@ -5,12 +5,13 @@
  *
  * Batching follows Meta: "Event Notifications are aggregated and sent in a batch with a maximum of 1000 updates.
  * However batching cannot be guaranteed" (https://developers.facebook.com/docs/graph-api/webhooks/getting-started/,
- * "Event Notifications"). Statuses produced in one tick, or waiting behind busy connections, share a body of up to
- * `maxUpdatesPerBody` changes; inbound messages share one only with those of their tick (`tickMs`), backlog or not, as
- * Meta documents no more; 1 streams every update alone. Sizing follows Meta's WhatsApp guidance as BSPs quote
- * it: 3x the outgoing message rate in statuses plus the inbound rate (https://docs.360dialog.com/docs/messaging/webhook).
+ * "Event Notifications"), customers' messages included. Updates produced in one tick, or waiting behind busy
+ * connections, share a body of up to `maxUpdatesPerBody` changes, statuses and inbound messages apart (with
+ * `inboundBatching: 'body'` inbound messages share one only with those of their tick); 1 streams every update alone.
+ * Sizing follows Meta's WhatsApp guidance as BSPs quote it: 3x the outgoing message rate in statuses plus the inbound
+ * rate (https://docs.360dialog.com/docs/messaging/webhook).
  */
-import { DEFAULT_WEBHOOK_OPTIONS, type DeliveryAttempt, type InjectInboundInput } from './webhooks';
+import { DEFAULT_WEBHOOK_OPTIONS, type DeliveryAttempt, type InboundBatching, type InjectInboundInput } from './webhooks';
 import type { Simulator } from './index';
 import type { AcceptedMessage } from './types';
 
@@ -29,6 +30,8 @@ export interface WebhookStreamOptions {
 	connections: number;
 	/** How often the sender's messages are produced, ms: updates of one tick may share a body. */
 	tickMs: number;
+	/** `backlog`: inbound messages waiting behind busy connections share bodies; `body`: only those of one tick do. */
+	inboundBatching: InboundBatching;
 	/** Waits before each redelivery of a non-200 answer (Meta retries for up to 7 days; its length bounds ours). */
 	retryDelaysMs: number[];
 	/** The business number (default the fixture's fastest). */
@@ -42,6 +45,7 @@ export const DEFAULT_STREAM_OPTIONS: Omit<WebhookStreamOptions, 'url'> = {
 	maxUpdatesPerBody: 100,
 	connections: 16,
 	tickMs: 20,
+	inboundBatching: 'backlog',
 	retryDelaysMs: [100, 500, 2000, 5000, 10_000],
 };
 
@@ -129,6 +133,7 @@ export async function streamWebhooks(sim: Simulator, input: Partial<WebhookStrea
 		statuses: ['sent', 'delivered', 'read'],
 		delaysMs: { ...DEFAULT_WEBHOOK_OPTIONS.delaysMs },
 		maxChangesPerBody: options.maxUpdatesPerBody,
+		inboundBatching: options.inboundBatching,
 		concurrency: options.connections,
 		retryDelaysMs: options.retryDelaysMs,
 		// Bodies are kept for the delivery log only as long as a test looks at them.

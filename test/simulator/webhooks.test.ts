@@ -4,7 +4,7 @@ import { call, PHONE_HIGH, PHONE_STANDARD, send, text } from './helpers';
 import { INBOUND_TYPES, type InboundType } from './inbound';
 import { Receiver, startSurfaceSimulator, type ReceivedPost } from './surfaces.helpers';
 import type { AcceptedMessage } from './types';
-import { DEFAULT_WEBHOOK_OPTIONS, type WebhookDispatcher } from './webhooks';
+import { DEFAULT_WEBHOOK_OPTIONS, type InjectedInbound, type InjectInboundInput, type WebhookDispatcher } from './webhooks';
 
 function verifies(post: ReceivedPost, secret: string, raw: Buffer = post.raw): boolean {
 	const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
@@ -510,6 +510,76 @@ describe('simulator webhooks', () => {
 			expect(system).toMatchObject({ type: 'user_changed_user_id', user_id: 'US.999' });
 			expect(system).not.toHaveProperty('new_wa_id');
 			expect(system).not.toHaveProperty('wa_id');
+		});
+
+		// Meta: "Event Notifications are aggregated and sent in a batch with a maximum of 1000 updates. However batching
+		// cannot be guaranteed" (https://developers.facebook.com/docs/graph-api/webhooks/getting-started/, "Event
+		// Notifications"): customers' messages too. The envelope: one entry for the WABA, one `messages` change per message
+		// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview).
+		describe('waiting behind a busy connection', () => {
+			// Four injections ("ticks"); the first takes the only connection and its answer is held.
+			const TICKS = [2, 3, 3, 4];
+			const messagesOf = (index: number): string[] => receiver.json(index).entry[0].changes.map((change: any) => change.value.messages[0].id);
+
+			async function injectTicks(inboundBatching: string): Promise<InjectedInbound[][]> {
+				sim.configure({ webhooks: { concurrency: 1, maxChangesPerBody: 5, inboundBatching } });
+				receiver.answer = (_post, index) => (index === 0 ? -1 : 200);
+				const countedBefore = sim.counters().inboundCounted;
+				let customer = 0;
+				const pending = TICKS.map((size) =>
+					webhooks.injectInboundBatch(Array.from({ length: size }, () => ({ from: `1650555${String(1000 + customer++)}`, type: 'text', text: { body: 'Olá 🙂' } }) as InjectInboundInput)),
+				);
+				await receiver.waitForPosts(1);
+				// Meta counts a customer's message when it reaches the number, not when its webhook goes out.
+				expect(sim.counters().inboundCounted - countedBefore).toBe(12);
+				receiver.release(200);
+				const injected = await Promise.all(pending);
+				await webhooks.idle();
+				for (const post of receiver.posts) expect(verifies(post, secret)).toBe(true);
+				// Each message exactly once, in the order injected, each resolved with the body it went in.
+				const received = receiver.posts.flatMap((_post, index) => messagesOf(index));
+				expect(received).toEqual(injected.flat().map(({ message }) => message.id));
+				for (const { message, delivery } of injected.flat()) {
+					expect(delivery.status).toBe(200);
+					expect(delivery.body).toContain(message.id);
+				}
+				return injected;
+			}
+
+			test('with inboundBatching backlog, they share bodies beyond one injection, up to maxChangesPerBody', async () => {
+				const injected = await injectTicks('backlog');
+				expect(receiver.posts.map((_post, index) => messagesOf(index).length)).toEqual([2, 5, 5]);
+				// The second body holds the second injection and the first two messages of the third.
+				expect(messagesOf(1)).toEqual([...injected[1], ...injected[2].slice(0, 2)].map(({ message }) => message.id));
+				expect(receiver.json(1)).toMatchObject({ object: 'whatsapp_business_account', entry: [{ id: sim.fixture.wabaId }] });
+				expect(receiver.json(1).entry).toHaveLength(1);
+				expect(receiver.json(1).entry[0].changes.every((change: any) => change.field === 'messages' && change.value.messages.length === 1)).toBe(true);
+			});
+
+			test('with inboundBatching body (the default), each injection is a body of its own', async () => {
+				expect(DEFAULT_WEBHOOK_OPTIONS.inboundBatching).toBe('body');
+				const injected = await injectTicks('body');
+				expect(receiver.posts.map((_post, index) => messagesOf(index).length)).toEqual(TICKS);
+				injected.forEach((tick, index) => expect(messagesOf(index)).toEqual(tick.map(({ message }) => message.id)));
+			});
+
+			test('a queued message dropped by a reset settles with a record of no attempt', async () => {
+				sim.configure({ webhooks: { concurrency: 1, inboundBatching: 'backlog' } });
+				receiver.answer = () => -1;
+				const first = webhooks.injectInbound({ from: '16505551234', type: 'text' });
+				const queued = webhooks.injectInbound({ from: '16505551235', type: 'text' });
+				await receiver.waitForPosts(1);
+				sim.reset();
+				const { message, delivery } = await queued;
+				expect(delivery).toMatchObject({ attempts: 0, statuses: [], kind: 'messages' });
+				expect(delivery.body).toContain(message.id);
+				receiver.release(200);
+				await first;
+			});
+
+			test('an inboundBatching other than backlog or body is refused', () => {
+				expect(() => webhooks.configure({ inboundBatching: 'tick' })).toThrow('webhooks.inboundBatching: expected "backlog" or "body", got "tick"');
+			});
 		});
 
 		test('a message without from or userId is refused before anything is sent', async () => {

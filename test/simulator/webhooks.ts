@@ -31,6 +31,12 @@ export interface WebhookOptions {
 	 * light load every body holds one change); Meta batches up to 1,000.
 	 */
 	maxChangesPerBody: number;
+	/**
+	 * How injected customer messages form bodies: `body`, each injectInboundBatch call is one body of its own messages;
+	 * `backlog`, they wait in a ready queue as statuses do and a free connection takes up to maxChangesPerBody of them,
+	 * as Meta aggregates all notifications (https://developers.facebook.com/docs/graph-api/webhooks/getting-started/).
+	 */
+	inboundBatching: InboundBatching;
 	/** Bodies in flight at once (all callbacks together). */
 	concurrency: number;
 	/** Waits before each redelivery of a non-200 answer; its length bounds the retries. */
@@ -49,6 +55,7 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
 	statuses: ['sent', 'delivered', 'read'],
 	delaysMs: { sent: 0, delivered: 0, read: 0, played: 0, failed: 0 },
 	maxChangesPerBody: 100,
+	inboundBatching: 'body',
 	concurrency: 4,
 	retryDelaysMs: [100, 500, 2000],
 	timeoutMs: 10_000,
@@ -56,6 +63,8 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
 	deliveryLogLimit: 10_000,
 	deliveryLogBodyChars: 0,
 };
+
+export type InboundBatching = 'backlog' | 'body';
 
 export type SignatureMode = 'valid' | 'wrong' | 'none';
 
@@ -130,6 +139,15 @@ interface StatusItem {
 	error?: StatusError;
 }
 
+/** An injected customer message waiting for a free connection (inboundBatching `backlog`). */
+interface InboundItem {
+	url: string;
+	/** Its change's `value` (metadata, contacts, messages). */
+	value: Record<string, unknown>;
+	/** Settles the injection with the delivery of the body it went in. */
+	done: (record: DeliveryRecord) => void;
+}
+
 interface Job {
 	url: string;
 	body: string;
@@ -197,6 +215,8 @@ export class WebhookDispatcher implements WebhookSink {
 	private failedWaiting = new Fifo<StatusItem>();
 	/** Statuses due, waiting for a free connection, with their callback. */
 	private readyStatuses = new Fifo<{ url: string; item: StatusItem }>();
+	/** Injected customer messages waiting for a free connection (inboundBatching `backlog`). */
+	private readyInbound = new Fifo<InboundItem>();
 	/** Prepared bodies (inbound, raw, redeliveries) waiting for a free connection. */
 	private readyBodies = new Fifo<Job>();
 	private inFlight = 0;
@@ -230,6 +250,9 @@ export class WebhookDispatcher implements WebhookSink {
 		next.delaysMs = { ...this.options.delaysMs, ...((partial as Partial<WebhookOptions>).delaysMs ?? {}) };
 		next.maxChangesPerBody = Math.max(1, Math.min(1000, Math.floor(next.maxChangesPerBody)));
 		next.concurrency = Math.max(1, Math.floor(next.concurrency));
+		if (next.inboundBatching !== 'backlog' && next.inboundBatching !== 'body') {
+			throw new Error(`webhooks.inboundBatching: expected "backlog" or "body", got ${JSON.stringify(next.inboundBatching)}`);
+		}
 		this.options = next;
 		while (this.waiting.length < next.statuses.length) this.waiting.push(new Fifo<StatusItem>());
 		this.pump();
@@ -295,21 +318,37 @@ export class WebhookDispatcher implements WebhookSink {
 	}
 
 	/**
-	 * Several customer messages in one body, one change each, as Meta batches them when it has a backlog (the
-	 * envelope of https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview).
-	 * They go to the first message's number's callback.
+	 * Several customer messages, one change each in Meta's envelope
+	 * (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/overview). With inboundBatching
+	 * `body` they make one body, to the first message's number's callback; with `backlog` each joins the ready queue
+	 * for its number's callback and resolves with the body it went in.
 	 */
 	async injectInboundBatch(inputs: InjectInboundInput[]): Promise<InjectedInbound[]> {
 		if (inputs.length === 0) return [];
 		const changes = inputs.map((input) => this.inboundChange(input));
-		const body = metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: changes.map(({ value }) => ({ value, field: 'messages' })) }] });
-		const url = this.callbackFor(changes[0].phoneNumberId, 'messages')?.url;
-		if (!url) throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
+		const backlog = this.options.inboundBatching === 'backlog';
+		const urls = (backlog ? changes : changes.slice(0, 1)).map((change) => this.callbackFor(change.phoneNumberId, 'messages')?.url);
+		if (urls.some((url) => url === undefined)) {
+			throw new Error('injectInbound: nothing is subscribed to receive webhooks (subscribe a callback or set webhooks.callbackUrl)');
+		}
 		// Meta counts the message when the customer's message reaches the number, before its webhook goes out (once,
 		// whatever the redeliveries): https://developers.facebook.com/documentation/business-messaging/whatsapp/throughput
 		for (const change of changes) this.sim.countInbound(change.phoneNumberId, this.sim.now());
-		const delivery = await this.enqueueBody(url, body, 'valid', true, 'messages', changes.length);
-		return changes.map(({ message }) => ({ message, delivery }));
+		if (!backlog) {
+			const delivery = await this.enqueueBody(urls[0], this.messagesBody(changes.map(({ value }) => value)), 'valid', true, 'messages', changes.length);
+			return changes.map(({ message }) => ({ message, delivery }));
+		}
+		if (this.stopped) throw new Error('The webhook dispatcher is stopped');
+		// Every message is queued before the pump runs, so a free connection takes them together.
+		const deliveries = changes.map(({ value }, index) => new Promise<DeliveryRecord>((done) => this.readyInbound.push({ url: urls[index]!, value, done })));
+		this.pump();
+		const records = await Promise.all(deliveries);
+		return changes.map(({ message }, index) => ({ message, delivery: records[index] }));
+	}
+
+	/** Meta's body for customer messages: one entry for the WABA, one `messages` change per message. */
+	private messagesBody(values: Array<Record<string, unknown>>): string {
+		return metaJson({ object: 'whatsapp_business_account', entry: [{ id: this.sim.fixture.wabaId, changes: values.map((value) => ({ value, field: 'messages' })) }] });
 	}
 
 	/** The `value` of one inbound message's change (contacts, messages), checked before anything is sent. */
@@ -557,6 +596,8 @@ export class WebhookDispatcher implements WebhookSink {
 		}
 		this.retryTimers.clear();
 		for (const job of dropped) job.done?.(job.record);
+		// A queued customer message never went out: its record has no attempt.
+		for (const item of this.readyInbound.drain()) item.done({ url: item.url, statuses: [], attempts: 0, body: this.messagesBody([item.value]), kind: 'messages' });
 		this.retriesPending = 0;
 		this.log = [];
 		this.logNext = 0;
@@ -703,13 +744,30 @@ export class WebhookDispatcher implements WebhookSink {
 		this.notifyIdle();
 	}
 
-	/** Starts deliveries while connections are free: prepared bodies first, then batches of statuses. */
+	/** Starts deliveries while connections are free: prepared bodies first, then customer messages, then statuses. */
 	private pump(): void {
 		while (!this.stopped && this.inFlight < this.options.concurrency) {
-			const job = this.readyBodies.shift() ?? this.nextStatusBatch();
+			const job = this.readyBodies.shift() ?? this.nextInboundBatch() ?? this.nextStatusBatch();
 			if (!job) return;
 			this.send(job);
 		}
+	}
+
+	/** Up to maxChangesPerBody queued customer messages for one callback, in one body. */
+	private nextInboundBatch(): Job | undefined {
+		const first = this.readyInbound.shift();
+		if (!first) return undefined;
+		const batch = [first];
+		while (batch.length < this.options.maxChangesPerBody && this.readyInbound.peek()?.url === first.url) {
+			batch.push(this.readyInbound.shift()!);
+		}
+		const body = this.messagesBody(batch.map(({ value }) => value));
+		const job = this.makeJob({ url: first.url, body, signature: signBody(body, this.sim.fixture.appSecret), kind: 'messages', retry: true });
+		job.updates = batch.length;
+		job.done = (record) => {
+			for (const item of batch) item.done(record);
+		};
+		return job;
 	}
 
 	private nextStatusBatch(): Job | undefined {
@@ -899,7 +957,7 @@ export class WebhookDispatcher implements WebhookSink {
 	// -------------------------------------------------------------------------------------------------------------
 
 	private isIdle(): boolean {
-		if (this.inFlight > 0 || this.retriesPending > 0 || this.readyBodies.length > 0 || this.readyStatuses.length > 0) return false;
+		if (this.inFlight > 0 || this.retriesPending > 0 || this.readyBodies.length > 0 || this.readyStatuses.length > 0 || this.readyInbound.length > 0) return false;
 		if (this.failedWaiting.length > 0) return false;
 		return this.waiting.every((queue) => queue.length === 0);
 	}
