@@ -25,7 +25,8 @@
  * messages waiting behind busy connections share bodies up to `--batches`, as Meta aggregates all notifications;
  * `body`: never beyond their tick, so at 20 ms they come ~6 to a body and make most POSTs and every execution whatever
  * `--batches` says) `--topologies=main,queue` `--targets=ours,anchor` `--db=postgres`
- * (queue mode's database) `--main-db=sqlite` (the main topology's) `--save-success=all`.
+ * (queue mode's database) `--main-db=sqlite` (the main topology's) `--save-success=all` `--engine=vm` (n8n 2.x's default;
+ * `vm-lazy` adds N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE, `legacy` as in trigger-http).
  *
  * Tuned as n8n's scaling docs tell a busy instance: "n8n recommends that you don't save unnecessary data" ("# Don't
  * save successful executions / export EXECUTIONS_DATA_SAVE_ON_SUCCESS=none", with EXECUTIONS_DATA_SAVE_ON_ERROR=all;
@@ -54,7 +55,7 @@ import type { InboundBatching } from '../test/simulator/webhooks';
 import { databaseOf, type N8nDatabase } from '../test/support/postgres';
 import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 import { quantiles } from './stats';
-import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type SaveSuccess, type Target } from './trigger-http.bench';
+import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Engine, type SaveSuccess, type Target } from './trigger-http.bench';
 import { startCountingSink, type SinkTally } from './trigger/countingSink';
 import { clearConversationLedgers } from '../test/support/testHooks';
 
@@ -76,6 +77,8 @@ interface Options {
 	/** n8n's database in the main topology (default SQLite, as `npm start` runs it). */
 	mainDb: N8nDatabase;
 	saveSuccess: SaveSuccess;
+	/** n8n's expression engine (trigger-http's names): `vm` (n8n 2.x's default, as users run it), `vm-lazy`, `legacy`. */
+	engine: Engine;
 }
 
 interface Reconciled {
@@ -121,6 +124,12 @@ interface Row {
 	cpuMs: Record<string, number>;
 }
 
+function engineOf(value: string | undefined): Engine {
+	if (value === undefined) return 'vm';
+	if (value === 'vm' || value === 'vm-lazy' || value === 'legacy') return value;
+	throw new Error(`--engine must be vm, vm-lazy or legacy, not "${value}"`);
+}
+
 function parseOptions(args: string[]): Options {
 	const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 	const list = (name: string, fallback: string[]) => value(name)?.split(',').filter(Boolean) ?? fallback;
@@ -143,6 +152,7 @@ function parseOptions(args: string[]): Options {
 		db: databaseOf(value('db')),
 		mainDb: value('main-db') === undefined ? 'sqlite' : databaseOf(value('main-db')),
 		saveSuccess: saveSuccessOf(value('save-success')),
+		engine: engineOf(value('engine')),
 	};
 }
 
@@ -301,7 +311,7 @@ async function runTopology(topology: Topology, options: Options): Promise<Row[]>
 	const sink = options.saveSuccess === 'none' ? await startCountingSink() : undefined;
 	let n8n: Awaited<ReturnType<typeof startTriggerN8n>>;
 	try {
-		n8n = await startTriggerN8n('vm', {
+		n8n = await startTriggerN8n(options.engine, {
 			webhookProcesses: topology === 'queue' ? 1 : 0,
 			triggerVersion: 2,
 			targets: options.targets,
@@ -432,7 +442,7 @@ function printRow(row: Row): void {
 export async function run(args: string[]): Promise<Record<string, unknown>> {
 	const options = parseOptions(args);
 	console.log(
-		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message, batched by ${options.inboundBatching}), ${options.connections} connections, main on ${options.mainDb}, queue mode on ${options.db}, successful executions saved: ${options.saveSuccess}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
+		`webhook-stream: ${options.rate} msg/s for ${options.seconds} s (${options.inbound} inbound per message, batched by ${options.inboundBatching}), ${options.connections} connections, main on ${options.mainDb}, queue mode on ${options.db}, successful executions saved: ${options.saveSuccess}, expression engine ${options.engine}; load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`,
 	);
 	console.log('| topology | target | updates / body ≤ | updates | POSTs | offered /s | answered 200 /s | p50 ms | p99 ms | non-200 | undelivered | bodies: statuses / inbound, POSTs × mean (≤ max) updates | executions | reconciled | load / CPU busy | n8n main CPU µs / update | process CPU s |');
 	console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
