@@ -10,9 +10,7 @@ import { destroyGraphClients } from '../transport';
 import type { WhatsAppCredentials } from '../transport/types';
 import { getGateStatus, scheduleGraphCall, type GateCall } from '.';
 import { credentialsFor, FAST_NUMBER, recipientFor, sendText } from './__tests__/helpers';
-import { RedisStore } from './redis';
-import { resolveRedisTarget } from '../redis';
-import { DEFAULT_TIMINGS } from './settings';
+import { bareStore } from './__tests__/store';
 import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 let sim: Simulator;
@@ -119,7 +117,7 @@ itWithRedis("shares the management hour's pause through Redis under a key of its
 		await readTemplates(credentials);
 		// Another worker's gate got 80007 on a management call and paused that hour for 1.5 s: this process learns it
 		// through Redis only (the gate's own key names, as its registry holds them).
-		const other = new RedisStore(resolveRedisTarget(credentials.redisUrl, {})!, { timings: DEFAULT_TIMINGS, transport: async () => Promise.reject(new Error('unused')), random: Math.random, warn: () => undefined });
+		const other = bareStore(redis.url);
 		await until(() => other.usable());
 		const managementKey = [...gateRegistryForTests().wabas.keys()].find((key) => key.endsWith('|management'))!;
 		await other.pauseWaba(managementKey, 1500);

@@ -521,7 +521,9 @@ export class NumberLane {
 		// Promised against the window and the budget while the reservation is under way (other lanes of the WABA see it).
 		this.reservedPending += requested;
 		this.waba.reservedPending += requested;
-		const throughRedis = lease.throughRedis;
+		// Shared whenever Redis answers, even under a lease taken locally while it did not: that lease serves until its
+		// renewal through Redis starts (up to 2 s), and sending on local limits meanwhile went over the number's limit.
+		const throughRedis = this.shared?.usable() === true;
 		let granted = 0;
 		let retryInMs = 0;
 		let redisNow: number | undefined;

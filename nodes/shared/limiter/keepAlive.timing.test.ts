@@ -9,10 +9,9 @@ import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from './__tests__/helpers';
 import { jobBase, startWorkers } from './__tests__/processes';
+import { bareStore } from './__tests__/store';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
-import { RedisStore, redisKeys } from './redis';
-import { resolveRedisTarget } from '../redis';
-import { DEFAULT_TIMINGS } from './settings';
+import { redisKeys } from './redis';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
 const describeWithRedis = redisAvailable() || process.env.CI ? describe : describe.skip;
@@ -76,7 +75,7 @@ describeWithRedis('calls written late, across processes sharing a number through
 	});
 
 	it("keeps a head start's calls moved ahead of Redis's present counted after a later reservation, until they leave", async () => {
-		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const store = bareStore(redis.url);
 		const reserve = (requested: number) =>
 			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
 		try {
@@ -95,7 +94,7 @@ describeWithRedis('calls written late, across processes sharing a number through
 	});
 
 	it("counts a late departure again when it leaves, even once the number's counts have all left the shared second", async () => {
-		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const store = bareStore(redis.url);
 		const reserve = (requested: number) =>
 			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
 		try {

@@ -8,11 +8,10 @@ import { redisAvailable, startRedis, type TestRedis } from '../../../test/suppor
 import { getGateStatus } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { jobBase, startWorkers } from './__tests__/processes';
+import { bareStore } from './__tests__/store';
 import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
-import { hashKey, RedisStore } from './redis';
-import { resolveRedisTarget } from '../redis';
-import { DEFAULT_TIMINGS } from './settings';
+import { hashKey } from './redis';
 import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
@@ -206,7 +205,7 @@ describeWithRedis('with a real redis-server', () => {
 	});
 
 	it('tells a refused reservation when the calls it wants fit, not when the first one does', async () => {
-		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const store = bareStore(redis.url);
 		const reserve = (requested: number, wanted?: number) =>
 			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted });
 		try {
@@ -234,7 +233,7 @@ describeWithRedis('with a real redis-server', () => {
 
 	it('tells a refused reservation to come back a round after the first place frees when the tail of a second is fewer than it wants', async () => {
 		// As pacer.ts's nextRoundAt: 3 places free, then silence; waiting for 5 would wait for the next second's places.
-		const store = new RedisStore(resolveRedisTarget(redis.url, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const store = bareStore(redis.url);
 		const reserve = (requested: number, wanted?: number, afterFirstMs?: number) =>
 			store.reserve({ numberKey: 'tail', wabaKey: 'w-tail', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted, afterFirstMs });
 		try {
@@ -261,7 +260,7 @@ describeWithRedis('with a real redis-server', () => {
 		const credentials = credentialsFor(sim, { redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));
 		// Another worker's gate got 80007 and paused the WABA for 1.5 s: this process only learns it through Redis.
-		const other = new RedisStore(resolveRedisTarget(credentials.redisUrl, {})!, { timings: DEFAULT_TIMINGS, transport: async () => { throw new Error('unused'); }, random: Math.random, warn: () => undefined });
+		const other = bareStore(redis.url);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		await other.pauseWaba(`${sim.url}|waba:${sim.fixture.wabaId}`, 1500);
 		await other.close();
