@@ -53,6 +53,7 @@ import { waitFor, type Stack } from '../test/e2e/helpers';
 import { streamWebhooks, type BodySizes, type WebhookStreamReport } from '../test/simulator/webhookStream';
 import type { InboundBatching } from '../test/simulator/webhooks';
 import { databaseOf, type N8nDatabase } from '../test/support/postgres';
+import { choiceOf } from '../test/support/options';
 import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 import { quantiles } from './stats';
 import { countExecutions, cpuTimes, machineCpu, round, settle, startTriggerN8n, webhookIdOf, workflowIdOf, type Engine, type SaveSuccess, type Target } from './trigger-http.bench';
@@ -124,12 +125,6 @@ interface Row {
 	cpuMs: Record<string, number>;
 }
 
-function engineOf(value: string | undefined): Engine {
-	if (value === undefined) return 'vm';
-	if (value === 'vm' || value === 'vm-lazy' || value === 'legacy') return value;
-	throw new Error(`--engine must be vm, vm-lazy or legacy, not "${value}"`);
-}
-
 function parseOptions(args: string[]): Options {
 	const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
 	const list = (name: string, fallback: string[]) => value(name)?.split(',').filter(Boolean) ?? fallback;
@@ -145,27 +140,15 @@ function parseOptions(args: string[]): Options {
 		batches: list('batches', ['100', '1']).map(Number),
 		connections: positive('connections', 16),
 		tickMs: positive('tick', 20),
-		inboundBatching: inboundBatchingOf(value('inbound-batching')),
+		inboundBatching: choiceOf<InboundBatching>('inbound-batching', value('inbound-batching'), ['backlog', 'body']),
 		topologies: list('topologies', ['main', 'queue']) as Topology[],
 		targets: list('targets', ['ours', 'anchor']) as Target[],
 		profileDir: value('profile'),
 		db: databaseOf(value('db')),
 		mainDb: value('main-db') === undefined ? 'sqlite' : databaseOf(value('main-db')),
-		saveSuccess: saveSuccessOf(value('save-success')),
-		engine: engineOf(value('engine')),
+		saveSuccess: choiceOf<SaveSuccess>('save-success', value('save-success'), ['all', 'none']),
+		engine: choiceOf<Engine>('engine', value('engine'), ['vm', 'vm-lazy', 'legacy']),
 	};
-}
-
-/** `--save-success` (absent: `all`, n8n's default); anything else is refused, not read as the default. */
-function saveSuccessOf(value: string | undefined): SaveSuccess {
-	if (value === undefined || value === 'all' || value === 'none') return value ?? 'all';
-	throw new Error(`--save-success must be all or none, not "${value}"`);
-}
-
-/** `--inbound-batching` (absent: `backlog`); anything else is refused, not read as the default. */
-function inboundBatchingOf(value: string | undefined): InboundBatching {
-	if (value === undefined || value === 'backlog' || value === 'body') return value ?? 'backlog';
-	throw new Error(`--inbound-batching must be backlog or body, not "${value}"`);
 }
 
 /** n8n's executions list gives at most this many per page, whatever `limit` asks for. */

@@ -753,14 +753,20 @@ export class WebhookDispatcher implements WebhookSink {
 		}
 	}
 
-	/** Up to maxChangesPerBody queued customer messages for one callback, in one body. */
-	private nextInboundBatch(): Job | undefined {
-		const first = this.readyInbound.shift();
+	/** The next queued entries for one callback URL, up to maxChangesPerBody (a body's worth), or undefined when none wait. */
+	private takeRun<Entry extends { url: string }>(queue: { shift(): Entry | undefined; peek(): Entry | undefined }): Entry[] | undefined {
+		const first = queue.shift();
 		if (!first) return undefined;
 		const batch = [first];
-		while (batch.length < this.options.maxChangesPerBody && this.readyInbound.peek()?.url === first.url) {
-			batch.push(this.readyInbound.shift()!);
-		}
+		while (batch.length < this.options.maxChangesPerBody && queue.peek()?.url === first.url) batch.push(queue.shift()!);
+		return batch;
+	}
+
+	/** Up to maxChangesPerBody queued customer messages for one callback, in one body. */
+	private nextInboundBatch(): Job | undefined {
+		const batch = this.takeRun(this.readyInbound);
+		if (!batch) return undefined;
+		const first = batch[0];
 		const body = this.messagesBody(batch.map(({ value }) => value));
 		const job = this.makeJob({ url: first.url, body, signature: signBody(body, this.sim.fixture.appSecret), kind: 'messages', retry: true });
 		job.updates = batch.length;
@@ -771,12 +777,9 @@ export class WebhookDispatcher implements WebhookSink {
 	}
 
 	private nextStatusBatch(): Job | undefined {
-		const first = this.readyStatuses.shift();
-		if (!first) return undefined;
-		const batch = [first];
-		while (batch.length < this.options.maxChangesPerBody && this.readyStatuses.peek()?.url === first.url) {
-			batch.push(this.readyStatuses.shift()!);
-		}
+		const batch = this.takeRun(this.readyStatuses);
+		if (!batch) return undefined;
+		const first = batch[0];
 		const version = this.callbackFor(first.item.message.phoneNumberId, 'messages')?.version ?? this.options.version;
 		const nowSeconds = Math.floor(this.sim.now() / 1000);
 		const changes = batch.map(({ item }) => {

@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { choiceOf } from './options';
 import { freePort } from './redis';
+
 
 export interface TestPostgres {
 	/** n8n's database settings for every process of one instance. */
@@ -23,8 +25,7 @@ export type N8nDatabase = 'postgres' | 'sqlite';
 
 /** A bench's `--db` value (absent: PostgreSQL); anything else is refused, not read as the default. */
 export function databaseOf(value: string | undefined): N8nDatabase {
-	if (value === undefined || value === 'postgres' || value === 'sqlite') return value ?? 'postgres';
-	throw new Error(`--db must be postgres or sqlite, not "${value}"`);
+	return choiceOf<N8nDatabase>('db', value, ['postgres', 'sqlite']);
 }
 
 export async function startPostgres(): Promise<TestPostgres> {

@@ -53,7 +53,7 @@ describeWithRedis('with a redis-server that freezes', () => {
 			...jobBase(sim, redis.url),
 			messagesPerSecond: 100,
 			// Enough for several seconds of sending after the thaw: a lease taken on local limits during the freeze lasts
-			// up to 2 s, and a worker that ends within it reports local (CI: 300 each ended so, 1 run in ~10).
+			// up to 2 s, and a worker that ends within it reports local (with 300 each, one CI run ended so).
 			count: 450,
 		};
 		const workers = await startWorkers([

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import { redisAvailable, startRedis, type TestRedis } from '../../../test/support/redis';
 import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from './__tests__/helpers';
 import { jobBase, startWorkers } from './__tests__/processes';
-import { bareStore } from './__tests__/store';
+import { bareStore, reserverOn } from './__tests__/store';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { redisKeys } from './redis';
 
@@ -76,8 +76,7 @@ describeWithRedis('calls written late, across processes sharing a number through
 
 	it("keeps a head start's calls moved ahead of Redis's present counted after a later reservation, until they leave", async () => {
 		const store = bareStore(redis.url);
-		const reserve = (requested: number) =>
-			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
+		const reserve = reserverOn(store, 'n', 'w', 1000);
 		try {
 			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
 			const granted = await reserve(5);
@@ -95,8 +94,7 @@ describeWithRedis('calls written late, across processes sharing a number through
 
 	it("counts a late departure again when it leaves, even once the number's counts have all left the shared second", async () => {
 		const store = bareStore(redis.url);
-		const reserve = (requested: number) =>
-			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 1000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
+		const reserve = reserverOn(store, 'n', 'w', 1000);
 		try {
 			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
 			const granted = await reserve(5);

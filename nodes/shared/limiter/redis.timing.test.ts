@@ -8,7 +8,7 @@ import { redisAvailable, startRedis, type TestRedis } from '../../../test/suppor
 import { getGateStatus } from '.';
 import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from './__tests__/helpers';
 import { jobBase, startWorkers } from './__tests__/processes';
-import { bareStore } from './__tests__/store';
+import { bareStore, reserverOn } from './__tests__/store';
 import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
 import { hashKey } from './redis';
@@ -206,8 +206,7 @@ describeWithRedis('with a real redis-server', () => {
 
 	it('tells a refused reservation when the calls it wants fit, not when the first one does', async () => {
 		const store = bareStore(redis.url);
-		const reserve = (requested: number, wanted?: number) =>
-			store.reserve({ numberKey: 'n', wabaKey: 'w', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted });
+		const reserve = reserverOn(store, 'n', 'w', 5000);
 		try {
 			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
 			// Ten calls ~50 ms apart (Redis' own clock says when each was counted); a 5 s window holds them all.
@@ -234,8 +233,7 @@ describeWithRedis('with a real redis-server', () => {
 	it('tells a refused reservation to come back a round after the first place frees when the tail of a second is fewer than it wants', async () => {
 		// As pacer.ts's nextRoundAt: 3 places free, then silence; waiting for 5 would wait for the next second's places.
 		const store = bareStore(redis.url);
-		const reserve = (requested: number, wanted?: number, afterFirstMs?: number) =>
-			store.reserve({ numberKey: 'tail', wabaKey: 'w-tail', requested, numberCap: 10, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, wanted, afterFirstMs });
+		const reserve = reserverOn(store, 'tail', 'w-tail', 5000);
 		try {
 			while (!store.usable()) await new Promise((resolve) => setTimeout(resolve, 10));
 			const first = await reserve(3);
