@@ -259,15 +259,6 @@ export class NumberLane {
 		return this.line.queued;
 	}
 
-	/** runBatch reads the line's new calls and retries by their lengths (as `line.ready`). */
-	private get queue(): { readonly length: number } {
-		return this.line.newCalls;
-	}
-
-	private get retryQueue(): { readonly length: number } {
-		return this.line.retries;
-	}
-
 	updateSettings(settings: GateSettings): void {
 		if (settings === this.settings) return;
 		const before = this.messagesPerSecond;
@@ -490,11 +481,6 @@ export class NumberLane {
 		if (at !== undefined) this.scheduleAt(Math.max(at, Date.now()));
 	}
 
-	/** Give calls a batch could not start back to the front of the line, with their pair tokens (line.ts). */
-	private unpick(calls: PendingCall[]): void {
-		this.line.giveBack(calls, Date.now());
-	}
-
 	/** A lease began (lease.ts): a round runs under it at once. */
 	leaseStarted(): void {
 		this.clearTimer();
@@ -530,7 +516,7 @@ export class NumberLane {
 		const now = Date.now();
 		const cap = this.cap;
 		const localAvailable = Math.min(this.window.available(now, cap) - this.unwrittenOutside(now), this.waba.window.available(now, this.waba.hourlyBudget));
-		if (throughRedis && this.shared?.usable()) {
+		if (throughRedis && this.shared) {
 			this.reserving = true;
 			try {
 				const answer = await this.shared.reserve({
@@ -567,7 +553,7 @@ export class NumberLane {
 		const startAt = Date.now();
 		if (granted < requested) {
 			this.heldWeight -= requested - granted;
-			this.unpick(batch.slice(granted));
+			this.line.giveBack(batch.slice(granted), Date.now());
 			this.leaseCallsDone(lease, requested - granted);
 			if (retryInMs > 0) {
 				if (redisNow !== undefined) this.sharedRetryAt = startAt + retryInMs;
@@ -607,7 +593,7 @@ export class NumberLane {
 		// The next round need not wait for these answers (in-flight cap permitting). Answers wake nothing unless the cap
 		// was full (each would otherwise cost a wake-up that finds the sliding second still full). Nothing left to send:
 		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
-		if (this.queue.length > 0 || this.retryQueue.length > 0) this.kick();
+		if (this.line.ready > 0) this.kick();
 		else this.pace.idleBeforeRound = true;
 	}
 

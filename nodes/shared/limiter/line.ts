@@ -51,16 +51,6 @@ export class CallLine<Call extends LineCall> {
 		return this.queue.length + this.retryQueue.length + this.delayedCalls + this.parkedCount;
 	}
 
-	/** New calls, by their count. */
-	get newCalls(): { readonly length: number } {
-		return this.queue;
-	}
-
-	/** Due retries and calls released by their recipient, by their count. */
-	get retries(): { readonly length: number } {
-		return this.retryQueue;
-	}
-
 	/** A new call joins the end of the line; its place of arrival is its `seq`. */
 	push(call: Call): void {
 		call.seq = this.nextSeq++;
