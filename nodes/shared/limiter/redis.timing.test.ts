@@ -11,7 +11,9 @@ import { jobBase, startWorkers } from './__tests__/processes';
 import { bareStore, reserverOn } from './__tests__/store';
 import type { WorkerReport } from './__tests__/worker';
 import { startSimulatorProcess, type SimulatorProcess } from './__tests__/simulatorClient';
+import { LaneLease, type LeaseOwner } from './lease';
 import { hashKey } from './redis';
+import { DEFAULT_TIMINGS } from './settings';
 import { configureGateForTests, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 // Skipped only on a developer machine without redis-server; CI (which installs it) never skips: a missing binary fails.
@@ -315,5 +317,57 @@ describeWithRedis('with a real redis-server', () => {
 		warn.mockRestore();
 		expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
 		expect(await sim.log()).toHaveLength(3);
+	});
+
+	it("takes a fresh Redis limiter when Redis loses the keys of one a lease waits in (it would have waited out the longest lease, ~54 s)", async () => {
+		// Two processes' leases on one number: A holds the whole in-flight cap, B waits in the Redis limiter. Then Redis
+		// loses Bottleneck's keys (a master restarted without persistence: CI saw a worker stall there) and A's lease ends:
+		// A's free fails (no keys), nobody publishes capacity, and 2.19.5 never drains B's queued job again.
+		const key = `vanish-${Date.now()}`;
+		const stores = [bareStore(redis.url), bareStore(redis.url)];
+		const warnings: string[] = [];
+		const env = { timings: DEFAULT_TIMINGS, warn: (_topic: string, message: string) => warnings.push(message) };
+		const leases: LaneLease[] = [];
+		const owners = stores.map((store, index) => {
+			const owner: LeaseOwner & { started: number; released: boolean } = {
+				key,
+				limiterConcurrency: 8,
+				leaseWeight: 8,
+				released: false,
+				shared: store,
+				started: 0,
+				// A lane kicked runs a round, which asks for a lease when it has none.
+				kick: () => void setImmediate(() => leases[index].serving(Date.now())),
+				leaseStarted: () => void owner.started++,
+			};
+			return owner;
+		});
+		leases.push(...owners.map((owner) => new LaneLease(owner, env)));
+		const admin = new Redis(redis.url);
+		try {
+			expect(await Promise.all(stores.map((store) => store.whenReady()))).toEqual([true, true]);
+			leases[0].serving(Date.now());
+			while (owners[0].started === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+			expect(leases[0].current?.throughRedis).toBe(true);
+			leases[1].serving(Date.now());
+			await new Promise((resolve) => setTimeout(resolve, 700));
+			expect(owners[1].started).toBe(0);
+			await admin.flushall();
+			leases[0].endNow();
+			const endedAt = Date.now();
+			while (owners[1].started === 0 && Date.now() - endedAt < 5000) await new Promise((resolve) => setTimeout(resolve, 20));
+			// The waiting lease's probe (every redisJobWatchMs) finds the limiter's keys gone: a fresh limiter, at once.
+			expect(owners[1].started).toBe(1);
+			expect(Date.now() - endedAt).toBeLessThan(2 * DEFAULT_TIMINGS.redisJobWatchMs + 500);
+			expect(leases[1].current?.throughRedis).toBe(true);
+		} finally {
+			for (const owner of owners) owner.released = true;
+			for (const lease of leases) {
+				lease.endNow();
+				lease.stop();
+			}
+			await admin.quit();
+			await Promise.all(stores.map((store) => store.close()));
+		}
 	});
 });

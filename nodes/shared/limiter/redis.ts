@@ -185,6 +185,11 @@ const keysCache = new Map<string, [string, string, string]>();
  * A lane's Bottleneck limiter id: a {hash tag}, so Bottleneck's keys b_<id>_* live in one Redis Cluster slot, as its
  * Lua scripts need. "lease": the limiter holds leases (not the per-round batches of earlier versions, sized differently).
  */
+/** Bottleneck's id for this process's registration in a Redis limiter (its `client_*` entries). */
+function clientIdOf(limiter: Bottleneck | undefined): string {
+	return String((limiter as unknown as { _store?: { clientId?: string } } | undefined)?._store?.clientId ?? '');
+}
+
 function limiterId(lane: LeasedLane): string {
 	return `{wa-gate-lease-${hashKey(lane.key)}}`;
 }
@@ -304,8 +309,16 @@ export class RedisStore implements SharedStore, SharedEntries {
 		if (!this.usable()) return false;
 		if (this.probing) return true;
 		this.probing = true;
+		const limiter = this.limiters.get(lane);
+		const id = limiterId(lane);
 		try {
-			await this.answered(() => this.client.exists(`b_${limiterId(lane)}_settings`));
+			const [settings, seen] = (await this.answered(() =>
+				this.client.multi().exists(`b_${id}_settings`).zscore(`b_${id}_client_last_seen`, clientIdOf(limiter)).exec(),
+			)) ?? [];
+			// Redis lost the limiter's keys (a restart without persistence, a flush, an eviction) while the lease waited in
+			// it: 2.19.5 never drains that limiter again (its register fails). Drop it: the waiting lease takes a fresh one.
+			const lost = settings?.[1] === 0 || seen?.[1] === null;
+			if (lost && limiter && this.limiters.get(lane) === limiter) this.forget(lane);
 			return true;
 		} catch {
 			return this.usable();
