@@ -17,7 +17,7 @@
  *     Meta answers 130429 to the excess, which the gate retries; once Redis is back the workers share again.
  * Other options: `--workers=4` `--messages=10000` `--executions=10` `--mps=1000` `--concurrency=3`
  * `--fault-at=0.3` `--redis-down-ms=3000` `--crash-wait-s=180` (how long to wait for n8n to settle a killed
- * execution) `--db=postgres` (a throwaway PostgreSQL, n8n's database for queue mode; `sqlite` as the e2e tests run). `--sim-nice=0` (leave the simulator at its niceness; by default raised to −10 as in the limiter bench). Prints a table and per-process CPU (main, workers, simulator, Redis) from /proc.
+ * execution) `--db=postgres` (a throwaway PostgreSQL, n8n's database for queue mode; `sqlite` as the e2e tests run). `--sim-nice=0` (leave the simulator at its niceness; by default raised to −10 as in the limiter bench). `--sim-rt=0` (the niceness only; by default the simulator also runs in real time, see runInRealTime). Prints a table and per-process CPU (main, workers, simulator, Redis) from /proc.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -39,7 +39,7 @@ import {
 	type N8nProcess,
 	type Stack,
 } from '../test/e2e/helpers';
-import { raisePriority } from './limiter/priority';
+import { raisePriority, runInRealTime } from './limiter/priority';
 import { cpuMsOf, cpuSpent, formatCpu, n8nCpuMs, postgresCpuMs, redisCpuMs } from './processCpu';
 
 type Scenario = 'rate' | 'worker-kill' | 'redis-restart';
@@ -58,6 +58,8 @@ interface Options {
 	db: N8nDatabase;
 	/** Raise the simulator's priority (niceness −10), as the limiter and soak benches do (`--sim-nice=0`: leave it). */
 	simNice: boolean;
+	/** With `simNice`, also run the simulator in real time (`--sim-rt=0`: the niceness only). */
+	simRealTime: boolean;
 }
 
 /** The simulator's high-throughput number (1,000 msg/s by its tier unless `--mps` overrides it). */
@@ -79,6 +81,7 @@ function parseOptions(args: string[]): Options {
 		crashWaitS: number('crash-wait-s', 180),
 		db: databaseOf(value('db')),
 		simNice: value('sim-nice') !== '0',
+		simRealTime: value('sim-rt') !== '0',
 	};
 }
 
@@ -270,7 +273,10 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 		// As the limiter and soak benches: Meta's edge is another machine, which four busy workers cannot slow; a stamp
 		// taken late bunches arrivals the workers spread out (`--sim-nice=0` leaves the simulator as it is).
 		const simulatorNiceness = options.simNice && simulatorPid !== undefined ? raisePriority(simulatorPid) : 0;
-		console.log(`simulator niceness ${simulatorNiceness}`);
+		// Four workers building their executions' items starved it even at −10: it read new connections' requests up to
+		// 1.1 s after they were written and stamped them then, 130429 for calls the shared second had spaced right.
+		const simulatorRealTime = options.simNice && options.simRealTime && simulatorPid !== undefined && runInRealTime(simulatorPid);
+		console.log(`simulator niceness ${simulatorNiceness}${simulatorRealTime ? ', real-time (SCHED_RR)' : ''}`);
 		const cpu = (): Record<string, number> => {
 			const result: Record<string, number> = { main: n8nCpuMs(stack.n8n.main?.child.pid) };
 			workers.forEach((worker, index) => {
