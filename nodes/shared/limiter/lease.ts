@@ -21,15 +21,17 @@ export interface Lease {
 	end: () => void;
 }
 
-/** A lane as its shared limiter knows it: by key, sized by its concurrency. */
+/** A lane as its shared limiter knows it: by key (and its WABA's, which place its counts in Redis), sized by its concurrency. */
 export interface LeasedLane {
 	readonly key: string;
+	readonly wabaKey: string;
 	readonly limiterConcurrency: number;
 }
 
 /** Where leases are shared across processes: a Bottleneck limiter on Redis per lane. */
 export interface LeaseStore {
-	usable(): boolean;
+	/** The lane (without one: every lane) can share through Redis now. */
+	usable(lane?: LeasedLane): boolean;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: LeasedLane): Bottleneck | undefined;
 	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
@@ -86,7 +88,7 @@ export class LaneLease {
 	 */
 	serving(now: number): Lease | undefined {
 		const lease = this.current;
-		const redisUsable = this.owner.shared?.usable() === true;
+		const redisUsable = this.owner.shared?.usable(this.owner) === true;
 		if (!redisUsable) this.watchRedisJob?.();
 		if (lease) {
 			const age = now - lease.startedAt;
@@ -161,7 +163,7 @@ export class LaneLease {
 					if (this.watchRedisJob === watch) this.watchRedisJob = undefined;
 					return;
 				}
-				const usable = owner.shared?.usable() === true;
+				const usable = owner.shared?.usable(owner) === true;
 				const current = usable ? owner.shared?.limiterFor(owner) : undefined;
 				if (current === redisLimiter && Date.now() < giveUpAt) {
 					// A frozen Redis fails nothing: a probe past its deadline turns the store unusable, and this watch goes local.

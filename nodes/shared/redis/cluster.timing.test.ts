@@ -15,7 +15,7 @@ import type { PendingWait, StatusRecord } from '../conversations/types';
 import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from '../limiter/__tests__/helpers';
 import { jobBase, startWorkers } from '../limiter/__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from '../limiter/__tests__/simulatorClient';
-import { redisKeys } from '../limiter/redis';
+import { entryKey, limiterId, redisKeys } from '../limiter/redis';
 import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
 import { getRedeliveryStore } from '../webhook/stores';
 import { closeRedisClients, connectRedis, resolveRedisTarget, type RedisClient } from '.';
@@ -193,6 +193,69 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 	async function indexServedBy(master: number, key: (index: number) => string): Promise<number> {
 		for (let index = 0; ; index++) if ((await cluster.masterOf(key(index))) === master) return index;
 	}
+
+	it("keeps a number's gate shared, and the dedupe's and the ledger's keys on the other masters, while a master holding none of the number's keys freezes", async () => {
+		await sim.reset();
+		const laneKey = `${sim.url}|number:${FAST_NUMBER}`;
+		// The number's counts (the WABA's hash tag) and its lease limiter (a tag of its own): at most two of the three masters.
+		const gateMasters = [await cluster.masterOf(redisKeys(laneKey, `${sim.url}|waba:${sim.fixture.wabaId}`)[0]), await cluster.masterOf(limiterId({ key: laneKey }))];
+		const frozen = cluster.ports.find((port) => !gateMasters.includes(port))!;
+		const healthy = gateMasters[0];
+		// A shared entry on the frozen master, read through the gate's own connection (as a media link's upload is).
+		const entry = `entry-${await indexServedBy(frozen, (i) => entryKey(`entry-${i}`))}`;
+		const scope = `freeze-other-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		const dedupe = getRedeliveryStore({ scope, redisUrl: cluster.url }) as RedisRedeliveryStore;
+		const otherProcess = new RedisRedeliveryStore(processClient(), { prefix, memory: new MemoryRedeliveryStore() });
+		const onFrozen = `frozen-${await indexServedBy(frozen, (i) => `${prefix}frozen-${i}`)}`;
+		const onHealthy = [0, 1].map(async (n) => `healthy-${n}-${await indexServedBy(healthy, (i) => `${prefix}healthy-${n}-${i}`)}`);
+		const [seenElsewhere, alsoSeenElsewhere] = await Promise.all(onHealthy);
+		// Another process saw these already: only a claim shared through Redis says so.
+		expect(await otherProcess.claim([seenElsewhere, alsoSeenElsewhere], HOUR)).toEqual([true, true]);
+		const ledger = processLedger();
+		const statusOnFrozen = `wamid.${await indexServedBy(frozen, (i) => ledger.key('s', `wamid.${i}`))}`;
+		const statusOnHealthy = `wamid.${await indexServedBy(healthy, (i) => ledger.key('s', `wamid.${i}`))}`;
+		const workers = await startWorkers([0, 1].map((worker) => ({ ...workerJob(300, ['a', 'b'][worker], 1000 * worker), readEntry: { key: entry, everyMs: 100 } })));
+		workers.go();
+		while ((await sim.log()).length < 100) await new Promise((resolve) => setTimeout(resolve, 50));
+		cluster.freeze(frozen);
+		const frozenAt = Date.now();
+		// Thawed on time whatever the claims do (a call with no deadline would otherwise wait for good).
+		const thaw = setTimeout(() => cluster.thaw(frozen), 3000);
+		try {
+			// The keys on the frozen master: their deadline, then memory; those on a healthy master are still shared.
+			const [claimed] = await Promise.all([dedupe.claim([onFrozen], HOUR), ledger.recordStatus(statusOnFrozen, { state: 'sent', at: Date.now() })]);
+			expect(claimed).toEqual([true]);
+			expect([dedupe.fallingBack, ledger.fallingBack]).toEqual([true, true]);
+			expect(await dedupe.claim([seenElsewhere], HOUR)).toEqual([false]);
+			// One claim over both: each key where its master answers.
+			expect(await dedupe.claim([onFrozen, alsoSeenElsewhere], HOUR)).toEqual([false, false]);
+			await ledger.recordStatus(statusOnHealthy, { state: 'delivered', at: Date.now() });
+			expect(ledger.fallingBack).toBe(false);
+			expect((await processLedger().statusOf(statusOnHealthy))?.state).toBe('delivered');
+			expect(Date.now() - frozenAt).toBeLessThan(3000);
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, frozenAt + 3000 - Date.now())));
+		} finally {
+			clearTimeout(thaw);
+			cluster.thaw(frozen);
+		}
+		const reports = await workers.reports;
+		const counters = await sim.counters();
+		const log = await sim.log();
+		process.stdout.write(
+			`[redis-cluster another master frozen 3 s] peak ${peakInWindow(log.map((message) => message.acceptedAt), 1000)} in a sliding second, 130429: ${counters.rejectedByCode['130429'] ?? 0}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(600);
+		// Each gate met the frozen master (the entry), and said so naming it; none said the number went local.
+		expect(reports.every((report) => report.warnings.some((warning) => warning.includes(`master 127.0.0.1:${frozen} of`) && warning.includes('did not answer within')))).toBe(true);
+		const warnings = reports.flatMap((report) => report.warnings);
+		expect(warnings.filter((warning) => /the gate uses local limits|using local limits|continuing with local limits/.test(warning))).toEqual([]);
+		// Each alone would send 100 a second: the pair stayed within the number's limit throughout (shared all along).
+		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+		expect(peakInWindow(log.map((message) => message.acceptedAt), 1000)).toBeLessThanOrEqual(100);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+	}, 60_000);
 
 	it("keeps sending when the master holding the number's keys restarts: local limits and memory meanwhile, then shared again", async () => {
 		await sim.reset();
