@@ -156,7 +156,8 @@ export class LaneLease {
 			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
 			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
 			// The same when Redis came back in between (the store then retired that limiter: it hears no other worker's
-			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
+			// freed capacity again) or the limiter failed (the store retired it too), and after the longest a lease may be
+			// held anywhere (a lost wake-up).
 			const giveUpAt = Date.now() + (options.expiration ?? 0);
 			const watch = (): void => {
 				if (jobStarted || abandoned || owner.released) {
@@ -177,7 +178,7 @@ export class LaneLease {
 				this.env.warn(
 					'bottleneck-job-lost',
 					usable
-						? "The number's lease waited too long in its Redis limiter (Redis reconnected, or a wake-up was lost); asking a fresh one"
+						? "The number's lease waited too long in its Redis limiter (Redis reconnected or failed it, or a wake-up was lost); asking a fresh one"
 						: "Redis went away while the number's lease waited in its shared limiter; continuing with local limits",
 				);
 				abandon();

@@ -213,6 +213,12 @@ type ReservingRedis = RedisClient & {
 	waGateInbound(numberKey: string, count: number, windowMs: number, slotMs: number): Promise<number>;
 };
 
+/** A limiter let go without Bottleneck's disconnect: its heartbeat (a Redis script every 5 s) stops. */
+function stopHeartbeat(limiter: Bottleneck): void {
+	const store = (limiter as unknown as { _store?: { heartbeat?: NodeJS.Timeout } })._store;
+	if (store?.heartbeat) clearInterval(store.heartbeat);
+}
+
 /** Small JSON texts every process sees, each expiring after its own time (the management cache). */
 export interface SharedEntries {
 	/** The text and how long it still lives, or undefined. */
@@ -441,12 +447,18 @@ export class RedisStore implements SharedStore, SharedEntries {
 				maxConcurrent,
 				clearDatastore: false,
 			});
-			limiter.on('error', (error: unknown) =>
-				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck (Redis) error: ${String((error as Error)?.message ?? error)}`),
-			);
+			const created = limiter;
+			created.on('error', (error: unknown) => {
+				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck (Redis) error: ${String((error as Error)?.message ?? error)}`);
+				// Bottleneck 2.19.5 keeps a lease whose register failed queued for good, and a Redis Cluster client stays ready
+				// while a master restarts (no reset): the lane's next lease goes through a fresh limiter (the lease's watch gives
+				// the stuck one up). Not unsubscribed: Redis may be failing now, and the fresh one takes the same channel.
+				if (this.limiters.get(lane) !== created) return;
+				this.limiters.delete(lane);
+				stopHeartbeat(created);
+			});
 			// Without clearDatastore Bottleneck keeps the settings another worker stored (maybe for a lower rate, whose
 			// maxConcurrent is below this lease's weight): this worker's current ones apply.
-			const created = limiter;
 			quietly(() => created.updateSettings({ maxConcurrent }));
 			this.limiters.set(lane, limiter);
 		}
@@ -469,8 +481,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 			quietly(() => limiter.disconnect(false));
 			return;
 		}
-		const store = (limiter as unknown as { _store?: { heartbeat?: NodeJS.Timeout } })._store;
-		if (store?.heartbeat) clearInterval(store.heartbeat);
+		stopHeartbeat(limiter);
 	}
 
 	private resetLimiters(): void {
