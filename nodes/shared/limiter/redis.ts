@@ -242,8 +242,8 @@ export class RedisStore implements SharedStore, SharedEntries {
 	private closed = false;
 	/** What was found frozen and has not answered since: Redis ('') or a cluster's masters (warned once each way). */
 	private readonly frozen = new Set<string>();
-	/** A lease waiting in its Redis limiter asked whether Redis still answers, and the answer has not come. */
-	private probing = false;
+	/** Leases waiting in their Redis limiter asked whether its master still answers: the answers to come, by probed key. */
+	private readonly probes = new Map<string, Promise<boolean>>();
 	private readonly createdAt = Date.now();
 	/** When a credential last asked for this connection: one unused for a while is closed (a rotated password's). */
 	lastUsedAt = Date.now();
@@ -335,21 +335,21 @@ export class RedisStore implements SharedStore, SharedEntries {
 	/**
 	 * A lease waits in the lane's Redis limiter: true when Redis still answers (within the deadline). Bottleneck's own
 	 * calls have no deadline, so a frozen Redis would hold the lease for good; its limiter's key routes the probe to the
-	 * same Redis Cluster master.
+	 * same Redis Cluster master. Leases waiting on one limiter share one probe.
 	 */
 	async answers(lane: LeasedLane): Promise<boolean> {
 		if (!this.usable(lane)) return false;
-		if (this.probing) return true;
-		this.probing = true;
-		try {
-			const settings = `b_${limiterId(lane)}_settings`;
-			await this.answered([settings], () => this.client.exists(settings));
-			return true;
-		} catch {
-			return this.usable(lane);
-		} finally {
-			this.probing = false;
+		const settings = `b_${limiterId(lane)}_settings`;
+		let probe = this.probes.get(settings);
+		if (!probe) {
+			probe = this.answered([settings], () => this.client.exists(settings)).then(
+				() => true,
+				() => this.usable(lane),
+			);
+			this.probes.set(settings, probe);
+			void probe.then(() => this.probes.delete(settings));
 		}
+		return probe;
 	}
 
 	/** The first connection is still being made: wait for it rather than start with local limits. */

@@ -12,14 +12,16 @@ import { MemoryLedger } from '../conversations/memory';
 import { RedisLedger } from '../conversations/redis';
 import { contactsMarketing, reachOf, recordCampaignFacts } from '../conversations';
 import type { PendingWait, StatusRecord } from '../conversations/types';
-import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from '../limiter/__tests__/helpers';
+import { getGateStatus } from '../limiter';
+import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from '../limiter/__tests__/helpers';
 import { jobBase, startWorkers } from '../limiter/__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from '../limiter/__tests__/simulatorClient';
 import { entryKey, limiterId, redisKeys } from '../limiter/redis';
+import { DEFAULT_TIMINGS } from '../limiter/settings';
 import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
 import { getRedeliveryStore } from '../webhook/stores';
 import { closeRedisClients, connectRedis, resolveRedisTarget, type RedisClient } from '.';
-import { clearConversationLedgers, clearRedeliveryStores, resetGateForTests } from '../../../test/support/testHooks';
+import { clearConversationLedgers, clearRedeliveryStores, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const unsupported = clusterUnsupported();
 // CI installs Redis 7 with redis-cli: there a missing cluster is a failure, not a skip.
@@ -256,6 +258,49 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(peakInWindow(log.map((message) => message.acceptedAt), 1000)).toBeLessThanOrEqual(100);
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
 	}, 60_000);
+
+	it("gives a lane its lease in time when the master Bottleneck subscribes through freezes, though it holds none of the number's keys", async () => {
+		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: cluster.url });
+		const laneKey = `${sim.url}|number:${FAST_NUMBER}`;
+		const laneMasters = [await cluster.masterOf(redisKeys(laneKey, `${sim.url}|waba:${sim.fixture.wabaId}`)[0]), await cluster.masterOf(limiterId({ key: laneKey }))];
+		// Bottleneck subscribes through one connection to one master, which ioredis's cluster subscriber picks at random
+		// (read from its internals): a store whose pick holds none of the lane's keys (a third of them).
+		type Store = { connection: { subscriber: { subscriber: { getInstance(): { options: { port: number } } | null } } }; forget(lane: unknown): void };
+		const registry = gateRegistryForTests();
+		let store: Store | undefined;
+		let frozen: number | undefined;
+		for (let attempt = 0; attempt < 30 && frozen === undefined; attempt++) {
+			await resetGateForTests();
+			await sendText(credentials, `first ${attempt}`, recipientFor(1));
+			store = [...registry.stores.values()][0] as unknown as Store;
+			const port = store.connection.subscriber.subscriber.getInstance()?.options.port;
+			if (port !== undefined && !laneMasters.includes(port)) frozen = port;
+		}
+		if (!store || frozen === undefined) throw new Error("no store's Bottleneck subscriber picked a master holding none of the lane's keys in 30 tries");
+		// The lane needs a new Redis limiter (as after going idle and being released, or after its limiter failed).
+		store.forget([...registry.lanes.values()][0]);
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const port = frozen;
+		cluster.freeze(port);
+		const frozenAt = Date.now();
+		// Thawed on time whatever the sends do (a lease waiting on Bottleneck would otherwise wait for good).
+		const thaw = setTimeout(() => cluster.thaw(port), 5000);
+		try {
+			await Promise.all([0, 1, 2].map((i) => sendText(credentials, `m${i}`, recipientFor(10 + i))));
+			const sentAfterMs = Date.now() - frozenAt;
+			process.stdout.write(`[redis-cluster Bottleneck's subscriber master frozen] 3 messages sent ${sentAfterMs} ms into the freeze\n`);
+			// Its new limiter's SUBSCRIBE has no answer: the lease's watch (500 ms) gives it a local lease after the deadline.
+			expect(sentAfterMs).toBeLessThan(DEFAULT_TIMINGS.redisJobWatchMs + DEFAULT_TIMINGS.redisAnswerMs + 1000);
+			// …while its counts still went through Redis (their master answers).
+			expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
+		} finally {
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, frozenAt + 3000 - Date.now())));
+			clearTimeout(thaw);
+			cluster.thaw(port);
+			warn.mockRestore();
+		}
+		expect((await sim.log()).map((message) => (message.body.text as { body: string }).body).filter((body) => body.startsWith('m')).sort()).toEqual(['m0', 'm1', 'm2']);
+	});
 
 	it("keeps sending when the master holding the number's keys restarts: local limits and memory meanwhile, then shared again", async () => {
 		await sim.reset();
