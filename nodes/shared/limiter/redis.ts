@@ -194,8 +194,15 @@ export function limiterId(lane: Pick<LeasedLane, 'key'>): string {
  * (a tag of its own). On a single Redis, Redis itself.
  */
 function laneKeys(lane: LeasedLane): string[] {
-	return [redisKeys(lane.key, lane.wabaKey)[0], `b_${limiterId(lane)}_settings`];
+	// Read several times a round: hashed once per lane and WABA, as redisKeys.
+	const cached = laneKeysCache.get(lane);
+	if (cached?.wabaKey === lane.wabaKey) return cached.keys;
+	const keys = [redisKeys(lane.key, lane.wabaKey)[0], `b_${limiterId(lane)}_settings`];
+	laneKeysCache.set(lane, { wabaKey: lane.wabaKey, keys });
+	return keys;
 }
+
+const laneKeysCache = new WeakMap<LeasedLane, { wabaKey: string; keys: string[] }>();
 
 export function hashKey(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 24);
