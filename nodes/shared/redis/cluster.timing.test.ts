@@ -59,8 +59,7 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		return client;
 	}
 
-	function processLedger(): RedisLedger {
-		const client = processClient();
+	function processLedger(client = processClient()): RedisLedger {
 		return new RedisLedger({ client: () => client, memory: new MemoryLedger(), keySecret: Buffer.from('cluster test') });
 	}
 
@@ -214,7 +213,11 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		const [seenElsewhere, alsoSeenElsewhere] = await Promise.all(onHealthy);
 		// Another process saw these already: only a claim shared through Redis says so.
 		expect(await otherProcess.claim([seenElsewhere, alsoSeenElsewhere], HOUR)).toEqual([true, true]);
-		const ledger = processLedger();
+		// This process's and another's ledger, each with a client of its own, and the dedupe's: all connected before the freeze
+		// (a client connecting meanwhile may ask the frozen master for the slots first).
+		const [writerClient, readerClient] = [processClient(), processClient()];
+		const [ledger, reader] = [processLedger(writerClient), processLedger(readerClient)];
+		await Promise.all([ready(writerClient), ready(readerClient), dedupe.claim(['connected'], HOUR)]);
 		const statusOnFrozen = `wamid.${await indexServedBy(frozen, (i) => ledger.key('s', `wamid.${i}`))}`;
 		const statusOnHealthy = `wamid.${await indexServedBy(healthy, (i) => ledger.key('s', `wamid.${i}`))}`;
 		const workers = await startWorkers([0, 1].map((worker) => ({ ...workerJob(300, ['a', 'b'][worker], 1000 * worker), readEntry: { key: entry, everyMs: 100 } })));
@@ -234,7 +237,7 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 			expect(await dedupe.claim([onFrozen, alsoSeenElsewhere], HOUR)).toEqual([false, false]);
 			await ledger.recordStatus(statusOnHealthy, { state: 'delivered', at: Date.now() });
 			expect(ledger.fallingBack).toBe(false);
-			expect((await processLedger().statusOf(statusOnHealthy))?.state).toBe('delivered');
+			expect((await reader.statusOf(statusOnHealthy))?.state).toBe('delivered');
 			expect(Date.now() - frozenAt).toBeLessThan(3000);
 			await new Promise((resolve) => setTimeout(resolve, Math.max(0, frozenAt + 3000 - Date.now())));
 		} finally {
