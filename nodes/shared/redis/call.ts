@@ -67,10 +67,11 @@ const freezes = new WeakMap<object, Map<string, Freeze>>();
 function nodesOf(redis: RoutedClient, keys: readonly string[] | undefined): string[] | undefined {
 	if (!redis.isCluster) return [''];
 	if (!keys || keys.length === 0) return undefined;
-	return [...new Set(keys.map((key) => {
+	const masterOf = (key: string): string => {
 		const slot = keySlot(key);
 		return redis.slots?.[slot]?.[0] ?? `slot ${slot}`;
-	}))];
+	};
+	return [...new Set(keys.map(masterOf))];
 }
 
 /** The freeze a call on `keys` waits behind, if any: without keys on a cluster, any master's. */

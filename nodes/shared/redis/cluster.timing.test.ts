@@ -1,7 +1,7 @@
 /**
  * [redis-cluster] The gate, the trigger's dedupe and the conversation ledger on a real 3-master Redis Cluster
  * (`redis-server --cluster-enabled yes` ×3 + `redis-cli --cluster create`, started here), reached as a credential's
- * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~70 s):
+ * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~90 s):
  * `CI=true npx jest nodes/shared/redis/cluster.timing.test.ts`; skipped, saying why, without redis-server/redis-cli 7.
  * The simulator runs in a process of its own (as Meta is another machine): see limiter/__tests__/simulatorClient.ts.
  */
