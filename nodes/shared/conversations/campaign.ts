@@ -206,6 +206,7 @@ export async function recordCampaignFacts(ledger: ConversationLedger, facts: Cam
 				),
 			),
 		() => [],
+		keys,
 	);
 }
 
@@ -215,9 +216,11 @@ async function read(ledger: ConversationLedger, wanted: Array<Pick<Entry, 'kind'
 	const memory = memoryOf(ledger);
 	const fromMemory = () => wanted.map((entry) => decode(memory?.get(memoryKey(entry), now), now));
 	if (!(ledger instanceof RedisLedger)) return fromMemory();
+	const keys = wanted.map((entry) => ledger.key(entry.kind, ...entry.parts));
 	const stored = await ledger.shared<Array<string | null> | undefined>(
-		(redis) => ledger.getMany(redis, wanted.map((entry) => ledger.key(entry.kind, ...entry.parts))),
+		(redis) => ledger.getMany(redis, keys),
 		() => undefined,
+		keys,
 	);
 	return stored ? stored.map((value) => decode(value, now)) : fromMemory();
 }

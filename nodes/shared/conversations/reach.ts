@@ -149,9 +149,11 @@ class RedisReach implements Reach {
 
 	async admit(portfolio: string, recipients: readonly string[], limit: number, now: number): Promise<ReachAnswer[]> {
 		const members = recipients.map((recipient) => this.member(recipient));
+		const key = this.ledger.key('reach', portfolio);
 		const codes = await this.ledger.shared<number[] | undefined>(
-			(redis) => withReachScript(redis).ledgerAdmitReach(1, this.ledger.key('reach', portfolio), now, REACH_WINDOW_MS, limit, ...members),
+			(redis) => withReachScript(redis).ledgerAdmitReach(1, key, now, REACH_WINDOW_MS, limit, ...members),
 			() => undefined,
+			[key],
 		);
 		if (!codes) return this.memory.admit(portfolio, recipients, limit, now);
 		const answers = codes.map(answerOf);
@@ -164,9 +166,11 @@ class RedisReach implements Reach {
 	async release(portfolio: string, recipients: readonly string[]): Promise<void> {
 		this.memory.of(portfolio).release(recipients);
 		if (recipients.length === 0) return;
+		const key = this.ledger.key('reach', portfolio);
 		await this.ledger.shared(
-			(redis) => redis.zrem(this.ledger.key('reach', portfolio), ...recipients.map((recipient) => this.member(recipient))),
+			(redis) => redis.zrem(key, ...recipients.map((recipient) => this.member(recipient))),
 			() => 0,
+			[key],
 		);
 	}
 }

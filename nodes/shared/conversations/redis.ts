@@ -127,11 +127,14 @@ export class RedisLedger implements ConversationLedger {
 		return this.options.memory;
 	}
 
-	/** Runs a Redis call; on failure answers `fallback()` and reports the outage once (campaign.ts and reach.ts use it too). */
-	async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T): Promise<T> {
+	/**
+	 * Runs a Redis call on `keys` (on a Redis Cluster they name the masters it waits on); on failure answers `fallback()`
+	 * and reports the outage once (campaign.ts and reach.ts use it too).
+	 */
+	async shared<T>(call: (redis: ScriptClient) => Promise<T>, fallback: () => T, keys: readonly string[]): Promise<T> {
 		try {
 			const redis = withScripts(this.options.client());
-			const result = await callRedisWithin(redis, () => call(redis), this.options.timeoutMs ?? 1000);
+			const result = await callRedisWithin(redis, () => call(redis), this.options.timeoutMs ?? 1000, keys);
 			this.failing = false;
 			return result;
 		} catch (error) {
@@ -172,6 +175,7 @@ export class RedisLedger implements ConversationLedger {
 					),
 				),
 			() => [],
+			keys,
 		);
 	}
 
@@ -186,9 +190,11 @@ export class RedisLedger implements ConversationLedger {
 	/** Many windows in one round trip. */
 	async windowsOpenUntil(senders: Array<{ phoneNumberId: string; contact: string }>, now: number): Promise<Array<number | undefined>> {
 		if (senders.length === 0) return [];
+		const keys = senders.map(({ phoneNumberId, contact }) => this.key('w', phoneNumberId, contact));
 		const stored = await this.shared(
-			(redis) => this.getMany(redis, senders.map(({ phoneNumberId, contact }) => this.key('w', phoneNumberId, contact))),
+			(redis) => this.getMany(redis, keys),
 			() => [],
+			keys,
 		);
 		if (this.failing) return senders.map(({ phoneNumberId, contact }) => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now));
 		return stored.map((last) => (last && Number(last) + WINDOW_MS > now ? Number(last) + WINDOW_MS : undefined));
@@ -196,9 +202,11 @@ export class RedisLedger implements ConversationLedger {
 
 	async closeWindow(phoneNumberId: string, contact: string): Promise<void> {
 		await this.options.memory.closeWindow(phoneNumberId, contact);
+		const key = this.key('w', phoneNumberId, contact);
 		await this.shared(
-			(redis) => redis.del(this.key('w', phoneNumberId, contact)),
+			(redis) => redis.del(key),
 			() => 0,
+			[key],
 		);
 	}
 
@@ -207,9 +215,11 @@ export class RedisLedger implements ConversationLedger {
 	}
 
 	async statusOf(messageId: string): Promise<StatusRecord | undefined> {
+		const key = this.key('s', messageId);
 		const stored = await this.shared(
-			(redis) => redis.get(this.key('s', messageId)),
+			(redis) => redis.get(key),
 			() => null,
+			[key],
 		);
 		return this.failing ? this.options.memory.statusOfSync(messageId) : parseStatus(stored);
 	}
@@ -217,9 +227,11 @@ export class RedisLedger implements ConversationLedger {
 	/** Many statuses in one round trip (the delivery-status wait polls with it). */
 	async statusesOf(messageIds: string[]): Promise<Array<StatusRecord | undefined>> {
 		if (messageIds.length === 0) return [];
+		const keys = messageIds.map((id) => this.key('s', id));
 		const stored = await this.shared(
-			(redis) => this.getMany(redis, messageIds.map((id) => this.key('s', id))),
+			(redis) => this.getMany(redis, keys),
 			() => [],
+			keys,
 		);
 		return this.failing ? messageIds.map((id) => this.options.memory.statusOfSync(id)) : stored.map(parseStatus);
 	}
@@ -229,9 +241,11 @@ export class RedisLedger implements ConversationLedger {
 	}
 
 	async triggerSeenAt(phoneNumberId: string): Promise<number | undefined> {
+		const key = this.key('t', phoneNumberId);
 		const stored = await this.shared(
-			(redis) => redis.get(this.key('t', phoneNumberId)),
+			(redis) => redis.get(key),
 			() => null,
+			[key],
 		);
 		if (this.failing) return this.options.memory.triggerSeenAt(phoneNumberId);
 		return stored ? Number(stored) : undefined;
@@ -256,6 +270,7 @@ export class RedisLedger implements ConversationLedger {
 					.pexpire(queue, ttl, 'NX')
 					.exec(),
 			() => null,
+			[queue],
 		);
 	}
 
@@ -266,6 +281,7 @@ export class RedisLedger implements ConversationLedger {
 		const taken = await this.shared(
 			(redis) => redis.ledgerTakeWait(keys.length, ...keys, now, waitKeys.wait(''), phoneNumberId, contact),
 			() => null,
+			keys,
 		);
 		if (this.failing) return this.options.memory.takeWaitForSync(phoneNumberId, contact, quotedMessageId, now);
 		if (!taken) return undefined;
@@ -300,15 +316,18 @@ export class RedisLedger implements ConversationLedger {
 				return true;
 			},
 			() => false,
+			queues,
 		);
 		return answered ? waiting : senders.map(() => true);
 	}
 
 	async removeWait(wait: WaitOf): Promise<void> {
 		await this.options.memory.removeWait(wait);
+		const key = this.waitKeys(wait.phoneNumberId, wait.contact).wait(wait.id);
 		await this.shared(
-			(redis) => redis.ledgerRemoveWait(1, this.waitKeys(wait.phoneNumberId, wait.contact).wait(wait.id)),
+			(redis) => redis.ledgerRemoveWait(1, key),
 			() => 0,
+			[key],
 		);
 	}
 }

@@ -213,9 +213,14 @@ export class NumberLane {
 		this.kick();
 	}
 
+	/** The WABA whose budget it counts in: its hash tag places the lane's counts on one Redis Cluster master. */
+	get wabaKey(): string {
+		return this.waba.key;
+	}
+
 	/** Rounds long enough to carry `callsPerRound` calls; longer through Redis (see pacer.ts). */
 	private get pumpIntervalMs(): number {
-		return pumpIntervalMs(this.cap, this.shared?.usable() === true, this.env.timings);
+		return pumpIntervalMs(this.cap, this.shared?.usable(this) === true, this.env.timings);
 	}
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
@@ -305,7 +310,7 @@ export class NumberLane {
 		this.hourWindow.record(at, 1);
 		this.waba.window.record(at, 1);
 		this.lastActivityAt = Math.max(this.lastActivityAt, at);
-		if (!this.shared?.usable()) return;
+		if (!this.shared?.usable(this)) return;
 		this.shared
 			.reserve({
 				numberKey: this.key,
@@ -341,7 +346,7 @@ export class NumberLane {
 			setTimeout(() => this.shareInbound(count), 20).unref();
 			return;
 		}
-		if (!shared?.usable()) return;
+		if (!shared?.usable(this)) return;
 		shared
 			.recordInbound(this.key, this.waba.key, count, this.sharedWindowMs)
 			.catch((error: unknown) => this.env.warn('redis-inbound', `Could not count received messages in Redis (${describeError(error)}); counting them in this process only`));
@@ -425,7 +430,7 @@ export class NumberLane {
 			this.scheduleAt(now + 20);
 			return;
 		}
-		if (now < this.sharedRetryAt && this.shared?.usable()) {
+		if (now < this.sharedRetryAt && this.shared?.usable(this)) {
 			this.scheduleAt(this.sharedRetryAt);
 			return;
 		}
@@ -509,7 +514,7 @@ export class NumberLane {
 		this.waba.reservedPending += requested;
 		// Shared whenever Redis answers, even under a lease taken locally while it did not: that lease serves until its
 		// renewal through Redis starts (up to 2 s), and sending on local limits meanwhile went over the number's limit.
-		const throughRedis = this.shared?.usable() === true;
+		const throughRedis = this.shared?.usable(this) === true;
 		let granted = 0;
 		let retryInMs = 0;
 		let redisNow: number | undefined;

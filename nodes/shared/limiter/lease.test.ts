@@ -16,7 +16,7 @@ interface FakeLane extends LeaseOwner {
 }
 
 function fakeLane(): FakeLane {
-	return { key: 'lane', limiterConcurrency: 8 * 2 + 8, leaseWeight: 8, released: false, shared: undefined, started: 0, kicks: 0, kick() { this.kicks++; }, leaseStarted() { this.started++; } };
+	return { key: 'lane', wabaKey: 'waba', limiterConcurrency: 8 * 2 + 8, leaseWeight: 8, released: false, shared: undefined, started: 0, kicks: 0, kick() { this.kicks++; }, leaseStarted() { this.started++; } };
 }
 
 const warnings: string[] = [];

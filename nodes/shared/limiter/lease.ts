@@ -21,15 +21,17 @@ export interface Lease {
 	end: () => void;
 }
 
-/** A lane as its shared limiter knows it: by key, sized by its concurrency. */
+/** A lane as its shared limiter knows it: by key (and its WABA's, which place its counts in Redis), sized by its concurrency. */
 export interface LeasedLane {
 	readonly key: string;
+	readonly wabaKey: string;
 	readonly limiterConcurrency: number;
 }
 
 /** Where leases are shared across processes: a Bottleneck limiter on Redis per lane. */
 export interface LeaseStore {
-	usable(): boolean;
+	/** The lane (without one: every lane) can share through Redis now. */
+	usable(lane?: LeasedLane): boolean;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: LeasedLane): Bottleneck | undefined;
 	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
@@ -50,7 +52,10 @@ export interface LeaseOwner extends LeasedLane {
 	leaseStarted(): void;
 }
 
-export type LeaseTimings = Pick<GateTimings, 'leaseMs' | 'leaseExpiryGraceMs' | 'redisJobWatchMs' | 'longestPlainCallMs'>;
+export type LeaseTimings = Pick<GateTimings, 'leaseMs' | 'leaseExpiryGraceMs' | 'redisJobWatchMs' | 'longestPlainCallMs' | 'redisAnswerMs'>;
+
+/** Each lease's Bottleneck job id, to ask Bottleneck where the job is. */
+let leaseIds = 0;
 
 export interface LeaseEnvironment {
 	readonly timings: LeaseTimings;
@@ -67,6 +72,8 @@ export class LaneLease {
 	private watchRedisJob: (() => void) | undefined;
 	/** The longest a call seen on this lane may take (see longestCallMs): a Redis lease expires only after that. */
 	longestCallMs: number;
+	/** Bottleneck did not take a Redis lease in time: leases are local until then (the counts still go through Redis). */
+	private localUntil = 0;
 	readonly localLimiter: Bottleneck;
 
 	constructor(
@@ -86,17 +93,18 @@ export class LaneLease {
 	 */
 	serving(now: number): Lease | undefined {
 		const lease = this.current;
-		const redisUsable = this.owner.shared?.usable() === true;
+		const redisUsable = this.owner.shared?.usable(this.owner) === true;
 		if (!redisUsable) this.watchRedisJob?.();
+		const throughRedis = redisUsable && now >= this.localUntil;
 		if (lease) {
 			const age = now - lease.startedAt;
 			const { leaseMs } = this.env.timings;
 			// Redis is gone (its limiter cannot answer: go local at once), or the lease had its turn (others may wait).
 			if ((lease.throughRedis && !redisUsable) || age >= 2 * leaseMs) this.close(lease);
-			else if (age < leaseMs && lease.throughRedis === redisUsable) return lease;
+			else if (age < leaseMs && lease.throughRedis === throughRedis) return lease;
 		}
 		// None, or due for renewal: the next one is asked for (a lease still open serves until it starts).
-		this.acquire(redisUsable);
+		this.acquire(throughRedis);
 		return this.current;
 	}
 
@@ -117,9 +125,10 @@ export class LaneLease {
 		const { leaseMs, leaseExpiryGraceMs } = this.env.timings;
 		// On Redis, the lease of a worker that dies is freed once its expiration passes (Bottleneck frees only those): after
 		// its longest life (two leaseMs) and its last call's timeout.
+		const id = `lease-${++leaseIds}`;
 		const options: Bottleneck.JobOptions = redisLimiter
-			? { weight: owner.leaseWeight, expiration: 2 * leaseMs + this.longestCallMs + leaseExpiryGraceMs }
-			: { weight: owner.leaseWeight };
+			? { id, weight: owner.leaseWeight, expiration: 2 * leaseMs + this.longestCallMs + leaseExpiryGraceMs }
+			: { id, weight: owner.leaseWeight };
 		const job = limiter.schedule(
 			options,
 			() =>
@@ -154,19 +163,26 @@ export class LaneLease {
 			// Bottleneck 2.19.5 keeps a job queued for good when Redis dies between its submit and its register (nothing
 			// drains that limiter again): while the lease has not started and Redis is down, take a local one instead.
 			// The same when Redis came back in between (the store then retired that limiter: it hears no other worker's
-			// freed capacity again), and after the longest a lease may be held anywhere (a lost wake-up).
-			const giveUpAt = Date.now() + (options.expiration ?? 0);
+			// freed capacity again) or the limiter failed (the store retired it too), and after the longest a lease may be
+			// held anywhere (a lost wake-up).
+			const askedAt = Date.now();
+			const giveUpAt = askedAt + (options.expiration ?? 0);
 			const watch = (): void => {
 				if (jobStarted || abandoned || owner.released) {
 					if (this.watchRedisJob === watch) this.watchRedisJob = undefined;
 					return;
 				}
-				const usable = owner.shared?.usable() === true;
+				const usable = owner.shared?.usable(owner) === true;
 				const current = usable ? owner.shared?.limiterFor(owner) : undefined;
 				if (current === redisLimiter && Date.now() < giveUpAt) {
 					// A frozen Redis fails nothing: a probe past its deadline turns the store unusable, and this watch goes local.
-					void owner.shared?.answers(owner).then((answers) => answers || watch());
-					setTimeout(watch, this.env.timings.redisJobWatchMs);
+					// Redis answers the lane, yet Bottleneck has not even queued the lease past the deadline: its own calls (which
+					// have none) wait on a master that does not answer (on a Redis Cluster its subscriber's may be another).
+					void owner.shared?.answers(owner).then((answers) => {
+						if (!answers) watch();
+						else if (unanswered()) leaseLocally();
+					});
+					watchLater();
 					return;
 				}
 				this.watchRedisJob = undefined;
@@ -175,13 +191,27 @@ export class LaneLease {
 				this.env.warn(
 					'bottleneck-job-lost',
 					usable
-						? "The number's lease waited too long in its Redis limiter (Redis reconnected, or a wake-up was lost); asking a fresh one"
+						? "The number's lease waited too long in its Redis limiter (Redis reconnected or failed it, or a wake-up was lost); asking a fresh one"
 						: "Redis went away while the number's lease waited in its shared limiter; continuing with local limits",
 				);
 				abandon();
 			};
+			const unanswered = (): boolean =>
+				!jobStarted && !abandoned && !owner.released && redisLimiter.jobStatus(id) === 'RECEIVED' && Date.now() - askedAt >= this.env.timings.redisAnswerMs;
+			const leaseLocally = (): void => {
+				if (this.watchRedisJob === watch) this.watchRedisJob = undefined;
+				// The limiter is kept: it takes leases again once its calls are answered (the jobs given up here then end at once).
+				this.localUntil = Date.now() + leaseMs;
+				this.env.warn(
+					'bottleneck-job-deadline',
+					`Bottleneck's Redis limiter did not take the number's lease within ${this.env.timings.redisAnswerMs} ms; its leases are local meanwhile (its counts still go through Redis)`,
+				);
+				abandon();
+			};
+			// After the next poll, as callRedisWithin's deadline: an answer already in the socket after a stalled loop is read first.
+			const watchLater = (): void => void setTimeout(() => setImmediate(watch), this.env.timings.redisJobWatchMs);
 			this.watchRedisJob = watch;
-			setTimeout(watch, this.env.timings.redisJobWatchMs);
+			watchLater();
 		}
 	}
 

@@ -186,6 +186,38 @@ describeWithRedis('with a real redis-server', () => {
 		expect(getGateStatus(credentials)[0]).toMatchObject({ queued: 0, inFlight: 0, sharedThroughRedis: false });
 	});
 
+	it("sends at once, shared again, when Bottleneck's register of a number's lease fails while Redis stays up", async () => {
+		// As on a Redis Cluster while one master restarts: its client stays ready (no reset), Bottleneck 2.19.5 keeps the
+		// lease queued for good, and the lane waited for the longest life of a lease (54 s) before asking a fresh one.
+		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
+		await sendText(credentials, 'first', recipientFor(9999));
+		// The lane gives its lease back once idle (its next round): the next calls then need a new one.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const registry = gateRegistryForTests();
+		const lane = [...registry.lanes.values()][0];
+		// The store's limiter of that lane (private: Bottleneck's internals are patched below).
+		const store = [...registry.stores.values()][0] as unknown as { limiters: Map<unknown, BottleneckClass> };
+		const limiter = store.limiters.get(lane) as unknown as { _store: { __register__: (...args: unknown[]) => Promise<unknown> } };
+		let calls = 0;
+		limiter._store.__register__ = () => {
+			calls++;
+			return Promise.reject(new Error('Too many Cluster redirections. Last error: ReplyError: ERR UNKNOWN_CLIENT'));
+		};
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const started = Date.now();
+		const sent = Promise.allSettled(Array.from({ length: 5 }, (_, i) => sendText(credentials, `m${i}`, recipientFor(i))));
+		const results = await Promise.race([sent, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 5000))]);
+		const tookMs = Date.now() - started;
+		warn.mockRestore();
+		process.stdout.write(`[register failed, Redis up] 5 messages sent in ${tookMs} ms\n`);
+		expect(results?.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+		// The lease's watch (every 500 ms) finds its limiter retired and asks a fresh one.
+		expect(tookMs).toBeLessThan(DEFAULT_TIMINGS.redisJobWatchMs + 1000);
+		expect(calls).toBe(1);
+		expect(await sim.log()).toHaveLength(6);
+		expect(getGateStatus(credentials)[0]).toMatchObject({ queued: 0, inFlight: 0, sharedThroughRedis: true });
+	});
+
 	it("applies its own settings over the smaller maxConcurrent another worker stored for the number's limiter", async () => {
 		// An older version (or a worker at a lower rate) made the number's limiter with room for less than one lease.
 		const client = new Redis(redis.url);
@@ -331,6 +363,7 @@ describeWithRedis('with a real redis-server', () => {
 		const owners = stores.map((store, index) => {
 			const owner: LeaseOwner & { started: number; released: boolean } = {
 				key,
+				wabaKey: `${key}-waba`,
 				limiterConcurrency: 8,
 				leaseWeight: 8,
 				released: false,

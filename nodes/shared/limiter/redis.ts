@@ -190,9 +190,24 @@ function clientIdOf(limiter: Bottleneck | undefined): string {
 	return String((limiter as unknown as { _store?: { clientId?: string } } | undefined)?._store?.clientId ?? '');
 }
 
-function limiterId(lane: LeasedLane): string {
+export function limiterId(lane: Pick<LeasedLane, 'key'>): string {
 	return `{wa-gate-lease-${hashKey(lane.key)}}`;
 }
+
+/**
+ * A key of each Redis Cluster master a lane shares through: its counts' (the WABA's hash tag) and its lease limiter's
+ * (a tag of its own). On a single Redis, Redis itself.
+ */
+function laneKeys(lane: LeasedLane): string[] {
+	// Read several times a round: hashed once per lane and WABA, as redisKeys.
+	const cached = laneKeysCache.get(lane);
+	if (cached?.wabaKey === lane.wabaKey) return cached.keys;
+	const keys = [redisKeys(lane.key, lane.wabaKey)[0], `b_${limiterId(lane)}_settings`];
+	laneKeysCache.set(lane, { wabaKey: lane.wabaKey, keys });
+	return keys;
+}
+
+const laneKeysCache = new WeakMap<LeasedLane, { wabaKey: string; keys: string[] }>();
 
 export function hashKey(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 24);
@@ -210,6 +225,12 @@ type ReservingRedis = RedisClient & {
 	waGateInbound(numberKey: string, count: number, windowMs: number, slotMs: number): Promise<number>;
 };
 
+/** A limiter let go without Bottleneck's disconnect: its heartbeat (a Redis script every 5 s) stops. */
+function stopHeartbeat(limiter: Bottleneck): void {
+	const store = (limiter as unknown as { _store?: { heartbeat?: NodeJS.Timeout } })._store;
+	if (store?.heartbeat) clearInterval(store.heartbeat);
+}
+
 /** Small JSON texts every process sees, each expiring after its own time (the management cache). */
 export interface SharedEntries {
 	/** The text and how long it still lives, or undefined. */
@@ -219,7 +240,7 @@ export interface SharedEntries {
 }
 
 /** A shared entry's Redis key: hashed, so a template name or a URL never lands in Redis as it is. */
-function entryKey(key: string): string {
+export function entryKey(key: string): string {
 	return `wa-cache:${hashKey(key)}`;
 }
 
@@ -231,10 +252,10 @@ export class RedisStore implements SharedStore, SharedEntries {
 	private wasReady = false;
 	private failedOnce = false;
 	private closed = false;
-	/** Redis was found frozen and has not answered since (warned once each way). */
-	private frozen = false;
-	/** A lease waiting in its Redis limiter asked whether Redis still answers, and the answer has not come. */
-	private probing = false;
+	/** What was found frozen and has not answered since: Redis ('') or a cluster's masters (warned once each way). */
+	private readonly frozen = new Set<string>();
+	/** Leases waiting in their Redis limiter asked whether its master still answers: the answers to come, by probed key. */
+	private readonly probes = new Map<string, Promise<boolean>>();
 	private readonly createdAt = Date.now();
 	/** When a credential last asked for this connection: one unused for a while is closed (a rotated password's). */
 	lastUsedAt = Date.now();
@@ -271,60 +292,86 @@ export class RedisStore implements SharedStore, SharedEntries {
 		});
 	}
 
-	usable(): boolean {
-		return !this.closed && this.client.status === 'ready' && !redisFrozen(this.client);
+	/**
+	 * The lane (without one: every lane) can share through Redis now. On a Redis Cluster only the masters holding the
+	 * lane's keys count: another one frozen leaves it shared.
+	 */
+	usable(lane?: LeasedLane): boolean {
+		return this.usableFor(lane && laneKeys(lane));
+	}
+
+	/** Connected, and no call on these keys (without keys: none at all) is past its deadline unanswered. */
+	private usableFor(keys: string[] | undefined): boolean {
+		return this.connected() && !redisFrozen(this.client, keys);
+	}
+
+	private connected(): boolean {
+		return !this.closed && this.client.status === 'ready';
 	}
 
 	/**
-	 * A gate call to Redis with a deadline (`redisAnswerMs`): a frozen Redis keeps the connection open and answers
-	 * nothing, so the call fails in time (its caller goes local) and the store is unusable until Redis answers again.
+	 * A gate call to Redis on `keys` with a deadline (`redisAnswerMs`): a frozen Redis (or cluster master) keeps the
+	 * connection open and answers nothing, so the call fails in time (its caller goes local) and the lanes whose keys it
+	 * holds are unusable until it answers again.
 	 */
-	private answered<T>(call: () => Promise<T>): Promise<T> {
-		return callRedisWithin(this.client, call, this.env.timings.redisAnswerMs).catch((error: unknown) => {
-			if (error instanceof RedisDeadlineError) this.noteFreeze(error.over);
+	private answered<T>(keys: string[], call: () => Promise<T>): Promise<T> {
+		return callRedisWithin(this.client, call, this.env.timings.redisAnswerMs, keys).catch((error: unknown) => {
+			if (error instanceof RedisDeadlineError) this.noteFreeze(error);
 			throw error;
 		});
 	}
 
-	/** Warn once that Redis froze, and once that it answers again (the lanes then share through it again). */
-	private noteFreeze(over: Promise<void>): void {
-		if (this.frozen || this.closed) return;
-		this.frozen = true;
+	/** Warn once that Redis (or a cluster's master) froze, and once that it answers again (its lanes share through it again). */
+	private noteFreeze({ node, over }: RedisDeadlineError): void {
+		if (node === undefined || this.frozen.has(node) || this.closed) return;
+		this.frozen.add(node);
+		const { redisAnswerMs } = this.env.timings;
 		this.env.warn(
-			`redis-frozen:${this.targetKey}`,
-			`Redis ${this.targetKey} did not answer within ${this.env.timings.redisAnswerMs} ms; the gate uses local limits until it answers`,
+			`redis-frozen:${this.targetKey}${node && `:${node}`}`,
+			node
+				? `Redis Cluster master ${node} of ${this.targetKey} did not answer within ${redisAnswerMs} ms; the numbers whose counts or leases it holds use local limits until it answers`
+				: `Redis ${this.targetKey} did not answer within ${redisAnswerMs} ms; the gate uses local limits until it answers`,
 		);
 		void over.then(() => {
-			this.frozen = false;
-			if (this.usable()) this.env.warn(`redis-thawed:${this.targetKey}`, `Redis ${this.targetKey} answers again; the gate shares its limits through it again`);
+			this.frozen.delete(node);
+			if (!this.connected()) return;
+			this.env.warn(
+				`redis-thawed:${this.targetKey}${node && `:${node}`}`,
+				node
+					? `Redis Cluster master ${node} of ${this.targetKey} answers again; the numbers whose counts or leases it holds share their limits through it again`
+					: `Redis ${this.targetKey} answers again; the gate shares its limits through it again`,
+			);
 		});
 	}
 
 	/**
 	 * A lease waits in the lane's Redis limiter: true when Redis still answers (within the deadline). Bottleneck's own
 	 * calls have no deadline, so a frozen Redis would hold the lease for good; its limiter's key routes the probe to the
-	 * same Redis Cluster master.
+	 * same Redis Cluster master. Leases waiting on one limiter share one probe.
 	 */
 	async answers(lane: LeasedLane): Promise<boolean> {
-		if (!this.usable()) return false;
-		if (this.probing) return true;
-		this.probing = true;
-		const limiter = this.limiters.get(lane);
+		if (!this.usable(lane)) return false;
 		const id = limiterId(lane);
-		try {
-			const [settings, seen] = (await this.answered(() =>
-				this.client.multi().exists(`b_${id}_settings`).zscore(`b_${id}_client_last_seen`, clientIdOf(limiter)).exec(),
-			)) ?? [];
-			// Redis lost the limiter's keys (a restart without persistence, a flush, an eviction) while the lease waited in
-			// it: 2.19.5 never drains that limiter again (its register fails). Drop it: the waiting lease takes a fresh one.
-			const lost = settings?.[1] === 0 || seen?.[1] === null;
-			if (lost && limiter && this.limiters.get(lane) === limiter) this.forget(lane);
-			return true;
-		} catch {
-			return this.usable();
-		} finally {
-			this.probing = false;
+		const settings = `b_${id}_settings`;
+		let probe = this.probes.get(settings);
+		if (!probe) {
+			const limiter = this.limiters.get(lane);
+			probe = this.answered([settings], () => this.client.multi().exists(settings).zscore(`b_${id}_client_last_seen`, clientIdOf(limiter)).exec()).then(
+				(answers) => {
+					// Redis lost the limiter's keys (a restart without persistence, a flush, an eviction) or this process's
+					// registration while the lease waited in it: 2.19.5 never drains that limiter again (its register fails).
+					// Drop it: the waiting lease takes a fresh one.
+					const [exists, seen] = answers ?? [];
+					const lost = exists?.[1] === 0 || seen?.[1] === null;
+					if (lost && limiter && this.limiters.get(lane) === limiter) this.forget(lane);
+					return true;
+				},
+				() => this.usable(lane),
+			);
+			this.probes.set(settings, probe);
+			void probe.then(() => this.probes.delete(settings));
 		}
+		return probe;
 	}
 
 	/** The first connection is still being made: wait for it rather than start with local limits. */
@@ -334,7 +381,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	/** Usable now, or once the first connection is made (waiting at most what is left of the first-connect wait). */
 	async whenReady(): Promise<boolean> {
-		if (this.usable() || !this.connecting()) return this.usable();
+		if (this.connected() || !this.connecting()) return this.connected();
 		await new Promise<void>((resolve) => {
 			const done = (): void => {
 				clearTimeout(timer);
@@ -344,28 +391,32 @@ export class RedisStore implements SharedStore, SharedEntries {
 			const timer = setTimeout(done, Math.max(0, FIRST_CONNECT_WAIT_MS - (Date.now() - this.createdAt)));
 			this.client.once('ready', done);
 		});
-		return this.usable();
+		return this.connected();
 	}
 
 	async get(key: string): Promise<{ value: string; ttlMs: number } | undefined> {
-		const answers = await this.answered(() => this.client.multi().get(entryKey(key)).pttl(entryKey(key)).exec());
+		const name = entryKey(key);
+		const answers = await this.answered([name], () => this.client.multi().get(name).pttl(name).exec());
 		const value = answers?.[0]?.[1];
 		const ttlMs = Number(answers?.[1]?.[1]);
 		return typeof value === 'string' && ttlMs > 0 ? { value, ttlMs } : undefined;
 	}
 
 	async set(key: string, value: string, ttlMs: number): Promise<void> {
-		await this.answered(() => this.client.set(entryKey(key), value, 'PX', Math.max(1, Math.ceil(ttlMs))));
+		const name = entryKey(key);
+		await this.answered([name], () => this.client.set(name, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
 	}
 
 	async delete(key: string): Promise<void> {
-		await this.answered(() => this.client.del(entryKey(key)));
+		const name = entryKey(key);
+		await this.answered([name], () => this.client.del(name));
 	}
 
 	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<Awaited<ReturnType<SharedStore['reserve']>>> {
-		const [granted, retryInMs, redisNow, paused] = await this.answered(() =>
+		const keys = redisKeys(request.numberKey, request.wabaKey);
+		const [granted, retryInMs, redisNow, paused] = await this.answered(keys, () =>
 			this.client.waGateReserve(
-				...redisKeys(request.numberKey, request.wabaKey),
+				...keys,
 				request.requested,
 				request.numberCap,
 				request.numberWindowMs,
@@ -382,24 +433,26 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	/** Pause the WABA for every process (80007): reservations grant nothing until it ends, on Redis's clock. */
 	async pauseWaba(wabaKey: string, pauseMs: number): Promise<void> {
-		if (!this.usable() || pauseMs <= 0) return;
-		await this.answered(() => this.client.waGatePause(redisKeys('', wabaKey)[2], Math.ceil(pauseMs)));
+		const pause = redisKeys('', wabaKey)[2];
+		if (!this.usableFor([pause]) || pauseMs <= 0) return;
+		await this.answered([pause], () => this.client.waGatePause(pause, Math.ceil(pauseMs)));
 	}
 
 	async recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void> {
-		await this.answered(() => this.client.waGateInbound(redisKeys(numberKey, wabaKey)[0], count, numberWindowMs, NUMBER_SLOT_MS));
+		const numberHash = redisKeys(numberKey, wabaKey)[0];
+		await this.answered([numberHash], () => this.client.waGateInbound(numberHash, count, numberWindowMs, NUMBER_SLOT_MS));
 	}
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {
 		// A call that left within the slot it was counted in stays where it is (the script would skip it): no round trip.
 		const crossing = moves.filter(([from, to]) => Math.floor(from / NUMBER_SLOT_MS) !== Math.floor(to / NUMBER_SLOT_MS));
-		if (crossing.length === 0 || !this.usable()) return;
 		const [numberHash, wabaHash] = redisKeys(numberKey, wabaKey);
-		await this.answered(() => this.client.waGateMove(numberHash, wabaHash, NUMBER_SLOT_MS, budgetSlotMs, ...crossing.flat()));
+		if (crossing.length === 0 || !this.usableFor([numberHash])) return;
+		await this.answered([numberHash, wabaHash], () => this.client.waGateMove(numberHash, wabaHash, NUMBER_SLOT_MS, budgetSlotMs, ...crossing.flat()));
 	}
 
 	limiterFor(lane: LeasedLane): Bottleneck | undefined {
-		if (!this.usable()) return undefined;
+		if (!this.usable(lane)) return undefined;
 		let limiter = this.limiters.get(lane);
 		if (!limiter) {
 			if (!this.connection) {
@@ -416,12 +469,18 @@ export class RedisStore implements SharedStore, SharedEntries {
 				maxConcurrent,
 				clearDatastore: false,
 			});
-			limiter.on('error', (error: unknown) =>
-				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck (Redis) error: ${String((error as Error)?.message ?? error)}`),
-			);
+			const created = limiter;
+			created.on('error', (error: unknown) => {
+				this.env.warn(`bottleneck-redis:${this.targetKey}`, `Bottleneck (Redis) error: ${String((error as Error)?.message ?? error)}`);
+				// Bottleneck 2.19.5 keeps a lease whose register failed queued for good, and a Redis Cluster client stays ready
+				// while a master restarts (no reset): the lane's next lease goes through a fresh limiter (the lease's watch gives
+				// the stuck one up). Not unsubscribed: Redis may be failing now, and the fresh one takes the same channel.
+				if (this.limiters.get(lane) !== created) return;
+				this.limiters.delete(lane);
+				stopHeartbeat(created);
+			});
 			// Without clearDatastore Bottleneck keeps the settings another worker stored (maybe for a lower rate, whose
 			// maxConcurrent is below this lease's weight): this worker's current ones apply.
-			const created = limiter;
 			quietly(() => created.updateSettings({ maxConcurrent }));
 			this.limiters.set(lane, limiter);
 		}
@@ -444,8 +503,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 			quietly(() => limiter.disconnect(false));
 			return;
 		}
-		const store = (limiter as unknown as { _store?: { heartbeat?: NodeJS.Timeout } })._store;
-		if (store?.heartbeat) clearInterval(store.heartbeat);
+		stopHeartbeat(limiter);
 	}
 
 	private resetLimiters(): void {

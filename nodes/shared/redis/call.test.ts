@@ -1,6 +1,7 @@
-/** callRedisWithin under a fake clock: a call past its deadline marks its client frozen until its late answer comes. */
+/** callRedisWithin under a fake clock: a call past its deadline marks its client (a cluster's: its master) frozen until its late answer comes. */
 import * as net from 'node:net';
 import { callRedisWithin, RedisDeadlineError, redisFrozen } from './call';
+import { keySlot } from './slots';
 
 afterEach(() => jest.useRealTimers());
 
@@ -90,4 +91,31 @@ test('an answer that came while the event loop was busy past the deadline is rea
 		redisSide.destroy();
 		await new Promise((resolve) => server.close(resolve));
 	}
+});
+
+test("on a Redis Cluster a call past its deadline freezes only its keys' master: calls on the other masters still go", async () => {
+	jest.useFakeTimers();
+	const redis = frozenClient();
+	// Two masters, each serving half the slots (as ioredis's `slots` lists them, master first).
+	const client = { ...redis.client, isCluster: true, slots: Array.from({ length: 16384 }, (_, slot) => [slot < 8192 ? '10.0.0.1:6379' : '10.0.0.2:6379']) };
+	const onFirst = ['a', 'b', 'c', 'd'].find((key) => keySlot(key) < 8192)!;
+	const onSecond = ['a', 'b', 'c', 'd'].find((key) => keySlot(key) >= 8192)!;
+	const first = callRedisWithin(client, redis.call, 1000, [onFirst]);
+	const failed = expect(first).rejects.toMatchObject({ node: '10.0.0.1:6379' });
+	await jest.advanceTimersByTimeAsync(1001);
+	await failed;
+	expect([redisFrozen(client, [onFirst]), redisFrozen(client, [onSecond]), redisFrozen(client)]).toEqual([true, false, true]);
+	await expect(callRedisWithin(client, redis.call, 1000, [onFirst, onSecond])).rejects.toThrow('has not answered an earlier call');
+	const other = callRedisWithin(client, () => Promise.resolve('answered'), 1000, [onSecond]);
+	await expect(other).resolves.toBe('answered');
+	// A late call over both masters cannot tell which one froze: it freezes neither.
+	redis.answer('late');
+	await Promise.resolve();
+	await Promise.resolve();
+	expect(redisFrozen(client)).toBe(false);
+	const both = callRedisWithin(client, redis.call, 1000, [onFirst, onSecond]);
+	const bothFailed = expect(both).rejects.toMatchObject({ node: undefined });
+	await jest.advanceTimersByTimeAsync(1001);
+	await bothFailed;
+	expect(redisFrozen(client)).toBe(false);
 });

@@ -1,7 +1,7 @@
 /**
  * [redis-cluster] The gate, the trigger's dedupe and the conversation ledger on a real 3-master Redis Cluster
  * (`redis-server --cluster-enabled yes` ×3 + `redis-cli --cluster create`, started here), reached as a credential's
- * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~70 s):
+ * `redis+cluster://` URL and as n8n's QUEUE_BULL_REDIS_CLUSTER_NODES. Run alone (~90 s):
  * `CI=true npx jest nodes/shared/redis/cluster.timing.test.ts`; skipped, saying why, without redis-server/redis-cli 7.
  * The simulator runs in a process of its own (as Meta is another machine): see limiter/__tests__/simulatorClient.ts.
  */
@@ -12,14 +12,16 @@ import { MemoryLedger } from '../conversations/memory';
 import { RedisLedger } from '../conversations/redis';
 import { contactsMarketing, reachOf, recordCampaignFacts } from '../conversations';
 import type { PendingWait, StatusRecord } from '../conversations/types';
-import { credentialsFor, FAST_NUMBER, peakInWindow, warmUp } from '../limiter/__tests__/helpers';
+import { getGateStatus } from '../limiter';
+import { credentialsFor, FAST_NUMBER, peakInWindow, recipientFor, sendText, warmUp } from '../limiter/__tests__/helpers';
 import { jobBase, startWorkers } from '../limiter/__tests__/processes';
 import { startSimulatorProcess, type SimulatorProcess } from '../limiter/__tests__/simulatorClient';
-import { redisKeys } from '../limiter/redis';
+import { entryKey, limiterId, redisKeys } from '../limiter/redis';
+import { DEFAULT_TIMINGS } from '../limiter/settings';
 import { MemoryRedeliveryStore, RedisRedeliveryStore } from '../webhook/dedupe';
 import { getRedeliveryStore } from '../webhook/stores';
 import { closeRedisClients, connectRedis, resolveRedisTarget, type RedisClient } from '.';
-import { clearConversationLedgers, clearRedeliveryStores, resetGateForTests } from '../../../test/support/testHooks';
+import { clearConversationLedgers, clearRedeliveryStores, gateRegistryForTests, resetGateForTests } from '../../../test/support/testHooks';
 
 const unsupported = clusterUnsupported();
 // CI installs Redis 7 with redis-cli: there a missing cluster is a failure, not a skip.
@@ -57,8 +59,7 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		return client;
 	}
 
-	function processLedger(): RedisLedger {
-		const client = processClient();
+	function processLedger(client = processClient()): RedisLedger {
 		return new RedisLedger({ client: () => client, memory: new MemoryLedger(), keySecret: Buffer.from('cluster test') });
 	}
 
@@ -193,6 +194,116 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 	async function indexServedBy(master: number, key: (index: number) => string): Promise<number> {
 		for (let index = 0; ; index++) if ((await cluster.masterOf(key(index))) === master) return index;
 	}
+
+	it("keeps a number's gate shared, and the dedupe's and the ledger's keys on the other masters, while a master holding none of the number's keys freezes", async () => {
+		await sim.reset();
+		const laneKey = `${sim.url}|number:${FAST_NUMBER}`;
+		// The number's counts (the WABA's hash tag) and its lease limiter (a tag of its own): at most two of the three masters.
+		const gateMasters = [await cluster.masterOf(redisKeys(laneKey, `${sim.url}|waba:${sim.fixture.wabaId}`)[0]), await cluster.masterOf(limiterId({ key: laneKey }))];
+		const frozen = cluster.ports.find((port) => !gateMasters.includes(port))!;
+		const healthy = gateMasters[0];
+		// A shared entry on the frozen master, read through the gate's own connection (as a media link's upload is).
+		const entry = `entry-${await indexServedBy(frozen, (i) => entryKey(`entry-${i}`))}`;
+		const scope = `freeze-other-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		const dedupe = getRedeliveryStore({ scope, redisUrl: cluster.url }) as RedisRedeliveryStore;
+		const otherProcess = new RedisRedeliveryStore(processClient(), { prefix, memory: new MemoryRedeliveryStore() });
+		const onFrozen = `frozen-${await indexServedBy(frozen, (i) => `${prefix}frozen-${i}`)}`;
+		const onHealthy = [0, 1].map(async (n) => `healthy-${n}-${await indexServedBy(healthy, (i) => `${prefix}healthy-${n}-${i}`)}`);
+		const [seenElsewhere, alsoSeenElsewhere] = await Promise.all(onHealthy);
+		// Another process saw these already: only a claim shared through Redis says so.
+		expect(await otherProcess.claim([seenElsewhere, alsoSeenElsewhere], HOUR)).toEqual([true, true]);
+		// This process's and another's ledger, each with a client of its own, and the dedupe's: all connected before the freeze
+		// (a client connecting meanwhile may ask the frozen master for the slots first).
+		const [writerClient, readerClient] = [processClient(), processClient()];
+		const [ledger, reader] = [processLedger(writerClient), processLedger(readerClient)];
+		await Promise.all([ready(writerClient), ready(readerClient), dedupe.claim(['connected'], HOUR)]);
+		const statusOnFrozen = `wamid.${await indexServedBy(frozen, (i) => ledger.key('s', `wamid.${i}`))}`;
+		const statusOnHealthy = `wamid.${await indexServedBy(healthy, (i) => ledger.key('s', `wamid.${i}`))}`;
+		const workers = await startWorkers([0, 1].map((worker) => ({ ...workerJob(300, ['a', 'b'][worker], 1000 * worker), readEntry: { key: entry, everyMs: 100 } })));
+		workers.go();
+		while ((await sim.log()).length < 100) await new Promise((resolve) => setTimeout(resolve, 50));
+		cluster.freeze(frozen);
+		const frozenAt = Date.now();
+		// Thawed on time whatever the claims do (a call with no deadline would otherwise wait for good).
+		const thaw = setTimeout(() => cluster.thaw(frozen), 3000);
+		try {
+			// The keys on the frozen master: their deadline, then memory; those on a healthy master are still shared.
+			const [claimed] = await Promise.all([dedupe.claim([onFrozen], HOUR), ledger.recordStatus(statusOnFrozen, { state: 'sent', at: Date.now() })]);
+			expect(claimed).toEqual([true]);
+			expect([dedupe.fallingBack, ledger.fallingBack]).toEqual([true, true]);
+			expect(await dedupe.claim([seenElsewhere], HOUR)).toEqual([false]);
+			// One claim over both: each key where its master answers.
+			expect(await dedupe.claim([onFrozen, alsoSeenElsewhere], HOUR)).toEqual([false, false]);
+			await ledger.recordStatus(statusOnHealthy, { state: 'delivered', at: Date.now() });
+			expect(ledger.fallingBack).toBe(false);
+			expect((await reader.statusOf(statusOnHealthy))?.state).toBe('delivered');
+			expect(Date.now() - frozenAt).toBeLessThan(3000);
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, frozenAt + 3000 - Date.now())));
+		} finally {
+			clearTimeout(thaw);
+			cluster.thaw(frozen);
+		}
+		const reports = await workers.reports;
+		const counters = await sim.counters();
+		const log = await sim.log();
+		process.stdout.write(
+			`[redis-cluster another master frozen 3 s] peak ${peakInWindow(log.map((message) => message.acceptedAt), 1000)} in a sliding second, 130429: ${counters.rejectedByCode['130429'] ?? 0}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(600);
+		// Each gate met the frozen master (the entry), and said so naming it; none said the number went local.
+		expect(reports.every((report) => report.warnings.some((warning) => warning.includes(`master 127.0.0.1:${frozen} of`) && warning.includes('did not answer within')))).toBe(true);
+		const warnings = reports.flatMap((report) => report.warnings);
+		expect(warnings.filter((warning) => /the gate uses local limits|using local limits|continuing with local limits/.test(warning))).toEqual([]);
+		// Each alone would send 100 a second: the pair stayed within the number's limit throughout (shared all along).
+		expect(counters.rejectedByCode['130429'] ?? 0).toBe(0);
+		expect(peakInWindow(log.map((message) => message.acceptedAt), 1000)).toBeLessThanOrEqual(100);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+	}, 60_000);
+
+	it("gives a lane its lease in time when the master Bottleneck subscribes through freezes, though it holds none of the number's keys", async () => {
+		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: cluster.url });
+		const laneKey = `${sim.url}|number:${FAST_NUMBER}`;
+		const laneMasters = [await cluster.masterOf(redisKeys(laneKey, `${sim.url}|waba:${sim.fixture.wabaId}`)[0]), await cluster.masterOf(limiterId({ key: laneKey }))];
+		// Bottleneck subscribes through one connection to one master, which ioredis's cluster subscriber picks at random
+		// (read from its internals): a store whose pick holds none of the lane's keys (a third of them).
+		type Store = { connection: { subscriber: { subscriber: { getInstance(): { options: { port: number } } | null } } }; forget(lane: unknown): void };
+		const registry = gateRegistryForTests();
+		let store: Store | undefined;
+		let frozen: number | undefined;
+		for (let attempt = 0; attempt < 30 && frozen === undefined; attempt++) {
+			await resetGateForTests();
+			await sendText(credentials, `first ${attempt}`, recipientFor(1));
+			store = [...registry.stores.values()][0] as unknown as Store;
+			const port = store.connection.subscriber.subscriber.getInstance()?.options.port;
+			if (port !== undefined && !laneMasters.includes(port)) frozen = port;
+		}
+		if (!store || frozen === undefined) throw new Error("no store's Bottleneck subscriber picked a master holding none of the lane's keys in 30 tries");
+		// The lane needs a new Redis limiter (as after going idle and being released, or after its limiter failed).
+		store.forget([...registry.lanes.values()][0]);
+		const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+		const port = frozen;
+		cluster.freeze(port);
+		const frozenAt = Date.now();
+		// Thawed on time whatever the sends do (a lease waiting on Bottleneck would otherwise wait for good).
+		const thaw = setTimeout(() => cluster.thaw(port), 5000);
+		try {
+			await Promise.all([0, 1, 2].map((i) => sendText(credentials, `m${i}`, recipientFor(10 + i))));
+			const sentAfterMs = Date.now() - frozenAt;
+			process.stdout.write(`[redis-cluster Bottleneck's subscriber master frozen] 3 messages sent ${sentAfterMs} ms into the freeze\n`);
+			// Its new limiter's SUBSCRIBE has no answer: the lease's watch (500 ms) gives it a local lease after the deadline.
+			expect(sentAfterMs).toBeLessThan(DEFAULT_TIMINGS.redisJobWatchMs + DEFAULT_TIMINGS.redisAnswerMs + 1000);
+			// …while its counts still went through Redis (their master answers).
+			expect(getGateStatus(credentials)[0].sharedThroughRedis).toBe(true);
+		} finally {
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, frozenAt + 3000 - Date.now())));
+			clearTimeout(thaw);
+			cluster.thaw(port);
+			warn.mockRestore();
+		}
+		expect((await sim.log()).map((message) => (message.body.text as { body: string }).body).filter((body) => body.startsWith('m')).sort()).toEqual(['m0', 'm1', 'm2']);
+	});
 
 	it("keeps sending when the master holding the number's keys restarts: local limits and memory meanwhile, then shared again", async () => {
 		await sim.reset();

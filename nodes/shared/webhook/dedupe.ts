@@ -6,7 +6,7 @@
  * Keys are keyed hashes of fixed length: a message ID holds the customer's phone number (base64), so neither is kept.
  */
 import { createHmac } from 'crypto';
-import { callRedisWithin, positionsBySlot, type ConnectingClient } from '../redis';
+import { callRedisWithin, positionsBySlot, type RoutedClient } from '../redis';
 import type { WhatsAppEvent } from './types';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 60 * 60 * 1000;
@@ -130,9 +130,7 @@ export class MemoryRedeliveryStore implements RedeliveryStore {
 }
 
 /** The subset of an ioredis client this store uses (so tests can pass a real client or a stand-in). */
-export interface RedisLike extends ConnectingClient {
-	/** A Redis Cluster client: a pipeline then keeps to one hash slot. */
-	isCluster?: boolean;
+export interface RedisLike extends RoutedClient {
 	pipeline(): {
 		set(key: string, value: string, px: 'PX', ms: number, nx: 'NX'): unknown;
 		exec(): Promise<Array<[Error | null, unknown]> | null>;
@@ -169,15 +167,11 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 	async claim(keys: string[], windowMs: number): Promise<boolean[]> {
 		const local = this.options.memory.claimSync(keys, windowMs);
 		if (keys.length === 0) return local;
-		try {
-			const shared = await this.claimInRedis(keys, windowMs);
-			this.failing = false;
-			return local.map((first, index) => first && shared[index]);
-		} catch (error) {
-			if (!this.failing) this.options.onFallback?.(error as Error);
-			this.failing = true;
-			return local;
-		}
+		const { claimed, error } = await this.claimInRedis(keys, windowMs);
+		if (error && !this.failing) this.options.onFallback?.(error);
+		this.failing = error !== undefined;
+		// A key whose Redis (or cluster master) failed is answered from memory alone.
+		return local.map((first, index) => first && claimed[index] !== false);
 	}
 
 	async release(keys: string[]): Promise<void> {
@@ -185,31 +179,35 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		if (keys.length === 0 || !this.redis.del) return;
 		const names = keys.map((key) => this.options.prefix + key);
 		const del = this.redis.del.bind(this.redis);
-		try {
-			// A frozen Redis must not hold the execution that gives its claims back.
-			const deleteAll = () => Promise.all(positionsBySlot(this.redis, names).map((positions) => del(...positions.map((position) => names[position]))));
-			await callRedisWithin(this.redis, deleteAll, this.options.timeoutMs ?? 1000);
-		} catch {
-			// Redis is down: its keys expire with the window; this process's memory is already cleared.
-		}
+		// A frozen Redis must not hold the execution that gives its claims back; a frozen cluster master fails only its keys.
+		// Where Redis fails, its keys expire with the window (this process's memory is already cleared).
+		const groups = positionsBySlot(this.redis, names).map((positions) => positions.map((position) => names[position]));
+		await Promise.all(groups.map((group) => callRedisWithin(this.redis, () => del(...group), this.options.timeoutMs ?? 1000, group).catch(() => undefined)));
 	}
 
-	private async claimInRedis(keys: string[], windowMs: number): Promise<boolean[]> {
+	/** Each key's claim in Redis (undefined where Redis failed), and the first failure. */
+	private async claimInRedis(keys: string[], windowMs: number): Promise<{ claimed: Array<boolean | undefined>; error?: Error }> {
 		const ms = Math.max(1, Math.round(windowMs));
 		const names = keys.map((key) => this.options.prefix + key);
-		const claimed: boolean[] = [];
+		const claimed: Array<boolean | undefined> = [];
+		let failure: Error | undefined;
 		const claimSlot = async (positions: number[]): Promise<void> => {
 			const pipeline = this.redis.pipeline();
 			for (const position of positions) pipeline.set(names[position], '1', 'PX', ms, 'NX');
 			const results = await pipeline.exec();
 			if (!results) throw new Error('Redis returned no result for the dedupe pipeline');
-			results.forEach(([error, reply], index) => {
-				if (error) throw error;
-				claimed[positions[index]] = reply === 'OK';
-			});
+			for (const [error] of results) if (error) throw error;
+			results.forEach(([, reply], index) => (claimed[positions[index]] = reply === 'OK'));
 		};
-		// One pipeline per hash slot on a Redis Cluster (the keys are unrelated), one in all on a single Redis.
-		await callRedisWithin(this.redis, () => Promise.all(positionsBySlot(this.redis, names).map(claimSlot)), this.options.timeoutMs ?? 1000);
-		return claimed;
+		// One pipeline per hash slot on a Redis Cluster (the keys are unrelated), each under its own deadline: a frozen
+		// master fails only its keys. One in all on a single Redis.
+		await Promise.all(
+			positionsBySlot(this.redis, names).map((positions) =>
+				callRedisWithin(this.redis, () => claimSlot(positions), this.options.timeoutMs ?? 1000, positions.map((position) => names[position])).catch(
+					(error: unknown) => void (failure ??= error as Error),
+				),
+			),
+		);
+		return { claimed, error: failure };
 	}
 }

@@ -3,7 +3,7 @@
  * two workers sharing one number through Redis stay within its limit together.
  * Protocol (IPC): parent sends a WorkerJob, the worker answers {ready}, parent sends {go}, worker answers a WorkerReport.
  */
-import { getGateStatus, type GateTimings } from '..';
+import { getGateStatus, sharedEntriesFor, type GateTimings } from '..';
 import { graphRequest } from '../../transport';
 import type { WhatsAppCredentials } from '../../transport/types';
 import type { GateEnvironment } from '../gate';
@@ -36,6 +36,8 @@ export interface WorkerJob {
 	writeLate?: { calls: number; afterMs: number };
 	/** The event loop is busy for `ms` (a queue-mode worker starting its executions) while its `reservation`th Redis reservation is under way. */
 	stallWhileReserving?: { reservation: number; ms: number; answerAfterMs: number };
+	/** While sending, read this shared entry through the gate's Redis every `everyMs` (as a media link's upload is looked up). */
+	readEntry?: { key: string; everyMs: number };
 }
 
 export interface WorkerReport {
@@ -48,7 +50,16 @@ export interface WorkerReport {
 	durationMs: number;
 	/** [text, written at] per message, when the job asked. */
 	departures?: Array<[string, number]>;
+	/** What the worker printed as warnings (the gate's, once per topic). */
+	warnings: string[];
 }
+
+const warnings: string[] = [];
+const printWarning = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+	warnings.push(args.map(String).join(' '));
+	printWarning(...args);
+};
 
 let job: WorkerJob | undefined;
 let recorder: ReturnType<typeof departureRecorder> | undefined;
@@ -137,18 +148,33 @@ async function sendAll(work: WorkerJob, phoneNumberId: string, prefix: string): 
 	return groups.flat();
 }
 
+/** Reads the entry now and then until stopped; a read that fails is the entry's business (the gate warns). */
+function readEntries(credentials: WhatsAppCredentials, { key, everyMs }: NonNullable<WorkerJob['readEntry']>): { stop: () => void } {
+	let stopped = false;
+	const read = async (): Promise<void> => {
+		while (!stopped) {
+			await (await sharedEntriesFor(credentials))?.get(key).catch(() => undefined);
+			await new Promise((resolve) => setTimeout(resolve, everyMs));
+		}
+	};
+	void read();
+	return { stop: () => (stopped = true) };
+}
+
 async function run(work: WorkerJob): Promise<void> {
 	let peakRss = process.memoryUsage().rss;
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 	const cpuStart = process.cpuUsage();
 	const started = Date.now();
-	const results = await sendAll(work, work.phoneNumberId, work.prefix);
-	const cpu = process.cpuUsage(cpuStart);
-	clearInterval(sampler);
 	const credentials = credentialsFor(
 		{ url: work.simUrl, fixture: { accessToken: work.accessToken, wabaId: work.wabaId } },
 		{ redisUrl: work.redisUrl, ...work.credentialExtra },
 	);
+	const reader = work.readEntry && readEntries(credentials, work.readEntry);
+	const results = await sendAll(work, work.phoneNumberId, work.prefix);
+	const cpu = process.cpuUsage(cpuStart);
+	clearInterval(sampler);
+	reader?.stop();
 	const failures = results.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error)?.message ?? result.reason)] : []));
 	const report: WorkerReport = {
 		ok: results.length - failures.length,
@@ -159,6 +185,7 @@ async function run(work: WorkerJob): Promise<void> {
 		sharedThroughRedis: getGateStatus(credentials).some((status) => status.sharedThroughRedis),
 		durationMs: Date.now() - started,
 		departures: recorder ? [...recorder.departures] : undefined,
+		warnings,
 	};
 	process.send?.({ report }, () => process.exit(0));
 }
