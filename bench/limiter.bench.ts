@@ -7,7 +7,7 @@
  * how long after that the simulator stamped them: a receiver stamping calls late (its backlog) is what turns a paced
  * second into a 130429, so a regression shows there before it shows as errors. gate_cpu_us_per_msg is measured in a second pass of the same shape whose transport is a timer of
  * Meta-like latency (no HTTP), minus the same calls on that stub without the gate (stub_floor_us_per_msg), so it is
- * the gate's own CPU: run by Node 24 (what n8n 2.40+ runs on) after a warm-up at 1,000 mps, in segments (a gated
+ * the gate's own CPU: run by Node 24 (what n8n 2.40+ runs on, its young generation fixed) after a warm-up at 1,000 mps, in segments (a gated
  * pass and a replay without the gate, alternating which goes first) whose median is reported, with each segment's figure and the main
  * thread's share. The table also shows the whole process' CPU per message with real HTTP.
  * sustained_ratio is the rate after the first second and first_second_ms that second's span: `ratio` is bimodal by
@@ -120,6 +120,11 @@ const STUB_MEDIAN_MS = 300;
 /** The CPU pass' warm-up: enough calls at the highest rate for V8 to optimise the gate's code. */
 const WARM_MESSAGES = 10_000;
 const WARM_MPS = 1000;
+/**
+ * The CPU workers' young generation, fixed at the size it grows to at 1,000 mps: else V8's memory reducer shrinks it
+ * in some runs (the warm-up's replay is quiet), and the gated passes after pay more scavenges and an early major GC.
+ */
+const CPU_WORKER_HEAP_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 
 function startSimProcess(): Promise<SimHandle> {
 	return startSimulatorProcess({ latency: 'meta', requestLogLimit: 100 });
@@ -299,7 +304,7 @@ async function measureGateCpu(redis: TestRedis | undefined, scenario: Scenario, 
 		};
 		const child = fork(join(__dirname, 'limiter', 'gateCpuWorker.ts'), [], {
 			execPath: nodeBin,
-			execArgv: ['--expose-gc', '-r', require.resolve('ts-node/register/transpile-only')],
+			execArgv: ['--expose-gc', ...CPU_WORKER_HEAP_FLAGS, '-r', require.resolve('ts-node/register/transpile-only')],
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
 		let onReady: (() => void) | undefined;
