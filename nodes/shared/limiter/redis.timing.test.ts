@@ -159,17 +159,24 @@ describeWithRedis('with a real redis-server', () => {
 		expect(warnings.length).toBeLessThanOrEqual(6);
 	});
 
-	it("sends locally when Redis dies after Bottleneck accepted a number's lease and before it started", async () => {
-		// Bottleneck 2.19.5 keeps such a job queued for good (its register failed; nothing drains that limiter again).
+	/**
+	 * A number at 100 msg/s through Redis that sent once and gave its lease back (idle, its next round), and the Redis
+	 * limiter its next lease goes through: Bottleneck's internals (private) are patched by the tests.
+	 */
+	async function idleLaneWithRedisLimiter() {
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
 		await sendText(credentials, 'first', recipientFor(9999));
-		// The lane gives its lease back once idle (its next round): the next calls then need a new one.
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const registry = gateRegistryForTests();
 		const lane = [...registry.lanes.values()][0];
-		// The store's limiter of that lane (private: Bottleneck's internals are patched below).
 		const store = [...registry.stores.values()][0] as unknown as { limiters: Map<unknown, BottleneckClass> };
 		const limiter = store.limiters.get(lane) as unknown as { _store: { __register__: (...args: unknown[]) => Promise<unknown> } };
+		return { credentials, limiter };
+	}
+
+	it("sends locally when Redis dies after Bottleneck accepted a number's lease and before it started", async () => {
+		// Bottleneck 2.19.5 keeps such a job queued for good (its register failed; nothing drains that limiter again).
+		const { credentials, limiter } = await idleLaneWithRedisLimiter();
 		const register = limiter._store.__register__.bind(limiter._store);
 		let calls = 0;
 		limiter._store.__register__ = (...args: unknown[]) => {
@@ -189,15 +196,7 @@ describeWithRedis('with a real redis-server', () => {
 	it("sends at once, shared again, when Bottleneck's register of a number's lease fails while Redis stays up", async () => {
 		// As on a Redis Cluster while one master restarts: its client stays ready (no reset), Bottleneck 2.19.5 keeps the
 		// lease queued for good, and the lane waited for the longest life of a lease (54 s) before asking a fresh one.
-		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: redis.url });
-		await sendText(credentials, 'first', recipientFor(9999));
-		// The lane gives its lease back once idle (its next round): the next calls then need a new one.
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		const registry = gateRegistryForTests();
-		const lane = [...registry.lanes.values()][0];
-		// The store's limiter of that lane (private: Bottleneck's internals are patched below).
-		const store = [...registry.stores.values()][0] as unknown as { limiters: Map<unknown, BottleneckClass> };
-		const limiter = store.limiters.get(lane) as unknown as { _store: { __register__: (...args: unknown[]) => Promise<unknown> } };
+		const { credentials, limiter } = await idleLaneWithRedisLimiter();
 		let calls = 0;
 		limiter._store.__register__ = () => {
 			calls++;
