@@ -252,7 +252,8 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 		const failedItems = Object.values(failures).reduce((sum, count) => sum + count, 0);
 		const ratio = Math.round((achieved / scenario.mps) * 1000) / 1000;
 		const shape = secondShape(times, scenario.mps);
-		if (dumpDir) writeFileSync(join(dumpDir, `${scenario.name}-${Date.now()}.json`), JSON.stringify({ from, accepted: times, sent: [...departures.values()] }));
+		// Each time with its message's text (its process's prefix in the two-process scenario), in the log's order.
+		if (dumpDir) writeFileSync(join(dumpDir, `${scenario.name}-${Date.now()}.json`), JSON.stringify({ from, accepted: times, acceptedTexts: log.map((message) => textOf(message.body)), sent: [...departures.entries()] }));
 		return {
 			name: scenario.name,
 			configured_mps: scenario.mps,
