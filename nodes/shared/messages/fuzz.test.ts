@@ -277,6 +277,8 @@ describe('fuzzing: every builder returns an accepted body or names the field', (
 		fuzz(
 			'flow',
 			// A flow is valid only when ten fields agree (a CI run drew none in 200): a well-formed quarter keeps both outcomes.
+			// Its shape is Meta's published flow message (flow ID, CTA, navigate or data_exchange to a screen with data):
+			// https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow (test/contract/fixtures/requests/send-interactive-flow.json).
 			fc.oneof(
 				{
 					weight: 3,
@@ -363,7 +365,8 @@ describe('fuzzing: every builder returns an accepted body or names the field', (
 	it('buildTemplate (against the seeded order_confirmation template)', () =>
 		fuzz(
 			'template',
-			// Valid only when every parameter is (a few in 200): a well-formed quarter keeps both outcomes in every run.
+			// Valid only when every parameter is (a few in 200): a well-formed quarter keeps both outcomes in every run. The
+			// same parameter shapes as the random part, only their texts well-formed: nothing new is taken from our builder.
 			fc.oneof(
 				{ weight: 3, arbitrary: templateParams(fc.record(envelope), anyText) },
 				{ weight: 1, arbitrary: templateParams(fc.record({ to: phone }), (limit) => textOf(1, Math.min(limit, 12)).filter((text) => text.trim() !== '')) },
