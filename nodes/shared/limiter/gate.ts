@@ -14,7 +14,7 @@ import { PaceGuard } from './guard';
 import { LaneLease, type Lease } from './lease';
 import { redisTimeOf, UnwrittenRounds, type Round, type SharedCount } from './rounds';
 import { describeError, quietly } from './quiet';
-import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, roundAllowance, roundsWorth, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
+import { burst, inboundMargin, newPacerState, nextRoundAt, pumpIntervalMs, refillTokens, returnTokens, roundAllowance, roundsWorth, shortestRoundMs, startRound, windowRoom, type PacerState, type WakeInput } from './pacer';
 import { CallLine } from './line';
 import { PairRate, type RecipientState as RecipientStateOf } from './pairRate';
 import { applyReaction, decideReaction, fateOf, type ReactionEffects } from './reactions';
@@ -148,6 +148,7 @@ export class NumberLane {
 		this.wake = {
 			now: createdAt,
 			pumpIntervalMs: 0,
+			shortestRoundMs: 0,
 			roundsWorth: 0,
 			tokens: 0,
 			rate: 0,
@@ -457,6 +458,7 @@ export class NumberLane {
 			const wake = this.wake;
 			wake.now = now;
 			wake.pumpIntervalMs = this.pumpIntervalMs;
+			wake.shortestRoundMs = shortestRoundMs(this.shared?.usable(this) === true, this.env.timings);
 			wake.roundsWorth = worth;
 			wake.tokens = pace.tokens;
 			wake.rate = rate;
@@ -558,6 +560,7 @@ export class NumberLane {
 		const startAt = Date.now();
 		if (granted < requested) {
 			this.heldWeight -= requested - granted;
+			returnTokens(this.pace, requested - granted, this.burst);
 			this.line.giveBack(batch.slice(granted), Date.now());
 			this.leaseCallsDone(lease, requested - granted);
 			if (retryInMs > 0) {

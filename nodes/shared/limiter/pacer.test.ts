@@ -128,6 +128,7 @@ describe('the next round', () => {
 		return {
 			now: T0,
 			pumpIntervalMs: 20,
+			shortestRoundMs: 20,
 			roundsWorth: 20,
 			tokens: 500,
 			rate: 1000 / 1030,
@@ -149,6 +150,19 @@ describe('the next round', () => {
 
 	test('with room left in every limit, runs a round later', () => {
 		expect(nextRoundAt(wake({}), timings)).toBe(T0 + 20);
+	});
+
+	test('a round cut by its own cap (80 calls) with room left in the sliding second: the next follows at the shortest round', () => {
+		// Through Redis at 1,000 mps: 40 ms rounds, 25 ms the shortest. The two-process bench's tail: the process left
+		// alone sent the last second's freed places at 80 per ~50 ms, slower than they freed.
+		const redis = { pumpIntervalMs: 40, shortestRoundMs: 25, roundsWorth: 40 };
+		expect(nextRoundAt(wake({ ...redis, started: 80, windowRoom: 300 }), timings)).toBe(T0 + 25);
+		// Fewer than the cap started: the round was not cut by it, a full round later.
+		expect(nextRoundAt(wake({ ...redis, started: 60, windowRoom: 300 }), timings)).toBe(T0 + 40);
+		// The cap and the window's room ended together: window-bound, not sooner.
+		expect(nextRoundAt(wake({ ...redis, started: 80, windowRoom: 80 }), timings)).not.toBe(T0 + 25);
+		// Out of tokens: waits for one even so.
+		expect(nextRoundAt(wake({ ...redis, started: 80, windowRoom: 300, tokens: 0.5, rate: 0.01 }), timings)).toBe(T0 + 50);
 	});
 
 	test('out of tokens, waits until one has refilled', () => {
