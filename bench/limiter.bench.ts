@@ -211,6 +211,8 @@ async function runScenario(sim: SimHandle, redis: TestRedis | undefined, scenari
 			messagesPerSecond: scenario.mps,
 			count: Math.ceil(scenario.messages / scenario.processes),
 			recordDepartures: true,
+			// The sockets the in-process scenarios warm before their clock starts (warmUp above), in each worker.
+			warmUpCalls: 50,
 		};
 		const workers = await startWorkers(
 			Array.from({ length: scenario.processes }, (_, p) => ({ ...job, prefix: `p${p}-`, recipientOffset: p * job.count })),

@@ -7,7 +7,7 @@ import { getGateStatus, sharedEntriesFor, type GateTimings } from '..';
 import { graphRequest } from '../../transport';
 import type { WhatsAppCredentials } from '../../transport/types';
 import type { GateEnvironment } from '../gate';
-import { credentialsFor, departureRecorder, recipientFor, sendText } from './helpers';
+import { credentialsFor, departureRecorder, recipientFor, sendText, warmUp } from './helpers';
 import { RedisStore } from '../redis';
 import { configureGateForTests } from '../../../../test/support/testHooks';
 
@@ -36,6 +36,9 @@ export interface WorkerJob {
 	writeLate?: { calls: number; afterMs: number };
 	/** The event loop is busy for `ms` (a queue-mode worker starting its executions) while its `reservation`th Redis reservation is under way. */
 	stallWhileReserving?: { reservation: number; ms: number; answerAfterMs: number };
+	/** Open this many connections to the simulator before answering ready (GETs, no message), as the limiter bench's
+	 * in-process scenarios do before their clock starts. */
+	warmUpCalls?: number;
 	/** While sending, read this shared entry through the gate's Redis every `everyMs` (as a media link's upload is looked up). */
 	readEntry?: { key: string; everyMs: number };
 }
@@ -71,7 +74,10 @@ process.on('message', (message: { job?: WorkerJob; go?: boolean }) => {
 		recorder = job.recordDepartures ? departureRecorder() : undefined;
 		configureGateForTests({ timings: job.timings, transport: writingLate(job.writeLate, recorder?.transport) });
 		if (job.stallWhileReserving) stallWhileReserving(job.stallWhileReserving);
-		process.send?.({ ready: true });
+		const calls = job.warmUpCalls ?? 0;
+		void (calls > 0 ? warmUp(credentialsFor({ url: job.simUrl, fixture: { accessToken: job.accessToken, wabaId: job.wabaId } }), calls) : Promise.resolve()).then(() =>
+			process.send?.({ ready: true }),
+		);
 		return;
 	}
 	if (message.go && job) void run(job);
