@@ -8,7 +8,6 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../shared/errors';
 import type { SharedEntries } from '../shared/limiter';
 import { loadMediaLink, MediaLinkError, resolveMediaLink, type LinkFile } from '../shared/media';
-import { PENDING_MEDIA_ID } from './actions/media';
 import type { MediaLinkUse, PreparedMessage } from './actions/types';
 
 type LinkItem = PreparedMessage & { itemIndex: number };
@@ -34,16 +33,15 @@ function shownLink(url: string): string {
 	}
 }
 
-/** The body sends the (pending) media ID instead of the link, wherever the link was (message, or header). */
+/** The link's slot becomes an upload of its file: the body sent is built with the media ID (message, header or card). */
 function sendById(item: LinkItem, link: MediaLinkUse, file: LinkFile): void {
-	link.setMediaId(item.body, PENDING_MEDIA_ID);
 	(item.uploads ??= []).push({
 		data: file.data ?? (() => loadMediaLink(file)),
 		sha256: file.sha256,
 		mimeType: file.mimeType,
 		fileName: file.fileName || undefined,
 		kind: file.kind,
-		setMediaId: link.setMediaId,
+		slot: link.slot,
 	});
 }
 

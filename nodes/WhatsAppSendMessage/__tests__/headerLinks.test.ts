@@ -209,6 +209,17 @@ test('"Never" sends the header link as before: nothing fetched, nothing uploaded
 	expect(sim.log().map((message) => templateHeader(message.body))).toEqual(Array(3).fill({ type: 'image', image: { link: `${filesUrl}/banner.png` } }));
 });
 
+test('a template given no language, its header link uploaded once, is sent in the language its check found (en_US, not a stand-in)', async () => {
+	const result = await send(sim, imageTemplate('/banner.png', { language: '' }), { inputItems: recipients(2) });
+	expect(result.error).toBeUndefined();
+	expect(uploads()).toHaveLength(1);
+	const mediaId = result.outputs('Send')[0].mediaId;
+	for (const message of sim.log()) {
+		expect((message.body as { template: { language: unknown } }).template.language).toEqual({ code: 'en_US' });
+		expect(templateHeader(message.body)).toEqual({ type: 'image', image: { id: mediaId } });
+	}
+});
+
 test('a template Meta would refuse (a variable missing) costs no fetch: the template check comes first', async () => {
 	const result = await send(sim, imageTemplate('/banner.png', { templateBodyParameters: {} }), { inputItems: recipients(3) });
 	expect(result.error?.message).toMatch(/^Item 1: /);

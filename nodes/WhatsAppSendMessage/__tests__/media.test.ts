@@ -8,6 +8,19 @@ import { clearMediaCache } from '../../../test/support/testHooks';
 
 let sim: Simulator;
 
+/** Each message body the node hands the gate, the object itself: a body built afresh is another object than one patched. */
+const mockHandedBodies: unknown[] = [];
+jest.mock('../../shared/limiter', () => {
+	const actual = jest.requireActual('../../shared/limiter');
+	return {
+		...actual,
+		scheduleGraphCall: (call: { request: { path: string; body?: unknown } }) => {
+			if (call.request.path.endsWith('/messages')) mockHandedBodies.push(call.request.body);
+			return actual.scheduleGraphCall(call);
+		},
+	};
+});
+
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
 	'base64',
@@ -127,6 +140,24 @@ describe('a cached media ID that Meta no longer knows', () => {
 		const third = await send(sim, { messageType: 'image', mediaSource: 'binary' }, { inputItems: withFile('image') });
 		expect(third.outputs('Send')[0]).toMatchObject({ fromCache: true, mediaId: output.mediaId });
 		expect(uploads()).toBe(2);
+	});
+
+	test('the resend is a body built afresh from the new upload\'s ID: the refused body is another object, still with the stale ID', async () => {
+		const first = await send(sim, { messageType: 'image', mediaSource: 'binary', caption: 'One' }, { inputItems: withFile('image') });
+		const oldId = String(first.outputs('Send')[0].mediaId);
+		await deleteDirect(oldId);
+		mockHandedBodies.length = 0;
+
+		const second = await send(sim, { messageType: 'image', mediaSource: 'binary', caption: 'Two' }, { inputItems: withFile('image') });
+		const newId = String(second.outputs('Send')[0].mediaId);
+		expect(newId).not.toBe(oldId);
+		const [refused, resent] = mockHandedBodies as Array<{ image: { id: string; caption: string } }>;
+		expect(mockHandedBodies).toHaveLength(2);
+		expect(resent).not.toBe(refused);
+		expect(refused.image).toEqual({ id: oldId, caption: 'Two' });
+		expect(resent.image).toEqual({ id: newId, caption: 'Two' });
+		// What reached the simulator is the body built for the resend.
+		expect(sim.log()[1].body).toEqual(resent);
 	});
 
 	test('many items sharing the stale ID upload the file again only once', async () => {

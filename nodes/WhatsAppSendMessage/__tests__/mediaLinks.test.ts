@@ -133,6 +133,16 @@ test('1,000 items with one image link: 1 fetch, 1 upload, 1,000 sends by media I
 	expect(new Set(result.outputs('Send').map((output) => output.mediaId))).toEqual(new Set([mediaId]));
 }, 120_000);
 
+// Meta's image-by-ID example (send-image-id.json, from the Image messages page above) gives `id`, then `caption`.
+test('a captioned link uploaded once is sent as the very bytes of that media ID given by hand, as Meta\'s example orders them', async () => {
+	const byLink = await send(sim, imageLink('/dot.png', { caption: 'The best succulent ever?', linkUploadOnce: 'always' }), { inputItems: recipients(1) });
+	const mediaId = String(byLink.outputs('Send')[0].mediaId);
+	await send(sim, { messageType: 'image', mediaSource: 'id', mediaId, caption: 'The best succulent ever?', recipient: '={{ $json.phone }}' }, { inputItems: recipients(1) });
+	const [linkSent, idSent] = sim.log();
+	expect(JSON.stringify(linkSent.body)).toBe(JSON.stringify(idSent.body));
+	expect(Object.keys(linkSent.body.image as object)).toEqual(['id', 'caption']);
+});
+
 test('a second execution asks with the validators, is answered 304, and neither fetches nor uploads again', async () => {
 	const first = await send(sim, imageLink('/dot.png'), { inputItems: recipients(5) });
 	expect(first.error).toBeUndefined();

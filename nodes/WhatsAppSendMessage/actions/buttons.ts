@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { buildInteractiveButtons, MAX_REPLY_BUTTONS } from '../../shared/messages';
 import { collectionList, param, readEnvelope, show } from './common';
 import { interactiveLabels, interactiveTextFields, readBodyAndFooter, readInteractiveHeader } from './interactiveCommon';
-import type { MessageKindModule, PreparedMessage } from './types';
+import { checkPassIds, inSlot, prepared } from './media';
+import type { BuildBody, MessageKindModule, PreparedMessage } from './types';
 
 /**
  * Shown while a fourth button exists; the run refuses it too, naming the item (buildInteractiveButtons). A root path
@@ -66,17 +67,15 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		title: button.title,
 	}));
 	const { header, uploads, mediaLinks } = await readInteractiveHeader(context, itemIndex, 'buttons');
-	return {
-		uploads,
-		mediaLinks,
-		body: buildInteractiveButtons({
-			...readEnvelope(context, itemIndex),
-			header,
-			...readBodyAndFooter(context, itemIndex),
-			body: param(context, 'interactiveBody', itemIndex, ''),
-			buttons,
-		}),
+	const params = {
+		...readEnvelope(context, itemIndex),
+		header,
+		...readBodyAndFooter(context, itemIndex),
+		body: param(context, 'interactiveBody', itemIndex, ''),
+		buttons,
 	};
+	const build: BuildBody = (mediaIds) => buildInteractiveButtons({ ...params, header: inSlot(header, mediaIds.get('header')) });
+	return prepared(build(checkPassIds(uploads)), build, { uploads, mediaLinks });
 }
 
 export const labels = { ...interactiveLabels, buttons: 'Buttons', id: 'ID', title: 'Title' };

@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { buildCtaUrl } from '../../shared/messages';
 import { param, readEnvelope, show } from './common';
 import { interactiveLabels, interactiveTextFields, readBodyAndFooter, readInteractiveHeader } from './interactiveCommon';
-import type { MessageKindModule, PreparedMessage } from './types';
+import { checkPassIds, inSlot, prepared } from './media';
+import type { BuildBody, MessageKindModule, PreparedMessage } from './types';
 
 export const description: INodeProperties[] = [
 	...interactiveTextFields(['ctaUrl'], true),
@@ -31,17 +32,16 @@ export const description: INodeProperties[] = [
 
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
 	const { header, uploads } = await readInteractiveHeader(context, itemIndex, 'ctaUrl');
-	return {
-		uploads,
-		body: buildCtaUrl({
-			...readEnvelope(context, itemIndex),
-			header,
-			...readBodyAndFooter(context, itemIndex),
-			body: param(context, 'interactiveBody', itemIndex, ''),
-			displayText: param(context, 'displayText', itemIndex, ''),
-			url: param(context, 'ctaUrl', itemIndex, ''),
-		}),
+	const params = {
+		...readEnvelope(context, itemIndex),
+		header,
+		...readBodyAndFooter(context, itemIndex),
+		body: param(context, 'interactiveBody', itemIndex, ''),
+		displayText: param(context, 'displayText', itemIndex, ''),
+		url: param(context, 'ctaUrl', itemIndex, ''),
 	};
+	const build: BuildBody = (mediaIds) => buildCtaUrl({ ...params, header: inSlot(header, mediaIds.get('header')) });
+	return prepared(build(checkPassIds(uploads)), build, { uploads });
 }
 
 export const labels = { ...interactiveLabels, displayText: 'Button Label', url: 'Button URL' };

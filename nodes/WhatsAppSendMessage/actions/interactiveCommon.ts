@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MAX_INTERACTIVE_BODY } from '../../shared/messages';
-import type { InteractiveHeaderParams, InteractiveMessage, MessagesRequestBody } from '../../shared/messages';
+import type { InteractiveHeaderParams } from '../../shared/messages';
 import { param } from './common';
-import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUses } from './media';
+import { HEADER_MEDIA_SOURCES, linkUploadOnceField, readBinaryMedia, readLinkUses } from './media';
 import type { MediaLinkUse, MessageType, PendingUpload } from './types';
 
 /**
@@ -119,18 +119,9 @@ export function interactiveTextFields(kinds: MessageType[], mediaHeader: boolean
 	return fields;
 }
 
-/** Puts a media ID in the interactive header, in place of its link if it had one. */
-function headerMediaId(type: 'image' | 'video' | 'document') {
-	return (body: MessagesRequestBody, mediaId: string) => {
-		const media = ((body as InteractiveMessage).interactive as { header?: Record<string, { id?: string; link?: string }> }).header![type];
-		delete media.link;
-		media.id = mediaId;
-	};
-}
-
 /**
- * The header of one item; a binary header file comes back as an upload whose media ID fills the header, and a header
- * link of a kind in HEADER_LINK_BY_ID as a link to send by media ID when "Upload Once and Send by ID" allows.
+ * The header of one item (its slot is 'header'); a binary header file comes back as an upload, and a header link of a
+ * kind in HEADER_LINK_BY_ID as a link to send by media ID when "Upload Once and Send by ID" allows.
  */
 export async function readInteractiveHeader(
 	context: IExecuteFunctions,
@@ -143,12 +134,12 @@ export async function readInteractiveHeader(
 	const source = param<string>(context, 'headerMediaSource', itemIndex, 'link');
 	if (source === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'headerBinaryPropertyName', itemIndex, 'data'), type);
-		return { header: { type, mediaId: PENDING_MEDIA_ID }, uploads: [{ ...file, setMediaId: headerMediaId(type) }] };
+		return { header: { type }, uploads: [{ ...file, slot: 'header' }] };
 	}
 	const link = source === 'link' ? param(context, 'headerLink', itemIndex, '') : undefined;
 	return {
 		header: { type, mediaId: source === 'id' ? param(context, 'headerMediaId', itemIndex, '') : undefined, link },
-		mediaLinks: HEADER_LINK_BY_ID.includes(kind) ? readLinkUses(context, itemIndex, [{ url: link, kind: type, field: 'Header Link', setMediaId: headerMediaId(type) }]) : undefined,
+		mediaLinks: HEADER_LINK_BY_ID.includes(kind) ? readLinkUses(context, itemIndex, [{ url: link, kind: type, field: 'Header Link', slot: 'header' }]) : undefined,
 	};
 }
 

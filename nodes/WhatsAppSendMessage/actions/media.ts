@@ -1,13 +1,22 @@
 import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { checkMedia, type MediaKind } from '../../shared/media';
-import { buildMedia, type MessagesRequestBody } from '../../shared/messages';
+import { buildMedia, type MediaParams, type MediaSourceParams } from '../../shared/messages';
 import { param, readEnvelope, show } from './common';
-import type { GivenLink, LinkUploadOnce, MediaLinkUse, MessageKindModule, PendingUpload, PreparedMessage } from './types';
+import type {
+	BuildBody,
+	GivenLink,
+	LinkUploadOnce,
+	MediaLinkUse,
+	MediaSlot,
+	MessageKindModule,
+	PendingUpload,
+	PreparedMessage,
+	SlotMediaIds,
+} from './types';
 
 const MEDIA: MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
-/** Stands in for the media ID of a binary file until it is uploaded (digits, so the body validates). */
 /** Where a header's image, video or document comes from (interactive and template headers). */
 export const HEADER_MEDIA_SOURCES = [
 	{ name: 'Binary File', value: 'binary', description: 'A file from a previous node, uploaded once and reused' },
@@ -15,7 +24,32 @@ export const HEADER_MEDIA_SOURCES = [
 	{ name: 'Media ID', value: 'id' },
 ];
 
-export const PENDING_MEDIA_ID = '0';
+/** Stands in for a pending upload's media ID in the check pass (digits, so the body validates); never sent. */
+const CHECK_PASS_MEDIA_ID = '0';
+
+const NO_MEDIA_IDS: SlotMediaIds = new Map();
+
+/** The slot of a carousel card's header, by its card index. */
+export const cardSlot = (cardIndex: number): MediaSlot => `card ${cardIndex}`;
+
+/** A slot's media parameters as the item gave them, or sending `mediaId` in place of its link when one is given. */
+export function inSlot<T extends MediaSourceParams>(given: T, mediaId: string | undefined): T {
+	return mediaId === undefined ? given : { ...given, mediaId, link: undefined };
+}
+
+/** The media IDs of a read's check pass: a placeholder in the slot of each file still to be uploaded. */
+export function checkPassIds(uploads: PendingUpload[] | undefined): SlotMediaIds {
+	return uploads ? new Map(uploads.map((upload) => [upload.slot, CHECK_PASS_MEDIA_ID])) : NO_MEDIA_IDS;
+}
+
+/** A read item; `build` is kept only when a slot may still change (a file to upload, a link to upload once). */
+export function prepared(
+	body: PreparedMessage['body'],
+	build: BuildBody,
+	media: { uploads?: PendingUpload[]; mediaLinks?: MediaLinkUse[] },
+): PreparedMessage {
+	return media.uploads || media.mediaLinks ? { body, build, ...media } : { body };
+}
 
 /** "Upload Once and Send by ID", shown under each link it applies to (a media message's, a template or interactive header's). */
 export function linkUploadOnceField(displayOptions: INodeProperties['displayOptions']): INodeProperties {
@@ -143,17 +177,11 @@ export async function readBinaryMedia(
 	itemIndex: number,
 	propertyName: string,
 	kind: MediaKind,
-): Promise<Omit<PendingUpload, 'setMediaId'>> {
+): Promise<Omit<PendingUpload, 'slot'>> {
 	const binary = context.helpers.assertBinaryData(itemIndex, propertyName.trim());
 	const data = await readOnce(context, itemIndex, propertyName.trim(), binary);
 	const checked = checkMedia({ data, mimeType: binary.mimeType, kind, fileName: binary.fileName });
 	return { data, mimeType: checked.mimeType, fileName: binary.fileName, kind };
-}
-
-export function setMediaId(body: MessagesRequestBody, mediaId: string): void {
-	const media = (body as unknown as Record<string, { id?: string; link?: string }>)[(body as { type: string }).type];
-	delete media.link;
-	media.id = mediaId;
 }
 
 /** The links the item may send by media ID, per its "Upload Once and Send by ID" (none when "Never"). */
@@ -171,23 +199,24 @@ export function readLinkUses(
 export async function read(context: IExecuteFunctions, itemIndex: number): Promise<PreparedMessage> {
 	const kind = param<MediaKind>(context, 'messageType', itemIndex);
 	const source = param<string>(context, 'mediaSource', itemIndex, 'link');
-	const common = {
+	const params: MediaParams = {
 		...readEnvelope(context, itemIndex),
 		kind,
 		caption: kind === 'image' || kind === 'video' || kind === 'document' ? param(context, 'caption', itemIndex, '') : undefined,
 		filename: kind === 'document' ? param<string>(context, 'filename', itemIndex, '') : undefined,
 		voice: kind === 'audio' ? param(context, 'voice', itemIndex, false) : undefined,
 	};
+	const build: BuildBody = (mediaIds) => buildMedia(inSlot(params, mediaIds.get('media')));
 	if (source === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'binaryPropertyName', itemIndex, 'data'), kind);
-		if (kind === 'document' && !common.filename && file.fileName) common.filename = file.fileName;
-		return { body: buildMedia({ ...common, mediaId: PENDING_MEDIA_ID }), uploads: [{ ...file, setMediaId }] };
+		if (kind === 'document' && !params.filename && file.fileName) params.filename = file.fileName;
+		const uploads: PendingUpload[] = [{ ...file, slot: 'media' }];
+		return prepared(build(checkPassIds(uploads)), build, { uploads });
 	}
-	const link = source === 'link' ? param<string>(context, 'mediaLink', itemIndex, '') : undefined;
-	return {
-		body: buildMedia({ ...common, mediaId: source === 'id' ? param(context, 'mediaId', itemIndex, '') : undefined, link }),
-		mediaLinks: readLinkUses(context, itemIndex, [{ url: link, kind, field: 'Link', setMediaId }]),
-	};
+	if (source === 'link') params.link = param<string>(context, 'mediaLink', itemIndex, '');
+	else if (source === 'id') params.mediaId = param(context, 'mediaId', itemIndex, '');
+	const body = build(checkPassIds(undefined));
+	return prepared(body, build, { mediaLinks: readLinkUses(context, itemIndex, [{ url: params.link, kind, field: 'Link', slot: 'media' }]) });
 }
 
 export const labels = {

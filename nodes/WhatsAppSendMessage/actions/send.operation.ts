@@ -210,8 +210,11 @@ export function output(ready: ReadyItem, sent: SentItem): INodeExecutionData {
 	return { json, pairedItem: { item: ready.itemIndex } };
 }
 
-/** One call through the gate: to /messages, or the Marketing Messages API's path for a marketing template with the option on. */
-function sendThrough(credentials: WhatsAppCredentials, item: ReadyItem): Promise<GraphResponse<SendMessageResponse & MarkAsReadResponse>> {
+/**
+ * One call through the gate with the body as built for it: to /messages, or the Marketing Messages API's path for a
+ * marketing template with the option on.
+ */
+function sendThrough(credentials: WhatsAppCredentials, item: ReadyItem, body: MessagesRequestBody): Promise<GraphResponse<SendMessageResponse & MarkAsReadResponse>> {
 	const post = (path: string, body: unknown) =>
 		scheduleGraphCall<SendMessageResponse & MarkAsReadResponse>({
 			credentials,
@@ -220,23 +223,24 @@ function sendThrough(credentials: WhatsAppCredentials, item: ReadyItem): Promise
 			request: { method: 'POST', path, body },
 			withdrawal: item.withdrawal,
 		});
-	return item.marketing ? item.marketing.route.send(item, post) : post(`/${item.phoneNumberId}/messages`, item.body);
+	return item.marketing ? item.marketing.route.send(item, body, post) : post(`/${item.phoneNumberId}/messages`, body);
 }
 
 /**
- * One item's send through the gate: with files (a binary file, links fetched once), their uploads first, and one
- * re-upload if Meta lost a cached media ID.
+ * One item's send through the gate: with files (a binary file, links fetched once), their uploads first, then the body
+ * built with their media IDs, and one re-upload (and a body built again) if Meta lost a cached media ID.
  */
 export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem, shared?: SharedEntries): Promise<SentItem> {
-	// Most sends carry no file: one call, no upload or stale-media retry, so none of their closures per item
-	// (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
+	// Most sends carry no file: one call with the body built at read, no upload or stale-media retry, so none of their
+	// closures per item (a 1,000-item execution keeps every item's pending state alive until its turn at the gate).
 	if (!item.uploads?.length) {
-		const answer = await sendThrough(credentials, item);
+		const answer = await sendThrough(credentials, item, item.body);
 		return { response: answer.data ?? {} };
 	}
+	const uploads = item.uploads;
 	const uploadAll = () =>
 		Promise.all(
-			item.uploads!.map(async (file) => {
+			uploads.map(async (file) => {
 				const uploaded = await uploadMediaCached({
 					credentials,
 					phoneNumberId: item.phoneNumberId,
@@ -247,13 +251,15 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 					fileName: file.fileName,
 					kind: file.kind,
 				});
-				file.setMediaId(item.body, uploaded.mediaId);
 				return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
 			}),
 		);
-	const sendOnce = () => sendThrough(credentials, item);
+	// A template's language is the one its check filled in the body read (template/check.ts).
+	const language = (item.body as Partial<TemplateMessage>).template?.language.code;
+	const sendOnce = (media: Array<{ mediaId: string }>) =>
+		sendThrough(credentials, item, item.build!(new Map(media.map((file, position) => [uploads[position].slot, file.mediaId])), language));
 	let media = await uploadAll();
-	const attempt = await sendOnce().then(
+	const attempt = await sendOnce(media).then(
 		(answer) => ({ answer, failure: undefined }),
 		(failure: unknown) => ({ answer: undefined, failure }),
 	);
@@ -266,7 +272,7 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 		for (const file of stale) forgetMedia(file.mediaId);
 		media = await uploadAll();
 		reuploaded = true;
-		response = await sendOnce();
+		response = await sendOnce(media);
 	}
 	const [first] = media;
 	return {
@@ -348,7 +354,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 		}
 		if (decision.action === 'template') {
 			// The template replaces the message whole: its own body and check, no file to upload.
-			Object.assign(item, { ...item.conversation.windowTemplate!, uploads: undefined, mediaLinks: undefined, sentAsTemplate: true });
+			Object.assign(item, { ...item.conversation.windowTemplate!, build: undefined, uploads: undefined, mediaLinks: undefined, sentAsTemplate: true });
 		}
 		item.windowOpenUntil = decision.openUntil;
 		windowed.push(item);

@@ -94,7 +94,7 @@ async function applyWindow(context: IExecuteFunctions, ledger: ConversationLedge
 				{ itemIndex: 0, description: 'Pick Response Type "Free Text" to wait for any answer to the template, or ask with a template that has quick-reply buttons (Response Type "Choice", Message Type "Template").' },
 			);
 		}
-		Object.assign(item, { ...item.conversation.windowTemplate!, uploads: undefined, mediaLinks: undefined, sentAsTemplate: true });
+		Object.assign(item, { ...item.conversation.windowTemplate!, build: undefined, uploads: undefined, mediaLinks: undefined, sentAsTemplate: true });
 	}
 	item.windowOpenUntil = decision.openUntil;
 	if (!item.template) return;

@@ -5,7 +5,19 @@ import type { MessagesRequestBody } from '../../shared/messages';
 
 export type { MessageType } from './kinds';
 
-/** A binary file to upload before the send; its media ID replaces the placeholder in the body. */
+/** Where a message carries a file: a media message's own, a header (interactive or template), a carousel card's header. */
+export type MediaSlot = 'media' | 'header' | `card ${number}`;
+
+/** Media IDs by slot: each slot named sends that ID; every other slot sends what the item gave (its link or media ID). */
+export type SlotMediaIds = ReadonlyMap<MediaSlot, string>;
+
+/**
+ * Builds an item's body afresh from what its kind read, with the media IDs given by slot; `language` is a template's
+ * language as the template check filled it in (see template/check.ts). Pure: each call returns a new body.
+ */
+export type BuildBody = (mediaIds: SlotMediaIds, language?: string) => MessagesRequestBody;
+
+/** A binary file to upload before the send; the body is built with its media ID in its slot. */
 export interface PendingUpload {
 	/** The bytes, or how to get them if no media ID is known for `sha256` (a link not fetched again). */
 	data: Buffer | (() => Promise<Buffer>);
@@ -13,8 +25,7 @@ export interface PendingUpload {
 	mimeType: string;
 	fileName?: string;
 	kind: MediaKind;
-	/** Where the media ID goes once uploaded. */
-	setMediaId: (body: MessagesRequestBody, mediaId: string) => void;
+	slot: MediaSlot;
 }
 
 /** "Upload Once and Send by ID" of a media link: `auto` when the execution sends the link to several items. */
@@ -27,8 +38,8 @@ export interface MediaLinkUse {
 	uploadOnce: Exclude<LinkUploadOnce, 'never'>;
 	/** The field the user gave the link in, as errors name it ("Link", "Header Link"). */
 	field: string;
-	/** Puts the media ID where the link was in the body (the link goes). */
-	setMediaId: (body: MessagesRequestBody, mediaId: string) => void;
+	/** Where the link is: uploaded once, that slot sends the media ID instead (mediaLinks.ts). */
+	slot: MediaSlot;
 }
 
 /** A link as a reader finds it (maybe empty or not text), before the option is read. */
@@ -36,7 +47,10 @@ export type GivenLink = Omit<MediaLinkUse, 'uploadOnce' | 'url'> & { url: unknow
 
 /** One item, read and validated, ready to be scheduled. */
 export interface PreparedMessage {
+	/** Built once at read, the check pass: the links and IDs given, a placeholder ID in each slot still to be uploaded. */
 	body: MessagesRequestBody;
+	/** How to build the body again once uploads answered; only with `uploads` or `mediaLinks` (the rest send `body`). */
+	build?: BuildBody;
 	/** Files to upload before the send: a binary file, or links fetched once (a carousel has one per card). */
 	uploads?: PendingUpload[];
 	/** Media links to fetch once and send by media ID (see mediaLinks.ts), when the option allows. */

@@ -4,7 +4,7 @@ export { charCount } from './rules';
 export { normalizeRecipient, isBusinessScopedUserId } from './recipient';
 export { buildEnvelope, recipientOf, type EnvelopeParams } from './envelope';
 export { buildText, type TextParams } from './text';
-export { buildMedia, buildMediaReference, MEDIA_KINDS, type MediaParams } from './media';
+export { buildMedia, buildMediaReference, MEDIA_KINDS, type MediaParams, type MediaSourceParams } from './media';
 export { buildLocation, type LocationParams } from './location';
 export { buildContacts, type ContactsParams, type ContactParams } from './contacts';
 export { buildReaction, isSingleEmoji, type ReactionParams } from './reaction';

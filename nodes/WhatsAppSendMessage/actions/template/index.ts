@@ -6,19 +6,19 @@ import {
 	MessageValidationError,
 	type TemplateBodyParameterParams,
 	type TemplateButtonParams,
+	type TemplateCardHeaderParams,
 	type TemplateCardParams,
 	type TemplateHeaderParams,
-	type MessagesRequestBody,
 	type TemplateMessage,
 } from '../../../shared/messages';
 import { expandOneTimeCode } from './authentication';
 import { collectionList, param, readEnvelope, show } from '../common';
-import { HEADER_MEDIA_SOURCES, linkUploadOnceField, PENDING_MEDIA_ID, readBinaryMedia, readLinkUses } from '../media';
+import { cardSlot, checkPassIds, HEADER_MEDIA_SOURCES, inSlot, linkUploadOnceField, prepared, readBinaryMedia, readLinkUses } from '../media';
 import { cardsDescription, carouselLabels, readCardFields, readManualCards } from './carousel';
 import { offerExpirationField, offerExpirationMs } from './offer';
 import { parseProductSections, productButtonValues } from './products';
 import { checkoutButtonValues } from './checkout';
-import type { GivenLink, MessageKindModule, PendingUpload, PreparedMessage } from '../types';
+import type { GivenLink, MessageKindModule, PendingUpload, PreparedMessage, SlotMediaIds } from '../types';
 
 /** Used in the body until the template's own default language is known. */
 const LANGUAGE_PENDING = 'en';
@@ -406,16 +406,6 @@ export function readBodyParameters(raw: IDataObject[]): TemplateBodyParameterPar
 	return entries.map((entry) => entry.built);
 }
 
-/** Puts a media ID in the template's header parameter, in place of its link if it had one. */
-function headerMediaId(type: 'image' | 'video' | 'document') {
-	return (body: MessagesRequestBody, mediaId: string) => {
-		const header = (body as TemplateMessage).template.components?.find((component) => component.type === 'header');
-		const media = (header?.parameters[0] as Record<string, { id?: string; link?: string }> | undefined)![type];
-		delete media.link;
-		media.id = mediaId;
-	};
-}
-
 async function readHeader(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -424,20 +414,9 @@ async function readHeader(
 	if ((type === 'image' || type === 'video' || type === 'document') && param<string>(context, 'templateHeaderMediaSource', itemIndex, 'link') === 'binary') {
 		const file = await readBinaryMedia(context, itemIndex, param<string>(context, 'templateHeaderBinaryPropertyName', itemIndex, 'data'), type);
 		const filename = type === 'document' ? param<string>(context, 'templateHeaderFilename', itemIndex, '') || file.fileName : undefined;
-		return { header: { type, mediaId: PENDING_MEDIA_ID, filename }, uploads: [{ ...file, setMediaId: headerMediaId(type) }] };
+		return { header: { type, filename }, uploads: [{ ...file, slot: 'header' }] };
 	}
 	return { header: readHeaderValues(context, itemIndex, type) };
-}
-
-/** Puts a media ID in a carousel card's header, in place of its link. */
-function cardMediaId(cardIndex: number, type: 'image' | 'video') {
-	return (body: MessagesRequestBody, mediaId: string) => {
-		const carousel = (body as TemplateMessage).template.components?.find((component) => component.type === 'carousel');
-		const card = carousel?.type === 'carousel' ? carousel.cards.find((candidate) => candidate.card_index === cardIndex) : undefined;
-		const media = (card!.components[0].parameters[0] as unknown as Record<string, { id?: string; link?: string }>)[type];
-		delete media.link;
-		media.id = mediaId;
-	};
 }
 
 /**
@@ -449,12 +428,12 @@ function templateLinkUses(body: TemplateMessage, manual: boolean): GivenLink[] {
 	const uses: GivenLink[] = [];
 	for (const component of body.template.components ?? []) {
 		const header = component.type === 'header' ? linkOf(component.parameters[0], ['image', 'video', 'document'] as const) : undefined;
-		if (header) uses.push({ ...header, field: 'Header Link', setMediaId: headerMediaId(header.kind) });
+		if (header) uses.push({ ...header, field: 'Header Link', slot: 'header' });
 		if (component.type !== 'carousel') continue;
 		for (const card of component.cards) {
 			const cardHeader = linkOf(card.components[0]?.parameters[0], ['image', 'video'] as const);
 			const field = manual ? `Carousel Cards #${card.card_index + 1} › Image or Video` : `Template Fields › Card ${card.card_index + 1} header`;
-			if (cardHeader) uses.push({ ...cardHeader, field, setMediaId: cardMediaId(card.card_index, cardHeader.kind) });
+			if (cardHeader) uses.push({ ...cardHeader, field, slot: cardSlot(card.card_index) });
 		}
 	}
 	return uses;
@@ -503,6 +482,16 @@ function readHeaderValues(context: IExecuteFunctions, itemIndex: number, type: T
 		default:
 			return { type: 'none' };
 	}
+}
+
+/** The cards, each card's header sending the media ID its slot has, if any (a card's slot is its index). */
+function cardsInSlots(cards: TemplateCardParams[], mediaIds: SlotMediaIds): TemplateCardParams[] {
+	if (mediaIds.size === 0 || !Array.isArray(cards)) return cards;
+	return cards.map((card, index) => {
+		const mediaId = mediaIds.get(cardSlot(index));
+		// Only an image or video card's link takes a slot (templateLinkUses), so a card given an ID has a media header.
+		return mediaId === undefined ? card : { ...card, header: inSlot(card.header as Extract<TemplateCardHeaderParams, { type: 'image' | 'video' }>, mediaId) };
+	});
 }
 
 function buildOrError(build: () => TemplateMessage): { body?: TemplateMessage; error?: Error } {
@@ -640,25 +629,29 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		cards = readManualCards(param(context, 'templateCards', itemIndex, {}));
 		offerExpiration = param(context, 'templateOfferExpiration', itemIndex, '');
 	}
-	const built = buildOrError(() =>
+	const envelope = readEnvelope(context, itemIndex);
+	const build = (mediaIds: SlotMediaIds, checkedLanguage?: string): TemplateMessage =>
 		buildTemplate({
-			...readEnvelope(context, itemIndex),
+			...envelope,
 			name: templateName,
-			language: language || LANGUAGE_PENDING,
-			header,
+			language: checkedLanguage ?? (language || LANGUAGE_PENDING),
+			header: inSlot(header, mediaIds.get('header')),
 			bodyParameters,
 			buttons,
-			cards,
+			cards: cardsInSlots(cards, mediaIds),
 			offerExpirationTimeMs: offerExpirationMs(offerExpiration),
-		}),
-	);
+		});
+	const built = buildOrError(() => build(checkPassIds(uploads)));
 	if (built.error) {
 		const templateField = built.error instanceof MessageValidationError ? fieldOf?.(built.error.field) : undefined;
 		throw templateField ? new MessageValidationError('templateFields', `${templateField} ${built.error.message}`) : built.error;
 	}
 	const body = built.body!;
 	const mediaLinks = readLinkUses(context, itemIndex, templateLinkUses(body, mode === 'manual'));
-	return { body, uploads, mediaLinks, template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined };
+	return {
+		...prepared(body, build, { uploads, mediaLinks }),
+		template: check || !language ? { name: templateName, language, languageGiven: language !== '' } : undefined,
+	};
 }
 
 export const labels = {

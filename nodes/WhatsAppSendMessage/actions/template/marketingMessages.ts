@@ -148,13 +148,16 @@ export class MarketingRoute {
 		item.marketing = { route: this, timeToLiveSeconds: seconds };
 	}
 
-	/** Sends the item through /marketing_messages, or /messages once Meta refused the path for its template and number. */
-	async send<T>(item: RoutableItem, post: (path: string, body: unknown) => Promise<T>): Promise<T> {
+	/**
+	 * Sends the item's `body` (as built for this send) through /marketing_messages, or /messages once Meta refused the
+	 * path for its template and number.
+	 */
+	async send<T>(item: RoutableItem, body: object, post: (path: string, body: unknown) => Promise<T>): Promise<T> {
 		const marketing = item.marketing!;
 		await this.setTimeToLive(item);
 		const viaMessages = () => {
 			marketing.sentThrough = 'messages';
-			return post(`/${item.phoneNumberId}/messages`, item.body);
+			return post(`/${item.phoneNumberId}/messages`, body);
 		};
 		const key = routeKey(item);
 		const known = this.decisions.get(key);
@@ -164,7 +167,7 @@ export class MarketingRoute {
 		}
 		let decide: (decision: Decision) => void = () => undefined;
 		if (!known) this.decisions.set(key, new Promise<Decision>((resolve) => (decide = resolve)));
-		const attempt = await post(`/${item.phoneNumberId}/marketing_messages`, { ...(item.body as object), product_policy: 'STRICT' }).then(
+		const attempt = await post(`/${item.phoneNumberId}/marketing_messages`, { ...body, product_policy: 'STRICT' }).then(
 			(answer) => ({ answer, failure: undefined }),
 			(failure: unknown) => ({ answer: undefined, failure }),
 		);
