@@ -149,6 +149,7 @@ export class NumberLane {
 			now: createdAt,
 			pumpIntervalMs: 0,
 			shortestRoundMs: 0,
+			headStart: false,
 			roundsWorth: 0,
 			tokens: 0,
 			rate: 0,
@@ -459,6 +460,7 @@ export class NumberLane {
 			wake.now = now;
 			wake.pumpIntervalMs = this.pumpIntervalMs;
 			wake.shortestRoundMs = shortestRoundMs(this.shared?.usable(this) === true, this.env.timings);
+			wake.headStart = now < pace.headStartEndsAt;
 			wake.roundsWorth = worth;
 			wake.tokens = pace.tokens;
 			wake.rate = rate;

@@ -129,6 +129,7 @@ describe('the next round', () => {
 			now: T0,
 			pumpIntervalMs: 20,
 			shortestRoundMs: 20,
+			headStart: false,
 			roundsWorth: 20,
 			tokens: 500,
 			rate: 1000 / 1030,
@@ -161,6 +162,8 @@ describe('the next round', () => {
 		expect(nextRoundAt(wake({ ...redis, started: 60, windowRoom: 300 }), timings)).toBe(T0 + 40);
 		// The cap and the window's room ended together: window-bound, not sooner.
 		expect(nextRoundAt(wake({ ...redis, started: 80, windowRoom: 80 }), timings)).not.toBe(T0 + 25);
+		// In a head start: the rounds its guard was measured for, a full round later.
+		expect(nextRoundAt(wake({ ...redis, started: 80, windowRoom: 300, headStart: true }), timings)).toBe(T0 + 40);
 		// Out of tokens: waits for one even so.
 		expect(nextRoundAt(wake({ ...redis, started: 80, windowRoom: 300, tokens: 0.5, rate: 0.01 }), timings)).toBe(T0 + 50);
 	});

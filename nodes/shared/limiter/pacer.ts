@@ -39,6 +39,8 @@ export interface WakeInput {
 	/** The round length (pumpIntervalMs), the shortest a round may be, and the calls the cap allows in one round (fractional). */
 	pumpIntervalMs: number;
 	shortestRoundMs: number;
+	/** The round was part of a head start (its calls count `headStartGuardMs` later). */
+	headStart: boolean;
 	roundsWorth: number;
 	/** Tokens left after this round's starts, and their refill per ms (cap / window). */
 	tokens: number;
@@ -157,7 +159,8 @@ export function nextRoundAt(input: WakeInput, timings: PacerTimings): number {
 	// Through Redis a round lasts 40 ms at 1,000 mps, so 80-call rounds held a process to 2,000/s (1,600 as measured):
 	// fine while processes share the number, but the one left alone when its partner ends sent the freed places of
 	// the last second slower than they freed (the two-process bench's tail: 480 ms against 340 for the same 1,000).
-	if (input.started >= timings.maxCallsPerRound && input.windowRoom - input.started > 0) next = now + input.shortestRoundMs;
+	// Not in a head start: its guard was measured for the rounds as they are (a faster burst is stamped later).
+	if (!input.headStart && input.started >= timings.maxCallsPerRound && input.windowRoom - input.started > 0) next = now + input.shortestRoundMs;
 	if (tokens < 1) next = Math.max(next, now + Math.ceil((1 - tokens) / input.rate));
 	if (input.windowRoom - input.started <= 0) {
 		// Window-bound: wake when a round's worth has expired, not a round later. Each wake that comes late delays every
