@@ -1,8 +1,8 @@
 /**
- * Through Redis, a round the shared second has no room for is asked again when Redis says a round's worth fits, not at
- * every round: with two workers on one number, polling for each freed slot made ~45 % of reservations grant nothing
- * (each a round trip). A stand-in for the Redis store records the reservations; no Redis or HTTP needed. Under jest's
- * fake clock.
+ * Through Redis, rounds the shared second cut short: asked again when Redis says a round's worth fits, not at every
+ * round (with two workers on one number, polling for each freed slot made ~45 % of reservations grant nothing, each a
+ * round trip), and the calls not granted give their tokens back. A stand-in for the Redis store answers the
+ * reservations; no Redis or HTTP needed. Under jest's fake clock.
  */
 import Bottleneck from 'bottleneck';
 import { WabaBudget } from './budget';
@@ -15,9 +15,8 @@ afterEach(() => {
 	jest.useRealTimers();
 });
 
-test("after a refused reservation, the lane waits until Redis said a round's worth fits", async () => {
-	jest.useFakeTimers({ now: 1_000_000 });
-	const reservations: Array<{ at: number; requested: number; wanted?: number }> = [];
+/** A lane at `mps` through a stand-in store whose reservations `reserve` answers; `started` is when each call left. */
+function laneOnStandIn(mps: number, reserve: SharedStore['reserve']) {
 	const limiter = new Bottleneck({ maxConcurrent: 1_000_000 });
 	const store: SharedStore = {
 		usable: () => true,
@@ -25,30 +24,45 @@ test("after a refused reservation, the lane waits until Redis said a round's wor
 		forget: () => undefined,
 		limiterFor: () => limiter,
 		answers: async () => true,
-		// The first two reservations find the shared second full; a round's worth fits 300 ms later.
-		reserve: async (request) => {
-			reservations.push({ at: Date.now(), requested: request.requested, wanted: request.wanted });
-			return { granted: reservations.length <= 2 ? 0 : request.requested, retryInMs: 300, redisNow: Date.now(), paused: false };
-		},
+		reserve,
 		pauseWaba: async () => undefined,
 		moveLate: async () => undefined,
 		recordInbound: async () => undefined,
 	};
+	const started: number[] = [];
 	const env: GateEnvironment = {
 		timings: { ...DEFAULT_TIMINGS },
-		transport: async <T>() => ({ status: 200, data: {} as T, usage: {} }) as GraphResponse<T>,
+		transport: async <T>() => {
+			started.push(Date.now());
+			return { status: 200, data: {} as T, usage: {} } as GraphResponse<T>;
+		},
 		random: Math.random,
 		warn: () => undefined,
 	};
-	const credentials = { accessToken: 'EAAGstub', apiVersion: 'v26.0', baseUrl: 'http://127.0.0.1:9', customMessagesPerSecond: 80, throughputTier: 'custom' as const };
+	const credentials = { accessToken: 'EAAGstub', apiVersion: 'v26.0', baseUrl: 'http://127.0.0.1:9', customMessagesPerSecond: mps, throughputTier: 'custom' as const };
 	const settings = readGateSettings(credentials);
 	const lane = new NumberLane('n', '399999999999992', new WabaBudget('w', undefined, settings, env), settings, env, store);
+	const send = (i: number) =>
+		new Promise<GraphResponse<unknown>>((resolve, reject) => {
+			const call: PendingCall = { credentials, request: { method: 'POST', path: '/x' }, recipient: `1650555${i}`, settings, resolve, reject, attempts: 0, firstQueuedAt: Date.now(), started: false, seq: 0 };
+			lane.enqueue(call);
+		});
+	const release = async () => {
+		lane.release();
+		await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+	};
+	return { send, started, release };
+}
+
+test("after a refused reservation, the lane waits until Redis said a round's worth fits", async () => {
+	jest.useFakeTimers({ now: 1_000_000 });
+	const reservations: Array<{ at: number; requested: number; wanted?: number }> = [];
+	// The first two reservations find the shared second full; a round's worth fits 300 ms later.
+	const { send, release } = laneOnStandIn(80, async (request) => {
+		reservations.push({ at: Date.now(), requested: request.requested, wanted: request.wanted });
+		return { granted: reservations.length <= 2 ? 0 : request.requested, retryInMs: 300, redisNow: Date.now(), paused: false };
+	});
 	try {
-		const send = (i: number) =>
-			new Promise<GraphResponse<unknown>>((resolve, reject) => {
-				const call: PendingCall = { credentials, request: { method: 'POST', path: '/x' }, recipient: `1650555${i}`, settings, resolve, reject, attempts: 0, firstQueuedAt: Date.now(), started: false, seq: 0 };
-				lane.enqueue(call);
-			});
 		const sent = Array.from({ length: 10 }, (_, i) => send(i));
 		// A call arriving during the wait wakes the lane, which still does not ask before Redis said.
 		await jest.advanceTimersByTimeAsync(100);
@@ -62,7 +76,39 @@ test("after a refused reservation, the lane waits until Redis said a round's wor
 		// It asked for the wait until a round's worth fits: 80 msg/s × 50 ms.
 		expect(reservations[0].wanted).toBe(4);
 	} finally {
-		lane.release();
-		await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+		await release();
+	}
+});
+
+/**
+ * Kept, the two-process bench's processes ran out of tokens while sharing the number, and the one left alone at the
+ * end sent at the tokens' refill (~970/s) with the sliding second half empty.
+ */
+test('a process whose rounds the shared second refused sends at the full rate once the number is its own', async () => {
+	jest.useFakeTimers({ now: 1_000_000 });
+	let partnerUntil = Date.now() + 1000;
+	let refused = 0;
+	// For a second another process holds every place of the number's second; then it has ended.
+	const { send, started, release } = laneOnStandIn(1000, async (request) => {
+		const partner = Date.now() < partnerUntil;
+		if (partner) refused += request.requested;
+		return { granted: partner ? 0 : request.requested, retryInMs: partner ? 25 : 0, redisNow: Date.now(), paused: false };
+	});
+	try {
+		const sent = Array.from({ length: 2000 }, (_, i) => send(i));
+		await jest.advanceTimersByTimeAsync(1000);
+		// The refused rounds asked for more than the lane's whole second of tokens.
+		expect(started).toHaveLength(0);
+		expect(refused).toBeGreaterThan(1000);
+		const alone = Date.now();
+		await jest.advanceTimersByTimeAsync(300);
+		// Alone, its own sliding second empty: 80-call rounds every 25 ms (the shortest round through Redis), ~960 in
+		// 300 ms. With the refused rounds' tokens kept it had ~0 and sent at their refill (296); with 40 ms rounds, 640.
+		expect(started.filter((at) => at - alone <= 300).length).toBeGreaterThanOrEqual(800);
+		partnerUntil = 0;
+		await jest.advanceTimersByTimeAsync(3000);
+		await Promise.all(sent);
+	} finally {
+		await release();
 	}
 });
