@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { MessageTemplate } from '../../../shared/descriptions';
 import { FieldError } from '../../../shared/fieldError';
 import type { TemplateMessage } from '../../../shared/messages';
-import { checkAgainstTemplate } from './check';
+import { checkAgainstTemplate, inLanguage } from './check';
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../../test/contract/fixtures/requests/message-templates-list.json'), 'utf8')) as {
 	response: { body: { data: MessageTemplate[] } };
@@ -46,8 +46,10 @@ const reservationValues = [
 
 test('a send that fills every variable of the template Meta holds passes, and the language is filled in when not given', () => {
 	const body = send('reservation_confirmation', 'en', reservationValues);
-	expect(() => checkAgainstTemplate(body, [reservation], false)).not.toThrow();
-	expect(body.template.language.code).toBe('en_US');
+	const variant = checkAgainstTemplate(body, [reservation], false);
+	expect(inLanguage(body, variant.language).template.language.code).toBe('en_US');
+	// The body checked is not changed: the one sent is a new object in the chosen language.
+	expect(body.template.language.code).toBe('en');
 	expect(() => checkAgainstTemplate(send('coupon_expiration_reminder_number_vars', 'en', [
 		{ type: 'header', parameters: [{ type: 'text', text: 'Ana' }] },
 		{ type: 'body', parameters: [{ type: 'text', text: 'SAVE10' }, { type: 'text', text: '3' }] },

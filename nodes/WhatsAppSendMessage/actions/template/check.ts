@@ -43,10 +43,11 @@ function buttonValue(parameter: TemplateButtonParameter | undefined): string | u
 }
 
 /**
- * Check a built template body against the template Meta holds (header format, body variables, buttons), and fill in
- * the language when none was given. Throws `MessageValidationError` naming the field to fix.
+ * Check a built template body against the template Meta holds (header format, body variables, buttons). Returns the
+ * variant checked: with no language given, the one to send in (`inLanguage`). Throws `MessageValidationError` naming
+ * the field to fix. Pure: the body is not changed.
  */
-export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTemplate[], languageGiven: boolean): void {
+export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTemplate[], languageGiven: boolean): MessageTemplate {
 	const name = body.template.name;
 	if (variants.length === 0) {
 		throw new MessageValidationError('name', `no template named "${name}" exists in this WhatsApp Business Account`);
@@ -62,7 +63,6 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 		}
 	} else {
 		template = defaultVariant(variants)!;
-		body.template.language.code = template.language;
 	}
 	if (template.status && template.status !== 'APPROVED') {
 		throw new MessageValidationError(
@@ -180,4 +180,10 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 	checkCarousel(body, template);
 	checkAuthenticationCode(body, template);
 	checkLimitedTimeOffer(body, template);
+	return template;
+}
+
+/** The same body in `code` (a new object): a template given no language goes in the variant its check chose. */
+export function inLanguage(body: TemplateMessage, code: string): TemplateMessage {
+	return { ...body, template: { ...body.template, language: { ...body.template.language, code } } };
 }
