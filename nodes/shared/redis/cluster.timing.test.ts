@@ -368,6 +368,50 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
 	}, 60_000);
 
+	it("takes a number's leases locally at once while a master holding its keys is down (killed), then shares again", async () => {
+		await sim.reset();
+		const workers = await startWorkers([workerJob(700, 'a', 0), workerJob(700, 'b', 1000)]);
+		// The master of the number's lease limiter (a new lease waits on it), which may also hold its counts.
+		const master = await cluster.masterOf(limiterId({ key: `${sim.url}|number:${FAST_NUMBER}` }));
+		workers.go();
+		// Both processes share the number under Redis leases before the kill.
+		const sentByBoth = (log: Awaited<ReturnType<typeof sim.log>>) => ['a', 'b'].every((prefix) => log.filter((message) => (message.body.text as { body: string }).body.startsWith(prefix)).length >= 50);
+		while (!sentByBoth(await sim.log())) await new Promise((resolve) => setTimeout(resolve, 50));
+		const killedAt = Date.now();
+		await cluster.kill(master);
+		// Longer than a lease, shorter than the cluster's node timeout with the restart (10 s: the other masters would then refuse every slot).
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 3000 - Date.now())));
+		await cluster.start(master);
+		const backAt = Date.now();
+		const reports = await workers.reports;
+		const log = await sim.log();
+		const sentBy = (prefix: string) => log.filter((message) => (message.body.text as { body: string }).body.startsWith(prefix)).map((message) => message.acceptedAt).sort((a, b) => a - b);
+		/** The longest time without a message, over the gaps that end after `from` and start before `to`. */
+		const longestGap = (times: number[], from = -Infinity, to = Infinity) =>
+			Math.max(0, ...times.slice(1).flatMap((at, index) => (at > from && times[index] < to ? [at - times[index]] : [])));
+		const [a, b] = [sentBy('a'), sentBy('b')];
+		const accepted = [...a, ...b].sort((x, y) => x - y);
+		const afterBack = accepted.filter((at) => at > backAt + 1000);
+		process.stdout.write(
+			`[redis-cluster lease master killed 3 s] down ${backAt - killedAt} ms; longest stall of the number ${longestGap(accepted)} ms, of each process while down ` +
+				`${longestGap(a, killedAt, backAt)} / ${longestGap(b, killedAt, backAt)} ms (all run ${longestGap(a)} / ${longestGap(b)}); ${accepted.filter((at) => at > killedAt && at < backAt).length} sent while down; ` +
+				`peak per process ${peakInWindow(a, 1000)} / ${peakInWindow(b, 1000)}, both after it ${peakInWindow(afterBack, 1000)} (${afterBack.length} sent); 130429: ${(await sim.counters()).rejectedByCode['130429'] ?? 0}\n`,
+		);
+		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
+		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(1400);
+		// Neither process waits on the lost master's limiter: a local lease at once, one at a time; the number never stalls (as
+		// for a freeze: a full shared second as it went, the refusal, a round).
+		expect([longestGap(a, killedAt, backAt), longestGap(b, killedAt, backAt)].every((gap) => gap < DEFAULT_TIMINGS.leaseMs)).toBe(true);
+		expect(longestGap(accepted)).toBeLessThan(1900);
+		// Each within its local limit meanwhile; together within the number's once shared again.
+		expect([peakInWindow(a, 1000), peakInWindow(b, 1000)].every((peak) => peak <= 100)).toBe(true);
+		expect(peakInWindow(afterBack, 1000)).toBeLessThanOrEqual(100);
+		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
+		// Each process named the master once as it went and once as it came back.
+		const named = (report: (typeof reports)[number], what: string) => report.warnings.filter((warning) => warning.includes(`master 127.0.0.1:${master} of`) && warning.includes(what));
+		expect(reports.map((report) => [named(report, 'is unreachable').length, named(report, 'is back;').length])).toEqual([[1, 1], [1, 1]]);
+	}, 60_000);
+
 	it("keeps sending when the master holding the number's keys freezes for 3 s (SIGSTOP), each message once, then shares again", async () => {
 		await sim.reset();
 		// Enough for several seconds of sending after the thaw: a lease taken on local limits during the freeze lasts up to
