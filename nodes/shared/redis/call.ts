@@ -2,7 +2,7 @@
  * A Redis call with a deadline, for the users that answer from memory when Redis is slow or down (the trigger's
  * dedupe, the conversation ledger): it waits briefly for a first connection, then fails instead of hanging.
  */
-import { keySlot } from './slots';
+import { keySlot, positionsBySlot } from './slots';
 
 /** The part of a client that tells whether its first connection is still being made. */
 export interface ConnectingClient {
@@ -231,4 +231,22 @@ export async function callRedisWithin<T>(redis: RoutedClient, call: () => Promis
 	} finally {
 		if (timer) clearTimeout(timer);
 	}
+}
+
+/**
+ * A call over unrelated keys, made once per hash slot (once in all on a single Redis), each part under its own deadline
+ * (callRedisWithin): a frozen or down Redis Cluster master fails only its keys' part (at once once known), and the other
+ * parts are answered. `call` takes its part's key positions (and fills in their answers); the first failure, or
+ * undefined when every part was answered.
+ */
+export async function callRedisBySlot(redis: RoutedClient, keys: readonly string[], call: (positions: number[]) => Promise<unknown>, timeoutMs: number): Promise<Error | undefined> {
+	let failure: Error | undefined;
+	await Promise.all(
+		positionsBySlot(redis, keys).map((positions) =>
+			callRedisWithin(redis, () => call(positions), timeoutMs, positions.map((position) => keys[position])).catch(
+				(error: unknown) => void (failure ??= error instanceof Error ? error : new Error(String(error))),
+			),
+		),
+	);
+	return failure;
 }
