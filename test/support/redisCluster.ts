@@ -24,7 +24,7 @@ export interface TestRedisCluster {
 	kill(port: number): Promise<void>;
 	/** Start a killed master again from its nodes.conf and wait until the cluster serves every slot. */
 	start(port: number): Promise<void>;
-	/** SIGSTOP one master: its connections stay open, nothing answers (under the 5 s node timeout: no failover). */
+	/** SIGSTOP one master: its connections stay open, nothing answers (under the 10 s node timeout: the others keep serving their slots). */
 	freeze(port: number): void;
 	/** SIGCONT: it answers again, commands sent during the freeze first. */
 	thaw(port: number): void;
@@ -89,7 +89,7 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
 			REDIS_SERVER_BINARY,
 			[
 				'--port', String(node.port), '--cluster-port', String(node.busPort), '--bind', '127.0.0.1',
-				'--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${node.index}.conf`, '--cluster-node-timeout', '5000',
+				'--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${node.index}.conf`, '--cluster-node-timeout', '10000',
 				'--dir', root, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
 			],
 			{ stdio: 'ignore' },

@@ -10,7 +10,6 @@
  */
 
 import { processWide } from '../processWide';
-import { positionsBySlot } from '../redis';
 import { ExpiringLru } from './lru';
 import { MemoryLedger } from './memory';
 import { RedisLedger, type ScriptClient } from './redis';
@@ -198,31 +197,19 @@ export async function recordCampaignFacts(ledger: ConversationLedger, facts: Cam
 	if (!(ledger instanceof RedisLedger)) return;
 	const keys = entries.map((entry) => ledger.key(entry.kind, ...entry.parts));
 	// One script per hash slot: on a Redis Cluster a script's keys must share one (one call in all on a single Redis).
-	await ledger.shared(
-		(redis) =>
-			Promise.all(
-				positionsBySlot(redis, keys).map((positions) =>
-					withCampaignScript(redis).ledgerRecordCampaign(positions.length, ...positions.map((at) => keys[at]), now, ...positions.map((at) => encode(entries[at]))),
-				),
-			),
-		() => [],
-		keys,
+	await ledger.sharedBySlot(keys, (redis, positions) =>
+		withCampaignScript(redis).ledgerRecordCampaign(positions.length, ...positions.map((at) => keys[at]), now, ...positions.map((at) => encode(entries[at]))),
 	);
 }
 
-/** The stored entries of `wanted`, in order: from Redis (one round trip) when the ledger has it, else from memory. */
+/** The stored entries of `wanted`, in order: from Redis (one round trip) when the ledger has it, else (or where it did not answer) from memory. */
 async function read(ledger: ConversationLedger, wanted: Array<Pick<Entry, 'kind' | 'parts'>>, now: number): Promise<Array<ReturnType<typeof decode>>> {
 	if (wanted.length === 0) return [];
 	const memory = memoryOf(ledger);
-	const fromMemory = () => wanted.map((entry) => decode(memory?.get(memoryKey(entry), now), now));
-	if (!(ledger instanceof RedisLedger)) return fromMemory();
-	const keys = wanted.map((entry) => ledger.key(entry.kind, ...entry.parts));
-	const stored = await ledger.shared<Array<string | null> | undefined>(
-		(redis) => ledger.getMany(redis, keys),
-		() => undefined,
-		keys,
-	);
-	return stored ? stored.map((value) => decode(value, now)) : fromMemory();
+	const fromMemory = (entry: Pick<Entry, 'kind' | 'parts'>) => decode(memory?.get(memoryKey(entry), now), now);
+	if (!(ledger instanceof RedisLedger)) return wanted.map(fromMemory);
+	const stored = await ledger.getMany(wanted.map((entry) => ledger.key(entry.kind, ...entry.parts)));
+	return wanted.map((entry, position) => (stored[position] === undefined ? fromMemory(entry) : decode(stored[position], now)));
 }
 
 /** Each contact's marketing state: opted out of the WABA's business, and/or inside Meta's per-user limit. */

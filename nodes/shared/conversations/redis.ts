@@ -10,7 +10,7 @@
  * call per hash slot on a cluster.
  */
 import { createHmac } from 'node:crypto';
-import { callRedisWithin, positionsBySlot, type RedisClient } from '../redis';
+import { callRedisBySlot, callRedisWithin, type RedisClient } from '../redis';
 import type { MemoryLedger } from './memory';
 import { REMOVE_WAIT, RECORD_FACTS, TAKE_WAIT } from './scripts';
 import { STATE_RANK } from './status';
@@ -100,16 +100,17 @@ export class RedisLedger implements ConversationLedger {
 		return createHmac('sha256', this.options.keySecret).update(parts.join('\0')).digest('base64url').slice(0, 22);
 	}
 
-	/** GET of many keys: one MGET per hash slot (one in all on a single Redis), answers in the keys' order. */
-	async getMany(redis: ScriptClient, keys: string[]): Promise<Array<string | null>> {
+	/**
+	 * GET of many keys: one MGET per hash slot (one in all on a single Redis), answers in the keys' order; undefined where
+	 * Redis did not answer (on a Redis Cluster: that key's master), for the caller to answer from memory.
+	 */
+	async getMany(keys: readonly string[]): Promise<Array<string | null | undefined>> {
 		const values: Array<string | null> = [];
-		await Promise.all(
-			positionsBySlot(redis, keys).map(async (positions) => {
-				const got = await redis.mget(...positions.map((position) => keys[position]));
-				positions.forEach((position, index) => (values[position] = got[index] ?? null));
-			}),
-		);
-		return values;
+		await this.sharedBySlot(keys, async (redis, positions) => {
+			const got = await redis.mget(...positions.map((position) => keys[position]));
+			positions.forEach((position, index) => (values[position] = got[index] ?? null));
+		});
+		return keys.map((_key, position) => values[position]);
 	}
 
 	/** Outages are told to the latest caller's logger (the trigger's or a sending node's). */
@@ -117,7 +118,7 @@ export class RedisLedger implements ConversationLedger {
 		if (onFallback) this.options.onFallback = onFallback;
 	}
 
-	/** True while the last Redis call failed and memory answers alone. */
+	/** True while the last Redis call (or a part of it) failed and memory answers (that part) alone. */
 	get fallingBack(): boolean {
 		return this.failing;
 	}
@@ -135,13 +136,34 @@ export class RedisLedger implements ConversationLedger {
 		try {
 			const redis = withScripts(this.options.client());
 			const result = await callRedisWithin(redis, () => call(redis), this.options.timeoutMs ?? 1000, keys);
-			this.failing = false;
+			this.answered();
 			return result;
 		} catch (error) {
-			if (!this.failing) this.options.onFallback?.(error as Error);
-			this.failing = true;
+			this.answered(error as Error);
 			return fallback();
 		}
+	}
+
+	/**
+	 * Runs a call over unrelated keys once per hash slot (callRedisBySlot): on a Redis Cluster a frozen or down master
+	 * fails only its keys' part, at once once known, and the caller answers those keys (the positions `call` did not
+	 * fill in) from memory. An outage is reported once, as by `shared` (campaign.ts uses it too).
+	 */
+	async sharedBySlot(keys: readonly string[], call: (redis: ScriptClient, positions: number[]) => Promise<unknown>): Promise<void> {
+		let failure: Error | undefined;
+		try {
+			const redis = withScripts(this.options.client());
+			failure = await callRedisBySlot(redis, keys, (positions) => call(redis, positions), this.options.timeoutMs ?? 1000);
+		} catch (error) {
+			failure = error as Error;
+		}
+		this.answered(failure);
+	}
+
+	/** Redis answered, or failed (memory answers meanwhile; the outage is reported once). */
+	private answered(failure?: Error): void {
+		if (failure && !this.failing) this.options.onFallback?.(failure);
+		this.failing = failure !== undefined;
 	}
 
 	async recordFacts(facts: LedgerFacts): Promise<void> {
@@ -162,20 +184,14 @@ export class RedisLedger implements ConversationLedger {
 		}
 		if (keys.length === 0) return;
 		const now = this.now();
-		await this.shared(
-			(redis) =>
-				Promise.all(
-					positionsBySlot(redis, keys).map((positions) =>
-						redis.ledgerRecordFacts(
-							positions.length,
-							...positions.map((position) => keys[position]),
-							now,
-							...positions.flatMap((position) => [args[2 * position], args[2 * position + 1]]),
-						),
-					),
-				),
-			() => [],
-			keys,
+		// One script per hash slot (a Redis Cluster script's keys share one); memory holds them all already.
+		await this.sharedBySlot(keys, (redis, positions) =>
+			redis.ledgerRecordFacts(
+				positions.length,
+				...positions.map((position) => keys[position]),
+				now,
+				...positions.flatMap((position) => [args[2 * position], args[2 * position + 1]]),
+			),
 		);
 	}
 
@@ -191,13 +207,12 @@ export class RedisLedger implements ConversationLedger {
 	async windowsOpenUntil(senders: Array<{ phoneNumberId: string; contact: string }>, now: number): Promise<Array<number | undefined>> {
 		if (senders.length === 0) return [];
 		const keys = senders.map(({ phoneNumberId, contact }) => this.key('w', phoneNumberId, contact));
-		const stored = await this.shared(
-			(redis) => this.getMany(redis, keys),
-			() => [],
-			keys,
-		);
-		if (this.failing) return senders.map(({ phoneNumberId, contact }) => this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now));
-		return stored.map((last) => (last && Number(last) + WINDOW_MS > now ? Number(last) + WINDOW_MS : undefined));
+		const stored = await this.getMany(keys);
+		return senders.map(({ phoneNumberId, contact }, position) => {
+			const last = stored[position];
+			if (last === undefined) return this.options.memory.windowOpenUntilSync(phoneNumberId, contact, now);
+			return last && Number(last) + WINDOW_MS > now ? Number(last) + WINDOW_MS : undefined;
+		});
 	}
 
 	async closeWindow(phoneNumberId: string, contact: string): Promise<void> {
@@ -228,12 +243,11 @@ export class RedisLedger implements ConversationLedger {
 	async statusesOf(messageIds: string[]): Promise<Array<StatusRecord | undefined>> {
 		if (messageIds.length === 0) return [];
 		const keys = messageIds.map((id) => this.key('s', id));
-		const stored = await this.shared(
-			(redis) => this.getMany(redis, keys),
-			() => [],
-			keys,
-		);
-		return this.failing ? messageIds.map((id) => this.options.memory.statusOfSync(id)) : stored.map(parseStatus);
+		const stored = await this.getMany(keys);
+		return messageIds.map((id, position) => {
+			const value = stored[position];
+			return value === undefined ? this.options.memory.statusOfSync(id) : parseStatus(value);
+		});
 	}
 
 	async recordTriggerSeen(phoneNumberId: string, at: number): Promise<void> {
@@ -294,7 +308,7 @@ export class RedisLedger implements ConversationLedger {
 
 	/**
 	 * A contact's wait index lives as long as its longest wait and goes when its last wait is taken: one EXISTS each,
-	 * pipelined per hash slot. When Redis does not answer, every sender may be waited for (takeWaitFor then decides).
+	 * pipelined per hash slot. Where Redis does not answer, every sender may be waited for (takeWaitFor then decides).
 	 */
 	async contactsWaiting(senders: Array<{ phoneNumberId: string; contact: string }>): Promise<boolean[]> {
 		if (senders.length === 0) return [];
@@ -310,15 +324,8 @@ export class RedisLedger implements ConversationLedger {
 				waiting[positions[index]] = Number(count) > 0;
 			});
 		};
-		const answered = await this.shared(
-			async (redis) => {
-				await Promise.all(positionsBySlot(redis, queues).map((positions) => existing(redis, positions)));
-				return true;
-			},
-			() => false,
-			queues,
-		);
-		return answered ? waiting : senders.map(() => true);
+		await this.sharedBySlot(queues, existing);
+		return senders.map((_sender, position) => waiting[position] ?? true);
 	}
 
 	async removeWait(wait: WaitOf): Promise<void> {

@@ -34,8 +34,11 @@ export interface LeaseStore {
 	usable(lane?: LeasedLane): boolean;
 	/** A Bottleneck limiter on the Redis datastore for this lane (shared in-flight cap), or undefined. */
 	limiterFor(lane: LeasedLane): Bottleneck | undefined;
-	/** Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them); the next batch makes a new one. */
-	forget(lane: LeasedLane): void;
+	/**
+	 * Drop the lane's Redis limiter (its keys vanished: Redis restarted or evicted them), unless it is no longer `limiter`;
+	 * the next batch makes a new one.
+	 */
+	forget(lane: LeasedLane, limiter?: Bottleneck): void;
 	/** Whether Redis still answers the lane's limiter in time (a frozen one holds a waiting lease without failing it). */
 	answers(lane: LeasedLane): Promise<boolean>;
 }
@@ -153,10 +156,16 @@ export class LaneLease {
 			// Bottleneck (or Redis under it) refused the lease before it started: nothing was sent; try again (locally
 			// while Redis is unusable).
 			this.env.warn('bottleneck-job', `Bottleneck could not start the number's lease (${describeError(error)}); continuing with local limits`);
-			// Bottleneck 2.19.5 never re-registers on Redis 7 (`ERR SETTINGS_KEY_NOT_FOUND`): start a fresh limiter.
-			// A limiter whose stored maxConcurrent is below the lease (OVERWEIGHT: set by an older version or a lower rate)
-			// is made afresh too (limiterFor sets its settings).
-			if (redisLimiter && /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT|OVERWEIGHT/.test(describeError(error))) owner.shared?.forget(owner);
+			if (redisLimiter) {
+				// The next lease comes from a fresh limiter: Bottleneck 2.19.5 fails every job at once of a limiter whose setup
+				// failed (a Redis Cluster master down as it was made), never re-registers on Redis 7 (SETTINGS_KEY_NOT_FOUND),
+				// and keeps the settings an older version or a lower rate stored (OVERWEIGHT; limiterFor sets its own).
+				owner.shared?.forget(owner, redisLimiter);
+				// …after one local lease (the counts still go through Redis while they answer), not a failing retry every round.
+				this.localUntil = Date.now() + leaseMs;
+				// Asked through the store, a Redis Cluster master that refuses the limiter's key counts as down for its lanes.
+				void owner.shared?.answers(owner);
+			}
 			abandon();
 		});
 		if (redisLimiter) {

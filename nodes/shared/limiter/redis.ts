@@ -9,7 +9,7 @@ import Bottleneck from 'bottleneck';
 import { quietly, type GateEnvironment } from './gate';
 import type { SharedStore } from './store';
 import type { LeasedLane } from './lease';
-import { callRedisWithin, connectRedis, RedisDeadlineError, redisFrozen, redisServerOf, type RedisClient, type RedisTarget } from '../redis';
+import { callRedisWithin, connectRedis, RedisMasterDownError, RedisOutageError, redisServerOf, redisUnavailable, type RedisClient, type RedisTarget } from '../redis';
 
 /** Number windows count in 5 ms slots in Redis (200 fields per second), budget windows in their own slots. */
 const NUMBER_SLOT_MS = 5;
@@ -252,8 +252,8 @@ export class RedisStore implements SharedStore, SharedEntries {
 	private wasReady = false;
 	private failedOnce = false;
 	private closed = false;
-	/** What was found frozen and has not answered since: Redis ('') or a cluster's masters (warned once each way). */
-	private readonly frozen = new Set<string>();
+	/** What was found frozen or down and has not answered since: Redis ('') or a cluster's masters (warned once each way). */
+	private readonly out = new Set<string>();
 	/** Leases waiting in their Redis limiter asked whether its master still answers: the answers to come, by probed key. */
 	private readonly probes = new Map<string, Promise<boolean>>();
 	private readonly createdAt = Date.now();
@@ -294,15 +294,15 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	/**
 	 * The lane (without one: every lane) can share through Redis now. On a Redis Cluster only the masters holding the
-	 * lane's keys count: another one frozen leaves it shared.
+	 * lane's keys count: another one frozen or down leaves it shared.
 	 */
 	usable(lane?: LeasedLane): boolean {
 		return this.usableFor(lane && laneKeys(lane));
 	}
 
-	/** Connected, and no call on these keys (without keys: none at all) is past its deadline unanswered. */
+	/** Connected, and no call on these keys (without keys: none at all) is past its deadline unanswered or refused by its master. */
 	private usableFor(keys: string[] | undefined): boolean {
-		return this.connected() && !redisFrozen(this.client, keys);
+		return this.connected() && !redisUnavailable(this.client, keys);
 	}
 
 	private connected(): boolean {
@@ -311,36 +311,34 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	/**
 	 * A gate call to Redis on `keys` with a deadline (`redisAnswerMs`): a frozen Redis (or cluster master) keeps the
-	 * connection open and answers nothing, so the call fails in time (its caller goes local) and the lanes whose keys it
-	 * holds are unusable until it answers again.
+	 * connection open and answers nothing, so the call fails in time (its caller goes local); a cluster master that is
+	 * down refuses it. Either way the lanes whose keys it holds are unusable until it answers again.
 	 */
 	private answered<T>(keys: string[], call: () => Promise<T>): Promise<T> {
 		return callRedisWithin(this.client, call, this.env.timings.redisAnswerMs, keys).catch((error: unknown) => {
-			if (error instanceof RedisDeadlineError) this.noteFreeze(error);
+			if (error instanceof RedisOutageError) this.noteOutage(error);
 			throw error;
 		});
 	}
 
-	/** Warn once that Redis (or a cluster's master) froze, and once that it answers again (its lanes share through it again). */
-	private noteFreeze({ node, over }: RedisDeadlineError): void {
-		if (node === undefined || this.frozen.has(node) || this.closed) return;
-		this.frozen.add(node);
+	/** Warn once that Redis (or a cluster's master) froze or went down, and once that it answers again (its lanes share through it again). */
+	private noteOutage(error: RedisOutageError): void {
+		const { node, over } = error;
+		if (node === undefined || this.out.has(node) || this.closed) return;
+		this.out.add(node);
+		const down = error instanceof RedisMasterDownError;
 		const { redisAnswerMs } = this.env.timings;
+		const what = node ? `Redis Cluster master ${node} of ${this.targetKey}` : `Redis ${this.targetKey}`;
+		const local = node ? 'the numbers whose counts or leases it holds use local limits' : 'the gate uses local limits';
+		const shared = node ? 'the numbers whose counts or leases it holds share their limits through it again' : 'the gate shares its limits through it again';
 		this.env.warn(
-			`redis-frozen:${this.targetKey}${node && `:${node}`}`,
-			node
-				? `Redis Cluster master ${node} of ${this.targetKey} did not answer within ${redisAnswerMs} ms; the numbers whose counts or leases it holds use local limits until it answers`
-				: `Redis ${this.targetKey} did not answer within ${redisAnswerMs} ms; the gate uses local limits until it answers`,
+			`redis-${down ? 'down' : 'frozen'}:${this.targetKey}${node && `:${node}`}`,
+			down ? `${what} is unreachable (${error.message}); ${local} until it is back` : `${what} did not answer within ${redisAnswerMs} ms; ${local} until it answers`,
 		);
 		void over.then(() => {
-			this.frozen.delete(node);
+			this.out.delete(node);
 			if (!this.connected()) return;
-			this.env.warn(
-				`redis-thawed:${this.targetKey}${node && `:${node}`}`,
-				node
-					? `Redis Cluster master ${node} of ${this.targetKey} answers again; the numbers whose counts or leases it holds share their limits through it again`
-					: `Redis ${this.targetKey} answers again; the gate shares its limits through it again`,
-			);
+			this.env.warn(`redis-${down ? 'up' : 'thawed'}:${this.targetKey}${node && `:${node}`}`, `${what} ${down ? 'is back' : 'answers again'}; ${shared}`);
 		});
 	}
 
@@ -363,7 +361,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 					// Drop it: the waiting lease takes a fresh one.
 					const [exists, seen] = answers ?? [];
 					const lost = exists?.[1] === 0 || seen?.[1] === null;
-					if (lost && limiter && this.limiters.get(lane) === limiter) this.forget(lane);
+					if (lost && limiter) this.forget(lane, limiter);
 					return true;
 				},
 				() => this.usable(lane),
@@ -487,10 +485,11 @@ export class RedisStore implements SharedStore, SharedEntries {
 		return limiter;
 	}
 
-	forget(lane: LeasedLane): void {
-		const limiter = this.limiters.get(lane);
+	forget(lane: LeasedLane, limiter?: Bottleneck): void {
+		const current = this.limiters.get(lane);
+		if (!current || (limiter && current !== limiter)) return;
 		this.limiters.delete(lane);
-		if (limiter) this.retire(limiter);
+		this.retire(current);
 	}
 
 	/**

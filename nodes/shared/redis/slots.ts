@@ -24,7 +24,7 @@ export function keySlot(key: string): number {
 }
 
 /** The keys' positions grouped by slot on a cluster client; one group of all of them on a single Redis. */
-export function positionsBySlot(client: { isCluster?: boolean }, keys: string[]): number[][] {
+export function positionsBySlot(client: { isCluster?: boolean }, keys: readonly string[]): number[][] {
 	if (!client.isCluster) return [keys.map((_key, index) => index)];
 	const groups = new Map<number, number[]>();
 	keys.forEach((key, index) => {

@@ -6,7 +6,7 @@
  * Keys are keyed hashes of fixed length: a message ID holds the customer's phone number (base64), so neither is kept.
  */
 import { createHmac } from 'crypto';
-import { callRedisWithin, positionsBySlot, type RoutedClient } from '../redis';
+import { callRedisBySlot, type RoutedClient } from '../redis';
 import type { WhatsAppEvent } from './types';
 
 export const DEFAULT_DEDUPE_WINDOW_MS = 60 * 60 * 1000;
@@ -181,8 +181,7 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		const del = this.redis.del.bind(this.redis);
 		// A frozen Redis must not hold the execution that gives its claims back; a frozen cluster master fails only its keys.
 		// Where Redis fails, its keys expire with the window (this process's memory is already cleared).
-		const groups = positionsBySlot(this.redis, names).map((positions) => positions.map((position) => names[position]));
-		await Promise.all(groups.map((group) => callRedisWithin(this.redis, () => del(...group), this.options.timeoutMs ?? 1000, group).catch(() => undefined)));
+		await callRedisBySlot(this.redis, names, (positions) => del(...positions.map((position) => names[position])), this.options.timeoutMs ?? 1000);
 	}
 
 	/** Each key's claim in Redis (undefined where Redis failed), and the first failure. */
@@ -190,7 +189,6 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		const ms = Math.max(1, Math.round(windowMs));
 		const names = keys.map((key) => this.options.prefix + key);
 		const claimed: Array<boolean | undefined> = [];
-		let failure: Error | undefined;
 		const claimSlot = async (positions: number[]): Promise<void> => {
 			const pipeline = this.redis.pipeline();
 			for (const position of positions) pipeline.set(names[position], '1', 'PX', ms, 'NX');
@@ -201,13 +199,7 @@ export class RedisRedeliveryStore implements RedeliveryStore {
 		};
 		// One pipeline per hash slot on a Redis Cluster (the keys are unrelated), each under its own deadline: a frozen
 		// master fails only its keys. One in all on a single Redis.
-		await Promise.all(
-			positionsBySlot(this.redis, names).map((positions) =>
-				callRedisWithin(this.redis, () => claimSlot(positions), this.options.timeoutMs ?? 1000, positions.map((position) => names[position])).catch(
-					(error: unknown) => void (failure ??= error as Error),
-				),
-			),
-		);
-		return { claimed, error: failure };
+		const error = await callRedisBySlot(this.redis, names, claimSlot, this.options.timeoutMs ?? 1000);
+		return { claimed, error };
 	}
 }
