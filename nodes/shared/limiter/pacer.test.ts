@@ -188,7 +188,7 @@ describe('the next round', () => {
 		expect(nextRoundAt(wake({ window, windowRoom: 0, started: 0, queued: 1, reservedPending: 20, inboundMargin: 10 }), timings)).toBe(T0 - 1000 + 2 + 1030);
 	});
 
-	test('window-bound at the tail of a second: the last places (fewer than a round’s worth) are used a round after they free, not a second later', () => {
+	test('window-bound at the tail of a second: the last places (fewer than a round’s worth) are used as they free, not a round or a second later', () => {
 		// The four-executions bench: a second's calls went in rounds; its last 19 left at one ms, then silence until the
 		// next second. Waiting for a round's worth (20) waited for that next second: 19 places idle through the gap, and as
 		// every later second is full, 19 calls of the broadcast went in an eleventh second (ratio 0.95 instead of 1.01).
@@ -197,8 +197,18 @@ describe('the next round', () => {
 		window.record(T0 - 1000, 19);
 		window.record(T0 - 10, 981);
 		const next = nextRoundAt(wake({ window, windowRoom: 0, started: 0, tokens: 1000 }), timings);
-		// A round (20 ms) after the 19 free, not when this second's first calls do (T0 + 1,021).
-		expect(next).toBe(T0 + 31 + 20);
+		// When the 19 free, not when this second's first calls do (T0 + 1,021), nor a round (20 ms) after: nothing else
+		// frees in that round, and a clump waiting a round each second drifts a round later every second.
+		expect(next).toBe(T0 + 31);
+	});
+
+	test('window-bound with a few places freeing over the next round: wakes when the last of them frees, not at the round’s end', () => {
+		const window = new SlidingWindow(1030, 1);
+		// 5 places free at T0 + 31, 5 more at T0 + 41, then none until T0 + 1,021.
+		window.record(T0 - 1000, 5);
+		window.record(T0 - 990, 5);
+		window.record(T0 - 10, 990);
+		expect(nextRoundAt(wake({ window, windowRoom: 0, started: 0, tokens: 1000 }), timings)).toBe(T0 + 41);
 	});
 
 	test('window-bound with places freeing steadily: still one wake-up per round’s worth, not one per place', () => {

@@ -173,8 +173,14 @@ export function nextRoundAt(input: WakeInput, timings: PacerTimings): number {
 			// But a place that frees never waits more than a round: the tail of a second (fewer than a round's worth before
 			// its silence) would otherwise wait for the next second's first places, and every later second is full, so
 			// those places are lost for the whole broadcast (one short second: ~19 of 10,000 calls in one more second).
+			// Nor does it wait out that round when nothing more frees in it: a clump of places (the tail of a second, sent
+			// in one round) is taken when its last place frees. Waiting the whole round, such a clump came back a round
+			// late every second and drifted apart from the rest, into one more second at the end (two-process bench:
+			// 21 calls 1,075 ms apart against the others' 1,040).
 			const firstFree = input.window.nextAvailableAt(now, input.cap, held + 1);
-			next = Math.min(input.window.nextAvailableAt(now, input.cap, held + want), firstFree + input.pumpIntervalMs);
+			const roundEnd = firstFree + input.pumpIntervalMs;
+			const wanted = input.window.nextAvailableAt(now, input.cap, held + want);
+			next = wanted <= roundEnd ? wanted : Math.max(firstFree, input.window.lastLeavingBy(now, roundEnd) ?? roundEnd);
 		}
 	}
 	if (input.budgetRoom <= 0) {

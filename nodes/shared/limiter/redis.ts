@@ -46,24 +46,27 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 // KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
 // budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default), afterFirstMs (optional). Returns { granted, retryInMs,
 // redisNow, paused }: retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window,
-// but at most `afterFirstMs` after the first one does (the tail of a second must not wait for the next second); nothing
-// is granted while the WABA is paused.
+// but at most `afterFirstMs` after the first one does (the tail of a second must not wait for the next second), and no
+// later than the last place freeing within that span (a clump that frees at once is taken then, as pacer.ts does);
+// nothing is granted while the WABA is paused.
 const RESERVE_SCRIPT = `${EVICT_LUA}
 local function retryIn(key, now, windowMs, slotMs, oldest, excess, wantedMore, afterFirstMs)
 	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
 	local slot = oldest
-	local first
+	local first, last
 	while slot <= newest do
 		local value = redis.call('HGET', key, tostring(slot))
 		if value then
-			excess = excess - tonumber(value)
 			local at = (slot + 1) * slotMs + windowMs - now
+			if first ~= nil and at > first + afterFirstMs then return last end
+			excess = excess - tonumber(value)
 			if first == nil and excess - wantedMore + 1 <= 0 then first = at end
-			if excess <= 0 then return math.min(at, first + afterFirstMs) end
+			if first ~= nil then last = at end
+			if excess <= 0 then return at end
 		end
 		slot = slot + 1
 	end
-	return slotMs
+	return last or slotMs
 end
 local pausedUntil = tonumber(redis.call('GET', KEYS[3]) or '0')
 if pausedUntil > now then return { 0, pausedUntil - now, now, 1 } end

@@ -71,6 +71,18 @@ export class SlidingWindow {
 		return now + this.windowMs;
 	}
 
+	/** The latest time at or before `until` at which some of the window's events leave it (undefined if none do by then). */
+	lastLeavingBy(now: number, until: number): number | undefined {
+		this.evict(now);
+		let last: number | undefined;
+		for (let slot = this.oldestSlot; slot <= this.newestSlot; slot++) {
+			const leaves = (slot + 1) * this.slotMs + this.windowMs;
+			if (leaves > until) break;
+			if (this.counts[slot % this.slotCount] > 0) last = leaves;
+		}
+		return last;
+	}
+
 	/** Counts per slot start time, for replaying local events into Redis after an outage. */
 	entries(now: number): Array<[number, number]> {
 		this.evict(now);
