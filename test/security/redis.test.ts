@@ -4,50 +4,13 @@
  * 2025 Lua fixes is named in one warning per server. A fake Redis speaking RESP stands in for the server, so the
  * version it reports and every connection it gets are under the test's control.
  */
-import * as net from 'node:net';
 
 import type { GateEnvironment } from '../../nodes/shared/limiter/gate';
 import { RedisStore } from '../../nodes/shared/limiter/redis';
 import type { WhatsAppCredentials } from '../../nodes/shared/transport';
 import { closeRedisClients, getRedisClient, resolveRedisTarget } from '../../nodes/shared/redis';
 import { forgetRedisVersionChecks } from '../support/testHooks';
-
-interface FakeRedis {
-	port: number;
-	connections: number;
-	close(): Promise<void>;
-}
-
-/** Answers INFO with the given server fields and everything else with +OK: enough for ioredis to connect and be ready. */
-async function startFakeRedis(info: Record<string, string>): Promise<FakeRedis> {
-	const text = ['# Server', ...Object.entries(info).map(([key, value]) => `${key}:${value}`), ''].join('\r\n');
-	const sockets = new Set<net.Socket>();
-	const fake = { port: 0, connections: 0, close: async () => undefined };
-	const server = net.createServer((socket) => {
-		fake.connections++;
-		sockets.add(socket);
-		let pending = '';
-		socket.on('data', (chunk) => {
-			pending += chunk.toString('latin1');
-			// One reply per complete RESP command (`*N` then N bulk strings).
-			for (;;) {
-				const command = /^\*(\d+)\r\n((?:\$\d+\r\n[^\r\n]*\r\n)*)/.exec(pending);
-				if (!command || (command[2].match(/\$\d+\r\n/g) ?? []).length < Number(command[1])) return;
-				const name = /^\$\d+\r\n([^\r\n]*)/.exec(command[2])?.[1].toUpperCase();
-				pending = pending.slice(command[0].length);
-				socket.write(name === 'INFO' ? `$${Buffer.byteLength(text)}\r\n${text}\r\n` : '+OK\r\n');
-			}
-		});
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	fake.port = (server.address() as net.AddressInfo).port;
-	fake.close = async () => {
-		for (const socket of sockets) socket.destroy();
-		await new Promise<void>((resolve) => server.close(() => resolve()));
-	};
-	return fake;
-}
+import { startFakeRedis, type FakeRedis } from '../support/fakeRedis';
 
 const fakes: FakeRedis[] = [];
 const stores: RedisStore[] = [];

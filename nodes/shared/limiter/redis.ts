@@ -254,6 +254,9 @@ export class RedisStore implements SharedStore, SharedEntries {
 	private readonly limiters = new Map<LeasedLane, Bottleneck>();
 	private wasReady = false;
 	private failedOnce = false;
+	/** The first connection was still not made when the gate stopped waiting for it (warned then, and once made). */
+	private firstConnectMissed = false;
+	private readonly firstConnectTimer: NodeJS.Timeout;
 	private closed = false;
 	/** What was found frozen or down and has not answered since: Redis ('') or a cluster's masters (warned once each way). */
 	private readonly out = new Set<string>();
@@ -285,7 +288,16 @@ export class RedisStore implements SharedStore, SharedEntries {
 			// ioredis errors name host and port at most, never the password.
 			env.warn(`redis-error:${targetKey}`, `Redis ${targetKey} unreachable (${error.message}); the gate uses local limits until it is back`);
 		});
+		// A first connection still not made when lanes stop waiting for it (a server that accepts but does not answer, or a
+		// Cluster master frozen during ioredis's ready check, which has no deadline): they go local; say so, as for a loss.
+		this.firstConnectTimer = setTimeout(() => {
+			if (this.closed || this.wasReady || this.failedOnce) return;
+			this.firstConnectMissed = true;
+			env.warn(`redis-first-connect:${targetKey}`, `Redis ${targetKey} has not finished connecting within ${FIRST_CONNECT_WAIT_MS / 1000} s; the gate uses local limits until it does`);
+		}, FIRST_CONNECT_WAIT_MS);
+		this.firstConnectTimer.unref();
 		this.client.on('ready', () => {
+			if (!this.wasReady && this.firstConnectMissed) env.warn(`redis-connected:${targetKey}`, `Redis ${targetKey} is connected; the gate shares its limits through it`);
 			if (this.wasReady) {
 				// After a Redis restart Bottleneck's keys are gone (and 2.19.5 cannot re-register on Redis 7): start afresh.
 				this.resetLimiters();
@@ -515,6 +527,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	async close(): Promise<void> {
 		this.closed = true;
+		clearTimeout(this.firstConnectTimer);
 		this.resetLimiters();
 		const connection = this.connection;
 		if (connection) await Promise.resolve().then(() => connection.disconnect(false)).catch(() => undefined);
