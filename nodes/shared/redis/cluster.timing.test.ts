@@ -414,10 +414,11 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
 		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(1400);
 		// The number never stalls (as for a freeze: a full shared second as it went, the refusal, a round), and neither process
-		// waits on the lost master's limiter: by the outage's last second (its leases renewed) each sends on a local lease.
-		// (How the shared second is split between the two is not asserted: after 130429s the slowed one may wait seconds.)
+		// waits on the lost master's limiter: once the lease it held at the kill has ended (2 s), each sends on a local lease.
+		// (Not within a given second: after the local phase's 130429s a process slowed down may wait a second or more; CI
+		// once saw one send nothing in the outage's last second.)
 		expect(longestGap(accepted)).toBeLessThan(1900);
-		expect([a, b].map((times) => times.some((at) => at > backAt - 1000 && at < backAt))).toEqual([true, true]);
+		expect([a, b].map((times) => times.some((at) => at > killedAt + 2000 && at < backAt + 1000))).toEqual([true, true]);
 		// Each within its local limit meanwhile; together within the number's once shared again.
 		expect([peakInWindow(a, 1000), peakInWindow(b, 1000)].every((peak) => peak <= 100)).toBe(true);
 		expect(peakInWindow(afterBack, 1000)).toBeLessThanOrEqual(100);
