@@ -11,6 +11,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { requestFixtures } from '../../../test/contract/fixtures';
 import type { InteractiveMessage, MediaMessage, TemplateMessage } from '../../shared/messages';
 import { messageKinds } from './index';
+import { sendInLanguage } from './template/check';
 import type { MediaSlot, MessageType, PreparedMessage } from './types';
 
 /** The body of Meta's example of that name. */
@@ -78,7 +79,7 @@ describe('a template carousel built from its card slots', () => {
 			['card 1', 'https://example.com/crassula.jpg'],
 			['card 2', 'https://example.com/echeveria.jpg'],
 		]);
-		const built = prepared.build!(ids(cardIds.map((id, index) => [`card ${index}`, id])), 'en_US') as TemplateMessage;
+		const built = prepared.build!(ids(cardIds.map((id, index) => [`card ${index}`, id]))) as TemplateMessage;
 		expect(built.template.components).toEqual(carousel.template.components);
 	});
 
@@ -108,9 +109,10 @@ describe('a template carousel built from its card slots', () => {
 		expect(cardHeaders(prepared.body as TemplateMessage)[1]).toEqual({ type: 'image', image: { link: 'https://example.com/crassula.jpg' } });
 	});
 
-	test('a template read without a language is built in the language given to the build (the one its check filled in)', async () => {
+	test('a template read without a language is built, after its uploads too, in the language its check chose', async () => {
 		const prepared = await read({ ...carouselFields, language: '' });
-		expect((prepared.build!(ids([]), 'pt_BR') as TemplateMessage).template.language).toEqual({ code: 'pt_BR' });
+		sendInLanguage(prepared, 'pt_BR');
+		expect((prepared.build!(ids([])) as TemplateMessage).template.language).toEqual({ code: 'pt_BR' });
 	});
 });
 

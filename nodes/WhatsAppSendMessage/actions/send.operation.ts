@@ -26,7 +26,7 @@ import { toNodeApiError } from '../../shared/nodeApiError';
 import { isGraphApiError } from '../../shared/transport';
 import { readCredentials } from '../../shared/transport/credentials';
 import type { GraphResponse, WhatsAppCredentials } from '../../shared/transport/types';
-import { checkAgainstTemplate, inLanguage } from './template/check';
+import { checkAgainstTemplate, sendInLanguage } from './template/check';
 import { MarketingRoute, readMarketingSetting, type MarketingSend, type MarketingSetting } from './template/marketingMessages';
 import { fieldDisplayName, MESSAGE_TYPE_NAMES, messageKinds } from './index';
 import type { MessageType, PreparedMessage } from './types';
@@ -254,10 +254,8 @@ export async function sendItem(credentials: WhatsAppCredentials, item: ReadyItem
 				return { mediaId: uploaded.mediaId, fromCache: uploaded.fromCache };
 			}),
 		);
-	// A template's language is the one its check chose when none was given (template/check.ts inLanguage).
-	const language = (item.body as Partial<TemplateMessage>).template?.language.code;
 	const sendOnce = (media: Array<{ mediaId: string }>) =>
-		sendThrough(credentials, item, item.build!(new Map(media.map((file, position) => [uploads[position].slot, file.mediaId])), language));
+		sendThrough(credentials, item, item.build!(new Map(media.map((file, position) => [uploads[position].slot, file.mediaId]))));
 	let media = await uploadAll();
 	const attempt = await sendOnce(media).then(
 		(answer) => ({ answer, failure: undefined }),
@@ -376,7 +374,7 @@ export async function execute(this: IExecuteFunctions, onlyKind?: MessageType): 
 			const variants = await templates.get(item.template.name)!;
 			const body = item.body as TemplateMessage;
 			const variant = checkAgainstTemplate(body, variants, item.template.languageGiven);
-			if (!item.template.languageGiven) item.body = inLanguage(body, variant.language);
+			if (!item.template.languageGiven) sendInLanguage(item, variant.language);
 			marketingRoute.consider(item, item.marketingSetting, variant);
 			checked.push(item);
 		} catch (error) {

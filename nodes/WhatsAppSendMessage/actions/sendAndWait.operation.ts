@@ -17,7 +17,7 @@ import { readCredentials } from '../../shared/transport/credentials';
 import { ANY_NUMBER, APPROVE_ID, DECLINE_ID } from '../../shared/waits/answers';
 import { MESSAGE_TYPE_NAMES, messageKinds } from './index';
 import { readEnvelope } from './common';
-import { checkAgainstTemplate, inLanguage } from './template/check';
+import { checkAgainstTemplate, sendInLanguage } from './template/check';
 import type { MessageType, PreparedMessage } from './types';
 import { closeWindowsMetaRefused, decideWindows, deliveryFields, deliveryStatuses, ledgerFor, readConversationOptions } from '../conversation';
 import { itemError, output, sendItem, type ReadyItem } from './send.operation';
@@ -99,9 +99,8 @@ async function applyWindow(context: IExecuteFunctions, ledger: ConversationLedge
 	item.windowOpenUntil = decision.openUntil;
 	if (!item.template) return;
 	try {
-		const body = item.body as TemplateMessage;
-		const variant = checkAgainstTemplate(body, await cachedTemplateVariants(context, item.template.name), item.template.languageGiven);
-		if (!item.template.languageGiven) item.body = inLanguage(body, variant.language);
+		const variant = checkAgainstTemplate(item.body as TemplateMessage, await cachedTemplateVariants(context, item.template.name), item.template.languageGiven);
+		if (!item.template.languageGiven) sendInLanguage(item, variant.language);
 	} catch (error) {
 		throw isGraphApiError(error) ? toNodeApiError(node, error, 0) : itemError(context, error, 0, item.messageType);
 	}

@@ -11,11 +11,8 @@ export type MediaSlot = 'media' | 'header' | `card ${number}`;
 /** Media IDs by slot: each slot named sends that ID; every other slot sends what the item gave (its link or media ID). */
 export type SlotMediaIds = ReadonlyMap<MediaSlot, string>;
 
-/**
- * Builds an item's body afresh from what its kind read, with the media IDs given by slot; `language` is a template's
- * language as the template check filled it in (see template/check.ts). Pure: each call returns a new body.
- */
-export type BuildBody = (mediaIds: SlotMediaIds, language?: string) => MessagesRequestBody;
+/** Builds an item's body afresh from what its kind read, with the media IDs given by slot. Pure: each call returns a new body. */
+export type BuildBody = (mediaIds: SlotMediaIds) => MessagesRequestBody;
 
 /** A binary file to upload before the send; the body is built with its media ID in its slot. */
 export interface PendingUpload {

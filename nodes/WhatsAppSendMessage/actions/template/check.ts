@@ -9,6 +9,7 @@ import { MessageValidationError, type TemplateButtonParameter, type TemplateMess
 import { checkAuthenticationCode } from './authentication';
 import { checkCarousel } from './carousel';
 import { checkLimitedTimeOffer } from './offer';
+import type { PreparedMessage } from '../types';
 
 const BUTTON_SUBTYPE: Record<string, string> = {
 	QUICK_REPLY: 'quick_reply',
@@ -186,4 +187,11 @@ export function checkAgainstTemplate(body: TemplateMessage, variants: MessageTem
 /** The same body in `code` (a new object): a template given no language goes in the variant its check chose. */
 export function inLanguage(body: TemplateMessage, code: string): TemplateMessage {
 	return { ...body, template: { ...body.template, language: { ...body.template.language, code } } };
+}
+
+/** An item given no language is sent in `code`: its body now, and each body built after its uploads. */
+export function sendInLanguage(item: Pick<PreparedMessage, 'body' | 'build'>, code: string): void {
+	item.body = inLanguage(item.body as TemplateMessage, code);
+	const build = item.build;
+	if (build) item.build = (mediaIds) => inLanguage(build(mediaIds) as TemplateMessage, code);
 }

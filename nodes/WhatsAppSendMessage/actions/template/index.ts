@@ -630,11 +630,11 @@ export async function read(context: IExecuteFunctions, itemIndex: number): Promi
 		offerExpiration = param(context, 'templateOfferExpiration', itemIndex, '');
 	}
 	const envelope = readEnvelope(context, itemIndex);
-	const build = (mediaIds: SlotMediaIds, checkedLanguage?: string): TemplateMessage =>
+	const build = (mediaIds: SlotMediaIds): TemplateMessage =>
 		buildTemplate({
 			...envelope,
 			name: templateName,
-			language: checkedLanguage ?? (language || LANGUAGE_PENDING),
+			language: language || LANGUAGE_PENDING,
 			header: inSlot(header, mediaIds.get('header')),
 			bodyParameters,
 			buttons,
