@@ -423,9 +423,16 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect([peakInWindow(a, 1000), peakInWindow(b, 1000)].every((peak) => peak <= 100)).toBe(true);
 		expect(peakInWindow(afterBack, 1000)).toBeLessThanOrEqual(100);
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
-		// Each process named the master once as it went and once as it came back.
-		const named = (report: (typeof reports)[number], what: string) => report.warnings.filter((warning) => warning.includes(`master 127.0.0.1:${master} of`) && warning.includes(what));
-		expect(reports.map((report) => [named(report, 'is unreachable').length, named(report, 'is back;').length])).toEqual([[1, 1], [1, 1]]);
+		// Each process named the master as it went and as it came back, the coming back last. As it went: refused
+		// ("is unreachable"), or, when the cluster client held the process's first call to it unanswered past the deadline
+		// rather than failing it (CI once saw a process only so), "did not answer"; coming back, "is back" or "answers again".
+		const naming = (report: (typeof reports)[number]) =>
+			report.warnings.filter((warning) => warning.includes(`master 127.0.0.1:${master} of`)).map((warning) => (/is back;|answers again;/.test(warning) ? 'back' : /is unreachable|did not answer within/.test(warning) ? 'out' : warning));
+		for (const named of reports.map(naming)) {
+			expect(named).toContain('out');
+			expect(named.every((what) => what === 'out' || what === 'back')).toBe(true);
+			expect(named.at(-1)).toBe('back');
+		}
 	}, 60_000);
 
 	it("keeps sending when the master holding the number's keys freezes for 3 s (SIGSTOP), each message once, then shares again", async () => {
