@@ -227,7 +227,12 @@ export class NumberLane {
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
 	get cap(): number {
-		return this.guard.capAt(Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)), Date.now());
+		return this.guard.capAt(this.slowedCap, Date.now());
+	}
+
+	/** The number's rate under the slow-down after 130429 (the pace guard's margin aside). */
+	get slowedCap(): number {
+		return Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown));
 	}
 
 	get inFlightCap(): number {
@@ -539,6 +544,11 @@ export class NumberLane {
 					budgetSlotMs: this.env.timings.hourSlotMs,
 					wanted: Math.ceil(this.roundsWorth),
 					afterFirstMs: this.pumpIntervalMs,
+					// Slowed down after 130429, this lane's cap (its pace guard's margin too) binds the number's other
+					// processes: one left at a higher cap would fill the second, and this one wait until it is done.
+					slowCap: this.slowDown < 1 ? cap : undefined,
+					// Renewed by every reservation it makes, refused ones too: those come about a window apart.
+					slowShareMs: 2 * this.sharedWindowMs,
 				});
 				granted = answer.granted;
 				retryInMs = answer.retryInMs;
@@ -710,7 +720,7 @@ export class NumberLane {
 			slowDown: () => {
 				this.applySlowDown(now);
 				// Only the number's own sliding second (not the app's code 4) says the trip to Meta spreads more than the margin.
-				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, Math.max(1, Math.floor(this.messagesPerSecond * this.slowDown)));
+				if (failure.code === 130429) this.guard.throttled(now, call.sentAt ?? now, this.slowedCap);
 			},
 			pauseWaba: (pauseMs) => {
 				this.waba.pause(now + pauseMs);

@@ -289,6 +289,35 @@ describeWithRedis('with a real redis-server', () => {
 		}
 	});
 
+	it("binds every process to the lowest cap one slowed down after 130429 reserves under, until it recovers or stops renewing it", async () => {
+		// Two processes' stores on one number of cap 10 (a 5 s window holds every grant): one slowed down, one not.
+		const [slowed, full, other] = [bareStore(redis.url), bareStore(redis.url), bareStore(redis.url)];
+		const reserve = (store: typeof slowed, requested: number, numberCap: number, slowCap?: number, slowShareMs = 300) =>
+			store.reserve({ numberKey: 'slow', wabaKey: 'w-slow', requested, numberCap, numberWindowMs: 5000, budgetCap: 1_000_000, budgetWindowMs: 3_600_000, budgetSlotMs: 1000, slowCap, slowShareMs });
+		try {
+			while (![slowed, full, other].every((store) => store.usable())) await new Promise((resolve) => setTimeout(resolve, 10));
+			expect((await reserve(slowed, 1, 4, 4)).granted).toBe(1);
+			// The one left at full cap gets what is left under the slowed cap (3), not under its own (9)…
+			const bound = await reserve(full, 10, 10);
+			expect(bound.granted).toBe(3);
+			expect(bound.retryInMs).toBeGreaterThan(4000);
+			// …and a count no cap refuses (a probe's call: no slowShareMs) is never bound.
+			expect((await reserve(full, 1, 10, undefined, 0)).granted).toBe(1);
+			// Recovering, the slowed process raises its own cap at once; a third one, slowed less, does not replace it.
+			expect((await reserve(slowed, 2, 7, 7)).granted).toBe(2);
+			expect((await reserve(other, 5, 9, 9)).granted).toBe(0);
+			expect((await reserve(full, 5, 10)).granted).toBe(0);
+			// No longer renewed (300 ms here), it binds no one: the less slowed one's cap is then the lowest in force.
+			await new Promise((resolve) => setTimeout(resolve, 350));
+			expect((await reserve(other, 5, 9, 9)).granted).toBe(2);
+			expect((await reserve(full, 5, 10)).granted).toBe(0);
+			await new Promise((resolve) => setTimeout(resolve, 350));
+			expect((await reserve(full, 5, 10)).granted).toBe(1);
+		} finally {
+			await Promise.all([slowed, full, other].map((store) => store.close()));
+		}
+	});
+
 	it("holds a WABA another process paused after 80007, until the pause it shared through Redis ends", async () => {
 		const credentials = credentialsFor(sim, { redisUrl: redis.url });
 		await sendText(credentials, 'before', recipientFor(1));

@@ -4,7 +4,7 @@
  * WABA's rolling hour atomically (Redis' own clock, so workers' clocks may disagree). Counts are per-slot hash fields
  * with an expiry longer than their window: a worker that dies mid-hour leaves its calls counted until they age out.
  */
-import { createHash } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import Bottleneck from 'bottleneck';
 import { quietly, type GateEnvironment } from './gate';
 import type { SharedStore } from './store';
@@ -43,8 +43,10 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
 
-// KEYS: number hash, WABA hash, WABA pause. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
-// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default), afterFirstMs (optional). Returns { granted, retryInMs,
+// KEYS: number hash, WABA hash, WABA pause, number's slow-down. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
+// budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default), afterFirstMs (optional), slowCap (the caller's cap
+// while slowed down after 130429, else 0), slowShareMs (how long a slowed cap binds the others; 0: not shared), obeysSlow
+// ('1': the shared slowed cap binds this request), caller (the process's id: its own slowed cap it may raise). Returns { granted, retryInMs,
 // redisNow, paused }: retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window,
 // but at most `afterFirstMs` after the first one does (the tail of a second must not wait for the next second), and no
 // later than the last place freeing within that span (a clump that frees at once is taken then, as pacer.ts does);
@@ -74,6 +76,21 @@ local requested = tonumber(ARGV[1])
 local numberCap, numberWindowMs, numberSlotMs = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local budgetCap, budgetWindowMs, budgetSlotMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local numberTotal, numberOldest = evict(KEYS[1], now, numberWindowMs, numberSlotMs)
+-- The slow-down after 130429 is the number's, whoever drew it: the lowest slowed cap a process reserved under in the
+-- last slowShareMs binds every process's rounds (else one left at full cap fills the second, and the slowed one waits
+-- until it is done). The process whose cap is in force renews it (recovering, it raises it); another's higher cap
+-- replaces it only once it is no longer renewed.
+local slowCap, slowShareMs, obeysSlow, caller = tonumber(ARGV[10] or '0'), tonumber(ARGV[11] or '0'), ARGV[12] == '1', ARGV[13] or ''
+if slowShareMs > 0 then
+	local shared = redis.call('HMGET', KEYS[4], 'slowCap', 'slowUntil', 'slowBy')
+	local sharedCap, sharedUntil = tonumber(shared[1] or ''), tonumber(shared[2] or '0')
+	if slowCap > 0 and (sharedUntil <= now or sharedCap == nil or slowCap <= sharedCap or shared[3] == caller) then
+		redis.call('HSET', KEYS[4], 'slowCap', slowCap, 'slowUntil', now + slowShareMs, 'slowBy', caller)
+		redis.call('PEXPIRE', KEYS[4], slowShareMs)
+		sharedCap, sharedUntil = slowCap, now + slowShareMs
+	end
+	if obeysSlow and sharedUntil > now and sharedCap ~= nil then numberCap = math.min(numberCap, sharedCap) end
+end
 local budgetTotal, budgetOldest = evict(KEYS[2], now, budgetWindowMs, budgetSlotMs)
 local granted = math.max(0, math.min(requested, numberCap - numberTotal, budgetCap - budgetTotal))
 local wait = 0
@@ -168,13 +185,15 @@ return 1
  * The number's and the WABA's keys, and the WABA's pause: one Lua script touches them together, so on a Redis Cluster
  * they share the WABA's {hash tag} (one slot).
  */
-export function redisKeys(numberKey: string, wabaKey: string): [string, string, string] {
+export function redisKeys(numberKey: string, wabaKey: string): [string, string, string, string] {
 	// Every round's reservation needs them: two SHA-256 per round were ~7 % of a Redis worker's CPU (CPU profile).
 	const cacheKey = `${numberKey}\0${wabaKey}`;
 	let keys = keysCache.get(cacheKey);
 	if (!keys) {
 		const tag = `{wa-gate:${hashKey(wabaKey)}}`;
-		keys = [`${tag}:n:${hashKey(numberKey)}`, `${tag}:w`, `${tag}:pause`];
+		const number = `${tag}:n:${hashKey(numberKey)}`;
+		// The number's shared slow-down has a key of its own: the number's hash goes when its window empties.
+		keys = [number, `${tag}:w`, `${tag}:pause`, `${number}:slow`];
 		// Numbers × WABAs this process sends for: a handful; the cap only bounds a pathological churn.
 		if (keysCache.size >= 10_000) keysCache.clear();
 		keysCache.set(cacheKey, keys);
@@ -182,7 +201,7 @@ export function redisKeys(numberKey: string, wabaKey: string): [string, string, 
 	return keys;
 }
 
-const keysCache = new Map<string, [string, string, string]>();
+const keysCache = new Map<string, [string, string, string, string]>();
 
 /**
  * A lane's Bottleneck limiter id: a {hash tag}, so Bottleneck's keys b_<id>_* live in one Redis Cluster slot, as its
@@ -221,6 +240,7 @@ type ReservingRedis = RedisClient & {
 		numberKey: string,
 		wabaKey: string,
 		pauseKey: string,
+		slowKey: string,
 		...args: Array<string | number>
 	): Promise<[number, number, number, number]>;
 	waGateMove(numberKey: string, wabaKey: string, ...args: Array<string | number>): Promise<number>;
@@ -268,6 +288,8 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	/** Names the server in warnings (never the password). */
 	readonly targetKey: string;
+	/** This process's store in the shared slow-down (the reservation script's `caller`). */
+	private readonly callerId = randomBytes(8).toString('hex');
 
 	constructor(
 		target: RedisTarget,
@@ -279,7 +301,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 		this.client = connectRedis({ ...target, options: { ...target.options, lazyConnect: false } }, (message) =>
 			env.warn(`redis-version:${server}`, message),
 		) as ReservingRedis;
-		this.client.defineCommand('waGateReserve', { numberOfKeys: 3, lua: RESERVE_SCRIPT });
+		this.client.defineCommand('waGateReserve', { numberOfKeys: 4, lua: RESERVE_SCRIPT });
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
 		this.client.defineCommand('waGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
 		this.client.defineCommand('waGateInbound', { numberOfKeys: 1, lua: INBOUND_SCRIPT });
@@ -439,6 +461,10 @@ export class RedisStore implements SharedStore, SharedEntries {
 				request.budgetSlotMs,
 				request.wanted ?? 1,
 				request.afterFirstMs ?? request.numberWindowMs,
+				request.slowCap ?? 0,
+				request.slowShareMs ?? 0,
+				request.slowShareMs ? '1' : '0',
+				this.callerId,
 			),
 		);
 		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1 };

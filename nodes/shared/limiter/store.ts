@@ -24,6 +24,13 @@ export interface SharedStore extends LeaseStore {
 		wanted?: number;
 		/** …but at most this long after the first one fits (the tail of a second: see pacer.ts nextRoundAt). */
 		afterFirstMs?: number;
+		/**
+		 * The caller's cap while it is slowed down after 130429 (none: not slowed). The number's slow-down is shared: the
+		 * lowest such cap reserved under within `slowShareMs` binds this request and every other process's that gives
+		 * `slowShareMs` (a request without it, a count no cap refuses, is never bound).
+		 */
+		slowCap?: number;
+		slowShareMs?: number;
 	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
 	/** Pause the WABA in every process sharing this store (80007). */
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;

@@ -385,7 +385,10 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 
 	it("takes a number's leases locally at once while a master holding its keys is down (killed), then shares again", async () => {
 		await sim.reset();
-		const workers = await startWorkers([workerJob(700, 'a', 0), workerJob(700, 'b', 1000)]);
+		const workers = await startWorkers([
+			{ ...workerJob(700, 'a', 0), recordDepartures: true },
+			{ ...workerJob(700, 'b', 1000), recordDepartures: true },
+		]);
 		// The master of the number's lease limiter (a new lease waits on it), which may also hold its counts.
 		const master = await cluster.masterOf(limiterId({ key: `${sim.url}|number:${FAST_NUMBER}` }));
 		workers.go();
@@ -406,19 +409,25 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		const [a, b] = [sentBy('a'), sentBy('b')];
 		const accepted = [...a, ...b].sort((x, y) => x - y);
 		const afterBack = accepted.filter((at) => at > backAt + 1000);
+		/** A process's longest wait between acceptances from a second after the master is back. */
+		const waitedAfterBack = (times: number[]) => longestGap([backAt + 1000, ...times.filter((at) => at > backAt + 1000)]);
 		process.stdout.write(
 			`[redis-cluster lease master killed 3 s] down ${backAt - killedAt} ms; longest stall of the number ${longestGap(accepted)} ms, of each process while down ` +
 				`${longestGap(a, killedAt, backAt)} / ${longestGap(b, killedAt, backAt)} ms (all run ${longestGap(a)} / ${longestGap(b)}); ${accepted.filter((at) => at > killedAt && at < backAt).length} sent while down; ` +
-				`peak per process ${peakInWindow(a, 1000)} / ${peakInWindow(b, 1000)}, both after it ${peakInWindow(afterBack, 1000)} (${afterBack.length} sent); 130429: ${(await sim.counters()).rejectedByCode['130429'] ?? 0}\n`,
+				`peak per process ${peakInWindow(a, 1000)} / ${peakInWindow(b, 1000)}, both after it ${peakInWindow(afterBack, 1000)} (${afterBack.length} sent, longest wait ${waitedAfterBack(a)} / ${waitedAfterBack(b)} ms); 130429: ${(await sim.counters()).rejectedByCode['130429'] ?? 0}\n`,
 		);
 		expect(reports.map((report) => report.failed)).toEqual([0, 0]);
 		expect(new Set(log.map((message) => (message.body.text as { body: string }).body)).size).toBe(1400);
 		// The number never stalls (as for a freeze: a full shared second as it went, the refusal, a round), and neither process
 		// waits on the lost master's limiter: once the lease it held at the kill has ended (2 s), each sends on a local lease.
-		// (Not within a given second: after the local phase's 130429s a process slowed down may wait a second or more; CI
-		// once saw one send nothing in the outage's last second.)
+		// Sends, not acceptances: on local limits each process takes the number's whole rate, and Meta may refuse all of
+		// one's calls (130429) while the other's fill its second (CI and this test's runs saw one process accepted nothing
+		// for 4-7 s then).
 		expect(longestGap(accepted)).toBeLessThan(1900);
-		expect([a, b].map((times) => times.some((at) => at > killedAt + 2000 && at < backAt + 1000))).toEqual([true, true]);
+		expect(reports.map((report) => (report.writes ?? []).some((at) => at > killedAt + 2000 && at < backAt + 1000))).toEqual([true, true]);
+		// Shared again, both go on: the number's slow-down after the local phase's 130429s binds both (before it was
+		// shared, one slowed more waited, accepting nothing, until the other was done: 4-7 s in 4 of 8 runs).
+		expect(Math.max(...[a, b].map(waitedAfterBack))).toBeLessThan(2000);
 		// Each within its local limit meanwhile; together within the number's once shared again.
 		expect([peakInWindow(a, 1000), peakInWindow(b, 1000)].every((peak) => peak <= 100)).toBe(true);
 		expect(peakInWindow(afterBack, 1000)).toBeLessThanOrEqual(100);

@@ -85,14 +85,18 @@ export function textOf(body: unknown): string | undefined {
  * limiter bench compares it with when the simulator accepted the message (the trip's lag) and counts our own
  * departures per sliding second.
  */
-export function departureRecorder(): { departures: Map<string, number>; transport: GateEnvironment['transport'] } {
+export function departureRecorder(): { departures: Map<string, number>; writes: number[]; transport: GateEnvironment['transport'] } {
 	const departures = new Map<string, number>();
+	/** When each request was written, retries too (a message refused by Meta was still sent). */
+	const writes: number[] = [];
 	return {
 		departures,
+		writes,
 		transport: <T>(credentials: WhatsAppCredentials, request: GraphRequest, hooks?: GraphRequestHooks) => {
 			const text = textOf(request.body);
 			return graphRequest<T>(credentials, request, {
 				onSent: (at) => {
+					writes.push(at);
 					if (text !== undefined) departures.set(text, at);
 					hooks?.onSent?.(at);
 				},

@@ -53,6 +53,8 @@ export interface WorkerReport {
 	durationMs: number;
 	/** [text, written at] per message, when the job asked. */
 	departures?: Array<[string, number]>;
+	/** When each request was written (retries too), when the job asked for departures. */
+	writes?: number[];
 	/** What the worker printed as warnings (the gate's, once per topic). */
 	warnings: string[];
 }
@@ -191,6 +193,7 @@ async function run(work: WorkerJob): Promise<void> {
 		sharedThroughRedis: getGateStatus(credentials).some((status) => status.sharedThroughRedis),
 		durationMs: Date.now() - started,
 		departures: recorder ? [...recorder.departures] : undefined,
+		writes: recorder?.writes,
 		warnings,
 	};
 	process.send?.({ report }, () => process.exit(0));
