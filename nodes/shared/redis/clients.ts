@@ -20,7 +20,10 @@ export function redisServerOf(target: RedisTarget): string {
 /** A new client for the target (a cluster client for a cluster), warning once per server when it lacks the Lua fixes. */
 export function connectRedis(target: RedisTarget, warn: (message: string) => void): RedisClient {
 	const client = target.cluster
-		? new Cluster(target.cluster.nodes, { ...target.cluster.options, redisOptions: target.options })
+		? // No ready check: ioredis asks CLUSTER INFO of a random master with no deadline, so a process starting while one
+			// master is frozen never finished connecting (and shared nothing, on any master) until it thawed. A cluster that
+			// is down answers the first calls with CLUSTERDOWN instead, which the stores take as that master being down.
+			new Cluster(target.cluster.nodes, { ...target.cluster.options, enableReadyCheck: false, redisOptions: target.options })
 		: new Redis(target.options);
 	watchRedisVersion(client, redisServerOf(target), warn);
 	return client;

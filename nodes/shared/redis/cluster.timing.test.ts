@@ -277,6 +277,35 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
 	}, 60_000);
 
+	it('connects processes that start while a master is frozen, within 3 s, and shares the keys the other masters hold', async () => {
+		const [frozen, healthy] = cluster.ports;
+		const scope = `start-frozen-${randomUUID()}`;
+		const prefix = `whatsapp-cloud:webhook:${scope}:`;
+		const onHealthy = `healthy-${await indexServedBy(healthy, (i) => `${prefix}healthy-${i}`)}`;
+		// A process running before the freeze saw this delivery.
+		const before = processClient();
+		await ready(before);
+		expect(await new RedisRedeliveryStore(before, { prefix, memory: new MemoryRedeliveryStore() }).claim([onHealthy], HOUR)).toEqual([true]);
+		cluster.freeze(frozen);
+		// Thawed on time whatever the clients do.
+		const thaw = setTimeout(() => cluster.thaw(frozen), 8000);
+		try {
+			// Six processes start meanwhile: ioredis's ready check asked a random master, so before 2026-12-05 each had a
+			// one-in-three chance of waiting for the thaw (all six got through in ~9 % of tries).
+			const started = Date.now();
+			const late = Array.from({ length: 6 }, () => processClient());
+			await within(3000, async () => late.every((client) => client.status === 'ready'));
+			const readyIn = Date.now() - started;
+			const claims = await Promise.all(late.map((client) => new RedisRedeliveryStore(client, { prefix, memory: new MemoryRedeliveryStore() }).claim([onHealthy], HOUR)));
+			process.stdout.write(`[redis-cluster start while a master is frozen] six processes ready in ${readyIn} ms\n`);
+			// Each sees the earlier claim: shared through the masters that answer.
+			expect(claims).toEqual(late.map(() => [false]));
+		} finally {
+			clearTimeout(thaw);
+			cluster.thaw(frozen);
+		}
+	}, 60_000);
+
 	it("gives a lane its lease in time when the master Bottleneck subscribes through freezes, though it holds none of the number's keys", async () => {
 		const credentials = credentialsFor(sim, { throughputTier: 'custom', customMessagesPerSecond: 100, redisUrl: cluster.url });
 		const laneKey = `${sim.url}|number:${FAST_NUMBER}`;
