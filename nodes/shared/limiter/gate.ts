@@ -6,7 +6,8 @@
  * - guard.ts: the pace guard's margin on the sliding second; slowDown.ts: the slow-down after 130429;
  * - pairRate.ts: each recipient's bucket (131056); rounds.ts: calls counted but not yet written;
  * - budget.ts: the WABA's rolling hours and pauses; reactions.ts: what a failed attempt means and what becomes of it;
- * - lease.ts: the Bottleneck lease a lane sends under; store.ts: the counts shared through Redis (redis.ts).
+ * - lease.ts: the Bottleneck lease a lane sends under; store.ts: the counts shared through Redis (redis.ts);
+ *   localShare.ts: the share of the number this process took through Redis, its cap while Redis is lost.
  */
 import { isGraphApiError, LONGEST_PLAIN_CALL_MS, longestCallMs, type GraphApiError, type GraphRequestHooks } from '../transport';
 import type { GraphRequest, GraphResponse, WhatsAppCredentials } from '../transport/types';
@@ -22,6 +23,7 @@ import type { WabaBudget } from './budget';
 import type { GateSettings, GateTimings } from './settings';
 import { SlidingWindow } from './slidingWindow';
 import { SlowDown } from './slowDown';
+import { LocalShare } from './localShare';
 import type { SharedStore } from './store';
 import { ProvenSettings, Users } from './tenancy';
 
@@ -114,8 +116,10 @@ export class NumberLane {
 	/** The lease rounds start under now, and the next one being acquired (lease.ts). */
 	private readonly leases: LaneLease;
 	lastActivityAt = Date.now();
-	/** True while the last batch went through Redis. */
+	/** True while the last batch went through Redis (set as its round starts when Redis is usable). */
 	sharedThroughRedis = false;
+	/** The share of the number this process took through Redis: its cap while Redis is lost (localShare.ts). */
+	private readonly localShare: LocalShare;
 	/** Where the counts are shared across processes: the Redis of the last credential that used the lane. */
 	shared: SharedStore | undefined;
 	/** The budget its calls count in: the WABA the last credential that proved access to the number names. */
@@ -141,6 +145,7 @@ export class NumberLane {
 		this.pairRate = new PairRate(env);
 		this.line = new CallLine(this.pairRate);
 		this.throttle = new SlowDown(env);
+		this.localShare = new LocalShare(env);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		const createdAt = Date.now();
@@ -227,7 +232,11 @@ export class NumberLane {
 
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
 	get cap(): number {
-		return this.guard.capAt(this.slowedCap, Date.now());
+		const now = Date.now();
+		const cap = this.guard.capAt(this.slowedCap, now);
+		// Redis lost after sharing the number: the share this process took (localShare.ts), not the whole rate.
+		const share = this.localShare.factor(now, this.shared !== undefined && !this.sharedThroughRedis);
+		return share < 1 ? Math.max(1, Math.floor(cap * share)) : cap;
 	}
 
 	/** The number's rate under the slow-down after 130429 (the pace guard's margin aside). */
@@ -524,6 +533,8 @@ export class NumberLane {
 		// Shared whenever Redis answers, even under a lease taken locally while it did not: that lease serves until its
 		// renewal through Redis starts (up to 2 s), and sending on local limits meanwhile went over the number's limit.
 		const throughRedis = this.shared?.usable(this) === true;
+		// Before the cap is read: through Redis it is the whole one; lost, the share this process took (localShare.ts).
+		this.sharedThroughRedis = throughRedis;
 		let granted = 0;
 		let retryInMs = 0;
 		let redisNow: number | undefined;
@@ -555,16 +566,15 @@ export class NumberLane {
 				// Another worker got 80007: hold this WABA here too, until the pause it set in Redis ends.
 				if (answer.paused) this.waba.pause(Date.now() + retryInMs);
 				redisNow = answer.redisNow;
-				this.sharedThroughRedis = true;
+				if (answer.numberCount !== undefined) this.localShare.learn(now, this.window.count(now) + granted, answer.numberCount, cap);
 			} catch (error) {
 				this.sharedThroughRedis = false;
 				this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describeError(error)}); using local limits`);
-				granted = Math.min(requested, Math.max(0, this.window.available(Date.now(), cap)), localAvailable);
+				granted = Math.min(requested, Math.max(0, this.window.available(Date.now(), this.cap)), localAvailable);
 			} finally {
 				this.reserving = false;
 			}
 		} else {
-			this.sharedThroughRedis = false;
 			granted = Math.min(requested, localAvailable);
 		}
 		this.reservedPending -= requested;

@@ -47,7 +47,7 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 // budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default), afterFirstMs (optional), slowCap (the caller's cap
 // while slowed down after 130429, else 0), slowShareMs (how long a slowed cap binds the others; 0: not shared), obeysSlow
 // ('1': the shared slowed cap binds this request), caller (the process's id: its own slowed cap it may raise). Returns { granted, retryInMs,
-// redisNow, paused }: retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window,
+// redisNow, paused, numberCount }: numberCount is the calls in the number's window with those granted; retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window,
 // but at most `afterFirstMs` after the first one does (the tail of a second must not wait for the next second), and no
 // later than the last place freeing within that span (a clump that frees at once is taken then, as pacer.ts does);
 // nothing is granted while the WABA is paused.
@@ -116,7 +116,7 @@ if granted < requested then
 end
 redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
 redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
-return { granted, wait, now, 0 }
+return { granted, wait, now, 0, numberTotal + granted }
 `;
 
 // KEYS: number hash. ARGV: count, numberWindowMs, numberSlotMs. Messages customers sent to the number take `count`
@@ -242,7 +242,7 @@ type ReservingRedis = RedisClient & {
 		pauseKey: string,
 		slowKey: string,
 		...args: Array<string | number>
-	): Promise<[number, number, number, number]>;
+	): Promise<[number, number, number, number, number?]>;
 	waGateMove(numberKey: string, wabaKey: string, ...args: Array<string | number>): Promise<number>;
 	waGatePause(pauseKey: string, pauseMs: number): Promise<number>;
 	waGateInbound(numberKey: string, count: number, windowMs: number, slotMs: number): Promise<number>;
@@ -449,7 +449,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	async reserve(request: Parameters<SharedStore['reserve']>[0]): Promise<Awaited<ReturnType<SharedStore['reserve']>>> {
 		const keys = redisKeys(request.numberKey, request.wabaKey);
-		const [granted, retryInMs, redisNow, paused] = await this.answered(keys, () =>
+		const [granted, retryInMs, redisNow, paused, numberCount] = await this.answered(keys, () =>
 			this.client.waGateReserve(
 				...keys,
 				request.requested,
@@ -467,7 +467,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 				this.callerId,
 			),
 		);
-		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1 };
+		return { granted: Number(granted), retryInMs: Number(retryInMs), redisNow: Number(redisNow), paused: Number(paused) === 1, numberCount: numberCount === undefined ? undefined : Number(numberCount) };
 	}
 
 	/** Pause the WABA for every process (80007): reservations grant nothing until it ends, on Redis's clock. */

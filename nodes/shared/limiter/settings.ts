@@ -97,6 +97,8 @@ export interface GateTimings extends PaceGuardTimings {
 	throughputFirstReadWaitMs: number;
 	/** The longest the gate waits for a Redis answer: past it Redis counts as frozen and lanes send on local limits. */
 	redisAnswerMs: number;
+	/** Redis lost: a lane that shared its number sends at the share it took for at most this long (localShare.ts). */
+	localShareMs: number;
 }
 
 export const DEFAULT_TIMINGS: GateTimings = {
@@ -167,6 +169,8 @@ export const DEFAULT_TIMINGS: GateTimings = {
 	// A healthy reservation takes ~1 ms (p99 under 100 ms with two processes on this 2-core machine at load 18): 5x that
 	// worst case is no false alarm, and a frozen Redis costs half a second of sending.
 	redisAnswerMs: 500,
+	// An outage longer than a minute is no blip: the whole rate again, the slow-down after 130429 judging what is left.
+	localShareMs: 60_000,
 };
 
 export interface GateSettings {

@@ -16,10 +16,10 @@ afterEach(() => {
 });
 
 /** A lane at `mps` through a stand-in store whose reservations `reserve` answers; `started` is when each call left. */
-function laneOnStandIn(mps: number, reserve: SharedStore['reserve']) {
+function laneOnStandIn(mps: number, reserve: SharedStore['reserve'], usable = () => true) {
 	const limiter = new Bottleneck({ maxConcurrent: 1_000_000 });
 	const store: SharedStore = {
-		usable: () => true,
+		usable,
 		connecting: () => false,
 		forget: () => undefined,
 		limiterFor: () => limiter,
@@ -111,4 +111,38 @@ test('a process whose rounds the shared second refused sends at the full rate on
 	} finally {
 		await release();
 	}
+});
+
+test("Redis lost after sharing the number half and half: the lane takes its half, not the whole rate (alone, the whole)", async () => {
+	jest.useFakeTimers({ now: 1_000_000 });
+	/** Calls started in the second from one second after Redis was lost: with another process sending as much, and alone. */
+	const perSecondOnceLost = async (othersSendAsMuch: boolean) => {
+		let usable = true;
+		const grants: number[] = [];
+		const { send, started, release } = laneOnStandIn(
+			100,
+			async (request) => {
+				const now = Date.now();
+				for (let i = 0; i < request.requested; i++) grants.push(now);
+				const own = grants.filter((at) => at > now - 1000).length;
+				return { granted: request.requested, retryInMs: 0, redisNow: now, paused: false, numberCount: othersSendAsMuch ? 2 * own : own };
+			},
+			() => usable,
+		);
+		try {
+			const sent = Array.from({ length: 500 }, (_, i) => send(i));
+			await jest.advanceTimersByTimeAsync(2000);
+			usable = false;
+			const lostAt = Date.now();
+			await jest.advanceTimersByTimeAsync(8000);
+			await Promise.all(sent);
+			return started.filter((at) => at >= lostAt + 1000 && at < lostAt + 2000).length;
+		} finally {
+			await release();
+		}
+	};
+	const [shared, alone] = [await perSecondOnceLost(true), await perSecondOnceLost(false)];
+	expect(shared).toBeGreaterThanOrEqual(45);
+	expect(shared).toBeLessThanOrEqual(50);
+	expect(alone).toBeGreaterThanOrEqual(95);
 });

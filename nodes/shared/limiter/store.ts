@@ -31,7 +31,15 @@ export interface SharedStore extends LeaseStore {
 		 */
 		slowCap?: number;
 		slowShareMs?: number;
-	}): Promise<{ granted: number; retryInMs: number; redisNow: number; /** Another process paused the WABA (80007). */ paused: boolean }>;
+	}): Promise<{
+		granted: number;
+		retryInMs: number;
+		redisNow: number;
+		/** Another process paused the WABA (80007). */
+		paused: boolean;
+		/** The calls in the number's shared sliding second, those granted included (not told while the WABA is paused). */
+		numberCount?: number;
+	}>;
 	/** Pause the WABA in every process sharing this store (80007). */
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
 	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */

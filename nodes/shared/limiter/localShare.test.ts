@@ -1,0 +1,50 @@
+/** The share of a number a process took through Redis, as its cap while Redis is lost: pure, its clock passed in. */
+import { LocalShare } from './localShare';
+
+const share = () => new LocalShare({ timings: { localShareMs: 60_000 } });
+
+test('a process that never shared, or shares now, keeps the whole rate', () => {
+	const never = share();
+	expect(never.factor(1000, true)).toBe(1);
+	const sharing = share();
+	for (let t = 0; t < 1000; t += 40) sharing.learn(t, 50, 100, 100);
+	expect(sharing.factor(1000, false)).toBe(1);
+});
+
+test("Redis lost: the cap is the share of the shared sliding second this process held at its last reservation", () => {
+	const half = share();
+	for (let t = 0; t < 1000; t += 40) half.learn(t, 50, 100, 100);
+	expect(half.factor(1000, true)).toBeCloseTo(0.5, 2);
+	// Both counts are over a second already: the last one says it (one reservation after a head start is enough).
+	const once = share();
+	once.learn(0, 80, 160, 100);
+	expect(once.factor(40, true)).toBeCloseTo(0.5, 2);
+	// The other process stopped: its calls leave the second, and this one's share grows with the counts.
+	once.learn(500, 100, 130, 100);
+	expect(once.factor(540, true)).toBeCloseTo(100 / 130, 2);
+	// Alone on the number through Redis: the whole rate when it is lost.
+	const alone = share();
+	for (let t = 0; t < 1000; t += 40) alone.learn(t, 100, 100, 100);
+	expect(alone.factor(1000, true)).toBeCloseTo(1, 2);
+});
+
+test('a nearly empty shared second tells nothing (a broadcast starting or ending)', () => {
+	const s = share();
+	for (let t = 0; t < 1000; t += 40) s.learn(t, 1, 20, 100);
+	expect(s.factor(1000, true)).toBe(1);
+});
+
+test('the share holds for at most localShareMs of an outage, and not at all when learned long before it', () => {
+	const s = share();
+	for (let t = 0; t < 1000; t += 40) s.learn(t, 50, 100, 100);
+	expect(s.factor(2000, true)).toBeCloseTo(0.5, 2);
+	expect(s.factor(61_999, true)).toBeCloseTo(0.5, 2);
+	expect(s.factor(62_000, true)).toBe(1);
+	// Shared again, then lost again: a new outage, the share again.
+	s.learn(70_000, 50, 100, 100);
+	expect(s.factor(70_100, true)).toBeCloseTo(0.5, 2);
+	// Learned a minute before the outage: the others may be gone.
+	const stale = share();
+	for (let t = 0; t < 1000; t += 40) stale.learn(t, 50, 100, 100);
+	expect(stale.factor(61_000, true)).toBe(1);
+});

@@ -1,0 +1,42 @@
+/**
+ * The number's share this process took while it shared the number through Redis, for when Redis is lost. On local
+ * limits each process would otherwise take the number's whole rate and Meta refuse the excess (two processes at
+ * 100 msg/s drew 60–124 × 130429 while a Redis Cluster master was down for ~5 s). Learned from the reservations'
+ * answers (this process's calls in the shared sliding second against the number's, at the last one); while Redis is lost the
+ * cap is that share of itself for at most `localShareMs`, then whole again (the slow-down after 130429 takes over if
+ * the others still send). A process that never shared, or alone, keeps the whole rate. The clock is passed in.
+ */
+import type { GateTimings } from './settings';
+
+/** A reservation's sample counts when the number's sliding second holds at least this share of the cap (else noise). */
+const LEAST_SAMPLE_SHARE = 0.25;
+
+export class LocalShare {
+	/** This process's share of the number's calls while it shared them (1 = all). */
+	private share = 1;
+	private learnedAt = -Infinity;
+	/** When this outage's local rounds began (undefined: sharing, or never shared). */
+	private localSince: number | undefined;
+
+	constructor(private readonly env: { readonly timings: Pick<GateTimings, 'localShareMs'> }) {}
+
+	/** A reservation through Redis answered: `own` of the `total` calls in the number's sliding second are this process's. */
+	learn(now: number, own: number, total: number, cap: number): void {
+		this.localSince = undefined;
+		if (total <= 0 || total < cap * LEAST_SAMPLE_SHARE) return;
+		// Both counts are over a sliding second already: the latest says what the last second was (a lane sends in bursts,
+		// a head start then nothing for most of a second, so a smoothing per reservation would lag by seconds).
+		this.share = Math.min(1, own / total);
+		this.learnedAt = now;
+	}
+
+	/** The factor on the cap at `now`: while `local`, the share learned before Redis was lost (for at most localShareMs); else 1. */
+	factor(now: number, local: boolean): number {
+		if (!local) return 1;
+		this.localSince ??= now;
+		const { localShareMs } = this.env.timings;
+		// Learned long before the outage (the others may be gone), or the outage outlasted it: the whole rate.
+		if (now - this.localSince >= localShareMs || this.localSince - this.learnedAt >= localShareMs) return 1;
+		return this.share;
+	}
+}
