@@ -3,17 +3,22 @@ import { LocalShare } from './localShare';
 
 const share = () => new LocalShare({ timings: { localShareMs: 60_000 } });
 
+/** A share told `own` of `total` calls (cap 100) by a reservation every 40 ms for the first second. */
+function sharedFor(own: number, total: number): LocalShare {
+	const told = share();
+	for (let t = 0; t < 1000; t += 40) told.learn(t, own, total, 100);
+	return told;
+}
+
 test('a process that never shared, or shares now, keeps the whole rate', () => {
 	const never = share();
 	expect(never.factor(1000, true)).toBe(1);
-	const sharing = share();
-	for (let t = 0; t < 1000; t += 40) sharing.learn(t, 50, 100, 100);
+	const sharing = sharedFor(50, 100);
 	expect(sharing.factor(1000, false)).toBe(1);
 });
 
 test("Redis lost: the cap is the share of the shared sliding second this process held at its last reservation", () => {
-	const half = share();
-	for (let t = 0; t < 1000; t += 40) half.learn(t, 50, 100, 100);
+	const half = sharedFor(50, 100);
 	expect(half.factor(1000, true)).toBeCloseTo(0.5, 2);
 	// Both counts are over a second already: the last one says it (one reservation after a head start is enough).
 	const once = share();
@@ -23,20 +28,17 @@ test("Redis lost: the cap is the share of the shared sliding second this process
 	once.learn(500, 100, 130, 100);
 	expect(once.factor(540, true)).toBeCloseTo(100 / 130, 2);
 	// Alone on the number through Redis: the whole rate when it is lost.
-	const alone = share();
-	for (let t = 0; t < 1000; t += 40) alone.learn(t, 100, 100, 100);
+	const alone = sharedFor(100, 100);
 	expect(alone.factor(1000, true)).toBeCloseTo(1, 2);
 });
 
 test('a nearly empty shared second tells nothing (a broadcast starting or ending)', () => {
-	const s = share();
-	for (let t = 0; t < 1000; t += 40) s.learn(t, 1, 20, 100);
+	const s = sharedFor(1, 20);
 	expect(s.factor(1000, true)).toBe(1);
 });
 
 test('the share holds for at most localShareMs of an outage, and not at all when learned long before it', () => {
-	const s = share();
-	for (let t = 0; t < 1000; t += 40) s.learn(t, 50, 100, 100);
+	const s = sharedFor(50, 100);
 	expect(s.factor(2000, true)).toBeCloseTo(0.5, 2);
 	expect(s.factor(61_999, true)).toBeCloseTo(0.5, 2);
 	expect(s.factor(62_000, true)).toBe(1);
@@ -44,7 +46,6 @@ test('the share holds for at most localShareMs of an outage, and not at all when
 	s.learn(70_000, 50, 100, 100);
 	expect(s.factor(70_100, true)).toBeCloseTo(0.5, 2);
 	// Learned a minute before the outage: the others may be gone.
-	const stale = share();
-	for (let t = 0; t < 1000; t += 40) stale.learn(t, 50, 100, 100);
+	const stale = sharedFor(50, 100);
 	expect(stale.factor(61_000, true)).toBe(1);
 });
