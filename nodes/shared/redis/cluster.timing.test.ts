@@ -40,7 +40,7 @@ const SHARED_AGAIN_WITHIN_MS = SLOT_REFRESH_MS + 1000;
 async function within(timeoutMs: number, attempt: () => Promise<boolean>): Promise<number> {
 	const started = Date.now();
 	while (!(await attempt())) {
-		if (Date.now() - started > timeoutMs) throw new Error(`still not shared again after ${timeoutMs} ms`);
+		if (Date.now() - started > timeoutMs) throw new Error(`not done after ${timeoutMs} ms`);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	return Date.now() - started;
@@ -464,8 +464,8 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(peakInWindow(afterBack, 1000)).toBeLessThanOrEqual(100);
 		expect(reports.every((report) => report.sharedThroughRedis)).toBe(true);
 		// On local limits each takes the share of the number it held (localShare.ts), not the whole rate: before, 57-124
-		// × 130429 while down; now 0 / 0 / 45 (a lease's first local round may still go at the whole rate): printed above,
-		// not bounded here (the freeze tests bound theirs).
+		// × 130429 while down; now 0 / 0 / 45 / 32 (why some runs draw more is not traced): printed above, not bounded here
+		// (the freeze tests bound theirs).
 		// Each process named the master as it went and as it came back, the coming back last. As it went: refused
 		// ("is unreachable"), or, when the cluster client held the process's first call to it unanswered past the deadline
 		// rather than failing it (CI once saw a process only so), "did not answer"; coming back, "is back" or "answers again".
