@@ -235,7 +235,7 @@ export class NumberLane {
 		const now = Date.now();
 		const cap = this.guard.capAt(this.slowedCap, now);
 		// Redis lost after sharing the number: the share this process took (localShare.ts), not the whole rate.
-		const share = this.localShare.factor(now, this.shared !== undefined && !this.sharedThroughRedis);
+		const share = this.localShare.factor(now);
 		return share < 1 ? Math.max(1, Math.floor(cap * share)) : cap;
 	}
 
@@ -533,8 +533,9 @@ export class NumberLane {
 		// Shared whenever Redis answers, even under a lease taken locally while it did not: that lease serves until its
 		// renewal through Redis starts (up to 2 s), and sending on local limits meanwhile went over the number's limit.
 		const throughRedis = this.shared?.usable(this) === true;
-		// Before the cap is read: through Redis it is the whole one; lost, the share this process took (localShare.ts).
 		this.sharedThroughRedis = throughRedis;
+		// Before the cap is read: lost, it is the share this process took (localShare.ts).
+		if (this.shared && !throughRedis) this.localShare.lost(Date.now());
 		let granted = 0;
 		let retryInMs = 0;
 		let redisNow: number | undefined;
@@ -566,9 +567,10 @@ export class NumberLane {
 				// Another worker got 80007: hold this WABA here too, until the pause it set in Redis ends.
 				if (answer.paused) this.waba.pause(Date.now() + retryInMs);
 				redisNow = answer.redisNow;
-				if (answer.numberCount !== undefined) this.localShare.learn(now, this.window.count(now) + granted, answer.numberCount, cap);
+				this.localShare.learn(now, this.window.count(now) + granted, answer.numberCount, cap);
 			} catch (error) {
 				this.sharedThroughRedis = false;
+				this.localShare.lost(Date.now());
 				this.env.warn('redis-reserve', `Redis unreachable for the shared limits (${describeError(error)}); using local limits`);
 				granted = Math.min(requested, Math.max(0, this.window.available(Date.now(), this.cap)), localAvailable);
 			} finally {

@@ -3,6 +3,12 @@ import { LocalShare } from './localShare';
 
 const share = () => new LocalShare({ timings: { localShareMs: 60_000 } });
 
+/** The cap's factor once a round went local at `now` (the outage began at the first such round). */
+function localAt(told: LocalShare, now: number): number {
+	told.lost(now);
+	return told.factor(now);
+}
+
 /** A share told `own` of `total` calls (cap 100) by a reservation every 40 ms for the first second. */
 function sharedFor(own: number, total: number): LocalShare {
 	const told = share();
@@ -12,40 +18,40 @@ function sharedFor(own: number, total: number): LocalShare {
 
 test('a process that never shared, or shares now, keeps the whole rate', () => {
 	const never = share();
-	expect(never.factor(1000, true)).toBe(1);
+	expect(localAt(never, 1000)).toBe(1);
 	const sharing = sharedFor(50, 100);
-	expect(sharing.factor(1000, false)).toBe(1);
+	expect(sharing.factor(1000)).toBe(1);
 });
 
 test("Redis lost: the cap is the share of the shared sliding second this process held at its last reservation", () => {
 	const half = sharedFor(50, 100);
-	expect(half.factor(1000, true)).toBeCloseTo(0.5, 2);
+	expect(localAt(half, 1000)).toBeCloseTo(0.5, 2);
 	// Both counts are over a second already: the last one says it (one reservation after a head start is enough).
 	const once = share();
 	once.learn(0, 80, 160, 100);
-	expect(once.factor(40, true)).toBeCloseTo(0.5, 2);
+	expect(localAt(once, 40)).toBeCloseTo(0.5, 2);
 	// The other process stopped: its calls leave the second, and this one's share grows with the counts.
 	once.learn(500, 100, 130, 100);
-	expect(once.factor(540, true)).toBeCloseTo(100 / 130, 2);
+	expect(localAt(once, 540)).toBeCloseTo(100 / 130, 2);
 	// Alone on the number through Redis: the whole rate when it is lost.
 	const alone = sharedFor(100, 100);
-	expect(alone.factor(1000, true)).toBeCloseTo(1, 2);
+	expect(localAt(alone, 1000)).toBeCloseTo(1, 2);
 });
 
 test('a nearly empty shared second tells nothing (a broadcast starting or ending)', () => {
 	const s = sharedFor(1, 20);
-	expect(s.factor(1000, true)).toBe(1);
+	expect(localAt(s, 1000)).toBe(1);
 });
 
 test('the share holds for at most localShareMs of an outage, and not at all when learned long before it', () => {
 	const s = sharedFor(50, 100);
-	expect(s.factor(2000, true)).toBeCloseTo(0.5, 2);
-	expect(s.factor(61_999, true)).toBeCloseTo(0.5, 2);
-	expect(s.factor(62_000, true)).toBe(1);
+	expect(localAt(s, 2000)).toBeCloseTo(0.5, 2);
+	expect(localAt(s, 61_999)).toBeCloseTo(0.5, 2);
+	expect(localAt(s, 62_000)).toBe(1);
 	// Shared again, then lost again: a new outage, the share again.
 	s.learn(70_000, 50, 100, 100);
-	expect(s.factor(70_100, true)).toBeCloseTo(0.5, 2);
+	expect(localAt(s, 70_100)).toBeCloseTo(0.5, 2);
 	// Learned a minute before the outage: the others may be gone.
 	const stale = sharedFor(50, 100);
-	expect(stale.factor(61_000, true)).toBe(1);
+	expect(localAt(stale, 61_000)).toBe(1);
 });

@@ -20,20 +20,27 @@ export class LocalShare {
 
 	constructor(private readonly env: { readonly timings: Pick<GateTimings, 'localShareMs'> }) {}
 
-	/** A reservation through Redis answered: `own` of the `total` calls in the number's sliding second are this process's. */
-	learn(now: number, own: number, total: number, cap: number): void {
+	/**
+	 * A reservation through Redis answered (sharing again, if it was lost): `own` of the `total` calls in the number's
+	 * sliding second are this process's (`total` not told: nothing learned).
+	 */
+	learn(now: number, own: number, total: number | undefined, cap: number): void {
 		this.localSince = undefined;
-		if (total <= 0 || total < cap * LEAST_SAMPLE_SHARE) return;
+		if (total === undefined || total <= 0 || total < cap * LEAST_SAMPLE_SHARE) return;
 		// Both counts are over a sliding second already: the latest says what the last second was (a lane sends in bursts,
 		// a head start then nothing for most of a second, so a smoothing per reservation would lag by seconds).
 		this.share = Math.min(1, own / total);
 		this.learnedAt = now;
 	}
 
-	/** The factor on the cap at `now`: while `local`, the share learned before Redis was lost (for at most localShareMs); else 1. */
-	factor(now: number, local: boolean): number {
-		if (!local) return 1;
+	/** A round goes on local limits at `now`: the outage began then, unless it already had. */
+	lost(now: number): void {
 		this.localSince ??= now;
+	}
+
+	/** The factor on the cap at `now`: during an outage, the share learned before it (for at most localShareMs); else 1. */
+	factor(now: number): number {
+		if (this.localSince === undefined) return 1;
 		const { localShareMs } = this.env.timings;
 		// Learned long before the outage (the others may be gone), or the outage outlasted it: the whole rate.
 		if (now - this.localSince >= localShareMs || this.localSince - this.learnedAt >= localShareMs) return 1;

@@ -45,9 +45,10 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 // KEYS: number hash, WABA hash, WABA pause, number's slow-down. ARGV: requested, numberCap, numberWindowMs, numberSlotMs, budgetCap,
 // budgetWindowMs, budgetSlotMs, wanted (optional, 1 by default), afterFirstMs (optional), slowCap (the caller's cap
-// while slowed down after 130429, else 0), slowShareMs (how long a slowed cap binds the others; 0: not shared), obeysSlow
-// ('1': the shared slowed cap binds this request), caller (the process's id: its own slowed cap it may raise). Returns { granted, retryInMs,
-// redisNow, paused, numberCount }: numberCount is the calls in the number's window with those granted; retryInMs is when `wanted` more calls (at most the rest of the request) fit in the number's window,
+// while slowed down after 130429, else 0), slowShareMs (how long a slowed cap binds the others; 0: this request neither
+// shares nor obeys one), caller (the process's id: its own slowed cap it may raise). Returns { granted, retryInMs,
+// redisNow, paused, numberCount }: numberCount is the calls in the number's window with those granted; retryInMs is
+// when `wanted` more calls (at most the rest of the request) fit in the number's window,
 // but at most `afterFirstMs` after the first one does (the tail of a second must not wait for the next second), and no
 // later than the last place freeing within that span (a clump that frees at once is taken then, as pacer.ts does);
 // nothing is granted while the WABA is paused.
@@ -80,7 +81,7 @@ local numberTotal, numberOldest = evict(KEYS[1], now, numberWindowMs, numberSlot
 -- last slowShareMs binds every process's rounds (else one left at full cap fills the second, and the slowed one waits
 -- until it is done). The process whose cap is in force renews it (recovering, it raises it); another's higher cap
 -- replaces it only once it is no longer renewed.
-local slowCap, slowShareMs, obeysSlow, caller = tonumber(ARGV[10] or '0'), tonumber(ARGV[11] or '0'), ARGV[12] == '1', ARGV[13] or ''
+local slowCap, slowShareMs, caller = tonumber(ARGV[10] or '0'), tonumber(ARGV[11] or '0'), ARGV[12] or ''
 if slowShareMs > 0 then
 	local shared = redis.call('HMGET', KEYS[4], 'slowCap', 'slowUntil', 'slowBy')
 	local sharedCap, sharedUntil = tonumber(shared[1] or ''), tonumber(shared[2] or '0')
@@ -89,7 +90,7 @@ if slowShareMs > 0 then
 		redis.call('PEXPIRE', KEYS[4], slowShareMs)
 		sharedCap, sharedUntil = slowCap, now + slowShareMs
 	end
-	if obeysSlow and sharedUntil > now and sharedCap ~= nil then numberCap = math.min(numberCap, sharedCap) end
+	if sharedUntil > now and sharedCap ~= nil then numberCap = math.min(numberCap, sharedCap) end
 end
 local budgetTotal, budgetOldest = evict(KEYS[2], now, budgetWindowMs, budgetSlotMs)
 local granted = math.max(0, math.min(requested, numberCap - numberTotal, budgetCap - budgetTotal))
@@ -463,7 +464,6 @@ export class RedisStore implements SharedStore, SharedEntries {
 				request.afterFirstMs ?? request.numberWindowMs,
 				request.slowCap ?? 0,
 				request.slowShareMs ?? 0,
-				request.slowShareMs ? '1' : '0',
 				this.callerId,
 			),
 		);

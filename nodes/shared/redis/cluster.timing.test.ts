@@ -458,7 +458,8 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		expect(reports.map((report) => (report.writes ?? []).some((at) => at > killedAt + 2000 && at < backAt + 1000))).toEqual([true, true]);
 		// Shared again, both go on: the number's slow-down after the local phase's 130429s binds both (before it was
 		// shared, one slowed more waited, accepting nothing, until the other was done: 4-7 s in 4 of 8 runs).
-		expect(Math.max(...[a, b].map(waitedAfterBack))).toBeLessThan(2000);
+		// (0.42-1.06 s in six runs on a quiet machine, 1.99 s in a loaded clean-clone CI; 4-7 s before the sharing.)
+		expect(Math.max(...[a, b].map(waitedAfterBack))).toBeLessThan(3000);
 		// Each within its local limit meanwhile; together within the number's once shared again.
 		expect([peakInWindow(a, 1000), peakInWindow(b, 1000)].every((peak) => peak <= 100)).toBe(true);
 		expect(peakInWindow(afterBack, 1000)).toBeLessThanOrEqual(100);
