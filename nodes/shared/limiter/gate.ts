@@ -29,6 +29,8 @@ import { ProvenSettings, Users } from './tenancy';
 
 /** Received messages are counted for the margin in 10 ms slots: ~100 counters per number that receives any. */
 const INBOUND_SLOT_MS = 10;
+/** Slots of the calls started on local limits, carried into Redis on its return (as Redis's own number slots). */
+const UNSHARED_SLOT_MS = 5;
 
 /** One call waiting in (or passing through) the gate. */
 export interface PendingCall {
@@ -120,6 +122,8 @@ export class NumberLane {
 	sharedThroughRedis = false;
 	/** The share of the number this process took through Redis: its cap while Redis is lost (localShare.ts). */
 	private readonly localShare: LocalShare;
+	/** Calls started on local limits while Redis was lost, carried into the shared counts once it answers (CarryRequest). */
+	private unshared: { second: SlidingWindow; hour: number } | undefined;
 	/** Where the counts are shared across processes: the Redis of the last credential that used the lane. */
 	shared: SharedStore | undefined;
 	/** The budget its calls count in: the WABA the last credential that proved access to the number names. */
@@ -145,7 +149,7 @@ export class NumberLane {
 		this.pairRate = new PairRate(env);
 		this.line = new CallLine(this.pairRate);
 		this.throttle = new SlowDown(env);
-		this.localShare = new LocalShare(env);
+		this.localShare = new LocalShare(env, this.sharedWindowMs);
 		this.window = this.makeSecondWindow();
 		this.hourWindow = new SlidingWindow(env.timings.hourMs, env.timings.hourSlotMs);
 		const createdAt = Date.now();
@@ -545,6 +549,7 @@ export class NumberLane {
 		if (throughRedis && this.shared) {
 			this.reserving = true;
 			try {
+				if (this.unshared) await this.carryUnshared(this.shared, now);
 				const answer = await this.shared.reserve({
 					numberKey: this.key,
 					wabaKey: this.waba.key,
@@ -598,6 +603,7 @@ export class NumberLane {
 		}
 		const fired = granted === requested ? batch : batch.slice(0, granted);
 		this.window.record(startAt + extraGuardMs, granted);
+		if (this.shared && redisNow === undefined) this.recordUnshared(startAt + extraGuardMs, granted);
 		this.hourWindow.record(startAt, granted);
 		this.waba.window.record(startAt, granted);
 		this.waba.lastActivityAt = startAt;
@@ -627,6 +633,43 @@ export class NumberLane {
 		// no round either (a lane going idle costs no wake-up; the next call's round sees the lane was idle).
 		if (this.line.ready > 0) this.kick();
 		else this.pace.idleBeforeRound = true;
+	}
+
+	/** A round started on local limits though the lane shares through Redis: the others learn of it on the return. */
+	private recordUnshared(at: number, calls: number): void {
+		this.unshared ??= { second: new SlidingWindow(this.sharedWindowMs, UNSHARED_SLOT_MS), hour: 0 };
+		this.unshared.second.record(at, calls);
+		this.unshared.hour += calls;
+	}
+
+	/**
+	 * Redis answers again: first the calls this process started on local limits join the shared counts, those of the last
+	 * second where they were (counted at their slot's end: later, never earlier), the outage's in the hour now. A
+	 * restarted Redis comes back empty, a frozen one without them: else each process's share of the last second is
+	 * missing and the processes together go over the number's limit in the second after. Not carried: kept for the next try.
+	 */
+	private async carryUnshared(shared: SharedStore, now: number): Promise<void> {
+		const unshared = this.unshared;
+		if (!unshared) return;
+		this.unshared = undefined;
+		const { second } = unshared;
+		try {
+			await shared.carry({
+				numberKey: this.key,
+				wabaKey: this.waba.key,
+				second: second.entries(now).map(([slotAt, calls]) => [Math.max(0, now - (slotAt + second.slotMs)), calls]),
+				numberWindowMs: this.sharedWindowMs,
+				hour: unshared.hour,
+				budgetWindowMs: this.waba.window.windowMs,
+				budgetSlotMs: this.env.timings.hourSlotMs,
+			});
+		} catch (error) {
+			// Rounds that went local meanwhile were counted afresh: these join them.
+			const kept = (this.unshared ??= { second: new SlidingWindow(this.sharedWindowMs, UNSHARED_SLOT_MS), hour: 0 });
+			for (const [slotAt, calls] of second.entries(now)) kept.second.record(slotAt, calls);
+			kept.hour += unshared.hour;
+			throw error;
+		}
 	}
 
 	/** Calls counted more than a sliding second ago whose request is still not written: they still take a place. */

@@ -41,6 +41,7 @@ async function sendThroughRedis(count: number, writeAfterMs: number) {
 			for (const [from, to] of moves) counted.splice(counted.indexOf(from), 1, to);
 		},
 		recordInbound: async () => undefined,
+		carry: async () => undefined,
 		answers: async () => true,
 	};
 	let handed = 0;

@@ -1,7 +1,7 @@
 /** The share of a number a process took through Redis, as its cap while Redis is lost: pure, its clock passed in. */
 import { LocalShare } from './localShare';
 
-const share = () => new LocalShare({ timings: { localShareMs: 60_000 } });
+const share = () => new LocalShare({ timings: { localShareMs: 60_000 } }, 1030);
 
 /** The cap's factor once a round went local at `now` (the outage began at the first such round). */
 function localAt(told: LocalShare, now: number): number {
@@ -54,4 +54,19 @@ test('the share holds for at most localShareMs of an outage, and not at all when
 	// Learned a minute before the outage: the others may be gone.
 	const stale = sharedFor(50, 100);
 	expect(localAt(stale, 61_000)).toBe(1);
+});
+
+test('Redis answers again: the share holds for one sliding second more (the outage calls are in no other count yet), then the whole rate', () => {
+	const s = sharedFor(50, 100);
+	expect(localAt(s, 2000)).toBeCloseTo(0.5, 2);
+	// The first reservation after the outage (Redis empty after a restart: it tells little).
+	s.learn(5000, 50, 60, 100);
+	expect(s.factor(5000)).toBeCloseTo(0.5, 2);
+	expect(s.factor(6029)).toBeCloseTo(0.5, 2);
+	expect(s.factor(6030)).toBe(1);
+	// An outage on the whole rate (learned long before): nothing to keep after it.
+	const stale = sharedFor(50, 100);
+	expect(localAt(stale, 61_000)).toBe(1);
+	stale.learn(62_000, 50, 100, 100);
+	expect(stale.factor(62_000)).toBe(1);
 });

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'crypto';
 import Bottleneck from 'bottleneck';
 import { quietly, type GateEnvironment } from './gate';
-import type { SharedStore } from './store';
+import type { CarryRequest, SharedStore } from './store';
 import type { LeasedLane } from './lease';
 import { callRedisWithin, connectRedis, RedisMasterDownError, RedisOutageError, redisServerOf, redisUnavailable, type RedisClient, type RedisTarget } from '../redis';
 
@@ -136,6 +136,38 @@ redis.call('PEXPIRE', KEYS[1], windowMs + 60000)
 return now
 `;
 
+// KEYS: number hash, WABA hash. ARGV: numberWindowMs, numberSlotMs, budgetWindowMs, budgetSlotMs, hourCount, then pairs
+// of (ageMs, count). Calls this process started on local limits while Redis was lost (or restarted empty) join the
+// shared counts once it answers again: each pair in the number's window at Redis time minus its age (those already out
+// of the window skipped), the hour's count at Redis time. Else every process's calls of the last second before the
+// return are missing from the number's second and the processes together go over it. Returns Redis time.
+const CARRY_SCRIPT = `${EVICT_LUA}
+local numberWindowMs, numberSlotMs = tonumber(ARGV[1]), tonumber(ARGV[2])
+local budgetWindowMs, budgetSlotMs, hourCount = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local function add(key, slot, count, total)
+	redis.call('HINCRBY', key, tostring(slot), count)
+	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
+	local first = tonumber(redis.call('HGET', key, 'oldest') or tostring(slot))
+	-- A past slot below the stored oldest moves it back, so eviction still walks over it.
+	redis.call('HSET', key, 'total', total + count, 'newest', math.max(slot, newest), 'oldest', math.min(slot, first))
+	return total + count
+end
+local numberTotal = evict(KEYS[1], now, numberWindowMs, numberSlotMs)
+local firstLive = math.floor((now - numberWindowMs) / numberSlotMs)
+for i = 6, #ARGV - 1, 2 do
+	local slot = math.floor((now - tonumber(ARGV[i])) / numberSlotMs)
+	local count = tonumber(ARGV[i + 1])
+	if slot >= firstLive and count > 0 then numberTotal = add(KEYS[1], slot, count, numberTotal) end
+end
+if hourCount > 0 then
+	local budgetTotal = evict(KEYS[2], now, budgetWindowMs, budgetSlotMs)
+	add(KEYS[2], math.floor(now / budgetSlotMs), hourCount, budgetTotal)
+	redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
+end
+redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
+return now
+`;
+
 // KEYS: WABA pause. ARGV: pause length in ms. Sets the pause to end at Redis time + ms unless it already ends later.
 const PAUSE_SCRIPT = `
 local time = redis.call('TIME')
@@ -247,6 +279,7 @@ type ReservingRedis = RedisClient & {
 	waGateMove(numberKey: string, wabaKey: string, ...args: Array<string | number>): Promise<number>;
 	waGatePause(pauseKey: string, pauseMs: number): Promise<number>;
 	waGateInbound(numberKey: string, count: number, windowMs: number, slotMs: number): Promise<number>;
+	waGateCarry(numberKey: string, wabaKey: string, ...args: number[]): Promise<number>;
 };
 
 /** A limiter let go without Bottleneck's disconnect: its heartbeat (a Redis script every 5 s) stops. */
@@ -306,6 +339,7 @@ export class RedisStore implements SharedStore, SharedEntries {
 		this.client.defineCommand('waGateMove', { numberOfKeys: 2, lua: MOVE_SCRIPT });
 		this.client.defineCommand('waGatePause', { numberOfKeys: 1, lua: PAUSE_SCRIPT });
 		this.client.defineCommand('waGateInbound', { numberOfKeys: 1, lua: INBOUND_SCRIPT });
+		this.client.defineCommand('waGateCarry', { numberOfKeys: 2, lua: CARRY_SCRIPT });
 		this.client.on('error', (error: Error) => {
 			this.failedOnce = true;
 			// ioredis errors name host and port at most, never the password.
@@ -480,6 +514,14 @@ export class RedisStore implements SharedStore, SharedEntries {
 	async recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void> {
 		const numberHash = redisKeys(numberKey, wabaKey)[0];
 		await this.answered([numberHash], () => this.client.waGateInbound(numberHash, count, numberWindowMs, NUMBER_SLOT_MS));
+	}
+
+	async carry(request: CarryRequest): Promise<void> {
+		const [numberHash, wabaHash] = redisKeys(request.numberKey, request.wabaKey);
+		const pairs = request.second.flatMap(([ageMs, count]) => [Math.max(0, Math.round(ageMs)), count]);
+		await this.answered([numberHash, wabaHash], () =>
+			this.client.waGateCarry(numberHash, wabaHash, request.numberWindowMs, NUMBER_SLOT_MS, request.budgetWindowMs, request.budgetSlotMs, request.hour, ...pairs),
+		);
 	}
 
 	async moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void> {

@@ -43,6 +43,7 @@ function sharedSecond(limiter: Bottleneck): SharedStore {
 			for (const [from, to] of moves) counted.splice(counted.indexOf(from), 1, to);
 		},
 		recordInbound: async () => undefined,
+		carry: async () => undefined,
 		answers: async () => true,
 	};
 }

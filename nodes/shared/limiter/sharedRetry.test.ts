@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 /** A lane at `mps` through a stand-in store whose reservations `reserve` answers; `started` is when each call left. */
-function laneOnStandIn(mps: number, reserve: SharedStore['reserve'], usable = () => true) {
+function laneOnStandIn(mps: number, reserve: SharedStore['reserve'], usable = () => true, carry: SharedStore['carry'] = async () => undefined) {
 	const limiter = new Bottleneck({ maxConcurrent: 1_000_000 });
 	const store: SharedStore = {
 		usable,
@@ -28,6 +28,7 @@ function laneOnStandIn(mps: number, reserve: SharedStore['reserve'], usable = ()
 		pauseWaba: async () => undefined,
 		moveLate: async () => undefined,
 		recordInbound: async () => undefined,
+		carry,
 	};
 	const started: number[] = [];
 	const env: GateEnvironment = {
@@ -145,4 +146,86 @@ test("Redis lost after sharing the number half and half: the lane takes its half
 	expect(shared).toBeGreaterThanOrEqual(45);
 	expect(shared).toBeLessThanOrEqual(50);
 	expect(alone).toBeGreaterThanOrEqual(95);
+});
+
+test('Redis back (restarted, empty) after an outage: the calls started on local limits join the shared second first, so the processes together stay within the number', async () => {
+	jest.useFakeTimers({ now: 1_000_000 });
+	/** The most calls of both processes in any sliding second from the return on, with this lane's carry kept or dropped (Redis lost the calls). */
+	const peakAfterReturn = async (carried: boolean) => {
+		let usable = true;
+		/** What Redis holds: when each counted call left (Redis restarts empty at the return). */
+		let redis: number[] = [];
+		const inSecond = (list: number[], now: number) => list.filter((at) => at > now - 1000 && at <= now).length;
+		const other: number[] = [];
+		const carries: Array<{ second: Array<[number, number]>; hour: number }> = [];
+		const { send, started, release } = laneOnStandIn(
+			100,
+			async (request) => {
+				const now = Date.now();
+				const granted = Math.max(0, Math.min(request.requested, 100 - inSecond(redis, now)));
+				for (let i = 0; i < granted; i++) redis.push(now);
+				return { granted, retryInMs: granted < request.requested ? 20 : 0, redisNow: now, paused: false, numberCount: inSecond(redis, now) };
+			},
+			() => usable,
+			async (request) => {
+				carries.push({ second: request.second, hour: request.hour });
+				const now = Date.now();
+				if (carried) for (const [ageMs, calls] of request.second) for (let i = 0; i < calls; i++) redis.push(now - ageMs);
+			},
+		);
+		// The other process: a call every 10 ms through Redis where the second has room; on local limits, and for a
+		// sliding second after the return, at the share it had in the second before the outage (as this lane does).
+		let otherShare = 100;
+		let returnAt = Infinity;
+		const otherSends = setInterval(() => {
+			const now = Date.now();
+			if (now < returnAt + 1030 && inSecond(other, now) >= otherShare) return;
+			if (usable && inSecond(redis, now) < 100) {
+				redis.push(now);
+				other.push(now);
+			}
+		}, 10);
+		let otherLocal: NodeJS.Timeout | undefined;
+		try {
+			const sent = Array.from({ length: 1200 }, (_, i) => send(i));
+			await jest.advanceTimersByTimeAsync(2000);
+			usable = false;
+			otherShare = inSecond(other, Date.now());
+			otherLocal = setInterval(() => other.push(Date.now()), 1000 / otherShare);
+			await jest.advanceTimersByTimeAsync(3000);
+			clearInterval(otherLocal);
+			// Redis is back, empty; the other process carried its calls of the last second first (as this lane now does).
+			returnAt = Date.now();
+			redis = other.filter((at) => at > returnAt - 1000);
+			usable = true;
+			await jest.advanceTimersByTimeAsync(3000);
+			clearInterval(otherSends);
+			await jest.advanceTimersByTimeAsync(20_000);
+			await Promise.all(sent);
+			const both = [...started, ...other].sort((a, b) => a - b);
+			let peak = 0;
+			for (const at of both) if (at >= returnAt) peak = Math.max(peak, inSecond(both, at));
+			const ownBefore = (ms: number) => started.filter((at) => at > returnAt - ms && at < returnAt).length;
+			return { peak, carries, sentDuringOutage: ownBefore(3001), lastSecond: ownBefore(1000), lastSharedWindow: ownBefore(1031) };
+		} finally {
+			clearInterval(otherSends);
+			clearInterval(otherLocal);
+			await release();
+		}
+	};
+	const kept = await peakAfterReturn(true);
+	const dropped = await peakAfterReturn(false);
+	// One carry, at the return: this lane's calls of the last second where they were, the outage's for the hour.
+	expect(kept.carries).toHaveLength(1);
+	const carriedSecond = kept.carries[0].second.reduce((sum, [, calls]) => sum + calls, 0);
+	expect(kept.lastSecond).toBeGreaterThan(0);
+	expect(carriedSecond).toBeGreaterThanOrEqual(kept.lastSecond);
+	expect(carriedSecond).toBeLessThanOrEqual(kept.lastSharedWindow);
+	expect(kept.carries[0].second.every(([ageMs]) => ageMs >= 0 && ageMs <= 1030)).toBe(true);
+	expect(kept.carries[0].hour).toBe(kept.sentDuringOutage);
+	// Each process keeps its share for a sliding second after the return, so the second after it stays within the
+	// number whether or not the other process's carry came first (before 2026-12-06: 130 in that second without the
+	// carry, 109 with it alone: the other process reserved before this lane's carry reached Redis).
+	expect(kept.peak).toBeLessThanOrEqual(100);
+	expect(dropped.peak).toBeLessThanOrEqual(100);
 });

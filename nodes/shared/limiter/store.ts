@@ -44,8 +44,27 @@ export interface SharedStore extends LeaseStore {
 	pauseWaba(wabaKey: string, pauseMs: number): Promise<void>;
 	/** Move sent calls in the shared counts to the time they really left: pairs of (countedAt, sentAt) in Redis time. */
 	moveLate(numberKey: string, wabaKey: string, budgetSlotMs: number, moves: Array<[number, number]>): Promise<void>;
+	/** Calls started on local limits while Redis was lost join the shared counts (never refused): see CarryRequest. */
+	carry(request: CarryRequest): Promise<void>;
 	/** Messages customers sent to the number take `count` places in its shared sliding second now (never refused). */
 	recordInbound(numberKey: string, wabaKey: string, count: number, numberWindowMs: number): Promise<void>;
 	/** True while the first connection is being made (calls wait a moment instead of going local). */
 	connecting(): boolean;
+}
+
+/**
+ * What a process sent on local limits while Redis was lost, for when it answers again (a restarted Redis comes back
+ * empty, a frozen one without these calls): each process's calls of the last second would otherwise be missing from the
+ * number's shared second, and the processes together go over it in the second after the return.
+ */
+export interface CarryRequest {
+	numberKey: string;
+	wabaKey: string;
+	/** The number's sliding second: (how long ago, calls) per slot still in it. */
+	second: Array<[number, number]>;
+	numberWindowMs: number;
+	/** Calls of the outage for the WABA's rolling hour (counted at the return: later, never earlier). */
+	hour: number;
+	budgetWindowMs: number;
+	budgetSlotMs: number;
 }
