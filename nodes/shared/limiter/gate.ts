@@ -646,7 +646,8 @@ export class NumberLane {
 	 * Redis answers again: first the calls this process started on local limits join the shared counts, those of the last
 	 * second where they were (counted at their slot's end: later, never earlier), the outage's in the hour now. A
 	 * restarted Redis comes back empty, a frozen one without them: else each process's share of the last second is
-	 * missing and the processes together go over the number's limit in the second after. Not carried: kept for the next try.
+	 * missing and the processes together go over the number's limit in the second after. Not carried: kept for the next
+	 * reservation (which then most likely fails too, and the round goes local).
 	 */
 	private async carryUnshared(shared: SharedStore, now: number): Promise<void> {
 		const unshared = this.unshared;
@@ -668,7 +669,7 @@ export class NumberLane {
 			const kept = (this.unshared ??= { second: new SlidingWindow(this.sharedWindowMs, UNSHARED_SLOT_MS), hour: 0 });
 			for (const [slotAt, calls] of second.entries(now)) kept.second.record(slotAt, calls);
 			kept.hour += unshared.hour;
-			throw error;
+			this.env.warn('redis-carry', `Could not count this process's calls of the outage in Redis (${describeError(error)}); trying again at its next reservation`);
 		}
 	}
 
