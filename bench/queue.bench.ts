@@ -13,8 +13,10 @@
  *     (2.40.7: Bull's stalled-job check fails them with MaxStalledCountError, never re-runs them).
  *   - redis-restart: the gate shares through its own Redis (the credential's Redis URL; n8n's queue keeps its own,
  *     which a restart would empty of n8n's jobs). At `--fault-at` that Redis is killed, and started again (empty)
- *     `--redis-down-ms` later. Meanwhile each worker paces the number alone at its full rate (the fallback), so
- *     Meta answers 130429 to the excess, which the gate retries; once Redis is back the workers share again.
+ *     `--redis-down-ms` later. Meanwhile each worker paces the number at the share it sent at through Redis in the
+ *     last second before (localShare.ts; before 2026-12-05 at its full rate, and Meta answered 130429 to the excess);
+ *     once Redis is back each adds its calls of the outage to the shared counts and the workers share again. Goal:
+ *     no 130429 from the second after the return on.
  * Other options: `--workers=4` `--messages=10000` `--executions=10` `--mps=1000` `--concurrency=3`
  * `--fault-at=0.3` `--redis-down-ms=3000` `--crash-wait-s=180` (how long to wait for n8n to settle a killed
  * execution) `--db=postgres` (a throwaway PostgreSQL, n8n's database for queue mode; `sqlite` as the e2e tests run). `--sim-nice=0` (leave the simulator at its niceness; by default raised to −10 as in the limiter bench). `--sim-rt=0` (the niceness only; by default the simulator also runs in real time, see runInRealTime). Prints a table and per-process CPU (main, workers, simulator, Redis) from /proc.

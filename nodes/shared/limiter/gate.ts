@@ -237,10 +237,15 @@ export class NumberLane {
 	/** Starts allowed in one sliding second right now (the slow-down lowers it after 130429). */
 	get cap(): number {
 		const now = Date.now();
-		const cap = this.guard.capAt(this.slowedCap, now);
-		// Redis lost after sharing the number: the share this process took (localShare.ts), not the whole rate.
+		const cap = this.numberCapAt(now);
+		// Redis lost after sharing the number (and a sliding second after): the share this process took (localShare.ts).
 		const share = this.localShare.factor(now);
 		return share < 1 ? Math.max(1, Math.floor(cap * share)) : cap;
+	}
+
+	/** The number's cap, all processes together: what a reservation through Redis asks under (no share of it). */
+	private numberCapAt(now: number): number {
+		return this.guard.capAt(this.slowedCap, now);
 	}
 
 	/** The number's rate under the slow-down after 130429 (the pace guard's margin aside). */
@@ -545,6 +550,8 @@ export class NumberLane {
 		let redisNow: number | undefined;
 		const now = Date.now();
 		const cap = this.cap;
+		// This process's own calls keep to its share while it has one (cap); the number's count in Redis to the whole cap.
+		const numberCap = this.numberCapAt(now);
 		const localAvailable = Math.min(this.window.available(now, cap) - this.unwrittenOutside(now), this.waba.window.available(now, this.waba.hourlyBudget));
 		if (throughRedis && this.shared) {
 			this.reserving = true;
@@ -554,7 +561,7 @@ export class NumberLane {
 					numberKey: this.key,
 					wabaKey: this.waba.key,
 					requested: Math.min(requested, localAvailable),
-					numberCap: cap,
+					numberCap,
 					numberWindowMs: this.sharedWindowMs,
 					budgetCap: this.waba.hourlyBudget,
 					budgetWindowMs: this.waba.window.windowMs,
@@ -563,7 +570,7 @@ export class NumberLane {
 					afterFirstMs: this.pumpIntervalMs,
 					// Slowed down after 130429, this lane's cap (its pace guard's margin too) binds the number's other
 					// processes: one left at a higher cap would fill the second, and this one wait until it is done.
-					slowCap: this.slowDown < 1 ? cap : undefined,
+					slowCap: this.slowDown < 1 ? numberCap : undefined,
 					// Renewed by every reservation it makes, refused ones too: those come about a window apart.
 					slowShareMs: 2 * this.sharedWindowMs,
 				});
@@ -572,7 +579,7 @@ export class NumberLane {
 				// Another worker got 80007: hold this WABA here too, until the pause it set in Redis ends.
 				if (answer.paused) this.waba.pause(Date.now() + retryInMs);
 				redisNow = answer.redisNow;
-				this.localShare.learn(now, this.window.count(now) + granted, answer.numberCount, cap);
+				this.localShare.learn(now, this.window.count(now) + granted, answer.numberCount, numberCap);
 			} catch (error) {
 				this.sharedThroughRedis = false;
 				this.localShare.lost(Date.now());
