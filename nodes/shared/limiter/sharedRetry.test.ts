@@ -238,3 +238,44 @@ test('Redis back (restarted, empty) after an outage: the calls started on local 
 	expect(kept.capsAfterReturn.length).toBeGreaterThan(0);
 	expect(kept.capsAfterReturn.every((cap) => cap === 100)).toBe(true);
 });
+
+test('a carry Redis did not take is kept, and made again at the next reservation with nothing lost', async () => {
+	jest.useFakeTimers({ now: 1_000_000 });
+	let usable = true;
+	const carries: Array<{ at: number; second: number; hour: number; taken: boolean }> = [];
+	const { send, started, release } = laneOnStandIn(
+		100,
+		async (request) => ({ granted: request.requested, retryInMs: 0, redisNow: Date.now(), paused: false, numberCount: 2 * request.requested }),
+		() => usable,
+		async (request) => {
+			const taken = carries.length > 0;
+			carries.push({ at: Date.now(), second: request.second.reduce((sum, [, calls]) => sum + calls, 0), hour: request.hour, taken });
+			if (!taken) throw new Error('Connection is closed.');
+		},
+	);
+	try {
+		const sent = Array.from({ length: 400 }, (_, i) => send(i));
+		await jest.advanceTimersByTimeAsync(1000);
+		usable = false;
+		const lostAt = Date.now();
+		await jest.advanceTimersByTimeAsync(1500);
+		usable = true;
+		const returnAt = Date.now();
+		await jest.advanceTimersByTimeAsync(10_000);
+		await Promise.all(sent);
+		const local = started.filter((at) => at >= lostAt && at < returnAt);
+		expect(local.length).toBeGreaterThan(0);
+		// Refused once, made again at the next reservation: the whole outage for the hour both times, and in the second
+		// the local calls still in it at the retry (those of the last sliding second; 5 ms slots, counted at their end).
+		expect(carries.map((carry) => carry.taken)).toEqual([false, true]);
+		expect(carries[0].hour).toBe(local.length);
+		expect(carries[1].hour).toBe(local.length);
+		const retryAt = carries[1].at;
+		expect(retryAt - carries[0].at).toBeLessThan(500);
+		expect(carries[1].second).toBeGreaterThan(0);
+		expect(carries[1].second).toBeGreaterThanOrEqual(local.filter((at) => at > retryAt - 1025).length);
+		expect(carries[1].second).toBeLessThanOrEqual(local.filter((at) => at > retryAt - 1035).length);
+	} finally {
+		await release();
+	}
+});
