@@ -31,6 +31,14 @@ import { ProvenSettings, Users } from './tenancy';
 const INBOUND_SLOT_MS = 10;
 /** Slots of the calls started on local limits, carried into Redis on its return (as Redis's own number slots). */
 const UNSHARED_SLOT_MS = 5;
+/** …and for the WABA's rolling hour: a minute's (at most 60 pairs to carry). */
+const UNSHARED_HOUR_SLOT_MS = 60_000;
+
+/** Calls started on local limits while Redis was lost, for the number's sliding second and the WABA's rolling hour. */
+interface Unshared {
+	second: SlidingWindow;
+	hour: SlidingWindow;
+}
 
 /** One call waiting in (or passing through) the gate. */
 export interface PendingCall {
@@ -123,7 +131,7 @@ export class NumberLane {
 	/** The share of the number this process took through Redis: its cap while Redis is lost (localShare.ts). */
 	private readonly localShare: LocalShare;
 	/** Calls started on local limits while Redis was lost, carried into the shared counts once it answers (CarryRequest). */
-	private unshared: { second: SlidingWindow; hour: number } | undefined;
+	private unshared: Unshared | undefined;
 	/** Where the counts are shared across processes: the Redis of the last credential that used the lane. */
 	shared: SharedStore | undefined;
 	/** The budget its calls count in: the WABA the last credential that proved access to the number names. */
@@ -610,7 +618,7 @@ export class NumberLane {
 		}
 		const fired = granted === requested ? batch : batch.slice(0, granted);
 		this.window.record(startAt + extraGuardMs, granted);
-		if (this.shared && redisNow === undefined) this.recordUnshared(startAt + extraGuardMs, granted);
+		const unshared = this.shared && redisNow === undefined ? this.recordUnshared(startAt + extraGuardMs, startAt, granted) : undefined;
 		this.hourWindow.record(startAt, granted);
 		this.waba.window.record(startAt, granted);
 		this.waba.lastActivityAt = startAt;
@@ -629,6 +637,11 @@ export class NumberLane {
 				round.written++;
 				this.unwritten.progressed(round);
 				this.departed(startAt, extraGuardMs, at, shared);
+				// Left late on local limits: carried where it really left (unless carried already, at its count).
+				if (unshared && unshared === this.unshared && at > startAt) {
+					unshared.second.move(startAt + extraGuardMs, at + extraGuardMs, 1);
+					unshared.hour.move(startAt, at, 1);
+				}
 			},
 		};
 		for (const call of fired) {
@@ -643,39 +656,45 @@ export class NumberLane {
 	}
 
 	/** A round started on local limits though the lane shares through Redis: the others learn of it on the return. */
-	private recordUnshared(at: number, calls: number): void {
-		this.unshared ??= { second: new SlidingWindow(this.sharedWindowMs, UNSHARED_SLOT_MS), hour: 0 };
-		this.unshared.second.record(at, calls);
-		this.unshared.hour += calls;
+	private recordUnshared(countedAt: number, startAt: number, calls: number): Unshared {
+		const unshared = (this.unshared ??= this.newUnshared());
+		unshared.second.record(countedAt, calls);
+		unshared.hour.record(startAt, calls);
+		return unshared;
+	}
+
+	private newUnshared(): Unshared {
+		return { second: new SlidingWindow(this.sharedWindowMs, UNSHARED_SLOT_MS), hour: new SlidingWindow(this.waba.window.windowMs, UNSHARED_HOUR_SLOT_MS) };
 	}
 
 	/**
-	 * Redis answers again: first the calls this process started on local limits join the shared counts, those of the last
-	 * second where they were (counted at their slot's end: later, never earlier), the outage's in the hour now. A
-	 * restarted Redis comes back empty, a frozen one without them: else each process's share of the last second is
-	 * missing and the processes together go over the number's limit in the second after. Not carried: kept for the next
-	 * reservation (which then most likely fails too, and the round goes local).
+	 * Redis answers again: first the calls this process started on local limits join the shared counts where they were
+	 * (each slot counted at its end: later, never earlier; only those still in their window), the last second's in the
+	 * number's sliding second, the outage's in the WABA's rolling hour. A restarted Redis comes back empty, a frozen one
+	 * without them: else each process's share of the last second is missing and the processes together go over the
+	 * number's limit in the second after. Not carried: kept for the next reservation (which then most likely fails too,
+	 * and the round goes local). A carry Redis ran after its deadline is carried again: counted twice, slower, never over.
 	 */
 	private async carryUnshared(shared: SharedStore, now: number): Promise<void> {
 		const unshared = this.unshared;
 		if (!unshared) return;
 		this.unshared = undefined;
-		const { second } = unshared;
+		const ages = (window: SlidingWindow) => window.entries(now).map(([slotAt, calls]): [number, number] => [now - (slotAt + window.slotMs), calls]);
 		try {
 			await shared.carry({
 				numberKey: this.key,
 				wabaKey: this.waba.key,
-				second: second.entries(now).map(([slotAt, calls]) => [Math.max(0, now - (slotAt + second.slotMs)), calls]),
+				second: ages(unshared.second),
 				numberWindowMs: this.sharedWindowMs,
-				hour: unshared.hour,
+				hour: ages(unshared.hour),
 				budgetWindowMs: this.waba.window.windowMs,
 				budgetSlotMs: this.env.timings.hourSlotMs,
 			});
 		} catch (error) {
 			// Rounds that went local meanwhile were counted afresh: these join them.
-			const kept = (this.unshared ??= { second: new SlidingWindow(this.sharedWindowMs, UNSHARED_SLOT_MS), hour: 0 });
-			for (const [slotAt, calls] of second.entries(now)) kept.second.record(slotAt, calls);
-			kept.hour += unshared.hour;
+			const kept = (this.unshared ??= this.newUnshared());
+			for (const [slotAt, calls] of unshared.second.entries(now)) kept.second.record(slotAt, calls);
+			for (const [slotAt, calls] of unshared.hour.entries(now)) kept.hour.record(slotAt, calls);
 			this.env.warn('redis-carry', `Could not count this process's calls of the outage in Redis (${describeError(error)}); trying again at its next reservation`);
 		}
 	}

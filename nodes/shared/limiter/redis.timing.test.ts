@@ -327,13 +327,15 @@ describeWithRedis('with a real redis-server', () => {
 			expect((await reserve(2)).granted).toBe(2);
 			await new Promise((resolve) => setTimeout(resolve, 50));
 			// 3 sent 400 ms ago (before the oldest call Redis holds), 2 sent 100 ms ago, 9 sent 2 s ago (out of the second);
-			// 14 in the outage for the hour.
+			// for the hour 14 in the last minutes, and 4 more than an hour ago (out of it).
 			const second: Array<[number, number]> = [[400, 3], [100, 2], [2000, 9]];
-			await store.carry({ numberKey: 'carry', wabaKey: 'w-carry', second, numberWindowMs: 1000, hour: 14, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
+			const hour: Array<[number, number]> = [[0, 5], [60_000, 9], [3_700_000, 4]];
+			await store.carry({ numberKey: 'carry', wabaKey: 'w-carry', second, numberWindowMs: 1000, hour, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 });
 			const after = await reserve(10);
 			expect(after.granted).toBe(10 - 2 - 3 - 2);
 			expect(after.numberCount).toBe(10);
-			// The hour holds 2 + 3 granted + the 14 carried: a budget of 20 has room for one more (another number of the WABA).
+			// The hour holds 2 + 3 granted + the 14 carried (the 4 of over an hour ago skipped): a budget of 20 has room for one more
+			// (another number of the WABA).
 			expect((await store.reserve({ numberKey: 'carry-2', wabaKey: 'w-carry', requested: 5, numberCap: 10, numberWindowMs: 1000, budgetCap: 20, budgetWindowMs: 3_600_000, budgetSlotMs: 1000 })).granted).toBe(1);
 			// 750 ms after the carry the calls carried as 400 ms old have left the second (a slot below the oldest Redis held
 			// still leaves: no count stays for good), the first two and the 100 ms old ones have not.

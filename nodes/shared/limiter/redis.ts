@@ -136,14 +136,15 @@ redis.call('PEXPIRE', KEYS[1], windowMs + 60000)
 return now
 `;
 
-// KEYS: number hash, WABA hash. ARGV: numberWindowMs, numberSlotMs, budgetWindowMs, budgetSlotMs, hourCount, then pairs
-// of (ageMs, count). Calls this process started on local limits while Redis was lost (or restarted empty) join the
-// shared counts once it answers again: each pair in the number's window at Redis time minus its age (those already out
-// of the window skipped), the hour's count at Redis time. Else every process's calls of the last second before the
-// return are missing from the number's second and the processes together go over it. Returns Redis time.
+// KEYS: number hash, WABA hash. ARGV: numberWindowMs, numberSlotMs, budgetWindowMs, budgetSlotMs, n, then n pairs of
+// (ageMs, count) for the number's second, then pairs for the WABA's hour. Calls this process started on local limits
+// while Redis was lost (or restarted empty) join the shared counts once it answers again, each at Redis time minus its
+// age (negative: a head start's, ahead of the present), those already out of their window skipped. Else every process's
+// calls of the last second before the return are missing from the number's second and the processes together go over
+// it. Returns Redis time.
 const CARRY_SCRIPT = `${EVICT_LUA}
 local numberWindowMs, numberSlotMs = tonumber(ARGV[1]), tonumber(ARGV[2])
-local budgetWindowMs, budgetSlotMs, hourCount = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local budgetWindowMs, budgetSlotMs, numberPairs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local function add(key, slot, count, total)
 	redis.call('HINCRBY', key, tostring(slot), count)
 	local newest = tonumber(redis.call('HGET', key, 'newest') or '-1')
@@ -152,19 +153,19 @@ local function add(key, slot, count, total)
 	redis.call('HSET', key, 'total', total + count, 'newest', math.max(slot, newest), 'oldest', math.min(slot, first))
 	return total + count
 end
-local numberTotal = evict(KEYS[1], now, numberWindowMs, numberSlotMs)
-local firstLive = math.floor((now - numberWindowMs) / numberSlotMs)
-for i = 6, #ARGV - 1, 2 do
-	local slot = math.floor((now - tonumber(ARGV[i])) / numberSlotMs)
-	local count = tonumber(ARGV[i + 1])
-	if slot >= firstLive and count > 0 then numberTotal = add(KEYS[1], slot, count, numberTotal) end
+local function carry(key, windowMs, slotMs, from, to)
+	if to < from then return end
+	local total = evict(key, now, windowMs, slotMs)
+	local firstLive = math.floor((now - windowMs) / slotMs)
+	for i = from, to, 2 do
+		local slot = math.floor((now - tonumber(ARGV[i])) / slotMs)
+		local count = tonumber(ARGV[i + 1])
+		if slot >= firstLive and count > 0 then total = add(key, slot, count, total) end
+	end
+	redis.call('PEXPIRE', key, windowMs + 60000)
 end
-if hourCount > 0 then
-	local budgetTotal = evict(KEYS[2], now, budgetWindowMs, budgetSlotMs)
-	add(KEYS[2], math.floor(now / budgetSlotMs), hourCount, budgetTotal)
-	redis.call('PEXPIRE', KEYS[2], budgetWindowMs + 60000)
-end
-redis.call('PEXPIRE', KEYS[1], numberWindowMs + 60000)
+carry(KEYS[1], numberWindowMs, numberSlotMs, 6, 6 + 2 * numberPairs - 2)
+carry(KEYS[2], budgetWindowMs, budgetSlotMs, 6 + 2 * numberPairs, #ARGV - 1)
 return now
 `;
 
@@ -518,9 +519,9 @@ export class RedisStore implements SharedStore, SharedEntries {
 
 	async carry(request: CarryRequest): Promise<void> {
 		const [numberHash, wabaHash] = redisKeys(request.numberKey, request.wabaKey);
-		const pairs = request.second.flatMap(([ageMs, count]) => [Math.max(0, Math.round(ageMs)), count]);
+		const pairs = (list: Array<[number, number]>) => list.flatMap(([ageMs, count]) => [Math.round(ageMs), count]);
 		await this.answered([numberHash, wabaHash], () =>
-			this.client.waGateCarry(numberHash, wabaHash, request.numberWindowMs, NUMBER_SLOT_MS, request.budgetWindowMs, request.budgetSlotMs, request.hour, ...pairs),
+			this.client.waGateCarry(numberHash, wabaHash, request.numberWindowMs, NUMBER_SLOT_MS, request.budgetWindowMs, request.budgetSlotMs, request.second.length, ...pairs(request.second), ...pairs(request.hour)),
 		);
 	}
 

@@ -60,11 +60,11 @@ export interface SharedStore extends LeaseStore {
 export interface CarryRequest {
 	numberKey: string;
 	wabaKey: string;
-	/** The number's sliding second: (how long ago, calls) per slot still in it. */
+	/** The number's sliding second: (how long ago, calls) per slot still in it (negative: a head start's, ahead of now). */
 	second: Array<[number, number]>;
 	numberWindowMs: number;
-	/** Calls of the outage for the WABA's rolling hour (counted at the return: later, never earlier). */
-	hour: number;
+	/** The WABA's rolling hour: (how long ago, calls) per minute of the outage still in it. */
+	hour: Array<[number, number]>;
 	budgetWindowMs: number;
 	budgetSlotMs: number;
 }
