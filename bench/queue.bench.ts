@@ -467,6 +467,10 @@ function summarize(
 			throttledWhileDownAndFirstSecond: throttledBy(upAt + 1000) - throttledBy(downAt),
 			throttledAfter: throttled - throttledBy(upAt + 1000),
 			peakWhileDown: slidingPeak(times, downAt, upAt + 1000),
+			// Where a 130429 after the return comes from: the busiest second that overlaps the two after it, and the
+			// acceptances per 100 ms from a second before the return to three after (0 = the 100 ms the return began in).
+			peakAroundReturn: slidingPeak(times, upAt - 1000, upAt + 2000),
+			acceptedPer100msAroundReturn: Array.from({ length: 40 }, (_, i) => times.filter((time) => time >= upAt - 1000 + i * 100 && time < upAt - 900 + i * 100).length).join(' '),
 			sentAfter: times.filter((time) => time >= upAt + 2000).length,
 			peakAfter: slidingPeak(times, upAt + 2000),
 			ratioAfter: Math.round((rateOf(times.filter((time) => time >= upAt + 2000)) / options.mps) * 1000) / 1000,
