@@ -472,7 +472,14 @@ describeWithCluster('[redis-cluster] sharing through a 3-master Redis Cluster', 
 		// rather than failing it (CI once saw a process only so), "did not answer"; coming back, "is back" or "answers again".
 		const naming = (report: (typeof reports)[number]) =>
 			report.warnings.filter((warning) => warning.includes(`master 127.0.0.1:${master} of`)).map((warning) => (/is back;|answers again;/.test(warning) ? 'back' : /is unreachable|did not answer within/.test(warning) ? 'out' : warning));
-		for (const named of reports.map(naming)) {
+		// A process that met the outage only through its lease's Bottleneck calls (its counts on another master, and the
+		// probe after Bottleneck's refusal answered: the master already restarting) says so without the master's name
+		// (a clean-clone CI saw one such process, on 2026-12-06): then that warning must be there instead.
+		for (const [index, named] of reports.map(naming).entries()) {
+			if (named.length === 0) {
+				expect(reports[index].warnings.some((warning) => warning.includes("Bottleneck could not start the number's lease"))).toBe(true);
+				continue;
+			}
 			expect(named).toContain('out');
 			expect(named.every((what) => what === 'out' || what === 'back')).toBe(true);
 			expect(named.at(-1)).toBe('back');
