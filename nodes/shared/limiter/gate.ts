@@ -636,12 +636,7 @@ export class NumberLane {
 			onSent: (at: number) => {
 				round.written++;
 				this.unwritten.progressed(round);
-				this.departed(startAt, extraGuardMs, at, shared);
-				// Left late on local limits: carried where it really left (unless carried already, at its count).
-				if (unshared && unshared === this.unshared && at > startAt) {
-					unshared.second.move(startAt + extraGuardMs, at + extraGuardMs, 1);
-					unshared.hour.move(startAt, at, 1);
-				}
+				this.departed(startAt, extraGuardMs, at, shared, unshared);
 			},
 		};
 		for (const call of fired) {
@@ -707,10 +702,17 @@ export class NumberLane {
 	/**
 	 * A call of the round started at `startAt` left at `at`: count it in the sliding second then (plus a head start's
 	 * extra guard), here and for the other processes (the calls of one tick in one Redis round trip), so the guard is
-	 * left for the trip to Meta.
+	 * left for the trip to Meta; a round on local limits (`unshared`) is carried into Redis after the outage from there.
 	 */
-	private departed(startAt: number, extraGuardMs: number, at: number, shared: SharedCount | undefined): void {
-		if (at > startAt) this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
+	private departed(startAt: number, extraGuardMs: number, at: number, shared: SharedCount | undefined, unshared: Unshared | undefined): void {
+		if (at > startAt) {
+			this.window.move(startAt + extraGuardMs, at + extraGuardMs, 1);
+			// On local limits: carried where it really left (unless carried already, at its count).
+			if (unshared && unshared === this.unshared) {
+				unshared.second.move(startAt + extraGuardMs, at + extraGuardMs, 1);
+				unshared.hour.move(startAt, at, 1);
+			}
+		}
 		// From where the shared second counts it now (when it was granted, or where it was last kept alive), with the head
 		// start's guard too: the workers' head starts reach the receiver together and are stamped late together.
 		if (shared && at + extraGuardMs > shared.at) this.queueDeparture(redisTimeOf(shared, shared.at), redisTimeOf(shared, at + extraGuardMs));

@@ -59,6 +59,9 @@ function laneOnStandIn(mps: number, reserve: SharedStore['reserve'], usable = ()
 	return { send, started, release };
 }
 
+/** The calls in a carry's (age, calls) pairs. */
+const callsIn = (pairs: Array<[number, number]>) => pairs.reduce((sum, [, calls]) => sum + calls, 0);
+
 test("after a refused reservation, the lane waits until Redis said a round's worth fits", async () => {
 	jest.useFakeTimers({ now: 1_000_000 });
 	const reservations: Array<{ at: number; requested: number; wanted?: number }> = [];
@@ -175,7 +178,7 @@ test('Redis back (restarted, empty) after an outage: the calls started on local 
 			},
 			() => usable,
 			async (request) => {
-				carries.push({ second: request.second, hour: request.hour.reduce((sum, [, calls]) => sum + calls, 0) });
+				carries.push({ second: request.second, hour: callsIn(request.hour) });
 				const now = Date.now();
 				if (carried) for (const [ageMs, calls] of request.second) for (let i = 0; i < calls; i++) redis.push(now - ageMs);
 			},
@@ -225,7 +228,7 @@ test('Redis back (restarted, empty) after an outage: the calls started on local 
 	const dropped = await peakAfterReturn(false);
 	// One carry, at the return: this lane's calls of the last second where they were, the outage's for the hour.
 	expect(kept.carries).toHaveLength(1);
-	const carriedSecond = kept.carries[0].second.reduce((sum, [, calls]) => sum + calls, 0);
+	const carriedSecond = callsIn(kept.carries[0].second);
 	expect(kept.lastSecond).toBeGreaterThan(0);
 	expect(carriedSecond).toBeGreaterThanOrEqual(kept.lastSecond);
 	expect(carriedSecond).toBeLessThanOrEqual(kept.lastSharedWindow);
@@ -243,75 +246,65 @@ test('Redis back (restarted, empty) after an outage: the calls started on local 
 	expect(kept.capsAfterReturn.every((cap) => cap === 100)).toBe(true);
 });
 
-test('a carry Redis did not take is kept, and made again at the next reservation with nothing lost', async () => {
+/**
+ * A lane at 100 msg/s through a stand-in that grants every reservation (half the number's second this lane's): `calls`
+ * sent, Redis lost after a second for `outageMs`, then back; `carry` answers its carries. Under jest's fake clock.
+ */
+async function throughOutage(calls: number, outageMs: number, carry: SharedStore['carry'], writeDelayMs = 0) {
 	jest.useFakeTimers({ now: 1_000_000 });
 	let usable = true;
-	const carries: Array<{ at: number; second: number; hour: number; taken: boolean }> = [];
 	const { send, started, release } = laneOnStandIn(
 		100,
 		async (request) => ({ granted: request.requested, retryInMs: 0, redisNow: Date.now(), paused: false, numberCount: 2 * request.requested }),
 		() => usable,
-		async (request) => {
-			const taken = carries.length > 0;
-			carries.push({ at: Date.now(), second: request.second.reduce((sum, [, calls]) => sum + calls, 0), hour: request.hour.reduce((sum, [, calls]) => sum + calls, 0), taken });
-			if (!taken) throw new Error('Connection is closed.');
-		},
+		carry,
+		writeDelayMs,
 	);
 	try {
-		const sent = Array.from({ length: 400 }, (_, i) => send(i));
+		const sent = Array.from({ length: calls }, (_, i) => send(i));
 		await jest.advanceTimersByTimeAsync(1000);
 		usable = false;
 		const lostAt = Date.now();
-		await jest.advanceTimersByTimeAsync(1500);
+		await jest.advanceTimersByTimeAsync(outageMs);
 		usable = true;
 		const returnAt = Date.now();
 		await jest.advanceTimersByTimeAsync(10_000);
 		await Promise.all(sent);
-		const local = started.filter((at) => at >= lostAt && at < returnAt);
-		expect(local.length).toBeGreaterThan(0);
-		// Refused once, made again at the next reservation: the whole outage for the hour both times, and in the second
-		// the local calls still in it at the retry (those of the last sliding second; 5 ms slots, counted at their end).
-		expect(carries.map((carry) => carry.taken)).toEqual([false, true]);
-		expect(carries[0].hour).toBe(local.length);
-		expect(carries[1].hour).toBe(local.length);
-		const retryAt = carries[1].at;
-		expect(retryAt - carries[0].at).toBeLessThan(500);
-		expect(carries[1].second).toBeGreaterThan(0);
-		expect(carries[1].second).toBeGreaterThanOrEqual(local.filter((at) => at > retryAt - 1025).length);
-		expect(carries[1].second).toBeLessThanOrEqual(local.filter((at) => at > retryAt - 1035).length);
+		return { started, lostAt, returnAt };
 	} finally {
 		await release();
 	}
+}
+
+test('a carry Redis did not take is kept, and made again at the next reservation with nothing lost', async () => {
+	const carries: Array<{ at: number; second: number; hour: number; taken: boolean }> = [];
+	const { started, lostAt, returnAt } = await throughOutage(400, 1500, async (request) => {
+		const taken = carries.length > 0;
+		carries.push({ at: Date.now(), second: callsIn(request.second), hour: callsIn(request.hour), taken });
+		if (!taken) throw new Error('Connection is closed.');
+	});
+	const local = started.filter((at) => at >= lostAt && at < returnAt);
+	expect(local.length).toBeGreaterThan(0);
+	// Refused once, made again at the next reservation: the whole outage for the hour both times, and in the second
+	// the local calls still in it at the retry (those of the last sliding second; 5 ms slots, counted at their end).
+	expect(carries.map((carry) => carry.taken)).toEqual([false, true]);
+	expect(carries[0].hour).toBe(local.length);
+	expect(carries[1].hour).toBe(local.length);
+	const retryAt = carries[1].at;
+	expect(retryAt - carries[0].at).toBeLessThan(500);
+	expect(carries[1].second).toBeGreaterThan(0);
+	expect(carries[1].second).toBeGreaterThanOrEqual(local.filter((at) => at > retryAt - 1025).length);
+	expect(carries[1].second).toBeLessThanOrEqual(local.filter((at) => at > retryAt - 1035).length);
 });
 
 test('calls that left late on local limits are carried where they left, not where they were counted', async () => {
-	jest.useFakeTimers({ now: 1_000_000 });
-	let usable = true;
 	const carries: Array<{ at: number; second: Array<[number, number]> }> = [];
-	const { send, started, release } = laneOnStandIn(
-		100,
-		async (request) => ({ granted: request.requested, retryInMs: 0, redisNow: Date.now(), paused: false, numberCount: 2 * request.requested }),
-		() => usable,
-		async (request) => void carries.push({ at: Date.now(), second: request.second }),
-		300,
-	);
-	try {
-		const sent = Array.from({ length: 300 }, (_, i) => send(i));
-		await jest.advanceTimersByTimeAsync(1000);
-		usable = false;
-		const lostAt = Date.now();
-		await jest.advanceTimersByTimeAsync(600);
-		usable = true;
-		await jest.advanceTimersByTimeAsync(10_000);
-		await Promise.all(sent);
-		expect(carries).toHaveLength(1);
-		const { at, second } = carries[0];
-		// The calls of the rounds started on local limits left 300 ms after their round: none is carried earlier than
-		// the first of them left (counted at their round's start, the earliest would be 300 ms before it).
-		const firstLocalWrite = Math.min(...started.filter((time) => time >= lostAt + 300));
-		expect(second.length).toBeGreaterThan(0);
-		expect(Math.max(...second.map(([ageMs]) => ageMs))).toBeLessThanOrEqual(at - firstLocalWrite);
-	} finally {
-		await release();
-	}
+	const { started, lostAt } = await throughOutage(300, 600, async (request) => void carries.push({ at: Date.now(), second: request.second }), 300);
+	expect(carries).toHaveLength(1);
+	const { at, second } = carries[0];
+	// The calls of the rounds started on local limits left 300 ms after their round: none is carried earlier than
+	// the first of them left (counted at their round's start, the earliest would be 300 ms before it).
+	const firstLocalWrite = Math.min(...started.filter((time) => time >= lostAt + 300));
+	expect(second.length).toBeGreaterThan(0);
+	expect(Math.max(...second.map(([ageMs]) => ageMs))).toBeLessThanOrEqual(at - firstLocalWrite);
 });
